@@ -1,0 +1,45 @@
+"""Name normalisation and stable identifiers.
+
+Takes: names as agencies write them. Gives: search keys (lower case, no accents
+or punctuation), agency identifiers (state + slug) and Missouri row identifiers
+(hash of the normalised name + a counter among same-name rows).
+"""
+import hashlib
+import re
+import unicodedata
+
+
+def fold(text):
+    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`]", "", text.lower())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def slug(text):
+    """URL-safe slug of a name: folded, words joined by hyphens."""
+    return fold(text).replace(" ", "-") or "unnamed"
+
+
+def agency_id(state, name):
+    """Our agency identifier: state code and a slug of the agency's name."""
+    return f"{state}-{slug(name)}"
+
+
+def name_hash(name):
+    """First 10 hex digits of the SHA-256 of the folded name, order of words ignored."""
+    key = " ".join(sorted(fold(name).split()))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+def mo_row_ids(rows):
+    """Row ids for (name, status, class, agency) tuples: MO-<hash>-<n>, n counted
+    among rows with the same name in (class, agency, status) order."""
+    order = sorted(range(len(rows)), key=lambda i: (name_hash(rows[i][0]), rows[i][2], rows[i][3], rows[i][1], i))
+    ids, seen = [None] * len(rows), {}
+    for i in order:
+        h = name_hash(rows[i][0])
+        seen[h] = seen.get(h, 0) + 1
+        ids[i] = f"MO-{h}-{seen[h]}"
+    return ids
