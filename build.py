@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Build, check, serve and import the police-certification data package.
+
+    python build.py                      build everything into site/
+    python build.py check                validate and run the legal-limits guard only
+    python build.py serve [--port N]     serve the built database read-only with Datasette
+    python build.py import mo-roster FILE [--received YYYY-MM-DD]
+    python build.py import ma-training FILE [--received YYYY-MM-DD]
+    python build.py diff OLD.db NEW.db   what changed between two releases
+    python build.py sample [--mo-active N] [--ma-officers N] [--out DIR]
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from certdata import pipeline
+from certdata.publish import BuildLocked
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("build", help="build everything (the default)")
+    commands.add_parser("check", help="validate and guard only")
+    serve = commands.add_parser("serve", help="serve the built database read-only")
+    serve.add_argument("--port", type=int, default=8001)
+    importer = commands.add_parser("import", help="import an agency's release file")
+    importer.add_argument("source", help="mo-roster or ma-training")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--received", help="date the release was received (YYYY-MM-DD)")
+    diff = commands.add_parser("diff", help="compare two release databases")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    sample = commands.add_parser("sample", help="write the synthetic sample CSVs")
+    sample.add_argument("--mo-active", type=int, default=None)
+    sample.add_argument("--ma-officers", type=int, default=None)
+    sample.add_argument("--out", type=Path, default=None)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    progress = pipeline.Progress(quiet=args.quiet)
+    try:
+        if args.command in (None, "build"):
+            pipeline.build(progress=progress)
+        elif args.command == "check":
+            pipeline.check(progress=progress)
+            progress("package is valid and within legal limits")
+        elif args.command == "serve":
+            pipeline.serve(port=args.port)
+        elif args.command == "import":
+            pipeline.import_release(args.source, args.file, received=args.received, progress=progress)
+        elif args.command == "diff":
+            print(pipeline.diff_releases(args.old, args.new))
+        elif args.command == "sample":
+            pipeline.write_sample(args.out, args.mo_active, args.ma_officers, progress=progress)
+    except (pipeline.BuildFailed, BuildLocked) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Datasette: metadata generated from the package, and the one serve configuration.
+
+Takes: a ``Package``. Gives: Datasette metadata (titles, descriptions with the
+disclosure of every column, facets, sort orders, label columns, full-text
+search, canned queries, synthetic-sample warnings) and the command-line flags
+and settings that both ``python build.py serve`` and the deployment use.
+"""
+import json
+
+from .package import ROOT, disclosure, fields
+
+DATABASE = "certification"
+SETTINGS = {
+    "sql_time_limit_ms": 1500,
+    "max_returned_rows": 1000,
+    "default_page_size": 50,
+    "suggest_facets": "off",
+    "facet_time_limit_ms": 300,
+    "allow_download": "on",
+    "allow_csv_stream": "on",
+    "max_csv_mb": 200,
+    "num_sql_threads": 4,
+    "default_cache_ttl": 3600,
+    "truncate_cells_html": 200,
+}
+TABLE_OPTIONS = {
+    "mo_officers": {"facets": ["license_status", "license_class"], "sort": "officer_name",
+                    "label_column": "officer_name", "fts_table": "mo_officers_fts", "fts_pk": "rowid"},
+    "ma_training": {"facets": ["course_name"], "sort": "record_id", "label_column": "officer_name"},
+    "agencies": {"facets": ["state"], "sort": "agency_name", "label_column": "agency_name",
+                 "fts_table": "agencies_fts", "fts_pk": "rowid"},
+    "request_items": {"facets": ["request_id", "disposition", "list"], "label_column": "element"},
+    "requests": {"label_column": "request_id"},
+    "statutes": {"label_column": "citation"},
+    "mo_post_measures": {"facets": ["section", "availability"], "label_column": "measure"},
+    "mo_license_statuses": {"label_column": "license_status"},
+    "mo_license_classes": {"label_column": "license_class"},
+    "people": {"facets": ["state", "license_status"], "sort": "officer_name", "label_column": "officer_name",
+               "fts_table": "people_fts", "fts_pk": "rowid"},
+}
+QUERIES = {
+    "officers_by_name": {
+        "title": "Officers by name",
+        "description": "Missouri officers and Massachusetts training records whose name matches, in any word order, by prefix, ignoring case, accents and punctuation.",
+        "sql": "select p.person_id, p.state, p.officer_name, p.license_status, p.agency_name, p.detail\n"
+               "from people_fts join people p on p.rowid = people_fts.rowid\n"
+               "where people_fts match fts_query(:name, 'name_terms')\norder by people_fts.rank, p.officer_name\nlimit 200",
+    },
+    "decertified_officers": {
+        "title": "Decertified Missouri officers",
+        "description": "Officers whose licence status POST says marks a decertification (Revoked or Surrendered; both permanent in Missouri).",
+        "sql": "select * from mo_decertified_officers order by officer_name",
+    },
+    "agency_officers": {
+        "title": "Officers of one agency",
+        "description": "Missouri officers whose commissioning agency is the given agency id.",
+        "sql": "select row_id, officer_name, license_status, license_class from mo_officers\n"
+               "where agency_id = :agency_id order by officer_name",
+    },
+    "ma_employment_history": {
+        "title": "One Massachusetts officer's incidental employment history",
+        "description": "Agencies recorded with the officer's training records, with first and last training date. MPTC says this employment data is secondhand and unreliable.",
+        "sql": "select * from ma_employment_history where acadis_id = :acadis_id order by first_training",
+    },
+}
+
+
+def synthetic_warning(resource):
+    """The warning a table of synthetic sample data carries."""
+    return ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet; "
+            "these rows are generated for testing and must not be read as records of real people. ")
+
+
+def column_description(field):
+    """A column description: the field's description plus its disclosure."""
+    info = disclosure(field)
+    return f"{field['description']} [Disclosure: {info.get('status')}, {info.get('basis')}. {info.get('note')}]"
+
+
+def table_metadata(resource):
+    """Datasette metadata for one resource's table."""
+    warning = synthetic_warning(resource) if resource.get("pcr:synthetic") else ""
+    meta = {"title": resource["title"], "description": warning + resource["description"],
+            "columns": {f["name"]: column_description(f) for f in fields(resource)}}
+    meta.update(TABLE_OPTIONS.get(resource["name"], {}))
+    return meta
+
+
+def build_metadata(package, datasette_url=""):
+    """The whole Datasette metadata document for the package."""
+    descriptor = package.descriptor
+    licence = descriptor["licenses"][0]
+    sources = [s for s in descriptor["sources"] if s.get("path")]
+    synthetic = package.synthetic_resources()
+    tables = {r["name"]: table_metadata(r) for r in package.resources}
+    tables["people"] = dict(TABLE_OPTIONS["people"], title="Search index: officers of both states",
+                            description="One row per Missouri officer and per Massachusetts officer seen in training records; used by the search.")
+    return {
+        "title": descriptor["title"],
+        "description": descriptor["description"],
+        "license": licence["title"], "license_url": licence["path"],
+        "source": sources[0]["title"], "source_url": sources[0]["path"],
+        "about": "Documentation", "about_url": "/docs/" if not datasette_url else datasette_url,
+        "databases": {DATABASE: {
+            "description": descriptor["description"],
+            "tables": tables,
+            "queries": QUERIES,
+        }},
+        "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic}},
+    }
+
+
+def write_metadata(package, path):
+    """Write the metadata as JSON (sorted keys, so that it diffs and hashes stably)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(build_metadata(package), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def setting_args():
+    """``--setting name value`` flags for every deployment setting."""
+    args = []
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value)]
+    return args
+
+
+def serve_args(database, metadata, host="127.0.0.1", port=8001):
+    """The full ``datasette`` command line: read-only (immutable), our templates and plugin."""
+    return ["datasette", "serve", "-i", str(database), "--metadata", str(metadata),
+            "--template-dir", str(ROOT / "templates" / "datasette"), "--plugins-dir", str(ROOT / "plugins"),
+            "--static", f"assets:{ROOT / 'templates' / 'datasette' / 'static'}",
+            "--host", host, "--port", str(port), "--cors"] + setting_args()
+
+
+def publish_args(database, metadata, service):
+    """``datasette publish cloudrun`` with exactly the serve flags."""
+    extra = " ".join(setting_args() + ["--cors"])
+    return ["datasette", "publish", "cloudrun", str(database), "--service", service,
+            "--metadata", str(metadata), "--template-dir", str(ROOT / "templates" / "datasette"),
+            "--plugins-dir", str(ROOT / "plugins"), "--static", f"assets:{ROOT / 'templates' / 'datasette' / 'static'}",
+            "--install", "datasette==0.65.5", "--extra-options", extra]

@@ -1,0 +1,151 @@
+"""Documentation: a MkDocs Material site generated from the package.
+
+Takes: a ``Package`` and the built database. Gives: Markdown pages rendered
+through the Jinja2 templates in ``templates/docs/`` (home, one page per
+resource with every field, the law, statutes, figures with static SVG charts,
+downloads, corrections), the hand-written pages of ``docs/``, and the site
+built by ``mkdocs build --strict`` into the given directory.
+"""
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import jinja2
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from . import charts
+from .package import ROOT, disclosure, fields, not_released
+
+HAND_WRITTEN = ["about.md", "methodology.md", "search.md", "request-a-correction.md"]
+DEFAULT_DATASETTE_URL = "http://127.0.0.1:8001/"
+STATES = {"MO": "Missouri", "MA": "Massachusetts"}
+
+
+def environment():
+    """Jinja2 environment over templates/docs; values are HTML-escaped."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "templates" / "docs"),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    env.filters["cell"] = lambda v: "" if v is None else v
+    return env
+
+
+def build_site(package, database, site_dir, datasette_url=None, downloads=None, progress=print):
+    """Render every page into a docs directory beside site_dir and run mkdocs build --strict."""
+    site_dir = Path(site_dir)
+    docs_dir = site_dir.parent / "docs"
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    docs_dir.mkdir(parents=True)
+    for name in HAND_WRITTEN:
+        shutil.copyfile(ROOT / "docs" / name, docs_dir / name)
+    if downloads:
+        downloads(docs_dir / "downloads")
+    url = datasette_url or os.environ.get("CERTDATA_DATASETTE_URL") or DEFAULT_DATASETTE_URL
+    context = site_context(package, database, url, docs_dir / "downloads")
+    pages = render_pages(context, docs_dir)
+    progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
+    run_mkdocs(docs_dir, site_dir, nav(context), package)
+    return site_dir
+
+
+def site_context(package, database, datasette_url, downloads_dir):
+    """Everything the templates need, read from the package and the built database."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        resources = [resource_context(conn, package, r, downloads_dir) for r in package.resources]
+        statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+        classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+    return {
+        "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
+        "synthetic": package.synthetic_resources(),
+        "statutes": package.read_rows("statutes"), "requests": package.read_rows("requests"),
+        "items": package.read_rows("request_items"), "measures": package.read_rows("mo_post_measures"),
+        "corrections": package.read_rows("corrections"),
+        "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
+        "states": STATES, "changes": None,
+    }
+
+
+def resource_context(conn, package, resource, downloads_dir):
+    """A resource with its row count, per-field statistics and download checksum."""
+    table = resource["name"]
+    rows = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+    info = conn.execute("select sha256 from package_resources where resource = ?", [table]).fetchone()
+    return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
+            "file": Path(resource["path"]).name, "not_released": not_released(package, resource),
+            "fields": [field_context(conn, table, f, rows) for f in fields(resource)]}
+
+
+def field_context(conn, table, field, rows):
+    """A field with its blank share, distinct count and top values (from the database)."""
+    column = f"[{field['name']}]"
+    blank, distinct = conn.execute(f"select count(*) - count({column}), count(distinct {column}) from [{table}]").fetchone()
+    top = conn.execute(f"select {column}, count(*) from [{table}] where {column} is not null "
+                       f"group by 1 order by 2 desc, 1 limit 3").fetchall() if distinct and distinct < rows else []
+    return {"f": field, "d": disclosure(field), "constraints": constraint_text(field),
+            "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
+            "top": [(str(v), n) for v, n in top]}
+
+
+def constraint_text(field):
+    """Constraints in words, e.g. 'required; unique; one of: A, B'."""
+    parts = []
+    for key, value in field.get("constraints", {}).items():
+        if value is True:
+            parts.append(key)
+        elif key == "enum":
+            parts.append("one of: " + ", ".join(map(str, value)))
+        else:
+            parts.append(f"{key} {value}")
+    return "; ".join(parts)
+
+
+def render_pages(context, docs_dir):
+    """Render the generated pages; returns their paths relative to docs_dir."""
+    env = environment()
+    pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2",
+             "mo-post-figures.md": "figures.md.j2", "downloads.md": "downloads.md.j2",
+             "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2"}
+    (docs_dir / "resources").mkdir(exist_ok=True)
+    (docs_dir / "figures").mkdir(exist_ok=True)
+    context["charts"] = charts.write_charts(context, docs_dir / "figures")
+    for target, template in pages.items():
+        (docs_dir / target).write_text(env.get_template(template).render(**context), encoding="utf-8")
+    for resource in context["resources"]:
+        page = env.get_template("resource.md.j2").render(resource=resource, **context)
+        (docs_dir / "resources" / f"{resource['name']}.md").write_text(page, encoding="utf-8")
+        pages[f"resources/{resource['name']}.md"] = "resource.md.j2"
+    return list(pages)
+
+
+def nav(context):
+    """The site navigation: generated pages, one per resource, then the hand-written pages."""
+    return [
+        {"Home": "index.md"},
+        {"What the law lets us publish": "law.md"},
+        {"Statutes": "statutes.md"},
+        {"Missouri POST in figures": "mo-post-figures.md"},
+        {"Downloads": "downloads.md"},
+        {"Resources": [{r["r"]["title"]: f"resources/{r['name']}.md"} for r in context["resources"]]},
+        {"What changed": "changes.md"},
+        {"Corrections": "corrections.md"},
+        {"How to search": "search.md"},
+        {"Methodology": "methodology.md"},
+        {"Request a correction": "request-a-correction.md"},
+        {"About": "about.md"},
+    ]
+
+
+def run_mkdocs(docs_dir, site_dir, navigation, package):
+    """mkdocs build --strict with our nav and extra settings."""
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir),
+                         nav=navigation, strict=True,
+                         extra={"synthetic_resources": package.synthetic_resources(), "version": package.version})
+    config["plugins"].run_event("startup", command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config["plugins"].run_event("shutdown")

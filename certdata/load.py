@@ -1,0 +1,203 @@
+"""Load: the validated package into one SQLite database.
+
+Takes: a ``Package`` that passed validation and the guard. Gives: a SQLite file
+with one table per resource (columns typed from the schema, primary and foreign
+keys, indexes on the columns people filter by), full-text search over officer
+and agency names, the views users need, and tables describing the package
+itself. Built in a temporary file inside one transaction and moved into place;
+the same inputs give the same bytes (timestamps come from the package).
+"""
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .names import fold
+from .package import disclosure, fields
+
+SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
+             "year": int, "yearmonth": str, "time": str}
+INDEXED = {"license_status", "license_class", "agency_id", "state", "request_id", "disposition",
+           "acadis_id", "completion_date", "course_name", "officer_name", "list", "section", "resource"}
+BATCH = 50_000
+FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4'"
+
+VIEWS = {
+    "mo_decertified_officers": """
+        select o.row_id, o.officer_name, o.license_status, o.license_class, o.agency_id, a.agency_name
+        from mo_officers o join mo_license_statuses s on s.license_status = o.license_status
+        left join agencies a on a.agency_id = o.agency_id
+        where s.decertified = 1""",
+    "agency_status_counts": """
+        select a.agency_id, a.agency_name, a.state, o.license_status, count(*) as officers
+        from mo_officers o join agencies a on a.agency_id = o.agency_id
+        group by a.agency_id, o.license_status""",
+    "ma_employment_history": """
+        select t.acadis_id, max(t.officer_name) as officer_name, t.agency_id, a.agency_name,
+               min(t.completion_date) as first_training, max(t.completion_date) as last_training,
+               count(*) as trainings
+        from ma_training t left join agencies a on a.agency_id = t.agency_id
+        group by t.acadis_id, t.agency_id""",
+}
+
+
+def build_database(package, target, progress=print):
+    """Build the database at target (atomically replaced). Returns target."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".tmp")
+    temp.unlink(missing_ok=True)
+    db = sqlite_utils.Database(temp)
+    db.conn.execute("pragma journal_mode = off")
+    db.conn.execute("pragma synchronous = off")
+    db.conn.execute("pragma foreign_keys = on")
+    db.conn.isolation_level = None
+    db.conn.execute("begin")
+    for resource in package.resources:
+        create_table(db, resource)
+        count = insert_rows(db, package, resource)
+        progress(f"loaded {resource['name']}: {count} rows")
+    create_search(db)
+    create_views(db)
+    describe_package(db, package)
+    db.conn.execute("commit")
+    check_foreign_keys(db)
+    db.conn.execute("vacuum")
+    db.conn.close()
+    os.replace(temp, target)
+    return target
+
+
+def create_table(db, resource):
+    """A table typed from the Table Schema, with primary and foreign keys."""
+    schema = resource["schema"]
+    columns = {f["name"]: SQL_TYPES.get(f["type"], str) for f in fields(resource)}
+    not_null = {f["name"] for f in fields(resource) if f.get("constraints", {}).get("required")}
+    foreign_keys = [(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+                    for fk in schema.get("foreignKeys", [])]
+    db[resource["name"]].create(columns, pk=schema["primaryKey"][0], not_null=not_null, foreign_keys=foreign_keys)
+    for name in sorted(columns.keys() & INDEXED - set(schema["primaryKey"])):
+        db[resource["name"]].create_index([name])
+
+
+def converters(resource):
+    """Per-field functions turning a CSV string into the SQLite value (None for missing)."""
+    out = []
+    for field in fields(resource):
+        missing = set(field.get("missingValues", resource["schema"].get("missingValues", [""])))
+        kind = field["type"]
+        if kind == "integer":
+            cast = int
+        elif kind == "number":
+            cast = float
+        elif kind == "boolean":
+            cast = lambda v: 1 if v.strip().lower() in ("true", "1", "yes") else 0
+        else:
+            cast = str
+        out.append(lambda v, cast=cast, missing=missing: None if v in missing else cast(v))
+    return out
+
+
+def read_csv(path):
+    """Rows of a CSV as lists of strings, header skipped."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        yield from reader
+
+
+def insert_rows(db, package, resource):
+    """Insert every row of the resource's CSV; returns the row count."""
+    names = [f["name"] for f in fields(resource)]
+    convert = converters(resource)
+    sql = f"insert into [{resource['name']}] ({', '.join(f'[{n}]' for n in names)}) values ({', '.join('?' * len(names))})"
+    batch, count = [], 0
+    for row in read_csv(package.path(resource)):
+        if not any(cell.strip() for cell in row):
+            continue
+        batch.append([c(v) for c, v in zip(convert, row)])
+        if len(batch) >= BATCH:
+            db.conn.executemany(sql, batch)
+            count, batch = count + len(batch), []
+    db.conn.executemany(sql, batch)
+    return count + len(batch)
+
+
+def name_terms(name):
+    """Search terms for a name: folded words, plus hyphenated and apostrophe forms joined."""
+    words = fold(name).split()
+    joined = [fold(part.replace("-", "")) for part in (name or "").replace(",", " ").split() if "-" in part]
+    return " ".join(words + [w for w in joined if w and w not in words])
+
+
+def create_search(db):
+    """One search table over Missouri officers and Massachusetts people, and one over agencies."""
+    db.conn.create_function("name_terms", 1, name_terms, deterministic=True)
+    db.conn.execute("""create table people (
+        person_id text primary key, state text not null, officer_name text not null,
+        license_status text, agency_id text, agency_name text, detail text,
+        name_terms text, agency_terms text)""")
+    db.conn.execute("""insert into people
+        select 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name,
+               o.license_class, name_terms(o.officer_name), name_terms(a.agency_name)
+        from mo_officers o left join agencies a on a.agency_id = o.agency_id order by o.row_id""")
+    db.conn.execute("""insert into people
+        select 'ma/' || t.acadis_id, 'MA', max(t.officer_name), null,
+               (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
+                order by t2.completion_date desc, t2.record_id desc limit 1), null,
+               count(*) || ' training record(s)', name_terms(max(t.officer_name)), null
+        from ma_training t group by t.acadis_id order by t.acadis_id""")
+    db.conn.execute("""update people set agency_name = (select agency_name from agencies a where a.agency_id = people.agency_id),
+        agency_terms = name_terms((select agency_name from agencies a where a.agency_id = people.agency_id)) where state = 'MA'""")
+    for column in ("state", "license_status", "agency_id", "officer_name"):
+        db.conn.execute(f"create index idx_people_{column} on people ({column})")
+    db.conn.execute(f"create virtual table people_fts using fts5(name_terms, agency_terms, content='people', {FTS_OPTIONS})")
+    db.conn.execute("insert into people_fts (rowid, name_terms, agency_terms) select rowid, name_terms, agency_terms from people")
+    db.conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
+    db.conn.execute("insert into agencies_fts (rowid, agency_terms) select rowid, name_terms(agency_name) from agencies")
+    db.conn.execute(f"create virtual table mo_officers_fts using fts5(name_terms, content='', {FTS_OPTIONS})")
+    db.conn.execute("insert into mo_officers_fts (rowid, name_terms) select rowid, name_terms(officer_name) from mo_officers")
+
+
+def create_views(db):
+    """The views users need, defined once in VIEWS."""
+    for name, sql in VIEWS.items():
+        db.create_view(name, " ".join(sql.split()))
+
+
+def describe_package(db, package):
+    """Tables describing the package: resources, fields with disclosure, build info."""
+    db["package_resources"].insert_all(
+        ({"resource": r["name"], "title": r["title"], "description": r["description"],
+          "synthetic_sample": 1 if r.get("pcr:synthetic") else 0, "request_id": r.get("pcr:request"),
+          "rows": db[r["name"]].count, "sha256": file_sha256(package.path(r)), "path": r["path"]}
+         for r in package.resources), pk="resource")
+    db["package_fields"].insert_all(
+        ({"resource": r["name"], "field": f["name"], "position": i, "title": f["title"], "type": f["type"],
+          "description": f["description"], "disclosure_status": disclosure(f).get("status"),
+          "disclosure_basis": disclosure(f).get("basis"), "disclosure_note": disclosure(f).get("note")}
+         for r in package.resources for i, f in enumerate(fields(r), start=1)), pk=("resource", "field"))
+    info = {"package_name": package.descriptor["name"], "package_version": package.version,
+            "package_created": package.descriptor["created"],
+            "synthetic_resources": json.dumps(package.synthetic_resources())}
+    db["build_info"].insert_all(({"key": k, "value": v} for k, v in info.items()), pk="key")
+
+
+def check_foreign_keys(db):
+    """Fail loudly if the database holds a dangling foreign key (validation should prevent it)."""
+    dangling = db.conn.execute("pragma foreign_key_check").fetchall()
+    if dangling:
+        raise RuntimeError(f"foreign key check failed in the database: {dangling[:5]}")
+
+
+def file_sha256(path):
+    """SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

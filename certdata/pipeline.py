@@ -1,0 +1,89 @@
+"""The build pipeline: check, build, serve, import.
+
+Takes: the package directory. Gives: ``site/`` (documentation site and
+``downloads/``), with validation and the legal-limits guard run first; on any
+problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
+previous ``site/`` untouched.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import datasette, docs, load, publish
+from .guard import guard_package
+from .package import ROOT, Package, PackageError
+from .validate import summarise, validate_package, write_report
+
+
+class BuildFailed(Exception):
+    """The build stopped; the message is safe to print (no closed values)."""
+
+
+class Progress:
+    """Step-by-step progress on stderr: step, detail, seconds. Silent with quiet."""
+
+    def __init__(self, quiet=False):
+        self.quiet = quiet
+        self.started = time.monotonic()
+
+    def __call__(self, message):
+        if not self.quiet:
+            print(f"[{time.monotonic() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def check(root=ROOT, progress=None):
+    """Validate the package and run the guard; raise BuildFailed with a report on problems."""
+    progress = progress or Progress()
+    try:
+        package = Package.load(root)
+    except PackageError as error:
+        raise BuildFailed(str(error)) from error
+    progress("validating every resource against its Table Schema")
+    problems = validate_package(package)
+    if not problems:
+        progress("checking legal limits (guard)")
+        problems = guard_package(package)
+    if problems:
+        report = Path(root) / "build" / "validation-report.json"
+        write_report(problems, report)
+        raise BuildFailed(f"{summarise(problems)}\nFull report: {report}\nNothing was published; site/ is unchanged.")
+    return package
+
+
+def build(root=ROOT, progress=None, datasette_url=None):
+    """Check, load, write metadata and documentation, then swap the release into site/."""
+    root = Path(root)
+    progress = progress or Progress()
+    with publish.build_lock(root / "build"):
+        publish.recover_site(root)
+        package = check(root, progress)
+        stage = root / "build" / "stage"
+        shutil.rmtree(stage, ignore_errors=True)
+        database = load.build_database(package, stage / publish.DATABASE_FILE, progress)
+        progress("building the documentation site")
+        docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
+                        downloads=lambda directory: publish.write_downloads(package, database, directory))
+        datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
+        publish.swap_in(stage / "site", root)
+        progress(f"published site/ (package version {package.version})")
+    return root / "site"
+
+
+def served_files(root=ROOT):
+    """The database and metadata of the current release in site/."""
+    site = Path(root) / "site"
+    database, metadata = site / "downloads" / publish.DATABASE_FILE, site / "datasette" / "metadata.json"
+    if not database.exists() or not metadata.exists():
+        raise BuildFailed(f"no release in {site}: run `python build.py` first")
+    return database, metadata
+
+
+def serve(root=ROOT, port=8001, host="127.0.0.1"):
+    """Run Datasette on the released database with the deployment's flags."""
+    database, metadata = served_files(root)
+    args = datasette.serve_args(database, metadata, host=host, port=port)
+    executable = Path(sys.executable).with_name("datasette")
+    os.execv(str(executable), [str(executable)] + args[1:])

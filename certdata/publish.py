@@ -1,0 +1,113 @@
+"""Publish: assemble a release and swap it into ``site/`` in one step.
+
+Takes: a staged site directory and the built database. Gives: ``site/`` with
+``downloads/`` (the SQLite file, the CSVs, ``datapackage.json`` with bytes and
+sha256 for every resource, the data dictionary and ``SHA256SUMS``). A lock keeps
+two builds apart; the previous ``site/`` is replaced only when the new one is
+complete, and is restored if a build died between the two renames.
+"""
+import csv
+import fcntl
+import io
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from .load import file_sha256
+from .package import DESCRIPTOR, disclosure, fields, not_released
+
+DATABASE_FILE = "certification.db"
+
+
+class BuildLocked(Exception):
+    """Another build holds the lock."""
+
+
+@contextmanager
+def build_lock(build_dir):
+    """An exclusive, non-blocking lock on build/.lock for the whole build."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(build_dir / ".lock", "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        handle.close()
+        raise BuildLocked(f"another build is running (lock held on {build_dir / '.lock'}); wait for it to finish") from error
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def recover_site(root):
+    """Put back the previous site if a build died between moving it aside and moving the new one in."""
+    site, old = root / "site", root / "build" / "site.old"
+    if not site.exists() and old.exists():
+        os.rename(old, site)
+
+
+def write_downloads(package, database, downloads):
+    """Copy the release files into downloads/ and write the checksummed descriptor."""
+    downloads.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, downloads / DATABASE_FILE)
+    for resource in package.resources:
+        shutil.copyfile(package.path(resource), downloads / Path(resource["path"]).name)
+    (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    dictionary = data_dictionary(package)
+    (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
+    write_checksums(downloads)
+
+
+def release_descriptor(package):
+    """The descriptor as published: flat CSV paths, schemas inlined, bytes, hash, not-released list."""
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for resource in descriptor["resources"]:
+        path = package.path(resource)
+        resource["path"] = path.name
+        resource["bytes"] = path.stat().st_size
+        resource["hash"] = "sha256:" + file_sha256(path)
+        missing = not_released(package, resource)
+        if missing:
+            resource["pcr:notReleased"] = missing
+    return descriptor
+
+
+def data_dictionary(package):
+    """One entry per field of every resource, from the schemas."""
+    return [{"resource": r["name"], "field": f["name"], "title": f["title"], "type": f["type"],
+             "format": f.get("format", "default"), "required": bool(f.get("constraints", {}).get("required")),
+             "description": f["description"], "example": f.get("example"),
+             "disclosure_status": disclosure(f).get("status"), "disclosure_basis": disclosure(f).get("basis"),
+             "disclosure_note": disclosure(f).get("note")}
+            for r in package.resources for f in fields(r)]
+
+
+def dictionary_csv(dictionary):
+    """The data dictionary as CSV."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(dictionary[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(dictionary)
+    return out.getvalue()
+
+
+def write_checksums(downloads):
+    """SHA256SUMS in the format ``sha256sum -c`` reads."""
+    lines = [f"{file_sha256(p)}  {p.name}" for p in sorted(downloads.iterdir()) if p.name != "SHA256SUMS"]
+    (downloads / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def swap_in(staged, root):
+    """Replace site/ with the staged site: move the old aside, move the new in, drop the old."""
+    site, old = root / "site", root / "build" / "site.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if site.exists():
+        os.rename(site, old)
+    os.rename(staged, site)
+    if old.exists():
+        shutil.rmtree(old)

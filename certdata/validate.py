@@ -1,0 +1,118 @@
+"""Validation: every CSV against its Table Schema, foreign keys included.
+
+Takes: a ``Package``. Gives: a list of ``Problem`` (file, row, field, error type,
+message), empty when the package is valid. Frictionless does the checking; the
+messages are ours, so that a value is only ever echoed for an open field.
+"""
+import json
+from dataclasses import asdict, dataclass
+
+from frictionless import Package as FrictionlessPackage
+from frictionless import system
+
+from .package import DESCRIPTOR, fields, open_fields
+
+REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
+
+
+@dataclass
+class Problem:
+    """One validation problem, safe to print: values appear only for open fields."""
+
+    file: str
+    row: int | None
+    field: str | None
+    type: str
+    message: str
+
+    def line(self):
+        where = self.file + (f", row {self.row}" if self.row else "") + (f", field {self.field}" if self.field else "")
+        return f"{where}: {self.type}: {self.message}"
+
+
+def validate_package(package):
+    """Problems found by frictionless in every resource of the package."""
+    problems = pre_check_files(package)
+    if problems:
+        return problems
+    with system.use_context(trusted=True):
+        report = FrictionlessPackage(str(package.root / DESCRIPTOR)).validate(limit_errors=10_000)
+    for task in report.tasks:
+        resource = package.resource(task.name)
+        for error in task.errors:
+            problems.append(problem_from_error(resource, error))
+    for error in report.errors:
+        problems.append(Problem(DESCRIPTOR, None, None, error.type, error.message))
+    return problems
+
+
+def pre_check_files(package):
+    """Problems frictionless reports poorly: missing, empty, non-UTF-8 or NUL-bearing files."""
+    problems = []
+    for resource in package.resources:
+        path = package.path(resource)
+        if not path.exists():
+            problems.append(Problem(resource["path"], None, None, "missing-file", "the file does not exist"))
+            continue
+        data = path.read_bytes()
+        if not data.strip():
+            problems.append(Problem(resource["path"], None, None, "empty-file", "the file is empty; a header row is required"))
+            continue
+        problems += byte_problems(resource, data)
+    return problems
+
+
+def byte_problems(resource, data):
+    """NUL bytes and invalid UTF-8, located by row (never echoing the bytes)."""
+    problems = []
+    if b"\x00" in data:
+        row = data[: data.index(b"\x00")].count(b"\n") + 1
+        problems.append(Problem(resource["path"], row, None, "nul-byte", "the file contains a NUL byte; re-export it as plain UTF-8 text"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        problems.append(Problem(resource["path"], row, None, "encoding-error",
+                                "the file is not UTF-8 (perhaps Windows-1252); import it with `python build.py import` or re-save it as UTF-8"))
+    return problems
+
+
+def problem_from_error(resource, error):
+    """A Problem from a frictionless error; its note only when every field involved is open."""
+    names = involved_fields(error)
+    safe = all(name in open_fields(resource) for name in names) if names else True
+    message = error.title
+    if getattr(error, "note", "") and safe:
+        message += f" ({error.note})"
+    elif names and not safe:
+        message += " (the value is not shown: the field is not open)"
+    field = ", ".join(names) if names else None
+    return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
+
+
+def involved_fields(error):
+    """Names of the fields an error is about."""
+    if getattr(error, "field_names", None):
+        return list(error.field_names)
+    name = getattr(error, "field_name", None)
+    return [name] if name else []
+
+
+def summarise(problems, cap=REPORT_CAP):
+    """Human report: at most cap problems per file, then totals."""
+    by_file = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    lines = []
+    for file, items in by_file.items():
+        lines += [p.line() for p in items[:cap]]
+        if len(items) > cap:
+            lines.append(f"{file}: ... and {len(items) - cap} more (see the JSON report)")
+    lines.append(f"{len(problems)} problem(s) in {len(by_file)} file(s)")
+    return "\n".join(lines)
+
+
+def write_report(problems, path):
+    """Write every problem as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(p) for p in problems], indent=2) + "\n", encoding="utf-8")

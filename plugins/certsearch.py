@@ -1,0 +1,161 @@
+"""Datasette plugin: the public search and the officer and agency pages.
+
+Gives Datasette an ``fts_query(text[, column])`` SQL function that turns what a
+person types ("Smith, John", "smi", "garcia", "O'Brien") into an FTS5 prefix
+query over folded names, and the pages /search, /officer/mo/<row>,
+/officer/ma/<acadis id> and /agency/<agency id>.
+"""
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+DB = "certification"
+MAX_TERMS = 8
+PAGE = 100
+
+
+def fold(text):
+    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
+    (the same folding the build applies to the indexed names)."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`]", "", text.lower())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def fts_query(text, column=None):
+    """FTS5 query: every word of the folded text as a prefix, any order; '""' matches nothing."""
+    words = fold(text).split()[:MAX_TERMS]
+    if not words:
+        return '""'
+    query = " ".join(f'"{w}"*' for w in words)
+    return f"{column} : ({query})" if column else query
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("fts_query", 2, fts_query, deterministic=True)
+
+
+def config(datasette):
+    return datasette.plugin_config("certsearch") or {}
+
+
+@hookimpl
+def extra_template_vars(datasette, table, database):
+    async def inner():
+        cfg = config(datasette)
+        synthetic = cfg.get("synthetic_resources", [])
+        return {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
+                "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"]),
+                "provenance": await provenance(datasette, table) if table else None}
+    return inner
+
+
+async def provenance(datasette, table):
+    """Request, responding agency, release date, file checksum and package version of a table."""
+    db = datasette.get_database(DB)
+    rows = await db.execute(
+        "select r.resource, r.sha256, r.synthetic_sample, q.request_id, q.responding_agency, q.release_received_date, "
+        "q.source_url from package_resources r left join requests q on q.request_id = r.request_id where r.resource = ?",
+        [table])
+    row = rows.first()
+    return dict(row) if row else None
+
+
+async def search_people(db, q, state=None, limit=PAGE):
+    where = "people_fts match fts_query(:q, 'name_terms')" + (" and p.state = :state" if state else "")
+    sql = (f"select p.* from people_fts join people p on p.rowid = people_fts.rowid where {where} "
+           f"order by people_fts.rank, p.officer_name limit {int(limit)}")
+    return (await db.execute(sql, {"q": q, "state": state})).rows
+
+
+async def search_agencies(db, q, limit=PAGE):
+    sql = ("select a.*, (select count(*) from mo_officers o where o.agency_id = a.agency_id) as mo_officers "
+           "from agencies_fts join agencies a on a.rowid = agencies_fts.rowid "
+           f"where agencies_fts match fts_query(:q) order by agencies_fts.rank, a.agency_name limit {int(limit)}")
+    return (await db.execute(sql, {"q": q})).rows
+
+
+async def search_page(datasette, request):
+    q = (request.args.get("q") or "").strip()[:200]
+    state = request.args.get("state") if request.args.get("state") in ("MO", "MA") else None
+    db = datasette.get_database(DB)
+    people = await search_people(db, q, state) if q else []
+    agencies = await search_agencies(db, q) if q else []
+    return Response.html(await datasette.render_template(
+        "search.html", {"q": q, "state": state, "people": people, "agencies": agencies,
+                        "raw_query": fts_query(q, "name_terms"), "page_limit": PAGE}, request=request))
+
+
+async def one(db, sql, params):
+    row = (await db.execute(sql, params)).first()
+    if row is None:
+        raise NotFound("No such record")
+    return row
+
+
+async def mo_officer_page(datasette, request):
+    db = datasette.get_database(DB)
+    row_id = request.url_vars["row_id"]
+    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.permanent, s.meaning, s.origin, s.agency_words "
+                            "from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
+                            "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
+    klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
+    context = await officer_context(db, "mo_officers", "mo-post-2023-01-03")
+    context.update({"officer": officer, "klass": klass})
+    return Response.html(await datasette.render_template("officer_mo.html", context, request=request))
+
+
+async def ma_officer_page(datasette, request):
+    db = datasette.get_database(DB)
+    acadis_id = request.url_vars["acadis_id"]
+    records = (await db.execute("select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
+                                "where t.acadis_id = ? order by t.completion_date, t.record_id", [acadis_id])).rows
+    if not records:
+        raise NotFound("No such officer")
+    history = (await db.execute("select * from ma_employment_history where acadis_id = ? order by first_training, last_training",
+                                [acadis_id])).rows
+    context = await officer_context(db, "ma_training", "ma-mptc-2023-0293")
+    context.update({"records": records, "history": history, "officer": records[-1]})
+    return Response.html(await datasette.render_template("officer_ma.html", context, request=request))
+
+
+async def officer_context(db, resource, request_id):
+    """What every officer page shows besides the officer: provenance and what is not published."""
+    withheld = (await db.execute(
+        "select i.element, i.disposition, i.agency_words, s.citation from request_items i "
+        "left join statutes s on s.statute_id = i.legal_basis_id where i.request_id = ? and i.disposition != 'released' "
+        "order by i.list, i.position", [request_id])).rows
+    statute = (await db.execute("select * from statutes where statute_id = 'rsmo-590.180'")).first()
+    return {"withheld": withheld, "statute": statute, "resource": resource}
+
+
+async def agency_page(datasette, request):
+    db = datasette.get_database(DB)
+    agency_id = request.url_vars["agency_id"]
+    agency = await one(db, "select * from agencies where agency_id = ?", [agency_id])
+    counts = (await db.execute("select license_status, count(*) as n from mo_officers where agency_id = ? "
+                               "group by license_status order by n desc", [agency_id])).rows
+    officers = (await db.execute("select row_id, officer_name, license_status, license_class from mo_officers "
+                                 "where agency_id = ? order by officer_name limit 2000", [agency_id])).rows
+    trainees = (await db.execute("select * from ma_employment_history where agency_id = ? order by officer_name limit 2000",
+                                 [agency_id])).rows
+    return Response.html(await datasette.render_template(
+        "agency.html", {"agency": agency, "counts": counts, "officers": officers, "trainees": trainees},
+        request=request))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/search$", search_page),
+        (r"^/officer/mo/(?P<row_id>MO-[0-9a-f]+-[0-9]+)$", mo_officer_page),
+        (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
+        (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),
+    ]
