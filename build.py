@@ -10,16 +10,20 @@
     python build.py sample [--mo-active N] [--ma-officers N] [--out DIR]
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from certdata import pipeline
+from certdata.package import ROOT
 from certdata.publish import BuildLocked
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument("--root", type=Path, default=Path(os.environ.get("CERTDATA_ROOT", ROOT)),
+                        help="package directory (default: this repository, or $CERTDATA_ROOT)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", help="build everything (the default)")
     commands.add_parser("check", help="validate and guard only")
@@ -44,18 +48,18 @@ def main(argv=None):
     progress = pipeline.Progress(quiet=args.quiet)
     try:
         if args.command in (None, "build"):
-            pipeline.build(progress=progress)
+            pipeline.build(root=args.root, progress=progress)
         elif args.command == "check":
-            pipeline.check(progress=progress)
+            pipeline.check(root=args.root, progress=progress)
             progress("package is valid and within legal limits")
         elif args.command == "serve":
-            pipeline.serve(port=args.port)
+            pipeline.serve(root=args.root, port=args.port)
         elif args.command == "import":
-            pipeline.import_release(args.source, args.file, received=args.received, progress=progress)
+            pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
         elif args.command == "diff":
             print(pipeline.diff_releases(args.old, args.new))
         elif args.command == "sample":
-            pipeline.write_sample(args.out, args.mo_active, args.ma_officers, progress=progress)
+            pipeline.write_sample(args.out, args.mo_active, args.ma_officers, root=args.root, progress=progress)
     except (pipeline.BuildFailed, BuildLocked) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -87,3 +87,14 @@ def serve(root=ROOT, port=8001, host="127.0.0.1"):
     args = datasette.serve_args(database, metadata, host=host, port=port)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])
+
+
+def write_sample(out=None, mo_active=None, ma_officers=None, root=ROOT, progress=print):
+    """Write the synthetic sample CSVs (default sizes, or the given ones) into out or data/."""
+    from . import sample
+    out = Path(out) if out else Path(root) / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = {k: v for k, v in (("mo_active", mo_active), ("ma_officers", ma_officers)) if v is not None}
+    for name, text in sample.generate(**sizes).items():
+        (out / f"{name}.csv").write_text(text, encoding="utf-8")
+        progress(f"wrote {out / name}.csv: {text.count(chr(10)) - 1} rows")

@@ -116,7 +116,8 @@ def weighted_agencies(rng, names, k):
 
 def mo_officer_rows(rng, active=MO_ACTIVE, historical=None):
     """Rows (officer_name, license_status, license_class, agency_name or '') for Missouri."""
-    historical = MO_HISTORICAL if historical is None else historical
+    if historical is None:
+        historical = {s: round(n * active / MO_ACTIVE) for s, n in MO_HISTORICAL.items()}
     statuses = ["Active"] * active + [s for s, n in historical.items() for _ in range(n)]
     names = make_names(rng, len(statuses))
     agencies = weighted_agencies(rng, mo_agencies(), len(statuses))
@@ -160,11 +161,12 @@ def to_csv(header, rows):
     return out.getvalue()
 
 
-def generate(seed=SEED, mo_active=MO_ACTIVE, mo_historical=None, ma_officers=MA_OFFICERS):
-    """The three sample CSVs as {resource name: text}."""
+def generate(seed=SEED, mo_active=MO_ACTIVE, mo_historical=None, ma_officers=MA_OFFICERS, extra_mo=(), extra_ma=()):
+    """The three sample CSVs as {resource name: text}; extra rows (same tuple shapes as
+    mo_officer_rows and ma_training_rows) are added as given, for test fixtures."""
     rng = random.Random(seed)
-    mo = mo_officer_rows(rng, mo_active, mo_historical)
-    ma = ma_training_rows(rng, ma_officers)
+    mo = mo_officer_rows(rng, mo_active, mo_historical) + list(extra_mo)
+    ma = ma_training_rows(rng, ma_officers) + list(extra_ma)
     agencies = sorted({("MO", a) for *_, a in mo if a} | {("MA", r[5]) for r in ma if r[5]})
     mo_ids = mo_row_ids([(n, s, c, a) for n, s, c, a in mo])
     mo_out = sorted((rid, n, s, c, agency_id("MO", a) if a else "") for rid, (n, s, c, a) in zip(mo_ids, mo))

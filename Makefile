@@ -1,0 +1,33 @@
+# The two commands of the README:
+#   make build   set up .venv and build the package into site/ (database, downloads, docs)
+#   make test    set up .venv (with test tools and Debian's chromium) and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: build test check serve chromium bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+build: $(VENV)/.installed
+	$(PY) build.py
+
+check: $(VENV)/.installed
+	$(PY) build.py check
+
+serve: $(VENV)/.installed
+	$(PY) build.py serve
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
+
+test: $(VENV)/.installed chromium
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py
