@@ -1,0 +1,132 @@
+"""build.py end to end: a checked, reproducible release; bad input changes nothing."""
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from certdata import datasette, pipeline
+from certdata.package import Package
+
+from .conftest import ROOT, make_package, run_cli
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree_hashes(directory):
+    return {str(p.relative_to(directory)): sha(p) for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_site_downloads_and_checksums(built):
+    downloads = built / "site" / "downloads"
+    for name in ("certification.db", "datapackage.json", "SHA256SUMS", "mo_officers.csv", "data-dictionary.csv"):
+        assert (downloads / name).is_file(), name
+    sums = dict(reversed(line.split("  ")) for line in (downloads / "SHA256SUMS").read_text().splitlines())
+    for name, digest in sums.items():
+        assert sha(downloads / name) == digest, name
+    descriptor = json.loads((downloads / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        path = downloads / resource["path"]
+        assert resource["bytes"] == path.stat().st_size
+        assert resource["hash"] == "sha256:" + sha(path)
+    officers = next(r for r in descriptor["resources"] if r["name"] == "mo_officers")
+    assert any(i["element"].startswith("Officer’s date of birth") and i["basis"] == "rsmo-590.180"
+               for i in officers["pcr:notReleased"])
+
+
+def test_same_inputs_give_the_same_database(tmp_path):
+    root = make_package(tmp_path / "a")
+    first = run_cli(root, "--quiet")
+    assert first.returncode == 0, first.stderr
+    digest = sha(root / "site" / "downloads" / "certification.db")
+    second = run_cli(root, "--quiet")
+    assert second.returncode == 0, second.stderr
+    assert sha(root / "site" / "downloads" / "certification.db") == digest
+
+
+def break_csv(root, resource, row_index, field, value):
+    import csv
+    path = root / "data" / f"{resource}.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[row_index][rows[0].index(field)] = value
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+@pytest.mark.parametrize("resource,row,field,value,error", [
+    ("mo_post_measures", 3, "value", "many", "type-error"),
+    ("mo_officers", 5, "row_id", "DUPLICATE", "primary-key"),
+    ("mo_officers", 7, "agency_id", "MO-no-such-agency", "foreign-key"),
+])
+def test_broken_csv_fails_with_file_row_field_and_leaves_the_release_alone(tmp_path, resource, row, field, value, error):
+    root = make_package(tmp_path / "pkg")
+    assert run_cli(root, "--quiet").returncode == 0
+    before = tree_hashes(root / "site")
+    if value == "DUPLICATE":
+        import csv
+        value = list(csv.reader(open(root / "data" / f"{resource}.csv", encoding="utf-8")))[row - 1][0]
+    break_csv(root, resource, row, field, value)
+    result = run_cli(root, "--quiet")
+    assert result.returncode == 1
+    assert f"data/{resource}.csv, row {row + 1}" in result.stderr
+    assert field in result.stderr and error in result.stderr
+    assert tree_hashes(root / "site") == before
+    report = json.loads((root / "build" / "validation-report.json").read_text())
+    assert report and report[0]["file"] == f"data/{resource}.csv"
+
+
+def test_check_is_quiet_about_a_valid_package_and_fails_on_a_closed_field(small_package):
+    assert run_cli(small_package, "check").returncode == 0
+    schema_path = small_package / "data" / "schemas" / "mo_officers.json"
+    schema = json.loads(schema_path.read_text())
+    schema["fields"][1]["pcr:disclosure"]["status"] = "closed"
+    schema_path.write_text(json.dumps(schema))
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1
+    assert "closed-field" in result.stderr and "officer_name" in result.stderr
+
+
+def test_validation_messages_never_echo_a_value_of_a_field_that_is_not_open(small_package):
+    schema_path = small_package / "data" / "schemas" / "ma_training.json"
+    schema = json.loads(schema_path.read_text())
+    for field in schema["fields"]:
+        if field["name"] == "completion_date":
+            field["pcr:disclosure"]["status"] = "exempt"
+    schema_path.write_text(json.dumps(schema))
+    break_csv(small_package, "ma_training", 4, "completion_date", "SENTINEL-1961-02-03")
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1
+    assert "completion_date" in result.stdout + result.stderr
+    assert "SENTINEL" not in result.stdout + result.stderr
+    assert "SENTINEL" not in (small_package / "build" / "validation-report.json").read_text()
+
+
+def test_datasette_metadata_matches_the_golden_file(built):
+    """The metadata is generated from the package; a change to it must be deliberate."""
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    golden_path = ROOT / "tests" / "golden" / "datasette-metadata.json"
+    if not golden_path.exists():  # first run writes it; review and commit it
+        golden_path.parent.mkdir(exist_ok=True)
+        golden_path.write_text(json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    assert metadata == json.loads(golden_path.read_text())
+
+
+def test_metadata_warns_on_every_synthetic_table_and_describes_every_column(built):
+    package = Package.load(built)
+    metadata = datasette.build_metadata(package)
+    tables = metadata["databases"]["certification"]["tables"]
+    for resource in package.resources:
+        table = tables[resource["name"]]
+        assert set(table["columns"]) == {f["name"] for f in resource["schema"]["fields"]}
+        assert table["description"].startswith("SYNTHETIC SAMPLE") == bool(resource.get("pcr:synthetic"))
+
+
+def test_second_concurrent_build_is_refused_with_a_clear_message(small_package):
+    from certdata.publish import build_lock
+    with build_lock(small_package / "build"):
+        result = run_cli(small_package, "--quiet")
+    assert result.returncode == 1
+    assert "another build is running" in result.stderr
