@@ -6,6 +6,7 @@ search, canned queries, synthetic-sample warnings) and the command-line flags
 and settings that both ``python build.py serve`` and the deployment use.
 """
 import json
+import os
 
 from .package import ROOT, disclosure, fields
 
@@ -86,7 +87,7 @@ def table_metadata(resource):
     return meta
 
 
-def build_metadata(package, datasette_url=""):
+def build_metadata(package):
     """The whole Datasette metadata document for the package."""
     descriptor = package.descriptor
     licence = descriptor["licenses"][0]
@@ -100,7 +101,7 @@ def build_metadata(package, datasette_url=""):
         "description": descriptor["description"],
         "license": licence["title"], "license_url": licence["path"],
         "source": sources[0]["title"], "source_url": sources[0]["path"],
-        "about": "Documentation", "about_url": "/docs/" if not datasette_url else datasette_url,
+        "about": "Documentation", "about_url": os.environ.get("CERTDATA_DOCS_URL", descriptor["homepage"]),
         "databases": {DATABASE: {
             "description": descriptor["description"],
             "tables": tables,
@@ -140,3 +141,12 @@ def publish_args(database, metadata, service):
             "--metadata", str(metadata), "--template-dir", str(ROOT / "templates" / "datasette"),
             "--plugins-dir", str(ROOT / "plugins"), "--static", f"assets:{ROOT / 'templates' / 'datasette' / 'static'}",
             "--install", "datasette==0.65.5", "--extra-options", extra]
+
+
+def app(database, metadata_path):
+    """A Datasette object configured exactly like ``serve_args`` (for tests and tools)."""
+    from datasette.app import Datasette
+    return Datasette(immutables=[str(database)], metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
+                     template_dir=str(ROOT / "templates" / "datasette"), plugins_dir=str(ROOT / "plugins"),
+                     static_mounts=[("assets", str(ROOT / "templates" / "datasette" / "static"))],
+                     settings=SETTINGS, cors=True)

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -128,10 +129,15 @@ def insert_rows(db, package, resource):
 
 
 def name_terms(name):
-    """Search terms for a name: folded words, plus hyphenated and apostrophe forms joined."""
-    words = fold(name).split()
-    joined = [fold(part.replace("-", "")) for part in (name or "").replace(",", " ").split() if "-" in part]
-    return " ".join(words + [w for w in joined if w and w not in words])
+    """Search terms for a name: its folded words, plus the forms people also type for
+    apostrophes ("o brien" beside "obrien") and hyphens ("smithjones" beside "smith jones")."""
+    name = name or ""
+    split_apostrophes = re.sub(r"[’'`]", " ", name)
+    joined_hyphens = name.replace("-", "")
+    words = []
+    for variant in (name, split_apostrophes, joined_hyphens):
+        words += [w for w in fold(variant).split() if w not in words]
+    return " ".join(words)
 
 
 def create_search(db):

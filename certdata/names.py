@@ -5,16 +5,20 @@ or punctuation), agency identifiers (state + slug) and Missouri row identifiers
 (hash of the normalised name + a counter among same-name rows).
 """
 import hashlib
-import re
-import unicodedata
+import importlib.util
+from pathlib import Path
 
 
-def fold(text):
-    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`]", "", text.lower())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+def _search_plugin():
+    """The Datasette search plugin, whose folding the build must share exactly."""
+    path = Path(__file__).resolve().parent.parent / "plugins" / "certsearch.py"
+    spec = importlib.util.spec_from_file_location("certsearch_plugin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fold = _search_plugin().fold  # one definition for indexing and for querying
 
 
 def slug(text):

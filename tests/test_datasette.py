@@ -1,0 +1,105 @@
+"""The served Datasette: every table, row pages, search, canned queries, read-only."""
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from certdata import datasette
+from certdata.package import Package
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    ds = datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+    return ds
+
+
+def get(ds, path):
+    return asyncio.run(ds.client.get(path))
+
+
+def test_home_and_every_table_answer(client, built):
+    assert get(client, "/").status_code == 200
+    for resource in Package.load(built).resources:
+        response = get(client, f"/certification/{resource['name']}")
+        assert response.status_code == 200, resource["name"]
+
+
+def test_row_page_shows_provenance_and_sample_warning(client):
+    rows = get(client, "/certification/mo_officers.json?_shape=array&_size=1").json()
+    response = get(client, f"/certification/mo_officers/{rows[0]['row_id']}")
+    assert response.status_code == 200
+    assert "mo-post-2023-01-03" in response.text and "Package version" in response.text
+    assert "Synthetic sample, not real officers" in response.text
+
+
+def test_table_full_text_search_ignores_accents(client):
+    data = get(client, "/certification/mo_officers.json?_search=garcia&_shape=array").json()
+    assert "García, María" in {r["officer_name"] for r in data}
+
+
+def test_every_canned_query_runs(client):
+    agency = "MO-columbia-police-department"
+    params = {"officers_by_name": "name=obrien", "decertified_officers": "", "agency_officers": f"agency_id={agency}",
+              "ma_employment_history": "acadis_id=990001"}
+    for name in datasette.QUERIES:
+        response = get(client, f"/certification/{name}.json?_shape=array&{params[name]}")
+        assert response.status_code == 200, name
+        assert response.json(), name
+    decertified = get(client, "/certification/decertified_officers.json?_shape=array").json()
+    assert {r["license_status"] for r in decertified} == {"Revoked", "Surrendered"}
+
+
+@pytest.mark.parametrize("sql", [
+    "insert into agencies values ('MO-x', 'MO', 'x')", "update agencies set agency_name = 'x'",
+    "delete from agencies", "create table t (x)", "drop table agencies", "attach database ':memory:' as m",
+    "pragma writable_schema = 1", "select load_extension('/tmp/x')",
+])
+def test_sql_endpoint_refuses_writes(client, sql):
+    response = get(client, "/certification.json?sql=" + urllib.request.quote(sql))
+    assert response.status_code in (400, 403), sql
+    assert get(client, "/certification/agencies.json?_shape=array&_size=1").status_code == 200
+
+
+def test_runaway_query_is_cut_at_the_time_limit(client):
+    sql = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+    started = time.monotonic()
+    response = get(client, "/certification.json?sql=" + urllib.request.quote(sql))
+    assert response.status_code == 400 and "interrupted" in response.text.lower()
+    assert time.monotonic() - started < datasette.SETTINGS["sql_time_limit_ms"] / 1000 + 2
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_build_py_serve_answers_over_http(built):
+    port = free_port()
+    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=zyzzyva", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body and "Zyzzyva, Quentin" in body
+        settings = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/settings.json").read())
+        assert settings["sql_time_limit_ms"] == datasette.SETTINGS["sql_time_limit_ms"]
+        databases = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/-/databases.json").read())
+        assert databases[0]["is_mutable"] is False
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
