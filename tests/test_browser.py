@@ -1,0 +1,139 @@
+"""Real headless Chromium against `python build.py serve` and the built documentation site."""
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    assert shutil.which("chromium"), "Debian's chromium is required: `make test` installs it"
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
+                                                       args=FLAGS, ignore_default_args=["--headless=new"])
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    page.close()
+
+
+def test_search_officer_agency_path_with_the_mouse(page, server):
+    page.goto(server + "/")
+    page.fill("#q", "Zyzzyva, Quentin")
+    page.click("button[type=submit]")
+    page.click("a.officer-link:has-text('Zyzzyva, Quentin')")
+    assert "Licence status" in page.content()
+    assert "What is not published here, and why" in page.content()
+    page.click("a.agency-link")
+    assert page.locator("table.status-counts").is_visible()
+    assert "Boone County Sheriff" in page.title()
+
+
+def press_tab_until(page, selector, limit=80):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement && document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"keyboard focus never reached {selector}")
+
+
+def test_the_same_path_works_with_the_keyboard_alone(page, server):
+    page.goto(server + "/")
+    page.keyboard.type("smith-jones alexandra")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    press_tab_until(page, "a.officer-link")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/officer/mo/**")
+    assert "permanent" in page.content()
+
+
+def test_revoked_officer_page_says_decertification_is_permanent(page, server):
+    page.goto(server + "/search?q=st+john+theodore")
+    page.click("a.officer-link")
+    text = page.inner_text("body")
+    assert "Surrendered" in text and "decertified" in text and "permanent" in text
+    assert "RSMo 590.180" in text
+
+
+def test_hostile_names_stay_inert_on_every_page(page, server):
+    for query in ("evil", "hostile"):
+        page.goto(server + f"/search?q={query}")
+        page.click("a.officer-link")
+        page.click("a.agency-link")
+        page.goto(server + f"/certification/mo_officers?_search={query}")
+        page.goto(server + f"/certification/people?_search={query}")
+    assert page.dialogs == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+@pytest.fixture(scope="module")
+def docs_server(built):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                "--directory", str(built / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_docs_site_explains_dates_of_birth_in_two_clicks_without_third_party_requests(page, docs_server):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(docs_server + "/")
+    page.click("article a:has-text('what the law lets us publish')")
+    assert "date of birth" in page.inner_text("article").lower()
+    page.goto(docs_server + "/resources/mo_officers/")
+    page.goto(docs_server + "/mo-post-figures/")
+    hosts = {r.split("/")[2] for r in requests if r.startswith("http")}
+    assert hosts == {docs_server.split("/")[2]}, hosts
+    assert page.dialogs == []

@@ -1,0 +1,93 @@
+"""The documentation site: every field documented, the law explained, no third-party requests."""
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from certdata import docs, pipeline
+from certdata.package import Package
+
+from .conftest import make_package
+
+
+class LoadedUrls(HTMLParser):
+    """URLs a browser fetches when the page loads (not links a reader may follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") not in ("canonical", "alternate"):
+            self.urls.append(attrs["href"])
+
+
+def test_every_field_of_every_schema_has_a_row_on_its_resource_page(built):
+    for resource in Package.load(built).resources:
+        page = (built / "site" / "resources" / resource["name"] / "index.html").read_text()
+        for field in resource["schema"]["fields"]:
+            assert f'id="field-{field["name"]}"' in page, (resource["name"], field["name"])
+            assert field["pcr:disclosure"]["note"].replace("'", "&#39;") in page
+
+
+def test_a_field_added_to_a_schema_appears_on_the_next_build(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    schema_path = root / "data" / "schemas" / "agencies.json"
+    schema = json.loads(schema_path.read_text())
+    schema["fields"].append({"name": "agency_note", "type": "string", "title": "Agency note",
+                             "description": "A brand-new field for this test.", "example": "x",
+                             "pcr:disclosure": {"status": "open", "basis": "derived", "note": "Test only."}})
+    schema_path.write_text(json.dumps(schema))
+    csv_path = root / "data" / "agencies.csv"
+    lines = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join([lines[0] + ",agency_note"] + [line + "," for line in lines[1:]]) + "\n")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    page = (root / "site" / "resources" / "agencies" / "index.html").read_text()
+    assert 'id="field-agency_note"' in page and "A brand-new field for this test." in page
+    dictionary = (root / "site" / "downloads" / "data-dictionary.csv").read_text()
+    assert "agencies,agency_note,Agency note" in dictionary
+
+
+def test_no_page_loads_anything_from_a_third_party_host(built):
+    pages = list((built / "site").rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        parser = LoadedUrls()
+        parser.feed(page.read_text())
+        external = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+        assert external == [], page
+    for css in (built / "site").rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?:|url\(\s*['\"]?https?://", css.read_text()), css
+
+
+def test_law_page_explains_each_state_with_statute_and_agency_words(built):
+    page = (built / "site" / "law" / "index.html").read_text()
+    assert "RSMo 590.180" in page and "date of birth" in page.lower()
+    assert "Information like officer’s dates of birth and residency are exempt" in page
+    assert page.count("<tr>") >= 48
+    home = (built / "site" / "index.html").read_text()
+    assert 'href="law/"' in home
+
+
+def test_sample_notice_is_on_every_page_while_a_resource_is_synthetic(built):
+    for page in (built / "site").rglob("index.html"):
+        assert "Synthetic sample, not real officers" in page.read_text(), page
+
+
+def test_figures_page_has_svg_charts_with_alt_text_and_tables(built):
+    page = (built / "site" / "mo-post-figures" / "index.html").read_text()
+    images = re.findall(r'<img alt="([^"]+)" src="([^"]+\.svg)"', page)
+    assert len(images) == 4 and all(alt.startswith("Bar chart.") for alt, _ in images)
+    svg = (built / "site" / "figures" / "applicants.svg").read_text()
+    assert "2,549" in svg and "<script" not in svg
+
+
+def test_a_broken_internal_link_fails_the_strict_build(tmp_path, built):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [nowhere](missing-page.md).\n")
+    with pytest.raises(Exception, match="(?i)strict|warning|abort"):
+        docs.run_mkdocs(tmp_path / "docs", tmp_path / "site", [{"Home": "index.md"}], Package.load(built))
