@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test check serve chromium bench
+.PHONY: build test check serve chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,3 @@ chromium:
 
 test: $(VENV)/.installed chromium
 	$(PY) -m pytest -q
-
-bench: $(VENV)/.installed
-	$(PY) benchmarks/run.py

@@ -7,6 +7,8 @@
     python build.py import mo-roster FILE [--received YYYY-MM-DD]
     python build.py import ma-training FILE [--received YYYY-MM-DD]
     python build.py diff OLD.db NEW.db   what changed between two releases
+    python build.py deploy --service NAME  datasette publish cloudrun, same settings as serve
+    python build.py release-check [--previous datapackage.json] [--demo true]
     python build.py sample [--mo-active N] [--ma-officers N] [--out DIR]
 """
 import argparse
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from certdata import pipeline
 from certdata.package import ROOT
-from certdata.publish import BuildLocked
+from certdata.publish import BuildLocked, ReleaseRefused
 
 
 def parse_args(argv):
@@ -36,6 +38,11 @@ def parse_args(argv):
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
+    deploy = commands.add_parser("deploy", help="publish the built database to Cloud Run with the serve settings")
+    deploy.add_argument("--service", required=True)
+    release = commands.add_parser("release-check", help="refuse to deploy samples or unversioned schema changes")
+    release.add_argument("--previous", type=Path, help="datapackage.json of the live release")
+    release.add_argument("--demo", choices=["true", "false"], default="false", help="allow a synthetic-sample demo")
     sample = commands.add_parser("sample", help="write the synthetic sample CSVs")
     sample.add_argument("--mo-active", type=int, default=None)
     sample.add_argument("--ma-officers", type=int, default=None)
@@ -58,9 +65,14 @@ def main(argv=None):
             pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
         elif args.command == "diff":
             print(pipeline.diff_releases(args.old, args.new))
+        elif args.command == "deploy":
+            return pipeline.deploy(args.root, args.service)
+        elif args.command == "release-check":
+            pipeline.release_check(args.root, args.previous, demo=args.demo == "true")
+            progress("release may be deployed")
         elif args.command == "sample":
             pipeline.write_sample(args.out, args.mo_active, args.ma_officers, root=args.root, progress=progress)
-    except (pipeline.BuildFailed, BuildLocked) as error:
+    except (pipeline.BuildFailed, BuildLocked, ReleaseRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -98,3 +98,18 @@ def write_sample(out=None, mo_active=None, ma_officers=None, root=ROOT, progress
     for name, text in sample.generate(**sizes).items():
         (out / f"{name}.csv").write_text(text, encoding="utf-8")
         progress(f"wrote {out / name}.csv: {text.count(chr(10)) - 1} rows")
+
+
+def release_check(root=ROOT, previous=None, demo=False):
+    """Raise ReleaseRefused unless the package may be deployed (see publish.release_check)."""
+    import json
+    package = Package.load(root)
+    previous_descriptor = json.loads(Path(previous).read_text(encoding="utf-8")) if previous and Path(previous).exists() else None
+    publish.release_check(package, previous_descriptor, demo=demo)
+
+
+def deploy(root=ROOT, service="police-certification"):
+    """``datasette publish cloudrun`` of the current release with the serve settings; returns its exit code."""
+    database, metadata = served_files(root)
+    args = datasette.publish_args(database, metadata, service)
+    return subprocess.run([str(Path(sys.executable).with_name("datasette"))] + args[1:]).returncode

@@ -111,3 +111,35 @@ def swap_in(staged, root):
     os.rename(staged, site)
     if old.exists():
         shutil.rmtree(old)
+
+
+class ReleaseRefused(Exception):
+    """The release must not be deployed."""
+
+
+def release_check(package, previous_descriptor=None, demo=False):
+    """Refuse a deployment of synthetic samples (unless a demo) or a schema change without the right version bump."""
+    synthetic = package.synthetic_resources()
+    if synthetic and not demo:
+        raise ReleaseRefused(f"resources {', '.join(synthetic)} are synthetic samples; "
+                             "deploy them only as an explicit demo (workflow input demo=true)")
+    if previous_descriptor:
+        check_version(previous_descriptor, package.descriptor)
+
+
+def schema_signature(descriptor):
+    """{resource: {field: type}} of a descriptor whose schemas are inlined."""
+    return {r["name"]: {f["name"]: f["type"] for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+
+
+def check_version(previous, current):
+    """Data Package Version recipe: major for removed or retyped fields, minor for added ones."""
+    old, new = schema_signature(previous), schema_signature(current)
+    old_version = [int(p) for p in previous["version"].split(".")]
+    new_version = [int(p) for p in current["version"].split(".")]
+    breaking = any(name not in new or any(new[name].get(f) != t for f, t in fields.items()) for name, fields in old.items())
+    additive = any(name not in old or set(fields) - set(old[name]) for name, fields in new.items())
+    if breaking and new_version[0] <= old_version[0]:
+        raise ReleaseRefused(f"fields were removed or retyped since {previous['version']}: the major version must increase")
+    if additive and new_version[:2] <= old_version[:2]:
+        raise ReleaseRefused(f"fields or resources were added since {previous['version']}: the minor version must increase")

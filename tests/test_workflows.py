@@ -1,0 +1,65 @@
+"""GitHub Actions: lint clean, and they run exactly the README's commands."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from certdata.publish import ReleaseRefused, check_version, release_check
+from certdata.package import Package
+
+from .conftest import ROOT, run_cli
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def readme_commands():
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"^    (make \w+)$", text, flags=re.M)
+
+
+def steps(workflow):
+    jobs = yaml.safe_load(workflow.read_text())["jobs"]
+    return [step.get("run", "") for job in jobs.values() for step in job["steps"]]
+
+
+def test_actionlint_passes_on_every_workflow():
+    assert WORKFLOWS
+    result = subprocess.run([str(Path(sys.executable).with_name("actionlint")), *map(str, WORKFLOWS)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_run_the_readme_commands():
+    build, test = readme_commands()[:2]
+    assert (build, test) == ("make build", "make test")
+    assert test in steps(ROOT / ".github" / "workflows" / "ci.yml")
+    assert build in steps(ROOT / ".github" / "workflows" / "publish.yml")
+    assert (ROOT / ".ci" / "run").read_text().strip().endswith(test)
+
+
+def test_publish_refuses_samples_unless_demo(small_package):
+    result = run_cli(small_package, "release-check")
+    assert result.returncode == 1 and "synthetic samples" in result.stderr
+    assert run_cli(small_package, "release-check", "--demo", "true").returncode == 0
+
+
+def test_schema_change_needs_the_right_version_bump():
+    current = Package.load(ROOT).descriptor
+    previous = yaml.safe_load(yaml.safe_dump(current))
+    previous["resources"][0]["schema"]["fields"].append({"name": "gone", "type": "string"})
+    try:
+        check_version(previous, current)
+        raise AssertionError("a removed field must need a major version")
+    except ReleaseRefused as error:
+        assert "major" in str(error)
+    previous["version"] = "0.9.0"
+    check_version(previous, current)
+    retyped = yaml.safe_load(yaml.safe_dump(current))
+    retyped["resources"][0]["schema"]["fields"][0]["type"] = "integer"
+    try:
+        check_version(retyped, current)
+        raise AssertionError("a retyped field must need a major version")
+    except ReleaseRefused:
+        pass
