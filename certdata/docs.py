@@ -6,6 +6,7 @@ resource with every field, the law, statutes, figures with static SVG charts,
 downloads, corrections), the hand-written pages of ``docs/``, and the site
 built by ``mkdocs build --strict`` into the given directory.
 """
+import logging
 import os
 import shutil
 import sqlite3
@@ -139,8 +140,34 @@ def nav(context):
     ]
 
 
+class DocsFailed(Exception):
+    """mkdocs build --strict stopped; the message lists its warnings."""
+
+
+class WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def run_mkdocs(docs_dir, site_dir, navigation, package):
-    """mkdocs build --strict with our nav and extra settings."""
+    """mkdocs build --strict with our nav and extra settings; DocsFailed lists every warning."""
+    collector = WarningCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        strict_build(docs_dir, site_dir, navigation, package)
+    except (Exception, SystemExit) as error:
+        raise DocsFailed("documentation build failed (mkdocs --strict): "
+                         + ("; ".join(collector.messages) or repr(error))) from error
+    finally:
+        logger.removeHandler(collector)
+
+
+def strict_build(docs_dir, site_dir, navigation, package):
     config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir),
                          nav=navigation, strict=True,
                          extra={"synthetic_resources": package.synthetic_resources(), "version": package.version})

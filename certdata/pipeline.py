@@ -64,8 +64,11 @@ def build(root=ROOT, progress=None, datasette_url=None):
         shutil.rmtree(stage, ignore_errors=True)
         database = load.build_database(package, stage / publish.DATABASE_FILE, progress)
         progress("building the documentation site")
-        docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
-                        downloads=lambda directory: publish.write_downloads(package, database, directory))
+        try:
+            docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
+                            downloads=lambda directory: publish.write_downloads(package, database, directory))
+        except docs.DocsFailed as error:
+            raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
         datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
         publish.swap_in(stage / "site", root)
         progress(f"published site/ (package version {package.version})")
@@ -113,3 +116,25 @@ def deploy(root=ROOT, service="police-certification"):
     database, metadata = served_files(root)
     args = datasette.publish_args(database, metadata, service)
     return subprocess.run([str(Path(sys.executable).with_name("datasette"))] + args[1:]).returncode
+
+
+def import_release(source, path, root=ROOT, received=None, progress=print):
+    """Import an agency's file as received, then check the package; on any problem nothing changes."""
+    from . import importers
+    root = Path(root)
+    with publish.build_lock(root / "build"):
+        package = Package.load(root)
+        snapshot = {p: p.read_bytes() for p in [root / "datapackage.json", *(root / "data").glob("*.csv")]}
+        raw_before = set((root / "data" / "raw").glob("*"))
+        try:
+            written = importers.run(source, path, package, received=received, report=progress)
+            check(root, progress)
+        except importers.ImportError_ as error:
+            raise BuildFailed(f"import failed: {error}\nNothing was changed.") from error
+        except BuildFailed as error:
+            for target, data in snapshot.items():
+                target.write_bytes(data)
+            for new in set((root / "data" / "raw").glob("*")) - raw_before:
+                new.unlink()
+            raise BuildFailed(f"the imported file does not pass the checks:\n{error}\nThe import was undone.") from error
+        progress(f"imported {Path(path).name}: wrote {', '.join(str(p.relative_to(root)) for p in written)}")

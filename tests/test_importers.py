@@ -1,0 +1,93 @@
+"""Importing an agency's release as received: mapped, trimmed, closed columns dropped, provenance kept."""
+import csv
+import hashlib
+import json
+
+import openpyxl
+import pytest
+
+from .conftest import run_cli
+
+
+def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency")):
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Read me"
+    notes.append(["This workbook lists licensees."])
+    sheet = workbook.create_sheet("Roster")
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+ROWS = [
+    ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "ACTIVE", "Peace Officer", " Columbia Police Department "),
+    ("Roe, Richard", "1965-03-04-SENTINEL", "revoked", "UNKNOWN", ""),
+    ("Poe, Edgar", "1959-05-06-SENTINEL", "Surrendered ", "unknown", "Boone County Sheriff's Office"),
+]
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_mo_roster_workbook_is_normalised_and_the_closed_column_dropped(small_package, tmp_path):
+    workbook = roster_workbook(tmp_path / "POST roster.xlsx", ROWS)
+    result = run_cli(small_package, "import", "mo-roster", str(workbook), "--received", "2023-01-18")
+    assert result.returncode == 0, result.stderr
+    assert "dropped column 'Date of Birth'" in result.stderr
+    assert "SENTINEL" not in result.stdout + result.stderr
+    rows = read_csv(small_package / "data" / "mo_officers.csv")
+    assert {(r["officer_name"], r["license_status"], r["license_class"], r["agency_id"]) for r in rows} == {
+        ("Doe, Jane Q", "Active", "Peace Officer", "MO-columbia-police-department"),
+        ("Roe, Richard", "Revoked", "unknown", ""),
+        ("Poe, Edgar", "Surrendered", "unknown", "MO-boone-county-sheriffs-office"),
+    }
+    everything = "".join(p.read_text(encoding="utf-8") for p in (small_package / "data").glob("*.csv"))
+    assert "SENTINEL" not in everything and "1970-01-02" not in everything
+    descriptor = json.loads((small_package / "datapackage.json").read_text())
+    officers = next(r for r in descriptor["resources"] if r["name"] == "mo_officers")
+    assert "pcr:synthetic" not in officers and officers["pcr:received"] == "2023-01-18"
+    raw = small_package / officers["sources"][0]["path"]
+    assert raw.is_file() and officers["sources"][0]["pcr:sha256"] == hashlib.sha256(workbook.read_bytes()).hexdigest()
+    assert run_cli(small_package, "--quiet").returncode == 0
+
+
+def test_status_outside_the_code_sheet_is_refused_and_nothing_changes(small_package, tmp_path):
+    before = {p.name: p.read_bytes() for p in (small_package / "data").glob("*.csv")}
+    workbook = roster_workbook(tmp_path / "r.xlsx", ROWS + [("Coe, Al", "x", "Lapsed", "unknown", "")])
+    result = run_cli(small_package, "import", "mo-roster", str(workbook))
+    assert result.returncode == 1
+    assert "row 5, field license_status" in result.stderr and "'Lapsed'" in result.stderr
+    assert {p.name: p.read_bytes() for p in (small_package / "data").glob("*.csv")} == before
+    assert not (small_package / "data" / "raw").exists() or not list((small_package / "data" / "raw").iterdir())
+
+
+@pytest.mark.parametrize("headers,message", [
+    (("Name", "Status"), "no sheet has the columns"),
+    (("Officer", "License Status", "License Class"), "no sheet has the columns"),
+])
+def test_workbook_without_the_needed_columns_is_refused(small_package, tmp_path, headers, message):
+    workbook = roster_workbook(tmp_path / "bad.xlsx", [("a",) * len(headers)], headers=headers)
+    result = run_cli(small_package, "import", "mo-roster", str(workbook))
+    assert result.returncode == 1 and message in result.stderr
+
+
+def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp_path):
+    text = ("Acadis ID,Officer Name,Date of Birth,City of Residence,Course Name,Completion Date,Employing Agency\r\n"
+            "555001,José Núñez,01/02/1980,Quincy,Basic Recruit Academy,06/14/2019,Quincy Police Department\r\n"
+            "555001,José Núñez,01/02/1980,Quincy,Use of Force,43831,Boston Police Department\r\n"
+            "555002,Ann O'Malley,03/04/1975,Boston,Legal Updates,3/5/19,\r\n")
+    path = tmp_path / "acadis.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
+    assert result.returncode == 0, result.stderr
+    assert "dropped column 'Date of Birth'" in result.stderr and "dropped column 'City of Residence'" in result.stderr
+    rows = read_csv(small_package / "data" / "ma_training.csv")
+    assert [(r["record_id"], r["officer_name"], r["completion_date"]) for r in rows] == [
+        ("MA-555001-1", "José Núñez", "2019-06-14"), ("MA-555001-2", "José Núñez", "2020-01-01"),
+        ("MA-555002-1", "Ann O'Malley", "2019-03-05")]
+    assert "1980" not in (small_package / "data" / "ma_training.csv").read_text()
