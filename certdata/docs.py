@@ -58,6 +58,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         conn.row_factory = sqlite3.Row
         resources = [resource_context(conn, package, r, downloads_dir) for r in package.resources]
         statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+        changes = changes_context(conn)
         classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
     return {
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
@@ -66,8 +67,19 @@ def site_context(package, database, datasette_url, downloads_dir):
         "items": package.read_rows("request_items"), "measures": package.read_rows("mo_post_measures"),
         "corrections": package.read_rows("corrections"),
         "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
-        "states": STATES, "changes": None,
+        "states": STATES, "changes": changes,
     }
+
+
+def changes_context(conn):
+    """Counts per resource and change, and the Missouri officer status changes with names."""
+    counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
+    officers = conn.execute(
+        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name "
+        "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
+        "where c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
+    return {"counts": [dict(r) for r in counts], "officers": [dict(r) for r in officers],
+            "decertified": [dict(r) for r in officers if r["kind"] == "decertified"]}
 
 
 def resource_context(conn, package, resource, downloads_dir):
@@ -115,6 +127,9 @@ def render_pages(context, docs_dir):
     context["charts"] = charts.write_charts(context, docs_dir / "figures")
     for target, template in pages.items():
         (docs_dir / target).write_text(env.get_template(template).render(**context), encoding="utf-8")
+    (docs_dir / "feeds").mkdir(exist_ok=True)
+    feed = env.get_template("decertifications.atom.j2").render(**context)
+    (docs_dir / "feeds" / "decertifications.xml").write_text(feed, encoding="utf-8")
     for resource in context["resources"]:
         page = env.get_template("resource.md.j2").render(resource=resource, **context)
         (docs_dir / "resources" / f"{resource['name']}.md").write_text(page, encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import diff
 from .names import fold
 from .package import disclosure, fields
 
@@ -46,8 +47,9 @@ VIEWS = {
 }
 
 
-def build_database(package, target, progress=print):
-    """Build the database at target (atomically replaced). Returns target."""
+def build_database(package, target, progress=print, previous=None):
+    """Build the database at target (atomically replaced), with a changes table against
+    the previous release database when one is given. Returns target."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(target.name + ".tmp")
@@ -65,7 +67,9 @@ def build_database(package, target, progress=print):
     create_search(db)
     create_views(db)
     describe_package(db, package)
+    create_changes_table(db)
     db.conn.execute("commit")
+    record_changes(db, package, previous, progress)
     check_foreign_keys(db)
     db.conn.execute("vacuum")
     db.conn.close()
@@ -191,6 +195,29 @@ def describe_package(db, package):
             "package_created": package.descriptor["created"],
             "synthetic_resources": json.dumps(package.synthetic_resources())}
     db["build_info"].insert_all(({"key": k, "value": v} for k, v in info.items()), pk="key")
+
+
+def create_changes_table(db):
+    """The changes table, empty until a previous release is compared."""
+    db.conn.execute("create table changes (change_id integer primary key, resource text, row_id text, change text, "
+                    "field text, old_value text, new_value text, kind text)")
+    for column in ("resource", "kind", "row_id"):
+        db.conn.execute(f"create index idx_changes_{column} on changes ({column})")
+
+
+def record_changes(db, package, previous, progress):
+    """Fill the changes table with what changed since the previous release database, if any.
+    (ATTACH is not allowed inside the load's transaction, so this is a second one.)"""
+    if not previous or not Path(previous).exists():
+        return
+    db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
+    db.conn.execute("begin")
+    changes = diff.compute_changes(db.conn, [r["name"] for r in package.resources])
+    db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
+                        "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
+    db.conn.execute("commit")
+    db.conn.execute("detach database old")
+    progress(f"compared with the previous release: {len(changes)} change(s)")
 
 
 def check_foreign_keys(db):

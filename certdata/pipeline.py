@@ -62,7 +62,8 @@ def build(root=ROOT, progress=None, datasette_url=None):
         package = check(root, progress)
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
-        database = load.build_database(package, stage / publish.DATABASE_FILE, progress)
+        previous = previous_release(root)
+        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous)
         progress("building the documentation site")
         try:
             docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
@@ -73,6 +74,24 @@ def build(root=ROOT, progress=None, datasette_url=None):
         publish.swap_in(stage / "site", root)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
+
+
+def previous_release(root):
+    """The database of the release being replaced: site/ locally, build/previous/ in CI."""
+    for candidate in (Path(root) / "site" / "downloads" / publish.DATABASE_FILE,
+                      Path(root) / "build" / "previous" / publish.DATABASE_FILE):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def diff_releases(old, new):
+    """A text report of what changed between two release databases."""
+    from . import diff
+    for path in (old, new):
+        if not Path(path).is_file():
+            raise BuildFailed(f"{path}: no such release database")
+    return diff.summary(diff.diff_files(old, new))
 
 
 def served_files(root=ROOT):

@@ -1,0 +1,99 @@
+"""Release diff: what changed between two release databases.
+
+Takes: an open SQLite connection to the new release with the old one attached
+as ``old`` (or two file paths). Gives: per resource the rows added, removed and
+changed, keyed by primary key, with the field, old and new value of each change
+(every published field is open), and for Missouri officers the status changes
+people ask about: newly decertified, reinstated, changed agency.
+"""
+import sqlite3
+
+from .package import fields
+
+CHANGE_COLUMNS = ["resource", "row_id", "change", "field", "old_value", "new_value", "kind"]
+
+
+def primary_key(conn, schema, table):
+    """The table's single-column primary key, or None."""
+    keys = [row[1] for row in conn.execute(f"pragma {schema}.table_info([{table}])") if row[5]]
+    return keys[0] if len(keys) == 1 else None
+
+
+def common_tables(conn, resources):
+    """Resources present in both releases with a primary key."""
+    old = {r[0] for r in conn.execute("select name from old.sqlite_master where type = 'table'")}
+    return [r for r in resources if r in old and primary_key(conn, "main", r) and
+            primary_key(conn, "main", r) == primary_key(conn, "old", r)]
+
+
+def row_changes(conn, table):
+    """(row_id, change, field, old, new) for one table."""
+    key = primary_key(conn, "main", table)
+    old_columns = {row[1] for row in conn.execute(f"pragma old.table_info([{table}])")}
+    columns = [row[1] for row in conn.execute(f"pragma main.table_info([{table}])") if row[1] in old_columns and row[1] != key]
+    out = [(r[0], "added", None, None, None) for r in conn.execute(
+        f"select [{key}] from main.[{table}] where [{key}] not in (select [{key}] from old.[{table}]) order by 1")]
+    out += [(r[0], "removed", None, None, None) for r in conn.execute(
+        f"select [{key}] from old.[{table}] where [{key}] not in (select [{key}] from main.[{table}]) order by 1")]
+    for column in columns:
+        out += [(r[0], "changed", column, r[1], r[2]) for r in conn.execute(
+            f"select n.[{key}], o.[{column}], n.[{column}] from main.[{table}] n join old.[{table}] o on o.[{key}] = n.[{key}] "
+            f"where n.[{column}] is not o.[{column}] order by 1")]
+    return out
+
+
+def decertified_statuses(conn, schema):
+    try:
+        return {r[0] for r in conn.execute(f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def officer_kind(change, field, old, new, new_status, decertified):
+    """What a Missouri officer change means to a reader."""
+    if change == "added" and new_status in decertified:
+        return "decertified"
+    if change == "changed" and field == "license_status":
+        if new in decertified and old not in decertified:
+            return "decertified"
+        if old in decertified and new not in decertified:
+            return "reinstated"
+        return "status changed"
+    if change == "changed" and field == "agency_id":
+        return "changed agency"
+    return None
+
+
+def compute_changes(conn, resources):
+    """Every change between old and main, as dicts with CHANGE_COLUMNS."""
+    decertified = decertified_statuses(conn, "main") | decertified_statuses(conn, "old")
+    changes = []
+    for table in common_tables(conn, resources):
+        statuses = dict(conn.execute("select row_id, license_status from main.mo_officers")) if table == "mo_officers" else {}
+        for row_id, change, field, old, new in row_changes(conn, table):
+            kind = officer_kind(change, field, old, new, statuses.get(row_id), decertified) if table == "mo_officers" else None
+            changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new, kind))))
+    return changes
+
+
+def diff_files(old_path, new_path):
+    """Changes between two release database files."""
+    conn = sqlite3.connect(f"file:{new_path}?mode=ro", uri=True)
+    conn.execute("attach database ? as old", [f"file:{old_path}?mode=ro"])
+    try:
+        resources = [r[0] for r in conn.execute("select resource from package_resources order by rowid")]
+        return compute_changes(conn, resources)
+    finally:
+        conn.close()
+
+
+def summary(changes):
+    """Counts per resource and change, and the officer status changes, as text."""
+    counts = {}
+    for c in changes:
+        counts.setdefault(c["resource"], {}).setdefault(c["change"], set()).add(c["row_id"])
+    lines = [f"{resource}: " + ", ".join(f"{len(ids)} {change}" for change, ids in sorted(kinds.items()))
+             for resource, kinds in counts.items()] or ["no changes"]
+    lines += [f"  {c['kind']}: {c['row_id']} ({c['old_value'] or ''} -> {c['new_value'] or ''})".replace(" ( -> )", "")
+              for c in changes if c["kind"]]
+    return "\n".join(lines)

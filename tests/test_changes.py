@@ -1,0 +1,58 @@
+"""Release diff: exactly the rows and status changes that differ, on the page, in the feed and the CLI."""
+import csv
+import sqlite3
+import xml.etree.ElementTree as ET
+
+from certdata import pipeline
+
+from .conftest import make_package, run_cli
+
+
+def edit_officers(root, edit):
+    path = root / "data" / "mo_officers.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows = edit(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    old_db = tmp_path / "old.db"
+    old_db.write_bytes((root / "site" / "downloads" / "certification.db").read_bytes())
+    state = {}
+
+    def change(rows):
+        active = [r for r in rows if r["license_status"] == "Active"]
+        state["revoked"], state["moved"], state["removed"] = active[0], active[1], active[2]
+        state["revoked"]["license_status"] = "Revoked"
+        state["moved"]["agency_id"] = "MO-columbia-police-department" if state["moved"]["agency_id"] != "MO-columbia-police-department" else "MO-kansas-city-police-department"
+        reinstated = next(r for r in rows if r["license_status"] == "Surrendered")
+        reinstated["license_status"] = "Active"
+        state["reinstated"] = reinstated
+        return [r for r in rows if r is not state["removed"]]
+
+    edit_officers(root, change)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    kinds = dict(conn.execute("select row_id, kind from changes where kind is not null").fetchall())
+    assert kinds == {state["revoked"]["row_id"]: "decertified", state["moved"]["row_id"]: "changed agency",
+                     state["reinstated"]["row_id"]: "reinstated"}
+    assert conn.execute("select resource, row_id, change from changes where change != 'changed'").fetchall() == [
+        ("mo_officers", state["removed"]["row_id"], "removed")]
+    assert {r[0] for r in conn.execute("select distinct resource from changes")} == {"mo_officers"}
+
+    feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.find("{http://www.w3.org/2005/Atom}id").text.rsplit(":", 1)[1] for e in entries] == [state["revoked"]["row_id"]]
+    page = (root / "site" / "changes" / "index.html").read_text()
+    assert state["revoked"]["row_id"] in page and "decertified" in page
+
+    result = run_cli(root, "diff", str(old_db), str(root / "site" / "downloads" / "certification.db"))
+    assert result.returncode == 0
+    assert "mo_officers: 3 changed, 1 removed" in result.stdout
+    assert f"decertified: {state['revoked']['row_id']} (Active -> Revoked)" in result.stdout
