@@ -9,7 +9,10 @@ import pytest
 from certdata import pipeline, sample
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The four source documents, with personal phone numbers and e-mail addresses replaced by
+# "[redacted-phone:<sha256 prefix>]" tokens (see tests/seeds/README.md).
+SEEDS = ROOT / "tests" / "seeds"
+ORIGINAL_SEEDS = ROOT.parent / "shared" / "seeds"
 SMALL = {"mo_active": 300, "ma_officers": 60}
 TRICKY_MO = [
     ("O'Brien, Patrick J", "Active", "Peace Officer", "St. Louis Police Department"),
