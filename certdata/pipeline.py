@@ -41,11 +41,10 @@ def check(root=ROOT, progress=None):
         package = Package.load(root)
     except PackageError as error:
         raise BuildFailed(str(error)) from error
+    progress("checking legal limits (guard)")
+    problems = guard_package(package)
     progress("validating every resource against its Table Schema")
-    problems = validate_package(package)
-    if not problems:
-        progress("checking legal limits (guard)")
-        problems = guard_package(package)
+    problems += validate_package(package)
     if problems:
         report = Path(root) / "build" / "validation-report.json"
         write_report(problems, report)

@@ -86,6 +86,9 @@ def problem_from_error(resource, error):
         message += f" ({error.note})"
     elif names and not safe:
         message += " (the value is not shown: the field is not open)"
+    label = getattr(error, "label", None)
+    if label is not None:  # header problems: the column name is not a value, so it is safe to show
+        message += f": column {label!r} at position {error.field_number}"
     field = ", ".join(names) if names else None
     return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
 

@@ -1,0 +1,257 @@
+"""A generated corpus of messy and hostile input, run through `build.py` and `build.py import`.
+
+Each case either builds correctly (odd but valid input) or fails with exit 1 and a
+message naming the file, row and field, leaving the previous release and data
+byte-identical. No output ever contains SENTINEL, the marker planted in values
+that are not open.
+"""
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from certdata import pipeline
+
+from .conftest import make_package, run_cli
+
+SENTINEL = "SENTINEL-1969-07-20"
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("released") / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    return root
+
+
+def hashes(directory):
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(directory).rglob("*")) if p.is_file()}
+
+
+def rows_of(root, name):
+    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(root, name, rows, encoding="utf-8", newline="\n", bom=False):
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerows(rows)
+    data = out.getvalue().encode(encoding)
+    (root / "data" / f"{name}.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+
+
+def set_cell(name, row, column, value):
+    def mutate(root, tmp):
+        rows = rows_of(root, name)
+        rows[row][rows[0].index(column)] = value
+        write_rows(root, name, rows)
+    return mutate
+
+
+def raw(name, transform):
+    def mutate(root, tmp):
+        path = root / "data" / f"{name}.csv"
+        path.write_bytes(transform(path.read_bytes()))
+    return mutate
+
+
+def rows_edit(name, edit, **options):
+    def mutate(root, tmp):
+        write_rows(root, name, edit(rows_of(root, name)), **options)
+    return mutate
+
+
+def add_column(header, value):
+    return lambda rows: [rows[0] + [header]] + [r + [value] for r in rows[1:]]
+
+
+@dataclass
+class Case:
+    name: str
+    mutate: object = None
+    expect: list = field(default_factory=list)  # empty: must succeed
+    importer: tuple = None  # (source, maker(tmp) -> file)
+
+    def __repr__(self):
+        return self.name
+
+
+def workbook(tmp, sheets, name="release.xlsx", hidden=(), merged=()):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+        for letter in hidden:
+            sheet.column_dimensions[letter].hidden = True
+        for cells in merged:
+            sheet.merge_cells(cells)
+    path = tmp / name
+    book.save(path)
+    return path
+
+
+def text_file(tmp, text, name="release.csv", encoding="utf-8", prefix=b""):
+    path = tmp / name
+    path.write_bytes(prefix + text.encode(encoding))
+    return path
+
+
+MO_HEADER = ["Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency"]
+MO_ROWS = [["Núñez, José", SENTINEL, "Active", "Peace Officer", "Columbia Police Department"],
+           ["O'Brien, Pat", SENTINEL, "revoked", "unknown", ""]]
+MA_HEADER = "Acadis ID,Officer Name,Date of Birth,City of Residence,Course Name,Completion Date,Agency\n"
+
+
+def ma_csv(date):
+    return MA_HEADER + f"777001,Zoë Adébáyọ̀,{SENTINEL},{SENTINEL},Use of Force,{date},Boston Police Department\n"
+
+
+def mo_csv(rows):
+    return "\n".join(",".join(f'"{c}"' for c in r) for r in [MO_HEADER] + rows) + "\n"
+
+
+CASES = [
+    # --- build: odd but valid ---
+    Case("utf8-bom", raw("mo_officers", lambda b: b"\xef\xbb\xbf" + b)),
+    Case("crlf-line-ends", raw("mo_officers", lambda b: b.replace(b"\n", b"\r\n"))),
+    Case("bom-and-crlf", raw("ma_training", lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))),
+    Case("accented-names-utf8", set_cell("mo_officers", 3, "officer_name", "Nguyễn, Zoë Ångström-Ðặng")),
+    Case("formula-leading-name", set_cell("mo_officers", 3, "officer_name", '=HYPERLINK("http://x","click")')),
+    Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A0")),
+    Case("rtl-override-name", set_cell("mo_officers", 5, "officer_name", "Smith\u202e, John\u202c")),
+    Case("javascript-link-agency", set_cell("agencies", 2, "agency_name", "javascript:alert(document.domain)")),
+    Case("long-but-allowed-name", set_cell("mo_officers", 6, "officer_name", "A" * 199)),
+    Case("header-only-officers", raw("mo_officers", lambda b: b.split(b"\n", 1)[0] + b"\n")),
+    # --- build: errors ---
+    Case("windows-1252-accents", raw("mo_officers", lambda b: re.sub(r'"[^"]+"', '"Núñez, José"', b.decode("utf-8"), count=1).encode("cp1252")),
+         ["data/mo_officers.csv, row", "encoding-error"]),
+    Case("ragged-extra-cell", rows_edit("mo_officers", lambda r: r[:3] + [r[3] + [SENTINEL]] + r[4:]),
+         ["data/mo_officers.csv, row 4", "extra-cell"]),
+    Case("ragged-missing-cell", rows_edit("mo_officers", lambda r: r[:3] + [r[3][:-2]] + r[4:]),
+         ["data/mo_officers.csv, row 4", "missing-cell"]),
+    Case("extra-column", rows_edit("mo_officers", add_column("notes", "x")), ["data/mo_officers.csv", "notes"]),
+    Case("date-of-birth-column-slipped-in", rows_edit("mo_officers", add_column("date_of_birth", SENTINEL)),
+         ["data/mo_officers.csv", "date_of_birth", "closed category"]),
+    Case("home-zip-column-slipped-in", rows_edit("ma_training", add_column("Home Zip", SENTINEL)),
+         ["data/ma_training.csv", "Home Zip"]),
+    Case("missing-column", rows_edit("mo_officers", lambda r: [x[:3] + x[4:] for x in r]), ["data/mo_officers.csv", "license_class"]),
+    Case("renamed-column", rows_edit("mo_officers", lambda r: [["row_id", "name"] + r[0][2:]] + r[1:]),
+         ["data/mo_officers.csv", "officer_name"]),
+    Case("duplicate-header", rows_edit("agencies", lambda r: [r[0][:2] + ["state"]] + r[1:]), ["data/agencies.csv", "state"]),
+    Case("wrong-type-integer", set_cell("mo_post_measures", 3, "value", "about 7,400"),
+         ["data/mo_post_measures.csv, row 4, field value", "type-error"]),
+    Case("negative-fee", set_cell("requests", 1, "fee_cap_usd", "-5"), ["data/requests.csv, row 2, field fee_cap_usd", "constraint"]),
+    Case("date-unknown", set_cell("ma_training", 2, "completion_date", "unknown"),
+         ["data/ma_training.csv, row 3, field completion_date", "type-error"]),
+    Case("date-zeros", set_cell("ma_training", 3, "completion_date", "00/00/0000"),
+         ["data/ma_training.csv, row 4, field completion_date"]),
+    Case("date-excel-serial", set_cell("ma_training", 4, "completion_date", "43831"),
+         ["data/ma_training.csv, row 5, field completion_date"]),
+    Case("date-two-digit-year", set_cell("ma_training", 5, "completion_date", "3/5/19"),
+         ["data/ma_training.csv, row 6, field completion_date"]),
+    Case("blank-rows", rows_edit("mo_officers", lambda r: r[:3] + [[], ["", "", "", "", ""]] + r[3:]),
+         ["data/mo_officers.csv, row 5", "blank-row"]),
+    Case("duplicate-key", rows_edit("mo_officers", lambda r: r[:3] + [r[2]] + r[3:]), ["data/mo_officers.csv, row 4", "primary-key"]),
+    Case("duplicate-agency", rows_edit("agencies", lambda r: r + [r[1]]), ["data/agencies.csv", "primary-key"]),
+    Case("orphan-agency", set_cell("mo_officers", 2, "agency_id", "MO-no-such-police-department"),
+         ["data/mo_officers.csv, row 3, field agency_id", "foreign-key"]),
+    Case("status-outside-code-sheet", set_cell("mo_officers", 2, "license_status", "Lapsed"),
+         ["data/mo_officers.csv, row 3, field license_status", "foreign-key"]),
+    Case("status-wrong-case", set_cell("mo_officers", 2, "license_status", "revoked"), ["row 3, field license_status"]),
+    Case("status-trailing-space", set_cell("mo_officers", 2, "license_status", "Revoked "), ["row 3, field license_status"]),
+    Case("bad-row-id-pattern", set_cell("mo_officers", 2, "row_id", "officer 12"), ["row 3, field row_id", "constraint"]),
+    Case("bad-state-enum", set_cell("agencies", 2, "state", "XX"), ["data/agencies.csv, row 3, field state"]),
+    Case("blank-required-name", set_cell("mo_officers", 2, "officer_name", ""), ["row 3, field officer_name", "constraint"]),
+    Case("ten-megabyte-field", set_cell("mo_officers", 2, "officer_name", "X" * (10 * 1024 * 1024)), ["data/mo_officers.csv", "row 3"]),
+    Case("nul-bytes", raw("mo_officers", lambda b: b.replace(b"Inactive", b"Inac\x00tive", 1)), ["data/mo_officers.csv, row", "nul-byte"]),
+    Case("empty-file", raw("agencies", lambda b: b""), ["data/agencies.csv", "empty-file"]),
+    Case("missing-file", lambda root, tmp: (root / "data" / "statutes.csv").unlink(), ["data/statutes.csv", "missing-file"]),
+    Case("unclosed-quote", raw("mo_officers", lambda b: b.replace(b'",', b',', 1)), ["data/mo_officers.csv"]),
+    Case("broken-descriptor", lambda root, tmp: (root / "datapackage.json").write_text("{not json"), ["datapackage.json"]),
+    Case("closed-field-value-in-error", lambda root, tmp: close_and_break(root), ["data/ma_training.csv, row 3, field completion_date"]),
+    # --- import: odd but valid ---
+    Case("import-workbook-sheets-merged-hidden", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"Notes": [["Roster exported 2023"]], "Roster": [["POST roster", None, None, None, None], MO_HEADER] + MO_ROWS},
+        hidden=("B",), merged=("A1:E1",)))),
+    Case("import-windows-1252-csv", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS), encoding="cp1252"))),
+    Case("import-bom-crlf-csv", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("\n", "\r\n"), prefix=b"\xef\xbb\xbf"))),
+    Case("import-excel-serial-date", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("43831")))),
+    Case("import-two-digit-year", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("3/5/19")))),
+    Case("import-stray-spaces-mixed-case", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        [["  Doe,  Jane ", SENTINEL, " SURRENDERED ", " UNKNOWN", "  Boone County Sheriff's Office "]])))),
+    # --- import: errors ---
+    Case("import-date-unknown", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("unknown"))),
+         expect=["row 2, field completion_date", "'unknown'"]),
+    Case("import-date-zeros", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("00/00/0000"))),
+         expect=["row 2, field completion_date"]),
+    Case("import-empty-file", importer=("mo-roster", lambda tmp: text_file(tmp, "")), expect=["release.csv", "empty"]),
+    Case("import-header-only", importer=("mo-roster", lambda tmp: text_file(tmp, ",".join(MO_HEADER) + "\n")), expect=["no data rows"]),
+    Case("import-nul-bytes", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Active", "Act\x00ive"))),
+         expect=["release.csv, row 2", "NUL"]),
+    Case("import-not-a-workbook", importer=("mo-roster", lambda tmp: text_file(tmp, "PK\x03\x04garbage", name="x.xlsx")),
+         expect=["x.xlsx", "not a readable Excel workbook"]),
+    Case("import-wrong-sheet", importer=("mo-roster", lambda tmp: workbook(tmp, {"Summary": [["Total", 5]]})),
+         expect=["no sheet has the columns"]),
+    Case("import-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,License Status\nDoe,Active\n")),
+         expect=["missing column(s) license_class"]),
+    Case("import-status-outside-code-sheet", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [["Coe, Al", SENTINEL, "Lapsed", "unknown", ""]]))),
+         expect=["row 4, field license_status", "'Lapsed'"]),
+    Case("import-unknown-source", importer=("tx-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS))), expect=["unknown source"]),
+]
+
+
+def close_and_break(root):
+    """A field declared exempt with a bad value: the error must name it without echoing the value."""
+    path = root / "data" / "schemas" / "ma_training.json"
+    schema = json.loads(path.read_text())
+    for f in schema["fields"]:
+        if f["name"] == "completion_date":
+            f["pcr:disclosure"]["status"] = "exempt"
+    path.write_text(json.dumps(schema))
+    set_cell("ma_training", 2, "completion_date", SENTINEL)(root, None)
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40 and len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_case(case, released, tmp_path):
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
+    site_before, data_before = hashes(root / "site"), hashes(root / "data")
+    if case.importer:
+        source, make = case.importer
+        result = run_cli(root, "import", source, str(make(tmp_path)))
+        if not case.expect:
+            assert result.returncode == 0, result.stderr
+            result = run_cli(root, "--quiet")
+    else:
+        case.mutate(root, tmp_path)
+        result = run_cli(root, "--quiet")
+    output = result.stdout + result.stderr
+    report = root / "build" / "validation-report.json"
+    assert SENTINEL not in output and (not report.exists() or SENTINEL not in report.read_text())
+    if not case.expect:
+        assert result.returncode == 0, output[-3000:]
+        published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "site" / "downloads").glob("*.csv"))
+        assert SENTINEL not in published
+        assert SENTINEL.encode() not in (root / "site" / "downloads" / "certification.db").read_bytes()
+        return
+    assert result.returncode == 1, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    for expected in case.expect:
+        assert expected in output, (expected, output[-3000:])
+    assert hashes(root / "site") == site_before
+    if case.importer:
+        assert hashes(root / "data") == data_before
