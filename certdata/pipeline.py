@@ -95,6 +95,7 @@ def diff_releases(old, new):
 
 def served_files(root=ROOT):
     """The database and metadata of the current release in site/."""
+    publish.recover_site(Path(root))
     site = Path(root) / "site"
     database, metadata = site / "downloads" / publish.DATABASE_FILE, site / "datasette" / "metadata.json"
     if not database.exists() or not metadata.exists():
