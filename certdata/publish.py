@@ -53,8 +53,11 @@ def write_downloads(package, database, downloads):
     """Copy the release files into downloads/ and write the checksummed descriptor."""
     downloads.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(database, downloads / DATABASE_FILE)
+    (downloads / "spreadsheet").mkdir(exist_ok=True)
     for resource in package.resources:
-        shutil.copyfile(package.path(resource), downloads / Path(resource["path"]).name)
+        name = Path(resource["path"]).name
+        shutil.copyfile(package.path(resource), downloads / name)
+        write_spreadsheet_safe(package.path(resource), downloads / "spreadsheet" / name)
     (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     dictionary = data_dictionary(package)
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -95,9 +98,26 @@ def dictionary_csv(dictionary):
     return out.getvalue()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A cell a spreadsheet will not run: formula-leading text gets a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def write_spreadsheet_safe(source, target):
+    """A copy of a CSV for spreadsheets: formula-leading cells prefixed, everything else as released."""
+    with open(source, encoding="utf-8", newline="") as inp, open(target, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        for row in csv.reader(inp):
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def write_checksums(downloads):
-    """SHA256SUMS in the format ``sha256sum -c`` reads."""
-    lines = [f"{file_sha256(p)}  {p.name}" for p in sorted(downloads.iterdir()) if p.name != "SHA256SUMS"]
+    """SHA256SUMS in the format ``sha256sum -c`` reads, every file under downloads/."""
+    files = sorted(p for p in downloads.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{file_sha256(p)}  {p.relative_to(downloads).as_posix()}" for p in files]
     (downloads / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -137,3 +137,27 @@ def test_docs_site_explains_dates_of_birth_in_two_clicks_without_third_party_req
     hosts = {r.split("/")[2] for r in requests if r.startswith("http")}
     assert hosts == {docs_server.split("/")[2]}, hosts
     assert page.dialogs == []
+
+
+def test_hostile_names_are_inert_on_the_documentation_site(page, tmp_path):
+    from certdata import pipeline
+
+    from .conftest import make_package
+    from .test_changes import edit_officers
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+
+    def revoke_hostile(rows):
+        for row in rows:
+            if row["officer_name"].startswith(("<script>", '"><img')):
+                row["license_status"] = "Revoked"
+        return rows
+    edit_officers(root, revoke_hostile)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    changes = (root / "site" / "changes" / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in changes and "<script>alert(1)" not in changes
+    for path in ("changes/index.html", "resources/mo_officers/index.html", "index.html"):
+        page.goto((root / "site" / path).as_uri())
+    assert page.dialogs == []
+    feed = (root / "site" / "feeds" / "decertifications.xml").read_text()
+    assert "<script>" not in feed and "&lt;script&gt;" in feed

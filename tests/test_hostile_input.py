@@ -255,3 +255,18 @@ def test_case(case, released, tmp_path):
     assert hashes(root / "site") == site_before
     if case.importer:
         assert hashes(root / "data") == data_before
+
+
+def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_path):
+    root = make_package(tmp_path / "pkg", extra_mo=[('=HYPERLINK("http://x","y"), Evil', "Active", "Peace Officer", ""),
+                                                    ("@SUM(1), Other", "Active", "Peace Officer", ""),
+                                                    ("+1-2, Plus", "Active", "Peace Officer", "")])
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    downloads = root / "site" / "downloads"
+    safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "mo_officers.csv", encoding="utf-8"))}
+    rawnames = {r[1] for r in csv.reader(open(downloads / "mo_officers.csv", encoding="utf-8"))}
+    assert {"'=HYPERLINK(\"http://x\",\"y\"), Evil", "'@SUM(1), Other", "'+1-2, Plus"} <= safe
+    assert '=HYPERLINK("http://x","y"), Evil' in rawnames
+    assert not [n for n in safe if n[:1] in "=+-@"]
+    sums = (downloads / "SHA256SUMS").read_text()
+    assert "  spreadsheet/mo_officers.csv" in sums
