@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
+from . import fastcheck
 from .package import DESCRIPTOR, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -30,11 +31,20 @@ class Problem:
         return f"{where}: {self.type}: {self.message}"
 
 
-def validate_package(package):
-    """Problems found by frictionless in every resource of the package."""
+def validate_package(package, fast=True):
+    """Problems in every resource of the package. With fast, a valid package is confirmed by
+    ``fastcheck``; any problem is reported by frictionless, the reference."""
     problems = pre_check_files(package)
     if problems:
         return problems
+    if fast and fastcheck.package_is_valid(package):
+        return []
+    return frictionless_problems(package)
+
+
+def frictionless_problems(package):
+    """Problems found by frictionless in every resource of the package."""
+    problems = []
     with system.use_context(trusted=True):
         report = FrictionlessPackage(str(package.root / DESCRIPTOR)).validate(limit_errors=10_000)
     for task in report.tasks:

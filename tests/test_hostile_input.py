@@ -270,3 +270,19 @@ def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_pa
     assert not [n for n in safe if n[:1] in "=+-@"]
     sums = (downloads / "SHA256SUMS").read_text()
     assert "  spreadsheet/mo_officers.csv" in sums
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.mutate], ids=lambda c: c.name)
+def test_fast_path_gives_the_same_verdict_as_frictionless(case, released, tmp_path):
+    from certdata import fastcheck
+    from certdata.package import Package, PackageError
+    from certdata.validate import frictionless_problems
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build", "site"))
+    case.mutate(root, tmp_path)
+    try:
+        package = Package.load(root)
+    except PackageError:
+        pytest.skip("the descriptor itself is unreadable: neither validator runs")
+    reference = not frictionless_problems(package) if (root / "data" / "statutes.csv").exists() else False
+    assert fastcheck.package_is_valid(package) == reference
