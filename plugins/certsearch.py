@@ -159,3 +159,58 @@ def register_routes():
         (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
         (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),
     ]
+
+
+CACHE_BYTES = 64 * 1024 * 1024
+CACHE_BODY_LIMIT = 512 * 1024
+
+
+class ResponseCache:
+    """In-memory LRU cache of GET responses. The database is immutable for the life of the
+    process, so a URL's response cannot change; streamed CSV and large bodies are not kept."""
+
+    def __init__(self, app, limit=CACHE_BYTES):
+        self.app, self.limit, self.store, self.size = app, limit, {}, 0
+
+    async def __call__(self, scope, receive, send):
+        key = self.key(scope)
+        if key is None:
+            return await self.app(scope, receive, send)
+        if key in self.store:
+            start, body = self.store.pop(key)
+            self.store[key] = (start, body)
+            await send(start)
+            return await send({"type": "http.response.body", "body": body})
+        captured = {"start": None, "body": [], "size": 0, "ok": True}
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                captured["start"] = message
+                captured["ok"] = message["status"] == 200
+            elif message["type"] == "http.response.body":
+                captured["body"].append(message.get("body", b""))
+                captured["size"] += len(message.get("body", b""))
+                captured["ok"] = captured["ok"] and captured["size"] <= CACHE_BODY_LIMIT
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if captured["ok"] and captured["start"] is not None:
+            body = b"".join(captured["body"])
+            self.store[key] = (captured["start"], body)
+            self.size += len(body)
+            while self.size > self.limit:
+                self.size -= len(self.store.pop(next(iter(self.store)))[1])
+
+    @staticmethod
+    def key(scope):
+        if scope.get("type") != "http" or scope.get("method") != "GET":
+            return None
+        query = scope.get("query_string", b"")
+        if b"_stream" in query or scope.get("path", "").startswith("/-/"):
+            return None
+        return scope.get("path", "") + "?" + query.decode("latin-1")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return ResponseCache

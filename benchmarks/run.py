@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Benchmarks: our build and search side by side with what a user would otherwise run.
+
+    .venv/bin/python benchmarks/run.py [--rows 100000,1000000] [--ma-rows 1000000] [--duration 15]
+
+For each size it generates a Missouri-shaped roster (and, at the largest size, a
+Massachusetts-shaped training table) into benchmarks/work/, then measures:
+
+* build: `python build.py` (validate, guard, load, FTS, metadata; the docs
+  site timed separately from its progress output) against (a) the naive chain
+  `frictionless validate` + `sqlite-utils insert --csv` + `sqlite-utils
+  enable-fts` and (b) the physical reference `sqlite3 .import` + an FTS5 index;
+  wall time and peak memory (max RSS) of each;
+* search: requests per second, p50 and p95 at 20 clients for the same URL mix
+  (name search, agency filter, row page) against our serve configuration and a
+  default `datasette serve -i` on the same database.
+
+It prints ratios measured in the same run. It never fails on timing.
+"""
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from certdata import sample  # noqa: E402
+from load import run_load, sample_values, table_mix  # noqa: E402
+from loadtest import free_port, serve_ours, start  # noqa: E402
+
+FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses", "mo_license_classes", "corrections"]
+BIN = Path(sys.executable).parent
+ROWS_PER_ACTIVE = 1 + sum(sample.MO_HISTORICAL.values()) / sample.MO_ACTIVE
+TRAININGS_PER_OFFICER = 4.12
+
+
+def make_package(rows, ma_rows, work):
+    """A package with `rows` Missouri officers and about `ma_rows` training records (cached)."""
+    root = work / f"mo{rows}-ma{ma_rows}"
+    if (root / "datapackage.json").exists():
+        return root
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(ROOT / "data" / "schemas", root / "data" / "schemas", dirs_exist_ok=True)
+    for name in FIXED:
+        shutil.copyfile(ROOT / "data" / f"{name}.csv", root / "data" / f"{name}.csv")
+    texts = sample.generate(mo_active=max(1, round(rows / ROWS_PER_ACTIVE)),
+                            ma_officers=max(1, round(ma_rows / TRAININGS_PER_OFFICER)))
+    for name, text in texts.items():
+        (root / "data" / f"{name}.csv").write_text(text, encoding="utf-8")
+    return root
+
+
+def run_measured(command, env=None, cwd=None):
+    """(seconds, peak RSS in MB, stderr) of one command."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(map(str, command))}\n{stderr[-2000:]}")
+    return time.monotonic() - started, usage.ru_maxrss / 1024, stderr
+
+
+def measure_chain(commands, **options):
+    """Total seconds and the largest peak RSS of a chain of commands."""
+    seconds, peak = 0.0, 0.0
+    for command in commands:
+        s, m, _ = run_measured(command, **options)
+        seconds, peak = seconds + s, max(peak, m)
+    return seconds, peak
+
+
+def ours(root):
+    """Our build; returns (seconds, peak MB, docs seconds, pages)."""
+    shutil.rmtree(root / "site", ignore_errors=True)
+    env = dict(os.environ, CERTDATA_ROOT=str(root))
+    seconds, peak, stderr = run_measured([sys.executable, str(ROOT / "build.py")], env=env)
+    stamps = {m.group(2): float(m.group(1)) for m in re.finditer(r"\[\s*([\d.]+)s\] (\w+ \w+)", stderr)}
+    docs = stamps.get("published site/", seconds) - stamps.get("building the", 0.0)
+    pages = len(list((root / "site").rglob("index.html")))
+    return seconds, peak, docs, pages
+
+
+def naive(root):
+    """frictionless validate + sqlite-utils insert --csv for each resource + enable-fts."""
+    db = root / "naive.db"
+    db.unlink(missing_ok=True)
+    commands = [[str(BIN / "frictionless"), "validate", "datapackage.json"]]
+    for path in sorted((root / "data").glob("*.csv")):
+        commands.append([str(BIN / "sqlite-utils"), "insert", str(db), path.stem, str(path), "--csv"])
+    commands.append([str(BIN / "sqlite-utils"), "enable-fts", str(db), "mo_officers", "officer_name"])
+    return measure_chain(commands, cwd=root)
+
+
+def physical(root):
+    """sqlite3 .import of every CSV and an FTS5 index over officer names, no validation."""
+    db = root / "physical.db"
+    db.unlink(missing_ok=True)
+    sqlite3_cli = shutil.which("sqlite3")
+    if not sqlite3_cli:
+        return float("nan"), float("nan")
+    script = "".join(f".import --csv {p} {p.stem}\n" for p in sorted((root / "data").glob("*.csv")))
+    script += ("create virtual table mo_officers_fts using fts5(officer_name, tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4');\n"
+               "insert into mo_officers_fts(rowid, officer_name) select rowid, officer_name from mo_officers;\n")
+    (root / "physical.sql").write_text(script)
+    return measure_chain([[sqlite3_cli, str(db), f".read {root / 'physical.sql'}"]])
+
+
+def search(root, duration, clients=20):
+    """Our serve configuration against a default `datasette serve -i`, same URLs."""
+    database = root / "site" / "downloads" / "certification.db"
+    urls = table_mix(sample_values(database))
+    results = {}
+    process, port = serve_ours(root)
+    try:
+        results["ours"] = asyncio.run(run_load(f"http://127.0.0.1:{port}", urls, clients, duration))
+    finally:
+        process.terminate()
+        process.wait()
+    port = free_port()
+    process = start([str(BIN / "datasette"), "serve", "-i", str(database), "--port", str(port)], port)
+    try:
+        results["default"] = asyncio.run(run_load(f"http://127.0.0.1:{port}", urls, clients, duration))
+    finally:
+        process.terminate()
+        process.wait()
+    return results
+
+
+def ratio(a, b):
+    return a / b if b and b == b else float("nan")
+
+
+def report(rows, build, chain, ref, docs, pages, searched):
+    s, m = build
+    lines = [f"== {rows:,} Missouri rows",
+             f"build      ours {s:7.1f} s {m:6.0f} MB | naive chain {chain[0]:7.1f} s {chain[1]:6.0f} MB | physical {ref[0]:6.1f} s {ref[1]:6.0f} MB",
+             f"  ratios   ours/naive {ratio(s, chain[0]):.2f} (target <= 0.4) | ours/physical {ratio(s, ref[0]):.1f} (target <= 6) | peak {m:.0f} MB (target < 400)",
+             f"docs       {docs:.1f} s for {pages} pages"]
+    if searched:
+        o, d = searched["ours"], searched["default"]
+        lines += [f"search     ours {o['rps']:6.1f} req/s p50 {o['p50_ms']:5.0f} ms p95 {o['p95_ms']:5.0f} ms errors {len(o['errors'])}"
+                  f" | default {d['rps']:6.1f} req/s p50 {d['p50_ms']:5.0f} ms p95 {d['p95_ms']:5.0f} ms errors {len(d['errors'])}",
+                  f"  ratios   throughput ours/default {ratio(o['rps'], d['rps']):.1f} (target >= 3) | p95 ours {o['p95_ms']:.0f} ms (target < 150)"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", default="100000,1000000", help="Missouri roster sizes, comma-separated")
+    parser.add_argument("--ma-rows", type=int, default=1_000_000, help="Massachusetts training rows at the largest size")
+    parser.add_argument("--duration", type=float, default=15, help="seconds of load per server")
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.rows.split(",")]
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores")
+    for rows in sizes:
+        ma_rows = args.ma_rows if rows == max(sizes) else max(1000, rows // 10)
+        root = make_package(rows, ma_rows, args.work)
+        build = ours(root)
+        chain, ref = naive(root), physical(root)
+        searched = search(root, args.duration) if args.duration > 0 else None
+        print(report(rows, build[:2], chain, ref, build[2], build[3], searched), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
