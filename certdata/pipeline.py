@@ -59,6 +59,7 @@ def build(root=ROOT, progress=None, datasette_url=None):
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
         package = check(root, progress)
+        check_version_against_previous(root, package)
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
         previous = previous_release(root)
@@ -73,6 +74,19 @@ def build(root=ROOT, progress=None, datasette_url=None):
         publish.swap_in(stage / "site", root)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
+
+
+def check_version_against_previous(root, package):
+    """Refuse a schema change that the package version does not announce (Data Package Version recipe)."""
+    import json
+    for candidate in (Path(root) / "site" / "downloads" / "datapackage.json",
+                      Path(root) / "build" / "previous" / "datapackage.json"):
+        if candidate.exists():
+            try:
+                publish.check_version(json.loads(candidate.read_text(encoding="utf-8")), package.descriptor)
+            except publish.ReleaseRefused as error:
+                raise BuildFailed(f"{error} (bump version in datapackage.json)\nNothing was published; site/ is unchanged.") from error
+            return
 
 
 def previous_release(root):

@@ -5,13 +5,13 @@ person types ("Smith, John", "smi", "garcia", "O'Brien") into an FTS5 prefix
 query over folded names, and the pages /search, /officer/mo/<row>,
 /officer/ma/<acadis id> and /agency/<agency id>.
 """
+import json
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import AsgiStream, NotFound, Response
 
 DB = "certification"
 MAX_TERMS = 8
@@ -51,9 +51,11 @@ def extra_template_vars(datasette, table, database):
     async def inner():
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
-        return {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
-                "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"]),
-                "provenance": await provenance(datasette, table) if table else None}
+        variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
+                     "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"])}
+        if table:  # custom pages pass their own provenance
+            variables["provenance"] = await provenance(datasette, table)
+        return variables
     return inner
 
 
@@ -107,7 +109,7 @@ async def mo_officer_page(datasette, request):
                             "from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
                             "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
     klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
-    context = await officer_context(db, "mo_officers", "mo-post-2023-01-03")
+    context = await officer_context(datasette, "mo_officers", "mo-post-2023-01-03")
     context.update({"officer": officer, "klass": klass})
     return Response.html(await datasette.render_template("officer_mo.html", context, request=request))
 
@@ -121,19 +123,21 @@ async def ma_officer_page(datasette, request):
         raise NotFound("No such officer")
     history = (await db.execute("select * from ma_employment_history where acadis_id = ? order by first_training, last_training",
                                 [acadis_id])).rows
-    context = await officer_context(db, "ma_training", "ma-mptc-2023-0293")
+    context = await officer_context(datasette, "ma_training", "ma-mptc-2023-0293")
     context.update({"records": records, "history": history, "officer": records[-1]})
     return Response.html(await datasette.render_template("officer_ma.html", context, request=request))
 
 
-async def officer_context(db, resource, request_id):
+async def officer_context(datasette, resource, request_id):
     """What every officer page shows besides the officer: provenance and what is not published."""
+    db = datasette.get_database(DB)
     withheld = (await db.execute(
         "select i.element, i.disposition, i.agency_words, s.citation from request_items i "
         "left join statutes s on s.statute_id = i.legal_basis_id where i.request_id = ? and i.disposition != 'released' "
         "order by i.list, i.position", [request_id])).rows
     statute = (await db.execute("select * from statutes where statute_id = 'rsmo-590.180'")).first()
-    return {"withheld": withheld, "statute": statute, "resource": resource}
+    return {"withheld": withheld, "statute": statute, "resource": resource,
+            "provenance": await provenance(datasette, resource)}
 
 
 async def agency_page(datasette, request):
@@ -151,9 +155,49 @@ async def agency_page(datasette, request):
         request=request))
 
 
+EXPORTABLE = {"mo_officers", "ma_training", "agencies", "people", "changes"}
+EXPORT_PAGE = 2000
+
+
+async def export_json(datasette, request):
+    """Every matching row of a table as one streamed JSON array: equality filters on any
+    column, and q (the public search) on people. No row cap; each page is one short query."""
+    table = request.url_vars["table"]
+    if table not in EXPORTABLE:
+        raise NotFound("This table cannot be exported here")
+    db = datasette.get_database(DB)
+    columns = await db.table_columns(table)
+    where, params = ["rowid > :_last"], {}
+    for i, (name, value) in enumerate((k, request.args.get(k)) for k in request.args.keys() if k in columns):
+        where.append(f"[{name}] = :p{i}")
+        params[f"p{i}"] = value
+    if table == "people" and request.args.get("q"):
+        where.append("rowid in (select rowid from people_fts where people_fts match fts_query(:q, 'name_terms'))")
+        params["q"] = request.args.get("q")
+    page = int(config(datasette).get("export_page", EXPORT_PAGE))
+    sql = f"select rowid as _rowid, * from [{table}] where {' and '.join(where)} order by rowid limit {page}"
+
+    async def stream(writer):
+        last, first = 0, True
+        await writer.write("[")
+        while True:
+            rows = (await db.execute(sql, dict(params, _last=last))).rows
+            for row in rows:
+                record = {k: row[k] for k in row.keys() if k != "_rowid"}
+                await writer.write(("" if first else ",\n") + json.dumps(record, ensure_ascii=False))
+                first = False
+            if len(rows) < page:
+                break
+            last = rows[-1]["_rowid"]
+        await writer.write("]\n")
+    return AsgiStream(stream, content_type="application/json; charset=utf-8",
+                      headers={"content-disposition": f'inline; filename="{table}.json"'})
+
+
 @hookimpl
 def register_routes():
     return [
+        (r"^/export/(?P<table>[a-z_]+)\.json$", export_json),
         (r"^/search$", search_page),
         (r"^/officer/mo/(?P<row_id>MO-[0-9a-f]+-[0-9]+)$", mo_officer_page),
         (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
@@ -196,6 +240,8 @@ class ResponseCache:
         await self.app(scope, receive, capture)
         if captured["ok"] and captured["start"] is not None:
             body = b"".join(captured["body"])
+            if key in self.store:  # two clients missed at once
+                self.size -= len(self.store.pop(key)[1])
             self.store[key] = (captured["start"], body)
             self.size += len(body)
             while self.size > self.limit:

@@ -60,3 +60,24 @@ def test_hostile_names_render_as_text(client):
     assert "<script>alert(1)" not in text
     _, text = officers(client, "hostile")
     assert "<img src=x" not in text
+
+
+def test_exports_of_a_search_have_every_match_without_a_row_cap(client):
+    _, text = officers(client, "smith")
+    csv_link = html.unescape(re.search(r'href="(/certification/people\.csv[^"]+)"', text).group(1))
+    json_link = html.unescape(re.search(r'href="(/export/people\.json[^"]+)"', text).group(1))
+    rows = asyncio.run(client.client.get(csv_link)).text.strip().splitlines()[1:]
+    records = asyncio.run(client.client.get(json_link)).json()
+    direct = asyncio.run(client.client.get("/certification/officers_by_name.json?name=smith&_shape=array")).json()
+    assert len(rows) == len(records) == len(direct) > 3
+    assert {r["person_id"] for r in records} == {r["person_id"] for r in direct}
+
+
+def test_json_export_streams_past_the_row_limit(client):
+    client._metadata_local["plugins"]["certsearch"]["export_page"] = 7  # many pages on the small fixture
+    records = asyncio.run(client.client.get("/export/ma_training.json")).json()
+    total = asyncio.run(client.client.get("/certification/ma_training.json?_size=1")).json()["filtered_table_rows_count"]
+    assert len(records) == total
+    revoked = asyncio.run(client.client.get("/export/mo_officers.json?license_status=Revoked")).json()
+    assert revoked and {r["license_status"] for r in revoked} == {"Revoked"}
+    assert asyncio.run(client.client.get("/export/sqlite_master.json")).status_code == 404

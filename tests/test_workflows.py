@@ -63,3 +63,20 @@ def test_schema_change_needs_the_right_version_bump():
         raise AssertionError("a retyped field must need a major version")
     except ReleaseRefused:
         pass
+
+
+def test_build_refuses_a_retyped_field_without_a_major_version(tmp_path):
+    import json
+    from .conftest import make_package
+    root = make_package(tmp_path / "pkg")
+    assert run_cli(root, "--quiet").returncode == 0
+    schema_path = root / "data" / "schemas" / "mo_post_measures.json"
+    schema = json.loads(schema_path.read_text())
+    schema["fields"][3]["type"] = "number"
+    schema_path.write_text(json.dumps(schema))
+    result = run_cli(root, "--quiet")
+    assert result.returncode == 1 and "major version must increase" in result.stderr
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["version"] = "2.0.0"
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    assert run_cli(root, "--quiet").returncode == 0
