@@ -101,14 +101,20 @@ def build_metadata(package):
         "description": descriptor["description"],
         "license": licence["title"], "license_url": licence["path"],
         "source": sources[0]["title"], "source_url": sources[0]["path"],
-        "about": "Documentation", "about_url": os.environ.get("CERTDATA_DOCS_URL", descriptor["homepage"]),
         "databases": {DATABASE: {
             "description": descriptor["description"],
             "tables": tables,
             "queries": QUERIES,
         }},
+        **documentation_link(),
         "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic}},
     }
+
+
+def documentation_link():
+    """The "about" link to the documentation site, when its URL is configured (CERTDATA_DOCS_URL)."""
+    url = os.environ.get("CERTDATA_DOCS_URL")
+    return {"about": "Documentation", "about_url": url} if url else {}
 
 
 def write_metadata(package, path):

@@ -72,6 +72,7 @@ def build(root=ROOT, progress=None, datasette_url=None):
             raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
         datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
         publish.swap_in(stage / "site", root)
+        shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
 
