@@ -26,7 +26,7 @@ SETTINGS = {
 }
 TABLE_OPTIONS = {
     "mo_officers": {"facets": ["license_status", "license_class"], "sort": "officer_name",
-                    "label_column": "officer_name", "fts_table": "mo_officers_fts", "fts_pk": "rowid"},
+                    "label_column": "officer_name", "fts_table": "people_fts", "fts_pk": "rowid"},
     "ma_training": {"facets": ["course_name"], "sort": "record_id", "label_column": "officer_name"},
     "agencies": {"facets": ["state"], "sort": "agency_name", "label_column": "agency_name",
                  "fts_table": "agencies_fts", "fts_pk": "rowid"},

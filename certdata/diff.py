@@ -27,18 +27,21 @@ def common_tables(conn, resources):
 
 
 def row_changes(conn, table):
-    """(row_id, change, field, old, new) for one table."""
+    """(row_id, change, field, old, new) for one table. EXCEPT finds the differing rows in one
+    sorted pass each way; only those rows are compared field by field."""
     key = primary_key(conn, "main", table)
     old_columns = {row[1] for row in conn.execute(f"pragma old.table_info([{table}])")}
-    columns = [row[1] for row in conn.execute(f"pragma main.table_info([{table}])") if row[1] in old_columns and row[1] != key]
-    out = [(r[0], "added", None, None, None) for r in conn.execute(
-        f"select [{key}] from main.[{table}] where [{key}] not in (select [{key}] from old.[{table}]) order by 1")]
-    out += [(r[0], "removed", None, None, None) for r in conn.execute(
-        f"select [{key}] from old.[{table}] where [{key}] not in (select [{key}] from main.[{table}]) order by 1")]
-    for column in columns:
-        out += [(r[0], "changed", column, r[1], r[2]) for r in conn.execute(
-            f"select n.[{key}], o.[{column}], n.[{column}] from main.[{table}] n join old.[{table}] o on o.[{key}] = n.[{key}] "
-            f"where n.[{column}] is not o.[{column}] order by 1")]
+    columns = [row[1] for row in conn.execute(f"pragma main.table_info([{table}])") if row[1] in old_columns]
+    listed = ", ".join(f"[{c}]" for c in columns)
+    differ = "select [{k}] from (select {c} from {a}.[{t}] except select {c} from {b}.[{t}])"
+    new_side = {r[0] for r in conn.execute(differ.format(k=key, c=listed, a="main", b="old", t=table))}
+    old_side = {r[0] for r in conn.execute(differ.format(k=key, c=listed, a="old", b="main", t=table))}
+    out = [(k, "added", None, None, None) for k in sorted(new_side - old_side, key=str)]
+    out += [(k, "removed", None, None, None) for k in sorted(old_side - new_side, key=str)]
+    for k in sorted(new_side & old_side, key=str):
+        new = conn.execute(f"select {listed} from main.[{table}] where [{key}] = ?", [k]).fetchone()
+        old = conn.execute(f"select {listed} from old.[{table}] where [{key}] = ?", [k]).fetchone()
+        out += [(k, "changed", c, o, n) for c, o, n in zip(columns, old, new) if o != n]
     return out
 
 

@@ -8,6 +8,7 @@ anything is wrong the caller runs frictionless, the reference, for the report.
 A test runs the bad-input corpus through both and requires the same verdict.
 """
 import csv
+import functools
 import re
 from datetime import datetime
 
@@ -38,6 +39,15 @@ def supported(resource):
     return True
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def read_date(cell):
+    """A date as frictionless reads its default format (strptime %Y-%m-%d); dates repeat, so cached."""
+    try:
+        return datetime.strptime(cell, "%Y-%m-%d").date()
+    except ValueError:
+        raise Invalid from None
+
+
 def cast(field):
     """A function from a non-missing cell to its value; raises Invalid when the type does not fit."""
     kind = field["type"]
@@ -55,11 +65,7 @@ def cast(field):
                 return False
             raise Invalid
     elif kind == "date":
-        def read(cell):
-            try:
-                return datetime.strptime(cell, "%Y-%m-%d").date()
-            except ValueError:
-                raise Invalid from None
+        read = read_date
     else:
         def read(cell):
             return cell
@@ -67,30 +73,36 @@ def cast(field):
 
 
 def checker(field, missing_default):
-    """A function from a cell to its value (None when missing), raising Invalid on any constraint."""
+    """A function from a cell to its value (None when missing), raising Invalid on any constraint;
+    None when the field is text with no constraint (nothing to check)."""
     missing = set(field.get("missingValues", missing_default))
     c = field.get("constraints", {})
+    text = field["type"] == "string"
+    if text and not set(c) - {"unique"}:
+        return None if not c.get("unique") else (lambda cell: None if cell in missing else cell)
     read = cast(field)
     required = c.get("required", False)
-    pattern = re.compile("^{0}$".format(c["pattern"])) if "pattern" in c else None
+    pattern = re.compile("^{0}$".format(c["pattern"])).match if "pattern" in c else None
     enum = {read(str(v)) if not isinstance(v, str) else read(v) for v in c["enum"]} if "enum" in c else None
     low, high = c.get("minimum"), c.get("maximum")
     min_len, max_len = c.get("minLength"), c.get("maxLength")
+    ranged = low is not None or high is not None or min_len is not None or max_len is not None
 
     def check(cell):
         if cell in missing:
             if required:
                 raise Invalid
             return None
-        value = read(cell)
-        if pattern is not None and not pattern.match(cell):
+        value = cell if text else read(cell)
+        if pattern is not None and not pattern(cell):
             raise Invalid
         if enum is not None and value not in enum:
             raise Invalid
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise Invalid
-        if (min_len is not None and len(value) < min_len) or (max_len is not None and len(value) > max_len):
-            raise Invalid
+        if ranged:
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise Invalid
+            if (min_len is not None and len(value) < min_len) or (max_len is not None and len(value) > max_len):
+                raise Invalid
         return value
     return check
 
@@ -113,17 +125,26 @@ def key_values(package, resource, names):
         return {tuple(c(row[i]) for c, i in zip(checks, index)) for row in reader if row}
 
 
+def plain(cell):
+    return cell or None
+
+
 def check_resource(package, resource):
     """Raise Invalid at the first problem in one resource."""
     schema = resource["schema"]
     names = [f["name"] for f in schema["fields"]]
     checks = [checker(f, schema.get("missingValues", [""])) for f in schema["fields"]]
-    unique = [i for i, f in enumerate(schema["fields"]) if f.get("constraints", {}).get("unique")]
     key = [names.index(n) for n in (schema.get("primaryKey") or [])]
+    unique = [i for i, f in enumerate(schema["fields"]) if f.get("constraints", {}).get("unique") and [i] != key]
     foreign = [([names.index(n) for n in fk["fields"]],
                 key_values(package, package.resource(fk["reference"]["resource"]) if fk["reference"]["resource"] else resource,
                            fk["reference"]["fields"]))
                for fk in schema.get("foreignKeys", [])]
+    needed = set(key) | set(unique) | {i for index, _ in foreign for i in index}
+    active = [(i, c or plain) for i, c in enumerate(checks) if c or i in needed]
+    slot = {i: n for n, (i, _) in enumerate(active)}
+    unique, key = [slot[i] for i in unique], [slot[i] for i in key]
+    foreign = [([slot[i] for i in index], allowed) for index, allowed in foreign]
     seen_unique = [set() for _ in unique]
     seen_keys = set()
     width = len(names)
@@ -134,7 +155,7 @@ def check_resource(package, resource):
         for row in reader:
             if len(row) != width or not any(row):
                 raise Invalid
-            values = [c(cell) for c, cell in zip(checks, row)]
+            values = [c(row[i]) for i, c in active]
             for seen, i in zip(seen_unique, unique):
                 if values[i] is not None:
                     if values[i] in seen:
@@ -147,7 +168,7 @@ def check_resource(package, resource):
                 seen_keys.add(k)
             for index, allowed in foreign:
                 k = tuple(values[i] for i in index)
-                if any(v is not None for v in k) and k not in allowed:
+                if k not in allowed and any(v is not None for v in k):
                     raise Invalid
 
 

@@ -57,6 +57,10 @@ def undeclared_columns(package, resource):
             kind = " and its name looks like a closed category" if CLOSED_NAME.search(name) else ""
             problems.append(Problem(resource["path"], 1, name, "undeclared-column",
                                     f"column {number} is not in the schema{kind}; remove it or declare it with a disclosure"))
+    present = set(header(package, resource))
+    if present and problems:  # a renamed column shows as one undeclared and one missing
+        problems += [Problem(resource["path"], 1, name, "missing-column", "the schema declares this column but the CSV lacks it")
+                     for name in declared - present]
     return problems
 
 

@@ -24,9 +24,10 @@ from .package import disclosure, fields
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
 INDEXED = {"license_status", "license_class", "agency_id", "state", "request_id", "disposition",
-           "acadis_id", "completion_date", "course_name", "officer_name", "list", "section", "resource"}
+           "acadis_id", "course_name", "officer_name", "list", "section", "resource"}
 BATCH = 50_000
-FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4'"
+FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3', detail = column"
+MA_ROWID_BASE = 1 << 40  # people rows for Massachusetts officers; Missouri rows keep mo_officers' rowid
 
 VIEWS = {
     "mo_decertified_officers": """
@@ -63,6 +64,7 @@ def build_database(package, target, progress=print, previous=None):
     for resource in package.resources:
         create_table(db, resource)
         count = insert_rows(db, package, resource)
+        create_indexes(db, resource)
         progress(f"loaded {resource['name']}: {count} rows")
     create_search(db)
     create_views(db)
@@ -85,7 +87,12 @@ def create_table(db, resource):
     foreign_keys = [(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
                     for fk in schema.get("foreignKeys", [])]
     db[resource["name"]].create(columns, pk=schema["primaryKey"][0], not_null=not_null, foreign_keys=foreign_keys)
-    for name in sorted(columns.keys() & INDEXED - set(schema["primaryKey"])):
+
+
+def create_indexes(db, resource):
+    """Indexes on the columns people filter, facet or sort by (built after the rows are in: faster)."""
+    names = {f["name"] for f in fields(resource)} & INDEXED - set(resource["schema"]["primaryKey"])
+    for name in sorted(names):
         db[resource["name"]].create_index([name])
 
 
@@ -102,8 +109,11 @@ def converters(resource):
         elif kind == "boolean":
             cast = lambda v: 1 if v.strip().lower() in ("true", "1", "yes") else 0
         else:
-            cast = str
-        out.append(lambda v, cast=cast, missing=missing: None if v in missing else cast(v))
+            cast = None
+        if cast is None and missing == {""}:
+            out.append(None)  # plain text: only "" becomes NULL (done inline in insert_rows)
+        else:
+            out.append(lambda v, cast=cast or str, missing=missing: None if v in missing else cast(v))
     return out
 
 
@@ -124,7 +134,7 @@ def insert_rows(db, package, resource):
     for row in read_csv(package.path(resource)):
         if not any(cell.strip() for cell in row):
             continue
-        batch.append([c(v) for c, v in zip(convert, row)])
+        batch.append([(v or None) if c is None else c(v) for c, v in zip(convert, row)])
         if len(batch) >= BATCH:
             db.conn.executemany(sql, batch)
             count, batch = count + len(batch), []
@@ -136,6 +146,8 @@ def name_terms(name):
     """Search terms for a name: its folded words, plus the forms people also type for
     apostrophes ("o brien" beside "obrien") and hyphens ("smithjones" beside "smith jones")."""
     name = name or ""
+    if not any(c in name for c in "-'’`"):
+        return fold(name)
     split_apostrophes = re.sub(r"[’'`]", " ", name)
     joined_hyphens = name.replace("-", "")
     words = []
@@ -148,29 +160,32 @@ def create_search(db):
     """One search table over Missouri officers and Massachusetts people, and one over agencies."""
     db.conn.create_function("name_terms", 1, name_terms, deterministic=True)
     db.conn.execute("""create table people (
-        person_id text primary key, state text not null, officer_name text not null,
+        person_id text not null unique, state text not null, officer_name text not null,
         license_status text, agency_id text, agency_name text, detail text,
         name_terms text, agency_terms text)""")
-    db.conn.execute("""insert into people
-        select 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name,
-               o.license_class, name_terms(o.officer_name), name_terms(a.agency_name)
-        from mo_officers o left join agencies a on a.agency_id = o.agency_id order by o.row_id""")
-    db.conn.execute("""insert into people
-        select 'ma/' || t.acadis_id, 'MA', max(t.officer_name), null,
+    db.conn.execute("create temp table agency_terms as select agency_id, agency_name, name_terms(agency_name) as terms from agencies")
+    db.conn.execute("create unique index temp.idx_agency_terms on agency_terms (agency_id)")
+    db.conn.execute("""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name,
+                                           detail, name_terms, agency_terms)
+        select o.rowid, 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name,
+               o.license_class, name_terms(o.officer_name), a.terms
+        from mo_officers o left join temp.agency_terms a on a.agency_id = o.agency_id order by o.rowid""")
+    db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name,
+                                           detail, name_terms, agency_terms)
+        select {MA_ROWID_BASE} + row_number() over (order by t.acadis_id), 'ma/' || t.acadis_id, 'MA', max(t.officer_name), null,
                (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
                 order by t2.completion_date desc, t2.record_id desc limit 1), null,
                count(*) || ' training record(s)', name_terms(max(t.officer_name)), null
         from ma_training t group by t.acadis_id order by t.acadis_id""")
-    db.conn.execute("""update people set agency_name = (select agency_name from agencies a where a.agency_id = people.agency_id),
-        agency_terms = name_terms((select agency_name from agencies a where a.agency_id = people.agency_id)) where state = 'MA'""")
+    db.conn.execute("""update people set agency_name = (select agency_name from temp.agency_terms a where a.agency_id = people.agency_id),
+        agency_terms = (select terms from temp.agency_terms a where a.agency_id = people.agency_id) where state = 'MA'""")
+    db.conn.execute("drop table temp.agency_terms")
     for column in ("state", "license_status", "agency_id", "officer_name"):
         db.conn.execute(f"create index idx_people_{column} on people ({column})")
     db.conn.execute(f"create virtual table people_fts using fts5(name_terms, agency_terms, content='people', {FTS_OPTIONS})")
     db.conn.execute("insert into people_fts (rowid, name_terms, agency_terms) select rowid, name_terms, agency_terms from people")
     db.conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
     db.conn.execute("insert into agencies_fts (rowid, agency_terms) select rowid, name_terms(agency_name) from agencies")
-    db.conn.execute(f"create virtual table mo_officers_fts using fts5(name_terms, content='', {FTS_OPTIONS})")
-    db.conn.execute("insert into mo_officers_fts (rowid, name_terms) select rowid, name_terms(officer_name) from mo_officers")
 
 
 def create_views(db):

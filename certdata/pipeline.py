@@ -5,6 +5,8 @@ Takes: the package directory. Gives: ``site/`` (documentation site and
 problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
+import concurrent.futures
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -34,22 +36,53 @@ class Progress:
             print(f"[{time.monotonic() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
+def load_package(root):
+    """The package, or BuildFailed naming the unreadable descriptor or schema."""
+    try:
+        return Package.load(root)
+    except PackageError as error:
+        raise BuildFailed(str(error)) from error
+
+
+def fail_with_report(root, problems):
+    """Write the full JSON report and raise BuildFailed with the short one."""
+    report = Path(root) / "build" / "validation-report.json"
+    write_report(problems, report)
+    raise BuildFailed(f"{summarise(problems)}\nFull report: {report}\nNothing was published; site/ is unchanged.")
+
+
 def check(root=ROOT, progress=None):
     """Validate the package and run the guard; raise BuildFailed with a report on problems."""
     progress = progress or Progress()
-    try:
-        package = Package.load(root)
-    except PackageError as error:
-        raise BuildFailed(str(error)) from error
+    package = load_package(root)
     progress("checking legal limits (guard)")
     problems = guard_package(package)
     progress("validating every resource against its Table Schema")
     problems += validate_package(package)
     if problems:
-        report = Path(root) / "build" / "validation-report.json"
-        write_report(problems, report)
-        raise BuildFailed(f"{summarise(problems)}\nFull report: {report}\nNothing was published; site/ is unchanged.")
+        fail_with_report(root, problems)
     return package
+
+
+def validate_in_background(root):
+    """Start validation in a second process (the load runs meanwhile; its result is discarded
+    unless validation passes). Returns a function that waits and gives the problems."""
+    context = multiprocessing.get_context("fork")
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                                  initializer=publish.release_lock_in_child)
+    future = pool.submit(validate_root, str(root))
+
+    def wait():
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+    return wait
+
+
+def validate_root(root):
+    """Validation problems of the package at root (runs in the background process)."""
+    return validate_package(Package.load(root))
 
 
 def build(root=ROOT, progress=None, datasette_url=None):
@@ -58,12 +91,29 @@ def build(root=ROOT, progress=None, datasette_url=None):
     progress = progress or Progress()
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
-        package = check(root, progress)
+        package = load_package(root)
+        progress("checking legal limits (guard)")
+        problems = guard_package(package)
+        if problems:
+            fail_with_report(root, problems)
         check_version_against_previous(root, package)
+        progress("validating every resource against its Table Schema (while loading)")
+        validated = validate_in_background(root)
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
-        previous = previous_release(root)
-        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous)
+        try:
+            database = load.build_database(package, stage / publish.DATABASE_FILE, progress,
+                                           previous=previous_release(root))
+        except Exception:
+            problems = validated()
+            if problems:  # the load tripped on what validation reports: show the report instead
+                fail_with_report(root, problems)
+            raise
+        problems = validated()
+        if problems:
+            shutil.rmtree(stage, ignore_errors=True)
+            fail_with_report(root, problems)
+        progress("validation passed")
         progress("building the documentation site")
         try:
             docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,

@@ -11,6 +11,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,15 @@ class BuildLocked(Exception):
     """Another build holds the lock."""
 
 
+LOCK_HANDLES = []
+
+
+def release_lock_in_child():
+    """In a forked helper process: drop the inherited lock file, so that the lock dies with the build."""
+    for handle in LOCK_HANDLES:
+        handle.close()
+
+
 @contextmanager
 def build_lock(build_dir):
     """An exclusive, non-blocking lock on build/.lock for the whole build."""
@@ -35,11 +45,13 @@ def build_lock(build_dir):
     except BlockingIOError as error:
         handle.close()
         raise BuildLocked(f"another build is running (lock held on {build_dir / '.lock'}); wait for it to finish") from error
+    LOCK_HANDLES.append(handle)
     try:
         yield
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+        LOCK_HANDLES.remove(handle)
 
 
 def recover_site(root):
@@ -106,8 +118,14 @@ def spreadsheet_safe(cell):
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
+FORMULA_CELL = re.compile(rb'(?:^|,)"?[=+\-@\t\r]', re.MULTILINE)
+
+
 def write_spreadsheet_safe(source, target):
     """A copy of a CSV for spreadsheets: formula-leading cells prefixed, everything else as released."""
+    if not FORMULA_CELL.search(Path(source).read_bytes()):  # nothing to defuse: a plain copy
+        shutil.copyfile(source, target)
+        return
     with open(source, encoding="utf-8", newline="") as inp, open(target, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         for row in csv.reader(inp):

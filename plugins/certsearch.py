@@ -18,10 +18,17 @@ MAX_TERMS = 8
 PAGE = 100
 
 
+ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()}
+ASCII_FOLD.update({ord("'"): None, ord("`"): None})
+
+
 def fold(text):
     """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
     (the same folding the build applies to the indexed names)."""
-    text = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # the common case, without Unicode normalisation
+        return " ".join(text.lower().translate(ASCII_FOLD).split())
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[’'`]", "", text.lower())
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())

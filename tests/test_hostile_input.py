@@ -178,7 +178,7 @@ CASES = [
     Case("missing-file", lambda root, tmp: (root / "data" / "statutes.csv").unlink(), ["data/statutes.csv", "missing-file"]),
     Case("unclosed-quote", raw("mo_officers", lambda b: b.replace(b'",', b',', 1)), ["data/mo_officers.csv"]),
     Case("broken-descriptor", lambda root, tmp: (root / "datapackage.json").write_text("{not json"), ["datapackage.json"]),
-    Case("closed-field-value-in-error", lambda root, tmp: close_and_break(root), ["data/ma_training.csv, row 3, field completion_date"]),
+    Case("closed-field-value-in-error", lambda root, tmp: close_and_break(root), ["data/ma_training.csv, field completion_date", "closed-field"]),
     # --- import: odd but valid ---
     Case("import-workbook-sheets-merged-hidden", importer=("mo-roster", lambda tmp: workbook(
         tmp, {"Notes": [["Roster exported 2023"]], "Roster": [["POST roster", None, None, None, None], MO_HEADER] + MO_ROWS},
