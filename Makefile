@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test check serve chromium
+.PHONY: build test check serve chromium bench loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,9 @@ chromium:
 
 test: $(VENV)/.installed chromium
 	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run.py
+
+loadtest: build
+	$(PY) benchmarks/loadtest.py --clients 50 --duration 60

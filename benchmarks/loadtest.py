@@ -45,9 +45,11 @@ def start(command, port, env=None):
     raise SystemExit(f"server did not start: {command}")
 
 
-def serve_ours(root):
+def serve_ours(root, cache=True):
     port = free_port()
     env = dict(os.environ, CERTDATA_ROOT=str(root))
+    if not cache:
+        env["CERTDATA_NO_RESPONSE_CACHE"] = "1"
     return start([sys.executable, str(HERE.parent / "build.py"), "serve", "--port", str(port)], port, env), port
 
 

@@ -26,7 +26,7 @@ SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "da
 INDEXED = {"license_status", "license_class", "agency_id", "state", "request_id", "disposition",
            "acadis_id", "course_name", "officer_name", "list", "section", "resource"}
 BATCH = 50_000
-FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3', detail = column"
+FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
 MA_ROWID_BASE = 1 << 40  # people rows for Massachusetts officers; Missouri rows keep mo_officers' rowid
 
 VIEWS = {

@@ -17,13 +17,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(built):
+def running(command, env=None):
+    """Start a server command with {port} filled in; yield its URL once it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
+    process = subprocess.Popen([part.format(port=port) for part in command], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
@@ -35,6 +34,12 @@ def server(built):
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    yield from running([sys.executable, str(ROOT / "build.py"), "serve", "--port", "{port}"], env)
 
 
 @pytest.fixture(scope="module")
@@ -109,21 +114,8 @@ def test_hostile_names_stay_inert_on_every_page(page, server):
 
 @pytest.fixture(scope="module")
 def docs_server(built):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                "--directory", str(built / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    yield from running([sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1",
+                        "--directory", str(built / "site")])
 
 
 def test_docs_site_explains_dates_of_birth_in_two_clicks_without_third_party_requests(page, docs_server):

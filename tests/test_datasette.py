@@ -103,3 +103,10 @@ def test_build_py_serve_answers_over_http(built):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_table_search_with_punctuation_works(client):
+    for query, name in (("o'brien", "O'Brien, Patrick J"), ("smith-jones", "Smith-Jones, Alexandra"), ("st. john", "St. John, Theodore")):
+        response = get(client, "/certification/mo_officers.json?_shape=array&_search=" + urllib.request.quote(query))
+        assert response.status_code == 200, query
+        assert name in {r["officer_name"] for r in response.json()}, query

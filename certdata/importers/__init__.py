@@ -18,6 +18,7 @@ import shutil
 from pathlib import Path
 
 from ..package import DESCRIPTOR, SYNTHETIC
+from ..sample import to_csv
 
 SOURCES = {"mo-roster": "mo_roster", "ma-training": "ma_training"}
 
@@ -127,14 +128,6 @@ def run(source, path, package, received=None, report=print):
     resource = package.resource(module.SOURCE["resource"])
     table, agencies = module.rows(mapped, package, label)
     return write_all(package, resource, table, agencies, module, Path(path), received)
-
-
-def to_csv(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def merged_agencies(package, state, names):
