@@ -26,21 +26,24 @@ class Connection:
         self.host, self.port, self.reader, self.writer = host, port, None, None
 
     async def get(self, path):
-        """(status, body bytes) of GET path; reconnects when the server closed the connection."""
+        """(status, body bytes, seconds to the response headers) of GET path; reconnects when
+        the server closed the connection."""
         for attempt in (1, 2):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
             try:
+                started = time.monotonic()
                 self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode("latin-1"))
                 await self.writer.drain()
-                return await self.read_response()
+                return await self.read_response(started)
             except (ConnectionError, asyncio.IncompleteReadError):
                 self.close()
                 if attempt == 2:
                     raise
 
-    async def read_response(self):
+    async def read_response(self, started):
         head = await self.reader.readuntil(b"\r\n\r\n")
+        first_byte = time.monotonic() - started
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
@@ -55,7 +58,7 @@ class Connection:
             body = await self.reader.readexactly(int(headers.get("content-length", "0")))
         if headers.get("connection") == "close":
             self.close()
-        return status, bytes(body)
+        return status, bytes(body), first_byte
 
     def close(self):
         if self.writer is not None:
@@ -67,7 +70,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
     """Hit base+urls with `clients` concurrent keep-alive connections for `duration` seconds
     (with warm, exactly one pass over the URLs instead)."""
     host, port = base.split("//", 1)[1].split(":")
-    latencies, errors, statuses = [], [], {}
+    latencies, first_bytes, errors, statuses = [], [], [], {}
     cycle = itertools.cycle(urls)
     deadline = time.monotonic() + duration
 
@@ -81,7 +84,8 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
             url = next(cycle)
             started = time.monotonic()
             try:
-                status, _ = await asyncio.wait_for(connection.get(url), timeout)
+                status, _, first_byte = await asyncio.wait_for(connection.get(url), timeout)
+                first_bytes.append(first_byte)
                 statuses[status] = statuses.get(status, 0) + 1
                 if status >= 500:
                     errors.append(f"{status} {url}")
@@ -97,6 +101,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
             "p50_ms": 1000 * percentile(latencies, 0.50), "p95_ms": 1000 * percentile(latencies, 0.95),
             "p99_ms": 1000 * percentile(latencies, 0.99), "max_ms": 1000 * max(latencies, default=0),
             "mean_ms": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
+            "first_byte_p95_ms": 1000 * percentile(first_bytes, 0.95), "first_byte_max_ms": 1000 * max(first_bytes, default=0),
             "errors": errors, "statuses": statuses}
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 from certdata import sample  # noqa: E402
 from load import run_load, sample_values, table_mix  # noqa: E402
-from loadtest import free_port, serve_ours, start  # noqa: E402
+from loadtest import free_port, serve_ours, start, stop  # noqa: E402
 
 FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses", "mo_license_classes", "corrections"]
 BIN = Path(sys.executable).parent
@@ -165,15 +165,13 @@ def search(root, duration, clients=20):
         try:
             results[name] = warmed_load(port, urls, clients, duration)
         finally:
-            process.terminate()
-            process.wait()
+            stop(process)
     port = free_port()
     process = start([str(BIN / "datasette"), "serve", "-i", str(database), "--port", str(port)], port)
     try:
         results["default"] = warmed_load(port, urls, clients, duration)
     finally:
-        process.terminate()
-        process.wait()
+        stop(process)
     return results
 
 
@@ -192,8 +190,7 @@ def single_client(root, queries=30):
             urllib.request.urlopen(url).read()
             latencies.append(1000 * (time.monotonic() - started))
     finally:
-        process.terminate()
-        process.wait()
+        stop(process)
     return percentile(latencies, 0.5), max(latencies)
 
 

@@ -5,6 +5,7 @@ person types ("Smith, John", "smi", "garcia", "O'Brien") into an FTS5 prefix
 query over folded names, and the pages /search, /officer/mo/<row>,
 /officer/ma/<acadis id> and /agency/<agency id>.
 """
+import asyncio
 import json
 import os
 import re
@@ -175,6 +176,10 @@ async def export_json(datasette, request):
         raise NotFound("This table cannot be exported here")
     db = datasette.get_database(DB)
     columns = await db.table_columns(table)
+    unsupported = [k for k in request.args.keys() if k not in columns and not (k == "q" and table == "people")]
+    if unsupported:  # never export more rows than the page showed
+        return Response.text(f"Unsupported filter(s) {', '.join(unsupported)}: use column=value (and q on people), "
+                             "or the table's CSV export with _stream=on.", status=400)
     where, params = ["rowid > :_last"], {}
     for i, (name, value) in enumerate((k, request.args.get(k)) for k in request.args.keys() if k in columns):
         where.append(f"[{name}] = :p{i}")
@@ -213,36 +218,49 @@ def register_routes():
     ]
 
 
-CACHE_BYTES = 64 * 1024 * 1024
-CACHE_BODY_LIMIT = 512 * 1024
+CACHE_BYTES = 192 * 1024 * 1024
+CACHE_BODY_LIMIT = 32 * 1024 * 1024
 
 
 class ResponseCache:
     """In-memory LRU cache of GET responses. The database is immutable for the life of the
-    process, so a URL's response cannot change; streamed CSV and large bodies are not kept."""
+    process, so a URL's response cannot change; bodies over 32 MB are not kept."""
 
     def __init__(self, app, limit=CACHE_BYTES):
-        self.app, self.limit, self.store, self.size = app, limit, {}, 0
+        self.app, self.limit, self.store, self.size, self.inflight = app, limit, {}, 0, {}
+        self.too_big = set()  # URLs whose responses are not kept: computed in parallel, never queued
 
     async def __call__(self, scope, receive, send):
         key = self.key(scope)
-        if key is None:
+        if key is None or key in self.too_big:
             return await self.app(scope, receive, send)
+        while key in self.inflight:  # the same URL is being computed: wait for it instead of computing it again
+            await asyncio.shield(self.inflight[key])
         if key in self.store:
             start, body = self.store.pop(key)
             self.store[key] = (start, body)
             await send(start)
             return await send({"type": "http.response.body", "body": body})
+        self.inflight[key] = asyncio.get_running_loop().create_future()
+        try:
+            await self.compute(key, scope, receive, send)
+        finally:
+            self.inflight.pop(key).set_result(None)
+
+    async def compute(self, key, scope, receive, send):
+        """Run the request and keep a complete, successful, small enough response."""
         captured = {"start": None, "body": [], "size": 0, "ok": True}
 
         async def capture(message):
             if message["type"] == "http.response.start":
                 captured["start"] = message
                 captured["ok"] = message["status"] == 200
-            elif message["type"] == "http.response.body":
+            elif message["type"] == "http.response.body" and captured["ok"]:
                 captured["body"].append(message.get("body", b""))
                 captured["size"] += len(message.get("body", b""))
-                captured["ok"] = captured["ok"] and captured["size"] <= CACHE_BODY_LIMIT
+                if captured["size"] > CACHE_BODY_LIMIT:  # too big to keep: stop holding it
+                    captured["ok"], captured["body"] = False, []
+                    self.too_big.add(key)
             await send(message)
 
         await self.app(scope, receive, capture)
@@ -260,7 +278,7 @@ class ResponseCache:
         if scope.get("type") != "http" or scope.get("method") != "GET":
             return None
         query = scope.get("query_string", b"")
-        if b"_stream" in query or scope.get("path", "").startswith("/-/"):
+        if scope.get("path", "").startswith(("/-/", "/export/")):
             return None
         return scope.get("path", "") + "?" + query.decode("latin-1")
 

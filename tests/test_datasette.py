@@ -110,3 +110,10 @@ def test_table_search_with_punctuation_works(client):
         response = get(client, "/certification/mo_officers.json?_shape=array&_search=" + urllib.request.quote(query))
         assert response.status_code == 200, query
         assert name in {r["officer_name"] for r in response.json()}, query
+
+
+def test_table_page_links_a_streamed_json_export_with_its_filters(client):
+    page = get(client, "/certification/mo_officers?license_status=Revoked").text
+    assert '/export/mo_officers.json?license_status=Revoked' in page
+    row = get(client, "/certification/mo_officers.json?_shape=array&_size=1").json()[0]["row_id"]
+    assert "/export/" not in get(client, f"/certification/mo_officers/{row}").text

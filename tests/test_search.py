@@ -81,3 +81,8 @@ def test_json_export_streams_past_the_row_limit(client):
     revoked = asyncio.run(client.client.get("/export/mo_officers.json?license_status=Revoked")).json()
     assert revoked and {r["license_status"] for r in revoked} == {"Revoked"}
     assert asyncio.run(client.client.get("/export/sqlite_master.json")).status_code == 404
+
+
+def test_json_export_refuses_filters_it_cannot_apply(client):
+    response = asyncio.run(client.client.get("/export/mo_officers.json?officer_name__contains=smith"))
+    assert response.status_code == 400 and "Unsupported filter" in response.text
