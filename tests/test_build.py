@@ -91,16 +91,11 @@ def test_check_is_quiet_about_a_valid_package_and_fails_on_a_closed_field(small_
 
 
 def test_validation_messages_never_echo_a_value_of_a_field_that_is_not_open(small_package):
-    schema_path = small_package / "data" / "schemas" / "ma_training.json"
-    schema = json.loads(schema_path.read_text())
-    for field in schema["fields"]:
-        if field["name"] == "completion_date":
-            field["pcr:disclosure"]["status"] = "exempt"
-    schema_path.write_text(json.dumps(schema))
-    break_csv(small_package, "ma_training", 4, "completion_date", "SENTINEL-1961-02-03")
+    from .test_hostile_input import close_and_break
+    close_and_break(small_package)  # completion_date declared exempt, and a SENTINEL value in row 3
     result = run_cli(small_package, "check")
     assert result.returncode == 1
-    assert "completion_date" in result.stdout + result.stderr
+    assert "data/ma_training.csv, row 3, field completion_date: type-error" in result.stderr
     assert "SENTINEL" not in result.stdout + result.stderr
     assert "SENTINEL" not in (small_package / "build" / "validation-report.json").read_text()
 
