@@ -141,9 +141,9 @@ async def officer_context(datasette, resource, request_id):
     """What every officer page shows besides the officer: provenance and what is not published."""
     db = datasette.get_database(DB)
     withheld = (await db.execute(
-        "select i.element, i.disposition, i.agency_words, s.citation from request_items i "
+        "select i.element, i.disposition, s.citation from request_items i "
         "left join statutes s on s.statute_id = i.legal_basis_id where i.request_id = ? and i.disposition != 'released' "
-        "order by i.list, i.position", [request_id])).rows
+        "group by i.element, i.disposition, s.citation order by min(i.rowid)", [request_id])).rows
     statute = (await db.execute("select * from statutes where statute_id = 'rsmo-590.180'")).first()
     return {"withheld": withheld, "statute": statute, "resource": resource,
             "provenance": await provenance(datasette, resource)}
