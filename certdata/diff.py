@@ -8,8 +8,6 @@ people ask about: newly decertified, reinstated, changed agency.
 """
 import sqlite3
 
-from .package import fields
-
 CHANGE_COLUMNS = ["resource", "row_id", "change", "field", "old_value", "new_value", "kind"]
 
 

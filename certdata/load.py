@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils

@@ -13,7 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
 DISCLOSURE = "pcr:disclosure"
 SYNTHETIC = "pcr:synthetic"
-NOT_STATED = "not stated in the record"
 
 
 class PackageError(Exception):

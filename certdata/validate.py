@@ -11,7 +11,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import fastcheck
-from .package import DESCRIPTOR, fields, open_fields
+from .package import DESCRIPTOR, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
 

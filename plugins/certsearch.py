@@ -10,7 +10,6 @@ import json
 import os
 import re
 import unicodedata
-from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response

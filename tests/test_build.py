@@ -2,11 +2,10 @@
 import hashlib
 import json
 import os
-import shutil
 
 import pytest
 
-from certdata import datasette, pipeline
+from certdata import datasette
 from certdata.package import Package
 
 from .conftest import ROOT, make_package, run_cli

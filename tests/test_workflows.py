@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from certdata.publish import ReleaseRefused, check_version, release_check
 from certdata.package import Package
+from certdata.publish import ReleaseRefused, check_version
 
 from .conftest import ROOT, run_cli
 
