@@ -3,7 +3,7 @@
 
     python build.py                      build everything into site/
     python build.py check                validate and run the legal-limits guard only
-    python build.py serve [--port N]     serve the built database read-only with Datasette
+    python build.py serve [--port N] [--get PATH]  serve the built database read-only with Datasette
     python build.py import mo-roster FILE [--received YYYY-MM-DD]
     python build.py import ma-training FILE [--received YYYY-MM-DD]
     python build.py diff OLD.db NEW.db   what changed between two releases
@@ -31,6 +31,7 @@ def parse_args(argv):
     commands.add_parser("check", help="validate and guard only")
     serve = commands.add_parser("serve", help="serve the built database read-only")
     serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--get", metavar="PATH", help="answer one request for PATH and exit (non-zero unless 200)")
     importer = commands.add_parser("import", help="import an agency's release file")
     importer.add_argument("source", help="mo-roster or ma-training")
     importer.add_argument("file", type=Path)
@@ -60,7 +61,7 @@ def main(argv=None):
             pipeline.check(root=args.root, progress=progress)
             progress("package is valid and within legal limits")
         elif args.command == "serve":
-            pipeline.serve(root=args.root, port=args.port)
+            pipeline.serve(root=args.root, port=args.port, get=args.get)
         elif args.command == "import":
             pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
         elif args.command == "diff":

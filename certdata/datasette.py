@@ -132,27 +132,35 @@ def setting_args():
     return args
 
 
-def serve_args(database, metadata, host="127.0.0.1", port=8001):
-    """The full ``datasette`` command line: read-only (immutable), our templates and plugin."""
-    return ["datasette", "serve", "-i", str(database), "--metadata", str(metadata),
-            "--template-dir", str(ROOT / "templates" / "datasette"), "--plugins-dir", str(ROOT / "plugins"),
-            "--static", f"assets:{ROOT / 'templates' / 'datasette' / 'static'}",
-            "--host", host, "--port", str(port), "--cors"] + setting_args()
+TEMPLATES = ROOT / "templates" / "datasette"
+PLUGINS = ROOT / "plugins"
+STATIC = TEMPLATES / "static"
+
+
+def site_args(metadata):
+    """Metadata, templates, plugin and static files: the same for serve and publish."""
+    return ["--metadata", str(metadata), "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS),
+            "--static", f"assets:{STATIC}"]
+
+
+def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None):
+    """The full ``datasette`` command line: read-only (immutable), our templates and plugin.
+    With get, Datasette answers that one path and exits (non-zero unless 200): a smoke test."""
+    return (["datasette", "serve", "-i", str(database), *site_args(metadata), "--host", host, "--port", str(port),
+             "--cors", *setting_args()] + (["--get", get] if get else []))
 
 
 def publish_args(database, metadata, service):
-    """``datasette publish cloudrun`` with exactly the serve flags."""
+    """``datasette publish cloudrun`` with exactly the serve flags and the installed Datasette."""
+    from datasette.version import __version__
     extra = " ".join(setting_args() + ["--cors"])
-    return ["datasette", "publish", "cloudrun", str(database), "--service", service,
-            "--metadata", str(metadata), "--template-dir", str(ROOT / "templates" / "datasette"),
-            "--plugins-dir", str(ROOT / "plugins"), "--static", f"assets:{ROOT / 'templates' / 'datasette' / 'static'}",
-            "--install", "datasette==0.65.5", "--extra-options", extra]
+    return ["datasette", "publish", "cloudrun", str(database), "--service", service, *site_args(metadata),
+            "--install", f"datasette=={__version__}", "--extra-options", extra]
 
 
 def app(database, metadata_path):
     """A Datasette object configured exactly like ``serve_args`` (for tests and tools)."""
     from datasette.app import Datasette
     return Datasette(immutables=[str(database)], metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
-                     template_dir=str(ROOT / "templates" / "datasette"), plugins_dir=str(ROOT / "plugins"),
-                     static_mounts=[("assets", str(ROOT / "templates" / "datasette" / "static"))],
+                     template_dir=str(TEMPLATES), plugins_dir=str(PLUGINS), static_mounts=[("assets", str(STATIC))],
                      settings=SETTINGS, cors=True)

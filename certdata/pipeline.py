@@ -6,6 +6,7 @@ problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
 import concurrent.futures
+import json
 import multiprocessing
 import os
 import shutil
@@ -51,8 +52,18 @@ def fail_with_report(root, problems):
     raise BuildFailed(f"{summarise(problems)}\nFull report: {report}\nNothing was published; site/ is unchanged.")
 
 
+def guarded_package(root, progress):
+    """The package, after the legal-limits guard; BuildFailed with a report if it objects."""
+    package = load_package(root)
+    progress("checking legal limits (guard)")
+    problems = guard_package(package)
+    if problems:
+        fail_with_report(root, problems)
+    return package
+
+
 def check(root=ROOT, progress=None):
-    """Validate the package and run the guard; raise BuildFailed with a report on problems."""
+    """Run the guard and validate the package; raise BuildFailed reporting every problem of both."""
     progress = progress or Progress()
     package = load_package(root)
     progress("checking legal limits (guard)")
@@ -91,11 +102,7 @@ def build(root=ROOT, progress=None, datasette_url=None):
     progress = progress or Progress()
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
-        package = load_package(root)
-        progress("checking legal limits (guard)")
-        problems = guard_package(package)
-        if problems:
-            fail_with_report(root, problems)
+        package = guarded_package(root, progress)
         check_version_against_previous(root, package)
         progress("validating every resource against its Table Schema (while loading)")
         validated = validate_in_background(root)
@@ -129,21 +136,18 @@ def build(root=ROOT, progress=None, datasette_url=None):
 
 def check_version_against_previous(root, package):
     """Refuse a schema change that the package version does not announce (Data Package Version recipe)."""
-    import json
-    for candidate in (Path(root) / "site" / "downloads" / "datapackage.json",
-                      Path(root) / "build" / "previous" / "datapackage.json"):
-        if candidate.exists():
-            try:
-                publish.check_version(json.loads(candidate.read_text(encoding="utf-8")), package.descriptor)
-            except publish.ReleaseRefused as error:
-                raise BuildFailed(f"{error} (bump version in datapackage.json)\nNothing was published; site/ is unchanged.") from error
-            return
+    previous = previous_release(root, "datapackage.json")
+    if previous is None:
+        return
+    try:
+        publish.check_version(json.loads(previous.read_text(encoding="utf-8")), package.descriptor)
+    except publish.ReleaseRefused as error:
+        raise BuildFailed(f"{error} (bump version in datapackage.json)\nNothing was published; site/ is unchanged.") from error
 
 
-def previous_release(root):
-    """The database of the release being replaced: site/ locally, build/previous/ in CI."""
-    for candidate in (Path(root) / "site" / "downloads" / publish.DATABASE_FILE,
-                      Path(root) / "build" / "previous" / publish.DATABASE_FILE):
+def previous_release(root, name=publish.DATABASE_FILE):
+    """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI."""
+    for candidate in (Path(root) / "site" / "downloads" / name, Path(root) / "build" / "previous" / name):
         if candidate.exists():
             return candidate
     return None
@@ -168,10 +172,10 @@ def served_files(root=ROOT):
     return database, metadata
 
 
-def serve(root=ROOT, port=8001, host="127.0.0.1"):
-    """Run Datasette on the released database with the deployment's flags."""
+def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
+    """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path)."""
     database, metadata = served_files(root)
-    args = datasette.serve_args(database, metadata, host=host, port=port)
+    args = datasette.serve_args(database, metadata, host=host, port=port, get=get)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])
 
@@ -189,7 +193,6 @@ def write_sample(out=None, mo_active=None, ma_officers=None, root=ROOT, progress
 
 def release_check(root=ROOT, previous=None, demo=False):
     """Raise ReleaseRefused unless the package may be deployed (see publish.release_check)."""
-    import json
     package = Package.load(root)
     previous_descriptor = json.loads(Path(previous).read_text(encoding="utf-8")) if previous and Path(previous).exists() else None
     publish.release_check(package, previous_descriptor, demo=demo)

@@ -117,7 +117,7 @@ async def mo_officer_page(datasette, request):
                             "from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
                             "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
     klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
-    context = await officer_context(datasette, "mo_officers", "mo-post-2023-01-03")
+    context = await officer_context(datasette, "mo_officers")
     context.update({"officer": officer, "klass": klass})
     return Response.html(await datasette.render_template("officer_mo.html", context, request=request))
 
@@ -131,20 +131,24 @@ async def ma_officer_page(datasette, request):
         raise NotFound("No such officer")
     history = (await db.execute("select * from ma_employment_history where acadis_id = ? order by first_training, last_training",
                                 [acadis_id])).rows
-    context = await officer_context(datasette, "ma_training", "ma-mptc-2023-0293")
+    context = await officer_context(datasette, "ma_training")
     context.update({"records": records, "history": history, "officer": records[-1]})
     return Response.html(await datasette.render_template("officer_ma.html", context, request=request))
 
 
-async def officer_context(datasette, resource, request_id):
-    """What every officer page shows besides the officer: provenance and what is not published."""
+async def officer_context(datasette, resource):
+    """What every officer page shows besides the officer: what was requested but not published,
+    the statutes the agency cited (with their text where the record quotes it), and provenance.
+    The request comes from the package (package_resources.request_id), not from this code."""
     db = datasette.get_database(DB)
-    withheld = (await db.execute(
-        "select i.element, i.disposition, s.citation from request_items i "
-        "left join statutes s on s.statute_id = i.legal_basis_id where i.request_id = ? and i.disposition != 'released' "
-        "group by i.element, i.disposition, s.citation order by min(i.rowid)", [request_id])).rows
-    statute = (await db.execute("select * from statutes where statute_id = 'rsmo-590.180'")).first()
-    return {"withheld": withheld, "statute": statute, "resource": resource,
+    withheld_sql = ("from request_items i join package_resources r on r.request_id = i.request_id "
+                    "left join statutes s on s.statute_id = i.legal_basis_id "
+                    "where r.resource = ? and i.disposition != 'released'")
+    withheld = (await db.execute(f"select i.element, i.disposition, s.citation {withheld_sql} "
+                                 "group by i.element, i.disposition, s.citation order by min(i.rowid)", [resource])).rows
+    statutes = (await db.execute(f"select distinct s.citation, s.text {withheld_sql} and s.text != 'not stated in the record'",
+                                 [resource])).rows
+    return {"withheld": withheld, "statutes": statutes, "resource": resource,
             "provenance": await provenance(datasette, resource)}
 
 

@@ -87,6 +87,7 @@ def test_the_same_path_works_with_the_keyboard_alone(page, server):
     page.keyboard.type("smith-jones alexandra")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?**")
+    page.wait_for_load_state("load")  # tabs pressed while the page is still loading are lost
     press_tab_until(page, "a.officer-link")
     page.keyboard.press("Enter")
     page.wait_for_url("**/officer/mo/**")

@@ -117,3 +117,10 @@ def test_table_page_links_a_streamed_json_export_with_its_filters(client):
     assert '/export/mo_officers.json?license_status=Revoked' in page
     row = get(client, "/certification/mo_officers.json?_shape=array&_size=1").json()[0]["row_id"]
     assert "/export/" not in get(client, f"/certification/mo_officers/{row}").text
+
+
+def test_serve_get_is_a_smoke_test_with_an_exit_code(built):
+    from .conftest import run_cli
+    ok = run_cli(built, "serve", "--get", "/search?q=zyzzyva")
+    assert ok.returncode == 0 and "Zyzzyva, Quentin" in ok.stdout
+    assert run_cli(built, "serve", "--get", "/officer/mo/MO-0000000000-9").returncode == 1
