@@ -1,7 +1,8 @@
 """Static SVG bar charts drawn at build time (no JavaScript, no CDN).
 
 Takes: labelled values. Gives: SVG files, each with a <title> and <desc>, and
-the alt text and table rows the documentation prints beside it.
+the alt text and table rows the documentation prints beside it. A chart drawn from
+a synthetic sample says so in its title, its description and its alt text.
 """
 from xml.sax.saxutils import escape
 
@@ -13,7 +14,7 @@ def bar_chart_svg(title, rows):
     top = max((v for _, v in rows), default=0) or 1
     height = len(rows) * (BAR_HEIGHT + GAP) + 40
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-    desc = "; ".join(f"{label}: {value:,}" for label, value in rows)
+    desc = f"{title}. " + "; ".join(f"{label}: {value:,}" for label, value in rows)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d">',
              f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>',
              f'<text x="0" y="18" font-family="sans-serif" font-size="15" font-weight="bold">{escape(title)}</text>']
@@ -32,16 +33,21 @@ def measure_rows(measures, unit):
     return [(m["measure"], int(m["value"])) for m in measures if m["unit"] == unit and m["value"]]
 
 
+SAMPLE_LABEL = "SYNTHETIC SAMPLE, not real data: "
+
+
 def write_charts(context, directory):
     """Write every chart; returns [{file, title, alt, rows}] for the templates."""
+    roster_sample = "mo_officers" in context["synthetic"]
     specs = [
-        ("applicants", "Applicants with a criminal history: what POST did", measure_rows(context["measures"], "applicants")),
-        ("investigations", "Misconduct investigations", measure_rows(context["measures"], "investigations")),
-        ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]]),
-        ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]]),
+        ("applicants", "Applicants with a criminal history: what POST did", measure_rows(context["measures"], "applicants"), False),
+        ("investigations", "Misconduct investigations", measure_rows(context["measures"], "investigations"), False),
+        ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
+        ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
     ]
     charts = {}
-    for name, title, rows in specs:
+    for name, title, rows, sample in specs:
+        title = SAMPLE_LABEL + title if sample else title
         (directory / f"{name}.svg").write_text(bar_chart_svg(title, rows), encoding="utf-8")
         alt = f"Bar chart. {title}: " + "; ".join(f"{label}: {value:,}" for label, value in rows)
         charts[name] = {"file": f"figures/{name}.svg", "title": title, "alt": alt, "rows": rows}

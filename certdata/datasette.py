@@ -8,7 +8,8 @@ and settings that both ``python build.py serve`` and the deployment use.
 import json
 import os
 
-from .package import ROOT, disclosure, fields
+from . import disclosure
+from .package import ROOT, fields
 
 DATABASE = "certification"
 SETTINGS = {
@@ -49,7 +50,7 @@ QUERIES = {
     },
     "decertified_officers": {
         "title": "Decertified Missouri officers",
-        "description": "Officers whose licence status POST says marks a decertification (Revoked or Surrendered; both permanent in Missouri).",
+        "description": "Officers whose licence status is one that POST's reply says marks decertified officers (see the licence statuses table for POST's words).",
         "sql": "select * from mo_decertified_officers order by officer_name",
     },
     "agency_officers": {
@@ -72,17 +73,16 @@ def synthetic_warning(resource):
             "these rows are generated for testing and must not be read as records of real people. ")
 
 
-def column_description(field):
-    """A column description: the field's description plus its disclosure."""
-    info = disclosure(field)
-    return f"{field['description']} [Disclosure: {info.get('status')}, {info.get('basis')}. {info.get('note')}]"
+def column_description(field, statutes):
+    """A column description: the field's description plus its disclosure, in the source's words."""
+    return f"{field.get('description', '')} [Disclosure. {disclosure.summary(field, statutes)}]"
 
 
-def table_metadata(resource):
+def table_metadata(resource, statutes):
     """Datasette metadata for one resource's table."""
     warning = synthetic_warning(resource) if resource.get("pcr:synthetic") else ""
     meta = {"title": resource["title"], "description": warning + resource["description"],
-            "columns": {f["name"]: column_description(f) for f in fields(resource)}}
+            "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)}}
     meta.update(TABLE_OPTIONS.get(resource["name"], {}))
     return meta
 
@@ -93,7 +93,8 @@ def build_metadata(package):
     licence = descriptor["licenses"][0]
     sources = [s for s in descriptor["sources"] if s.get("path")]
     synthetic = package.synthetic_resources()
-    tables = {r["name"]: table_metadata(r) for r in package.resources}
+    statutes = disclosure.citations(package)
+    tables = {r["name"]: table_metadata(r, statutes) for r in package.resources}
     tables["people"] = dict(TABLE_OPTIONS["people"], title="Search index: officers of both states",
                             description="One row per Missouri officer and per Massachusetts officer seen in training records; used by the search.")
     return {

@@ -17,7 +17,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from . import charts
-from .package import ROOT, disclosure, fields, not_released
+from . import disclosure
+from .package import ROOT, fields, not_published
 
 HAND_WRITTEN = ["about.md", "methodology.md", "search.md", "request-a-correction.md"]
 DEFAULT_DATASETTE_URL = "http://127.0.0.1:8001/"
@@ -56,7 +57,8 @@ def site_context(package, database, datasette_url, downloads_dir):
     """Everything the templates need, read from the package and the built database."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
         conn.row_factory = sqlite3.Row
-        resources = [resource_context(conn, package, r, downloads_dir) for r in package.resources]
+        statutes = disclosure.citations(package)
+        resources = [resource_context(conn, package, r, statutes) for r in package.resources]
         statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
         changes = changes_context(conn)
         classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
@@ -67,38 +69,58 @@ def site_context(package, database, datasette_url, downloads_dir):
         "items": package.read_rows("request_items"), "measures": package.read_rows("mo_post_measures"),
         "corrections": package.read_rows("corrections"),
         "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
-        "states": STATES, "changes": changes,
+        "states": STATES, "changes": changes, "withheld_groups": withheld_groups(package),
     }
+
+
+def withheld_groups(package):
+    """{request id: groups of the requested elements no field publishes}, one group per
+    (disposition, statute, agency's words, note), each element once, in request order."""
+    citations = disclosure.citations(package)
+    groups = {}
+    seen = set()
+    for row in package.read_rows("request_items"):
+        key = (row["request_id"], " ".join(row["element"].lower().rstrip(" .").split()))
+        if row["our_field"] or key in seen:
+            continue
+        seen.add(key)
+        by_words = groups.setdefault(row["request_id"], {})
+        group = by_words.setdefault((row["disposition"], row["legal_basis_id"], row["agency_words"], row["note"]), {
+            "disposition": row["disposition"], "citation": citations.get(row["legal_basis_id"]),
+            "agency_words": row["agency_words"], "note": row["note"], "items": []})
+        group["items"].append({"element": row["element"]})
+    return {request: list(by_words.values()) for request, by_words in groups.items()}
 
 
 def changes_context(conn):
     """Counts per resource and change, and the Missouri officer status changes with names."""
     counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
     officers = conn.execute(
-        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name "
+        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words "
         "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
+        "left join mo_license_statuses s on s.license_status = o.license_status "
         "where c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
     return {"counts": [dict(r) for r in counts], "officers": [dict(r) for r in officers],
             "decertified": [dict(r) for r in officers if r["kind"] == "decertified"]}
 
 
-def resource_context(conn, package, resource, downloads_dir):
+def resource_context(conn, package, resource, statutes):
     """A resource with its row count, per-field statistics and download checksum."""
     table = resource["name"]
     rows = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
     info = conn.execute("select sha256 from package_resources where resource = ?", [table]).fetchone()
     return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
-            "file": Path(resource["path"]).name, "not_released": not_released(package, resource),
-            "fields": [field_context(conn, table, f, rows) for f in fields(resource)]}
+            "file": Path(resource["path"]).name, "not_published": not_published(package, resource),
+            "fields": [field_context(conn, table, f, rows, statutes) for f in fields(resource)]}
 
 
-def field_context(conn, table, field, rows):
+def field_context(conn, table, field, rows, statutes):
     """A field with its blank share, distinct count and top values (from the database)."""
     column = f"[{field['name']}]"
     blank, distinct = conn.execute(f"select count(*) - count({column}), count(distinct {column}) from [{table}]").fetchone()
     top = conn.execute(f"select {column}, count(*) from [{table}] where {column} is not null "
                        f"group by 1 order by 2 desc, 1 limit 3").fetchall() if distinct and distinct < rows else []
-    return {"f": field, "d": disclosure(field), "constraints": constraint_text(field),
+    return {"f": field, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
             "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
             "top": [(str(v), n) for v, n in top]}
 

@@ -1,81 +1,188 @@
-"""Legal-limits guard: nothing that the law closes can be published.
+"""Legal-limits guard: a field is published only when its disclosure holds.
 
-Takes: a ``Package``. Gives: a list of ``Problem``; empty when every published
-column is declared in its schema, every field is declared open with a basis, and
-no column named like a closed category (birth date, home address, residence,
-zip, phone, e-mail, SSN) lacks an explicit open disclosure citing a statute.
-Column names are printed; values never are.
+Takes: a ``Package``. Gives: a list of ``Problem``; empty when every column of
+every CSV is declared in its schema, every field's ``pcr:disclosure`` fits the
+profile and opens it (``disclosure``), every statute it cites names that element
+in words that open it, no real release carries a field whose disclosure is still
+"not yet known", every derived field comes from published fields, and every quote
+is, word for word, in its source document (``sources``). Names that look like a
+closed category (age, birth, address, residence and its city or zip, phone,
+e-mail, social security number, driver's licence, demographics) are refused unless
+a statute ground whose element names that category opens them. Anything that
+cannot be read is refused (fails closed). Column names are printed; values never.
 """
 import csv
 import re
 
-from .package import disclosure, fields
+from . import disclosure
+from .package import fields
+from .sources import normalise, quote_problems
 from .validate import Problem
 
-CLOSED_NAME = re.compile(
-    r"birth|dob|\bage\b|home|address|residen|city_of_res|zip|postal|phone|mobile|cell|fax|e_?mail|ssn|social_?sec|"
-    r"gender|sex|race|ethnic|demograph",
-    re.IGNORECASE,
-)
-OPEN_BASES_WITHOUT_STATUTE = {"derived", "public-document", "agency-release"}
+# Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
+CLOSED_CATEGORIES = {
+    "age": lambda w, j: bool({"age", "ages", "aged"} & set(w)),
+    "date of birth": lambda w, j: "birth" in j or "dob" in w or "born" in w or "dob" in j.split("_") or seq(w, "d", "o", "b"),
+    "address": lambda w, j: "address" in j or "street" in j or bool({"addr", "addr1", "addr2", "apt", "po"} & set(w)),
+    "residence": lambda w, j: any(x.startswith("resid") for x in w) or bool({"home", "domicile", "hometown"} & set(w)),
+    "city or zip code": lambda w, j: bool({"city", "zip", "zipcode", "zip5", "postcode", "postal", "postalcode"} & set(w))
+    or "zipcode" in j or "postcode" in j or "postalcode" in j,
+    "telephone number": lambda w, j: "phone" in j or bool({"tel", "mobile", "cell", "fax"} & set(w)),
+    "e-mail address": lambda w, j: "email" in j or seq(w, "e", "mail") or "mail" in w,
+    "social security number": lambda w, j: "ssn" in w or "socialsecurity" in j or "socsec" in j,
+    "driver's licence": lambda w, j: any(x.startswith(("driver", "driving")) for x in w) or bool({"dl", "dln"} & set(w)),
+    "demographics": lambda w, j: bool({"gender", "sex", "race", "ethnicity", "ethnic", "demographic", "demographics"} & set(w)),
+}
+
+
+def seq(words, *wanted):
+    """True when the words contain the wanted words one after the other."""
+    n = len(wanted)
+    return any(tuple(words[i:i + n]) == wanted for i in range(len(words) - n + 1))
+
+
+def words_of(name):
+    """The lower-case words of a column name: snake_case, kebab-case, spaces, dots and camelCase alike."""
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name or "")
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^0-9a-z]+", name.lower()) if w]
+
+
+def closed_categories(name):
+    """The closed categories a name (or title) looks like; empty for innocent names such as agency."""
+    words = words_of(name)
+    joined = "".join(words)
+    return [category for category, test in CLOSED_CATEGORIES.items() if test(words, joined)]
 
 
 def guard_package(package):
     """Every guard problem in the package."""
-    statutes = statute_ids(package)
-    problems = []
+    statutes, problems = read_statutes(package)
     for resource in package.resources:
         problems += undeclared_columns(package, resource)
+        by_name = {f["name"]: f for f in fields(resource)}
+        synthetic = bool(resource.get("pcr:synthetic"))
         for field in fields(resource):
-            problems += field_problems(resource, field, statutes)
-    return problems
+            problems += field_problems(package, resource, field, by_name, statutes, synthetic)
+    return problems + quote_problems(package)
 
 
-def statute_ids(package):
-    """The statute ids a disclosure may cite; None when statutes.csv is unreadable (validation reports why)."""
+def read_statutes(package):
+    """({statute id: row}, problems): statutes.csv, read whatever its byte-order mark; unreadable fails closed."""
     try:
-        return {row["statute_id"] for row in package.read_rows("statutes")}
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
-        return None
+        resource = package.resource("statutes")
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return {row["statute_id"]: row for row in rows}, []
+    except Exception:  # any failure to read the statutes means no statute can open anything
+        return {}, [Problem("data/statutes.csv", None, None, "statutes-unreadable",
+                            "the statutes cannot be read as UTF-8 CSV with a statute_id column, "
+                            "so no field can rest on a statute; fix the file")]
 
 
 def header(package, resource):
-    """The CSV's header row (best effort: unreadable files are validation's job)."""
+    """The CSV's header row; None when the file cannot be read."""
     try:
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             return next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error):
-        return []
+        return None
 
 
 def undeclared_columns(package, resource):
     """A column in the CSV that the schema does not declare would be published unchecked."""
+    columns = header(package, resource)
+    if columns is None:
+        return [Problem(resource["path"], None, None, "unreadable-file",
+                        "the file cannot be read as UTF-8 CSV, so its columns cannot be checked against the law")]
     declared = {f["name"] for f in fields(resource)}
     problems = []
-    for number, name in enumerate(header(package, resource), start=1):
+    for number, name in enumerate(columns, start=1):
         if name not in declared:
-            kind = " and its name looks like a closed category" if CLOSED_NAME.search(name) else ""
-            problems.append(Problem(resource["path"], 1, name, "undeclared-column",
+            kind = " and its name looks like a closed category" if closed_categories(name) else ""
+            problems.append(Problem(resource["path"], 1, f"column {number}", "undeclared-column",
                                     f"column {number} is not in the schema{kind}; remove it or declare it with a disclosure"))
-    present = set(header(package, resource))
+    present = set(columns)
     if present and problems:  # a renamed column shows as one undeclared and one missing
         problems += [Problem(resource["path"], 1, name, "missing-column", "the schema declares this column but the CSV lacks it")
-                     for name in declared - present]
+                     for name in sorted(declared - present)]
     return problems
 
 
-def field_problems(resource, field, statutes):
-    """A field must be declared open, with a basis; closed-looking names need a statute."""
-    info = disclosure(field)
-    where = (resource["path"], None, field["name"])
-    if info.get("status") != "open":
-        status = info.get("status") or "undeclared"
-        return [Problem(*where, "closed-field", f"disclosure is {status!r}: a field that is not open cannot be published")]
-    basis = info.get("basis")
-    if statutes is None:
-        return []
-    if basis not in statutes and basis not in OPEN_BASES_WITHOUT_STATUTE:
-        return [Problem(*where, "no-legal-basis", f"disclosure basis {basis!r} is neither a statute id nor one of {sorted(OPEN_BASES_WITHOUT_STATUTE)}")]
-    if CLOSED_NAME.search(field["name"]) and basis not in statutes:
-        return [Problem(*where, "closed-category", "the name looks like a closed category; it needs an open disclosure citing a statute")]
+def field_problems(package, resource, field, by_name, statutes, synthetic):
+    """Every reason the field may not be published."""
+    where = (package.schema_file(resource), None, field["name"])
+    info = field.get("pcr:disclosure")
+    if info is None:
+        return [Problem(*where, "no-disclosure", "the field declares no pcr:disclosure: say why it may be published")]
+    errors = disclosure.profile_errors(info, "disclosure")
+    if errors:
+        return [Problem(*where, "bad-disclosure", "pcr:disclosure does not fit data/profile.json: " + "; ".join(errors))]
+    kinds = disclosure.kinds(field)
+    problems = []
+    if "pending" in kinds and not synthetic:
+        problems.append(Problem(*where, "pending-disclosure",
+                                "the disclosure is still 'pending' (not yet known) but the resource is a real release: "
+                                "replace it with the agency's words on what it released before publishing"))
+    if not disclosure.is_published(field, synthetic):
+        problems.append(Problem(*where, "closed-field", "no ground opens this field; a field that is not open cannot be published"))
+    for ground in disclosure.grounds(field):
+        problems += ground_problems(where, ground, by_name, statutes)
+    problems += closed_name_problems(where, field)
+    return problems
+
+
+def ground_problems(where, ground, by_name, statutes):
+    """A statute must exist, open something and name the element; a release must name it; derivations must hold."""
+    kind = ground["kind"]
+    if kind == "statute":
+        statute = statutes.get(ground["statute"])
+        if statute is None:
+            return [Problem(*where, "unknown-statute", f"statute {ground['statute']!r} is not in data/statutes.csv")]
+        opening = normalise(statute.get("opening_words") or "").lower()
+        quote = normalise(ground["quote"]).lower()
+        if not opening:
+            return [Problem(*where, "statute-opens-nothing",
+                            f"{statute.get('citation') or ground['statute']} has no words in the record that open any element; it cannot be a basis")]
+        if opening not in quote:
+            return [Problem(*where, "quote-does-not-open", f"the quote does not contain the statute's opening words “{statute['opening_words']}”")]
+        if normalise(ground["element"]).lower() not in quote:
+            return [Problem(*where, "statute-does-not-name-element", f"the quote does not name the element {ground['element']!r}")]
+        if quote not in normalise(statute.get("text") or "").lower():
+            return [Problem(*where, "quote-not-in-statute", f"the quote is not in the text of {statute.get('citation')} in data/statutes.csv")]
+    elif kind == "agency-release" and normalise(ground["element"]).lower() not in normalise(ground["quote"]).lower():
+        return [Problem(*where, "release-does-not-name-element", f"the agency's words do not name the element {ground['element']!r}")]
+    elif kind == "derived":
+        return derived_problems(where, ground, by_name)
     return []
+
+
+def derived_problems(where, ground, by_name, seen=()):
+    """A derived field comes only from fields of the resource that are themselves opened (never from a closed one)."""
+    problems = []
+    for name in ground["from"]:
+        source = by_name.get(name)
+        if source is None or name in seen or name == where[2]:
+            problems.append(Problem(*where, "derived-from-unpublished", f"derived from {name!r}, which is not a published field of this resource"))
+            continue
+        opening = [g for g in disclosure.grounds(source) if g.get("kind") in disclosure.OPENING | {"pending"}]
+        if not opening:
+            problems.append(Problem(*where, "derived-from-unpublished", f"derived from {name!r}, which no ground opens"))
+        for g in opening:
+            if g["kind"] == "derived":
+                problems += derived_problems(where, g, by_name, seen + (where[2], name))
+    return problems
+
+
+def closed_name_problems(where, field):
+    """A name or title that looks closed needs a statute ground whose element names that category."""
+    categories = closed_categories(field["name"]) + closed_categories(field.get("title") or "")
+    problems = []
+    for category in dict.fromkeys(categories):
+        named = [g for g in disclosure.grounds(field)
+                 if g.get("kind") == "statute" and category in closed_categories(g.get("element", "").replace("'", ""))]
+        if not named:
+            problems.append(Problem(*where, "closed-category",
+                                    f"the name looks like a closed category ({category}); only a statute whose words name "
+                                    "that element as open can open it"))
+    return problems

@@ -18,7 +18,8 @@ import sqlite_utils
 
 from . import diff
 from .names import fold
-from .package import disclosure, fields
+from . import disclosure
+from .package import fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -209,10 +210,11 @@ def describe_package(db, package):
           "synthetic_sample": 1 if r.get("pcr:synthetic") else 0, "request_id": r.get("pcr:request"),
           "rows": db[r["name"]].count, "sha256": file_sha256(package.path(r)), "path": r["path"]}
          for r in package.resources), pk="resource")
+    statutes = disclosure.citations(package)
     db["package_fields"].insert_all(
-        ({"resource": r["name"], "field": f["name"], "position": i, "title": f["title"], "type": f["type"],
-          "description": f["description"], "disclosure_status": disclosure(f).get("status"),
-          "disclosure_basis": disclosure(f).get("basis"), "disclosure_note": disclosure(f).get("note")}
+        ({"resource": r["name"], "field": f["name"], "position": i, "title": f.get("title"), "type": f.get("type", "string"),
+          "description": f.get("description"), "disclosure_grounds": disclosure.kinds_text(f),
+          "disclosure": disclosure.summary(f, statutes)}
          for r in package.resources for i, f in enumerate(fields(r), start=1)), pk=("resource", "field"))
     info = {"package_name": package.descriptor["name"], "package_version": package.version,
             "package_created": package.descriptor["created"],

@@ -25,6 +25,7 @@ class Package:
 
     root: Path
     descriptor: dict
+    schema_files: dict = None
 
     @classmethod
     def load(cls, root=ROOT):
@@ -35,10 +36,12 @@ class Package:
             descriptor = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise PackageError(f"{path}: cannot read the package descriptor ({error})") from error
+        schema_files = {}
         for resource in descriptor.get("resources", []):
             if isinstance(resource.get("schema"), str):
+                schema_files[resource.get("name")] = resource["schema"]
                 resource["schema"] = read_schema(root, resource["schema"])
-        return cls(root, descriptor)
+        return cls(root, descriptor, schema_files)
 
     @property
     def resources(self):
@@ -59,6 +62,10 @@ class Package:
         """The absolute path of a resource's CSV."""
         return self.root / resource["path"]
 
+    def schema_file(self, resource):
+        """The file a resource's schema was read from (for messages): its schema file, or the descriptor."""
+        return (self.schema_files or {}).get(resource["name"], DESCRIPTOR)
+
     def synthetic_resources(self):
         """Names of the resources that hold a synthetic sample, not an agency's release."""
         return [r["name"] for r in self.resources if r.get(SYNTHETIC)]
@@ -66,7 +73,7 @@ class Package:
     def read_rows(self, name):
         """Rows of a small resource as dicts of strings (for the documentation and guards)."""
         import csv
-        with open(self.path(self.resource(name)), encoding="utf-8", newline="") as handle:
+        with open(self.path(self.resource(name)), encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle))
 
 
@@ -84,29 +91,24 @@ def fields(resource):
     return resource["schema"]["fields"]
 
 
-def disclosure(field):
-    """The field's disclosure: {"status", "basis", "note"}; empty when undeclared."""
-    return field.get(DISCLOSURE) or {}
-
-
-def is_open(field):
-    """True when the field's disclosure says the law makes it open."""
-    return disclosure(field).get("status") == "open"
-
-
 def open_fields(resource):
-    """Names of the fields of a resource that may be published and echoed."""
-    return {f["name"] for f in fields(resource) if is_open(f)}
+    """Names of the fields of a resource that may be published and echoed in messages."""
+    from .disclosure import is_published
+    return {f["name"] for f in fields(resource) if is_published(f, bool(resource.get(SYNTHETIC)))}
 
 
-def not_released(package, resource):
-    """Requested elements of the resource's request that were not released, with basis."""
+def not_published(package, resource):
+    """The elements of the resource's request that no field of the package publishes, each once
+    (the first list it appears in), with the agency's disposition, statute and words."""
     request = resource.get("pcr:request")
     if not request:
         return []
-    return [
-        {"element": row["element"], "disposition": row["disposition"],
-         "basis": row["legal_basis_id"] or None, "agencyWords": row["agency_words"] or None}
-        for row in package.read_rows("request_items")
-        if row["request_id"] == request and row["disposition"] != "released"
-    ]
+    seen, out = set(), []
+    for row in package.read_rows("request_items"):
+        key = " ".join(row["element"].lower().rstrip(" .").split())
+        if row["request_id"] != request or row["our_field"] or key in seen:
+            continue
+        seen.add(key)
+        out.append({"element": row["element"], "disposition": row["disposition"], "list": row["list"],
+                    "basis": row["legal_basis_id"] or None, "agencyWords": row["agency_words"] or None})
+    return out

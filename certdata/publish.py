@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .load import file_sha256
-from .package import DESCRIPTOR, disclosure, fields, not_released
+from . import disclosure
+from .package import DESCRIPTOR, fields, not_published
 
 DATABASE_FILE = "certification.db"
 
@@ -85,19 +86,19 @@ def release_descriptor(package):
         resource["path"] = path.name
         resource["bytes"] = path.stat().st_size
         resource["hash"] = "sha256:" + file_sha256(path)
-        missing = not_released(package, resource)
+        missing = not_published(package, resource)
         if missing:
-            resource["pcr:notReleased"] = missing
+            resource["pcr:notPublished"] = missing
     return descriptor
 
 
 def data_dictionary(package):
     """One entry per field of every resource, from the schemas."""
-    return [{"resource": r["name"], "field": f["name"], "title": f["title"], "type": f["type"],
+    statutes = disclosure.citations(package)
+    return [{"resource": r["name"], "field": f["name"], "title": f.get("title"), "type": f.get("type", "string"),
              "format": f.get("format", "default"), "required": bool(f.get("constraints", {}).get("required")),
-             "description": f["description"], "example": f.get("example"),
-             "disclosure_status": disclosure(f).get("status"), "disclosure_basis": disclosure(f).get("basis"),
-             "disclosure_note": disclosure(f).get("note")}
+             "description": f.get("description"), "example": f.get("example"),
+             "disclosure_grounds": disclosure.kinds_text(f), "disclosure": disclosure.summary(f, statutes)}
             for r in package.resources for f in fields(r)]
 
 

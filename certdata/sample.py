@@ -4,8 +4,10 @@ Takes: a seed and sizes. Gives: the CSVs of ``agencies``, ``mo_officers`` and
 ``ma_training`` in the shape of the real releases, with generated names (never
 names of real officers). Same seed and sizes, same bytes.
 
-The Missouri default is sized like the roster the program description implies:
-15,934 licensed and commissioned officers plus historical licensees.
+The sample's licence statuses and classes are placeholders ("Sample status A",
+"Sample class A"), never values the record does not name; only Revoked,
+Surrendered and the class unknown are POST's words. The Missouri default size is
+a round number of the order of a state roster, not a figure from the record.
 """
 import csv
 import io
@@ -15,8 +17,9 @@ from datetime import date, timedelta
 from .names import agency_id, mo_row_ids
 
 SEED = 590180
-MO_ACTIVE = 15934  # "Missouri's 15,934 licensed and commissioned peace officers"
-MO_HISTORICAL = {"Inactive": 4800, "Revoked": 950, "Surrendered": 700}
+MO_ACTIVE = 16000  # rows with the placeholder status CURRENT (and an agency)
+CURRENT, NO_AGENCY = "Sample status A", "Sample status B"
+MO_HISTORICAL = {NO_AGENCY: 4800, "Revoked": 950, "Surrendered": 700}
 MA_OFFICERS = 3000
 
 FIRST = ("James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel "
@@ -85,7 +88,7 @@ COURSES = ["Basic Recruit Academy", "Reserve/Intermittent Academy", "Annual In-S
            "Breath Test Operator", "Emergency Vehicle Operations", "Defensive Tactics",
            "Criminal Investigations", "First-Line Supervisor", "Sexual Assault Investigation",
            "Narcotics Investigation", "Taser Certification", "Police Prosecutor", "Cultural Competency"]
-MO_CLASSES = ["Peace Officer", "Reserve Peace Officer", "unknown"]
+MO_CLASSES = ["Sample class A", "Sample class B", "unknown"]
 
 
 def make_names(rng, n):
@@ -118,14 +121,14 @@ def mo_officer_rows(rng, active=MO_ACTIVE, historical=None):
     """Rows (officer_name, license_status, license_class, agency_name or '') for Missouri."""
     if historical is None:
         historical = {s: round(n * active / MO_ACTIVE) for s, n in MO_HISTORICAL.items()}
-    statuses = ["Active"] * active + [s for s, n in historical.items() for _ in range(n)]
+    statuses = [CURRENT] * active + [s for s, n in historical.items() for _ in range(n)]
     names = make_names(rng, len(statuses))
     agencies = weighted_agencies(rng, mo_agencies(), len(statuses))
     rows = []
     for status, (first, middle, last), agency in zip(statuses, names, agencies):
-        cls = rng.choices(MO_CLASSES, weights=[90, 6, 4 if status == "Active" else 20])[0]
+        cls = rng.choices(MO_CLASSES, weights=[90, 6, 4 if status == CURRENT else 20])[0]
         name = f"{last}, {first} {middle}".strip()
-        rows.append((name, status, cls, agency if status == "Active" else ""))
+        rows.append((name, status, cls, agency if status == CURRENT else ""))
     return rows
 
 

@@ -113,8 +113,10 @@ async def one(db, sql, params):
 async def mo_officer_page(datasette, request):
     db = datasette.get_database(DB)
     row_id = request.url_vars["row_id"]
-    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.permanent, s.meaning, s.origin, s.agency_words "
-                            "from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
+    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_words, "
+                            "st.citation as statute_citation from mo_officers o "
+                            "join mo_license_statuses s on s.license_status = o.license_status "
+                            "left join statutes st on st.statute_id = s.statute_id "
                             "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
     klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
     context = await officer_context(datasette, "mo_officers")
@@ -143,12 +145,13 @@ async def officer_context(datasette, resource):
     db = datasette.get_database(DB)
     withheld_sql = ("from request_items i join package_resources r on r.request_id = i.request_id "
                     "left join statutes s on s.statute_id = i.legal_basis_id "
-                    "where r.resource = ? and i.disposition != 'released'")
-    withheld = (await db.execute(f"select i.element, i.disposition, s.citation {withheld_sql} "
-                                 "group by i.element, i.disposition, s.citation order by min(i.rowid)", [resource])).rows
+                    "where r.resource = ? and coalesce(i.our_field, '') = ''")
+    withheld = (await db.execute(f"select min(i.element) as element, i.disposition, s.citation {withheld_sql} "
+                                 "group by lower(rtrim(i.element, ' .')) order by min(i.rowid)", [resource])).rows
     statutes = (await db.execute(f"select distinct s.citation, s.text {withheld_sql} and s.text != 'not stated in the record'",
                                  [resource])).rows
-    return {"withheld": withheld, "statutes": statutes, "resource": resource,
+    disclosures = dict((await db.execute("select field, disclosure from package_fields where resource = ?", [resource])).rows)
+    return {"withheld": withheld, "statutes": statutes, "resource": resource, "disclosures": disclosures,
             "provenance": await provenance(datasette, resource)}
 
 

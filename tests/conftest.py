@@ -15,13 +15,13 @@ SEEDS = ROOT / "tests" / "seeds"
 ORIGINAL_SEEDS = ROOT.parent / "shared" / "seeds"
 SMALL = {"mo_active": 300, "ma_officers": 60}
 TRICKY_MO = [
-    ("O'Brien, Patrick J", "Active", "Peace Officer", "St. Louis Police Department"),
-    ("García, María", "Active", "Peace Officer", "Kansas City Police Department"),
+    ("O'Brien, Patrick J", "Sample status A", "Sample class A", "St. Louis Police Department"),
+    ("García, María", "Sample status A", "Sample class A", "Kansas City Police Department"),
     ("Smith-Jones, Alexandra", "Revoked", "unknown", ""),
-    ("St. John, Theodore", "Surrendered", "Peace Officer", ""),
-    ("Zyzzyva, Quentin", "Active", "Reserve Peace Officer", "Boone County Sheriff's Office"),
-    ('<script>alert(1)</script>, Evil', "Active", "Peace Officer", "Columbia Police Department"),
-    ('"><img src=x onerror=alert(2)>, Hostile', "Active", "Peace Officer", "Columbia Police Department"),
+    ("St. John, Theodore", "Surrendered", "Sample class A", ""),
+    ("Zyzzyva, Quentin", "Sample status A", "Sample class B", "Boone County Sheriff's Office"),
+    ('<script>alert(1)</script>, Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
+    ('"><img src=x onerror=alert(2)>, Hostile', "Sample status A", "Sample class A", "Columbia Police Department"),
 ]
 TRICKY_MA = [("990001", "", "Xiomara Quillfeather", "Basic Recruit Academy", "2010-03-01", "Boston Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Use of Force", "2014-05-02", "Quincy Police Department"),

@@ -27,12 +27,12 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     state = {}
 
     def change(rows):
-        active = [r for r in rows if r["license_status"] == "Active"]
+        active = [r for r in rows if r["license_status"] == "Sample status A"]
         state["revoked"], state["moved"], state["removed"] = active[0], active[1], active[2]
         state["revoked"]["license_status"] = "Revoked"
         state["moved"]["agency_id"] = "MO-columbia-police-department" if state["moved"]["agency_id"] != "MO-columbia-police-department" else "MO-kansas-city-police-department"
         reinstated = next(r for r in rows if r["license_status"] == "Surrendered")
-        reinstated["license_status"] = "Active"
+        reinstated["license_status"] = "Sample status A"
         state["reinstated"] = reinstated
         return [r for r in rows if r is not state["removed"]]
 
@@ -55,4 +55,4 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     result = run_cli(root, "diff", str(old_db), str(root / "site" / "downloads" / "certification.db"))
     assert result.returncode == 0
     assert "mo_officers: 3 changed, 1 removed" in result.stdout
-    assert f"decertified: {state['revoked']['row_id']} (Active -> Revoked)" in result.stdout
+    assert f"decertified: {state['revoked']['row_id']} (Sample status A -> Revoked)" in result.stdout

@@ -107,7 +107,7 @@ def text_file(tmp, text, name="release.csv", encoding="utf-8", prefix=b""):
 
 
 MO_HEADER = ["Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency"]
-MO_ROWS = [["Núñez, José", SENTINEL, "Active", "Peace Officer", "Columbia Police Department"],
+MO_ROWS = [["Núñez, José", SENTINEL, "Sample status A", "Sample class A", "Columbia Police Department"],
            ["O'Brien, Pat", SENTINEL, "revoked", "unknown", ""]]
 MA_HEADER = "Acadis ID,Officer Name,Date of Birth,City of Residence,Course Name,Completion Date,Agency\n"
 
@@ -196,7 +196,7 @@ CASES = [
          expect=["row 2, field completion_date"]),
     Case("import-empty-file", importer=("mo-roster", lambda tmp: text_file(tmp, "")), expect=["release.csv", "empty"]),
     Case("import-header-only", importer=("mo-roster", lambda tmp: text_file(tmp, ",".join(MO_HEADER) + "\n")), expect=["no data rows"]),
-    Case("import-nul-bytes", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Active", "Act\x00ive"))),
+    Case("import-nul-bytes", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Sample status A", "Act\x00ive"))),
          expect=["release.csv, row 2", "NUL"]),
     Case("import-not-a-workbook", importer=("mo-roster", lambda tmp: text_file(tmp, "PK\x03\x04garbage", name="x.xlsx")),
          expect=["x.xlsx", "not a readable Excel workbook"]),
@@ -258,9 +258,9 @@ def test_case(case, released, tmp_path):
 
 
 def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_path):
-    root = make_package(tmp_path / "pkg", extra_mo=[('=HYPERLINK("http://x","y"), Evil', "Active", "Peace Officer", ""),
-                                                    ("@SUM(1), Other", "Active", "Peace Officer", ""),
-                                                    ("+1-2, Plus", "Active", "Peace Officer", "")])
+    root = make_package(tmp_path / "pkg", extra_mo=[('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", ""),
+                                                    ("@SUM(1), Other", "Sample status A", "Sample class A", ""),
+                                                    ("+1-2, Plus", "Sample status A", "Sample class A", "")])
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     downloads = root / "site" / "downloads"
     safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "mo_officers.csv", encoding="utf-8"))}

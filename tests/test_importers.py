@@ -23,7 +23,7 @@ def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Statu
 
 
 ROWS = [
-    ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "ACTIVE", "Peace Officer", " Columbia Police Department "),
+    ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "ACTIVE", "Sample class A", " Columbia Police Department "),
     ("Roe, Richard", "1965-03-04-SENTINEL", "revoked", "UNKNOWN", ""),
     ("Poe, Edgar", "1959-05-06-SENTINEL", "Surrendered ", "unknown", "Boone County Sheriff's Office"),
 ]
@@ -42,7 +42,7 @@ def test_mo_roster_workbook_is_normalised_and_the_closed_column_dropped(small_pa
     assert "SENTINEL" not in result.stdout + result.stderr
     rows = read_csv(small_package / "data" / "mo_officers.csv")
     assert {(r["officer_name"], r["license_status"], r["license_class"], r["agency_id"]) for r in rows} == {
-        ("Doe, Jane Q", "Active", "Peace Officer", "MO-columbia-police-department"),
+        ("Doe, Jane Q", "Sample status A", "Sample class A", "MO-columbia-police-department"),
         ("Roe, Richard", "Revoked", "unknown", ""),
         ("Poe, Edgar", "Surrendered", "unknown", "MO-boone-county-sheriffs-office"),
     }

@@ -157,5 +157,5 @@ def test_generator_is_deterministic_and_sized_like_the_roster():
     assert sample.generate(seed=1, mo_active=500, ma_officers=50) != first
     committed = {name: (ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8") for name in first}
     assert sample.generate() == committed, "data/ holds the default sample: regenerate with `python build.py sample`"
-    active = [r for r in rows("mo_officers") if r["license_status"] == "Active"]
+    active = [r for r in rows("mo_officers") if r["license_status"] == "Sample status A"]
     assert len(active) == 15934

@@ -1,0 +1,96 @@
+"""Disclosure: why a field may be published, in the source's own words.
+
+Takes: a field's ``pcr:disclosure``, ``{"grounds": [...]}``, each ground one of the
+kinds described in ``data/profile.json``: ``statute`` (a statute names the element
+as open), ``agency-release`` (the agency released it without a statute naming it),
+``agency-caveat`` (the agency's own warning on its reliability), ``pending`` (not
+yet known: a synthetic sample awaiting the release), ``derived`` (ours, from other
+published fields), ``source-document`` and ``editorial`` (the documentation tables).
+Gives: which grounds open a field, and the one sentence every page, the Datasette
+metadata and the data dictionary print for it (so the wording is never typed twice).
+"""
+import json
+from functools import lru_cache
+
+from .package import ROOT
+
+OPENING = {"statute", "agency-release", "derived", "source-document", "editorial"}
+LABELS = {
+    "statute": "Open by statute",
+    "agency-release": "Released by the agency, no statute naming it",
+    "agency-caveat": "Published with the agency's caveat",
+    "pending": "Not yet known (synthetic sample awaiting the release)",
+    "derived": "Derived by us",
+    "source-document": "From the public source documents",
+    "editorial": "Our own words",
+}
+
+
+@lru_cache(maxsize=1)
+def profile():
+    """The JSON Schema of the package's pcr: properties."""
+    return json.loads((ROOT / "data" / "profile.json").read_text(encoding="utf-8"))
+
+
+def profile_errors(value, definition):
+    """Messages for a pcr: property that does not fit its definition in the profile."""
+    import jsonschema
+    schema = dict(profile(), **{"$ref": f"#/$defs/{definition}"})
+    validator = jsonschema.Draft202012Validator(schema)
+    return sorted({error.message if not error.context else best_context(error) for error in validator.iter_errors(value)})
+
+
+def best_context(error):
+    """The most specific message of a oneOf failure (the ground kind that came closest)."""
+    kinds = [e for e in error.context if e.validator != "const"]
+    return (kinds or error.context)[0].message
+
+
+def grounds(field):
+    """The field's grounds (an empty list when it declares none)."""
+    info = field.get("pcr:disclosure")
+    return info.get("grounds", []) if isinstance(info, dict) else []
+
+
+def kinds(field):
+    return [g.get("kind") for g in grounds(field) if isinstance(g, dict)]
+
+
+def is_published(field, synthetic=False):
+    """True when some ground opens the field (pending counts only in a synthetic sample)."""
+    return any(k in OPENING or (k == "pending" and synthetic) for k in kinds(field))
+
+
+def ground_text(ground, statutes=None):
+    """One ground in words, with the source's words in quotation marks."""
+    kind = ground.get("kind")
+    if kind == "statute":
+        citation = (statutes or {}).get(ground["statute"], ground["statute"])
+        return f"{citation} names the {ground['element']}: “{ground['quote']}”"
+    if kind == "agency-release":
+        return f"The agency released the {ground['element']}: “{ground['quote']}”"
+    if kind == "agency-caveat":
+        return f"The agency's caveat: “{ground['quote']}”"
+    if kind == "derived":
+        return ground["note"] + (f" (from {', '.join(ground['from'])})" if ground.get("from") else "")
+    return ground.get("note", "")
+
+
+def summary(field, statutes=None):
+    """The field's disclosure in one paragraph: each ground labelled, quotes attributed."""
+    parts = []
+    for ground in grounds(field):
+        label = LABELS.get(ground.get("kind"), ground.get("kind"))
+        scope = f" ({ground['scope']})" if ground.get("scope") else ""
+        parts.append(f"{label}{scope}: {ground_text(ground, statutes)}")
+    return " ".join(part if part.endswith((".", "”", ")")) else part + "." for part in parts)
+
+
+def citations(package):
+    """{statute id: citation}, for naming statutes in summaries."""
+    return {row["statute_id"]: row["citation"] for row in package.read_rows("statutes")}
+
+
+def kinds_text(field):
+    """The ground kinds, comma-separated (for tables and facets)."""
+    return ", ".join(dict.fromkeys(k for k in kinds(field) if k))

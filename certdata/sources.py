@@ -1,0 +1,117 @@
+"""Source documents: the repository's copies, and the check that every quote is in them.
+
+Takes: a ``Package`` whose ``sources`` name each source document by ``pcr:id`` with
+its copy in ``pcr:text`` (a text file under ``data/sources/``). Gives: the
+documents, normalised for comparison, and ``quote_problems``: every quoted passage
+in the package (disclosure grounds, and every cell of a field marked ``pcr:quote``)
+that is not in its source document, as ``Problem`` rows naming file, row and field.
+
+Comparison ignores what a copy cannot keep stable: runs of whitespace, typographic
+quotes and apostrophes, Markdown bold markers, and the line numbers printed in the
+margin of a bill (documents marked ``pcr:lineNumbered``). A quote may leave words
+out with `` ... ``; each part must then appear, in order.
+
+The copies replace every telephone number and e-mail address of the correspondence
+with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
+"""
+import csv
+import re
+
+from .validate import Problem
+
+PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_PLACEHOLDER = "[phone number removed]"
+EMAIL_PLACEHOLDER = "[e-mail address removed]"
+TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "`": "'", "\u00a0": " "})
+MARGIN_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,3}[ \t]+(?=\S)")
+NOT_A_QUOTE = {"", "not stated in the record"}
+
+
+def redact(text):
+    """The text with every e-mail address and telephone number replaced by a placeholder."""
+    return PHONE.sub(PHONE_PLACEHOLDER, EMAIL.sub(EMAIL_PLACEHOLDER, text))
+
+
+def normalise(text, line_numbered=False):
+    """Text as quotes are compared: margin numbers (if any), bold markers, quote styles and spacing evened out."""
+    if line_numbered:
+        text = MARGIN_NUMBER.sub("", text)
+    return " ".join(text.replace("**", "").translate(TYPOGRAPHIC).split())
+
+
+def documents(package):
+    """{source id: normalised text} of every source document the package declares."""
+    found = {}
+    for source in package.descriptor.get("sources", []):
+        if source.get("pcr:id") and source.get("pcr:text"):
+            path = package.root / source["pcr:text"]
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None  # fails closed: every quote of an unreadable source is refused
+            found[source["pcr:id"]] = normalise(text, source.get("pcr:lineNumbered", False)) if text is not None else None
+    return found
+
+
+def quote_in(quote, text):
+    """True when the quote (parts joined by ' ... ' in order) is in the normalised text."""
+    if not text:
+        return False
+    position = 0
+    for part in normalise(quote).split(" ... "):
+        found = text.find(part, position)
+        if not part or found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def ground_quotes(resource):
+    """(field name, ground index, quote, source id) for every quote in the disclosure grounds."""
+    for field in resource["schema"]["fields"]:
+        for index, ground in enumerate((field.get("pcr:disclosure") or {}).get("grounds", [])):
+            if isinstance(ground, dict) and ground.get("quote"):
+                yield field["name"], index, ground["quote"], ground.get("source")
+
+
+def quoted_cells(package, resource):
+    """(row number, field name, quote, source id) for every cell of a field marked pcr:quote."""
+    marked = {f["name"]: f["pcr:quote"] for f in resource["schema"]["fields"] if f.get("pcr:quote")}
+    if not marked:
+        return
+    with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            for name, spec in marked.items():
+                value = (row.get(name) or "").strip()
+                if value not in NOT_A_QUOTE:
+                    yield number, name, value, spec.get("source") or row.get(spec.get("sourceField", ""), "")
+
+
+def quote_problems(package):
+    """Every quote in the package that is not found in its source document."""
+    texts = documents(package)
+    problems = []
+
+    def check(file, row, field, quote, source, what):
+        if source not in texts:
+            problems.append(Problem(file, row, field, "unknown-source",
+                                    f"{what} names source {source!r}, which is not a source document of the package"))
+        elif texts[source] is None:
+            problems.append(Problem(file, row, field, "unreadable-source",
+                                    f"{what}: the copy of source {source!r} cannot be read as UTF-8 text, so no quote can be checked"))
+        elif not quote_in(quote, texts[source]):
+            problems.append(Problem(file, row, field, "quote-not-in-source",
+                                    f"{what} is not, word for word, in source {source!r}"))
+
+    for resource in package.resources:
+        schema_file = package.schema_file(resource)
+        for name, index, quote, source in ground_quotes(resource):
+            check(schema_file, None, name, quote, source, f"the quote of disclosure ground {index + 1}")
+        try:
+            for number, name, quote, source in quoted_cells(package, resource):
+                check(resource["path"], number, name, quote, source, "the quoted passage")
+        except (OSError, UnicodeDecodeError, csv.Error):
+            problems.append(Problem(resource["path"], None, None, "unreadable-file",
+                                    "the file cannot be read as UTF-8 CSV, so its quotes cannot be checked"))
+    return problems
