@@ -67,7 +67,8 @@ def site_context(package, database, datasette_url, downloads_dir):
         "synthetic": package.synthetic_resources(),
         "statutes": package.read_rows("statutes"), "requests": package.read_rows("requests"),
         "items": package.read_rows("request_items"), "measures": package.read_rows("mo_post_measures"),
-        "corrections": package.read_rows("corrections"),
+        "corrections": package.read_rows("corrections"), "passages": package.read_rows("source_passages"),
+        "sources": [s for s in package.descriptor.get("sources", []) if s.get("pcr:id")],
         "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
         "states": STATES, "changes": changes, "withheld_groups": withheld_groups(package),
     }
@@ -141,7 +142,7 @@ def constraint_text(field):
 def render_pages(context, docs_dir):
     """Render the generated pages; returns their paths relative to docs_dir."""
     env = environment()
-    pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2",
+    pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2", "sources.md": "sources.md.j2",
              "mo-post-figures.md": "figures.md.j2", "downloads.md": "downloads.md.j2",
              "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
@@ -165,6 +166,7 @@ def nav(context):
         {"Home": "index.md"},
         {"What the law lets us publish": "law.md"},
         {"Statutes": "statutes.md"},
+        {"The source documents": "sources.md"},
         {"Missouri POST in figures": "mo-post-figures.md"},
         {"Downloads": "downloads.md"},
         {"Resources": [{r["r"]["title"]: f"resources/{r['name']}.md"} for r in context["resources"]]},

@@ -113,7 +113,7 @@ async def one(db, sql, params):
 async def mo_officer_page(datasette, request):
     db = datasette.get_database(DB)
     row_id = request.url_vars["row_id"]
-    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_words, "
+    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_words, s.description_words, "
                             "st.citation as statute_citation from mo_officers o "
                             "join mo_license_statuses s on s.license_status = o.license_status "
                             "left join statutes st on st.statute_id = s.statute_id "
