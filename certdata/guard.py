@@ -126,9 +126,12 @@ def field_problems(package, resource, field, by_name, statutes, synthetic):
                                 "replace it with the agency's words on what it released before publishing"))
     if not disclosure.is_published(field, synthetic):
         problems.append(Problem(*where, "closed-field", "no ground opens this field; a field that is not open cannot be published"))
+    valid = []
     for ground in disclosure.grounds(field):
-        problems += ground_problems(where, ground, by_name, statutes)
-    problems += closed_name_problems(where, field)
+        found = ground_problems(where, ground, by_name, statutes)
+        problems += found
+        valid += [] if found else [ground]
+    problems += closed_name_problems(where, field, valid)
     return problems
 
 
@@ -174,12 +177,12 @@ def derived_problems(where, ground, by_name, seen=()):
     return problems
 
 
-def closed_name_problems(where, field):
-    """A name or title that looks closed needs a statute ground whose element names that category."""
+def closed_name_problems(where, field, valid_grounds):
+    """A name or title that looks closed needs a valid statute ground whose element names that category."""
     categories = closed_categories(field["name"]) + closed_categories(field.get("title") or "")
     problems = []
     for category in dict.fromkeys(categories):
-        named = [g for g in disclosure.grounds(field)
+        named = [g for g in valid_grounds
                  if g.get("kind") == "statute" and category in closed_categories(g.get("element", "").replace("'", ""))]
         if not named:
             problems.append(Problem(*where, "closed-category",

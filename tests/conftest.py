@@ -9,9 +9,9 @@ import pytest
 from certdata import pipeline, sample
 
 ROOT = Path(__file__).resolve().parent.parent
-# The four source documents, with personal phone numbers and e-mail addresses replaced by
-# "[redacted-phone:<sha256 prefix>]" tokens (see tests/seeds/README.md).
-SEEDS = ROOT / "tests" / "seeds"
+# The repository's copies of the four source documents (telephone numbers and e-mail
+# addresses replaced by a plain placeholder), and the originals when they are beside the clone.
+SEEDS = ROOT / "data" / "sources"
 ORIGINAL_SEEDS = ROOT.parent / "shared" / "seeds"
 SMALL = {"mo_active": 300, "ma_officers": 60}
 TRICKY_MO = [
@@ -26,7 +26,7 @@ TRICKY_MO = [
 TRICKY_MA = [("990001", "", "Xiomara Quillfeather", "Basic Recruit Academy", "2010-03-01", "Boston Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Use of Force", "2014-05-02", "Quincy Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Legal Updates", "2016-07-03", "Quincy Police Department")]
-FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses",
+FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "source_passages", "mo_license_statuses",
          "mo_license_classes", "corrections"]
 
 
@@ -37,6 +37,7 @@ def make_package(dest, **sizes):
     (dest / "data").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ROOT / "datapackage.json", dest / "datapackage.json")
     shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "data" / "sources", dest / "data" / "sources", dirs_exist_ok=True)
     for name in FIXED:
         shutil.copyfile(ROOT / "data" / f"{name}.csv", dest / "data" / f"{name}.csv")
     options = dict(SMALL, extra_mo=TRICKY_MO, extra_ma=TRICKY_MA)

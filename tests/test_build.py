@@ -33,7 +33,7 @@ def test_build_writes_site_downloads_and_checksums(built):
         assert resource["hash"] == "sha256:" + sha(path)
     officers = next(r for r in descriptor["resources"] if r["name"] == "mo_officers")
     assert any(i["element"].startswith("Officer’s date of birth") and i["basis"] == "rsmo-590.180"
-               for i in officers["pcr:notReleased"])
+               for i in officers["pcr:notPublished"])
 
 
 def test_same_inputs_give_the_same_database(tmp_path):
@@ -82,7 +82,7 @@ def test_check_is_quiet_about_a_valid_package_and_fails_on_a_closed_field(small_
     assert run_cli(small_package, "check").returncode == 0
     schema_path = small_package / "data" / "schemas" / "mo_officers.json"
     schema = json.loads(schema_path.read_text())
-    schema["fields"][1]["pcr:disclosure"]["status"] = "closed"
+    schema["fields"][1]["pcr:disclosure"]["grounds"] = [{"kind": "agency-caveat", "quote": "x", "source": "mo-post-2023-01-03"}]
     schema_path.write_text(json.dumps(schema))
     result = run_cli(small_package, "check")
     assert result.returncode == 1

@@ -202,7 +202,7 @@ CASES = [
          expect=["x.xlsx", "not a readable Excel workbook"]),
     Case("import-wrong-sheet", importer=("mo-roster", lambda tmp: workbook(tmp, {"Summary": [["Total", 5]]})),
          expect=["no sheet has the columns"]),
-    Case("import-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,License Status\nDoe,Active\n")),
+    Case("import-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,License Status\nDoe,Sample status A\n")),
          expect=["missing column(s) license_class"]),
     Case("import-status-outside-code-sheet", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [["Coe, Al", SENTINEL, "Lapsed", "unknown", ""]]))),
          expect=["row 4, field license_status", "'Lapsed'"]),
@@ -216,7 +216,8 @@ def close_and_break(root):
     schema = json.loads(path.read_text())
     for f in schema["fields"]:
         if f["name"] == "completion_date":
-            f["pcr:disclosure"]["status"] = "exempt"
+            f["pcr:disclosure"]["grounds"] = [{"kind": "agency-caveat", "source": "ma-mptc-2023-0293",
+                                               "quote": "Information like officer’s dates of birth and residency are exempt"}]
     path.write_text(json.dumps(schema))
     set_cell("ma_training", 2, "completion_date", SENTINEL)(root, None)
 

@@ -23,7 +23,7 @@ def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Statu
 
 
 ROWS = [
-    ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "ACTIVE", "Sample class A", " Columbia Police Department "),
+    ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "SAMPLE STATUS A", "Sample class A", " Columbia Police Department "),
     ("Roe, Richard", "1965-03-04-SENTINEL", "revoked", "UNKNOWN", ""),
     ("Poe, Edgar", "1959-05-06-SENTINEL", "Surrendered ", "unknown", "Boone County Sheriff's Office"),
 ]
@@ -76,7 +76,41 @@ def test_workbook_without_the_needed_columns_is_refused(small_package, tmp_path,
     assert result.returncode == 1 and message in result.stderr
 
 
+LETTER = ("The attached spreadsheet lists, for each training record, the officer's Acadis ID, state ID and name, "
+          "the course, the completion date and the agency recorded.")
+ELEMENTS = {"acadis_id": "Acadis ID", "state_id": "state ID", "officer_name": "name", "course_name": "course",
+            "completion_date": "completion date", "agency_id": "agency recorded"}
+
+
+def settle_ma_disclosure(root):
+    """What a maintainer does before importing MPTC's release: keep the agency's letter as a source
+    document and replace each 'pending' ground with the agency's words (a test letter, not MPTC's)."""
+    (root / "data" / "sources" / "test-mptc-letter.txt").write_text(LETTER, encoding="utf-8")
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["sources"].append({"title": "Test letter", "pcr:id": "test-mptc-letter", "pcr:text": "data/sources/test-mptc-letter.txt"})
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    path = root / "data" / "schemas" / "ma_training.json"
+    schema = json.loads(path.read_text())
+    for field in schema["fields"]:
+        grounds = field["pcr:disclosure"]["grounds"]
+        if any(g["kind"] == "pending" for g in grounds):
+            field["pcr:disclosure"]["grounds"] = [{"kind": "agency-release", "element": ELEMENTS[field["name"]],
+                                                   "quote": LETTER, "source": "test-mptc-letter"}] + [g for g in grounds if g["kind"] != "pending"]
+    path.write_text(json.dumps(schema))
+
+
+def test_a_release_whose_disclosure_is_still_pending_is_refused_and_nothing_changes(small_package, tmp_path):
+    path = tmp_path / "acadis.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ann Lee,Use of Force,2019-06-14\n")
+    before = (small_package / "data" / "ma_training.csv").read_bytes()
+    result = run_cli(small_package, "import", "ma-training", str(path))
+    assert result.returncode == 1
+    assert "still 'pending'" in result.stderr and "acadis_id" in result.stderr and "Traceback" not in result.stderr
+    assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+
+
 def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp_path):
+    settle_ma_disclosure(small_package)
     text = ("Acadis ID,Officer Name,Date of Birth,City of Residence,Course Name,Completion Date,Employing Agency\r\n"
             "555001,José Núñez,01/02/1980,Quincy,Basic Recruit Academy,06/14/2019,Quincy Police Department\r\n"
             "555001,José Núñez,01/02/1980,Quincy,Use of Force,43831,Boston Police Department\r\n"

@@ -34,6 +34,17 @@ def source_module(name):
     return importlib.import_module(f"{__name__}.{SOURCES[name]}")
 
 
+def refuse_pending(resource):
+    """A real release cannot be published with a field whose disclosure is still 'not yet known'."""
+    from ..disclosure import kinds
+    pending = [f["name"] for f in resource["schema"]["fields"] if "pending" in kinds(f)]
+    if pending:
+        raise ImportError_(f"{resource['name']}: the disclosure of {', '.join(pending)} is still 'pending' (not yet known). "
+                           "Before importing the release, record in the schema what the agency released, in its own words "
+                           "(an agency-release ground quoting the agency's letter, kept under data/sources/ and declared in "
+                           "datapackage.json sources); see the README, Adding a data release")
+
+
 def clean(value):
     """Trim and collapse whitespace; None and non-text become strings."""
     if value is None:
@@ -123,6 +134,7 @@ def records(label, headers, rows, module, report):
 def run(source, path, package, received=None, report=print):
     """Import path as the source's resource; returns the files written."""
     module = source_module(source)
+    refuse_pending(package.resource(module.SOURCE["resource"]))
     label, headers, rows = read_table(path, module)
     mapped = records(label, headers, rows, module, report)
     resource = package.resource(module.SOURCE["resource"])

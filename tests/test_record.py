@@ -1,0 +1,343 @@
+"""The record, exactly: every field's grounds hold, every quote is in its source, nothing closed gets through.
+
+A reporter cites these pages and an agency lawyer reads them looking for a mistake: the
+guard must refuse every closed-looking field unless a statute's own words open it, every
+quotation must be word for word in the source documents, and the copies of those
+documents must hold no telephone number or e-mail address, not even a hash of one.
+"""
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+import zlib
+
+import pytest
+
+from certdata import guard, sources
+from certdata.package import Package
+
+from .conftest import ORIGINAL_SEEDS, ROOT, SEEDS, make_package, run_cli
+
+PACKAGE = Package.load(ROOT)
+Q590 = ("The name, licensure status, and commissioning or employing law enforcement agency, if any, "
+        "of applicants and licensees pursuant to this chapter shall be an open record.")
+STATUTE_NAME = {"kind": "statute", "statute": "rsmo-590.180", "element": "name", "quote": Q590, "source": "mo-post-2023-01-03"}
+DERIVED = {"kind": "derived", "from": ["officer_name"], "note": "Ours."}
+CLOSED_NAMES = ["date_of_birth", "officer_age", "contact_e-mail", "Social Security Number", "d_o_b", "postcode", "street",
+                "tel", "born_on", "home_address", "DateOfBirth", "dob", "eMail", "EMAIL_ADDRESS", "homeAddress", "ZIP",
+                "zip_code", "residence_city", "city_of_residence", "phone_no", "mobilePhone", "ssn", "driversLicenseNumber",
+                "drivers-licence", "Residency", "birthdate", "age", "gender", "race"]
+INNOCENT = ["agency", "agency_name", "AgencyId", "license_class", "course_name", "state_id", "classname", "president",
+            "essex_county", "stage", "postmaster_general", "usage_note", "message", "coverage"]
+
+
+@pytest.mark.parametrize("name", CLOSED_NAMES)
+def test_closed_looking_names_are_recognised_in_any_spelling(name):
+    assert guard.closed_categories(name), name
+
+
+@pytest.mark.parametrize("name", INNOCENT)
+def test_innocent_names_are_not_mistaken_for_closed_ones(name):
+    assert guard.closed_categories(name) == [], name
+
+
+def add_field(root, resource, name, grounds, value="x"):
+    """Declare a new field with the given grounds and fill the column with value."""
+    schema_path = root / "data" / "schemas" / f"{resource}.json"
+    schema = json.loads(schema_path.read_text())
+    schema["fields"].append({"name": name, "type": "string", "title": name, "description": "A test field.",
+                             "pcr:disclosure": {"grounds": grounds}})
+    schema_path.write_text(json.dumps(schema))
+    path = root / "data" / f"{resource}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + "," + name] + [line + "," + value for line in lines[1:]]) + "\n", encoding="utf-8")
+
+
+def problems_for(root):
+    return guard.guard_package(Package.load(root))
+
+
+@pytest.mark.parametrize("name", CLOSED_NAMES)
+@pytest.mark.parametrize("grounds", [[DERIVED], [STATUTE_NAME]], ids=["derived", "statute-naming-another-element"])
+def test_guard_refuses_a_closed_looking_field_whatever_its_declared_ground(small_package, name, grounds):
+    add_field(small_package, "mo_officers", name, grounds)
+    found = [p for p in problems_for(small_package) if p.field == name]
+    assert any(p.type == "closed-category" for p in found), found
+
+
+@pytest.mark.parametrize("name", ["agency_label", "class_note"])
+def test_an_innocent_derived_field_passes(small_package, name):
+    add_field(small_package, "mo_officers", name, [DERIVED])
+    assert [p for p in problems_for(small_package) if p.field == name] == []
+
+
+def test_date_of_birth_declared_open_under_rsmo_590_180_is_refused_end_to_end(small_package):
+    """The attack from the fact-check: exit 1, nothing built, the value never printed."""
+    add_field(small_package, "mo_officers", "date_of_birth", [dict(STATUTE_NAME, element="date of birth")], "1969-07-20")
+    result = run_cli(small_package, "build")
+    assert result.returncode == 1
+    assert "date_of_birth" in result.stderr and "1969-07-20" not in result.stderr + result.stdout
+    assert not (small_package / "site").exists()
+
+
+def test_home_address_declared_open_under_the_massachusetts_law_is_refused(small_package):
+    add_field(small_package, "ma_training", "home_address",
+              [{"kind": "statute", "statute": "ma-public-records-law", "element": "home address", "quote": Q590, "source": "mo-post-2023-01-03"}])
+    found = [p.type for p in problems_for(small_package) if p.field == "home_address"]
+    assert "statute-opens-nothing" in found and "closed-category" in found
+
+
+def test_a_byte_order_mark_on_statutes_does_not_switch_the_legal_check_off(small_package):
+    path = small_package / "data" / "statutes.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    add_field(small_package, "ma_training", "home_address", [DERIVED | {"from": ["officer_name"]}])
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1 and "home_address" in result.stderr and "closed-category" in result.stderr
+
+
+def test_unreadable_statutes_fail_closed(small_package):
+    path = small_package / "data" / "statutes.csv"
+    path.write_bytes(path.read_bytes().replace(b"RSMo 590.180", b"RSMo 590.180\x92", 1))
+    found = {p.type for p in problems_for(small_package)}
+    assert "statutes-unreadable" in found and "unknown-statute" in found
+
+
+def set_ground(root, resource, field, grounds):
+    schema_path = root / "data" / "schemas" / f"{resource}.json"
+    schema = json.loads(schema_path.read_text())
+    next(f for f in schema["fields"] if f["name"] == field)["pcr:disclosure"] = {"grounds": grounds}
+    schema_path.write_text(json.dumps(schema))
+
+
+def test_a_statute_that_does_not_name_the_element_cannot_be_its_ground(small_package):
+    """RSMo 590.180.2 names name, licensure status and agency, not the licence class."""
+    set_ground(small_package, "mo_officers", "license_class", [dict(STATUTE_NAME, element="license class")])
+    found = [p.type for p in problems_for(small_package) if p.field == "license_class"]
+    assert found == ["statute-does-not-name-element"]
+
+
+def test_a_statute_quote_must_contain_its_opening_words(small_package):
+    quote = "All other records retained by the director pertaining to any applicant or licensee shall be confidential"
+    set_ground(small_package, "mo_officers", "officer_name", [dict(STATUTE_NAME, element="applicant", quote=quote)])
+    assert [p.type for p in problems_for(small_package) if p.field == "officer_name"] == ["quote-does-not-open"]
+
+
+def test_an_altered_quote_stops_the_build_naming_file_and_field(small_package):
+    altered = Q590.replace("if any, ", "")
+    set_ground(small_package, "mo_officers", "officer_name", [dict(STATUTE_NAME, quote=altered)])
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1
+    assert "data/schemas/mo_officers.json, field officer_name" in result.stderr
+
+
+def test_an_altered_cell_quote_is_refused_with_its_row(small_package):
+    path = small_package / "data" / "mo_post_measures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("1,874 investigations", "1,875 investigations"), encoding="utf-8")
+    found = [p for p in problems_for(small_package) if p.type == "quote-not-in-source"]
+    # the sentence gives two figures, so two rows quote it
+    assert [(p.file, p.row, p.field) for p in found] == [("data/mo_post_measures.csv", 4, "source_sentence"),
+                                                         ("data/mo_post_measures.csv", 5, "source_sentence")]
+
+
+def test_quotes_compare_across_whitespace_typographic_quotes_and_margin_numbers():
+    act = sources.documents(PACKAGE)["mo-act-590-1150"]
+    assert sources.quote_in("The POST commission shall not reinstate the peace officer's certification", act)
+    assert sources.quote_in("shall not reinstate ... unless the peace officer is exonerated", act)
+    assert not sources.quote_in("unless ... shall not reinstate", act)
+    assert not sources.quote_in("The POST commission may reinstate", act)
+    mo = sources.documents(PACKAGE)["mo-post-2023-01-03"]
+    assert sources.quote_in("In Missouri,\n   these are both permanent.", mo)
+    assert sources.quote_in("an officer's name, license status", mo)  # straight apostrophe for a curly one
+
+
+def test_a_field_still_pending_cannot_be_published_as_a_real_release(small_package):
+    descriptor = json.loads((small_package / "datapackage.json").read_text())
+    next(r for r in descriptor["resources"] if r["name"] == "ma_training").pop("pcr:synthetic")
+    (small_package / "datapackage.json").write_text(json.dumps(descriptor))
+    pending = {p.field for p in problems_for(small_package) if p.type == "pending-disclosure"}
+    assert pending == {"acadis_id", "state_id", "officer_name", "course_name", "completion_date", "agency_id"}
+
+
+def test_a_derived_field_cannot_come_from_a_field_that_is_not_published(small_package):
+    add_field(small_package, "mo_officers", "name_key", [{"kind": "derived", "from": ["date_of_birth"], "note": "x"}])
+    assert "derived-from-unpublished" in {p.type for p in problems_for(small_package) if p.field == "name_key"}
+
+
+def test_a_ground_that_does_not_fit_the_profile_is_refused(small_package):
+    set_ground(small_package, "mo_officers", "officer_name", [{"kind": "open", "basis": "rsmo-590.180"}])
+    assert [p.type for p in problems_for(small_package) if p.field == "officer_name"] == ["bad-disclosure"]
+
+
+def test_the_repository_package_passes_the_guard():
+    assert guard.guard_package(PACKAGE) == []
+
+
+def test_every_field_has_grounds_and_statute_grounds_only_where_a_statute_names_the_element():
+    for resource in PACKAGE.resources:
+        for field in resource["schema"]["fields"]:
+            grounds = field["pcr:disclosure"]["grounds"]
+            assert grounds, (resource["name"], field["name"])
+            for g in grounds:
+                if g["kind"] == "statute":
+                    assert g["element"].lower() in g["quote"].lower()
+
+
+def test_licence_class_rests_on_posts_release_not_on_the_statute():
+    fields = {f["name"]: f for f in PACKAGE.resource("mo_officers")["schema"]["fields"]}
+    assert [g["kind"] for g in fields["license_class"]["pcr:disclosure"]["grounds"]] == ["agency-release"]
+    items = {r["element"]: r for r in PACKAGE.read_rows("request_items")}
+    assert items["License Class"]["legal_basis_id"] == ""
+
+
+def test_massachusetts_fields_rest_on_no_statute():
+    for field in PACKAGE.resource("ma_training")["schema"]["fields"]:
+        assert "statute" not in [g["kind"] for g in field["pcr:disclosure"]["grounds"]], field["name"]
+
+
+def test_no_code_sheet_value_is_invented():
+    """Every licence status and class is either the source's word or a placeholder named as such."""
+    texts = " ".join(t for t in sources.documents(PACKAGE).values() if t)
+    for sheet, column in (("mo_license_statuses", "license_status"), ("mo_license_classes", "license_class")):
+        for row in PACKAGE.read_rows(sheet):
+            value = row[column]
+            quoted = f'"{value}' in texts or f'"{value}."' in texts or f'as "{value}' in texts
+            assert quoted or (value.startswith("Sample ") and "placeholder" in row["meaning"]), value
+
+
+def sentences(source):
+    text = (ROOT / source["pcr:text"]).read_text(encoding="utf-8")
+    if source.get("pcr:lineNumbered"):
+        text = sources.MARGIN_NUMBER.sub("", text)
+    for paragraph in re.split(r"\n\s*\n", text):
+        for sentence in re.split(r"(?<=[.!?:])\s+(?=[A-Z*(])", sources.normalise(paragraph)):
+            if len(sentence.split()) >= 4 and "removed]" not in sentence:
+                yield sentence
+
+
+def test_every_sentence_of_the_sources_is_in_the_package():
+    """Each is quoted somewhere (a statute, the agencies' words, a figure, or the passage ledger with its use)."""
+    quoted = []
+    for resource in PACKAGE.resources:
+        quoted += [sources.normalise(q) for *_, q, _ in sources.ground_quotes(resource)]
+        quoted += [sources.normalise(q) for *_, q, _ in sources.quoted_cells(PACKAGE, resource) or []]
+    corpus = "\n".join(quoted)
+    for source in PACKAGE.descriptor["sources"]:
+        if source.get("pcr:text"):
+            missing = [s for s in sentences(source) if s not in corpus and s.rstrip(".") not in corpus]
+            assert missing == [], (source["pcr:id"], missing[:3])
+
+
+def test_facts_the_fact_check_found_missing_are_recorded():
+    passages = " ".join(r["quote"] for r in PACKAGE.read_rows("source_passages"))
+    for words in ("closed-record list of school protection officers", "National Decertification Index",
+                  "We currently possess no record that includes historic employment information for all officers.",
+                  "POST would possess current employment information but likely not historic employment information.",
+                  "record layouts, data dictionaries, code sheets, lookup tables"):
+        assert words in passages, words
+    items = [r["element"] for r in PACKAGE.read_rows("request_items") if r["list"] == "documentation"]
+    assert len(items) == 2
+
+
+# The copies of the sources: nothing of a telephone number or e-mail address, not even a hash.
+
+PHONE = re.compile(r"\(?\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def test_source_copies_hold_no_phone_number_or_email_address():
+    for path in SEEDS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        assert not PHONE.search(text) and not EMAIL.search(text), path
+        assert not re.search(r"\b[0-9a-f]{8,}\b", text), path  # no hash-like tokens either
+
+
+def test_source_copies_are_the_originals_with_placeholders():
+    originals = sorted(ORIGINAL_SEEDS.glob("*.txt"))
+    if not originals:
+        pytest.skip(f"the original sources are not beside this clone ({ORIGINAL_SEEDS})")
+    assert [p.name for p in originals] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for original in originals:
+        assert sources.redact(original.read_text(encoding="utf-8")) == (SEEDS / original.name).read_text(encoding="utf-8")
+
+
+def digests(value):
+    """Hex digests an attacker could match: common hashes of common spellings of the value."""
+    forms = {value, value.lower(), re.sub(r"[^0-9]", "", value)} - {""}
+    out = set()
+    for form in forms:
+        data = form.encode()
+        for name in ("md5", "sha1", "sha256", "sha512", "blake2b"):
+            out.add(hashlib.new(name, data).hexdigest())
+        out.add(f"{zlib.crc32(data):08x}")
+    return out
+
+
+def test_no_trace_of_the_correspondents_contact_details_anywhere_in_the_repository():
+    originals = sorted(ORIGINAL_SEEDS.glob("*.txt"))
+    if not originals:
+        pytest.skip(f"the original sources are not beside this clone ({ORIGINAL_SEEDS})")
+    values = set()
+    for original in originals:
+        text = original.read_text(encoding="utf-8")
+        values |= set(PHONE.findall(text)) | set(EMAIL.findall(text))
+    assert len(values) >= 8
+    prefixes = {d[:10] for v in values for d in digests(v)}
+    raw = {re.sub(r"[^0-9]", "", v) for v in values if not EMAIL.fullmatch(v)} | {v.lower() for v in values if EMAIL.fullmatch(v)}
+    tracked = [p for p in ROOT.rglob("*") if p.is_file() and not {".git", ".venv", "site", "build", "node_modules", "work"} & set(p.parts)
+               and p.suffix in {".py", ".md", ".json", ".csv", ".txt", ".html", ".j2", ".yml", ".yaml", ".cfg", ".toml", ""}]
+    for path in tracked:
+        text = path.read_text(encoding="utf-8", errors="ignore").lower()
+        digits = re.sub(r"[^0-9a-z@.]", "", text)
+        assert not any(v in digits for v in raw), path
+        assert not any(p in text for p in prefixes), path
+
+
+# What the site says: quotations, charts.
+
+def site_quotes(page_html):
+    page_html = re.sub(r"<(script|style|code)[^>]*>.*?</\1>", " ", page_html, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page_html))
+    spans = re.findall(r"“(.*?)”", text, flags=re.S)
+    spans += [html.unescape(re.sub(r"<[^>]+>", " ", b)) for b in re.findall(r'<blockquote class="statute-text[^"]*">(.*?)</blockquote>', page_html, flags=re.S)]
+    return spans
+
+
+def test_every_quotation_on_the_documentation_site_is_in_the_sources(built):
+    texts = [t for t in sources.documents(Package.load(built)).values() if t]
+    checked = 0
+    for page in (built / "site").rglob("*.html"):
+        for span in site_quotes(page.read_text(encoding="utf-8")):
+            assert any(sources.quote_in(span, t) for t in texts), (page.relative_to(built), span[:100])
+            checked += 1
+    assert checked > 50
+
+
+def test_charts_of_the_sample_say_so_in_title_description_and_alt_text(built):
+    page = (built / "site" / "mo-post-figures" / "index.html").read_text()
+    for name in ("roster-status", "roster-class"):
+        svg = (built / "site" / "figures" / f"{name}.svg").read_text()
+        assert re.search(r"<title[^>]*>SYNTHETIC SAMPLE", svg) and re.search(r"<desc[^>]*>SYNTHETIC SAMPLE", svg)
+        alt = re.search(rf'<img alt="([^"]+)" src="[^"]*{name}\.svg"', page).group(1)
+        assert "SYNTHETIC SAMPLE" in alt
+
+
+def test_permanence_is_posts_word_and_the_statute_is_quoted_beside_it(built):
+    import asyncio
+
+    from certdata import datasette
+    database = built / "site" / "downloads" / "certification.db"
+    metadata = built / "site" / "datasette" / "metadata.json"
+    app = datasette.app(database, metadata)
+    rows = list(csv.DictReader(io.StringIO((built / "data" / "mo_officers.csv").read_text())))
+    revoked = next(r for r in rows if r["license_status"] == "Revoked")
+
+    async def fetch():
+        return (await app.client.get(f"/officer/mo/{revoked['row_id']}")).text
+    page = asyncio.run(fetch())
+    assert "POST's words: “The information about" in html.unescape(page)
+    assert "RSMo 590.1152, for revocations under that section" in html.unescape(page)
+    assert "is permanent" not in page
+    feed = (built / "site" / "feeds" / "decertifications.xml").read_text()
+    assert "are permanent decertifications" not in feed
