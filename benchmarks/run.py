@@ -37,7 +37,6 @@ from certdata import sample  # noqa: E402
 from load import run_load, sample_values, table_mix  # noqa: E402
 from loadtest import free_port, serve_ours, start, stop  # noqa: E402
 
-FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses", "mo_license_classes", "corrections"]
 BIN = Path(sys.executable).parent
 ROWS_PER_ACTIVE = 1 + sum(sample.MO_HISTORICAL.values()) / sample.MO_ACTIVE
 TRAININGS_PER_OFFICER = 4.12
@@ -48,16 +47,8 @@ def make_package(rows, ma_rows, work):
     root = work / f"mo{rows}-ma{ma_rows}"
     if (root / "datapackage.json").exists():
         return root
-    (root / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "datapackage.json", root / "datapackage.json")
-    shutil.copytree(ROOT / "data" / "schemas", root / "data" / "schemas", dirs_exist_ok=True)
-    for name in FIXED:
-        shutil.copyfile(ROOT / "data" / f"{name}.csv", root / "data" / f"{name}.csv")
-    texts = sample.generate(mo_active=max(1, round(rows / ROWS_PER_ACTIVE)),
-                            ma_officers=max(1, round(ma_rows / TRAININGS_PER_OFFICER)))
-    for name, text in texts.items():
-        (root / "data" / f"{name}.csv").write_text(text, encoding="utf-8")
-    return root
+    return sample.scratch_package(ROOT, root, mo_active=max(1, round(rows / ROWS_PER_ACTIVE)),
+                                  ma_officers=max(1, round(ma_rows / TRAININGS_PER_OFFICER)))
 
 
 def tree_rss(pid):

@@ -17,7 +17,7 @@ import re
 from . import disclosure
 from .package import fields
 from .sources import normalise, quote_problems
-from .validate import Problem
+from .validate import Problem, byte_problems
 
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
 CLOSED_CATEGORIES = {
@@ -80,6 +80,18 @@ def read_statutes(package):
                             "so no field can rest on a statute; fix the file")]
 
 
+def file_problems(package, resource):
+    """A file the guard cannot read is refused (missing, not UTF-8, NUL bytes), located by row."""
+    path = package.path(resource)
+    if not path.is_file():
+        return [Problem(resource["path"], None, None, "missing-file", "the file does not exist")]
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return [Problem(resource["path"], None, None, "unreadable-file", "the file cannot be read")]
+    return byte_problems(resource, data)
+
+
 def header(package, resource):
     """The CSV's header row; None when the file cannot be read."""
     try:
@@ -89,19 +101,32 @@ def header(package, resource):
         return None
 
 
+COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z_ .'-]{0,63}")
+
+
+def printable_name(name):
+    """A header cell is printed only when it looks like a column name: a headerless file's first
+    row holds values (perhaps closed ones), and values are never printed."""
+    return repr(name) if COLUMN_NAME.fullmatch(name or "") else "(not shown: it does not look like a column name)"
+
+
 def undeclared_columns(package, resource):
     """A column in the CSV that the schema does not declare would be published unchecked."""
-    columns = header(package, resource)
+    problems = file_problems(package, resource)
+    columns = header(package, resource) if not problems else None
     if columns is None:
-        return [Problem(resource["path"], None, None, "unreadable-file",
-                        "the file cannot be read as UTF-8 CSV, so its columns cannot be checked against the law")]
+        return problems or [Problem(resource["path"], None, None, "unreadable-file",
+                                    "the file cannot be read as CSV, so its columns cannot be checked against the law")]
     declared = {f["name"] for f in fields(resource)}
-    problems = []
-    for number, name in enumerate(columns, start=1):
-        if name not in declared:
-            kind = " and its name looks like a closed category" if closed_categories(name) else ""
-            problems.append(Problem(resource["path"], 1, f"column {number}", "undeclared-column",
-                                    f"column {number} is not in the schema{kind}; remove it or declare it with a disclosure"))
+    undeclared = [(number, name) for number, name in enumerate(columns, start=1) if name not in declared]
+    if len(undeclared) > len(columns) / 2:
+        return [Problem(resource["path"], 1, None, "no-header",
+                        f"{len(undeclared)} of the {len(columns)} cells of row 1 are not columns of the schema: "
+                        "is the header row missing? (the cells are not shown)")]
+    for number, name in undeclared:
+        kind = " and its name looks like a closed category" if closed_categories(name) else ""
+        problems.append(Problem(resource["path"], 1, printable_name(name), "undeclared-column",
+                                f"column {number} is not in the schema{kind}; remove it or declare it with a disclosure"))
     present = set(columns)
     if present and problems:  # a renamed column shows as one undeclared and one missing
         problems += [Problem(resource["path"], 1, name, "missing-column", "the schema declares this column but the CSV lacks it")

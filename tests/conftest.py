@@ -1,5 +1,5 @@
 """Shared fixtures: small packages in tmp_path, built releases, the CLI."""
-import shutil
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -26,25 +26,37 @@ TRICKY_MO = [
 TRICKY_MA = [("990001", "", "Xiomara Quillfeather", "Basic Recruit Academy", "2010-03-01", "Boston Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Use of Force", "2014-05-02", "Quincy Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Legal Updates", "2016-07-03", "Quincy Police Department")]
-FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "source_passages", "mo_license_statuses",
-         "mo_license_classes", "corrections"]
 
 
 def make_package(dest, **sizes):
     """A complete small package in dest: the repo's descriptor, schemas and seed tables,
     and a small sample with the tricky names."""
-    dest = Path(dest)
-    (dest / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "datapackage.json", dest / "datapackage.json")
-    shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "data" / "sources", dest / "data" / "sources", dirs_exist_ok=True)
-    for name in FIXED:
-        shutil.copyfile(ROOT / "data" / f"{name}.csv", dest / "data" / f"{name}.csv")
     options = dict(SMALL, extra_mo=TRICKY_MO, extra_ma=TRICKY_MA)
     options.update(sizes)
-    for name, text in sample.generate(**options).items():
-        (dest / "data" / f"{name}.csv").write_text(text, encoding="utf-8")
-    return dest
+    return sample.scratch_package(ROOT, dest, **options)
+
+
+LETTER = ("The attached spreadsheet lists, for each training record, the officer's Acadis ID, state ID and name, "
+          "the course, the completion date and the agency recorded.")
+ELEMENTS = {"acadis_id": "Acadis ID", "state_id": "state ID", "officer_name": "name", "course_name": "course",
+            "completion_date": "completion date", "agency_id": "agency recorded"}
+
+
+def settle_ma_disclosure(root):
+    """What a maintainer does before importing MPTC's release: keep the agency's letter as a source
+    document and replace each 'pending' ground with the agency's words (a test letter, not MPTC's)."""
+    (root / "data" / "sources" / "test-mptc-letter.txt").write_text(LETTER, encoding="utf-8")
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["sources"].append({"title": "Test letter", "pcr:id": "test-mptc-letter", "pcr:text": "data/sources/test-mptc-letter.txt"})
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    path = root / "data" / "schemas" / "ma_training.json"
+    schema = json.loads(path.read_text())
+    for field in schema["fields"]:
+        grounds = field["pcr:disclosure"]["grounds"]
+        if any(g["kind"] == "pending" for g in grounds):
+            field["pcr:disclosure"]["grounds"] = [{"kind": "agency-release", "element": ELEMENTS[field["name"]],
+                                                   "quote": LETTER, "source": "test-mptc-letter"}] + [g for g in grounds if g["kind"] != "pending"]
+    path.write_text(json.dumps(schema))
 
 
 def run_cli(root, *args, timeout=300):

@@ -6,7 +6,7 @@ import json
 import openpyxl
 import pytest
 
-from .conftest import run_cli
+from .conftest import run_cli, settle_ma_disclosure
 
 
 def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency")):
@@ -74,29 +74,6 @@ def test_workbook_without_the_needed_columns_is_refused(small_package, tmp_path,
     workbook = roster_workbook(tmp_path / "bad.xlsx", [("a",) * len(headers)], headers=headers)
     result = run_cli(small_package, "import", "mo-roster", str(workbook))
     assert result.returncode == 1 and message in result.stderr
-
-
-LETTER = ("The attached spreadsheet lists, for each training record, the officer's Acadis ID, state ID and name, "
-          "the course, the completion date and the agency recorded.")
-ELEMENTS = {"acadis_id": "Acadis ID", "state_id": "state ID", "officer_name": "name", "course_name": "course",
-            "completion_date": "completion date", "agency_id": "agency recorded"}
-
-
-def settle_ma_disclosure(root):
-    """What a maintainer does before importing MPTC's release: keep the agency's letter as a source
-    document and replace each 'pending' ground with the agency's words (a test letter, not MPTC's)."""
-    (root / "data" / "sources" / "test-mptc-letter.txt").write_text(LETTER, encoding="utf-8")
-    descriptor = json.loads((root / "datapackage.json").read_text())
-    descriptor["sources"].append({"title": "Test letter", "pcr:id": "test-mptc-letter", "pcr:text": "data/sources/test-mptc-letter.txt"})
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
-    path = root / "data" / "schemas" / "ma_training.json"
-    schema = json.loads(path.read_text())
-    for field in schema["fields"]:
-        grounds = field["pcr:disclosure"]["grounds"]
-        if any(g["kind"] == "pending" for g in grounds):
-            field["pcr:disclosure"]["grounds"] = [{"kind": "agency-release", "element": ELEMENTS[field["name"]],
-                                                   "quote": LETTER, "source": "test-mptc-letter"}] + [g for g in grounds if g["kind"] != "pending"]
-    path.write_text(json.dumps(schema))
 
 
 def test_a_release_whose_disclosure_is_still_pending_is_refused_and_nothing_changes(small_package, tmp_path):

@@ -77,6 +77,6 @@ def test_build_refuses_a_retyped_field_without_a_major_version(tmp_path):
     result = run_cli(root, "--quiet")
     assert result.returncode == 1 and "major version must increase" in result.stderr
     descriptor = json.loads((root / "datapackage.json").read_text())
-    descriptor["version"] = "2.0.0"
+    descriptor["version"] = f"{int(descriptor['version'].split('.')[0]) + 1}.0.0"
     (root / "datapackage.json").write_text(json.dumps(descriptor))
     assert run_cli(root, "--quiet").returncode == 0
