@@ -17,6 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from . import charts
+from .errors import CertdataError
 from .package import ROOT, disclosure, fields, not_released
 
 HAND_WRITTEN = ["about.md", "methodology.md", "search.md", "request-a-correction.md"]
@@ -155,7 +156,7 @@ def nav(context):
     ]
 
 
-class DocsFailed(Exception):
+class DocsFailed(CertdataError):
     """mkdocs build --strict stopped; the message lists its warnings."""
 
 

@@ -9,13 +9,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CertdataError
+
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
 DISCLOSURE = "pcr:disclosure"
 SYNTHETIC = "pcr:synthetic"
 
 
-class PackageError(Exception):
+class PackageError(CertdataError):
     """A problem with the package itself (descriptor or schema), not with a row."""
 
 

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 from . import datasette, docs, load, publish
+from .errors import CertdataError
 from .guard import guard_package
 from .package import ROOT, Package, PackageError
 from .validate import summarise, validate_package, write_report
 
 
-class BuildFailed(Exception):
+class BuildFailed(CertdataError):
     """The build stopped; the message is safe to print (no closed values)."""
 
 

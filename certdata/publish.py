@@ -16,13 +16,14 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import CertdataError
 from .load import file_sha256
 from .package import DESCRIPTOR, disclosure, fields, not_released
 
 DATABASE_FILE = "certification.db"
 
 
-class BuildLocked(Exception):
+class BuildLocked(CertdataError):
     """Another build holds the lock."""
 
 
@@ -151,7 +152,7 @@ def swap_in(staged, root):
         shutil.rmtree(old)
 
 
-class ReleaseRefused(Exception):
+class ReleaseRefused(CertdataError):
     """The release must not be deployed."""
 
 

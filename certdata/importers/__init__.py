@@ -17,13 +17,14 @@ import re
 import shutil
 from pathlib import Path
 
+from ..errors import CertdataError
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
 SOURCES = {"mo-roster": "mo_roster", "ma-training": "ma_training"}
 
 
-class ImportError_(Exception):
+class ImportError_(CertdataError):
     """The file cannot be imported; nothing was changed."""
 
 
