@@ -98,7 +98,8 @@ REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URL scheme: http:, https:
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
            "skipInitialSpace": False, "header": True, "headerRows": [1]}  # the spec's defaults, made explicit
 DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "nullSequence", "caseSensitiveHeader", "csvddfVersion"}
-REQUIRED = {"resource": ("title", "description"), "field": ("title", "description", DISCLOSURE)}
+REQUIRED = {"package": ("name", "title", "description", "version", "created", "licenses"),
+            "resource": ("title", "description"), "field": ("title", "description", DISCLOSURE)}
 
 
 def path_problem(root, relative):
@@ -120,7 +121,13 @@ def descriptor_problems(root, descriptor):
     """Check and normalise the descriptor in place; a list of problems, one line each."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return ["the descriptor must be a JSON object with a list of resources"]
-    problems = []
+    problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
+    if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
+        problems.append("'version' must be MAJOR.MINOR.PATCH (the release check compares versions)")
+    if not any(isinstance(s, dict) and s.get("path") for s in descriptor.get("sources", [])):
+        problems.append("'sources' needs at least one source with a path (the site links to it)")
+    if not all(isinstance(x, dict) and x.get("title") and x.get("path") for x in descriptor.get("licenses", [])):
+        problems.append("every licence needs a title and a path")
     for number, resource in enumerate(descriptor["resources"], start=1):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             problems.append(f"resource {number}: must be an object with a name")

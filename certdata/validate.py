@@ -4,7 +4,9 @@ Takes: a ``Package``. Gives: a list of ``Problem`` (file, row, field, error type
 message), empty when the package is valid. Frictionless does the checking; the
 messages are ours, so that a value is only ever echoed for an open field.
 """
+import csv
 import json
+import re
 from dataclasses import asdict, dataclass
 
 import attrs
@@ -13,7 +15,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
-from .package import DESCRIPTOR, open_fields
+from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
 
@@ -41,7 +43,7 @@ def validate_package(package, fast=True):
         return problems
     if fast and fastcheck.package_is_valid(package):
         return []
-    return frictionless_problems(package)
+    return redact_columns(package, frictionless_problems(package))
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -150,10 +152,72 @@ def problem_from_error(resource, error):
     elif names and not safe:
         message += " (the value is not shown: the field is not open)"
     label = getattr(error, "label", None)
-    if label is not None:  # header problems: the column name is not a value, so it is safe to show
-        message += f": column {label!r} at position {error.field_number}"
+    if label is not None:  # header problems: a column name is shown only when it looks like one
+        message = error.title + f": column {shown_column(resource, label)} at position {error.field_number}"
     field = ", ".join(names) if names else None
     return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
+
+
+NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9 _.()/-]{0,62}")
+
+
+def looks_like_a_name(text):
+    """A column name that can be printed: short, letters first, at most two digits (a date of birth,
+    a phone number, an e-mail address or 'Smith, John' from a headerless file is not)."""
+    return bool(NAME_LIKE.fullmatch(text or "")) and sum(c.isdigit() for c in text) <= 2
+
+
+def shown_column(resource, label):
+    """A column's name quoted, or a note that it is withheld because it looks like a value."""
+    if label in {f["name"] for f in fields(resource)} or looks_like_a_name(label):
+        return repr(label)
+    return "(name not shown: it looks like a value, not a column name)"
+
+
+def first_row(package, resource):
+    """The CSV's first row as the readers see it (empty when unreadable)."""
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle, **csv_options(resource)), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def headerless_problem(package, resource):
+    """A problem when the first row shares no name with the schema: it is data, so none of it is shown."""
+    header = first_row(package, resource)
+    declared = {f["name"] for f in fields(resource)}
+    if not header or declared & set(header):
+        return None
+    return Problem(resource["path"], 1, None, "missing-header",
+                   f"the first row is not a header: none of its {len(header)} cell(s) is a column of the schema "
+                   "(its values are not shown); add the header row")
+
+
+HEADER_PROBLEMS = {"undeclared-column", "missing-column", "incorrect-label", "extra-label", "missing-label",
+                   "duplicate-label", "blank-label", "blank-header"}
+
+
+def redact_columns(package, problems):
+    """Guard and header problems made safe: a file without a header gets one problem that shows none of
+    its first row, and a column name that looks like a value is replaced by its position."""
+    headerless = {}
+    for resource in package.resources:
+        problem = headerless_problem(package, resource)
+        if problem:
+            headerless[resource["path"]] = problem
+    out, reported = [], set()
+    for problem in problems:
+        if problem.file in headerless and problem.type in HEADER_PROBLEMS:
+            if problem.file not in reported:
+                out.append(headerless[problem.file])
+                reported.add(problem.file)
+            continue
+        if problem.type == "undeclared-column" and not looks_like_a_name(problem.field):
+            problem = Problem(problem.file, problem.row, None, problem.type,
+                              problem.message + " (its name is not shown: it looks like a value)")
+        out.append(problem)
+    return out
 
 
 def involved_fields(error):
