@@ -99,7 +99,7 @@ def key_values(package, resource, names):
     """The set of key tuples of a referenced resource, as typed values."""
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     missing = resource["schema"].get("missingValues", [""])
-    checks = [checker(fields[n], missing) for n in names]
+    checks = [checker(fields[n], missing) or plain for n in names]
     handle, header, reader = read_rows(package.path(resource), resource)
     with handle:
         index = [header.index(n) for n in names]

@@ -19,7 +19,7 @@ from . import datasette, docs, load, publish
 from .errors import CertdataError
 from .guard import guard_package
 from .package import ROOT, Package, PackageError
-from .validate import redact_columns, summarise, validate_package, write_report
+from .validate import package_shape_problems, redact_columns, summarise, validate_package, write_report
 
 
 class BuildFailed(CertdataError):
@@ -57,7 +57,7 @@ def guarded_package(root, progress):
     """The package, after the legal-limits guard; BuildFailed with a report if it objects."""
     package = load_package(root)
     progress("checking legal limits (guard)")
-    problems = redact_columns(package, guard_package(package))
+    problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
         fail_with_report(root, problems)
     return package
@@ -68,6 +68,9 @@ def check(root=ROOT, progress=None):
     progress = progress or Progress()
     package = load_package(root)
     progress("checking legal limits (guard)")
+    problems = package_shape_problems(package)
+    if problems:
+        fail_with_report(root, problems)
     problems = redact_columns(package, guard_package(package))
     progress("validating every resource against its Table Schema")
     problems += validate_package(package)

@@ -18,6 +18,7 @@ from . import cells, fastcheck
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
+MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS = 2 * 1024**3, 20_000_000, 1_000  # shape limits of one CSV
 
 
 @dataclass
@@ -119,12 +120,39 @@ def pre_check_files(package):
         if not path.exists():
             problems.append(Problem(resource["path"], None, None, "missing-file", "the file does not exist"))
             continue
+        shape = shape_problems(package, resource)
+        if shape:
+            problems += shape
+            continue
         data = path.read_bytes()
         if not data.strip():
             problems.append(Problem(resource["path"], None, None, "empty-file", "the file is empty; a header row is required"))
             continue
         problems += byte_problems(resource, data)
     return problems
+
+
+def shape_problems(package, resource):
+    """The size limits of one CSV (bytes, lines, columns), checked before anything reads it whole."""
+    path = package.path(resource)
+    if not path.is_file():
+        return []
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    with open(path, "rb") as handle:
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 22), b""))
+    if lines > MAX_ROWS:
+        return [Problem(resource["path"], None, None, "too-many-rows", f"{lines:,} lines; the limit is {MAX_ROWS:,}")]
+    width = len(first_row(package, resource))
+    if width > MAX_COLUMNS:
+        return [Problem(resource["path"], 1, None, "too-many-columns", f"the header has {width:,} columns; the limit is {MAX_COLUMNS}")]
+    return []
+
+
+def package_shape_problems(package):
+    """shape_problems of every resource: run before the guard, so that an oversized file is named as such."""
+    return [p for r in package.resources for p in shape_problems(package, r)]
 
 
 def byte_problems(resource, data):
