@@ -53,7 +53,7 @@ class StrictCells(Check):
     date, a trailing newline under a pattern), the verdict of ``cells``, which the fast path uses."""
 
     type = "strict-cells"
-    Errors = [errors.TypeError, errors.ConstraintError]
+    Errors = [errors.TypeError, errors.ConstraintError, errors.IncorrectLabelError]
 
     def validate_row(self, row):
         plan = self.plan(row.fields)
@@ -76,6 +76,23 @@ class StrictCells(Check):
         super().connect(resource)
         self._plan = None  # one instance serves every resource of the package
 
+    def validate_start(self):
+        """The header exactly as written: frictionless strips spaces and line breaks from labels, the spec does not."""
+        expected = getattr(self, "headers", {}).get(self.resource.name)
+        if not expected:
+            return
+        path, options, names = expected
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle, **options), [])
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return  # unreadable files are reported by the other checks
+        for number, (label, name) in enumerate(zip(header, names), start=1):
+            if label != name and label.strip() == name:
+                yield errors.IncorrectLabelError(note="the column name has surrounding spaces or line breaks",
+                                                 labels=header, row_numbers=[1], label=label, field_name=name,
+                                                 field_number=number)
+
     def plan(self, fields):
         """{field name: (reader or None, pattern matcher or None, missing values, type)}, made once per resource."""
         if getattr(self, "_plan", None) is None:
@@ -94,9 +111,11 @@ def frictionless_validate(package, descriptor=None, **options):
     """Frictionless's report on the package (or a descriptor of some of its resources), read with each
     resource's explicit dialect and the strict cell check; never touches the network."""
     descriptor = descriptor or package.descriptor
+    check = StrictCells()
+    check.headers = {r["name"]: (package.path(r), csv_options(r), [f["name"] for f in fields(r)]) for r in descriptor["resources"]}
     with system.use_context(trusted=True):
         frictionless_package = FrictionlessPackage(json.loads(json.dumps(descriptor)), basepath=str(package.root))
-        return frictionless_package.validate(checklist=Checklist(checks=[StrictCells()]), **options)
+        return frictionless_package.validate(checklist=Checklist(checks=[check]), **options)
 
 
 def frictionless_problems(package):
