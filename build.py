@@ -13,12 +13,13 @@
 """
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from certdata import pipeline
+from certdata.errors import CertdataError
 from certdata.package import ROOT
-from certdata.publish import BuildLocked, ReleaseRefused
 
 
 def parse_args(argv):
@@ -52,30 +53,53 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    """Run one command; every failure ends in a plain message on stderr and exit 1, never a traceback."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    progress = pipeline.Progress(quiet=args.quiet)
     try:
-        if args.command in (None, "build"):
-            pipeline.build(root=args.root, progress=progress)
-        elif args.command == "check":
-            pipeline.check(root=args.root, progress=progress)
-            progress("package is valid and within legal limits")
-        elif args.command == "serve":
-            pipeline.serve(root=args.root, port=args.port, get=args.get)
-        elif args.command == "import":
-            pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
-        elif args.command == "diff":
-            print(pipeline.diff_releases(args.old, args.new))
-        elif args.command == "deploy":
-            return pipeline.deploy(args.root, args.service)
-        elif args.command == "release-check":
-            pipeline.release_check(args.root, args.previous, demo=args.demo == "true")
-            progress("release may be deployed")
-        elif args.command == "sample":
-            pipeline.write_sample(args.out, args.mo_active, args.ma_officers, root=args.root, progress=progress)
-    except (pipeline.BuildFailed, BuildLocked, ReleaseRefused) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return run(args) or 0
+    except CertdataError as error:
+        message = str(error)
+    except sqlite3.Error as error:  # disk full, database locked or corrupt: sqlite's message names no value
+        message = f"the database could not be written ({error}); check free disk space and permissions"
+    except OSError as error:  # unwritable folder, disk full, missing file
+        where = f": {error.filename}" if error.filename else ""
+        message = f"{error.strerror or type(error).__name__}{where}; check free disk space and permissions"
+    except MemoryError:
+        message = "out of memory; the input is too large for this machine"
+    except Exception as error:  # a bug: its message may quote a value, so only the type is shown
+        if os.environ.get("CERTDATA_DEBUG"):
+            raise
+        message = (f"unexpected internal error ({type(error).__name__}); its message is withheld because it may "
+                   "quote a value (CERTDATA_DEBUG=1 shows the traceback, on your own machine only)")
+    except KeyboardInterrupt:
+        message = "interrupted"
+    print(f"error: {message}", file=sys.stderr)
+    if args.command in (None, "build") and "site/ is unchanged" not in message:
+        print("Nothing was published; site/ is unchanged.", file=sys.stderr)
+    return 1
+
+
+def run(args):
+    """Dispatch one parsed command to the package; returns an exit code or None."""
+    progress = pipeline.Progress(quiet=args.quiet)
+    if args.command in (None, "build"):
+        pipeline.build(root=args.root, progress=progress)
+    elif args.command == "check":
+        pipeline.check(root=args.root, progress=progress)
+        progress("package is valid and within legal limits")
+    elif args.command == "serve":
+        pipeline.serve(root=args.root, port=args.port, get=args.get)
+    elif args.command == "import":
+        pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
+    elif args.command == "diff":
+        print(pipeline.diff_releases(args.old, args.new))
+    elif args.command == "deploy":
+        return pipeline.deploy(args.root, args.service)
+    elif args.command == "release-check":
+        pipeline.release_check(args.root, args.previous, demo=args.demo == "true")
+        progress("release may be deployed")
+    elif args.command == "sample":
+        pipeline.write_sample(args.out, args.mo_active, args.ma_officers, root=args.root, progress=progress)
     return 0
 
 

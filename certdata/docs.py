@@ -17,6 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from . import charts
+from .errors import CertdataError
 from . import disclosure
 from .package import ROOT, fields, not_published
 
@@ -179,7 +180,7 @@ def nav(context):
     ]
 
 
-class DocsFailed(Exception):
+class DocsFailed(CertdataError):
     """mkdocs build --strict stopped; the message lists its warnings."""
 
 

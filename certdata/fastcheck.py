@@ -8,18 +8,16 @@ anything is wrong the caller runs frictionless, the reference, for the report.
 A test runs the bad-input corpus through both and requires the same verdict.
 """
 import csv
-import functools
-import re
-from datetime import datetime
 
-from frictionless import Package as FrictionlessPackage
-from frictionless import system
+from . import cells
+from .package import csv_options
 
 csv.field_size_limit(2**31 - 1)  # very long cells must reach the maxLength check, not crash the reader
 
 TYPES = {"string", "integer", "boolean", "date"}
 CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
-TRUE, FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
+DIALECT = {"delimiter", "quoteChar", "doubleQuote", "skipInitialSpace", "lineTerminator", "header", "headerRows",
+           "$schema", "csvddfVersion"}
 
 
 class Invalid(Exception):
@@ -27,49 +25,30 @@ class Invalid(Exception):
 
 
 def supported(resource):
-    """True when every field and key of the schema is implemented here."""
+    """True when every field, key and dialect property of the resource is implemented here."""
     schema = resource["schema"]
-    if schema.get("uniqueKeys"):
+    if schema.get("uniqueKeys") or set(resource.get("dialect", {})) - DIALECT:
         return False
     for field in schema["fields"]:
-        if field["type"] not in TYPES or field.get("format", "default") != "default":
+        if field.get("type", "any") not in TYPES or not cells.strict(field):
             return False
         if set(field.get("constraints", {})) - CONSTRAINTS:
             return False
     return True
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def read_date(cell):
-    """A date as frictionless reads its default format (strptime %Y-%m-%d); dates repeat, so cached."""
-    try:
-        return datetime.strptime(cell, "%Y-%m-%d").date()
-    except ValueError:
-        raise Invalid from None
-
-
 def cast(field):
     """A function from a non-missing cell to its value; raises Invalid when the type does not fit."""
-    kind = field["type"]
-    if kind == "integer":
-        def read(cell):
-            try:
-                return int(cell.strip())
-            except ValueError:
-                raise Invalid from None
-    elif kind == "boolean":
-        def read(cell):
-            if cell in TRUE:
-                return True
-            if cell in FALSE:
-                return False
-            raise Invalid
-    elif kind == "date":
-        read = read_date
-    else:
-        def read(cell):
-            return cell
-    return read
+    read = cells.reader(field)
+    if read is str:
+        return read
+
+    def checked(cell):
+        try:
+            return read(cell)
+        except ValueError:
+            raise Invalid from None
+    return checked
 
 
 def checker(field, missing_default):
@@ -82,9 +61,11 @@ def checker(field, missing_default):
         return None if not c.get("unique") else (lambda cell: None if cell in missing else cell)
     read = cast(field)
     required = c.get("required", False)
-    pattern = re.compile("^{0}$".format(c["pattern"])).match if "pattern" in c else None
+    pattern = cells.pattern_matcher(field)
     enum = {read(str(v)) if not isinstance(v, str) else read(v) for v in c["enum"]} if "enum" in c else None
     low, high = c.get("minimum"), c.get("maximum")
+    if field["type"] == "date":
+        low, high = (read(low) if isinstance(low, str) else low), (read(high) if isinstance(high, str) else high)
     min_len, max_len = c.get("minLength"), c.get("maxLength")
     ranged = low is not None or high is not None or min_len is not None or max_len is not None
 
@@ -107,10 +88,10 @@ def checker(field, missing_default):
     return check
 
 
-def read_rows(path):
-    """Header and row iterator of a UTF-8 CSV (BOM allowed)."""
+def read_rows(path, resource):
+    """Header and row iterator of a UTF-8 CSV (BOM allowed), read with the resource's dialect."""
     handle = open(path, encoding="utf-8-sig", newline="")
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, **csv_options(resource))
     return handle, next(reader, None), reader
 
 
@@ -118,8 +99,8 @@ def key_values(package, resource, names):
     """The set of key tuples of a referenced resource, as typed values."""
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     missing = resource["schema"].get("missingValues", [""])
-    checks = [checker(fields[n], missing) for n in names]
-    handle, header, reader = read_rows(package.path(resource))
+    checks = [checker(fields[n], missing) or plain for n in names]
+    handle, header, reader = read_rows(package.path(resource), resource)
     with handle:
         index = [header.index(n) for n in names]
         return {tuple(c(row[i]) for c, i in zip(checks, index)) for row in reader if row}
@@ -148,7 +129,7 @@ def check_resource(package, resource):
     seen_unique = [set() for _ in unique]
     seen_keys = set()
     width = len(names)
-    handle, header, reader = read_rows(package.path(resource))
+    handle, header, reader = read_rows(package.path(resource), resource)
     with handle:
         if header != names:
             raise Invalid
@@ -181,9 +162,8 @@ def frictionless_subset_valid(package, names):
     descriptor = dict(package.descriptor, resources=[r for r in package.resources if r["name"] in wanted])
     if not descriptor["resources"]:
         return True
-    with system.use_context(trusted=True):
-        report = FrictionlessPackage(descriptor, basepath=str(package.root)).validate()
-    return report.valid
+    from .validate import frictionless_validate  # validate imports this module
+    return frictionless_validate(package, descriptor).valid
 
 
 def package_is_valid(package):
@@ -195,6 +175,7 @@ def package_is_valid(package):
             continue
         try:
             check_resource(package, resource)
-        except (Invalid, csv.Error, UnicodeDecodeError, ValueError, IndexError, OSError):
+        except (Invalid, csv.Error, UnicodeDecodeError, ValueError, IndexError, OSError, AttributeError,
+                TypeError, KeyError):  # anything unreadable: frictionless, the reference, reports it
             return False
     return frictionless_subset_valid(package, rest)

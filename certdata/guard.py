@@ -9,13 +9,15 @@ is, word for word, in its source document (``sources``). Names that look like a
 closed category (age, birth, address, residence and its city or zip, phone,
 e-mail, social security number, driver's licence, demographics) are refused unless
 a statute ground whose element names that category opens them. Anything that
-cannot be read is refused (fails closed). Column names are printed; values never.
+cannot be read is refused (fails closed). Column names are reported; the pipeline
+prints them through ``validate.redact_columns``, which hides a header cell that
+looks like a value.
 """
 import csv
 import re
 
 from . import disclosure
-from .package import fields
+from .package import csv_options, fields
 from .sources import normalise, quote_problems
 from .validate import Problem, byte_problems
 
@@ -96,18 +98,9 @@ def header(package, resource):
     """The CSV's header row; None when the file cannot be read."""
     try:
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
+            return next(csv.reader(handle, **csv_options(resource)), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
-
-
-COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z_ .'-]{0,63}")
-
-
-def printable_name(name):
-    """A header cell is printed only when it looks like a column name: a headerless file's first
-    row holds values (perhaps closed ones), and values are never printed."""
-    return repr(name) if COLUMN_NAME.fullmatch(name or "") else "(not shown: it does not look like a column name)"
 
 
 def undeclared_columns(package, resource):
@@ -118,14 +111,12 @@ def undeclared_columns(package, resource):
         return problems or [Problem(resource["path"], None, None, "unreadable-file",
                                     "the file cannot be read as CSV, so its columns cannot be checked against the law")]
     declared = {f["name"] for f in fields(resource)}
-    undeclared = [(number, name) for number, name in enumerate(columns, start=1) if name not in declared]
-    if len(undeclared) > len(columns) / 2:
-        return [Problem(resource["path"], 1, None, "no-header",
-                        f"{len(undeclared)} of the {len(columns)} cells of row 1 are not columns of the schema: "
-                        "is the header row missing? (the cells are not shown)")]
-    for number, name in undeclared:
+    for number, name in enumerate(columns, start=1):
+        if name in declared:
+            continue
         kind = " and its name looks like a closed category" if closed_categories(name) else ""
-        problems.append(Problem(resource["path"], 1, printable_name(name), "undeclared-column",
+        # the name is printed only if it looks like one: validate.redact_columns hides values
+        problems.append(Problem(resource["path"], 1, name, "undeclared-column",
                                 f"column {number} is not in the schema{kind}; remove it or declare it with a disclosure"))
     present = set(columns)
     if present and problems:  # a renamed column shows as one undeclared and one missing

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import diff
+from . import cells, diff
+from .cells import missing_values
 from .names import fold
 from . import disclosure
-from .package import fields
+from .package import csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -61,8 +62,9 @@ def build_database(package, target, progress=print, previous=None):
     db.conn.execute("pragma foreign_keys = on")
     db.conn.isolation_level = None
     db.conn.execute("begin")
+    for resource in package.resources:  # every table first: a foreign key may name a later resource
+        create_table(db, package, resource)
     for resource in package.resources:
-        create_table(db, resource)
         count = insert_rows(db, package, resource)
         create_indexes(db, resource)
         progress(f"loaded {resource['name']}: {count} rows")
@@ -79,14 +81,37 @@ def build_database(package, target, progress=print, previous=None):
     return target
 
 
-def create_table(db, resource):
-    """A table typed from the Table Schema, with primary and foreign keys."""
+def create_table(db, package, resource):
+    """A table typed from the Table Schema, with its primary key (none, one or several fields) and
+    foreign keys (composite ones whole). A foreign key is declared to SQLite only where the fields it
+    references are the referenced table's primary key (SQLite requires a unique parent key); validation
+    has checked every foreign key already. Checked at commit, so that tables load in any order."""
     schema = resource["schema"]
-    columns = {f["name"]: SQL_TYPES.get(f["type"], str) for f in fields(resource)}
-    not_null = {f["name"] for f in fields(resource) if f.get("constraints", {}).get("required")}
-    foreign_keys = [(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
-                    for fk in schema.get("foreignKeys", [])]
-    db[resource["name"]].create(columns, pk=schema["primaryKey"][0], not_null=not_null, foreign_keys=foreign_keys)
+    keys = {name: key_fields(r["schema"]) for name, r in ((r["name"], r) for r in package.resources)}
+    columns = []
+    for field in fields(resource):
+        sql_type = {int: "INTEGER", float: "REAL", str: "TEXT"}[SQL_TYPES.get(field.get("type"), str)]
+        not_null = " NOT NULL" if field.get("constraints", {}).get("required") else ""
+        columns.append(f"{quote(field['name'])} {sql_type}{not_null}")
+    if key_fields(schema):
+        columns.append(f"PRIMARY KEY ({', '.join(map(quote, key_fields(schema)))})")
+    for fk in schema.get("foreignKeys", []):
+        parent = fk["reference"]["resource"] or resource["name"]
+        if keys.get(parent) and list(fk["reference"]["fields"]) == keys[parent]:
+            columns.append(f"FOREIGN KEY ({', '.join(map(quote, fk['fields']))}) REFERENCES {quote(parent)} "
+                           f"({', '.join(map(quote, fk['reference']['fields']))}) DEFERRABLE INITIALLY DEFERRED")
+    db.conn.execute(f"CREATE TABLE {quote(resource['name'])} (\n   " + ",\n   ".join(columns) + "\n)")
+
+
+def key_fields(schema):
+    """The primary key's field names as a list (empty when the schema declares none)."""
+    key = schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def quote(name):
+    """An SQL identifier in brackets-free double quotes (safe for any field name)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 COMPOSITE_INDEXES = {  # filter + the table's sort order, so that paging (and streamed CSV) is a range scan
@@ -97,7 +122,7 @@ COMPOSITE_INDEXES = {  # filter + the table's sort order, so that paging (and st
 
 def create_indexes(db, resource):
     """Indexes on the columns people filter, facet or sort by (built after the rows are in: faster)."""
-    names = {f["name"] for f in fields(resource)} & INDEXED - set(resource["schema"]["primaryKey"])
+    names = {f["name"] for f in fields(resource)} & INDEXED - set(key_fields(resource["schema"])[:1])
     for name in sorted(names):
         db[resource["name"]].create_index([name])
     for columns in COMPOSITE_INDEXES.get(resource["name"], []):
@@ -106,30 +131,26 @@ def create_indexes(db, resource):
 
 
 def converters(resource):
-    """Per-field functions turning a CSV string into the SQLite value (None for missing)."""
+    """Per-field functions turning a CSV string into the SQLite value (None for missing), read by
+    ``cells`` as validation read them; None for plain text where only "" is missing (done inline)."""
     out = []
     for field in fields(resource):
-        missing = set(field.get("missingValues", resource["schema"].get("missingValues", [""])))
-        kind = field["type"]
-        if kind == "integer":
-            cast = int
-        elif kind == "number":
-            cast = float
-        elif kind == "boolean":
-            cast = lambda v: 1 if v.strip().lower() in ("true", "1", "yes") else 0
+        missing = missing_values(resource, field)
+        kind = field.get("type", "string")
+        read = cells.reader(field) if kind in ("integer", "number", "boolean") and cells.strict(field) else str
+        if kind == "boolean":
+            read = lambda v, read=read: int(read(v))
+        if read is str and missing == {""}:
+            out.append(None)
         else:
-            cast = None
-        if cast is None and missing == {""}:
-            out.append(None)  # plain text: only "" becomes NULL (done inline in insert_rows)
-        else:
-            out.append(lambda v, cast=cast or str, missing=missing: None if v in missing else cast(v))
+            out.append(lambda v, read=read, missing=missing: None if v in missing else read(v))
     return out
 
 
-def read_csv(path):
-    """Rows of a CSV as lists of strings, header skipped."""
+def read_csv(path, resource):
+    """Rows of a CSV as lists of strings, header skipped, read with the resource's dialect."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, **csv_options(resource))
         next(reader, None)
         yield from reader
 
@@ -138,9 +159,9 @@ def insert_rows(db, package, resource):
     """Insert every row of the resource's CSV; returns the row count."""
     names = [f["name"] for f in fields(resource)]
     convert = converters(resource)
-    sql = f"insert into [{resource['name']}] ({', '.join(f'[{n}]' for n in names)}) values ({', '.join('?' * len(names))})"
+    sql = f"insert into {quote(resource['name'])} ({', '.join(map(quote, names))}) values ({', '.join('?' * len(names))})"
     batch, count = [], 0
-    for row in read_csv(package.path(resource)):
+    for row in read_csv(package.path(resource), resource):
         if not any(cell.strip() for cell in row):
             continue
         batch.append([(v or None) if c is None else c(v) for c, v in zip(convert, row)])

@@ -6,8 +6,11 @@ asks of it (which fields are open, which resources are synthetic samples, which
 requested elements were not released).
 """
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import CertdataError
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
@@ -15,7 +18,7 @@ DISCLOSURE = "pcr:disclosure"
 SYNTHETIC = "pcr:synthetic"
 
 
-class PackageError(Exception):
+class PackageError(CertdataError):
     """A problem with the package itself (descriptor or schema), not with a row."""
 
 
@@ -29,18 +32,21 @@ class Package:
 
     @classmethod
     def load(cls, root=ROOT):
-        """Read ``datapackage.json`` under root and inline every schema it points to."""
+        """Read ``datapackage.json`` under root, inline every schema and dialect it points to, write
+        the spec's shorthand forms out in full, and check what the project requires beyond the spec.
+        Raises PackageError listing every problem (resource and field named, no value quoted)."""
         root = Path(root)
         path = root / DESCRIPTOR
         try:
             descriptor = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise PackageError(f"{path}: cannot read the package descriptor ({error})") from error
-        schema_files = {}
-        for resource in descriptor.get("resources", []):
-            if isinstance(resource.get("schema"), str):
-                schema_files[resource.get("name")] = resource["schema"]
-                resource["schema"] = read_schema(root, resource["schema"])
+        schema_files = {r.get("name"): r["schema"] for r in descriptor.get("resources", [])
+                        if isinstance(r, dict) and isinstance(r.get("schema"), str)}
+        problems = descriptor_problems(root, descriptor)
+        if problems:
+            shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+            raise PackageError(f"{DESCRIPTOR} cannot be built:\n" + "\n".join(shown))
         return cls(root, descriptor, schema_files)
 
     @property
@@ -59,7 +65,7 @@ class Package:
         raise PackageError(f"no resource called {name!r} in {self.root / DESCRIPTOR}")
 
     def path(self, resource):
-        """The absolute path of a resource's CSV."""
+        """The absolute path of a resource's CSV (checked at load to lie inside the package)."""
         return self.root / resource["path"]
 
     def schema_file(self, resource):
@@ -73,17 +79,166 @@ class Package:
     def read_rows(self, name):
         """Rows of a small resource as dicts of strings (for the documentation and guards)."""
         import csv
-        with open(self.path(self.resource(name)), encoding="utf-8-sig", newline="") as handle:
-            return list(csv.DictReader(handle))
+        resource = self.resource(name)
+        with open(self.path(resource), encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle, **csv_options(resource)))
 
 
 def read_schema(root, relative):
     """Load a Table Schema JSON file named relative to the package root."""
+    return read_json_inside(root, relative, "the Table Schema")
+
+
+def read_json_inside(root, relative, what):
+    """A JSON file named relative to the package root; PackageError if remote, outside the package or unreadable."""
+    problem = path_problem(root, relative)
+    if problem:
+        raise PackageError(f"{what} {relative!r}: {problem}")
     path = Path(root) / relative
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise PackageError(f"{path}: cannot read the Table Schema ({error})") from error
+        raise PackageError(f"{path}: cannot read {what} ({error})") from error
+
+
+REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URL scheme: http:, https:, ftp:, file:, s3: ...
+DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
+           "skipInitialSpace": False, "header": True, "headerRows": [1]}  # the spec's defaults, made explicit
+DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "nullSequence", "caseSensitiveHeader", "csvddfVersion"}
+REQUIRED = {"package": ("name", "title", "description", "version", "created", "licenses"),
+            "resource": ("title", "description"), "field": ("title", "description", DISCLOSURE)}
+
+
+def path_problem(root, relative):
+    """Why a descriptor path cannot be read (remote, absolute, outside the package, a link out of it), or None."""
+    if not isinstance(relative, str) or not relative:
+        return "a path must be one non-empty string"
+    if REMOTE.match(relative) or relative.startswith("//"):
+        return "remote paths are refused: builds are offline; download the file into the package and name it by path"
+    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or "\\" in relative:
+        return "the path must be relative to datapackage.json and stay inside the package (no '/', '..' or '\\')"
+    base = Path(root).resolve()
+    target = (Path(root) / relative).resolve()
+    if target != base and base not in target.parents:
+        return "the path leads outside the package (a symbolic link?); copy the file into the package"
+    return None
+
+
+def descriptor_problems(root, descriptor):
+    """Check and normalise the descriptor in place; a list of problems, one line each."""
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return ["the descriptor must be a JSON object with a list of resources"]
+    problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
+    if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
+        problems.append("'version' must be MAJOR.MINOR.PATCH (the release check compares versions)")
+    if not any(isinstance(s, dict) and s.get("path") for s in descriptor.get("sources", [])):
+        problems.append("'sources' needs at least one source with a path (the site links to it)")
+    if not all(isinstance(x, dict) and x.get("title") and x.get("path") for x in descriptor.get("licenses", [])):
+        problems.append("every licence needs a title and a path")
+    for number, resource in enumerate(descriptor["resources"], start=1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            problems.append(f"resource {number}: must be an object with a name")
+            continue
+        try:
+            problems += [f"resource {resource['name']}: {p}" for p in resource_problems(root, resource)]
+        except PackageError as error:
+            problems.append(f"resource {resource['name']}: {error}")
+    return problems
+
+
+def resource_problems(root, resource):
+    """Problems of one resource; its schema and dialect are inlined and normalised on the way."""
+    problems = []
+    path = resource.get("path")
+    if isinstance(path, list):
+        return ["'path' is a list of files: multi-part resources are not supported; join the parts into one CSV"]
+    if "data" in resource and path is None:
+        return ["inline 'data' is not supported; write the rows to a CSV file and name it in 'path'"]
+    problem = path_problem(root, path)
+    if problem:
+        return [f"path {path!r}: {problem}" if isinstance(path, str) else problem]
+    if Path(path).suffix.lower() != ".csv" or resource.get("format", "csv").lower() != "csv":
+        problems.append("only CSV data files are supported (format csv, a .csv path)")
+    if resource.get("encoding", "utf-8").lower().replace("_", "-") not in ("utf-8", "utf8"):
+        problems.append("the data file must be UTF-8 (encoding 'utf-8'); re-save it as UTF-8")
+    if resource.get("compression"):
+        problems.append("compressed data files are not supported; name the uncompressed CSV")
+    problems += [f"property {key!r} is required by this project" for key in REQUIRED["resource"] if not resource.get(key)]
+    if isinstance(resource.get("schema"), str):
+        resource["schema"] = read_schema(root, resource["schema"])
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return problems + ["a Table Schema with a list of fields is required"]
+    problems += schema_problems(schema)
+    dialect = resource.get("dialect", {})
+    if isinstance(dialect, str):
+        dialect = read_json_inside(root, dialect, "the CSV dialect")
+    problems += dialect_problems(dialect)
+    resource["dialect"] = dict(DIALECT, **dialect) if isinstance(dialect, dict) else DIALECT
+    return problems
+
+
+def schema_problems(schema):
+    """Write the schema's shorthand forms out in full and report what the project needs beyond the spec."""
+    problems = []
+    names = set()
+    for number, field in enumerate(schema["fields"], start=1):
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            problems.append(f"field {number}: must be an object with a name")
+            continue
+        names.add(field["name"])
+        problems += [f"field {field['name']}: property {key!r} is required by this project"
+                     for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]
+        if "missingValues" in field:
+            field["missingValues"] = missing_strings(field["missingValues"])
+    schema["missingValues"] = missing_strings(schema.get("missingValues", [""]))
+    if isinstance(schema.get("primaryKey"), str):
+        schema["primaryKey"] = [schema["primaryKey"]]
+    for key in schema.get("uniqueKeys", []) or []:
+        if not isinstance(key, list):
+            problems.append("uniqueKeys must be lists of field names")
+    for fk in schema.get("foreignKeys", []) or []:
+        if isinstance(fk.get("fields"), str):
+            fk["fields"] = [fk["fields"]]
+        reference = fk.get("reference", {})
+        if isinstance(reference.get("fields"), str):
+            reference["fields"] = [reference["fields"]]
+        if "resource" not in reference:
+            reference["resource"] = ""  # v2: no resource means this one
+    for key in (schema.get("primaryKey") or []) + [n for fk in schema.get("foreignKeys", []) or [] for n in fk.get("fields", [])]:
+        if key not in names:
+            problems.append(f"key field {key!r} is not a field of the schema")
+    return problems
+
+
+def missing_strings(values):
+    """missingValues as strings (the spec also allows objects with a value and a label)."""
+    return [v["value"] if isinstance(v, dict) else v for v in values]
+
+
+def dialect_problems(dialect):
+    """What this project cannot read in a declared CSV dialect (the rest is honoured by every reader)."""
+    if not isinstance(dialect, dict):
+        return ["the dialect must be an object"]
+    problems = [f"dialect property {key!r} is not supported; remove it or re-save the CSV with a plain header row"
+                for key in sorted(set(dialect) - DIALECT_KEYS)]
+    if dialect.get("header", True) is not True or dialect.get("headerRows", [1]) != [1]:
+        problems.append("the CSV must have one header row, on line 1 (the guard checks column names against the schema)")
+    for key in ("delimiter", "quoteChar"):
+        if key in dialect and (not isinstance(dialect[key], str) or len(dialect[key]) != 1 or dialect[key] in "\r\n"):
+            problems.append(f"dialect {key!r} must be one character")
+    return problems
+
+
+def csv_options(resource):
+    """Keyword arguments for Python's csv.reader from the resource's (explicit) dialect."""
+    dialect = resource.get("dialect") or DIALECT
+    options = {"delimiter": dialect.get("delimiter", ","), "quotechar": dialect.get("quoteChar", '"'),
+               "doublequote": dialect.get("doubleQuote", True),
+               "skipinitialspace": dialect.get("skipInitialSpace", False), "strict": False}
+    if dialect.get("escapeChar"):
+        options["escapechar"] = dialect["escapeChar"]
+    return options
 
 
 def fields(resource):

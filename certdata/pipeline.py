@@ -5,23 +5,24 @@ Takes: the package directory. Gives: ``site/`` (documentation site and
 problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
-import concurrent.futures
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from . import datasette, docs, load, publish
+from .errors import CertdataError
 from .guard import guard_package
 from .package import ROOT, Package, PackageError
-from .validate import summarise, validate_package, write_report
+from .validate import package_shape_problems, redact_columns, summarise, validate_package, write_report
 
 
-class BuildFailed(Exception):
+class BuildFailed(CertdataError):
     """The build stopped; the message is safe to print (no closed values)."""
 
 
@@ -56,7 +57,7 @@ def guarded_package(root, progress):
     """The package, after the legal-limits guard; BuildFailed with a report if it objects."""
     package = load_package(root)
     progress("checking legal limits (guard)")
-    problems = guard_package(package)
+    problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
         fail_with_report(root, problems)
     return package
@@ -67,7 +68,10 @@ def check(root=ROOT, progress=None):
     progress = progress or Progress()
     package = load_package(root)
     progress("checking legal limits (guard)")
-    problems = guard_package(package)
+    problems = package_shape_problems(package)
+    if problems:
+        fail_with_report(root, problems)
+    problems = redact_columns(package, guard_package(package))
     progress("validating every resource against its Table Schema")
     problems += validate_package(package)
     if problems:
@@ -76,19 +80,58 @@ def check(root=ROOT, progress=None):
 
 
 def validate_in_background(root):
-    """Start validation in a second process (the load runs meanwhile; its result is discarded
-    unless validation passes). Returns a function that waits and gives the problems."""
+    """Start validation in a child process (the load runs meanwhile; its result is discarded unless
+    validation passes). The child dies with the build: a killed build leaves no process behind holding
+    its stderr. Returns a function that waits and gives the problems (it also reaps the child)."""
     context = multiprocessing.get_context("fork")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                                  initializer=publish.release_lock_in_child)
-    future = pool.submit(validate_root, str(root))
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid()), daemon=True)
+    child.start()
+    send.close()
 
     def wait():
         try:
-            return future.result()
+            problems = receive.recv()
+        except EOFError:  # the child died without an answer (killed, out of memory)
+            problems = None
         finally:
-            pool.shutdown()
+            receive.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.kill()
+                child.join()
+        if problems is None:
+            raise BuildFailed("validation stopped without a verdict (its process died: out of memory?)")
+        if isinstance(problems, str):
+            raise BuildFailed(problems)
+        return problems
     return wait
+
+
+def die_with_parent(parent):
+    """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the daemon flag and the pipe still end it with the build
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def validate_in_child(root, send, parent):
+    """The child's side: validation problems (or a safe message) down the pipe, then exit."""
+    die_with_parent(parent)
+    publish.release_lock_in_child()
+    try:
+        send.send(validate_root(root))
+    except CertdataError as error:
+        send.send(str(error))
+    except Exception as error:  # the message may quote a value: the type only
+        send.send(f"validation failed unexpectedly ({type(error).__name__})")
+    finally:
+        send.close()
 
 
 def validate_root(root):
@@ -109,29 +152,34 @@ def build(root=ROOT, progress=None, datasette_url=None):
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
         try:
-            database = load.build_database(package, stage / publish.DATABASE_FILE, progress,
-                                           previous=previous_release(root))
-        except Exception:
-            problems = validated()
-            if problems:  # the load tripped on what validation reports: show the report instead
-                fail_with_report(root, problems)
-            raise
-        problems = validated()
-        if problems:
+            publish_stage(root, package, stage, validated, progress, datasette_url)
+        finally:  # a failed build leaves no database or CSVs behind in build/stage/
             shutil.rmtree(stage, ignore_errors=True)
-            fail_with_report(root, problems)
-        progress("validation passed")
-        progress("building the documentation site")
-        try:
-            docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
-                            downloads=lambda directory: publish.write_downloads(package, database, directory))
-        except docs.DocsFailed as error:
-            raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
-        datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
-        publish.swap_in(stage / "site", root)
-        shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
+
+
+def publish_stage(root, package, stage, validated, progress, datasette_url):
+    """Load into stage/, wait for validation, build the site there and swap it into site/."""
+    try:
+        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root))
+    except Exception:
+        problems = validated()
+        if problems:  # the load tripped on what validation reports: show the report instead
+            fail_with_report(root, problems)
+        raise
+    problems = validated()
+    if problems:
+        fail_with_report(root, problems)
+    progress("validation passed")
+    progress("building the documentation site")
+    try:
+        docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
+                        downloads=lambda directory: publish.write_downloads(package, database, directory))
+    except docs.DocsFailed as error:
+        raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
+    datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
+    publish.swap_in(stage / "site", root)
 
 
 def check_version_against_previous(root, package):
@@ -193,8 +241,14 @@ def write_sample(out=None, mo_active=None, ma_officers=None, root=ROOT, progress
 
 def release_check(root=ROOT, previous=None, demo=False):
     """Raise ReleaseRefused unless the package may be deployed (see publish.release_check)."""
-    package = Package.load(root)
-    previous_descriptor = json.loads(Path(previous).read_text(encoding="utf-8")) if previous and Path(previous).exists() else None
+    package = load_package(root)
+    previous_descriptor = None
+    if previous and Path(previous).exists():
+        try:
+            previous_descriptor = json.loads(Path(previous).read_text(encoding="utf-8"))
+            publish.schema_signature(previous_descriptor)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise BuildFailed(f"{previous}: cannot read the previous release's descriptor ({type(error).__name__})") from error
     publish.release_check(package, previous_descriptor, demo=demo)
 
 

@@ -16,6 +16,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import CertdataError
 from .load import file_sha256
 from . import disclosure
 from .package import DESCRIPTOR, fields, not_published
@@ -23,7 +24,7 @@ from .package import DESCRIPTOR, fields, not_published
 DATABASE_FILE = "certification.db"
 
 
-class BuildLocked(Exception):
+class BuildLocked(CertdataError):
     """Another build holds the lock."""
 
 
@@ -152,7 +153,7 @@ def swap_in(staged, root):
         shutil.rmtree(old)
 
 
-class ReleaseRefused(Exception):
+class ReleaseRefused(CertdataError):
     """The release must not be deployed."""
 
 

@@ -4,16 +4,21 @@ Takes: a ``Package``. Gives: a list of ``Problem`` (file, row, field, error type
 message), empty when the package is valid. Frictionless does the checking; the
 messages are ours, so that a value is only ever echoed for an open field.
 """
+import csv
 import json
+import re
 from dataclasses import asdict, dataclass
 
+import attrs
+from frictionless import Check, Checklist, errors
 from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
-from . import fastcheck
-from .package import DESCRIPTOR, open_fields
+from . import cells, fastcheck
+from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
+MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS = 2 * 1024**3, 20_000_000, 1_000  # shape limits of one CSV
 
 
 @dataclass
@@ -39,14 +44,84 @@ def validate_package(package, fast=True):
         return problems
     if fast and fastcheck.package_is_valid(package):
         return []
-    return frictionless_problems(package)
+    return redact_columns(package, frictionless_problems(package))
+
+
+@attrs.define(kw_only=True, repr=False)
+class StrictCells(Check):
+    """Where frictionless is lax and the spec is not (``1_000`` as an integer, ``2023-1-5`` as a
+    date, a trailing newline under a pattern), the verdict of ``cells``, which the fast path uses."""
+
+    type = "strict-cells"
+    Errors = [errors.TypeError, errors.ConstraintError, errors.IncorrectLabelError]
+
+    def validate_row(self, row):
+        plan = self.plan(row.fields)
+        flagged = {e.field_name for e in row.errors if hasattr(e, "field_name")}
+        for number, (field, raw) in enumerate(zip(row.fields, row.cells), start=1):
+            read, matches, missing, kind = plan[field.name]
+            if read is None or field.name in flagged or not isinstance(raw, str) or raw in missing:
+                continue
+            try:
+                read(raw)
+                error = None if matches is None or matches(raw) else (
+                    errors.ConstraintError, 'constraint "pattern" is not matched by the whole value')
+            except ValueError:
+                error = errors.TypeError, f'type is "{kind}/default" (read strictly)'
+            if error:
+                yield error[0](note=error[1], cells=[str(c) if c is not None else "" for c in row.cells],
+                               row_number=row.row_number, cell=raw, field_name=field.name, field_number=number)
+
+    def connect(self, resource):
+        super().connect(resource)
+        self._plan = None  # one instance serves every resource of the package
+
+    def validate_start(self):
+        """The header exactly as written: frictionless strips spaces and line breaks from labels, the spec does not."""
+        expected = getattr(self, "headers", {}).get(self.resource.name)
+        if not expected:
+            return
+        path, options, names = expected
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle, **options), [])
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return  # unreadable files are reported by the other checks
+        for number, (label, name) in enumerate(zip(header, names), start=1):
+            if label != name and label.strip() == name:
+                yield errors.IncorrectLabelError(note="the column name has surrounding spaces or line breaks",
+                                                 labels=header, row_numbers=[1], label=label, field_name=name,
+                                                 field_number=number)
+
+    def plan(self, fields):
+        """{field name: (reader or None, pattern matcher or None, missing values, type)}, made once per resource."""
+        if getattr(self, "_plan", None) is None:
+            schema_missing = self.resource.schema.missing_values
+            self._plan = {}
+            for field in fields:
+                descriptor = field.to_descriptor()
+                strict = cells.strict(descriptor)
+                self._plan[field.name] = (cells.reader(descriptor) if strict else None,
+                                          cells.pattern_matcher(descriptor) if strict else None,
+                                          set(descriptor.get("missingValues", schema_missing)), descriptor.get("type"))
+        return self._plan
+
+
+def frictionless_validate(package, descriptor=None, **options):
+    """Frictionless's report on the package (or a descriptor of some of its resources), read with each
+    resource's explicit dialect and the strict cell check; never touches the network."""
+    descriptor = descriptor or package.descriptor
+    check = StrictCells()
+    check.headers = {r["name"]: (package.path(r), csv_options(r), [f["name"] for f in fields(r)]) for r in descriptor["resources"]}
+    with system.use_context(trusted=True):
+        frictionless_package = FrictionlessPackage(json.loads(json.dumps(descriptor)), basepath=str(package.root))
+        return frictionless_package.validate(checklist=Checklist(checks=[check]), **options)
 
 
 def frictionless_problems(package):
     """Problems found by frictionless in every resource of the package."""
     problems = []
-    with system.use_context(trusted=True):
-        report = FrictionlessPackage(str(package.root / DESCRIPTOR)).validate(limit_errors=10_000)
+    report = frictionless_validate(package, limit_errors=10_000)
     for task in report.tasks:
         resource = package.resource(task.name)
         for error in task.errors:
@@ -64,12 +139,39 @@ def pre_check_files(package):
         if not path.exists():
             problems.append(Problem(resource["path"], None, None, "missing-file", "the file does not exist"))
             continue
+        shape = shape_problems(package, resource)
+        if shape:
+            problems += shape
+            continue
         data = path.read_bytes()
         if not data.strip():
             problems.append(Problem(resource["path"], None, None, "empty-file", "the file is empty; a header row is required"))
             continue
         problems += byte_problems(resource, data)
     return problems
+
+
+def shape_problems(package, resource):
+    """The size limits of one CSV (bytes, lines, columns), checked before anything reads it whole."""
+    path = package.path(resource)
+    if not path.is_file():
+        return []
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    with open(path, "rb") as handle:
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 22), b""))
+    if lines > MAX_ROWS:
+        return [Problem(resource["path"], None, None, "too-many-rows", f"{lines:,} lines; the limit is {MAX_ROWS:,}")]
+    width = len(first_row(package, resource))
+    if width > MAX_COLUMNS:
+        return [Problem(resource["path"], 1, None, "too-many-columns", f"the header has {width:,} columns; the limit is {MAX_COLUMNS}")]
+    return []
+
+
+def package_shape_problems(package):
+    """shape_problems of every resource: run before the guard, so that an oversized file is named as such."""
+    return [p for r in package.resources for p in shape_problems(package, r)]
 
 
 def byte_problems(resource, data):
@@ -97,10 +199,72 @@ def problem_from_error(resource, error):
     elif names and not safe:
         message += " (the value is not shown: the field is not open)"
     label = getattr(error, "label", None)
-    if label is not None:  # header problems: the column name is not a value, so it is safe to show
-        message += f": column {label!r} at position {error.field_number}"
+    if label is not None:  # header problems: a column name is shown only when it looks like one
+        message = error.title + f": column {shown_column(resource, label)} at position {error.field_number}"
     field = ", ".join(names) if names else None
     return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
+
+
+NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9 _.()/-]{0,62}")
+
+
+def looks_like_a_name(text):
+    """A column name that can be printed: short, letters first, at most two digits (a date of birth,
+    a phone number, an e-mail address or 'Smith, John' from a headerless file is not)."""
+    return bool(NAME_LIKE.fullmatch(text or "")) and sum(c.isdigit() for c in text) <= 2
+
+
+def shown_column(resource, label):
+    """A column's name quoted, or a note that it is withheld because it looks like a value."""
+    if label in {f["name"] for f in fields(resource)} or looks_like_a_name(label):
+        return repr(label)
+    return "(name not shown: it looks like a value, not a column name)"
+
+
+def first_row(package, resource):
+    """The CSV's first row as the readers see it (empty when unreadable)."""
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle, **csv_options(resource)), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def headerless_problem(package, resource):
+    """A problem when the first row shares no name with the schema: it is data, so none of it is shown."""
+    header = first_row(package, resource)
+    declared = {f["name"] for f in fields(resource)}
+    if not header or declared & set(header):
+        return None
+    return Problem(resource["path"], 1, None, "missing-header",
+                   f"the first row is not a header: none of its {len(header)} cell(s) is a column of the schema "
+                   "(its values are not shown); add the header row")
+
+
+HEADER_PROBLEMS = {"undeclared-column", "missing-column", "incorrect-label", "extra-label", "missing-label",
+                   "duplicate-label", "blank-label", "blank-header"}
+
+
+def redact_columns(package, problems):
+    """Guard and header problems made safe: a file without a header gets one problem that shows none of
+    its first row, and a column name that looks like a value is replaced by its position."""
+    headerless = {}
+    for resource in package.resources:
+        problem = headerless_problem(package, resource)
+        if problem:
+            headerless[resource["path"]] = problem
+    out, reported = [], set()
+    for problem in problems:
+        if problem.file in headerless and problem.type in HEADER_PROBLEMS:
+            if problem.file not in reported:
+                out.append(headerless[problem.file])
+                reported.add(problem.file)
+            continue
+        if problem.type == "undeclared-column" and not looks_like_a_name(problem.field):
+            problem = Problem(problem.file, problem.row, None, problem.type,
+                              problem.message + " (its name is not shown: it looks like a value)")
+        out.append(problem)
+    return out
 
 
 def involved_fields(error):

@@ -25,6 +25,36 @@ def released(tmp_path_factory):
     return root
 
 
+def child_pids(pid):
+    """Pids of the children of a process (Linux /proc)."""
+    pids = set()
+    for task in (os.listdir(f"/proc/{pid}/task") if os.path.exists(f"/proc/{pid}/task") else []):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                pids |= {int(p) for p in handle.read().split()}
+        except OSError:
+            pass
+    return pids
+
+
+def alive_after(pids, seconds=5):
+    """The pids still running (not zombies) after waiting up to seconds."""
+    import time
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = set()
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as handle:
+                    if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        alive.add(pid)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
 def servable(root):
     ds = datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
     return asyncio.run(ds.client.get("/search?q=zyzzyva")).status_code == 200
@@ -41,12 +71,16 @@ def test_killed_build_leaves_the_previous_release_intact(released, trigger):
     try:
         env = dict(os.environ, CERTDATA_ROOT=str(released))
         process = subprocess.Popen([sys.executable, str(ROOT / "build.py")], env=env, stderr=subprocess.PIPE, text=True)
+        children = set()
         for line in process.stderr:
+            children |= child_pids(process.pid)
             if trigger in line:
+                children |= child_pids(process.pid)
                 process.send_signal(signal.SIGKILL)
                 break
         process.wait(timeout=60)
         assert process.returncode == -signal.SIGKILL, f"the build finished before {trigger!r}"
+        assert not alive_after(children), "a process of the killed build is still running"
         assert hashes(released / "site") == before
         assert servable(released)
     finally:
@@ -54,6 +88,47 @@ def test_killed_build_leaves_the_previous_release_intact(released, trigger):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--quiet"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert hashes(released / "site") == before
+
+
+def test_a_failed_build_leaves_no_stage_and_environment_failures_are_plain_messages(released, monkeypatch, capsys):
+    import sqlite3
+
+    import build
+    from certdata import load, publish
+    before = hashes(released / "site")
+
+    def disk_full(*args, **kwargs):
+        (released / "build" / "stage").mkdir(parents=True, exist_ok=True)
+        (released / "build" / "stage" / "half.db").write_bytes(b"x")
+        raise sqlite3.OperationalError("database or disk is full")
+    monkeypatch.setattr(load, "build_database", disk_full)
+    assert build.main(["--root", str(released), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Traceback" not in err and "site/ is unchanged" in err
+    assert not (released / "build" / "stage").exists() and hashes(released / "site") == before
+    monkeypatch.undo()
+
+    def unwritable(staged, root):
+        raise PermissionError(13, "Permission denied", str(root / "site"))
+    monkeypatch.setattr(publish, "swap_in", unwritable)
+    assert build.main(["--root", str(released), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Permission denied" in err and "Traceback" not in err
+    assert not (released / "build" / "stage").exists() and hashes(released / "site") == before
+
+
+def test_a_build_opens_no_network_connection(released, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access during a build")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    from certdata.validate import frictionless_problems
+    from certdata.package import Package
+    assert frictionless_problems(Package.load(released)) == []
+    pipeline.check(root=released, progress=pipeline.Progress(quiet=True))
 
 
 def test_a_build_that_died_between_the_two_renames_is_recovered(released):

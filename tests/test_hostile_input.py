@@ -80,6 +80,7 @@ class Case:
     mutate: object = None
     expect: list = field(default_factory=list)  # empty: must succeed
     importer: tuple = None  # (source, maker(tmp) -> file)
+    command: tuple = ()  # build.py arguments when not a build (e.g. release-check)
 
     def __repr__(self):
         return self.name
@@ -202,13 +203,192 @@ CASES = [
     Case("import-not-a-workbook", importer=("mo-roster", lambda tmp: text_file(tmp, "PK\x03\x04garbage", name="x.xlsx")),
          expect=["x.xlsx", "not a readable Excel workbook"]),
     Case("import-wrong-sheet", importer=("mo-roster", lambda tmp: workbook(tmp, {"Summary": [["Total", 5]]})),
-         expect=["no sheet has the columns"]),
+         expect=["missing column(s) officer_name, license_status, license_class"]),
     Case("import-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,License Status\nDoe,Sample status A\n")),
          expect=["missing column(s) license_class"]),
     Case("import-status-outside-code-sheet", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [["Coe, Al", SENTINEL, "Lapsed", "unknown", ""]]))),
          expect=["row 4, field license_status", "'Lapsed'"]),
     Case("import-unknown-source", importer=("tx-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS))), expect=["unknown source"]),
 ]
+
+
+def edit_schema(name, edit):
+    def mutate(root, tmp):
+        path = root / "data" / "schemas" / f"{name}.json"
+        schema = json.loads(path.read_text())
+        edit(schema)
+        path.write_text(json.dumps(schema))
+    return mutate
+
+
+def edit_descriptor(edit):
+    def mutate(root, tmp):
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text())
+        edit(descriptor, root, tmp)
+        path.write_text(json.dumps(descriptor))
+    return mutate
+
+
+def resource_of(descriptor, name):
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+OPEN = {"status": "open", "basis": "derived", "note": "Test fixture."}
+
+
+def new_field(name, kind="string", **more):
+    return dict({"name": name, "type": kind, "title": name, "description": name, "pcr:disclosure": OPEN}, **more)
+
+
+def add_resource(name, header, rows, fields, **schema):
+    """A new resource, as a maintainer adds one: its CSV, its inline schema, title and description."""
+    def edit(descriptor, root, tmp):
+        write_rows(root, name, [header] + rows)
+        descriptor["version"] = "1.1.0"  # a new resource is a minor release
+        descriptor["resources"].append({"name": name, "path": f"data/{name}.csv", "title": name, "description": name,
+                                        "schema": dict({"fields": fields}, **schema)})
+    return edit_descriptor(edit)
+
+
+def both(*mutations):
+    def mutate(root, tmp):
+        for m in mutations:
+            m(root, tmp)
+    return mutate
+
+
+def outside_file(tmp):
+    path = tmp / "outside.csv"
+    path.write_text(f"agency_id,state,agency_name\nMO-x,MO,{SENTINEL}\n")
+    return path
+
+
+def symlink_out(root, tmp):
+    target = root / "data" / "agencies.csv"
+    target.unlink()
+    target.symlink_to(outside_file(tmp))
+
+
+def dimension_bomb(tmp):
+    import zipfile
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="bomb.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', data)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def zip_bomb(tmp):
+    import zipfile
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="zipbomb.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/padding.xml", "w", force_zip64=True) as out:
+        block = b" " * (1 << 20)
+        for _ in range(520):
+            out.write(block)
+    return path
+
+
+def malformed_workbook(tmp):
+    import zipfile
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="malformed.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    for name in parts:
+        if name.startswith("xl/worksheets/"):
+            parts[name] = parts[name].replace(b"</sheetData>", f"<row r=\"9\"><c r=\"A9\" t=\"n\"><v>{SENTINEL}</v></c></row>".encode())
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+SPLIT_HEADER = ["Last Name", "First Name", "Middle Name", "Suffix", "Date of Birth", "License Status", "License Class"]
+BROKEN = lambda root, tmp: (root / "datapackage.json").write_text("{not json")  # noqa: E731
+
+SPEC_CASES = [
+    # --- valid under the Data Package and Table Schema specs: must build ---
+    Case("spec-no-primary-key", add_resource("cases", ["case_no", "officer"], [["C1", "A"], ["C1", "B"]],
+                                             [new_field("case_no"), new_field("officer")])),
+    Case("spec-composite-keys", add_resource("cases", ["case_no", "officer", "parent_case", "parent_officer"],
+                                             [["C1", "A", "", ""], ["C1", "B", "C1", "A"], ["C2", "A", "C1", "B"]],
+                                             [new_field("case_no"), new_field("officer"), new_field("parent_case"),
+                                              new_field("parent_officer")], primaryKey=["case_no", "officer"],
+                                             foreignKeys=[{"fields": ["parent_case", "parent_officer"],
+                                                           "reference": {"resource": "", "fields": ["case_no", "officer"]}}])),
+    Case("spec-keys-as-strings", add_resource("cases", ["case_no", "agency_id"], [["C1", "MO-columbia-police-department"]],
+                                              [new_field("case_no"), new_field("agency_id")], primaryKey="case_no",
+                                              foreignKeys=[{"fields": "agency_id", "reference": {"resource": "agencies", "fields": "agency_id"}}])),
+    Case("spec-true-false-values", add_resource("cases", ["case_no", "sustained"], [["C1", "Y"], ["C2", "N"], ["C3", ""]],
+                                                [new_field("case_no"), new_field("sustained", "boolean", trueValues=["Y"], falseValues=["N"])])),
+    Case("spec-missing-values-objects", add_resource("cases", ["case_no", "officers"], [["C1", "NA"], ["C2", "3"]],
+                                                     [new_field("case_no"), new_field("officers", "integer")],
+                                                     missingValues=[{"value": "", "label": "blank"}, {"value": "NA", "label": "not available"}])),
+    Case("spec-field-without-example-title-in-schema", edit_schema("mo_officers", lambda s: [f.pop("example") for f in s["fields"]])),
+    Case("spec-declared-skip-initial-space", both(edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(dialect={"skipInitialSpace": True})),
+                                                  raw("agencies", lambda b: b.replace(b",MO,", b", MO,", 1)))),
+    Case("spec-pipe-quote-value", set_cell("agencies", 2, "agency_name", "|'q'|")),
+    # --- what the project requires beyond the spec, and what a build refuses ---
+    Case("no-resource-title", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").pop("title")), ["resource agencies", "'title'"]),
+    Case("no-field-disclosure", edit_schema("agencies", lambda s: s["fields"][2].pop("pcr:disclosure")),
+         ["resource agencies: field agency_name", "pcr:disclosure"]),
+    Case("path-as-list", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path=["data/agencies.csv"])),
+         ["resource agencies", "multi-part"]),
+    Case("remote-path", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="https://example.invalid/a.csv")),
+         ["resource agencies", "remote paths are refused"]),
+    Case("dialect-url", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(dialect="https://example.invalid/d.json")),
+         ["resource agencies", "remote paths are refused"]),
+    Case("path-escapes-package", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="../../etc/passwd")),
+         ["resource agencies", "inside the package"]),
+    Case("path-outside-via-dot-dot", both(lambda r, t: outside_file(t),
+                                          edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="../outside.csv"))),
+         ["resource agencies", "inside the package"]),
+    Case("symlink-out-of-package", symlink_out, ["resource agencies", "outside the package"]),
+    Case("leading-space-enum", set_cell("agencies", 2, "state", " MA"), ["data/agencies.csv, row 3, field state", "constraint"]),
+    Case("blank-line-before-header", raw("agencies", lambda b: b"\n" + b), ["data/agencies.csv"]),
+    Case("trailing-newline-pattern", set_cell("agencies", 2, "agency_name", "Agawam Police Department\n"),
+         ["data/agencies.csv, row 3, field agency_name"]),
+    Case("integer-underscore", set_cell("mo_post_measures", 3, "value", "1_000"), ["data/mo_post_measures.csv, row 4, field value", "type-error"]),
+    Case("integer-arabic-indic", set_cell("mo_post_measures", 3, "value", "\u0661\u0662"), ["data/mo_post_measures.csv, row 4, field value"]),
+    Case("integer-full-width", set_cell("mo_post_measures", 3, "value", "\uff11\uff12"), ["data/mo_post_measures.csv, row 4, field value"]),
+    Case("integer-spaces", set_cell("mo_post_measures", 3, "value", " 12"), ["data/mo_post_measures.csv, row 4, field value"]),
+    Case("date-unpadded", set_cell("ma_training", 2, "completion_date", "2023-1-5"), ["data/ma_training.csv, row 3, field completion_date"]),
+    Case("headerless-csv", rows_edit("mo_officers", lambda r: [[SENTINEL] * len(r[0])] + r[1:]),
+         ["data/mo_officers.csv", "not a header"]),
+    Case("value-like-extra-column", rows_edit("mo_officers", add_column(SENTINEL, "x")), ["data/mo_officers.csv", "not shown"]),
+    Case("megabyte-agency-name", set_cell("agencies", 2, "agency_name", "A" * (1 << 20)), ["data/agencies.csv, row 3, field agency_name"]),
+    Case("too-many-columns", rows_edit("agencies", lambda r: [r[0] + [f"c{i}" for i in range(1001)]] + r[1:]),
+         ["data/agencies.csv", "too-many-columns"]),
+    Case("broken-descriptor-release-check", BROKEN, ["datapackage.json"], command=("release-check", "--demo", "true")),
+    Case("broken-descriptor-check", BROKEN, ["datapackage.json"], command=("check",)),
+    Case("broken-descriptor-import", BROKEN, ["datapackage.json"], importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS)))),
+    Case("broken-previous-descriptor", lambda r, t: (t / "previous.json").write_text("[1, 2"),
+         ["previous.json"], command=("release-check", "--demo", "true", "--previous", "../previous.json")),
+]
+
+ABUSE_CASES = [
+    Case("import-split-name-columns", importer=("mo-roster", lambda tmp: text_file(tmp, "\n".join(",".join(r) for r in [
+        SPLIT_HEADER, ["Núñez", "José", "A", "Jr", SENTINEL, "Sample status A", "Sample class A"], ["Doe", "Jane", "", "", SENTINEL, "Revoked", "unknown"]]) + "\n"))),
+    Case("import-duplicate-rows", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + MO_ROWS)))),
+    Case("import-headerless-csv-named", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).split("\n", 1)[1])),
+         expect=["missing column(s) officer_name, license_status, license_class", "not shown"]),
+    Case("import-mojibake-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["JosÃ© NÃºÃ±ez", SENTINEL, "Sample status A", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "garbled", "converted twice"]),
+    Case("import-replacement-character", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Jos\ufffd N", SENTINEL, "Sample status A", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "U+FFFD"]),
+    Case("import-declared-dimension-bomb", importer=("mo-roster", dimension_bomb), expect=["bomb.xlsx", "declares 1,048,576 rows by 16,384 columns"]),
+    Case("import-zip-bomb", importer=("mo-roster", zip_bomb), expect=["zipbomb.xlsx", "unpacks to"]),
+    Case("import-malformed-workbook", importer=("mo-roster", malformed_workbook), expect=["malformed.xlsx"]),
+    Case("import-cell-too-long", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["X" * 20_000, SENTINEL, "Sample status A", "unknown", ""]]))),
+         expect=["release.csv, row 2, column 1", "limit"]),
+]
+
+CASES += SPEC_CASES + ABUSE_CASES
 
 
 def close_and_break(root):
@@ -232,6 +412,8 @@ def test_case(case, released, tmp_path):
     root = tmp_path / "pkg"
     shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
     site_before, data_before = hashes(root / "site"), hashes(root / "data")
+    if case.mutate:
+        case.mutate(root, tmp_path)
     if case.importer:
         source, make = case.importer
         result = run_cli(root, "import", source, str(make(tmp_path)))
@@ -239,8 +421,7 @@ def test_case(case, released, tmp_path):
             assert result.returncode == 0, result.stderr
             result = run_cli(root, "--quiet")
     else:
-        case.mutate(root, tmp_path)
-        result = run_cli(root, "--quiet")
+        result = run_cli(root, *(case.command or ("--quiet",)))
     output = result.stdout + result.stderr
     report = root / "build" / "validation-report.json"
     assert SENTINEL not in output and (not report.exists() or SENTINEL not in report.read_text())
@@ -255,7 +436,7 @@ def test_case(case, released, tmp_path):
     for expected in case.expect:
         assert expected in output, (expected, output[-3000:])
     assert hashes(root / "site") == site_before
-    if case.importer:
+    if case.importer and not case.mutate:
         assert hashes(root / "data") == data_before
 
 
@@ -274,7 +455,7 @@ def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_pa
     assert "  spreadsheet/mo_officers.csv" in sums
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.mutate], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", [c for c in CASES if c.mutate and not c.importer and not c.command], ids=lambda c: c.name)
 def test_fast_path_gives_the_same_verdict_as_frictionless(case, released, tmp_path):
     from certdata import fastcheck
     from certdata.package import Package, PackageError

@@ -17,13 +17,18 @@ import re
 import shutil
 from pathlib import Path
 
+from ..errors import CertdataError
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
 SOURCES = {"mo-roster": "mo_roster", "ma-training": "ma_training"}
+MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
+MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
+MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
+NAME_PARTS = ["last_name", "first_name", "middle_name", "name_suffix"]
 
 
-class ImportError_(Exception):
+class ImportError_(CertdataError):
     """The file cannot be imported; nothing was changed."""
 
 
@@ -76,24 +81,132 @@ def read_table(path, module):
             break
         except UnicodeDecodeError:
             continue
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    ENCODING_HINT[path.name] = clean_encoding(data, encoding)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ImportError_(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
+    check_shape(path.name, rows)
     return path.name, rows[0], rows[1:]
+
+
+def check_shape(label, rows, declared=None):
+    """Refuse a table beyond the size limits, by its shape only (no value is read out)."""
+    if len(rows) > MAX_ROWS + 1:
+        raise ImportError_(f"{label}: {len(rows) - 1:,} rows; the limit is {MAX_ROWS:,} (split the file or raise MAX_ROWS)")
+    width = max((len(r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        raise ImportError_(f"{label}: {width} columns; the limit is {MAX_COLUMNS}")
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL:
+                raise ImportError_(f"{label}, row {number}, column {column}: a cell of {len(cell):,} characters; "
+                                   f"the limit is {MAX_CELL:,}")
+
+
+def check_workbook_size(path):
+    """Refuse a workbook that would unpack too large or declares a huge sheet, before openpyxl reads it."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            unpacked = sum(info.file_size for info in entries)
+            if unpacked > MAX_UNZIPPED:
+                raise ImportError_(f"{path.name}: the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNZIPPED:,}")
+            for info in entries:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as sheet:
+                        head = sheet.read(4096).decode("utf-8", "replace")
+                    check_dimension(path.name, head)
+    except zipfile.BadZipFile:
+        raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
+
+
+def check_dimension(label, head):
+    """A sheet's declared dimension (e.g. A1:XFD1048576) within the row and column limits."""
+    match = re.search(r'<(?:\w+:)?dimension[^>]*ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"', head)
+    if not match:
+        return
+    letters, rows = match.groups()
+    columns = 0
+    for letter in letters:
+        columns = columns * 26 + ord(letter) - 64
+    if columns > MAX_COLUMNS or int(rows) > MAX_ROWS + 1:
+        raise ImportError_(f"{label}: a sheet declares {int(rows):,} rows by {columns:,} columns; "
+                           f"the limits are {MAX_ROWS:,} rows and {MAX_COLUMNS} columns")
+
+
+def clean_encoding(data, used):
+    """A hint naming the encoding that reads the bytes without garbling, if one does."""
+    if used == "utf-8-sig" and MOJIBAKE.search(data.decode("utf-8-sig")):
+        try:
+            repaired = data.decode("utf-8-sig").encode("cp1252").decode("utf-8")
+            if not MOJIBAKE.search(repaired):
+                return ("the text was converted twice (UTF-8 read as Windows-1252, then saved as UTF-8); "
+                        "re-export it once, as UTF-8")
+        except UnicodeError:
+            pass
+    if "\ufffd" in data.decode(used, "replace") or b"\xef\xbf\xbd" in data:
+        return "the export already replaced characters it could not write (U+FFFD); ask the agency for a UTF-8 export"
+    for candidate in ("cp1252", "latin-1"):
+        try:
+            if not MOJIBAKE.search(data.decode(candidate)) and candidate != used:
+                return f"the file reads cleanly as {candidate}; re-save it as UTF-8"
+        except UnicodeDecodeError:
+            continue
+    return "re-export it as UTF-8, or as Windows-1252 (cp1252)"
 
 
 def read_workbook(path, module):
     """The first sheet whose header row maps every required field."""
     import openpyxl
+    check_workbook_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for unreadable files
-        raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from error
+        raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
+    best = None
     for sheet in workbook.worksheets:
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        try:
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(list(row[:MAX_COLUMNS + 1]))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+        except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
+            raise ImportError_(f"{path.name} [{sheet.title}]: not a readable sheet ({type(error).__name__})") from None
         for index, row in enumerate(rows[:10]):
-            if not missing_fields(mapping([clean(c) for c in row], module), module):
-                return f"{path.name} [{sheet.title}]", [clean(c) for c in row], rows[index + 1:]
-    raise ImportError_(f"{path.name}: no sheet has the columns {', '.join(module.REQUIRED)} "
-                       f"(looked for headers like {', '.join(module.COLUMNS[f][0] for f in module.REQUIRED)})")
+            headers = [clean(c) for c in row]
+            missing = missing_fields(mapping(headers, module), module)
+            if not missing:
+                check_shape(f"{path.name} [{sheet.title}]", rows[index:])
+                return f"{path.name} [{sheet.title}]", headers, rows[index + 1:]
+            if best is None or len(missing) < len(best[1]):
+                best = (f"{path.name} [{sheet.title}]", missing, headers)
+    if best is None:
+        raise ImportError_(f"{path.name}: the workbook has no rows")
+    label, missing, headers = best
+    raise ImportError_(missing_message(label, missing, headers, module))
+
+
+def missing_message(label, missing, headers, module):
+    """Name only the missing columns and the headers seen: recognised ones by name, others by name only
+    when the row is a header at all (a row of data is never echoed), else a count."""
+    found = mapping(headers, module)
+    known = [clean(headers[i]) for i in sorted(found.values())]
+    others = [clean(h) for i, h in enumerate(headers) if i not in found.values() and clean(h)]
+    from ..validate import looks_like_a_name
+    if known:
+        shown = [h for h in others if looks_like_a_name(h)]
+        seen = f"recognised {', '.join(known)}" + (f"; also {', '.join(shown)}" if shown else "") + (
+            f"; {len(others) - len(shown)} more not shown" if len(others) > len(shown) else "")
+    else:
+        seen = f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data)"
+    hint = ""
+    if "officer_name" in missing and hasattr(module, "NAME_PARTS_HEADERS"):
+        hint = "; split names need at least a last-name and a first-name column (e.g. Last Name, First Name)"
+    return (f"{label}: missing column(s) {', '.join(missing)} (for example "
+            f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}")
 
 
 def mapping(headers, module):
@@ -108,27 +221,64 @@ def mapping(headers, module):
 
 
 def missing_fields(found, module):
-    return [f for f in module.REQUIRED if f not in found]
+    """Required fields without a column; a display name counts as present when its parts are."""
+    parts = getattr(module, "NAME_PARTS_HEADERS", None)
+    has_parts = parts is not None and "last_name" in found and "first_name" in found
+    return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
 def records(label, headers, rows, module, report):
     """Mapped, cleaned records; dropped columns reported by name only."""
+    from ..validate import looks_like_a_name
     found = mapping(headers, module)
     missing = missing_fields(found, module)
     if missing:
-        raise ImportError_(f"{label}: missing column(s) {', '.join(missing)}; headers were: {', '.join(map(clean, headers))}")
+        raise ImportError_(missing_message(label, missing, headers, module))
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header):
-            report(f"dropped column {clean(header)!r}: not an open field, its values are not read")
-    out = []
+            name = repr(clean(header)) if looks_like_a_name(clean(header)) else f"{index + 1} (its header looks like a value)"
+            report(f"dropped column {name}: not an open field, its values are not read")
+    out, seen, repeats = [], {}, []
     for number, row in enumerate(rows, start=2):
         record = {field: clean(row[index]) if index < len(row) else "" for field, index in found.items()}
-        if any(record.values()):
-            record["_row"] = number
-            out.append(record)
+        if not any(record.values()):
+            continue
+        garbled = [f for f, v in record.items() if MOJIBAKE.search(v)]
+        if garbled:
+            raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
+                               f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
+        if "officer_name" not in found and "last_name" in record:
+            record["officer_name"] = display_name(record)
+        key = tuple(sorted(record.items()))
+        if key in seen:
+            repeats.append((number, seen[key]))
+        else:
+            seen[key] = number
+        record["_row"] = number
+        out.append(record)
     if not out:
         raise ImportError_(f"{label}: no data rows")
+    if repeats:
+        shown = ", ".join(f"row {a} = row {b}" for a, b in repeats[:10]) + (" ..." if len(repeats) > 10 else "")
+        report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
+               "since two people can share a name: check them with the agency")
     return out
+
+
+ENCODING_HINT = {}
+
+
+def encoding_hint(label):
+    """Which encoding reads the file cleanly, as far as it can be told (set by read_table for text files)."""
+    return ENCODING_HINT.get(label, "the file was probably saved in one encoding and read in another: "
+                             "re-export it from the agency's system as UTF-8, or as Windows-1252 (cp1252)")
+
+
+def display_name(record):
+    """'Last, First Middle Suffix' from split name columns, as POST's roster writes names."""
+    given = " ".join(p for p in (record.get("first_name"), record.get("middle_name")) if p)
+    name = ", ".join(p for p in (record.get("last_name"), given) if p)
+    return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
 
 
 def run(source, path, package, received=None, report=print):

@@ -9,7 +9,12 @@ COLUMNS = {
     "license_status": ["License Status", "Licensure Status", "Status"],
     "license_class": ["License Class", "Class"],
     "agency_name": ["Commissioning Agency", "Agency", "Employing Agency", "Agency Name", "Department"],
+    "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
+    "first_name": ["First Name", "First", "Given Name", "FName"],
+    "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
+    "name_suffix": ["Suffix", "Name Suffix", "Sfx"],
 }
+NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name
 REQUIRED = ["officer_name", "license_status", "license_class"]
 
 

@@ -1,0 +1,89 @@
+"""Cell readers: one definition of how a CSV cell becomes a value, for every reader.
+
+Takes: a Table Schema field. Gives: a function from a non-missing cell (a string)
+to its value, raising ``ValueError`` when the cell is not of the field's type.
+The fast validator, the load and the frictionless check (``StrictCells``) all use
+it, so that they cannot disagree. It is stricter than frictionless where
+frictionless is lax and the spec is not: integers are ASCII digits with an
+optional sign (no ``1_000``, Arabic-Indic or full-width digits, no spaces), dates
+are exactly ``yyyy-mm-dd``, patterns match the whole value (a trailing newline
+fails), booleans are the field's ``trueValues``/``falseValues``.
+"""
+import functools
+import re
+from datetime import date
+
+TRUE_VALUES, FALSE_VALUES = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+SIGNED_INTEGER = re.compile(r"[+-]?[0-9]+")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|-?INF")
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+STRICT_TYPES = {"string", "integer", "number", "boolean", "date"}  # with the default format
+
+
+def strict(field):
+    """True when this module reads the field (its type and format); other fields are frictionless's alone."""
+    if field.get("type", "string") not in STRICT_TYPES or field.get("format", "default") != "default":
+        return False
+    if field.get("type") in ("integer", "number") and field.get("bareNumber", True) is not True:
+        return False
+    return not (field.get("type") == "number" and (field.get("decimalChar", ".") != "." or field.get("groupChar")))
+
+
+def read_integer(cell):
+    if cell.isdigit() and cell.isascii():
+        return int(cell)
+    if SIGNED_INTEGER.fullmatch(cell):
+        return int(cell)
+    raise ValueError("not an integer")
+
+
+def read_number(cell):
+    if NUMBER.fullmatch(cell):
+        return float(cell.replace("INF", "inf"))
+    raise ValueError("not a number")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def read_date(cell):
+    """A date written yyyy-mm-dd; dates repeat, so cached."""
+    match = ISO_DATE.fullmatch(cell)
+    if not match:
+        raise ValueError("not a yyyy-mm-dd date")
+    return date(*map(int, match.groups()))
+
+
+def boolean_reader(field):
+    true, false = set(field.get("trueValues", TRUE_VALUES)), set(field.get("falseValues", FALSE_VALUES))
+
+    def read(cell):
+        if cell in true:
+            return True
+        if cell in false:
+            return False
+        raise ValueError("not one of the true or false values")
+    return read
+
+
+def reader(field):
+    """A function from a non-missing cell to its typed value; ValueError when the type does not fit."""
+    kind = field.get("type", "string")
+    if kind == "integer":
+        return read_integer
+    if kind == "number":
+        return read_number
+    if kind == "boolean":
+        return boolean_reader(field)
+    if kind == "date":
+        return read_date
+    return str
+
+
+def pattern_matcher(field):
+    """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern."""
+    pattern = field.get("constraints", {}).get("pattern")
+    return re.compile(pattern).fullmatch if pattern is not None else None
+
+
+def missing_values(resource, field):
+    """The cells that mean 'missing' for a field (its own list, else the schema's)."""
+    return set(field.get("missingValues", resource["schema"].get("missingValues", [""])))
