@@ -234,7 +234,7 @@ def resource_of(descriptor, name):
     return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
-OPEN = {"status": "open", "basis": "derived", "note": "Test fixture."}
+OPEN = {"grounds": [{"kind": "editorial", "note": "Test fixture."}]}
 
 
 def new_field(name, kind="string", **more):
@@ -245,7 +245,8 @@ def add_resource(name, header, rows, fields, **schema):
     """A new resource, as a maintainer adds one: its CSV, its inline schema, title and description."""
     def edit(descriptor, root, tmp):
         write_rows(root, name, [header] + rows)
-        descriptor["version"] = "1.1.0"  # a new resource is a minor release
+        major, minor, _ = descriptor["version"].split(".")
+        descriptor["version"] = f"{major}.{int(minor) + 1}.0"  # a new resource is a minor release
         descriptor["resources"].append({"name": name, "path": f"data/{name}.csv", "title": name, "description": name,
                                         "schema": dict({"fields": fields}, **schema)})
     return edit_descriptor(edit)
