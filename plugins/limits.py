@@ -24,6 +24,7 @@ import time
 from datasette import hookimpl
 from datasette.database import Database
 from datasette.utils.asgi import Response
+from datasette.views.base import DatasetteError
 
 # The longest value in the release is about 4 KB (an FTS5 block). Quadratic built-ins (trim
 # with a long character set, instr, replace) run as one C call that no time limit can cut: at
@@ -271,26 +272,33 @@ def asgi_wrapper(datasette):
 
 # --- malformed parameters: 400, never 500 -------------------------------------------------------
 
-def bad_request_message(exception):
-    """The message for an exception that only a malformed request can cause, or None."""
-    if isinstance(exception, OverflowError):
-        return "A number in the request is too large (SQLite integers are 64-bit)."
-    if isinstance(exception, json.JSONDecodeError):
-        return "A parameter that must be JSON (such as __in=[...] or _through=) is not valid JSON."
+def bad_request_message(exception, request):
+    """The message for an exception that a malformed request causes, or None (a real 500).
+    Datasette parses _through, __in, _sort, _next and _timelimit without catching the errors of
+    bad input, and raises DatasetteError (status 500) for a column or key that does not exist."""
     if isinstance(exception, ResultTooLarge):
         return str(exception)
     if isinstance(exception, sqlite3.DataError) and "too big" in str(exception):
         return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
     if isinstance(exception, sqlite3.DatabaseError) and "not authorized" in str(exception):
         return "The query uses a function or statement that this server does not allow."
-    if isinstance(exception, (UnicodeError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
-        return "A parameter of the request cannot be used in a query."
+    if not request.query_string:
+        return None  # no parameter to blame: a real server error
+    if isinstance(exception, OverflowError):
+        return "A number in the request is too large (SQLite integers are 64-bit)."
+    if isinstance(exception, json.JSONDecodeError):
+        return "A parameter that must be JSON (such as __in=[...] or _through=) is not valid JSON."
+    if isinstance(exception, DatasetteError) and exception.status == 500:
+        return exception.message
+    if isinstance(exception, (KeyError, IndexError, TypeError, ValueError, UnicodeError,
+                              sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return "A parameter of the request is malformed."
     return None
 
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    message = bad_request_message(exception)
+    message = bad_request_message(exception, request)
     if message is None:
         return None
     body = {"ok": False, "error": message, "status": 400, "title": "Invalid request"}
