@@ -5,6 +5,7 @@ Takes: the package directory. Gives: ``site/`` (documentation site and
 problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
+import fcntl
 import json
 import multiprocessing
 import os
@@ -220,9 +221,71 @@ def served_files(root=ROOT):
     return database, metadata
 
 
+def serving_snapshot(root=ROOT):
+    """The current release as the server will see it for its whole life: build/serving/<sha256>/
+    with a hard link to the database and a copy of the metadata. A rebuild swaps site/, never
+    these files, so a running server keeps answering (and hashing, and tagging) the release it
+    started with. The snapshot stays locked (shared) while its server runs; unlocked older ones
+    are removed."""
+    database, metadata = served_files(root)
+    serving = Path(root) / "build" / "serving"
+    for _ in range(5):  # a rebuild may swap site/ between the reads: retry until they agree
+        digest = release_digest(database)
+        snapshot = serving / digest[:16]
+        snapshot.mkdir(parents=True, exist_ok=True)
+        target = snapshot / publish.DATABASE_FILE
+        if not target.exists():
+            try:
+                os.link(database, target)
+            except OSError:  # another file system: a copy does as well
+                shutil.copyfile(database, target)
+        metadata_bytes = metadata.read_bytes()
+        same_file = os.stat(database).st_ino == os.stat(target).st_ino
+        if release_digest(database) == digest and (same_file or publish.file_sha256(target) == digest):
+            (snapshot / "metadata.json").write_bytes(metadata_bytes)
+            break
+        shutil.rmtree(snapshot, ignore_errors=True)
+    else:
+        raise BuildFailed("site/ kept changing while the server started: try again when the build is done")
+    lock = os.open(snapshot / ".lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    fcntl.flock(lock, fcntl.LOCK_SH)
+    os.set_inheritable(lock, True)  # held across exec, for as long as the server runs
+    remove_unused_snapshots(serving, keep=snapshot)
+    return snapshot / publish.DATABASE_FILE, snapshot / "metadata.json"
+
+
+def release_digest(database):
+    """The database's sha256 as its release's SHA256SUMS gives it (hashed when there is none)."""
+    sums = database.parent / "SHA256SUMS"
+    if sums.exists():
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, path = line.partition("  ")
+            if path == database.name:
+                return digest
+    return publish.file_sha256(database)
+
+
+def remove_unused_snapshots(serving, keep):
+    """Delete the snapshots no running server holds (their lock can be taken exclusively)."""
+    for snapshot in serving.iterdir():
+        if snapshot == keep or not snapshot.is_dir():
+            continue
+        try:
+            handle = os.open(snapshot / ".lock", os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(snapshot, ignore_errors=True)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(handle)
+
+
 def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
     """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path)."""
-    database, metadata = served_files(root)
+    database, metadata = serving_snapshot(root)
     args = datasette.serve_args(database, metadata, host=host, port=port, get=get)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])

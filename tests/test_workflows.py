@@ -80,3 +80,53 @@ def test_build_refuses_a_retyped_field_without_a_major_version(tmp_path):
     descriptor["version"] = f"{int(descriptor['version'].split('.')[0]) + 1}.0.0"
     (root / "datapackage.json").write_text(json.dumps(descriptor))
     assert run_cli(root, "--quiet").returncode == 0
+
+
+def compare_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("compare_fingerprint", ROOT / ".github" / "scripts" / "compare_fingerprint.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_publish_compares_the_whole_fingerprint_with_the_live_instance():
+    workflow = (ROOT / ".github" / "workflows" / "publish.yml").read_text()
+    assert "serve --get /-/fingerprint.json" in workflow and "compare_fingerprint.py" in workflow
+    assert "sha256sum site/downloads/certification.db" not in workflow
+
+
+def test_deploy_is_skipped_only_when_the_live_instance_serves_the_same_release(built, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from .test_abuse import running_server
+    result = run_cli(built, "serve", "--get", "/-/fingerprint.json")
+    assert result.returncode == 0, result.stderr
+    ours = json.loads(result.stdout)
+    assert set(ours["components"]) >= {"databases", "metadata", "templates", "plugins", "settings", "datasette"}
+    (tmp_path / "built.json").write_text(result.stdout)
+    script = [sys.executable, str(ROOT / ".github" / "scripts" / "compare_fingerprint.py"), str(tmp_path / "built.json")]
+    with running_server(built) as live:
+        same = subprocess.run(script + [live], capture_output=True, text=True)
+    assert same.stdout.strip() == "deploy=false", same.stderr
+    gone = subprocess.run(script + [live], capture_output=True, text=True)  # the server has stopped
+    assert gone.stdout.strip() == "deploy=true" and "unreachable" in gone.stderr
+    module = compare_script()
+    for component in ("metadata", "templates", "plugins", "settings", "datasette", "databases"):
+        live_doc = json.loads(result.stdout)
+        live_doc["components"][component] = "something else"
+        assert module.differences(ours, live_doc) == [component]
+    assert module.differences(ours, None)
+
+
+def test_the_fingerprint_changes_with_the_settings(built):
+    import asyncio
+    from certdata import datasette
+    database, metadata = built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json"
+    first = asyncio.run(datasette.app(database, metadata).client.get("/-/fingerprint.json")).json()
+    changed = datasette.app(database, metadata)
+    changed._settings["sql_time_limit_ms"] = 99
+    second = asyncio.run(changed.client.get("/-/fingerprint.json")).json()
+    assert first["components"]["databases"] == second["components"]["databases"]
+    assert first["components"]["settings"] != second["components"]["settings"]

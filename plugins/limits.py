@@ -1,0 +1,320 @@
+"""Datasette plugin: limits that hold per request, so that no request can starve the server.
+
+Gives every SQLite connection: a length limit on strings and blobs (a single C call such as
+``randomblob(400000000)`` never yields to Datasette's time-limit progress handler, so the
+length is the cut), limits on SQL text, columns and LIKE patterns, an authorizer that denies
+functions nobody needs (``randomblob``, ``zeroblob``, ``load_extension``, ...), attaching
+databases, and reading the file path of ``pragma_database_list``, and a cap on the bytes of
+values one statement may return. Gives every request: a bound on concurrent arbitrary SQL
+(``?sql=``, ``_where=``) in total and per client, answered with a fast 429 or 503 instead of
+a queue; a total bound on requests in flight; its SQL interrupted when the client disconnects
+or when arbitrary SQL outlives its budget; a cap on the response size; malformed parameters
+answered with 400 instead of 500; and ``X-Content-Type-Options: nosniff`` on every response.
+
+Deployable with the plugins folder alone: it imports nothing from ``certdata``.
+"""
+import asyncio
+import contextvars
+import json
+import os
+import sqlite3
+import threading
+import time
+
+from datasette import hookimpl
+from datasette.database import Database
+from datasette.utils.asgi import Response
+from datasette.views.base import DatasetteError
+
+# The longest value in the release is about 4 KB (an FTS5 block). Quadratic built-ins (trim
+# with a long character set, instr, replace) run as one C call that no time limit can cut: at
+# 20 KB their worst case stays under a tenth of a second (at 100 KB trim took 1.2 s).
+MAX_VALUE_BYTES = 20_000
+MAX_SQL_BYTES = 20_000
+MAX_COLUMNS = 100
+MAX_LIKE_PATTERN = 1_000
+MAX_RESULT_BYTES = 16 * 1024 * 1024   # values one statement may return (1,000 rows are about 0.3 MB)
+MAX_BODY_BYTES = 32 * 1024 * 1024     # a response whose length is known beforehand
+MAX_STREAM_BYTES = 512 * 1024 * 1024  # a streamed response (CSV with _stream=on, /export/)
+ARBITRARY_SQL_TOTAL = 2              # concurrent arbitrary-SQL requests, all clients together
+ARBITRARY_SQL_PER_CLIENT = 1
+ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
+REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
+# printf/format: printf('%.*c', 2147483647, 'x') loops 2^31 times in one C call (7.9 s) although
+# its result is cut at the length limit.
+DENIED_FUNCTIONS = {"randomblob", "zeroblob", "printf", "format", "load_extension", "fts3_tokenizer", "fts5",
+                    "sqlite_compileoption_get", "sqlite_compileoption_used", "readfile", "writefile", "edit"}
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    """A statement returned more bytes of values than MAX_RESULT_BYTES."""
+
+
+class Refused(Exception):
+    """A request's parameters cannot be executed (answered with 400)."""
+
+
+def authorizer(action, arg1, arg2, database, trigger):
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and arg1 == "pragma_database_list" and arg2 == "file":
+        return sqlite3.SQLITE_IGNORE  # the column reads as NULL: the server's path stays private
+    return sqlite3.SQLITE_OK
+
+
+def budgeted_rows(limit):
+    """A row factory (sqlite3.Row) that refuses a statement once its values pass limit bytes.
+    Datasette opens a new cursor for every statement, so the count restarts with each cursor."""
+    state = {"cursor": None, "bytes": 0}
+
+    def factory(cursor, row):
+        if cursor is not state["cursor"]:
+            state["cursor"], state["bytes"] = cursor, 0
+        state["bytes"] += sum(len(v) for v in row if v.__class__ is str or v.__class__ is bytes)
+        if state["bytes"] > limit:
+            raise ResultTooLarge(f"the result is larger than {limit // (1024 * 1024)} MB: select fewer rows or columns")
+        return sqlite3.Row(cursor, row)
+    return factory
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_LIKE_PATTERN)
+    conn.set_authorizer(authorizer)
+    conn.row_factory = budgeted_rows(MAX_RESULT_BYTES)
+
+
+# --- cancellation: which connections run SQL for which request -------------------------------
+
+CURRENT = contextvars.ContextVar("certdata_request_ticket", default=None)
+
+
+class Ticket:
+    """One request's SQL: the connections running it now, and whether it must stop."""
+
+    def __init__(self):
+        self.cancelled, self.active, self.lock = False, set(), threading.Lock()
+
+    def cancel(self):
+        with self.lock:
+            self.cancelled = True
+            for conn in self.active:
+                conn.interrupt()  # thread-safe: the statement ends with "interrupted"
+
+    def run(self, fn, conn):
+        with self.lock:
+            if self.cancelled:
+                raise sqlite3.OperationalError("interrupted")
+            self.active.add(conn)
+        try:
+            return fn(conn)
+        finally:
+            with self.lock:
+                self.active.discard(conn)
+
+
+if not getattr(Database.execute_fn, "_certdata_ticketed", False):
+    # Datasette runs SQL in a thread pool that does not carry the request's context; the
+    # request's ticket is read here, in the request's task, and handed to the thread.
+    _execute_fn = Database.execute_fn
+
+    async def execute_fn(self, fn):
+        ticket = CURRENT.get()
+        if ticket is None:
+            return await _execute_fn(self, fn)
+        return await _execute_fn(self, lambda conn: ticket.run(fn, conn))
+    execute_fn._certdata_ticketed = True
+    Database.execute_fn = execute_fn
+
+
+# --- the request gate ---------------------------------------------------------------------------
+
+def arbitrary_sql(scope):
+    """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
+    from urllib.parse import parse_qsl
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "sql" not in query and "_where" not in query:
+        return False
+    names = {k for k, _ in parse_qsl(query, keep_blank_values=True)}
+    return "_where" in names or ("sql" in names and scope.get("path", "").count("/") == 1)
+
+
+def client_key(scope):
+    """The client's address; behind Cloud Run (K_SERVICE set) the last X-Forwarded-For entry,
+    which Google's front end appends and a client cannot forge."""
+    if os.environ.get("K_SERVICE"):
+        for name, value in scope.get("headers", []):
+            if name == b"x-forwarded-for":
+                return value.decode("latin-1").split(",")[-1].strip()
+    client = scope.get("client") or ("?", 0)
+    return client[0]
+
+
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+def with_nosniff(message):
+    headers = [h for h in message.get("headers", []) if h[0].lower() != NOSNIFF[0]]
+    return dict(message, headers=headers + [NOSNIFF])
+
+
+async def refuse(send, status, text, retry_after=1):
+    body = json.dumps({"ok": False, "status": status, "error": text}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(retry_after).encode()), (b"cache-control", b"no-store"), NOSNIFF]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    """ASGI middleware: admission (bounded, never queued), cancellation, response size, nosniff."""
+
+    def __init__(self, app):
+        self.app = app
+        self.in_flight = 0
+        self.arbitrary_total = 0
+        self.arbitrary_by_client = {}
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http":
+            return await self.app(scope, receive, send)
+        if self.in_flight >= REQUESTS_TOTAL:
+            return await refuse(send, 503, "The server is busy; try again in a moment.")
+        arbitrary = arbitrary_sql(scope)
+        client = client_key(scope) if arbitrary else None
+        if arbitrary:
+            if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
+                return await refuse(send, 429, "One SQL query at a time per client: wait for the previous one to finish.")
+            if self.arbitrary_total >= ARBITRARY_SQL_TOTAL:
+                return await refuse(send, 503, "Too many SQL queries are running; try again in a moment.")
+            self.arbitrary_total += 1
+            self.arbitrary_by_client[client] = self.arbitrary_by_client.get(client, 0) + 1
+        self.in_flight += 1
+        ticket = Ticket()
+        token = CURRENT.set(ticket)
+        loop = asyncio.get_running_loop()
+        budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
+        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False}
+        messages = asyncio.Queue()
+
+        async def watch():
+            """Read the client's side: pass messages on, cancel the SQL when the client leaves."""
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    if not state["done"]:
+                        ticket.cancel()
+                    await messages.put(message)
+                    return
+                await messages.put(message)
+        watcher = asyncio.ensure_future(watch())
+
+        async def guarded_receive():
+            return await messages.get()
+
+        async def guarded_send(message):
+            if state["aborted"]:  # Datasette's error page after an abort: keep aborting
+                raise Refused("response aborted")
+            if message["type"] == "http.response.start":
+                headers = dict((k.lower(), v) for k, v in message.get("headers", []))
+                length = headers.get(b"content-length")
+                if length is not None and int(length) > MAX_BODY_BYTES:
+                    state["started"] = True
+                    ticket.cancel()
+                    return await refuse(send, 400, f"The response would be larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: "
+                                                   "ask for fewer rows, or stream CSV with _stream=on.", 0)
+                state["started"], state["stream"] = True, length is None
+                return await send(with_nosniff(message))
+            if message["type"] == "http.response.body":
+                if state["done"]:
+                    return
+                state["sent"] += len(message.get("body", b""))
+                if state["stream"] and state["sent"] > MAX_STREAM_BYTES:
+                    ticket.cancel()
+                    state["aborted"] = True
+                    raise Refused("streamed response over the size cap")
+                if not message.get("more_body", False):
+                    state["done"] = True
+            return await send(message)
+
+        try:
+            await self.app(scope, guarded_receive, guarded_send)
+        except Refused:
+            if state["started"]:
+                raise  # headers are out: the server closes the connection, so the client sees a cut body
+            await refuse(send, 400, "The response is too large.", 0)
+        finally:
+            state["done"] = True
+            watcher.cancel()
+            if budget is not None:
+                budget.cancel()
+            CURRENT.reset(token)
+            self.in_flight -= 1
+            if arbitrary:
+                self.arbitrary_total -= 1
+                left = self.arbitrary_by_client[client] - 1
+                if left:
+                    self.arbitrary_by_client[client] = left
+                else:
+                    del self.arbitrary_by_client[client]
+
+
+@hookimpl(trylast=True)
+def asgi_wrapper(datasette):
+    # trylast: applied after the other plugins' wrappers, so this gate is the outermost layer
+    return Gate
+
+
+# --- malformed parameters: 400, never 500 -------------------------------------------------------
+
+def bad_request_message(exception, request):
+    """The message for an exception that a malformed request causes, or None (a real 500).
+    Datasette parses _through, __in, _sort, _next and _timelimit without catching the errors of
+    bad input, and raises DatasetteError (status 500) for a column or key that does not exist."""
+    if isinstance(exception, ResultTooLarge):
+        return str(exception)
+    if isinstance(exception, sqlite3.DataError) and "too big" in str(exception):
+        return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
+    if isinstance(exception, sqlite3.DatabaseError) and "not authorized" in str(exception):
+        return "The query uses a function or statement that this server does not allow."
+    if not request.query_string:
+        return None  # no parameter to blame: a real server error
+    if isinstance(exception, OverflowError):
+        return "A number in the request is too large (SQLite integers are 64-bit)."
+    if isinstance(exception, json.JSONDecodeError):
+        return "A parameter that must be JSON (such as __in=[...] or _through=) is not valid JSON."
+    if isinstance(exception, DatasetteError) and exception.status == 500:
+        return exception.message
+    if isinstance(exception, (KeyError, IndexError, TypeError, ValueError, UnicodeError,
+                              sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return "A parameter of the request is malformed."
+    return None
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    message = bad_request_message(exception, request)
+    if message is None:
+        return None
+    body = {"ok": False, "error": message, "status": 400, "title": "Invalid request"}
+    if request.path.endswith(".json"):
+        return Response.json(body, status=400)
+    return Response.text(message, status=400)
+
+
+def quiet_error_pages():
+    """Datasette prints a rich traceback with every local variable for each error it renders
+    (0.4 s of CPU each): an abuser's cheap 400s would cost a core. Plain tracebacks suffice."""
+    try:
+        import datasette.handle_exception as default_handler
+        default_handler.rich = None
+    except ImportError:
+        pass
+
+
+quiet_error_pages()

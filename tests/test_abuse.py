@@ -1,0 +1,267 @@
+"""A reader's server under attack: each attack of issue 16 and its neighbours is refused or cut,
+other readers are still answered, and nothing about the host shows."""
+import asyncio
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+
+from certdata import datasette, pipeline, publish
+
+from .conftest import ROOT, make_package
+
+SLOW_SQL = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    return datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+
+
+def get(ds, path):
+    return asyncio.run(ds.client.get(path))
+
+
+def sql(query):
+    return "/certification.json?_shape=array&sql=" + quote(query)
+
+
+# --- single expensive calls: cut by the length limit and the denied functions --------------------
+
+@pytest.mark.parametrize("path", [
+    sql("select randomblob(400000000)"), sql("select randomblob(1000000000)"), sql("select zeroblob(1000000000)"),
+    sql("select length(printf('%.*c', 2147483647, 'x'))"), sql("select format('%.*c', 2147483647, 'x')"),
+    sql("select load_extension('/tmp/x')"), sql("select fts3_tokenizer('simple')"),
+    "/certification/mo_officers.json?_size=1&_where=" + quote("randomblob(100000000) is not null"),
+    "/certification/mo_officers.csv?_size=1&_where=" + quote("length(zeroblob(100000000)) > 0"),
+    sql("with recursive s(x) as (select 'abcdefghij' union all select x || x from s) select length(x) from s"),
+    sql("select group_concat(officer_name || officer_name || officer_name) from mo_officers, mo_license_classes"),
+])
+def test_a_single_huge_value_is_refused_with_400_and_a_small_body(client, path):
+    response = get(client, path)
+    assert response.status_code == 400, response.text[:300]
+    assert len(response.content) < 10_000
+
+
+def test_a_result_too_large_to_hold_is_refused_not_built(client):
+    rows = ("with recursive s(x) as (select 'abcdefghij' union all select x || x from s where length(x) < 10000), "
+            "big(x) as (select x from s order by length(x) desc limit 1), n(i) as (select 1 union all select i + 1 from n limit 1000) "
+            "select " + ", ".join(["big.x"] * 10) + " from big, n")
+    response = get(client, sql(rows))
+    assert response.status_code == 400 and "larger than" in response.text
+    assert len(response.content) < 10_000
+
+
+def test_a_runaway_query_is_interrupted(client):
+    response = get(client, sql(SLOW_SQL))
+    assert response.status_code == 400 and "too long" in response.text.lower()
+
+
+# --- malformed parameters: 400 with nosniff, never 500 ---------------------------------------------
+
+ISSUE_CASES = ["rowid__gt=99999999999999999999999", "_through=notjson", "officer_name__in=[1,2"]
+
+
+@pytest.mark.parametrize("query", [
+    "rowid__gt=99999999999999999999999", "rowid__lt=-99999999999999999999999", "_through=notjson",
+    "officer_name__in=[1,2", "officer_name__in=[[", '_through={"table":1}', "_through=[]",
+    '_through={"table":"agencies","column":"x","value":"y"}', "_timelimit=abc", "_sort=nope",
+    "_sort=rowid&_next=99999999999999999999999", "_size=abc", "_col=nope", "_facet=nope",
+    "officer_name__arraycontains=1", "_search=%22",
+])
+@pytest.mark.parametrize("form", [".json", "", ".csv"])
+def test_malformed_parameters_get_400_with_nosniff(client, query, form):
+    response = get(client, f"/certification/mo_officers{form}?{query}")
+    assert response.status_code < 500, (query, response.text[:200])
+    assert response.headers.get("x-content-type-options") == "nosniff"
+    if form == ".json" and query in ISSUE_CASES:
+        assert response.status_code == 400, query
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/search?q=smith", "/certification", "/certification/mo_officers", "/certification/mo_officers.csv",
+    "/export/people.json?nope=1", "/export/nope.json", "/no/such/page", "/-/fingerprint.json", "/assets/certsearch.css",
+    "/certification.db", "/-/settings.json", sql("select 1"),
+])
+def test_every_response_carries_nosniff(client, path):
+    assert get(client, path).headers.get("x-content-type-options") == "nosniff"
+
+
+# --- nothing about the host --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/-/databases.json", "/-/databases", "/-/threads.json", "/-/versions.json", "/-/plugins.json",
+    "/-/fingerprint.json", "/-/settings.json", "/-/metadata.json", sql("select * from pragma_database_list"),
+    sql("select file from pragma_database_list"), "/certification.json?sql=" + quote("select * from pragma_database_list"),
+    "/certification", "/certification.json",
+])
+def test_no_host_path_in_any_answer(client, built, path):
+    response = get(client, path)
+    for secret in (str(built), str(ROOT), sys.prefix, "/tmp/", "/work/", "site-packages"):
+        assert secret not in response.text, (path, secret)
+
+
+def test_threads_and_versions_say_nothing_of_the_build(client):
+    assert "tasks" not in get(client, "/-/threads.json").json()
+    versions = get(client, "/-/versions.json").text
+    assert "compile_options" not in versions and "GCC" not in versions
+
+
+# --- formula cells in every CSV a page links --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("formula"), extra_mo=[
+        ('=HYPERLINK("http://x","y"), Evil', "Active", "Peace Officer", "Columbia Police Department"),
+        ("@SUM(1), Other", "Revoked", "Peace Officer", ""), ("+1-2, Plus", "Active", "Peace Officer", "")])
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    return datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
+
+
+FORMULA_LINKS = [
+    "/certification/mo_officers.csv?_search=evil", "/certification/mo_officers.csv?_search=evil&_labels=on",
+    "/certification/mo_officers.csv?_search=evil&_stream=on&_size=max&_dl=1",
+    "/certification/mo_officers.csv?_stream=on&_size=max", "/certification/mo_officers.csv?_labels=on&_size=max",
+    "/certification/people.csv?_search=evil&_stream=on&_size=max",
+    "/certification/officers_by_name.csv?name=evil", "/certification.csv?sql=" + quote("select officer_name from mo_officers"),
+    "/certification/mo_officers.csv?agency_id=MO-columbia-police-department&_stream=on&_size=max",
+]
+
+
+@pytest.mark.parametrize("path", FORMULA_LINKS)
+def test_csv_links_give_the_spreadsheet_form(hostile, path):
+    response = get(hostile, path)
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    cells = [cell for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "@", "+", "\t", "\r")) or (c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit())]
+    if "evil" in path or "sql=" in path or "columbia" in path:
+        assert "'=HYPERLINK(\"http://x\",\"y\"), Evil" in cells
+
+
+def test_the_exact_form_for_programs_keeps_every_cell(hostile):
+    response = get(hostile, "/certification/mo_officers.csv?_search=evil&_csv=exact")
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    assert '=HYPERLINK("http://x","y"), Evil' in [c for row in csv.reader(io.StringIO(response.text)) for c in row]
+
+
+def test_page_links_lead_to_csv_the_policy_covers(hostile):
+    page = get(hostile, "/search?q=evil").text + get(hostile, "/agency/MO-columbia-police-department").text
+    assert ".csv?" in page and "_csv=exact" not in page
+
+
+# --- over HTTP: concurrency, disconnects, a release swapped under a running server ----------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(root):
+    port = free_port()
+    env = {"CERTDATA_ROOT": str(root), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/fingerprint.json", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def fetch(url, timeout=30):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    with running_server(built) as base:
+        yield base
+
+
+def test_excess_arbitrary_sql_is_refused_at_once_and_others_are_served(server):
+    results = []
+
+    def abuse():
+        results.append(fetch(server + sql(SLOW_SQL))[0])
+    threads = [threading.Thread(target=abuse) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    ordinary = [fetch(server + "/certification/mo_officers.json?_size=1")[0] for _ in range(3)]
+    for thread in threads:
+        thread.join(timeout=60)
+    assert ordinary == [200, 200, 200]
+    assert all(status in (400, 429, 503) for status in results), results
+    assert results.count(429) + results.count(503) >= 4, results  # one client: one running query
+
+
+def test_sql_stops_when_the_client_leaves(server):
+    with socket.create_connection(("127.0.0.1", int(server.rsplit(":", 1)[1]))) as s:
+        s.sendall(f"GET {sql(SLOW_SQL)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(0.3)
+    # The same client may run one query at a time: the next one is admitted only once the
+    # abandoned one has stopped, which the time limit alone would do 1.5 s after it began.
+    status = None
+    for _ in range(20):
+        status = fetch(server + sql("select 1"))[0]
+        if status == 200:
+            break
+        time.sleep(0.05)
+    assert status == 200
+
+
+def test_a_rebuild_never_changes_what_a_running_server_answers(tmp_path, built):
+    root = tmp_path / "pkg"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns("build"))
+    with running_server(root) as base:
+        before = json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"]
+        status, body, headers = fetch(base + "/certification.db")
+        assert status == 200 and hashlib.sha256(body).hexdigest() == before and before in headers["Etag"]
+        stage = tmp_path / "stage"
+        shutil.copytree(root / "site", stage)
+        conn = sqlite3.connect(stage / "downloads" / "certification.db")
+        conn.execute("create table rebuilt (x)")
+        conn.commit()
+        conn.close()
+        publish.write_checksums(stage / "downloads")
+        publish.swap_in(stage, root)
+        assert publish.file_sha256(root / "site" / "downloads" / "certification.db") != before
+        status, body, headers = fetch(base + "/certification.db")
+        assert hashlib.sha256(body).hexdigest() == before and before in headers["Etag"]
+        assert json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"] == before
+        assert fetch(base + "/certification/rebuilt.json")[0] == 404
+    with running_server(root) as base:  # restarted: the new release
+        assert json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"] != before
+        assert fetch(base + "/certification/rebuilt.json")[0] == 200
+    assert len(list((root / "build" / "serving").iterdir())) == 1  # the old snapshot was removed
+
