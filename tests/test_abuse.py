@@ -125,8 +125,8 @@ def test_threads_and_versions_say_nothing_of_the_build(client):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = make_package(tmp_path_factory.mktemp("formula"), extra_mo=[
-        ('=HYPERLINK("http://x","y"), Evil', "Active", "Peace Officer", "Columbia Police Department"),
-        ("@SUM(1), Other", "Revoked", "Peace Officer", ""), ("+1-2, Plus", "Active", "Peace Officer", "")])
+        ('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
+        ("@SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", "")])
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     return datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
 
