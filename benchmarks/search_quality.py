@@ -42,7 +42,7 @@ from loadtest import free_port, serve_ours, stop  # noqa: E402
 FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses", "mo_license_classes", "corrections"]
 SEED = 14
 
-COMMON = (sample.LAST[:150] + "Moore Schultz Hoffman Becker Koch Richter Klein Wolf Neumann Schwarz Zimmermann "
+COMMON = sample.LAST[:150] + ("Moore Schultz Hoffman Becker Koch Richter Klein Wolf Neumann Schwarz Zimmermann "
           "Braun Krueger Hartmann Lange Werner Krause Lehmann Kaiser Fuchs Peters Jansen Bauer Vogel Franke "
           "Friedrich Keller Guenther Frank Berger Winkler Roth Beck Lorenz Baumann Albrecht Simon Ludwig Boehm "
           "Winter Kraus Martin Schumacher Kruger Voigt Sommer Haas Graf Heinrich Brandt Schulte Dietrich Kuhn "
@@ -212,8 +212,8 @@ def queries(people, rows, per_form, seed=SEED):
         state, name, surname, given, suffix, agency = people[i]
         if ids[i] is None:
             continue
-        first = given.split()[0]
-        key = (fold(first), surname_key(surname))
+        first = fold(given).split()[0]
+        key = (first, surname_key(surname))
         unique = len(full[key]) == 1
         add = lambda form, q, hits: len(forms[form]) < per_form and forms[form].append((q, set(hits)))
         if unique:
@@ -311,7 +311,7 @@ def serve_floor(root, work):
 
 def distinct_urls(forms, count):
     """Distinct /search.json URLs (no repeats, so no response cache helps)."""
-    urls = list(dict.fromkeys(f"/search.json?" + urllib.parse.urlencode({"q": q}) for items in forms.values() for q, _ in items))
+    urls = list(dict.fromkeys("/search.json?" + urllib.parse.urlencode({"q": q}) for items in forms.values() for q, _ in items))
     return urls[:count]
 
 

@@ -17,7 +17,6 @@ approximate, with a "Did you mean" link.
 """
 import csv
 import io
-import json
 import re
 import unicodedata
 from urllib.parse import urlencode
@@ -256,7 +255,7 @@ def record(row, match):
     return out
 
 
-async def fuzzy_slots(db, query):
+async def fuzzy_slots(execute, query):
     """Each slot with its alternatives widened to indexed words one edit away (or None when no
     word has a neighbour), using the deletion index: a word and a typo share a one-deletion form."""
     slots, widened = [], False
@@ -269,10 +268,10 @@ async def fuzzy_slots(db, query):
                 forms = sorted(deletions(word))
                 params = Params()
                 holders = ", ".join(params.add(f) for f in forms)
-                rows = await db.execute(
+                rows = await execute(
                     f"select distinct d.word, v.n from name_deletions d join name_vocabulary v on v.word = d.word "
                     f"where d.form in ({holders}) order by v.n desc, d.word limit {FUZZY_VARIANTS * 4}", params)
-                for candidate in (r["word"] for r in rows.rows):
+                for candidate in (r["word"] for r in rows):
                     if candidate != word and within_one_edit(word, candidate) and len(extra) < FUZZY_VARIANTS:
                         extra.append(alt[:i] + (candidate,) + alt[i + 1:])
         widened = widened or bool(extra)
@@ -280,23 +279,22 @@ async def fuzzy_slots(db, query):
     return slots if widened else None
 
 
-async def approximate(db, query, filters, exclude):
+async def approximate(execute, query, filters, exclude):
     """Names within one edit per word: (rows, total, suggestion) or None. Rows with fewer edited
     words come first; among them one row per distinct name before any namesake."""
-    slots = await fuzzy_slots(db, query)
+    slots = await fuzzy_slots(execute, query)
     if slots is None:
         return None
     params = Params()
     match = params.add(fts_expression(slots, prefix=False))
     edits = " + ".join(f"(case when {all_exact(params, [alts])} then 0 else 1 end)" for alts in query.slots)
-    surnames = ", ".join(params.add(s) for s in query.surnames) or "null"
     skip = ", ".join(str(int(r)) for r in exclude)
     sql = (f"select * from (select {COLUMNS}, n.terms, {edits} as edits, count(*) over () as _total, "
            f"row_number() over (partition by n.surname_key, n.given_key order by p.officer_name, p.person_id) as nth "
            "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
            f"where people_fts match {match}{filter_sql(filters, params)} and p.rowid not in ({skip})) "
            f"order by edits, nth, officer_name, coalesce(agency_name, ''), person_id limit {FUZZY_SHOWN}")
-    rows = (await db.execute(sql, params)).rows
+    rows = await execute(sql, params)
     if not rows:
         return None
     return rows, rows[0]["_total"], suggestion(query, slots, rows[0]["terms"])
@@ -324,33 +322,49 @@ async def states_of(db):
     return [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
 
 
-async def run_search(datasette, request, page_size=None):
-    """Everything /search and its JSON give: one page of ranked rows, the total, the filters, and the
-    approximate matches when the exact ones are few."""
-    db = datasette.get_database(DB)
+def read_request(request, states):
+    """(query, filters, sort, page size, page) from a request's arguments."""
     query = Query((request.args.get("q") or "").strip())
-    states = await states_of(db)
-    filters = read_filters(request, states)
     sort = request.args.get("sort") if request.args.get("sort") in ORDERS else "relevance"
-    size = page_size or PAGE_SIZE
     try:
-        size = max(1, min(MAX_PAGE_SIZE, int(request.args.get("size") or size)))
+        size = max(1, min(MAX_PAGE_SIZE, int(request.args.get("size") or PAGE_SIZE)))
         page = max(1, int(request.args.get("page") or 1))
     except ValueError:
-        page = 1
+        size, page = PAGE_SIZE, 1
+    return query, read_filters(request, states), sort, size, page
+
+
+def executor(db):
+    async def execute(sql, params=None):
+        return (await db.execute(sql, params)).rows
+    return execute
+
+
+async def run_search(datasette, request):
+    """One page of the search for a request (see search)."""
+    db = datasette.get_database(DB)
+    states = await states_of(db)
+    result = await search(executor(db), *read_request(request, states))
+    result["states"] = states
+    return result
+
+
+async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page=1):
+    """Everything /search and its JSON give: one page of ranked rows, the total, and the
+    approximate matches when the exact ones are few. execute(sql, params) returns rows."""
     result = {"q": query.text, "query": query, "filters": filters, "sort": sort, "size": size, "page": page,
-              "states": states, "rows": [], "total": 0, "approximate": None}
+              "rows": [], "total": 0, "approximate": None}
     if not query:
         return result
     sql, params = search_sql(query, filters, sort, size, (page - 1) * size)
-    rows = (await db.execute(sql, params)).rows
+    rows = await execute(sql, params)
     if rows:
         total = rows[0]["_total"]
     else:
-        total = (await db.execute(*count_sql(query, filters))).first()[0] if page > 1 else 0
+        total = (await execute(*count_sql(query, filters)))[0][0] if page > 1 else 0
     result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total)
     if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] > 3):
-        found = await approximate(db, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
+        found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
         if found:
             near, near_total, suggested = found
             result["approximate"] = {"suggestion": suggested, "total": near_total,
@@ -390,9 +404,7 @@ async def search_json(datasette, request):
 async def search_csv(datasette, request):
     """Every main (not approximate) match, ranked, as CSV; fetched in pages so nothing is capped."""
     db = datasette.get_database(DB)
-    query = Query((request.args.get("q") or "").strip())
-    filters = read_filters(request, await states_of(db))
-    sort = request.args.get("sort") if request.args.get("sort") in ORDERS else "relevance"
+    query, filters, sort, _, _ = read_request(request, await states_of(db))
 
     async def stream(writer):
         out = io.StringIO()
