@@ -175,7 +175,10 @@ def swap_letters(rng, word):
 
 
 def alternate_surname(surname):
-    """The same particle or two-word surname typed the other way: spaced <-> joined."""
+    """The same particle or two-word surname typed the other way: spaced <-> joined (None for
+    surnames that are neither)."""
+    if surname not in PARTICLE_SURNAMES:
+        return None
     words = fold(surname).split()
     if len(words) > 1:
         return "".join(words)
