@@ -318,8 +318,14 @@ def read_filters(request, states):
     return filters
 
 
+STATES = {}
+
+
 async def states_of(db):
-    return [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
+    """The states in the people table (read once: the database is immutable while served)."""
+    if db.name not in STATES or db.is_mutable:
+        STATES[db.name] = [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
+    return STATES[db.name]
 
 
 def read_request(request, states):
