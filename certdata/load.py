@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import diff
-from .names import FUZZY_MIN_LENGTH, deletions, name_keys
+from .names import FUZZY_LENGTHS, deletions, name_keys
 from .package import disclosure, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
@@ -160,8 +160,8 @@ def create_search(db):
     name index, and the agency search. The name index is kept apart from ``people`` (which users
     see): ``people_names`` holds each name parsed once (terms, joined surname, given names),
     ``people_fts`` indexes the terms alone (agency words never dilute a name), and
-    ``name_vocabulary`` / ``name_deletions`` map every name word of FUZZY_MIN_LENGTH letters
-    or more from each of its one-letter deletions, for the typo-tolerant layer."""
+    ``name_vocabulary`` / ``name_deletions`` map every name word of 4 to 32 letters
+    from each of its one-letter deletions, for the typo-tolerant layer."""
     db.conn.execute("""create table people (
         person_id text not null unique, state text not null, officer_name text not null,
         license_status text, agency_id text, agency_name text, detail text)""")
@@ -205,7 +205,7 @@ def create_name_index(db):
     db.conn.executemany("insert into name_vocabulary values (?, ?)", sorted(vocabulary.items()))
     db.conn.execute("create table name_deletions (form text not null, word text not null, primary key (form, word)) without rowid")
     db.conn.executemany("insert into name_deletions values (?, ?)",
-                        sorted((form, word) for word in vocabulary if len(word) >= FUZZY_MIN_LENGTH for form in deletions(word)))
+                        sorted((form, word) for word in vocabulary if len(word) in FUZZY_LENGTHS for form in deletions(word)))
 
 
 def create_views(db):

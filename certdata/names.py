@@ -22,7 +22,7 @@ _plugin = _search_plugin()
 fold = _plugin.fold  # one definition for indexing and for querying
 name_keys = _plugin.name_keys  # (terms, surname key, given key) of a name
 deletions = _plugin.deletions  # a word and its one-letter deletions (the typo index)
-FUZZY_MIN_LENGTH = _plugin.FUZZY_MIN_LENGTH
+FUZZY_LENGTHS = range(_plugin.FUZZY_MIN_LENGTH, _plugin.FUZZY_MAX_LENGTH + 1)  # words in the typo index
 
 
 def slug(text):

@@ -33,6 +33,7 @@ AGENCY_PAGE = 20
 FUZZY_BELOW = 10  # fewer main results than this (or none exact): also look for names one edit away
 FUZZY_SHOWN = 20
 FUZZY_MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to be useful
+FUZZY_MAX_LENGTH = 32  # no name word is longer; a hostile 10 MB "word" must not cost its square
 FUZZY_VARIANTS = 40
 FILTERS = ("state", "agency_id", "license_status")
 PARTICLES = frozenset("de del della dela der den di da das dos du la le van vander vanden von mc mac o st ste "
@@ -263,7 +264,7 @@ async def fuzzy_slots(execute, query):
         extra = []
         for alt in alternatives:
             for i, word in enumerate(alt):
-                if len(word) < FUZZY_MIN_LENGTH:
+                if not FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
                     continue
                 forms = sorted(deletions(word))
                 params = Params()
@@ -323,9 +324,10 @@ STATES = {}
 
 async def states_of(db):
     """The states in the people table (read once: the database is immutable while served)."""
-    if db.name not in STATES or db.is_mutable:
-        STATES[db.name] = [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
-    return STATES[db.name]
+    key = (id(db), db.path)
+    if key not in STATES or db.is_mutable:
+        STATES[key] = [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
+    return STATES[key]
 
 
 def read_request(request, states):
