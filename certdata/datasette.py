@@ -39,14 +39,15 @@ TABLE_OPTIONS = {
     "mo_license_classes": {"label_column": "license_class"},
     "people": {"facets": ["state", "license_status"], "sort": "officer_name", "label_column": "officer_name",
                "fts_table": "people_fts", "fts_pk": "rowid"},
+    "people_names": {"hidden": True}, "name_vocabulary": {"hidden": True}, "name_deletions": {"hidden": True},
 }
 QUERIES = {
     "officers_by_name": {
         "title": "Officers by name",
-        "description": "Missouri officers and Massachusetts training records whose name matches, in any word order, by prefix, ignoring case, accents and punctuation.",
+        "description": "Missouri officers and Massachusetts officers whose name matches every word typed, in any order, by prefix, ignoring case, accents and punctuation, in name order. The ranked search with paging is /search.json.",
         "sql": "select p.person_id, p.state, p.officer_name, p.license_status, p.agency_name, p.detail\n"
                "from people_fts join people p on p.rowid = people_fts.rowid\n"
-               "where people_fts match fts_query(:name, 'name_terms')\norder by people_fts.rank, p.officer_name\nlimit 200",
+               "where people_fts match fts_query(:name)\norder by p.officer_name, p.person_id\nlimit 1000",
     },
     "decertified_officers": {
         "title": "Decertified Missouri officers",
@@ -97,6 +98,7 @@ def build_metadata(package):
     tables = {r["name"]: table_metadata(r, statutes) for r in package.resources}
     tables["people"] = dict(TABLE_OPTIONS["people"], title="Search index: officers of both states",
                             description="One row per Missouri officer and per Massachusetts officer seen in training records; used by the search.")
+    tables.update({name: options for name, options in TABLE_OPTIONS.items() if options.get("hidden")})  # the name index
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],

@@ -11,15 +11,13 @@ import csv
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
 import sqlite_utils
 
-from . import cells, diff
+from . import cells, diff, disclosure
 from .cells import missing_values
-from .names import fold
-from . import disclosure
+from .names import FUZZY_LENGTHS, deletions, name_keys
 from .package import csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
@@ -173,49 +171,62 @@ def insert_rows(db, package, resource):
 
 
 def name_terms(name):
-    """Search terms for a name: its folded words, plus the forms people also type for
-    apostrophes ("o brien" beside "obrien") and hyphens ("smithjones" beside "smith jones")."""
-    name = name or ""
-    if not any(c in name for c in "-'’`"):
-        return fold(name)
-    split_apostrophes = re.sub(r"[’'`]", " ", name)
-    joined_hyphens = name.replace("-", "")
-    words = []
-    for variant in (name, split_apostrophes, joined_hyphens):
-        words += [w for w in fold(variant).split() if w not in words]
-    return " ".join(words)
+    """Search terms of a name, space-separated: its folded words, the apostrophe split forms
+    ("o brien" beside "obrien") and the joined forms ("smithjones", "deleon")."""
+    return name_keys(name)[0].strip()
 
 
 def create_search(db):
-    """One search table over Missouri officers and Massachusetts people, and one over agencies."""
-    db.conn.create_function("name_terms", 1, name_terms, deterministic=True)
+    """The search over Missouri officers and Massachusetts people (``people``, one row each), its
+    name index, and the agency search. The name index is kept apart from ``people`` (which users
+    see): ``people_names`` holds each name parsed once (terms, joined surname, given names),
+    ``people_fts`` indexes the terms alone (agency words never dilute a name), and
+    ``name_vocabulary`` / ``name_deletions`` map every name word of 4 to 32 letters
+    from each of its one-letter deletions, for the typo-tolerant layer."""
     db.conn.execute("""create table people (
         person_id text not null unique, state text not null, officer_name text not null,
-        license_status text, agency_id text, agency_name text, detail text,
-        name_terms text, agency_terms text)""")
-    db.conn.execute("create temp table agency_terms as select agency_id, agency_name, name_terms(agency_name) as terms from agencies")
-    db.conn.execute("create unique index temp.idx_agency_terms on agency_terms (agency_id)")
-    db.conn.execute("""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name,
-                                           detail, name_terms, agency_terms)
-        select o.rowid, 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name,
-               o.license_class, name_terms(o.officer_name), a.terms
-        from mo_officers o left join temp.agency_terms a on a.agency_id = o.agency_id order by o.rowid""")
-    db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name,
-                                           detail, name_terms, agency_terms)
-        select {MA_ROWID_BASE} + row_number() over (order by t.acadis_id), 'ma/' || t.acadis_id, 'MA', max(t.officer_name), null,
-               (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
-                order by t2.completion_date desc, t2.record_id desc limit 1), null,
-               count(*) || ' training record(s)', name_terms(max(t.officer_name)), null
-        from ma_training t group by t.acadis_id order by t.acadis_id""")
-    db.conn.execute("""update people set agency_name = (select agency_name from temp.agency_terms a where a.agency_id = people.agency_id),
-        agency_terms = (select terms from temp.agency_terms a where a.agency_id = people.agency_id) where state = 'MA'""")
-    db.conn.execute("drop table temp.agency_terms")
+        license_status text, agency_id text, agency_name text, detail text)""")
+    db.conn.execute("""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
+        select o.rowid, 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name, o.license_class
+        from mo_officers o left join agencies a on a.agency_id = o.agency_id order by o.rowid""")
+    db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
+        select rowid, person_id, 'MA', officer_name, null, agency_id, (select agency_name from agencies a where a.agency_id = m.agency_id),
+               detail
+        from (select {MA_ROWID_BASE} + row_number() over (order by t.acadis_id) as rowid, 'ma/' || t.acadis_id as person_id,
+                     max(t.officer_name) as officer_name, count(*) || ' training record(s)' as detail,
+                     (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
+                      order by t2.completion_date desc, t2.record_id desc limit 1) as agency_id
+              from ma_training t group by t.acadis_id) m order by rowid""")
     for column in ("state", "license_status", "agency_id", "officer_name"):
         db.conn.execute(f"create index idx_people_{column} on people ({column})")
-    db.conn.execute(f"create virtual table people_fts using fts5(name_terms, agency_terms, content='people', {FTS_OPTIONS})")
-    db.conn.execute("insert into people_fts (rowid, name_terms, agency_terms) select rowid, name_terms, agency_terms from people")
+    create_name_index(db)
     db.conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
-    db.conn.execute("insert into agencies_fts (rowid, agency_terms) select rowid, name_terms(agency_name) from agencies")
+    db.conn.executemany("insert into agencies_fts (rowid, agency_terms) values (?, ?)",
+                        ((rowid, name_terms(name)) for rowid, name in db.conn.execute("select rowid, agency_name from agencies").fetchall()))
+
+
+def create_name_index(db):
+    """people_names, people_fts and the typo index, each name parsed exactly once."""
+    db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
+                    "surname_key text not null, given_key text not null)")
+    vocabulary = {}
+    rows = db.conn.execute("select rowid, officer_name from people order by rowid")
+    while True:
+        batch = rows.fetchmany(BATCH)
+        if not batch:
+            break
+        keyed = [(rowid, *name_keys(name)) for rowid, name in batch]
+        for _, terms, _, _ in keyed:
+            for word in terms.split():
+                vocabulary[word] = vocabulary.get(word, 0) + 1
+        db.conn.executemany("insert into people_names values (?, ?, ?, ?)", keyed)
+    db.conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
+    db.conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
+    db.conn.execute("create table name_vocabulary (word text primary key, n integer not null) without rowid")
+    db.conn.executemany("insert into name_vocabulary values (?, ?)", sorted(vocabulary.items()))
+    db.conn.execute("create table name_deletions (form text not null, word text not null, primary key (form, word)) without rowid")
+    db.conn.executemany("insert into name_deletions values (?, ?)",
+                        sorted((form, word) for word in vocabulary if len(word) in FUZZY_LENGTHS for form in deletions(word)))
 
 
 def create_views(db):

@@ -10,15 +10,19 @@ from pathlib import Path
 
 
 def _search_plugin():
-    """The Datasette search plugin, whose folding the build must share exactly."""
-    path = Path(__file__).resolve().parent.parent / "plugins" / "certsearch.py"
-    spec = importlib.util.spec_from_file_location("certsearch_plugin", path)
+    """The Datasette search plugin, whose folding and name parsing the build must share exactly."""
+    path = Path(__file__).resolve().parent.parent / "plugins" / "search.py"
+    spec = importlib.util.spec_from_file_location("search_plugin", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-fold = _search_plugin().fold  # one definition for indexing and for querying
+_plugin = _search_plugin()
+fold = _plugin.fold  # one definition for indexing and for querying
+name_keys = _plugin.name_keys  # (terms, surname key, given key) of a name
+deletions = _plugin.deletions  # a word and its one-letter deletions (the typo index)
+FUZZY_LENGTHS = range(_plugin.FUZZY_MIN_LENGTH, _plugin.FUZZY_MAX_LENGTH + 1)  # words in the typo index
 
 
 def slug(text):

@@ -1,53 +1,17 @@
-"""Datasette plugin: the public search and the officer and agency pages.
+"""Datasette plugin: the officer and agency pages, the streamed JSON export, the response cache.
 
-Gives Datasette an ``fts_query(text[, column])`` SQL function that turns what a
-person types ("Smith, John", "smi", "garcia", "O'Brien") into an FTS5 prefix
-query over folded names, and the pages /search, /officer/mo/<row>,
-/officer/ma/<acadis id> and /agency/<agency id>.
+Gives the pages /officer/mo/<row>, /officer/ma/<acadis id> and /agency/<agency id>,
+/export/<table>.json, and the sample banner and provenance for every template. The
+public search (/search, its JSON and CSV, ``fts_query``) is in plugins/search.py.
 """
 import asyncio
 import json
 import os
-import re
-import unicodedata
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
 
 DB = "certification"
-MAX_TERMS = 8
-PAGE = 100
-
-
-ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()}
-ASCII_FOLD.update({ord("'"): None, ord("`"): None})
-
-
-def fold(text):
-    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
-    (the same folding the build applies to the indexed names)."""
-    text = text or ""
-    if text.isascii():  # the common case, without Unicode normalisation
-        return " ".join(text.lower().translate(ASCII_FOLD).split())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`]", "", text.lower())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
-
-
-def fts_query(text, column=None):
-    """FTS5 query: every word of the folded text as a prefix, any order; '""' matches nothing."""
-    words = fold(text).split()[:MAX_TERMS]
-    if not words:
-        return '""'
-    query = " ".join(f'"{w}"*' for w in words)
-    return f"{column} : ({query})" if column else query
-
-
-@hookimpl
-def prepare_connection(conn):
-    conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    conn.create_function("fts_query", 2, fts_query, deterministic=True)
 
 
 def config(datasette):
@@ -76,31 +40,6 @@ async def provenance(datasette, table):
         [table])
     row = rows.first()
     return dict(row) if row else None
-
-
-async def search_people(db, q, state=None, limit=PAGE):
-    where = "people_fts match fts_query(:q, 'name_terms')" + (" and p.state = :state" if state else "")
-    sql = (f"select p.* from people_fts join people p on p.rowid = people_fts.rowid where {where} "
-           f"order by people_fts.rank, p.officer_name limit {int(limit)}")
-    return (await db.execute(sql, {"q": q, "state": state})).rows
-
-
-async def search_agencies(db, q, limit=PAGE):
-    sql = ("select a.*, (select count(*) from mo_officers o where o.agency_id = a.agency_id) as mo_officers "
-           "from agencies_fts join agencies a on a.rowid = agencies_fts.rowid "
-           f"where agencies_fts match fts_query(:q) order by agencies_fts.rank, a.agency_name limit {int(limit)}")
-    return (await db.execute(sql, {"q": q})).rows
-
-
-async def search_page(datasette, request):
-    q = (request.args.get("q") or "").strip()[:200]
-    state = request.args.get("state") if request.args.get("state") in ("MO", "MA") else None
-    db = datasette.get_database(DB)
-    people = await search_people(db, q, state) if q else []
-    agencies = await search_agencies(db, q) if q else []
-    return Response.html(await datasette.render_template(
-        "search.html", {"q": q, "state": state, "people": people, "agencies": agencies,
-                        "raw_query": fts_query(q, "name_terms"), "page_limit": PAGE}, request=request))
 
 
 async def one(db, sql, params):
@@ -191,7 +130,7 @@ async def export_json(datasette, request):
         where.append(f"[{name}] = :p{i}")
         params[f"p{i}"] = value
     if table == "people" and request.args.get("q"):
-        where.append("rowid in (select rowid from people_fts where people_fts match fts_query(:q, 'name_terms'))")
+        where.append("rowid in (select rowid from people_fts where people_fts match fts_query(:q))")
         params["q"] = request.args.get("q")
     page = int(config(datasette).get("export_page", EXPORT_PAGE))
     sql = f"select rowid as _rowid, * from [{table}] where {' and '.join(where)} order by rowid limit {page}"
@@ -217,7 +156,6 @@ async def export_json(datasette, request):
 def register_routes():
     return [
         (r"^/export/(?P<table>[a-z_]+)\.json$", export_json),
-        (r"^/search$", search_page),
         (r"^/officer/mo/(?P<row_id>MO-[0-9a-f]+-[0-9]+)$", mo_officer_page),
         (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
         (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),

@@ -1,0 +1,500 @@
+"""Datasette plugin: the public name search, as a page, JSON and CSV.
+
+Takes: the ``people`` table and the name index the build makes beside it
+(``people_names``: each person's search terms, joined surname and given names;
+``people_fts``: FTS5 over the terms; ``name_deletions``: every indexed name word
+under each of its one-letter deletions). Gives: /search, /search.json and
+/search.csv (same ranking, filters and paging), the SQL function
+``fts_query(text[, column])``, and the one definition of name folding and name
+parsing that the build also uses (certdata/names.py loads them from this file).
+
+Ranking, best first: the full name in the typed order (given names then surname,
+or "SURNAME, GIVEN"); every word exact in any order (surname holders first);
+the exact surname with a prefix of the given names; the surname by prefix; any
+prefix. Ties: name, agency, identifier. When that finds nothing exact (or fewer
+than ten rows), names within one edit per word are listed separately as
+approximate, with a "Did you mean" link.
+"""
+import csv
+import io
+import re
+import unicodedata
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import AsgiStream, Response
+
+DB = "certification"
+MAX_TERMS = 8
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+CSV_PAGE = 5000
+AGENCY_PAGE = 20
+FUZZY_BELOW = 10  # fewer main results than this (or none exact): also look for names one edit away
+FUZZY_SHOWN = 20
+FUZZY_MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to be useful
+FUZZY_MAX_LENGTH = 32  # no name word is longer; a hostile 10 MB "word" must not cost its square
+FUZZY_VARIANTS = 40
+FILTERS = ("state", "agency_id", "license_status")
+PARTICLES = frozenset("de del della dela der den di da das dos du la le van vander vanden von mc mac o st ste "
+                      "saint san santa ten ter al el bin ibn".split())
+SUFFIXES = frozenset("jr sr ii iii iv".split())
+MATCHES = ["full name", "full name, more given names", "every word, surname", "every word",
+           "surname, start of given name", "start of surname", "start of words"]
+FIELDS = ["person_id", "state", "officer_name", "license_status", "agency_id", "agency_name", "detail", "match",
+          "officer_path"]
+
+ASCII_FOLD = {c: " " for c in range(128) if not chr(c).isalnum()}
+ASCII_FOLD.update({ord("'"): None, ord("`"): None})
+
+
+def fold(text):
+    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
+    (the same folding the build applies to the indexed names)."""
+    text = text or ""
+    if text.isascii():  # the common case, without Unicode normalisation
+        return " ".join(text.lower().translate(ASCII_FOLD).split())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`]", "", text.lower())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def strip_suffixes(words):
+    """Words without trailing generational suffixes (JR, SR, II, III, IV), keeping at least one."""
+    words = list(words)
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    return words
+
+
+def name_parts(name):
+    """(surname words, given words) of a name as agencies write it: "Last, First M" (Missouri)
+    or "First M Last" (Massachusetts: the surname is the last word with the particles before it).
+    Suffixes are dropped; a hyphenated or apostrophe name is folded into its words."""
+    name = name or ""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return strip_suffixes(fold(last).split()), strip_suffixes(fold(first).split())
+    tokens = [fold(t).split() for t in name.split()]
+    tokens = [t for t in tokens if t]
+    while len(tokens) > 1 and tokens[-1] in ([s] for s in SUFFIXES):
+        tokens.pop()
+    start = len(tokens) - 1
+    while start > 1 and len(tokens[start - 1]) == 1 and tokens[start - 1][0] in PARTICLES:
+        start -= 1
+    return [w for t in tokens[start:] for w in t], [w for t in tokens[:start] for w in t]
+
+
+def name_keys(name):
+    """(terms, surname key, given key) indexed for one name. Terms are the folded words, the
+    apostrophe split forms ("o brien" beside "obrien"), and the joined forms of surname words
+    ("deleon", "vanderyacht", "smithjones", "diazrivera"), space-delimited at both ends."""
+    surname, given = name_parts(name)
+    words = fold(name).split()
+    terms = dict.fromkeys(words)
+    if any(c in name for c in "'’`"):
+        terms.update(dict.fromkeys(fold(re.sub(r"[’'`]", " ", name)).split()))
+    tail = (given[-1:] if "," not in name else []) + surname  # "Juan Diaz Rivera": the surname may be two words
+    for length in (2, 3, 4):
+        for i in range(0, len(tail) - length + 1):
+            terms["".join(tail[i:i + length])] = None
+    for token in name.split():  # "Mary-Kate": "marykate"
+        joined = fold(token).replace(" ", "")
+        if joined:
+            terms[joined] = None
+    return " " + " ".join(terms) + " ", "".join(surname), " ".join(given)
+
+
+def deletions(word):
+    """The word and every form of it with one letter deleted."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def within_one_edit(a, b):
+    """True when a and b differ by at most one insertion, deletion, substitution or swap of neighbours."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+class Query:
+    """What a person typed, parsed: its words in slots (a particle run such as "de la" stays
+    with the next word and may also be typed joined), and the ways to read a surname."""
+
+    def __init__(self, text):
+        text = (text or "")[:200]
+        self.text = text
+        if "," in text:
+            last, _, first = text.partition(",")
+            sur, giv = strip_suffixes(fold(last).split()), strip_suffixes(fold(first).split()) if fold(first) else []
+            self.words = (sur + giv)[:MAX_TERMS]
+            self.splits = [(" ".join(giv), "".join(sur))] if giv and sur else []
+            self.surnames = ["".join(sur)] if sur else []
+        else:
+            words = fold(text).split()
+            self.words = (strip_suffixes(words) if len(words) > 1 else words)[:MAX_TERMS]
+            n = len(self.words)
+            self.splits = [(" ".join(self.words[:k]), "".join(self.words[k:])) for k in range(1, n)]
+            self.surnames = list(dict.fromkeys([s for _, s in self.splits] + ["".join(self.words[:k]) for k in range(1, n + 1)]))
+        self.slots = self.make_slots(self.words)
+
+    @staticmethod
+    def make_slots(words):
+        slots, i = [], 0
+        while i < len(words):
+            j = i
+            while j < len(words) - 1 and words[j] in PARTICLES:
+                j += 1
+            run = tuple(words[i:j + 1])
+            slots.append([run, ("".join(run),)] if len(run) > 1 else [run])
+            i = j + 1
+        return slots
+
+    def __bool__(self):
+        return bool(self.words)
+
+
+def quote(word, prefix):
+    return f'"{word}"' + ("*" if prefix else "")
+
+
+def fts_expression(slots, prefix=True):
+    """An FTS5 query: every slot must match, by one of its alternatives (all of whose words match)."""
+    parts = []
+    for alternatives in slots:
+        options = [" AND ".join(quote(w, prefix) for w in alt) for alt in alternatives]
+        parts.append("(" + " OR ".join(f"({o})" for o in options) + ")" if len(options) > 1 else options[0])
+    return " AND ".join(parts) if parts else '""'
+
+
+def fts_query(text, column=None):
+    """FTS5 query over the name terms: every word of the folded text as a prefix, any order,
+    particles also joined ("de leon" finds DeLeon); '""' matches nothing."""
+    query = fts_expression(Query(text).slots)
+    return f"{column} : ({query})" if column and query != '""' else query
+
+
+class Params(dict):
+    def add(self, value):
+        name = f"p{len(self)}"
+        self[name] = value
+        return f":{name}"
+
+
+def has_word(params, word):
+    return f"instr(n.terms, {params.add(' ' + word + ' ')}) > 0"
+
+
+def all_exact(params, slots):
+    return " and ".join("(" + " or ".join("(" + " and ".join(has_word(params, w) for w in alt) + ")" for alt in alts) + ")"
+                        for alts in slots)
+
+
+def tier_sql(query, params):
+    """The ranking tier of a candidate row, computed in SQL from its parsed name keys."""
+    surnames = ", ".join(params.add(s) for s in query.surnames) or "null"
+    full = [f"(n.surname_key = {params.add(s)} and n.given_key = {params.add(g)})" for g, s in query.splits]
+    more = [f"(n.surname_key = {params.add(s)} and substr(n.given_key, 1, {len(g) + 1}) = {params.add(g + ' ')})"
+            for g, s in query.splits]
+    exact = all_exact(params, query.slots)
+    prefixes = [s for s in query.surnames if len(s) >= 2]
+    starts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)}" for s in prefixes) or "0"
+    return (f"case when {' or '.join(full) or '0'} then 0 when {' or '.join(more) or '0'} then 1 "
+            f"when ({exact}) and n.surname_key in ({surnames}) then 2 when {exact} then 3 "
+            f"when n.surname_key in ({surnames}) then 4 when {starts} then 5 else 6 end")
+
+
+def filter_sql(filters, params):
+    return "".join(f" and p.[{column}] = {params.add(value)}" for column, value in filters.items())
+
+
+ORDERS = {"relevance": "tier, p.officer_name, coalesce(p.agency_name, ''), p.person_id",
+          "name": "p.officer_name, coalesce(p.agency_name, ''), p.person_id"}
+COLUMNS = "p.rowid as _rowid, p.person_id, p.state, p.officer_name, p.license_status, p.agency_id, p.agency_name, p.detail"
+
+
+def search_sql(query, filters, sort="relevance", limit=PAGE_SIZE, offset=0):
+    """(sql, params) of one page of the ranked search, each row with its tier and the total count."""
+    params = Params()
+    match = params.add(fts_expression(query.slots))
+    tier = tier_sql(query, params)
+    sql = (f"select {COLUMNS}, {tier} as tier, count(*) over () as _total "
+           "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
+           f"where people_fts match {match}{filter_sql(filters, params)} "
+           f"order by {ORDERS[sort]} limit {int(limit)} offset {int(offset)}")
+    return sql, params
+
+
+def count_sql(query, filters):
+    params = Params()
+    match = params.add(fts_expression(query.slots))
+    return (f"select count(*) from people_fts f join people p on p.rowid = f.rowid "
+            f"where people_fts match {match}{filter_sql(filters, params)}"), params
+
+
+def facets_sql(query, filters):
+    params = Params()
+    match = params.add(fts_expression(query.slots))
+    return (f"select p.state, p.license_status, p.agency_id, p.agency_name, count(*) as n "
+            f"from people_fts f join people p on p.rowid = f.rowid where people_fts match {match}{filter_sql(filters, params)} "
+            f"group by p.state, p.license_status, p.agency_id"), params
+
+
+def record(row, match):
+    """A result as the API gives it: public columns only."""
+    out = {k: row[k] for k in FIELDS[:7]}
+    out["match"] = match
+    out["officer_path"] = "/officer/" + row["person_id"]
+    return out
+
+
+async def fuzzy_slots(execute, query):
+    """Each slot with its alternatives widened to indexed words one edit away (or None when no
+    word has a neighbour), using the deletion index: a word and a typo share a one-deletion form."""
+    slots, widened = [], False
+    for alternatives in query.slots:
+        extra = []
+        for alt in alternatives:
+            for i, word in enumerate(alt):
+                if not FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+                    continue
+                forms = sorted(deletions(word))
+                params = Params()
+                holders = ", ".join(params.add(f) for f in forms)
+                rows = await execute(
+                    f"select distinct d.word, v.n from name_deletions d join name_vocabulary v on v.word = d.word "
+                    f"where d.form in ({holders}) order by v.n desc, d.word limit {FUZZY_VARIANTS * 4}", params)
+                for candidate in (r["word"] for r in rows):
+                    if candidate != word and within_one_edit(word, candidate) and len(extra) < FUZZY_VARIANTS:
+                        extra.append(alt[:i] + (candidate,) + alt[i + 1:])
+        widened = widened or bool(extra)
+        slots.append(alternatives + extra)
+    return slots if widened else None
+
+
+async def approximate(execute, query, filters, exclude):
+    """Names within one edit per word: (rows, total, suggestion) or None. Rows with fewer edited
+    words come first; among them one row per distinct name before any namesake."""
+    slots = await fuzzy_slots(execute, query)
+    if slots is None:
+        return None
+    params = Params()
+    match = params.add(fts_expression(slots, prefix=False))
+    edits = " + ".join(f"(case when {all_exact(params, [alts])} then 0 else 1 end)" for alts in query.slots)
+    skip = ", ".join(str(int(r)) for r in exclude)
+    sql = (f"select * from (select {COLUMNS}, n.terms, {edits} as edits, count(*) over () as _total, "
+           f"row_number() over (partition by n.surname_key, n.given_key order by p.officer_name, p.person_id) as nth "
+           "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
+           f"where people_fts match {match}{filter_sql(filters, params)} and p.rowid not in ({skip})) "
+           f"order by edits, nth, officer_name, coalesce(agency_name, ''), person_id limit {FUZZY_SHOWN}")
+    rows = await execute(sql, params)
+    if not rows:
+        return None
+    return rows, rows[0]["_total"], suggestion(query, slots, rows[0]["terms"])
+
+
+def suggestion(query, slots, terms):
+    """The query as the best approximate row spells it."""
+    words = []
+    for original, widened in zip(query.slots, slots):
+        chosen = next((alt for alt in original + widened if all(f" {w} " in terms for w in alt)), original[0])
+        words += chosen
+    return " ".join(words)
+
+
+def read_filters(request, states):
+    filters = {}
+    for column in FILTERS:
+        value = (request.args.get(column) or "").strip()
+        if value and (column != "state" or value in states):
+            filters[column] = value[:200]
+    return filters
+
+
+STATES = {}
+
+
+async def states_of(db):
+    """The states in the people table (read once: the database is immutable while served)."""
+    key = (id(db), db.path)
+    if key not in STATES or db.is_mutable:
+        STATES[key] = [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
+    return STATES[key]
+
+
+def read_request(request, states):
+    """(query, filters, sort, page size, page) from a request's arguments."""
+    query = Query((request.args.get("q") or "").strip())
+    sort = request.args.get("sort") if request.args.get("sort") in ORDERS else "relevance"
+    try:
+        size = max(1, min(MAX_PAGE_SIZE, int(request.args.get("size") or PAGE_SIZE)))
+        page = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        size, page = PAGE_SIZE, 1
+    return query, read_filters(request, states), sort, size, page
+
+
+def executor(db):
+    async def execute(sql, params=None):
+        return (await db.execute(sql, params)).rows
+    return execute
+
+
+async def run_search(datasette, request):
+    """One page of the search for a request (see search)."""
+    db = datasette.get_database(DB)
+    states = await states_of(db)
+    result = await search(executor(db), *read_request(request, states))
+    result["states"] = states
+    return result
+
+
+async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page=1):
+    """Everything /search and its JSON give: one page of ranked rows, the total, and the
+    approximate matches when the exact ones are few. execute(sql, params) returns rows."""
+    result = {"q": query.text, "query": query, "filters": filters, "sort": sort, "size": size, "page": page,
+              "rows": [], "total": 0, "approximate": None}
+    if not query:
+        return result
+    sql, params = search_sql(query, filters, sort, size, (page - 1) * size)
+    rows = await execute(sql, params)
+    if rows:
+        total = rows[0]["_total"]
+    else:
+        total = (await execute(*count_sql(query, filters)))[0][0] if page > 1 else 0
+    result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total)
+    if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] > 3):
+        found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
+        if found:
+            near, near_total, suggested = found
+            result["approximate"] = {"suggestion": suggested, "total": near_total,
+                                     "rows": [record(r, "approximate") for r in near]}
+    return result
+
+
+def page_url(datasette, path, result, **changes):
+    args = {"q": result["q"], **result["filters"], "sort": result["sort"], "page": result["page"]}
+    if result["size"] != PAGE_SIZE:
+        args["size"] = result["size"]
+    args.update(changes)
+    args = {k: v for k, v in args.items() if v not in (None, "") and not (k == "sort" and v == "relevance")
+            and not (k == "page" and v == 1)}
+    return datasette.urls.path(path) + ("?" + urlencode(args) if args else "")
+
+
+def paging(datasette, path, result):
+    last = max(1, -(-result["total"] // result["size"]))
+    page = result["page"]
+    return {"last_page": last,
+            "next_url": page_url(datasette, path, result, page=page + 1) if page < last else None,
+            "previous_url": page_url(datasette, path, result, page=page - 1) if page > 1 else None}
+
+
+async def search_json(datasette, request):
+    result = await run_search(datasette, request)
+    near = result["approximate"]
+    body = {"q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
+            "size": result["size"], "total": result["total"], **paging(datasette, "/search.json", result),
+            "rows": result["rows"],
+            "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,
+                                                                        q=near["suggestion"], page=1))}
+    return Response.json(body, headers={"content-type": "application/json; charset=utf-8"})
+
+
+async def search_csv(datasette, request):
+    """Every main (not approximate) match, ranked, as CSV; fetched in pages so nothing is capped."""
+    db = datasette.get_database(DB)
+    query, filters, sort, _, _ = read_request(request, await states_of(db))
+
+    async def stream(writer):
+        out = io.StringIO()
+        table = csv.writer(out, lineterminator="\n")
+        table.writerow(FIELDS)
+        offset = 0
+        while query:
+            sql, params = search_sql(query, filters, sort, CSV_PAGE, offset)
+            rows = (await db.execute(sql, params)).rows
+            for row in rows:
+                table.writerow([record(row, MATCHES[row["tier"]])[k] for k in FIELDS])
+            await writer.write(out.getvalue())
+            out.seek(0)
+            out.truncate()
+            if len(rows) < CSV_PAGE:
+                break
+            offset += CSV_PAGE
+        await writer.write(out.getvalue())
+    return AsgiStream(stream, content_type="text/csv; charset=utf-8",
+                      headers={"content-disposition": 'attachment; filename="search.csv"'})
+
+
+async def search_agencies(db, q, page):
+    rows = (await db.execute(
+        "select a.*, (select count(*) from mo_officers o where o.agency_id = a.agency_id) as mo_officers, "
+        "count(*) over () as _total from agencies_fts join agencies a on a.rowid = agencies_fts.rowid "
+        f"where agencies_fts match fts_query(:q) order by agencies_fts.rank, a.agency_name "
+        f"limit {AGENCY_PAGE} offset {(page - 1) * AGENCY_PAGE}", {"q": q})).rows
+    return rows, (rows[0]["_total"] if rows else 0)
+
+
+def facet_lists(rows, filters):
+    """Counts per state, per state's own licence status, and per agency, among the matches."""
+    states, statuses, agencies = {}, {}, {}
+    for r in rows:
+        states[r["state"]] = states.get(r["state"], 0) + r["n"]
+        if r["license_status"]:
+            key = (r["state"], r["license_status"])
+            statuses[key] = statuses.get(key, 0) + r["n"]
+        if r["agency_id"]:
+            key = (r["agency_id"], r["agency_name"] or r["agency_id"])
+            agencies[key] = agencies.get(key, 0) + r["n"]
+    by_count = lambda d: sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"state": by_count(states), "license_status": by_count(statuses), "agency_id": by_count(agencies)}
+
+
+async def search_page(datasette, request):
+    db = datasette.get_database(DB)
+    result = await run_search(datasette, request)
+    context = dict(result, **paging(datasette, "/search", result), facets=None, agencies=[], agency_total=0)
+    if result["query"]:
+        facet_rows = (await db.execute(*facets_sql(result["query"], result["filters"]))).rows
+        context["facets"] = facet_lists(facet_rows, result["filters"])
+        try:
+            agency_page = max(1, int(request.args.get("agency_page") or 1))
+        except ValueError:
+            agency_page = 1
+        context["agencies"], context["agency_total"] = await search_agencies(db, result["q"], agency_page)
+        context["agency_page"] = agency_page
+        context["agency_more_url"] = (page_url(datasette, "/search", result, agency_page=agency_page + 1)
+                                      if agency_page * AGENCY_PAGE < context["agency_total"] else None)
+        context["json_url"] = page_url(datasette, "/search.json", result)
+        context["csv_url"] = page_url(datasette, "/search.csv", result, page=1)
+        context["filter_url"] = lambda column, value: page_url(datasette, "/search", result, page=1, **{column: value})
+        context["sort_url"] = lambda sort: page_url(datasette, "/search", result, page=1, sort=sort)
+        if result["approximate"]:
+            context["suggestion_url"] = page_url(datasette, "/search", result, q=result["approximate"]["suggestion"], page=1)
+    context["first"] = (result["page"] - 1) * result["size"] + 1
+    context["page_size_default"] = PAGE_SIZE
+    return Response.html(await datasette.render_template("search.html", context, request=request))
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("fts_query", 2, fts_query, deterministic=True)
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/search$", search_page),
+        (r"^/search\.json$", search_json),
+        (r"^/search\.csv$", search_csv),
+    ]

@@ -1,0 +1,190 @@
+"""A reader searches a name the way people type it and finds the right officer first; every
+result is reachable; the JSON and CSV give the same search. Built from our own rows (a tiny
+generated sample beside them), so a real release does not change what is asserted."""
+import asyncio
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from certdata import datasette, pipeline
+
+from .conftest import ROOT, make_package
+
+KC = "Kansas City Police Department"
+LONG = "Kansas City Missouri School District Police Department"
+MO_ROWS = [
+    ("Thomas, Ryan", "Active", "Peace Officer", "Columbia Police Department"),
+    ("Ryan, Thomas", "Active", "Peace Officer", "Joplin Police Department"),
+    ("Davisson, Paula", "Active", "Peace Officer", "Joplin Police Department"),
+    ("Davis, Paula", "Active", "Peace Officer", LONG),
+    ("Mill, Oren", "Active", "Peace Officer", LONG),
+    ("Miller, Aaron", "Active", "Peace Officer", "Joplin Police Department"),
+    ("Miller, Oren", "Active", "Peace Officer", "Joplin Police Department"),
+    ("Okonkwo, Ada", "Active", "Peace Officer", LONG),
+    ("Okonkwo, Adamma", "Inactive", "Peace Officer", ""),
+    ("Lindqvist-Moreau, Ines", "Active", "Peace Officer", "Joplin Police Department"),
+    ("Lindqvist, Ines", "Active", "Peace Officer", LONG),
+    ("DE LEON, ARTURO", "Active", "Peace Officer", KC),
+    ("DeLeon, Beatriz", "Active", "Peace Officer", KC),
+    ("VANDER YACHT, CORA", "Active", "Peace Officer", KC),
+    ("VanderYacht, Dirk", "Active", "Peace Officer", KC),
+    ("LA FRANCE, ELOISE", "Active", "Peace Officer", KC),
+    ("LaFrance, Faye", "Active", "Peace Officer", KC),
+    ("DIAZ RIVERA, GUADALUPE", "Active", "Peace Officer", KC),
+    ("Diaz-Rivera, Hector", "Active", "Peace Officer", KC),
+    ("O'Shaughnessy, Brigid", "Active", "Peace Officer", KC),
+    ("Pemberton Jr, Lucius", "Active", "Peace Officer", KC),
+    ("Halvorsen, Signe", "Active", "Peace Officer", KC),
+    ("Halvorson, Signe", "Active", "Peace Officer", KC),
+    ("Quarrington, Wilhelmina", "Active", "Peace Officer", KC),
+    ("Smith, John A", "Active", "Peace Officer", KC),
+    ("Smith, Johnny", "Active", "Peace Officer", "Joplin Police Department"),
+] + [(f"Featherstonehaugh, {given}", "Revoked" if i % 6 == 0 else "Active", "Peace Officer",
+      KC if i % 2 else "Joplin Police Department")
+     for i, given in enumerate(f"{a}{b}" for a in ("Al", "Bo", "Cy", "Di", "Ed", "Flo") for b in "abcdefghij")]
+MA_ROWS = [("990201", "", "Rosalind Van Buren", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
+           ("990202", "", "Juan Carlos Ybarra Solis", "Basic Recruit Academy", "2013-01-01", "Quincy Police Department")]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("ranking"), mo_active=3, ma_officers=2, extra_mo=MO_ROWS, extra_ma=MA_ROWS)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    return datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
+
+
+def get(client, path, **params):
+    response = asyncio.run(client.client.get(path, params=params) if params else client.client.get(path))
+    assert response.status_code == 200, response.text[:500]
+    return response
+
+
+def search(client, q, **params):
+    return get(client, "/search.json", q=q, **params).json()
+
+
+def names(body):
+    return [r["officer_name"] for r in body["rows"]]
+
+
+@pytest.mark.parametrize("query,first", [
+    ("ryan thomas", "Thomas, Ryan"),            # typed order decides between Ryan Thomas and Thomas Ryan
+    ("Thomas, Ryan", "Thomas, Ryan"),
+    ("thomas ryan", "Ryan, Thomas"),
+    ("paula davis", "Davis, Paula"),            # the exact word above a longer one (DAVISSON)
+    ("davis", "Davis, Paula"),
+    ("mill", "Mill, Oren"),                     # MILL does not sink below every MILLER
+    ("okonkwo ada", "Okonkwo, Ada"),            # a long agency name does not push the exact name down
+    ("ines lindqvist", "Lindqvist, Ines"),      # a hyphenated namesake is not counted twice
+    ("lucius pemberton", "Pemberton Jr, Lucius"),
+    ("Pemberton, Lucius Jr", "Pemberton Jr, Lucius"),
+    ("brigid oshaughnessy", "O'Shaughnessy, Brigid"),
+    ("brigid o shaughnessy", "O'Shaughnessy, Brigid"),
+    ("juan carlos ybarra solis", "Juan Carlos Ybarra Solis"),
+    ("rosalind van buren", "Rosalind Van Buren"),
+])
+def test_the_intended_person_comes_first(client, query, first):
+    assert names(search(client, query))[0] == first
+
+
+@pytest.mark.parametrize("query,first", [
+    ("arturo deleon", "DE LEON, ARTURO"), ("beatriz de leon", "DeLeon, Beatriz"), ("de-leon arturo", "DE LEON, ARTURO"),
+    ("cora vanderyacht", "VANDER YACHT, CORA"), ("dirk vander yacht", "VanderYacht, Dirk"),
+    ("eloise lafrance", "LA FRANCE, ELOISE"), ("faye la france", "LaFrance, Faye"),
+    ("diazrivera guadalupe", "DIAZ RIVERA, GUADALUPE"), ("hector diaz rivera", "Diaz-Rivera, Hector"),
+    ("hector diazrivera", "Diaz-Rivera, Hector"), ("rosalind vanburen", "Rosalind Van Buren"),
+    ("solis", "Juan Carlos Ybarra Solis"), ("ybarrasolis", "Juan Carlos Ybarra Solis"),
+])
+def test_particle_and_two_word_surnames_match_spaced_joined_or_hyphenated(client, query, first):
+    assert names(search(client, query))[0] == first
+
+
+def test_surname_holders_come_before_prefix_matches_and_given_names(client):
+    body = search(client, "miller")
+    assert names(body)[:2] == ["Miller, Aaron", "Miller, Oren"]
+    assert [r["match"] for r in body["rows"][:2]] == ["every word, surname"] * 2
+
+
+def test_a_typo_is_offered_separately_as_did_you_mean(client):
+    body = search(client, "wilhelmina quarington")  # one letter dropped
+    assert body["rows"] == []
+    near = body["approximate"]
+    assert near["suggestion"] == "wilhelmina quarrington"
+    assert [r["officer_name"] for r in near["rows"]][:1] == ["Quarrington, Wilhelmina"]
+    assert {r["match"] for r in near["rows"]} == {"approximate"}
+    assert search(client, "wilhelmina qaurrington")["approximate"]["rows"][0]["officer_name"] == "Quarrington, Wilhelmina"
+    page = get(client, "/search", q="wilhelmina quarington").text
+    assert "Did you mean" in page and "wilhelmina quarrington" in page
+
+
+def test_approximate_matches_never_rank_above_exact_ones(client):
+    body = search(client, "signe halvorsen")
+    assert names(body) == ["Halvorsen, Signe"]
+    assert "Halvorson, Signe" in [r["officer_name"] for r in body["approximate"]["rows"]]
+    assert "Did you mean" in get(client, "/search", q="signe halvorsen").text
+
+
+def test_every_result_is_reachable_by_paging(client):
+    first = search(client, "featherstonehaugh", size=25)
+    assert first["total"] == 60 and len(first["rows"]) == 25
+    seen, body = [], first
+    while True:
+        seen += [r["person_id"] for r in body["rows"]]
+        if not body["next_url"]:
+            break
+        body = get(client, body["next_url"]).json()
+    assert len(seen) == len(set(seen)) == 60
+    page = get(client, "/search", q="featherstonehaugh").text
+    assert "of 60" in page and 'rel="next"' in page and "100+" not in page
+
+
+def test_filters_by_state_agency_and_licence_status_and_sort_by_name(client):
+    revoked = search(client, "featherstonehaugh", license_status="Revoked")
+    assert revoked["total"] == 10 and {r["license_status"] for r in revoked["rows"]} == {"Revoked"}
+    joplin = search(client, "featherstonehaugh", agency_id="MO-joplin-police-department")
+    assert joplin["total"] == 30 and {r["agency_name"] for r in joplin["rows"]} == {"Joplin Police Department"}
+    assert search(client, "rosalind", state="MA")["total"] == 1 and search(client, "rosalind", state="MO")["total"] == 0
+    by_name = names(search(client, "smith john", sort="name"))
+    assert by_name == sorted(by_name)
+    page = get(client, "/search", q="featherstonehaugh").text
+    for state in ("MO", "MA"):  # the states offered are those in the data
+        assert f'<option value="{state}"' in page
+    assert "license_status=Revoked" in page and "agency_id=MO-joplin-police-department" in page
+
+
+DOCUMENTED_FIELDS = ["person_id", "state", "officer_name", "license_status", "agency_id", "agency_name", "detail",
+                     "match", "officer_path"]
+
+
+def test_json_and_csv_have_the_documented_fields_and_no_internal_columns(client):
+    body = search(client, "smith john")
+    assert body["rows"] and all(list(r) == DOCUMENTED_FIELDS for r in body["rows"])
+    table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text)))
+    assert table[0] == DOCUMENTED_FIELDS and len(table) - 1 == body["total"]
+    assert [row[0] for row in table[1:]] == [r["person_id"] for r in body["rows"]]
+    docs = (ROOT / "docs" / "search.md").read_text()
+    for field in DOCUMENTED_FIELDS:
+        assert f"`{field}`" in docs, field
+
+
+def documented_examples():
+    text = (ROOT / "docs" / "search.md").read_text()
+    return re.findall(r"^    (/\S+)$", text, flags=re.M)
+
+
+@pytest.mark.parametrize("url", documented_examples())
+def test_every_api_example_in_the_docs_returns_rows(client, url):
+    parts = urlsplit(url)
+    response = get(client, parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()})
+    if parts.path.endswith(".csv"):
+        assert len(response.text.strip().splitlines()) > 1, url
+    else:
+        data = response.json()
+        assert (data["rows"] if isinstance(data, dict) else data), url
+
+
+def test_the_docs_show_api_examples():
+    assert any(u.startswith("/search.json") for u in documented_examples())
