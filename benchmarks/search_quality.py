@@ -137,7 +137,7 @@ def make_package(rows, work, seed=SEED):
     for name in FIXED:
         shutil.copyfile(ROOT / "data" / f"{name}.csv", root / "data" / f"{name}.csv")
     people = corpus(rows, seed)
-    mo = [(name, "Active", "Peace Officer", agency) for state, name, *_, agency in people if state == "MO"]
+    mo = [(name, "Sample status A", "Sample class A", agency) for state, name, *_, agency in people if state == "MO"]
     ma = [(str(900000 + i), "", name, "Basic Recruit Academy", "2015-01-01", agency)
           for i, (state, name, *_, agency) in enumerate(people) if state == "MA"]
     texts = sample.generate(mo_active=0, mo_historical={}, ma_officers=0, extra_mo=mo, extra_ma=ma)
