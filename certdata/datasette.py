@@ -92,7 +92,6 @@ def build_metadata(package):
     """The whole Datasette metadata document for the package."""
     descriptor = package.descriptor
     licence = descriptor["licenses"][0]
-    sources = [s for s in descriptor["sources"] if s.get("path")]
     synthetic = package.synthetic_resources()
     statutes = disclosure.citations(package)
     tables = {r["name"]: table_metadata(r, statutes) for r in package.resources}
@@ -103,7 +102,7 @@ def build_metadata(package):
         "title": descriptor["title"],
         "description": descriptor["description"],
         "license": licence["title"], "license_url": licence["path"],
-        "source": sources[0]["title"], "source_url": sources[0]["path"],
+        "source": "The four source documents (see the documentation)",
         "databases": {DATABASE: {
             "description": descriptor["description"],
             "tables": tables,

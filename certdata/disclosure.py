@@ -17,7 +17,7 @@ from .package import ROOT
 OPENING = {"statute", "agency-release", "derived", "source-document", "editorial"}
 LABELS = {
     "statute": "Open by statute",
-    "agency-release": "Released by the agency, no statute naming it",
+    "agency-release": "Released by the agency",
     "agency-caveat": "Published with the agency's caveat",
     "pending": "Not yet known (synthetic sample awaiting the release)",
     "derived": "Derived by us",
@@ -77,10 +77,14 @@ def ground_text(ground, statutes=None):
 
 
 def summary(field, statutes=None):
-    """The field's disclosure in one paragraph: each ground labelled, quotes attributed."""
+    """The field's disclosure in one paragraph: each ground labelled, quotes attributed. A release
+    that no statute ground backs says so."""
     parts = []
+    unbacked = "statute" not in kinds(field)
     for ground in grounds(field):
         label = LABELS.get(ground.get("kind"), ground.get("kind"))
+        if ground.get("kind") == "agency-release" and unbacked:
+            label += " (no statute in the source documents names it)"
         scope = f" ({ground['scope']})" if ground.get("scope") else ""
         parts.append(f"{label}{scope}: {ground_text(ground, statutes)}")
     return " ".join(part if part.endswith((".", "”", ")")) else part + "." for part in parts)

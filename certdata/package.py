@@ -131,8 +131,8 @@ def descriptor_problems(root, descriptor):
     problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
     if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
         problems.append("'version' must be MAJOR.MINOR.PATCH (the release check compares versions)")
-    if not any(isinstance(s, dict) and s.get("path") for s in descriptor.get("sources", [])):
-        problems.append("'sources' needs at least one source with a path (the site links to it)")
+    if not any(isinstance(s, dict) and s.get("title") for s in descriptor.get("sources", [])):
+        problems.append("'sources' needs at least one source with a title")
     if not all(isinstance(x, dict) and x.get("title") and x.get("path") for x in descriptor.get("licenses", [])):
         problems.append("every licence needs a title and a path")
     for number, resource in enumerate(descriptor["resources"], start=1):

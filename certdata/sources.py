@@ -29,8 +29,11 @@ NOT_A_QUOTE = {"", "not stated in the record"}
 
 
 def redact(text):
-    """The text with every e-mail address and telephone number replaced by a placeholder."""
-    return PHONE.sub(PHONE_PLACEHOLDER, EMAIL.sub(EMAIL_PLACEHOLDER, text))
+    """The text with every e-mail address and telephone number replaced by a placeholder
+    (an inline image reference such as cid:image001.png@... is not an address and is kept)."""
+    def email(match):
+        return match.group() if text[max(0, match.start() - 4):match.start()] == "cid:" else EMAIL_PLACEHOLDER
+    return PHONE.sub(PHONE_PLACEHOLDER, EMAIL.sub(email, text))
 
 
 def normalise(text, line_numbered=False):

@@ -36,7 +36,7 @@ async def provenance(datasette, table):
     db = datasette.get_database(DB)
     rows = await db.execute(
         "select r.resource, r.sha256, r.synthetic_sample, q.request_id, q.responding_agency, q.release_received_date, "
-        "q.source_url from package_resources r left join requests q on q.request_id = r.request_id where r.resource = ?",
+        "q.filed_date from package_resources r left join requests q on q.request_id = r.request_id where r.resource = ?",
         [table])
     row = rows.first()
     return dict(row) if row else None
@@ -52,10 +52,8 @@ async def one(db, sql, params):
 async def mo_officer_page(datasette, request):
     db = datasette.get_database(DB)
     row_id = request.url_vars["row_id"]
-    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_words, s.description_words, "
-                            "st.citation as statute_citation from mo_officers o "
+    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words from mo_officers o "
                             "join mo_license_statuses s on s.license_status = o.license_status "
-                            "left join statutes st on st.statute_id = s.statute_id "
                             "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
     klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
     context = await officer_context(datasette, "mo_officers")
