@@ -28,9 +28,20 @@ def bar_chart_svg(title, rows):
     return "\n".join(parts) + "\n"
 
 
-def measure_rows(measures, unit):
-    """(label, value) rows for the stated measures of one unit."""
-    return [(m["measure"], int(m["value"])) for m in measures if m["unit"] == unit and m["value"]]
+def measure_groups(measures):
+    """Charts of the source's figures: only figures of the same unit, period and date are drawn side
+    by side (one bar chart per group of two or more), each titled with its period as the source states it."""
+    groups = {}
+    for m in measures:
+        if m["value"] and m["availability"] == "stated":
+            groups.setdefault((m["unit"], m["period_start"], m["period_end"], m["as_of"]), []).append((m["measure"], int(m["value"])))
+    charts = []
+    for (unit, start, end, as_of), rows in groups.items():
+        if len(rows) < 2 or not (start or end or as_of):  # undated figures are never set side by side
+            continue
+        when = f"{start} to {end}" if start or end else f"as of {as_of}"
+        charts.append((f"figures-{unit.replace(' ', '-')}-{start or as_of or 'undated'}", f"{unit.capitalize()}, {when}", rows, False))
+    return charts
 
 
 SAMPLE_LABEL = "SYNTHETIC SAMPLE, not real data: "
@@ -39,9 +50,7 @@ SAMPLE_LABEL = "SYNTHETIC SAMPLE, not real data: "
 def write_charts(context, directory):
     """Write every chart; returns [{file, title, alt, rows}] for the templates."""
     roster_sample = "mo_officers" in context["synthetic"]
-    specs = [
-        ("applicants", "Applicants with a criminal history: what POST did", measure_rows(context["measures"], "applicants"), False),
-        ("investigations", "Misconduct investigations", measure_rows(context["measures"], "investigations"), False),
+    specs = measure_groups(context["measures"]) + [
         ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
         ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
     ]
