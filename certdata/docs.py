@@ -20,6 +20,7 @@ from . import charts
 from .errors import CertdataError
 from . import disclosure
 from .package import ROOT, fields, not_published
+from .publish import download_name
 
 HAND_WRITTEN = ["about.md", "methodology.md", "search.md", "request-a-correction.md"]
 DEFAULT_DATASETTE_URL = "http://127.0.0.1:8001/"
@@ -112,7 +113,7 @@ def resource_context(conn, package, resource, statutes):
     rows = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
     info = conn.execute("select sha256 from package_resources where resource = ?", [table]).fetchone()
     return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
-            "file": Path(resource["path"]).name, "not_published": not_published(package, resource),
+            "file": download_name(resource), "not_published": not_published(package, resource),
             "fields": [field_context(conn, table, f, rows, statutes) for f in fields(resource)]}
 
 

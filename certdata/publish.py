@@ -63,13 +63,23 @@ def recover_site(root):
         os.rename(old, site)
 
 
+SAMPLE_PREFIX = "SYNTHETIC-SAMPLE-"
+
+
+def download_name(resource):
+    """A resource's file name in downloads/: a synthetic sample says so in its name, so that a
+    file passed on without its descriptor still cannot be taken for an agency's release."""
+    name = Path(resource["path"]).name
+    return SAMPLE_PREFIX + name if resource.get("pcr:synthetic") else name
+
+
 def write_downloads(package, database, downloads):
     """Copy the release files into downloads/ and write the checksummed descriptor."""
     downloads.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(database, downloads / DATABASE_FILE)
     (downloads / "spreadsheet").mkdir(exist_ok=True)
     for resource in package.resources:
-        name = Path(resource["path"]).name
+        name = download_name(resource)
         shutil.copyfile(package.path(resource), downloads / name)
         write_spreadsheet_safe(package.path(resource), downloads / "spreadsheet" / name)
     (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -84,7 +94,7 @@ def release_descriptor(package):
     descriptor = json.loads(json.dumps(package.descriptor))
     for resource in descriptor["resources"]:
         path = package.path(resource)
-        resource["path"] = path.name
+        resource["path"] = download_name(resource)
         resource["bytes"] = path.stat().st_size
         resource["hash"] = "sha256:" + file_sha256(path)
         missing = not_published(package, resource)

@@ -401,7 +401,8 @@ def paging(datasette, path, result):
 async def search_json(datasette, request):
     result = await run_search(datasette, request)
     near = result["approximate"]
-    body = {"q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
+    synthetic = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
+    body = {"synthetic_sample": synthetic, "q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
             "size": result["size"], "total": result["total"], **paging(datasette, "/search.json", result),
             "rows": result["rows"],
             "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,

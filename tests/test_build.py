@@ -21,7 +21,7 @@ def tree_hashes(directory):
 
 def test_build_writes_site_downloads_and_checksums(built):
     downloads = built / "site" / "downloads"
-    for name in ("certification.db", "datapackage.json", "SHA256SUMS", "mo_officers.csv", "data-dictionary.csv"):
+    for name in ("certification.db", "datapackage.json", "SHA256SUMS", "SYNTHETIC-SAMPLE-mo_officers.csv", "statutes.csv", "data-dictionary.csv"):
         assert (downloads / name).is_file(), name
     sums = dict(reversed(line.split("  ")) for line in (downloads / "SHA256SUMS").read_text().splitlines())
     for name, digest in sums.items():

@@ -447,13 +447,13 @@ def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_pa
                                                     ("+1-2, Plus", "Sample status A", "Sample class A", "")])
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     downloads = root / "site" / "downloads"
-    safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "mo_officers.csv", encoding="utf-8"))}
-    rawnames = {r[1] for r in csv.reader(open(downloads / "mo_officers.csv", encoding="utf-8"))}
+    safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv", encoding="utf-8"))}
+    rawnames = {r[1] for r in csv.reader(open(downloads / "SYNTHETIC-SAMPLE-mo_officers.csv", encoding="utf-8"))}
     assert {"'=HYPERLINK(\"http://x\",\"y\"), Evil", "'@SUM(1), Other", "'+1-2, Plus"} <= safe
     assert '=HYPERLINK("http://x","y"), Evil' in rawnames
     assert not [n for n in safe if n[:1] in "=+-@"]
     sums = (downloads / "SHA256SUMS").read_text()
-    assert "  spreadsheet/mo_officers.csv" in sums
+    assert "  spreadsheet/SYNTHETIC-SAMPLE-mo_officers.csv" in sums
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.mutate and not c.importer and not c.command], ids=lambda c: c.name)

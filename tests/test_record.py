@@ -351,3 +351,21 @@ def test_permanence_is_posts_word_and_no_statute_or_discipline_is_imputed_to_an_
     assert "is permanent" not in page
     feed = (built / "site" / "feeds" / "decertifications.xml").read_text()
     assert "are permanent decertifications" not in feed
+
+
+def test_programs_are_told_the_data_is_a_sample(built):
+    """Downloads name the sample in the file name; every Datasette answer carries a header; search JSON says so."""
+    import asyncio
+
+    from certdata import datasette
+    downloads = built / "site" / "downloads"
+    assert (downloads / "SYNTHETIC-SAMPLE-mo_officers.csv").is_file() and not (downloads / "mo_officers.csv").exists()
+    assert (downloads / "statutes.csv").is_file()
+    app = datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+
+    async def fetch(path):
+        return await app.client.get(path)
+    for path in ("/certification/mo_officers.json", "/certification/mo_officers.csv", "/search.json?q=smith"):
+        response = asyncio.run(fetch(path))
+        assert "mo_officers" in response.headers["x-synthetic-sample"], path
+    assert "mo_officers" in asyncio.run(fetch("/search.json?q=smith")).json()["synthetic_sample"]
