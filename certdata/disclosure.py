@@ -15,6 +15,7 @@ from functools import lru_cache
 from .package import ROOT
 
 OPENING = {"statute", "agency-release", "derived", "source-document", "editorial"}
+RECORD_GROUNDS = {"statute", "agency-release", "derived", "pending"}  # what can open a field of an agency's release
 LABELS = {
     "statute": "Open by statute",
     "agency-release": "Released by the agency",

@@ -142,6 +142,10 @@ def field_problems(package, resource, field, by_name, statutes, synthetic):
                                 "replace it with the agency's words on what it released before publishing"))
     if not disclosure.is_published(field, synthetic):
         problems.append(Problem(*where, "closed-field", "no ground opens this field; a field that is not open cannot be published"))
+    elif resource.get("pcr:request") and not set(kinds) & disclosure.RECORD_GROUNDS:
+        problems.append(Problem(*where, "not-a-record-ground",
+                                "a field of an agency's release opens only by statute, by the agency's release, as derived "
+                                "from such fields, or pending while a sample; transcription and notes cannot open it"))
     valid = []
     for ground in disclosure.grounds(field):
         found = ground_problems(where, ground, by_name, statutes)

@@ -165,6 +165,11 @@ def test_a_derived_field_cannot_come_from_a_field_that_is_not_published(small_pa
     assert "derived-from-unpublished" in {p.type for p in problems_for(small_package) if p.field == "name_key"}
 
 
+def test_notes_and_transcription_cannot_open_a_field_of_an_agencys_release(small_package):
+    add_field(small_package, "mo_officers", "remarks", [{"kind": "editorial", "note": "Ours."}])
+    assert [p.type for p in problems_for(small_package) if p.field == "remarks"] == ["not-a-record-ground"]
+
+
 def test_a_ground_that_does_not_fit_the_profile_is_refused(small_package):
     set_ground(small_package, "mo_officers", "officer_name", [{"kind": "open", "basis": "rsmo-590.180"}])
     assert [p.type for p in problems_for(small_package) if p.field == "officer_name"] == ["bad-disclosure"]
