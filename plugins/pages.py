@@ -16,12 +16,13 @@ import io
 import json
 import mimetypes
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 DB = "certification"
 PAGE_SIZE = 100
@@ -173,9 +174,11 @@ async def docs_file(datasette, request):
         missing = root / "404.html"
         if not missing.is_file():
             raise NotFound("No such page")
-        # the 404 page's links are relative to the site root: say where that is
-        base = f'<base href="{escape(datasette.urls.path(DOCS_PREFIX))}">'
-        html = missing.read_text(encoding="utf-8").replace("<head>", "<head>" + base, 1)
+        # MkDocs writes the 404 page's links from the site root (it is served at any depth): here the
+        # site root is /docs/; the links marked data-datasette go to the Datasette and stay as they are
+        prefix = datasette.urls.path(DOCS_PREFIX)
+        html = re.sub(r'(?<!data-datasette )\b(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{prefix}',
+                      missing.read_text(encoding="utf-8"))
         return Response.html(html, status=404)
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml", "application/javascript"):
