@@ -216,7 +216,7 @@ class WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(docs_dir, site_dir, navigation, package, datasette_url):
+def run_mkdocs(docs_dir, site_dir, navigation, package, datasette_url=DEFAULT_DATASETTE_URL):
     """mkdocs build --strict with our nav and extra settings; DocsFailed lists every warning."""
     collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
