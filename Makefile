@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make build   set up .venv and build the package into site/ (database, downloads, docs)
-#   make test    set up .venv (with test tools and Debian's chromium) and run the whole test suite
+#   make test    set up .venv (with test tools, Debian's chromium and axe-core from npm) and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -26,7 +26,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
-test: $(VENV)/.installed chromium
+# axe-core for the browser tests' accessibility check, pinned in package-lock.json (npm, no browser download)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.installed chromium node_modules/.installed
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

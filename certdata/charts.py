@@ -6,26 +6,41 @@ a synthetic sample says so in its title, its description and its alt text.
 """
 from xml.sax.saxutils import escape
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 22, 8, 330, 300, 80
+import textwrap
+
+# Narrow enough that a phone shows it near full size (text stays at 11 px or more on a 390 px
+# screen); each label on its own lines above its bar, wrapped, never cut.
+WIDTH, BAR_WIDTH, BAR_HEIGHT, GAP = 360, 280, 16, 14
+TITLE_SIZE, LABEL_SIZE, LINE = 15, 13, 17
+TITLE_CHARS, LABEL_CHARS = 40, 46
+
+
+def text_lines(x, y, lines, size, weight="normal"):
+    """One <text> with a <tspan> per line, starting at baseline y."""
+    spans = "".join(f'<tspan x="{x}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text x="{x}" y="{y}" font-family="sans-serif" font-size="{size}" font-weight="{weight}">{spans}</text>'
 
 
 def bar_chart_svg(title, rows):
-    """A horizontal bar chart of (label, value) rows as SVG text."""
+    """A horizontal bar chart of (label, value) rows as SVG text: the title, then for each row
+    its whole label (wrapped) above a bar with the value beside it."""
     top = max((v for _, v in rows), default=0) or 1
-    height = len(rows) * (BAR_HEIGHT + GAP) + 40
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     desc = f"{title}. " + "; ".join(f"{label}: {value:,}" for label, value in rows)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d">',
-             f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>',
-             f'<text x="0" y="18" font-family="sans-serif" font-size="15" font-weight="bold">{escape(title)}</text>']
-    for i, (label, value) in enumerate(rows):
-        y = 32 + i * (BAR_HEIGHT + GAP)
+    title_lines = textwrap.wrap(title, TITLE_CHARS) or [""]
+    parts = [text_lines(0, 16, title_lines, TITLE_SIZE, "bold")]
+    y = 16 + LINE * len(title_lines) + 6
+    for label, value in rows:
+        lines = textwrap.wrap(str(label), LABEL_CHARS) or [""]
+        parts.append(text_lines(0, y + LABEL_SIZE, lines, LABEL_SIZE))
+        y += LINE * len(lines) + 2
         length = max(1, round(BAR_WIDTH * value / top))
-        parts += [f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" font-family="sans-serif" font-size="12">{escape(label[:52])}</text>',
-                  f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#3f51b5"/>',
-                  f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 16}" font-family="sans-serif" font-size="12">{value:,}</text>']
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+        parts += [f'<rect x="0" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="#3f51b5"/>',
+                  f'<text x="{length + 6}" y="{y + BAR_HEIGHT - 3}" font-family="sans-serif" font-size="{LABEL_SIZE}">{value:,}</text>']
+        y += BAR_HEIGHT + GAP
+    height = y + 4
+    head = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="t d">',
+            f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>']
+    return "\n".join(head + parts + ["</svg>"]) + "\n"
 
 
 def measure_groups(measures):

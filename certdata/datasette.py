@@ -51,7 +51,7 @@ QUERIES = {
     },
     "decertified_officers": {
         "title": "Decertified Missouri officers",
-        "description": "Officers whose licence status is one that POST's reply says marks decertified officers (see the licence statuses table for POST's words).",
+        "description": "Officers whose licence status is one that POST's reply says marks decertified officers (see the licence statuses table for POST's words). This query shows at most 1,000 rows; the page /decertified lists every one, paged, with full CSV and JSON downloads.",
         "sql": "select * from mo_decertified_officers order by officer_name",
     },
     "agency_officers": {

@@ -22,8 +22,13 @@ from . import disclosure
 from .package import ROOT, fields, not_published
 from .publish import download_name
 
-HAND_WRITTEN = ["about.md", "methodology.md", "search.md", "request-a-correction.md"]
-DEFAULT_DATASETTE_URL = "http://127.0.0.1:8001/"
+HAND_WRITTEN = ["about.md", "methodology.md", "search.md"]
+# Without CERTDATA_DATASETTE_URL the documentation links to the Datasette of the same server:
+# `build.py serve` answers both, the documentation under /docs/.
+DEFAULT_DATASETTE_URL = "/"
+# Deployment settings read at build time (the publish workflow sets them from repository variables).
+CONTACT_VARIABLE = "CERTDATA_CORRECTIONS_CONTACT"    # a form URL or an address that takes corrections
+REPOSITORY_VARIABLE = "CERTDATA_REPOSITORY_URL"       # e.g. https://github.com/OWNER/REPO
 STATES = {"MO": "Missouri", "MA": "Massachusetts"}
 
 
@@ -51,7 +56,7 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
     context = site_context(package, database, url, docs_dir / "downloads")
     pages = render_pages(context, docs_dir)
     progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
-    run_mkdocs(docs_dir, site_dir, nav(context), package)
+    run_mkdocs(docs_dir, site_dir, nav(context), package, context["datasette_url"])
     return site_dir
 
 
@@ -73,7 +78,20 @@ def site_context(package, database, datasette_url, downloads_dir):
         "sources": [s for s in package.descriptor.get("sources", []) if s.get("pcr:id")],
         "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
         "states": STATES, "changes": changes, "withheld_groups": withheld_groups(package),
+        "correction": correction_route(),
     }
+
+
+def correction_route():
+    """Where corrections go, from the deployment's configuration; nothing is invented when unset."""
+    contact = (os.environ.get(CONTACT_VARIABLE) or "").strip()
+    repository = (os.environ.get(REPOSITORY_VARIABLE) or "").strip().rstrip("/")
+    href = None
+    if contact:
+        href = contact if "://" in contact or contact.startswith("mailto:") else (
+            "mailto:" + contact if "@" in contact else None)
+    return {"contact": contact, "contact_href": href, "variable": CONTACT_VARIABLE,
+            "issue_form": f"{repository}/issues/new?template=correction.yml" if repository else None}
 
 
 def withheld_groups(package):
@@ -146,7 +164,8 @@ def render_pages(context, docs_dir):
     env = environment()
     pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2", "sources.md": "sources.md.j2",
              "mo-post-figures.md": "figures.md.j2", "downloads.md": "downloads.md.j2",
-             "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2"}
+             "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2",
+             "request-a-correction.md": "request-a-correction.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
     (docs_dir / "figures").mkdir(exist_ok=True)
     context["charts"] = charts.write_charts(context, docs_dir / "figures")
@@ -162,23 +181,27 @@ def render_pages(context, docs_dir):
     return list(pages)
 
 
+PAGE_TITLES = [
+    ("Home", "index.md"), ("What the law lets us publish", "law.md"), ("Statutes", "statutes.md"),
+    ("The source documents", "sources.md"), ("Missouri POST in figures", "mo-post-figures.md"), ("Downloads", "downloads.md"),
+]
+LATER_TITLES = [
+    ("What changed", "changes.md"), ("Corrections", "corrections.md"), ("How to search", "search.md"),
+    ("Methodology", "methodology.md"), ("Request a correction", "request-a-correction.md"), ("About", "about.md"),
+]
+
+
 def nav(context):
-    """The site navigation: generated pages, one per resource, then the hand-written pages."""
-    return [
-        {"Home": "index.md"},
-        {"What the law lets us publish": "law.md"},
-        {"Statutes": "statutes.md"},
-        {"The source documents": "sources.md"},
-        {"Missouri POST in figures": "mo-post-figures.md"},
-        {"Downloads": "downloads.md"},
-        {"Resources": [{r["r"]["title"]: f"resources/{r['name']}.md"} for r in context["resources"]]},
-        {"What changed": "changes.md"},
-        {"Corrections": "corrections.md"},
-        {"How to search": "search.md"},
-        {"Methodology": "methodology.md"},
-        {"Request a correction": "request-a-correction.md"},
-        {"About": "about.md"},
-    ]
+    """The site navigation: generated pages, one per resource, then the hand-written pages. A resource
+    whose title is also a page's (Statutes, Corrections, ...) is named as a table, so no entry repeats."""
+    titles = {title for title, _ in PAGE_TITLES + LATER_TITLES}
+
+    def resource_title(r):
+        title = r["r"]["title"]
+        return f"{title} (table)" if title in titles else title
+    return ([{title: page} for title, page in PAGE_TITLES]
+            + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]}]
+            + [{title: page} for title, page in LATER_TITLES])
 
 
 class DocsFailed(CertdataError):
@@ -194,13 +217,13 @@ class WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(docs_dir, site_dir, navigation, package):
+def run_mkdocs(docs_dir, site_dir, navigation, package, datasette_url=DEFAULT_DATASETTE_URL):
     """mkdocs build --strict with our nav and extra settings; DocsFailed lists every warning."""
     collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        strict_build(docs_dir, site_dir, navigation, package)
+        strict_build(docs_dir, site_dir, navigation, package, datasette_url)
     except (Exception, SystemExit) as error:
         raise DocsFailed("documentation build failed (mkdocs --strict): "
                          + ("; ".join(collector.messages) or repr(error))) from error
@@ -208,10 +231,12 @@ def run_mkdocs(docs_dir, site_dir, navigation, package):
         logger.removeHandler(collector)
 
 
-def strict_build(docs_dir, site_dir, navigation, package):
+def strict_build(docs_dir, site_dir, navigation, package, datasette_url):
+    options = {"site_url": os.environ["CERTDATA_DOCS_URL"]} if os.environ.get("CERTDATA_DOCS_URL") else {}
     config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir),
-                         nav=navigation, strict=True,
-                         extra={"synthetic_resources": package.synthetic_resources(), "version": package.version})
+                         nav=navigation, strict=True, **options,
+                         extra={"synthetic_resources": package.synthetic_resources(), "version": package.version,
+                                "datasette_url": datasette_url})
     config["plugins"].run_event("startup", command="build", dirty=False)
     try:
         mkdocs_build(config)

@@ -240,6 +240,7 @@ def describe_package(db, package):
     db["package_resources"].insert_all(
         ({"resource": r["name"], "title": r["title"], "description": r["description"],
           "synthetic_sample": 1 if r.get("pcr:synthetic") else 0, "request_id": r.get("pcr:request"),
+          "received": r.get("pcr:received"),
           "rows": db[r["name"]].count, "sha256": file_sha256(package.path(r)), "path": r["path"]}
          for r in package.resources), pk="resource")
     statutes = disclosure.citations(package)

@@ -284,8 +284,11 @@ def remove_unused_snapshots(serving, keep):
 
 
 def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
-    """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path)."""
+    """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path),
+    and the documentation site of the same release under /docs/ (plugins/pages.py), so that one
+    local server answers every link of both. The deployment serves the documentation elsewhere."""
     database, metadata = serving_snapshot(root)
+    os.environ["CERTDATA_DOCS_DIR"] = str(Path(root).resolve() / "site")
     args = datasette.serve_args(database, metadata, host=host, port=port, get=get)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])

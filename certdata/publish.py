@@ -123,22 +123,28 @@ def dictionary_csv(dictionary):
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # the same rule as plugins/csvexport.py
 
 
 def spreadsheet_safe(cell):
     """A cell a spreadsheet will not run: formula-leading text gets a leading apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell) else cell
 
 
+BOM = b"\xef\xbb\xbf"
 FORMULA_CELL = re.compile(rb'(?:^|,)"?[=+\-@\t\r]', re.MULTILINE)
 
 
 def write_spreadsheet_safe(source, target):
-    """A copy of a CSV for spreadsheets: formula-leading cells prefixed, everything else as released."""
-    if not FORMULA_CELL.search(Path(source).read_bytes()):  # nothing to defuse: a plain copy
-        shutil.copyfile(source, target)
+    """A copy of a CSV for spreadsheets: UTF-8 with a byte-order mark (so that Excel reads accents
+    as UTF-8), formula-leading cells prefixed, everything else as released."""
+    data = Path(source).read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    if not FORMULA_CELL.search(data):  # nothing to defuse: the bytes as released, after the mark
+        Path(target).write_bytes(BOM + data)
         return
-    with open(source, encoding="utf-8", newline="") as inp, open(target, "w", encoding="utf-8", newline="") as out:
+    with open(source, encoding="utf-8-sig", newline="") as inp, open(target, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         for row in csv.reader(inp):
             writer.writerow([spreadsheet_safe(cell) for cell in row])

@@ -1,6 +1,6 @@
 """Datasette plugin: the officer and agency pages, the streamed JSON export, the response cache.
 
-Gives the pages /officer/mo/<row>, /officer/ma/<acadis id> and /agency/<agency id>,
+Gives the pages /officer/mo/<row> and /officer/ma/<acadis id> (agency pages are in plugins/pages.py),
 /export/<table>.json, and the sample banner and provenance for every template. The
 public search (/search, its JSON and CSV, ``fts_query``) is in plugins/search.py.
 """
@@ -35,7 +35,7 @@ async def provenance(datasette, table):
     """Request, responding agency, release date, file checksum and package version of a table."""
     db = datasette.get_database(DB)
     rows = await db.execute(
-        "select r.resource, r.sha256, r.synthetic_sample, q.request_id, q.responding_agency, q.release_received_date, "
+        "select r.resource, r.sha256, r.synthetic_sample, r.received, q.request_id, q.responding_agency, q.release_received_date, "
         "q.filed_date from package_resources r left join requests q on q.request_id = r.request_id where r.resource = ?",
         [table])
     row = rows.first()
@@ -52,8 +52,10 @@ async def one(db, sql, params):
 async def mo_officer_page(datasette, request):
     db = datasette.get_database(DB)
     row_id = request.url_vars["row_id"]
-    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words from mo_officers o "
+    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, "
+                            "s.source_id as status_source_id, sq.responding_agency as status_source from mo_officers o "
                             "join mo_license_statuses s on s.license_status = o.license_status "
+                            "left join requests sq on sq.request_id = s.source_id "
                             "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
     klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
     context = await officer_context(datasette, "mo_officers")
@@ -90,21 +92,6 @@ async def officer_context(datasette, resource):
     disclosures = dict((await db.execute("select field, disclosure from package_fields where resource = ?", [resource])).rows)
     return {"withheld": withheld, "statutes": statutes, "resource": resource, "disclosures": disclosures,
             "provenance": await provenance(datasette, resource)}
-
-
-async def agency_page(datasette, request):
-    db = datasette.get_database(DB)
-    agency_id = request.url_vars["agency_id"]
-    agency = await one(db, "select * from agencies where agency_id = ?", [agency_id])
-    counts = (await db.execute("select license_status, count(*) as n from mo_officers where agency_id = ? "
-                               "group by license_status order by n desc", [agency_id])).rows
-    officers = (await db.execute("select row_id, officer_name, license_status, license_class from mo_officers "
-                                 "where agency_id = ? order by officer_name limit 2000", [agency_id])).rows
-    trainees = (await db.execute("select * from ma_employment_history where agency_id = ? order by officer_name limit 2000",
-                                 [agency_id])).rows
-    return Response.html(await datasette.render_template(
-        "agency.html", {"agency": agency, "counts": counts, "officers": officers, "trainees": trainees},
-        request=request))
 
 
 EXPORTABLE = {"mo_officers", "ma_training", "agencies", "people", "changes"}
@@ -156,7 +143,6 @@ def register_routes():
         (r"^/export/(?P<table>[a-z_]+)\.json$", export_json),
         (r"^/officer/mo/(?P<row_id>MO-[0-9a-f]+-[0-9]+)$", mo_officer_page),
         (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
-        (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),
     ]
 
 

@@ -97,6 +97,7 @@ def test_the_same_path_works_with_the_keyboard_alone(page, server):
 def test_revoked_officer_page_says_decertification_is_permanent(page, server):
     page.goto(server + "/search?q=st+john+theodore")
     page.click("a.officer-link")
+    page.click("section.not-published summary")  # the list of what is not published is collapsed
     text = page.inner_text("body")
     assert "Surrendered" in text and "decertified" in text and "permanent" in text
     assert "RSMo 590.180" in text

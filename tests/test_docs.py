@@ -106,3 +106,36 @@ def test_a_broken_internal_link_fails_the_strict_build(tmp_path, built):
     (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [nowhere](missing-page.md).\n")
     with pytest.raises(Exception, match="(?i)strict|warning|abort"):
         docs.run_mkdocs(tmp_path / "docs", tmp_path / "site", [{"Home": "index.md"}], Package.load(built))
+
+
+def test_the_menu_lists_each_page_once_under_its_own_name(built):
+    from certdata.docs import nav
+
+    def entries(items):
+        for item in items:
+            for title, target in item.items():
+                yield from entries(target) if isinstance(target, list) else [(title, target)]
+    resources = [{"name": r["name"], "r": r} for r in Package.load(built).resources]
+    listed = list(entries(nav({"resources": resources})))
+    assert len({t for t, _ in listed}) == len(listed) and len({p for _, p in listed}) == len(listed)
+
+
+def test_the_correction_page_names_the_configured_contact_or_says_none_is_set(monkeypatch):
+    page = docs.environment().get_template("request-a-correction.md.j2")
+    monkeypatch.delenv(docs.CONTACT_VARIABLE, raising=False)
+    monkeypatch.setenv(docs.REPOSITORY_VARIABLE, "https://github.example/owner/repo")
+    text = page.render(correction=docs.correction_route())
+    assert "No contact for corrections is set" in text
+    assert "https://github.example/owner/repo/issues/new?template=correction.yml" in text
+    monkeypatch.setenv(docs.CONTACT_VARIABLE, "https://forms.example/corrections")
+    text = page.render(correction=docs.correction_route())
+    assert "(https://forms.example/corrections)" in text and "No contact" not in text
+
+
+def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused(built):
+    for path in (built / "site" / "downloads" / "spreadsheet").glob("*.csv"):
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), path.name
+        assert data.count(b"\xef\xbb\xbf") == 1 and not re.search(rb"(^|,)\"?=", data[3:], re.M), path.name
+    officers = (built / "site" / "downloads" / "spreadsheet" / "mo_officers.csv").read_bytes()
+    assert "García, María".encode("utf-8") in officers

@@ -1,0 +1,292 @@
+"""A member of the public on a phone and a reporter at a desk, in real headless Chromium, against
+`python build.py serve` (the Datasette and, under /docs/, the documentation): complete lists,
+officer pages, one connected site, no page wider than the screen, and an axe-core check.
+Screenshots go to build/screenshots/ (git-ignored)."""
+import html.parser
+import json
+import re
+import sqlite3
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT
+from .test_browser import CHROMIUM, FLAGS, playwright, running  # noqa: F401 (playwright: skip without it)
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "build" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    yield from running([sys.executable, str(ROOT / "build.py"), "serve", "--port", "{port}"], env)
+
+
+@pytest.fixture(scope="module")
+def db(built):
+    conn = sqlite3.connect(f"file:{built / 'site' / 'downloads' / 'certification.db'}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
+                                                       args=FLAGS, ignore_default_args=["--headless=new"])
+        yield context
+        context.close()
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, chromium):
+    page = chromium.new_page()
+    page.set_viewport_size(SIZES[request.param])
+    page.size = request.param
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    page.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.size}.png"), full_page=True)
+
+
+def overflow(page):
+    """How many pixels the page is wider than the screen (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_a_reporter_lists_every_decertified_officer(page, site, db):
+    page.goto(site + "/")
+    page.click("header a:has-text('Decertified officers')")
+    assert page.url.endswith("/decertified")
+    text = page.inner_text("main")
+    for status in db.execute("select * from mo_license_statuses where decertified = 1"):
+        assert status["meaning"] in text and status["agency_words"] in text
+    shot(page, "decertified")
+    expected = [r["row_id"] for r in db.execute("select row_id from mo_decertified_officers order by officer_name, row_id")]
+    seen = []
+    while True:
+        seen += [href.rsplit("/", 1)[1] for href in page.eval_on_selector_all(
+            "table.decertified a.officer-link", "links => links.map(a => a.getAttribute('href'))")]
+        following = page.locator("nav.paging a.next-page").first
+        if not following.count():
+            break
+        following.click()
+    assert seen == expected
+    page.click("table.decertified a.officer-link >> nth=0")
+    assert "/officer/mo/" in page.url and "Licence status" in page.inner_text("main")
+
+
+def test_the_decertified_downloads_hold_every_row(site, db):
+    total = db.execute("select count(*) from mo_decertified_officers").fetchone()[0]
+    data = urllib.request.urlopen(site + "/decertified.csv").read()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == total + 1
+    assert len(json.loads(urllib.request.urlopen(site + "/decertified.json").read())) == total
+
+
+def test_an_agency_page_pages_through_every_officer_and_quotes_post(page, site, db):
+    agency, total = db.execute("select agency_id, count(*) from mo_officers where agency_id is not null "
+                               "group by 1 order by 2 desc limit 1").fetchone()
+    words = db.execute("select agency_words from request_items where our_field = 'mo_officers.agency_id'").fetchone()[0]
+    page.goto(site + f"/agency/{agency}")
+    assert words in page.inner_text("main") and "if any, at the current time" in words
+    shot(page, "agency")
+    seen = 0
+    while True:
+        seen += page.locator("ul.officers a.officer-link").count()
+        following = page.locator("nav.paging a.next-page").first
+        if not following.count():
+            break
+        following.click()
+    assert seen == total
+
+
+def test_officer_pages_say_the_status_in_plain_words_with_source_and_date(page, site, db):
+    officer = db.execute("select o.row_id, s.meaning, s.agency_words from mo_officers o join mo_license_statuses s "
+                         "using (license_status) where s.decertified = 1 limit 1").fetchone()
+    page.goto(site + f"/officer/mo/{officer['row_id']}")
+    text = page.inner_text("main")
+    assert officer["meaning"] in text and officer["agency_words"] in text
+    assert "synthetic sample, not a release" in text
+    box = page.locator("section.not-published details").first
+    assert box.get_attribute("open") is None  # collapsed until asked for
+    shot(page, "officer-mo")
+    withheld = [r[0] for r in db.execute("select element from request_items where request_id = 'mo-post-2023-01-03' "
+                                         "and coalesce(our_field, '') = ''")]
+    items = page.eval_on_selector_all("section.not-published li", "items => items.map(li => li.textContent)")
+    assert len(items) == len(set(items)) and all(item.split(":")[0] in withheld for item in items)
+
+
+def test_the_massachusetts_page_lists_as_not_published_only_what_we_do_not_publish(page, site, db):
+    acadis = db.execute("select acadis_id from ma_training limit 1").fetchone()[0]
+    page.goto(site + f"/officer/ma/{acadis}")
+    published = {r[0] for r in db.execute("select element from request_items where request_id = 'ma-mptc-2023-0293' "
+                                          "and coalesce(our_field, '') != ''")}
+    items = page.eval_on_selector_all("section.not-published li", "items => items.map(li => li.textContent)")
+    assert items and not [i for i in items if i.split(":")[0] in published]
+    assert len(items) == len(set(items))
+    shot(page, "officer-ma")
+
+
+def test_raw_officer_tables_link_each_name_to_the_officer_page(page, site):
+    for table, prefix in (("mo_officers", "/officer/mo/"), ("ma_training", "/officer/ma/"), ("people", "/officer/")):
+        page.goto(site + f"/certification/{table}")
+        links = page.eval_on_selector_all("td.col-officer_name a.officer-link", "a => a.map(x => x.getAttribute('href'))")
+        assert links and all(link.startswith(prefix) for link in links), table
+    page.click("td.col-officer_name a.officer-link >> nth=0")
+    assert "/officer/" in page.url
+    page.goto(site + "/certification/mo_officers")
+    page.click("td.col-row_id a >> nth=0")
+    page.click("td.col-officer_name a.officer-link")
+    assert "/officer/mo/" in page.url
+
+
+def test_both_sites_link_to_each_other_in_header_and_footer(page, site):
+    page.goto(site + "/decertified")
+    page.click("header a:has-text('Documentation')")
+    assert page.url.endswith("/docs/")
+    page.click("nav.cross-site >> a:has-text('Search officers')")
+    assert page.locator("#q").count() == 1
+    page.click("footer a:has-text('Documentation')")
+    page.click("nav.cross-site--footer a:has-text('Decertified officers')")
+    assert page.url.endswith("/decertified")
+
+
+def test_404_pages_have_a_way_home(page, site):
+    for path, home in (("/no-such-page", "/"), ("/docs/no/such/page/", "/docs/")):
+        response = page.goto(site + path)
+        assert response.status == 404
+        shot(page, "404-docs" if path.startswith("/docs") else "404")
+        page.click("main a.home-link, article a.home-link")
+        assert urllib.parse.urlsplit(page.url).path == home, path
+
+
+MAIN_PAGES = ["/", "/search?q=smith", "/decertified", "/certification/mo_officers", "/certification/people",
+              "/certification/decertified_officers", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
+              "/docs/resources/mo_officers/", "/docs/downloads/", "/docs/request-a-correction/", "/docs/statutes/",
+              "/no-such-page"]
+
+
+def main_pages(db):
+    mo = db.execute("select row_id, agency_id from mo_officers where agency_id is not null limit 1").fetchone()
+    ma = db.execute("select acadis_id from ma_training limit 1").fetchone()[0]
+    return MAIN_PAGES + [f"/officer/mo/{mo['row_id']}", f"/officer/ma/{ma}", f"/agency/{mo['agency_id']}",
+                         f"/certification/mo_officers/{mo['row_id']}"]
+
+
+def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing_serious(page, site, db):
+    problems = []
+    for path in main_pages(db):
+        page.goto(site + path)
+        name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+        shot(page, f"page-{name}")
+        if overflow(page) > 0:
+            problems.append((path, "overflows by", overflow(page)))
+        problems += [(path, *v) for v in serious_violations(page)]
+    assert not problems, problems
+
+
+def test_the_page_is_accessible_by_landmarks_skip_link_and_visible_focus(page, site):
+    for path in ("/decertified", "/certification/mo_officers", "/search?q=smith"):  # the home page focuses its search box
+        page.goto(site + path)
+        assert page.get_attribute("html", "lang") == "en"
+        assert page.locator("main").count() == 1
+        assert page.locator("[role=alert]").count() == 0
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+    page.goto(site + "/decertified")
+    page.focus("a.officer-link >> nth=0")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth")
+    assert not outline.startswith("none") and not outline.endswith(" 0px"), outline
+
+
+def test_chart_text_is_readable_on_a_phone_and_labels_are_whole(page, site):
+    if page.size != "phone":
+        pytest.skip("the phone is the small case")
+    page.goto(site + "/docs/mo-post-figures/")
+    charts = page.eval_on_selector_all("article img[src$='.svg']", "imgs => imgs.map(i => [i.src, i.clientWidth])")
+    assert charts
+    for src, shown in charts:
+        svg = urllib.request.urlopen(src).read().decode()
+        width = float(re.search(r'viewBox="0 0 ([0-9.]+)', svg).group(1))
+        smallest = min(float(s) for s in re.findall(r'font-size="([0-9.]+)"', svg))
+        assert smallest * shown / width >= 11, (src, smallest * shown / width)
+        description = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
+        shown_text = " ".join(re.sub(r"<[^>]+>", " ", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S))
+        shown_text = " ".join(shown_text.split())
+        for label in re.findall(r"(?:\. |; )([^;:]+): [0-9,]+", description):
+            assert " ".join(label.split()) in shown_text, (src, label)
+    shot(page, "figures")
+
+
+def test_phone_result_cards_are_labelled(page, site):
+    if page.size != "phone":
+        pytest.skip("cards are the phone layout")
+    for path in ("/certification/mo_officers", "/decertified", "/search?q=smith"):
+        page.goto(site + path)
+        label = page.evaluate("getComputedStyle(document.querySelector('table.rows-and-columns tbody td'), '::before').content")
+        assert label not in ("none", "normal", '""'), (path, label)
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("a", "link") and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag in ("img", "script") and attrs.get("src"):
+            self.links.append(attrs["src"])
+
+
+def test_a_crawl_of_both_sites_finds_no_dead_internal_link(site):
+    """From / and /docs/, every internal link (each path once, with the first query seen)."""
+    host = urllib.parse.urlsplit(site).netloc
+    queue, seen, dead, checked = [(site + "/", None), (site + "/docs/", None)], set(), [], 0
+    while queue and checked < 3000:
+        url, referrer = queue.pop(0)
+        parts = urllib.parse.urlsplit(url)
+        key = parts.path + ("?page=" if "page=" in parts.query else "")
+        if key in seen or parts.netloc != host:
+            continue
+        seen.add(key)
+        checked += 1
+        try:
+            response = urllib.request.urlopen(url, timeout=30)
+        except urllib.error.HTTPError as error:
+            dead.append((url, error.code, referrer))
+            continue
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        parser = Links()
+        parser.feed(response.read().decode("utf-8", "replace"))
+        for link in parser.links:
+            target = urllib.parse.urljoin(url, link).split("#")[0]
+            if target.startswith(("http://", "https://")):
+                queue.append((target, url))
+    assert checked > 50 and not dead, dead
