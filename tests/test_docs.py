@@ -137,5 +137,5 @@ def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused
         data = path.read_bytes()
         assert data.startswith(b"\xef\xbb\xbf"), path.name
         assert data.count(b"\xef\xbb\xbf") == 1 and not re.search(rb"(^|,)\"?=", data[3:], re.M), path.name
-    officers = (built / "site" / "downloads" / "spreadsheet" / "mo_officers.csv").read_bytes()
+    officers = (built / "site" / "downloads" / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv").read_bytes()
     assert "García, María".encode("utf-8") in officers

@@ -37,9 +37,7 @@ def test_descriptor_has_what_a_reader_needs():
     d = PACKAGE.descriptor
     assert d["$schema"].startswith("https://datapackage.org/profiles/2.0/")
     assert re.fullmatch(r"\d+\.\d+\.\d+", d["version"])
-    paths = {s.get("path") for s in d["sources"]}
-    assert "https://www.muckrock.com/foi/missouri-299/missouri-police-certification-2023-01-03-138430/" in paths
-    assert "https://www.muckrock.com/foi/massachusetts-1/massachusetts-police-training-data-2023-9-13-151939/" in paths
+    assert not any(s.get("path") for s in d["sources"]), "no address of a source page is in the source documents"
     assert any("program description" in s["title"] for s in d["sources"])
     documents = {s["pcr:id"]: s for s in d["sources"] if s.get("pcr:text")}
     assert set(documents) == {"mo-post-2023-01-03", "ma-mptc-2023-0293", "mo-post-program-description", "mo-act-590-1150"}
@@ -52,7 +50,8 @@ def test_every_field_has_title_description_example_and_disclosure(resource):
     schema = resource["schema"]
     assert schema["primaryKey"] and "missingValues" in schema
     for field in fields(resource):
-        assert field.get("title") and field.get("description") and "example" in field, field["name"]
+        assert field.get("title") and field.get("description"), field["name"]
+        assert "example" in field or field.get("constraints", {}).get("required") is not True, field["name"]
         assert field["pcr:disclosure"]["grounds"], field["name"]
 
 
