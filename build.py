@@ -91,7 +91,7 @@ def run(args):
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
     elif args.command == "diff":
-        print(pipeline.diff_releases(args.old, args.new))
+        print(pipeline.diff_releases(args.old, args.new, args.root))
     elif args.command == "deploy":
         return pipeline.deploy(args.root, args.service)
     elif args.command == "release-check":

@@ -202,13 +202,13 @@ def previous_release(root, name=publish.DATABASE_FILE):
     return None
 
 
-def diff_releases(old, new):
+def diff_releases(old, new, root=ROOT):
     """A text report of what changed between two release databases."""
     from . import diff
     for path in (old, new):
         if not Path(path).is_file():
             raise BuildFailed(f"{path}: no such release database")
-    return diff.summary(diff.diff_files(old, new))
+    return diff.summary(diff.diff_files(old, new, root))
 
 
 def served_files(root=ROOT):

@@ -196,3 +196,15 @@ def docs_context(conn, package):
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
             "officer_changes": [dict(r) for r in officers]}
+
+
+def chart_specs(context):
+    """The charts of the figures page: (name, title, rows, drawn from a sample?)."""
+    from ..charts import measure_rows
+    roster_sample = OFFICERS in context["synthetic"]
+    return [
+        ("applicants", "Applicants with a criminal history: what POST did", measure_rows(context["measures"], "applicants"), False),
+        ("investigations", "Misconduct investigations", measure_rows(context["measures"], "investigations"), False),
+        ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
+        ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
+    ]
