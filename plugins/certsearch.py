@@ -62,11 +62,11 @@ def states(datasette):
 async def run_queries(db, queries, params):
     """{name: row or rows} of a state's queries; NotFound when the first finds nothing."""
     out = {}
-    for number, (name, query) in enumerate(queries.items()):
+    for number, query in enumerate(queries):
         rows = (await db.execute(query["sql"], params)).rows
         if number == 0 and not rows:
             raise NotFound("No such record")
-        out[name] = (rows[0] if rows else None) if query.get("one") else rows
+        out[query["name"]] = (rows[0] if rows else None) if query["one"] else rows
     return out
 
 
@@ -117,9 +117,9 @@ async def agency_page(datasette, request):
     agency = await one(db, "select * from agencies where agency_id = ?", [agency_id])
     context = {"agency": agency}
     for state in states(datasette):  # each state's lists for the agency (its module's AGENCY_QUERIES)
-        for name, query in state.get("agency_queries", {}).items():
+        for query in state.get("agency_queries", []):
             rows = (await db.execute(query["sql"], {"agency_id": agency_id})).rows
-            context[name] = (rows[0] if rows else None) if query.get("one") else rows
+            context[query["name"]] = (rows[0] if rows else None) if query["one"] else rows
     return Response.html(await datasette.render_template("agency.html", context, request=request))
 
 

@@ -61,9 +61,12 @@ class State:
 
     def config(self):
         """What the Datasette plugins need of this state (written into the generated metadata)."""
+        def listed(queries):  # a list: the metadata is written with sorted keys, and order matters
+            return [{"name": name, "sql": " ".join(q["sql"].split()), "one": bool(q.get("one"))}
+                    for name, q in queries.items()]
         return {"code": self.CODE, "name": self.NAME, "route": self.ROUTE, "resource": self.OFFICERS,
-                "id_pattern": self.ID_PATTERN, "queries": self.PAGE_QUERIES,
-                "agency_queries": self.get("AGENCY_QUERIES", {}), "template": self.template,
+                "id_pattern": self.ID_PATTERN, "queries": listed(self.PAGE_QUERIES),
+                "agency_queries": listed(self.get("AGENCY_QUERIES", {})), "template": self.template,
                 "exportable": [self.OFFICERS]}
 
 

@@ -22,11 +22,11 @@ SEARCH_SQL = """
            count(*) || ' training record(s)' as detail
     from ma_training t group by t.acadis_id"""
 
-PAGE_QUERIES = {
-    "records": {"sql": "select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
-                       "where t.acadis_id = :id order by t.completion_date, t.record_id"},
+PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": "select * from ma_training where acadis_id = :id "
                                     "order by completion_date desc, record_id desc limit 1"},
+    "records": {"sql": "select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
+                       "where t.acadis_id = :id order by t.completion_date, t.record_id"},
     "history": {"sql": "select * from ma_employment_history where acadis_id = :id order by first_training, last_training"},
 }
 AGENCY_QUERIES = {

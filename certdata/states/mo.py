@@ -17,7 +17,7 @@ SEARCH_SQL = """
            o.license_class as detail
     from mo_officers o"""
 
-PAGE_QUERIES = {
+PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": (
         "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_words, s.description_words, "
         "st.citation as statute_citation from mo_officers o "
