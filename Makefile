@@ -1,11 +1,11 @@
 # The two commands of the README:
 #   make build   set up .venv and build the package into site/ (database, downloads, docs)
-#   make test    set up .venv (with test tools and Debian's chromium) and run the whole test suite
+#   make test    set up .venv (with test tools and Debian's chromium), run the linter (ruff), then the whole test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test check serve chromium bench loadtest
+.PHONY: build test lint check serve chromium bench loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
-test: $(VENV)/.installed chromium
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.installed chromium lint
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

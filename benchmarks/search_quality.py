@@ -196,12 +196,12 @@ def queries(people, rows, per_form, seed=SEED):
     pool = {}
     for pid, name, state in rows:
         pool.setdefault((state, name), []).append(pid)
-    for i, (state, name, surname, given, suffix, agency) in enumerate(people):
+    for i, (state, name, _surname, _given, _suffix, _agency) in enumerate(people):
         ids[i] = pool.get((state, name), [None]).pop(0) if pool.get((state, name)) else None
     full = {}  # "first surname" -> person ids (namesakes share it)
     holders = {}
     middle_full = {}
-    for i, (state, name, surname, given, suffix, agency) in enumerate(people):
+    for i, (_state, _name, surname, given, _suffix, _agency) in enumerate(people):
         first = fold(given).split()[0]
         full.setdefault((first, surname_key(surname)), []).append(ids[i])
         middle_full.setdefault((fold(given), surname_key(surname)), []).append(ids[i])

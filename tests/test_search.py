@@ -53,7 +53,7 @@ def test_no_match_is_an_empty_result_not_an_error(client, query):
 ])
 def test_agencies_are_found_by_any_word_or_prefix(client, query, agency):
     _, text = officers(client, query)
-    assert f'class="agency-link" href="/agency/' in text and agency in text
+    assert 'class="agency-link" href="/agency/' in text and agency in text
 
 
 def test_hostile_names_render_as_text(client):
