@@ -16,33 +16,33 @@ from .conftest import ROOT, make_package
 KC = "Kansas City Police Department"
 LONG = "Kansas City Missouri School District Police Department"
 MO_ROWS = [
-    ("Thomas, Ryan", "Active", "Peace Officer", "Columbia Police Department"),
-    ("Ryan, Thomas", "Active", "Peace Officer", "Joplin Police Department"),
-    ("Davisson, Paula", "Active", "Peace Officer", "Joplin Police Department"),
-    ("Davis, Paula", "Active", "Peace Officer", LONG),
-    ("Mill, Oren", "Active", "Peace Officer", LONG),
-    ("Miller, Aaron", "Active", "Peace Officer", "Joplin Police Department"),
-    ("Miller, Oren", "Active", "Peace Officer", "Joplin Police Department"),
-    ("Okonkwo, Ada", "Active", "Peace Officer", LONG),
-    ("Okonkwo, Adamma", "Inactive", "Peace Officer", ""),
-    ("Lindqvist-Moreau, Ines", "Active", "Peace Officer", "Joplin Police Department"),
-    ("Lindqvist, Ines", "Active", "Peace Officer", LONG),
-    ("DE LEON, ARTURO", "Active", "Peace Officer", KC),
-    ("DeLeon, Beatriz", "Active", "Peace Officer", KC),
-    ("VANDER YACHT, CORA", "Active", "Peace Officer", KC),
-    ("VanderYacht, Dirk", "Active", "Peace Officer", KC),
-    ("LA FRANCE, ELOISE", "Active", "Peace Officer", KC),
-    ("LaFrance, Faye", "Active", "Peace Officer", KC),
-    ("DIAZ RIVERA, GUADALUPE", "Active", "Peace Officer", KC),
-    ("Diaz-Rivera, Hector", "Active", "Peace Officer", KC),
-    ("O'Shaughnessy, Brigid", "Active", "Peace Officer", KC),
-    ("Pemberton Jr, Lucius", "Active", "Peace Officer", KC),
-    ("Halvorsen, Signe", "Active", "Peace Officer", KC),
-    ("Halvorson, Signe", "Active", "Peace Officer", KC),
-    ("Quarrington, Wilhelmina", "Active", "Peace Officer", KC),
-    ("Smith, John A", "Active", "Peace Officer", KC),
-    ("Smith, Johnny", "Active", "Peace Officer", "Joplin Police Department"),
-] + [(f"Featherstonehaugh, {given}", "Revoked" if i % 6 == 0 else "Active", "Peace Officer",
+    ("Thomas, Ryan", "Sample status A", "Sample class A", "Columbia Police Department"),
+    ("Ryan, Thomas", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Davisson, Paula", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Davis, Paula", "Sample status A", "Sample class A", LONG),
+    ("Mill, Oren", "Sample status A", "Sample class A", LONG),
+    ("Miller, Aaron", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Miller, Oren", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Okonkwo, Ada", "Sample status A", "Sample class A", LONG),
+    ("Okonkwo, Adamma", "Sample status B", "Sample class A", ""),
+    ("Lindqvist-Moreau, Ines", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Lindqvist, Ines", "Sample status A", "Sample class A", LONG),
+    ("DE LEON, ARTURO", "Sample status A", "Sample class A", KC),
+    ("DeLeon, Beatriz", "Sample status A", "Sample class A", KC),
+    ("VANDER YACHT, CORA", "Sample status A", "Sample class A", KC),
+    ("VanderYacht, Dirk", "Sample status A", "Sample class A", KC),
+    ("LA FRANCE, ELOISE", "Sample status A", "Sample class A", KC),
+    ("LaFrance, Faye", "Sample status A", "Sample class A", KC),
+    ("DIAZ RIVERA, GUADALUPE", "Sample status A", "Sample class A", KC),
+    ("Diaz-Rivera, Hector", "Sample status A", "Sample class A", KC),
+    ("O'Shaughnessy, Brigid", "Sample status A", "Sample class A", KC),
+    ("Pemberton Jr, Lucius", "Sample status A", "Sample class A", KC),
+    ("Halvorsen, Signe", "Sample status A", "Sample class A", KC),
+    ("Halvorson, Signe", "Sample status A", "Sample class A", KC),
+    ("Quarrington, Wilhelmina", "Sample status A", "Sample class A", KC),
+    ("Smith, John A", "Sample status A", "Sample class A", KC),
+    ("Smith, Johnny", "Sample status A", "Sample class A", "Joplin Police Department"),
+] + [(f"Featherstonehaugh, {given}", "Revoked" if i % 6 == 0 else "Sample status A", "Sample class A",
       KC if i % 2 else "Joplin Police Department")
      for i, given in enumerate(f"{a}{b}" for a in ("Al", "Bo", "Cy", "Di", "Ed", "Flo") for b in "abcdefghij")]
 MA_ROWS = [("990201", "", "Rosalind Van Buren", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
@@ -162,7 +162,7 @@ DOCUMENTED_FIELDS = ["person_id", "state", "officer_name", "license_status", "ag
 def test_json_and_csv_have_the_documented_fields_and_no_internal_columns(client):
     body = search(client, "smith john")
     assert body["rows"] and all(list(r) == DOCUMENTED_FIELDS for r in body["rows"])
-    table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text)))
+    table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text.removeprefix("\ufeff"))))
     assert table[0] == DOCUMENTED_FIELDS and len(table) - 1 == body["total"]
     assert [row[0] for row in table[1:]] == [r["person_id"] for r in body["rows"]]
     docs = (ROOT / "docs" / "search.md").read_text()
