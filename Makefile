@@ -1,11 +1,11 @@
 # The two commands of the README:
 #   make build   set up .venv and build the package into site/ (database, downloads, docs)
-#   make test    set up .venv (with test tools, Debian's chromium and axe-core from npm) and run the whole test suite
+#   make test    set up .venv (with test tools, Debian's chromium and axe-core from npm), run the linter (ruff), then the whole test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test check serve chromium bench loadtest
+.PHONY: build test lint check serve chromium bench loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-test: $(VENV)/.installed chromium node_modules/.installed
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.installed chromium node_modules/.installed lint
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

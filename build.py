@@ -4,12 +4,11 @@
     python build.py                      build everything into site/
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH]  serve the built database read-only with Datasette
-    python build.py import mo-roster FILE [--received YYYY-MM-DD]
-    python build.py import ma-training FILE [--received YYYY-MM-DD]
+    python build.py import SOURCE FILE [--received YYYY-MM-DD]   SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, same settings as serve
     python build.py release-check [--previous datapackage.json] [--demo true]
-    python build.py sample [--mo-active N] [--ma-officers N] [--out DIR]
+    python build.py sample [--size NAME=N ...] [--out DIR]   e.g. --size mo_active=300
 """
 import argparse
 import os
@@ -34,7 +33,7 @@ def parse_args(argv):
     serve.add_argument("--port", type=int, default=8001)
     serve.add_argument("--get", metavar="PATH", help="answer one request for PATH and exit (non-zero unless 200)")
     importer = commands.add_parser("import", help="import an agency's release file")
-    importer.add_argument("source", help="mo-roster or ma-training")
+    importer.add_argument("source", help="a state's importer (its module's SOURCE name, e.g. mo-roster)")
     importer.add_argument("file", type=Path)
     importer.add_argument("--received", help="date the release was received (YYYY-MM-DD)")
     diff = commands.add_parser("diff", help="compare two release databases")
@@ -46,8 +45,8 @@ def parse_args(argv):
     release.add_argument("--previous", type=Path, help="datapackage.json of the live release")
     release.add_argument("--demo", choices=["true", "false"], default="false", help="allow a synthetic-sample demo")
     sample = commands.add_parser("sample", help="write the synthetic sample CSVs")
-    sample.add_argument("--mo-active", type=int, default=None)
-    sample.add_argument("--ma-officers", type=int, default=None)
+    sample.add_argument("--size", action="append", default=[], metavar="NAME=N",
+                        help="a state's sample size (see its module's sample), e.g. mo_active=300")
     sample.add_argument("--out", type=Path, default=None)
     return parser.parse_args(argv)
 
@@ -92,14 +91,14 @@ def run(args):
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
     elif args.command == "diff":
-        print(pipeline.diff_releases(args.old, args.new))
+        print(pipeline.diff_releases(args.old, args.new, args.root))
     elif args.command == "deploy":
         return pipeline.deploy(args.root, args.service)
     elif args.command == "release-check":
         pipeline.release_check(args.root, args.previous, demo=args.demo == "true")
         progress("release may be deployed")
     elif args.command == "sample":
-        pipeline.write_sample(args.out, args.mo_active, args.ma_officers, root=args.root, progress=progress)
+        pipeline.write_sample(args.out, pipeline.sizes(args.size), root=args.root, progress=progress)
     return 0
 
 

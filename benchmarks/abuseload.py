@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from load import Connection, percentile, public_mix, run_load, sample_values  # noqa: E402
+from load import Connection, public_mix, run_load, sample_values  # noqa: E402
 from loadtest import serve_ours, stop  # noqa: E402
 
 ABUSE = [
@@ -64,7 +64,7 @@ async def abuser(base, source, deadline, statuses):
         try:
             status, _, _ = await asyncio.wait_for(connection.get(path), 30)
             statuses[status] = statuses.get(status, 0) + 1
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             connection.close()
             statuses[type(error).__name__] = statuses.get(type(error).__name__, 0) + 1
     connection.close()

@@ -89,7 +89,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
                 statuses[status] = statuses.get(status, 0) + 1
                 if status >= 500:
                     errors.append(f"{status} {url}")
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
                 connection.close()
                 errors.append(f"{type(error).__name__} {url}")
             latencies.append(time.monotonic() - started)

@@ -34,11 +34,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from certdata import sample  # noqa: E402
+from certdata.states import mo  # noqa: E402
 from load import run_load, sample_values, table_mix  # noqa: E402
 from loadtest import free_port, serve_ours, start, stop  # noqa: E402
 
 BIN = Path(sys.executable).parent
-ROWS_PER_ACTIVE = 1 + sum(sample.MO_HISTORICAL.values()) / sample.MO_ACTIVE
+ROWS_PER_ACTIVE = 1 + sum(mo.MO_HISTORICAL.values()) / mo.MO_ACTIVE
 TRAININGS_PER_OFFICER = 4.12
 
 

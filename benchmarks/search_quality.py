@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from certdata import sample  # noqa: E402
+from certdata.states import ma, mo  # noqa: E402
 from certdata.names import fold  # noqa: E402
 from load import Connection, percentile  # noqa: E402
 from loadtest import free_port, serve_ours, stop  # noqa: E402
@@ -114,7 +115,7 @@ def corpus(rows, seed=SEED):
     """The roster: a list of (state, written name, surname, given, suffix, agency). Deterministic."""
     rng = random.Random(seed)
     surnames, weights = surname_pool(rng, max(1000, rows // 4))
-    mo_agencies, ma_agencies = sample.mo_agencies(), sample.ma_agencies()
+    mo_agencies, ma_agencies = mo.agencies(), ma.agencies()
     out = []
     while len(out) < rows:
         surname, given, suffix = person(rng, surnames, weights)
@@ -195,12 +196,12 @@ def queries(people, rows, per_form, seed=SEED):
     pool = {}
     for pid, name, state in rows:
         pool.setdefault((state, name), []).append(pid)
-    for i, (state, name, surname, given, suffix, agency) in enumerate(people):
+    for i, (state, name, _surname, _given, _suffix, _agency) in enumerate(people):
         ids[i] = pool.get((state, name), [None]).pop(0) if pool.get((state, name)) else None
     full = {}  # "first surname" -> person ids (namesakes share it)
     holders = {}
     middle_full = {}
-    for i, (state, name, surname, given, suffix, agency) in enumerate(people):
+    for i, (_state, _name, surname, given, _suffix, _agency) in enumerate(people):
         first = fold(given).split()[0]
         full.setdefault((first, surname_key(surname)), []).append(ids[i])
         middle_full.setdefault((fold(given), surname_key(surname)), []).append(ids[i])

@@ -62,13 +62,9 @@ def measure_groups(measures):
 SAMPLE_LABEL = "SYNTHETIC SAMPLE, not real data: "
 
 
-def write_charts(context, directory):
-    """Write every chart; returns [{file, title, alt, rows}] for the templates."""
-    roster_sample = "mo_officers" in context["synthetic"]
-    specs = measure_groups(context["measures"]) + [
-        ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
-        ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
-    ]
+def write_charts(specs, directory):
+    """Write every chart of the (name, title, rows, sample) specs the states give (their module's
+    ``chart_specs``); returns {name: {file, title, alt, rows}} for the templates."""
     charts = {}
     for name, title, rows, sample in specs:
         title = SAMPLE_LABEL + title if sample else title

@@ -2,13 +2,15 @@
 
 Takes: a ``Package``. Gives: Datasette metadata (titles, descriptions with the
 disclosure of every column, facets, sort orders, label columns, full-text
-search, canned queries, synthetic-sample warnings) and the command-line flags
+search, canned queries (options and queries from data/presentation.yml),
+synthetic-sample warnings, and each state's officer resource, route, page queries
+and template for the plugins) and the command-line flags
 and settings that both ``python build.py serve`` and the deployment use.
 """
 import json
 import os
 
-from . import disclosure
+from . import disclosure, presentation, states
 from .package import ROOT, fields
 
 DATABASE = "certification"
@@ -25,49 +27,6 @@ SETTINGS = {
     "default_cache_ttl": 3600,
     "truncate_cells_html": 200,
 }
-TABLE_OPTIONS = {
-    "mo_officers": {"facets": ["license_status", "license_class"], "sort": "officer_name",
-                    "label_column": "officer_name", "fts_table": "people_fts", "fts_pk": "rowid"},
-    "ma_training": {"facets": ["course_name"], "sort": "record_id", "label_column": "officer_name"},
-    "agencies": {"facets": ["state"], "sort": "agency_name", "label_column": "agency_name",
-                 "fts_table": "agencies_fts", "fts_pk": "rowid"},
-    "request_items": {"facets": ["request_id", "disposition", "list"], "label_column": "element"},
-    "requests": {"label_column": "request_id"},
-    "statutes": {"label_column": "citation"},
-    "mo_post_measures": {"facets": ["section", "availability"], "label_column": "measure"},
-    "mo_license_statuses": {"label_column": "license_status"},
-    "mo_license_classes": {"label_column": "license_class"},
-    "people": {"facets": ["state", "license_status"], "sort": "officer_name", "label_column": "officer_name",
-               "fts_table": "people_fts", "fts_pk": "rowid"},
-    "people_names": {"hidden": True}, "name_vocabulary": {"hidden": True}, "name_deletions": {"hidden": True},
-}
-QUERIES = {
-    "officers_by_name": {
-        "title": "Officers by name",
-        "description": "Missouri officers and Massachusetts officers whose name matches every word typed, in any order, by prefix, ignoring case, accents and punctuation, in name order. The ranked search with paging is /search.json.",
-        "sql": "select p.person_id, p.state, p.officer_name, p.license_status, p.agency_name, p.detail\n"
-               "from people_fts join people p on p.rowid = people_fts.rowid\n"
-               "where people_fts match fts_query(:name)\norder by p.officer_name, p.person_id\nlimit 1000",
-    },
-    "decertified_officers": {
-        "title": "Decertified Missouri officers",
-        "description": "Officers whose licence status is one that POST's reply says marks decertified officers (see the licence statuses table for POST's words). This query shows at most 1,000 rows; the page /decertified lists every one, paged, with full CSV and JSON downloads.",
-        "sql": "select * from mo_decertified_officers order by officer_name",
-    },
-    "agency_officers": {
-        "title": "Officers of one agency",
-        "description": "Missouri officers whose commissioning agency is the given agency id.",
-        "sql": "select row_id, officer_name, license_status, license_class from mo_officers\n"
-               "where agency_id = :agency_id order by officer_name",
-    },
-    "ma_employment_history": {
-        "title": "One Massachusetts officer's incidental employment history",
-        "description": "Agencies recorded with the officer's training records, with first and last training date. MPTC says this employment data is secondhand and unreliable.",
-        "sql": "select * from ma_employment_history where acadis_id = :acadis_id order by first_training",
-    },
-}
-
-
 def synthetic_warning(resource):
     """The warning a table of synthetic sample data carries."""
     return ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet; "
@@ -79,12 +38,12 @@ def column_description(field, statutes):
     return f"{field.get('description', '')} [Disclosure. {disclosure.summary(field, statutes)}]"
 
 
-def table_metadata(resource, statutes):
-    """Datasette metadata for one resource's table."""
+def table_metadata(resource, statutes, options):
+    """Datasette metadata for one resource's table, with its options from data/presentation.yml."""
     warning = synthetic_warning(resource) if resource.get("pcr:synthetic") else ""
     meta = {"title": resource["title"], "description": warning + resource["description"],
             "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)}}
-    meta.update(TABLE_OPTIONS.get(resource["name"], {}))
+    meta.update(options.get(resource["name"], {}))
     return meta
 
 
@@ -94,10 +53,9 @@ def build_metadata(package):
     licence = descriptor["licenses"][0]
     synthetic = package.synthetic_resources()
     statutes = disclosure.citations(package)
-    tables = {r["name"]: table_metadata(r, statutes) for r in package.resources}
-    tables["people"] = dict(TABLE_OPTIONS["people"], title="Search index: officers of both states",
-                            description="One row per Missouri officer and per Massachusetts officer seen in training records; used by the search.")
-    tables.update({name: options for name, options in TABLE_OPTIONS.items() if options.get("hidden")})  # the name index
+    shown = presentation.read(package.root)
+    tables = {r["name"]: table_metadata(r, statutes, shown["tables"]) for r in package.resources}
+    tables.update({name: options for name, options in shown["tables"].items() if name not in tables})  # the search index
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],
@@ -106,10 +64,11 @@ def build_metadata(package):
         "databases": {DATABASE: {
             "description": descriptor["description"],
             "tables": tables,
-            "queries": QUERIES,
+            "queries": shown["queries"],
         }},
         **documentation_link(),
-        "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic}},
+        "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic,
+                                   "states": [state.config() for state in states.of_package(package)]}},
     }
 
 

@@ -3,8 +3,8 @@
 Takes: an open SQLite connection to the new release with the old one attached
 as ``old`` (or two file paths). Gives: per resource the rows added, removed and
 changed, keyed by primary key, with the field, old and new value of each change
-(every published field is open), and for Missouri officers the status changes
-people ask about: newly decertified, reinstated, changed agency.
+(every published field is open), and for a state's officers what its module says a
+change means to a reader (for example newly decertified, reinstated, changed agency).
 """
 import sqlite3
 
@@ -43,47 +43,27 @@ def row_changes(conn, table):
     return out
 
 
-def decertified_statuses(conn, schema):
-    try:
-        return {r[0] for r in conn.execute(f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
-    except sqlite3.OperationalError:
-        return set()
-
-
-def officer_kind(change, field, old, new, new_status, decertified):
-    """What a Missouri officer change means to a reader."""
-    if change == "added" and new_status in decertified:
-        return "decertified"
-    if change == "changed" and field == "license_status":
-        if new in decertified and old not in decertified:
-            return "decertified"
-        if old in decertified and new not in decertified:
-            return "reinstated"
-        return "status changed"
-    if change == "changed" and field == "agency_id":
-        return "changed agency"
-    return None
-
-
-def compute_changes(conn, resources):
-    """Every change between old and main, as dicts with CHANGE_COLUMNS."""
-    decertified = decertified_statuses(conn, "main") | decertified_statuses(conn, "old")
+def compute_changes(conn, resources, states=()):
+    """Every change between old and main, as dicts with CHANGE_COLUMNS. A state's officer
+    resource's changes carry the kind its module's ``change_kind`` gives them ("decertified"...)."""
+    kinds = {s.OFFICERS: s.change_kind(conn) for s in states if s.get("change_kind")}
     changes = []
     for table in common_tables(conn, resources):
-        statuses = dict(conn.execute("select row_id, license_status from main.mo_officers")) if table == "mo_officers" else {}
+        kind = kinds.get(table, lambda *change: None)
         for row_id, change, field, old, new in row_changes(conn, table):
-            kind = officer_kind(change, field, old, new, statuses.get(row_id), decertified) if table == "mo_officers" else None
-            changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new, kind))))
+            changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new,
+                                                     kind(row_id, change, field, old, new)))))
     return changes
 
 
-def diff_files(old_path, new_path):
-    """Changes between two release database files."""
+def diff_files(old_path, new_path, root=None):
+    """Changes between two release database files (the states registered for the package at root)."""
+    from . import states
     conn = sqlite3.connect(f"file:{new_path}?mode=ro", uri=True)
     conn.execute("attach database ? as old", [f"file:{old_path}?mode=ro"])
     try:
         resources = [r[0] for r in conn.execute("select resource from package_resources order by rowid")]
-        return compute_changes(conn, resources)
+        return compute_changes(conn, resources, [s for s in states.registered(root) if s.OFFICERS in resources])
     finally:
         conn.close()
 

@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 
 from . import charts
 from .errors import CertdataError
-from . import disclosure
+from . import disclosure, states
 from .package import ROOT, fields, not_published
 from .publish import download_name
 
@@ -29,7 +29,6 @@ DEFAULT_DATASETTE_URL = "/"
 # Deployment settings read at build time (the publish workflow sets them from repository variables).
 CONTACT_VARIABLE = "CERTDATA_CORRECTIONS_CONTACT"    # a form URL or an address that takes corrections
 REPOSITORY_VARIABLE = "CERTDATA_REPOSITORY_URL"       # e.g. https://github.com/OWNER/REPO
-STATES = {"MO": "Missouri", "MA": "Massachusetts"}
 
 
 def environment():
@@ -66,18 +65,21 @@ def site_context(package, database, datasette_url, downloads_dir):
         conn.row_factory = sqlite3.Row
         statutes = disclosure.citations(package)
         resources = [resource_context(conn, package, r, statutes) for r in package.resources]
-        statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
-        changes = changes_context(conn)
-        classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
-    return {
+        registered = states.of_package(package)
+        extra = {}
+        for state in registered:  # what a state's own pages need (its module's docs_context)
+            if state.get("docs_context"):
+                extra.update(state.docs_context(conn, package))
+        changes = changes_context(conn, extra.pop("officer_changes", []))
+    return {**extra, "package_object": package,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
         "statutes": package.read_rows("statutes"), "requests": package.read_rows("requests"),
-        "items": package.read_rows("request_items"), "measures": package.read_rows("mo_post_measures"),
+        "items": package.read_rows("request_items"),
         "corrections": package.read_rows("corrections"), "passages": package.read_rows("source_passages"),
         "sources": [s for s in package.descriptor.get("sources", []) if s.get("pcr:id")],
-        "status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
-        "states": STATES, "changes": changes, "withheld_groups": withheld_groups(package),
+        "states": {s.CODE: s.NAME for s in registered}, "state_pages": [p for s in registered for p in s.get("DOCS_PAGES", [])],
+        "changes": changes, "withheld_groups": withheld_groups(package),
         "correction": correction_route(),
     }
 
@@ -113,16 +115,11 @@ def withheld_groups(package):
     return {request: list(by_words.values()) for request, by_words in groups.items()}
 
 
-def changes_context(conn):
-    """Counts per resource and change, and the Missouri officer status changes with names."""
+def changes_context(conn, officers):
+    """Counts per resource and change, and the officer changes with names the states give."""
     counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
-    officers = conn.execute(
-        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words "
-        "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
-        "left join mo_license_statuses s on s.license_status = o.license_status "
-        "where c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
-    return {"counts": [dict(r) for r in counts], "officers": [dict(r) for r in officers],
-            "decertified": [dict(r) for r in officers if r["kind"] == "decertified"]}
+    return {"counts": [dict(r) for r in counts], "officers": officers,
+            "decertified": [r for r in officers if r["kind"] == "decertified"]}
 
 
 def resource_context(conn, package, resource, statutes):
@@ -163,12 +160,14 @@ def render_pages(context, docs_dir):
     """Render the generated pages; returns their paths relative to docs_dir."""
     env = environment()
     pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2", "sources.md": "sources.md.j2",
-             "mo-post-figures.md": "figures.md.j2", "downloads.md": "downloads.md.j2",
+             **{p["page"]: p["template"] for p in context["state_pages"]}, "downloads.md": "downloads.md.j2",
              "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2",
              "request-a-correction.md": "request-a-correction.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
     (docs_dir / "figures").mkdir(exist_ok=True)
-    context["charts"] = charts.write_charts(context, docs_dir / "figures")
+    specs = [spec for state in states.of_package(context["package_object"]) if state.get("chart_specs")
+             for spec in state.chart_specs(context)]
+    context["charts"] = charts.write_charts(specs, docs_dir / "figures")
     for target, template in pages.items():
         (docs_dir / target).write_text(env.get_template(template).render(**context), encoding="utf-8")
     (docs_dir / "feeds").mkdir(exist_ok=True)
@@ -183,7 +182,7 @@ def render_pages(context, docs_dir):
 
 PAGE_TITLES = [
     ("Home", "index.md"), ("What the law lets us publish", "law.md"), ("Statutes", "statutes.md"),
-    ("The source documents", "sources.md"), ("Missouri POST in figures", "mo-post-figures.md"), ("Downloads", "downloads.md"),
+    ("The source documents", "sources.md"),
 ]
 LATER_TITLES = [
     ("What changed", "changes.md"), ("Corrections", "corrections.md"), ("How to search", "search.md"),
@@ -194,12 +193,13 @@ LATER_TITLES = [
 def nav(context):
     """The site navigation: generated pages, one per resource, then the hand-written pages. A resource
     whose title is also a page's (Statutes, Corrections, ...) is named as a table, so no entry repeats."""
-    titles = {title for title, _ in PAGE_TITLES + LATER_TITLES}
+    titles = {title for title, _ in PAGE_TITLES + LATER_TITLES} | {p["title"] for p in context["state_pages"]} | {"Downloads"}
 
     def resource_title(r):
         title = r["r"]["title"]
         return f"{title} (table)" if title in titles else title
     return ([{title: page} for title, page in PAGE_TITLES]
+            + [{p["title"]: p["page"]} for p in context["state_pages"]] + [{"Downloads": "downloads.md"}]
             + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]}]
             + [{title: page} for title, page in LATER_TITLES])
 

@@ -15,36 +15,16 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import cells, diff, disclosure
+from . import cells, diff, disclosure, presentation, states
 from .cells import missing_values
 from .names import FUZZY_LENGTHS, deletions, name_keys
 from .package import csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
-INDEXED = {"license_status", "license_class", "agency_id", "state", "request_id", "disposition",
-           "acadis_id", "course_name", "officer_name", "list", "section", "resource"}
 BATCH = 50_000
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
-MA_ROWID_BASE = 1 << 40  # people rows for Massachusetts officers; Missouri rows keep mo_officers' rowid
-
-VIEWS = {
-    "mo_decertified_officers": """
-        select o.row_id, o.officer_name, o.license_status, o.license_class, o.agency_id, a.agency_name
-        from mo_officers o join mo_license_statuses s on s.license_status = o.license_status
-        left join agencies a on a.agency_id = o.agency_id
-        where s.decertified = 1""",
-    "agency_status_counts": """
-        select a.agency_id, a.agency_name, a.state, o.license_status, count(*) as officers
-        from mo_officers o join agencies a on a.agency_id = o.agency_id
-        group by a.agency_id, o.license_status""",
-    "ma_employment_history": """
-        select t.acadis_id, max(t.officer_name) as officer_name, t.agency_id, a.agency_name,
-               min(t.completion_date) as first_training, max(t.completion_date) as last_training,
-               count(*) as trainings
-        from ma_training t left join agencies a on a.agency_id = t.agency_id
-        group by t.acadis_id, t.agency_id""",
-}
+STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
 
 def build_database(package, target, progress=print, previous=None):
@@ -62,12 +42,13 @@ def build_database(package, target, progress=print, previous=None):
     db.conn.execute("begin")
     for resource in package.resources:  # every table first: a foreign key may name a later resource
         create_table(db, package, resource)
+    shown = presentation.read(package.root)
     for resource in package.resources:
         count = insert_rows(db, package, resource)
-        create_indexes(db, resource)
+        create_indexes(db, resource, shown["indexes"])
         progress(f"loaded {resource['name']}: {count} rows")
-    create_search(db)
-    create_views(db)
+    create_search(db, states.of_package(package))
+    create_views(db, shown["views"])
     describe_package(db, package)
     create_changes_table(db)
     db.conn.execute("commit")
@@ -112,18 +93,13 @@ def quote(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-COMPOSITE_INDEXES = {  # filter + the table's sort order, so that paging (and streamed CSV) is a range scan
-    "mo_officers": [["agency_id", "officer_name", "row_id"], ["license_status", "officer_name", "row_id"]],
-    "ma_training": [["acadis_id", "completion_date"]],
-}
-
-
-def create_indexes(db, resource):
-    """Indexes on the columns people filter, facet or sort by (built after the rows are in: faster)."""
-    names = {f["name"] for f in fields(resource)} & INDEXED - set(key_fields(resource["schema"])[:1])
+def create_indexes(db, resource, indexes):
+    """Indexes on the columns people filter, facet or sort by, as data/presentation.yml lists them
+    (built after the rows are in: faster)."""
+    names = {f["name"] for f in fields(resource)} & set(indexes["columns"]) - set(key_fields(resource["schema"])[:1])
     for name in sorted(names):
         db[resource["name"]].create_index([name])
-    for columns in COMPOSITE_INDEXES.get(resource["name"], []):
+    for columns in indexes["composite"].get(resource["name"], []):
         if set(columns) <= {f["name"] for f in fields(resource)}:
             db[resource["name"]].create_index(columns)
 
@@ -176,27 +152,22 @@ def name_terms(name):
     return name_keys(name)[0].strip()
 
 
-def create_search(db):
-    """The search over Missouri officers and Massachusetts people (``people``, one row each), its
-    name index, and the agency search. The name index is kept apart from ``people`` (which users
-    see): ``people_names`` holds each name parsed once (terms, joined surname, given names),
-    ``people_fts`` indexes the terms alone (agency words never dilute a name), and
+def create_search(db, states):
+    """The search over every state's officers (``people``, one row each: each state's module says
+    which), its name index, and the agency search. The name index is kept apart from ``people``
+    (which users see): ``people_names`` holds each name parsed once (terms, joined surname, given
+    names), ``people_fts`` indexes the terms alone (agency words never dilute a name), and
     ``name_vocabulary`` / ``name_deletions`` map every name word of 4 to 32 letters
     from each of its one-letter deletions, for the typo-tolerant layer."""
     db.conn.execute("""create table people (
         person_id text not null unique, state text not null, officer_name text not null,
         license_status text, agency_id text, agency_name text, detail text)""")
-    db.conn.execute("""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
-        select o.rowid, 'mo/' || o.row_id, 'MO', o.officer_name, o.license_status, o.agency_id, a.agency_name, o.license_class
-        from mo_officers o left join agencies a on a.agency_id = o.agency_id order by o.rowid""")
-    db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
-        select rowid, person_id, 'MA', officer_name, null, agency_id, (select agency_name from agencies a where a.agency_id = m.agency_id),
-               detail
-        from (select {MA_ROWID_BASE} + row_number() over (order by t.acadis_id) as rowid, 'ma/' || t.acadis_id as person_id,
-                     max(t.officer_name) as officer_name, count(*) || ' training record(s)' as detail,
-                     (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
-                      order by t2.completion_date desc, t2.record_id desc limit 1) as agency_id
-              from ma_training t group by t.acadis_id) m order by rowid""")
+    for k, state in enumerate(states):
+        db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
+            select {k * STATE_ROWIDS} + s.n, ? || '/' || s.person_key, ?, s.officer_name, s.license_status, s.agency_id,
+                   a.agency_name, s.detail
+            from ({state.SEARCH_SQL}) s left join agencies a on a.agency_id = s.agency_id order by s.n""",
+                        [state.ROUTE, state.CODE])
     for column in ("state", "license_status", "agency_id", "officer_name"):
         db.conn.execute(f"create index idx_people_{column} on people ({column})")
     create_name_index(db)
@@ -229,9 +200,9 @@ def create_name_index(db):
                         sorted((form, word) for word in vocabulary if len(word) in FUZZY_LENGTHS for form in deletions(word)))
 
 
-def create_views(db):
-    """The views users need, defined once in VIEWS."""
-    for name, sql in VIEWS.items():
+def create_views(db, views):
+    """The views users need, as data/presentation.yml defines them."""
+    for name, sql in views.items():
         db.create_view(name, " ".join(sql.split()))
 
 
@@ -270,7 +241,7 @@ def record_changes(db, package, previous, progress):
         return
     db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
     db.conn.execute("begin")
-    changes = diff.compute_changes(db.conn, [r["name"] for r in package.resources])
+    changes = diff.compute_changes(db.conn, [r["name"] for r in package.resources], states.of_package(package))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
                         "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
     db.conn.execute("commit")

@@ -1,8 +1,8 @@
 """Name normalisation and stable identifiers.
 
 Takes: names as agencies write them. Gives: search keys (lower case, no accents
-or punctuation), agency identifiers (state + slug) and Missouri row identifiers
-(hash of the normalised name + a counter among same-name rows).
+or punctuation), agency identifiers (state + slug) and the name hash a state's
+row identifiers may use (each state's rule is in its module, ``certdata/states/``).
 """
 import hashlib
 import importlib.util
@@ -39,15 +39,3 @@ def name_hash(name):
     """First 10 hex digits of the SHA-256 of the folded name, order of words ignored."""
     key = " ".join(sorted(fold(name).split()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-
-
-def mo_row_ids(rows):
-    """Row ids for (name, status, class, agency) tuples: MO-<hash>-<n>, n counted
-    among rows with the same name in (class, agency, status) order."""
-    order = sorted(range(len(rows)), key=lambda i: (name_hash(rows[i][0]), rows[i][2], rows[i][3], rows[i][1], i))
-    ids, seen = [None] * len(rows), {}
-    for i in order:
-        h = name_hash(rows[i][0])
-        seen[h] = seen.get(h, 0) + 1
-        ids[i] = f"MO-{h}-{seen[h]}"
-    return ids

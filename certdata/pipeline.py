@@ -202,13 +202,13 @@ def previous_release(root, name=publish.DATABASE_FILE):
     return None
 
 
-def diff_releases(old, new):
+def diff_releases(old, new, root=ROOT):
     """A text report of what changed between two release databases."""
     from . import diff
     for path in (old, new):
         if not Path(path).is_file():
             raise BuildFailed(f"{path}: no such release database")
-    return diff.summary(diff.diff_files(old, new))
+    return diff.summary(diff.diff_files(old, new, root))
 
 
 def served_files(root=ROOT):
@@ -294,13 +294,23 @@ def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
     os.execv(str(executable), [str(executable)] + args[1:])
 
 
-def write_sample(out=None, mo_active=None, ma_officers=None, root=ROOT, progress=print):
+def sizes(pairs):
+    """{name: int} from NAME=N strings; BuildFailed on anything else."""
+    out = {}
+    for pair in pairs:
+        name, _, number = pair.partition("=")
+        if not name.isidentifier() or not number.isdigit():
+            raise BuildFailed(f"--size {pair!r}: expected NAME=N, e.g. mo_active=300")
+        out[name] = int(number)
+    return out
+
+
+def write_sample(out=None, sizes=None, root=ROOT, progress=print):
     """Write the synthetic sample CSVs (default sizes, or the given ones) into out or data/."""
     from . import sample
     out = Path(out) if out else Path(root) / "data"
     out.mkdir(parents=True, exist_ok=True)
-    sizes = {k: v for k, v in (("mo_active", mo_active), ("ma_officers", ma_officers)) if v is not None}
-    for name, text in sample.generate(**sizes).items():
+    for name, text in sample.generate(root=root, **(sizes or {})).items():
         (out / f"{name}.csv").write_text(text, encoding="utf-8")
         progress(f"wrote {out / name}.csv: {text.count(chr(10)) - 1} rows")
 

@@ -1,12 +1,15 @@
 """Datasette plugin: the officer and agency pages, the streamed JSON export, the response cache.
 
-Gives the pages /officer/mo/<row> and /officer/ma/<acadis id> (agency pages are in plugins/pages.py),
-/export/<table>.json, and the sample banner and provenance for every template. The
-public search (/search, its JSON and CSV, ``fts_query``) is in plugins/search.py.
+Gives the pages /officer/<state route>/<id> and /agency/<agency id>, /export/<table>.json, and
+the sample banner and provenance for every template. It names no state: the states, their
+officer resources, routes, page queries and templates are read from the metadata the build
+writes (``plugins.certsearch.states``), so this folder deploys alone. The public search
+(/search, its JSON and CSV, ``fts_query``) is in plugins/search.py.
 """
 import asyncio
 import json
 import os
+import re
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
@@ -24,6 +27,7 @@ def extra_template_vars(datasette, table, database):
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
+                     "exportable": sorted(exportable(datasette)),
                      "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"])}
         if table:  # custom pages pass their own provenance
             variables["provenance"] = await provenance(datasette, table)
@@ -49,32 +53,45 @@ async def one(db, sql, params):
     return row
 
 
-async def mo_officer_page(datasette, request):
-    db = datasette.get_database(DB)
-    row_id = request.url_vars["row_id"]
-    officer = await one(db, "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, "
-                            "s.source_id as status_source_id, sq.responding_agency as status_source from mo_officers o "
-                            "join mo_license_statuses s on s.license_status = o.license_status "
-                            "left join requests sq on sq.request_id = s.source_id "
-                            "left join agencies a on a.agency_id = o.agency_id where o.row_id = ?", [row_id])
-    klass = await one(db, "select * from mo_license_classes where license_class = ?", [officer["license_class"]])
-    context = await officer_context(datasette, "mo_officers")
-    context.update({"officer": officer, "klass": klass})
-    return Response.html(await datasette.render_template("officer_mo.html", context, request=request))
+def states(datasette):
+    """The per-state table the build writes into the metadata: code, name, route, officer resource,
+    id pattern, page queries, agency queries, template (certdata/states/)."""
+    return config(datasette).get("states", [])
 
 
-async def ma_officer_page(datasette, request):
-    db = datasette.get_database(DB)
-    acadis_id = request.url_vars["acadis_id"]
-    records = (await db.execute("select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
-                                "where t.acadis_id = ? order by t.completion_date, t.record_id", [acadis_id])).rows
-    if not records:
+async def run_queries(db, queries, params):
+    """{name: row or rows} of a state's queries; NotFound when the first finds nothing."""
+    out = {}
+    for number, query in enumerate(queries):
+        rows = (await db.execute(query["sql"], params)).rows
+        if number == 0 and not rows:
+            raise NotFound("No such record")
+        out[query["name"]] = (rows[0] if rows else None) if query["one"] else rows
+    return out
+
+
+TEMPLATES = {}
+
+
+def state_template(datasette, state):
+    """A state's officer-page template, compiled once from the metadata (it extends base.html)."""
+    key = (id(datasette), state["route"])
+    if key not in TEMPLATES:
+        TEMPLATES[key] = datasette.jinja_env.from_string(state["template"])
+    return TEMPLATES[key]
+
+
+async def officer_page(datasette, request):
+    """/officer/<route>/<id>: the state's page queries rendered by its template, with the caveats
+    the package gives its officer resource."""
+    route, key = request.url_vars["route"], request.url_vars["key"]
+    state = next((s for s in states(datasette) if s["route"] == route), None)
+    if state is None or not re.fullmatch(state["id_pattern"], key):
         raise NotFound("No such officer")
-    history = (await db.execute("select * from ma_employment_history where acadis_id = ? order by first_training, last_training",
-                                [acadis_id])).rows
-    context = await officer_context(datasette, "ma_training")
-    context.update({"records": records, "history": history, "officer": records[-1]})
-    return Response.html(await datasette.render_template("officer_ma.html", context, request=request))
+    context = await run_queries(datasette.get_database(DB), state["queries"], {"id": key})
+    context.update(await officer_context(datasette, state["resource"]))
+    context["state"] = {k: state[k] for k in ("code", "name", "route", "resource")}
+    return Response.html(await datasette.render_template(state_template(datasette, state), context, request=request))
 
 
 async def officer_context(datasette, resource):
@@ -94,7 +111,23 @@ async def officer_context(datasette, resource):
             "provenance": await provenance(datasette, resource)}
 
 
-EXPORTABLE = {"mo_officers", "ma_training", "agencies", "people", "changes"}
+async def agency_page(datasette, request):
+    db = datasette.get_database(DB)
+    agency_id = request.url_vars["agency_id"]
+    agency = await one(db, "select * from agencies where agency_id = ?", [agency_id])
+    context = {"agency": agency}
+    for state in states(datasette):  # each state's lists for the agency (its module's AGENCY_QUERIES)
+        for query in state.get("agency_queries", []):
+            rows = (await db.execute(query["sql"], {"agency_id": agency_id})).rows
+            context[query["name"]] = (rows[0] if rows else None) if query["one"] else rows
+    return Response.html(await datasette.render_template("agency.html", context, request=request))
+
+
+EXPORTABLE = {"agencies", "people", "changes"}  # and every state's officer resource
+
+
+def exportable(datasette):
+    return EXPORTABLE | {name for s in states(datasette) for name in s.get("exportable", [])}
 EXPORT_PAGE = 2000
 
 
@@ -102,7 +135,7 @@ async def export_json(datasette, request):
     """Every matching row of a table as one streamed JSON array: equality filters on any
     column, and q (the public search) on people. No row cap; each page is one short query."""
     table = request.url_vars["table"]
-    if table not in EXPORTABLE:
+    if table not in exportable(datasette):
         raise NotFound("This table cannot be exported here")
     db = datasette.get_database(DB)
     columns = await db.table_columns(table)
@@ -141,8 +174,7 @@ async def export_json(datasette, request):
 def register_routes():
     return [
         (r"^/export/(?P<table>[a-z_]+)\.json$", export_json),
-        (r"^/officer/mo/(?P<row_id>MO-[0-9a-f]+-[0-9]+)$", mo_officer_page),
-        (r"^/officer/ma/(?P<acadis_id>[0-9A-Za-z]+)$", ma_officer_page),
+        (r"^/officer/(?P<route>[a-z0-9_-]+)/(?P<key>[^/]+)$", officer_page),
     ]
 
 

@@ -19,7 +19,6 @@ import json
 import os
 import sqlite3
 import threading
-import time
 
 from datasette import hookimpl
 from datasette.database import Database

@@ -69,8 +69,8 @@ def strip_suffixes(words):
 
 
 def name_parts(name):
-    """(surname words, given words) of a name as agencies write it: "Last, First M" (Missouri)
-    or "First M Last" (Massachusetts: the surname is the last word with the particles before it).
+    """(surname words, given words) of a name as agencies write it: "Last, First M" (a roster)
+    or "First M Last" (the surname is the last word with the particles before it).
     Suffixes are dropped; a hyphenated or apostrophe name is folded into its words."""
     name = name or ""
     if "," in name:
@@ -438,7 +438,7 @@ async def search_csv(datasette, request):
 
 async def search_agencies(db, q, page):
     rows = (await db.execute(
-        "select a.*, (select count(*) from mo_officers o where o.agency_id = a.agency_id) as mo_officers, "
+        "select a.*, (select count(*) from people p where p.agency_id = a.agency_id) as officers, "
         "count(*) over () as _total from agencies_fts join agencies a on a.rowid = agencies_fts.rowid "
         f"where agencies_fts match fts_query(:q) order by agencies_fts.rank, a.agency_name "
         f"limit {AGENCY_PAGE} offset {(page - 1) * AGENCY_PAGE}", {"q": q})).rows

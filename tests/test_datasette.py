@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from certdata import datasette
+from certdata import datasette, presentation
 from certdata.package import Package
 
 from .conftest import ROOT
@@ -49,7 +49,7 @@ def test_every_canned_query_runs(client):
     agency = "MO-columbia-police-department"
     params = {"officers_by_name": "name=obrien", "decertified_officers": "", "agency_officers": f"agency_id={agency}",
               "ma_employment_history": "acadis_id=990001"}
-    for name in datasette.QUERIES:
+    for name in presentation.read(ROOT)["queries"]:
         response = get(client, f"/certification/{name}.json?_shape=array&{params[name]}")
         assert response.status_code == 200, name
         assert response.json(), name

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from certdata import sample
+from certdata.states import mo
 from certdata.package import Package, fields
 
 from .conftest import ROOT, SEEDS
@@ -123,5 +124,5 @@ def test_generator_is_deterministic_and_sized_like_the_roster():
     assert sample.generate(seed=1, mo_active=500, ma_officers=50) != first
     committed = {name: (ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8") for name in first}
     assert sample.generate() == committed, "data/ holds the default sample: regenerate with `python build.py sample`"
-    current = [r for r in rows("mo_officers") if r["license_status"] == sample.CURRENT]
-    assert len(current) == sample.MO_ACTIVE
+    current = [r for r in rows("mo_officers") if r["license_status"] == mo.CURRENT]
+    assert len(current) == mo.MO_ACTIVE

@@ -18,7 +18,7 @@ import pytest
 from certdata import guard, sources
 from certdata.package import Package
 
-from .conftest import ORIGINAL_SEEDS, ROOT, SEEDS, make_package, run_cli
+from .conftest import ORIGINAL_SEEDS, ROOT, SEEDS, run_cli
 
 PACKAGE = Package.load(ROOT)
 Q590 = ("The name, licensure status, and commissioning or employing law enforcement agency, if any, "

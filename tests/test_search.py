@@ -53,7 +53,7 @@ def test_no_match_is_an_empty_result_not_an_error(client, query):
 ])
 def test_agencies_are_found_by_any_word_or_prefix(client, query, agency):
     _, text = officers(client, query)
-    assert f'class="agency-link" href="/agency/' in text and agency in text
+    assert 'class="agency-link" href="/agency/' in text and agency in text
 
 
 def test_hostile_names_render_as_text(client):
@@ -68,7 +68,7 @@ def test_search_downloads_link_json_and_csv_of_the_same_search(client):
     _, text = officers(client, "smith")
     csv_link = html.unescape(re.search(r'href="(/search\.csv[^"]*)"', text).group(1))
     json_link = html.unescape(re.search(r'href="(/search\.json[^"]*)"', text).group(1))
-    rows = list(csv.DictReader(io.StringIO(asyncio.run(client.client.get(csv_link)).text.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(asyncio.run(client.client.get(csv_link)).text.removeprefix("\ufeff"))))
     body = asyncio.run(client.client.get(json_link)).json()
     assert len(rows) == body["total"] > 3
     assert [r["person_id"] for r in rows[:len(body["rows"])]] == [r["person_id"] for r in body["rows"]]

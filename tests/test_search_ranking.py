@@ -162,7 +162,7 @@ DOCUMENTED_FIELDS = ["person_id", "state", "officer_name", "license_status", "ag
 def test_json_and_csv_have_the_documented_fields_and_no_internal_columns(client):
     body = search(client, "smith john")
     assert body["rows"] and all(list(r) == DOCUMENTED_FIELDS for r in body["rows"])
-    table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text.lstrip("\ufeff"))))
+    table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text.removeprefix("\ufeff"))))
     assert table[0] == DOCUMENTED_FIELDS and len(table) - 1 == body["total"]
     assert [row[0] for row in table[1:]] == [r["person_id"] for r in body["rows"]]
     docs = (ROOT / "docs" / "search.md").read_text()

@@ -1,16 +1,15 @@
 """Importers: an agency's release file, as received, into the package.
 
-One module per source, each declaring ``SOURCE`` (name, resource, request),
-``COLUMNS`` (our field -> header names the agency may use) and ``REQUIRED``,
-and a ``rows(records, package)`` function that turns mapped records into our
-rows. This module reads the file (Excel workbook or CSV in UTF-8 or
+Each state module (``certdata/states/``) that takes a release file declares
+``SOURCE`` (name, resource, title), ``COLUMNS`` (our field -> header names the
+agency may use) and ``REQUIRED``, and a ``rows(records, package, label)``
+function that turns mapped records into our rows. This module reads the file (Excel workbook or CSV in UTF-8 or
 Windows-1252), maps headers, drops every column that is not open (reporting
 its name, never its values), and writes the normalised CSV, the original under
 ``data/raw/`` and the provenance in ``datapackage.json``: all or nothing.
 """
 import csv
 import hashlib
-import importlib
 import io
 import json
 import re
@@ -21,7 +20,6 @@ from ..errors import CertdataError
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
-SOURCES = {"mo-roster": "mo_roster", "ma-training": "ma_training"}
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
@@ -32,11 +30,19 @@ class ImportError_(CertdataError):
     """The file cannot be imported; nothing was changed."""
 
 
-def source_module(name):
-    """The importer module for a source name."""
-    if name not in SOURCES:
-        raise ImportError_(f"unknown source {name!r}; choose one of {', '.join(SOURCES)}")
-    return importlib.import_module(f"{__name__}.{SOURCES[name]}")
+def source_names(root=None):
+    """The importer names of the registered states."""
+    from .. import states
+    return [s.SOURCE["name"] for s in states.registered(root) if s.get("SOURCE")]
+
+
+def source_module(name, root=None):
+    """The state module importing the source called name."""
+    from .. import states
+    state = states.by_source(name, root)
+    if state is None:
+        raise ImportError_(f"unknown source {name!r}; choose one of {', '.join(source_names(root))}")
+    return state.module
 
 
 def refuse_pending(resource):
@@ -275,7 +281,7 @@ def encoding_hint(label):
 
 
 def display_name(record):
-    """'Last, First Middle Suffix' from split name columns, as POST's roster writes names."""
+    """'Last, First Middle Suffix' from split name columns, the display form of a roster name."""
     given = " ".join(p for p in (record.get("first_name"), record.get("middle_name")) if p)
     name = ", ".join(p for p in (record.get("last_name"), given) if p)
     return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
@@ -283,7 +289,7 @@ def display_name(record):
 
 def run(source, path, package, received=None, report=print):
     """Import path as the source's resource; returns the files written."""
-    module = source_module(source)
+    module = source_module(source, package.root)
     refuse_pending(package.resource(module.SOURCE["resource"]))
     label, headers, rows = read_table(path, module)
     mapped = records(label, headers, rows, module, report)
@@ -293,7 +299,7 @@ def run(source, path, package, received=None, report=print):
 
 
 def merged_agencies(package, state, names):
-    """agencies.csv rows: the other state's rows kept, this state's replaced by the import's."""
+    """agencies.csv rows: the other states' rows kept, this state's replaced by the import's."""
     from ..names import agency_id
     kept = [r for r in package.read_rows("agencies") if r["state"] != state]
     rows = {(r["agency_id"], r["state"], r["agency_name"]) for r in kept}
@@ -311,7 +317,7 @@ def write_all(package, resource, table, agencies, module, original, received):
     mark_real(descriptor, resource["name"], module, raw, digest, received)
     mark_real(descriptor, "agencies", None, None, None, None, keep_if_other_synthetic=True)
     files = {root / resource["path"]: to_csv(header, table),
-             root / "data" / "agencies.csv": merged_agencies(package, module.SOURCE["state"], agencies),
+             root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies),
              root / DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
     backups = {p: p.read_bytes() for p in files if p.exists()}
     try:

@@ -1,0 +1,145 @@
+"""Massachusetts: MPTC's Acadis training export (officer, course, completion date, agency at the time).
+
+Everything that is Massachusetts': its officer resource, the training-export importer and
+header mapping, the record-identifier rule, its people in the search index (one per Acadis ID),
+its officer page and its synthetic sample. Its caveats are the package's: the disclosure of each
+field of ``ma_training`` (MPTC's words on its employment data) and MPTC's request items.
+"""
+from datetime import date, datetime, timedelta
+
+from ..importers import ImportError_
+from ..names import agency_id
+
+CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
+OFFICERS = "ma_training"
+ID_PATTERN = r"[0-9A-Za-z]+"
+
+SEARCH_SQL = """
+    select row_number() over (order by t.acadis_id) as n, t.acadis_id as person_key,
+           max(t.officer_name) as officer_name, null as license_status,
+           (select t2.agency_id from ma_training t2 where t2.acadis_id = t.acadis_id
+            order by t2.completion_date desc, t2.record_id desc limit 1) as agency_id,
+           count(*) || ' training record(s)' as detail
+    from ma_training t group by t.acadis_id"""
+
+PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
+    "officer": {"one": True, "sql": "select * from ma_training where acadis_id = :id "
+                                    "order by completion_date desc, record_id desc limit 1"},
+    "records": {"sql": "select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
+                       "where t.acadis_id = :id order by t.completion_date, t.record_id"},
+    "history": {"sql": "select * from ma_employment_history where acadis_id = :id order by first_training, last_training"},
+}
+AGENCY_QUERIES = {
+    "trainees": {"sql": "select * from ma_employment_history where agency_id = :agency_id order by officer_name limit 2000"},
+}
+
+# The importer: MPTC's Acadis export as received.
+SOURCE = {"name": "ma-training", "resource": "ma_training", "state": CODE,
+          "title": "Massachusetts MPTC Acadis training export"}
+COLUMNS = {
+    "acadis_id": ["Acadis ID", "Officer Acadis ID", "Acadis Unique ID", "Person ID"],
+    "state_id": ["State ID", "MPTC ID", "POST ID", "State Unique ID"],
+    "officer_name": ["Name", "Officer Name", "Full Name", "Student Name"],
+    "course_name": ["Course", "Course Name", "Training", "Class Name"],
+    "completion_date": ["Completion Date", "Date Completed", "Completed", "End Date"],
+    "agency_name": ["Agency", "Employing Agency", "Department", "Agency Name"],
+}
+REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
+FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y")
+
+
+def parse_date(value, label, row):
+    """ISO date from the formats exports use, including Excel serial numbers."""
+    text = value.strip()
+    if text.replace(".", "", 1).isdigit() and 20000 < float(text) < 80000:
+        return (date(1899, 12, 30) + timedelta(days=int(float(text)))).isoformat()
+    for fmt in FORMATS:
+        try:
+            parsed = datetime.strptime(text.split(" ")[0], fmt).date()
+        except ValueError:
+            continue
+        if fmt == "%m/%d/%y" and parsed.year > date.today().year:
+            parsed = parsed.replace(year=parsed.year - 100)
+        return parsed.isoformat()
+    raise ImportError_(f"{label}, row {row}, field completion_date: {value!r} is not a date "
+                       f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
+
+
+def table(cleaned):
+    """ma_training.csv rows from (acadis, state id, name, course, date, agency name) tuples:
+    record ids MA-<acadis>-<n>, n counted in (date, course) order."""
+    counters, out = {}, []
+    for acadis, sid, name, course, done, agency in sorted(cleaned, key=lambda r: (r[0], r[4], r[3])):
+        counters[acadis] = counters.get(acadis, 0) + 1
+        out.append((f"MA-{acadis}-{counters[acadis]}", acadis, sid, name, course, done,
+                    agency_id(CODE, agency) if agency else ""))
+    return out
+
+
+def rows(records, package, label):
+    """(rows for ma_training.csv, agency names) from mapped records."""
+    cleaned = []
+    for record in records:
+        if not record["acadis_id"].isalnum():
+            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID")
+        done = parse_date(record["completion_date"], label, record["_row"])
+        cleaned.append((record["acadis_id"], record.get("state_id", ""), record["officer_name"],
+                        record["course_name"], done, record.get("agency_name", "")))
+    return table(cleaned), {r[5] for r in cleaned if r[5]}
+
+
+# The synthetic sample.
+MA_OFFICERS = 3000
+MA_PLACES = ("Boston|Worcester|Springfield|Cambridge|Lowell|Brockton|Quincy|Lynn|New Bedford|Fall River|"
+             "Newton|Lawrence|Somerville|Framingham|Haverhill|Waltham|Malden|Brookline|Plymouth|Medford|"
+             "Taunton|Chicopee|Weymouth|Revere|Peabody|Methuen|Barnstable|Pittsfield|Attleboro|Arlington|"
+             "Everett|Salem|Westfield|Leominster|Fitchburg|Beverly|Holyoke|Marlborough|Woburn|Chelsea|"
+             "Braintree|Shrewsbury|Dartmouth|Chelmsford|Andover|Natick|Randolph|Watertown|Franklin|"
+             "Lexington|Dracut|Falmouth|Gloucester|Northampton|Amherst|Milton|Needham|Wellesley|Dedham|"
+             "Tewksbury|Saugus|Danvers|Wakefield|Norwood|Belmont|Reading|Stoughton|Agawam|Yarmouth").split("|")
+MA_STATEWIDE = ["Massachusetts State Police", "Massachusetts Environmental Police",
+                "University of Massachusetts Amherst Police Department", "MBTA Transit Police Department"]
+COURSES = ["Basic Recruit Academy", "Reserve/Intermittent Academy", "Annual In-Service Training",
+           "Firearms Qualification", "CPR and First Aid", "Legal Updates", "Use of Force",
+           "De-escalation and Crisis Intervention", "Domestic Violence Response", "Field Training Officer",
+           "Breath Test Operator", "Emergency Vehicle Operations", "Defensive Tactics",
+           "Criminal Investigations", "First-Line Supervisor", "Sexual Assault Investigation",
+           "Narcotics Investigation", "Taser Certification", "Police Prosecutor", "Cultural Competency"]
+
+
+def agencies():
+    """Massachusetts sample agency names."""
+    return sorted(set([f"{p} Police Department" for p in MA_PLACES] + MA_STATEWIDE))
+
+
+def training_rows(rng, officers=MA_OFFICERS):
+    """Rows (acadis_id, state_id, officer_name, course, completion_date, agency_name) for Massachusetts."""
+    from ..sample import make_names, weighted_agencies
+    names = agencies()
+    out = []
+    for i, (first, middle, last) in enumerate(make_names(rng, officers)):
+        acadis = str(100000 + i * 7)
+        state_id = f"MA{rng.randrange(10**6):06d}" if rng.random() < 0.8 else ""
+        name = f"{first} {middle + ' ' if middle else ''}{last}"
+        start = date(2000, 1, 1) + timedelta(days=rng.randrange(365 * 22))
+        agency = weighted_agencies(rng, names, 1)[0]
+        day = start
+        for k in range(rng.randint(1, 8)):
+            if k and rng.random() < 0.12:
+                agency = weighted_agencies(rng, names, 1)[0]
+            course = "Basic Recruit Academy" if k == 0 else rng.choice(COURSES[2:])
+            out.append((acadis, state_id, name, course, day.isoformat(), "" if rng.random() < 0.03 else agency))
+            day += timedelta(days=rng.randint(60, 900))
+            if day > date(2023, 9, 1):
+                break
+    return out
+
+
+def sample(rng, options):
+    """The sample ma_training.csv and its agency names. Options: ma_officers, and extra_ma
+    (tuples shaped like training_rows', added as given, for test fixtures)."""
+    from ..sample import to_csv
+    tuples = training_rows(rng, options.get("ma_officers", MA_OFFICERS)) + list(options.get("extra_ma", ()))
+    text = to_csv(["record_id", "acadis_id", "state_id", "officer_name", "course_name", "completion_date", "agency_id"],
+                  table(tuples))
+    return {OFFICERS: text}, {r[5] for r in tuples if r[5]}

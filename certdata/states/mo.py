@@ -1,0 +1,208 @@
+"""Missouri: the POST roster of licensees (name, licence status, licence class, commissioning agency).
+
+Everything that is Missouri's: its officer resource, the roster importer and header mapping,
+the row-identifier rule, its rows in the search index, its officer page, its synthetic sample,
+what a status change means in the release diff, and its documentation figures. Its caveats
+are the package's: the disclosure of each field of ``mo_officers`` and POST's request items.
+"""
+from ..importers import ImportError_
+from ..names import agency_id, name_hash
+
+CODE, NAME, ROUTE = "MO", "Missouri", "mo"
+OFFICERS = "mo_officers"
+ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
+
+SEARCH_SQL = """
+    select o.rowid as n, o.row_id as person_key, o.officer_name, o.license_status, o.agency_id,
+           o.license_class as detail
+    from mo_officers o"""
+
+PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
+    "officer": {"one": True, "sql": (
+        "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, "
+        "s.source_id as status_source_id, sq.responding_agency as status_source from mo_officers o "
+        "join mo_license_statuses s on s.license_status = o.license_status "
+        "left join requests sq on sq.request_id = s.source_id "
+        "left join agencies a on a.agency_id = o.agency_id where o.row_id = :id")},
+    "klass": {"one": True, "sql": (
+        "select c.* from mo_license_classes c join mo_officers o on o.license_class = c.license_class "
+        "where o.row_id = :id")},
+}
+AGENCY_QUERIES = {
+    "counts": {"sql": "select license_status, count(*) as n from mo_officers where agency_id = :agency_id "
+                      "group by license_status order by n desc"},
+    "officers": {"sql": "select row_id, officer_name, license_status, license_class from mo_officers "
+                        "where agency_id = :agency_id order by officer_name limit 2000"},
+}
+
+# The importer: POST's roster as received.
+SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
+COLUMNS = {
+    "officer_name": ["Name", "Officer Name", "Licensee Name", "Full Name"],
+    "license_status": ["License Status", "Licensure Status", "Status"],
+    "license_class": ["License Class", "Class"],
+    "agency_name": ["Commissioning Agency", "Agency", "Employing Agency", "Agency Name", "Department"],
+    "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
+    "first_name": ["First Name", "First", "Given Name", "FName"],
+    "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
+    "name_suffix": ["Suffix", "Name Suffix", "Sfx"],
+}
+NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name
+REQUIRED = ["officer_name", "license_status", "license_class"]
+
+
+def row_ids(rows):
+    """Row ids for (name, status, class, agency) tuples: MO-<hash>-<n>, n counted
+    among rows with the same name in (class, agency, status) order."""
+    order = sorted(range(len(rows)), key=lambda i: (name_hash(rows[i][0]), rows[i][2], rows[i][3], rows[i][1], i))
+    ids, seen = [None] * len(rows), {}
+    for i in order:
+        h = name_hash(rows[i][0])
+        seen[h] = seen.get(h, 0) + 1
+        ids[i] = f"MO-{h}-{seen[h]}"
+    return ids
+
+
+def canonical(value, allowed, label, field, row):
+    """The code-sheet spelling of a value, matched without regard to case."""
+    lookup = {a.lower(): a for a in allowed}
+    if value.lower() not in lookup:
+        raise ImportError_(f"{label}, row {row}, field {field}: {value!r} is not in the code sheet "
+                           f"({', '.join(sorted(allowed))}); add it to data/mo_{field}es.csv with what POST says it means")
+    return lookup[value.lower()]
+
+
+def table(tuples):
+    """mo_officers.csv rows from (name, status, class, agency name) tuples, with their ids, sorted."""
+    ids = row_ids(tuples)
+    return sorted((rid, n, s, c, agency_id(CODE, a) if a else "") for rid, (n, s, c, a) in zip(ids, tuples))
+
+
+def rows(records, package, label):
+    """(rows for mo_officers.csv, agency names) from mapped records."""
+    statuses = {r["license_status"] for r in package.read_rows("mo_license_statuses")}
+    classes = {r["license_class"] for r in package.read_rows("mo_license_classes")}
+    tuples = []
+    for record in records:
+        if not record["officer_name"]:
+            raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank")
+        status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
+        klass = canonical(record["license_class"] or "unknown", classes, label, "license_class", record["_row"])
+        tuples.append((record["officer_name"], status, klass, record.get("agency_name", "")))
+    return table(tuples), {t[3] for t in tuples if t[3]}
+
+
+# The synthetic sample. Its statuses and classes are placeholders ("Sample status A", "Sample
+# class A"), never values the record does not name; only Revoked, Surrendered and the class
+# unknown are POST's words. The default size is a round number of the order of a state roster.
+MO_ACTIVE = 16000  # rows with the placeholder status CURRENT (and an agency)
+CURRENT, NO_AGENCY = "Sample status A", "Sample status B"
+MO_HISTORICAL = {NO_AGENCY: 4800, "Revoked": 950, "Surrendered": 700}
+MO_CLASSES = ["Sample class A", "Sample class B", "unknown"]
+MO_PLACES = ("Kansas City|St. Louis|Springfield|Columbia|Independence|Lee's Summit|O'Fallon|St. Joseph|"
+             "St. Charles|St. Peters|Blue Springs|Florissant|Joplin|Chesterfield|Jefferson City|Cape Girardeau|"
+             "Wildwood|University City|Ballwin|Raytown|Liberty|Wentzville|Mehlville|Kirkwood|Maryland Heights|"
+             "Hazelwood|Gladstone|Grandview|Belton|Webster Groves|Sedalia|Ferguson|Arnold|Rolla|Raymore|"
+             "Nixa|Warrensburg|Hannibal|Ozark|Creve Coeur|Poplar Bluff|Farmington|Kearney|Sikeston|"
+             "Manchester|Washington|Kirksville|Excelsior Springs|Marshall|Neosho|Branson|Festus|Lebanon|"
+             "Clayton|Moberly|Union|Mexico|Bolivar|Carthage|Fulton|Maryville|Overland|Chillicothe|"
+             "Troy|Warrenton|Smithville|West Plains|Pleasant Hill|Harrisonville|Jackson|Perryville|"
+             "Richmond Heights|Brentwood|Town and Country|Sunset Hills|Sullivan|Boonville|Nevada|Aurora|"
+             "Monett|Republic|Willard|Camdenton|Osage Beach|Lake Ozark|Dexter|Kennett|Caruthersville|"
+             "Hollister|Macon|Trenton|Savannah|Platte City|Parkville|Riverside|Peculiar|Cameron").split("|")
+MO_COUNTIES = ("Jackson|St. Louis|Greene|St. Charles|Clay|Jefferson|Boone|Jasper|Cass|Platte|Franklin|"
+               "Christian|Cole|Buchanan|Cape Girardeau|Johnson|Camden|Lincoln|Newton|Taney|Pulaski|Pettis|"
+               "Phelps|Callaway|Warren|Butler|St. Francois|Scott|Laclede|Howell|Stone|Barry|Polk|Lawrence|"
+               "Audrain|Marion|Dunklin|Adair|Miller|Morgan|Benton|Henry|Vernon|Webster|Wright|Ste. Genevieve").split("|")
+MO_STATEWIDE = ["Missouri State Highway Patrol", "Missouri Department of Conservation",
+                "University of Missouri Police Department", "St. Louis Metropolitan Police Department",
+                "Kansas City Missouri School District Police Department"]
+
+
+def agencies():
+    """Missouri sample agency names: city police, county sheriffs, statewide agencies."""
+    names = [f"{p} Police Department" for p in MO_PLACES]
+    names += [f"{c} County Sheriff's Office" for c in MO_COUNTIES] + MO_STATEWIDE
+    return sorted(set(names))
+
+
+def officer_rows(rng, active=MO_ACTIVE, historical=None):
+    """Rows (officer_name, license_status, license_class, agency_name or '') for Missouri."""
+    from ..sample import make_names, weighted_agencies
+    if historical is None:
+        historical = {s: round(n * active / MO_ACTIVE) for s, n in MO_HISTORICAL.items()}
+    statuses = [CURRENT] * active + [s for s, n in historical.items() for _ in range(n)]
+    names = make_names(rng, len(statuses))
+    drawn = weighted_agencies(rng, agencies(), len(statuses))
+    out = []
+    for status, (first, middle, last), agency in zip(statuses, names, drawn):
+        cls = rng.choices(MO_CLASSES, weights=[90, 6, 4 if status == CURRENT else 20])[0]
+        name = f"{last}, {first} {middle}".strip()
+        out.append((name, status, cls, agency if status == CURRENT else ""))
+    return out
+
+
+def sample(rng, options):
+    """The sample mo_officers.csv and its agency names. Options: mo_active, mo_historical, and
+    extra_mo (tuples shaped like officer_rows', added as given, for test fixtures)."""
+    from ..sample import to_csv
+    tuples = officer_rows(rng, options.get("mo_active", MO_ACTIVE), options.get("mo_historical")) + list(options.get("extra_mo", ()))
+    text = to_csv(["row_id", "officer_name", "license_status", "license_class", "agency_id"], table(tuples))
+    return {OFFICERS: text}, {a for *_, a in tuples if a}
+
+
+# The release diff: what a change of a Missouri officer means to a reader.
+def change_kind(conn):
+    """A function (row_id, change, field, old, new) -> kind or None, for mo_officers changes:
+    newly decertified (statuses POST's reply says mark decertified officers), reinstated,
+    status changed, changed agency."""
+    decertified = set()
+    for schema in ("main", "old"):
+        try:
+            decertified |= {r[0] for r in conn.execute(
+                f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
+        except Exception:  # noqa: BLE001 - an older release without the code sheet
+            pass
+    statuses = dict(conn.execute("select row_id, license_status from main.mo_officers"))
+
+    def kind(row_id, change, field, old, new):
+        if change == "added" and statuses.get(row_id) in decertified:
+            return "decertified"
+        if change == "changed" and field == "license_status":
+            if new in decertified and old not in decertified:
+                return "decertified"
+            if old in decertified and new not in decertified:
+                return "reinstated"
+            return "status changed"
+        if change == "changed" and field == "agency_id":
+            return "changed agency"
+        return None
+    return kind
+
+
+# Documentation: the figures page and the officer changes with names.
+DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "figures.md.j2", "title": "Missouri POST in figures"}]
+
+
+def docs_context(conn, package):
+    """Licence status and class counts, POST's measures, and officer changes with names."""
+    statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+    classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+    officers = conn.execute(
+        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words "
+        "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
+        "left join mo_license_statuses s on s.license_status = o.license_status "
+        "where c.resource = 'mo_officers' and c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
+    return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
+            "measures": package.read_rows("mo_post_measures"),
+            "officer_changes": [dict(r) for r in officers]}
+
+
+def chart_specs(context):
+    """The charts of the figures page: (name, title, rows, drawn from a sample?)."""
+    from ..charts import measure_groups
+    roster_sample = OFFICERS in context["synthetic"]
+    return measure_groups(context["measures"]) + [
+        ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
+        ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
+    ]
