@@ -130,13 +130,13 @@ async def agency_page(datasette, request):
     officers = (await db.execute("select row_id, officer_name, license_status, license_class from mo_officers "
                                  "where agency_id = ? order by officer_name, row_id limit ? offset ?",
                                  [agency_id, PAGE_SIZE, pages["offset"]])).rows
-    trainee_total = (await db.execute("select count(*) from ma_employment_history where agency_id = ?", [agency_id])).first()[0]
+    trainee_total = (await db.execute("select count(*) from ma_training_agencies where agency_id = ?", [agency_id])).first()[0]
     try:
         trainee_page = max(1, int(request.args.get("trainees_page", "1")))
     except ValueError:
         trainee_page = 1
     trainee_pages = paging(datasette, f"/agency/{agency_id}", trainee_page, trainee_total, name="trainees_page")
-    trainees = (await db.execute("select * from ma_employment_history where agency_id = ? order by officer_name, acadis_id "
+    trainees = (await db.execute("select * from ma_training_agencies where agency_id = ? order by officer_name, acadis_id "
                                  "limit ? offset ?", [agency_id, PAGE_SIZE, trainee_pages["offset"]])).rows
     # POST's own words on which agency its roster gives, as the package records them
     roster_words = (await db.execute(
@@ -194,7 +194,7 @@ OFFICER_TABLES = {  # table or view: (column that links, column of the identifie
     "mo_officers": ("officer_name", "row_id", "/officer/mo/"),
     "mo_decertified_officers": ("officer_name", "row_id", "/officer/mo/"),
     "ma_training": ("officer_name", "acadis_id", "/officer/ma/"),
-    "ma_employment_history": ("officer_name", "acadis_id", "/officer/ma/"),
+    "ma_training_agencies": ("officer_name", "acadis_id", "/officer/ma/"),
 }
 
 

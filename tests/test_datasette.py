@@ -48,7 +48,7 @@ def test_table_full_text_search_ignores_accents(client):
 def test_every_canned_query_runs(client):
     agency = "MO-columbia-police-department"
     params = {"officers_by_name": "name=obrien", "decertified_officers": "", "agency_officers": f"agency_id={agency}",
-              "ma_employment_history": "acadis_id=990001"}
+              "ma_training_agencies": "acadis_id=990001"}
     for name in presentation.read(ROOT)["queries"]:
         response = get(client, f"/certification/{name}.json?_shape=array&{params[name]}")
         assert response.status_code == 200, name

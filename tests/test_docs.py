@@ -92,7 +92,7 @@ def test_figures_page_charts_only_figures_of_the_same_unit_and_period(built):
     assert images and all(alt.startswith("Bar chart.") for alt, _ in images)
     with open(built / "data" / "mo_post_measures.csv", encoding="utf-8") as handle:
         measures = [m for m in csv.DictReader(handle) if m["value"]]
-    for alt, src in images:
+    for _alt, src in images:
         svg = (built / "site" / src.lstrip("./")).read_text()
         assert "<script" not in svg
         values = set(re.findall(r">([0-9,]+)</text>", svg))
@@ -138,4 +138,4 @@ def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused
         assert data.startswith(b"\xef\xbb\xbf"), path.name
         assert data.count(b"\xef\xbb\xbf") == 1 and not re.search(rb"(^|,)\"?=", data[3:], re.M), path.name
     officers = (built / "site" / "downloads" / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv").read_bytes()
-    assert "García, María".encode("utf-8") in officers
+    assert "García, María".encode() in officers

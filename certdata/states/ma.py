@@ -27,10 +27,10 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
                                     "order by completion_date desc, record_id desc limit 1"},
     "records": {"sql": "select t.*, a.agency_name from ma_training t left join agencies a on a.agency_id = t.agency_id "
                        "where t.acadis_id = :id order by t.completion_date, t.record_id"},
-    "history": {"sql": "select * from ma_employment_history where acadis_id = :id order by first_training, last_training"},
+    "history": {"sql": "select * from ma_training_agencies where acadis_id = :id order by first_training, last_training"},
 }
 AGENCY_QUERIES = {
-    "trainees": {"sql": "select * from ma_employment_history where agency_id = :agency_id order by officer_name limit 2000"},
+    "trainees": {"sql": "select * from ma_training_agencies where agency_id = :agency_id order by officer_name limit 2000"},
 }
 
 # The importer: MPTC's Acadis export as received.
