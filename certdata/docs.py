@@ -193,13 +193,13 @@ LATER_TITLES = [
 def nav(context):
     """The site navigation: generated pages, one per resource, then the hand-written pages. A resource
     whose title is also a page's (Statutes, Corrections, ...) is named as a table, so no entry repeats."""
-    titles = {title for title, _ in PAGE_TITLES + LATER_TITLES} | {p["title"] for p in context["state_pages"]} | {"Downloads"}
+    titles = {title for title, _ in PAGE_TITLES + LATER_TITLES} | {p["title"] for p in context.get("state_pages", [])} | {"Downloads"}
 
     def resource_title(r):
         title = r["r"]["title"]
         return f"{title} (table)" if title in titles else title
     return ([{title: page} for title, page in PAGE_TITLES]
-            + [{p["title"]: p["page"]} for p in context["state_pages"]] + [{"Downloads": "downloads.md"}]
+            + [{p["title"]: p["page"]} for p in context.get("state_pages", [])] + [{"Downloads": "downloads.md"}]
             + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]}]
             + [{title: page} for title, page in LATER_TITLES])
 
