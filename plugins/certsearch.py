@@ -88,7 +88,16 @@ async def officer_page(datasette, request):
     state = next((s for s in states(datasette) if s["route"] == route), None)
     if state is None or not re.fullmatch(state["id_pattern"], key):
         raise NotFound("No such officer")
-    context = await run_queries(datasette.get_database(DB), state["queries"], {"id": key})
+    db = datasette.get_database(DB)
+    try:
+        context = await run_queries(db, state["queries"], {"id": key})
+    except NotFound:  # an identifier published once and retired answers with what became of it
+        retired = state.get("retired_query") and (await db.execute(state["retired_query"], {"id": key})).first()
+        if not retired:
+            raise
+        return Response.html(await datasette.render_template(
+            "retired_officer.html", {"retired": retired, "state": {k: state[k] for k in ("code", "name", "route")}},
+            request=request), status=410)
     context.update(await officer_context(datasette, state["resource"]))
     context["state"] = {k: state[k] for k in ("code", "name", "route", "resource")}
     return Response.html(await datasette.render_template(state_template(datasette, state), context, request=request))

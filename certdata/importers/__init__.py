@@ -294,8 +294,8 @@ def run(source, path, package, received=None, report=print):
     label, headers, rows = read_table(path, module)
     mapped = records(label, headers, rows, module, report)
     resource = package.resource(module.SOURCE["resource"])
-    table, agencies = module.rows(mapped, package, label)
-    return write_all(package, resource, table, agencies, module, Path(path), received)
+    table, agencies, *more = module.rows(mapped, package, label)  # more: {resource: rows} the state also keeps
+    return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 
 
 def merged_agencies(package, state, names):
@@ -307,7 +307,7 @@ def merged_agencies(package, state, names):
     return to_csv(["agency_id", "state", "agency_name"], sorted(rows))
 
 
-def write_all(package, resource, table, agencies, module, original, received):
+def write_all(package, resource, table, agencies, module, original, received, more=None):
     """Write the CSVs, the raw copy and the descriptor; restore everything if any write fails."""
     root = package.root
     digest = hashlib.sha256(original.read_bytes()).hexdigest()
@@ -319,6 +319,9 @@ def write_all(package, resource, table, agencies, module, original, received):
     files = {root / resource["path"]: to_csv(header, table),
              root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies),
              root / DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
+    for name, rows in (more or {}).items():  # e.g. the identifiers a state retires
+        other = package.resource(name)
+        files[root / other["path"]] = to_csv([f["name"] for f in other["schema"]["fields"]], rows)
     backups = {p: p.read_bytes() for p in files if p.exists()}
     try:
         (root / raw).parent.mkdir(parents=True, exist_ok=True)

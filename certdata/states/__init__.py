@@ -67,6 +67,7 @@ class State:
         return {"code": self.CODE, "name": self.NAME, "route": self.ROUTE, "resource": self.OFFICERS,
                 "id_pattern": self.ID_PATTERN, "queries": listed(self.PAGE_QUERIES),
                 "agency_queries": listed(self.get("AGENCY_QUERIES", {})), "template": self.template,
+                "retired_query": " ".join(self.get("RETIRED_QUERY", "").split()) or None,
                 "exportable": [self.OFFICERS]}
 
 

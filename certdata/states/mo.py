@@ -17,6 +17,8 @@ SEARCH_SQL = """
            o.license_class as detail
     from mo_officers o"""
 
+RETIRED_QUERY = ("select r.*, a.agency_name from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id "
+                 "where r.row_id = :id")
 PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": (
         "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, "
@@ -27,6 +29,7 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "klass": {"one": True, "sql": (
         "select c.* from mo_license_classes c join mo_officers o on o.license_class = c.license_class "
         "where o.row_id = :id")},
+    "namesakes": {"one": True, "sql": "select count(*) as n from mo_officers where substr(row_id, 1, 13) = substr(:id, 1, 13)"},
 }
 AGENCY_QUERIES = {
     "counts": {"sql": "select license_status, count(*) as n from mo_officers where agency_id = :agency_id "
@@ -51,16 +54,48 @@ NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for
 REQUIRED = ["officer_name", "license_status", "license_class"]
 
 
-def row_ids(rows):
-    """Row ids for (name, status, class, agency) tuples: MO-<hash>-<n>, n counted
-    among rows with the same name in (class, agency, status) order."""
-    order = sorted(range(len(rows)), key=lambda i: (name_hash(rows[i][0]), rows[i][2], rows[i][3], rows[i][1], i))
-    ids, seen = [None] * len(rows), {}
-    for i in order:
-        h = name_hash(rows[i][0])
-        seen[h] = seen.get(h, 0) + 1
-        ids[i] = f"MO-{h}-{seen[h]}"
-    return ids
+RETIRED = "mo_retired_ids"
+
+
+def counter(row_id):
+    return int(row_id.rsplit("-", 1)[1])
+
+
+def row_ids(rows, previous=(), retired=()):
+    """(ids, ids retired) for (name, status, class, agency id) tuples: MO-<hash of the folded
+    name>-<n>. An id once published is never given to another record: a previous row keeps its id
+    when this release has the identical record, or when it is the only previous row and the only
+    new row with that name; every other previous id is retired, and new rows take counters above
+    every counter ever used for the name (previous and retired). POST released no officer number,
+    so namesakes whose records change cannot be matched with certainty, and are not."""
+    by_hash = {}
+    for i, row in enumerate(rows):
+        by_hash.setdefault(name_hash(row[0]), []).append(i)
+    old = {}
+    for row_id, *record in previous:
+        old.setdefault(row_id.split("-")[1], []).append((row_id, tuple(record)))
+    used = {}
+    for row_id in [r[0] for r in previous] + list(retired):
+        h = row_id.split("-")[1]
+        used[h] = max(used.get(h, 0), counter(row_id))
+    ids, gone = [None] * len(rows), []
+    for h, members in by_hash.items():
+        candidates = sorted(old.pop(h, []), key=lambda r: counter(r[0]))
+        waiting = sorted(members, key=lambda i: (rows[i][2], rows[i][3], rows[i][1], i))
+        for row_id, record in list(candidates):  # the identical record keeps its id
+            match = next((i for i in waiting if tuple(rows[i]) == record), None)
+            if match is not None:
+                ids[match] = row_id
+                waiting.remove(match)
+                candidates.remove((row_id, record))
+        if len(candidates) == 1 and len(waiting) == 1:  # the only one of that name on each side
+            ids[waiting.pop()] = candidates.pop()[0]
+        gone += [row_id for row_id, _ in candidates]
+        for i in waiting:
+            used[h] = used.get(h, 0) + 1
+            ids[i] = f"MO-{h}-{used[h]}"
+    gone += [row_id for records in old.values() for row_id, _ in records]
+    return ids, sorted(gone)
 
 
 def canonical(value, allowed, label, field, row):
@@ -72,10 +107,12 @@ def canonical(value, allowed, label, field, row):
     return lookup[value.lower()]
 
 
-def table(tuples):
-    """mo_officers.csv rows from (name, status, class, agency name) tuples, with their ids, sorted."""
-    ids = row_ids(tuples)
-    return sorted((rid, n, s, c, agency_id(CODE, a) if a else "") for rid, (n, s, c, a) in zip(ids, tuples))
+def table(tuples, previous=(), retired=()):
+    """(mo_officers.csv rows, ids retired) from (name, status, class, agency name) tuples, with ids
+    carried forward from the previous release's rows (row_id, name, status, class, agency id)."""
+    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a in tuples]
+    ids, gone = row_ids(records, previous, retired)
+    return sorted((rid, *record) for rid, record in zip(ids, records)), gone
 
 
 def rows(records, package, label):
@@ -89,7 +126,20 @@ def rows(records, package, label):
         status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
         klass = canonical(record["license_class"] or "unknown", classes, label, "license_class", record["_row"])
         tuples.append((record["officer_name"], status, klass, record.get("agency_name", "")))
-    return table(tuples), {t[3] for t in tuples if t[3]}
+    fields = ("row_id", "officer_name", "license_status", "license_class", "agency_id")
+    sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
+    previous = [] if sample else [tuple(r[f] or "" for f in fields) for r in package.read_rows(OFFICERS)]
+    retired_before = package.read_rows(RETIRED)
+    rows_out, gone = table(tuples, previous, [r["row_id"] for r in retired_before])
+    by_id = {r[0]: r for r in previous}
+    retired = [tuple(r[f] for f in (*fields, "retired_with")) for r in retired_before]
+    retired += [(*by_id[row_id], received_label(package)) for row_id in gone]
+    return rows_out, {t[3] for t in tuples if t[3]}, {RETIRED: sorted(retired)}
+
+
+def received_label(package):
+    """How a retirement is dated: the package version the import replaces (the release it was last in)."""
+    return f"last in package version {package.version}"
 
 
 # The synthetic sample. Its statuses and classes are placeholders ("Sample status A", "Sample
@@ -99,31 +149,16 @@ MO_ACTIVE = 16000  # rows with the placeholder status CURRENT (and an agency)
 CURRENT, NO_AGENCY = "Sample status A", "Sample status B"
 MO_HISTORICAL = {NO_AGENCY: 4800, "Revoked": 950, "Surrendered": 700}
 MO_CLASSES = ["Sample class A", "Sample class B", "unknown"]
-MO_PLACES = ("Kansas City|St. Louis|Springfield|Columbia|Independence|Lee's Summit|O'Fallon|St. Joseph|"
-             "St. Charles|St. Peters|Blue Springs|Florissant|Joplin|Chesterfield|Jefferson City|Cape Girardeau|"
-             "Wildwood|University City|Ballwin|Raytown|Liberty|Wentzville|Mehlville|Kirkwood|Maryland Heights|"
-             "Hazelwood|Gladstone|Grandview|Belton|Webster Groves|Sedalia|Ferguson|Arnold|Rolla|Raymore|"
-             "Nixa|Warrensburg|Hannibal|Ozark|Creve Coeur|Poplar Bluff|Farmington|Kearney|Sikeston|"
-             "Manchester|Washington|Kirksville|Excelsior Springs|Marshall|Neosho|Branson|Festus|Lebanon|"
-             "Clayton|Moberly|Union|Mexico|Bolivar|Carthage|Fulton|Maryville|Overland|Chillicothe|"
-             "Troy|Warrenton|Smithville|West Plains|Pleasant Hill|Harrisonville|Jackson|Perryville|"
-             "Richmond Heights|Brentwood|Town and Country|Sunset Hills|Sullivan|Boonville|Nevada|Aurora|"
-             "Monett|Republic|Willard|Camdenton|Osage Beach|Lake Ozark|Dexter|Kennett|Caruthersville|"
-             "Hollister|Macon|Trenton|Savannah|Platte City|Parkville|Riverside|Peculiar|Cameron").split("|")
-MO_COUNTIES = ("Jackson|St. Louis|Greene|St. Charles|Clay|Jefferson|Boone|Jasper|Cass|Platte|Franklin|"
-               "Christian|Cole|Buchanan|Cape Girardeau|Johnson|Camden|Lincoln|Newton|Taney|Pulaski|Pettis|"
-               "Phelps|Callaway|Warren|Butler|St. Francois|Scott|Laclede|Howell|Stone|Barry|Polk|Lawrence|"
-               "Audrain|Marion|Dunklin|Adair|Miller|Morgan|Benton|Henry|Vernon|Webster|Wright|Ste. Genevieve").split("|")
-MO_STATEWIDE = ["Missouri State Highway Patrol", "Missouri Department of Conservation",
-                "University of Missouri Police Department", "St. Louis Metropolitan Police Department",
-                "Kansas City Missouri School District Police Department"]
+# Agency names are generated and marked as samples: no real agency is filled with invented officers.
+MO_AGENCY_COUNTS = {"city": 100, "county": 46, "statewide": 5}
 
 
 def agencies():
-    """Missouri sample agency names: city police, county sheriffs, statewide agencies."""
-    names = [f"{p} Police Department" for p in MO_PLACES]
-    names += [f"{c} County Sheriff's Office" for c in MO_COUNTIES] + MO_STATEWIDE
-    return sorted(set(names))
+    """Missouri sample agency names, generated and marked as samples (Sample City 01 Police Department, ...)."""
+    names = [f"Sample City {i:03d} Police Department" for i in range(1, MO_AGENCY_COUNTS["city"] + 1)]
+    names += [f"Sample County {i:02d} Sheriff's Office" for i in range(1, MO_AGENCY_COUNTS["county"] + 1)]
+    names += [f"Sample Statewide Agency {i}" for i in range(1, MO_AGENCY_COUNTS["statewide"] + 1)]
+    return names
 
 
 def officer_rows(rng, active=MO_ACTIVE, historical=None):
@@ -147,7 +182,7 @@ def sample(rng, options):
     extra_mo (tuples shaped like officer_rows', added as given, for test fixtures)."""
     from ..sample import to_csv
     tuples = officer_rows(rng, options.get("mo_active", MO_ACTIVE), options.get("mo_historical")) + list(options.get("extra_mo", ()))
-    text = to_csv(["row_id", "officer_name", "license_status", "license_class", "agency_id"], table(tuples))
+    text = to_csv(["row_id", "officer_name", "license_status", "license_class", "agency_id"], table(tuples)[0])
     return {OFFICERS: text}, {a for *_, a in tuples if a}
 
 

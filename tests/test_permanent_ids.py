@@ -1,0 +1,91 @@
+"""A cited officer URL never changes officer: ids are carried forward, namesakes get new ones, and
+an id that cannot be matched with certainty is retired, answering with what became of it."""
+import asyncio
+import csv
+import html
+
+import openpyxl
+
+from certdata import datasette, pipeline
+from certdata.names import name_hash
+from certdata.states import mo
+
+from .conftest import run_cli
+
+H = name_hash("Smith, John")
+
+
+def rec(agency, status="Sample status A", klass="Sample class A"):
+    return ("Smith, John", status, klass, agency)
+
+
+def test_the_identical_record_keeps_its_id_when_a_namesake_appears():
+    previous = [(f"MO-{H}-1", *rec("MO-a"))]
+    ids, gone = mo.row_ids([rec("MO-b"), rec("MO-a")], previous)
+    assert ids == [f"MO-{H}-2", f"MO-{H}-1"] and gone == []
+
+
+def test_a_unique_name_keeps_its_id_through_a_change_of_status_or_agency():
+    previous = [(f"MO-{H}-1", *rec("MO-a"))]
+    ids, gone = mo.row_ids([rec("", status="Revoked")], previous)
+    assert ids == [f"MO-{H}-1"] and gone == []
+
+
+def test_namesakes_that_both_change_are_retired_never_swapped():
+    previous = [(f"MO-{H}-1", *rec("MO-a")), (f"MO-{H}-2", *rec("MO-b"))]
+    ids, gone = mo.row_ids([rec("MO-c"), rec("MO-d")], previous)
+    assert gone == [f"MO-{H}-1", f"MO-{H}-2"]
+    assert sorted(ids) == [f"MO-{H}-3", f"MO-{H}-4"]
+
+
+def test_a_retired_counter_is_never_used_again():
+    ids, _ = mo.row_ids([rec("MO-a")], previous=[], retired=[f"MO-{H}-2"])
+    assert ids == [f"MO-{H}-3"]
+
+
+def test_a_record_that_left_the_release_is_retired():
+    previous = [(f"MO-{H}-1", *rec("MO-a"))]
+    ids, gone = mo.row_ids([("Doe, Jane", "Revoked", "unknown", "")], previous)
+    assert gone == [f"MO-{H}-1"] and ids[0].startswith("MO-") and ids[0] != f"MO-{H}-1"
+
+
+def roster(path, rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "License Status", "License Class", "Commissioning Agency"])
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_what_happened(small_package, tmp_path):
+    first = roster(tmp_path / "first.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 001 Police Department"),
+                                             ("Quill, Ada", "Revoked", "unknown", ""),
+                                             ("Vane, Otto", "Sample status A", "Sample class A", "Sample City 002 Police Department")])
+    assert run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01").returncode == 0
+    rows = {(r["license_status"], r["officer_name"]): r["row_id"] for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv"))}
+    cited_revoked, cited_vane = rows[("Revoked", "Quill, Ada")], rows[("Sample status A", "Vane, Otto")]
+    cited_active = rows[("Sample status A", "Quill, Ada")]
+    # the next release: a third Ada Quill appears, the active one moves agency (so the two cannot be told apart), Vane is revoked
+    second = roster(tmp_path / "second.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 003 Police Department"),
+                                               ("Quill, Ada", "Sample status A", "Sample class B", "Sample City 004 Police Department"),
+                                               ("Quill, Ada", "Revoked", "unknown", ""),
+                                               ("Vane, Otto", "Revoked", "unknown", "")])
+    result = run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    now = {r["row_id"]: r for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv"))}
+    assert now[cited_revoked]["license_status"] == "Revoked" and now[cited_revoked]["officer_name"] == "Quill, Ada"
+    assert now[cited_vane]["officer_name"] == "Vane, Otto" and now[cited_vane]["license_status"] == "Revoked"
+    assert cited_active not in now
+    retired = {r["row_id"]: r for r in csv.DictReader(open(small_package / "data" / "mo_retired_ids.csv"))}
+    assert retired[cited_active]["agency_id"] == "MO-sample-city-001-police-department"
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    app = datasette.app(small_package / "site" / "downloads" / "certification.db", small_package / "site" / "datasette" / "metadata.json")
+
+    async def get(path):
+        return await app.client.get(path)
+    gone = asyncio.run(get(f"/officer/mo/{cited_active}"))
+    assert gone.status_code == 410 and "is retired" in gone.text and "Quill, Ada" in html.unescape(gone.text)
+    kept = asyncio.run(get(f"/officer/mo/{cited_revoked}"))
+    assert kept.status_code == 200 and "3 records in this release carry this name" in kept.text
