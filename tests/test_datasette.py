@@ -124,3 +124,17 @@ def test_serve_get_is_a_smoke_test_with_an_exit_code(built):
     ok = run_cli(built, "serve", "--get", "/search?q=zyzzyva")
     assert ok.returncode == 0 and "Zyzzyva, Quentin" in ok.stdout
     assert run_cli(built, "serve", "--get", "/officer/mo/MO-0000000000-9").returncode == 1
+
+
+def test_main_pages_never_skip_a_heading_level(client, built):
+    """Screen-reader users move by headings: h1, then h2, never h1 straight to h3."""
+    import csv
+    import re
+    rows = list(csv.DictReader(open(built / "data" / "mo_officers.csv", encoding="utf-8")))
+    officer = next(r["row_id"] for r in rows if r["license_status"] == "Revoked")
+    agency = next(r["agency_id"] for r in rows if r["agency_id"])
+    for path in ("/", "/certification", "/search?q=smith", "/decertified", f"/officer/mo/{officer}", f"/agency/{agency}",
+                 "/certification/mo_officers", f"/certification/mo_officers/{officer}"):
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", get(client, path).text)]
+        assert levels and levels[0] == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)

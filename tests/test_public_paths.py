@@ -6,7 +6,6 @@ import html.parser
 import json
 import re
 import sqlite3
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,7 +13,7 @@ import urllib.request
 import pytest
 
 from .conftest import ROOT
-from .test_browser import CHROMIUM, FLAGS, playwright, running  # noqa: F401 (playwright: skip without it)
+from .test_browser import CHROMIUM, FLAGS, playwright, server  # noqa: F401 (playwright: skip without it; server: the fixture)
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "build" / "screenshots"
@@ -23,9 +22,9 @@ SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "hei
 
 
 @pytest.fixture(scope="module")
-def site(built):
-    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
-    yield from running([sys.executable, str(ROOT / "build.py"), "serve", "--port", "{port}"], env)
+def site(request):
+    """The same served release as the browser tests' (``build.py serve``: Datasette and the docs)."""
+    return request.getfixturevalue("server")
 
 
 @pytest.fixture(scope="module")
