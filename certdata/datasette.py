@@ -42,7 +42,8 @@ def table_metadata(resource, statutes, options):
     """Datasette metadata for one resource's table, with its options from data/presentation.yml."""
     warning = synthetic_warning(resource) if resource.get("pcr:synthetic") else ""
     meta = {"title": resource["title"], "description": warning + resource["description"],
-            "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)}}
+            "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)},
+            "source": "; ".join(s["title"] for s in resource.get("sources", [])) or "see the documentation"}
     meta.update(options.get(resource["name"], {}))
     return meta
 
@@ -60,7 +61,6 @@ def build_metadata(package):
         "title": descriptor["title"],
         "description": descriptor["description"],
         "license": licence["title"], "license_url": licence["path"],
-        "source": "The four source documents (see the documentation)",
         "databases": {DATABASE: {
             "description": descriptor["description"],
             "tables": tables,

@@ -2,10 +2,35 @@
 
 Takes: the ``synthetic_resources`` list of the ``certsearch`` plugin configuration
 (written from the package by the build). Gives: an ``X-Synthetic-Sample`` header naming
-them on every HTTP response while any resource is a sample, so that a program that
-downloads JSON or CSV is told, as a person is told by the page banner.
+them on every HTTP response while any resource is a sample, and, on every CSV or JSON
+answer, a file name that begins SYNTHETIC-SAMPLE- (a saved download keeps the label the
+header cannot), so that a program or a person saving a file is told, as a reader is told
+by the page banner.
 """
+import re
+
 from datasette import hookimpl
+
+PREFIX = "SYNTHETIC-SAMPLE-"
+
+
+def labelled_headers(headers, path):
+    """The response headers with the sample header and, for a CSV or JSON answer, a labelled file name."""
+    out, disposition = [], None
+    for name, value in headers:
+        if name.lower() == b"content-disposition":
+            disposition = value.decode("latin-1")
+        else:
+            out.append((name, value))
+    kind = dict(headers).get(b"content-type", b"").decode("latin-1")
+    if disposition or "csv" in kind or "json" in kind or path.endswith((".csv", ".json")):
+        found = re.search(r'filename="?([^";]+)"?', disposition or "")
+        filename = found.group(1) if found else (path.rstrip("/").rsplit("/", 1)[-1] or "download")
+        if not filename.startswith(PREFIX):
+            filename = PREFIX + filename
+        mode = (disposition or "inline").split(";")[0].strip() or "inline"
+        out.append((b"content-disposition", f'{mode}; filename="{filename}"'.encode("latin-1", "replace")))
+    return out
 
 
 @hookimpl
@@ -19,7 +44,8 @@ def asgi_wrapper(datasette):
 
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
-                    message = dict(message, headers=[*message.get("headers", []), (b"x-synthetic-sample", value)])
+                    headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""))
+                    message = dict(message, headers=[*headers, (b"x-synthetic-sample", value)])
                 await send(message)
             return await app(scope, receive, send_labelled)
         return labelled

@@ -373,4 +373,5 @@ def test_programs_are_told_the_data_is_a_sample(built):
     for path in ("/certification/mo_officers.json", "/certification/mo_officers.csv", "/search.json?q=smith"):
         response = asyncio.run(fetch(path))
         assert "mo_officers" in response.headers["x-synthetic-sample"], path
+        assert 'filename="SYNTHETIC-SAMPLE-' in response.headers["content-disposition"], path  # a saved file keeps the label
     assert "mo_officers" in asyncio.run(fetch("/search.json?q=smith")).json()["synthetic_sample"]

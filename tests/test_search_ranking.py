@@ -36,6 +36,7 @@ MO_ROWS = [
     ("DIAZ RIVERA, GUADALUPE", "Sample status A", "Sample class A", KC),
     ("Diaz-Rivera, Hector", "Sample status A", "Sample class A", KC),
     ("O'Shaughnessy, Brigid", "Sample status A", "Sample class A", KC),
+    ("Smith, Jonah Q", "Sample status A", "Sample class A", "Sample City 001 Police Department"),  # the docs' agency example
     ("Pemberton Jr, Lucius", "Sample status A", "Sample class A", KC),
     ("Halvorsen, Signe", "Sample status A", "Sample class A", KC),
     ("Halvorson, Signe", "Sample status A", "Sample class A", KC),

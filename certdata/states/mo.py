@@ -66,7 +66,7 @@ def row_ids(rows, previous=(), retired=()):
     name>-<n>. An id once published is never given to another record: a previous row keeps its id
     when this release has the identical record, or when it is the only previous row and the only
     new row with that name; every other previous id is retired, and new rows take counters above
-    every counter ever used for the name (previous and retired). POST released no officer number,
+    every counter ever used for the name (previous and retired). The source documents show no officer number in POST's release,
     so namesakes whose records change cannot be matched with certainty, and are not."""
     by_hash = {}
     for i, row in enumerate(rows):
