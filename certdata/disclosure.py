@@ -71,7 +71,7 @@ def ground_text(ground, statutes=None):
     if kind == "agency-release":
         return f"The agency released the {ground['element']}: “{ground['quote']}”"
     if kind == "agency-caveat":
-        return f"The agency's caveat: “{ground['quote']}”"
+        return f"“{ground['quote']}”"
     if kind == "derived":
         return ground["note"] + (f" (from {', '.join(ground['from'])})" if ground.get("from") else "")
     return ground.get("note", "")

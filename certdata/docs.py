@@ -87,13 +87,27 @@ def site_context(package, database, datasette_url, downloads_dir):
 def correction_route():
     """Where corrections go, from the deployment's configuration; nothing is invented when unset."""
     contact = (os.environ.get(CONTACT_VARIABLE) or "").strip()
-    repository = (os.environ.get(REPOSITORY_VARIABLE) or "").strip().rstrip("/")
+    repository = (os.environ.get(REPOSITORY_VARIABLE) or github_remote() or "").strip().rstrip("/")
     href = None
     if contact:
         href = contact if "://" in contact or contact.startswith("mailto:") else (
             "mailto:" + contact if "@" in contact else None)
     return {"contact": contact, "contact_href": href, "variable": CONTACT_VARIABLE,
             "issue_form": f"{repository}/issues/new?template=correction.yml" if repository else None}
+
+
+def github_remote():
+    """The GitHub repository this checkout was cloned from, when it was (so that the issue form can be
+    linked without configuration); None otherwise."""
+    import re
+    import subprocess
+    try:
+        url = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True,
+                             text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
+    return f"https://github.com/{found.group(1)}" if found else None
 
 
 def withheld_groups(package):

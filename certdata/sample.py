@@ -46,7 +46,9 @@ LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martin
         "Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason "
         "Dixon Muñoz Hunt Hicks Holmes Palmer Wagner Black Robertson Boyd Rose Stone Salazar Fox "
         "Warren Mills Meyer Rice Schmidt García Fuller Kowalski Schneider Nováková O'Brien O'Neil "
-        "McCarthy Smith-Jones St. John D'Angelo Van Buren De La Cruz Yilmaz Okafor Nwosu Haddad").split(" ")
+        "McCarthy Smith-Jones St._John D'Angelo Van_Buren De_La_Cruz Yilmaz Okafor Nwosu Haddad").split(" ")
+LAST = [name.replace("_", " ") for name in LAST]  # multi-word surnames stay whole
+
 
 def make_names(rng, n):
     """n generated names written "Last, First M" (POST style) as (first, middle, last) tuples."""

@@ -38,7 +38,8 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def labelled(scope, receive, send):
             synthetic = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
-            if scope.get("type") != "http" or not synthetic:
+            if scope.get("type") != "http" or not synthetic or scope.get("path", "").startswith("/docs/"):
+                # the documentation and its release files are served as built (their names are labelled already)
                 return await app(scope, receive, send)
             value = ", ".join(synthetic).encode("ascii", "replace")
 
