@@ -289,3 +289,17 @@ def test_a_crawl_of_both_sites_finds_no_dead_internal_link(site):
             if target.startswith(("http://", "https://")):
                 queue.append((target, url))
     assert checked > 50 and not dead, dead
+
+
+def test_release_files_served_with_the_docs_match_their_checksums(site):
+    """The downloads page tells readers to run sha256sum --check: served files must be the built bytes."""
+    import hashlib
+    sums = urllib.request.urlopen(f"{site}/docs/downloads/SHA256SUMS", timeout=30).read().decode()
+    checked = 0
+    for line in sums.splitlines():
+        digest, name = line.split("  ", 1)
+        if name.endswith((".csv", ".json")):
+            body = urllib.request.urlopen(f"{site}/docs/downloads/{urllib.parse.quote(name)}", timeout=30).read()
+            assert hashlib.sha256(body).hexdigest() == digest, name
+            checked += 1
+    assert checked >= 10
