@@ -24,16 +24,18 @@ from .validate import Problem, byte_problems
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
 CLOSED_CATEGORIES = {
     "age": lambda w, j: bool({"age", "ages", "aged"} & set(w)),
-    "date of birth": lambda w, j: "birth" in j or "dob" in w or "born" in w or "dob" in j.split("_") or seq(w, "d", "o", "b"),
+    "date of birth": lambda w, j: "birth" in j or "brth" in j or "natal" in j or j.startswith("dob") or j.endswith("dob")
+    or bool({"dob", "born", "yob", "bday", "dtob"} & set(w)) or seq(w, "d", "o", "b"),
     "address": lambda w, j: "address" in j or "street" in j or bool({"addr", "addr1", "addr2", "apt", "po"} & set(w)),
-    "residence": lambda w, j: any(x.startswith("resid") for x in w) or bool({"home", "domicile", "hometown"} & set(w)),
+    "residence": lambda w, j: any(x.startswith("resid") for x in w) or bool({"home", "domicile", "hometown", "res", "resloc"} & set(w)),
     "city or zip code": lambda w, j: bool({"city", "zip", "zipcode", "zip5", "postcode", "postal", "postalcode"} & set(w))
     or "zipcode" in j or "postcode" in j or "postalcode" in j,
-    "telephone number": lambda w, j: "phone" in j or bool({"tel", "mobile", "cell", "fax"} & set(w)),
+    "telephone number": lambda w, j: "phone" in j or "telef" in j or "fono" in j or bool({"tel", "ph", "mobile", "cell", "fax"} & set(w)),
+    "contact details": lambda w, j: "contact" in j,
     "e-mail address": lambda w, j: "email" in j or seq(w, "e", "mail") or "mail" in w,
-    "social security number": lambda w, j: "ssn" in w or "socialsecurity" in j or "socsec" in j,
+    "social security number": lambda w, j: "ssn" in w or "social" in w or "socialsecurity" in j or "socsec" in j,
     "driver's licence": lambda w, j: any(x.startswith(("driver", "driving")) for x in w) or bool({"dl", "dln"} & set(w)),
-    "demographics": lambda w, j: bool({"gender", "sex", "race", "ethnicity", "ethnic", "demographic", "demographics"} & set(w)),
+    "demographics": lambda w, j: bool({"gender", "gndr", "sex", "race", "ethnicity", "ethnic", "demographic", "demographics"} & set(w)),
 }
 
 
@@ -148,7 +150,7 @@ def field_problems(package, resource, field, by_name, statutes, synthetic):
                                 "from such fields, or pending while a sample; transcription and notes cannot open it"))
     valid = []
     for ground in disclosure.grounds(field):
-        found = ground_problems(where, ground, by_name, statutes)
+        found = ground_problems(where, ground, by_name, statutes) or element_problems(where, ground, field)
         problems += found
         valid += [] if found else [ground]
     problems += closed_name_problems(where, field, valid)
@@ -177,6 +179,27 @@ def ground_problems(where, ground, by_name, statutes):
         return [Problem(*where, "release-does-not-name-element", f"the agency's words do not name the element {ground['element']!r}")]
     elif kind == "derived":
         return derived_problems(where, ground, by_name)
+    return []
+
+
+ELEMENT_STOPWORDS = {"the", "of", "or", "and", "if", "any", "law", "enforcement", "officer", "officers"}
+
+
+def significant_words(text):
+    """The words that say what an element is (licence and license alike)."""
+    return {w.replace("licence", "license") for w in words_of(text) if len(w) > 2} - ELEMENT_STOPWORDS
+
+
+def element_problems(where, ground, field):
+    """The element a statute or a release names must be this field: they share a word of substance
+    (a release of the licence class cannot be the ground of a column called yob)."""
+    if ground.get("kind") not in ("statute", "agency-release"):
+        return []
+    element = significant_words(ground.get("element", ""))
+    this = significant_words(field["name"]) | significant_words(field.get("title") or "")
+    if element and not element & this:
+        return [Problem(*where, "element-is-not-this-field",
+                        f"the ground names the element {ground['element']!r}, which is not this field (its name and title share no word with it)")]
     return []
 
 

@@ -337,8 +337,16 @@ def deploy(root=ROOT, service="police-certification"):
 
 def import_release(source, path, root=ROOT, received=None, progress=print):
     """Import an agency's file as received, then check the package; on any problem nothing changes."""
+    from datetime import date
+
     from . import importers
     root = Path(root)
+    if received is not None:  # it becomes part of a file name and of the provenance: a real date only
+        try:
+            if date.fromisoformat(received).isoformat() != received:
+                raise ValueError
+        except ValueError:
+            raise BuildFailed("--received must be a date written YYYY-MM-DD (the day the release was received)") from None
     with publish.build_lock(root / "build"):
         package = Package.load(root)
         snapshot = {p: p.read_bytes() for p in [root / "datapackage.json", *(root / "data").glob("*.csv")]}

@@ -64,10 +64,19 @@ def quote_in(quote, text):
     position = 0
     for part in normalise(quote).split(" ... "):
         found = text.find(part, position)
+        while found >= 0 and not on_word_boundaries(text, found, found + len(part)):
+            found = text.find(part, found + 1)
         if not part or found < 0:
             return False
         position = found + len(part)
     return True
+
+
+def on_word_boundaries(text, start, end):
+    """A quote neither begins nor ends inside a word of the source ("... may be list" is not a quote of "listed")."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (text[start].isalnum() and before.isalnum()) and not (text[end - 1].isalnum() and after.isalnum())
 
 
 def ground_quotes(resource):

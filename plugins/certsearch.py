@@ -189,6 +189,7 @@ def register_routes():
 
 CACHE_BYTES = 192 * 1024 * 1024
 CACHE_BODY_LIMIT = 32 * 1024 * 1024
+INFLIGHT_WAIT = 2.0  # seconds a request waits for the same URL computed by another before computing it itself
 
 
 class ResponseCache:
@@ -203,8 +204,13 @@ class ResponseCache:
         key = self.key(scope)
         if key is None or key in self.too_big:
             return await self.app(scope, receive, send)
-        while key in self.inflight:  # the same URL is being computed: wait for it instead of computing it again
-            await asyncio.shield(self.inflight[key])
+        if key in self.inflight:  # the same URL is being computed: wait for it (briefly) instead of computing it again
+            try:
+                await asyncio.wait_for(asyncio.shield(self.inflight[key]), INFLIGHT_WAIT)
+            except TimeoutError:  # a slow reader must not hold others back: compute it alone
+                return await self.app(scope, receive, send)
+            if key in self.inflight:
+                return await self.app(scope, receive, send)
         if key in self.store:
             start, body = self.store.pop(key)
             self.store[key] = (start, body)
@@ -244,12 +250,18 @@ class ResponseCache:
 
     @staticmethod
     def key(scope):
+        """Path, query and the headers Datasette builds absolute links from (Host, X-Forwarded-*):
+        a response built for one host is never served to another. Streams, database files and
+        documentation files are not kept (they are large, or read from disk already)."""
         if scope.get("type") != "http" or scope.get("method") != "GET":
             return None
-        query = scope.get("query_string", b"")
-        if scope.get("path", "").startswith(("/-/", "/export/")):
+        query = scope.get("query_string", b"").decode("latin-1")
+        path = scope.get("path", "")
+        if path.startswith(("/-/", "/export/", "/docs/")) or path.endswith(".db") or "_stream=" in query:
             return None
-        return scope.get("path", "") + "?" + query.decode("latin-1")
+        headers = dict(scope.get("headers") or [])
+        origin = b"|".join(headers.get(h, b"") for h in (b"host", b"x-forwarded-proto", b"x-forwarded-host")).decode("latin-1")
+        return f"{origin}|{path}?{query}"
 
 
 @hookimpl

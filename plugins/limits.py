@@ -137,9 +137,7 @@ def arbitrary_sql(scope):
     """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
     from urllib.parse import parse_qsl
     query = scope.get("query_string", b"").decode("latin-1")
-    if "sql" not in query and "_where" not in query:
-        return False
-    names = {k for k, _ in parse_qsl(query, keep_blank_values=True)}
+    names = {k for k, _ in parse_qsl(query, keep_blank_values=True)}  # decoded: %73ql is sql
     return "_where" in names or ("sql" in names and scope.get("path", "").count("/") == 1)
 
 
@@ -277,12 +275,19 @@ def bad_request_message(exception, request):
     bad input, and raises DatasetteError (status 500) for a column or key that does not exist."""
     if isinstance(exception, ResultTooLarge):
         return str(exception)
-    if isinstance(exception, sqlite3.DataError) and "too big" in str(exception):
+    if isinstance(exception, (sqlite3.DataError, sqlite3.OperationalError)) and (
+            "too big" in str(exception) or "too large" in str(exception)):
         return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
     if isinstance(exception, sqlite3.DatabaseError) and "not authorized" in str(exception):
         return "The query uses a function or statement that this server does not allow."
+    if request.method not in ("GET", "HEAD", "OPTIONS") and isinstance(exception, AssertionError):
+        return "This server is read-only: only GET requests are answered."
     if not request.query_string:
         return None  # no parameter to blame: a real server error
+    if isinstance(exception, RecursionError):
+        return "A parameter of the request is nested too deeply."
+    if isinstance(exception, sqlite3.IntegrityError) and "datatype mismatch" in str(exception):
+        return "A number in the request is too large."
     if isinstance(exception, OverflowError):
         return "A number in the request is too large (SQLite integers are 64-bit)."
     if isinstance(exception, json.JSONDecodeError):

@@ -163,14 +163,18 @@ async def docs_file(datasette, request):
     if root is None:
         raise NotFound("The documentation is not served here")
     relative = request.url_vars.get("path") or ""
-    target = (root / relative).resolve()
+    try:
+        target = (root / relative).resolve()
+        is_dir, is_file = target.is_dir(), target.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such page (and no path in the answer)
+        raise NotFound("No such page") from None
     if root != target and root not in target.parents:
         raise NotFound("Not in the documentation")
-    if target.is_dir():
+    if is_dir:
         if relative and not relative.endswith("/"):
             return Response.redirect(datasette.urls.path(DOCS_PREFIX + relative + "/"))
         target = target / "index.html"
-    if not target.is_file():
+    if not (is_file or is_dir and target.is_file()):
         missing = root / "404.html"
         if not missing.is_file():
             raise NotFound("No such page")

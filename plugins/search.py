@@ -30,6 +30,7 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 CSV_PAGE = 5000
 AGENCY_PAGE = 20
+MAX_PAGE = 10 ** 9  # far past any result; keeps the OFFSET inside SQLite's 64-bit integers
 FUZZY_BELOW = 10  # fewer main results than this (or none exact): also look for names one edit away
 FUZZY_SHOWN = 20
 FUZZY_MIN_LENGTH = 4  # shorter words have too many neighbours one edit away to be useful
@@ -336,7 +337,7 @@ def read_request(request, states):
     sort = request.args.get("sort") if request.args.get("sort") in ORDERS else "relevance"
     try:
         size = max(1, min(MAX_PAGE_SIZE, int(request.args.get("size") or PAGE_SIZE)))
-        page = max(1, int(request.args.get("page") or 1))
+        page = min(MAX_PAGE, max(1, int(request.args.get("page") or 1)))
     except ValueError:
         size, page = PAGE_SIZE, 1
     return query, read_filters(request, states), sort, size, page
@@ -468,7 +469,7 @@ async def search_page(datasette, request):
         facet_rows = (await db.execute(*facets_sql(result["query"], result["filters"]))).rows
         context["facets"] = facet_lists(facet_rows, result["filters"])
         try:
-            agency_page = max(1, int(request.args.get("agency_page") or 1))
+            agency_page = min(MAX_PAGE, max(1, int(request.args.get("agency_page") or 1)))
         except ValueError:
             agency_page = 1
         context["agencies"], context["agency_total"] = await search_agencies(db, result["q"], agency_page)

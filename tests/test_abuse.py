@@ -265,3 +265,43 @@ def test_a_rebuild_never_changes_what_a_running_server_answers(tmp_path, built):
         assert fetch(base + "/certification/rebuilt.json")[0] == 200
     assert len(list((root / "build" / "serving").iterdir())) == 1  # the old snapshot was removed
 
+
+
+# Neighbours found by the second attack run.
+
+def test_sql_written_percent_encoded_is_still_arbitrary_sql():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("limits_plugin", ROOT / "plugins" / "limits.py")
+    limits = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(limits)
+    for query in (b"%73ql=select+1", b"s%71l=select+1", b"_wh%65re=1"):
+        path = "/certification/mo_officers" if b"where" in query.lower() or b"%65re" in query else "/certification"
+        assert limits.arbitrary_sql({"query_string": query, "path": path}), query
+
+
+def test_the_response_cache_never_serves_one_host_s_links_to_another():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("certsearch_plugin", ROOT / "plugins" / "certsearch.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    scope = {"type": "http", "method": "GET", "path": "/certification/statutes.json", "query_string": b"",
+             "headers": [(b"host", b"example.org")]}
+    evil = dict(scope, headers=[(b"host", b"evil.example"), (b"x-forwarded-proto", b"https")])
+    assert plugin.ResponseCache.key(scope) != plugin.ResponseCache.key(evil)
+    assert plugin.ResponseCache.key(dict(scope, query_string=b"_stream=on")) is None  # streams are never held
+    assert plugin.ResponseCache.key(dict(scope, path="/certification.db")) is None
+
+
+@pytest.mark.parametrize("path", [
+    "/search.json?q=smith&page=99999999999999999999999", "/search.json?q=smith&page=9223372036854775807",
+    "/search?q=smith&agency_page=9223372036854775807",
+    "/certification/mo_officers.json?row_id__in=" + ",".join(str(i) for i in range(4000)),
+    "/certification/mo_officers.json?row_id__in=" + "[" * 3000 + "]" * 3000,
+])
+def test_more_malformed_parameters_get_a_plain_answer_never_a_500(client, path):
+    assert get(client, path).status_code in (200, 400), path
+
+
+def test_a_write_to_the_read_only_server_is_refused_not_a_500(client):
+    response = asyncio.run(client.client.post("/certification/statutes", data={"x": "1"}))
+    assert response.status_code in (400, 403, 405)

@@ -103,3 +103,27 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
         ("MA-555001-1", "José Núñez", "2019-06-14"), ("MA-555001-2", "José Núñez", "2020-01-01"),
         ("MA-555002-1", "Ann O'Malley", "2019-03-05")]
     assert "1980" not in (small_package / "data" / "ma_training.csv").read_text()
+
+
+@pytest.mark.parametrize("bad, expect", [
+    (b'Name,License Status,License Class\n"Doe, Jane",Revoked,\xff\x81\n', "neither UTF-8 nor Windows-1252"),
+    (b'Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,jdoe@example.com\n', "looks like an e-mail address"),
+    (b'Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,573-555-1212\n', "telephone number"),
+    (b'Name,License Status,License Class\n"Doe, Jane",SENTINEL-1969-07-20,unknown\n', "not in the code sheet"),
+])
+def test_hostile_roster_values_are_refused_by_row_and_field_never_echoed(small_package, tmp_path, bad, expect):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(bad)
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 1 and expect in result.stderr and "row 2" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    for value in ("SENTINEL", "jdoe@", "555-1212"):
+        assert value not in result.stderr + result.stdout
+
+
+def test_received_must_be_a_date_not_a_path(small_package, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text('Name,License Status,License Class\n"Doe, Jane",Revoked,unknown\n')
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "../../../../tmp/ESCAPED")
+    assert result.returncode == 1 and "YYYY-MM-DD" in result.stderr
+    assert not list((tmp_path.parent).rglob("ESCAPED*"))

@@ -31,6 +31,15 @@ def test_a_unique_name_keeps_its_id_through_a_change_of_status_or_agency():
     assert ids == [f"MO-{H}-1"] and gone == []
 
 
+def test_a_unique_name_whose_class_or_both_status_and_agency_change_is_retired():
+    """The second attack run: Foo PD and Revoked became Zed County and Surrendered: maybe another person."""
+    previous = [(f"MO-{H}-1", *rec("MO-a", status="Revoked"))]
+    ids, gone = mo.row_ids([rec("MO-z", status="Surrendered")], previous)
+    assert gone == [f"MO-{H}-1"] and ids == [f"MO-{H}-2"]
+    ids, gone = mo.row_ids([rec("MO-a", klass="unknown")], previous)
+    assert gone == [f"MO-{H}-1"]
+
+
 def test_namesakes_that_both_change_are_retired_never_swapped():
     previous = [(f"MO-{H}-1", *rec("MO-a")), (f"MO-{H}-2", *rec("MO-b"))]
     ids, gone = mo.row_ids([rec("MO-c"), rec("MO-d")], previous)
@@ -71,7 +80,7 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     second = roster(tmp_path / "second.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 003 Police Department"),
                                                ("Quill, Ada", "Sample status A", "Sample class B", "Sample City 004 Police Department"),
                                                ("Quill, Ada", "Revoked", "unknown", ""),
-                                               ("Vane, Otto", "Revoked", "unknown", "")])
+                                               ("Vane, Otto", "Revoked", "Sample class A", "")])
     result = run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-06-01")
     assert result.returncode == 0, result.stderr
     now = {r["row_id"]: r for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv"))}

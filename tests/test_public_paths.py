@@ -303,3 +303,11 @@ def test_release_files_served_with_the_docs_match_their_checksums(site):
             assert hashlib.sha256(body).hexdigest() == digest, name
             checked += 1
     assert checked >= 10
+
+
+def test_a_documentation_path_too_long_for_the_disk_is_a_plain_404(site):
+    try:
+        urllib.request.urlopen(f"{site}/docs/{'a' * 300}", timeout=30)
+        raise AssertionError("expected 404")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404 and "/work" not in error.read().decode("utf-8", "replace")

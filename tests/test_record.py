@@ -28,7 +28,9 @@ DERIVED = {"kind": "derived", "from": ["officer_name"], "note": "Ours."}
 CLOSED_NAMES = ["date_of_birth", "officer_age", "contact_e-mail", "Social Security Number", "d_o_b", "postcode", "street",
                 "tel", "born_on", "home_address", "DateOfBirth", "dob", "eMail", "EMAIL_ADDRESS", "homeAddress", "ZIP",
                 "zip_code", "residence_city", "city_of_residence", "phone_no", "mobilePhone", "ssn", "driversLicenseNumber",
-                "drivers-licence", "Residency", "birthdate", "age", "gender", "race"]
+                "drivers-licence", "Residency", "birthdate", "age", "gender", "race",
+                # the second attack run's spellings
+                "yob", "DtOfBrth", "telefono", "social_sec_num", "contact_info", "gndr", "natal_day", "res_loc", "bday"]
 INNOCENT = ["agency", "agency_name", "AgencyId", "license_class", "course_name", "state_id", "classname", "president",
             "essex_county", "stage", "postmaster_general", "usage_note", "message", "coverage"]
 
@@ -163,6 +165,21 @@ def test_a_field_still_pending_cannot_be_published_as_a_real_release(small_packa
 def test_a_derived_field_cannot_come_from_a_field_that_is_not_published(small_package):
     add_field(small_package, "mo_officers", "name_key", [{"kind": "derived", "from": ["date_of_birth"], "note": "x"}])
     assert "derived-from-unpublished" in {p.type for p in problems_for(small_package) if p.field == "name_key"}
+
+
+def test_a_ground_naming_another_element_cannot_open_a_field(small_package):
+    """POST's release of the licence class is no ground for a column of anything else."""
+    release = {"kind": "agency-release", "element": "License Class", "source": "mo-post-2023-01-03",
+               "quote": "In some instances a License Class may be listed as “unknown.”"}
+    add_field(small_package, "mo_officers", "officer_note", [release])
+    assert "element-is-not-this-field" in {p.type for p in problems_for(small_package) if p.field == "officer_note"}
+
+
+def test_a_quote_must_end_on_a_word_boundary():
+    mo = sources.documents(PACKAGE)["mo-post-2023-01-03"]
+    assert sources.quote_in("In some instances a License Class may be listed", mo)
+    assert not sources.quote_in("In some instances a License Class may be list", mo)
+    assert not sources.quote_in("n some instances", mo)
 
 
 def test_notes_and_transcription_cannot_open_a_field_of_an_agencys_release(small_package):

@@ -56,6 +56,9 @@ def refuse_pending(resource):
                            "datapackage.json sources); see the README, Adding a data release")
 
 
+CONTACT_VALUE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
+
+
 def clean(value):
     """Trim and collapse whitespace; None and non-text become strings."""
     if value is None:
@@ -85,8 +88,13 @@ def read_table(path, module):
         try:
             text = data.decode(encoding)
             break
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            failure = error
             continue
+    else:  # neither: name the row, never the bytes
+        row = data[: failure.start].count(b"\n") + 1
+        raise ImportError_(f"{path.name}, row {row}: the file is neither UTF-8 nor Windows-1252 text; "
+                           "re-export it as UTF-8 CSV")
     ENCODING_HINT[path.name] = clean_encoding(data, encoding)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -172,7 +180,9 @@ def read_workbook(path, module):
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best = None
-    for sheet in workbook.worksheets:
+    from ..validate import looks_like_a_name
+    for number, sheet in enumerate(workbook.worksheets, start=1):
+        name = sheet.title if looks_like_a_name(sheet.title) else f"sheet {number}"  # a title can be anything
         try:
             rows = []
             for row in sheet.iter_rows(values_only=True):
@@ -180,15 +190,15 @@ def read_workbook(path, module):
                 if len(rows) > MAX_ROWS + 1:
                     break
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
-            raise ImportError_(f"{path.name} [{sheet.title}]: not a readable sheet ({type(error).__name__})") from None
+            raise ImportError_(f"{path.name} [{name}]: not a readable sheet ({type(error).__name__})") from None
         for index, row in enumerate(rows[:10]):
             headers = [clean(c) for c in row]
             missing = missing_fields(mapping(headers, module), module)
             if not missing:
-                check_shape(f"{path.name} [{sheet.title}]", rows[index:])
-                return f"{path.name} [{sheet.title}]", headers, rows[index + 1:]
+                check_shape(f"{path.name} [{name}]", rows[index:])
+                return f"{path.name} [{name}]", headers, rows[index + 1:]
             if best is None or len(missing) < len(best[1]):
-                best = (f"{path.name} [{sheet.title}]", missing, headers)
+                best = (f"{path.name} [{name}]", missing, headers)
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
@@ -249,6 +259,10 @@ def records(label, headers, rows, module, report):
         record = {field: clean(row[index]) if index < len(row) else "" for field, index in found.items()}
         if not any(record.values()):
             continue
+        contact = [f for f, v in record.items() if CONTACT_VALUE.search(v)]
+        if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
+            raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
+                               "telephone number, which this column cannot hold; it is not shown. Check the export's columns")
         garbled = [f for f, v in record.items() if MOJIBAKE.search(v)]
         if garbled:
             raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "

@@ -61,11 +61,19 @@ def counter(row_id):
     return int(row_id.rsplit("-", 1)[1])
 
 
+def same_person_likely(old, new):
+    """For the only record of a name on each side: the same class, and the status or the agency kept
+    (or the agency left blank, as when a commission ends). Anything more and the id is retired."""
+    _, old_status, old_class, old_agency = old
+    _, new_status, new_class, new_agency = new
+    return old_class == new_class and (old_status == new_status or old_agency == new_agency or not new_agency)
+
+
 def row_ids(rows, previous=(), retired=()):
     """(ids, ids retired) for (name, status, class, agency id) tuples: MO-<hash of the folded
     name>-<n>. An id once published is never given to another record: a previous row keeps its id
     when this release has the identical record, or when it is the only previous row and the only
-    new row with that name; every other previous id is retired, and new rows take counters above
+    new row with that name and the change is one a record makes (``same_person_likely``); every other previous id is retired, and new rows take counters above
     every counter ever used for the name (previous and retired). The source documents show no officer number in POST's release,
     so namesakes whose records change cannot be matched with certainty, and are not."""
     by_hash = {}
@@ -88,8 +96,8 @@ def row_ids(rows, previous=(), retired=()):
                 ids[match] = row_id
                 waiting.remove(match)
                 candidates.remove((row_id, record))
-        if len(candidates) == 1 and len(waiting) == 1:  # the only one of that name on each side
-            ids[waiting.pop()] = candidates.pop()[0]
+        if len(candidates) == 1 and len(waiting) == 1 and same_person_likely(candidates[0][1], rows[waiting[0]]):
+            ids[waiting.pop()] = candidates.pop()[0]  # the only one of that name on each side
         gone += [row_id for row_id, _ in candidates]
         for i in waiting:
             used[h] = used.get(h, 0) + 1
@@ -102,7 +110,9 @@ def canonical(value, allowed, label, field, row):
     """The code-sheet spelling of a value, matched without regard to case."""
     lookup = {a.lower(): a for a in allowed}
     if value.lower() not in lookup:
-        raise ImportError_(f"{label}, row {row}, field {field}: {value!r} is not in the code sheet "
+        from ..validate import looks_like_a_name
+        shown = repr(value) if looks_like_a_name(value) else "the value (not shown: it does not look like a code)"
+        raise ImportError_(f"{label}, row {row}, field {field}: {shown} is not in the code sheet "
                            f"({', '.join(sorted(allowed))}); add it to data/mo_{field}es.csv with what POST says it means")
     return lookup[value.lower()]
 
