@@ -236,3 +236,16 @@ def register_routes():
         (r"^/docs$", docs_redirect),
         (r"^/docs/(?P<path>.*)$", docs_file),
     ]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """A 404 rendered like every other page (header, footer, the link to the documentation):
+    Datasette's own error rendering skips the template variables of plugins."""
+    if not isinstance(exception, NotFound) or request.path.endswith((".json", ".csv")):
+        return None  # machine formats keep Datasette's own answer
+
+    async def inner():
+        context = {"status": 404, "error": str(exception.args[0]) if exception.args else "Not found", "title": None}
+        return Response.html(await datasette.render_template("error.html", context, request=request), status=404)
+    return inner

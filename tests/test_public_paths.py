@@ -311,3 +311,13 @@ def test_a_documentation_path_too_long_for_the_disk_is_a_plain_404(site):
         raise AssertionError("expected 404")
     except urllib.error.HTTPError as error:
         assert error.code == 404 and "/work" not in error.read().decode("utf-8", "replace")
+
+
+def test_datasette_404_pages_keep_the_header_and_footer_links(site):
+    for path in ("/nonexistent", "/certification/nope", "/officer/mo/MO-0000000000-1"):
+        try:
+            urllib.request.urlopen(f"{site}{path}", timeout=30)
+            raise AssertionError("expected 404")
+        except urllib.error.HTTPError as error:
+            body = error.read().decode()
+            assert error.code == 404 and body.count("Documentation") >= 2 and "Request a correction" in body, path
