@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from .conftest import ROOT
-from .test_browser import CHROMIUM, FLAGS, playwright, server  # noqa: F401 (playwright: skip without it; server: the fixture)
+from .test_browser import browser, playwright, server  # noqa: F401 (playwright: skip without it; the fixtures)
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "build" / "screenshots"
@@ -36,13 +36,9 @@ def db(built):
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
-                                                       args=FLAGS, ignore_default_args=["--headless=new"])
-        yield context
-        context.close()
+def chromium(request):
+    """The browser tests' headless chromium (one fresh profile per module)."""
+    return request.getfixturevalue("browser")
 
 
 @pytest.fixture(params=list(SIZES))
