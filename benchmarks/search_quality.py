@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -39,7 +38,6 @@ from certdata.names import fold  # noqa: E402
 from load import Connection, percentile  # noqa: E402
 from loadtest import free_port, serve_ours, stop  # noqa: E402
 
-FIXED = ["statutes", "requests", "request_items", "mo_post_measures", "mo_license_statuses", "mo_license_classes", "corrections"]
 SEED = 14
 
 COMMON = sample.LAST[:150] + ("Moore Schultz Hoffman Becker Koch Richter Klein Wolf Neumann Schwarz Zimmermann "
@@ -132,18 +130,11 @@ def make_package(rows, work, seed=SEED):
     root = work / f"quality-{rows}-{seed}"
     if (root / "site" / "downloads" / "certification.db").exists():
         return root
-    (root / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "datapackage.json", root / "datapackage.json")
-    shutil.copytree(ROOT / "data" / "schemas", root / "data" / "schemas", dirs_exist_ok=True)
-    for name in FIXED:
-        shutil.copyfile(ROOT / "data" / f"{name}.csv", root / "data" / f"{name}.csv")
     people = corpus(rows, seed)
     mo = [(name, "Sample status A", "Sample class A", agency) for state, name, *_, agency in people if state == "MO"]
     ma = [(str(900000 + i), "", name, "Basic Recruit Academy", "2015-01-01", agency)
           for i, (state, name, *_, agency) in enumerate(people) if state == "MA"]
-    texts = sample.generate(mo_active=0, mo_historical={}, ma_officers=0, extra_mo=mo, extra_ma=ma)
-    for name, text in texts.items():
-        (root / "data" / f"{name}.csv").write_text(text, encoding="utf-8")
+    sample.scratch_package(ROOT, root, mo_active=0, mo_historical={}, ma_officers=0, extra_mo=mo, extra_ma=ma)
     env = dict(os.environ, CERTDATA_ROOT=str(root))
     started = time.monotonic()
     subprocess.run([sys.executable, str(ROOT / "build.py")], env=env, check=True, stdout=subprocess.DEVNULL)
