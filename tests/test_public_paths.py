@@ -317,3 +317,11 @@ def test_datasette_404_pages_keep_the_header_and_footer_links(site):
         except urllib.error.HTTPError as error:
             body = error.read().decode()
             assert error.code == 404 and body.count("Documentation") >= 2 and "Request a correction" in body, path
+
+
+def test_an_opened_panel_stays_open_when_the_reader_clicks_elsewhere(page, site, db):
+    officer = db.execute("select row_id from mo_officers where license_status = 'Revoked' limit 1").fetchone()[0]
+    page.goto(f"{site}/officer/mo/{officer}")
+    page.click(".not-published summary")
+    page.click("h1")
+    assert page.evaluate("document.querySelector('.not-published details').open")
