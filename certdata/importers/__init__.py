@@ -56,7 +56,9 @@ def refuse_pending(resource):
                            "datapackage.json sources); see the README, Adding a data release")
 
 
-CONTACT_VALUE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
+from ..sources import EMAIL, PHONE  # noqa: E402 (one definition of what a contact detail looks like)
+
+CONTACT_VALUE = re.compile(f"{EMAIL.pattern}|{PHONE.pattern}")
 
 
 def clean(value):
