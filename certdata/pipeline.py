@@ -6,6 +6,7 @@ problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
 import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -222,47 +223,56 @@ def served_files(root=ROOT):
 
 
 def serving_snapshot(root=ROOT):
-    """The current release as the server will see it for its whole life: build/serving/<sha256>/
-    with a hard link to the database and a copy of the metadata. A rebuild swaps site/, never
-    these files, so a running server keeps answering (and hashing, and tagging) the release it
-    started with. The snapshot stays locked (shared) while its server runs; unlocked older ones
-    are removed."""
-    database, metadata = served_files(root)
+    """The current release as the server will see it for its whole life: build/serving/<key>/,
+    a copy of site/ made of hard links (database, metadata, documentation and downloads). A
+    rebuild swaps site/ for a new directory and never writes into a published file, so a running
+    server keeps answering (and hashing, and tagging) the release it started with, documentation
+    included. The snapshot stays locked (shared) while its server runs; unlocked older ones are
+    removed. Returns (database, metadata, documentation directory)."""
+    served_files(root)
+    site = Path(root) / "site"
     serving = Path(root) / "build" / "serving"
-    for _ in range(5):  # a rebuild may swap site/ between the reads: retry until they agree
-        digest = release_digest(database)
-        snapshot = serving / digest[:16]
-        snapshot.mkdir(parents=True, exist_ok=True)
-        target = snapshot / publish.DATABASE_FILE
-        if not target.exists():
-            try:
-                os.link(database, target)
-            except OSError:  # another file system: a copy does as well
-                shutil.copyfile(database, target)
-        metadata_bytes = metadata.read_bytes()
-        same_file = os.stat(database).st_ino == os.stat(target).st_ino
-        if release_digest(database) == digest and (same_file or publish.file_sha256(target) == digest):
-            (snapshot / "metadata.json").write_bytes(metadata_bytes)
+    serving.mkdir(parents=True, exist_ok=True)
+    for _ in range(5):  # a rebuild may swap site/ during the copy: retry until it did not
+        before = os.stat(site).st_ino
+        linked = serving / f".copy-{os.getpid()}"
+        shutil.rmtree(linked, ignore_errors=True)
+        try:
+            shutil.copytree(site, linked, copy_function=_link_or_copy, symlinks=True)
+        except (OSError, shutil.Error):
+            shutil.rmtree(linked, ignore_errors=True)
+            continue
+        if os.stat(site).st_ino == before:
             break
-        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.rmtree(linked, ignore_errors=True)
     else:
         raise BuildFailed("site/ kept changing while the server started: try again when the build is done")
-    lock = os.open(snapshot / ".lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    snapshot = serving / _tree_key(linked)
+    if snapshot.exists():
+        shutil.rmtree(linked, ignore_errors=True)
+    else:
+        os.rename(linked, snapshot)
+    lock = os.open(snapshot / ".serving-lock", os.O_RDONLY | os.O_CREAT, 0o644)
     fcntl.flock(lock, fcntl.LOCK_SH)
     os.set_inheritable(lock, True)  # held across exec, for as long as the server runs
     remove_unused_snapshots(serving, keep=snapshot)
-    return snapshot / publish.DATABASE_FILE, snapshot / "metadata.json"
+    return (snapshot / "downloads" / publish.DATABASE_FILE, snapshot / "datasette" / "metadata.json", snapshot)
 
 
-def release_digest(database):
-    """The database's sha256 as its release's SHA256SUMS gives it (hashed when there is none)."""
-    sums = database.parent / "SHA256SUMS"
-    if sums.exists():
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, path = line.partition("  ")
-            if path == database.name:
-                return digest
-    return publish.file_sha256(database)
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:  # another file system: a copy does as well
+        shutil.copy2(source, target)
+
+
+def _tree_key(directory):
+    """A name for a copy of site/: the same release (the same files) gives the same name."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        info = path.lstat()
+        digest.update(f"{path.relative_to(directory)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def remove_unused_snapshots(serving, keep):
@@ -270,8 +280,13 @@ def remove_unused_snapshots(serving, keep):
     for snapshot in serving.iterdir():
         if snapshot == keep or not snapshot.is_dir():
             continue
+        if snapshot.name.startswith(".copy-"):  # another server's copy in progress, unless its process died
+            if _process_alive(snapshot.name.removeprefix(".copy-")):
+                continue
+            shutil.rmtree(snapshot, ignore_errors=True)
+            continue
         try:
-            handle = os.open(snapshot / ".lock", os.O_RDONLY | os.O_CREAT, 0o644)
+            handle = os.open(snapshot / ".serving-lock", os.O_RDONLY | os.O_CREAT, 0o644)
         except OSError:
             continue
         try:
@@ -283,12 +298,22 @@ def remove_unused_snapshots(serving, keep):
             os.close(handle)
 
 
+def _process_alive(pid):
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
     """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path),
     and the documentation site of the same release under /docs/ (plugins/pages.py), so that one
     local server answers every link of both. The deployment serves the documentation elsewhere."""
-    database, metadata = serving_snapshot(root)
-    os.environ["CERTDATA_DOCS_DIR"] = str(Path(root).resolve() / "site")
+    database, metadata, documentation = serving_snapshot(root)
+    os.environ["CERTDATA_DOCS_DIR"] = str(documentation.resolve())
     args = datasette.serve_args(database, metadata, host=host, port=port, get=get)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])

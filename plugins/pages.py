@@ -21,13 +21,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils.asgi import AsgiStream, NotFound, Response
+from datasette.utils.asgi import AsgiFileDownload, AsgiStream, NotFound, Response
 from markupsafe import Markup
 
 DB = "certification"
 PAGE_SIZE = 100
 STREAM_PAGE = 2000
 DOCS_PREFIX = "/docs/"
+STREAM_ABOVE = 1 << 20  # bytes: larger documentation files (the downloads) are streamed
 DECERTIFIED_FIELDS = ["row_id", "officer_name", "license_status", "license_class", "agency_id", "agency_name"]
 
 
@@ -187,11 +188,15 @@ async def docs_file(datasette, request):
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml", "application/javascript"):
         content_type += "; charset=utf-8"
+    if target.stat().st_size > STREAM_ABOVE:  # a download: streamed from disk, never held in memory
+        return AsgiFileDownload(target, content_type=content_type, headers={"cache-control": "no-cache"})
     return Response(target.read_bytes(), content_type=content_type, headers={"cache-control": "no-cache"})
 
 
 async def docs_redirect(datasette, request):
-    return Response.redirect(datasette.urls.path(DOCS_PREFIX))
+    """/docs to /docs/, and /downloads/... (the path of the files in the deployed site) to the same
+    files here under /docs/downloads/."""
+    return Response.redirect(datasette.urls.path(DOCS_PREFIX + (request.url_vars.get("path") or "")))
 
 
 OFFICER_TABLES = {  # table or view: (column that links, column of the identifier, officer page prefix)
@@ -234,6 +239,7 @@ def register_routes():
         (r"^/decertified\.(?P<format>csv|json)$", decertified_download),
         (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),
         (r"^/docs$", docs_redirect),
+        (r"^/(?P<path>downloads(?:/.*)?)$", docs_redirect),
         (r"^/docs/(?P<path>.*)$", docs_file),
     ]
 

@@ -247,8 +247,10 @@ def test_a_rebuild_never_changes_what_a_running_server_answers(tmp_path, built):
         before = json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"]
         status, body, headers = fetch(base + "/certification.db")
         assert status == 200 and hashlib.sha256(body).hexdigest() == before and before in headers["Etag"]
+        docs_before = fetch(base + "/docs/")[1]
         stage = tmp_path / "stage"
         shutil.copytree(root / "site", stage)
+        (stage / "index.html").write_text("<p>the rebuilt documentation</p>", encoding="utf-8")
         conn = sqlite3.connect(stage / "downloads" / "certification.db")
         conn.execute("create table rebuilt (x)")
         conn.commit()
@@ -260,7 +262,9 @@ def test_a_rebuild_never_changes_what_a_running_server_answers(tmp_path, built):
         assert hashlib.sha256(body).hexdigest() == before and before in headers["Etag"]
         assert json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"] == before
         assert fetch(base + "/certification/rebuilt.json")[0] == 404
+        assert fetch(base + "/docs/")[1] == docs_before  # the documentation of the same release
     with running_server(root) as base:  # restarted: the new release
+        assert b"the rebuilt documentation" in fetch(base + "/docs/")[1]
         assert json.loads(fetch(base + "/-/databases.json")[1])[0]["hash"] != before
         assert fetch(base + "/certification/rebuilt.json")[0] == 200
     assert len(list((root / "build" / "serving").iterdir())) == 1  # the old snapshot was removed
