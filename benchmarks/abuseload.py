@@ -42,22 +42,9 @@ ABUSE = [
 ]
 
 
-class FromAddress(Connection):
-    """A connection from a given loopback address: each abuser is a different client."""
-
-    def __init__(self, host, port, source):
-        super().__init__(host, port)
-        self.source = source
-
-    async def get(self, path):
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, local_addr=(self.source, 0))
-        return await super().get(path)
-
-
 async def abuser(base, source, deadline, statuses):
     host, port = base.split("//", 1)[1].split(":")
-    connection, i = FromAddress(host, int(port), source), 0
+    connection, i = Connection(host, int(port), source), 0
     while time.monotonic() < deadline:
         path = ABUSE[i % len(ABUSE)]
         i += 1

@@ -22,15 +22,17 @@ class Connection:
     """One keep-alive HTTP/1.1 connection on asyncio streams: much lighter than a full client
     library, so that on a 2-core machine the measurement loads the server, not the client."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, source=None):
         self.host, self.port, self.reader, self.writer = host, port, None, None
+        self.source = source  # a loopback address of its own: the server sees a distinct client
 
     async def get(self, path):
         """(status, body bytes, seconds to the response headers) of GET path; reconnects when
         the server closed the connection."""
         for attempt in (1, 2):
             if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.reader, self.writer = await asyncio.open_connection(
+                    self.host, self.port, local_addr=(self.source, 0) if self.source else None)
             try:
                 started = time.monotonic()
                 self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode("latin-1"))
@@ -76,8 +78,9 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
 
     remaining = [len(urls)] if warm else None
 
-    async def worker():
-        connection = Connection(host, int(port))
+    async def worker(number):
+        # each client from its own loopback address, as readers come from their own addresses
+        connection = Connection(host, int(port), f"127.0.{1 + number // 250}.{1 + number % 250}")
         while (remaining[0] > 0) if warm else (time.monotonic() < deadline):
             if warm:
                 remaining[0] -= 1
@@ -95,7 +98,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
             latencies.append(time.monotonic() - started)
         connection.close()
     started = time.monotonic()
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(*(worker(number) for number in range(clients)))
     elapsed = time.monotonic() - started
     return {"requests": len(latencies), "rps": len(latencies) / elapsed,
             "p50_ms": 1000 * percentile(latencies, 0.50), "p95_ms": 1000 * percentile(latencies, 0.95),

@@ -38,6 +38,13 @@ MAX_STREAM_BYTES = 512 * 1024 * 1024  # a streamed response (CSV with _stream=on
 ARBITRARY_SQL_TOTAL = 2              # concurrent arbitrary-SQL requests, all clients together
 ARBITRARY_SQL_PER_CLIENT = 1
 ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
+# A client's arbitrary SQL time, as a debt that is paid back at SQL_DEBT_REPAID seconds per
+# second: a client whose debt passes SQL_DEBT_LIMIT waits (429) until it is back under. A
+# client looping 3-second queries thus holds a slot about a tenth of the time, so a few such
+# clients cannot keep everyone else's SQL out with 503s.
+SQL_DEBT_LIMIT = 6.0
+SQL_DEBT_REPAID = 0.1
+HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
 REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
 # printf/format: printf('%.*c', 2147483647, 'x') loops 2^31 times in one C call (7.9 s) although
 # its result is cut at the length limit.
@@ -141,6 +148,31 @@ def arbitrary_sql(scope):
     return "_where" in names or ("sql" in names and scope.get("path", "").count("/") == 1)
 
 
+def heavy(scope):
+    """Whether the request streams a large answer: a CSV (tables, /search.csv, /decertified.csv,
+    /export/), a stream, the database file or a documentation download."""
+    path = scope.get("path", "")
+    return (path.startswith(("/export/", "/docs/downloads/")) or path.endswith((".csv", ".db"))
+            or b"_stream=" in scope.get("query_string", b""))
+
+
+class Debts:
+    """Each client's arbitrary-SQL seconds not yet paid back (see SQL_DEBT_LIMIT)."""
+
+    def __init__(self, clock=None):
+        self.clock = clock or (lambda: asyncio.get_running_loop().time())
+        self.debts = {}
+
+    def owed(self, client):
+        debt, since = self.debts.get(client, (0.0, 0.0))
+        return max(0.0, debt - (self.clock() - since) * SQL_DEBT_REPAID)
+
+    def add(self, client, seconds):
+        self.debts[client] = (self.owed(client) + seconds, self.clock())
+        if len(self.debts) > 10_000:  # forget the clients that owe nothing
+            self.debts = {c: d for c, d in self.debts.items() if self.owed(c) > 0}
+
+
 def client_key(scope):
     """The client's address; behind Cloud Run (K_SERVICE set) the last X-Forwarded-For entry,
     which Google's front end appends and a client cannot forge."""
@@ -176,25 +208,41 @@ class Gate:
         self.in_flight = 0
         self.arbitrary_total = 0
         self.arbitrary_by_client = {}
+        self.heavy_by_client = {}
+        self.debts = Debts()
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http":
             return await self.app(scope, receive, send)
         if self.in_flight >= REQUESTS_TOTAL:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
-        arbitrary = arbitrary_sql(scope)
-        client = client_key(scope) if arbitrary else None
+        arbitrary, large = arbitrary_sql(scope), heavy(scope)
+        client = client_key(scope) if arbitrary or large else None
+        if large:
+            if self.heavy_by_client.get(client, 0) >= HEAVY_PER_CLIENT:
+                return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
+                                               "wait for one to finish.")
+            self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
         if arbitrary:
+            refusal = None
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
-                return await refuse(send, 429, "One SQL query at a time per client: wait for the previous one to finish.")
-            if self.arbitrary_total >= ARBITRARY_SQL_TOTAL:
-                return await refuse(send, 503, "Too many SQL queries are running; try again in a moment.")
+                refusal = 429, "One SQL query at a time per client: wait for the previous one to finish.", 1
+            elif self.debts.owed(client) > SQL_DEBT_LIMIT:
+                wait = int((self.debts.owed(client) - SQL_DEBT_LIMIT) / SQL_DEBT_REPAID) + 1
+                refusal = 429, f"This client has run a lot of SQL recently: try again in {wait} seconds.", wait
+            elif self.arbitrary_total >= ARBITRARY_SQL_TOTAL:
+                refusal = 503, "Too many SQL queries are running; try again in a moment.", 1
+            if refusal:
+                if large:
+                    self.release(self.heavy_by_client, client)
+                return await refuse(send, *refusal)
             self.arbitrary_total += 1
             self.arbitrary_by_client[client] = self.arbitrary_by_client.get(client, 0) + 1
         self.in_flight += 1
         ticket = Ticket()
         token = CURRENT.set(ticket)
         loop = asyncio.get_running_loop()
+        began = loop.time()
         budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
         state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False}
         messages = asyncio.Queue()
@@ -252,13 +300,20 @@ class Gate:
                 budget.cancel()
             CURRENT.reset(token)
             self.in_flight -= 1
+            if large:
+                self.release(self.heavy_by_client, client)
             if arbitrary:
                 self.arbitrary_total -= 1
-                left = self.arbitrary_by_client[client] - 1
-                if left:
-                    self.arbitrary_by_client[client] = left
-                else:
-                    del self.arbitrary_by_client[client]
+                self.release(self.arbitrary_by_client, client)
+                self.debts.add(client, loop.time() - began)
+
+    @staticmethod
+    def release(counts, client):
+        left = counts[client] - 1
+        if left:
+            counts[client] = left
+        else:
+            del counts[client]
 
 
 @hookimpl(trylast=True)

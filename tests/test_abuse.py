@@ -309,3 +309,84 @@ def test_more_malformed_parameters_get_a_plain_answer_never_a_500(client, path):
 def test_a_write_to_the_read_only_server_is_refused_not_a_500(client):
     response = asyncio.run(client.client.post("/certification/statutes", data={"x": "1"}))
     assert response.status_code in (400, 403, 405)
+
+
+def limits_plugin():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("limits_plugin_gate", ROOT / "plugins" / "limits.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def drive(gate, path, query, address):
+    """Status of one request through the gate, from a given client address."""
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode(),
+             "client": (address, 1234), "headers": []}
+    sent = []
+
+    async def receive():
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+    return scope, receive, send, sent
+
+
+def test_clients_looping_slow_sql_cannot_keep_other_clients_sql_out(monkeypatch):
+    """Two addresses loop slow queries; a third client's query is refused only while both slots are
+    held at the start, and is served once the loopers owe more SQL time than the limit."""
+    limits = limits_plugin()
+    monkeypatch.setattr(limits, "SQL_DEBT_LIMIT", 0.6)
+
+    async def slow_app(scope, receive, send):
+        await asyncio.sleep(0.3 if b"slow" in scope["query_string"] else 0.001)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def scenario():
+        gate = limits.Gate(slow_app)
+        stop = asyncio.get_running_loop().time() + 2.4
+        statuses = []
+
+        async def loop_slow(address):
+            while asyncio.get_running_loop().time() < stop:
+                *request, _ = drive(gate, "/certification.json", "sql=slow", address)
+                await gate(*request)
+                await asyncio.sleep(0.01)
+
+        async def ordinary():
+            await asyncio.sleep(0.05)
+            while asyncio.get_running_loop().time() < stop:
+                scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", "10.0.0.9")
+                await gate(scope, receive, send)
+                statuses.append((stop - asyncio.get_running_loop().time(), sent[0]["status"]))
+                await asyncio.sleep(0.05)
+        await asyncio.gather(loop_slow("10.0.0.1"), loop_slow("10.0.0.2"), ordinary())
+        return statuses
+    statuses = asyncio.run(scenario())
+    early = [status for left, status in statuses if left > 1.6]
+    late = [status for left, status in statuses if left < 1.0]
+    assert 503 in early  # the two loopers held both slots at first: the bound is real
+    assert late and set(late) == {200}, statuses
+
+
+def test_one_client_may_stream_only_a_few_downloads_at_once():
+    limits = limits_plugin()
+
+    async def streaming_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await asyncio.sleep(0.2)
+        await send({"type": "http.response.body", "body": b"a,b\r\n"})
+
+    async def scenario():
+        gate = limits.Gate(streaming_app)
+        requests = [drive(gate, path, query, address) for path, query, address in [
+            ("/search.csv", "q=a", "10.0.0.1"), ("/export/mo_officers.csv", "", "10.0.0.1"),
+            ("/certification/mo_officers.csv", "_stream=on", "10.0.0.1"), ("/certification.db", "", "10.0.0.1"),
+            ("/search.csv", "q=a", "10.0.0.2"), ("/search", "q=a", "10.0.0.1")]]
+        await asyncio.gather(*(gate(scope, receive, send) for scope, receive, send, _ in requests))
+        return [sent[0]["status"] for *_, sent in requests]
+    first, second, third, fourth, other_client, page = asyncio.run(scenario())
+    assert (first, second) == (200, 200) and third == 429 and fourth == 429
+    assert other_client == 200 and page == 200
