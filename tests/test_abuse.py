@@ -390,3 +390,15 @@ def test_one_client_may_stream_only_a_few_downloads_at_once():
     first, second, third, fourth, other_client, page = asyncio.run(scenario())
     assert (first, second) == (200, 200) and third == 429 and fourth == 429
     assert other_client == 200 and page == 200
+
+
+def test_the_documented_limits_are_the_plugin_s():
+    limits = limits_plugin()
+    words = {1: "One", 2: "two"}
+    text = " ".join((ROOT / "docs" / "search.md").read_text(encoding="utf-8").split())
+    for phrase in (f"stops after {limits.ARBITRARY_SQL_SECONDS:g} seconds", f"more than {limits.SQL_DEBT_LIMIT:g} seconds",
+                   f"No value longer than {limits.MAX_VALUE_BYTES:,} bytes", f"{limits.MAX_RESULT_BYTES // 2**20} MB of values",
+                   f"{words[limits.ARBITRARY_SQL_PER_CLIENT]} query of your own SQL at a time per client and "
+                   f"{words[limits.ARBITRARY_SQL_TOTAL]} in all", f"At most {words[limits.HEAVY_PER_CLIENT]} downloads",
+                   "a tenth of a second per second" if limits.SQL_DEBT_REPAID == 0.1 else "(repayment rate changed)"):
+        assert phrase in text, phrase
