@@ -11,12 +11,14 @@ import csv
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from . import cells, diff, disclosure, presentation, states
 from .cells import missing_values
+from .errors import CertdataError
 from .names import FUZZY_LENGTHS, deletions, name_keys
 from .package import csv_options, fields
 
@@ -239,6 +241,8 @@ def record_changes(db, package, previous, progress):
     (ATTACH is not allowed inside the load's transaction, so this is a second one.)"""
     if not previous or not Path(previous).exists():
         return
+    readable_release(previous, "the build compares with the previous release to list what changed: restore it "
+                               "from the live release, or move site/ aside to build without a comparison")
     db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
     db.conn.execute("begin")
     changes = diff.compute_changes(db.conn, [r["name"] for r in package.resources], states.of_package(package))
@@ -247,6 +251,22 @@ def record_changes(db, package, previous, progress):
     db.conn.execute("commit")
     db.conn.execute("detach database old")
     progress(f"compared with the previous release: {len(changes)} change(s)")
+
+
+class ReleaseUnreadable(CertdataError):
+    """A release database the command needs cannot be read."""
+
+
+def readable_release(path, advice):
+    """Raise ReleaseUnreadable (with advice) unless path is a readable SQLite database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise ReleaseUnreadable(f"{path}: the release database cannot be read ({error}); {advice}") from None
 
 
 def check_foreign_keys(db):

@@ -135,10 +135,16 @@ def descriptor_problems(root, descriptor):
         problems.append("'sources' needs at least one source with a title")
     if not all(isinstance(x, dict) and x.get("title") and x.get("path") for x in descriptor.get("licenses", [])):
         problems.append("every licence needs a title and a path")
+    seen = set()
     for number, resource in enumerate(descriptor["resources"], start=1):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             problems.append(f"resource {number}: must be an object with a name")
             continue
+        if resource["name"] in seen:  # the spec: names must be unique within the package
+            problems.append(f"resource {number}: the name {resource['name']!r} is used by an earlier resource; "
+                            "resource names must be unique")
+            continue
+        seen.add(resource["name"])
         try:
             problems += [f"resource {resource['name']}: {p}" for p in resource_problems(root, resource)]
         except PackageError as error:

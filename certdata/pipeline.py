@@ -229,7 +229,13 @@ def serving_snapshot(root=ROOT):
     server keeps answering (and hashing, and tagging) the release it started with, documentation
     included. The snapshot stays locked (shared) while its server runs; unlocked older ones are
     removed. Returns (database, metadata, documentation directory)."""
-    served_files(root)
+    database, metadata = served_files(root)
+    load.readable_release(database, "rebuild with `python build.py`")
+    try:
+        json.loads(metadata.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BuildFailed(f"{metadata}: the Datasette metadata cannot be read ({type(error).__name__}); "
+                          "rebuild with `python build.py`") from None
     site = Path(root) / "site"
     serving = Path(root) / "build" / "serving"
     serving.mkdir(parents=True, exist_ok=True)

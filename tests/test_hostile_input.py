@@ -193,7 +193,9 @@ CASES = [
         [["  Doe,  Jane ", SENTINEL, " SURRENDERED ", " UNKNOWN", "  Boone County Sheriff's Office "]])))),
     # --- import: errors ---
     Case("import-date-unknown", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("unknown"))),
-         expect=["row 2, field completion_date", "'unknown'"]),
+         expect=["row 2, field completion_date", "not a date"]),
+    Case("import-date-superscript-digits", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("²²²²²"))),
+         expect=["row 2, field completion_date", "not a date"]),
     Case("import-date-zeros", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("00/00/0000"))),
          expect=["row 2, field completion_date"]),
     Case("import-empty-file", importer=("mo-roster", lambda tmp: text_file(tmp, "")), expect=["release.csv", "empty"]),
@@ -389,7 +391,29 @@ ABUSE_CASES = [
          expect=["release.csv, row 2, column 1", "limit"]),
 ]
 
-CASES += SPEC_CASES + ABUSE_CASES
+CASES += SPEC_CASES + ABUSE_CASES + [
+    Case("duplicate-resource-name", edit_descriptor(lambda d, root, tmp: d["resources"].append(dict(resource_of(d, "requests")))),
+         ["resource", "the name 'requests' is used by an earlier resource"]),
+]
+
+
+@pytest.mark.parametrize("command", [("--quiet",), ("serve", "--get", "/")])
+@pytest.mark.parametrize("damage", ["database", "metadata"])
+def test_a_damaged_release_in_site_is_named_not_a_traceback(released, tmp_path, command, damage):
+    """A rebuild compares with the release in site/, and serve serves it: a damaged one is named."""
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
+    target = root / "site" / ("downloads/certification.db" if damage == "database" else "datasette/metadata.json")
+    target.write_bytes(b"SQLite format 3\x00" + b"\x17" * 3000 if damage == "database" else b"{not json")
+    before = hashes(root / "site")
+    result = run_cli(root, *command)
+    output = result.stdout + result.stderr
+    if damage == "metadata" and command == ("--quiet",):  # the build reads no metadata from site/
+        assert result.returncode == 0, output[-2000:]
+        return
+    assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
+    assert str(target.relative_to(root)) in output and "cannot be read" in output, output
+    assert hashes(root / "site") == before
 
 
 def close_and_break(root):

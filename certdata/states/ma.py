@@ -5,6 +5,7 @@ header mapping, the record-identifier rule, its people in the search index (one 
 its officer page and its synthetic sample. Its caveats are the package's: the disclosure of each
 field of ``ma_training`` (MPTC's words on its employment data) and MPTC's request items.
 """
+import re
 from datetime import date, datetime, timedelta
 
 from ..importers import ImportError_
@@ -51,7 +52,7 @@ FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y")
 def parse_date(value, label, row):
     """ISO date from the formats exports use, including Excel serial numbers."""
     text = value.strip()
-    if text.replace(".", "", 1).isdigit() and 20000 < float(text) < 80000:
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) and 20000 < float(text) < 80000:  # ASCII digits only
         return (date(1899, 12, 30) + timedelta(days=int(float(text)))).isoformat()
     for fmt in FORMATS:
         try:
@@ -61,7 +62,7 @@ def parse_date(value, label, row):
         if fmt == "%m/%d/%y" and parsed.year > date.today().year:
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed.isoformat()
-    raise ImportError_(f"{label}, row {row}, field completion_date: {value!r} is not a date "
+    raise ImportError_(f"{label}, row {row}, field completion_date: the value is not a date "
                        f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
 
 
