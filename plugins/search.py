@@ -9,7 +9,7 @@ under each of its one-letter deletions). Gives: /search, /search.json and
 parsing that the build also uses (certdata/names.py loads them from this file).
 
 Ranking, best first: the full name in the typed order (given names then surname,
-or "SURNAME, GIVEN"); every word exact in any order (surname holders first);
+or "SURNAME, GIVEN"; a typed initial stands for a given name that starts with it); every word exact in any order (surname holders first);
 the exact surname with a prefix of the given names; the surname by prefix; any
 prefix. Ties: name, agency, identifier. When that finds nothing exact (or fewer
 than ten rows), names within one edit per word are listed separately as
@@ -144,6 +144,11 @@ class Query:
             self.words = (strip_suffixes(words) if len(words) > 1 else words)[:MAX_TERMS]
             n = len(self.words)
             self.splits = [(" ".join(self.words[:k]), "".join(self.words[k:])) for k in range(1, n)]
+            k = n
+            while k > 1 and len(self.words[k - 1]) == 1:  # "smith j": a surname, then initials
+                k -= 1
+            if 0 < k < n:
+                self.splits.append((" ".join(self.words[k:]), "".join(self.words[:k])))
             self.surnames = list(dict.fromkeys([s for _, s in self.splits] + ["".join(self.words[:k]) for k in range(1, n + 1)]))
         self.slots = self.make_slots(self.words)
 
@@ -202,9 +207,19 @@ def all_exact(params, slots):
 def tier_sql(query, params):
     """The ranking tier of a candidate row, computed in SQL from its parsed name keys."""
     surnames = ", ".join(params.add(s) for s in query.surnames) or "null"
-    full = [f"(n.surname_key = {params.add(s)} and n.given_key = {params.add(g)})" for g, s in query.splits]
-    more = [f"(n.surname_key = {params.add(s)} and substr(n.given_key, 1, {len(g) + 1}) = {params.add(g + ' ')})"
-            for g, s in query.splits]
+    full, more = [], []
+    for g, s in query.splits:
+        if any(len(w) == 1 for w in g.split()):  # an initial stands for any given name that starts with it
+            words = g.split()
+            pattern = " ".join(w + "*" if len(w) == 1 else w for w in words)
+            spaces = "(length(n.given_key) - length(replace(n.given_key, ' ', '')))"
+            full.append(f"(n.surname_key = {params.add(s)} and n.given_key glob {params.add(pattern)} "
+                        f"and {spaces} = {len(words) - 1})")
+            more.append(f"(n.surname_key = {params.add(s)} and n.given_key glob {params.add(pattern + ' *')} "
+                        f"and {spaces} >= {len(words)})")
+        else:
+            full.append(f"(n.surname_key = {params.add(s)} and n.given_key = {params.add(g)})")
+            more.append(f"(n.surname_key = {params.add(s)} and substr(n.given_key, 1, {len(g) + 1}) = {params.add(g + ' ')})")
     exact = all_exact(params, query.slots)
     prefixes = [s for s in query.surnames if len(s) >= 2]
     starts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)}" for s in prefixes) or "0"
@@ -376,9 +391,40 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
         found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
         if found:
             near, near_total, suggested = found
-            result["approximate"] = {"suggestion": suggested, "total": near_total,
+            result["approximate"] = {"kind": "one edit", "suggestion": suggested, "total": near_total,
                                      "rows": [record(r, "approximate") for r in near]}
+        elif total == 0:
+            found = await same_surname(execute, query, filters)
+            if found:
+                near, near_total, suggested = found
+                result["approximate"] = {"kind": "same surname", "suggestion": suggested, "total": near_total,
+                                         "rows": [record(r, "same surname") for r in near]}
     return result
+
+
+async def same_surname(execute, query, filters):
+    """When no name matches, not even one edit away: the officers who share a surname the query
+    can be read as, by the typed order first (a reader may know the surname but not the given
+    name, or know a nickname). (rows, total, surname as typed) or None."""
+    readings = [(s, g) for g, s in query.splits]
+    if not readings:
+        return None
+    params = Params()
+    keys = ", ".join(params.add(s) for s, _ in readings)
+    order = " ".join(f"when {params.add(s)} then {i}" for i, (s, _) in enumerate(readings))
+    match = params.add(" OR ".join(quote(s, False) for s, _ in readings))  # the joined surname is an indexed term
+    rows = await execute(
+        f"select {COLUMNS}, n.surname_key, count(*) over () as _total "
+        "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
+        f"where people_fts match {match} and n.surname_key in ({keys}){filter_sql(filters, params)} "
+        f"order by case n.surname_key {order} end, p.officer_name, coalesce(p.agency_name, ''), p.person_id "
+        f"limit {FUZZY_SHOWN}", params)
+    if not rows:
+        return None
+    words = query.words
+    typed = next((w for w in (" ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1))
+                  if w.replace(" ", "") == rows[0]["surname_key"]), rows[0]["surname_key"])
+    return rows, rows[0]["_total"], typed
 
 
 def page_url(datasette, path, result, **changes):

@@ -43,6 +43,8 @@ MO_ROWS = [
     ("Quarrington, Wilhelmina", "Sample status A", "Sample class A", KC),
     ("Smith, John A", "Sample status A", "Sample class A", KC),
     ("Smith, Johnny", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Smith, Adam J", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Smith, Abel", "Sample status A", "Sample class A", "Joplin Police Department"),
 ] + [(f"Featherstonehaugh, {given}", "Revoked" if i % 6 == 0 else "Sample status A", "Sample class A",
       KC if i % 2 else "Joplin Police Department")
      for i, given in enumerate(f"{a}{b}" for a in ("Al", "Bo", "Cy", "Di", "Ed", "Flo") for b in "abcdefghij")]
@@ -107,6 +109,14 @@ def test_surname_holders_come_before_prefix_matches_and_given_names(client):
     body = search(client, "miller")
     assert names(body)[:2] == ["Miller, Aaron", "Miller, Oren"]
     assert [r["match"] for r in body["rows"][:2]] == ["every word, surname"] * 2
+
+
+@pytest.mark.parametrize("query", ["Smith, J", "j smith", "smith j"])
+def test_a_typed_initial_ranks_given_names_that_start_with_it_above_a_middle_initial(client, query):
+    ranked = names(search(client, query))
+    j_given = [n for n in ranked if n.startswith("Smith, J")]
+    assert len(j_given) == 3 and ranked.index("Smith, Adam J") > max(ranked.index(n) for n in j_given), ranked
+    assert "Smith, Abel" not in ranked
 
 
 def test_a_typo_is_offered_separately_as_did_you_mean(client):
@@ -189,3 +199,15 @@ def test_every_api_example_in_the_docs_returns_rows(client, url):
 
 def test_the_docs_show_api_examples():
     assert any(u.startswith("/search.json") for u in documented_examples())
+
+
+def test_a_known_surname_with_an_unknown_given_name_lists_the_surname_apart(client):
+    body = search(client, "zebulon quarrington")  # no Zebulon, nor a name one edit away
+    assert body["rows"] == [] and body["total"] == 0
+    near = body["approximate"]
+    assert near["kind"] == "same surname" and near["suggestion"] == "quarrington"
+    assert [r["officer_name"] for r in near["rows"]] == ["Quarrington, Wilhelmina"]
+    assert {r["match"] for r in near["rows"]} == {"same surname"}
+    page = get(client, "/search", q="Quarrington, Zebulon").text
+    assert "Officers with the surname" in page and "They are not matches" in page
+    assert search(client, "zebulon xylophonist")["approximate"] is None  # no such surname: nothing offered
