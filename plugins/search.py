@@ -232,8 +232,9 @@ def filter_sql(filters, params):
     return "".join(f" and p.[{column}] = {params.add(value)}" for column, value in filters.items())
 
 
-ORDERS = {"relevance": "tier, p.officer_name, coalesce(p.agency_name, ''), p.person_id",
-          "name": "p.officer_name, coalesce(p.agency_name, ''), p.person_id"}
+# By name: surname, then given names, whichever way the state writes a name ("Last, First" or "First Last")
+ORDERS = {"relevance": "tier, n.surname_key, n.given_key, p.officer_name, coalesce(p.agency_name, ''), p.person_id",
+          "name": "n.surname_key, n.given_key, p.officer_name, coalesce(p.agency_name, ''), p.person_id"}
 COLUMNS = "p.rowid as _rowid, p.person_id, p.state, p.officer_name, p.license_status, p.agency_id, p.agency_name, p.detail"
 
 

@@ -45,11 +45,13 @@ MO_ROWS = [
     ("Smith, Johnny", "Sample status A", "Sample class A", "Joplin Police Department"),
     ("Smith, Adam J", "Sample status A", "Sample class A", "Joplin Police Department"),
     ("Smith, Abel", "Sample status A", "Sample class A", "Joplin Police Department"),
+    ("Young, Aaron", "Sample status A", "Sample class A", "Joplin Police Department"),
 ] + [(f"Featherstonehaugh, {given}", "Revoked" if i % 6 == 0 else "Sample status A", "Sample class A",
       KC if i % 2 else "Joplin Police Department")
      for i, given in enumerate(f"{a}{b}" for a in ("Al", "Bo", "Cy", "Di", "Ed", "Flo") for b in "abcdefghij")]
 MA_ROWS = [("990201", "", "Rosalind Van Buren", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
-           ("990202", "", "Juan Carlos Ybarra Solis", "Basic Recruit Academy", "2013-01-01", "Quincy Police Department")]
+           ("990202", "", "Juan Carlos Ybarra Solis", "Basic Recruit Academy", "2013-01-01", "Quincy Police Department"),
+           ("990203", "", "Aaron Zimmerman", "Basic Recruit Academy", "2014-01-01", "Quincy Police Department")]
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +213,8 @@ def test_a_known_surname_with_an_unknown_given_name_lists_the_surname_apart(clie
     page = get(client, "/search", q="Quarrington, Zebulon").text
     assert "Officers with the surname" in page and "They are not matches" in page
     assert search(client, "zebulon xylophonist")["approximate"] is None  # no such surname: nothing offered
+
+
+def test_sort_by_name_is_by_surname_whichever_way_a_state_writes_names(client):
+    """Missouri writes "Last, First", Massachusetts "First Last": both sort by surname."""
+    assert names(search(client, "aaron", sort="name")) == ["Miller, Aaron", "Young, Aaron", "Aaron Zimmerman"]
