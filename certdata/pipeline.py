@@ -300,7 +300,7 @@ def sizes(pairs):
     for pair in pairs:
         name, _, number = pair.partition("=")
         if not name.isidentifier() or not number.isdigit():
-            raise BuildFailed(f"--size {pair!r}: expected NAME=N, e.g. mo_active=300")
+            raise BuildFailed(f"--size {pair!r}: expected NAME=N, N a whole number (the names are the sizes each state module's sample takes)")
         out[name] = int(number)
     return out
 

@@ -18,7 +18,20 @@ A state module declares:
   (the first must find a row, else the page is a 404), rendered by the template ``<module>.html``
   beside the module, which extends ``base.html``; its caveats come from the package (the
   ``disclosures`` of its officer resource's fields and the ``withheld`` request items);
-- ``AGENCY_QUERIES`` (optional): the same, run with ``:agency_id`` for the agency page;
+- ``AGENCY`` (optional): its section of the agency page ``/agency/<agency id>``: ``heading``, ``empty``
+  (said when no officer is listed), ``sql`` (run with ``:agency_id``; columns ``person_key``, ``officer_name``,
+  ``summary``; paged by the core) and optionally ``counts`` (``{"label": ..., "sql": ...}``, columns ``label``
+  and ``n``). The agency's words on the officer resource's ``agency_id`` (``request_items``) are quoted
+  above it. A state without ``AGENCY`` has no section;
+- ``DECERTIFIED`` (optional): its officers on the page ``/decertified`` and its downloads: ``sql`` (columns
+  ``person_key``, ``officer_name``, ``license_status``, ``detail``, ``agency_id``, ``agency_name``),
+  ``statuses_sql`` (what each status means: ``license_status``, ``meaning``, ``agency_words``, ``source_id``,
+  ``responding_agency``, ``officers``) and ``detail`` (what ``detail`` holds, e.g. "licence class"). A state
+  whose records have no decertification declares none and contributes nothing;
+- ``OFFICER_LINKS`` (optional): ``{table or view: identifier column}``, whose ``officer_name`` cells link to
+  the officer page on raw table and row pages;
+- ``SEARCH_FIELDS`` (optional): what its rows of the search index hold, for the search documentation
+  (``{"person_key": ..., "license_status": ..., "agency_id": ..., "detail": ...}``);
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
   ``rows(records, package, label)`` (see ``certdata.importers``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
@@ -61,14 +74,28 @@ class State:
 
     def config(self):
         """What the Datasette plugins need of this state (written into the generated metadata)."""
+        def one_line(sql):
+            return " ".join(sql.split())
+
         def listed(queries):  # a list: the metadata is written with sorted keys, and order matters
             return [{"name": name, "sql": " ".join(q["sql"].split()), "one": bool(q.get("one"))}
                     for name, q in queries.items()]
         return {"code": self.CODE, "name": self.NAME, "route": self.ROUTE, "resource": self.OFFICERS,
                 "id_pattern": self.ID_PATTERN, "queries": listed(self.PAGE_QUERIES),
-                "agency_queries": listed(self.get("AGENCY_QUERIES", {})), "template": self.template,
+                "template": self.template, "agency": self.section("AGENCY", one_line),
+                "decertified": self.section("DECERTIFIED", one_line), "links": dict(self.get("OFFICER_LINKS", {})),
                 "retired_query": " ".join(self.get("RETIRED_QUERY", "").split()) or None,
                 "exportable": [self.OFFICERS]}
+
+    def section(self, name, one_line):
+        """An optional page section of the module (AGENCY, DECERTIFIED) with its SQL on one line."""
+        declared = self.get(name)
+        if not declared:
+            return None
+        out = {k: one_line(v) if k.endswith("sql") else v for k, v in declared.items()}
+        if isinstance(out.get("counts"), dict):
+            out["counts"] = dict(out["counts"], sql=one_line(out["counts"]["sql"]))
+        return out
 
 
 def module_files(root=None):

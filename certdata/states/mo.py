@@ -31,12 +31,32 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
         "where o.row_id = :id")},
     "namesakes": {"one": True, "sql": "select count(*) as n from mo_officers where substr(row_id, 1, 13) = substr(:id, 1, 13)"},
 }
-AGENCY_QUERIES = {
-    "counts": {"sql": "select license_status, count(*) as n from mo_officers where agency_id = :agency_id "
-                      "group by license_status order by n desc"},
-    "officers": {"sql": "select row_id, officer_name, license_status, license_class from mo_officers "
-                        "where agency_id = :agency_id order by officer_name limit 2000"},
+# The agency page's section for Missouri (see certdata/states/__init__.py): its officers by the
+# roster's commissioning agency, paged by the core.
+AGENCY = {
+    "heading": "Missouri officers whose commissioning agency this is",
+    "empty": "The roster names no officer with this agency.",
+    "counts": {"label": "Licence status", "sql": "select license_status as label, count(*) as n from mo_officers "
+                                                 "where agency_id = :agency_id group by license_status order by n desc"},
+    "sql": "select row_id as person_key, officer_name, license_status || ', ' || license_class as summary "
+           "from mo_officers where agency_id = :agency_id order by officer_name, row_id",
 }
+# The decertified page: officers whose status mo_license_statuses marks as decertified (POST's reply).
+DECERTIFIED = {
+    "sql": ("select o.row_id as person_key, o.officer_name, o.license_status, o.license_class as detail, o.agency_id, "
+            "a.agency_name from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
+            "left join agencies a on a.agency_id = o.agency_id where s.decertified = 1"),
+    "statuses_sql": ("select s.license_status, s.meaning, s.agency_words, s.source_id, q.responding_agency, "
+                     "(select count(*) from mo_officers o where o.license_status = s.license_status) as officers "
+                     "from mo_license_statuses s left join requests q on q.request_id = s.source_id "
+                     "where s.decertified = 1 order by s.rowid"),
+    "detail": "licence class",
+}
+# What its rows of the search index hold, for the search documentation.
+SEARCH_FIELDS = {"person_key": "the roster row's identifier, row_id", "license_status": "the licence status",
+                 "agency_id": "the commissioning agency", "detail": "the licence class"}
+# Tables whose officer_name cell links to the officer page: {table: identifier column}.
+OFFICER_LINKS = {"mo_officers": "row_id", "mo_decertified_officers": "row_id"}
 
 # The importer: POST's roster as received.
 SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
@@ -225,18 +245,22 @@ def change_kind(conn):
     return kind
 
 
-# Documentation: the figures page and the officer changes with names.
-DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "figures.md.j2", "title": "Missouri POST in figures"}]
+# Documentation: the figures page (its template mo_figures.md.j2 beside this module) and the officer
+# changes with names (for the release's "What changed" page and the decertifications feed).
+DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "mo_figures.md.j2", "title": "Missouri POST in figures"}]
 
 
 def docs_context(conn, package):
-    """Licence status and class counts, POST's measures, and officer changes with names."""
+    """Licence status and class counts, POST's measures, and officer changes with names (each with the
+    words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
     statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
     classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
     officers = conn.execute(
-        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words "
+        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words, "
+        "q.responding_agency as status_source "
         "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
         "left join mo_license_statuses s on s.license_status = o.license_status "
+        "left join requests q on q.request_id = s.source_id "
         "where c.resource = 'mo_officers' and c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
