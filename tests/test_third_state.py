@@ -156,3 +156,74 @@ def test_the_third_state_is_in_the_release_diff(third, tmp_path):
     assert "xs_officers: 1 added, 1 changed" in result.stdout
     changes = (third / "site" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "xs_officers" in changes
+
+
+BROKEN_STATES = {  # what a maintainer's slip in the new state's module looks like, and what the message must name
+    "syntax-error": (lambda t: t.replace("PAGE_QUERIES = {", "PAGE_QUERIES = {{"), ["xs.py, line", "not valid Python"]),
+    "missing-declaration": (lambda t: t.replace("ID_PATTERN = ", "ID_PATTEN = "), ["xs.py", "missing ID_PATTERN"]),
+    "raises-on-import": (lambda t: t + "\nraise RuntimeError('SECRET-VALUE')\n", ["xs.py, line", "cannot be loaded (RuntimeError)"]),
+    "wrong-types": (lambda t: t.replace('ROUTE = "XS", "Example State", "xs"', 'ROUTE = "XS", "Example State", 7'),
+                    ["xs.py", "ROUTE must be text"]),
+    "search-sql-broken": (lambda t: t.replace("from xs_officers o", "from xs_officer o"),
+                          ["xs.py", "SEARCH_SQL does not run", "no such table: xs_officer"]),
+    "page-query-broken": (lambda t: t.replace("select * from xs_officers where", "select * from xs_officers whre"),
+                          ["xs.py", "PAGE_QUERIES['officer'] does not run"]),
+    "same-route-as-another": (lambda t: t.replace('"Example State", "xs"', '"Example State", "mo"'),
+                              ["xs.py", "the same ROUTE 'mo'"]),
+}
+BROKEN_PRESENTATION = {
+    "syntax-error": (lambda t: t + "\ntables: [unclosed\n", ["data/presentation.yml", "cannot read"]),
+    "unknown-table": (lambda t: t.replace("  requests: {label_column: request_id}", "  requests: {label_column: request_id}\n"
+                                          "  xs_officer: {sort: officer_name}"), ["data/presentation.yml", "'xs_officer' is not a resource"]),
+    "wrong-type": (lambda t: t.replace("facets: [course_name]", "facets: course_name"),
+                   ["data/presentation.yml", "ma_training: facets must be a list of column names"]),
+    "unknown-option": (lambda t: t.replace("facets: [course_name]", "facet: [course_name]"),
+                       ["data/presentation.yml", "unknown option 'facet'"]),
+    "view-broken": (lambda t: t.replace("from mo_officers o join agencies a", "from mo_officer o join agencies a"),
+                    ["data/presentation.yml", "views: agency_status_counts does not run", "no such table"]),
+}
+
+
+def broken_copy(third, tmp_path, path, edit):
+    root = tmp_path / "broken"
+    shutil.copytree(third, root, ignore=shutil.ignore_patterns("build"))
+    target = root / path
+    target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+def assert_plain_failure(root, command, expected):
+    result = run_cli(root, *command)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, (command, output[-2000:])
+    assert "Traceback" not in output and "SECRET-VALUE" not in output and "unexpected internal error" not in output, output
+    for words in expected:
+        assert words in output, (command, words, output[-2000:])
+
+
+@pytest.mark.parametrize("case", BROKEN_STATES, ids=str)
+def test_a_broken_state_module_ends_every_command_in_a_plain_message(third, tmp_path, case):
+    edit, expected = BROKEN_STATES[case]
+    root = broken_copy(third, tmp_path, "states/xs.py", edit)
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert_plain_failure(root, ("--quiet",), expected)
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site  # nothing published
+    if case in ("search-sql-broken", "page-query-broken"):
+        return  # the module loads: only the build, which runs its SQL, can tell
+    database = str(root / "site" / "downloads" / "certification.db")
+    roster = tmp_path / "roster.csv"
+    roster.write_text('Name,License Status,License Class\n"Doe, Jane",Revoked,unknown\n', encoding="utf-8")
+    for command in (("check",), ("sample", "--out", str(tmp_path / "sample")), ("diff", database, database),
+                    ("import", "mo-roster", str(roster))):
+        assert_plain_failure(root, command, expected)
+
+
+@pytest.mark.parametrize("case", BROKEN_PRESENTATION, ids=str)
+def test_a_broken_presentation_file_ends_the_build_in_a_plain_message(third, tmp_path, case):
+    edit, expected = BROKEN_PRESENTATION[case]
+    root = broken_copy(third, tmp_path, "data/presentation.yml", edit)
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert_plain_failure(root, ("--quiet",), expected)
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site
+    if case != "view-broken":  # a view is only known broken once the database exists
+        assert_plain_failure(root, ("check",), expected)

@@ -14,7 +14,7 @@ ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
 
 SEARCH_SQL = """
     select o.rowid as n, o.row_id as person_key, o.officer_name, o.license_status, o.agency_id,
-           o.license_class as detail
+           o.license_class as detail, o.surname, o.given_names
     from mo_officers o"""
 
 RETIRED_QUERY = ("select r.*, a.agency_name from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id "
@@ -60,6 +60,7 @@ OFFICER_LINKS = {"mo_officers": "row_id", "mo_decertified_officers": "row_id"}
 
 # The importer: POST's roster as received.
 SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
+NAME_PARTS = ("surname", "given_names", "name_suffix")  # kept when the release has split name columns
 COLUMNS = {
     "officer_name": ["Name", "Officer Name", "Licensee Name", "Full Name"],
     "license_status": ["License Status", "Licensure Status", "Status"],
@@ -137,12 +138,26 @@ def canonical(value, allowed, label, field, row):
     return lookup[value.lower()]
 
 
+FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_id", *NAME_PARTS)
+
+
 def table(tuples, previous=(), retired=()):
-    """(mo_officers.csv rows, ids retired) from (name, status, class, agency name) tuples, with ids
-    carried forward from the previous release's rows (row_id, name, status, class, agency id)."""
-    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a in tuples]
+    """(mo_officers.csv rows, ids retired) from (name, status, class, agency name[, surname, given
+    names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
+    status, class, agency id). The name's parts, when the release gives them, travel with the row
+    but do not decide its id (a release that splits its names keeps the ids of one that did not)."""
+    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a, *_ in tuples]
+    parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) for t in tuples]
     ids, gone = row_ids(records, previous, retired)
-    return sorted((rid, *record) for rid, record in zip(ids, records)), gone
+    return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
+
+
+def name_parts(record):
+    """(surname, given names, suffix) from the release's split name columns; blank when it has only a full name."""
+    if not record.get("last_name"):
+        return ("", "", "")
+    given = " ".join(p for p in (record.get("first_name"), record.get("middle_name")) if p)
+    return (record["last_name"], given, record.get("name_suffix", ""))
 
 
 def rows(records, package, label):
@@ -155,7 +170,7 @@ def rows(records, package, label):
             raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank")
         status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
         klass = canonical(record["license_class"] or "unknown", classes, label, "license_class", record["_row"])
-        tuples.append((record["officer_name"], status, klass, record.get("agency_name", "")))
+        tuples.append((record["officer_name"], status, klass, record.get("agency_name", ""), *name_parts(record)))
     fields = ("row_id", "officer_name", "license_status", "license_class", "agency_id")
     sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
     previous = [] if sample else [tuple(r[f] or "" for f in fields) for r in package.read_rows(OFFICERS)]
@@ -212,7 +227,7 @@ def sample(rng, options):
     extra_mo (tuples shaped like officer_rows', added as given, for test fixtures)."""
     from ..sample import to_csv
     tuples = officer_rows(rng, options.get("mo_active", MO_ACTIVE), options.get("mo_historical")) + list(options.get("extra_mo", ()))
-    text = to_csv(["row_id", "officer_name", "license_status", "license_class", "agency_id"], table(tuples)[0])
+    text = to_csv(list(FIELDS), table(tuples)[0])
     return {OFFICERS: text}, {a for *_, a in tuples if a}
 
 
