@@ -18,11 +18,11 @@ from mkdocs.config import load_config
 
 from . import charts
 from .errors import CertdataError
-from . import disclosure, states
+from . import disclosure, presentation, states
 from .package import ROOT, fields, not_published
 from .publish import download_name
 
-HAND_WRITTEN = ["about.md", "methodology.md", "search.md"]
+HAND_WRITTEN = ["about.md", "methodology.md"]
 # Without CERTDATA_DATASETTE_URL the documentation links to the Datasette of the same server:
 # `build.py serve` answers both, the documentation under /docs/.
 DEFAULT_DATASETTE_URL = "/"
@@ -31,9 +31,11 @@ CONTACT_VARIABLE = "CERTDATA_CORRECTIONS_CONTACT"    # a form URL or an address 
 REPOSITORY_VARIABLE = "CERTDATA_REPOSITORY_URL"       # e.g. https://github.com/OWNER/REPO
 
 
-def environment():
-    """Jinja2 environment over templates/docs; values are HTML-escaped."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "templates" / "docs"),
+def environment(package=None):
+    """Jinja2 environment over templates/docs and the states' folders (a state's own pages, its
+    ``DOCS_PAGES`` templates, lie beside its module); values are HTML-escaped."""
+    folders = sorted({str(s.path.parent) for s in states.of_package(package)}) if package is not None else []
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(ROOT / "templates" / "docs"), *folders]),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
@@ -66,11 +68,17 @@ def site_context(package, database, datasette_url, downloads_dir):
         statutes = disclosure.citations(package)
         resources = [resource_context(conn, package, r, statutes) for r in package.resources]
         registered = states.of_package(package)
-        extra = {}
+        extra, officers = {}, []
         for state in registered:  # what a state's own pages need (its module's docs_context)
             if state.get("docs_context"):
-                extra.update(state.docs_context(conn, package))
-        changes = changes_context(conn, extra.pop("officer_changes", []))
+                part = dict(state.docs_context(conn, package))
+                officers += [dict(o, state=state.CODE, state_name=state.NAME, route=state.ROUTE, resource=state.OFFICERS)
+                             for o in part.pop("officer_changes", [])]
+                extra.update(part)
+        changes = changes_context(conn, officers)
+        example_agency = conn.execute(  # for the search page's examples: the first state's largest agency
+            "select agency_id from people where state = ? and agency_id is not null group by 1 order by count(*) desc, 1 limit 1",
+            [registered[0].CODE if registered else None]).fetchone()
     return {**extra, "package_object": package,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
@@ -79,8 +87,12 @@ def site_context(package, database, datasette_url, downloads_dir):
         "corrections": package.read_rows("corrections"), "passages": package.read_rows("source_passages"),
         "sources": [s for s in package.descriptor.get("sources", []) if s.get("pcr:id")],
         "states": {s.CODE: s.NAME for s in registered}, "state_pages": [p for s in registered for p in s.get("DOCS_PAGES", [])],
+        "state_resources": [{"code": s.CODE, "name": s.NAME, "route": s.ROUTE, "resource": s.OFFICERS,
+                             "search_fields": s.get("SEARCH_FIELDS", {}), "decertified": bool(s.get("DECERTIFIED")),
+                             "file": next(r["file"] for r in resources if r["name"] == s.OFFICERS)} for s in registered],
         "changes": changes, "withheld_groups": withheld_groups(package),
-        "correction": correction_route(),
+        "correction": correction_route(), "example_agency": example_agency[0] if example_agency else None,
+        "canned_queries": sorted(presentation.read(package.root)["queries"]),
     }
 
 
@@ -172,11 +184,11 @@ def constraint_text(field):
 
 def render_pages(context, docs_dir):
     """Render the generated pages; returns their paths relative to docs_dir."""
-    env = environment()
+    env = environment(context["package_object"])
     pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2", "sources.md": "sources.md.j2",
              **{p["page"]: p["template"] for p in context["state_pages"]}, "downloads.md": "downloads.md.j2",
              "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2",
-             "request-a-correction.md": "request-a-correction.md.j2"}
+             "request-a-correction.md": "request-a-correction.md.j2", "search.md": "search.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
     (docs_dir / "figures").mkdir(exist_ok=True)
     specs = [spec for state in states.of_package(context["package_object"]) if state.get("chart_specs")

@@ -20,6 +20,7 @@ from . import cells, diff, disclosure, presentation, states
 from .cells import missing_values
 from .errors import CertdataError
 from .names import FUZZY_LENGTHS, deletions, name_keys
+from .states import StateError
 from .package import csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
@@ -51,6 +52,8 @@ def build_database(package, target, progress=print, previous=None):
         progress(f"loaded {resource['name']}: {count} rows")
     create_search(db, states.of_package(package))
     create_views(db, shown["views"])
+    presentation.check_sql(db.conn, shown)  # a broken view or query, a state's query: named before anything is published
+    states.check_sql(db.conn, states.of_package(package))
     describe_package(db, package)
     create_changes_table(db)
     db.conn.execute("commit")
@@ -160,16 +163,18 @@ def create_search(db, states):
     (which users see): ``people_names`` holds each name parsed once (terms, joined surname, given
     names), ``people_fts`` indexes the terms alone (agency words never dilute a name), and
     ``name_vocabulary`` / ``name_deletions`` map every name word of 4 to 32 letters
-    from each of its one-letter deletions, for the typo-tolerant layer."""
+    from each of its one-letter deletions, for the typo-tolerant layer. A state whose ``SEARCH_SQL``
+    also selects ``surname`` (and ``given_names``) has its names keyed by those parts where they are filled."""
     db.conn.execute("""create table people (
         person_id text not null unique, state text not null, officer_name text not null,
         license_status text, agency_id text, agency_name text, detail text)""")
+    db.conn.execute("create temp table name_parts (rowid integer primary key, surname text, given_names text)")
     for k, state in enumerate(states):
-        db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
-            select {k * STATE_ROWIDS} + s.n, ? || '/' || s.person_key, ?, s.officer_name, s.license_status, s.agency_id,
-                   a.agency_name, s.detail
-            from ({state.SEARCH_SQL}) s left join agencies a on a.agency_id = s.agency_id order by s.n""",
-                        [state.ROUTE, state.CODE])
+        try:
+            state_search_rows(db, state, k)
+        except sqlite3.Error as error:  # SQLite's words name the SQL, never a value
+            raise StateError(f"state module {state.path}: its SEARCH_SQL does not run on the database "
+                                    f"({error})") from None
     for column in ("state", "license_status", "agency_id", "officer_name"):
         db.conn.execute(f"create index idx_people_{column} on people ({column})")
     create_name_index(db)
@@ -178,17 +183,32 @@ def create_search(db, states):
                         ((rowid, name_terms(name)) for rowid, name in db.conn.execute("select rowid, agency_name from agencies").fetchall()))
 
 
+def state_search_rows(db, state, k):
+    """One state's rows of ``people`` (rowids from k * STATE_ROWIDS), and its names' parts if it gives them."""
+    db.conn.execute(f"""insert into people (rowid, person_id, state, officer_name, license_status, agency_id, agency_name, detail)
+        select {k * STATE_ROWIDS} + s.n, ? || '/' || s.person_key, ?, s.officer_name, s.license_status, s.agency_id,
+               a.agency_name, s.detail
+        from ({state.SEARCH_SQL}) s left join agencies a on a.agency_id = s.agency_id order by s.n""",
+                    [state.ROUTE, state.CODE])
+    columns = [c[0] for c in db.conn.execute(f"select * from ({state.SEARCH_SQL}) limit 0").description]
+    if "surname" in columns:  # the name's parts, where the state's release gives them
+        given = "s.given_names" if "given_names" in columns else "null"
+        db.conn.execute(f"insert into temp.name_parts select {k * STATE_ROWIDS} + s.n, s.surname, {given} "
+                        f"from ({state.SEARCH_SQL}) s where coalesce(s.surname, '') != ''")
+
+
 def create_name_index(db):
     """people_names, people_fts and the typo index, each name parsed exactly once."""
     db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
                     "surname_key text not null, given_key text not null)")
     vocabulary = {}
-    rows = db.conn.execute("select rowid, officer_name from people order by rowid")
+    rows = db.conn.execute("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
+                           "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
     while True:
         batch = rows.fetchmany(BATCH)
         if not batch:
             break
-        keyed = [(rowid, *name_keys(name)) for rowid, name in batch]
+        keyed = [(rowid, *name_keys(name, surname, given)) for rowid, name, surname, given in batch]
         for _, terms, _, _ in keyed:
             for word in terms.split():
                 vocabulary[word] = vocabulary.get(word, 0) + 1

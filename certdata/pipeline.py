@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import datasette, docs, load, publish
+from . import datasette, docs, load, presentation, publish, states
 from .errors import CertdataError
 from .guard import guard_package
 from .package import ROOT, Package, PackageError
@@ -55,9 +55,18 @@ def fail_with_report(root, problems):
     raise BuildFailed(f"{summarise(problems)}\nFull report: {report}\nNothing was published; site/ is unchanged.")
 
 
+def configured_package(root):
+    """The package, with its state modules loaded and data/presentation.yml read and checked against it
+    (a StateError or PackageError naming the file otherwise)."""
+    package = load_package(root)
+    states.of_package(package)
+    presentation.check_names(package, presentation.read(package.root))
+    return package
+
+
 def guarded_package(root, progress):
     """The package, after the legal-limits guard; BuildFailed with a report if it objects."""
-    package = load_package(root)
+    package = configured_package(root)
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
@@ -68,7 +77,7 @@ def guarded_package(root, progress):
 def check(root=ROOT, progress=None):
     """Run the guard and validate the package; raise BuildFailed reporting every problem of both."""
     progress = progress or Progress()
-    package = load_package(root)
+    package = configured_package(root)
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package)
     if problems:
@@ -331,7 +340,7 @@ def sizes(pairs):
     for pair in pairs:
         name, _, number = pair.partition("=")
         if not name.isidentifier() or not number.isdigit():
-            raise BuildFailed(f"--size {pair!r}: expected NAME=N, e.g. mo_active=300")
+            raise BuildFailed(f"--size {pair!r}: expected NAME=N, N a whole number (the names are the sizes each state module's sample takes)")
         out[name] = int(number)
     return out
 

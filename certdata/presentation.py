@@ -32,6 +32,61 @@ def read(root):
         if not isinstance(out[key], kind) or not all(isinstance(v, dict if key != "views" else str)
                                                      for k, v in out[key].items() if key != "indexes"):
             raise PackageError(f"{FILE}: {key!r} must map names to {'SQL text' if key == 'views' else 'options'}")
-    out["indexes"] = {"columns": list(out["indexes"].get("columns") or []),
-                      "composite": dict(out["indexes"].get("composite") or {})}
+    columns, composite = out["indexes"].get("columns") or [], out["indexes"].get("composite") or {}
+    if not is_names(columns):
+        raise PackageError(f"{FILE}: indexes: columns must be a list of column names")
+    if not isinstance(composite, dict) or not all(
+            isinstance(v, list) and all(is_names(i) and i for i in v) for v in composite.values()):
+        raise PackageError(f"{FILE}: indexes: composite must map tables to lists of column lists")
+    out["indexes"] = {"columns": list(columns), "composite": dict(composite)}
+    for table, options in out["tables"].items():
+        for option, value in options.items():
+            expected = OPTIONS.get(option)
+            if expected is None:
+                raise PackageError(f"{FILE}: tables: {table}: unknown option {option!r}; the options are {', '.join(OPTIONS)}")
+            if not (is_names(value) if expected is list else isinstance(value, expected)):
+                raise PackageError(f"{FILE}: tables: {table}: {option} must be {OPTION_WORDS[expected]}")
+    for name, query in out["queries"].items():
+        if not isinstance(query.get("sql"), str) or not query["sql"].strip():
+            raise PackageError(f"{FILE}: queries: {name} has no sql")
     return out
+
+
+OPTIONS = {"facets": list, "sort": str, "sort_desc": str, "label_column": str, "fts_table": str, "fts_pk": str,
+           "hidden": bool, "title": str, "description": str, "size": int, "sortable_columns": list}
+OPTION_WORDS = {list: "a list of column names", str: "text", bool: "true or false", int: "a whole number"}
+# Tables the build makes besides the resources and the views of this file (certdata/load.py).
+GENERATED = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
+             "package_resources", "package_fields", "changes"}
+
+
+def is_names(value):
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def check_names(package, choices):
+    """Every table named in the file is a resource of the package, a view of the file or a table the
+    build makes; a PackageError names the section and the table otherwise."""
+    known = {r["name"] for r in package.resources} | set(choices["views"]) | GENERATED
+    for section, names in (("tables", choices["tables"]), ("indexes: composite", choices["indexes"]["composite"])):
+        for name in names:
+            if name not in known:
+                raise PackageError(f"{FILE}: {section}: {name!r} is not a resource of the package, a view of this "
+                                   "file or a table the build makes")
+
+
+def check_sql(conn, choices):
+    """Every view and canned query compiles on the built database (nothing is run); a PackageError
+    with SQLite's words (which name SQL, never a value) otherwise."""
+    import sqlite3
+    for kind, items in (("views", {n: f"select * from [{n}]" for n in choices["views"]}),
+                        ("queries", {n: q["sql"] for n, q in choices["queries"].items()})):
+        for name, sql in items.items():
+            try:
+                conn.execute("explain " + sql, {}).fetchall()
+            except sqlite3.ProgrammingError:  # named parameters left unbound: compiled fine
+                continue
+            except sqlite3.Error as error:
+                if str(error).startswith("no such function"):  # the plugins' functions (fts_query) exist only in Datasette
+                    continue
+                raise PackageError(f"{FILE}: {kind}: {name} does not run on the database ({error})") from None

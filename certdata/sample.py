@@ -51,7 +51,7 @@ LAST = [name.replace("_", " ") for name in LAST]  # multi-word surnames stay who
 
 
 def make_names(rng, n):
-    """n generated names written "Last, First M" (POST style) as (first, middle, last) tuples."""
+    """n generated names written "Last, First M" (as rosters write them) as (first, middle, last) tuples."""
     return [(rng.choice(FIRST), rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.7 else "",
              rng.choice(LAST)) for _ in range(n)]
 

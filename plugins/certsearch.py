@@ -1,10 +1,11 @@
 """Datasette plugin: the officer and agency pages, the streamed JSON export, the response cache.
 
-Gives the pages /officer/<state route>/<id> and /agency/<agency id>, /export/<table>.json, and
+Gives the pages /officer/<state route>/<id>, /export/<table>.json, and
 the sample banner and provenance for every template. It names no state: the states, their
 officer resources, routes, page queries and templates are read from the metadata the build
 writes (``plugins.certsearch.states``), so this folder deploys alone. The public search
-(/search, its JSON and CSV, ``fts_query``) is in plugins/search.py.
+(/search, its JSON and CSV, ``fts_query``) is in plugins/search.py; the agency and decertified
+pages in plugins/pages.py.
 """
 import asyncio
 import json
@@ -46,16 +47,9 @@ async def provenance(datasette, table):
     return dict(row) if row else None
 
 
-async def one(db, sql, params):
-    row = (await db.execute(sql, params)).first()
-    if row is None:
-        raise NotFound("No such record")
-    return row
-
-
 def states(datasette):
     """The per-state table the build writes into the metadata: code, name, route, officer resource,
-    id pattern, page queries, agency queries, template (certdata/states/)."""
+    id pattern, page queries, template, agency and decertified sections, linked tables (certdata/states/)."""
     return config(datasette).get("states", [])
 
 
@@ -118,18 +112,6 @@ async def officer_context(datasette, resource):
     disclosures = dict((await db.execute("select field, disclosure from package_fields where resource = ?", [resource])).rows)
     return {"withheld": withheld, "statutes": statutes, "resource": resource, "disclosures": disclosures,
             "provenance": await provenance(datasette, resource)}
-
-
-async def agency_page(datasette, request):
-    db = datasette.get_database(DB)
-    agency_id = request.url_vars["agency_id"]
-    agency = await one(db, "select * from agencies where agency_id = ?", [agency_id])
-    context = {"agency": agency}
-    for state in states(datasette):  # each state's lists for the agency (its module's AGENCY_QUERIES)
-        for query in state.get("agency_queries", []):
-            rows = (await db.execute(query["sql"], {"agency_id": agency_id})).rows
-            context[query["name"]] = (rows[0] if rows else None) if query["one"] else rows
-    return Response.html(await datasette.render_template("agency.html", context, request=request))
 
 
 EXPORTABLE = {"agencies", "people", "changes"}  # and every state's officer resource

@@ -1,15 +1,18 @@
 """Datasette plugin: the public list pages, links from raw rows to officer pages, and the
 documentation served beside the Datasette.
 
-Gives /decertified (every decertified Missouri officer, paged, with the meaning of each
-status from ``mo_license_statuses``) and its full downloads /decertified.csv and
-/decertified.json (streamed, every row); /agency/<agency id> with every officer of the
-agency, paged, and POST's words on which agency the roster gives; a link to the officer
-page from the name cell of every raw table and row page of an officer table; and, when
+Gives /decertified (every decertified officer of the states whose records mark decertification,
+paged, with the meaning of each status in the releasing agency's words) and its full downloads
+/decertified.csv and /decertified.json (streamed, every row); /agency/<agency id> with each
+state's officers of the agency, paged, and the releasing agency's words on the agency field; a
+link to the officer page from the name cell of every raw table and row page of a table a state
+links; and, when
 ``CERTDATA_DOCS_DIR`` names a built documentation site (``build.py serve`` sets it), that
 site under /docs/, so that one local server answers every link of both.
 
-Deployable with the plugins folder alone: it imports nothing from ``certdata``.
+It names no state: what each state contributes (its ``AGENCY``, ``DECERTIFIED`` and ``OFFICER_LINKS``,
+certdata/states/) is read from the metadata the build writes, so the plugins folder deploys alone;
+it imports nothing from ``certdata``.
 """
 import csv
 import io
@@ -29,7 +32,8 @@ PAGE_SIZE = 100
 STREAM_PAGE = 2000
 DOCS_PREFIX = "/docs/"
 STREAM_ABOVE = 1 << 20  # bytes: larger documentation files (the downloads) are streamed
-DECERTIFIED_FIELDS = ["row_id", "officer_name", "license_status", "license_class", "agency_id", "agency_name"]
+DECERTIFIED_FIELDS = ["person_id", "state", "officer_name", "license_status", "detail", "agency_id", "agency_name",
+                      "officer_page"]
 
 
 def page_number(request):
@@ -52,38 +56,60 @@ def paging(datasette, path, page, total, size=PAGE_SIZE, name="page", **params):
             "previous_url": link(page - 1) if page > 1 else None, "next_url": link(page + 1) if page < last else None}
 
 
-async def statuses(db):
-    """The decertified statuses with POST's words and the request they come from."""
-    return (await db.execute(
-        "select s.license_status, s.meaning, s.agency_words, s.source_id, q.responding_agency, "
-        "(select count(*) from mo_officers o where o.license_status = s.license_status) as officers "
-        "from mo_license_statuses s left join requests q on q.request_id = s.source_id "
-        "where s.decertified = 1 order by s.rowid")).rows
+def states(datasette):
+    """The states as the build wrote them into the metadata (certdata/states/): this folder deploys alone."""
+    return (datasette.plugin_config("certsearch") or {}).get("states", [])
+
+
+def decertifying(datasette):
+    """The states whose records mark decertified officers (their module's DECERTIFIED); others add nothing."""
+    return [s for s in states(datasette) if s.get("decertified")]
+
+
+def decertified_union(datasette):
+    """(SQL, params) of every decertifying state's decertified officers, one row each with its state."""
+    parts, params = [], {}
+    for i, state in enumerate(decertifying(datasette)):
+        parts.append(f"select :state{i} as state, :route{i} as route, person_key, officer_name, license_status, detail, "
+                     f"agency_id, agency_name from ({state['decertified']['sql']})")
+        params.update({f"state{i}": state["code"], f"route{i}": state["route"]})
+    if not parts:  # no state marks decertification: an empty list with the same columns
+        return ("select null as state, null as route, null as person_key, null as officer_name, null as license_status, "
+                "null as detail, null as agency_id, null as agency_name where 0"), {}
+    return " union all ".join(parts), params
+
+
+async def statuses(datasette, db):
+    """[(state, its decertified statuses)]: what each status means and whose words say so."""
+    return [(state, (await db.execute(state["decertified"]["statuses_sql"])).rows) for state in decertifying(datasette)]
 
 
 async def decertified_page(datasette, request):
     db = datasette.get_database(DB)
-    total = (await db.execute("select count(*) from mo_decertified_officers")).first()[0]
+    union, params = decertified_union(datasette)
+    total = (await db.execute(f"select count(*) from ({union})", params)).first()[0]
     pages = paging(datasette, "/decertified", page_number(request), total)
-    rows = (await db.execute("select * from mo_decertified_officers order by officer_name, row_id limit ? offset ?",
-                             [PAGE_SIZE, pages["offset"]])).rows
-    context = {"rows": rows, "pages": pages, "statuses": await statuses(db),
+    rows = (await db.execute(f"select * from ({union}) order by officer_name, state, person_key limit :limit offset :offset",
+                             dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
+    context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db),
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
 
 
-async def decertified_rows(db):
+async def decertified_rows(datasette, db):
     """Every decertified officer in name order, read in pages (keyset: no offset, no cap)."""
-    last = ("", "")
+    union, params = decertified_union(datasette)
+    last = ("", "", "")
     while True:
         rows = (await db.execute(
-            "select * from mo_decertified_officers where (officer_name, row_id) > (?, ?) "
-            "order by officer_name, row_id limit ?", [*last, STREAM_PAGE])).rows
+            f"select * from ({union}) where (officer_name, state, person_key) > (:n, :s, :k) "
+            "order by officer_name, state, person_key limit :limit", dict(params, n=last[0], s=last[1], k=last[2],
+                                                                        limit=STREAM_PAGE))).rows
         for row in rows:
             yield row
         if len(rows) < STREAM_PAGE:
             return
-        last = (rows[-1]["officer_name"], rows[-1]["row_id"])
+        last = (rows[-1]["officer_name"], rows[-1]["state"], rows[-1]["person_key"])
 
 
 async def decertified_download(datasette, request):
@@ -92,18 +118,20 @@ async def decertified_download(datasette, request):
     kind = request.url_vars["format"]
 
     def record(row):
-        return dict({k: row[k] for k in DECERTIFIED_FIELDS}, officer_page=datasette.urls.path(f"/officer/mo/{row['row_id']}"))
+        return {"person_id": f"{row['route']}/{row['person_key']}", "state": row["state"],
+                **{k: row[k] for k in DECERTIFIED_FIELDS[2:-1]},
+                "officer_page": datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}")}
 
     async def stream(writer):
         first = True
         if kind == "csv":
             out = io.StringIO()
             table = csv.writer(out, lineterminator="\r\n")
-            table.writerow(DECERTIFIED_FIELDS + ["officer_page"])
+            table.writerow(DECERTIFIED_FIELDS)
             await writer.write(out.getvalue())
         else:
             await writer.write("[")
-        async for row in decertified_rows(db):
+        async for row in decertified_rows(datasette, db):
             if kind == "csv":
                 out = io.StringIO()
                 csv.writer(out, lineterminator="\r\n").writerow(record(row).values())
@@ -118,37 +146,53 @@ async def decertified_download(datasette, request):
                       headers={"content-disposition": f'attachment; filename="decertified-officers.{kind}"'})
 
 
+async def agency_section(datasette, request, db, state, agency_id, page_name):
+    """One state's part of an agency page: its counts, its officers (paged), the downloads of its
+    officer resource's rows with this agency, and the releasing agency's own words on that field."""
+    section = state["agency"]
+    params = {"agency_id": agency_id}
+    total = (await db.execute(f"select count(*) from ({section['sql']})", params)).first()[0]
+    try:
+        page = max(1, int(request.args.get(page_name, "1")))
+    except ValueError:
+        page = 1
+    pages = paging(datasette, f"/agency/{agency_id}", page, total, name=page_name)
+    officers = (await db.execute(f"select * from ({section['sql']}) limit :limit offset :offset",
+                                 dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
+    counts = (await db.execute(section["counts"]["sql"], params)).rows if section.get("counts") else []
+    words = (await db.execute(
+        "select i.agency_words, q.responding_agency from request_items i "
+        "join requests q on q.request_id = i.request_id where i.our_field = :field "
+        "and coalesce(i.agency_words, '') != '' order by i.rowid limit 1", {"field": state["resource"] + ".agency_id"})).first()
+    resource = state["resource"]
+    downloads = None
+    if "agency_id" in await db.table_columns(resource):
+        downloads = {"title": datasette.metadata("title", database=DB, table=resource, fallback=False) or resource,
+                     "csv_url": datasette.urls.table(DB, resource, format="csv") + "?" + urlencode(
+                         {"agency_id": agency_id, "_stream": "on", "_size": "max"}),
+                     "json_url": datasette.urls.path(f"/export/{resource}.json") + "?" + urlencode({"agency_id": agency_id})}
+    return {"state": {k: state[k] for k in ("code", "name", "route")}, "heading": section["heading"],
+            "empty": section.get("empty", "No officer is listed with this agency."), "counts": counts,
+            "counts_label": (section.get("counts") or {}).get("label"), "officers": officers, "pages": pages,
+            "words": words, "downloads": downloads}
+
+
 async def agency_page(datasette, request):
+    """/agency/<agency id>: the agency, then each state's section (its module's AGENCY) in package order;
+    a state without one adds nothing."""
     db = datasette.get_database(DB)
     agency_id = request.url_vars["agency_id"]
     agency = (await db.execute("select * from agencies where agency_id = ?", [agency_id])).first()
     if agency is None:
         raise NotFound("No such agency")
-    counts = (await db.execute("select license_status, count(*) as n from mo_officers where agency_id = ? "
-                               "group by license_status order by n desc", [agency_id])).rows
-    total = sum(c["n"] for c in counts)
-    pages = paging(datasette, f"/agency/{agency_id}", page_number(request), total)
-    officers = (await db.execute("select row_id, officer_name, license_status, license_class from mo_officers "
-                                 "where agency_id = ? order by officer_name, row_id limit ? offset ?",
-                                 [agency_id, PAGE_SIZE, pages["offset"]])).rows
-    trainee_total = (await db.execute("select count(*) from ma_training_agencies where agency_id = ?", [agency_id])).first()[0]
-    try:
-        trainee_page = max(1, int(request.args.get("trainees_page", "1")))
-    except ValueError:
-        trainee_page = 1
-    trainee_pages = paging(datasette, f"/agency/{agency_id}", trainee_page, trainee_total, name="trainees_page")
-    trainees = (await db.execute("select * from ma_training_agencies where agency_id = ? order by officer_name, acadis_id "
-                                 "limit ? offset ?", [agency_id, PAGE_SIZE, trainee_pages["offset"]])).rows
-    # POST's own words on which agency its roster gives, as the package records them
-    roster_words = (await db.execute(
-        "select i.agency_words, q.responding_agency from request_items i "
-        "join requests q on q.request_id = i.request_id where i.our_field = 'mo_officers.agency_id' "
-        "and coalesce(i.agency_words, '') != '' order by i.rowid limit 1")).first()
-    context = {"agency": agency, "counts": counts, "officers": officers, "pages": pages, "trainees": trainees,
-               "trainee_pages": trainee_pages, "roster_words": roster_words,
-               "csv_url": datasette.urls.table(DB, "mo_officers", format="csv") + "?" + urlencode(
-                   {"agency_id": agency_id, "_stream": "on", "_size": "max"}),
-               "json_url": datasette.urls.path("/export/mo_officers.json") + "?" + urlencode({"agency_id": agency_id})}
+    sections = []
+    for number, state in enumerate(s for s in states(datasette) if s.get("agency")):
+        page_name = "page" if number == 0 else f"{state['route']}_page"
+        section = await agency_section(datasette, request, db, state, agency_id, page_name)
+        if section["officers"] or state["code"] == agency["state"]:  # the agency's own state, even when empty
+            sections.append(section)
+    state_name = next((s["name"] for s in states(datasette) if s["code"] == agency["state"]), agency["state"])
+    context = {"agency": agency, "state_name": state_name, "sections": sections}
     return Response.html(await datasette.render_template("agency.html", context, request=request))
 
 
@@ -199,12 +243,10 @@ async def docs_redirect(datasette, request):
     return Response.redirect(datasette.urls.path(DOCS_PREFIX + (request.url_vars.get("path") or "")))
 
 
-OFFICER_TABLES = {  # table or view: (column that links, column of the identifier, officer page prefix)
-    "mo_officers": ("officer_name", "row_id", "/officer/mo/"),
-    "mo_decertified_officers": ("officer_name", "row_id", "/officer/mo/"),
-    "ma_training": ("officer_name", "acadis_id", "/officer/ma/"),
-    "ma_training_agencies": ("officer_name", "acadis_id", "/officer/ma/"),
-}
+def officer_links(datasette):
+    """{table: (identifier column, officer page prefix)} of every state's OFFICER_LINKS."""
+    return {table: (key, f"/officer/{state['route']}/") for state in states(datasette)
+            for table, key in (state.get("links") or {}).items()}
 
 
 @hookimpl
@@ -214,11 +256,11 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if table == "people" and column == "officer_name" and "person_id" in row.keys():
         href = datasette.urls.path("/officer/" + str(row["person_id"]))
-    elif table in OFFICER_TABLES and column == OFFICER_TABLES[table][0]:
-        key = OFFICER_TABLES[table][1]
+    elif column == "officer_name" and table in officer_links(datasette):
+        key, prefix = officer_links(datasette)[table]
         if key not in row.keys() or not row[key]:
             return None
-        href = datasette.urls.path(OFFICER_TABLES[table][2] + str(row[key]))
+        href = datasette.urls.path(prefix + str(row[key]))
     else:
         return None
     return Markup('<a class="officer-link" href="{}">{}</a>').format(href, value)
@@ -227,9 +269,14 @@ def render_cell(row, value, column, table, database, datasette):
 @hookimpl
 def extra_template_vars(datasette):
     """The documentation's address for every page's header and footer (metadata about_url,
-    from CERTDATA_DOCS_URL at build time; else the documentation this server serves)."""
+    from CERTDATA_DOCS_URL at build time; else the documentation this server serves), and each
+    state's officer table and whether it marks decertification, for the home page."""
     about = (datasette.metadata() or {}).get("about_url")
-    return {"docs_url": about or (datasette.urls.path(DOCS_PREFIX) if docs_root() else None)}
+    officer_tables = [{"state": s["name"], "table": s["resource"], "linked": s["resource"] in (s.get("links") or {}),
+                       "title": datasette.metadata("title", database=DB, table=s["resource"], fallback=False) or s["resource"]}
+                      for s in states(datasette)]
+    return {"docs_url": about or (datasette.urls.path(DOCS_PREFIX) if docs_root() else None),
+            "officer_tables": officer_tables, "decertifying_states": [s["name"] for s in decertifying(datasette)]}
 
 
 @hookimpl
@@ -237,7 +284,7 @@ def register_routes():
     return [
         (r"^/decertified$", decertified_page),
         (r"^/decertified\.(?P<format>csv|json)$", decertified_download),
-        (r"^/agency/(?P<agency_id>(MO|MA)-[a-z0-9-]+)$", agency_page),
+        (r"^/agency/(?P<agency_id>[A-Z][A-Z0-9]*-[a-z0-9-]+)$", agency_page),
         (r"^/docs$", docs_redirect),
         (r"^/(?P<path>downloads(?:/.*)?)$", docs_redirect),
         (r"^/docs/(?P<path>.*)$", docs_file),

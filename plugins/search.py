@@ -87,11 +87,17 @@ def name_parts(name):
     return [w for t in tokens[start:] for w in t], [w for t in tokens[:start] for w in t]
 
 
-def name_keys(name):
+def name_keys(name, surname=None, given_names=None):
     """(terms, surname key, given key) indexed for one name. Terms are the folded words, the
     apostrophe split forms ("o brien" beside "obrien"), and the joined forms of surname words
-    ("deleon", "vanderyacht", "smithjones", "diazrivera"), space-delimited at both ends."""
-    surname, given = name_parts(name)
+    ("deleon", "vanderyacht", "smithjones", "diazrivera"), space-delimited at both ends. When the
+    release gave the name in parts (surname, given names), they say where the surname ends and
+    what the given names are (a suffix kept apart is never read as a given name); else the
+    name is parsed (``name_parts``)."""
+    if surname and fold(surname):
+        surname, given = fold(surname).split(), fold(given_names or "").split()
+    else:
+        surname, given = name_parts(name)
     words = fold(name).split()
     terms = dict.fromkeys(words)
     if any(c in name for c in "'’`"):

@@ -395,7 +395,7 @@ def test_one_client_may_stream_only_a_few_downloads_at_once():
 def test_the_documented_limits_are_the_plugin_s():
     limits = limits_plugin()
     words = {1: "One", 2: "two"}
-    text = " ".join((ROOT / "docs" / "search.md").read_text(encoding="utf-8").split())
+    text = " ".join((ROOT / "templates" / "docs" / "search.md.j2").read_text(encoding="utf-8").split())
     for phrase in (f"stops after {limits.ARBITRARY_SQL_SECONDS:g} seconds", f"more than {limits.SQL_DEBT_LIMIT:g} seconds",
                    f"No value longer than {limits.MAX_VALUE_BYTES:,} bytes", f"{limits.MAX_RESULT_BYTES // 2**20} MB of values",
                    f"{words[limits.ARBITRARY_SQL_PER_CLIENT]} query of your own SQL at a time per client and "

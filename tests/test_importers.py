@@ -127,3 +127,39 @@ def test_received_must_be_a_date_not_a_path(small_package, tmp_path):
     result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "../../../../tmp/ESCAPED")
     assert result.returncode == 1 and "YYYY-MM-DD" in result.stderr
     assert not list((tmp_path.parent).rglob("ESCAPED*"))
+
+
+def test_a_roster_with_split_name_columns_keeps_the_parts_and_the_search_uses_them(small_package, tmp_path):
+    """A roster in Last / First / Middle / Suffix columns: the display name is composed, the parts are kept
+    beside it, and the search knows where the surname ends and that a suffix is no given name."""
+    import asyncio
+    import sqlite3
+
+    from certdata import datasette
+    path = tmp_path / "split.csv"
+    path.write_text("Last Name,First Name,Middle Name,Suffix,Date of Birth,License Status,License Class\n"
+                    "Okafor,Chidi,,V,1970-01-02-SENTINEL,Sample status A,unknown\n"
+                    "De La Cruz,Maria,T,,1971-01-02-SENTINEL,Revoked,unknown\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2023-01-18")
+    assert result.returncode == 0, result.stderr
+    rows = {r["officer_name"]: r for r in read_csv(small_package / "data" / "mo_officers.csv")}
+    assert set(rows) == {"Okafor, Chidi V", "De La Cruz, Maria T"}
+    assert [rows["Okafor, Chidi V"][f] for f in ("surname", "given_names", "name_suffix")] == ["Okafor", "Chidi", "V"]
+    assert [rows["De La Cruz, Maria T"][f] for f in ("surname", "given_names", "name_suffix")] == ["De La Cruz", "Maria T", ""]
+    assert "SENTINEL" not in (small_package / "data" / "mo_officers.csv").read_text(encoding="utf-8")
+    assert run_cli(small_package, "--quiet").returncode == 0
+    database = small_package / "site" / "downloads" / "certification.db"
+    with sqlite3.connect(database) as conn:
+        keys = dict(conn.execute("select p.officer_name, n.surname_key || '|' || n.given_key from people p "
+                                 "join people_names n on n.rowid = p.rowid where p.state = 'MO'"))
+    assert keys == {"Okafor, Chidi V": "okafor|chidi", "De La Cruz, Maria T": "delacruz|maria t"}
+    client = datasette.app(database, small_package / "site" / "datasette" / "metadata.json")
+    body = asyncio.run(client.client.get("/search.json?q=chidi+okafor")).json()
+    assert body["rows"][0]["officer_name"] == "Okafor, Chidi V" and body["rows"][0]["match"] == "full name"
+
+
+def test_a_roster_with_only_a_full_name_leaves_the_parts_blank(small_package, tmp_path):
+    workbook = roster_workbook(tmp_path / "POST roster.xlsx", ROWS)
+    assert run_cli(small_package, "import", "mo-roster", str(workbook)).returncode == 0
+    rows = read_csv(small_package / "data" / "mo_officers.csv")
+    assert rows and all(r["surname"] == r["given_names"] == r["name_suffix"] == "" for r in rows)

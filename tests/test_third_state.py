@@ -15,12 +15,26 @@ FIXTURE = ROOT / "tests" / "fixtures" / "third_state"
 
 
 def add_third_state(root):
-    """What the README's "Adding a state" says: copy the files in, add the resource to datapackage.json."""
+    """What the README's "Adding a state" says: copy the files in, add the resource to datapackage.json,
+    its agencies to agencies.csv and its code to the agencies schema."""
     shutil.copytree(FIXTURE / "states", root / "states", dirs_exist_ok=True)
     shutil.copytree(FIXTURE / "data", root / "data", dirs_exist_ok=True)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"].append(json.loads((FIXTURE / "resource.json").read_text(encoding="utf-8")))
     (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    agencies = root / "data" / "agencies.csv"
+    extra = (root / "data" / "xs_agencies.csv").read_text(encoding="utf-8").split("\n", 1)[1]
+    agencies.write_text(agencies.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    (root / "data" / "xs_agencies.csv").unlink()
+    schema_path = root / "data" / "schemas" / "agencies.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        constraints = field.get("constraints", {})
+        if field["name"] == "state":
+            constraints["enum"].append("XS")
+        if field["name"] == "agency_id":
+            constraints["pattern"] = constraints["pattern"].replace("MO|MA", "MO|MA|XS")
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
     return root
 
 
@@ -40,9 +54,21 @@ def client(third):
     return datasette.app(third / "site" / "downloads" / "certification.db", third / "site" / "datasette" / "metadata.json")
 
 
+CORE = [*ROOT.glob("certdata/*.py"), *ROOT.glob("certdata/importers/*.py"), *ROOT.glob("plugins/*.py"),
+        *ROOT.glob("templates/datasette/*.html"), *ROOT.glob("templates/docs/*.j2")]
+
+
 def test_the_core_names_no_state_of_the_fixture():
-    core = [*ROOT.glob("certdata/*.py"), *ROOT.glob("plugins/*.py"), *ROOT.glob("templates/datasette/*.html")]
-    assert not [p for p in core if "xs_officers" in p.read_text(encoding="utf-8")]
+    assert not [p for p in CORE if "xs_officers" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("word", ["mo_", "ma_", "Missouri", "Massachusetts", "/officer/mo/", "/officer/ma/", "POST"])
+def test_the_core_names_no_state_at_all(word):
+    """The core loops over the states: no table, route or name of Missouri or Massachusetts is written in it
+    (the states' own modules and templates are in certdata/states/, their data in data/)."""
+    import re
+    pattern = re.compile(rf"\b{re.escape(word)}" if word[0].isalpha() else re.escape(word))
+    assert [p.relative_to(ROOT).as_posix() for p in CORE if pattern.search(p.read_text(encoding="utf-8"))] == []
 
 
 def test_the_third_state_is_validated_and_loaded(third):
@@ -70,6 +96,39 @@ def test_the_third_state_is_searchable_with_officer_pages(client):
     assert get(client, "/export/xs_officers.json").json()[0]["officer_id"] == "XS-0001"
 
 
+def test_the_third_state_has_its_section_of_the_agency_page(client):
+    page = get(client, "/agency/XS-sample-borough-01-police")
+    assert page.status_code == 200
+    assert "Sample Borough 01 Police" in page.text and "Example State law-enforcement agency" in page.text
+    assert "Example State officers the fixture names with this agency" in page.text
+    for key, name in (("XS-0001", "Quillbrook, Ottoline"), ("XS-0003", "Quillbrook, Ambrose")):
+        assert f'href="/officer/xs/{key}">{name}</a>: Sample status A' in page.text
+    assert "Vantreese" not in page.text  # no agency: on no agency page
+    assert "Missouri officers whose" not in page.text and "Massachusetts training records" not in page.text
+    assert "/certification/xs_officers.csv?agency_id=XS-sample-borough-01-police" in page.text
+    assert get(client, "/agency/XS-no-such-agency").status_code == 404
+    # the other states' agency pages carry no section of the third state
+    mo = get(client, "/search.json?q=garcia&state=MO").json()["rows"][0]["agency_id"]
+    assert "Example State" not in get(client, f"/agency/{mo}").text
+
+
+def test_the_third_states_names_link_to_its_officer_pages(client):
+    table = get(client, "/certification/xs_officers")
+    assert '<a class="officer-link" href="/officer/xs/XS-0001">Quillbrook, Ottoline</a>' in table.text
+    row = get(client, "/certification/xs_officers/XS-0002")
+    assert '<a class="officer-link" href="/officer/xs/XS-0002">Vantreese, Barnaby</a>' in row.text
+    home = get(client, "/")
+    assert 'href="/certification/xs_officers">Example State officers</a> (Example State;' in home.text
+
+
+def test_a_state_without_decertification_adds_nothing_to_the_decertified_page(client):
+    page = get(client, "/decertified")
+    assert page.status_code == 200 and "Example State" not in page.text and "/officer/xs/" not in page.text
+    rows = get(client, "/decertified.json").json()
+    assert rows and {r["state"] for r in rows} == {"MO"}
+    assert all(r["officer_page"] == "/officer/" + r["person_id"] for r in rows)
+
+
 def test_the_existing_states_still_have_their_pages(client):
     mo = get(client, "/search.json?q=garcia&state=MO").json()["rows"][0]
     assert get(client, mo["officer_path"]).status_code == 200
@@ -89,7 +148,7 @@ def test_the_third_state_is_in_the_release_diff(third, tmp_path):
     path = third / "data" / "xs_officers.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("XS-0002,\"Vantreese, Barnaby\",Sample status B", "XS-0002,\"Vantreese, Barnaby\",Sample status A")
-                    + "XS-0004,\"Marchbanks, Iolanthe\",Sample status B\n", encoding="utf-8")
+                    + "XS-0004,\"Marchbanks, Iolanthe\",Sample status B,\n", encoding="utf-8")
     pipeline.build(root=third, progress=pipeline.Progress(quiet=True))
     new = third / "site" / "downloads" / "certification.db"
     result = run_cli(third, "diff", str(old), str(new))
@@ -97,3 +156,74 @@ def test_the_third_state_is_in_the_release_diff(third, tmp_path):
     assert "xs_officers: 1 added, 1 changed" in result.stdout
     changes = (third / "site" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "xs_officers" in changes
+
+
+BROKEN_STATES = {  # what a maintainer's slip in the new state's module looks like, and what the message must name
+    "syntax-error": (lambda t: t.replace("PAGE_QUERIES = {", "PAGE_QUERIES = {{"), ["xs.py, line", "not valid Python"]),
+    "missing-declaration": (lambda t: t.replace("ID_PATTERN = ", "ID_PATTEN = "), ["xs.py", "missing ID_PATTERN"]),
+    "raises-on-import": (lambda t: t + "\nraise RuntimeError('SECRET-VALUE')\n", ["xs.py, line", "cannot be loaded (RuntimeError)"]),
+    "wrong-types": (lambda t: t.replace('ROUTE = "XS", "Example State", "xs"', 'ROUTE = "XS", "Example State", 7'),
+                    ["xs.py", "ROUTE must be text"]),
+    "search-sql-broken": (lambda t: t.replace("from xs_officers o", "from xs_officer o"),
+                          ["xs.py", "SEARCH_SQL does not run", "no such table: xs_officer"]),
+    "page-query-broken": (lambda t: t.replace("select * from xs_officers where", "select * from xs_officers whre"),
+                          ["xs.py", "PAGE_QUERIES['officer'] does not run"]),
+    "same-route-as-another": (lambda t: t.replace('"Example State", "xs"', '"Example State", "mo"'),
+                              ["xs.py", "the same ROUTE 'mo'"]),
+}
+BROKEN_PRESENTATION = {
+    "syntax-error": (lambda t: t + "\ntables: [unclosed\n", ["data/presentation.yml", "cannot read"]),
+    "unknown-table": (lambda t: t.replace("  requests: {label_column: request_id}", "  requests: {label_column: request_id}\n"
+                                          "  xs_officer: {sort: officer_name}"), ["data/presentation.yml", "'xs_officer' is not a resource"]),
+    "wrong-type": (lambda t: t.replace("facets: [course_name]", "facets: course_name"),
+                   ["data/presentation.yml", "ma_training: facets must be a list of column names"]),
+    "unknown-option": (lambda t: t.replace("facets: [course_name]", "facet: [course_name]"),
+                       ["data/presentation.yml", "unknown option 'facet'"]),
+    "view-broken": (lambda t: t.replace("from mo_officers o join agencies a", "from mo_officer o join agencies a"),
+                    ["data/presentation.yml", "views: agency_status_counts does not run", "no such table"]),
+}
+
+
+def broken_copy(third, tmp_path, path, edit):
+    root = tmp_path / "broken"
+    shutil.copytree(third, root, ignore=shutil.ignore_patterns("build"))
+    target = root / path
+    target.write_text(edit(target.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+def assert_plain_failure(root, command, expected):
+    result = run_cli(root, *command)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, (command, output[-2000:])
+    assert "Traceback" not in output and "SECRET-VALUE" not in output and "unexpected internal error" not in output, output
+    for words in expected:
+        assert words in output, (command, words, output[-2000:])
+
+
+@pytest.mark.parametrize("case", BROKEN_STATES, ids=str)
+def test_a_broken_state_module_ends_every_command_in_a_plain_message(third, tmp_path, case):
+    edit, expected = BROKEN_STATES[case]
+    root = broken_copy(third, tmp_path, "states/xs.py", edit)
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert_plain_failure(root, ("--quiet",), expected)
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site  # nothing published
+    if case in ("search-sql-broken", "page-query-broken"):
+        return  # the module loads: only the build, which runs its SQL, can tell
+    database = str(root / "site" / "downloads" / "certification.db")
+    roster = tmp_path / "roster.csv"
+    roster.write_text('Name,License Status,License Class\n"Doe, Jane",Revoked,unknown\n', encoding="utf-8")
+    for command in (("check",), ("sample", "--out", str(tmp_path / "sample")), ("diff", database, database),
+                    ("import", "mo-roster", str(roster))):
+        assert_plain_failure(root, command, expected)
+
+
+@pytest.mark.parametrize("case", BROKEN_PRESENTATION, ids=str)
+def test_a_broken_presentation_file_ends_the_build_in_a_plain_message(third, tmp_path, case):
+    edit, expected = BROKEN_PRESENTATION[case]
+    root = broken_copy(third, tmp_path, "data/presentation.yml", edit)
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert_plain_failure(root, ("--quiet",), expected)
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site
+    if case != "view-broken":  # a view is only known broken once the database exists
+        assert_plain_failure(root, ("check",), expected)

@@ -3,7 +3,10 @@
 Each state module (``certdata/states/``) that takes a release file declares
 ``SOURCE`` (name, resource, title), ``COLUMNS`` (our field -> header names the
 agency may use) and ``REQUIRED``, and a ``rows(records, package, label)``
-function that turns mapped records into our rows. This module reads the file (Excel workbook or CSV in UTF-8 or
+function that turns mapped records into our rows. A state that declares
+``NAME_PARTS_HEADERS`` takes split name columns (``last_name``, ``first_name``,
+``middle_name``, ``name_suffix``) in place of a full name: the display name is composed
+("Last, First Middle Suffix") and the parts stay in the record for ``rows`` to keep. This module reads the file (Excel workbook or CSV in UTF-8 or
 Windows-1252), maps headers, drops every column that is not open (reporting
 its name, never its values), and writes the normalised CSV, the original under
 ``data/raw/`` and the provenance in ``datapackage.json``: all or nothing.

@@ -18,7 +18,20 @@ A state module declares:
   (the first must find a row, else the page is a 404), rendered by the template ``<module>.html``
   beside the module, which extends ``base.html``; its caveats come from the package (the
   ``disclosures`` of its officer resource's fields and the ``withheld`` request items);
-- ``AGENCY_QUERIES`` (optional): the same, run with ``:agency_id`` for the agency page;
+- ``AGENCY`` (optional): its section of the agency page ``/agency/<agency id>``: ``heading``, ``empty``
+  (said when no officer is listed), ``sql`` (run with ``:agency_id``; columns ``person_key``, ``officer_name``,
+  ``summary``; paged by the core) and optionally ``counts`` (``{"label": ..., "sql": ...}``, columns ``label``
+  and ``n``). The agency's words on the officer resource's ``agency_id`` (``request_items``) are quoted
+  above it. A state without ``AGENCY`` has no section;
+- ``DECERTIFIED`` (optional): its officers on the page ``/decertified`` and its downloads: ``sql`` (columns
+  ``person_key``, ``officer_name``, ``license_status``, ``detail``, ``agency_id``, ``agency_name``),
+  ``statuses_sql`` (what each status means: ``license_status``, ``meaning``, ``agency_words``, ``source_id``,
+  ``responding_agency``, ``officers``) and ``detail`` (what ``detail`` holds, e.g. "licence class"). A state
+  whose records have no decertification declares none and contributes nothing;
+- ``OFFICER_LINKS`` (optional): ``{table or view: identifier column}``, whose ``officer_name`` cells link to
+  the officer page on raw table and row pages;
+- ``SEARCH_FIELDS`` (optional): what its rows of the search index hold, for the search documentation
+  (``{"person_key": ..., "license_status": ..., "agency_id": ..., "detail": ...}``);
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
   ``rows(records, package, label)`` (see ``certdata.importers``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
@@ -31,9 +44,12 @@ import importlib
 import importlib.util
 import json
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from ..errors import CertdataError
 
 HERE = Path(__file__).resolve().parent
 LOCAL = "states"  # a package's own state modules: <package root>/states/*.py
@@ -61,14 +77,28 @@ class State:
 
     def config(self):
         """What the Datasette plugins need of this state (written into the generated metadata)."""
+        def one_line(sql):
+            return " ".join(sql.split())
+
         def listed(queries):  # a list: the metadata is written with sorted keys, and order matters
             return [{"name": name, "sql": " ".join(q["sql"].split()), "one": bool(q.get("one"))}
                     for name, q in queries.items()]
         return {"code": self.CODE, "name": self.NAME, "route": self.ROUTE, "resource": self.OFFICERS,
                 "id_pattern": self.ID_PATTERN, "queries": listed(self.PAGE_QUERIES),
-                "agency_queries": listed(self.get("AGENCY_QUERIES", {})), "template": self.template,
+                "template": self.template, "agency": self.section("AGENCY", one_line),
+                "decertified": self.section("DECERTIFIED", one_line), "links": dict(self.get("OFFICER_LINKS", {})),
                 "retired_query": " ".join(self.get("RETIRED_QUERY", "").split()) or None,
                 "exportable": [self.OFFICERS]}
+
+    def section(self, name, one_line):
+        """An optional page section of the module (AGENCY, DECERTIFIED) with its SQL on one line."""
+        declared = self.get(name)
+        if not declared:
+            return None
+        out = {k: one_line(v) if k.endswith("sql") else v for k, v in declared.items()}
+        if isinstance(out.get("counts"), dict):
+            out["counts"] = dict(out["counts"], sql=one_line(out["counts"]["sql"]))
+        return out
 
 
 def module_files(root=None):
@@ -83,19 +113,64 @@ def module_files(root=None):
     return found
 
 
+class StateError(CertdataError):
+    """A state module cannot be loaded or lacks part of the interface; the message names its file."""
+
+
 def load_module(stem, path):
-    """Import a state module: this package's by name, a package's own from its file."""
-    if path.parent == HERE:
-        return importlib.import_module(f"{__name__}.{stem}")
-    name = f"{__name__}._local_{stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import a state module: this package's by name, a package's own from its file. A module that
+    cannot be imported is a StateError naming its file and line (the error's type, never its text
+    beyond a syntax error's, since a module may read data)."""
+    try:
+        if path.parent == HERE:
+            return importlib.import_module(f"{__name__}.{stem}")
+        name = f"{__name__}._local_{stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    except SyntaxError as error:
+        raise StateError(f"state module {path}, line {error.lineno}: not valid Python ({error.msg}); "
+                         "fix it or remove the file") from None
+    except Exception as error:  # noqa: BLE001 - any failure of a maintainer's module is reported the same way
+        lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
+        where = f", line {lines[-1]}" if lines else ""
+        raise StateError(f"state module {path}{where}: cannot be loaded ({type(error).__name__}); "
+                         "fix it or remove the file") from None
 
 
-class StateError(Exception):
-    """A state module lacks part of the interface."""
+TEXT = ("CODE", "NAME", "ROUTE", "OFFICERS", "ID_PATTERN", "SEARCH_SQL")
+SECTIONS = ("AGENCY", "DECERTIFIED")
+
+
+def interface_problems(module):
+    """What is missing or of the wrong type in a state module's declarations (plain words)."""
+    missing = [name for name in REQUIRED if not hasattr(module, name)]
+    if missing:
+        return [f"missing {', '.join(missing)} (see certdata/states/__init__.py)"]
+    problems = [f"{name} must be text" for name in TEXT if not isinstance(getattr(module, name), str) or
+                not getattr(module, name).strip()]
+    if not problems:
+        try:
+            re.compile(module.ID_PATTERN)
+        except re.error:
+            problems.append("ID_PATTERN is not a regular expression")
+        if not re.fullmatch(r"[a-z0-9_-]+", module.ROUTE):
+            problems.append("ROUTE must be lower-case letters, digits, - or _ (it is part of a URL)")
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*", module.CODE):
+            problems.append("CODE must be capital letters or digits, starting with a letter (e.g. MO)")
+    queries = module.PAGE_QUERIES
+    if not isinstance(queries, dict) or not queries or not all(
+            isinstance(q, dict) and isinstance(q.get("sql"), str) for q in queries.values()):
+        problems.append('PAGE_QUERIES must map names to {"sql": text, "one": true or false}, the first finding the officer')
+    for name in SECTIONS:
+        section = getattr(module, name, None)
+        if section is not None and not (isinstance(section, dict) and isinstance(section.get("sql"), str)):
+            problems.append(f'{name} must be a mapping with at least "sql" (text)')
+    links = getattr(module, "OFFICER_LINKS", {})
+    if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
+        problems.append("OFFICER_LINKS must map table names to identifier columns")
+    return problems
 
 
 _CACHE = {}
@@ -112,10 +187,17 @@ def registered(root=None):
         states = []
         for stem, path in files.items():
             module = load_module(stem, path)
-            missing = [name for name in REQUIRED if not hasattr(module, name)]
-            if missing:
-                raise StateError(f"state module {path}: missing {', '.join(missing)}")
+            problems = interface_problems(module)
+            if problems:
+                raise StateError(f"state module {path}: {'; '.join(problems)}")
             states.append(State(module, path))
+        for attribute in ("CODE", "ROUTE", "OFFICERS"):
+            seen = {}
+            for state in states:
+                other = seen.setdefault(getattr(state, attribute), state.path)
+                if other != state.path:
+                    raise StateError(f"state modules {other} and {state.path} declare the same {attribute} "
+                                     f"{getattr(state, attribute)!r}")
         _CACHE[key] = states
     return sorted(_CACHE[key], key=lambda s: (resource_position(root, s.OFFICERS), s.CODE))
 
@@ -138,6 +220,28 @@ def of_package(package):
 def by_source(name, root=None):
     """The state whose importer is called name, or None."""
     return next((s for s in registered(root) if s.get("SOURCE", {}).get("name") == name), None)
+
+
+def check_sql(conn, states):
+    """Compile every query of every state against the built database (nothing is run): a StateError
+    naming the state's file and the query, with SQLite's words (which name SQL, never a value)."""
+    import sqlite3
+    for state in states:
+        queries = {f"PAGE_QUERIES[{name!r}]": q["sql"] for name, q in state.PAGE_QUERIES.items()}
+        for name in SECTIONS:
+            section = state.get(name) or {}
+            queries.update({f"{name}[{k!r}]": v for k, v in section.items() if k.endswith("sql") and isinstance(v, str)})
+            if isinstance(section.get("counts"), dict):
+                queries[f"{name}['counts']"] = section["counts"].get("sql", "")
+        if state.get("RETIRED_QUERY"):
+            queries["RETIRED_QUERY"] = state.RETIRED_QUERY
+        for where, sql in queries.items():
+            try:
+                conn.execute("explain " + sql, {"id": None, "agency_id": None}).fetchall()
+            except sqlite3.ProgrammingError:  # parameters other than :id or :agency_id: compiled, not bound
+                continue
+            except (sqlite3.Error, ValueError) as error:
+                raise StateError(f"state module {state.path}: {where} does not run on the database ({error})") from None
 
 
 def check_id(state, value):

@@ -30,9 +30,17 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
                        "where t.acadis_id = :id order by t.completion_date, t.record_id"},
     "history": {"sql": "select * from ma_training_agencies where acadis_id = :id order by first_training, last_training"},
 }
-AGENCY_QUERIES = {
-    "trainees": {"sql": "select * from ma_training_agencies where agency_id = :agency_id order by officer_name limit 2000"},
+# The agency page's section for Massachusetts: officers seen in training records with the agency.
+AGENCY = {
+    "heading": "Officers seen in Massachusetts training records with this agency",
+    "empty": "No training record names this agency.",
+    "sql": "select acadis_id as person_key, officer_name, trainings || ' training(s), ' || first_training || ' to ' "
+           "|| last_training as summary from ma_training_agencies where agency_id = :agency_id "
+           "order by officer_name, acadis_id",
 }
+SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: the training records have no status",
+                 "agency_id": "the agency of the latest training record", "detail": "the number of training records"}
+OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"}
 
 # The importer: MPTC's Acadis export as received.
 SOURCE = {"name": "ma-training", "resource": "ma_training", "state": CODE,

@@ -14,7 +14,7 @@ ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
 
 SEARCH_SQL = """
     select o.rowid as n, o.row_id as person_key, o.officer_name, o.license_status, o.agency_id,
-           o.license_class as detail
+           o.license_class as detail, o.surname, o.given_names
     from mo_officers o"""
 
 RETIRED_QUERY = ("select r.*, a.agency_name from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id "
@@ -31,15 +31,36 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
         "where o.row_id = :id")},
     "namesakes": {"one": True, "sql": "select count(*) as n from mo_officers where substr(row_id, 1, 13) = substr(:id, 1, 13)"},
 }
-AGENCY_QUERIES = {
-    "counts": {"sql": "select license_status, count(*) as n from mo_officers where agency_id = :agency_id "
-                      "group by license_status order by n desc"},
-    "officers": {"sql": "select row_id, officer_name, license_status, license_class from mo_officers "
-                        "where agency_id = :agency_id order by officer_name limit 2000"},
+# The agency page's section for Missouri (see certdata/states/__init__.py): its officers by the
+# roster's commissioning agency, paged by the core.
+AGENCY = {
+    "heading": "Missouri officers whose commissioning agency this is",
+    "empty": "The roster names no officer with this agency.",
+    "counts": {"label": "Licence status", "sql": "select license_status as label, count(*) as n from mo_officers "
+                                                 "where agency_id = :agency_id group by license_status order by n desc"},
+    "sql": "select row_id as person_key, officer_name, license_status || ', ' || license_class as summary "
+           "from mo_officers where agency_id = :agency_id order by officer_name, row_id",
 }
+# The decertified page: officers whose status mo_license_statuses marks as decertified (POST's reply).
+DECERTIFIED = {
+    "sql": ("select o.row_id as person_key, o.officer_name, o.license_status, o.license_class as detail, o.agency_id, "
+            "a.agency_name from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
+            "left join agencies a on a.agency_id = o.agency_id where s.decertified = 1"),
+    "statuses_sql": ("select s.license_status, s.meaning, s.agency_words, s.source_id, q.responding_agency, "
+                     "(select count(*) from mo_officers o where o.license_status = s.license_status) as officers "
+                     "from mo_license_statuses s left join requests q on q.request_id = s.source_id "
+                     "where s.decertified = 1 order by s.rowid"),
+    "detail": "licence class",
+}
+# What its rows of the search index hold, for the search documentation.
+SEARCH_FIELDS = {"person_key": "the roster row's identifier, row_id", "license_status": "the licence status",
+                 "agency_id": "the commissioning agency", "detail": "the licence class"}
+# Tables whose officer_name cell links to the officer page: {table: identifier column}.
+OFFICER_LINKS = {"mo_officers": "row_id", "mo_decertified_officers": "row_id"}
 
 # The importer: POST's roster as received.
 SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
+NAME_PARTS = ("surname", "given_names", "name_suffix")  # kept when the release has split name columns
 COLUMNS = {
     "officer_name": ["Name", "Officer Name", "Licensee Name", "Full Name"],
     "license_status": ["License Status", "Licensure Status", "Status"],
@@ -117,12 +138,26 @@ def canonical(value, allowed, label, field, row):
     return lookup[value.lower()]
 
 
+FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_id", *NAME_PARTS)
+
+
 def table(tuples, previous=(), retired=()):
-    """(mo_officers.csv rows, ids retired) from (name, status, class, agency name) tuples, with ids
-    carried forward from the previous release's rows (row_id, name, status, class, agency id)."""
-    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a in tuples]
+    """(mo_officers.csv rows, ids retired) from (name, status, class, agency name[, surname, given
+    names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
+    status, class, agency id). The name's parts, when the release gives them, travel with the row
+    but do not decide its id (a release that splits its names keeps the ids of one that did not)."""
+    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a, *_ in tuples]
+    parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) for t in tuples]
     ids, gone = row_ids(records, previous, retired)
-    return sorted((rid, *record) for rid, record in zip(ids, records)), gone
+    return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
+
+
+def name_parts(record):
+    """(surname, given names, suffix) from the release's split name columns; blank when it has only a full name."""
+    if not record.get("last_name"):
+        return ("", "", "")
+    given = " ".join(p for p in (record.get("first_name"), record.get("middle_name")) if p)
+    return (record["last_name"], given, record.get("name_suffix", ""))
 
 
 def rows(records, package, label):
@@ -135,7 +170,7 @@ def rows(records, package, label):
             raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank")
         status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
         klass = canonical(record["license_class"] or "unknown", classes, label, "license_class", record["_row"])
-        tuples.append((record["officer_name"], status, klass, record.get("agency_name", "")))
+        tuples.append((record["officer_name"], status, klass, record.get("agency_name", ""), *name_parts(record)))
     fields = ("row_id", "officer_name", "license_status", "license_class", "agency_id")
     sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
     previous = [] if sample else [tuple(r[f] or "" for f in fields) for r in package.read_rows(OFFICERS)]
@@ -192,7 +227,7 @@ def sample(rng, options):
     extra_mo (tuples shaped like officer_rows', added as given, for test fixtures)."""
     from ..sample import to_csv
     tuples = officer_rows(rng, options.get("mo_active", MO_ACTIVE), options.get("mo_historical")) + list(options.get("extra_mo", ()))
-    text = to_csv(["row_id", "officer_name", "license_status", "license_class", "agency_id"], table(tuples)[0])
+    text = to_csv(list(FIELDS), table(tuples)[0])
     return {OFFICERS: text}, {a for *_, a in tuples if a}
 
 
@@ -225,18 +260,22 @@ def change_kind(conn):
     return kind
 
 
-# Documentation: the figures page and the officer changes with names.
-DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "figures.md.j2", "title": "Missouri POST in figures"}]
+# Documentation: the figures page (its template mo_figures.md.j2 beside this module) and the officer
+# changes with names (for the release's "What changed" page and the decertifications feed).
+DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "mo_figures.md.j2", "title": "Missouri POST in figures"}]
 
 
 def docs_context(conn, package):
-    """Licence status and class counts, POST's measures, and officer changes with names."""
+    """Licence status and class counts, POST's measures, and officer changes with names (each with the
+    words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
     statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
     classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
     officers = conn.execute(
-        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words "
+        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words, "
+        "q.responding_agency as status_source "
         "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
         "left join mo_license_statuses s on s.license_status = o.license_status "
+        "left join requests q on q.request_id = s.source_id "
         "where c.resource = 'mo_officers' and c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
