@@ -120,7 +120,8 @@ async def decertified_download(datasette, request):
     def record(row):
         return {"person_id": f"{row['route']}/{row['person_key']}", "state": row["state"],
                 **{k: row[k] for k in DECERTIFIED_FIELDS[2:-1]},
-                "officer_page": datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}")}
+                # absolute: the file is read away from the site (a spreadsheet, a newsroom's script)
+                "officer_page": datasette.absolute_url(request, datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}"))}
 
     async def stream(writer):
         first = True

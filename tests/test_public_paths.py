@@ -95,7 +95,11 @@ def test_the_decertified_downloads_hold_every_row(site, db):
     total = db.execute("select count(*) from mo_decertified_officers").fetchone()[0]
     data = urllib.request.urlopen(site + "/decertified.csv").read()
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == total + 1
-    assert len(json.loads(urllib.request.urlopen(site + "/decertified.json").read())) == total
+    rows = json.loads(urllib.request.urlopen(site + "/decertified.json").read())
+    assert len(rows) == total
+    # the officer page is a full URL, which a spreadsheet or a script can follow away from the site
+    page = rows[0]["officer_page"]
+    assert page.startswith(site + "/officer/") and urllib.request.urlopen(page).status == 200
 
 
 def test_an_agency_page_pages_through_every_officer_and_quotes_post(page, site, db):

@@ -126,7 +126,7 @@ def test_a_state_without_decertification_adds_nothing_to_the_decertified_page(cl
     assert page.status_code == 200 and "Example State" not in page.text and "/officer/xs/" not in page.text
     rows = get(client, "/decertified.json").json()
     assert rows and {r["state"] for r in rows} == {"MO"}
-    assert all(r["officer_page"] == "/officer/" + r["person_id"] for r in rows)
+    assert all(r["officer_page"] == "http://localhost/officer/" + r["person_id"] for r in rows)  # absolute
 
 
 def test_the_existing_states_still_have_their_pages(client):
