@@ -22,7 +22,7 @@ from . import disclosure, presentation, states
 from .package import ROOT, fields, not_published
 from .publish import download_name
 
-HAND_WRITTEN = ["about.md", "methodology.md"]
+HAND_WRITTEN = ["about.md"]
 # Without CERTDATA_DATASETTE_URL the documentation links to the Datasette of the same server:
 # `build.py serve` answers both, the documentation under /docs/.
 DEFAULT_DATASETTE_URL = "/"
@@ -88,7 +88,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         "sources": [s for s in package.descriptor.get("sources", []) if s.get("pcr:id")],
         "states": {s.CODE: s.NAME for s in registered}, "state_pages": [p for s in registered for p in s.get("DOCS_PAGES", [])],
         "state_resources": [{"code": s.CODE, "name": s.NAME, "route": s.ROUTE, "resource": s.OFFICERS,
-                             "search_fields": s.get("SEARCH_FIELDS", {}), "decertified": bool(s.get("DECERTIFIED")),
+                             "search_fields": s.get("SEARCH_FIELDS", {}), "identifiers": s.get("IDENTIFIERS"), "decertified": bool(s.get("DECERTIFIED")),
                              "file": next(r["file"] for r in resources if r["name"] == s.OFFICERS)} for s in registered],
         "changes": changes, "withheld_groups": withheld_groups(package),
         "correction": correction_route(), "example_agency": example_agency[0] if example_agency else None,
@@ -188,7 +188,8 @@ def render_pages(context, docs_dir):
     pages = {"index.md": "index.md.j2", "law.md": "law.md.j2", "statutes.md": "statutes.md.j2", "sources.md": "sources.md.j2",
              **{p["page"]: p["template"] for p in context["state_pages"]}, "downloads.md": "downloads.md.j2",
              "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2",
-             "request-a-correction.md": "request-a-correction.md.j2", "search.md": "search.md.j2"}
+             "request-a-correction.md": "request-a-correction.md.j2", "search.md": "search.md.j2",
+             "methodology.md": "methodology.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
     (docs_dir / "figures").mkdir(exist_ok=True)
     specs = [spec for state in states.of_package(context["package_object"]) if state.get("chart_specs")

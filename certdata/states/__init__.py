@@ -30,6 +30,7 @@ A state module declares:
   whose records have no decertification declares none and contributes nothing;
 - ``OFFICER_LINKS`` (optional): ``{table or view: identifier column}``, whose ``officer_name`` cells link to
   the officer page on raw table and row pages;
+- ``IDENTIFIERS`` (optional): how its officer identifiers are made, one paragraph for the methodology page;
 - ``SEARCH_FIELDS`` (optional): what its rows of the search index hold, for the search documentation
   (``{"person_key": ..., "license_status": ..., "agency_id": ..., "detail": ...}``);
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
