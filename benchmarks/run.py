@@ -133,8 +133,11 @@ def correct(root, undo=False):
     """Apply (or undo) the one-cell correction, replacing the file (never writing through a hard link)."""
     path = root / "data" / CORRECTION[0]
     old, new = CORRECTION[1:] if not undo else CORRECTION[:0:-1]
+    data = path.read_bytes()
+    if old not in data:
+        raise SystemExit(f"{path}: the benchmark's correction does not apply (regenerate the package)")
     temp = path.with_suffix(".tmp")
-    temp.write_bytes(path.read_bytes().replace(old, new, 1))
+    temp.write_bytes(data.replace(old, new, 1))
     os.replace(temp, path)
 
 

@@ -184,7 +184,8 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     progress("building the documentation site")
     try:
         docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
-                        downloads=lambda directory: publish.write_downloads(package, database, directory))
+                        downloads=lambda directory: publish.write_downloads(package, database, directory,
+                                                                             None if full else root / "site" / "downloads"))
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")

@@ -73,22 +73,51 @@ def download_name(resource):
     return SAMPLE_PREFIX + name if resource.get("pcr:synthetic") else name
 
 
-def write_downloads(package, database, downloads):
-    """Copy the release files into downloads/ and write the checksummed descriptor."""
+def write_downloads(package, database, downloads, previous=None):
+    """Copy the release files into downloads/ and write the checksummed descriptor. With the previous
+    release's downloads/, a CSV whose digest is unchanged is hard-linked from it with its spreadsheet
+    copy (release files are replaced, never written into, so the link is safe)."""
     downloads.mkdir(parents=True, exist_ok=True)
     link_or_copy(database, downloads / DATABASE_FILE)  # the staged database is never written again
     (downloads / "spreadsheet").mkdir(exist_ok=True)
     known = {}  # digests already computed (each CSV was hashed for the load)
+    before = previous_sums(previous)
     for resource in package.resources:
-        name = download_name(resource)
+        name, digest = download_name(resource), file_sha256(package.path(resource))
+        known[name] = digest
+        sheet = f"spreadsheet/{name}"
+        if before.get(name) == digest and sheet in before and reuse(previous, downloads, [name, sheet]):
+            known[sheet] = before[sheet]
+            continue
         shutil.copyfile(package.path(resource), downloads / name)  # a copy: data/ is edited in place
-        known[name] = file_sha256(package.path(resource))
-        write_spreadsheet_safe(package.path(resource), downloads / "spreadsheet" / name)
+        write_spreadsheet_safe(package.path(resource), downloads / sheet)
     (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     dictionary = data_dictionary(package)
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
     write_checksums(downloads, known)
+
+
+def previous_sums(previous):
+    """{relative path: digest} of a previous release's SHA256SUMS ({} without one)."""
+    try:
+        text = (Path(previous) / "SHA256SUMS").read_text(encoding="utf-8") if previous else ""
+    except OSError:
+        return {}
+    return {path: digest for digest, _, path in (line.partition("  ") for line in text.splitlines())}
+
+
+def reuse(previous, downloads, names):
+    """Hard-link the named files of the previous downloads/ into downloads/; False (nothing linked)
+    when one is missing or the link fails."""
+    try:
+        for name in names:
+            os.link(Path(previous) / name, downloads / name)
+    except OSError:
+        for name in names:
+            (downloads / name).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def link_or_copy(source, target):
