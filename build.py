@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build, check, serve and import the police-certification data package.
 
-    python build.py                      build everything into site/
+    python build.py [build [--full]]     build everything into site/ (--full: reuse nothing of the previous release)
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH]  serve the built database read-only with Datasette
     python build.py import SOURCE FILE [--received YYYY-MM-DD]   SOURCE: a state's importer, e.g. mo-roster
@@ -27,7 +27,8 @@ def parse_args(argv):
     parser.add_argument("--root", type=Path, default=Path(os.environ.get("CERTDATA_ROOT", ROOT)),
                         help="package directory (default: this repository, or $CERTDATA_ROOT)")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("build", help="build everything (the default)")
+    build = commands.add_parser("build", help="build everything (the default)")
+    build.add_argument("--full", action="store_true", help="rebuild every table, reusing nothing of the previous release")
     commands.add_parser("check", help="validate and guard only")
     serve = commands.add_parser("serve", help="serve the built database read-only")
     serve.add_argument("--port", type=int, default=8001)
@@ -82,7 +83,7 @@ def run(args):
     """Dispatch one parsed command to the package; returns an exit code or None."""
     progress = pipeline.Progress(quiet=args.quiet)
     if args.command in (None, "build"):
-        pipeline.build(root=args.root, progress=progress)
+        pipeline.build(root=args.root, progress=progress, full=getattr(args, "full", False))
     elif args.command == "check":
         pipeline.check(root=args.root, progress=progress)
         progress("package is valid and within legal limits")

@@ -270,7 +270,7 @@ async def execute(sql, params=None):
 async def app(scope, receive, send):
     args = urllib.parse.parse_qs(scope["query_string"].decode())
     query = plugin.Query(args.get("q", [""])[0])
-    result = await plugin.search(execute, query, {{}}, "relevance", int(args.get("size", ["50"])[0]), 1)
+    result = await plugin.search(execute, query, {{}}, "relevance", int(args.get("size", [plugin.PAGE_SIZE])[0]), 1)
     body = json.dumps({{"total": result["total"], "rows": result["rows"], "approximate": result["approximate"]}}).encode()
     await send({{"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}})
     await send({{"type": "http.response.body", "body": body}})

@@ -6,6 +6,7 @@ resource with every field, the law, statutes, figures with static SVG charts,
 downloads, corrections), the hand-written pages of ``docs/``, and the site
 built by ``mkdocs build --strict`` into the given directory.
 """
+import json
 import logging
 import os
 import shutil
@@ -51,14 +52,32 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
     docs_dir.mkdir(parents=True)
     for name in HAND_WRITTEN:
         shutil.copyfile(ROOT / "docs" / name, docs_dir / name)
+    release = site_dir.parent / "downloads"
     if downloads:
-        downloads(docs_dir / "downloads")
+        shutil.rmtree(release, ignore_errors=True)
+        downloads(release)
+        placeholders(release, docs_dir / "downloads")
+        progress("wrote the release files")
     url = datasette_url or os.environ.get("CERTDATA_DATASETTE_URL") or DEFAULT_DATASETTE_URL
     context = site_context(package, database, url, docs_dir / "downloads")
     pages = render_pages(context, docs_dir)
     progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
     run_mkdocs(docs_dir, site_dir, nav(context), package, context["datasette_url"])
+    if downloads:  # the release files themselves, moved in rather than copied by mkdocs
+        shutil.rmtree(site_dir / "downloads")
+        os.rename(release, site_dir / "downloads")
     return site_dir
+
+
+def placeholders(release, target):
+    """Empty files named as the release files, for mkdocs to check links against: mkdocs would copy
+    every file of docs/ into the site (the database and CSVs, gigabytes at scale), so the real ones
+    are moved into the built site afterwards."""
+    for path in release.rglob("*"):
+        if path.is_file():
+            stand_in = target / path.relative_to(release)
+            stand_in.parent.mkdir(parents=True, exist_ok=True)
+            stand_in.touch()
 
 
 def site_context(package, database, datasette_url, downloads_dir):
@@ -149,24 +168,24 @@ def changes_context(conn, officers):
 
 
 def resource_context(conn, package, resource, statutes):
-    """A resource with its row count, per-field statistics and download checksum."""
+    """A resource with its row count, per-field statistics and download checksum (all computed by the
+    load: reading them costs the same for ten rows or ten million)."""
     table = resource["name"]
-    rows = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
-    info = conn.execute("select sha256 from package_resources where resource = ?", [table]).fetchone()
+    info = conn.execute("select sha256, rows from package_resources where resource = ?", [table]).fetchone()
+    rows = info[1] if info else 0
+    stats = {r[0]: r[1:] for r in conn.execute(
+        "select field, blank_rows, distinct_values, top_values from package_fields where resource = ?", [table])}
     return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
             "file": download_name(resource), "not_published": not_published(package, resource),
-            "fields": [field_context(conn, table, f, rows, statutes) for f in fields(resource)]}
+            "fields": [field_context(f, rows, stats[f["name"]], statutes) for f in fields(resource)]}
 
 
-def field_context(conn, table, field, rows, statutes):
-    """A field with its blank share, distinct count and top values (from the database)."""
-    column = f"[{field['name']}]"
-    blank, distinct = conn.execute(f"select count(*) - count({column}), count(distinct {column}) from [{table}]").fetchone()
-    top = conn.execute(f"select {column}, count(*) from [{table}] where {column} is not null "
-                       f"group by 1 order by 2 desc, 1 limit 3").fetchall() if distinct and distinct < rows else []
+def field_context(field, rows, stats, statutes):
+    """A field with its blank share, distinct count and top values (the load's statistics)."""
+    blank, distinct, top = stats
     return {"f": field, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
             "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
-            "top": [(str(v), n) for v, n in top]}
+            "top": [tuple(pair) for pair in json.loads(top)]}
 
 
 def constraint_text(field):

@@ -6,19 +6,26 @@ keys, indexes on the columns people filter by), full-text search over officer
 and agency names, the views users need, and tables describing the package
 itself. Built in a temporary file inside one transaction and moved into place;
 the same inputs give the same bytes (timestamps come from the package).
+
+Incremental: with the previous release's database, a build whose code and presentation
+are unchanged starts from a copy of it and redoes only the resources whose reuse key
+(content hash, descriptor, build code) changed, and what derives from them (the search
+when an officer resource or the agencies changed); the result holds the same schema and
+rows as a full build (tests/test_incremental.py).
 """
 import csv
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from . import cells, diff, disclosure, presentation, states
-from .cells import missing_values
 from .errors import CertdataError
+from .cells import missing_values
 from .names import FUZZY_LENGTHS, deletions, name_keys
 from .states import StateError
 from .package import csv_options, fields
@@ -30,18 +37,36 @@ FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # de
 STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
 
-def build_database(package, target, progress=print, previous=None):
+def build_database(package, target, progress=print, previous=None, reuse=True):
     """Build the database at target (atomically replaced), with a changes table against
-    the previous release database when one is given. Returns target."""
+    the previous release database when one is given; with reuse, only what changed since
+    that release is rebuilt (see ``reuse_plan``). Returns target."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(target.name + ".tmp")
     temp.unlink(missing_ok=True)
-    db = sqlite_utils.Database(temp)
+    keys = reuse_keys(package)
+    plan = reuse_plan(package, previous, keys) if reuse else None
+    if plan is None:
+        full_build(package, temp, keys, previous, progress)
+    else:
+        incremental_build(package, temp, keys, previous, plan, progress)
+    os.replace(temp, target)
+    return target
+
+
+def open_for_build(path):
+    db = sqlite_utils.Database(path)
     db.conn.execute("pragma journal_mode = off")
     db.conn.execute("pragma synchronous = off")
-    db.conn.execute("pragma foreign_keys = on")
     db.conn.isolation_level = None
+    return db
+
+
+def full_build(package, temp, keys, previous, progress):
+    """Every table from the CSVs, in one transaction, then VACUUM."""
+    db = open_for_build(temp)
+    db.conn.execute("pragma foreign_keys = on")
     db.conn.execute("begin")
     for resource in package.resources:  # every table first: a foreign key may name a later resource
         create_table(db, package, resource)
@@ -51,18 +76,188 @@ def build_database(package, target, progress=print, previous=None):
         create_indexes(db, resource, shown["indexes"])
         progress(f"loaded {resource['name']}: {count} rows")
     create_search(db, states.of_package(package))
+    progress("built the search index")
     create_views(db, shown["views"])
     presentation.check_sql(db.conn, shown)  # a broken view or query, a state's query: named before anything is published
     states.check_sql(db.conn, states.of_package(package))
-    describe_package(db, package)
+    describe_package(db, package, keys)
     create_changes_table(db)
     db.conn.execute("commit")
-    record_changes(db, package, previous, progress)
+    record_changes(db, package, previous, changed_since(previous, keys), progress)
     check_foreign_keys(db)
-    db.conn.execute("vacuum")
+    if db.conn.execute("pragma freelist_count").fetchone()[0]:  # written in one pass, the file has no free pages
+        db.conn.execute("vacuum")
     db.conn.close()
-    os.replace(temp, target)
-    return target
+
+
+def incremental_build(package, temp, keys, previous, changed, progress):
+    """A copy of the previous release's database with the changed resources (and what derives from
+    them) rebuilt; the rest of it is reused as it is."""
+    shutil.copyfile(previous, temp)
+    db = open_for_build(temp)
+    if not changed and not db.conn.execute("select count(*) from changes").fetchone()[0]:
+        db.conn.close()  # the same release again (its keys cover the whole descriptor): the same bytes
+        progress("nothing changed since the previous release: its database is reused as it is")
+        return
+    db.conn.execute("pragma foreign_keys = off")  # tables are dropped and refilled; checked whole below
+    db.conn.execute("begin")
+    shown = presentation.read(package.root)
+    counts = dict(db.conn.execute("select resource, rows from package_resources"))
+    for resource in package.resources:
+        if resource["name"] not in changed:
+            progress(f"loaded {resource['name']}: {counts[resource['name']]} rows (reused from the previous release)")
+            continue
+        db.conn.execute(f"drop table {quote(resource['name'])}")
+        create_table(db, package, resource)
+        count = insert_rows(db, package, resource)
+        create_indexes(db, resource, shown["indexes"])
+        progress(f"loaded {resource['name']}: {count} rows")
+    broken = broken_references(db, package, changed)
+    if broken:
+        db.conn.execute("rollback")
+        db.conn.close()
+        raise ReferenceBroken(f"rows of {', '.join(broken)} refer to keys the changed resources no longer hold")
+    registered = states.of_package(package)
+    if changed & search_inputs(db, registered):
+        for table in SEARCH_TABLES:
+            db.conn.execute(f"drop table if exists {table}")
+        create_search(db, registered)
+        progress("rebuilt the search index")
+    for (view,) in db.conn.execute("select name from sqlite_master where type = 'view'").fetchall():
+        db.conn.execute(f"drop view {quote(view)}")
+    create_views(db, shown["views"])
+    statistics = previous_statistics(db, changed)
+    for table in ("package_resources", "package_fields", "build_info"):
+        db.conn.execute(f"drop table {table}")
+    describe_package(db, package, keys, statistics)
+    db.conn.execute("delete from changes")
+    db.conn.execute("commit")
+    record_changes(db, package, previous, changed, progress)
+    check_foreign_keys(db)
+    db.conn.close()
+    progress(f"reused the previous release's database; rebuilt {', '.join(sorted(changed)) or 'no resource'}")
+
+
+class ReferenceBroken(CertdataError):
+    """A reused resource refers to a key a changed resource no longer holds (validation reports it)."""
+
+
+def broken_references(db, package, changed):
+    """The reused resources with a foreign key into a changed resource that finds no row there: the
+    check validation would make on their CSVs, made on their loaded tables (typed by the same readers)."""
+    broken = []
+    for resource in package.resources:
+        if resource["name"] in changed:
+            continue
+        for fk in resource["schema"].get("foreignKeys", []):
+            parent = fk["reference"]["resource"] or resource["name"]
+            if parent not in changed:
+                continue
+            child = quote(resource["name"])
+            pairs = list(zip(fk["fields"], fk["reference"]["fields"]))
+            present = " or ".join(f"c.{quote(a)} is not null" for a, _ in pairs)
+            match = " and ".join(f"p.{quote(b)} is c.{quote(a)}" for a, b in pairs)
+            if db.conn.execute(f"select 1 from {child} c where ({present}) and not exists "
+                               f"(select 1 from {quote(parent)} p where {match}) limit 1").fetchone():
+                broken.append(resource["name"])
+    return broken
+
+
+# What a change of a resource forces to be rebuilt: the search tables, from the states' officers and agencies.
+SEARCH_TABLES = ["people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts"]
+REUSE_LIMIT = 0.1  # above this share of the package's bytes changed, a full build (and VACUUM) is cheaper
+# The code a table's content or its validation depends on: a change to any of it rebuilds everything.
+BUILD_CODE = [Path(__file__).parent / name for name in ("load.py", "cells.py", "names.py", "presentation.py", "package.py",
+                                                          "disclosure.py", "diff.py", "validate.py", "fastcheck.py")]
+BUILD_CODE.append(Path(__file__).resolve().parent.parent / "plugins" / "search.py")
+
+
+def reuse_keys(package):
+    """{"*": key of the build code, presentation and package-wide descriptor, resource name: key of its
+    CSV's bytes, its descriptor and "*"}. Equal keys give equal tables."""
+    everything = hashlib.sha256()
+    for path in BUILD_CODE + sorted(s.path for s in states.of_package(package)) + [Path(package.root) / presentation.FILE]:
+        everything.update(path.read_bytes() if path.exists() else b"-")
+    overall = {k: v for k, v in package.descriptor.items() if k != "resources"}
+    everything.update(json.dumps([overall, [r["name"] for r in package.resources], frictionless_version(),
+                                  sqlite3.sqlite_version], sort_keys=True).encode())
+    keys = {"*": everything.hexdigest()}
+    for resource in package.resources:
+        digest = hashlib.sha256(keys["*"].encode())
+        digest.update(json.dumps(resource, sort_keys=True).encode())
+        digest.update(file_sha256(package.path(resource)).encode())
+        keys[resource["name"]] = digest.hexdigest()
+    return keys
+
+
+def frictionless_version():
+    from importlib.metadata import version
+    return version("frictionless")
+
+
+KEY_PREFIX = "reuse_key:"
+
+
+def reused_resources(package, previous, full=False):
+    """The resources an incremental build takes from the previous release as they are (validated when
+    that release was built): empty for a full build."""
+    if full:
+        return set()
+    keys = reuse_keys(package)
+    plan = reuse_plan(package, previous, keys)
+    return set() if plan is None else {r["name"] for r in package.resources} - plan
+
+
+def previous_keys(previous):
+    """The reuse keys stored in a previous release database ({} when it has none or cannot be read)."""
+    if not previous or not Path(previous).exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("select key, value from build_info where key like ?", [KEY_PREFIX + "%"]).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    return {k[len(KEY_PREFIX):]: v for k, v in rows}
+
+
+def changed_since(previous, keys):
+    """The resources whose key differs from the previous release's (all of them without one)."""
+    old = previous_keys(previous)
+    return {name for name in keys if name != "*" and old.get(name) != keys[name]}
+
+
+def reuse_plan(package, previous, keys):
+    """The set of resources to rebuild on a copy of the previous database, or None for a full build:
+    no previous release, other build code or presentation, other resources, or too much changed."""
+    old = previous_keys(previous)
+    if not old or old.get("*") != keys["*"] or set(old) != set(keys):
+        return None
+    changed = changed_since(previous, keys)
+    total = sum(package.path(r).stat().st_size for r in package.resources) or 1
+    if sum(package.path(r).stat().st_size for r in package.resources if r["name"] in changed) > REUSE_LIMIT * total:
+        return None
+    return changed
+
+
+def search_inputs(db, registered):
+    """The tables the search is built from: every table the states' SEARCH_SQL reads, and agencies
+    (asked of SQLite, which names each table a statement reads when it prepares it)."""
+    read = {"agencies"}
+
+    def note(action, table, *_):
+        if action == sqlite3.SQLITE_READ and table:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+    db.conn.set_authorizer(note)
+    try:
+        for state in registered:
+            db.conn.execute(f"explain {state.SEARCH_SQL}").fetchall()
+    finally:
+        db.conn.set_authorizer(None)
+    return read
 
 
 def create_table(db, package, resource):
@@ -101,12 +296,14 @@ def quote(name):
 def create_indexes(db, resource, indexes):
     """Indexes on the columns people filter, facet or sort by, as data/presentation.yml lists them
     (built after the rows are in: faster)."""
-    names = {f["name"] for f in fields(resource)} & set(indexes["columns"]) - set(key_fields(resource["schema"])[:1])
+    composite = [columns for columns in indexes["composite"].get(resource["name"], [])
+                 if set(columns) <= {f["name"] for f in fields(resource)}]
+    leading = set(key_fields(resource["schema"])[:1]) | {columns[0] for columns in composite}
+    names = {f["name"] for f in fields(resource)} & set(indexes["columns"]) - leading  # a leading column is indexed already
     for name in sorted(names):
         db[resource["name"]].create_index([name])
-    for columns in indexes["composite"].get(resource["name"], []):
-        if set(columns) <= {f["name"] for f in fields(resource)}:
-            db[resource["name"]].create_index(columns)
+    for columns in composite:
+        db[resource["name"]].create_index(columns)
 
 
 def converters(resource):
@@ -228,8 +425,15 @@ def create_views(db, views):
         db.create_view(name, " ".join(sql.split()))
 
 
-def describe_package(db, package):
-    """Tables describing the package: resources, fields with disclosure, build info."""
+def describe_package(db, package, keys, statistics=None):
+    """Tables describing the package: resources, fields with disclosure and statistics (blank rows,
+    distinct values, top values: computed here once, so that the documentation need not read the rows;
+    taken from statistics, {(resource, field): (blank, distinct, top)}, where given), build info and
+    the reuse keys of the next incremental build."""
+    statistics = dict(statistics or {})
+    for resource in package.resources:
+        if not all((resource["name"], f["name"]) in statistics for f in fields(resource)):
+            statistics.update(field_statistics(db, resource))
     db["package_resources"].insert_all(
         ({"resource": r["name"], "title": r["title"], "description": r["description"],
           "synthetic_sample": 1 if r.get("pcr:synthetic") else 0, "request_id": r.get("pcr:request"),
@@ -237,15 +441,42 @@ def describe_package(db, package):
           "rows": db[r["name"]].count, "sha256": file_sha256(package.path(r)), "path": r["path"]}
          for r in package.resources), pk="resource")
     statutes = disclosure.citations(package)
-    db["package_fields"].insert_all(
-        ({"resource": r["name"], "field": f["name"], "position": i, "title": f.get("title"), "type": f.get("type", "string"),
-          "description": f.get("description"), "disclosure_grounds": disclosure.kinds_text(f),
-          "disclosure": disclosure.summary(f, statutes)}
-         for r in package.resources for i, f in enumerate(fields(r), start=1)), pk=("resource", "field"))
+    db.conn.execute("""create table package_fields (resource text, field text, position integer, title text, type text,
+        description text, disclosure_grounds text, disclosure text, blank_rows integer, distinct_values integer,
+        top_values text, primary key (resource, field))""")
+    db.conn.executemany("insert into package_fields values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+        (r["name"], f["name"], i, f.get("title"), f.get("type", "string"), f.get("description"),
+         disclosure.kinds_text(f), disclosure.summary(f, statutes), *statistics[r["name"], f["name"]])
+        for r in package.resources for i, f in enumerate(fields(r), start=1)))
     info = {"package_name": package.descriptor["name"], "package_version": package.version,
             "package_created": package.descriptor["created"],
             "synthetic_resources": json.dumps(package.synthetic_resources())}
+    info.update({KEY_PREFIX + name: key for name, key in keys.items()})
     db["build_info"].insert_all(({"key": k, "value": v} for k, v in info.items()), pk="key")
+
+
+def field_statistics(db, resource):
+    """{(resource, field): (blank rows, distinct values, top three values as JSON)} of one loaded table:
+    the blank counts in one scan, a unique field's distinct count is its non-blank count, and the other
+    fields' distinct and top values are read from their indexes where they have one."""
+    table, names = resource["name"], [f["name"] for f in fields(resource)]
+    key = key_fields(resource["schema"])
+    unique = {f["name"] for f in fields(resource) if f.get("constraints", {}).get("unique")} | (set(key) if len(key) == 1 else set())
+    counts = db.conn.execute(f"select count(*), {', '.join(f'count({quote(n)})' for n in names)} from {quote(table)}").fetchone()
+    rows, out = counts[0], {}
+    for name, present in zip(names, counts[1:]):
+        column = quote(name)
+        distinct = present if name in unique else db.conn.execute(f"select count(distinct {column}) from {quote(table)}").fetchone()[0]
+        top = db.conn.execute(f"select {column}, count(*) from {quote(table)} where {column} is not null "
+                              f"group by 1 order by 2 desc, 1 limit 3").fetchall() if distinct and distinct < rows else []
+        out[table, name] = (rows - present, distinct, json.dumps([[str(v), n] for v, n in top], ensure_ascii=False))
+    return out
+
+
+def previous_statistics(db, changed):
+    """The field statistics of the resources that did not change, from the copied database."""
+    rows = db.conn.execute("select resource, field, blank_rows, distinct_values, top_values from package_fields")
+    return {(r, f): (b, d, t) for r, f, b, d, t in rows if r not in changed}
 
 
 def create_changes_table(db):
@@ -256,8 +487,9 @@ def create_changes_table(db):
         db.conn.execute(f"create index idx_changes_{column} on changes ({column})")
 
 
-def record_changes(db, package, previous, progress):
-    """Fill the changes table with what changed since the previous release database, if any.
+def record_changes(db, package, previous, changed, progress):
+    """Fill the changes table with what changed since the previous release database, if any, in the
+    resources whose reuse key changed (the others hold the same rows by construction).
     (ATTACH is not allowed inside the load's transaction, so this is a second one.)"""
     if not previous or not Path(previous).exists():
         return
@@ -265,7 +497,8 @@ def record_changes(db, package, previous, progress):
                                "from the live release, or move site/ aside to build without a comparison")
     db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
     db.conn.execute("begin")
-    changes = diff.compute_changes(db.conn, [r["name"] for r in package.resources], states.of_package(package))
+    compared = [r["name"] for r in package.resources if r["name"] in changed]
+    changes = diff.compute_changes(db.conn, compared, states.of_package(package))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
                         "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
     db.conn.execute("commit")
@@ -296,10 +529,22 @@ def check_foreign_keys(db):
         raise RuntimeError(f"foreign key check failed in the database: {dangling[:5]}")
 
 
+_DIGESTS = {}
+
+
+def forget_digests():
+    """Start a build with no remembered digest (files may have changed since the last one)."""
+    _DIGESTS.clear()
+
+
 def file_sha256(path):
-    """SHA-256 of a file, hex."""
-    digest = hashlib.sha256()
+    """SHA-256 of a file, hex; remembered for the build's life while the file's size, time and inode hold
+    (a build hashes each CSV for its reuse key, its table's row and the release descriptor)."""
+    stat = os.stat(path)
+    remembered = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    if remembered in _DIGESTS:
+        return _DIGESTS[remembered]
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    _DIGESTS[remembered] = digest
+    return digest

@@ -20,8 +20,8 @@ from pathlib import Path
 from . import datasette, docs, load, presentation, publish, states
 from .errors import CertdataError
 from .guard import guard_package
-from .package import ROOT, Package, PackageError
-from .validate import package_shape_problems, redact_columns, summarise, validate_package, write_report
+from .package import DESCRIPTOR, ROOT, Package, PackageError
+from .validate import Problem, package_shape_problems, redact_columns, summarise, validate_package, write_report
 
 
 class BuildFailed(CertdataError):
@@ -90,13 +90,13 @@ def check(root=ROOT, progress=None):
     return package
 
 
-def validate_in_background(root):
+def validate_in_background(root, reused=frozenset()):
     """Start validation in a child process (the load runs meanwhile; its result is discarded unless
     validation passes). The child dies with the build: a killed build leaves no process behind holding
     its stderr. Returns a function that waits and gives the problems (it also reaps the child)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid()), daemon=True)
+    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused), daemon=True)
     child.start()
     send.close()
 
@@ -131,12 +131,12 @@ def die_with_parent(parent):
         os._exit(1)
 
 
-def validate_in_child(root, send, parent):
+def validate_in_child(root, send, parent, reused=frozenset()):
     """The child's side: validation problems (or a safe message) down the pipe, then exit."""
     die_with_parent(parent)
     publish.release_lock_in_child()
     try:
-        send.send(validate_root(root))
+        send.send(validate_root(root, reused))
     except CertdataError as error:
         send.send(str(error))
     except Exception as error:  # the message may quote a value: the type only
@@ -145,35 +145,43 @@ def validate_in_child(root, send, parent):
         send.close()
 
 
-def validate_root(root):
+def validate_root(root, reused=frozenset()):
     """Validation problems of the package at root (runs in the background process)."""
-    return validate_package(Package.load(root))
+    return validate_package(Package.load(root), reused=reused)
 
 
-def build(root=ROOT, progress=None, datasette_url=None):
-    """Check, load, write metadata and documentation, then swap the release into site/."""
+def build(root=ROOT, progress=None, datasette_url=None, full=False):
+    """Check, load, write metadata and documentation, then swap the release into site/. Unless full,
+    the database reuses what did not change since the previous release (``load.build_database``)."""
     root = Path(root)
     progress = progress or Progress()
+    load.forget_digests()
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
         package = guarded_package(root, progress)
         check_version_against_previous(root, package)
-        progress("validating every resource against its Table Schema (while loading)")
-        validated = validate_in_background(root)
+        reused = load.reused_resources(package, previous_release(root), full)
+        progress("validating every resource against its Table Schema (while loading)"
+                 + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
+        validated = validate_in_background(root, reused)
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
         try:
-            publish_stage(root, package, stage, validated, progress, datasette_url)
+            publish_stage(root, package, stage, validated, progress, datasette_url, full)
         finally:  # a failed build leaves no database or CSVs behind in build/stage/
             shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
 
 
-def publish_stage(root, package, stage, validated, progress, datasette_url):
+def publish_stage(root, package, stage, validated, progress, datasette_url, full=False):
     """Load into stage/, wait for validation, build the site there and swap it into site/."""
     try:
-        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root))
+        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
+                                       reuse=not full)
+    except load.ReferenceBroken as error:  # a reused resource refers to a key that is gone: the reference's report
+        fail_with_report(root, validated() or validate_package(package, fast=False) or [
+            Problem(DESCRIPTOR, None, None, "foreign-key", str(error))])
     except Exception:
         problems = validated()
         if problems:  # the load tripped on what validation reports: show the report instead
@@ -186,7 +194,8 @@ def publish_stage(root, package, stage, validated, progress, datasette_url):
     progress("building the documentation site")
     try:
         docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
-                        downloads=lambda directory: publish.write_downloads(package, database, directory))
+                        downloads=lambda directory: publish.write_downloads(package, database, directory,
+                                                                             None if full else root / "site" / "downloads"))
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")

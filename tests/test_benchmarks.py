@@ -9,7 +9,8 @@ def test_benchmark_prints_the_ratio_table_at_1k_rows(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "1000", "--ma-rows", "1000",
                              "--duration", "1", "--work", str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    for expected in ("== 1,000 Missouri rows", "ours/naive", "ours/physical", "throughput ours/default", "one client"):
+    for expected in ("== 1,000 Missouri rows", "ours/naive", "ours/physical", "throughput ours/default", "one client",
+                     "docs and downloads", "same schema and rows True", "CSV downloads identical True", "/search/floor"):
         assert expected in result.stdout, result.stdout
 
 

@@ -14,7 +14,7 @@ from ..names import agency_id
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
 ID_PATTERN = r"[0-9A-Za-z]+"
-IDENTIFIERS = """Massachusetts rows are keyed by the Acadis ID and a counter in completion-date order."""  # for the methodology page
+IDENTIFIERS = """Massachusetts rows are keyed by the Acadis ID and a counter in completion-date order."""  # for the methodology page (Markdown)
 
 SEARCH_SQL = """
     select row_number() over (order by t.acadis_id) as n, t.acadis_id as person_key,

@@ -11,7 +11,17 @@ from ..names import agency_id, name_hash
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
 ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
-IDENTIFIERS = """The source documents show no officer or licence number in POST's release, so each Missouri row gets our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower case, accents and punctuation removed, words sorted), and a counter among rows with the same name. An identifier, once published, is never given to another record. When a release is imported, a previous record keeps its identifier when the new release holds the identical record (name, status, class and agency), or when it is the only record with that name on both sides (a change of status or agency). Every other previous identifier is retired: its page says what record it belonged to and when, and that no record of the later release could be matched to it with certainty. New records take counters above every counter ever used for the name. Without an officer number, two officers with the same name cannot always be told apart; an officer's page says how many records in the release carry the name."""  # for the methodology page
+IDENTIFIERS = """The source documents show no officer or licence number in POST's release, so each Missouri row gets
+our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower
+case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
+An identifier, once published, is never given to another record. When a release is imported, a
+previous record keeps its identifier when the new release holds the identical record (name, status,
+class and agency), or when it is the only record with that name on both sides (a change of status or
+agency). Every other previous identifier is retired: its page says what record it belonged to and
+when, and that no record of the later release could be matched to it with certainty. New records
+take counters above every counter ever used for the name. Without an officer number, two officers
+with the same name cannot always be told apart; an officer's page says how many records in the
+release carry the name."""  # for the methodology page (Markdown)
 
 SEARCH_SQL = """
     select o.rowid as n, o.row_id as person_key, o.officer_name, o.license_status, o.agency_id,

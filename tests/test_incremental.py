@@ -1,0 +1,95 @@
+"""A maintainer corrects one small table and republishes: only that table's work is redone, and
+the release is the one a full build would give (same schema and rows, same CSV downloads)."""
+import hashlib
+import shutil
+import sqlite3
+
+import pytest
+
+from certdata import pipeline
+
+from .conftest import make_package
+
+
+def tables_and_rows(path):
+    """{name: sql} of every schema entry and {table: sorted rows} of every stored table (a virtual
+    table is compared through its shadow tables, which hold its index)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        schema = {name: sql for name, sql in conn.execute("select name, sql from sqlite_master")}
+        rows = {name: sorted(conn.execute(f'select * from "{name}"').fetchall(), key=repr)
+                for name, sql in schema.items()
+                if sql and sql.upper().startswith("CREATE TABLE")}
+    finally:
+        conn.close()
+    return schema, rows
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def released_files(downloads):
+    """Digests of the release files other than the database and the checksum list (which names its digest)."""
+    return {p.relative_to(downloads).as_posix(): sha(p) for p in downloads.rglob("*")
+            if p.is_file() and p.name not in ("certification.db", "SHA256SUMS")}
+
+
+def build(root, full=False):
+    lines = []
+    pipeline.build(root=root, progress=lines.append, full=full)
+    return lines
+
+
+CORRECTIONS = {  # resource: (file, old bytes, new bytes), each a valid correction
+    "mo_license_statuses": ("mo_license_statuses.csv", b"A placeholder of the synthetic sample for officers with no",
+                            b"A placeholder of the synthetic sample for the officers with no"),
+    "agencies": ("agencies.csv", b"Sample City 001 Police Department", b"Sample City 001 Police Dept."),
+}
+
+
+@pytest.mark.parametrize("resource", sorted(CORRECTIONS))
+def test_a_correction_rebuilds_only_its_resource_and_matches_a_full_build(tmp_path, resource):
+    incremental = make_package(tmp_path / "incremental")
+    build(incremental)
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full)  # the same package with the same previous release in site/
+    name, old, new = CORRECTIONS[resource]
+    for root in (incremental, full):
+        path = root / "data" / name
+        assert old in path.read_bytes()
+        path.write_bytes(path.read_bytes().replace(old, new, 1))
+
+    lines = build(incremental)
+    assert any(line.startswith(f"reused the previous release's database; rebuilt {resource}") for line in lines), lines
+    assert any(line == "built the search index" or line == "rebuilt the search index" for line in lines) == (resource == "agencies")
+    full_lines = build(full, full=True)
+    assert not any("reused" in line for line in full_lines)
+
+    new_db, full_db = (root / "site" / "downloads" / "certification.db" for root in (incremental, full))
+    assert tables_and_rows(new_db) == tables_and_rows(full_db)
+    conn = sqlite3.connect(new_db)
+    assert conn.execute("select count(*) from changes where resource = ?", [resource]).fetchone()[0] == 1
+    conn.close()
+    assert released_files(incremental / "site" / "downloads") == released_files(full / "site" / "downloads")
+
+
+def test_a_correction_that_orphans_rows_of_a_reused_table_is_refused_with_the_report(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    before = sha(root / "site" / "downloads" / "certification.db")
+    path = root / "data" / "mo_license_statuses.csv"
+    path.write_bytes(path.read_bytes().replace(b"\nRevoked,", b"\nRevoked (renamed),", 1))
+    with pytest.raises(pipeline.BuildFailed) as failed:
+        build(root)
+    assert "data/mo_officers.csv" in str(failed.value) and "foreign-key" in str(failed.value)
+    assert sha(root / "site" / "downloads" / "certification.db") == before
+
+
+def test_a_rebuild_of_the_same_package_reuses_the_database_as_it_is(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    before = sha(root / "site" / "downloads" / "certification.db")
+    lines = build(root)
+    assert any(line.startswith("nothing changed since the previous release") for line in lines)
+    assert sha(root / "site" / "downloads" / "certification.db") == before
