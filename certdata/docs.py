@@ -64,8 +64,14 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
     progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
     run_mkdocs(docs_dir, site_dir, nav(context), package, context["datasette_url"])
     if downloads:  # the release files themselves, moved in rather than copied by mkdocs
-        shutil.rmtree(site_dir / "downloads")
-        os.rename(release, site_dir / "downloads")
+        built = site_dir / "downloads"
+        for path in sorted(built.rglob("*")):  # what mkdocs made there (the Downloads page) stays
+            kept = release / path.relative_to(built)
+            if path.is_file() and not kept.exists():
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(path, kept)
+        shutil.rmtree(built)
+        os.rename(release, built)
     return site_dir
 
 
