@@ -40,6 +40,17 @@ def test_a_unique_name_whose_class_or_both_status_and_agency_change_is_retired()
     assert gone == [f"MO-{H}-1"]
 
 
+def test_the_same_words_in_another_order_are_another_name():
+    """The third attack run: the id's hash ignores word order, so Thomas Ryan and Ryan Thomas share
+    it; a previous record never passes its id to a different name."""
+    previous = [(f"MO-{H}-1", *rec("MO-a", status="Revoked"))]
+    swapped = ("John, Smith", "Revoked", "Sample class A", "MO-b")
+    ids, gone = mo.row_ids([swapped], previous)
+    assert gone == [f"MO-{H}-1"] and ids == [f"MO-{H}-2"]
+    same_name_new_case = ("SMITH, JOHN", "Revoked", "Sample class A", "MO-b")  # formatting is not a new name
+    assert mo.row_ids([same_name_new_case], previous) == ([f"MO-{H}-1"], [])
+
+
 def test_namesakes_that_both_change_are_retired_never_swapped():
     previous = [(f"MO-{H}-1", *rec("MO-a")), (f"MO-{H}-2", *rec("MO-b"))]
     ids, gone = mo.row_ids([rec("MO-c"), rec("MO-d")], previous)

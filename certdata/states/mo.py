@@ -6,7 +6,7 @@ what a status change means in the release diff, and its documentation figures. I
 are the package's: the disclosure of each field of ``mo_officers`` and POST's request items.
 """
 from ..importers import ImportError_
-from ..names import agency_id, name_hash
+from ..names import agency_id, fold, name_hash
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -16,8 +16,9 @@ our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normal
 case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
 An identifier, once published, is never given to another record. When a release is imported, a
 previous record keeps its identifier when the new release holds the identical record (name, status,
-class and agency), or when it is the only record with that name on both sides (a change of status or
-agency). Every other previous identifier is retired: its page says what record it belonged to and
+class and agency), or when it is the only record with that name on both sides, written with the same
+words in the same order (case, accents and punctuation aside), with the same licence class and
+either the same status or the same agency (or no agency any more). Every other previous identifier is retired: its page says what record it belonged to and
 when, and that no record of the later release could be matched to it with certainty. New records
 take counters above every counter ever used for the name. Without an officer number, two officers
 with the same name cannot always be told apart; an officer's page says how many records in the
@@ -94,11 +95,14 @@ def counter(row_id):
 
 
 def same_person_likely(old, new):
-    """For the only record of a name on each side: the same class, and the status or the agency kept
-    (or the agency left blank, as when a commission ends). Anything more and the id is retired."""
-    _, old_status, old_class, old_agency = old
-    _, new_status, new_class, new_agency = new
-    return old_class == new_class and (old_status == new_status or old_agency == new_agency or not new_agency)
+    """For the only record of a name on each side: the same name in the same word order (case,
+    accents and punctuation aside: the id's hash ignores word order, so "Thomas, Ryan" and "Ryan,
+    Thomas" share it), the same class, and the status or the agency kept (or the agency left blank,
+    as when a commission ends). Anything more and the id is retired."""
+    old_name, old_status, old_class, old_agency = old
+    new_name, new_status, new_class, new_agency = new
+    return (fold(old_name) == fold(new_name) and old_class == new_class
+            and (old_status == new_status or old_agency == new_agency or not new_agency))
 
 
 def row_ids(rows, previous=(), retired=()):
