@@ -19,6 +19,7 @@ from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
 MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS = 2 * 1024**3, 20_000_000, 1_000  # shape limits of one CSV
+MAX_LINE_BYTES = 64 * 1024  # no roster line comes near it (the importer caps a cell at 10,000 characters)
 
 
 @dataclass
@@ -160,14 +161,53 @@ def shape_problems(package, resource):
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    lines, run, too_long = 0, 0, None  # run: bytes of the line still open; too_long: its line number
     with open(path, "rb") as handle:
-        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 22), b""))
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            parts = block.split(b"\n")
+            run += len(parts[0])
+            if too_long is None and len(parts) > 1:
+                if run > MAX_LINE_BYTES:
+                    too_long = lines + 1
+                else:
+                    inner = [i for i, part in enumerate(parts[1:-1], start=2) if len(part) > MAX_LINE_BYTES]
+                    too_long = lines + inner[0] if inner else None
+            if len(parts) > 1:
+                run = len(parts[-1])
+            lines += len(parts) - 1
+        if too_long is None and run > MAX_LINE_BYTES:
+            too_long = lines + 1
+    if too_long is not None:
+        row, field = long_cell(package, resource, too_long)
+        return [Problem(resource["path"], row, field, "line-too-long",
+                        f"a line longer than {MAX_LINE_BYTES:,} bytes (no roster value is that long; the line is not shown)")]
     if lines > MAX_ROWS:
         return [Problem(resource["path"], None, None, "too-many-rows", f"{lines:,} lines; the limit is {MAX_ROWS:,}")]
     width = len(first_row(package, resource))
     if width > MAX_COLUMNS:
         return [Problem(resource["path"], 1, None, "too-many-columns", f"the header has {width:,} columns; the limit is {MAX_COLUMNS}")]
     return []
+
+
+def long_cell(package, resource, line):
+    """(row, field) of the first cell longer than the line limit, read as the CSV readers do; the
+    line number and no field when the file cannot be read that way."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FILE_BYTES)
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle, **csv_options(resource))
+            header = next(reader, [])
+            for record in reader:
+                for number, value in enumerate(record):
+                    if len(value.encode("utf-8")) > MAX_LINE_BYTES:
+                        named = number < len(header) and header[number] in {f["name"] for f in fields(resource)}
+                        return reader.line_num, header[number] if named else f"column {number + 1}"
+    except csv.Error:
+        pass
+    finally:
+        csv.field_size_limit(limit)
+    return line, None
 
 
 def package_shape_problems(package):
@@ -191,12 +231,19 @@ def byte_problems(resource, data):
 
 
 def problem_from_error(resource, error):
-    """A Problem from a frictionless error; its note only when every field involved is open."""
+    """A Problem from a frictionless error; its note only when every field involved is open and
+    the note quotes none of the row's values (a value in an open column may still be a misplaced
+    closed one, a date of birth or an address, so values are never shown)."""
     names = involved_fields(error)
     safe = all(name in open_fields(resource) for name in names) if names else True
+    note = getattr(error, "note", "") or ""
+    values = [getattr(error, "cell", None), *(getattr(error, "cells", None) or [])]
+    quotes_a_value = any(isinstance(v, str) and v.strip() and v.strip() in note for v in values)
     message = error.title
-    if getattr(error, "note", "") and safe:
-        message += f" ({error.note})"
+    if note and safe and not quotes_a_value:
+        message += f" ({note})"
+    elif quotes_a_value and safe:
+        message += " (the value is not shown)"
     elif names and not safe:
         message += " (the value is not shown: the field is not open)"
     label = getattr(error, "label", None)

@@ -392,6 +392,10 @@ ABUSE_CASES = [
 ]
 
 CASES += SPEC_CASES + ABUSE_CASES + [
+    Case("misplaced-residence-in-a-foreign-key", set_cell("mo_officers", 3, "agency_id", SENTINEL + " Elm Street"),
+         ["data/mo_officers.csv", "row 4", "agency_id", "not shown"]),
+    Case("huge-cell-in-an-open-column", set_cell("mo_officers", 3, "agency_id", SENTINEL + "x" * 5_000_000),
+         ["data/mo_officers.csv", "row 4", "longer than 65,536 bytes"]),
     Case("duplicate-resource-name", edit_descriptor(lambda d, root, tmp: d["resources"].append(dict(resource_of(d, "requests")))),
          ["resource", "the name 'requests' is used by an earlier resource"]),
 ]
