@@ -192,11 +192,11 @@ def with_nosniff(message):
     return dict(message, headers=headers + [NOSNIFF])
 
 
-async def refuse(send, status, text, retry_after=1):
+async def refuse(send, status, text, retry_after=1, extra=()):
     body = json.dumps({"ok": False, "status": status, "error": text}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(retry_after).encode()), (b"cache-control", b"no-store"), NOSNIFF]})
+        (b"retry-after", str(retry_after).encode()), (b"cache-control", b"no-store"), NOSNIFF, *extra]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -214,6 +214,9 @@ class Gate:
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http":
             return await self.app(scope, receive, send)
+        if scope.get("method") not in ("GET", "HEAD"):  # read-only: nothing is ever posted, put or deleted
+            return await refuse(send, 405, "This server is read-only: only GET (and HEAD) requests are answered.", 0,
+                                [(b"allow", b"GET, HEAD")])
         if self.in_flight >= REQUESTS_TOTAL:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
@@ -335,8 +338,6 @@ def bad_request_message(exception, request):
         return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
     if isinstance(exception, sqlite3.DatabaseError) and "not authorized" in str(exception):
         return "The query uses a function or statement that this server does not allow."
-    if request.method not in ("GET", "HEAD", "OPTIONS") and isinstance(exception, AssertionError):
-        return "This server is read-only: only GET requests are answered."
     if not request.query_string:
         return None  # no parameter to blame: a real server error
     if isinstance(exception, RecursionError):

@@ -306,9 +306,14 @@ def test_more_malformed_parameters_get_a_plain_answer_never_a_500(client, path):
     assert get(client, path).status_code in (200, 400), path
 
 
-def test_a_write_to_the_read_only_server_is_refused_not_a_500(client):
-    response = asyncio.run(client.client.post("/certification/statutes", data={"x": "1"}))
-    assert response.status_code in (400, 403, 405)
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("path", ["/certification/statutes", "/certification/agency_officers",  # a canned query
+                                  "/certification/agency_officers.json", "/certification", "/search", "/docs/",
+                                  "/-/fingerprint.json", "/decertified.csv"])
+def test_a_write_to_the_read_only_server_is_refused_with_405_not_a_500(client, method, path):
+    response = asyncio.run(client.client.request(method, path, data={"x": "1"}))
+    assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD", response.text[:300]
+    assert "asgi_send" not in response.text and response.headers["x-content-type-options"] == "nosniff"
 
 
 def limits_plugin():
