@@ -12,7 +12,7 @@ Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 import csv
 import io
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
@@ -67,6 +67,11 @@ class SpreadsheetCsv:
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "")
+        if scope.get("type") == "http" and not path.endswith(".csv") and b"_csv" in scope.get("query_string", b""):
+            # a page never passes _csv on to the CSV links it builds: a link people click is the spreadsheet form
+            query = scope["query_string"].decode("latin-1")
+            kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "_csv"]
+            scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
         if scope.get("type") != "http" or not path.endswith(".csv") or path.startswith("/docs/") or wants_exact(scope):
             # /docs/ serves the release files as built: their bytes must match SHA256SUMS
             return await self.app(scope, receive, send)

@@ -4,8 +4,10 @@ import asyncio
 import contextlib
 import csv
 import hashlib
+import html
 import io
 import json
+import re
 import shutil
 import socket
 import sqlite3
@@ -161,6 +163,17 @@ def test_the_exact_form_for_programs_keeps_every_cell(hostile):
 def test_page_links_lead_to_csv_the_policy_covers(hostile):
     page = get(hostile, "/search?q=evil").text + get(hostile, "/agency/MO-columbia-police-department").text
     assert ".csv?" in page and "_csv=exact" not in page
+
+
+@pytest.mark.parametrize("path", ["/certification/mo_officers?_search=evil&_csv=exact",
+                                  "/certification?_csv=exact&sql=" + quote("select officer_name from mo_officers where officer_name like '=%'")])
+def test_a_page_asked_with_the_exact_form_still_links_the_spreadsheet_form(hostile, path):
+    """The third attack run: ?_csv=exact on a page was carried into its CSV link, which then ran formulas."""
+    page = get(hostile, path).text
+    links = re.findall(r'href="([^"]*\.csv\?[^"]*)"', page)
+    assert links and not [link for link in links if "_csv" in link], links
+    body = get(hostile, html.unescape(links[0])).content
+    assert body.startswith(b"\xef\xbb\xbf") and b"'=HYPERLINK" in body
 
 
 # --- over HTTP: concurrency, disconnects, a release swapped under a running server ----------------
