@@ -95,6 +95,7 @@ def write_downloads(package, database, downloads, previous=None):
     dictionary = data_dictionary(package)
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
+    write_spreadsheet_safe(downloads / "data-dictionary.csv", downloads / "spreadsheet" / "data-dictionary.csv")
     write_checksums(downloads, known)
 
 

@@ -473,6 +473,7 @@ def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_pa
     root = make_package(tmp_path / "pkg", extra_mo=[('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", ""),
                                                     ("@SUM(1), Other", "Sample status A", "Sample class A", ""),
                                                     ("+1-2, Plus", "Sample status A", "Sample class A", "")])
+    edit_schema("mo_officers", lambda schema: schema["fields"][1].update(description='=HYPERLINK("http://x","described")'))(root, tmp_path)
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     downloads = root / "site" / "downloads"
     safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv", encoding="utf-8"))}
@@ -482,6 +483,11 @@ def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_pa
     assert not [n for n in safe if n[:1] in "=+-@"]
     sums = (downloads / "SHA256SUMS").read_text()
     assert "  spreadsheet/SYNTHETIC-SAMPLE-mo_officers.csv" in sums
+    # the data dictionary too (its descriptions are the package's text): the third attack run
+    dictionary = (downloads / "spreadsheet" / "data-dictionary.csv").read_bytes()
+    assert dictionary.startswith(b"\xef\xbb\xbf") and b"'=HYPERLINK(\"\"http://x\"\",\"\"described\"\")" in dictionary
+    assert b'"=HYPERLINK(""http://x"",""described"")"' in (downloads / "data-dictionary.csv").read_bytes()
+    assert "  spreadsheet/data-dictionary.csv" in sums
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.mutate and not c.importer and not c.command], ids=lambda c: c.name)
