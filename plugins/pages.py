@@ -209,6 +209,8 @@ async def docs_file(datasette, request):
     if root is None:
         raise NotFound("The documentation is not served here")
     relative = request.url_vars.get("path") or ""
+    if any(part.startswith(".") for part in relative.split("/")):  # no hidden file (the server's lock) is published
+        raise NotFound("No such page")
     try:
         target = (root / relative).resolve()
         is_dir, is_file = target.is_dir(), target.is_file()

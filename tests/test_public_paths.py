@@ -311,6 +311,15 @@ def test_the_deployed_downloads_path_leads_to_the_same_files(site):
         assert response.url.endswith("/docs/downloads/SHA256SUMS") and b"certification.db" in response.read()
 
 
+def test_hidden_files_of_the_served_release_are_not_published(site):
+    for path in ("/docs/.serving-lock", "/docs/downloads/.x", "/docs/.well-known/x"):
+        try:
+            urllib.request.urlopen(site + path, timeout=30)
+            raise AssertionError(f"{path} answered")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404, path
+
+
 def test_a_documentation_path_too_long_for_the_disk_is_a_plain_404(site):
     try:
         urllib.request.urlopen(f"{site}/docs/{'a' * 300}", timeout=30)
