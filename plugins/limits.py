@@ -15,6 +15,7 @@ Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import asyncio
 import contextvars
+import ipaddress
 import json
 import os
 import sqlite3
@@ -45,6 +46,12 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
+REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
+# Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
+# seconds: clients that loop slow queries, from however many addresses, hold the others only.
+ARBITRARY_SQL_RESERVED = 1
+FRESH_DEBT = 1.0
+REFUSAL_DEBT = 0.02                  # a refused query counts as this much SQL time: retrying in a loop is not fresh
 REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
 # printf/format: printf('%.*c', 2147483647, 'x') loops 2^31 times in one C call (7.9 s) although
 # its result is cut at the length limit.
@@ -174,14 +181,20 @@ class Debts:
 
 
 def client_key(scope):
-    """The client's address; behind Cloud Run (K_SERVICE set) the last X-Forwarded-For entry,
-    which Google's front end appends and a client cannot forge."""
+    """The client: its address (an IPv6 address by its /64 network, which one subscriber holds
+    whole); behind Cloud Run (K_SERVICE set) the last X-Forwarded-For entry, which Google's front
+    end appends and a client cannot forge."""
+    address = (scope.get("client") or ("?", 0))[0]
     if os.environ.get("K_SERVICE"):
         for name, value in scope.get("headers", []):
             if name == b"x-forwarded-for":
-                return value.decode("latin-1").split(",")[-1].strip()
-    client = scope.get("client") or ("?", 0)
-    return client[0]
+                address = value.decode("latin-1").split(",")[-1].strip()
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        except ValueError:
+            return address
+    return address
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
@@ -207,7 +220,9 @@ class Gate:
         self.app = app
         self.in_flight = 0
         self.arbitrary_total = 0
+        self.arbitrary_indebted = 0
         self.arbitrary_by_client = {}
+        self.by_client = {}
         self.heavy_by_client = {}
         self.debts = Debts()
 
@@ -220,7 +235,10 @@ class Gate:
         if self.in_flight >= REQUESTS_TOTAL:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
-        client = client_key(scope) if arbitrary or large else None
+        client = client_key(scope)
+        if self.by_client.get(client, 0) >= REQUESTS_PER_CLIENT:
+            return await refuse(send, 429, f"At most {REQUESTS_PER_CLIENT} requests at a time per client: "
+                                           "wait for some to finish.")
         if large:
             if self.heavy_by_client.get(client, 0) >= HEAVY_PER_CLIENT:
                 return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
@@ -233,15 +251,21 @@ class Gate:
             elif self.debts.owed(client) > SQL_DEBT_LIMIT:
                 wait = int((self.debts.owed(client) - SQL_DEBT_LIMIT) / SQL_DEBT_REPAID) + 1
                 refusal = 429, f"This client has run a lot of SQL recently: try again in {wait} seconds.", wait
-            elif self.arbitrary_total >= ARBITRARY_SQL_TOTAL:
+            elif self.arbitrary_total >= ARBITRARY_SQL_TOTAL or (
+                    self.debts.owed(client) >= FRESH_DEBT
+                    and self.arbitrary_indebted >= ARBITRARY_SQL_TOTAL - ARBITRARY_SQL_RESERVED):
                 refusal = 503, "Too many SQL queries are running; try again in a moment.", 1
             if refusal:
+                self.debts.add(client, REFUSAL_DEBT)
                 if large:
                     self.release(self.heavy_by_client, client)
                 return await refuse(send, *refusal)
+            indebted = self.debts.owed(client) >= FRESH_DEBT
             self.arbitrary_total += 1
+            self.arbitrary_indebted += indebted
             self.arbitrary_by_client[client] = self.arbitrary_by_client.get(client, 0) + 1
         self.in_flight += 1
+        self.by_client[client] = self.by_client.get(client, 0) + 1
         ticket = Ticket()
         token = CURRENT.set(ticket)
         loop = asyncio.get_running_loop()
@@ -303,10 +327,12 @@ class Gate:
                 budget.cancel()
             CURRENT.reset(token)
             self.in_flight -= 1
+            self.release(self.by_client, client)
             if large:
                 self.release(self.heavy_by_client, client)
             if arbitrary:
                 self.arbitrary_total -= 1
+                self.arbitrary_indebted -= indebted
                 self.release(self.arbitrary_by_client, client)
                 self.debts.add(client, loop.time() - began)
 

@@ -389,6 +389,67 @@ def test_clients_looping_slow_sql_cannot_keep_other_clients_sql_out(monkeypatch)
     assert late and set(late) == {200}, statuses
 
 
+def test_many_addresses_looping_slow_sql_leave_a_slot_for_a_client_that_runs_little(monkeypatch):
+    """The third attack run: 30 addresses, each under its own debt limit, took both slots in turn.
+    One slot is kept for clients owing little SQL time, so an occasional query is still served."""
+    limits = limits_plugin()
+    monkeypatch.setattr(limits, "FRESH_DEBT", 0.25)
+
+    async def slow_app(scope, receive, send):
+        await asyncio.sleep(0.3 if b"slow" in scope["query_string"] else 0.001)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def scenario():
+        gate = limits.Gate(slow_app)
+        stop = asyncio.get_running_loop().time() + 3.0
+        statuses = []
+
+        async def loop_slow(address):
+            while asyncio.get_running_loop().time() < stop:
+                *request, _ = drive(gate, "/certification.json", "sql=slow", address)
+                await gate(*request)
+                await asyncio.sleep(0.005)
+
+        async def ordinary():
+            while asyncio.get_running_loop().time() < stop:
+                scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", "10.0.9.9")
+                await gate(scope, receive, send)
+                statuses.append((stop - asyncio.get_running_loop().time(), sent[0]["status"]))
+                await asyncio.sleep(0.05)
+        await asyncio.gather(*(loop_slow(f"10.0.0.{n}") for n in range(1, 13)), ordinary())
+        return statuses
+    statuses = asyncio.run(scenario())
+    late = [status for left, status in statuses if left < 1.0]
+    assert late and set(late) == {200}, statuses
+
+
+def test_one_client_has_a_bounded_number_of_requests_in_flight():
+    limits = limits_plugin()
+
+    async def slow_page(scope, receive, send):
+        await asyncio.sleep(0.2)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<p>"})
+
+    async def scenario():
+        gate = limits.Gate(slow_page)
+        requests = [drive(gate, "/search", f"q=a&zz={n}", "10.0.0.1") for n in range(limits.REQUESTS_PER_CLIENT + 4)]
+        requests.append(drive(gate, "/search", "q=a", "10.0.0.2"))
+        await asyncio.gather(*(gate(scope, receive, send) for scope, receive, send, _ in requests))
+        return [sent[0]["status"] for *_, sent in requests]
+    statuses = asyncio.run(scenario())
+    assert statuses[:-1].count(200) == limits.REQUESTS_PER_CLIENT and statuses[:-1].count(429) == 4
+    assert statuses[-1] == 200  # another client is served
+
+
+def test_an_ipv6_client_is_one_client_across_its_network():
+    limits = limits_plugin()
+    keys = {limits.client_key({"client": (f"2001:db8:1:2::{n:x}", 1)}) for n in range(1, 200)}
+    assert keys == {"2001:db8:1:2::/64"}
+    assert limits.client_key({"client": ("192.0.2.7", 1)}) == "192.0.2.7"
+
+
 def test_one_client_may_stream_only_a_few_downloads_at_once():
     limits = limits_plugin()
 
@@ -418,5 +479,8 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"No value longer than {limits.MAX_VALUE_BYTES:,} bytes", f"{limits.MAX_RESULT_BYTES // 2**20} MB of values",
                    f"{words[limits.ARBITRARY_SQL_PER_CLIENT]} query of your own SQL at a time per client and "
                    f"{words[limits.ARBITRARY_SQL_TOTAL]} in all", f"At most {words[limits.HEAVY_PER_CLIENT]} downloads",
-                   "a tenth of a second per second" if limits.SQL_DEBT_REPAID == 0.1 else "(repayment rate changed)"):
+                   "a tenth of a second per second" if limits.SQL_DEBT_REPAID == 0.1 else "(repayment rate changed)",
+                   f"a refused query counts as {limits.REFUSAL_DEBT:g} seconds",
+                   f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
+                   f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests"):
         assert phrase in text, phrase
