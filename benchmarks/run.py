@@ -226,10 +226,11 @@ def floor(root, work, clients=20, count=2000):
     finally:
         stop(process)
     process, port = serve_floor(root, work)
-    try:
-        urls = ["/?" + urllib.parse.urlencode({"q": q}) for q in queries]
-        concurrent(port, urls[:50], clients)
-        out["floor"] = concurrent(port, urls, clients)
+    try:  # the floor of each: exactly its SQL (the page adds facet counts and matching agencies)
+        for name, extra in (("floor /search", {"page": "1"}), ("floor /search.json", {})):
+            urls = ["/?" + urllib.parse.urlencode({"q": q, **extra}) for q in queries]
+            concurrent(port, urls[:50], clients)
+            out[name] = concurrent(port, urls, clients)
     finally:
         stop(process)
     return out
@@ -355,10 +356,11 @@ def main(argv=None):
               f"{full_seconds:.1f} s | same schema and rows {same_db} | CSV downloads identical {same_csv}", flush=True)
         served = floor(root, args.work)
         show = lambda r: f"{r['rps']:6.0f} req/s p95 {r['p95']:5.0f} ms errors {r['errors']}"
-        print(f"serving    20 clients, distinct name queries: /search {show(served['/search'])} | /search.json "
-              f"{show(served['/search.json'])} | floor {show(served['floor'])}", flush=True)
-        print(f"  ratios   /search/floor {ratio(served['/search']['rps'], served['floor']['rps']):.2f} (target >= 0.8) | "
-              f"/search.json/floor {ratio(served['/search.json']['rps'], served['floor']['rps']):.2f}", flush=True)
+        print(f"serving    20 clients, distinct name queries: /search {show(served['/search'])} | floor of /search "
+              f"{show(served['floor /search'])} | /search.json {show(served['/search.json'])} | floor of /search.json "
+              f"{show(served['floor /search.json'])}", flush=True)
+        print(f"  ratios   /search/floor {ratio(served['/search']['rps'], served['floor /search']['rps']):.2f} (target >= 0.8) | "
+              f"/search.json/floor {ratio(served['/search.json']['rps'], served['floor /search.json']['rps']):.2f}", flush=True)
         p50, worst = single_client(root)
         print(f"name search, one client, cold cache: p50 {p50:.0f} ms, max {worst:.0f} ms (target < 100 ms)", flush=True)
     print(f"load average at the end {load_average()}")

@@ -262,6 +262,7 @@ def run(sql, params):
     if not hasattr(local, "conn"):
         local.conn = sqlite3.connect(f"file:{{DATABASE}}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         local.conn.row_factory = sqlite3.Row
+        local.conn.create_function("fts_query", 1, plugin.fts_query, deterministic=True)
     return local.conn.execute(sql, params or {{}}).fetchall()
 
 async def execute(sql, params=None):
@@ -271,7 +272,11 @@ async def app(scope, receive, send):
     args = urllib.parse.parse_qs(scope["query_string"].decode())
     query = plugin.Query(args.get("q", [""])[0])
     result = await plugin.search(execute, query, {{}}, "relevance", int(args.get("size", [plugin.PAGE_SIZE])[0]), 1)
-    body = json.dumps({{"total": result["total"], "rows": result["rows"], "approximate": result["approximate"]}}).encode()
+    body = {{"total": result["total"], "rows": result["rows"], "approximate": result["approximate"]}}
+    if "page" in args and query:  # what the /search page adds: facet counts and matching agencies
+        body["facets"] = [dict(r) for r in await execute(*plugin.facets_sql(query, {{}}))]
+        body["agencies"] = [dict(r) for r in (await plugin.search_agencies(execute, query.text, 1))[0]]
+    body = json.dumps(body).encode()
     await send({{"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}})
     await send({{"type": "http.response.body", "body": body}})
 '''

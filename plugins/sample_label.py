@@ -35,9 +35,13 @@ def labelled_headers(headers, path):
 
 @hookimpl
 def asgi_wrapper(datasette):
+    known = []  # the list, read once: the metadata does not change while the server runs
+
     def wrap(app):
         async def labelled(scope, receive, send):
-            synthetic = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
+            if not known:
+                known.append((datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or [])
+            synthetic = known[0]
             if scope.get("type") != "http" or not synthetic or scope.get("path", "").startswith("/docs/"):
                 # the documentation and its release files are served as built (their names are labelled already)
                 return await app(scope, receive, send)

@@ -18,10 +18,13 @@ approximate, with a "Did you mean" link.
 import csv
 import io
 import re
+import sqlite3
 import unicodedata
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiStream, Response
 
 DB = "certification"
@@ -365,17 +368,45 @@ def read_request(request, states):
     return query, read_filters(request, states), sort, size, page
 
 
-def executor(db):
-    async def execute(sql, params=None):
-        return (await db.execute(sql, params)).rows
-    return execute
+async def in_one_trip(datasette, db, work):
+    """work(execute), a coroutine function whose only awaits are execute(sql, params), run in one
+    trip to a SQL thread (not one per statement) under the server's SQL time limit."""
+    limit = datasette.setting("sql_time_limit_ms")
+    statement = {"sql": None, "params": None}
+
+    def run(conn):
+        async def execute(sql, params=None):
+            statement.update(sql=sql, params=params)
+            return conn.execute(sql, params or {}).fetchall()
+        with sqlite_timelimit(conn, limit):
+            coroutine = work(execute)
+            try:
+                coroutine.send(None)  # execute never suspends, so the first step runs it to its end
+            except StopIteration as done:
+                return done.value
+            coroutine.close()
+            raise RuntimeError("the search suspended outside execute")
+    try:
+        return await db.execute_fn(run)
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):  # the time limit: answered as Datasette answers a slow query
+            raise QueryInterrupted(error, statement["sql"], statement["params"]) from None
+        raise
 
 
-async def run_search(datasette, request):
-    """One page of the search for a request (see search)."""
+async def run_search(datasette, request, extra=None):
+    """One page of the search for a request (see search), and what extra(execute, result) adds,
+    in one trip to the database."""
     db = datasette.get_database(DB)
     states = await states_of(db)
-    result = await search(executor(db), *read_request(request, states))
+    arguments = read_request(request, states)
+
+    async def work(execute):
+        result = await search(execute, *arguments)
+        if extra is not None:
+            await extra(execute, result)
+        return result
+    result = await in_one_trip(datasette, db, work)
     result["states"] = states
     return result
 
@@ -452,11 +483,20 @@ def paging(datasette, path, result):
             "previous_url": page_url(datasette, path, result, page=page - 1) if page > 1 else None}
 
 
+SYNTHETIC = {}
+
+
+def synthetic_resources(datasette):
+    """The resources served as a synthetic sample (read once per server: the metadata is fixed)."""
+    if id(datasette) not in SYNTHETIC:
+        SYNTHETIC[id(datasette)] = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
+    return SYNTHETIC[id(datasette)]
+
+
 async def search_json(datasette, request):
     result = await run_search(datasette, request)
     near = result["approximate"]
-    synthetic = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
-    body = {"synthetic_sample": synthetic, "q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
+    body = {"synthetic_sample": synthetic_resources(datasette), "q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
             "size": result["size"], "total": result["total"], **paging(datasette, "/search.json", result),
             "rows": result["rows"],
             "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,
@@ -490,12 +530,12 @@ async def search_csv(datasette, request):
                       headers={"content-disposition": 'attachment; filename="search.csv"'})
 
 
-async def search_agencies(db, q, page):
-    rows = (await db.execute(
+async def search_agencies(execute, q, page):
+    rows = (await execute(
         "select a.*, (select count(*) from people p where p.agency_id = a.agency_id) as officers, "
         "count(*) over () as _total from agencies_fts join agencies a on a.rowid = agencies_fts.rowid "
         f"where agencies_fts match fts_query(:q) order by agencies_fts.rank, a.agency_name "
-        f"limit {AGENCY_PAGE} offset {(page - 1) * AGENCY_PAGE}", {"q": q})).rows
+        f"limit {AGENCY_PAGE} offset {(page - 1) * AGENCY_PAGE}", {"q": q}))
     return rows, (rows[0]["_total"] if rows else 0)
 
 
@@ -515,17 +555,20 @@ def facet_lists(rows, filters):
 
 
 async def search_page(datasette, request):
-    db = datasette.get_database(DB)
-    result = await run_search(datasette, request)
+    try:
+        agency_page = min(MAX_PAGE, max(1, int(request.args.get("agency_page") or 1)))
+    except ValueError:
+        agency_page = 1
+
+    async def facets_and_agencies(execute, result):
+        if result["query"]:
+            result["facet_rows"] = await execute(*facets_sql(result["query"], result["filters"]))
+            result["agency_rows"] = await search_agencies(execute, result["q"], agency_page)
+    result = await run_search(datasette, request, facets_and_agencies)
     context = dict(result, **paging(datasette, "/search", result), facets=None, agencies=[], agency_total=0)
     if result["query"]:
-        facet_rows = (await db.execute(*facets_sql(result["query"], result["filters"]))).rows
-        context["facets"] = facet_lists(facet_rows, result["filters"])
-        try:
-            agency_page = min(MAX_PAGE, max(1, int(request.args.get("agency_page") or 1)))
-        except ValueError:
-            agency_page = 1
-        context["agencies"], context["agency_total"] = await search_agencies(db, result["q"], agency_page)
+        context["facets"] = facet_lists(result["facet_rows"], result["filters"])
+        context["agencies"], context["agency_total"] = result["agency_rows"]
         context["agency_page"] = agency_page
         context["agency_more_url"] = (page_url(datasette, "/search", result, agency_page=agency_page + 1)
                                       if agency_page * AGENCY_PAGE < context["agency_total"] else None)
