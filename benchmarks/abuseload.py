@@ -9,7 +9,9 @@ Starts `python build.py serve` (cold), then runs two phases:
    waits more than 2.5 s for its first byte, no 5xx.
 2. abuse: the same public clients while --abusers clients, each from its own loopback
    address (127.0.0.2, 127.0.0.3, ...), loop the attacks of issue 16 (runaway recursive CTEs,
-   randomblob, printf, _where with randomblob, malformed parameters); target: the public
+   randomblob, printf, _where with randomblob, malformed parameters, heavy pages with the
+   response cache defeated), and --downloaders addresses stream whole-table CSVs two at a
+   time each; target: the public
    requests keep p95 under 500 ms and get no 5xx (the abusive ones may get 429/503).
 
 Prints both phases and exits 1 when a target is missed. Loopback only; bounded by --duration.
@@ -39,14 +41,18 @@ ABUSE = [
     "/certification/mo_officers.json?_through=notjson",
     "/certification/mo_officers.json?officer_name__in=[1,2",
     "/certification/mo_officers.json?_where=" + quote("officer_name in (select a.officer_name from mo_officers a, mo_officers b)"),
+    "/search?q=j+j+j+j+j+j+j+j&size=1000&zz={n}",  # heavy pages, the response cache defeated
+    "/search?q=a&size=1000&sort=name&zz={n}",
+    "/certification/people.json?_facet=state&_facet=license_status&_facet=agency_id&_size=1000&_labels=on&zz={n}",
 ]
+DOWNLOAD = "/certification/people.csv?_stream=on&_size=max&zz={n}"
 
 
-async def abuser(base, source, deadline, statuses):
+async def abuser(base, source, deadline, statuses, paths=ABUSE):
     host, port = base.split("//", 1)[1].split(":")
     connection, i = Connection(host, int(port), source), 0
     while time.monotonic() < deadline:
-        path = ABUSE[i % len(ABUSE)]
+        path = paths[i % len(paths)].replace("{n}", str(i))
         i += 1
         try:
             status, _, _ = await asyncio.wait_for(connection.get(path), 30)
@@ -57,10 +63,12 @@ async def abuser(base, source, deadline, statuses):
     connection.close()
 
 
-async def under_abuse(base, urls, clients, abusers, duration):
+async def under_abuse(base, urls, clients, abusers, downloaders, duration):
     statuses = {}
     deadline = time.monotonic() + duration
     tasks = [abuser(base, f"127.0.0.{2 + n}", deadline, statuses) for n in range(abusers)]
+    tasks += [abuser(base, f"127.0.2.{1 + n // 2}", deadline, statuses, [DOWNLOAD])  # two streams per address
+              for n in range(2 * downloaders)]
     results = await asyncio.gather(run_load(base, urls, clients, duration), *tasks)
     return results[0], statuses
 
@@ -78,6 +86,7 @@ def main(argv=None):
     parser.add_argument("--root", type=Path, default=HERE.parent)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--abusers", type=int, default=6)
+    parser.add_argument("--downloaders", type=int, default=20, help="addresses streaming whole-table CSVs, two at a time each")
     parser.add_argument("--duration", type=float, default=20, help="seconds per phase")
     args = parser.parse_args(argv)
     urls = public_mix(sample_values(args.root / "site" / "downloads" / "certification.db"))
@@ -85,11 +94,12 @@ def main(argv=None):
     base = f"http://127.0.0.1:{port}"
     try:
         cold = asyncio.run(run_load(base, urls, args.clients, args.duration))
-        public, abusive = asyncio.run(under_abuse(base, urls, args.clients, args.abusers, args.duration))
+        public, abusive = asyncio.run(under_abuse(base, urls, args.clients, args.abusers, args.downloaders, args.duration))
     finally:
         stop(process)
     report(f"cold start, {args.clients} clients, {args.duration:.0f} s", cold)
-    report(f"under abuse, {args.clients} public clients + {args.abusers} abusers, {args.duration:.0f} s", public)
+    report(f"under abuse, {args.clients} public clients + {args.abusers} abusers + {args.downloaders} downloading addresses, "
+           f"{args.duration:.0f} s", public)
     print(f"abusive requests: {json.dumps(abusive, sort_keys=True)}")
     cold_ok = not cold["errors"] and cold["first_byte_max_ms"] <= 2500
     abuse_ok = not public["errors"] and public["p95_ms"] < 500

@@ -46,6 +46,10 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
+# Past this many downloads at once (all clients together), each download pauses after every chunk,
+# the longer the more run: downloads slow down instead of taking the cores from page requests.
+HEAVY_UNTHROTTLED = 8
+HEAVY_PAUSE = 0.001                  # seconds per chunk, per download above HEAVY_UNTHROTTLED
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 # Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
 # seconds: clients that loop slow queries, from however many addresses, hold the others only.
@@ -224,6 +228,7 @@ class Gate:
         self.arbitrary_by_client = {}
         self.by_client = {}
         self.heavy_by_client = {}
+        self.heavy_total = 0
         self.debts = Debts()
 
     async def __call__(self, scope, receive, send):
@@ -244,6 +249,7 @@ class Gate:
                 return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
                                                "wait for one to finish.")
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
+            self.heavy_total += 1
         if arbitrary:
             refusal = None
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
@@ -259,6 +265,7 @@ class Gate:
                 self.debts.add(client, REFUSAL_DEBT)
                 if large:
                     self.release(self.heavy_by_client, client)
+                    self.heavy_total -= 1
                 return await refuse(send, *refusal)
             indebted = self.debts.owed(client) >= FRESH_DEBT
             self.arbitrary_total += 1
@@ -312,6 +319,10 @@ class Gate:
                     raise Refused("streamed response over the size cap")
                 if not message.get("more_body", False):
                     state["done"] = True
+                elif large and self.heavy_total > HEAVY_UNTHROTTLED:
+                    await send(message)
+                    await asyncio.sleep(HEAVY_PAUSE * (self.heavy_total - HEAVY_UNTHROTTLED))
+                    return
             return await send(message)
 
         try:
@@ -330,6 +341,7 @@ class Gate:
             self.release(self.by_client, client)
             if large:
                 self.release(self.heavy_by_client, client)
+                self.heavy_total -= 1
             if arbitrary:
                 self.arbitrary_total -= 1
                 self.arbitrary_indebted -= indebted

@@ -482,5 +482,36 @@ def test_the_documented_limits_are_the_plugin_s():
                    "a tenth of a second per second" if limits.SQL_DEBT_REPAID == 0.1 else "(repayment rate changed)",
                    f"a refused query counts as {limits.REFUSAL_DEBT:g} seconds",
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
-                   f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests"):
+                   f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
+                   f"more than {limits.HEAVY_UNTHROTTLED} downloads run at once"):
         assert phrase in text, phrase
+
+
+def test_many_downloads_at_once_pause_between_chunks_and_a_few_never_do(monkeypatch):
+    """The third attack run: 80 downloads from 40 addresses took the cores from page requests.
+    Past HEAVY_UNTHROTTLED downloads, each pauses after every chunk, longer as more run."""
+    limits = limits_plugin()
+    pauses = []
+    real_sleep = asyncio.sleep
+
+    async def recorded_sleep(delay, *args):
+        if delay < 60:  # not the test's idle receive
+            pauses.append(delay)
+        await real_sleep(0 if delay < 60 else delay)
+    monkeypatch.setattr(limits.asyncio, "sleep", recorded_sleep)
+
+    async def streaming_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(3):
+            await send({"type": "http.response.body", "body": b"a,b\r\n", "more_body": True})
+            await real_sleep(0.01)
+        await send({"type": "http.response.body", "body": b""})
+
+    async def scenario(downloads):
+        gate = limits.Gate(streaming_app)
+        requests = [drive(gate, "/export/mo_officers.csv", "", f"10.0.{n}.1") for n in range(downloads)]
+        await asyncio.gather(*(gate(scope, receive, send) for scope, receive, send, _ in requests))
+        return [sent[0]["status"] for *_, sent in requests]
+    assert set(asyncio.run(scenario(limits.HEAVY_UNTHROTTLED))) == {200} and pauses == []
+    assert set(asyncio.run(scenario(limits.HEAVY_UNTHROTTLED + 6))) == {200}  # slowed, never refused
+    assert pauses and max(pauses) == pytest.approx(6 * limits.HEAVY_PAUSE)
