@@ -4,7 +4,7 @@ Takes: an open SQLite connection to the new release with the old one attached
 as ``old`` (or two file paths). Gives: per resource the rows added, removed and
 changed, keyed by primary key, with the field, old and new value of each change
 (every published field is open), and for a state's officers what its module says a
-change means to a reader (for example newly decertified, reinstated, changed agency).
+change means to a reader (for example newly decertified, a status changed from a decertification, changed agency).
 """
 import sqlite3
 

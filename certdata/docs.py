@@ -149,7 +149,8 @@ def github_remote():
 
 def withheld_groups(package):
     """{request id: groups of the requested elements no field publishes}, one group per
-    (disposition, statute, agency's words, note), each element once, in request order."""
+    (disposition, statute, agency's words), each element once, in request order; a note shared by
+    every element of a group is the group's, any other stays with its element."""
     citations = disclosure.citations(package)
     groups = {}
     seen = set()
@@ -159,10 +160,17 @@ def withheld_groups(package):
             continue
         seen.add(key)
         by_words = groups.setdefault(row["request_id"], {})
-        group = by_words.setdefault((row["disposition"], row["legal_basis_id"], row["agency_words"], row["note"]), {
+        group = by_words.setdefault((row["disposition"], row["legal_basis_id"], row["agency_words"]), {
             "disposition": row["disposition"], "citation": citations.get(row["legal_basis_id"]),
-            "agency_words": row["agency_words"], "note": row["note"], "items": []})
-        group["items"].append({"element": row["element"]})
+            "agency_words": row["agency_words"], "items": []})
+        group["items"].append({"element": row["element"], "note": row["note"]})
+    for by_words in groups.values():
+        for group in by_words.values():
+            notes = {item["note"] for item in group["items"]}
+            group["note"] = notes.pop() if len(notes) == 1 else None
+            if group["note"] is not None:
+                for item in group["items"]:
+                    item["note"] = None
     return {request: list(by_words.values()) for request, by_words in groups.items()}
 
 

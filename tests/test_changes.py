@@ -41,7 +41,7 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
     kinds = dict(conn.execute("select row_id, kind from changes where kind is not null").fetchall())
     assert kinds == {state["revoked"]["row_id"]: "decertified", state["moved"]["row_id"]: "changed agency",
-                     state["reinstated"]["row_id"]: "reinstated"}
+                     state["reinstated"]["row_id"]: "status changed from a decertification"}
     assert conn.execute("select resource, row_id, change from changes where change != 'changed'").fetchall() == [
         ("mo_officers", state["removed"]["row_id"], "removed")]
     assert {r[0] for r in conn.execute("select distinct resource from changes")} == {"mo_officers"}

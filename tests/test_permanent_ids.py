@@ -109,3 +109,18 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     assert gone.status_code == 410 and "is retired" in gone.text and "Quill, Ada" in html.unescape(gone.text)
     kept = asyncio.run(get(f"/officer/mo/{cited_revoked}"))
     assert kept.status_code == 200 and "3 records in this release carry this name" in kept.text
+
+
+def test_the_namesake_count_counts_the_same_name_not_the_same_words_in_another_order(tmp_path):
+    """The fact-check: "Thomas, Ryan" and "Ryan, Thomas" share an id's hash, but not a name."""
+    from .conftest import make_package
+    root = make_package(tmp_path / "pkg", mo_active=3, ma_officers=2, extra_mo=[
+        ("Thomas, Ryan", "Sample status A", "Sample class A", ""), ("Thomas, Ryan", "Revoked", "unknown", ""),
+        ("Ryan, Thomas", "Sample status A", "Sample class A", "")], extra_ma=[])
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    app = datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
+    ids = {(r["officer_name"], r["license_status"]): r["row_id"] for r in csv.DictReader(open(root / "data" / "mo_officers.csv"))}
+    thomas = asyncio.run(app.client.get(f"/officer/mo/{ids[('Thomas, Ryan', 'Revoked')]}")).text
+    ryan = asyncio.run(app.client.get(f"/officer/mo/{ids[('Ryan, Thomas', 'Sample status A')]}")).text
+    assert "2 records in this release carry this name" in thomas
+    assert "records in this release carry this name" not in ryan

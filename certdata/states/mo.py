@@ -41,7 +41,10 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "klass": {"one": True, "sql": (
         "select c.* from mo_license_classes c join mo_officers o on o.license_class = c.license_class "
         "where o.row_id = :id")},
-    "namesakes": {"one": True, "sql": "select count(*) as n from mo_officers where substr(row_id, 1, 13) = substr(:id, 1, 13)"},
+    # records of the same name, written alike (the id's hash ignores word order, so its prefix only narrows the search)
+    "namesakes": {"one": True, "sql": "select count(*) as n from mo_officers where row_id > substr(:id, 1, 13) || '-' "
+                                      "and row_id < substr(:id, 1, 13) || '.' "
+                                      "and officer_name = (select officer_name from mo_officers where row_id = :id)"},
 }
 # The agency page's section for Missouri (see certdata/states/__init__.py): its officers by the
 # roster's commissioning agency, paged by the core.
@@ -50,7 +53,7 @@ AGENCY = {
     "empty": "The roster names no officer with this agency.",
     "counts": {"label": "Licence status", "sql": "select license_status as label, count(*) as n from mo_officers "
                                                  "where agency_id = :agency_id group by license_status order by n desc"},
-    "sql": "select row_id as person_key, officer_name, license_status || ', ' || license_class as summary "
+    "sql": "select row_id as person_key, officer_name, license_status || coalesce(', ' || license_class, '') as summary "
            "from mo_officers where agency_id = :agency_id order by officer_name, row_id",
 }
 # The decertified page: officers whose status mo_license_statuses marks as decertified (POST's reply).
@@ -184,7 +187,8 @@ def rows(records, package, label):
         if not record["officer_name"]:
             raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank")
         status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
-        klass = canonical(record["license_class"] or "unknown", classes, label, "license_class", record["_row"])
+        # a blank class stays blank: POST explains a class "listed as “unknown”", not an empty cell
+        klass = canonical(record["license_class"], classes, label, "license_class", record["_row"]) if record["license_class"] else ""
         tuples.append((record["officer_name"], status, klass, record.get("agency_name", ""), *name_parts(record)))
     fields = ("row_id", "officer_name", "license_status", "license_class", "agency_id")
     sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
@@ -249,7 +253,7 @@ def sample(rng, options):
 # The release diff: what a change of a Missouri officer means to a reader.
 def change_kind(conn):
     """A function (row_id, change, field, old, new) -> kind or None, for mo_officers changes:
-    newly decertified (statuses POST's reply says mark decertified officers), reinstated,
+    newly decertified (statuses POST's reply says mark decertified officers), a status changed from one of them,
     status changed, changed agency."""
     decertified = set()
     for schema in ("main", "old"):
@@ -266,8 +270,8 @@ def change_kind(conn):
         if change == "changed" and field == "license_status":
             if new in decertified and old not in decertified:
                 return "decertified"
-            if old in decertified and new not in decertified:
-                return "reinstated"
+            if old in decertified and new not in decertified:  # not "reinstated": the record does not say so
+                return "status changed from a decertification"
             return "status changed"
         if change == "changed" and field == "agency_id":
             return "changed agency"
@@ -284,7 +288,8 @@ def docs_context(conn, package):
     """Licence status and class counts, POST's measures, and officer changes with names (each with the
     words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
     statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
-    classes = conn.execute("select license_class, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
+    classes = conn.execute("select coalesce(license_class, '(blank in the release)') as license_class, count(*) as n "
+                           "from mo_officers group by 1 order by n desc").fetchall()
     officers = conn.execute(
         "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words, "
         "q.responding_agency as status_source "
