@@ -23,15 +23,18 @@ def config(datasette):
 
 
 @hookimpl
-def extra_template_vars(datasette, table, database):
+def extra_template_vars(datasette, table, database, request):
     async def inner():
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
                      "exportable": sorted(exportable(datasette)),
-                     "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"])}
+                     "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"]),
+                     # for pages that list several resources: {% set provenance = provenance_of(name) %}
+                     "provenance_of": lambda name: provenance(datasette, name)}
         if table:  # custom pages pass their own provenance
             variables["provenance"] = await provenance(datasette, table)
+            variables["export_query"] = await export_query(datasette, table, request)
         return variables
     return inner
 
@@ -120,6 +123,19 @@ EXPORTABLE = {"agencies", "people", "changes"}  # and every state's officer reso
 def exportable(datasette):
     return EXPORTABLE | {name for s in states(datasette) for name in s.get("exportable", [])}
 EXPORT_PAGE = 2000
+
+
+async def export_query(datasette, table, request):
+    """The page's query string when /export/ takes every parameter of it (column=value filters,
+    and q on people), "" for no parameter; None when it does not (a sort, a facet, an operator),
+    so that no page links to an export that would refuse it."""
+    if request is None or table not in exportable(datasette):
+        return None
+    columns = await datasette.get_database(DB).table_columns(table)
+    names = list(request.args.keys())
+    if all(k in columns or (k == "q" and table == "people") for k in names):
+        return request.query_string
+    return None
 
 
 async def export_json(datasette, request):

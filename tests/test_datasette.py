@@ -119,6 +119,24 @@ def test_table_page_links_a_streamed_json_export_with_its_filters(client):
     assert "/export/" not in get(client, f"/certification/mo_officers/{row}").text
 
 
+@pytest.mark.parametrize("query", ["_sort=license_status", "license_status__contains=Rev", "_facet=license_class",
+                                   "license_status=Revoked&_sort_desc=officer_name"])
+def test_no_page_links_an_export_that_would_refuse_its_parameters(client, query):
+    """The new-user walk: the streamed JSON link of a sorted or faceted table answered 400."""
+    import html
+    import re
+    page = get(client, f"/certification/mo_officers?{query}").text
+    links = [html.unescape(link) for link in re.findall(r'href="([^"]*/export/[^"]*)"', page)]
+    assert all(get(client, link).status_code == 200 for link in links), links
+    assert not links and "CSV with stream all rows" in page
+
+
+def test_the_decertified_page_says_where_its_rows_come_from_and_what_a_blank_agency_means(client):
+    page = get(client, "/decertified").text
+    assert "Where this comes from" in page and "Package version" in page and "Release received" in page
+    assert "in its words" in page and "none named" in page
+
+
 def test_serve_get_is_a_smoke_test_with_an_exit_code(built):
     from .conftest import run_cli
     ok = run_cli(built, "serve", "--get", "/search?q=zyzzyva")
