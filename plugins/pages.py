@@ -308,6 +308,11 @@ def handle_exception(datasette, request, exception):
         return None  # machine formats keep Datasette's own answer
 
     async def inner():
-        context = {"status": 404, "error": str(exception.args[0]) if exception.args else "Not found", "title": None}
+        error = str(exception.args[0]) if exception.args else "Not found"
+        if request.path.startswith("/agency/"):  # an address that is not an agency id reaches Datasette's database route
+            error = "No such agency"
+        elif error == "Database not found":  # a reader did not ask for a database
+            error = "No such page"
+        context = {"status": 404, "error": error, "title": None}
         return Response.html(await datasette.render_template("error.html", context, request=request), status=404)
     return inner

@@ -480,7 +480,7 @@ def paging(datasette, path, result):
     page = result["page"]
     return {"last_page": last,
             "next_url": page_url(datasette, path, result, page=page + 1) if page < last else None,
-            "previous_url": page_url(datasette, path, result, page=page - 1) if page > 1 else None}
+            "previous_url": page_url(datasette, path, result, page=min(page - 1, last)) if page > 1 else None}
 
 
 SYNTHETIC = {}
@@ -602,6 +602,7 @@ async def search_page(datasette, request):
         context["sort_url"] = lambda sort: page_url(datasette, "/search", result, page=1, sort=sort)
         if result["approximate"]:
             context["suggestion_url"] = page_url(datasette, "/search", result, q=result["approximate"]["suggestion"], page=1)
+    context["state_names"] = [s["name"] for s in states_config(datasette)]
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
     return Response.html(await datasette.render_template("search.html", context, request=request))

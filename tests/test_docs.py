@@ -127,9 +127,11 @@ def test_the_correction_page_names_the_configured_contact_or_says_none_is_set(mo
     text = page.render(correction=docs.correction_route())
     assert "No contact for corrections is set" in text
     assert "https://github.example/owner/repo/issues/new?template=correction.yml" in text
+    assert "needs a GitHub account" in text and "do not need a GitHub account" not in text  # no promise it cannot keep
     monkeypatch.setenv(docs.CONTACT_VARIABLE, "https://forms.example/corrections")
     text = page.render(correction=docs.correction_route())
     assert "(https://forms.example/corrections)" in text and "No contact" not in text
+    assert "do not need a GitHub account" in text
 
 
 def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused(built):
