@@ -33,6 +33,7 @@ from .package import csv_options, fields
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
 BATCH = 50_000
+NAME_CACHE = 50_000  # parsed names kept for their repeats (a few MB)
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
 STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
@@ -308,7 +309,7 @@ def create_indexes(db, resource, indexes):
 
 def converters(resource):
     """Per-field functions turning a CSV string into the SQLite value (None for missing), read by
-    ``cells`` as validation read them; None for plain text where only "" is missing (done inline)."""
+    ``cells`` as validation read them; None for plain text where only "" is missing (made NULL in SQL)."""
     out = []
     for field in fields(resource):
         missing = missing_values(resource, field)
@@ -332,15 +333,23 @@ def read_csv(path, resource):
 
 
 def insert_rows(db, package, resource):
-    """Insert every row of the resource's CSV; returns the row count."""
+    """Insert every row of the resource's CSV; returns the row count. Plain text cells go to SQLite as
+    read ("" made NULL by the statement, in C); only the other fields are converted in Python."""
     names = [f["name"] for f in fields(resource)]
     convert = converters(resource)
-    sql = f"insert into {quote(resource['name'])} ({', '.join(map(quote, names))}) values ({', '.join('?' * len(names))})"
-    batch, count = [], 0
+    converted = [(i, c) for i, c in enumerate(convert) if c is not None]
+    values = ", ".join("?" if c is not None else "nullif(?, '')" for c in convert)
+    sql = f"insert into {quote(resource['name'])} ({', '.join(map(quote, names))}) values ({values})"
+    width, batch, count = len(names), [], 0
     for row in read_csv(package.path(resource), resource):
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank row (every cell empty or spaces) is skipped
             continue
-        batch.append([(v or None) if c is None else c(v) for c, v in zip(convert, row)])
+        if len(row) > width:
+            row = row[:width]
+        for i, c in converted:
+            if i < len(row):
+                row[i] = c(row[i])
+        batch.append(row)
         if len(batch) >= BATCH:
             db.conn.executemany(sql, batch)
             count, batch = count + len(batch), []
@@ -398,14 +407,22 @@ def create_name_index(db):
     """people_names, people_fts and the typo index, each name parsed exactly once."""
     db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
                     "surname_key text not null, given_key text not null)")
-    vocabulary = {}
+    vocabulary, recent = {}, {}
     rows = db.conn.execute("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
                            "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
     while True:
         batch = rows.fetchmany(BATCH)
         if not batch:
             break
-        keyed = [(rowid, *name_keys(name, surname, given)) for rowid, name, surname, given in batch]
+        if len(recent) > NAME_CACHE:  # a roster repeats a name in neighbouring rows: parse each once per batch
+            recent.clear()
+        keyed = []
+        for rowid, *name in batch:
+            name = tuple(name)
+            keys = recent.get(name)
+            if keys is None:
+                keys = recent[name] = name_keys(*name)
+            keyed.append((rowid, *keys))
         for _, terms, _, _ in keyed:
             for word in terms.split():
                 vocabulary[word] = vocabulary.get(word, 0) + 1
