@@ -13,6 +13,7 @@ are unchanged starts from a copy of it and redoes only the resources whose reuse
 when an officer resource or the agencies changed); the result holds the same schema and
 rows as a full build (tests/test_incremental.py).
 """
+import collections
 import csv
 import hashlib
 import json
@@ -407,7 +408,7 @@ def create_name_index(db):
     """people_names, people_fts and the typo index, each name parsed exactly once."""
     db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
                     "surname_key text not null, given_key text not null)")
-    vocabulary, recent = {}, {}
+    vocabulary, recent = collections.Counter(), {}
     rows = db.conn.execute("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
                            "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
     while True:
@@ -423,9 +424,7 @@ def create_name_index(db):
             if keys is None:
                 keys = recent[name] = name_keys(*name)
             keyed.append((rowid, *keys))
-        for _, terms, _, _ in keyed:
-            for word in terms.split():
-                vocabulary[word] = vocabulary.get(word, 0) + 1
+        vocabulary.update(" ".join(terms for _, terms, _, _ in keyed).split())
         db.conn.executemany("insert into people_names values (?, ?, ?, ?)", keyed)
     db.conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
     db.conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
@@ -564,4 +563,28 @@ def file_sha256(path):
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     _DIGESTS[remembered] = digest
+    return digest
+
+
+def digest_in_background(path):
+    """Start hashing a file that is no longer written (the built database) on a thread, beside what the
+    build does next (hashlib releases the GIL); returns a function giving the hex digest (its exception
+    if hashing failed)."""
+    import threading
+    result = {}
+
+    def work():
+        try:
+            with open(path, "rb") as handle:
+                result["digest"] = hashlib.file_digest(handle, "sha256").hexdigest()
+        except BaseException as error:  # raised in the caller when it asks for the digest
+            result["error"] = error
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+
+    def digest():
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["digest"]
     return digest
