@@ -13,6 +13,7 @@ are unchanged starts from a copy of it and redoes only the resources whose reuse
 when an officer resource or the agencies changed); the result holds the same schema and
 rows as a full build (tests/test_incremental.py).
 """
+import collections
 import csv
 import hashlib
 import json
@@ -33,6 +34,7 @@ from .package import csv_options, fields
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
 BATCH = 50_000
+NAME_CACHE = 50_000  # parsed names kept for their repeats (a few MB)
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
 STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
@@ -308,7 +310,7 @@ def create_indexes(db, resource, indexes):
 
 def converters(resource):
     """Per-field functions turning a CSV string into the SQLite value (None for missing), read by
-    ``cells`` as validation read them; None for plain text where only "" is missing (done inline)."""
+    ``cells`` as validation read them; None for plain text where only "" is missing (made NULL in SQL)."""
     out = []
     for field in fields(resource):
         missing = missing_values(resource, field)
@@ -332,15 +334,23 @@ def read_csv(path, resource):
 
 
 def insert_rows(db, package, resource):
-    """Insert every row of the resource's CSV; returns the row count."""
+    """Insert every row of the resource's CSV; returns the row count. Plain text cells go to SQLite as
+    read ("" made NULL by the statement, in C); only the other fields are converted in Python."""
     names = [f["name"] for f in fields(resource)]
     convert = converters(resource)
-    sql = f"insert into {quote(resource['name'])} ({', '.join(map(quote, names))}) values ({', '.join('?' * len(names))})"
-    batch, count = [], 0
+    converted = [(i, c) for i, c in enumerate(convert) if c is not None]
+    values = ", ".join("?" if c is not None else "nullif(?, '')" for c in convert)
+    sql = f"insert into {quote(resource['name'])} ({', '.join(map(quote, names))}) values ({values})"
+    width, batch, count = len(names), [], 0
     for row in read_csv(package.path(resource), resource):
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank row (every cell empty or spaces) is skipped
             continue
-        batch.append([(v or None) if c is None else c(v) for c, v in zip(convert, row)])
+        if len(row) > width:
+            row = row[:width]
+        for i, c in converted:
+            if i < len(row):
+                row[i] = c(row[i])
+        batch.append(row)
         if len(batch) >= BATCH:
             db.conn.executemany(sql, batch)
             count, batch = count + len(batch), []
@@ -398,17 +408,23 @@ def create_name_index(db):
     """people_names, people_fts and the typo index, each name parsed exactly once."""
     db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
                     "surname_key text not null, given_key text not null)")
-    vocabulary = {}
+    vocabulary, recent = collections.Counter(), {}
     rows = db.conn.execute("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
                            "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
     while True:
         batch = rows.fetchmany(BATCH)
         if not batch:
             break
-        keyed = [(rowid, *name_keys(name, surname, given)) for rowid, name, surname, given in batch]
-        for _, terms, _, _ in keyed:
-            for word in terms.split():
-                vocabulary[word] = vocabulary.get(word, 0) + 1
+        if len(recent) > NAME_CACHE:  # a roster repeats a name in neighbouring rows: parse each once per batch
+            recent.clear()
+        keyed = []
+        for rowid, *name in batch:
+            name = tuple(name)
+            keys = recent.get(name)
+            if keys is None:
+                keys = recent[name] = name_keys(*name)
+            keyed.append((rowid, *keys))
+        vocabulary.update(" ".join(terms for _, terms, _, _ in keyed).split())
         db.conn.executemany("insert into people_names values (?, ?, ?, ?)", keyed)
     db.conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
     db.conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
@@ -547,4 +563,28 @@ def file_sha256(path):
     with open(path, "rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     _DIGESTS[remembered] = digest
+    return digest
+
+
+def digest_in_background(path):
+    """Start hashing a file that is no longer written (the built database) on a thread, beside what the
+    build does next (hashlib releases the GIL); returns a function giving the hex digest (its exception
+    if hashing failed)."""
+    import threading
+    result = {}
+
+    def work():
+        try:
+            with open(path, "rb") as handle:
+                result["digest"] = hashlib.file_digest(handle, "sha256").hexdigest()
+        except BaseException as error:  # raised in the caller when it asks for the digest
+            result["error"] = error
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+
+    def digest():
+        thread.join()
+        if "error" in result:
+            raise result["error"]
+        return result["digest"]
     return digest

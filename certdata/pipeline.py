@@ -187,6 +187,7 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
         if problems:  # the load tripped on what validation reports: show the report instead
             fail_with_report(root, problems)
         raise
+    digest = load.digest_in_background(database)  # for SHA256SUMS, while validation ends and the pages are written
     problems = validated()
     if problems:
         fail_with_report(root, problems)
@@ -195,7 +196,8 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     try:
         docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
                         downloads=lambda directory: publish.write_downloads(package, database, directory,
-                                                                             None if full else root / "site" / "downloads"))
+                                                                             None if full else root / "site" / "downloads",
+                                                                             database_digest=digest))
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")

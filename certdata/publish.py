@@ -73,10 +73,11 @@ def download_name(resource):
     return SAMPLE_PREFIX + name if resource.get("pcr:synthetic") else name
 
 
-def write_downloads(package, database, downloads, previous=None):
+def write_downloads(package, database, downloads, previous=None, database_digest=None):
     """Copy the release files into downloads/ and write the checksummed descriptor. With the previous
     release's downloads/, a CSV whose digest is unchanged is hard-linked from it with its spreadsheet
-    copy (release files are replaced, never written into, so the link is safe)."""
+    copy (release files are replaced, never written into, so the link is safe). database_digest, when
+    given, is a function giving the database's digest (``load.digest_in_background``)."""
     downloads.mkdir(parents=True, exist_ok=True)
     link_or_copy(database, downloads / DATABASE_FILE)  # the staged database is never written again
     (downloads / "spreadsheet").mkdir(exist_ok=True)
@@ -96,6 +97,8 @@ def write_downloads(package, database, downloads, previous=None):
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
     write_spreadsheet_safe(downloads / "data-dictionary.csv", downloads / "spreadsheet" / "data-dictionary.csv")
+    if database_digest:
+        known[DATABASE_FILE] = database_digest()
     write_checksums(downloads, known)
 
 
