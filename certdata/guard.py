@@ -90,10 +90,9 @@ def file_problems(package, resource):
     if not path.is_file():
         return [Problem(resource["path"], None, None, "missing-file", "the file does not exist")]
     try:
-        data = path.read_bytes()
+        return byte_problems(resource, path)[0]
     except OSError:
         return [Problem(resource["path"], None, None, "unreadable-file", "the file cannot be read")]
-    return byte_problems(resource, data)
 
 
 def header(package, resource):

@@ -4,6 +4,7 @@ Takes: a ``Package``. Gives: a list of ``Problem`` (file, row, field, error type
 message), empty when the package is valid. Frictionless does the checking; the
 messages are ours, so that a value is only ever echoed for an open field.
 """
+import codecs
 import csv
 import json
 import re
@@ -149,11 +150,11 @@ def pre_check_files(package, reused=frozenset()):
         if shape:
             problems += shape
             continue
-        data = path.read_bytes()
-        if not data.strip():
+        found, content = byte_problems(resource, path)
+        if not content:
             problems.append(Problem(resource["path"], None, None, "empty-file", "the file is empty; a header row is required"))
             continue
-        problems += byte_problems(resource, data)
+        problems += found
     return problems
 
 
@@ -219,19 +220,36 @@ def package_shape_problems(package):
     return [p for r in package.resources for p in shape_problems(package, r)]
 
 
-def byte_problems(resource, data):
-    """NUL bytes and invalid UTF-8, located by row (never echoing the bytes)."""
-    problems = []
-    if b"\x00" in data:
-        row = data[: data.index(b"\x00")].count(b"\n") + 1
-        problems.append(Problem(resource["path"], row, None, "nul-byte", "the file contains a NUL byte; re-export it as plain UTF-8 text"))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
-        problems.append(Problem(resource["path"], row, None, "encoding-error",
+BLOCK = 1 << 22
+
+
+def byte_problems(resource, path):
+    """(problems, whether the file holds anything but white space): NUL bytes and invalid UTF-8,
+    located by row (never echoing the bytes), read in blocks so that memory stays flat."""
+    problems, nul_row, bad_row, lines, content = [], None, None, 0, False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            content = content or bool(block.strip())
+            if nul_row is None and b"\x00" in block:
+                nul_row = lines + block.count(b"\n", 0, block.index(b"\x00")) + 1
+            if bad_row is None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as error:  # start is within this block (a pending sequence is at most 3 bytes)
+                    bad_row = lines + block.count(b"\n", 0, max(0, error.start)) + 1
+            lines += block.count(b"\n")
+        if bad_row is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                bad_row = lines + 1
+    if nul_row is not None:
+        problems.append(Problem(resource["path"], nul_row, None, "nul-byte", "the file contains a NUL byte; re-export it as plain UTF-8 text"))
+    if bad_row is not None:
+        problems.append(Problem(resource["path"], bad_row, None, "encoding-error",
                                 "the file is not UTF-8 (perhaps Windows-1252); import it with `python build.py import` or re-save it as UTF-8"))
-    return problems
+    return problems, content
 
 
 def problem_from_error(resource, error):

@@ -504,3 +504,14 @@ def test_fast_path_gives_the_same_verdict_as_frictionless(case, released, tmp_pa
         pytest.skip("the descriptor itself is unreadable: neither validator runs")
     reference = not frictionless_problems(package) if (root / "data" / "statutes.csv").exists() else False
     assert fastcheck.package_is_valid(package) == reference
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 3, 5, 1 << 22])
+def test_the_formula_scan_sees_a_cell_start_split_between_blocks(tmp_path, block_size):
+    from certdata.publish import BOM, copy_unless_formula
+    clean, hostile = tmp_path / "clean.csv", tmp_path / "hostile.csv"
+    clean.write_bytes(BOM + b"name,agency\r\n\"Smith, John\",A-1\r\nDoe,B 2=3\r\n")
+    hostile.write_bytes(b"name,agency\r\nSmith,\"=HYPERLINK(1)\"\r\n")
+    assert copy_unless_formula(clean, tmp_path / "out.csv", block_size) is False
+    assert (tmp_path / "out.csv").read_bytes() == clean.read_bytes()  # the mark once, the bytes as released
+    assert copy_unless_formula(hostile, tmp_path / "out2.csv", block_size) is True
