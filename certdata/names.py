@@ -59,13 +59,14 @@ BIDI_CONTROLS = "\\u202a-\\u202e\\u2066-\\u2069"
 INVISIBLE_RANGES = ("\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f" + BIDI_CONTROLS
                     + "\\u2060-\\u2064\\ufeff\\ufff9-\\ufffb\\U000e0000-\\U000e007f")
 INVISIBLE = re.compile(f"[{INVISIBLE_RANGES}]")
-# The schema patterns of the name fields (and of agency names and course names) say the same at build
-# time, as Python regular expressions matched against the whole value: visible characters only (no
-# line break either) and, for names, at least one letter ([^\\W\\d_]: a word character that is no digit
-# or underscore). Digits and dates in names are refused by the importer only.
+# The schema patterns say the same at build time, as Python regular expressions matched against the whole
+# value (the validators and frictionless use Python's re): visible characters only (no line break either)
+# and at least one letter ([^\\W\\d_]: a word character that is no digit or underscore); for a person's
+# name, also at most two digits ((?!...): a lookahead), which no date can have. Agency and course names
+# may hold numbers.
 VISIBLE = f"[^{INVISIBLE_RANGES}]"
-NAME_PATTERN = f"{VISIBLE}*[^\\W\\d_]{VISIBLE}*"
-LINE_PATTERN = f"{VISIBLE}+"
+TEXT_PATTERN = f"{VISIBLE}*[^\\W\\d_]{VISIBLE}*"
+NAME_PATTERN = f"(?!(?:\\D*\\d){{{MAX_NAME_DIGITS + 1}}}){TEXT_PATTERN}"
 
 
 def text_problem(value):
@@ -82,7 +83,7 @@ def name_problem(value):
         return text_problem(value)
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
-    if DATE_LIKE.search(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:
+    if DATE_LIKE.search(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:  # a date has three or more
         return ("the value holds a date or a run of digits, which a name does not (a date of birth or a "
                 "telephone number in the wrong column?)")
     return None

@@ -363,6 +363,8 @@ def value_problem(field, value):
         return text_problem(value)
     if field == "agency_name" and (not any(c.isalpha() for c in value) or DATE_LIKE.search(value)):
         return "the value has no letter or holds a date, so it is not an agency's name"
+    if field == "course_name" and not any(c.isalpha() for c in value):
+        return "the value has no letter, so it is not a course's name"
     return None
 
 
