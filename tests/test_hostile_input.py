@@ -471,6 +471,10 @@ ABUSE_CASES = [
          expect=["release.xlsx [sheet 1], row 2, field license_status"], absent=["Oak Road"]),
     Case("import-sheet-title-is-a-value-no-columns", importer=("mo-roster", lambda tmp: workbook(tmp, {"Oak Road 12": [["x", "y"]], SENTINEL: [["a"]]})),
          expect=["release.xlsx [sheet 1]", "missing column(s)"], absent=["Oak Road"]),
+    Case("import-name-too-long-named-by-its-row-in-the-file", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        MO_ROWS + [["Doe, " + "Jane" * 60, SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 4, field officer_name", "more than the 200"]),
+    Case("import-a-folder", importer=("mo-roster", lambda tmp: (tmp / "folder.csv").mkdir() or tmp / "folder.csv"), expect=["folder.csv: a folder, not a file"]),
     # the import never writes through a symbolic link, nor outside the package
     Case("import-raw-copy-name-is-a-link-outside", mutate=lambda root, tmp: plant_raw_link(root, tmp, ROSTER), importer=("mo-roster", lambda tmp: ROSTER(tmp)),
          expect=["is a symbolic link", "Nothing was changed"], verify=lambda root, tmp: outside_untouched(root, tmp)),

@@ -97,6 +97,8 @@ def read_table(path, module):
     """(file label, headers, rows, number of the first data row) from an .xlsx workbook (the sheet with
     our headers, named by its number: a title can be anything) or a CSV."""
     path = Path(path)
+    if path.is_dir():
+        raise ImportError_(f"{path}: a folder, not a file; give the release file itself")
     if not path.is_file():
         raise ImportError_(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -273,10 +275,10 @@ def missing_fields(found, module):
     return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
-def records(label, headers, rows, module, report, first=2):
+def records(label, headers, rows, module, report, first=2, limits=None):
     """Mapped, cleaned records (first: the number of the first data row, as the agency's file counts
-    it); dropped columns reported by position; a value that cannot be its column's refused by row and
-    field, never shown."""
+    it; limits: {field: maxLength} of the resource's schema); dropped columns reported by position; a
+    value that cannot be its column's refused by row and field, never shown."""
     found = mapping(headers, module)
     missing = missing_fields(found, module)
     if missing:
@@ -312,6 +314,8 @@ def records(label, headers, rows, module, report, first=2):
                                + (" (a formula cell whose value the workbook did not save reads as blank)" if "[sheet" in label else ""))
         for field, value in record.items():
             problem = value and value_problem(field, value)
+            if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
+                problem = f"{len(value):,} characters, more than the {limits[field]} the field may hold"
             if problem:
                 raise ImportError_(f"{label}, row {number}, field {field}: {problem}; it is not shown. Check the export's columns")
         key = tuple(sorted(record.items()))
@@ -389,8 +393,9 @@ def run(source, path, package, received=None, report=print):
     module = source_module(source, package.root)
     refuse_pending(package.resource(module.SOURCE["resource"]))
     label, headers, rows, first = read_table(path, module)
-    mapped = records(label, headers, rows, module, report, first)
     resource = package.resource(module.SOURCE["resource"])
+    limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
+    mapped = records(label, headers, rows, module, report, first, limits)
     table, agencies, *more = module.rows(mapped, package, label)  # more: {resource: rows} the state also keeps
     return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 
