@@ -5,6 +5,7 @@ Takes: the package directory. Gives: ``site/`` (documentation site and
 problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -412,38 +414,28 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
                 raise BuildFailed(f"the imported file does not pass the checks:\n{error}\nThe import was undone.") from error
             if isinstance(error, KeyboardInterrupt):
                 raise KeyboardInterrupt(f"{str(error) or 'interrupted'}: the import was undone, nothing was changed") from error
+            progress("the import stopped; it was undone, nothing was changed")
             raise
         progress(f"imported {Path(path).name}: wrote {', '.join(str(p.relative_to(root)) for p in written)}")
 
 
-class signals_interrupt:
+@contextlib.contextmanager
+def signals_interrupt():
     """While importing, a termination or hang-up signal stops the import as Ctrl-C does (an exception, so
     that it is undone) instead of killing the process mid-way. Main thread only (where signals arrive)."""
-
-    SIGNALS = ("SIGTERM", "SIGHUP")
-
-    def __enter__(self):
-        self.previous = {}
-        if threading_main():
-            for name in self.SIGNALS:
-                number = getattr(signal, name, None)
-                if number is not None:
-                    self.previous[number] = signal.signal(number, self.stop)
-        return self
-
-    @staticmethod
-    def stop(number, frame):
-        raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
-
-    def __exit__(self, *exc):
-        for number, handler in self.previous.items():
-            signal.signal(number, handler)
-        return False
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            previous[number] = signal.signal(number, stopped_by_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
 
 
-def threading_main():
-    import threading
-    return threading.current_thread() is threading.main_thread()
+def stopped_by_signal(number, frame):
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
 
 
 def import_snapshot(root, package):
