@@ -71,8 +71,8 @@ def main(argv=None):
             raise
         message = (f"unexpected internal error ({type(error).__name__}); its message is withheld because it may "
                    "quote a value (CERTDATA_DEBUG=1 shows the traceback, on your own machine only)")
-    except KeyboardInterrupt:
-        message = "interrupted"
+    except KeyboardInterrupt as error:  # an import says it was undone
+        message = str(error) or "interrupted"
     print(f"error: {message}", file=sys.stderr)
     if args.command in (None, "build") and "site/ is unchanged" not in message:
         print("Nothing was published; site/ is unchanged.", file=sys.stderr)

@@ -2,10 +2,13 @@
 
 Takes: names as agencies write them. Gives: search keys (lower case, no accents
 or punctuation), agency identifiers (state + slug) and the name hash a state's
-row identifiers may use (each state's rule is in its module, ``certdata/states/``).
+row identifiers may use (each state's rule is in its module, ``certdata/states/``),
+and what a name may hold (``name_problem``, which the importer applies and the
+name fields' schema pattern mirrors at build time).
 """
 import hashlib
 import importlib.util
+import re
 from pathlib import Path
 
 
@@ -39,3 +42,48 @@ def name_hash(name):
     """First 10 hex digits of the SHA-256 of the folded name, order of words ignored."""
     key = " ".join(sorted(fold(name).split()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+# What a name may hold. Real names hold letters of any script, spaces, apostrophes, hyphens, periods,
+# commas and suffixes (Jr., III, 2nd): at least one letter and at most two digits. A date, a run of
+# digits or a value without a letter is a closed value (a date of birth, a telephone number) in the
+# wrong column, and is refused without being shown.
+DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}")
+MAX_NAME_DIGITS = 2
+# Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
+# embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,
+# word joiners, invisible operators, soft hyphens, the byte-order mark and tag characters. (The
+# zero-width joiner and non-joiner are kept: some scripts write names with them.) Written as a regular
+# expression's character ranges, once, for the importer and for the schema patterns.
+BIDI_CONTROLS = "\\u202a-\\u202e\\u2066-\\u2069"
+INVISIBLE_RANGES = ("\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f" + BIDI_CONTROLS
+                    + "\\u2060-\\u2064\\ufeff\\ufff9-\\ufffb\\U000e0000-\\U000e007f")
+INVISIBLE = re.compile(f"[{INVISIBLE_RANGES}]")
+# The schema patterns say the same at build time, as Python regular expressions matched against the whole
+# value (the validators and frictionless use Python's re): visible characters only (no line break either)
+# and at least one letter ([^\\W\\d_]: a word character that is no digit or underscore); for a person's
+# name, also at most two digits ((?!...): a lookahead), which no date can have. Agency and course names
+# may hold numbers.
+VISIBLE = f"[^{INVISIBLE_RANGES}]"
+TEXT_PATTERN = f"{VISIBLE}*[^\\W\\d_]{VISIBLE}*"
+NAME_PATTERN = f"(?!(?:\\D*\\d){{{MAX_NAME_DIGITS + 1}}}){TEXT_PATTERN}"
+
+
+def text_problem(value):
+    """Why a text cell cannot be published (an invisible or direction-changing character), or None."""
+    if INVISIBLE.search(value):
+        return ("the value holds an invisible or text-direction control character (such as U+202E), "
+                "which can make it display as something else")
+    return None
+
+
+def name_problem(value):
+    """Why a person's name (or a part of it) cannot be a name, or None. The reason never quotes the value."""
+    if text_problem(value):
+        return text_problem(value)
+    if not any(c.isalpha() for c in value):
+        return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
+    if DATE_LIKE.search(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:  # a date has three or more
+        return ("the value holds a date or a run of digits, which a name does not (a date of birth or a "
+                "telephone number in the wrong column?)")
+    return None

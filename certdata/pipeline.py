@@ -5,6 +5,7 @@ Takes: the package directory. Gives: ``site/`` (documentation site and
 problem, a report under ``build/`` and a ``BuildFailed`` that leaves the
 previous ``site/`` untouched.
 """
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -387,7 +389,9 @@ def deploy(root=ROOT, service="police-certification"):
 
 
 def import_release(source, path, root=ROOT, received=None, progress=print):
-    """Import an agency's file as received, then check the package; on any problem nothing changes."""
+    """Import an agency's file as received, then check the package: all or nothing. On any problem, and
+    on Ctrl-C or a termination signal, every file the import changed is restored and every file it
+    created is removed before the error is passed on."""
     from datetime import date
 
     from . import importers
@@ -398,19 +402,78 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
                 raise ValueError
         except ValueError:
             raise BuildFailed("--received must be a date written YYYY-MM-DD (the day the release was received)") from None
-    with publish.build_lock(root / "build"):
+    with publish.build_lock(root / "build"), signals_interrupt():
         package = Package.load(root)
-        snapshot = {p: p.read_bytes() for p in [root / "datapackage.json", *(root / "data").glob("*.csv")]}
-        raw_before = set((root / "data" / "raw").glob("*"))
+        before = import_snapshot(root, package)
         try:
             written = importers.run(source, path, package, received=received, report=progress)
             check(root, progress)
-        except importers.ImportError_ as error:
-            raise BuildFailed(f"import failed: {error}\nNothing was changed.") from error
-        except BuildFailed as error:
-            for target, data in snapshot.items():
-                target.write_bytes(data)
-            for new in set((root / "data" / "raw").glob("*")) - raw_before:
-                new.unlink()
-            raise BuildFailed(f"the imported file does not pass the checks:\n{error}\nThe import was undone.") from error
+        except BaseException as error:
+            undo_import(root, before)
+            if isinstance(error, importers.ImportError_):
+                raise BuildFailed(f"import failed: {error}\nNothing was changed.") from error
+            if isinstance(error, BuildFailed):
+                raise BuildFailed(f"the imported file does not pass the checks:\n{error}\nThe import was undone.") from error
+            if isinstance(error, KeyboardInterrupt):
+                raise KeyboardInterrupt(f"{str(error) or 'interrupted'}: the import was undone, nothing was changed") from error
+            progress("the import stopped; it was undone, nothing was changed")
+            raise
         progress(f"imported {Path(path).name}: wrote {', '.join(str(p.relative_to(root)) for p in written)}")
+
+
+@contextlib.contextmanager
+def signals_interrupt():
+    """While importing, a termination or hang-up signal stops the import as Ctrl-C does (an exception, so
+    that it is undone) instead of killing the process mid-way. Main thread only (where signals arrive)."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            previous[number] = signal.signal(number, stopped_by_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
+
+
+def stopped_by_signal(number, frame):
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
+
+
+def import_snapshot(root, package):
+    """What an import may change: the bytes of the descriptor, of every CSV under data/ and of every
+    resource's file; and every path under data/ (to remove what the import creates)."""
+    files = [root / DESCRIPTOR, *(root / "data").glob("*.csv"), *(package.path(r) for r in package.resources)]
+    contents = {p: p.read_bytes() for p in files if p.is_file() and not p.is_symlink()}
+    return contents, set(existing_paths(root / "data"))
+
+
+def existing_paths(directory):
+    """Every path under directory, links included and not followed."""
+    for parent, folders, names in os.walk(directory):
+        for name in folders + names:
+            yield Path(parent) / name
+
+
+def undo_import(root, before):
+    """Restore every file the import changed and remove every path it created, with Ctrl-C and the
+    termination signals held off until done (a second Ctrl-C must not leave the undo half done)."""
+    from .importers import replace_file
+    contents, paths = before
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for target, data in contents.items():
+            try:
+                same = not target.is_symlink() and target.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                replace_file(target, data)
+        for created in sorted(set(existing_paths(root / "data")) - paths, key=lambda p: len(p.parts), reverse=True):
+            if created.is_dir() and not created.is_symlink():
+                shutil.rmtree(created, ignore_errors=True)
+            else:
+                created.unlink(missing_ok=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

@@ -14,6 +14,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datetime import datetime
+
 import openpyxl
 import pytest
 
@@ -81,6 +83,8 @@ class Case:
     expect: list = field(default_factory=list)  # empty: must succeed
     importer: tuple = None  # (source, maker(tmp) -> file)
     command: tuple = ()  # build.py arguments when not a build (e.g. release-check)
+    absent: list = field(default_factory=list)  # besides SENTINEL, text no output may contain (a value planted)
+    verify: object = None  # verify(root, tmp): what else must hold afterwards (e.g. a file outside untouched)
 
     def __repr__(self):
         return self.name
@@ -129,8 +133,8 @@ CASES = [
     Case("bom-and-crlf", raw("ma_training", lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))),
     Case("accented-names-utf8", set_cell("mo_officers", 3, "officer_name", "Nguyễn, Zoë Ångström-Ðặng")),
     Case("formula-leading-name", set_cell("mo_officers", 3, "officer_name", '=HYPERLINK("http://x","click")')),
-    Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A0")),
-    Case("rtl-override-name", set_cell("mo_officers", 5, "officer_name", "Smith\u202e, John\u202c")),
+    Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A")),  # two digits: a name holds at most two
+    Case("real-looking-name-in-data", set_cell("mo_officers", 5, "officer_name", "Ó Súilleabháin-D'Arcy, Seán III")),
     Case("javascript-link-agency", set_cell("agencies", 2, "agency_name", "javascript:alert(document.domain)")),
     Case("long-but-allowed-name", set_cell("mo_officers", 6, "officer_name", "A" * 199)),
     Case("header-only-officers", raw("mo_officers", lambda b: b.split(b"\n", 1)[0] + b"\n")),
@@ -174,6 +178,20 @@ CASES = [
     Case("bad-row-id-pattern", set_cell("mo_officers", 2, "row_id", "officer 12"), ["row 3, field row_id", "constraint"]),
     Case("bad-state-enum", set_cell("agencies", 2, "state", "XX"), ["data/agencies.csv, row 3, field state"]),
     Case("blank-required-name", set_cell("mo_officers", 2, "officer_name", ""), ["row 3, field officer_name", "constraint"]),
+    # a name must hold a letter and no invisible or direction-changing character, in data/ as in an import
+    Case("rtl-override-name", set_cell("mo_officers", 5, "officer_name", "Smith\u202e, John\u202c"),
+         ["data/mo_officers.csv, row 6, field officer_name", "constraint"]),
+    Case("isolate-in-agency-name", set_cell("agencies", 2, "agency_name", "Sample Agency \u2067Q\u2069"),
+         ["data/agencies.csv, row 3, field agency_name", "constraint"]),
+    Case("date-as-name-in-data", set_cell("mo_officers", 2, "officer_name", "1969-07-20"),
+         ["data/mo_officers.csv, row 3, field officer_name", "constraint"], absent=["1969-07-20"]),
+    Case("marker-and-date-as-name-in-data", set_cell("mo_officers", 3, "officer_name", SENTINEL),
+         ["data/mo_officers.csv, row 4, field officer_name", "constraint"]),
+    Case("date-in-split-name-in-data", set_cell("mo_officers", 3, "given_names", "Jane 7/20/69"),
+         ["data/mo_officers.csv, row 4, field given_names", "constraint"], absent=["7/20/69"]),
+    Case("numbers-in-agency-name-in-data", set_cell("agencies", 2, "agency_name", "Sample County 911 District 12")),
+    Case("zero-width-space-in-course", set_cell("ma_training", 2, "course_name", "Use of\u200bForce"),
+         ["data/ma_training.csv, row 3, field course_name", "constraint"]),
     Case("ten-megabyte-field", set_cell("mo_officers", 2, "officer_name", "X" * (10 * 1024 * 1024)), ["data/mo_officers.csv", "row 3"]),
     Case("nul-bytes", raw("mo_officers", lambda b: b.replace(b"Sample status B", b"Sample st\x00atus B", 1)), ["data/mo_officers.csv, row", "nul-byte"]),
     Case("empty-file", raw("agencies", lambda b: b""), ["data/agencies.csv", "empty-file"]),
@@ -209,7 +227,7 @@ CASES = [
     Case("import-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,License Status\nDoe,Sample status A\n")),
          expect=["missing column(s) license_class"]),
     Case("import-status-outside-code-sheet", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [["Coe, Al", SENTINEL, "Lapsed", "unknown", ""]]))),
-         expect=["row 4, field license_status", "'Lapsed'"]),
+         expect=["row 4, field license_status", "not in the code sheet"], absent=["Lapsed"]),
     Case("import-unknown-source", importer=("tx-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS))), expect=["unknown source"]),
 ]
 
@@ -389,7 +407,131 @@ ABUSE_CASES = [
     Case("import-malformed-workbook", importer=("mo-roster", malformed_workbook), expect=["malformed.xlsx"]),
     Case("import-cell-too-long", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["X" * 20_000, SENTINEL, "Sample status A", "unknown", ""]]))),
          expect=["release.csv, row 2, column 1", "limit"]),
+    # a date of birth (or other digits) where the name should be: refused by row and field, never shown
+    Case("import-marker-and-date-as-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [[SENTINEL, "x", "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 4, field officer_name", "a date or a run of digits"]),
+    Case("import-bare-date-as-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["07/20/1969", SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "no letter"], absent=["07/20/1969"]),
+    Case("import-full-name-column-of-dates", importer=("mo-roster", lambda tmp: text_file(tmp, f"Full Name,License Status,License Class\n{SENTINEL},Revoked,unknown\n")),
+         expect=["release.csv, row 2, field officer_name"]),
+    Case("import-name-with-digit-run", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane 4455 SENTINEL", SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "digits"], absent=["4455"]),
+    Case("import-full-width-date-in-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane \uff11\uff19\uff16\uff19", SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "digits"]),
+    Case("import-split-name-part-without-letter", importer=("mo-roster", lambda tmp: text_file(tmp, "\n".join(",".join(r) for r in [
+        SPLIT_HEADER, ["Doe", "07.20.69", "", "", SENTINEL, "Revoked", "unknown"]]) + "\n")), expect=["release.csv, row 2, field first_name"], absent=["07.20.69"]),
+    Case("import-date-as-agency", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "unknown", "1969-07-20"]]))),
+         expect=["release.csv, row 2, field agency_name"], absent=["1969-07-20"]),
+    Case("import-workbook-date-cell-as-name", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
+        MO_HEADER, [datetime(1969, 7, 20), SENTINEL, "Revoked", "unknown", ""]]})),
+         expect=["release.xlsx [sheet 1], row 2, field officer_name", "Excel date cell"], absent=["1969"]),
+    Case("import-workbook-number-cell-as-name", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
+        MO_HEADER, ["Doe, Jane", SENTINEL, "Revoked", "unknown", ""], [25404, SENTINEL, "Revoked", "unknown", ""]]})),
+         expect=["release.xlsx [sheet 1], row 3, field officer_name", "Excel number cell"], absent=["25404"]),
+    Case("import-workbook-date-cell-as-agency", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
+        MO_HEADER, ["Doe, Jane", SENTINEL, "Revoked", "unknown", datetime(1969, 7, 20)]]})),
+         expect=["row 2, field agency_name", "Excel date cell"], absent=["1969"]),
+    Case("import-workbook-number-cell-as-ma-name", importer=("ma-training", lambda tmp: workbook(tmp, {"Export": [
+        ["Acadis ID", "Officer Name", "Course Name", "Completion Date"], [777001, 19690720, "Use of Force", datetime(2019, 6, 14)]]})),
+         expect=["row 2, field officer_name", "Excel number cell"], absent=["19690720"]),
+    Case("import-workbook-rows-numbered-as-the-sheet", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
+        ["POST roster"], [], MO_HEADER, ["Doe, Jane", SENTINEL, "Revoked", "unknown", ""], ["Roe, Al", SENTINEL, "Sample status A", "unknown", "5/6/1970"]]})),
+         expect=["[sheet 1], row 5, field agency_name"]),
+    # real names pass: apostrophes, hyphens, accents, other scripts, suffixes, initials, an ordinal
+    Case("import-real-looking-names", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([[n, SENTINEL, "Revoked", "unknown", ""] for n in REAL_NAMES])))),
+    Case("import-real-looking-split-names", importer=("mo-roster", lambda tmp: text_file(tmp, "\n".join(",".join(r) for r in [
+        SPLIT_HEADER, ["Ó Súilleabháin", "Seán", "P.", "III", SENTINEL, "Revoked", "unknown"], ["Nguyễn", "Thị Minh", "", "Jr.", SENTINEL, "Revoked", "unknown"],
+        ["D'Angelo-Smith", "Mary-Kate", "", "2nd", SENTINEL, "Revoked", "unknown"]]) + "\n"))),
+    Case("import-workbook-numeric-acadis-id-and-date-cells", importer=("ma-training", lambda tmp: workbook(tmp, {"Export": [
+        ["Acadis ID", "Officer Name", "Course Name", "Completion Date", "Date of Birth"],
+        [777001, "Zoë Adébáyọ̀", "Use of Force", datetime(2019, 6, 14), datetime(1969, 7, 20)]]}))),
+    # invisible and text-direction control characters: a name can be made to display as another
+    Case("import-bidi-override-in-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane\u202eSENTINEL", SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 2, field officer_name", "text-direction control"]),
+    Case("import-bidi-isolate-in-agency", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "unknown", "Sample \u2067Agency\u2069"]]))),
+         expect=["release.csv, row 2, field agency_name", "text-direction control"]),
+    Case("import-right-to-left-mark-in-split-name", importer=("mo-roster", lambda tmp: text_file(tmp, "\n".join(",".join(r) for r in [
+        SPLIT_HEADER, ["Doe\u200f", "Jane", "", "", SENTINEL, "Revoked", "unknown"]]) + "\n")), expect=["release.csv, row 2, field last_name"]),
+    Case("import-course-without-a-letter", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("2019-06-14").replace("Use of Force", "07/20/1969"))),
+         expect=["release.csv, row 2, field course_name", "no letter"], absent=["07/20/1969"]),
+    Case("import-zero-width-space-in-course", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("2019-06-14").replace("Use of Force", "Use of\u200bForce"))),
+         expect=["release.csv, row 2, field course_name", "invisible"]),
+    # no cell, header or sheet title is ever quoted: any of them may hold a closed value
+    Case("import-residence-in-status", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Oak Road Residence", "unknown", ""]]))),
+         expect=["release.csv, row 2, field license_status", "not shown"], absent=["Oak Road"]),
+    Case("import-residence-in-class", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "Oak Road", ""]]))),
+         expect=["release.csv, row 2, field license_class", "not shown"], absent=["Oak Road"]),
+    Case("import-value-as-header", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Date of Birth", "Oak Road Apt"))),
+         absent=["Oak Road"]),
+    Case("import-value-as-header-with-missing-column", importer=("mo-roster", lambda tmp: text_file(tmp, "Name,Oak Road Apt,License Status\nDoe,x,Revoked\n")),
+         expect=["missing column(s) license_class", "recognised Name, License Status", "1 more not shown"], absent=["Oak Road"]),
+    Case("import-known-closed-header-named", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Date of Birth", "DATE-OF-BIRTH"))),
+         absent=["DATE-OF-BIRTH"]),
+    Case("import-sheet-title-is-a-value", importer=("mo-roster", lambda tmp: workbook(tmp, {SENTINEL: [MO_HEADER, ["Doe, Jane", "x", "Oak Road", "unknown", ""]]})),
+         expect=["release.xlsx [sheet 1], row 2, field license_status"], absent=["Oak Road"]),
+    Case("import-sheet-title-is-a-value-no-columns", importer=("mo-roster", lambda tmp: workbook(tmp, {"Oak Road 12": [["x", "y"]], SENTINEL: [["a"]]})),
+         expect=["release.xlsx [sheet 1]", "missing column(s)"], absent=["Oak Road"]),
+    Case("import-name-too-long-named-by-its-row-in-the-file", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        MO_ROWS + [["Doe, " + "Jane" * 60, SENTINEL, "Revoked", "unknown", ""]]))),
+         expect=["release.csv, row 4, field officer_name", "more than the 200"]),
+    Case("import-a-folder", importer=("mo-roster", lambda tmp: (tmp / "folder.csv").mkdir() or tmp / "folder.csv"), expect=["folder.csv: a folder, not a file"]),
+    # the import never writes through a symbolic link, nor outside the package
+    Case("import-raw-copy-name-is-a-link-outside", mutate=lambda root, tmp: plant_raw_link(root, tmp, ROSTER), importer=("mo-roster", lambda tmp: ROSTER(tmp)),
+         expect=["is a symbolic link", "Nothing was changed"], verify=lambda root, tmp: outside_untouched(root, tmp)),
+    Case("import-raw-folder-is-a-link-outside", mutate=lambda root, tmp: plant_folder_link(root, tmp), importer=("mo-roster", lambda tmp: ROSTER(tmp)),
+         expect=["data/raw is a symbolic link"], verify=lambda root, tmp: outside_untouched(root, tmp)),
+    Case("import-data-file-is-a-link-inside", lambda root, tmp: link_inside(root, "mo_retired_ids"), importer=("mo-roster", lambda tmp: ROSTER(tmp)),
+         expect=["data/mo_retired_ids.csv is a symbolic link"], verify=lambda root, tmp: link_kept(root, "mo_retired_ids")),
+    Case("import-data-file-is-a-link-outside", symlink_out, importer=("mo-roster", lambda tmp: ROSTER(tmp)),
+         expect=["data/agencies.csv", "outside the package"], verify=lambda root, tmp: outside_untouched(root, tmp)),
 ]
+
+REAL_NAMES = ["O'Brien, Patrick J", "Núñez-García, José María", "Smith, John III", "St. John, Theodore Jr.", "Nguyễn, Thị Minh",
+              "D’Angelo, Mary-Kate", "van der Berg, Jan 2nd", "王, 小明", "al-Hakim, Zayd", "Ng, K.", "Ó Súilleabháin, Seán",
+              "Smith (Bob), Robert", "Łukasiewicz, Zoë", "Ngũgĩ, wa Thiong'o"]
+
+
+def ROSTER(tmp):  # noqa: N802 (a fixture maker, named like the Cases' constants)
+    path = tmp / "roster.csv"
+    if not path.exists():
+        path.write_text(mo_csv(MO_ROWS), encoding="utf-8")
+    return path
+
+
+def raw_name(path, resource="mo_officers"):
+    return f"{resource}-undated-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}{path.suffix}"
+
+
+def plant_raw_link(root, tmp, make):
+    """data/raw/<the name the import will give its copy> already exists, as a link to a file outside."""
+    (root / "data" / "raw").mkdir(exist_ok=True)
+    (root / "data" / "raw" / raw_name(make(tmp))).symlink_to(outside_file(tmp))
+
+
+def plant_folder_link(root, tmp):
+    (tmp / "outside-folder").mkdir()
+    outside_file(tmp)
+    (root / "data" / "raw").symlink_to(tmp / "outside-folder")
+
+
+def link_inside(root, name):
+    """data/NAME.csv a link to a copy elsewhere in the package (the package loads: it stays inside)."""
+    copy = root / "data" / "sources" / f"{name}-copy.csv"
+    (root / "data" / f"{name}.csv").rename(copy)
+    (root / "data" / f"{name}.csv").symlink_to(copy)
+    (root / "data" / "sources" / "copy-digest").write_text(hashlib.sha256(copy.read_bytes()).hexdigest())
+
+
+def link_kept(root, name):
+    assert (root / "data" / f"{name}.csv").is_symlink()
+    copy = root / "data" / "sources" / f"{name}-copy.csv"
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == (root / "data" / "sources" / "copy-digest").read_text()
+
+
+def outside_untouched(root, tmp):
+    assert (tmp / "outside.csv").read_text() == f"agency_id,state,agency_name\nMO-x,MO,{SENTINEL}\n"
+    assert not (tmp / "outside-folder").exists() or not list((tmp / "outside-folder").iterdir())
+    assert not list(root.rglob("*.importing"))
 
 CASES += SPEC_CASES + ABUSE_CASES + [
     Case("misplaced-residence-in-a-foreign-key", set_cell("mo_officers", 3, "agency_id", SENTINEL + " Elm Street"),
@@ -443,17 +585,23 @@ def test_case(case, released, tmp_path):
     site_before, data_before = hashes(root / "site"), hashes(root / "data")
     if case.mutate:
         case.mutate(root, tmp_path)
+    imported = ""
     if case.importer:
         source, make = case.importer
         result = run_cli(root, "import", source, str(make(tmp_path)))
         if not case.expect:
             assert result.returncode == 0, result.stderr
+            imported = result.stdout + result.stderr
             result = run_cli(root, "--quiet")
     else:
         result = run_cli(root, *(case.command or ("--quiet",)))
-    output = result.stdout + result.stderr
+    output = imported + result.stdout + result.stderr
     report = root / "build" / "validation-report.json"
     assert SENTINEL not in output and (not report.exists() or SENTINEL not in report.read_text())
+    for planted in case.absent:
+        assert planted not in output and (not report.exists() or planted not in report.read_text()), (planted, output[-3000:])
+    if case.verify:
+        case.verify(root, tmp_path)
     if not case.expect:
         assert result.returncode == 0, output[-3000:]
         published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "site" / "downloads").glob("*.csv"))
@@ -515,3 +663,89 @@ def test_the_formula_scan_sees_a_cell_start_split_between_blocks(tmp_path, block
     assert copy_unless_formula(clean, tmp_path / "out.csv", block_size) is False
     assert (tmp_path / "out.csv").read_bytes() == clean.read_bytes()  # the mark once, the bytes as released
     assert copy_unless_formula(hostile, tmp_path / "out2.csv", block_size) is True
+
+
+@pytest.mark.parametrize("where", ["during the check", "between two writes", "by SIGTERM during the check", "by a failing write"])
+def test_an_import_stopped_at_any_point_is_undone(released, tmp_path, monkeypatch, where):
+    """Ctrl-C (or a termination signal, or any error) while an import writes or checks: every file it changed
+    is restored and every file it created removed, so that data/ and the descriptor are as before."""
+    import os
+    import signal
+
+    from certdata import importers
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
+    before = hashes(root / "data") | {"datapackage.json": hashlib.sha256((root / "datapackage.json").read_bytes()).hexdigest()}
+    roster = text_file(tmp_path, mo_csv(MO_ROWS))
+    stop = OSError if where == "by a failing write" else KeyboardInterrupt
+    if where.endswith("during the check"):
+        def check(*args, **kwargs):
+            assert hashes(root / "data") != before  # the import has written: there is something to undo
+            if where.startswith("by SIGTERM"):
+                os.kill(os.getpid(), signal.SIGTERM)
+            raise stop()
+        monkeypatch.setattr(pipeline, "check", check)
+    else:
+        real, calls = importers.replace_file, []
+
+        def replace_file(target, data):
+            calls.append(target)
+            if len(calls) == 3:  # the raw copy and one CSV written, the rest not
+                raise stop()
+            return real(target, data)
+        monkeypatch.setattr(importers, "replace_file", replace_file)
+
+    def unhandled(number, frame):  # had the import not taken SIGTERM over, it would end here, not undone
+        raise RuntimeError("SIGTERM reached the test's own handler")
+    previous = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        with pytest.raises(KeyboardInterrupt if stop is KeyboardInterrupt else OSError) as stopped:
+            pipeline.import_release("mo-roster", roster, root=root, progress=lambda message: None)
+        assert signal.getsignal(signal.SIGTERM) is unhandled  # the import's handler lasts as long as the import
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stop is KeyboardInterrupt:
+        assert "the import was undone" in str(stopped.value)
+    after = hashes(root / "data") | {"datapackage.json": hashlib.sha256((root / "datapackage.json").read_bytes()).hexdigest()}
+    assert after == before
+    assert not (root / "data" / "raw").exists() and not list(root.rglob("*.importing"))
+
+
+def test_the_import_does_not_write_through_a_leftover_link_at_its_temporary_name(tmp_path):
+    from certdata import importers
+    target, outside = tmp_path / "data.csv", tmp_path / "outside.txt"
+    target.write_text("old")
+    outside.write_text("outside")
+    import os
+    (tmp_path / f".data.csv.{os.getpid()}.importing").symlink_to(outside)
+    importers.replace_file(target, b"new")
+    assert target.read_text() == "new" and outside.read_text() == "outside" and not target.is_symlink()
+
+
+def test_what_the_importer_accepts_as_a_name_the_build_accepts_and_the_reverse_for_what_it_refuses():
+    """One rule for names, in two places: the importer (names.name_problem) and the schema pattern the
+    validators apply. A name the importer takes passes the schema; an invisible character or a name
+    without a letter fails both."""
+    import re
+
+    from certdata import names
+    from certdata.package import Package
+    from .conftest import ROOT
+    package = Package.load(ROOT)
+    patterns = {(r["name"], f["name"]): f["constraints"]["pattern"] for r in package.resources for f in r["schema"]["fields"]
+                if f["name"] in ("officer_name", "surname", "given_names", "name_suffix")}
+    assert len(patterns) == 6 and set(patterns.values()) == {names.NAME_PATTERN}, patterns
+    assert package.resource("agencies")["schema"]["fields"][2]["constraints"]["pattern"] == names.TEXT_PATTERN
+    schema = re.compile(names.NAME_PATTERN)
+    for name in REAL_NAMES + ["X", "Smith, John III", "Mary-Kate", "2nd"]:
+        assert names.name_problem(name) is None and schema.fullmatch(name), name
+    for bad in ["1969-07-20", "07/20/1969", "---", "", "12", "Smith\u202e, John", "Smith\u2066John\u2069", "Doe\u200b", "Doe\u200f",
+                "Doe\x1b[31m", "Doe\ufeff", "Doe 1969-07-20", "Doe, John 4455", "SENTINEL 19690720", "Doe 07.20.69", "Doe \uff11\uff19\uff16",
+                "Doe 1-2-3"]:
+        assert names.name_problem(bad) and not schema.fullmatch(bad), repr(bad)
+
+
+def test_the_closed_headers_the_importer_names_are_closed_categories_to_the_guard():
+    from certdata.guard import closed_categories
+    from certdata.importers import CLOSED_HEADERS
+    assert [h for h in CLOSED_HEADERS if not closed_categories(h)] == []

@@ -38,7 +38,7 @@ def test_mo_roster_workbook_is_normalised_and_the_closed_column_dropped(small_pa
     workbook = roster_workbook(tmp_path / "POST roster.xlsx", ROWS)
     result = run_cli(small_package, "import", "mo-roster", str(workbook), "--received", "2023-01-18")
     assert result.returncode == 0, result.stderr
-    assert "dropped column 'Date of Birth'" in result.stderr
+    assert "dropped column 2 (Date of Birth)" in result.stderr
     assert "SENTINEL" not in result.stdout + result.stderr
     rows = read_csv(small_package / "data" / "mo_officers.csv")
     assert {(r["officer_name"], r["license_status"], r["license_class"], r["agency_id"]) for r in rows} == {
@@ -61,7 +61,8 @@ def test_status_outside_the_code_sheet_is_refused_and_nothing_changes(small_pack
     workbook = roster_workbook(tmp_path / "r.xlsx", ROWS + [("Coe, Al", "x", "Lapsed", "unknown", "")])
     result = run_cli(small_package, "import", "mo-roster", str(workbook))
     assert result.returncode == 1
-    assert "row 5, field license_status" in result.stderr and "'Lapsed'" in result.stderr
+    assert "row 5, field license_status" in result.stderr and "(not shown) is not in the code sheet" in result.stderr
+    assert "Lapsed" not in result.stderr  # a closed value (a residence) can sit in a misaligned column: never echoed
     assert {p.name: p.read_bytes() for p in (small_package / "data").glob("*.csv")} == before
     assert not (small_package / "data" / "raw").exists() or not list((small_package / "data" / "raw").iterdir())
 
@@ -97,7 +98,7 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
     path.write_bytes(text.encode("cp1252"))
     result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
     assert result.returncode == 0, result.stderr
-    assert "dropped column 'Date of Birth'" in result.stderr and "dropped column 'City of Residence'" in result.stderr
+    assert "dropped column 3 (Date of Birth)" in result.stderr and "dropped column 4 (City of Residence)" in result.stderr
     rows = read_csv(small_package / "data" / "ma_training.csv")
     assert [(r["record_id"], r["officer_name"], r["completion_date"]) for r in rows] == [
         ("MA-555001-1", "José Núñez", "2019-06-14"), ("MA-555001-2", "José Núñez", "2020-01-01"),

@@ -8,18 +8,27 @@ function that turns mapped records into our rows. A state that declares
 ``middle_name``, ``name_suffix``) in place of a full name: the display name is composed
 ("Last, First Middle Suffix") and the parts stay in the record for ``rows`` to keep. This module reads the file (Excel workbook or CSV in UTF-8 or
 Windows-1252), maps headers, drops every column that is not open (reporting
-its name, never its values), and writes the normalised CSV, the original under
-``data/raw/`` and the provenance in ``datapackage.json``: all or nothing.
+its position, and its name only when it is one we know), refuses any value that
+cannot be what its column says (a date or digits in a name, an invisible or
+text-direction control character, an Excel date or number cell in a text column),
+and writes the normalised CSV, the original under ``data/raw/`` and the
+provenance in ``datapackage.json``: all or nothing, never through a symbolic link.
+No message quotes a cell, a header or a sheet title: the file may put a closed
+value (a date of birth, a residence) anywhere.
 """
 import csv
+import datetime
+import decimal
 import hashlib
 import io
 import json
+import os
 import re
-import shutil
+import stat
 from pathlib import Path
 
 from ..errors import CertdataError
+from ..names import DATE_LIKE, name_problem, text_problem
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -27,6 +36,14 @@ MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
 NAME_PARTS = ["last_name", "first_name", "middle_name", "name_suffix"]
+NAME_FIELDS = ("officer_name", *NAME_PARTS)
+# Headers of closed categories that releases carry, named in messages in these words (never the cell's):
+# a header cell equal to one of them, ignoring case, spaces and punctuation, is reported by this name.
+CLOSED_HEADERS = ["Date of Birth", "DOB", "Birth Date", "Birthdate", "Age", "Residence", "City of Residence",
+                  "Residence City", "Home Address", "Address", "Street Address", "City", "Zip", "Zip Code",
+                  "Home Zip", "Postal Code", "Phone", "Phone Number", "Telephone", "Home Phone", "Cell Phone",
+                  "Email", "E-mail Address", "Email Address", "SSN", "Social Security Number", "Driver's License",
+                  "Driver's License Number", "Gender", "Sex", "Race", "Ethnicity"]
 
 
 class ImportError_(CertdataError):
@@ -77,8 +94,11 @@ def header_key(text):
 
 
 def read_table(path, module):
-    """(file label, headers, rows) from an .xlsx workbook (the sheet with our headers) or a CSV."""
+    """(file label, headers, rows, number of the first data row) from an .xlsx workbook (the sheet with
+    our headers, named by its number: a title can be anything) or a CSV."""
     path = Path(path)
+    if path.is_dir():
+        raise ImportError_(f"{path}: a folder, not a file; give the release file itself")
     if not path.is_file():
         raise ImportError_(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -106,7 +126,7 @@ def read_table(path, module):
     except csv.Error as error:
         raise ImportError_(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
     check_shape(path.name, rows)
-    return path.name, rows[0], rows[1:]
+    return path.name, rows[0], rows[1:], 2
 
 
 def check_shape(label, rows, declared=None):
@@ -185,9 +205,8 @@ def read_workbook(path, module):
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best = None
-    from ..validate import looks_like_a_name
     for number, sheet in enumerate(workbook.worksheets, start=1):
-        name = sheet.title if looks_like_a_name(sheet.title) else f"sheet {number}"  # a title can be anything
+        name = f"sheet {number}"  # never the title: it can be anything, a value included
         try:
             rows = []
             for row in sheet.iter_rows(values_only=True):
@@ -201,7 +220,7 @@ def read_workbook(path, module):
             missing = missing_fields(mapping(headers, module), module)
             if not missing:
                 check_shape(f"{path.name} [{name}]", rows[index:])
-                return f"{path.name} [{name}]", headers, rows[index + 1:]
+                return f"{path.name} [{name}]", headers, rows[index + 1:], index + 2
             if best is None or len(missing) < len(best[1]):
                 best = (f"{path.name} [{name}]", missing, headers)
     if best is None:
@@ -211,16 +230,16 @@ def read_workbook(path, module):
 
 
 def missing_message(label, missing, headers, module):
-    """Name only the missing columns and the headers seen: recognised ones by name, others by name only
-    when the row is a header at all (a row of data is never echoed), else a count."""
+    """Name only the missing columns and the headers seen, in our words: recognised ones by the name we
+    know them by, closed categories by theirs, the rest by count (a header cell may be a value)."""
     found = mapping(headers, module)
-    known = [clean(headers[i]) for i in sorted(found.values())]
-    others = [clean(h) for i, h in enumerate(headers) if i not in found.values() and clean(h)]
-    from ..validate import looks_like_a_name
+    spelling = known_headers(module)
+    known = [spelling[header_key(headers[i])] for i in sorted(found.values())]
+    others = [h for i, h in enumerate(headers) if i not in found.values() and clean(h)]
     if known:
-        shown = [h for h in others if looks_like_a_name(h)]
-        seen = f"recognised {', '.join(known)}" + (f"; also {', '.join(shown)}" if shown else "") + (
-            f"; {len(others) - len(shown)} more not shown" if len(others) > len(shown) else "")
+        closed = [CLOSED_KEYS[header_key(h)] for h in others if header_key(h) in CLOSED_KEYS]
+        seen = f"recognised {', '.join(known)}" + (f"; also {', '.join(closed)}" if closed else "") + (
+            f"; {len(others) - len(closed)} more not shown" if len(others) > len(closed) else "")
     else:
         seen = f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data)"
     hint = ""
@@ -228,6 +247,14 @@ def missing_message(label, missing, headers, module):
         hint = "; split names need at least a last-name and a first-name column (e.g. Last Name, First Name)"
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
             f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}")
+
+
+CLOSED_KEYS = {header_key(name): name for name in CLOSED_HEADERS}
+
+
+def known_headers(module):
+    """{header key: the name we print for it} of the source's known header names."""
+    return {header_key(name): name for field, names in module.COLUMNS.items() for name in [field, *names]}
 
 
 def mapping(headers, module):
@@ -248,20 +275,28 @@ def missing_fields(found, module):
     return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
-def records(label, headers, rows, module, report):
-    """Mapped, cleaned records; dropped columns reported by name only."""
-    from ..validate import looks_like_a_name
+def records(label, headers, rows, module, report, first=2, limits=None):
+    """Mapped, cleaned records (first: the number of the first data row, as the agency's file counts
+    it; limits: {field: maxLength} of the resource's schema); dropped columns reported by position; a
+    value that cannot be its column's refused by row and field, never shown."""
     found = mapping(headers, module)
     missing = missing_fields(found, module)
     if missing:
         raise ImportError_(missing_message(label, missing, headers, module))
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header):
-            name = repr(clean(header)) if looks_like_a_name(clean(header)) else f"{index + 1} (its header looks like a value)"
-            report(f"dropped column {name}: not an open field, its values are not read")
+            report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
+    kinds = getattr(module, "CELL_KINDS", {})
     out, seen, repeats = [], {}, []
-    for number, row in enumerate(rows, start=2):
-        record = {field: clean(row[index]) if index < len(row) else "" for field, index in found.items()}
+    for number, row in enumerate(rows, start=first):
+        cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
+        for field, cell in cells.items():
+            kind = cell_kind(cell)
+            if kind and kind not in kinds.get(field, ()):
+                raise ImportError_(f"{label}, row {number}, field {field}: an Excel {kind} cell where text is expected "
+                                   "(a date of birth or a number in the wrong column?); it is not shown. Check the "
+                                   "export's columns, or format the column as text")
+        record = {field: clean(cell) for field, cell in cells.items()}
         if not any(record.values()):
             continue
         contact = [f for f, v in record.items() if CONTACT_VALUE.search(v)]
@@ -274,6 +309,15 @@ def records(label, headers, rows, module, report):
                                f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
         if "officer_name" not in found and "last_name" in record:
             record["officer_name"] = display_name(record)
+        if not record.get("officer_name", "x"):
+            raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank"
+                               + (" (a formula cell whose value the workbook did not save reads as blank)" if "[sheet" in label else ""))
+        for field, value in record.items():
+            problem = value and value_problem(field, value)
+            if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
+                problem = f"{len(value):,} characters, more than the {limits[field]} the field may hold"
+            if problem:
+                raise ImportError_(f"{label}, row {number}, field {field}: {problem}; it is not shown. Check the export's columns")
         key = tuple(sorted(record.items()))
         if key in seen:
             repeats.append((number, seen[key]))
@@ -288,6 +332,44 @@ def records(label, headers, rows, module, report):
         report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
                "since two people can share a name: check them with the agency")
     return out
+
+
+def dropped_column(index, header, module, found):
+    """A dropped column in words: its position, and a name only from our own lists (never the cell)."""
+    key = header_key(header)
+    field = mapping([header], module)
+    if field:  # a second column under a header we know: the first is read
+        (name, _), = field.items()
+        return f"{index + 1} (a second {known_headers(module)[key]} column; column {found[name] + 1} is read)"
+    if key in CLOSED_KEYS:
+        return f"{index + 1} ({CLOSED_KEYS[key]})"
+    return f"{index + 1} (its header is not shown: not a column name we know, it may be a value)"
+
+
+def cell_kind(cell):
+    """What a workbook cell is when it is not text: 'date', 'number' or 'true/false'; None for text or blank."""
+    if cell is None or isinstance(cell, str):
+        return None
+    if isinstance(cell, bool):
+        return "true/false"
+    if isinstance(cell, (datetime.date, datetime.time, datetime.timedelta)):
+        return "date"
+    if isinstance(cell, (int, float, decimal.Decimal)):
+        return "number"
+    return "non-text"
+
+
+def value_problem(field, value):
+    """Why a cleaned value cannot be published in the field, or None; the reason never quotes it."""
+    if field in NAME_FIELDS:
+        return name_problem(value)
+    if text_problem(value):
+        return text_problem(value)
+    if field == "agency_name" and (not any(c.isalpha() for c in value) or DATE_LIKE.search(value)):
+        return "the value has no letter or holds a date, so it is not an agency's name"
+    if field == "course_name" and not any(c.isalpha() for c in value):
+        return "the value has no letter, so it is not a course's name"
+    return None
 
 
 ENCODING_HINT = {}
@@ -310,9 +392,10 @@ def run(source, path, package, received=None, report=print):
     """Import path as the source's resource; returns the files written."""
     module = source_module(source, package.root)
     refuse_pending(package.resource(module.SOURCE["resource"]))
-    label, headers, rows = read_table(path, module)
-    mapped = records(label, headers, rows, module, report)
+    label, headers, rows, first = read_table(path, module)
     resource = package.resource(module.SOURCE["resource"])
+    limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
+    mapped = records(label, headers, rows, module, report, first, limits)
     table, agencies, *more = module.rows(mapped, package, label)  # more: {resource: rows} the state also keeps
     return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 
@@ -327,9 +410,11 @@ def merged_agencies(package, state, names):
 
 
 def write_all(package, resource, table, agencies, module, original, received, more=None):
-    """Write the CSVs, the raw copy and the descriptor; restore everything if any write fails."""
+    """Write the CSVs, the raw copy and the descriptor; undo every write if anything stops it (an error,
+    Ctrl-C). Nothing is written through a symbolic link or outside the package."""
     root = package.root
-    digest = hashlib.sha256(original.read_bytes()).hexdigest()
+    data = original.read_bytes()  # read once: the copy kept is the file digested
+    digest = hashlib.sha256(data).hexdigest()
     raw = Path("data") / "raw" / f"{resource['name']}-{received or 'undated'}-{digest[:12]}{original.suffix.lower()}"
     header = [f["name"] for f in resource["schema"]["fields"]]
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
@@ -341,19 +426,75 @@ def write_all(package, resource, table, agencies, module, original, received, mo
     for name, rows in (more or {}).items():  # e.g. the identifiers a state retires
         other = package.resource(name)
         files[root / other["path"]] = to_csv([f["name"] for f in other["schema"]["fields"]], rows)
-    backups = {p: p.read_bytes() for p in files if p.exists()}
+    for target in [*files, root / raw]:
+        refuse_links(root, target)
+    keep_raw = (root / raw).is_file() and (root / raw).read_bytes() == data  # the same release imported again
+    backups = {p: p.read_bytes() for p in [*files, root / raw] if p.exists()}
+    made_raw_dir = not (root / raw).parent.exists()
+    written = []
     try:
         (root / raw).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(original, root / raw)
+        refuse_links(root, root / raw)
+        if not keep_raw:
+            replace_file(root / raw, data)
+            written.append(root / raw)
         for target, text in files.items():
-            temp = target.with_name(target.name + ".importing")
-            temp.write_text(text, encoding="utf-8")
-            temp.replace(target)
-    except OSError:
-        for target, data in backups.items():
-            target.write_bytes(data)
+            replace_file(target, text.encode("utf-8"))
+            written.append(target)
+    except BaseException:
+        for target in written:
+            if target in backups:
+                replace_file(target, backups[target])
+            else:
+                target.unlink(missing_ok=True)
+        if made_raw_dir:
+            try:
+                (root / raw).parent.rmdir()
+            except OSError:
+                pass
         raise
     return list(files) + [root / raw]
+
+
+def refuse_links(root, target):
+    """Refuse a target that is, or lies in a folder that is, a symbolic link, or that is not a plain file
+    inside the package: a write through it could land anywhere (an outside file, another user's)."""
+    root = Path(root)
+    relative = Path(os.path.relpath(target, root))
+    if relative.is_absolute() or relative.parts[:1] == ("..",):
+        raise ImportError_(f"{target}: outside the package; the importer writes only inside it")
+    path = root
+    for part in relative.parts:
+        path = path / part
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return
+        if stat.S_ISLNK(info.st_mode):
+            raise ImportError_(f"{path.relative_to(root)} is a symbolic link; the importer never writes through a link "
+                               "(it may point outside the repository). Remove the link and import again")
+        if path != target and not stat.S_ISDIR(info.st_mode):
+            raise ImportError_(f"{path.relative_to(root)} is not a folder; remove it and import again")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportError_(f"{relative} is not a plain file; remove it and import again")
+
+
+def replace_file(target, data):
+    """Write data to target atomically: a new file beside it (created exclusively, never through a link),
+    then renamed over it (a rename replaces a link, it does not follow it)."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.importing")
+    try:
+        os.unlink(temp)  # a leftover of a killed import (a link is removed, not followed)
+    except FileNotFoundError:
+        pass
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def mark_real(descriptor, name, module, raw, digest, received, keep_if_other_synthetic=False):

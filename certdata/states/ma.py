@@ -55,6 +55,7 @@ COLUMNS = {
     "agency_name": ["Agency", "Employing Agency", "Department", "Agency Name"],
 }
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
+CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
 FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y")
 
 
@@ -90,8 +91,11 @@ def rows(records, package, label):
     """(rows for ma_training.csv, agency names) from mapped records."""
     cleaned = []
     for record in records:
-        if not record["acadis_id"].isalnum():
-            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID")
+        if not re.fullmatch(r"[0-9A-Za-z]+", record["acadis_id"]):
+            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
+        if record.get("state_id") and not re.fullmatch(r"[0-9A-Za-z]+(-[0-9A-Za-z]+)?", record["state_id"]):
+            raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
+                               "at most one hyphen); it is not shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
         cleaned.append((record["acadis_id"], record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))

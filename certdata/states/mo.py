@@ -148,10 +148,8 @@ def row_ids(rows, previous=(), retired=()):
 def canonical(value, allowed, label, field, row):
     """The code-sheet spelling of a value, matched without regard to case."""
     lookup = {a.lower(): a for a in allowed}
-    if value.lower() not in lookup:
-        from ..validate import looks_like_a_name
-        shown = repr(value) if looks_like_a_name(value) else "the value (not shown: it does not look like a code)"
-        raise ImportError_(f"{label}, row {row}, field {field}: {shown} is not in the code sheet "
+    if value.lower() not in lookup:  # never shown: the column may hold a misplaced residence or date of birth
+        raise ImportError_(f"{label}, row {row}, field {field}: the value (not shown) is not in the code sheet "
                            f"({', '.join(sorted(allowed))}); add it to data/mo_{field}es.csv with what POST says it means")
     return lookup[value.lower()]
 
