@@ -312,8 +312,9 @@ def concurrent(port, urls, clients):
     """Each URL once, shared by `clients` concurrent keep-alive clients: req/s, p95 ms, errors."""
     latencies, errors, pending = [], [], iter(urls)
 
-    async def worker():
-        connection = Connection("127.0.0.1", port)
+    async def worker(number):
+        # each client from its own loopback address, as readers are (the server bounds requests per client)
+        connection = Connection("127.0.0.1", port, f"127.0.3.{1 + number}")
         for url in pending:
             started = time.monotonic()
             status, _, _ = await connection.get(url)
@@ -323,7 +324,7 @@ def concurrent(port, urls, clients):
         connection.close()
 
     async def everyone():
-        await asyncio.gather(*(worker() for _ in range(clients)))
+        await asyncio.gather(*(worker(number) for number in range(clients)))
     started = time.monotonic()
     asyncio.run(everyone())
     return {"rps": len(urls) / (time.monotonic() - started), "p95": percentile(latencies, 0.95), "errors": len(errors)}

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import re
+import weakref
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
@@ -18,8 +19,14 @@ from datasette.utils.asgi import AsgiStream, NotFound, Response
 DB = "certification"
 
 
+CONFIG = weakref.WeakKeyDictionary()  # per server: a test's next server may reuse a freed id
+
+
 def config(datasette):
-    return datasette.plugin_config("certsearch") or {}
+    """The plugin's configuration, read once per server (the metadata is fixed while it runs)."""
+    if datasette not in CONFIG:
+        CONFIG[datasette] = datasette.plugin_config("certsearch") or {}
+    return CONFIG[datasette]
 
 
 @hookimpl

@@ -19,12 +19,14 @@ import csv
 import io
 import re
 import sqlite3
+import time
 import unicodedata
+import weakref
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiStream, Response
 
 DB = "certification"
@@ -374,6 +376,19 @@ def read_request(request, states):
     return query, read_filters(request, states), sort, size, page
 
 
+@contextmanager
+def coarse_timelimit(conn, ms, every=50_000):
+    """The server's SQL time limit for our own statements, checked every `every` SQLite VM
+    instructions (Datasette's check, every 1,000, calls into Python thousands of times per search
+    on a large roster, and holds the interpreter from the other requests while it does)."""
+    deadline = time.perf_counter() + ms / 1000
+    conn.set_progress_handler(lambda: 1 if time.perf_counter() >= deadline else 0, every)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, every)
+
+
 async def in_one_trip(datasette, db, work):
     """work(execute), a coroutine function whose only awaits are execute(sql, params), run in one
     trip to a SQL thread (not one per statement) under the server's SQL time limit."""
@@ -384,7 +399,7 @@ async def in_one_trip(datasette, db, work):
         async def execute(sql, params=None):
             statement.update(sql=sql, params=params)
             return conn.execute(sql, params or {}).fetchall()
-        with sqlite_timelimit(conn, limit):
+        with coarse_timelimit(conn, limit):
             coroutine = work(execute)
             try:
                 coroutine.send(None)  # execute never suspends, so the first step runs it to its end
@@ -489,14 +504,14 @@ def paging(datasette, path, result):
             "previous_url": page_url(datasette, path, result, page=min(page - 1, last)) if page > 1 else None}
 
 
-SYNTHETIC = {}
+SYNTHETIC = weakref.WeakKeyDictionary()
 
 
 def synthetic_resources(datasette):
     """The resources served as a synthetic sample (read once per server: the metadata is fixed)."""
-    if id(datasette) not in SYNTHETIC:
-        SYNTHETIC[id(datasette)] = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
-    return SYNTHETIC[id(datasette)]
+    if datasette not in SYNTHETIC:
+        SYNTHETIC[datasette] = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or []
+    return SYNTHETIC[datasette]
 
 
 async def search_json(datasette, request):
@@ -560,9 +575,15 @@ def facet_lists(rows, filters):
     return {"state": by_count(states), "license_status": by_count(statuses), "agency_id": by_count(agencies)}
 
 
+STATES_CONFIG = weakref.WeakKeyDictionary()  # per server: a test's next server may reuse a freed id
+
+
 def states_config(datasette):
-    """The states as the build wrote them into the metadata (code, name, officer resource)."""
-    return (datasette.plugin_config("certsearch") or {}).get("states", [])
+    """The states as the build wrote them into the metadata (code, name, officer resource); read
+    once per server: the metadata does not change while it runs."""
+    if datasette not in STATES_CONFIG:
+        STATES_CONFIG[datasette] = (datasette.plugin_config("certsearch") or {}).get("states", [])
+    return STATES_CONFIG[datasette]
 
 
 async def agency_caveats(execute, states, result):
@@ -609,6 +630,7 @@ async def search_page(datasette, request):
         if result["approximate"]:
             context["suggestion_url"] = page_url(datasette, "/search", result, q=result["approximate"]["suggestion"], page=1)
     context["state_names"] = [s["name"] for s in states_config(datasette)]
+    context["base"] = str(datasette.urls.path("/"))  # plain text: links in loops are built by joining, not by urls.path
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
     return Response.html(await datasette.render_template("search.html", context, request=request))
