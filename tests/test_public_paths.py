@@ -182,6 +182,7 @@ def test_404_pages_have_a_way_home(page, site):
 MAIN_PAGES = ["/", "/search?q=smith", "/decertified", "/certification/mo_officers", "/certification/people",
               "/certification/decertified_officers", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
               "/docs/resources/mo_officers/", "/docs/downloads/", "/docs/request-a-correction/", "/docs/statutes/",
+              "/docs/search/", "/docs/methodology/",
               "/no-such-page"]
 
 
