@@ -22,7 +22,7 @@ import sqlite3
 import threading
 
 from datasette import hookimpl
-from datasette.database import Database
+from datasette.database import Database, QueryInterrupted
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
 
@@ -48,8 +48,8 @@ SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
 # Past this many downloads at once (all clients together), each download pauses after every chunk,
 # the longer the more run: downloads slow down instead of taking the cores from page requests.
-HEAVY_UNTHROTTLED = 8
-HEAVY_PAUSE = 0.001                  # seconds per chunk, per download above HEAVY_UNTHROTTLED
+HEAVY_UNTHROTTLED = 32
+HEAVY_PAUSE = 0.0005                 # seconds per chunk, per download above HEAVY_UNTHROTTLED
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 # Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
 # seconds: clients that loop slow queries, from however many addresses, hold the others only.
@@ -371,6 +371,8 @@ def bad_request_message(exception, request):
     bad input, and raises DatasetteError (status 500) for a column or key that does not exist."""
     if isinstance(exception, ResultTooLarge):
         return str(exception)
+    if isinstance(exception, QueryInterrupted):  # a plugin page's SQL past the time limit, as Datasette answers its own
+        return "SQL query took too long: ask for fewer rows or a narrower search."
     if isinstance(exception, (sqlite3.DataError, sqlite3.OperationalError)) and (
             "too big" in str(exception) or "too large" in str(exception)):
         return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
