@@ -351,12 +351,9 @@ def drive(gate, path, query, address):
     return scope, receive, send, sent
 
 
-def test_clients_looping_slow_sql_cannot_keep_other_clients_sql_out(monkeypatch):
-    """Two addresses loop slow queries; a third client's query is refused only while both slots are
-    held at the start, and is served once the loopers owe more SQL time than the limit."""
-    limits = limits_plugin()
-    monkeypatch.setattr(limits, "SQL_DEBT_LIMIT", 0.6)
-
+def looping_sql(limits, loopers, seconds, pause, start_after=0.0):
+    """[(seconds left, status)] of an ordinary client's quick queries, every 50 ms, through the gate
+    while `loopers` addresses loop 0.3-second queries (pausing `pause` between them)."""
     async def slow_app(scope, receive, send):
         await asyncio.sleep(0.3 if b"slow" in scope["query_string"] else 0.001)
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -364,25 +361,33 @@ def test_clients_looping_slow_sql_cannot_keep_other_clients_sql_out(monkeypatch)
 
     async def scenario():
         gate = limits.Gate(slow_app)
-        stop = asyncio.get_running_loop().time() + 2.4
+        stop = asyncio.get_running_loop().time() + seconds
         statuses = []
 
         async def loop_slow(address):
             while asyncio.get_running_loop().time() < stop:
                 *request, _ = drive(gate, "/certification.json", "sql=slow", address)
                 await gate(*request)
-                await asyncio.sleep(0.01)
+                await asyncio.sleep(pause)
 
         async def ordinary():
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(start_after)
             while asyncio.get_running_loop().time() < stop:
-                scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", "10.0.0.9")
+                scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", "10.0.9.9")
                 await gate(scope, receive, send)
                 statuses.append((stop - asyncio.get_running_loop().time(), sent[0]["status"]))
                 await asyncio.sleep(0.05)
-        await asyncio.gather(loop_slow("10.0.0.1"), loop_slow("10.0.0.2"), ordinary())
+        await asyncio.gather(*(loop_slow(f"10.0.0.{n}") for n in range(1, loopers + 1)), ordinary())
         return statuses
-    statuses = asyncio.run(scenario())
+    return asyncio.run(scenario())
+
+
+def test_clients_looping_slow_sql_cannot_keep_other_clients_sql_out(monkeypatch):
+    """Two addresses loop slow queries; a third client's query is refused only while both slots are
+    held at the start, and is served once the loopers owe more SQL time than the limit."""
+    limits = limits_plugin()
+    monkeypatch.setattr(limits, "SQL_DEBT_LIMIT", 0.6)
+    statuses = looping_sql(limits, loopers=2, seconds=2.4, pause=0.01, start_after=0.05)
     early = [status for left, status in statuses if left > 1.6]
     late = [status for left, status in statuses if left < 1.0]
     assert 503 in early  # the two loopers held both slots at first: the bound is real
@@ -394,32 +399,7 @@ def test_many_addresses_looping_slow_sql_leave_a_slot_for_a_client_that_runs_lit
     One slot is kept for clients owing little SQL time, so an occasional query is still served."""
     limits = limits_plugin()
     monkeypatch.setattr(limits, "FRESH_DEBT", 0.25)
-
-    async def slow_app(scope, receive, send):
-        await asyncio.sleep(0.3 if b"slow" in scope["query_string"] else 0.001)
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"{}"})
-
-    async def scenario():
-        gate = limits.Gate(slow_app)
-        stop = asyncio.get_running_loop().time() + 3.0
-        statuses = []
-
-        async def loop_slow(address):
-            while asyncio.get_running_loop().time() < stop:
-                *request, _ = drive(gate, "/certification.json", "sql=slow", address)
-                await gate(*request)
-                await asyncio.sleep(0.005)
-
-        async def ordinary():
-            while asyncio.get_running_loop().time() < stop:
-                scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", "10.0.9.9")
-                await gate(scope, receive, send)
-                statuses.append((stop - asyncio.get_running_loop().time(), sent[0]["status"]))
-                await asyncio.sleep(0.05)
-        await asyncio.gather(*(loop_slow(f"10.0.0.{n}") for n in range(1, 13)), ordinary())
-        return statuses
-    statuses = asyncio.run(scenario())
+    statuses = looping_sql(limits, loopers=12, seconds=3.0, pause=0.005)
     late = [status for left, status in statuses if left < 1.0]
     assert late and set(late) == {200}, statuses
 
