@@ -68,8 +68,19 @@ def build_metadata(package):
         }},
         **documentation_link(),
         "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic,
-                                   "states": [state.config() for state in states.of_package(package)]}},
+                                   "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS))
+                                              for state in states.of_package(package)]}},
     }
+
+
+def agency_words(package, resource):
+    """The releasing agency's words on a resource's agency_id, from the request log
+    ({agency_words, responding_agency}), or None: quoted beside every list of that column."""
+    agencies = {r["request_id"]: r["responding_agency"] for r in package.read_rows("requests")}
+    for item in package.read_rows("request_items"):
+        if item["our_field"] == resource + ".agency_id" and item["agency_words"]:
+            return {"agency_words": item["agency_words"], "responding_agency": agencies.get(item["request_id"])}
+    return None
 
 
 def documentation_link():

@@ -84,14 +84,6 @@ async def statuses(datasette, db):
     return [(state, (await db.execute(state["decertified"]["statuses_sql"])).rows) for state in decertifying(datasette)]
 
 
-async def agency_words(db, resource):
-    """The releasing agency's words on a resource's agency_id (request_items), or None."""
-    return (await db.execute(
-        "select i.agency_words, q.responding_agency from request_items i "
-        "join requests q on q.request_id = i.request_id where i.our_field = :field "
-        "and coalesce(i.agency_words, '') != '' order by i.rowid limit 1", {"field": resource + ".agency_id"})).first()
-
-
 async def decertified_page(datasette, request):
     db = datasette.get_database(DB)
     union, params = decertified_union(datasette)
@@ -99,7 +91,7 @@ async def decertified_page(datasette, request):
     pages = paging(datasette, "/decertified", page_number(request), total)
     rows = (await db.execute(f"select * from ({union}) order by officer_name, state, person_key limit :limit offset :offset",
                              dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
-    words = {state["code"]: await agency_words(db, state["resource"]) for state in decertifying(datasette)}
+    words = {state["code"]: state.get("agency_words") for state in decertifying(datasette)}
     context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db), "agency_words": words,
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
@@ -170,7 +162,7 @@ async def agency_section(datasette, request, db, state, agency_id, page_name):
     officers = (await db.execute(f"select * from ({section['sql']}) limit :limit offset :offset",
                                  dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
     counts = (await db.execute(section["counts"]["sql"], params)).rows if section.get("counts") else []
-    words = await agency_words(db, state["resource"])
+    words = state.get("agency_words")  # the request log's words, written into the metadata by the build
     resource = state["resource"]
     downloads = None
     if "agency_id" in await db.table_columns(resource):

@@ -586,21 +586,13 @@ def states_config(datasette):
     return STATES_CONFIG[datasette]
 
 
-async def agency_caveats(execute, states, result):
+def agency_caveats(states, result):
     """For each state among the rows shown, the words of the agency whose records the Agency column
-    comes from, on that field (request_items), so that a reader weighs the column as it says."""
+    comes from, on that field (from the request log, in the metadata), so that a reader weighs the
+    column as it says."""
     shown = {r["state"] for r in result["rows"]} | {r["state"] for r in (result["approximate"] or {}).get("rows", [])}
-    caveats = []
-    for state in states:
-        if state["code"] not in shown:
-            continue
-        words = await execute(
-            "select i.agency_words, q.responding_agency from request_items i join requests q on q.request_id = i.request_id "
-            "where i.our_field = :field and coalesce(i.agency_words, '') != '' order by i.rowid limit 1",
-            {"field": state["resource"] + ".agency_id"})
-        if words:
-            caveats.append({"name": state["name"], **dict(words[0])})
-    return caveats
+    return [{"name": state["name"], **state["agency_words"]} for state in states
+            if state["code"] in shown and state.get("agency_words")]
 
 
 async def search_page(datasette, request):
@@ -613,14 +605,13 @@ async def search_page(datasette, request):
         if result["query"]:
             result["facet_rows"] = await execute(*facets_sql(result["query"], result["filters"]))
             result["agency_rows"] = await search_agencies(execute, result["q"], agency_page)
-            result["agency_caveats"] = await agency_caveats(execute, states_config(datasette), result)
     result = await run_search(datasette, request, facets_and_agencies)
     context = dict(result, **paging(datasette, "/search", result), facets=None, agencies=[], agency_total=0)
     if result["query"]:
         context["facets"] = facet_lists(result["facet_rows"], result["filters"])
         context["agencies"], context["agency_total"] = result["agency_rows"]
         context["agency_page"] = agency_page
-        context["agency_caveats"] = result["agency_caveats"]
+        context["agency_caveats"] = agency_caveats(states_config(datasette), result)
         context["agency_more_url"] = (page_url(datasette, "/search", result, agency_page=agency_page + 1)
                                       if agency_page * AGENCY_PAGE < context["agency_total"] else None)
         context["json_url"] = page_url(datasette, "/search.json", result)
