@@ -5,6 +5,7 @@ import contextlib
 import csv
 import hashlib
 import html
+import importlib.util
 import io
 import json
 import re
@@ -329,12 +330,16 @@ def test_a_write_to_the_read_only_server_is_refused_with_405_not_a_500(client, m
     assert "asgi_send" not in response.text and response.headers["x-content-type-options"] == "nosniff"
 
 
-def limits_plugin():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("limits_plugin_gate", ROOT / "plugins" / "limits.py")
+def plugin_module(name):
+    """A fresh copy of plugins/<name>.py, to drive or patch without a server."""
+    spec = importlib.util.spec_from_file_location(f"{name}_plugin_under_test", ROOT / "plugins" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def limits_plugin():
+    return plugin_module("limits")
 
 
 def drive(gate, path, query, address):
@@ -464,6 +469,10 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
                    f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
                    f"more than {limits.HEAVY_UNTHROTTLED} downloads run at once"):
+        assert phrase in text, phrase
+    connections = plugin_module("connections")
+    for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
+                   f"server holds {connections.MAX_CONNECTIONS:,} the one"):
         assert phrase in text, phrase
 
 

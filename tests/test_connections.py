@@ -1,0 +1,157 @@
+"""Connections that never finish a request cannot use up the server (plugins/connections.py).
+
+A real uvicorn server on loopback, in a thread, with the guarded protocol and small limits; the
+last test checks that ``build.py serve`` itself runs with it."""
+import asyncio
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from tests.test_abuse import fetch, plugin_module, running_server
+
+connections = plugin_module("connections")
+
+PARTIAL_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    if scope["path"] == "/slow":
+        await asyncio.sleep(1.0)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain"), (b"content-length", b"2")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+@pytest.fixture
+def server(monkeypatch):
+    monkeypatch.setattr(connections, "HEAD_TIMEOUT", 0.6)
+    monkeypatch.setattr(connections, "CONNECTIONS_PER_CLIENT", 5)
+    monkeypatch.setattr(connections, "MAX_CONNECTIONS", 12)
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("0.0.0.0", 0))  # 127.0.0.x clients, each its own address
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(app, http=connections.GuardedH11Protocol, log_level="critical", lifespan="off")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if instance.started:
+            break
+        time.sleep(0.05)
+    assert instance.started
+    yield port
+    instance.should_exit = True
+    thread.join(timeout=10)
+    listener.close()
+    assert not thread.is_alive()
+
+
+def connect(port, address="127.0.0.1"):
+    s = socket.socket()
+    s.bind((address, 0))
+    s.connect(("127.0.0.1", port))
+    s.settimeout(5)
+    return s
+
+
+def closed_by_server(s):
+    try:
+        return s.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def request(port, path="/", address="127.0.0.1"):
+    with connect(port, address) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+
+def test_a_connection_that_trickles_its_request_head_is_closed_at_the_deadline(server):
+    s = connect(server)
+    started = time.monotonic()
+    try:
+        for byte in PARTIAL_HEAD * 4:  # a byte every 0.05 s: uvicorn's keep-alive timeout never fires
+            s.sendall(bytes([byte]))
+            time.sleep(0.05)
+    except OSError:
+        pass  # closed by the server while sending
+    s.settimeout(3)
+    assert closed_by_server(s)
+    assert time.monotonic() - started < 2.5
+    s.close()
+
+
+def test_an_answer_slower_than_the_head_deadline_is_not_cut(server):
+    assert request(server, "/slow").startswith(b"HTTP/1.1 200")
+
+
+def test_a_kept_alive_connection_gets_a_new_deadline_for_each_request(server):
+    with connect(server) as s:
+        for _ in range(3):
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while not answer.endswith(b"ok"):
+                answer += s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            time.sleep(0.4)  # under the deadline each time, over it in all
+
+
+def test_one_client_cannot_hold_more_than_its_share_of_connections(server):
+    held = [connect(server) for _ in range(5)]
+    for s in held:
+        s.sendall(PARTIAL_HEAD)
+    extra = connect(server)
+    assert closed_by_server(extra)
+    assert request(server, address="127.0.0.2").startswith(b"HTTP/1.1 200")  # another client is served
+    for s in held + [extra]:
+        s.close()
+
+
+def test_a_flood_of_idle_connections_gives_way_to_a_real_request(server):
+    flood = []
+    for n in range(12):
+        s = connect(server, f"127.0.1.{n + 1}")
+        s.sendall(PARTIAL_HEAD)
+        flood.append(s)
+    time.sleep(0.1)
+    assert request(server, address="127.0.2.1").startswith(b"HTTP/1.1 200")
+    assert closed_by_server(flood[0])  # the one that waited longest made room
+    for s in flood:
+        s.close()
+
+
+def test_a_client_s_connections_are_counted_again_once_closed(server):
+    for _ in range(3):
+        held = [connect(server) for _ in range(5)]
+        for s in held:
+            s.close()
+        time.sleep(0.1)
+    assert request(server).startswith(b"HTTP/1.1 200")
+
+
+def test_uvicorn_s_own_answer_to_a_malformed_request_carries_nosniff(server):
+    with connect(server) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost x\r\n\r\n")
+        answer = s.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400") and b"x-content-type-options: nosniff" in answer.lower()
+
+
+def test_the_served_release_uses_the_guarded_protocol(built):
+    with running_server(built) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with connect(port) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost x\r\n\r\n")
+            answer = s.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 400") and b"x-content-type-options: nosniff" in answer.lower()
+        assert fetch(base + "/certification/mo_officers.json?_size=1")[0] == 200
