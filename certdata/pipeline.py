@@ -79,6 +79,7 @@ def guarded_package(root, progress):
 def check(root=ROOT, progress=None):
     """Run the guard and validate the package; raise BuildFailed reporting every problem of both."""
     progress = progress or Progress()
+    recover_import_unless_busy(root, progress)
     package = configured_package(root)
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package)
@@ -160,6 +161,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     load.forget_digests()
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
+        recover_import(root, progress)
         package = guarded_package(root, progress)
         check_version_against_previous(root, package)
         reused = load.reused_resources(package, previous_release(root), full)
@@ -403,13 +405,14 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
         except ValueError:
             raise BuildFailed("--received must be a date written YYYY-MM-DD (the day the release was received)") from None
     with publish.build_lock(root / "build"), signals_interrupt():
+        recover_import(root, progress)
         package = Package.load(root)
-        before = import_snapshot(root, package)
+        start_journal(root, package)
         try:
             written = importers.run(source, path, package, received=received, report=progress)
             check(root, progress)
         except BaseException as error:
-            undo_import(root, before)
+            undo_import(root)
             if isinstance(error, importers.ImportError_):
                 raise BuildFailed(f"import failed: {error}\nNothing was changed.") from error
             if isinstance(error, BuildFailed):
@@ -418,6 +421,7 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
                 raise KeyboardInterrupt(f"{str(error) or 'interrupted'}: the import was undone, nothing was changed") from error
             progress("the import stopped; it was undone, nothing was changed")
             raise
+        end_journal(root)
         progress(f"imported {Path(path).name}: wrote {', '.join(str(p.relative_to(root)) for p in written)}")
 
 
@@ -440,12 +444,65 @@ def stopped_by_signal(number, frame):
     raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
 
 
-def import_snapshot(root, package):
-    """What an import may change: the bytes of the descriptor, of every CSV under data/ and of every
-    resource's file; and every path under data/ (to remove what the import creates)."""
-    files = [root / DESCRIPTOR, *(root / "data").glob("*.csv"), *(package.path(r) for r in package.resources)]
-    contents = {p: p.read_bytes() for p in files if p.is_file() and not p.is_symlink()}
-    return contents, set(existing_paths(root / "data"))
+JOURNAL = Path("build") / "import-journal"
+
+
+def start_journal(root, package):
+    """Record on disk, before an import writes, what it may change: a hard link to (or a copy of) the
+    descriptor, every CSV under data/ and every resource's file, and the list of every path under data/.
+    The journal appears whole or not at all (written beside, then renamed), so that an import killed
+    at any point, even by SIGKILL, is undone by the next command (``recover_import``)."""
+    final = root / JOURNAL
+    temp = final.with_name(final.name + ".new")
+    shutil.rmtree(temp, ignore_errors=True)
+    (temp / "saved").mkdir(parents=True)
+    files = {}
+    candidates = [root / DESCRIPTOR, *(root / "data").glob("*.csv"), *(package.path(r) for r in package.resources)]
+    for number, path in enumerate(dict.fromkeys(candidates)):
+        relative = os.path.relpath(path, root)
+        files[relative] = None  # absent: removed on undo if the import creates it
+        if path.is_file() and not path.is_symlink():
+            _link_or_copy(path, temp / "saved" / str(number))
+            files[relative] = str(number)
+        elif os.path.lexists(path):
+            files[relative] = False  # a link or not a file: the importer refuses to write it; left alone
+    manifest = {"files": files, "paths": sorted(os.path.relpath(p, root) for p in existing_paths(root / "data"))}
+    with open(temp / "manifest.json", "w", encoding="utf-8") as out:
+        json.dump(manifest, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.rename(temp, final)
+
+
+def end_journal(root):
+    """The import is complete (or undone): forget its journal."""
+    shutil.rmtree(root / JOURNAL, ignore_errors=True)
+
+
+def recover_import(root, progress=print):
+    """Undo an import that a killed process left unfinished (its journal is still there); call with the
+    build lock held. Returns True if there was one."""
+    root = Path(root)
+    shutil.rmtree((root / JOURNAL).with_name(JOURNAL.name + ".new"), ignore_errors=True)  # killed before it began
+    if not (root / JOURNAL / "manifest.json").is_file():
+        shutil.rmtree(root / JOURNAL, ignore_errors=True)
+        return False
+    undo_import(root)
+    progress("an import that was stopped before it finished (the process was killed) has been undone; "
+             "data/ and datapackage.json are as before it")
+    return True
+
+
+def recover_import_unless_busy(root, progress):
+    """recover_import for a command that does not hold the build lock: only if an import left a journal
+    and no build or import is running now (a running import's journal is its own)."""
+    root = Path(root)
+    if (root / JOURNAL).exists() or (root / JOURNAL).with_name(JOURNAL.name + ".new").exists():
+        try:
+            with publish.build_lock(root / "build"):
+                recover_import(root, progress)
+        except publish.BuildLocked:
+            pass
 
 
 def existing_paths(directory):
@@ -455,25 +512,30 @@ def existing_paths(directory):
             yield Path(parent) / name
 
 
-def undo_import(root, before):
-    """Restore every file the import changed and remove every path it created, with Ctrl-C and the
-    termination signals held off until done (a second Ctrl-C must not leave the undo half done)."""
-    from .importers import replace_file
-    contents, paths = before
+def undo_import(root):
+    """Put back every file the journal saved and remove every path created under data/ since, with
+    Ctrl-C and the termination signals held off until done (a second Ctrl-C must not leave the undo half
+    done); then forget the journal. Safe to run again if killed itself: each step is a rename or a removal."""
+    journal = root / JOURNAL
+    manifest = json.loads((journal / "manifest.json").read_text(encoding="utf-8"))
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        for target, data in contents.items():
-            try:
-                same = not target.is_symlink() and target.read_bytes() == data
-            except OSError:
-                same = False
-            if not same:
-                replace_file(target, data)
-        for created in sorted(set(existing_paths(root / "data")) - paths, key=lambda p: len(p.parts), reverse=True):
+        for relative, saved in manifest["files"].items():
+            target = root / relative
+            if saved is False:
+                continue
+            if saved is None:
+                if target.is_file() or target.is_symlink():
+                    target.unlink()
+            elif (journal / "saved" / saved).exists():
+                os.replace(journal / "saved" / saved, target)  # a rename: replaces a link, never follows it
+        kept = {root / p for p in manifest["paths"]}
+        for created in sorted(set(existing_paths(root / "data")) - kept, key=lambda p: len(p.parts), reverse=True):
             if created.is_dir() and not created.is_symlink():
                 shutil.rmtree(created, ignore_errors=True)
             else:
                 created.unlink(missing_ok=True)
+        end_journal(root)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

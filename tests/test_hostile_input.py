@@ -711,6 +711,65 @@ def test_an_import_stopped_at_any_point_is_undone(released, tmp_path, monkeypatc
     assert not (root / "data" / "raw").exists() and not list(root.rglob("*.importing"))
 
 
+KILLED_IMPORT = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from certdata import importers, pipeline
+where, root, roster = sys.argv[2], sys.argv[3], sys.argv[4]
+if where == "during the check":
+    pipeline.check = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+elif where == "while recording the journal":
+    real_link = pipeline._link_or_copy
+    def link(source, target):
+        if target.name == "1":
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_link(source, target)
+    pipeline._link_or_copy = link
+else:
+    real, calls = importers.replace_file, []
+    def replace_file(target, data):
+        calls.append(target)
+        if len(calls) == 3:  # the raw copy and one CSV written, the rest not
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(target, data)
+    importers.replace_file = replace_file
+pipeline.import_release("mo-roster", roster, root=root, progress=lambda message: None)
+"""
+
+
+@pytest.mark.parametrize("where", ["between two writes", "during the check", "while recording the journal"])
+@pytest.mark.parametrize("next_command", ["check", "import"])
+def test_an_import_killed_outright_is_undone_by_the_next_command(released, tmp_path, where, next_command):
+    """SIGKILL cannot be caught: the import keeps a journal on disk before it writes, and the next
+    command that reads data/ puts back what it saved and removes what it created."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
+
+    def state():
+        return hashes(root / "data") | {"datapackage.json": hashlib.sha256((root / "datapackage.json").read_bytes()).hexdigest()}
+    before = state()
+    roster = text_file(tmp_path, mo_csv(MO_ROWS))
+    killed = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(ROOT), where, str(root), str(roster)],
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9
+    if where != "while recording the journal":
+        assert state() != before  # the killed import had written: there is something to undo
+    if next_command == "check":
+        result = run_cli(root, "check")
+        assert result.returncode == 0, result.stderr
+        assert state() == before
+    else:  # the next import starts from the package as it was, and completes
+        result = run_cli(root, "import", "mo-roster", str(roster))
+        assert result.returncode == 0, result.stderr
+    assert ("stopped before it finished" in result.stdout + result.stderr) == (where != "while recording the journal")
+    assert not (root / "build" / "import-journal").exists() and not (root / "build" / "import-journal.new").exists()
+    assert not list(root.rglob("*.importing"))
+
+
 def test_the_import_does_not_write_through_a_leftover_link_at_its_temporary_name(tmp_path):
     from certdata import importers
     target, outside = tmp_path / "data.csv", tmp_path / "outside.txt"
