@@ -77,6 +77,9 @@ def report(name, result):
     print(f"{name}: requests {result['requests']}, {result['rps']:.1f} req/s, p50 {result['p50_ms']:.0f} ms, "
           f"p95 {result['p95_ms']:.0f} ms, max {result['max_ms']:.0f} ms, first byte max {result['first_byte_max_ms']:.0f} ms, "
           f"statuses {json.dumps(result['statuses'], sort_keys=True)}, errors {len(result['errors'])}")
+    for kind, figures in result.get("by_kind", {}).items():
+        print(f"  {kind}s: {figures['requests']} answered, p95 {figures['p95_ms']:.0f} ms, "
+              f"first byte p95 {figures['first_byte_p95_ms']:.0f} ms")
     for error in result["errors"][:5]:
         print(f"  error: {error}")
 

@@ -72,7 +72,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
     """Hit base+urls with `clients` concurrent keep-alive connections for `duration` seconds
     (with warm, exactly one pass over the URLs instead)."""
     host, port = base.split("//", 1)[1].split(":")
-    latencies, first_bytes, errors, statuses = [], [], [], {}
+    latencies, first_bytes, errors, statuses, kinds = [], [], [], {}, {}
     cycle = itertools.cycle(urls)
     deadline = time.monotonic() + duration
 
@@ -89,6 +89,7 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
             try:
                 status, _, first_byte = await asyncio.wait_for(connection.get(url), timeout)
                 first_bytes.append(first_byte)
+                kinds.setdefault(kind_of(url), []).append((time.monotonic() - started, first_byte))
                 statuses[status] = statuses.get(status, 0) + 1
                 if status >= 500:
                     errors.append(f"{status} {url}")
@@ -105,7 +106,16 @@ async def run_load(base, urls, clients=20, duration=10.0, timeout=30.0, warm=Fal
             "p99_ms": 1000 * percentile(latencies, 0.99), "max_ms": 1000 * max(latencies, default=0),
             "mean_ms": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
             "first_byte_p95_ms": 1000 * percentile(first_bytes, 0.95), "first_byte_max_ms": 1000 * max(first_bytes, default=0),
-            "errors": errors, "statuses": statuses}
+            "errors": errors, "statuses": statuses,
+            "by_kind": {kind: {"requests": len(pairs), "p95_ms": 1000 * percentile([t for t, _ in pairs], 0.95),
+                               "first_byte_p95_ms": 1000 * percentile([f for _, f in pairs], 0.95)}
+                        for kind, pairs in sorted(kinds.items())}}
+
+
+def kind_of(url):
+    """'download' for a CSV or export (its time grows with its size), 'page' for the rest."""
+    path = url.split("?", 1)[0]
+    return "download" if path.endswith(".csv") or path.startswith("/export/") else "page"
 
 
 def sample_values(database, count=40):

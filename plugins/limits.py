@@ -49,7 +49,7 @@ HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file down
 # Past this many downloads at once (all clients together), each download pauses after every chunk,
 # the longer the more run: downloads slow down instead of taking the cores from page requests.
 HEAVY_UNTHROTTLED = 32
-HEAVY_PAUSE = 0.0005                 # seconds per chunk, per download above HEAVY_UNTHROTTLED
+HEAVY_PAUSE = 0.005                  # seconds per KB sent, per download above HEAVY_UNTHROTTLED
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 # Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
 # seconds: clients that loop slow queries, from however many addresses, hold the others only.
@@ -321,7 +321,8 @@ class Gate:
                     state["done"] = True
                 elif large and self.heavy_total > HEAVY_UNTHROTTLED:
                     await send(message)
-                    await asyncio.sleep(HEAVY_PAUSE * (self.heavy_total - HEAVY_UNTHROTTLED))
+                    size = len(message.get("body", b"")) / 1024
+                    await asyncio.sleep(HEAVY_PAUSE * size * (self.heavy_total - HEAVY_UNTHROTTLED))
                     return
             return await send(message)
 

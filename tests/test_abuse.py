@@ -478,7 +478,8 @@ def test_the_documented_limits_are_the_plugin_s():
 
 def test_many_downloads_at_once_pause_between_chunks_and_a_few_never_do(monkeypatch):
     """The third attack run: 80 downloads from 40 addresses took the cores from page requests.
-    Past HEAVY_UNTHROTTLED downloads, each pauses after every chunk, longer as more run."""
+    Past HEAVY_UNTHROTTLED downloads, each pauses after every chunk, longer as the chunk is larger
+    and as more run."""
     limits = limits_plugin()
     pauses = []
     real_sleep = asyncio.sleep
@@ -503,4 +504,33 @@ def test_many_downloads_at_once_pause_between_chunks_and_a_few_never_do(monkeypa
         return [sent[0]["status"] for *_, sent in requests]
     assert set(asyncio.run(scenario(limits.HEAVY_UNTHROTTLED))) == {200} and pauses == []
     assert set(asyncio.run(scenario(limits.HEAVY_UNTHROTTLED + 6))) == {200}  # slowed, never refused
-    assert pauses and max(pauses) == pytest.approx(6 * limits.HEAVY_PAUSE)
+    assert pauses and max(pauses) == pytest.approx(6 * limits.HEAVY_PAUSE * len(b"a,b\r\n") / 1024)
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_a_streamed_csv_is_passed_on_in_blocks_with_every_byte_kept(exact):
+    """Datasette streams a CSV one row per message; the CSV policy passes it on in blocks (each
+    message crosses every middleware and the server), the same bytes in either form."""
+    csvexport = plugin_module("csvexport")
+    rows = [f'{n},"Smith, John {n}",{"=1+1" if n == 2500 else "A"}\r\n'.encode() for n in range(5000)]
+    rows.insert(1234, b'7,"two\r\nlines",A\r\n')
+
+    async def streaming_csv(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
+        for row in rows:
+            await send({"type": "http.response.body", "body": row, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+    scope = {"type": "http", "path": "/certification/mo_officers.csv", "query_string": b"_csv=exact" if exact else b"_stream=on"}
+    asyncio.run(csvexport.SpreadsheetCsv(streaming_csv)(scope, None, send))
+    bodies = [m["body"] for m in sent if m["type"] == "http.response.body"]
+    everything = b"".join(rows)
+    assert len(bodies) <= len(everything) // csvexport.BLOCK + 2
+    if exact:
+        assert b"".join(bodies) == everything
+    else:
+        assert b"".join(bodies) == csvexport.BOM + everything.replace(b",=1+1\r\n", b",'=1+1\r\n")
