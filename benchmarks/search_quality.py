@@ -16,6 +16,7 @@ on the same file. The corpus and the query sample depend only on --seed and --ro
 """
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -82,9 +83,10 @@ def surname_pool(rng, size):
     return names, weights
 
 
-def person(rng, surnames, weights):
-    """(surname, given names, suffix) of one generated person."""
-    surname = rng.choices(surnames, weights)[0]
+def person(rng, surnames, cum_weights):
+    """(surname, given names, suffix) of one generated person (cum_weights: the surnames' weights
+    accumulated once; the same draw as rng.choices(surnames, weights), without summing them per call)."""
+    surname = rng.choices(surnames, cum_weights=cum_weights)[0]
     roll = rng.random()
     if roll < 0.08:
         given = rng.choice(DOUBLE_GIVEN)
@@ -113,10 +115,11 @@ def corpus(rows, seed=SEED):
     """The roster: a list of (state, written name, surname, given, suffix, agency). Deterministic."""
     rng = random.Random(seed)
     surnames, weights = surname_pool(rng, max(1000, rows // 4))
+    cum_weights = list(itertools.accumulate(weights))
     mo_agencies, ma_agencies = mo.agencies(), ma.agencies()
     out = []
     while len(out) < rows:
-        surname, given, suffix = person(rng, surnames, weights)
+        surname, given, suffix = person(rng, surnames, cum_weights)
         state = "MA" if rng.random() < 0.15 else "MO"
         copies = 1 if rng.random() < 0.93 else rng.choice((2, 2, 3))  # namesakes at several agencies
         for _ in range(copies):
