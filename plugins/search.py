@@ -256,30 +256,52 @@ ORDERS = {"relevance": "tier, n.surname_key, n.given_key, p.officer_name, coales
 COLUMNS = "p.rowid as _rowid, p.person_id, p.state, p.officer_name, p.license_status, p.agency_id, p.agency_name, p.detail"
 
 
+def is_initial(alternatives):
+    return len(alternatives) == 1 and len(alternatives[0]) == 1 and len(alternatives[0][0]) == 1
+
+
+def name_match(query, params):
+    """The WHERE clause that finds a query's rows (people_fts as f, people_names as n): every word as
+    an FTS5 prefix, except that one-letter words beside longer ones are checked on the rows the longer
+    ones found ("smith j": a term of the row starts with j) instead of read from the index as the prefix
+    "j", which at 1M rows is every term that starts with the letter. The same rows either way."""
+    initials = [alts[0][0] for alts in query.slots if is_initial(alts)]
+    longer = [alts for alts in query.slots if not is_initial(alts)]
+    if not initials or not longer:
+        return f"people_fts match {params.add(fts_expression(query.slots))}"
+    return (f"people_fts match {params.add(fts_expression(longer))}"
+            + "".join(f" and instr(n.terms, {params.add(' ' + w)}) > 0" for w in initials))
+
+
+def names_join(match):
+    return " join people_names n on n.rowid = f.rowid" if "n.terms" in match else ""
+
+
 def search_sql(query, filters, sort="relevance", limit=PAGE_SIZE, offset=0):
     """(sql, params) of one page of the ranked search, each row with its tier and the total count."""
     params = Params()
-    match = params.add(fts_expression(query.slots))
+    match = name_match(query, params)
     tier = tier_sql(query, params)
     sql = (f"select {COLUMNS}, {tier} as tier, count(*) over () as _total "
            "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
-           f"where people_fts match {match}{filter_sql(filters, params)} "
+           f"where {match}{filter_sql(filters, params)} "
            f"order by {ORDERS[sort]} limit {int(limit)} offset {int(offset)}")
     return sql, params
 
 
 def count_sql(query, filters):
     params = Params()
-    match = params.add(fts_expression(query.slots))
-    return (f"select count(*) from people_fts f join people p on p.rowid = f.rowid "
-            f"where people_fts match {match}{filter_sql(filters, params)}"), params
+    match = name_match(query, params)
+    return (f"select count(*) from people_fts f{names_join(match)} join people p on p.rowid = f.rowid "
+            f"where {match}{filter_sql(filters, params)}"), params
 
 
 def facets_sql(query, filters):
     params = Params()
-    match = params.add(fts_expression(query.slots))
+    match = name_match(query, params)
     return (f"select p.state, p.license_status, p.agency_id, p.agency_name, count(*) as n "
-            f"from people_fts f join people p on p.rowid = f.rowid where people_fts match {match}{filter_sql(filters, params)} "
+            f"from people_fts f{names_join(match)} join people p on p.rowid = f.rowid "
+            f"where {match}{filter_sql(filters, params)} "
             f"group by p.state, p.license_status, p.agency_id"), params
 
 

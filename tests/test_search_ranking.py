@@ -228,3 +228,23 @@ def test_a_known_surname_with_an_unknown_given_name_lists_the_surname_apart(clie
 def test_sort_by_name_is_by_surname_whichever_way_a_state_writes_names(client):
     """Missouri writes "Last, First", Massachusetts "First Last": both sort by surname."""
     assert names(search(client, "aaron", sort="name")) == ["Miller, Aaron", "Young, Aaron", "Aaron Zimmerman"]
+
+
+@pytest.mark.parametrize("query", ["smith j", "j smith", "smith a j", "Smith, J", "feat a", "f smith", "a a smith", "j", "s j q"])
+def test_one_letter_words_find_the_rows_every_word_finds_as_a_prefix(client, built_root, query):
+    """An initial beside longer words is checked on the rows they found, not read from the index:
+    the rows must be exactly those whose name has, for every word typed, a word starting with it."""
+    import sqlite3
+
+    from tests.test_abuse import plugin_module
+    search_plugin = plugin_module("search")
+    words = search_plugin.Query(query).words
+    conn = sqlite3.connect(built_root / "site" / "downloads" / "certification.db")
+    expected = {pid for pid, terms in conn.execute("select p.person_id, n.terms from people p join people_names n on n.rowid = p.rowid")
+                if all(any(t.startswith(w) for t in terms.split()) for w in words)}
+    body = search(client, query, size=1000)
+    assert body["total"] == len(expected)
+    assert {r["person_id"] for r in body["rows"]} == expected
+    parsed = search_plugin.Query(query)
+    assert conn.execute(*search_plugin.count_sql(parsed, {})).fetchone()[0] == len(expected)  # what page 2 counts
+    assert sum(n for *_, n in conn.execute(*search_plugin.facets_sql(parsed, {}))) == len(expected)
