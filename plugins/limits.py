@@ -11,6 +11,17 @@ a queue; a total bound on requests in flight; its SQL interrupted when the clien
 or when arbitrary SQL outlives its budget; a cap on the response size; malformed parameters
 answered with 400 instead of 500; and ``X-Content-Type-Options: nosniff`` on every response.
 
+Gives every connection, below the application (``GuardedH11Protocol``, installed by wrapping
+``uvicorn.run``, which ``datasette serve`` calls after loading its plugins, locally and in the
+deployed container alike): a deadline of ``HEAD_TIMEOUT`` seconds for a complete request head
+from connecting or from its previous answer, however slowly bytes trickle (uvicorn's keep-alive
+timeout stops at the first byte); at most ``CONNECTIONS_PER_CLIENT`` open connections per client
+(not behind Cloud Run, where every connection comes from Google's front end) and
+``MAX_CONNECTIONS`` in all, past which the connection that has waited longest for its request
+head is closed to make room; the open-file limit raised to what that needs; and ``nosniff`` on
+uvicorn's own "Invalid HTTP request" answer. Connections that never finish a request (slowloris)
+cannot use up the file descriptors.
+
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import asyncio
@@ -18,13 +29,18 @@ import contextvars
 import ipaddress
 import json
 import os
+import resource
 import sqlite3
 import threading
+
+import h11
+import uvicorn
 
 from datasette import hookimpl
 from datasette.database import Database, QueryInterrupted
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
 
 # The longest value in the release is about 4 KB (an FTS5 block). Quadratic built-ins (trim
 # with a long character set, instr, replace) run as one C call that no time limit can cut: at
@@ -51,6 +67,10 @@ HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file down
 HEAVY_UNTHROTTLED = 32
 HEAVY_PAUSE = 0.005                  # seconds per KB sent, per download above HEAVY_UNTHROTTLED
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
+HEAD_TIMEOUT = 10.0
+CONNECTIONS_PER_CLIENT = 32
+MAX_CONNECTIONS = 1000
+FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's own
 # Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
 # seconds: clients that loop slow queries, from however many addresses, hold the others only.
 ARBITRARY_SQL_RESERVED = 1
@@ -193,12 +213,7 @@ def client_key(scope):
         for name, value in scope.get("headers", []):
             if name == b"x-forwarded-for":
                 address = value.decode("latin-1").split(",")[-1].strip()
-    if ":" in address:
-        try:
-            return str(ipaddress.ip_network(f"{address}/64", strict=False))
-        except ValueError:
-            return address
-    return address
+    return peer_of((address, 0))
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
@@ -412,6 +427,10 @@ def quiet_error_pages():
     """Datasette prints a rich traceback with every local variable for each error it renders
     (0.4 s of CPU each): an abuser's cheap 400s would cost a core. Plain tracebacks suffice."""
     try:
+        # datasette.plugins first: it registers Datasette's default plugins, this module among them;
+        # imported the other way round, it would register handle_exception half-imported, without
+        # its hook, and every error page after would fail (seen when a test loads this file early)
+        import datasette.plugins  # noqa: F401
         import datasette.handle_exception as default_handler
         default_handler.rich = None
     except ImportError:
@@ -419,3 +438,120 @@ def quiet_error_pages():
 
 
 quiet_error_pages()
+
+
+# --- connections ---------------------------------------------------------------------------
+
+def peer_of(client):
+    """A connection's client: its address, an IPv6 address by its /64 network."""
+    address = (client or ("?", 0))[0]
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        except ValueError:
+            return address
+    return address
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with the head deadline and connection bounds above."""
+
+    head_timer = None
+    waiting_since = None  # loop time since which the connection waits for a request head
+    peer = None
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        peers = self.server_state.__dict__.setdefault("certdata_peers", {})
+        if not os.environ.get("K_SERVICE"):
+            self.peer = peer_of(self.client)
+            if peers.get(self.peer, 0) >= CONNECTIONS_PER_CLIENT:
+                self.peer = None
+                transport.close()
+                return
+            peers[self.peer] = peers.get(self.peer, 0) + 1
+        if len(self.connections) > MAX_CONNECTIONS and not self.make_room():
+            transport.close()
+            return
+        self.await_head()
+
+    def make_room(self):
+        """Close the connection that has waited longest for a request head; False if none waits."""
+        waiting = [c for c in self.connections if c is not self and c.waiting_since is not None
+                   and not c.transport.is_closing()]
+        if not waiting:
+            return False
+        min(waiting, key=lambda c: c.waiting_since).transport.close()
+        return True
+
+    def await_head(self):
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+        self.waiting_since = self.loop.time()
+        self.head_timer = self.loop.call_later(HEAD_TIMEOUT, self.head_deadline, self.cycle)
+
+    def head_deadline(self, previous_cycle):
+        self.head_timer = None
+        if self.cycle is previous_cycle and not self.transport.is_closing():
+            self.transport.close()
+
+    def handle_events(self):
+        super().handle_events()
+        if self.waiting_since is not None and self.cycle is not None and not self.cycle.response_complete:
+            self.waiting_since = None  # a request head arrived
+
+    def on_response_complete(self):
+        if not self.transport.is_closing():
+            self.await_head()
+        super().on_response_complete()
+
+    def connection_lost(self, exc):
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+        self.waiting_since = None
+        if self.peer is not None:
+            peers = self.server_state.__dict__["certdata_peers"]
+            peers[self.peer] -= 1
+            if not peers[self.peer]:
+                del peers[self.peer]
+            self.peer = None
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg):
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"x-content-type-options", b"nosniff"),
+                   (b"connection", b"close")]
+        for event in (h11.Response(status_code=400, headers=headers, reason=STATUS_PHRASES[400]),
+                      h11.Data(data=msg.encode("ascii")), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
+
+
+def raise_open_file_limit():
+    """Raise the soft open-file limit towards what MAX_CONNECTIONS needs, as far as the hard
+    limit allows, and lower MAX_CONNECTIONS to what the limit leaves."""
+    global MAX_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MAX_CONNECTIONS + FILES_BESIDES_CONNECTIONS
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    if soft != resource.RLIM_INFINITY:
+        MAX_CONNECTIONS = max(1, min(MAX_CONNECTIONS, soft - FILES_BESIDES_CONNECTIONS))
+
+
+def install():
+    """Wrap uvicorn.run once so that the server uses GuardedH11Protocol."""
+    if getattr(uvicorn.run, "certdata_guarded", False):
+        return
+    original = uvicorn.run
+
+    def run(app, **kwargs):
+        kwargs.setdefault("http", GuardedH11Protocol)
+        raise_open_file_limit()
+        return original(app, **kwargs)
+    run.certdata_guarded = True
+    uvicorn.run = run
+
+
+install()

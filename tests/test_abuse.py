@@ -470,7 +470,7 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
                    f"more than {limits.HEAVY_UNTHROTTLED} downloads run at once"):
         assert phrase in text, phrase
-    connections = plugin_module("connections")
+    connections = plugin_module("limits")
     for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
                    f"server holds {connections.MAX_CONNECTIONS:,} the one"):
         assert phrase in text, phrase

@@ -1,4 +1,4 @@
-"""Connections that never finish a request cannot use up the server (plugins/connections.py).
+"""Connections that never finish a request cannot use up the server (plugins/limits.py, GuardedH11Protocol).
 
 A real uvicorn server on loopback, in a thread, with the guarded protocol and small limits; the
 last test checks that ``build.py serve`` itself runs with it."""
@@ -12,7 +12,7 @@ import uvicorn
 
 from tests.test_abuse import fetch, plugin_module, running_server
 
-connections = plugin_module("connections")
+connections = plugin_module("limits")
 
 PARTIAL_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"
 
