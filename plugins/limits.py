@@ -66,6 +66,9 @@ HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file down
 # the longer the more run: downloads slow down instead of taking the cores from page requests.
 HEAVY_UNTHROTTLED = 32
 HEAVY_PAUSE = 0.005                  # seconds per KB sent, per download above HEAVY_UNTHROTTLED
+# While any page request is in flight, each download also pauses this long per KB sent (at most
+# about 5 MB/s each): the cores go to the pages people wait for, downloads go on streaming.
+PAGES_FIRST_PAUSE = 0.0002
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 HEAD_TIMEOUT = 10.0
 CONNECTIONS_PER_CLIENT = 32
@@ -334,11 +337,14 @@ class Gate:
                     raise Refused("streamed response over the size cap")
                 if not message.get("more_body", False):
                     state["done"] = True
-                elif large and self.heavy_total > HEAVY_UNTHROTTLED:
-                    await send(message)
-                    size = len(message.get("body", b"")) / 1024
-                    await asyncio.sleep(HEAVY_PAUSE * size * (self.heavy_total - HEAVY_UNTHROTTLED))
-                    return
+                elif large:
+                    pages = self.in_flight - self.heavy_total  # requests in flight that are not downloads
+                    per_kb = (HEAVY_PAUSE * max(0, self.heavy_total - HEAVY_UNTHROTTLED)
+                              + (PAGES_FIRST_PAUSE if pages > 0 else 0))
+                    if per_kb:
+                        await send(message)
+                        await asyncio.sleep(per_kb * len(message.get("body", b"")) / 1024)
+                        return
             return await send(message)
 
         try:

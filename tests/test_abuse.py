@@ -468,7 +468,8 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"a refused query counts as {limits.REFUSAL_DEBT:g} seconds",
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
                    f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
-                   f"more than {limits.HEAVY_UNTHROTTLED} downloads run at once"):
+                   f"more than {limits.HEAVY_UNTHROTTLED} downloads run at once",
+                   f"about {1 / limits.PAGES_FIRST_PAUSE / 1000:g} MB per second"):
         assert phrase in text, phrase
     connections = plugin_module("limits")
     for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
@@ -534,3 +535,45 @@ def test_a_streamed_csv_is_passed_on_in_blocks_with_every_byte_kept(exact):
         assert b"".join(bodies) == everything
     else:
         assert b"".join(bodies) == csvexport.BOM + everything.replace(b",=1+1\r\n", b",'=1+1\r\n")
+
+
+def test_downloads_give_way_to_pages_while_a_page_is_answered(monkeypatch):
+    """Cold start at 1M rows: whole-agency CSVs took the cores and pages waited seconds for their
+    first byte. While a page request is in flight, each download pauses after a chunk, in
+    proportion to its size; with no page in flight it streams without a pause."""
+    limits = limits_plugin()
+    pauses = []
+    real_sleep = asyncio.sleep
+
+    async def recorded_sleep(delay, *args):
+        if delay < 60:
+            pauses.append(delay)
+        await real_sleep(0 if delay < 60 else delay)
+    monkeypatch.setattr(limits.asyncio, "sleep", recorded_sleep)
+    chunk = b"x" * 64 * 1024
+    page_done = asyncio.Event
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        if scope["path"] == "/page":
+            await scope["page_done"].wait()
+        else:
+            for _ in range(3):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await real_sleep(0)
+        await send({"type": "http.response.body", "body": b""})
+
+    async def scenario(with_page):
+        gate, done = limits.Gate(app), page_done()
+        download = drive(gate, "/certification/mo_officers.csv", "_stream=on", "10.0.0.1")
+        page = drive(gate, "/page", "", "10.0.0.2")
+        page[0]["page_done"] = download[0]["page_done"] = done
+        tasks = [asyncio.ensure_future(gate(*page[:3]))] if with_page else []
+        await real_sleep(0)
+        await gate(*download[:3])
+        done.set()
+        await asyncio.gather(*tasks)
+        return download[3][0]["status"]
+    assert asyncio.run(scenario(with_page=False)) == 200 and pauses == []
+    assert asyncio.run(scenario(with_page=True)) == 200
+    assert pauses == [pytest.approx(limits.PAGES_FIRST_PAUSE * 64)] * 3
