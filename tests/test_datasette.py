@@ -152,7 +152,11 @@ def test_main_pages_never_skip_a_heading_level(client, built):
     officer = next(r["row_id"] for r in rows if r["license_status"] == "Revoked")
     agency = next(r["agency_id"] for r in rows if r["agency_id"])
     for path in ("/", "/certification", "/search?q=smith", "/decertified", f"/officer/mo/{officer}", f"/agency/{agency}",
-                 "/certification/mo_officers", f"/certification/mo_officers/{officer}"):
+                 "/certification/mo_officers", f"/certification/mo_officers/{officer}",
+                 # query pages, a canned one and one whose result is cut at the row limit
+                 "/certification/decertified_officers", "/certification/officers_by_name?name=smith",
+                 "/certification?sql=select+*+from+name_deletions"):
         levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", get(client, path).text)]
         assert levels and levels[0] == 1, path
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+
