@@ -153,6 +153,8 @@ def test_main_pages_never_skip_a_heading_level(client, built):
     agency = next(r["agency_id"] for r in rows if r["agency_id"])
     for path in ("/", "/certification", "/search?q=smith", "/decertified", f"/officer/mo/{officer}", f"/agency/{agency}",
                  "/certification/mo_officers", f"/certification/mo_officers/{officer}",
+                 # table pages without provenance: the search index, a view
+                 "/certification/people", "/certification/mo_decertified_officers",
                  # query pages, a canned one and one whose result is cut at the row limit
                  "/certification/decertified_officers", "/certification/officers_by_name?name=smith",
                  "/certification?sql=select+*+from+name_deletions"):
