@@ -207,6 +207,37 @@ def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing_serious(page, si
     assert not problems, problems
 
 
+def outside_the_screen(page):
+    """Elements of the page's content that reach past the right edge of the screen with no ancestor that
+    scrolls sideways: cut off, or pushing the page wider (a wide table scrolling in its own box is fine)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+        return [...document.querySelectorAll('article *, main *')].filter(e => {
+            if (e.getBoundingClientRect().right <= width + 1) return false;
+            for (let up = e.parentElement; up; up = up.parentElement) if (scrolls(up)) return false;
+            return true;
+        }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    }""")
+
+
+def test_no_documentation_page_is_wider_than_a_phone(page, site, built):
+    """Every page of the documentation (each resource's field table has eight columns): tables scroll
+    inside their own box, nothing pushes the page sideways or is cut off at the screen's edge."""
+    if page.size != "phone":
+        pytest.skip("the phone is the narrow case")
+    folders = sorted(p.parent.relative_to(built / "site").as_posix() for p in (built / "site").rglob("index.html"))
+    paths = ["/docs/" if folder == "." else f"/docs/{folder}/" for folder in folders]
+    assert "/docs/resources/ma_training/" in paths and "/docs/changes/" in paths
+    problems = []
+    for path in paths:
+        page.goto(site + path)
+        shot(page, "docs-" + (re.sub(r"[^a-z0-9]+", "-", path[6:].lower()).strip("-") or "home"))
+        if overflow(page) > 0 or outside_the_screen(page):
+            problems.append((path, overflow(page), outside_the_screen(page)))
+    assert not problems, problems
+
+
 def test_the_page_is_accessible_by_landmarks_skip_link_and_visible_focus(page, site):
     for path in ("/decertified", "/certification/mo_officers", "/search?q=smith"):  # the home page focuses its search box
         page.goto(site + path)
