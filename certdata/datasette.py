@@ -3,15 +3,16 @@
 Takes: a ``Package``. Gives: Datasette metadata (titles, descriptions with the
 disclosure of every column, facets, sort orders, label columns, full-text
 search, canned queries (options and queries from data/presentation.yml),
-synthetic-sample warnings, and each state's officer resource, route, page queries
-and template for the plugins) and the command-line flags
+synthetic-sample warnings, the tables whose downloads need no sample label, and each
+state's officer resource, route, page queries and template for the plugins) and the command-line flags
 and settings that both ``python build.py serve`` and the deployment use.
 """
 import json
 import os
 
 from . import disclosure, presentation, states
-from .package import ROOT, fields
+from .load import DESCRIPTION_TABLES
+from .package import ROOT, SAMPLE_WARNING, SYNTHETIC, fields
 
 DATABASE = "certification"
 SETTINGS = {
@@ -29,8 +30,7 @@ SETTINGS = {
 }
 def synthetic_warning(resource):
     """The warning a table of synthetic sample data carries."""
-    return ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet; "
-            "these rows are generated for testing and must not be read as records of real people. ")
+    return SAMPLE_WARNING + " "
 
 
 def column_description(field, statutes):
@@ -68,6 +68,9 @@ def build_metadata(package):
         }},
         **documentation_link(),
         "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic,
+                                   # tables holding no row of a sample: their downloads carry no sample label
+                                   "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
+                                                                + list(DESCRIPTION_TABLES)),
                                    "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS))
                                               for state in states.of_package(package)]}},
     }

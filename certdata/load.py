@@ -29,13 +29,16 @@ from .errors import CertdataError
 from .cells import missing_values
 from .names import FUZZY_LENGTHS, deletions, name_keys
 from .states import StateError
-from .package import csv_options, fields
+from .package import SAMPLE_WARNING, csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
 BATCH = 50_000
 NAME_CACHE = 50_000  # parsed names kept for their repeats (a few MB)
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
+# The tables describing the package itself (rebuilt by every build); synthetic_sample only while the
+# release holds one: a person who opens the file sees it in its list of tables.
+DESCRIPTION_TABLES = ("package_resources", "package_fields", "build_info", "synthetic_sample")
 STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
 
@@ -129,8 +132,8 @@ def incremental_build(package, temp, keys, previous, changed, progress):
         db.conn.execute(f"drop view {quote(view)}")
     create_views(db, shown["views"])
     statistics = previous_statistics(db, changed)
-    for table in ("package_resources", "package_fields", "build_info"):
-        db.conn.execute(f"drop table {table}")
+    for table in DESCRIPTION_TABLES:
+        db.conn.execute(f"drop table if exists {table}")
     describe_package(db, package, keys, statistics)
     db.conn.execute("delete from changes")
     db.conn.execute("commit")
@@ -444,8 +447,9 @@ def create_views(db, views):
 def describe_package(db, package, keys, statistics=None):
     """Tables describing the package: resources, fields with disclosure and statistics (blank rows,
     distinct values, top values: computed here once, so that the documentation need not read the rows;
-    taken from statistics, {(resource, field): (blank, distinct, top)}, where given), build info and
-    the reuse keys of the next incremental build."""
+    taken from statistics, {(resource, field): (blank, distinct, top)}, where given), build info,
+    the reuse keys of the next incremental build and, while any resource is a synthetic sample, the
+    synthetic_sample table naming each with its warning (the file travels without the site)."""
     statistics = dict(statistics or {})
     for resource in package.resources:
         if not all((resource["name"], f["name"]) in statistics for f in fields(resource)):
@@ -469,6 +473,10 @@ def describe_package(db, package, keys, statistics=None):
             "synthetic_resources": json.dumps(package.synthetic_resources())}
     info.update({KEY_PREFIX + name: key for name, key in keys.items()})
     db["build_info"].insert_all(({"key": k, "value": v} for k, v in info.items()), pk="key")
+    if package.synthetic_resources():
+        db.conn.execute("create table synthetic_sample (resource text primary key, notice text not null)")
+        db.conn.executemany("insert into synthetic_sample values (?, ?)",
+                            ((name, SAMPLE_WARNING) for name in package.synthetic_resources()))
 
 
 def field_statistics(db, resource):

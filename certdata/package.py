@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
 DISCLOSURE = "pcr:disclosure"
 SYNTHETIC = "pcr:synthetic"
+# What every table of a synthetic sample says (the Datasette metadata, the database's synthetic_sample table)
+SAMPLE_WARNING = ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet; "
+                  "these rows are generated for testing and must not be read as records of real people.")
 
 
 class PackageError(CertdataError):

@@ -1,7 +1,8 @@
 """Datasette plugin: the officer and agency pages, the streamed JSON export, the response cache.
 
-Gives the pages /officer/<state route>/<id>, /export/<table>.json, and
-the sample banner and provenance for every template. It names no state: the states, their
+Gives the pages /officer/<state route>/<id>, /export/<table>.json (each row ending with
+``"synthetic_sample": true`` while the table may hold a sample's rows: the rule of plugins/csvexport.py),
+and the sample banner and provenance for every template. It names no state: the states, their
 officer resources, routes, page queries and templates are read from the metadata the build
 writes (``plugins.certsearch.states``), so this folder deploys alone. The public search
 (/search, its JSON and CSV, ``fts_query``) is in plugins/search.py; the agency and decertified
@@ -129,6 +130,13 @@ EXPORTABLE = {"agencies", "people", "changes"}  # and every state's officer reso
 
 def exportable(datasette):
     return EXPORTABLE | {name for s in states(datasette) for name in s.get("exportable", [])}
+
+
+def sample_rows(datasette, table):
+    """True while the release holds a synthetic sample, unless the table holds none of its rows (the
+    build's sample_free_tables: the resources marked as agency data)."""
+    cfg = config(datasette)
+    return bool(cfg.get("synthetic_resources")) and table not in cfg.get("sample_free_tables", [])
 EXPORT_PAGE = 2000
 
 
@@ -166,6 +174,7 @@ async def export_json(datasette, request):
         params["q"] = request.args.get("q")
     page = int(config(datasette).get("export_page", EXPORT_PAGE))
     sql = f"select rowid as _rowid, * from [{table}] where {' and '.join(where)} order by rowid limit {page}"
+    label = {"synthetic_sample": True} if sample_rows(datasette, table) else {}
 
     async def stream(writer):
         last, first = 0, True
@@ -173,7 +182,7 @@ async def export_json(datasette, request):
         while True:
             rows = (await db.execute(sql, dict(params, _last=last))).rows
             for row in rows:
-                record = {k: row[k] for k in row.keys() if k != "_rowid"}
+                record = {**{k: row[k] for k in row.keys() if k != "_rowid"}, **label}
                 await writer.write(("" if first else ",\n") + json.dumps(record, ensure_ascii=False))
                 first = False
             if len(rows) < page:

@@ -1,4 +1,4 @@
-"""Datasette plugin: the formula-cell policy for every CSV the server answers.
+"""Datasette plugin: the formula-cell policy and the sample label for every CSV the server answers.
 
 Gives every CSV response of Datasette (table and query CSV, streamed or not, with
 ``_labels=on`` or not, and so every CSV link on a page) in its spreadsheet form: a cell
@@ -9,6 +9,13 @@ form, for programs, is the same URL with ``_csv=exact``: cells as released, no m
 forms are passed on in blocks of about ``BLOCK`` bytes (Datasette sends a streamed CSV one row
 per message; each message would otherwise cross every middleware and the server on its own).
 
+While the release holds a synthetic sample (the ``synthetic_resources`` of the ``certsearch``
+configuration), every CSV that may hold its rows, in both forms, ends each record with a column
+``synthetic_sample``, ``true`` on every row: the label stays in the data a program reads or a
+spreadsheet shows (a first comment line would break CSV readers). Only the CSV of a table the
+build lists as ``sample_free_tables`` (the resources marked as agency data, the tables describing
+the package) goes without; SQL typed on the query page may read a sample, so its CSV is labelled.
+
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import csv
@@ -17,7 +24,15 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 
+DB = "certification"
+LABEL = b"synthetic_sample"  # the field the search JSON and the JSON exports carry
+TABLE_CSV = re.compile(rf"^/{DB}/([^/]+)(?:/[^/]+)?\.csv$")  # a table's (or a row's) CSV
+# One complete record (plain characters and quoted fields, newlines inside those), then its end.
+# Possessive: no backtracking, about 50 MB/s; a stray carriage return only starts the next match
+# after it, so the label still goes just before the record's end.
+RECORD = re.compile(rb'([^"\r\n]*+(?:"[^"]*+"[^"\r\n]*+)*+)(\r?\n)')
 BOM = b"\xef\xbb\xbf"
 BLOCK = 64 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +71,26 @@ def split_complete(buffer):
             return buffer[:end + 1], buffer[end + 1:]
 
 
+def labelled_records(data, header):
+    """The records with the label as a last column: its name on the header record (when header), true
+    on every other; a last part that is no complete record (an error written mid-stream) is left as is."""
+    records, rest = split_complete(data)
+    if header:
+        first = RECORD.match(records)
+        if first:
+            return (first.group(1) + b"," + LABEL + first.group(2)
+                    + RECORD.sub(rb"\1,true\2", records[first.end():]) + rest)
+    return RECORD.sub(rb"\1,true\2", records) + rest
+
+
+def sample_rows(config, path):
+    """True when the CSV at path may hold rows of a synthetic sample."""
+    if not config.get("synthetic_resources"):
+        return False
+    table = TABLE_CSV.match(path)
+    return not (table and tilde_decode(table.group(1)) in config.get("sample_free_tables", []))
+
+
 def wants_exact(scope):
     query = scope.get("query_string", b"").decode("latin-1")
     return "_csv" in query and ("_csv", "exact") in parse_qsl(query, keep_blank_values=True)
@@ -63,10 +98,16 @@ def wants_exact(scope):
 
 class SpreadsheetCsv:
     """ASGI middleware: rewrites CSV responses (paths ending .csv, CSV or plain-text type) into
-    the spreadsheet form, record by record as they stream."""
+    the spreadsheet form and labels a sample's, record by record as they stream."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, app, datasette=None):
+        self.app, self.datasette, self.known = app, datasette, []
+
+    def config(self):
+        """The certsearch configuration, read once (the metadata does not change while the server runs)."""
+        if not self.known:
+            self.known.append((self.datasette.plugin_config("certsearch") if self.datasette else None) or {})
+        return self.known[0]
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "")
@@ -78,15 +119,18 @@ class SpreadsheetCsv:
         if scope.get("type") != "http" or not path.endswith(".csv") or path.startswith("/docs/"):
             # /docs/ serves the release files as built: their bytes must match SHA256SUMS
             return await self.app(scope, receive, send)
-        exact = wants_exact(scope)
-        state = {"csv": False, "first": True, "pending": b""}
+        exact, label = wants_exact(scope), sample_rows(self.config(), path)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        # Datasette leaves the header out on _header=off; our plugins' CSVs always write it
+        header = not (path.startswith(f"/{DB}") and ("_header", "off") in query)
+        state = {"csv": False, "first": True, "pending": b"", "header": header}
 
         async def rewrite(message):
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 kind = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
                 state["csv"] = message["status"] == 200 and kind.startswith((b"text/csv", b"text/plain"))
-                if state["csv"] and not exact:  # the length changes: the body is sent chunked
+                if state["csv"] and (label or not exact):  # the length changes: the body is sent chunked
                     message = dict(message, headers=[h for h in headers if h[0].lower() != b"content-length"])
                 return await send(message)
             if message["type"] != "http.response.body" or not state["csv"]:
@@ -96,13 +140,15 @@ class SpreadsheetCsv:
             if more and len(buffer) < BLOCK:
                 state["pending"] = buffer
                 return
-            if exact:
+            if exact and not label:
                 state["pending"] = b""
                 return await send({"type": "http.response.body", "body": buffer, "more_body": more})
             done, state["pending"] = split_complete(buffer) if more else (buffer, b"")
-            body = spreadsheet_records(done) if done else b""
+            body = spreadsheet_records(done) if done and not exact else done
+            if label and body:
+                body, state["header"] = labelled_records(body, state["header"]), False
             if state["first"] and (body or not more):
-                body, state["first"] = BOM + body, False
+                body, state["first"] = (body if exact else BOM + body), False
             if body or not more:
                 await send({"type": "http.response.body", "body": body, "more_body": more})
 
@@ -111,4 +157,4 @@ class SpreadsheetCsv:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return SpreadsheetCsv
+    return lambda app: SpreadsheetCsv(app, datasette)

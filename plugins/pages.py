@@ -3,7 +3,9 @@ documentation served beside the Datasette.
 
 Gives /decertified (every decertified officer of the states whose records mark decertification,
 paged, with the meaning of each status in the releasing agency's words) and its full downloads
-/decertified.csv and /decertified.json (streamed, every row); /agency/<agency id> with each
+/decertified.csv and /decertified.json (streamed, every row; while the release holds a synthetic
+sample each JSON row ends with ``"synthetic_sample": true``, and plugins/csvexport.py adds the same
+column to the CSV); /agency/<agency id> with each
 state's officers of the agency, paged, and the releasing agency's words on the agency field; a
 link to the officer page from the name cell of every raw table and row page of a table a state
 links; and, when
@@ -117,12 +119,16 @@ async def decertified_download(datasette, request):
     """/decertified.csv and /decertified.json: every row, streamed, with the officer page URL."""
     db = datasette.get_database(DB)
     kind = request.url_vars["format"]
+    # the rows come from the officer resources and the agencies: a sample's while the release holds one
+    label = {"synthetic_sample": True} if kind == "json" and (datasette.plugin_config("certsearch") or {}).get(
+        "synthetic_resources") else {}
 
     def record(row):
         return {"person_id": f"{row['route']}/{row['person_key']}", "state": row["state"],
                 **{k: row[k] for k in DECERTIFIED_FIELDS[2:-1]},
                 # absolute: the file is read away from the site (a spreadsheet, a newsroom's script)
-                "officer_page": datasette.absolute_url(request, datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}"))}
+                "officer_page": datasette.absolute_url(request, datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}")),
+                **label}
 
     async def stream(writer):
         first = True

@@ -5,7 +5,8 @@ Takes: the ``synthetic_resources`` list of the ``certsearch`` plugin configurati
 them on every HTTP response while any resource is a sample, and, on every CSV or JSON
 answer, a file name that begins SYNTHETIC-SAMPLE- (a saved download keeps the label the
 header cannot), so that a program or a person saving a file is told, as a reader is told
-by the page banner.
+by the page banner. The data itself says it too: a ``synthetic_sample`` column or field on each
+row of a download that may hold the sample's rows (plugins/csvexport.py, certsearch.py, pages.py).
 """
 import re
 

@@ -59,6 +59,32 @@ def settle_ma_disclosure(root):
     path.write_text(json.dumps(schema))
 
 
+def make_real_release(dest):
+    """A package with no synthetic resource, as a maintainer leaves it once both agencies' files are
+    imported (small test files, not the agencies'): built first with its sample, then with the releases."""
+    root = make_package(dest, mo_active=40, ma_officers=10)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    settle_ma_disclosure(root)
+    path = root / "data" / "schemas" / "agencies.json"  # the Massachusetts agencies' pending ground, settled by the letter
+    schema = json.loads(path.read_text())
+    for field in schema["fields"]:
+        field["pcr:disclosure"]["grounds"] = [
+            {"kind": "agency-release", "element": ELEMENTS["agency_id"], "quote": LETTER, "source": "test-mptc-letter",
+             "scope": g["scope"]} if g["kind"] == "pending" else g for g in field["pcr:disclosure"]["grounds"]]
+    path.write_text(json.dumps(schema))
+    roster, training = dest.parent / "roster.csv", dest.parent / "training.csv"
+    roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Sample status A,Sample class A,'
+                      'Columbia Police Department\n"Roe, Richard",Revoked,unknown,\n"Poe, Edgar",Surrendered,unknown,'
+                      "Boone County Sheriff's Office\n", encoding="utf-8")
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\n"
+                        "555001,Ann Lee,Use of Force,2019-06-14,Quincy Police Department\n", encoding="utf-8")
+    for source, file, received in (("mo-roster", roster, "2023-01-18"), ("ma-training", training, "2023-10-01")):
+        result = run_cli(root, "import", source, str(file), "--received", received)
+        assert result.returncode == 0, result.stderr
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    return root
+
+
 def run_cli(root, *args, timeout=300):
     """Run build.py against the package at root (CERTDATA_ROOT) and return the completed process."""
     env = {"CERTDATA_ROOT": str(root), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}

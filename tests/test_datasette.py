@@ -152,7 +152,30 @@ def test_main_pages_never_skip_a_heading_level(client, built):
     officer = next(r["row_id"] for r in rows if r["license_status"] == "Revoked")
     agency = next(r["agency_id"] for r in rows if r["agency_id"])
     for path in ("/", "/certification", "/search?q=smith", "/decertified", f"/officer/mo/{officer}", f"/agency/{agency}",
-                 "/certification/mo_officers", f"/certification/mo_officers/{officer}"):
+                 "/certification/mo_officers", f"/certification/mo_officers/{officer}",
+                 # table pages without provenance: the search index, a view
+                 "/certification/people", "/certification/mo_decertified_officers",
+                 # query pages, a canned one and one whose result is cut at the row limit
+                 "/certification/decertified_officers", "/certification/officers_by_name?name=smith",
+                 "/certification?sql=select+*+from+name_deletions"):
         levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", get(client, path).text)]
         assert levels and levels[0] == 1, path
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+
+
+def test_the_database_page_links_only_tables_whose_rows_open(client):
+    """?_show_hidden=1 listed SQLite's full-text index tables, whose row links answered 404 (a row keyed
+    by bytes has no address): no hidden table is listed, and every listed table's rows open."""
+    import html
+    import re
+    hidden = {t["name"] for t in get(client, "/certification.json").json()["tables"] if t["hidden"]}
+    assert {"people_fts_idx", "people_fts_data", "agencies_fts_idx"} <= hidden
+    for path in ("/certification", "/certification?_show_hidden=1"):
+        page = get(client, path).text
+        listed = set(re.findall(r'href="/certification/([a-z_0-9]+)"', page))
+        assert listed and not listed & hidden, (path, listed & hidden)
+        assert not re.search(r"<a [^>]*_show_hidden", page)
+        for table in listed - {"decertified_officers"} - set(presentation.read(ROOT)["queries"]):
+            rows = re.findall(rf'href="(/certification/{table}/[^"]+)"', get(client, f"/certification/{table}").text)
+            for row in [html.unescape(r) for r in rows if ".blob" not in r][:2]:
+                assert get(client, row).status_code == 200, row

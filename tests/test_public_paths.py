@@ -63,10 +63,12 @@ def overflow(page):
 
 
 def serious_violations(page):
+    """axe-core's serious and critical violations, and a heading that skips a level (axe rates it
+    moderate, but a screen-reader user navigating by headings lands in the wrong place)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+            if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"]
 
 
 def test_a_reporter_lists_every_decertified_officer(page, site, db):
@@ -180,7 +182,7 @@ def test_404_pages_have_a_way_home(page, site):
 
 
 MAIN_PAGES = ["/", "/search?q=smith", "/decertified", "/certification/mo_officers", "/certification/people",
-              "/certification/decertified_officers", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
+              "/certification/decertified_officers", "/certification/officers_by_name?name=smith", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
               "/docs/resources/mo_officers/", "/docs/downloads/", "/docs/request-a-correction/", "/docs/statutes/",
               "/docs/search/", "/docs/methodology/",
               "/no-such-page"]
@@ -202,6 +204,37 @@ def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing_serious(page, si
         if overflow(page) > 0:
             problems.append((path, "overflows by", overflow(page)))
         problems += [(path, *v) for v in serious_violations(page)]
+    assert not problems, problems
+
+
+def outside_the_screen(page):
+    """Elements of the page's content that reach past the right edge of the screen with no ancestor that
+    scrolls sideways: cut off, or pushing the page wider (a wide table scrolling in its own box is fine)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+        return [...document.querySelectorAll('article *, main *')].filter(e => {
+            if (e.getBoundingClientRect().right <= width + 1) return false;
+            for (let up = e.parentElement; up; up = up.parentElement) if (scrolls(up)) return false;
+            return true;
+        }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    }""")
+
+
+def test_no_documentation_page_is_wider_than_a_phone(page, site, built):
+    """Every page of the documentation (each resource's field table has eight columns): tables scroll
+    inside their own box, nothing pushes the page sideways or is cut off at the screen's edge."""
+    if page.size != "phone":
+        pytest.skip("the phone is the narrow case")
+    folders = sorted(p.parent.relative_to(built / "site").as_posix() for p in (built / "site").rglob("index.html"))
+    paths = ["/docs/" if folder == "." else f"/docs/{folder}/" for folder in folders]
+    assert "/docs/resources/ma_training/" in paths and "/docs/changes/" in paths
+    problems = []
+    for path in paths:
+        page.goto(site + path)
+        shot(page, "docs-" + (re.sub(r"[^a-z0-9]+", "-", path[6:].lower()).strip("-") or "home"))
+        if overflow(page) > 0 or outside_the_screen(page):
+            problems.append((path, overflow(page), outside_the_screen(page)))
     assert not problems, problems
 
 

@@ -1,0 +1,92 @@
+"""A program or a person who downloads the data is told it is a synthetic sample inside the data itself
+(a saved or piped file loses its name and headers): every row of the JSON and CSV downloads while the
+release holds a sample, a table in the SQLite file; a release with no sample carries none of it."""
+import asyncio
+import csv
+import io
+import sqlite3
+
+import pytest
+
+from certdata import datasette
+from certdata.package import Package
+
+from .conftest import make_real_release
+
+JSON = ["/decertified.json", "/export/mo_officers.json", "/export/people.json?q={name}", "/export/agencies.json",
+        "/export/ma_training.json"]
+CSV = ["/decertified.csv", "/search.csv?q={name}", "/certification/mo_officers.csv?_stream=on",
+       "/certification/mo_officers.csv?_stream=on&_csv=exact", "/certification/people.csv?_size=max",
+       "/certification/decertified_officers.csv", "/certification/agency_status_counts.csv",
+       "/certification.csv?sql=select+officer_name+from+mo_officers"]
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    return make_real_release(tmp_path_factory.mktemp("real") / "pkg")
+
+
+def app(root):
+    return datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
+
+
+def fetch(client, path, name="smith"):  # the test release of make_real_release has no Smith: Doe
+    response = asyncio.run(client.client.get(path.format(name=name)))
+    assert response.status_code == 200, path
+    return response
+
+
+def csv_rows(client, path, name="smith"):
+    return list(csv.reader(io.StringIO(fetch(client, path, name).content.decode("utf-8-sig"), newline="")))
+
+
+def test_every_json_row_of_a_sample_says_so(built):
+    client = app(built)
+    for path in JSON:
+        rows = fetch(client, path).json()
+        assert rows and all(row["synthetic_sample"] is True for row in rows), path
+
+
+def test_every_csv_row_of_a_sample_says_so_in_a_last_column(built):
+    client = app(built)
+    for path in CSV:
+        header, *rows = csv_rows(client, path)
+        assert header[-1] == "synthetic_sample" and "synthetic_sample" not in header[:-1], path
+        assert rows and all(len(row) == len(header) and row[-1] == "true" for row in rows), path
+    # no row more or less than the unlabelled answer, and the label never joins a cell
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    total = conn.execute("select count(*) from mo_officers").fetchone()[0]
+    officers = csv_rows(client, "/certification/mo_officers.csv?_stream=on&_csv=exact")
+    assert len(officers) == total + 1 and {"García, María", "O'Brien, Patrick J"} <= {r[1] for r in officers}
+    headless = csv_rows(client, "/certification/mo_officers.csv?_size=5&_header=off")
+    assert len(headless) == 5 and all(row[-1] == "true" for row in headless)
+
+
+def test_tables_of_agency_data_carry_no_label_beside_a_sample(built):
+    client = app(built)
+    for path in ("/certification/statutes.csv", "/certification/request_items.csv?_csv=exact",
+                 "/certification/package_resources.csv"):
+        assert "synthetic_sample" not in csv_rows(client, path)[0][-1:], path
+
+
+def test_the_database_file_names_the_sample_in_a_table_of_its_own(built):
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    rows = conn.execute("select resource, notice from synthetic_sample order by resource").fetchall()
+    assert [r for r, _ in rows] == sorted(Package.load(built).synthetic_resources())
+    assert all(notice.startswith("SYNTHETIC SAMPLE, NOT REAL OFFICERS") for _, notice in rows)
+    page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "its table <code>synthetic_sample</code>" in page
+
+
+def test_a_release_with_no_sample_carries_no_label(real):
+    assert Package.load(real).synthetic_resources() == []
+    client = app(real)
+    for path in JSON:
+        rows = fetch(client, path, "doe").json()
+        assert rows and not [row for row in rows if "synthetic_sample" in row], path
+    for path in CSV:
+        header, *rows = csv_rows(client, path, "doe")
+        assert rows and "synthetic_sample" not in header, path
+    conn = sqlite3.connect(real / "site" / "downloads" / "certification.db")
+    assert not conn.execute("select name from sqlite_master where name = 'synthetic_sample'").fetchall()
+    assert "its table <code>synthetic_sample</code>" not in (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
