@@ -103,6 +103,8 @@ def names(body):
     ("brigid o shaughnessy", "O'Shaughnessy, Brigid"),
     ("juan carlos ybarra solis", "Juan Carlos Ybarra Solis"),
     ("rosalind van buren", "Rosalind Van Buren"),
+    ("quar w", "Quarrington, Wilhelmina"),      # four letters of the surname and an initial
+    ("pemb l", "Pemberton Jr, Lucius"),
 ])
 def test_the_intended_person_comes_first(client, query, first):
     assert names(search(client, query))[0] == first
