@@ -17,6 +17,7 @@ certdata/states/) is read from the metadata the build writes, so the plugins fol
 it imports nothing from ``certdata``.
 """
 import csv
+import functools
 import io
 import json
 import mimetypes
@@ -203,7 +204,12 @@ async def agency_page(datasette, request):
 
 def docs_root():
     """The built documentation site to serve under /docs/, if this server was given one."""
-    directory = os.environ.get("CERTDATA_DOCS_DIR")
+    return resolved_folder(os.environ.get("CERTDATA_DOCS_DIR"))
+
+
+@functools.lru_cache(maxsize=8)
+def resolved_folder(directory):
+    """The folder's real path (None if it is not one), worked out once: every page asks for it."""
     return Path(directory).resolve() if directory and Path(directory).is_dir() else None
 
 

@@ -155,3 +155,31 @@ def test_the_served_release_uses_the_guarded_protocol(built):
             answer = s.recv(65536)
         assert answer.startswith(b"HTTP/1.1 400") and b"x-content-type-options: nosniff" in answer.lower()
         assert fetch(base + "/certification/mo_officers.json?_size=1")[0] == 200
+
+
+def test_the_server_keeps_no_log_of_what_people_search(built, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.test_abuse import free_port
+    port, log = free_port(), tmp_path / "server.log"
+    env = {"CERTDATA_ROOT": str(built), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+        try:
+            status = None
+            for _ in range(150):
+                try:
+                    status = fetch(f"http://127.0.0.1:{port}/search?q=quetzalcoatl+zyxwv")[0]
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            assert status == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    text = log.read_text(errors="replace")
+    assert "Uvicorn running" in text or "Application startup" in text  # the log was captured at all
+    assert "quetzalcoatl" not in text and "GET /search" not in text
