@@ -2,7 +2,9 @@
 
 Takes: a seed and sizes. Gives: ``agencies`` and each registered state's officer
 CSVs (its module's ``sample``) in the shape of the real releases, with generated
-names (never names of real officers). Same seed and sizes, same bytes.
+names whose surname starts with ``Sample-`` (so that a row copied, filtered or cropped out of
+its page still says it is a sample: a generated "Tucker, Benjamin" listed as Revoked could be
+taken for a record of a real person of that name). Same seed and sizes, same bytes.
 
 A state's sample never invents values the record does not name: where the sources
 name only some values of a field, the others are placeholders ("Sample status A").
@@ -50,10 +52,13 @@ LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martin
 LAST = [name.replace("_", " ") for name in LAST]  # multi-word surnames stay whole
 
 
+NAME_MARK = "Sample-"  # every generated surname starts with it
+
+
 def make_names(rng, n):
-    """n generated names written "Last, First M" (as rosters write them) as (first, middle, last) tuples."""
+    """n generated names as (first, middle, last) tuples, the surname marked as a sample."""
     return [(rng.choice(FIRST), rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.7 else "",
-             rng.choice(LAST)) for _ in range(n)]
+             NAME_MARK + rng.choice(LAST)) for _ in range(n)]
 
 
 def weighted_agencies(rng, names, k):
