@@ -141,3 +141,15 @@ def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused
         assert data.count(b"\xef\xbb\xbf") == 1 and not re.search(rb"(^|,)\"?=", data[3:], re.M), path.name
     officers = (built / "site" / "downloads" / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv").read_bytes()
     assert "García, María".encode() in officers
+
+
+def test_the_element_that_scrolls_in_every_code_block_is_focusable_as_built(built):
+    """MkDocs Material scrolls a code block in its <code> (pre > code { overflow: auto }): that element,
+    not the <pre>, must take the keyboard's focus without waiting for the theme's script."""
+    blocks = 0
+    for path in (built / "site").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        for opening in re.findall(r"<pre\b[^>]*>\s*<code\b[^>]*>", page):
+            blocks += 1
+            assert re.search(r'<code\b[^>]*\btabindex="0"', opening), (path.name, opening)
+    assert blocks > 10
