@@ -171,11 +171,11 @@ async def agency_section(datasette, request, db, state, agency_id, page_name):
     counts = (await db.execute(section["counts"]["sql"], params)).rows if section.get("counts") else []
     words = state.get("agency_words")  # the request log's words, written into the metadata by the build
     resource = state["resource"]
-    downloads = None
+    downloads = None  # a download link saves a file: _dl gives text/csv as an attachment (Datasette's own is text/plain, inline)
     if "agency_id" in await db.table_columns(resource):
         downloads = {"title": datasette.metadata("title", database=DB, table=resource, fallback=False) or resource,
                      "csv_url": datasette.urls.table(DB, resource, format="csv") + "?" + urlencode(
-                         {"agency_id": agency_id, "_stream": "on", "_size": "max"}),
+                         {"agency_id": agency_id, "_stream": "on", "_size": "max", "_dl": "1"}),
                      "json_url": datasette.urls.path(f"/export/{resource}.json") + "?" + urlencode({"agency_id": agency_id})}
     return {"state": {k: state[k] for k in ("code", "name", "route")}, "heading": section["heading"],
             "empty": section.get("empty", "No officer is listed with this agency."), "counts": counts,

@@ -179,3 +179,38 @@ def test_the_database_page_links_only_tables_whose_rows_open(client):
             rows = re.findall(rf'href="(/certification/{table}/[^"]+)"', get(client, f"/certification/{table}").text)
             for row in [html.unescape(r) for r in rows if ".blob" not in r][:2]:
                 assert get(client, row).status_code == 200, row
+
+
+def csv_links(page):
+    """The CSV links of a page (its download links, not the advanced export form)."""
+    import html
+    import re
+    return [html.unescape(href) for href in re.findall(r'<a [^>]*href="([^"]*\.csv(?:\?[^"]*)?)"', page)]
+
+
+def test_every_csv_link_on_a_page_downloads_a_file(client, built):
+    """A reader who clicks CSV gets a file saved as CSV (text/csv, attachment), as /search.csv and
+    /decertified.csv always did, not a page of plain text in the browser's window."""
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    agencies = [r[0] for r in conn.execute("select agency_id from people where agency_id is not null "
+                                           "group by state order by state")]
+    officer, row = conn.execute("select person_id, (select row_id from mo_officers limit 1) from people "
+                                "where state = 'MO' limit 1").fetchone()
+    query = "/certification?sql=select+officer_name+from+mo_officers+limit+3"
+    pages = [f"/agency/{a}" for a in agencies] + [
+        "/certification/mo_officers", "/certification/mo_officers?license_status=Revoked", "/certification/agencies",
+        "/certification/decertified_officers", query,
+        "/decertified", "/search?q=smith", f"/officer/{officer}", f"/certification/mo_officers/{row}"]
+    checked = set()
+    for path in pages:
+        page = get(client, path)
+        assert page.status_code == 200, path
+        for link in csv_links(page.text):
+            response = get(client, link)
+            assert response.status_code == 200, link
+            assert response.headers["content-type"].startswith("text/csv"), (path, link, response.headers["content-type"])
+            assert response.headers["content-disposition"].startswith("attachment;"), (path, link)
+            checked.add(path)
+    assert {f"/agency/{a}" for a in agencies} | {"/certification/mo_officers", "/decertified", "/search?q=smith",
+                                                 "/certification/decertified_officers", query} <= checked
