@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from certdata import docs, pipeline
+from certdata import docs, pipeline, publish
 from certdata.package import Package
 
 from .conftest import make_package
@@ -153,3 +153,19 @@ def test_the_element_that_scrolls_in_every_code_block_is_focusable_as_built(buil
             blocks += 1
             assert re.search(r'<code\b[^>]*\btabindex="0"', opening), (path.name, opening)
     assert blocks > 10
+
+
+def test_the_downloads_table_offers_each_csv_for_spreadsheets_first_and_exact_for_programs(built):
+    """A reporter clicks the first link of a table row and opens it in Excel: that link is the
+    spreadsheet copy (byte-order mark, accents shown right); the exact file, for programs, sits beside it."""
+    page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index("<table"):page.index("</table>")]
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S) if ".csv" in row]
+    package = Package.load(built)
+    files = [publish.download_name(r) for r in package.resources] + ["data-dictionary.csv"]
+    assert len(rows) == len(files)
+    for name in files:
+        row = next(r for r in rows if f'href="{name}"' in r)
+        links = re.findall(r'<a [^>]*href="([^"]+\.csv)"[^>]*>(.*?)</a>', row)
+        assert [href for href, _ in links[:2]] == [f"spreadsheet/{name}", name], row  # relative to /downloads/
+        assert "spreadsheets" in links[0][1] and "exact" in links[1][1], links
