@@ -169,3 +169,14 @@ def test_the_downloads_table_offers_each_csv_for_spreadsheets_first_and_exact_fo
         links = re.findall(r'<a [^>]*href="([^"]+\.csv)"[^>]*>(.*?)</a>', row)
         assert [href for href, _ in links[:2]] == [f"spreadsheet/{name}", name], row  # relative to /downloads/
         assert "spreadsheets" in links[0][1] and "exact" in links[1][1], links
+
+
+def test_the_facts_of_a_resource_page_are_one_list_item_each(built):
+    """A Markdown line that ended in a template tag lost its newline: "As of ... not a release- Download: ..."."""
+    for path in (built / "site" / "resources").glob("*/index.html"):
+        page = path.read_text(encoding="utf-8")
+        facts = page[page.index("<ul>", page.index("</h1>")):]
+        facts = facts[:facts.index("</ul>")]
+        items = re.findall(r"<li>(.*?)</li>", facts, flags=re.S)
+        assert any(i.startswith("<strong>As of</strong>") for i in items), path
+        assert all(item.count("<strong>") == 1 for item in items), (path, items)

@@ -241,6 +241,29 @@ def test_code_blocks_scroll_with_the_keyboard_without_the_theme_script(page, sit
     assert not problems, problems
 
 
+def test_each_field_of_a_resource_page_reads_at_full_width_with_its_constraints_last_and_closed(page, site):
+    """Eight columns squeezed a field's description beside a long pattern at 1366 px and left screen-high gaps
+    at 390 px: each field is now one block, its description and disclosure as wide as the text column."""
+    page.set_viewport_size({"width": 1366, "height": 800} if page.size == "desktop" else SIZES["phone"])
+    for path in ("/docs/resources/mo_officers/", "/docs/resources/agencies/"):
+        page.goto(site + path)
+        fields = page.evaluate("""() => {
+            const column = document.querySelector('article').getBoundingClientRect().width;
+            return [...document.querySelectorAll('section.field')].map(f => ({
+                id: f.id, column,
+                description: f.querySelector('.field-description').getBoundingClientRect().width,
+                disclosure: f.querySelector('.field-disclosure').getBoundingClientRect().width,
+                height: f.getBoundingClientRect().height,
+                constraints: [...f.querySelectorAll('details.field-constraints')].map(d => [d.open, !d.nextElementSibling]),
+            })); }""")
+        assert len(fields) >= 3, path
+        for field in fields:
+            assert field["description"] >= 0.9 * field["column"] and field["disclosure"] >= 0.9 * field["column"], (path, field)
+            assert field["constraints"] in ([], [[False, True]]), (path, field)  # collapsed, the block's last element
+        assert any(field["constraints"] for field in fields)
+        shot(page, "fields-" + path.strip("/").rsplit("/", 1)[1])
+
+
 def outside_the_screen(page):
     """Elements of the page's content that reach past the right edge of the screen with no ancestor that
     scrolls sideways: cut off, or pushing the page wider (a wide table scrolling in its own box is fine)."""
