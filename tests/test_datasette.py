@@ -249,3 +249,15 @@ def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, 
 def test_counts_of_one_are_singular(client):
     page = get(client, "/search?q=zyzzyva").text
     assert "Filter these 1 result<" in page and "1 results" not in page
+
+
+def test_the_home_page_describes_the_decertified_list_as_the_list_does(client):
+    """Not "every one" (every decertified officer there is): every officer whose status is one that the
+    state's records mark as decertified, the words of /decertified itself."""
+    import html
+    import re
+    home = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/").text)).split())
+    listing = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/decertified").text)).split())
+    scope = "very officer whose status is one that the state's records mark as decertified"
+    assert f"E{scope}" in listing and f"e{scope}" in home
+    assert "every one" not in home
