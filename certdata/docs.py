@@ -198,6 +198,7 @@ def field_context(field, rows, stats, statutes):
     """A field with its blank share, distinct count and top values (the load's statistics)."""
     blank, distinct, top = stats
     return {"f": field, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
+            "constraint_items": constraint_items(field),
             "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
             "top": [tuple(pair) for pair in json.loads(top)]}
 
@@ -213,6 +214,24 @@ def constraint_text(field):
         else:
             parts.append(f"{key} {value}")
     return "; ".join(parts)
+
+
+def constraint_items(field):
+    """Each constraint as the resource page lists it: ``brief`` for the one-line summary, ``text`` and,
+    for a pattern, ``code`` (a long regular expression, shown only when the reader opens the list)."""
+    items = []
+    for key, value in field.get("constraints", {}).items():
+        if value is True:
+            items.append({"brief": key, "text": key, "code": None})
+        elif key == "enum":
+            values = ", ".join(map(str, value))
+            items.append({"brief": f"one of: {values}" if len(values) <= 40 else f"one of {len(value)} values",
+                          "text": "one of: " + values, "code": None})
+        elif key == "pattern":
+            items.append({"brief": "pattern", "text": "pattern", "code": value})
+        else:
+            items.append({"brief": f"{key} {value}", "text": f"{key} {value}", "code": None})
+    return items
 
 
 def render_pages(context, docs_dir):

@@ -1,7 +1,8 @@
 """Datasette plugin: the public list pages, links from raw rows to officer pages, and the
 documentation served beside the Datasette.
 
-Gives /decertified (every decertified officer of the states whose records mark decertification,
+Gives /decertified (every officer whose status is one that the state's records mark as decertified,
+of the states whose records mark decertification,
 paged, with the meaning of each status in the releasing agency's words) and its full downloads
 /decertified.csv and /decertified.json (streamed, every row; while the release holds a synthetic
 sample each JSON row ends with ``"synthetic_sample": true``, and plugins/csvexport.py adds the same
@@ -35,6 +36,9 @@ PAGE_SIZE = 100
 STREAM_PAGE = 2000
 DOCS_PREFIX = "/docs/"
 STREAM_ABOVE = 1 << 20  # bytes: larger documentation files (the downloads) are streamed
+# What /decertified lists, in the words of its own page, for every page that names the list (the home
+# page said "every one", which a reader takes for every decertified officer there is)
+DECERTIFIED_SCOPE = "every officer whose status is one that the state's records mark as decertified"
 DECERTIFIED_FIELDS = ["person_id", "state", "officer_name", "license_status", "detail", "agency_id", "agency_name",
                       "officer_page"]
 
@@ -171,11 +175,11 @@ async def agency_section(datasette, request, db, state, agency_id, page_name):
     counts = (await db.execute(section["counts"]["sql"], params)).rows if section.get("counts") else []
     words = state.get("agency_words")  # the request log's words, written into the metadata by the build
     resource = state["resource"]
-    downloads = None
+    downloads = None  # a download link saves a file: _dl gives text/csv as an attachment (Datasette's own is text/plain, inline)
     if "agency_id" in await db.table_columns(resource):
         downloads = {"title": datasette.metadata("title", database=DB, table=resource, fallback=False) or resource,
                      "csv_url": datasette.urls.table(DB, resource, format="csv") + "?" + urlencode(
-                         {"agency_id": agency_id, "_stream": "on", "_size": "max"}),
+                         {"agency_id": agency_id, "_stream": "on", "_size": "max", "_dl": "1"}),
                      "json_url": datasette.urls.path(f"/export/{resource}.json") + "?" + urlencode({"agency_id": agency_id})}
     return {"state": {k: state[k] for k in ("code", "name", "route")}, "heading": section["heading"],
             "empty": section.get("empty", "No officer is listed with this agency."), "counts": counts,
@@ -282,14 +286,16 @@ def render_cell(row, value, column, table, database, datasette):
 @hookimpl
 def extra_template_vars(datasette):
     """The documentation's address for every page's header and footer (metadata about_url,
-    from CERTDATA_DOCS_URL at build time; else the documentation this server serves), and each
-    state's officer table and whether it marks decertification, for the home page."""
+    from CERTDATA_DOCS_URL at build time; else the documentation this server serves), each
+    state's officer table and whether it marks decertification, for the home page, and what the
+    decertified list holds, in one wording for every page that names it."""
     about = (datasette.metadata() or {}).get("about_url")
     officer_tables = [{"state": s["name"], "table": s["resource"], "linked": s["resource"] in (s.get("links") or {}),
                        "title": datasette.metadata("title", database=DB, table=s["resource"], fallback=False) or s["resource"]}
                       for s in states(datasette)]
     return {"docs_url": about or (datasette.urls.path(DOCS_PREFIX) if docs_root() else None),
-            "officer_tables": officer_tables, "decertifying_states": [s["name"] for s in decertifying(datasette)]}
+            "officer_tables": officer_tables, "decertifying_states": [s["name"] for s in decertifying(datasette)],
+            "decertified_scope": DECERTIFIED_SCOPE}
 
 
 @hookimpl

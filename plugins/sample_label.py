@@ -2,7 +2,8 @@
 
 Takes: the ``synthetic_resources`` list of the ``certsearch`` plugin configuration
 (written from the package by the build). Gives: an ``X-Synthetic-Sample`` header naming
-them on every HTTP response while any resource is a sample, and, on every CSV or JSON
+them on every HTTP response while any resource is a sample, with ``X-Robots-Tag: noindex`` (generated
+names must not turn up in a search engine as officers; base.html says it in each page too), and, on every CSV or JSON
 answer, a file name that begins SYNTHETIC-SAMPLE- (a saved download keeps the label the
 header cannot), so that a program or a person saving a file is told, as a reader is told
 by the page banner. The data itself says it too: a ``synthetic_sample`` column or field on each
@@ -51,7 +52,7 @@ def asgi_wrapper(datasette):
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
                     headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""))
-                    message = dict(message, headers=[*headers, (b"x-synthetic-sample", value)])
+                    message = dict(message, headers=[*headers, (b"x-synthetic-sample", value), (b"x-robots-tag", b"noindex")])
                 await send(message)
             return await app(scope, receive, send_labelled)
         return labelled

@@ -60,6 +60,20 @@ ASCII_KEPT = bytes(range(256)).lower()
 ASCII_JOIN_DROPPED = bytes(c for c in range(128) if not chr(c).isalnum() and not chr(c).isspace())
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text):
+    """What a reader typed, as it may be echoed (the page's title and text, the JSON's ``q`` and
+    ``filters``): control characters (a NUL, an escape, a line break) turned into spaces, invisible
+    format characters (text-direction overrides, zero-width spaces) removed. The search folds them
+    away in any case; echoed, they would corrupt the page or reverse its text."""
+    text = CONTROL.sub(" ", text or "")
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text
+
+
 def fold(text):
     """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
     (the same folding the build applies to the indexed names)."""
@@ -149,7 +163,7 @@ class Query:
     with the next word and may also be typed joined), and the ways to read a surname."""
 
     def __init__(self, text):
-        text = (text or "")[:200]
+        text = printable(text).strip()[:200]
         self.text = text
         if "," in text:
             last, _, first = text.partition(",")
@@ -367,36 +381,59 @@ def suggestion(query, slots, terms):
     return " ".join(words)
 
 
-def read_filters(request, states):
+def read_filters(request, values):
+    """The filters asked for, each value as the data writes it when it matches one ignoring case
+    (``state=ma`` is ``MA``, ``license_status=revoked`` is ``Revoked``). A value in no record is applied as
+    given and so matches no officer: a filter narrows, never widens to everyone."""
     filters = {}
     for column in FILTERS:
-        value = (request.args.get(column) or "").strip()
-        if value and (column != "state" or value in states):
-            filters[column] = value[:200]
+        value = printable(request.args.get(column)).strip()[:200]
+        if value:
+            known = values.get(column, {})
+            filters[column] = value if value in known.values() else known.get(value.casefold(), value)
     return filters
 
 
-STATES = {}
+FILTER_VALUES = {}
+
+
+async def filter_values(db):
+    """{filter column: {casefolded value: value}} of the people table, read once (the database is
+    immutable while served), each column's distinct values by one index seek apiece."""
+    key = (id(db), db.path)
+    if key not in FILTER_VALUES or db.is_mutable:
+        values = {}
+        for column in FILTERS:
+            rows = (await db.execute(
+                f"with recursive v(x) as (select min({column}) from people union all "
+                f"select (select min({column}) from people where {column} > v.x) from v where v.x is not null) "
+                "select x from v where x is not null")).rows
+            values[column] = {r[0].casefold(): r[0] for r in reversed(rows)}  # on a clash of case, the first
+        FILTER_VALUES[key] = values
+    return FILTER_VALUES[key]
 
 
 async def states_of(db):
-    """The states in the people table (read once: the database is immutable while served)."""
-    key = (id(db), db.path)
-    if key not in STATES or db.is_mutable:
-        STATES[key] = [r[0] for r in (await db.execute("select distinct state from people order by state")).rows]
-    return STATES[key]
+    """The states in the people table, in order."""
+    return sorted((await filter_values(db))["state"].values())
 
 
-def read_request(request, states):
-    """(query, filters, sort, page size, page) from a request's arguments."""
-    query = Query((request.args.get("q") or "").strip())
-    sort = request.args.get("sort") if request.args.get("sort") in ORDERS else "relevance"
-    try:
-        size = max(1, min(MAX_PAGE_SIZE, int(request.args.get("size") or PAGE_SIZE)))
-        page = min(MAX_PAGE, max(1, int(request.args.get("page") or 1)))
-    except ValueError:
-        size, page = PAGE_SIZE, 1
-    return query, read_filters(request, states), sort, size, page
+def read_request(request, values):
+    """(query, filters, sort, page size, page, ignored) from a request's arguments: ``ignored`` names each
+    sort, page or size argument that could not be used, with the value given (the default is used)."""
+    query = Query(request.args.get("q"))
+    ignored = {}
+    sort = request.args.get("sort") or "relevance"
+    if sort not in ORDERS:
+        ignored["sort"], sort = printable(sort)[:200], "relevance"
+    numbers = {}
+    for name, default, low, high in (("size", PAGE_SIZE, 1, MAX_PAGE_SIZE), ("page", 1, 1, MAX_PAGE)):
+        given = request.args.get(name)
+        try:
+            numbers[name] = max(low, min(high, int(given or default)))
+        except ValueError:
+            ignored[name], numbers[name] = printable(given)[:200], default
+    return query, read_filters(request, values), sort, numbers["size"], numbers["page"], ignored
 
 
 @contextmanager
@@ -442,8 +479,8 @@ async def run_search(datasette, request, extra=None):
     """One page of the search for a request (see search), and what extra(execute, result) adds,
     in one trip to the database."""
     db = datasette.get_database(DB)
-    states = await states_of(db)
-    arguments = read_request(request, states)
+    values = await filter_values(db)
+    *arguments, ignored = read_request(request, values)
 
     async def work(execute):
         result = await search(execute, *arguments)
@@ -451,7 +488,8 @@ async def run_search(datasette, request, extra=None):
             await extra(execute, result)
         return result
     result = await in_one_trip(datasette, db, work)
-    result["states"] = states
+    result["states"] = sorted(values["state"].values())
+    result["ignored"] = ignored
     return result
 
 
@@ -540,8 +578,9 @@ def synthetic_resources(datasette):
 async def search_json(datasette, request):
     result = await run_search(datasette, request)
     near = result["approximate"]
-    body = {"synthetic_sample": synthetic_resources(datasette), "q": result["q"], "filters": result["filters"], "sort": result["sort"], "page": result["page"],
-            "size": result["size"], "total": result["total"], **paging(datasette, "/search.json", result),
+    body = {"synthetic_sample": synthetic_resources(datasette), "q": result["q"], "filters": result["filters"],
+            "sort": result["sort"], "page": result["page"], "size": result["size"], "ignored": result["ignored"],
+            "total": result["total"], **paging(datasette, "/search.json", result),
             "rows": result["rows"],
             "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,
                                                                         q=near["suggestion"], page=1))}
@@ -551,7 +590,7 @@ async def search_json(datasette, request):
 async def search_csv(datasette, request):
     """Every main (not approximate) match, ranked, as CSV; fetched in pages so nothing is capped."""
     db = datasette.get_database(DB)
-    query, filters, sort, _, _ = read_request(request, await states_of(db))
+    query, filters, sort, _, _, _ = read_request(request, await filter_values(db))
 
     async def stream(writer):
         out = io.StringIO()

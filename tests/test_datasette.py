@@ -179,3 +179,85 @@ def test_the_database_page_links_only_tables_whose_rows_open(client):
             rows = re.findall(rf'href="(/certification/{table}/[^"]+)"', get(client, f"/certification/{table}").text)
             for row in [html.unescape(r) for r in rows if ".blob" not in r][:2]:
                 assert get(client, row).status_code == 200, row
+
+
+def csv_links(page):
+    """The CSV links of a page (its download links, not the advanced export form)."""
+    import html
+    import re
+    return [html.unescape(href) for href in re.findall(r'<a [^>]*href="([^"]*\.csv(?:\?[^"]*)?)"', page)]
+
+
+def test_every_csv_link_on_a_page_downloads_a_file(client, built):
+    """A reader who clicks CSV gets a file saved as CSV (text/csv, attachment), as /search.csv and
+    /decertified.csv always did, not a page of plain text in the browser's window."""
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    agencies = [r[0] for r in conn.execute("select agency_id from people where agency_id is not null "
+                                           "group by state order by state")]
+    officer, row = conn.execute("select person_id, (select row_id from mo_officers limit 1) from people "
+                                "where state = 'MO' limit 1").fetchone()
+    query = "/certification?sql=select+officer_name+from+mo_officers+limit+3"
+    pages = [f"/agency/{a}" for a in agencies] + [
+        "/certification/mo_officers", "/certification/mo_officers?license_status=Revoked", "/certification/agencies",
+        "/certification/decertified_officers", query,
+        "/decertified", "/search?q=smith", f"/officer/{officer}", f"/certification/mo_officers/{row}"]
+    checked = set()
+    for path in pages:
+        page = get(client, path)
+        assert page.status_code == 200, path
+        for link in csv_links(page.text):
+            response = get(client, link)
+            assert response.status_code == 200, link
+            assert response.headers["content-type"].startswith("text/csv"), (path, link, response.headers["content-type"])
+            assert response.headers["content-disposition"].startswith("attachment;"), (path, link)
+            checked.add(path)
+    assert {f"/agency/{a}" for a in agencies} | {"/certification/mo_officers", "/decertified", "/search?q=smith",
+                                                 "/certification/decertified_officers", query} <= checked
+
+
+def test_quoted_words_end_with_one_full_stop(built):
+    """The template's quotation adds a full stop only when the words do not end with one, also when their
+    own closing quotation mark follows it (“... “Surrendered.”” or “... inaccurate.”)."""
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates" / "datasette")), autoescape=True)
+    quoted = env.from_string('{% from "_quote.html" import quoted %}{{ quoted(words) }}')
+    cases = {"at the current time": "“at the current time”.", "often inaccurate.": "“often inaccurate.”",
+             "as “Revoked” and “Surrendered.”": "“as “Revoked” and “Surrendered.””", "Is it?": "“Is it?”",
+             'said "no."': "“said &#34;no.&#34;”", "it’s so": "“it’s so”."}
+    for words, expected in cases.items():
+        assert quoted.render(words=words) == expected, words
+
+
+def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, built):
+    import sqlite3
+
+    from markupsafe import escape
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    words = dict(conn.execute("select our_field, agency_words from request_items where our_field like '%.agency_id' "
+                              "and agency_words is not null"))
+    for state, field in (("MA", "ma_training.agency_id"), ("MO", "mo_officers.agency_id")):
+        agency = conn.execute("select agency_id from people where state = ? and agency_id is not null limit 1", [state]).fetchone()[0]
+        page = get(client, f"/agency/{agency}").text
+        assert str(escape(words[field])) in page and ".”." not in page and "”.." not in page, state
+        if state == "MO":
+            assert ", licence class " in page
+    zyzzyva = conn.execute("select agency_id from mo_officers where officer_name = 'Zyzzyva, Quentin'").fetchone()[0]
+    assert "Zyzzyva, Quentin</a>: Sample status A, licence class Sample class B" in get(client, f"/agency/{zyzzyva}").text
+
+
+def test_counts_of_one_are_singular(client):
+    page = get(client, "/search?q=zyzzyva").text
+    assert "Filter these 1 result<" in page and "1 results" not in page
+
+
+def test_the_home_page_describes_the_decertified_list_as_the_list_does(client):
+    """Not "every one" (every decertified officer there is): every officer whose status is one that the
+    state's records mark as decertified, the words of /decertified itself."""
+    import html
+    import re
+    home = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/").text)).split())
+    listing = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/decertified").text)).split())
+    scope = "very officer whose status is one that the state's records mark as decertified"
+    assert f"E{scope}" in listing and f"e{scope}" in home
+    assert "every one" not in home

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from certdata import docs, pipeline
+from certdata import docs, pipeline, publish
 from certdata.package import Package
 
 from .conftest import make_package
@@ -141,3 +141,42 @@ def test_spreadsheet_copies_are_utf8_with_a_byte_order_mark_and_formulas_defused
         assert data.count(b"\xef\xbb\xbf") == 1 and not re.search(rb"(^|,)\"?=", data[3:], re.M), path.name
     officers = (built / "site" / "downloads" / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv").read_bytes()
     assert "García, María".encode() in officers
+
+
+def test_the_element_that_scrolls_in_every_code_block_is_focusable_as_built(built):
+    """MkDocs Material scrolls a code block in its <code> (pre > code { overflow: auto }): that element,
+    not the <pre>, must take the keyboard's focus without waiting for the theme's script."""
+    blocks = 0
+    for path in (built / "site").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        for opening in re.findall(r"<pre\b[^>]*>\s*<code\b[^>]*>", page):
+            blocks += 1
+            assert re.search(r'<code\b[^>]*\btabindex="0"', opening), (path.name, opening)
+    assert blocks > 10
+
+
+def test_the_downloads_table_offers_each_csv_for_spreadsheets_first_and_exact_for_programs(built):
+    """A reporter clicks the first link of a table row and opens it in Excel: that link is the
+    spreadsheet copy (byte-order mark, accents shown right); the exact file, for programs, sits beside it."""
+    page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    table = page[page.index("<table"):page.index("</table>")]
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S) if ".csv" in row]
+    package = Package.load(built)
+    files = [publish.download_name(r) for r in package.resources] + ["data-dictionary.csv"]
+    assert len(rows) == len(files)
+    for name in files:
+        row = next(r for r in rows if f'href="{name}"' in r)
+        links = re.findall(r'<a [^>]*href="([^"]+\.csv)"[^>]*>(.*?)</a>', row)
+        assert [href for href, _ in links[:2]] == [f"spreadsheet/{name}", name], row  # relative to /downloads/
+        assert "spreadsheets" in links[0][1] and "exact" in links[1][1], links
+
+
+def test_the_facts_of_a_resource_page_are_one_list_item_each(built):
+    """A Markdown line that ended in a template tag lost its newline: "As of ... not a release- Download: ..."."""
+    for path in (built / "site" / "resources").glob("*/index.html"):
+        page = path.read_text(encoding="utf-8")
+        facts = page[page.index("<ul>", page.index("</h1>")):]
+        facts = facts[:facts.index("</ul>")]
+        items = re.findall(r"<li>(.*?)</li>", facts, flags=re.S)
+        assert any(i.startswith("<strong>As of</strong>") for i in items), path
+        assert all(item.count("<strong>") == 1 for item in items), (path, items)

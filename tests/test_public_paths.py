@@ -185,6 +185,9 @@ MAIN_PAGES = ["/", "/search?q=smith", "/decertified", "/certification/mo_officer
               "/certification/decertified_officers", "/certification/officers_by_name?name=smith", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
               "/docs/resources/mo_officers/", "/docs/downloads/", "/docs/request-a-correction/", "/docs/statutes/",
               "/docs/search/", "/docs/methodology/",
+              # filtered table pages: Datasette numbers each applied filter's controls, and a facet value
+              # chosen shows a link that removes it
+              "/certification/mo_officers?license_status=Sample+status+A", "/certification/agencies?state=MO",
               "/no-such-page"]
 
 
@@ -205,6 +208,60 @@ def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing_serious(page, si
             problems.append((path, "overflows by", overflow(page)))
         problems += [(path, *v) for v in serious_violations(page)]
     assert not problems, problems
+
+
+def test_filter_controls_and_remove_links_say_what_they_do(page, site):
+    """A screen-reader user hears which filter a control belongs to, and what the ✖ link removes."""
+    page.goto(site + "/certification/mo_officers?license_status=Sample+status+A&_facet=license_status")
+    labels = page.eval_on_selector_all("form.filters select, form.filters input.filter-value",
+                                       "els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels and all(labels), labels
+    assert len(set(labels)) == len(labels)  # the applied filter's controls and the new filter's differ
+    crosses = page.eval_on_selector_all("a.cross", "links => links.map(a => a.getAttribute('aria-label'))")
+    assert crosses and all(c and ("Remove" in c or "Hide" in c) for c in crosses), crosses
+    assert any("Sample status A" in c for c in crosses), crosses
+
+
+def test_code_blocks_scroll_with_the_keyboard_without_the_theme_script(page, site):
+    """The documentation's code blocks scroll sideways on a phone inside their <code>: that element is
+    focusable in the HTML as built, not only once MkDocs Material's script has run (a reader whose
+    script is blocked or still loading, and axe run early, see the page without it)."""
+    if page.size != "phone":
+        pytest.skip("the blocks scroll on a phone")
+    page.route("**/assets/javascripts/**", lambda route: route.abort())
+    problems = []
+    for path in ("/docs/downloads/", "/docs/search/"):
+        page.goto(site + path)
+        scrolling = page.evaluate("""() => [...document.querySelectorAll('article pre, article pre > code')]
+            .filter(e => e.scrollWidth > e.clientWidth && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+            .map(e => e.tabIndex)""")
+        assert scrolling, path  # the phone does scroll some block sideways
+        problems += [(path, "unfocusable scrolling block") for tab in scrolling if tab < 0]
+        problems += [(path, *v) for v in serious_violations(page)]
+    assert not problems, problems
+
+
+def test_each_field_of_a_resource_page_reads_at_full_width_with_its_constraints_last_and_closed(page, site):
+    """Eight columns squeezed a field's description beside a long pattern at 1366 px and left screen-high gaps
+    at 390 px: each field is now one block, its description and disclosure as wide as the text column."""
+    page.set_viewport_size({"width": 1366, "height": 800} if page.size == "desktop" else SIZES["phone"])
+    for path in ("/docs/resources/mo_officers/", "/docs/resources/agencies/"):
+        page.goto(site + path)
+        fields = page.evaluate("""() => {
+            const column = document.querySelector('article').getBoundingClientRect().width;
+            return [...document.querySelectorAll('section.field')].map(f => ({
+                id: f.id, column,
+                description: f.querySelector('.field-description').getBoundingClientRect().width,
+                disclosure: f.querySelector('.field-disclosure').getBoundingClientRect().width,
+                height: f.getBoundingClientRect().height,
+                constraints: [...f.querySelectorAll('details.field-constraints')].map(d => [d.open, !d.nextElementSibling]),
+            })); }""")
+        assert len(fields) >= 3, path
+        for field in fields:
+            assert field["description"] >= 0.9 * field["column"] and field["disclosure"] >= 0.9 * field["column"], (path, field)
+            assert field["constraints"] in ([], [[False, True]]), (path, field)  # collapsed, the block's last element
+        assert any(field["constraints"] for field in fields)
+        shot(page, "fields-" + path.strip("/").rsplit("/", 1)[1])
 
 
 def outside_the_screen(page):

@@ -90,3 +90,34 @@ def test_a_release_with_no_sample_carries_no_label(real):
     conn = sqlite3.connect(real / "site" / "downloads" / "certification.db")
     assert not conn.execute("select name from sqlite_master where name = 'synthetic_sample'").fetchall()
     assert "its table <code>synthetic_sample</code>" not in (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+
+
+ROBOT_PAGES = ["/", "/search?q={name}", "/decertified", "/certification", "/certification/mo_officers",
+               "/certification/statutes", "/agency/{agency}", "/officer/{officer}", "/search.json?q={name}"]
+
+
+def robot_pages(root):
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    officer, agency = conn.execute("select person_id, agency_id from people where agency_id is not null limit 1").fetchone()
+    return [path.replace("{agency}", agency).replace("{officer}", officer) for path in ROBOT_PAGES]
+
+
+def test_search_engines_are_asked_not_to_index_a_release_that_holds_a_sample(built):
+    """Generated names must not turn up in a search engine as if they were officers: every answer of the
+    Datasette says noindex in its headers, and every page in its HTML too, while the release holds a sample."""
+    client = app(built)
+    for path in robot_pages(built):
+        response = fetch(client, path)
+        assert response.headers.get("x-robots-tag") == "noindex", path
+        if "html" in response.headers["content-type"]:
+            assert '<meta name="robots" content="noindex">' in response.text, path
+    missing = asyncio.run(client.client.get("/no-such-page"))
+    assert missing.status_code == 404 and missing.headers.get("x-robots-tag") == "noindex"
+    assert '<meta name="robots" content="noindex">' in missing.text
+
+
+def test_a_release_with_no_sample_may_be_indexed(real):
+    client = app(real)
+    for path in robot_pages(real):
+        response = fetch(client, path, "doe")
+        assert "x-robots-tag" not in response.headers and 'name="robots"' not in response.text, path

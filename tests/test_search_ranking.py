@@ -251,3 +251,41 @@ def test_one_letter_words_find_the_rows_every_word_finds_as_a_prefix(client, bui
     parsed = search_plugin.Query(query)
     assert conn.execute(*search_plugin.count_sql(parsed, {})).fetchone()[0] == len(expected)  # what page 2 counts
     assert sum(n for *_, n in conn.execute(*search_plugin.facets_sql(parsed, {}))) == len(expected)
+
+
+def test_filter_values_are_matched_ignoring_case_and_the_json_says_what_was_applied(client, search_docs):
+    """`state=ma` is Massachusetts and `license_status=revoked` is Revoked, as the docs say; the JSON's
+    `filters` are the values applied, as the data writes them."""
+    assert search(client, "rosalind", state="ma")["total"] == 1
+    assert search(client, "rosalind", state="ma")["filters"] == {"state": "MA"}
+    assert search(client, "rosalind", state="mo")["total"] == 0
+    revoked = search(client, "featherstonehaugh", license_status="revoked")
+    assert revoked["total"] == 10 and revoked["filters"] == {"license_status": "Revoked"}
+    joplin = search(client, "featherstonehaugh", agency_id="mo-JOPLIN-police-department")
+    assert joplin["total"] == 30 and joplin["filters"] == {"agency_id": "MO-joplin-police-department"}
+    page = get(client, "/search", q="featherstonehaugh", license_status="REVOKED").text
+    assert "Officers (10)" in page
+    assert "matched ignoring case (state=ma is MA" in " ".join(search_docs.split())
+
+
+def test_a_value_the_search_cannot_use_is_not_silently_dropped(client, search_docs):
+    """A state or status in no record narrows to nothing (never widens to every state); a sort, page or
+    size the search does not know is named in `ignored`, with the value given, and the default used."""
+    unknown = search(client, "rosalind", state="TX")
+    assert unknown["total"] == 0 and unknown["filters"] == {"state": "TX"} and unknown["ignored"] == {}
+    assert search(client, "featherstonehaugh", license_status="Sample status Z")["total"] == 0
+    body = search(client, "featherstonehaugh", sort="newest", page="two", size="all")
+    assert body["sort"] == "relevance" and body["page"] == 1 and body["size"] == 50
+    assert body["ignored"] == {"sort": "newest", "page": "two", "size": "all"}
+    assert search(client, "featherstonehaugh", sort="name")["ignored"] == {}
+    docs = " ".join(search_docs[search_docs.index("Filter and page"):].split())
+    assert "listed in ignored" in docs and "matches no officer" in docs
+
+
+@pytest.mark.parametrize("typed", ["\x00", "\x1b", "\u202e", "\x7f", "\x9b"])
+def test_control_characters_typed_in_a_search_are_never_echoed(client, typed):
+    page = get(client, "/search", q=f"{typed}zimmerman{typed}").text
+    assert typed not in page and "<title>Search: zimmerman</title>" in page
+    body = search(client, f"zimm{typed}erman", state=f"MA{typed}")
+    assert typed not in body["q"] and body["filters"] == {"state": "MA"}
+    assert get(client, "/search.csv", q=f"{typed}zimmerman").text.count("\n") == 2  # the header and Aaron Zimmerman

@@ -35,8 +35,9 @@ PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
 AGENCY = {
     "heading": "Officers seen in Massachusetts training records with this agency",
     "empty": "No training record names this agency.",
-    "sql": "select acadis_id as person_key, officer_name, trainings || ' training(s), ' || first_training || ' to ' "
-           "|| last_training as summary from ma_training_agencies where agency_id = :agency_id "
+    "sql": "select acadis_id as person_key, officer_name, trainings || case trainings when 1 then ' training, ' "
+           "else ' trainings, ' end || first_training || ' to ' || last_training as summary "
+           "from ma_training_agencies where agency_id = :agency_id "
            "order by officer_name, acadis_id",
 }
 SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: the training records have no status",

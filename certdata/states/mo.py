@@ -53,7 +53,9 @@ AGENCY = {
     "empty": "The roster names no officer with this agency.",
     "counts": {"label": "Licence status", "sql": "select license_status as label, count(*) as n from mo_officers "
                                                  "where agency_id = :agency_id group by license_status order by n desc"},
-    "sql": "select row_id as person_key, officer_name, license_status || coalesce(', ' || license_class, '') as summary "
+    # the class named as such: "Sample status A, unknown" read as if "unknown" were about the status
+    "sql": "select row_id as person_key, officer_name, license_status || coalesce(', licence class ' || license_class, '') "
+           "as summary "
            "from mo_officers where agency_id = :agency_id order by officer_name, row_id",
 }
 # The decertified page: officers whose status mo_license_statuses marks as decertified (POST's reply).
