@@ -445,6 +445,7 @@ def stopped_by_signal(number, frame):
 
 
 JOURNAL = Path("build") / "import-journal"
+JOURNAL_NEW = Path("build") / "import-journal.new"  # the journal being written
 
 
 def start_journal(root, package):
@@ -452,8 +453,7 @@ def start_journal(root, package):
     descriptor, every CSV under data/ and every resource's file, and the list of every path under data/.
     The journal appears whole or not at all (written beside, then renamed), so that an import killed
     at any point, even by SIGKILL, is undone by the next command (``recover_import``)."""
-    final = root / JOURNAL
-    temp = final.with_name(final.name + ".new")
+    final, temp = root / JOURNAL, root / JOURNAL_NEW
     shutil.rmtree(temp, ignore_errors=True)
     (temp / "saved").mkdir(parents=True)
     files = {}
@@ -483,7 +483,7 @@ def recover_import(root, progress=print):
     """Undo an import that a killed process left unfinished (its journal is still there); call with the
     build lock held. Returns True if there was one."""
     root = Path(root)
-    shutil.rmtree((root / JOURNAL).with_name(JOURNAL.name + ".new"), ignore_errors=True)  # killed before it began
+    shutil.rmtree(root / JOURNAL_NEW, ignore_errors=True)  # killed before it began
     if not (root / JOURNAL / "manifest.json").is_file():
         shutil.rmtree(root / JOURNAL, ignore_errors=True)
         return False
@@ -497,7 +497,7 @@ def recover_import_unless_busy(root, progress):
     """recover_import for a command that does not hold the build lock: only if an import left a journal
     and no build or import is running now (a running import's journal is its own)."""
     root = Path(root)
-    if (root / JOURNAL).exists() or (root / JOURNAL).with_name(JOURNAL.name + ".new").exists():
+    if (root / JOURNAL).exists() or (root / JOURNAL_NEW).exists():
         try:
             with publish.build_lock(root / "build"):
                 recover_import(root, progress)
