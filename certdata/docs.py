@@ -250,7 +250,8 @@ def render_pages(context, docs_dir):
     for target, template in pages.items():
         (docs_dir / target).write_text(env.get_template(template).render(**context), encoding="utf-8")
     (docs_dir / "feeds").mkdir(exist_ok=True)
-    feed = env.get_template("decertifications.atom.j2").render(**context)
+    docs_url = os.environ.get("CERTDATA_DOCS_URL", "").rstrip("/")
+    feed = env.get_template("decertifications.atom.j2").render(docs_url=docs_url and docs_url + "/", **context)
     (docs_dir / "feeds" / "decertifications.xml").write_text(feed, encoding="utf-8")
     for resource in context["resources"]:
         page = env.get_template("resource.md.j2").render(resource=resource, **context)
@@ -321,3 +322,8 @@ def strict_build(docs_dir, site_dir, navigation, package, datasette_url):
         mkdocs_build(config)
     finally:
         config["plugins"].run_event("shutdown")
+    if not options or package.synthetic_resources():
+        # MkDocs always writes a sitemap: without the site's address its entries have none, and a
+        # release that holds a sample asks not to be indexed
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(site_dir) / name).unlink(missing_ok=True)

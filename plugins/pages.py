@@ -236,15 +236,17 @@ async def docs_file(datasette, request):
         if relative and not relative.endswith("/"):
             return Response.redirect(datasette.urls.path(DOCS_PREFIX + relative + "/"))
         target = target / "index.html"
-    if not (is_file or is_dir and target.is_file()):
+    if not (is_file or is_dir and target.is_file()) or target == root / "404.html":
         missing = root / "404.html"
         if not missing.is_file():
             raise NotFound("No such page")
-        # MkDocs writes the 404 page's links from the site root (it is served at any depth): here the
-        # site root is /docs/; the links marked data-datasette go to the Datasette and stay as they are
+        # MkDocs writes the 404 page's links, and the base and search worker in its theme's settings,
+        # from the site root (it is served at any depth): here the site root is /docs/; the links
+        # marked data-datasette go to the Datasette and stay as they are
         prefix = datasette.urls.path(DOCS_PREFIX)
         html = re.sub(r'(?<!data-datasette )\b(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{prefix}',
                       missing.read_text(encoding="utf-8"))
+        html = re.sub(r'("(?:base|search)": )"/(?!/)', lambda m: f'{m.group(1)}"{prefix}', html)
         return Response.html(html, status=404)
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml", "application/javascript"):

@@ -514,12 +514,26 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
             result["approximate"] = {"kind": "one edit", "suggestion": suggested, "total": near_total,
                                      "rows": [record(r, "approximate") for r in near]}
         elif total == 0:
-            found = await same_surname(execute, query, filters)
-            if found:
-                near, near_total, suggested = found
-                result["approximate"] = {"kind": "same surname", "suggestion": suggested, "total": near_total,
-                                         "rows": [record(r, "same surname") for r in near]}
+            for kind, fallback in (("without initials", without_initials), ("same surname", same_surname)):
+                found = await fallback(execute, query, filters)
+                if found:
+                    near, near_total, suggested = found
+                    result["approximate"] = {"kind": kind, "suggestion": suggested, "total": near_total,
+                                             "rows": [record(r, kind) for r in near]}
+                    break
     return result
+
+
+async def without_initials(execute, query, filters):
+    """When no name matches, not even one edit away, and the query holds initials beside longer
+    words: the names that match the longer words (a reader may misremember a middle initial).
+    (rows, total, the query without its initials) or None."""
+    words = [w for w in query.words if len(w) > 1]
+    if not words or len(words) == len(query.words):
+        return None
+    shorter = Query(" ".join(words))
+    rows = await execute(*search_sql(shorter, filters, "relevance", FUZZY_SHOWN, 0))
+    return (rows, rows[0]["_total"], shorter.text) if rows else None
 
 
 async def same_surname(execute, query, filters):

@@ -180,3 +180,18 @@ def test_the_facts_of_a_resource_page_are_one_list_item_each(built):
         items = re.findall(r"<li>(.*?)</li>", facts, flags=re.S)
         assert any(i.startswith("<strong>As of</strong>") for i in items), path
         assert all(item.count("<strong>") == 1 for item in items), (path, items)
+
+
+def test_the_feed_names_its_author_and_links_to_the_changes_page(built):
+    """A feed reader shows where an entry comes from and links the feed to its page: with no address
+    configured, the link is relative to the feed and leads to the built changes page."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(built / "site" / "feeds" / "decertifications.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.find(f"{atom}author/{atom}name").text.strip()
+    links = {e.get("rel"): e.get("href") for e in feed.findall(f"{atom}link")}
+    assert set(links) == {"alternate"}, links
+    target = posixpath.normpath(posixpath.join("feeds", links["alternate"]))
+    assert (built / "site" / target / "index.html").is_file(), target

@@ -181,6 +181,23 @@ def test_404_pages_have_a_way_home(page, site):
         assert urllib.parse.urlsplit(page.url).path == home, path
 
 
+@pytest.mark.parametrize("path", ["/docs/", "/docs/no/such/page/", "/docs/404.html"])
+def test_the_documentation_search_works_on_every_page_and_leads_to_the_officer_search(page, site, path):
+    """The docs' search finds its pages on any page, the 404 page included (MkDocs writes that one's
+    links from the site root), and says it does not search officers, with a link to the search that does."""
+    page.goto(site + path)
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static"  # styled
+    page.locator("label.md-header__button[for=__search]:visible, .md-search__input:visible").first.click()
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type to start')")
+    page.keyboard.type("statute")  # once the index is ready (Material says so in place of "Initializing")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    hint = page.locator(".md-search__output .search-officers a")
+    assert hint.is_visible()
+    hint.click()
+    assert urllib.parse.urlsplit(page.url).path == "/"
+    assert page.locator("#q").count() == 1
+
+
 MAIN_PAGES = ["/", "/search?q=smith", "/decertified", "/certification/mo_officers", "/certification/people",
               "/certification/decertified_officers", "/certification/officers_by_name?name=smith", "/certification", "/docs/", "/docs/law/", "/docs/mo-post-figures/",
               "/docs/resources/mo_officers/", "/docs/downloads/", "/docs/request-a-correction/", "/docs/statutes/",
@@ -311,6 +328,20 @@ def test_the_page_is_accessible_by_landmarks_skip_link_and_visible_focus(page, s
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth")
     assert not outline.startswith("none") and not outline.endswith(" 0px"), outline
+
+
+def test_the_search_box_is_on_the_first_screen_and_text_keeps_off_the_edges(page, site):
+    """The home page's search input is visible without scrolling (a phone reader comes to look
+    someone up), and the text of every Datasette page keeps a margin from the screen's edges."""
+    page.goto(site + "/")
+    box = page.locator("#q").bounding_box()
+    assert box["y"] + box["height"] <= SIZES[page.size]["height"], box
+    margin = 12 if page.size == "desktop" else 6
+    for path in ("/", "/decertified", "/search?q=smith", "/certification/mo_officers", "/certification"):
+        page.goto(site + path)
+        left, right = page.evaluate("""() => { const r = document.querySelector('main h1').getBoundingClientRect();
+            return [r.left, document.documentElement.clientWidth - r.right]; }""")
+        assert left >= margin and right >= margin, (path, left, right)
 
 
 def test_chart_text_is_readable_on_a_phone_and_labels_are_whole(page, site):

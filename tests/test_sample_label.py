@@ -4,11 +4,13 @@ release holds a sample, a table in the SQLite file; a release with no sample car
 import asyncio
 import csv
 import io
+import shutil
 import sqlite3
+import xml.etree.ElementTree as ET
 
 import pytest
 
-from certdata import datasette
+from certdata import datasette, pipeline
 from certdata.package import Package
 
 from .conftest import make_real_release
@@ -121,3 +123,25 @@ def test_a_release_with_no_sample_may_be_indexed(real):
     for path in robot_pages(real):
         response = fetch(client, path, "doe")
         assert "x-robots-tag" not in response.headers and 'name="robots"' not in response.text, path
+
+
+def test_no_documentation_page_of_a_sample_is_indexed_and_no_sitemap_lists_them(built):
+    pages = list((built / "site").rglob("*.html"))
+    assert len(pages) > 15
+    assert [p for p in pages if '<meta name="robots" content="noindex">' not in p.read_text()] == []
+    assert not (built / "site" / "sitemap.xml").exists()
+
+
+def test_the_documentation_of_a_real_release_may_be_indexed_and_has_a_sitemap_once_its_address_is_set(real, tmp_path, monkeypatch):
+    assert [p for p in (real / "site").rglob("*.html") if '<meta name="robots"' in p.read_text()] == []
+    assert not (real / "site" / "sitemap.xml").exists()  # no address, no sitemap: its entries would have none
+    root = tmp_path / "pkg"
+    shutil.copytree(real, root, symlinks=True)
+    monkeypatch.setenv("CERTDATA_DOCS_URL", "https://docs.example/records/")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    locations = [e.text for e in ET.parse(root / "site" / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://docs.example/records/law/" in locations and all(u.startswith("https://docs.example/records/") for u in locations)
+    feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
+    links = {e.get("rel"): e.get("href") for e in feed.findall("{http://www.w3.org/2005/Atom}link")}
+    assert links == {"self": "https://docs.example/records/feeds/decertifications.xml",
+                     "alternate": "https://docs.example/records/changes/"}

@@ -233,6 +233,21 @@ def test_sort_by_name_is_by_surname_whichever_way_a_state_writes_names(client):
     assert names(search(client, "aaron", sort="name")) == ["Miller, Aaron", "Young, Aaron", "Aaron Zimmerman"]
 
 
+@pytest.mark.parametrize("query", ["Smith Jonah X", "Jonah X Smith", "Smith, Jonah X", "x jonah smith"])
+def test_a_misremembered_initial_offers_the_names_without_it(client, query):
+    """No Jonah X Smith, nor a name one edit away: the names matching "jonah smith" are offered apart,
+    with the query without its initial as the suggestion, never as matches."""
+    body = search(client, query)
+    assert body["rows"] == [] and body["total"] == 0
+    near = body["approximate"]
+    assert near["kind"] == "without initials" and sorted(near["suggestion"].split()) == ["jonah", "smith"]
+    assert [r["officer_name"] for r in near["rows"]] == ["Smith, Jonah Q"]
+    assert {r["match"] for r in near["rows"]} == {"without initials"}
+    page = get(client, "/search", q=query).text
+    assert "Without the initials" in page and "They are not matches" in page
+    assert search(client, "q x")["approximate"] is None  # initials alone: nothing to keep
+
+
 @pytest.mark.parametrize("query", ["smith j", "j smith", "smith a j", "Smith, J", "feat a", "f smith", "a a smith", "j", "s j q"])
 def test_one_letter_words_find_the_rows_every_word_finds_as_a_prefix(client, built_root, query):
     """An initial beside longer words is checked on the rows they found, not read from the index:
