@@ -63,10 +63,13 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
-# Past this many downloads at once (all clients together), each download pauses after every chunk,
-# the longer the more run: downloads slow down instead of taking the cores from page requests.
-HEAVY_UNTHROTTLED = 32
-HEAVY_PAUSE = 0.005                  # seconds per KB sent, per download above HEAVY_UNTHROTTLED
+# Downloads are served least-sent first: the HEAVY_UNTHROTTLED downloads in flight that have sent
+# the fewest bytes stream freely; every other one pauses after each chunk, HEAVY_PAUSE seconds per
+# KB for each download ahead of it in that order beyond the first HEAVY_UNTHROTTLED. A small file
+# (an agency's officers, a search) thus finishes at full speed even while many whole-table streams
+# run, and those slow down instead of taking the cores from pages and from each other.
+HEAVY_UNTHROTTLED = 4
+HEAVY_PAUSE = 0.002
 # While any page request is in flight, each download also pauses this long per KB sent (at most
 # about 5 MB/s each): the cores go to the pages people wait for, downloads go on streaming.
 PAGES_FIRST_PAUSE = 0.0002
@@ -248,6 +251,7 @@ class Gate:
         self.by_client = {}
         self.heavy_by_client = {}
         self.heavy_total = 0
+        self.downloads = []  # the state of each download in flight (its bytes sent)
         self.debts = Debts()
 
     async def __call__(self, scope, receive, send):
@@ -269,6 +273,7 @@ class Gate:
                                                "wait for one to finish.")
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
             self.heavy_total += 1
+        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False}
         if arbitrary:
             refusal = None
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
@@ -297,7 +302,8 @@ class Gate:
         loop = asyncio.get_running_loop()
         began = loop.time()
         budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
-        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False}
+        if large:
+            self.downloads.append(state)
         messages = asyncio.Queue()
 
         async def watch():
@@ -340,7 +346,8 @@ class Gate:
                     state["done"] = True
                 elif large:
                     pages = self.in_flight - self.heavy_total  # requests in flight that are not downloads
-                    per_kb = (HEAVY_PAUSE * max(0, self.heavy_total - HEAVY_UNTHROTTLED)
+                    ahead = sum(1 for other in self.downloads if other["sent"] < state["sent"])
+                    per_kb = (HEAVY_PAUSE * max(0, ahead - HEAVY_UNTHROTTLED + 1)
                               + (PAGES_FIRST_PAUSE if pages > 0 else 0))
                     if per_kb:
                         await send(message)
@@ -365,6 +372,7 @@ class Gate:
             if large:
                 self.release(self.heavy_by_client, client)
                 self.heavy_total -= 1
+                self.downloads.remove(state)
             if arbitrary:
                 self.arbitrary_total -= 1
                 self.arbitrary_indebted -= indebted
