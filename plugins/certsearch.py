@@ -37,7 +37,8 @@ def extra_template_vars(datasette, table, database, request):
         synthetic = cfg.get("synthetic_resources", [])
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
                      "exportable": sorted(exportable(datasette)),
-                     "shows_sample": bool(synthetic) and (table is None or table in synthetic + ["people"]),
+                     # every page but those of tables that hold none of the sample's rows (views over it included)
+                     "shows_sample": bool(synthetic) and (table is None or sample_rows(datasette, table)),
                      # for pages that list several resources: {% set provenance = provenance_of(name) %}
                      "provenance_of": lambda name: provenance(datasette, name)}
         if table:  # custom pages pass their own provenance
@@ -116,12 +117,17 @@ async def officer_context(datasette, resource):
     withheld_sql = ("from request_items i join package_resources r on r.request_id = i.request_id "
                     "left join statutes s on s.statute_id = i.legal_basis_id "
                     "where r.resource = ? and coalesce(i.our_field, '') = ''")
-    withheld = (await db.execute(f"select min(i.element) as element, i.disposition, s.citation {withheld_sql} "
+    withheld = (await db.execute(f"select min(i.element) as element, i.disposition, s.citation, min(i.note) as note {withheld_sql} "
                                  "group by lower(rtrim(i.element, ' .')) order by min(i.rowid)", [resource])).rows
     statutes = (await db.execute(f"select distinct s.citation, s.text {withheld_sql} and s.text != 'not stated in the record'",
                                  [resource])).rows
     disclosures = dict((await db.execute("select field, disclosure from package_fields where resource = ?", [resource])).rows)
-    return {"withheld": withheld, "statutes": statutes, "resource": resource, "disclosures": disclosures,
+    groups = {}  # one group per (disposition, statute, note), in request order: a shared note is said once
+    for row in withheld:
+        groups.setdefault((row["disposition"], row["citation"], row["note"]), []).append(row["element"])
+    withheld_groups = [{"disposition": d, "citation": c, "note": n, "elements": e} for (d, c, n), e in groups.items()]
+    return {"withheld": withheld, "withheld_groups": withheld_groups, "statutes": statutes, "resource": resource,
+            "disclosures": disclosures,
             "provenance": await provenance(datasette, resource)}
 
 

@@ -1,8 +1,8 @@
 """Datasette plugin: the public list pages, links from raw rows to officer pages, and the
 documentation served beside the Datasette.
 
-Gives /decertified (every officer whose status is one that the state's records mark as decertified,
-of the states whose records mark decertification,
+Gives /decertified (every officer listed with a status under which the releasing agency says
+decertified officers appear, of the states whose agency names such a status,
 paged, with the meaning of each status in the releasing agency's words) and its full downloads
 /decertified.csv and /decertified.json (streamed, every row; while the release holds a synthetic
 sample each JSON row ends with ``"synthetic_sample": true``, and plugins/csvexport.py adds the same
@@ -38,7 +38,7 @@ DOCS_PREFIX = "/docs/"
 STREAM_ABOVE = 1 << 20  # bytes: larger documentation files (the downloads) are streamed
 # What /decertified lists, in the words of its own page, for every page that names the list (the home
 # page said "every one", which a reader takes for every decertified officer there is)
-DECERTIFIED_SCOPE = "every officer whose status is one that the state's records mark as decertified"
+DECERTIFIED_SCOPE = "every officer listed with a status under which the releasing agency says decertified officers appear"
 DECERTIFIED_FIELDS = ["person_id", "state", "officer_name", "license_status", "detail", "agency_id", "agency_name",
                       "officer_page"]
 
@@ -69,7 +69,8 @@ def states(datasette):
 
 
 def decertifying(datasette):
-    """The states whose records mark decertified officers (their module's DECERTIFIED); others add nothing."""
+    """The states whose releasing agency names the statuses of decertified officers (their module's
+    DECERTIFIED); others add nothing."""
     return [s for s in states(datasette) if s.get("decertified")]
 
 

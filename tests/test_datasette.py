@@ -40,6 +40,23 @@ def test_row_page_shows_provenance_and_sample_warning(client):
     assert "Synthetic sample, not real officers" in response.text
 
 
+def test_every_page_over_sample_rows_says_so_and_only_those(client, built):
+    """Views and derived tables (decertified officers, counts per agency, name keys) show the sample's
+    rows as much as its tables do: every table and view page carries the banner, except the tables
+    that hold none of the sample's rows, which carry none."""
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    names = [n for (n,) in conn.execute("select name from sqlite_master where type in ('table', 'view') "
+                                         "and name not like '%fts%'")]
+    conn.close()
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    free = set(metadata["plugins"]["certsearch"]["sample_free_tables"])
+    assert free and set(names) - free
+    for name in names:
+        text = get(client, f"/certification/{name}").text
+        assert ("Synthetic sample, not real officers" in text) == (name not in free), name
+
+
 def test_table_full_text_search_ignores_accents(client):
     data = get(client, "/certification/mo_officers.json?_search=garcia&_shape=array").json()
     assert "García, María" in {r["officer_name"] for r in data}
@@ -252,12 +269,12 @@ def test_counts_of_one_are_singular(client):
 
 
 def test_the_home_page_describes_the_decertified_list_as_the_list_does(client):
-    """Not "every one" (every decertified officer there is): every officer whose status is one that the
-    state's records mark as decertified, the words of /decertified itself."""
+    """Not "every one" (every decertified officer there is): every officer listed with a status under
+    which the releasing agency says decertified officers appear, the words of /decertified itself."""
     import html
     import re
     home = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/").text)).split())
     listing = " ".join(html.unescape(re.sub(r"<[^>]+>", "", get(client, "/decertified").text)).split())
-    scope = "very officer whose status is one that the state's records mark as decertified"
+    scope = "very officer listed with a status under which the releasing agency says decertified officers appear"
     assert f"E{scope}" in listing and f"e{scope}" in home
     assert "every one" not in home

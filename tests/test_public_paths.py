@@ -146,6 +146,15 @@ def test_the_massachusetts_page_lists_as_not_published_only_what_we_do_not_publi
     assert items and not [i for i in items if i.split(":")[0] in published]
     assert len(items) == len(set(items))
     shot(page, "officer-ma")
+    # an agency's reply that was not its last word is not shown as what became of the element
+    interim = [r[0] for r in db.execute("select element from request_items where request_id = 'ma-mptc-2023-0293' "
+                                        "and coalesce(our_field, '') = '' and agency_words != '' "
+                                        "and note like '%final outcome is not stated in the record%'")]
+    box = page.evaluate("document.querySelector('section.not-published').textContent")
+    assert interim
+    for element in interim:
+        group = box[box.rindex("Our note", 0, box.index(element)):box.index(element)]
+        assert "final outcome is not stated in the record" in group, element
 
 
 def test_raw_officer_tables_link_each_name_to_the_officer_page(page, site):
