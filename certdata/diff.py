@@ -46,7 +46,7 @@ def row_changes(conn, table):
 def compute_changes(conn, resources, states=()):
     """Every change between old and main, as dicts with CHANGE_COLUMNS. A state's officer
     resource's changes carry the kind its module's ``change_kind`` gives them ("decertified"...)."""
-    kinds = {s.OFFICERS: s.change_kind(conn) for s in states if s.get("change_kind")}
+    kinds = {s.OFFICERS: s.change_kind(conn) for s in states if s.get("change_kind") and s.OFFICERS in resources}
     changes = []
     for table in common_tables(conn, resources):
         kind = kinds.get(table, lambda *change: None)

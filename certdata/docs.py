@@ -21,6 +21,7 @@ from . import charts
 from .errors import CertdataError
 from . import disclosure, presentation, states
 from .package import ROOT, fields, not_published
+from .load import value_counts
 from .publish import download_name
 
 HAND_WRITTEN = ["about.md"]
@@ -101,9 +102,9 @@ def site_context(package, database, datasette_url, downloads_dir):
                              for o in part.pop("officer_changes", [])]
                 extra.update(part)
         changes = changes_context(conn, officers)
-        example_agency = conn.execute(  # for the search page's examples: the first state's largest agency
-            "select agency_id from people where state = ? and agency_id is not null group by 1 order by count(*) desc, 1 limit 1",
-            [registered[0].CODE if registered else None]).fetchone()
+        # for the search page's examples: the first state's largest agency (from the load's statistics)
+        largest = value_counts(conn, registered[0].OFFICERS, "agency_id", limit=1) if registered else []
+        example_agency = (largest[0]["agency_id"],) if largest else None
     return {**extra, "package_object": package,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
@@ -200,7 +201,7 @@ def field_context(field, rows, stats, statutes):
     return {"f": field, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
             "constraint_items": constraint_items(field),
             "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
-            "top": [tuple(pair) for pair in json.loads(top)]}
+            "top": [tuple(pair) for pair in json.loads(top)][:3]}
 
 
 def constraint_text(field):

@@ -479,8 +479,12 @@ def describe_package(db, package, keys, statistics=None):
                             ((name, SAMPLE_WARNING) for name in package.synthetic_resources()))
 
 
+TOP_VALUES = 20  # enough for every value of a code column (statuses, classes): counted once, at the load
+
+
 def field_statistics(db, resource):
-    """{(resource, field): (blank rows, distinct values, top three values as JSON)} of one loaded table:
+    """{(resource, field): (blank rows, distinct values, the TOP_VALUES most frequent values with their
+    counts, as JSON: all of them when there are no more) } of one loaded table:
     the blank counts in one scan, a unique field's distinct count is its non-blank count, and the other
     fields' distinct and top values are read from their indexes where they have one."""
     table, names = resource["name"], [f["name"] for f in fields(resource)]
@@ -492,9 +496,26 @@ def field_statistics(db, resource):
         column = quote(name)
         distinct = present if name in unique else db.conn.execute(f"select count(distinct {column}) from {quote(table)}").fetchone()[0]
         top = db.conn.execute(f"select {column}, count(*) from {quote(table)} where {column} is not null "
-                              f"group by 1 order by 2 desc, 1 limit 3").fetchall() if distinct and distinct < rows else []
+                              f"group by 1 order by 2 desc, 1 limit {TOP_VALUES}").fetchall() if distinct and distinct < rows else []
         out[table, name] = (rows - present, distinct, json.dumps([[str(v), n] for v, n in top], ensure_ascii=False))
     return out
+
+
+def value_counts(conn, table, field, blank=None, limit=None):
+    """[{field: value, "n": rows}] of a field of a built database, most frequent first (the first
+    ``limit`` of them, if given): from the load's statistics when they hold those values (no scan of
+    the rows), else counted. Blank rows appear under the value ``blank``, or not at all when it is None."""
+    stats = conn.execute("select blank_rows, distinct_values, top_values from package_fields "
+                         "where resource = ? and field = ?", [table, field]).fetchone()
+    top = json.loads(stats[2]) if stats and stats[2] is not None else None
+    if top is not None and (len(top) == stats[1] or blank is None and limit is not None and len(top) >= limit):
+        pairs = [tuple(pair) for pair in top] + ([(blank, stats[0])] if blank is not None and stats[0] else [])
+    else:
+        column = quote(field)
+        pairs = conn.execute(f"select {column}, count(*) from {quote(table)} "
+                             f"{'' if blank is not None else f'where {column} is not null '}group by 1").fetchall()
+        pairs = [(blank if v is None else str(v), n) for v, n in pairs]
+    return [{field: v, "n": n} for v, n in sorted(pairs, key=lambda pair: (-pair[1], pair[0]))][:limit]
 
 
 def previous_statistics(db, changed):

@@ -124,3 +124,26 @@ def test_second_concurrent_build_is_refused_with_a_clear_message(small_package):
         result = run_cli(small_package, "--quiet")
     assert result.returncode == 1
     assert "another build is running" in result.stderr
+
+
+def test_value_counts_from_the_load_s_statistics_equal_a_count_of_the_rows(built):
+    """The figures page counts statuses and classes from the statistics the load stored (no scan of a
+    million rows): the same counts as a group-by, for code columns and, counted, for a column with
+    more values than the statistics keep."""
+    import sqlite3
+
+    from certdata.load import TOP_VALUES, value_counts
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    checked = set()
+    for table, field in conn.execute("select resource, field from package_fields where resource in ('mo_officers', 'ma_training')"):
+        for blank in (None, "(blank)"):
+            expected = sorted(((blank if v is None else str(v)), n) for v, n in conn.execute(
+                f'select "{field}", count(*) from "{table}" group by 1') if v is not None or blank is not None)
+            got = sorted((r[field], r["n"]) for r in value_counts(conn, table, field, blank))
+            assert got == expected, (table, field, blank)
+            first = value_counts(conn, table, field, blank, limit=1)
+            assert len(first) == min(1, len(expected)) and (not first or first[0]["n"] == max(n for _, n in expected))
+            distinct = conn.execute(f'select count(distinct "{field}") from "{table}"').fetchone()[0]
+            checked.add(distinct <= TOP_VALUES)
+    conn.close()
+    assert checked == {True, False}  # both ways of counting were exercised

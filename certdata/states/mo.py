@@ -262,9 +262,11 @@ def change_kind(conn):
                 f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
         except Exception:  # noqa: BLE001 - an older release without the code sheet
             pass
-    statuses = dict(conn.execute("select row_id, license_status from main.mo_officers"))
+    statuses = {}  # every officer's status, read at the first added row (a release that adds none never reads them)
 
     def kind(row_id, change, field, old, new):
+        if change == "added" and not statuses:
+            statuses.update(conn.execute("select row_id, license_status from main.mo_officers"))
         if change == "added" and statuses.get(row_id) in decertified:
             return "decertified"
         if change == "changed" and field == "license_status":
@@ -287,9 +289,9 @@ DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "mo_figures.md.j2", "ti
 def docs_context(conn, package):
     """Licence status and class counts, POST's measures, and officer changes with names (each with the
     words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
-    statuses = conn.execute("select license_status, count(*) as n from mo_officers group by 1 order by n desc").fetchall()
-    classes = conn.execute("select coalesce(license_class, '(blank in the release)') as license_class, count(*) as n "
-                           "from mo_officers group by 1 order by n desc").fetchall()
+    from ..load import value_counts  # the load's statistics: no scan of the roster
+    statuses = value_counts(conn, OFFICERS, "license_status")
+    classes = value_counts(conn, OFFICERS, "license_class", blank="(blank in the release)")
     officers = conn.execute(
         "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words, "
         "q.responding_agency as status_source "
