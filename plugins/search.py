@@ -127,7 +127,9 @@ def name_keys(name, surname=None, given_names=None):
     terms = dict.fromkeys(fold(name).split())
     if "'" in name or "’" in name or "`" in name:
         terms.update(dict.fromkeys(fold(re.sub(r"[’'`]", " ", name)).split()))
-    tail = (given[-1:] if "," not in name else []) + surname  # "Juan Diaz Rivera": the surname may be two words
+    # "Juan Diaz Rivera": the surname may be two words, the last given word with it; never the first
+    # name alone ("Adam Sample-Baker" has no "adamsample", which "adams" would find as a prefix)
+    tail = (given[-1:] if "," not in name and len(given) > 1 else []) + surname
     for length in range(2, min(len(tail), 4) + 1):
         for i in range(0, len(tail) - length + 1):
             terms["".join(tail[i:i + length])] = None
@@ -182,6 +184,10 @@ class Query:
             if 0 < k < n:
                 self.splits.append((" ".join(self.words[k:]), "".join(self.words[:k])))
             self.surnames = list(dict.fromkeys([s for _, s in self.splits] + ["".join(self.words[:k]) for k in range(1, n + 1)]))
+        # the surname typed first without a comma ("SMITH JOHN", as rosters write it): read so only when
+        # nothing matches, for the officers who share the surname (never to rank a match)
+        self.surname_first = [(" ".join(self.words[k:]), "".join(self.words[:k])) for k in range(1, len(self.words))] \
+            if "," not in text else []
         self.slots = self.make_slots(self.words)
 
     @staticmethod
@@ -540,7 +546,7 @@ async def same_surname(execute, query, filters):
     """When no name matches, not even one edit away: the officers who share a surname the query
     can be read as, by the typed order first (a reader may know the surname but not the given
     name, or know a nickname). (rows, total, surname as typed) or None."""
-    readings = [(s, g) for g, s in query.splits]
+    readings = list(dict.fromkeys((s, g) for g, s in query.splits + query.surname_first))
     if not readings:
         return None
     params = Params()

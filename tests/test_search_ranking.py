@@ -51,7 +51,8 @@ MO_ROWS = [
      for i, given in enumerate(f"{a}{b}" for a in ("Al", "Bo", "Cy", "Di", "Ed", "Flo") for b in "abcdefghij")]
 MA_ROWS = [("990201", "", "Rosalind Van Buren", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
            ("990202", "", "Juan Carlos Ybarra Solis", "Basic Recruit Academy", "2013-01-01", "Quincy Police Department"),
-           ("990203", "", "Aaron Zimmerman", "Basic Recruit Academy", "2014-01-01", "Quincy Police Department")]
+           ("990203", "", "Aaron Zimmerman", "Basic Recruit Academy", "2014-01-01", "Quincy Police Department"),
+           ("990204", "", "Adam Quillfeather", "Basic Recruit Academy", "2015-01-01", "Quincy Police Department")]
 
 
 @pytest.fixture(scope="module")
@@ -226,11 +227,24 @@ def test_a_known_surname_with_an_unknown_given_name_lists_the_surname_apart(clie
     page = get(client, "/search", q="Quarrington, Zebulon").text
     assert "Officers with the surname" in page and "They are not matches" in page
     assert search(client, "zebulon xylophonist")["approximate"] is None  # no such surname: nothing offered
+    first = search(client, "QUARRINGTON ZEBULON")  # surname first without a comma, as rosters write it
+    assert first["total"] == 0 and first["approximate"]["kind"] == "same surname"
+    assert [r["officer_name"] for r in first["approximate"]["rows"]] == ["Quarrington, Wilhelmina"]
 
 
 def test_sort_by_name_is_by_surname_whichever_way_a_state_writes_names(client):
     """Missouri writes "Last, First", Massachusetts "First Last": both sort by surname."""
     assert names(search(client, "aaron", sort="name")) == ["Miller, Aaron", "Young, Aaron", "Aaron Zimmerman"]
+
+
+def test_a_surname_is_not_found_across_a_first_name_and_the_next_word(client):
+    """The walk: "Sample-Adams" listed "Adam Sample-Baker" ("adams" read as the start of "adam" joined
+    with the next word). A first name is never joined to the surname; a two-word surname still is."""
+    assert "Adam Quillfeather" not in names(search(client, "adams"))
+    assert "Adam Quillfeather" in names(search(client, "adam"))
+    assert "Adam Quillfeather" not in names(search(client, "adamq"))
+    assert "Juan Carlos Ybarra Solis" in names(search(client, "ybarrasolis"))
+    assert "Rosalind Van Buren" in names(search(client, "vanburen"))
 
 
 @pytest.mark.parametrize("query", ["Smith Jonah X", "Jonah X Smith", "Smith, Jonah X", "x jonah smith"])
