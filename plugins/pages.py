@@ -100,7 +100,8 @@ async def decertified_page(datasette, request):
     rows = (await db.execute(f"select * from ({union}) order by officer_name, state, person_key limit :limit offset :offset",
                              dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
     words = {state["code"]: state.get("agency_words") for state in decertifying(datasette)}
-    context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db), "agency_words": words,
+    unlisted = [s["name"] for s in states(datasette) if not s.get("decertified")]
+    context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db), "agency_words": words, "unlisted": unlisted,
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
 

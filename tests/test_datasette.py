@@ -301,3 +301,15 @@ def test_a_table_page_s_csv_link_gives_every_row_of_the_table_or_filter(client, 
     assert len(links) == 1 and f"all {total:,} rows" in page
     rows = list(csvlib.reader(io.StringIO(get(client, links[0]).text.lstrip("\ufeff"))))
     assert len(rows) - 1 == total
+
+
+def test_the_decertified_list_names_the_states_it_leaves_out(client, built):
+    """A reader from a state that is not listed learns why: the list names every state whose releasing
+    agency named no status of decertified officers."""
+    import html
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    states = metadata["plugins"]["certsearch"]["states"]
+    left_out = [s["name"] for s in states if not s.get("decertified")]
+    assert left_out and len(left_out) < len(states)
+    text = " ".join(html.unescape(get(client, "/decertified").text).split())
+    assert f"Not listed: {', '.join(left_out)}, whose releasing agency has named no such status." in text
