@@ -668,11 +668,15 @@ def states_config(datasette):
     return STATES_CONFIG[datasette]
 
 
-def result_rows(rows, base, approximate=False):
+def result_rows(rows, base, approximate=False, labels=None):
     """The rows of a result table as HTML: built here, not in the template, because at 50 rows a page
-    the template's loop was most of the page's rendering time. The Match column only for real matches."""
-    out = []
+    the template's loop was most of the page's rendering time. The Match column only for real matches;
+    a state's detail with its label ({state code: label}, e.g. "Licence class: unknown")."""
+    out, labels = [], labels or {}
     for p in rows:
+        detail = escape(p["detail"] or "")
+        if detail and labels.get(p["state"]):
+            detail = f"{escape(labels[p['state']])}: {detail}"
         agency = (f'<a href="{base}agency/{escape(p["agency_id"])}">{escape(p["agency_name"])}</a>'
                   if p["agency_id"] else "none named")
         link = "officer-link approximate-link" if approximate else "officer-link"
@@ -680,7 +684,7 @@ def result_rows(rows, base, approximate=False):
         out.append(f'<tr>\n<td data-column="Name"><a class="{link}" href="{base}{escape(p["officer_path"][1:])}">'
                    f'{escape(p["officer_name"])}</a></td><td data-column="State">{escape(p["state"])}</td>\n'
                    f'<td data-column="Licence status">{escape(p["license_status"] or "")}</td>\n'
-                   f'<td data-column="Agency">{agency}</td><td data-column="Details">{escape(p["detail"] or "")}</td>{match}</tr>\n')
+                   f'<td data-column="Agency">{agency}</td><td data-column="Details">{detail}</td>{match}</tr>\n')
     return Markup("".join(out))
 
 
@@ -720,9 +724,10 @@ async def search_page(datasette, request):
             context["suggestion_url"] = page_url(datasette, "/search", result, q=result["approximate"]["suggestion"], page=1)
     context["state_names"] = [s["name"] for s in states_config(datasette)]
     context["base"] = str(datasette.urls.path("/"))  # plain text: links in loops are built by joining, not by urls.path
-    context["rows_html"] = result_rows(result["rows"], escape(context["base"]))
+    labels = {s["code"]: s.get("detail_label") for s in states_config(datasette)}
+    context["rows_html"] = result_rows(result["rows"], escape(context["base"]), labels=labels)
     if result["approximate"]:
-        context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True)
+        context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True, labels=labels)
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
     return Response.html(await datasette.render_template("search.html", context, request=request))

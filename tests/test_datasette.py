@@ -313,3 +313,21 @@ def test_the_decertified_list_names_the_states_it_leaves_out(client, built):
     assert left_out and len(left_out) < len(states)
     text = " ".join(html.unescape(get(client, "/decertified").text).split())
     assert f"Not listed: {', '.join(left_out)}, whose releasing agency has named no such status." in text
+
+
+def test_search_results_label_a_detail_that_does_not_say_what_it_is_and_an_empty_search_says_what_to_type(client, built):
+    """The walk: "unknown" in the Details column, with nothing to say it is the licence class; an empty
+    search showed a blank page."""
+    import html
+    import re
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    labels = {s["code"]: s["detail_label"] for s in metadata["plugins"]["certsearch"]["states"] if s.get("detail_label")}
+    assert labels
+    page = html.unescape(get(client, "/search?q=smith").text)
+    cells = re.findall(r'<td data-column="State">(\w+)</td>.*?<td data-column="Details">([^<]*)</td>', page, flags=re.S)
+    assert {state for state, _ in cells} & set(labels)
+    for state, detail in cells:
+        if state in labels and detail:
+            assert detail.startswith(labels[state] + ": "), (state, detail)
+    empty = html.unescape(get(client, "/search?q=").text)
+    assert "Type a name in any order" in empty
