@@ -1,9 +1,9 @@
 """A maintainer adds a third state: its module, its template, its schema, its CSV and its package
 entry, all from tests/fixtures/third_state/, and no edit to the core. The state is validated,
 loaded, searchable, has officer pages, is documented and appears in the release diff."""
-import re
 import asyncio
 import json
+import re
 import shutil
 
 import pytest
