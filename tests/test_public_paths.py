@@ -353,6 +353,19 @@ def test_the_search_box_is_on_the_first_screen_and_text_keeps_off_the_edges(page
         assert left >= margin and right >= margin, (path, left, right)
 
 
+def test_a_raw_table_s_rows_are_not_buried_under_its_column_descriptions(page, site):
+    """The walk: on a phone the first row of /certification/mo_officers began five screens down, after
+    every column's description. The descriptions are one click away; the rows within three screens."""
+    for path in ("/certification/mo_officers", "/certification/agencies"):
+        page.goto(site + path)
+        box = page.locator("details.column-descriptions-box")
+        assert box.count() == 1 and box.get_attribute("open") is None
+        top = page.evaluate("document.querySelector('table.rows-and-columns tbody tr').getBoundingClientRect().top + scrollY")
+        assert top < 3 * SIZES[page.size]["height"], (path, top)
+        box.locator("summary").click()
+        assert box.locator("dd").first.is_visible()
+
+
 def test_chart_text_is_readable_on_a_phone_and_labels_are_whole(page, site):
     if page.size != "phone":
         pytest.skip("the phone is the small case")
