@@ -195,3 +195,11 @@ def test_the_feed_names_its_author_and_links_to_the_changes_page(built):
     assert set(links) == {"alternate"}, links
     target = posixpath.normpath(posixpath.join("feeds", links["alternate"]))
     assert (built / "site" / target / "index.html").is_file(), target
+
+
+def test_a_request_marked_completed_says_its_release_is_not_here_while_a_sample_stands_in(built):
+    """The walk: "Status: Completed. Released: An Excel spreadsheet" beside "the officer-level files are
+    not yet in our hands". Each request whose state's officer rows are a sample says so."""
+    page = (built / "site" / "index.html").read_text()
+    items = re.findall(r"<li><strong>[^<]+</strong>: request to .*?</li>", page, flags=re.S)
+    assert items and all("That release is not in our hands" in item for item in items)
