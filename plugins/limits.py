@@ -435,7 +435,14 @@ def handle_exception(datasette, request, exception):
     body = {"ok": False, "error": message, "status": 400, "title": "Invalid request"}
     if request.path.endswith(".json"):
         return Response.json(body, status=400)
-    return Response.text(message, status=400)
+    if request.path.endswith(".csv"):
+        return Response.text(message, status=400)
+
+    async def page():  # a person's page: the site's error page, with its header, footer and a way home
+        html = await datasette.render_template("error.html", {"status": 400, "error": message, "title": "Invalid request"},
+                                               request=request)
+        return Response.html(html, status=400)
+    return page
 
 
 def quiet_error_pages():

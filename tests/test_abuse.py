@@ -92,6 +92,9 @@ def test_malformed_parameters_get_400_with_nosniff(client, query, form):
     assert response.headers.get("x-content-type-options") == "nosniff"
     if form == ".json" and query in ISSUE_CASES:
         assert response.status_code == 400, query
+    if form == "" and response.status_code == 400:  # a person's page: the site's error page, with a way home
+        assert response.headers["content-type"].startswith("text/html"), query
+        assert 'class="home-link"' in response.text and "<main" in response.text, query
 
 
 @pytest.mark.parametrize("path", [
