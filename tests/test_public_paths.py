@@ -366,6 +366,19 @@ def test_a_raw_table_s_rows_are_not_buried_under_its_column_descriptions(page, s
         assert box.locator("dd").first.is_visible()
 
 
+def test_form_fields_do_not_zoom_a_phone_and_the_search_box_leaves_names_alone(page, site):
+    """A phone zooms the page when a field under 16px is tapped; autocorrect rewrites surnames."""
+    if page.size != "phone":
+        pytest.skip("a phone's behaviour")
+    for path in ("/", "/search?q=smith", "/certification/mo_officers"):
+        page.goto(site + path)
+        sizes = page.eval_on_selector_all("main input:not([type=hidden]), main select, main textarea",
+                                          "els => els.filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert sizes and min(sizes) >= 16, (path, sizes)
+    page.goto(site + "/")
+    assert page.get_attribute("#q", "autocorrect") == "off" and page.get_attribute("#q", "autocapitalize") == "off"
+
+
 def test_chart_text_is_readable_on_a_phone_and_labels_are_whole(page, site):
     if page.size != "phone":
         pytest.skip("the phone is the small case")
