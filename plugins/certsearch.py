@@ -35,7 +35,9 @@ def extra_template_vars(datasette, table, database, request):
     async def inner():
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
+        titles = [datasette.metadata("title", database=DB, table=name, fallback=False) or name for name in synthetic]
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
+                     "synthetic_titles": titles,  # for people: the tables' titles, not their names
                      "exportable": sorted(exportable(datasette)),
                      # every page but those of tables that hold none of the sample's rows (views over it included)
                      "shows_sample": bool(synthetic) and (table is None or sample_rows(datasette, table)),
