@@ -5,7 +5,8 @@ Gives every SQLite connection: a length limit on strings and blobs (a single C c
 length is the cut), limits on SQL text, columns and LIKE patterns, an authorizer that denies
 functions nobody needs (``randomblob``, ``zeroblob``, ``load_extension``, ...), attaching
 databases, and reading the file path of ``pragma_database_list``, and a cap on the bytes of
-values one statement may return. Gives every request: a bound on concurrent arbitrary SQL
+values one statement may return. Gives every request: a bound on its parameters and facets, a
+bound on concurrent arbitrary SQL
 (``?sql=``, ``_where=``) in total and per client, answered with a fast 429 or 503 instead of
 a queue; a total bound on requests in flight; its SQL interrupted when the client disconnects
 or when arbitrary SQL outlives its budget; a cap on the response size; malformed parameters
@@ -83,7 +84,11 @@ FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's 
 ARBITRARY_SQL_RESERVED = 1
 FRESH_DEBT = 1.0
 REFUSAL_DEBT = 0.02                  # a refused query counts as this much SQL time: retrying in a loop is not fresh
-REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
+REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 403
+# A request's parameters: each facet is a query and a block of the page (1,500 repeated facets of one
+# column held a server for minutes, its page rendered on the event loop); no page of ours needs more.
+MAX_FACETS = 10
+MAX_PARAMETERS = 100
 # printf/format: printf('%.*c', 2147483647, 'x') loops 2^31 times in one C call (7.9 s) although
 # its result is cut at the length limit.
 DENIED_FUNCTIONS = {"randomblob", "zeroblob", "printf", "format", "load_extension", "fts3_tokenizer", "fts5",
@@ -178,6 +183,17 @@ if not getattr(Database.execute_fn, "_certdata_ticketed", False):
 
 # --- the request gate ---------------------------------------------------------------------------
 
+def too_many_parameters(scope):
+    """The refusal message for a request with more parameters or facets than any page needs, else None."""
+    from urllib.parse import parse_qsl
+    names = [k for k, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)]
+    if len(names) > MAX_PARAMETERS:
+        return f"At most {MAX_PARAMETERS} parameters per request."
+    if sum(1 for n in names if n.startswith("_facet")) > MAX_FACETS:
+        return f"At most {MAX_FACETS} facets per request."
+    return None
+
+
 def arbitrary_sql(scope):
     """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
     from urllib.parse import parse_qsl
@@ -260,6 +276,9 @@ class Gate:
         if scope.get("method") not in ("GET", "HEAD"):  # read-only: nothing is ever posted, put or deleted
             return await refuse(send, 405, "This server is read-only: only GET (and HEAD) requests are answered.", 0,
                                 [(b"allow", b"GET, HEAD")])
+        excess = too_many_parameters(scope)
+        if excess:
+            return await refuse(send, 400, excess, 0)
         if self.in_flight >= REQUESTS_TOTAL:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)

@@ -472,6 +472,7 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
                    f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
                    f"the {words[limits.HEAVY_UNTHROTTLED]} in flight that have sent the fewest bytes",
+                   f"At most {limits.MAX_FACETS} facets and {limits.MAX_PARAMETERS} parameters in one request",
                    f"about {1 / limits.PAGES_FIRST_PAUSE / 1000:g} MB per second"):
         assert phrase in text, phrase
     connections = plugin_module("limits")
@@ -592,3 +593,17 @@ def test_downloads_give_way_to_pages_while_a_page_is_answered(monkeypatch):
     assert asyncio.run(scenario(with_page=False)) == 200 and pauses == []
     assert asyncio.run(scenario(with_page=True)) == 200
     assert pauses == [pytest.approx(limits.PAGES_FIRST_PAUSE * 64)] * 3
+
+
+def test_a_request_with_more_facets_or_parameters_than_a_page_needs_is_refused_at_once(client):
+    """The fourth attack run: 1,500 repeated facets of one column held a server for minutes (each facet
+    a query and a block of a page rendered on the event loop). Refused before any work, with 400."""
+    limits = limits_plugin()
+    facets = "&".join(["_facet=officer_name"] * (limits.MAX_FACETS + 1))
+    for path in (f"/certification/mo_officers?{facets}", f"/certification/mo_officers.json?{facets}",
+                 "/search?q=smith&" + "&".join(f"p{n}=1" for n in range(limits.MAX_PARAMETERS))):
+        response = get(client, path)
+        assert response.status_code == 400, path
+        assert "At most" in response.text and response.headers.get("x-content-type-options") == "nosniff"
+    allowed = "&".join(["_facet=license_status"] * limits.MAX_FACETS)
+    assert get(client, f"/certification/mo_officers?{allowed}").status_code == 200
