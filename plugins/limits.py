@@ -357,7 +357,9 @@ class Gate:
                 if state["done"]:
                     return
                 state["sent"] += len(message.get("body", b""))
-                if state["stream"] and state["sent"] > MAX_STREAM_BYTES:
+                if state["stream"] and state["sent"] > (MAX_STREAM_BYTES if large else MAX_BODY_BYTES):
+                    # a page or JSON answer sent in chunks (its length unknown beforehand) has the same cap as
+                    # one whose length is known; only downloads may run to the stream cap
                     ticket.cancel()
                     state["aborted"] = True
                     raise Refused("streamed response over the size cap")

@@ -28,6 +28,9 @@ def labelled_headers(headers, path):
     if disposition or "csv" in kind or "json" in kind or path.endswith((".csv", ".json")):
         found = re.search(r'filename="?([^";]+)"?', disposition or "")
         filename = found.group(1) if found else (path.rstrip("/").rsplit("/", 1)[-1] or "download")
+        # only safe characters: a name taken from the path may hold a quote (that would add parameters to
+        # the header) or a NUL, CR or LF (that no HTTP header may carry)
+        filename = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)[:150] or "download"
         if not filename.startswith(PREFIX):
             filename = PREFIX + filename
         mode = (disposition or "inline").split(";")[0].strip() or "inline"

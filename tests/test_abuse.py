@@ -607,3 +607,30 @@ def test_a_request_with_more_facets_or_parameters_than_a_page_needs_is_refused_a
         assert "At most" in response.text and response.headers.get("x-content-type-options") == "nosniff"
     allowed = "&".join(["_facet=license_status"] * limits.MAX_FACETS)
     assert get(client, f"/certification/mo_officers?{allowed}").status_code == 200
+
+
+@pytest.mark.parametrize("path, query, capped", [("/certification/mo_officers.json", "_facet=license_status", True),
+                                                 ("/certification/mo_officers.csv", "_stream=on", False)])
+def test_a_page_sent_in_chunks_has_the_body_cap_only_downloads_run_to_the_stream_cap(path, query, capped):
+    """The fourth attack run: a JSON answer sent in chunks ran to 56 MB (then 354 MB) because only a
+    response whose length was known beforehand met the 32 MB cap."""
+    limits = limits_plugin()
+    chunk = b"x" * (1024 * 1024)
+    chunks = limits.MAX_BODY_BYTES // len(chunk) + 4
+
+    async def chunked_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(chunks):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def scenario():
+        gate = limits.Gate(chunked_app)
+        scope, receive, send, sent = drive(gate, path, query, "10.9.0.1")
+        try:
+            await gate(scope, receive, send)
+        except Exception:  # noqa: BLE001 - the server closes the connection: the client sees a cut body
+            pass
+        return sum(len(m.get("body", b"")) for m in sent if m["type"] == "http.response.body")
+    body = asyncio.run(scenario())
+    assert (body <= limits.MAX_BODY_BYTES + len(chunk)) == capped, body

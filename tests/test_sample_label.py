@@ -4,6 +4,7 @@ release holds a sample, a table in the SQLite file; a release with no sample car
 import asyncio
 import csv
 import io
+import re
 import shutil
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -145,3 +146,15 @@ def test_the_documentation_of_a_real_release_may_be_indexed_and_has_a_sitemap_on
     links = {e.get("rel"): e.get("href") for e in feed.findall("{http://www.w3.org/2005/Atom}link")}
     assert links == {"self": "https://docs.example/records/feeds/decertifications.xml",
                      "alternate": "https://docs.example/records/changes/"}
+
+
+@pytest.mark.parametrize("path", ['/certification/mo_officers/x%22%3B%20filename*%3DUTF-8%27%27evil.html%3B%20a%3D%22.json',
+                                  "/certification/mo_officers/%00.json", "/certification/mo_officers/a%0d%0aSet-Cookie:%20x.json"])
+def test_a_download_s_file_name_never_carries_what_the_path_smuggles_in(built, path):
+    """The fourth attack run: a quote in the path added a filename* parameter to Content-Disposition;
+    a NUL, CR or LF broke the response (no HTTP header may carry them)."""
+    response = asyncio.run(app(built).client.get(path))
+    disposition = response.headers.get("content-disposition", "")
+    if disposition:
+        assert disposition.count('"') == 2 and "filename*" not in disposition and ";" not in disposition.split('"')[1]
+        assert re.fullmatch(r'(inline|attachment); filename="[A-Za-z0-9._-]+"', disposition), disposition
