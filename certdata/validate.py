@@ -318,8 +318,9 @@ HEADER_PROBLEMS = {"undeclared-column", "missing-column", "incorrect-label", "ex
 def redact_columns(package, problems):
     """Guard and header problems made safe: a file without a header gets one problem that shows none of
     its first row, and a column name that looks like a value is replaced by its position."""
-    headerless = {}
+    headerless, declared = {}, {}
     for resource in package.resources:
+        declared[resource["path"]] = {f["name"] for f in fields(resource)}
         problem = headerless_problem(package, resource)
         if problem:
             headerless[resource["path"]] = problem
@@ -333,6 +334,10 @@ def redact_columns(package, problems):
         if problem.type == "undeclared-column" and not looks_like_a_name(problem.field):
             problem = Problem(problem.file, problem.row, None, problem.type,
                               problem.message + " (its name is not shown: it looks like a value)")
+        elif problem.field and problem.field not in declared.get(problem.file, ()):
+            # a row's problem names its column by the file's first row: when that row is not the schema's
+            # header (a file without one), the "name" is a value, perhaps a closed one, and is not shown
+            problem = Problem(problem.file, problem.row, None, problem.type, problem.message)
         out.append(problem)
     return out
 

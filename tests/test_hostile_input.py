@@ -381,6 +381,11 @@ SPEC_CASES = [
     Case("date-unpadded", set_cell("ma_training", 2, "completion_date", "2023-1-5"), ["data/ma_training.csv, row 3, field completion_date"]),
     Case("headerless-csv", rows_edit("mo_officers", lambda r: [[SENTINEL] * len(r[0])] + r[1:]),
          ["data/mo_officers.csv", "not a header"]),
+    # the fourth attack run: the header dropped and a closed value appended to the first row, which then
+    # stood as the header: every row's missing cell was reported under "field <that value>"
+    Case("headerless-csv-with-an-extra-cell",
+         raw("mo_officers", lambda b: b.split(b"\n", 1)[1].replace(b"\n", b"," + SENTINEL.encode() + b"\n", 1)),
+         ["data/mo_officers.csv", "not a header"]),
     Case("value-like-extra-column", rows_edit("mo_officers", add_column(SENTINEL, "x")), ["data/mo_officers.csv", "not shown"]),
     Case("megabyte-agency-name", set_cell("agencies", 2, "agency_name", "A" * (1 << 20)), ["data/agencies.csv, row 3, field agency_name"]),
     Case("too-many-columns", rows_edit("agencies", lambda r: [r[0] + [f"c{i}" for i in range(1001)]] + r[1:]),
@@ -808,3 +813,17 @@ def test_the_closed_headers_the_importer_names_are_closed_categories_to_the_guar
     from certdata.guard import closed_categories
     from certdata.importers import CLOSED_HEADERS
     assert [h for h in CLOSED_HEADERS if not closed_categories(h)] == []
+
+
+def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
+    """The fourth attack run: with the header dropped and a date of birth appended to the first row,
+    frictionless took that row for the header and reported each row's missing cell under "field
+    1967-04-23" (8 times on stderr, 9,991 in the report). A problem names a declared field or none."""
+    from certdata import validate
+    from certdata.package import Package
+    package = Package.load(released)
+    problems = [validate.Problem("data/mo_officers.csv", 3, SENTINEL, "missing-cell", "Missing Cell"),
+                validate.Problem("data/mo_officers.csv", 4, "officer_name", "missing-cell", "Missing Cell")]
+    redacted = validate.redact_columns(package, problems)
+    assert [(p.row, p.field) for p in redacted] == [(3, None), (4, "officer_name")]
+    assert SENTINEL not in validate.summarise(redacted)
