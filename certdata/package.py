@@ -127,15 +127,37 @@ def path_problem(root, relative):
     return None
 
 
+# The profiles a descriptor may name: the specs' own, which the validator knows without fetching them.
+# Any other value is a URL (or a name) the validator would fetch over the network while checking.
+PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource", "table-schema",
+            "tabular-data-dialect"} | {f"https://datapackage.org/profiles/{v}/{name}.json" for v in ("1.0", "2.0")
+                                       for name in ("datapackage", "dataresource", "tableschema", "tabledialect")}
+
+
+def profile_problems(descriptor, where):
+    """Problems of the profile a descriptor (package, resource, schema or dialect) names."""
+    if not isinstance(descriptor, dict):
+        return []
+    return [f"{where}{key} {descriptor[key]!r} is not a profile of the specs: checking against it would fetch it "
+            "over the network, and builds are offline; remove it" for key in ("profile", "$schema")
+            if key in descriptor and descriptor[key] not in PROFILES]
+
+
 def descriptor_problems(root, descriptor):
     """Check and normalise the descriptor in place; a list of problems, one line each."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return ["the descriptor must be a JSON object with a list of resources"]
     problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
+    problems += profile_problems(descriptor, "")
     if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
         problems.append("'version' must be MAJOR.MINOR.PATCH (the release check compares versions)")
     if not any(isinstance(s, dict) and s.get("title") for s in descriptor.get("sources", [])):
         problems.append("'sources' needs at least one source with a title")
+    for source in descriptor.get("sources", []):  # the copy of a source document the build reads
+        if isinstance(source, dict) and "pcr:text" in source:
+            problem = path_problem(root, source["pcr:text"])
+            if problem:
+                problems.append(f"source {source.get('pcr:id') or source.get('title')!r}: pcr:text: {problem}")
     if not all(isinstance(x, dict) and x.get("title") and x.get("path") for x in descriptor.get("licenses", [])):
         problems.append("every licence needs a title and a path")
     seen = set()
@@ -179,10 +201,11 @@ def resource_problems(root, resource):
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return problems + ["a Table Schema with a list of fields is required"]
     problems += schema_problems(schema)
+    problems += profile_problems(resource, "") + profile_problems(schema, "schema: ")
     dialect = resource.get("dialect", {})
     if isinstance(dialect, str):
         dialect = read_json_inside(root, dialect, "the CSV dialect")
-    problems += dialect_problems(dialect)
+    problems += dialect_problems(dialect) + profile_problems(dialect, "dialect: ")
     resource["dialect"] = dict(DIALECT, **dialect) if isinstance(dialect, dict) else DIALECT
     return problems
 

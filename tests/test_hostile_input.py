@@ -362,6 +362,14 @@ SPEC_CASES = [
          ["resource agencies", "multi-part"]),
     Case("remote-path", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="https://example.invalid/a.csv")),
          ["resource agencies", "remote paths are refused"]),
+    # the fourth attack run: a profile URL made `check` connect to it (the validator fetches a profile it
+    # does not know); the known specs' profiles are checked offline
+    Case("package-profile-url", edit_descriptor(lambda d, r, t: d.update(profile="http://127.0.0.1:9/p.json")),
+         ["profile 'http://127.0.0.1:9/p.json' is not a profile of the specs"], command=("check",)),
+    Case("resource-profile-url", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update({"$schema": "https://example.invalid/r.json"})),
+         ["resource agencies", "is not a profile of the specs"]),
+    Case("source-text-outside", edit_descriptor(lambda d, r, t: next(s for s in d["sources"] if s.get("pcr:text")).update({"pcr:text": "/etc/passwd"})),
+         ["pcr:text", "inside the package"]),
     Case("dialect-url", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(dialect="https://example.invalid/d.json")),
          ["resource agencies", "remote paths are refused"]),
     Case("path-escapes-package", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="../../etc/passwd")),
