@@ -334,7 +334,8 @@ def redact_columns(package, problems):
         if problem.type == "undeclared-column" and not looks_like_a_name(problem.field):
             problem = Problem(problem.file, problem.row, None, problem.type,
                               problem.message + " (its name is not shown: it looks like a value)")
-        elif problem.field and problem.field not in declared.get(problem.file, ()):
+        elif (problem.type != "undeclared-column" and problem.field and problem.file in declared
+              and problem.field not in declared[problem.file]):
             # a row's problem names its column by the file's first row: when that row is not the schema's
             # header (a file without one), the "name" is a value, perhaps a closed one, and is not shown
             problem = Problem(problem.file, problem.row, None, problem.type, problem.message)
