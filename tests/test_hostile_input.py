@@ -305,6 +305,28 @@ def dimension_bomb(tmp):
     return path
 
 
+def short_dimension(tmp):
+    """A workbook whose sheet declares fewer rows than it holds (A1:E2): a reader that trusts the
+    declaration drops the rest."""
+    import zipfile
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="short.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E2"', data)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def every_roster_row_imported(root, tmp):
+    rows = [r for r in csv.DictReader(open(root / "data" / "mo_officers.csv", encoding="utf-8"))]
+    names = {r["officer_name"] for r in rows}
+    assert {r[0] for r in MO_ROWS} <= names, names
+
+
 def zip_bomb(tmp):
     import zipfile
     path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="zipbomb.xlsx")
@@ -415,6 +437,7 @@ ABUSE_CASES = [
          expect=["release.csv, row 2, field officer_name", "garbled", "converted twice"]),
     Case("import-replacement-character", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Jos\ufffd N", SENTINEL, "Sample status A", "unknown", ""]]))),
          expect=["release.csv, row 2, field officer_name", "U+FFFD"]),
+    Case("import-declared-dimension-short", importer=("mo-roster", short_dimension), verify=every_roster_row_imported),
     Case("import-declared-dimension-bomb", importer=("mo-roster", dimension_bomb), expect=["bomb.xlsx", "declares 1,048,576 rows by 16,384 columns"]),
     Case("import-zip-bomb", importer=("mo-roster", zip_bomb), expect=["zipbomb.xlsx", "unpacks to"]),
     Case("import-malformed-workbook", importer=("mo-roster", malformed_workbook), expect=["malformed.xlsx"]),

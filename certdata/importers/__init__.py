@@ -209,6 +209,8 @@ def read_workbook(path, module):
         name = f"sheet {number}"  # never the title: it can be anything, a value included
         try:
             rows = []
+            if hasattr(sheet, "reset_dimensions"):  # read every row, whatever the sheet declares (A1:D2 dropped the rest)
+                sheet.reset_dimensions()
             for row in sheet.iter_rows(values_only=True):
                 rows.append(list(row[:MAX_COLUMNS + 1]))
                 if len(rows) > MAX_ROWS + 1:
