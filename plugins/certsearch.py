@@ -212,15 +212,19 @@ def register_routes():
 CACHE_BYTES = 192 * 1024 * 1024
 CACHE_BODY_LIMIT = 32 * 1024 * 1024
 INFLIGHT_WAIT = 2.0  # seconds a request waits for the same URL computed by another before computing it itself
+CACHE_KEY_LIMIT = 2048  # a longer address (no page of ours makes one) is answered, never kept
+TOO_BIG_KEPT = 4096     # addresses remembered as too big to keep, the oldest forgotten first
 
 
 class ResponseCache:
     """In-memory LRU cache of GET responses. The database is immutable for the life of the
-    process, so a URL's response cannot change; bodies over 32 MB are not kept."""
+    process, so a URL's response cannot change; bodies over 32 MB are not kept. An entry counts
+    its key and headers as well as its body (95 KB addresses with 2 KB answers grew the memory
+    past the limit, which counted bodies only)."""
 
     def __init__(self, app, limit=CACHE_BYTES):
         self.app, self.limit, self.store, self.size, self.inflight = app, limit, {}, 0, {}
-        self.too_big = set()  # URLs whose responses are not kept: computed in parallel, never queued
+        self.too_big = {}  # URLs whose responses are not kept: computed in parallel, never queued
 
     async def __call__(self, scope, receive, send):
         key = self.key(scope)
@@ -257,18 +261,26 @@ class ResponseCache:
                 captured["size"] += len(message.get("body", b""))
                 if captured["size"] > CACHE_BODY_LIMIT:  # too big to keep: stop holding it
                     captured["ok"], captured["body"] = False, []
-                    self.too_big.add(key)
+                    self.too_big[key] = None
+                    if len(self.too_big) > TOO_BIG_KEPT:
+                        del self.too_big[next(iter(self.too_big))]
             await send(message)
 
         await self.app(scope, receive, capture)
         if captured["ok"] and captured["start"] is not None:
             body = b"".join(captured["body"])
             if key in self.store:  # two clients missed at once
-                self.size -= len(self.store.pop(key)[1])
+                self.size -= self.entry_size(key, *self.store.pop(key))
             self.store[key] = (captured["start"], body)
-            self.size += len(body)
+            self.size += self.entry_size(key, captured["start"], body)
             while self.size > self.limit:
-                self.size -= len(self.store.pop(next(iter(self.store)))[1])
+                oldest = next(iter(self.store))
+                self.size -= self.entry_size(oldest, *self.store.pop(oldest))
+
+    @staticmethod
+    def entry_size(key, start, body):
+        """The bytes an entry holds: its body, its key and its headers (and a little for the objects)."""
+        return len(body) + len(key) + sum(len(k) + len(v) for k, v in start.get("headers", [])) + 256
 
     @staticmethod
     def key(scope):
@@ -283,7 +295,8 @@ class ResponseCache:
             return None
         headers = dict(scope.get("headers") or [])
         origin = b"|".join(headers.get(h, b"") for h in (b"host", b"x-forwarded-proto", b"x-forwarded-host")).decode("latin-1")
-        return f"{origin}|{path}?{query}"
+        key = f"{origin}|{path}?{query}"
+        return key if len(key) <= CACHE_KEY_LIMIT else None
 
 
 @hookimpl

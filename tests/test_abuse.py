@@ -97,6 +97,34 @@ def test_malformed_parameters_get_400_with_nosniff(client, query, form):
         assert 'class="home-link"' in response.text and "<main" in response.text, query
 
 
+def test_the_response_cache_counts_what_it_holds_and_keeps_no_long_address():
+    """The fourth attack run: 600 requests with 95 KB addresses and 2 KB answers grew the server by
+    56 MB and it never shrank: the limit counted bodies only. Every entry counts its key and headers,
+    and an address longer than any page makes is answered but never kept."""
+    plugin = plugin_module("certsearch")
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}
+
+    async def small_app(scope, receive, send):
+        await send(start)
+        await send({"type": "http.response.body", "body": b"{}" * 1000})
+
+    async def scenario():
+        cache = plugin.ResponseCache(small_app, limit=1024 * 1024)
+        for n in range(600):
+            query = f"_c{n}={'a' * 1500}".encode()
+            scope = {"type": "http", "method": "GET", "path": "/certification/statutes.json", "query_string": query, "headers": []}
+
+            async def send(message):
+                pass
+            await cache(scope, None, send)
+        held = sum(len(k) + len(body) for k, (_, body) in cache.store.items())
+        assert held <= cache.limit and cache.size <= cache.limit
+        long = {"type": "http", "method": "GET", "path": "/certification/statutes.json",
+                "query_string": b"x=" + b"a" * plugin.CACHE_KEY_LIMIT, "headers": []}
+        assert plugin.ResponseCache.key(long) is None
+    asyncio.run(scenario())
+
+
 @pytest.mark.parametrize("path", [
     "/", "/search?q=smith", "/certification", "/certification/mo_officers", "/certification/mo_officers.csv",
     "/export/people.json?nope=1", "/export/nope.json", "/no/such/page", "/-/fingerprint.json", "/assets/certsearch.css",
