@@ -58,6 +58,15 @@ def test_namesakes_that_both_change_are_retired_never_swapped():
     assert sorted(ids) == [f"MO-{H}-3", f"MO-{H}-4"]
 
 
+def test_the_namesake_left_after_pairing_an_identical_record_keeps_no_one_s_id():
+    """The fourth attack run: Doe at Agency One and Agency Two, then Doe at Agency Three and Agency One.
+    One kept its record; the other moved from Two to Three, or left while another Doe arrived: with two
+    namesakes a side, the release cannot tell, so Agency Two's id is retired, never passed on."""
+    previous = [(f"MO-{H}-1", *rec("MO-a")), (f"MO-{H}-2", *rec("MO-b"))]
+    ids, gone = mo.row_ids([rec("MO-c"), rec("MO-a")], previous)
+    assert ids == [f"MO-{H}-3", f"MO-{H}-1"] and gone == [f"MO-{H}-2"]
+
+
 def test_a_retired_counter_is_never_used_again():
     ids, _ = mo.row_ids([rec("MO-a")], previous=[], retired=[f"MO-{H}-2"])
     assert ids == [f"MO-{H}-3"]

@@ -132,13 +132,17 @@ def row_ids(rows, previous=(), retired=()):
     for h, members in by_hash.items():
         candidates = sorted(old.pop(h, []), key=lambda r: counter(r[0]))
         waiting = sorted(members, key=lambda i: (rows[i][2], rows[i][3], rows[i][1], i))
+        # the only record of the name on each side, counted before identical records are paired: with two
+        # namesakes on a side, the one left after pairing may be another person (Doe at Agency Two gone,
+        # a Doe at Agency Three new) and keeps no one's id
+        alone = len(candidates) == 1 and len(waiting) == 1
         for row_id, record in list(candidates):  # the identical record keeps its id
             match = next((i for i in waiting if tuple(rows[i]) == record), None)
             if match is not None:
                 ids[match] = row_id
                 waiting.remove(match)
                 candidates.remove((row_id, record))
-        if len(candidates) == 1 and len(waiting) == 1 and same_person_likely(candidates[0][1], rows[waiting[0]]):
+        if alone and candidates and waiting and same_person_likely(candidates[0][1], rows[waiting[0]]):
             ids[waiting.pop()] = candidates.pop()[0]  # the only one of that name on each side
         gone += [row_id for row_id, _ in candidates]
         for i in waiting:
