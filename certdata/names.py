@@ -48,7 +48,19 @@ def name_hash(name):
 # commas and suffixes (Jr., III, 2nd): at least one letter and at most two digits. A date, a run of
 # digits or a value without a letter is a closed value (a date of birth, a telephone number) in the
 # wrong column, and is refused without being shown.
-DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}")
+# A date written with digits and any dash or slash (the Unicode hyphens and minus included), or with a
+# month's name beside a day ("April 23, 1967", "23-Apr-67", "born April 23"), and a street address
+# ("4417 Larkspur Lane"): what a date of birth or a residence looks like in a column that holds names.
+DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,4}")
+MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:{MONTHS})\\b", re.IGNORECASE)
+ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}[A-Za-z]?\\s+(?:[^\\W\\d_]+\\.?\\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
+                          "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy)\\b", re.IGNORECASE)
+
+
+def date_or_address(value):
+    """Whether a value holds a date (in digits or with a month's name) or a street address."""
+    return bool(DATE_LIKE.search(value) or MONTH_DATE.search(value) or ADDRESS_LIKE.search(value))
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,
@@ -83,7 +95,7 @@ def name_problem(value):
         return text_problem(value)
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
-    if DATE_LIKE.search(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:  # a date has three or more
-        return ("the value holds a date or a run of digits, which a name does not (a date of birth or a "
-                "telephone number in the wrong column?)")
+    if date_or_address(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:  # a date has three or more
+        return ("the value holds a date, an address or a run of digits, which a name does not (a date of birth, "
+                "a residence or a telephone number in the wrong column?)")
     return None

@@ -858,3 +858,18 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
     redacted = validate.redact_columns(package, problems)
     assert [(p.row, p.field) for p in redacted] == [(3, None), (4, "officer_name")]
     assert SENTINEL not in validate.summarise(redacted)
+
+
+@pytest.mark.parametrize("value", ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 Larkspur Lane, Jefferson City",
+                                   "12 Oak St", "7 March 1969"])
+def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
+    """The fourth attack run: dates with a month's name or a Unicode hyphen, and a street address, passed
+    as agency names and were published. An agency's real name passes."""
+    from certdata import importers
+    assert importers.value_problem("agency_name", value)
+    assert importers.value_problem("officer_name", f"Doe, John {value}")
+    for name in ("Columbia Police Department", "St. Louis County Police Department", "1st District Court",
+                 "Kansas City Missouri School District Police Department", "Boone County Sheriff's Office"):
+        assert importers.value_problem("agency_name", name) is None
+    for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June"):
+        assert importers.value_problem("officer_name", name) is None

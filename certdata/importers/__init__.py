@@ -28,7 +28,7 @@ import stat
 from pathlib import Path
 
 from ..errors import CertdataError
-from ..names import DATE_LIKE, name_problem, text_problem
+from ..names import date_or_address, name_problem, text_problem
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -367,8 +367,8 @@ def value_problem(field, value):
         return name_problem(value)
     if text_problem(value):
         return text_problem(value)
-    if field == "agency_name" and (not any(c.isalpha() for c in value) or DATE_LIKE.search(value)):
-        return "the value has no letter or holds a date, so it is not an agency's name"
+    if field == "agency_name" and (not any(c.isalpha() for c in value) or date_or_address(value)):
+        return "the value has no letter or holds a date or a street address, so it is not an agency's name"
     if field == "course_name" and not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a course's name"
     return None
