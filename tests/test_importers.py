@@ -111,6 +111,8 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
     (b'Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,jdoe@example.com\n', "looks like an e-mail address"),
     (b'Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,573-555-1212\n', "telephone number"),
     (b'Name,License Status,License Class\n"Doe, Jane",SENTINEL-1969-07-20,unknown\n', "not in the code sheet"),
+    # the fourth attack run: Shift-JIS read as Windows-1252 was imported garbled ("ŽR“c, ‘¾˜Y"), exit 0
+    (b'Name,License Status,License Class\n"' + "山田, 太郎".encode("shift_jis") + b'",Revoked,unknown\n', "probably in another encoding"),
 ])
 def test_hostile_roster_values_are_refused_by_row_and_field_never_echoed(small_package, tmp_path, bad, expect):
     path = tmp_path / "roster.csv"

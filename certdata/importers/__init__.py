@@ -35,6 +35,10 @@ from ..sample import to_csv
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
+# Characters Windows-1252 gives bytes of another encoding (Shift-JIS "山田" reads "ŽR“c") that no name,
+# agency, status or course holds: Latin-1 symbols (¡ to ¿, ×, ÷) and cp1252's ƒ ˆ ˜ † ‡ • … ‰ ‹ › ™ „.
+# Its letters (Š, œ, Ÿ...), quotes and dashes may be a real export's, and are not among them.
+NOT_IN_A_ROSTER = re.compile("[\u00a1-\u00bf\u00d7\u00f7\u0192\u02c6\u02dc\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u2122\u201e]")
 NAME_PARTS = ["last_name", "first_name", "middle_name", "name_suffix"]
 NAME_FIELDS = ("officer_name", *NAME_PARTS)
 # Headers of closed categories that releases carry, named in messages in these words (never the cell's):
@@ -120,6 +124,11 @@ def read_table(path, module):
         row = data[: failure.start].count(b"\n") + 1
         raise ImportError_(f"{path.name}, row {row}: the file is neither UTF-8 nor Windows-1252 text; "
                            "re-export it as UTF-8 CSV")
+    if encoding == "cp1252" and NOT_IN_A_ROSTER.search(text):
+        row = text[: NOT_IN_A_ROSTER.search(text).start()].count("\n") + 1
+        raise ImportError_(f"{path.name}, row {row}: the file is not UTF-8, and read as Windows-1252 it holds symbols "
+                           "no roster holds (fractions, a tilde, a dagger...): it is probably in another encoding "
+                           "(Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")
     ENCODING_HINT[path.name] = clean_encoding(data, encoding)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
