@@ -166,3 +166,14 @@ def test_a_roster_with_only_a_full_name_leaves_the_parts_blank(small_package, tm
     assert run_cli(small_package, "import", "mo-roster", str(workbook)).returncode == 0
     rows = read_csv(small_package / "data" / "mo_officers.csv")
     assert rows and all(r["surname"] == r["given_names"] == r["name_suffix"] == "" for r in rows)
+
+
+def test_a_file_with_more_lines_than_rows_allowed_is_refused_before_it_is_parsed(small_package, tmp_path):
+    """The fourth attack run: 30 MB of empty lines took 2.4 GB as parsed rows before the row limit
+    refused them. The lines are counted first, on the bytes."""
+    from certdata.importers import MAX_ROWS
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b"Name,License Status,License Class\n" + b"\n" * (MAX_ROWS + 2))
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 1 and f"more than {MAX_ROWS:,} lines" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
