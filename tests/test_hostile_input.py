@@ -445,7 +445,7 @@ ABUSE_CASES = [
          expect=["release.csv, row 2, column 1", "limit"]),
     # a date of birth (or other digits) where the name should be: refused by row and field, never shown
     Case("import-marker-and-date-as-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [[SENTINEL, "x", "Revoked", "unknown", ""]]))),
-         expect=["release.csv, row 4, field officer_name", "a date or a run of digits"]),
+         expect=["release.csv, row 4, field officer_name", "a date, an address or a run of digits"]),
     Case("import-bare-date-as-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["07/20/1969", SENTINEL, "Revoked", "unknown", ""]]))),
          expect=["release.csv, row 2, field officer_name", "no letter"], absent=["07/20/1969"]),
     Case("import-full-name-column-of-dates", importer=("mo-roster", lambda tmp: text_file(tmp, f"Full Name,License Status,License Class\n{SENTINEL},Revoked,unknown\n")),
