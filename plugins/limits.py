@@ -64,11 +64,14 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
-# Downloads are served least-sent first: the HEAVY_UNTHROTTLED downloads in flight that have sent
-# the fewest bytes stream freely; every other one pauses after each chunk, HEAVY_PAUSE seconds per
-# KB for each download ahead of it in that order beyond the first HEAVY_UNTHROTTLED. A small file
-# (an agency's officers, a search) thus finishes at full speed even while many whole-table streams
-# run, and those slow down instead of taking the cores from pages and from each other.
+# Past HEAVY_CROWD downloads at once (all clients together), downloads are served least-sent first:
+# the HEAVY_UNTHROTTLED in flight that have sent the fewest bytes stream freely; every other one
+# pauses after each chunk, HEAVY_PAUSE seconds per KB for each download ahead of it in that order
+# beyond the first HEAVY_UNTHROTTLED. A small file (an agency's officers, a search) thus finishes at
+# full speed even while many whole-table streams run, and those slow down instead of taking the cores
+# from pages and from each other. Up to HEAVY_CROWD, none pauses for the others (a cold start's
+# dozen agency downloads timed out when they did).
+HEAVY_CROWD = 32
 HEAVY_UNTHROTTLED = 4
 HEAVY_PAUSE = 0.002
 # While any page request is in flight, each download also pauses this long per KB sent (at most
@@ -367,7 +370,8 @@ class Gate:
                     state["done"] = True
                 elif large:
                     pages = self.in_flight - self.heavy_total  # requests in flight that are not downloads
-                    ahead = sum(1 for other in self.downloads if other["sent"] < state["sent"])
+                    ahead = (sum(1 for other in self.downloads if other["sent"] < state["sent"])
+                             if self.heavy_total > HEAVY_CROWD else 0)
                     per_kb = (HEAVY_PAUSE * max(0, ahead - HEAVY_UNTHROTTLED + 1)
                               + (PAGES_FIRST_PAUSE if pages > 0 else 0))
                     if per_kb:
