@@ -92,16 +92,33 @@ async def statuses(datasette, db):
     return [(state, (await db.execute(state["decertified"]["statuses_sql"])).rows) for state in decertifying(datasette)]
 
 
+def list_filter(q, params):
+    """(SQL condition, its parameters) keeping the rows whose name or agency holds every word of q
+    (ignoring case), or ("1", params) for no filter. At most ten words, each at most 50 characters."""
+    words = [w for w in q.lower().split()][:10]
+    if not words:
+        return "1", params
+    conditions = []
+    for i, word in enumerate(words):
+        params = dict(params, **{f"word{i}": word[:50]})
+        conditions.append(f"instr(lower(officer_name || ' ' || coalesce(agency_name, '')), :word{i}) > 0")
+    return " and ".join(conditions), params
+
+
 async def decertified_page(datasette, request):
     db = datasette.get_database(DB)
     union, params = decertified_union(datasette)
-    total = (await db.execute(f"select count(*) from ({union})", params)).first()[0]
-    pages = paging(datasette, "/decertified", page_number(request), total)
-    rows = (await db.execute(f"select * from ({union}) order by officer_name, state, person_key limit :limit offset :offset",
-                             dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
+    list_total = (await db.execute(f"select count(*) from ({union})", params)).first()[0]
+    q = " ".join((request.args.get("q") or "").split())[:200]
+    where, params = list_filter(q, params)
+    total = (await db.execute(f"select count(*) from ({union}) where {where}", params)).first()[0] if q else list_total
+    pages = paging(datasette, "/decertified", page_number(request), total, **({"q": q} if q else {}))
+    rows = (await db.execute(f"select * from ({union}) where {where} order by officer_name, state, person_key "
+                             "limit :limit offset :offset", dict(params, limit=PAGE_SIZE, offset=pages["offset"]))).rows
     words = {state["code"]: state.get("agency_words") for state in decertifying(datasette)}
     unlisted = [s["name"] for s in states(datasette) if not s.get("decertified")]
     context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db), "agency_words": words, "unlisted": unlisted,
+               "q": q, "list_total": list_total,
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
 

@@ -93,6 +93,34 @@ def test_a_reporter_lists_every_decertified_officer(page, site, db):
     assert "/officer/mo/" in page.url and "Licence status" in page.inner_text("main")
 
 
+def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site, db):
+    """The walk: 17 pages of 100 cards on a phone and no way to find a name in them. The list's own
+    filter keeps every officer whose name or agency holds each word typed, paged, and says how many."""
+    first = db.execute("select o.officer_name, a.agency_name from mo_decertified_officers o "
+                       "left join agencies a on a.agency_id = o.agency_id order by o.officer_name limit 1").fetchone()
+    word = first["officer_name"].split(",")[0].split()[-1].lower()
+    expected = sorted(r[0] for r in db.execute(
+        "select o.row_id from mo_decertified_officers o left join agencies a on a.agency_id = o.agency_id "
+        "where instr(lower(o.officer_name || ' ' || coalesce(a.agency_name, '')), ?) > 0", [word]))
+    assert expected
+    page.goto(site + "/decertified")
+    page.fill("#list-q", word.upper())
+    page.press("#list-q", "Enter")
+    assert f"({len(expected):,})" in page.inner_text("h2#officers")
+    seen = []
+    while True:
+        seen += [href.rsplit("/", 1)[1] for href in page.eval_on_selector_all(
+            "table.decertified a.officer-link", "links => links.map(a => a.getAttribute('href'))")]
+        following = page.locator("nav.paging a.next-page").first
+        if not following.count():
+            break
+        following.click()
+    assert sorted(seen) == expected
+    shot(page, "decertified-filtered")
+    page.goto(site + "/decertified?q=zzqqxx-no-one")
+    assert "No officer of this list has" in page.inner_text("main")
+
+
 def test_the_decertified_downloads_hold_every_row(site, db):
     total = db.execute("select count(*) from mo_decertified_officers").fetchone()[0]
     data = urllib.request.urlopen(site + "/decertified.csv").read()
