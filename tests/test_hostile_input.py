@@ -291,34 +291,28 @@ def symlink_out(root, tmp):
     target.symlink_to(outside_file(tmp))
 
 
-def dimension_bomb(tmp):
+def declared_dimension(tmp, ref, name):
+    """A roster workbook whose sheets declare the dimension ref, whatever rows they hold."""
     import zipfile
-    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="bomb.xlsx")
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name=name)
     with zipfile.ZipFile(path) as source:
         parts = {i.filename: source.read(i) for i in source.infolist()}
-    for name, data in parts.items():
-        if name.startswith("xl/worksheets/"):
-            parts[name] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', data)
+    for part, data in parts.items():
+        if part.startswith("xl/worksheets/"):
+            parts[part] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="' + ref + b'"', data)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+        for part, data in parts.items():
+            target.writestr(part, data)
     return path
+
+
+def dimension_bomb(tmp):
+    return declared_dimension(tmp, b"A1:XFD1048576", "bomb.xlsx")
 
 
 def short_dimension(tmp):
-    """A workbook whose sheet declares fewer rows than it holds (A1:E2): a reader that trusts the
-    declaration drops the rest."""
-    import zipfile
-    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="short.xlsx")
-    with zipfile.ZipFile(path) as source:
-        parts = {i.filename: source.read(i) for i in source.infolist()}
-    for name, data in parts.items():
-        if name.startswith("xl/worksheets/"):
-            parts[name] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:E2"', data)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-    return path
+    """Fewer rows declared than held (A1:E2): a reader that trusts the declaration drops the rest."""
+    return declared_dimension(tmp, b"A1:E2", "short.xlsx")
 
 
 def every_roster_row_imported(root, tmp):

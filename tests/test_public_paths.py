@@ -71,6 +71,18 @@ def serious_violations(page):
             if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"]
 
 
+def officers_through_the_pages(page):
+    """The officer ids of a paged decertified list, following "next" to its last page."""
+    seen = []
+    while True:
+        seen += [href.rsplit("/", 1)[1] for href in page.eval_on_selector_all(
+            "table.decertified a.officer-link", "links => links.map(a => a.getAttribute('href'))")]
+        following = page.locator("nav.paging a.next-page").first
+        if not following.count():
+            return seen
+        following.click()
+
+
 def test_a_reporter_lists_every_decertified_officer(page, site, db):
     page.goto(site + "/")
     page.click("header a:has-text('Decertified officers')")
@@ -80,14 +92,7 @@ def test_a_reporter_lists_every_decertified_officer(page, site, db):
         assert status["meaning"] in text and status["agency_words"] in text
     shot(page, "decertified")
     expected = [r["row_id"] for r in db.execute("select row_id from mo_decertified_officers order by officer_name, row_id")]
-    seen = []
-    while True:
-        seen += [href.rsplit("/", 1)[1] for href in page.eval_on_selector_all(
-            "table.decertified a.officer-link", "links => links.map(a => a.getAttribute('href'))")]
-        following = page.locator("nav.paging a.next-page").first
-        if not following.count():
-            break
-        following.click()
+    seen = officers_through_the_pages(page)
     assert seen == expected
     page.click("table.decertified a.officer-link >> nth=0")
     assert "/officer/mo/" in page.url and "Licence status" in page.inner_text("main")
@@ -107,14 +112,7 @@ def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site
     page.fill("#list-q", word.upper())
     page.press("#list-q", "Enter")
     assert f"({len(expected):,})" in page.inner_text("h2#officers")
-    seen = []
-    while True:
-        seen += [href.rsplit("/", 1)[1] for href in page.eval_on_selector_all(
-            "table.decertified a.officer-link", "links => links.map(a => a.getAttribute('href'))")]
-        following = page.locator("nav.paging a.next-page").first
-        if not following.count():
-            break
-        following.click()
+    seen = officers_through_the_pages(page)
     assert sorted(seen) == expected
     shot(page, "decertified-filtered")
     page.goto(site + "/decertified?q=zzqqxx-no-one")
