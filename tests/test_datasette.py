@@ -280,7 +280,7 @@ def test_the_home_page_describes_the_decertified_list_as_the_list_does(client):
     assert "every one" not in home
 
 
-@pytest.mark.parametrize("path, where", [("/certification/mo_officers", ""),
+@pytest.mark.parametrize("path, where", [("/certification/mo_officers", ""), ("/certification/mo_officers?_next=50", ""),
                                          ("/certification/mo_officers?license_status=Sample+status+A", "where license_status = 'Sample status A'")])
 def test_a_table_page_s_csv_link_gives_every_row_of_the_table_or_filter(client, built, path, where):
     """The walk: the CSV link of a table page gave the first 1,000 of 22,450 rows, under the table's
