@@ -26,7 +26,7 @@ A state module declares:
 - ``DECERTIFIED`` (optional): its officers on the page ``/decertified`` and its downloads: ``sql`` (columns
   ``person_key``, ``officer_name``, ``license_status``, ``detail``, ``agency_id``, ``agency_name``),
   ``statuses_sql`` (what each status means: ``license_status``, ``meaning``, ``agency_words``, ``source_id``,
-  ``responding_agency``, ``officers``) and ``detail`` (what ``detail`` holds, e.g. "licence class"). A state
+  ``responding_agency``, ``officers``, optionally ``statute_note``, shown with the meanings only) and ``detail`` (what ``detail`` holds, e.g. "licence class"). A state
   whose records have no decertification declares none and contributes nothing;
 - ``OFFICER_LINKS`` (optional): ``{table or view: identifier column}``, whose ``officer_name`` cells link to
   the officer page on raw table and row pages;

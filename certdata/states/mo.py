@@ -63,7 +63,7 @@ DECERTIFIED = {
     "sql": ("select o.row_id as person_key, o.officer_name, o.license_status, o.license_class as detail, o.agency_id, "
             "a.agency_name from mo_officers o join mo_license_statuses s on s.license_status = o.license_status "
             "left join agencies a on a.agency_id = o.agency_id where s.decertified = 1"),
-    "statuses_sql": ("select s.license_status, s.meaning, s.agency_words, s.source_id, q.responding_agency, "
+    "statuses_sql": ("select s.license_status, s.meaning, s.agency_words, s.statute_note, s.source_id, q.responding_agency, "
                      "(select count(*) from mo_officers o where o.license_status = s.license_status) as officers "
                      "from mo_license_statuses s left join requests q on q.request_id = s.source_id "
                      "where s.decertified = 1 order by s.rowid"),
