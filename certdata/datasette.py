@@ -72,8 +72,17 @@ def build_metadata(package):
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),
                                    "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS))
-                                              for state in states.of_package(package)]}},
+                                              for state in states.of_package(package)],
+                                   # what each request asked for and we do not publish, grouped as the law page
+                                   # groups it (one account of it on every page)
+                                   "withheld": withheld_groups(package)}},
     }
+
+
+def withheld_groups(package):
+    """The documentation's grouping of the requested elements no field publishes (certdata.docs)."""
+    from .docs import withheld_groups as groups
+    return groups(package)
 
 
 def agency_words(package, resource):

@@ -119,17 +119,14 @@ async def officer_context(datasette, resource):
     withheld_sql = ("from request_items i join package_resources r on r.request_id = i.request_id "
                     "left join statutes s on s.statute_id = i.legal_basis_id "
                     "where r.resource = ? and coalesce(i.our_field, '') = ''")
-    withheld = (await db.execute(f"select min(i.element) as element, i.disposition, s.citation, min(i.note) as note {withheld_sql} "
-                                 "group by lower(rtrim(i.element, ' .')) order by min(i.rowid)", [resource])).rows
+    request = (await db.execute("select request_id from package_resources where resource = ?", [resource])).first()
+    # grouped by the build as the law page groups them: one account of what was withheld on every page
+    withheld_groups = config(datasette).get("withheld", {}).get(request[0] if request else None, [])
     statutes = (await db.execute(f"select distinct s.citation, s.text {withheld_sql} and s.text != 'not stated in the record'",
                                  [resource])).rows
     disclosures = dict((await db.execute("select field, disclosure from package_fields where resource = ?", [resource])).rows)
-    groups = {}  # one group per (disposition, statute, note), in request order: a shared note is said once
-    for row in withheld:
-        groups.setdefault((row["disposition"], row["citation"], row["note"]), []).append(row["element"])
-    withheld_groups = [{"disposition": d, "citation": c, "note": n, "elements": e} for (d, c, n), e in groups.items()]
-    return {"withheld": withheld, "withheld_groups": withheld_groups, "statutes": statutes, "resource": resource,
-            "disclosures": disclosures,
+    return {"withheld_count": sum(len(g["items"]) for g in withheld_groups), "withheld_groups": withheld_groups,
+            "statutes": statutes, "resource": resource, "disclosures": disclosures,
             "provenance": await provenance(datasette, resource)}
 
 

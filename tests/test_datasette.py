@@ -331,3 +331,22 @@ def test_search_results_label_a_detail_that_does_not_say_what_it_is_and_an_empty
             assert detail.startswith(labels[state] + ": "), (state, detail)
     empty = html.unescape(get(client, "/search?q=").text)
     assert "Type a name in any order" in empty
+
+
+def test_an_officer_page_tells_what_was_withheld_as_the_law_page_does(client, built):
+    """The second walk: the officer page grouped the withheld elements one way, the law page another,
+    so a journalist quoting either gave a different account. Both now show the same groups, in order."""
+    import html
+    import re
+    law = html.unescape((built / "site" / "law" / "index.html").read_text())
+    row = get(client, "/certification/mo_officers.json?_shape=array&_size=1").json()[0]
+    page = html.unescape(get(client, f"/officer/mo/{row['row_id']}").text)
+    section = page[page.index('id="not-published"'):page.index("</section>", page.index('id="not-published"'))]
+    groups = re.findall(r"<p><em>([^<]+)</em>", section)
+    elements = re.findall(r'<span class="element">([^<]+)</span>', section)
+    assert groups and elements
+    position = 0
+    for element in elements:  # the officer page's elements, in the law page's order
+        found = law.find(element, position)
+        assert found >= 0, element
+        position = found
