@@ -426,7 +426,8 @@ async def states_of(db):
 
 def read_request(request, values):
     """(query, filters, sort, page size, page, ignored) from a request's arguments: ``ignored`` names each
-    sort, page or size argument that could not be used, with the value given (the default is used)."""
+    sort, page or size argument that could not be used as given, with the value given (the default, or
+    the nearest limit for a number out of range, is used)."""
     query = Query(request.args.get("q"))
     ignored = {}
     sort = request.args.get("sort") or "relevance"
@@ -439,6 +440,9 @@ def read_request(request, values):
             numbers[name] = max(low, min(high, int(given or default)))
         except ValueError:
             ignored[name], numbers[name] = printable(given)[:200], default
+        else:
+            if given and numbers[name] != int(given):  # out of range: the limit is used, and said
+                ignored[name] = printable(given)[:200]
     return query, read_filters(request, values), sort, numbers["size"], numbers["page"], ignored
 
 
@@ -683,7 +687,7 @@ def result_rows(rows, base, approximate=False, labels=None):
         match = "" if approximate else f'<td data-column="Match">{escape(p["match"])}</td>'
         out.append(f'<tr>\n<td data-column="Name"><a class="{link}" href="{base}{escape(p["officer_path"][1:])}">'
                    f'{escape(p["officer_name"])}</a></td><td data-column="State">{escape(p["state"])}</td>\n'
-                   f'<td data-column="Licence status">{escape(p["license_status"] or "")}</td>\n'
+                   f'<td data-column="Licence status">{escape(p["license_status"] or "none in these records")}</td>\n'
                    f'<td data-column="Agency">{agency}</td><td data-column="Details">{detail}</td>{match}</tr>\n')
     return Markup("".join(out))
 

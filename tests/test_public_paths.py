@@ -109,6 +109,7 @@ def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site
         "where instr(lower(o.officer_name || ' ' || coalesce(a.agency_name, '')), ?) > 0", [word]))
     assert expected
     page.goto(site + "/decertified")
+    assert page.locator("#list-q").bounding_box()["y"] < 2 * SIZES[page.size]["height"]  # near the top, not after the meanings
     page.fill("#list-q", word.upper())
     page.press("#list-q", "Enter")
     assert f"({len(expected):,})" in page.inner_text("h2#officers")
@@ -116,7 +117,8 @@ def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site
     assert sorted(seen) == expected
     shot(page, "decertified-filtered")
     page.goto(site + "/decertified?q=zzqqxx-no-one")
-    assert "No officer of this list has" in page.inner_text("main")
+    assert "No officer of this list has" in page.inner_text("main") and "None." not in page.inner_text("main")
+    assert page.locator("p.no-results a[href^='/search?q=']").count() == 1
 
 
 def test_the_decertified_downloads_hold_every_row(site, db):

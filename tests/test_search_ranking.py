@@ -307,6 +307,8 @@ def test_a_value_the_search_cannot_use_is_not_silently_dropped(client, search_do
     assert body["sort"] == "relevance" and body["page"] == 1 and body["size"] == 50
     assert body["ignored"] == {"sort": "newest", "page": "two", "size": "all"}
     assert search(client, "featherstonehaugh", sort="name")["ignored"] == {}
+    capped = search(client, "featherstonehaugh", size="5000")  # the second walk: capped at 1,000 without a word
+    assert capped["size"] == 1000 and capped["ignored"] == {"size": "5000"}
     docs = " ".join(search_docs[search_docs.index("Filter and page"):].split())
     assert "listed in ignored" in docs and "matches no officer" in docs
 

@@ -41,7 +41,8 @@ AGENCY = {
            "order by officer_name, acadis_id",
 }
 SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: the training records have no status",
-                 "agency_id": "the agency of the latest training record", "detail": "the number of training records"}
+                 "agency_id": "the agency of the latest training record (employment data that MPTC says is “secondhand and often inaccurate”)",
+                 "detail": "the number of training records"}
 OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"}
 
 # The importer: MPTC's Acadis export as received.

@@ -11,8 +11,8 @@ from ..names import agency_id, fold, name_hash
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
 ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
-IDENTIFIERS = """The source documents show no officer or licence number in POST's release, so each Missouri row gets
-our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower
+IDENTIFIERS = """POST's reply names no officer or licence number among the open information, and the source documents do
+not include its spreadsheet, so each Missouri row gets our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower
 case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
 An identifier, once published, is never given to another record. When a release is imported, a
 previous record keeps its identifier when the new release holds the identical record (name, status,
@@ -116,7 +116,7 @@ def row_ids(rows, previous=(), retired=()):
     name>-<n>. An id once published is never given to another record: a previous row keeps its id
     when this release has the identical record, or when it is the only previous row and the only
     new row with that name and the change is one a record makes (``same_person_likely``); every other previous id is retired, and new rows take counters above
-    every counter ever used for the name (previous and retired). The source documents show no officer number in POST's release,
+    every counter ever used for the name (previous and retired). POST's reply names no officer number among the open information,
     so namesakes whose records change cannot be matched with certainty, and are not."""
     by_hash = {}
     for i, row in enumerate(rows):
