@@ -556,18 +556,23 @@ async def same_surname(execute, query, filters):
     params = Params()
     keys = ", ".join(params.add(s) for s, _ in readings)
     order = " ".join(f"when {params.add(s)} then {i}" for i, (s, _) in enumerate(readings))
+    # the surname itself, or a double-barrelled one that begins or ends with it ("mike bryant" lists
+    # Smith-Bryant too, after the Bryants)
+    parts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)} or substr(n.surname_key, -{len(s)}) = {params.add(s)}"
+                        for s, _ in readings)
     match = params.add(" OR ".join(quote(s, False) for s, _ in readings))  # the joined surname is an indexed term
     rows = await execute(
         f"select {COLUMNS}, n.surname_key, count(*) over () as _total "
         "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
-        f"where people_fts match {match} and n.surname_key in ({keys}){filter_sql(filters, params)} "
-        f"order by case n.surname_key {order} end, p.officer_name, coalesce(p.agency_name, ''), p.person_id "
+        f"where people_fts match {match} and (n.surname_key in ({keys}) or {parts}){filter_sql(filters, params)} "
+        f"order by case n.surname_key {order} else {len(readings)} end, p.officer_name, coalesce(p.agency_name, ''), p.person_id "
         f"limit {FUZZY_SHOWN}", params)
     if not rows:
         return None
     words = query.words
+    key = rows[0]["surname_key"]
     typed = next((w for w in (" ".join(words[i:j]) for i in range(len(words)) for j in range(len(words), i, -1))
-                  if w.replace(" ", "") == rows[0]["surname_key"]), rows[0]["surname_key"])
+                  if w.replace(" ", "") == key), None) or next((s for s, _ in readings if key.startswith(s) or key.endswith(s)), key)
     return rows, rows[0]["_total"], typed
 
 

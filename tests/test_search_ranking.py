@@ -227,6 +227,9 @@ def test_a_known_surname_with_an_unknown_given_name_lists_the_surname_apart(clie
     page = get(client, "/search", q="Quarrington, Zebulon").text
     assert "Officers with the surname" in page and "They are not matches" in page
     assert search(client, "zebulon xylophonist")["approximate"] is None  # no such surname: nothing offered
+    barrelled = search(client, "zebulon rivera")  # no Rivera alone: the double-barrelled surnames that end with it
+    assert barrelled["approximate"]["kind"] == "same surname" and barrelled["approximate"]["suggestion"] == "rivera"
+    assert {r["officer_name"] for r in barrelled["approximate"]["rows"]} == {"DIAZ RIVERA, GUADALUPE", "Diaz-Rivera, Hector"}
     first = search(client, "QUARRINGTON ZEBULON")  # surname first without a comma, as rosters write it
     assert first["total"] == 0 and first["approximate"]["kind"] == "same surname"
     assert [r["officer_name"] for r in first["approximate"]["rows"]] == ["Quarrington, Wilhelmina"]
