@@ -71,12 +71,18 @@ def build_metadata(package):
                                    # tables holding no row of a sample: their downloads carry no sample label
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),
-                                   "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS))
+                                   "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS),
+                                                   detail_label=field_title(package, state.OFFICERS, state.get("DETAIL_FIELD")))
                                               for state in states.of_package(package)],
                                    # what each request asked for and we do not publish, grouped as the law page
                                    # groups it (one account of it on every page)
                                    "withheld": withheld_groups(package)}},
     }
+
+
+def field_title(package, resource, name):
+    """The title the schema gives a field of a resource (None when no field is named)."""
+    return next((f.get("title", name) for f in fields(package.resource(resource)) if f["name"] == name), None) if name else None
 
 
 def withheld_groups(package):

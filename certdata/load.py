@@ -508,7 +508,7 @@ def value_counts(conn, table, field, blank=None, limit=None):
     stats = conn.execute("select blank_rows, distinct_values, top_values from package_fields "
                          "where resource = ? and field = ?", [table, field]).fetchone()
     top = json.loads(stats[2]) if stats and stats[2] is not None else None
-    if top is not None and (len(top) == stats[1] or blank is None and limit is not None and len(top) >= limit):
+    if top is not None and (len(top) == stats[1] or (blank is None and limit is not None and len(top) >= limit)):
         pairs = [tuple(pair) for pair in top] + ([(blank, stats[0])] if blank is not None and stats[0] else [])
     else:
         column = quote(field)

@@ -26,7 +26,7 @@ CONFIG = weakref.WeakKeyDictionary()  # per server: a test's next server may reu
 def config(datasette):
     """The plugin's configuration, read once per server (the metadata is fixed while it runs)."""
     if datasette not in CONFIG:
-        CONFIG[datasette] = datasette.plugin_config("certsearch") or {}
+        CONFIG[datasette] = dict(datasette.plugin_config("certsearch") or {})  # a copy: derived values are kept in it
     return CONFIG[datasette]
 
 
@@ -35,9 +35,11 @@ def extra_template_vars(datasette, table, database, request):
     async def inner():
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
-        titles = [datasette.metadata("title", database=DB, table=name, fallback=False) or name for name in synthetic]
+        if "synthetic_titles" not in cfg:  # for people: the tables' titles, not their names (read once)
+            cfg["synthetic_titles"] = [datasette.metadata("title", database=DB, table=name, fallback=False) or name
+                                       for name in synthetic]
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
-                     "synthetic_titles": titles,  # for people: the tables' titles, not their names
+                     "synthetic_titles": cfg["synthetic_titles"],
                      "exportable": sorted(exportable(datasette)),
                      # every page but those of tables that hold none of the sample's rows (views over it included)
                      "shows_sample": bool(synthetic) and (table is None or sample_rows(datasette, table)),

@@ -87,7 +87,7 @@ FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's 
 ARBITRARY_SQL_RESERVED = 1
 FRESH_DEBT = 1.0
 REFUSAL_DEBT = 0.02                  # a refused query counts as this much SQL time: retrying in a loop is not fresh
-REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 403
+REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
 # A request's parameters: each facet is a query and a block of the page (1,500 repeated facets of one
 # column held a server for minutes, its page rendered on the event loop); no page of ours needs more.
 MAX_FACETS = 10
@@ -186,10 +186,15 @@ if not getattr(Database.execute_fn, "_certdata_ticketed", False):
 
 # --- the request gate ---------------------------------------------------------------------------
 
+def parameter_names(scope):
+    """The names of a request's query parameters, decoded (%73ql is sql), in order."""
+    from urllib.parse import parse_qsl
+    return [k for k, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)]
+
+
 def too_many_parameters(scope):
     """The refusal message for a request with more parameters or facets than any page needs, else None."""
-    from urllib.parse import parse_qsl
-    names = [k for k, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)]
+    names = parameter_names(scope)
     if len(names) > MAX_PARAMETERS:
         return f"At most {MAX_PARAMETERS} parameters per request."
     if sum(1 for n in names if n.startswith("_facet")) > MAX_FACETS:
@@ -199,9 +204,7 @@ def too_many_parameters(scope):
 
 def arbitrary_sql(scope):
     """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
-    from urllib.parse import parse_qsl
-    query = scope.get("query_string", b"").decode("latin-1")
-    names = {k for k, _ in parse_qsl(query, keep_blank_values=True)}  # decoded: %73ql is sql
+    names = set(parameter_names(scope))
     return "_where" in names or ("sql" in names and scope.get("path", "").count("/") == 1)
 
 

@@ -95,7 +95,7 @@ async def statuses(datasette, db):
 def list_filter(q, params):
     """(SQL condition, its parameters) keeping the rows whose name or agency holds every word of q
     (ignoring case), or ("1", params) for no filter. At most ten words, each at most 50 characters."""
-    words = [w for w in q.lower().split()][:10]
+    words = q.lower().split()[:10]
     if not words:
         return "1", params
     conditions = []

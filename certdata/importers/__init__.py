@@ -126,8 +126,9 @@ def read_table(path, module):
         row = data[: failure.start].count(b"\n") + 1
         raise ImportError_(f"{path.name}, row {row}: the file is neither UTF-8 nor Windows-1252 text; "
                            "re-export it as UTF-8 CSV")
-    if encoding == "cp1252" and NOT_IN_A_ROSTER.search(text):
-        row = text[: NOT_IN_A_ROSTER.search(text).start()].count("\n") + 1
+    odd = NOT_IN_A_ROSTER.search(text) if encoding == "cp1252" else None
+    if odd:
+        row = text[: odd.start()].count("\n") + 1
         raise ImportError_(f"{path.name}, row {row}: the file is not UTF-8, and read as Windows-1252 it holds symbols "
                            "no roster holds (fractions, a tilde, a dagger...): it is probably in another encoding "
                            "(Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")

@@ -33,8 +33,8 @@ A state module declares:
 - ``IDENTIFIERS`` (optional): how its officer identifiers are made, one paragraph for the methodology page;
 - ``SEARCH_FIELDS`` (optional): what its rows of the search index hold, for the search documentation
   (``{"person_key": ..., "license_status": ..., "agency_id": ..., "detail": ...}``);
-- ``DETAIL_LABEL`` (optional): the label shown before ``detail`` in search results ("Licence class"),
-  for a detail that does not say what it is by itself;
+- ``DETAIL_FIELD`` (optional): the field of its officer resource that ``detail`` holds, for a detail
+  that does not say what it is by itself: search results label it with the field's title in the schema;
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
   ``rows(records, package, label)`` (see ``certdata.importers``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
@@ -91,7 +91,7 @@ class State:
                 "template": self.template, "agency": self.section("AGENCY", one_line),
                 "decertified": self.section("DECERTIFIED", one_line), "links": dict(self.get("OFFICER_LINKS", {})),
                 "retired_query": " ".join(self.get("RETIRED_QUERY", "").split()) or None,
-                "exportable": [self.OFFICERS], "detail_label": self.get("DETAIL_LABEL")}
+                "exportable": [self.OFFICERS]}
 
     def section(self, name, one_line):
         """An optional page section of the module (AGENCY, DECERTIFIED) with its SQL on one line."""

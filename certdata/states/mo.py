@@ -69,8 +69,8 @@ DECERTIFIED = {
                      "where s.decertified = 1 order by s.rowid"),
     "detail": "licence class",
 }
-# What its rows of the search index hold, for the search documentation; the label of ``detail`` in results.
-DETAIL_LABEL = "Licence class"
+# What its rows of the search index hold, for the search documentation.
+DETAIL_FIELD = "license_class"  # what ``detail`` holds: its title (the schema's) labels it in results
 SEARCH_FIELDS = {"person_key": "the roster row's identifier, row_id", "license_status": "the licence status",
                  "agency_id": "the commissioning agency", "detail": "the licence class"}
 # Tables whose officer_name cell links to the officer page: {table: identifier column}.
