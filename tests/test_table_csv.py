@@ -1,0 +1,132 @@
+"""A table's streamed CSV (the agency pages' download links, a whole table) is written by our plugin,
+not by Datasette's table view: a reader or a program must get exactly the bytes and headers Datasette
+would give, in every form (spreadsheet, exact, labelled, without header, as a download), for every
+table of the release and any plain column=value filter, across many batches."""
+import asyncio
+import sqlite3
+
+import pytest
+
+from datasette.plugins import pm
+
+from certdata import datasette, pipeline
+
+from .conftest import make_package
+
+HOSTILE = [('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
+           ("@SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", ""),
+           ('Quote "Q", Comma', "Sample status A", "Sample class A", "Columbia Police Department")]
+# namesakes: rows that tie on the table's sort, so the order inside a tie and the keyset across it count
+TIES = [("Doe, Jane", "Sample status A", "Sample class A", "Columbia Police Department")] * 9
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("tablecsv"), extra_mo=HOSTILE + TIES)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    return root
+
+
+@pytest.fixture(scope="module")
+def ds(release):
+    return datasette.app(release / "site" / "downloads" / "certification.db", release / "site" / "datasette" / "metadata.json")
+
+
+def plugin():
+    """The csvexport plugin module Datasette loaded (one per process: pluggy keeps the first)."""
+    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "csvexport.py")
+
+
+def fetch(ds, path):
+    response = asyncio.run(ds.client.get(path))
+    headers = sorted((k, v) for k, v in response.headers.items() if k not in ("date", "content-length"))
+    return response.status_code, headers, response.content
+
+
+def by_datasette(ds, path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(plugin(), "stream_request", lambda *args: None)
+        return fetch(ds, path)
+
+
+def paths(release):
+    """For every table: the whole table and a filter on a value many rows share, in each form."""
+    conn = sqlite3.connect(release / "site" / "downloads" / "certification.db")
+    try:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' and sql not like 'CREATE VIRTUAL%'")]
+        out = []
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+            base = f"/certification/{table}.csv?_stream=on"
+            out += [base, base + "&_size=max&_csv=exact", base + "&_header=off", base + "&_dl=1&_size=max"]
+            for column in columns[:3]:
+                value = conn.execute(f"select [{column}] from [{table}] where [{column}] is not null "
+                                     f"group by 1 order by count(*) desc, 1 limit 1").fetchone()
+                if value is not None:
+                    out.append(f"/certification/{table}.csv?_stream=on&{column}={value[0]}".replace(" ", "+"))
+        return out
+    finally:
+        conn.close()
+
+
+def test_every_table_s_stream_is_datasette_s_to_the_byte(release, ds, monkeypatch):
+    monkeypatch.setattr(plugin(), "STREAM_BATCH", 7)  # many batches: the keyset continues inside ties
+    checked = 0
+    for path in paths(release):
+        ours = fetch(ds, path)
+        assert ours == by_datasette(ds, path, monkeypatch), path
+        checked += ours[2].count(b"\n")
+    assert checked > 1000
+
+
+def test_the_fast_path_is_taken_for_the_agency_download_and_a_whole_table(release, ds, monkeypatch):
+    """The comparison above would pass with the fast path never taken."""
+    calls = []
+    original = plugin().SpreadsheetCsv.stream_table
+
+    async def counted(self, *args, **kwargs):
+        calls.append(args[1].table)
+        return await original(self, *args, **kwargs)
+    monkeypatch.setattr(plugin().SpreadsheetCsv, "stream_table", counted)
+    for path in ("/certification/mo_officers.csv?agency_id=MO-columbia-police-department&_stream=on&_size=max&_dl=1",
+                 "/certification/people.csv?_stream=on&_size=max"):
+        assert fetch(ds, path)[0] == 200
+    assert calls == ["mo_officers", "people"]
+
+
+@pytest.mark.parametrize("query", ["_sort=agency_id", "_sort_desc=officer_name", "officer_name__contains=Doe", "_search=doe",
+                                   "_labels=on", "_where=1", "agency_id=x&agency_id=y", "_size=5000", "nocolumn=1",
+                                   "_col=officer_name", "_trace=1"])
+def test_anything_that_changes_the_rows_goes_to_datasette(ds, monkeypatch, query):
+    calls = []
+    monkeypatch.setattr(plugin().SpreadsheetCsv, "stream_table", lambda self, *a, **k: calls.append(a))
+    fetch(ds, f"/certification/mo_officers.csv?_stream=on&{query}")
+    assert calls == []
+
+
+@pytest.mark.parametrize("form", ["", "&_csv=exact"])
+def test_the_size_limit_ends_the_stream_with_datasette_s_message(ds, monkeypatch, form):
+    monkeypatch.setitem(ds._settings, "max_csv_mb", 0.01)  # 10,485.76 characters, counted as Datasette counts
+    path = f"/certification/mo_officers.csv?_stream=on{form}"
+    ours = fetch(ds, path)
+    assert ours[0] == 200 and ours[2].endswith(b"\r\nCSV contains more than 10485.76 bytes")
+    reference = by_datasette(ds, path, monkeypatch)
+    if form:
+        assert ours == reference
+    else:  # the same records; Datasette's message, passed through the spreadsheet rewrite, became a labelled record
+        assert ours[2].rsplit(b"\r\n", 1)[0] == reference[2].rsplit(b"\r\n", 2)[0]
+
+
+def test_the_quick_check_misses_no_cell_the_spreadsheet_form_defuses():
+    """A block the quick check passes is sent as it is: it must never hold a formula-leading cell."""
+    import random
+    import re
+    reference = re.compile(rb'(?:^|,)(?:"?[=+\-@\t]|"\r)', re.MULTILINE)  # a cell start with a formula character
+    rng = random.Random(16)
+    alphabet = [b"a", b",", b"\n", b'"', b"=", b"+", b"-", b"@", b"\t", b"\r", b"1", b"\x01"]
+    for _ in range(100_000):
+        data = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        if reference.search(data):  # a false alarm only costs a second look
+            assert plugin().suspect(data), data
+        elif b"\x01" not in data:
+            assert not plugin().suspect(data), data
