@@ -41,11 +41,15 @@ ABUSE = [
     "/certification/mo_officers.json?_through=notjson",
     "/certification/mo_officers.json?officer_name__in=[1,2",
     "/certification/mo_officers.json?_where=" + quote("officer_name in (select a.officer_name from mo_officers a, mo_officers b)"),
-    "/search?q=j+j+j+j+j+j+j+j&size=1000&zz={n}",  # heavy pages, the response cache defeated
+    # heavy pages, the response cache defeated (a table page takes a parameter starting with "_" that
+    # Datasette ignores: any other name is a filter, refused with 400 when no column has it)
+    "/search?q=j+j+j+j+j+j+j+j&size=1000&zz={n}",
     "/search?q=a&size=1000&sort=name&zz={n}",
-    "/certification/people.json?_facet=state&_facet=license_status&_facet=agency_id&_size=1000&_labels=on&zz={n}",
+    "/certification/people.json?_facet=state&_facet=license_status&_facet=agency_id&_size=1000&_labels=on&_zz={n}",
 ]
-DOWNLOAD = "/certification/people.csv?_stream=on&_size=max&zz={n}"
+# whole-table streams: one the plugin writes, one only Datasette's table view writes (a sort asked for)
+DOWNLOADS = ["/certification/people.csv?_stream=on&_size=max&_zz={n}",
+             "/certification/mo_officers.csv?_stream=on&_size=max&_sort=officer_name&_zz={n}"]
 
 
 async def abuser(base, source, deadline, statuses, paths=ABUSE):
@@ -67,7 +71,7 @@ async def under_abuse(base, urls, clients, abusers, downloaders, duration):
     statuses = {}
     deadline = time.monotonic() + duration
     tasks = [abuser(base, f"127.0.0.{2 + n}", deadline, statuses) for n in range(abusers)]
-    tasks += [abuser(base, f"127.0.2.{1 + n // 2}", deadline, statuses, [DOWNLOAD])  # two streams per address
+    tasks += [abuser(base, f"127.0.2.{1 + n // 2}", deadline, statuses, DOWNLOADS[n % 2:] + DOWNLOADS[:n % 2])  # two per address
               for n in range(2 * downloaders)]
     results = await asyncio.gather(run_load(base, urls, clients, duration), *tasks)
     return results[0], statuses

@@ -40,8 +40,13 @@ DB = "certification"
 LABEL = b"synthetic_sample"  # the field the search JSON and the JSON exports carry
 TABLE_CSV = re.compile(rf"^/{DB}/([^/]+)(?:/[^/]+)?\.csv$")  # a table's (or a row's) CSV
 WHOLE_TABLE_CSV = re.compile(rf"^/{DB}/([^/]+)\.csv$")
-# the parameters a streamed table CSV may carry and still be written here (none changes its rows)
-STREAM_OPTIONS = {"_stream", "_size", "_dl", "_csv", "_header", "_nocount", "_nofacet"}
+# The parameters of Datasette's table view that this path does not write as Datasette would (they
+# change the rows, the columns or their order, or the answer): with any of them, or any filter with an
+# operator (a name with "__"), Datasette writes the CSV. Other names starting with "_" Datasette ignores.
+DATASETTE_OPTIONS = {"_sort", "_sort_desc", "_sort_by_desc", "_where", "_col", "_nocol", "_next", "_through",
+                     "_label", "_labels", "_trace", "_fts_table", "_fts_pk", "_filter_column", "_filter_op",
+                     "_filter_value", "_timelimit", "_searchmode"}
+DATASETTE_PREFIXES = ("_search", "_facet")
 STREAM_BATCH = 1000
 # One complete record (plain characters and quoted fields, newlines inside those), then its end.
 # Possessive: no backtracking, about 50 MB/s; a stray carriage return only starts the next match
@@ -182,7 +187,7 @@ def stream_request(path, query, max_rows):
     options = dict(query)
     if not found or not options.get("_stream") or len(set(names)) != len(names):
         return None
-    if any(k.startswith("_") and k not in STREAM_OPTIONS for k in names) or any("__" in k for k in names):
+    if any(k in DATASETTE_OPTIONS or k.startswith(DATASETTE_PREFIXES) or "__" in k for k in names):
         return None
     size = options.get("_size")
     if size is not None and size != "max" and not (size.isdigit() and 0 < int(size) <= max_rows):

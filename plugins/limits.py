@@ -447,11 +447,33 @@ def bad_request_message(exception, request):
         return "A number in the request is too large (SQLite integers are 64-bit)."
     if isinstance(exception, json.JSONDecodeError):
         return "A parameter that must be JSON (such as __in=[...] or _through=) is not valid JSON."
-    if isinstance(exception, DatasetteError) and exception.status == 500:
+    if isinstance(exception, DatasetteError) and exception.status in (400, 500):
         return exception.message
     if isinstance(exception, (KeyError, IndexError, TypeError, ValueError, UnicodeError,
                               sqlite3.ProgrammingError, sqlite3.InterfaceError)):
         return "A parameter of the request is malformed."
+    return None
+
+
+@hookimpl
+async def filters_from_request(request, table, database, datasette):
+    """A filter on a column the table does not have, or with an operator Datasette does not know, is
+    refused with 400. Datasette writes a filter's column in double quotes, and SQLite reads a double-quoted
+    name that is no column as a string: a misspelt ?agencyid=X answered "0 rows" and an unknown
+    operator (?agency_id__is=X) was dropped, answering every row, both without a word."""
+    from datasette.filters import Filters
+    keys = [k for k in request.args.keys() if not (k.startswith("_") and "__" not in k)]  # Datasette's filters
+    if not keys:
+        return None
+    columns = set(await datasette.get_database(database).table_columns(table)) | {"rowid"}
+    for key in keys:
+        column, operator = key.rsplit("__", 1) if "__" in key else (key, "exact")
+        if column not in columns:
+            raise DatasetteError("There is no column named " + json.dumps(column[:100]) + " in this table: "
+                                 "filter on one of the columns the table shows.", title="No such column", status=400)
+        if operator not in Filters._filters_by_key:
+            raise DatasetteError("Unknown filter " + json.dumps(operator[:100]) + ": use one of "
+                                 + ", ".join(sorted(Filters._filters_by_key)) + ".", title="No such filter", status=400)
     return None
 
 

@@ -97,6 +97,24 @@ def test_malformed_parameters_get_400_with_nosniff(client, query, form):
         assert 'class="home-link"' in response.text and "<main" in response.text, query
 
 
+@pytest.mark.parametrize("query", ["agencyid=MO-columbia-police-department", "zz=1", "_x__exact=1",
+                                   "agency_id__is=MO-columbia-police-department", "officer_name__nope=a&_stream=on"])
+@pytest.mark.parametrize("form", [".json", "", ".csv"])
+def test_a_filter_on_no_column_or_with_no_known_operator_is_refused_not_answered_empty_or_whole(client, query, form):
+    """SQLite reads a double-quoted name that is no column as a string: a misspelt filter answered
+    "0 rows" and an unknown operator was dropped (every row), both without a word."""
+    response = get(client, f"/certification/mo_officers{form}?{query}")
+    assert response.status_code == 400, (query, response.text[:200])
+    assert "no column" in response.text.lower() or "unknown filter" in response.text.lower()
+
+
+@pytest.mark.parametrize("query", ["agency_id=MO-columbia-police-department", "agency_id__exact=MO-columbia-police-department",
+                                   "rowid__gt=3", "officer_name__contains=a", "name_suffix__isnull=1"])
+def test_filters_on_real_columns_still_answer(client, query):
+    response = get(client, f"/certification/mo_officers.json?{query}&_shape=array")
+    assert response.status_code == 200 and response.json(), query
+
+
 def test_the_response_cache_counts_what_it_holds_and_keeps_no_long_address():
     """The fourth attack run: 600 requests with 95 KB addresses and 2 KB answers grew the server by
     56 MB and it never shrank: the limit counted bodies only. Every entry counts its key and headers,
