@@ -107,7 +107,7 @@ def main(argv=None):
     report(f"cold start, {args.clients} clients, {args.duration:.0f} s", cold)
     report(f"under abuse, {args.clients} public clients + {args.abusers} abusers + {args.downloaders} downloading addresses, "
            f"{args.duration:.0f} s", public)
-    print(f"abusive requests: {json.dumps(abusive, sort_keys=True)}")
+    print(f"abusive requests: {json.dumps({str(k): v for k, v in abusive.items()}, sort_keys=True)}")
     cold_ok = not cold["errors"] and cold["first_byte_max_ms"] <= 2500
     abuse_ok = not public["errors"] and public["p95_ms"] < 500
     print(f"target cold start (no 5xx, first byte within 2.5 s): {'met' if cold_ok else 'NOT met'}")

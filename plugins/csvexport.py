@@ -31,6 +31,7 @@ import csv
 import io
 import re
 import sqlite3
+import weakref
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
@@ -48,6 +49,20 @@ DATASETTE_OPTIONS = {"_sort", "_sort_desc", "_sort_by_desc", "_where", "_col", "
                      "_filter_value", "_timelimit", "_searchmode"}
 DATASETTE_PREFIXES = ("_search", "_facet")
 STREAM_BATCH = 1000
+# The limits plugin's gate gives each download its turns (see limits.DOWNLOAD_TURNS) in the scope;
+# a table stream takes a turn for each batch's SQL and CSV and marks its chunks as paced already.
+DOWNLOAD_SCOPE_KEY = "certdata.download"
+PACED_KEY = "certdata.paced"
+
+
+class Unscheduled:
+    """A download's turns when no gate gives any (the plugin alone, in a test): always its turn."""
+
+    async def take(self):
+        pass
+
+    def give(self):
+        pass
 # One complete record (plain characters and quoted fields, newlines inside those), then its end.
 # Possessive: no backtracking, about 50 MB/s; a stray carriage return only starts the next match
 # after it, so the label still goes just before the record's end.
@@ -179,6 +194,33 @@ async def table_plan(datasette, table):
     return TablePlan(table, columns, pks, sort)
 
 
+PLANS = weakref.WeakKeyDictionary()  # per Datasette: table -> the task computing its plan (the file does not change)
+WARMING = weakref.WeakKeyDictionary()
+
+
+def planned(datasette, table):
+    """The table's plan, computed once per server however many requests ask for it at once."""
+    plans = PLANS.setdefault(datasette, {})
+    task = plans.get(table)
+    if task is None or (task.done() and (task.cancelled() or task.exception())) or (
+            not task.done() and task.get_loop() is not asyncio.get_running_loop()):
+        task = plans[table] = asyncio.ensure_future(table_plan(datasette, table))  # a failed attempt is tried again
+    return asyncio.shield(task)
+
+
+@hookimpl
+def startup(datasette):
+    """Plans every table in the background as the server starts: the first downloads (a cold start's
+    crowd) then need no scan of their table for blobs (about 0.4 s a million rows)."""
+    async def warm():
+        for table in await datasette.get_database(DB).table_names():
+            try:
+                await planned(datasette, table)
+            except Exception:  # a table that cannot be planned is asked again by its first download
+                pass
+    WARMING[datasette] = asyncio.ensure_future(warm())  # kept: a task nobody holds may be collected
+
+
 def stream_request(path, query, max_rows):
     """(table, filters) when the request is a table's streamed CSV with plain column=value filters
     and options that do not change its rows, else None."""
@@ -200,7 +242,7 @@ class SpreadsheetCsv:
     the spreadsheet form and labels a sample's, record by record as they stream."""
 
     def __init__(self, app, datasette=None):
-        self.app, self.datasette, self.known, self.plans = app, datasette, [], {}
+        self.app, self.datasette, self.known = app, datasette, []
 
     def config(self):
         """The certsearch configuration, read once (the metadata does not change while the server runs)."""
@@ -225,13 +267,11 @@ class SpreadsheetCsv:
         request = stream_request(path, query, self.datasette.setting("max_returned_rows")) if self.datasette else None
         if request:
             table, filters = request
-            if table not in self.plans:  # the file does not change while the server runs
-                self.plans[table] = await table_plan(self.datasette, table)
-            plan = self.plans[table]
+            plan = await planned(self.datasette, table)
             if plan and all(k in plan.columns for k, _ in filters):
                 personal = any(k.lower() in (b"cookie", b"authorization") for k, _ in scope.get("headers") or [])
                 return await self.stream_table(send, plan, filters, dict(query), exact=exact, label=label, header=header,
-                                               personal=personal)
+                                               personal=personal, download=scope.get(DOWNLOAD_SCOPE_KEY) or Unscheduled())
         state = {"csv": False, "first": True, "pending": b"", "header": header}
 
         async def rewrite(message):
@@ -263,7 +303,7 @@ class SpreadsheetCsv:
 
         await self.app(scope, receive, rewrite)
 
-    async def stream_table(self, send, plan, filters, options, exact, label, header, personal=False):
+    async def stream_table(self, send, plan, filters, options, exact, label, header, personal=False, download=None):
         """The table's rows as Datasette's streamed CSV would give them, in the spreadsheet form unless
         exact, labelled while a sample: one keyset-paged query per STREAM_BATCH rows, each batch written
         as CSV in the SQL thread. Like Datasette, an error (the client gone, a time limit, the size limit)
@@ -314,7 +354,7 @@ class SpreadsheetCsv:
         headers["vary"] = "Cookie, Authorization"
         if personal:
             headers["cache-control"] = "private, no-store"
-        await send({"type": "http.response.start", "status": 200,
+        await send({"type": "http.response.start", "status": 200, PACED_KEY: True,
                     "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
         written, first = 0, not exact
         text = ""
@@ -323,42 +363,40 @@ class SpreadsheetCsv:
             csv.writer(out).writerow(plan.header + (["synthetic_sample"] if label else []))
             text = out.getvalue()
             written = len(text) - (len(",synthetic_sample") if label else 0)
-        pending = asyncio.ensure_future(batch(None))
-        try:
-            while True:
-                ending = ""
+        after = None
+        while True:
+            ending = ""
+            try:
+                await download.take()
                 try:
-                    rows, rendered = await pending
-                except Exception as error:  # as Datasette: the stream ends with the error's message
-                    rows, rendered, ending = [], "", str(error)
-                if len(rows) == STREAM_BATCH:  # the next batch is read while this one is sent
-                    pending = asyncio.ensure_future(batch(rows[-1]))
-                if written + len(rendered) - extra * len(rows) > limit:  # Datasette's max_csv_mb, row by row
-                    kept = []
-                    for row in rows:
-                        out = io.StringIO()
-                        csv.writer(out).writerow(row)
-                        if written + len(out.getvalue()) - extra > limit:
-                            break
-                        written += len(out.getvalue()) - extra
-                        kept.append(out.getvalue())
-                    rendered, ending = "".join(kept), f"CSV contains more than {limit} bytes"
-                else:
-                    written += len(rendered) - extra * len(rows)
-                body = (text + rendered).encode("utf-8")
-                if body and not exact:
-                    body = spreadsheet_records(body)
-                body += ending.encode("utf-8")
-                if first:
-                    body, first = BOM + body, False
-                done = bool(ending) or len(rows) < STREAM_BATCH
-                await send({"type": "http.response.body", "body": body, "more_body": not done})
-                if done:
-                    return
-                text = ""
-        finally:
-            if not pending.done():  # the client left, or the limit was reached: the read ahead is not needed
-                pending.cancel()
+                    rows, rendered = await batch(after)
+                finally:
+                    download.give()
+            except Exception as error:  # as Datasette: the stream ends with the error's message
+                rows, rendered, ending = [], "", str(error)
+            if written + len(rendered) - extra * len(rows) > limit:  # Datasette's max_csv_mb, row by row
+                kept = []
+                for row in rows:
+                    out = io.StringIO()
+                    csv.writer(out).writerow(row)
+                    if written + len(out.getvalue()) - extra > limit:
+                        break
+                    written += len(out.getvalue()) - extra
+                    kept.append(out.getvalue())
+                rendered, ending = "".join(kept), f"CSV contains more than {limit} bytes"
+            else:
+                written += len(rendered) - extra * len(rows)
+            body = (text + rendered).encode("utf-8")
+            if body and not exact:
+                body = spreadsheet_records(body)
+            body += ending.encode("utf-8")
+            if first:
+                body, first = BOM + body, False
+            done = bool(ending) or len(rows) < STREAM_BATCH
+            await send({"type": "http.response.body", "body": body, "more_body": not done, PACED_KEY: True})
+            if done:
+                return
+            text, after = "", rows[-1]
 
 
 @hookimpl(tryfirst=True)

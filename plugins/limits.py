@@ -28,12 +28,15 @@ Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import asyncio
 import contextvars
+import heapq
 import ipaddress
+import itertools
 import json
 import os
 import resource
 import sqlite3
 import threading
+import time
 
 import h11
 import uvicorn
@@ -64,19 +67,19 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
-# Past HEAVY_CROWD downloads at once (all clients together), downloads are served least-sent first:
-# the HEAVY_UNTHROTTLED in flight that have sent the fewest bytes stream freely; every other one
-# pauses after each chunk, HEAVY_PAUSE seconds per KB for each download ahead of it in that order
-# beyond the first HEAVY_UNTHROTTLED. A small file (an agency's officers, a search) thus finishes at
-# full speed even while many whole-table streams run, and those slow down instead of taking the cores
-# from pages and from each other. Up to HEAVY_CROWD, none pauses for the others (a cold start's
-# dozen agency downloads timed out when they did).
-HEAVY_CROWD = 32
-HEAVY_UNTHROTTLED = 4
-HEAVY_PAUSE = 0.002
-# While any page request is in flight, each download also pauses this long per KB sent (at most
-# about 5 MB/s each): the cores go to the pages people wait for, downloads go on streaming.
-PAGES_FIRST_PAUSE = 0.0002
+# Downloads take turns: the work between two chunks of a download (Datasette's next rows, the CSV
+# plugin's next batch) runs only while the download holds one of DOWNLOAD_TURNS turns, so downloads
+# never hold more than that of the SQL threads and the cores, whatever their number; pages never wait
+# for them. Waiting downloads are ranked by, in order: their client's share (the seconds its downloads
+# held a turn, less SHARE_REPAID for each second since, in steps of SHARE_STEP), so that a client that
+# downloads without pause falls behind the others; then whether the download itself has held turns for
+# LONG_DOWNLOAD seconds (a whole table, not an agency), so that a long stream never holds up a short
+# one; then the order they began in (a crowd of agency downloads finishes one by one instead of all late
+# together). Time, not bytes: a byte of Datasette's own CSV costs several times one of the CSV plugin's.
+DOWNLOAD_TURNS = 1
+SHARE_STEP = 0.05
+SHARE_REPAID = 0.05
+LONG_DOWNLOAD = 0.5
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 HEAD_TIMEOUT = 10.0
 CONNECTIONS_PER_CLIENT = 32
@@ -86,6 +89,12 @@ FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's 
 # seconds: clients that loop slow queries, from however many addresses, hold the others only.
 ARBITRARY_SQL_RESERVED = 1
 FRESH_DEBT = 1.0
+# All indebted clients together: their SQL seconds, paid back at INDEBTED_SQL_REPAID a second; past
+# INDEBTED_SQL_LIMIT they wait (503). However many addresses loop slow queries, once each has run one
+# they hold at most about a quarter of one core, not a whole one, from the pages and the downloads.
+INDEBTED_SQL_LIMIT = 3.0
+INDEBTED_SQL_REPAID = 0.25
+ALL = "all indebted clients"
 REFUSAL_DEBT = 0.02                  # a refused query counts as this much SQL time: retrying in a loop is not fresh
 REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
 # A request's parameters: each facet is a query and a block of the page (1,500 repeated facets of one
@@ -216,16 +225,77 @@ def heavy(scope):
             or b"_stream=" in scope.get("query_string", b""))
 
 
-class Debts:
-    """Each client's arbitrary-SQL seconds not yet paid back (see SQL_DEBT_LIMIT)."""
+class Turns:
+    """The downloads' turns (see DOWNLOAD_TURNS): acquire before a download's work, release after it."""
 
-    def __init__(self, clock=None):
+    def __init__(self, size=DOWNLOAD_TURNS, clock=None):
+        self.free, self.waiting, self.order = size, [], itertools.count()
+        self.clock = clock or time.monotonic
+        self.shares = Debts(self.clock, SHARE_REPAID)
+
+    def share(self, client):
+        return self.shares.owed(client)
+
+    def count(self, client, seconds):
+        """Adds a turn's seconds to a client's share."""
+        self.shares.add(client, seconds)
+
+    async def acquire(self, client, began, used=0.0):
+        if self.free and not self.waiting:
+            self.free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        rank = (int(self.share(client) // SHARE_STEP), int(used // LONG_DOWNLOAD), began)
+        heapq.heappush(self.waiting, (rank, next(self.order), turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # granted as it was cancelled: pass the turn on
+                self.release()
+            raise
+
+    def release(self):
+        while self.waiting:
+            turn = heapq.heappop(self.waiting)[2]
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self.free += 1
+
+
+class Download:
+    """One download's turns, for the gate and for a plugin that schedules its own work (csvexport's
+    table streams find it in the request's scope under DOWNLOAD_SCOPE_KEY): take() before work,
+    give() after it; the time between counts to the client's share."""
+
+    def __init__(self, turns, client, began):
+        self.turns, self.client, self.began, self.since, self.used = turns, client, began, None, 0.0
+
+    async def take(self):
+        if self.since is None:
+            await self.turns.acquire(self.client, self.began, self.used)
+            self.since = self.turns.clock()
+
+    def give(self):
+        if self.since is not None:
+            held = self.turns.clock() - self.since
+            self.turns.count(self.client, held)
+            self.used += held
+            self.since = None
+            self.turns.release()
+
+
+class Debts:
+    """Each client's seconds not yet paid back at `repaid` seconds a second: its arbitrary SQL (see
+    SQL_DEBT_LIMIT), its downloads' turns (see SHARE_STEP)."""
+
+    def __init__(self, clock=None, repaid=SQL_DEBT_REPAID):
         self.clock = clock or (lambda: asyncio.get_running_loop().time())
-        self.debts = {}
+        self.debts, self.repaid = {}, repaid
 
     def owed(self, client):
         debt, since = self.debts.get(client, (0.0, 0.0))
-        return max(0.0, debt - (self.clock() - since) * SQL_DEBT_REPAID)
+        return max(0.0, debt - (self.clock() - since) * self.repaid)
 
     def add(self, client, seconds):
         self.debts[client] = (self.owed(client) + seconds, self.clock())
@@ -246,6 +316,9 @@ def client_key(scope):
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+CLIENT_SCOPE_KEY = "certdata.client"  # the scope key under which the gate passes client_key on
+PACED_KEY = "certdata.paced"  # set on a body message whose download takes its turns itself (csvexport's table streams)
+DOWNLOAD_SCOPE_KEY = "certdata.download"  # the scope key of a download's Download
 
 
 def with_nosniff(message):
@@ -273,8 +346,8 @@ class Gate:
         self.by_client = {}
         self.heavy_by_client = {}
         self.heavy_total = 0
-        self.downloads = []  # the state of each download in flight (its bytes sent)
-        self.debts = Debts()
+        self.turns, self.began = Turns(), itertools.count()
+        self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http":
@@ -289,6 +362,7 @@ class Gate:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
         client = client_key(scope)
+        scope = dict(scope, **{CLIENT_SCOPE_KEY: client})  # the inner plugins share one idea of the client
         if self.by_client.get(client, 0) >= REQUESTS_PER_CLIENT:
             return await refuse(send, 429, f"At most {REQUESTS_PER_CLIENT} requests at a time per client: "
                                            "wait for some to finish.")
@@ -308,7 +382,8 @@ class Gate:
                 refusal = 429, f"This client has run a lot of SQL recently: try again in {wait} seconds.", wait
             elif self.arbitrary_total >= ARBITRARY_SQL_TOTAL or (
                     self.debts.owed(client) >= FRESH_DEBT
-                    and self.arbitrary_indebted >= ARBITRARY_SQL_TOTAL - ARBITRARY_SQL_RESERVED):
+                    and (self.arbitrary_indebted >= ARBITRARY_SQL_TOTAL - ARBITRARY_SQL_RESERVED
+                         or self.indebted_sql.owed(ALL) > INDEBTED_SQL_LIMIT)):
                 refusal = 503, "Too many SQL queries are running; try again in a moment.", 1
             if refusal:
                 self.debts.add(client, REFUSAL_DEBT)
@@ -327,8 +402,9 @@ class Gate:
         loop = asyncio.get_running_loop()
         began = loop.time()
         budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
+        download = Download(self.turns, client, next(self.began)) if large else None
         if large:
-            self.downloads.append(state)
+            scope[DOWNLOAD_SCOPE_KEY] = download
         messages = asyncio.Queue()
 
         async def watch():
@@ -358,6 +434,12 @@ class Gate:
                     return await refuse(send, 400, f"The response would be larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: "
                                                    "ask for fewer rows, or stream CSV with _stream=on.", 0)
                 state["started"], state["stream"] = True, length is None
+                if large:  # the work before the first chunk was done in the download's turn, so is the next
+                    download.give()
+                    await send(with_nosniff(message))
+                    if not message.get(PACED_KEY):
+                        await download.take()
+                    return
                 return await send(with_nosniff(message))
             if message["type"] == "http.response.body":
                 if state["done"]:
@@ -371,19 +453,16 @@ class Gate:
                     raise Refused("streamed response over the size cap")
                 if not message.get("more_body", False):
                     state["done"] = True
-                elif large:
-                    pages = self.in_flight - self.heavy_total  # requests in flight that are not downloads
-                    ahead = (sum(1 for other in self.downloads if other["sent"] < state["sent"])
-                             if self.heavy_total > HEAVY_CROWD else 0)
-                    per_kb = (HEAVY_PAUSE * max(0, ahead - HEAVY_UNTHROTTLED + 1)
-                              + (PAGES_FIRST_PAUSE if pages > 0 else 0))
-                    if per_kb:
-                        await send(message)
-                        await asyncio.sleep(per_kb * len(message.get("body", b"")) / 1024)
-                        return
+                elif large and not message.get(PACED_KEY):  # the download's next chunk is worked out in its turn
+                    download.give()
+                    await send(message)
+                    await download.take()
+                    return
             return await send(message)
 
         try:
+            if large:
+                await download.take()  # a download's first rows are worked out in its turn too
             await self.app(scope, guarded_receive, guarded_send)
         except Refused:
             if state["started"]:
@@ -398,14 +477,16 @@ class Gate:
             self.in_flight -= 1
             self.release(self.by_client, client)
             if large:
+                download.give()
                 self.release(self.heavy_by_client, client)
                 self.heavy_total -= 1
-                self.downloads.remove(state)
             if arbitrary:
                 self.arbitrary_total -= 1
                 self.arbitrary_indebted -= indebted
                 self.release(self.arbitrary_by_client, client)
                 self.debts.add(client, loop.time() - began)
+                if indebted:
+                    self.indebted_sql.add(ALL, loop.time() - began)
 
     @staticmethod
     def release(counts, client):

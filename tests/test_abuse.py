@@ -517,10 +517,12 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"a refused query counts as {limits.REFUSAL_DEBT:g} seconds",
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
                    f"{words[limits.ARBITRARY_SQL_RESERVED].lower()} of the two kept", f"at most {limits.REQUESTS_PER_CLIENT} requests",
-                   f"the {words[limits.HEAVY_UNTHROTTLED]} in flight that have sent the fewest bytes",
-                   f"When more than {limits.HEAVY_CROWD} downloads run at once",
                    f"At most {limits.MAX_FACETS} facets and {limits.MAX_PARAMETERS} parameters in one request",
-                   f"about {1 / limits.PAGES_FIRST_PAUSE / 1000:g} MB per second"):
+                   "and one download works at a time" if limits.DOWNLOAD_TURNS == 1 else "(turns changed)",
+                   "forgotten at a twentieth of a second per second" if limits.SHARE_REPAID == 0.05 else "(repaid changed)",
+                   "not yet worked half a second" if limits.LONG_DOWNLOAD == 0.5 else "(long changed)",
+                   f"more than {limits.INDEBTED_SQL_LIMIT:g} seconds of SQL not yet paid back at a quarter of a second"
+                   if limits.INDEBTED_SQL_REPAID == 0.25 else "(indebted repaid changed)"):
         assert phrase in text, phrase
     connections = plugin_module("limits")
     for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
@@ -528,47 +530,100 @@ def test_the_documented_limits_are_the_plugin_s():
         assert phrase in text, phrase
 
 
-def test_the_least_sent_downloads_stream_freely_and_the_others_pause(monkeypatch):
-    """The 1M-row abuse run: 40 whole-table streams held the cores and public whole-agency CSVs
-    timed out. Up to HEAVY_CROWD downloads, none pauses; past it, downloads are served least-sent
-    first: a download pauses after each chunk in proportion to the downloads that have sent less, so
-    one that starts late, beside long streams, runs at full speed; none is refused."""
-    limits = limits_plugin()
-    pauses = {}
-    real_sleep = asyncio.sleep
+def streams_through_the_gate(limits, downloads, work=0.002):
+    """Runs downloads [(name, path, address, chunks, start delay)] through one gate, each doing `work`
+    seconds of work between its chunks; gives the order they finished in and the most that ever worked at once."""
+    working, most, finished = [0], [0], []
 
-    async def recorded_sleep(delay, *args):
-        if delay < 60:  # not the test's idle receive
-            name = asyncio.current_task().get_name()
-            pauses.setdefault(name, []).append(delay)
-        await real_sleep(0 if delay < 60 else delay)
-    monkeypatch.setattr(limits.asyncio, "sleep", recorded_sleep)
-    chunk = b"a,b\r\n" * 200
-
-    async def streaming_app(scope, receive, send):
+    async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
-        for _ in range(int(scope["path"].split("-")[1].split(".")[0])):
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await real_sleep(0.001)
+        for _ in range(scope["chunks"]):
+            working[0] += 1
+            most[0] = max(most[0], working[0])
+            await asyncio.sleep(work)  # the download's next rows, worked out in its turn
+            working[0] -= 1
+            await send({"type": "http.response.body", "body": b"x" * 1024, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
-    async def scenario(long_ones, late_one):
-        gate, tasks = limits.Gate(streaming_app), []
-        requests = [drive(gate, "/export/long-40.csv", "", f"10.0.{n}.1") for n in range(long_ones)]
-        for n, (scope, receive, send, _) in enumerate(requests):
-            tasks.append(asyncio.get_running_loop().create_task(gate(scope, receive, send), name=f"long{n}"))
-        if late_one:
-            await real_sleep(0.01)  # the long ones have each sent a few chunks
-            late = drive(gate, "/export/short-5.csv", "", "10.1.0.1")
-            requests.append(late)
-            tasks.append(asyncio.get_running_loop().create_task(gate(*late[:3]), name="late"))
-        await asyncio.gather(*tasks)
-        return [sent[0]["status"] for *_, sent in requests]
-    assert set(asyncio.run(scenario(limits.HEAVY_CROWD, late_one=False))) == {200} and pauses == {}  # a crowd's worth: none
-    assert set(asyncio.run(scenario(limits.HEAVY_CROWD + 6, late_one=True))) == {200}  # slowed, never refused
-    assert "late" not in pauses
-    longest = max(delay for name, delays in pauses.items() for delay in delays)
-    assert len(pauses) >= 6 and longest <= (limits.HEAVY_CROWD + 7) * limits.HEAVY_PAUSE * len(chunk) / 1024 + 1e-9
+    async def scenario():
+        gate = limits.Gate(app)
+
+        async def one(name, path, address, chunks, delay):
+            await asyncio.sleep(delay)
+            scope, receive, send, sent = drive(gate, path, "", address)
+            scope["chunks"] = chunks
+            await gate(scope, receive, send)
+            assert sent[0]["status"] == 200
+            finished.append(name)
+        await asyncio.gather(*(one(*download) for download in downloads))
+    asyncio.run(scenario())
+    return finished, most[0]
+
+
+def test_downloads_take_turns_so_that_however_many_run_only_one_works_at_a_time():
+    """The 1M-row abuse run: 40 whole-table streams held the cores, and public pages and agency
+    downloads waited. Each download's work between two chunks runs only in its turn."""
+    limits = limits_plugin()
+    downloads = [(n, "/export/long.csv", f"10.0.{n}.1", 20, 0) for n in range(12)]
+    finished, most = streams_through_the_gate(limits, downloads)
+    assert sorted(finished) == list(range(12)) and most == limits.DOWNLOAD_TURNS
+
+
+def test_a_short_download_finishes_before_the_whole_table_streams_running_beside_it():
+    limits = limits_plugin()
+    downloads = [(f"long{n}", "/certification/people.csv", f"10.0.{n}.1", 60, 0) for n in range(6)]
+    downloads.append(("agency", "/certification/mo_officers.csv", "10.1.0.1", 10, 0.03))  # begins after them
+    finished, _ = streams_through_the_gate(limits, downloads)
+    assert finished[0] == "agency", finished
+
+
+def test_the_next_turn_goes_to_the_client_that_downloaded_least_then_to_a_short_download_then_to_the_first():
+    limits = limits_plugin()
+    now = [100.0]
+    turns = limits.Turns(size=1, clock=lambda: now[0])
+    turns.count("busy", 10 * limits.SHARE_STEP)  # a client that has downloaded without pause
+
+    async def scenario():
+        order = []
+        await turns.acquire("holder", 0)  # the one turn is taken: everyone else waits
+
+        async def wait(name, client, began, used=0.0):
+            await turns.acquire(client, began, used)
+            order.append(name)
+            turns.release()
+        waiting = [asyncio.ensure_future(wait(*args)) for args in [
+            ("busy client", "busy", 1), ("long download", "b", 2, 2 * limits.LONG_DOWNLOAD),
+            ("second", "c", 4), ("first", "d", 3)]]
+        await asyncio.sleep(0)
+        turns.release()
+        await asyncio.gather(*waiting)
+        return order
+    assert asyncio.run(scenario()) == ["first", "second", "long download", "busy client"]
+    now[0] += 10 * limits.SHARE_STEP / limits.SHARE_REPAID  # its share is paid back with time
+    assert turns.share("busy") == 0
+
+
+def test_clients_that_have_run_much_sql_share_one_small_budget_however_many_addresses_they_use(monkeypatch):
+    """The abuse run at 1M rows: six addresses, each under its own debt limit, kept a core busy with
+    3-second queries and public downloads timed out. Together they get the budget's share only."""
+    limits = limits_plugin()
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def scenario():
+        gate = limits.Gate(app)
+        for n in range(6):
+            gate.debts.add(f"10.0.{n}.1", 2 * limits.FRESH_DEBT)  # each has run a slow query
+        statuses = {}
+        gate.indebted_sql.add(limits.ALL, limits.INDEBTED_SQL_LIMIT + 1)
+        for address in ["10.0.0.1", "10.0.1.1", "10.9.9.9"]:
+            scope, receive, send, sent = drive(gate, "/certification.json", "sql=select+1", address)
+            await gate(scope, receive, send)
+            statuses[address] = sent[0]["status"]
+        return statuses
+    assert asyncio.run(scenario()) == {"10.0.0.1": 503, "10.0.1.1": 503, "10.9.9.9": 200}
 
 
 @pytest.mark.parametrize("exact", [False, True])
@@ -598,48 +653,6 @@ def test_a_streamed_csv_is_passed_on_in_blocks_with_every_byte_kept(exact):
         assert b"".join(bodies) == everything
     else:
         assert b"".join(bodies) == csvexport.BOM + everything.replace(b",=1+1\r\n", b",'=1+1\r\n")
-
-
-def test_downloads_give_way_to_pages_while_a_page_is_answered(monkeypatch):
-    """Cold start at 1M rows: whole-agency CSVs took the cores and pages waited seconds for their
-    first byte. While a page request is in flight, each download pauses after a chunk, in
-    proportion to its size; with no page in flight it streams without a pause."""
-    limits = limits_plugin()
-    pauses = []
-    real_sleep = asyncio.sleep
-
-    async def recorded_sleep(delay, *args):
-        if delay < 60:
-            pauses.append(delay)
-        await real_sleep(0 if delay < 60 else delay)
-    monkeypatch.setattr(limits.asyncio, "sleep", recorded_sleep)
-    chunk = b"x" * 64 * 1024
-    page_done = asyncio.Event
-
-    async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        if scope["path"] == "/page":
-            await scope["page_done"].wait()
-        else:
-            for _ in range(3):
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await real_sleep(0)
-        await send({"type": "http.response.body", "body": b""})
-
-    async def scenario(with_page):
-        gate, done = limits.Gate(app), page_done()
-        download = drive(gate, "/certification/mo_officers.csv", "_stream=on", "10.0.0.1")
-        page = drive(gate, "/page", "", "10.0.0.2")
-        page[0]["page_done"] = download[0]["page_done"] = done
-        tasks = [asyncio.ensure_future(gate(*page[:3]))] if with_page else []
-        await real_sleep(0)
-        await gate(*download[:3])
-        done.set()
-        await asyncio.gather(*tasks)
-        return download[3][0]["status"]
-    assert asyncio.run(scenario(with_page=False)) == 200 and pauses == []
-    assert asyncio.run(scenario(with_page=True)) == 200
-    assert pauses == [pytest.approx(limits.PAGES_FIRST_PAUSE * 64)] * 3
 
 
 def test_a_request_with_more_facets_or_parameters_than_a_page_needs_is_refused_at_once(client):
