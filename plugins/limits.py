@@ -434,8 +434,7 @@ class Gate:
                     return await refuse(send, 400, f"The response would be larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: "
                                                    "ask for fewer rows, or stream CSV with _stream=on.", 0)
                 state["started"], state["stream"] = True, length is None
-                if large:  # the work before the first chunk was done in the download's turn, so is the next
-                    download.give()
+                if large:  # the work for the first chunk is done in the download's turn
                     await send(with_nosniff(message))
                     if not message.get(PACED_KEY):
                         await download.take()
@@ -461,8 +460,8 @@ class Gate:
             return await send(message)
 
         try:
-            if large:
-                await download.take()  # a download's first rows are worked out in its turn too
+            # a download's work before its answer starts is not held to a turn: the answer's first byte
+            # never waits for other downloads (Datasette's first rows; the table streams send it first)
             await self.app(scope, guarded_receive, guarded_send)
         except Refused:
             if state["started"]:

@@ -535,7 +535,7 @@ def streams_through_the_gate(limits, downloads, work=0.002):
     seconds of work between its chunks; gives the order they finished in and the most that ever worked at once."""
     working, most, finished = [0], [0], []
 
-    async def app(scope, receive, send):
+    async def app(scope, receive, send):  # as Datasette's streamed CSV: the answer starts, then the rows
         await send({"type": "http.response.start", "status": 200, "headers": []})
         for _ in range(scope["chunks"]):
             working[0] += 1
