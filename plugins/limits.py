@@ -527,12 +527,16 @@ def bad_request_message(exception, request):
         return "A number in the request is too large (SQLite integers are 64-bit)."
     if isinstance(exception, json.JSONDecodeError):
         return "A parameter that must be JSON (such as __in=[...] or _through=) is not valid JSON."
-    if isinstance(exception, DatasetteError) and exception.status in (400, 500):
+    if isinstance(exception, UnknownFilter) or (isinstance(exception, DatasetteError) and exception.status == 500):
         return exception.message
     if isinstance(exception, (KeyError, IndexError, TypeError, ValueError, UnicodeError,
                               sqlite3.ProgrammingError, sqlite3.InterfaceError)):
         return "A parameter of the request is malformed."
     return None
+
+
+class UnknownFilter(DatasetteError):
+    """A filter on no column of the table, or with an operator Datasette does not know (400)."""
 
 
 @hookimpl
@@ -549,10 +553,10 @@ async def filters_from_request(request, table, database, datasette):
     for key in keys:
         column, operator = key.rsplit("__", 1) if "__" in key else (key, "exact")
         if column not in columns:
-            raise DatasetteError("There is no column named " + json.dumps(column[:100]) + " in this table: "
+            raise UnknownFilter("There is no column named " + json.dumps(column[:100]) + " in this table: "
                                  "filter on one of the columns the table shows.", title="No such column", status=400)
         if operator not in Filters._filters_by_key:
-            raise DatasetteError("Unknown filter " + json.dumps(operator[:100]) + ": use one of "
+            raise UnknownFilter("Unknown filter " + json.dumps(operator[:100]) + ": use one of "
                                  + ", ".join(sorted(Filters._filters_by_key)) + ".", title="No such filter", status=400)
     return None
 

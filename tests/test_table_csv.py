@@ -137,3 +137,19 @@ def test_the_quick_check_misses_no_cell_the_spreadsheet_form_defuses():
             assert plugin().suspect(data), data
         elif b"\x01" not in data:
             assert not plugin().suspect(data), data
+
+
+def test_planning_the_tables_at_start_leaves_the_metadata_the_fingerprint_hashes_as_it_was(release):
+    """The full suite's run: the deploy check saw "changed: metadata" when the startup's planning
+    asked Datasette for canned queries, which writes each query's name into the metadata."""
+    import copy
+    fresh = datasette.app(release / "site" / "downloads" / "certification.db", release / "site" / "datasette" / "metadata.json")
+    before = copy.deepcopy(fresh._metadata_local)
+
+    async def start():
+        await fresh.invoke_startup()
+        warming = plugin().WARMING[fresh]
+        await warming
+        return await plugin().planned(fresh, "mo_officers")
+    assert asyncio.run(start()) is not None
+    assert fresh._metadata_local == before
