@@ -24,6 +24,7 @@ import json
 import mimetypes
 import os
 import re
+import weakref
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -63,9 +64,16 @@ def paging(datasette, path, page, total, size=PAGE_SIZE, name="page", **params):
             "previous_url": link(page - 1) if page > 1 else None, "next_url": link(page + 1) if page < last else None}
 
 
+STATES = weakref.WeakKeyDictionary()
+
+
 def states(datasette):
-    """The states as the build wrote them into the metadata (certdata/states/): this folder deploys alone."""
-    return (datasette.plugin_config("certsearch") or {}).get("states", [])
+    """The states as the build wrote them into the metadata (certdata/states/): this folder deploys
+    alone. Read once per server (the metadata does not change while it runs; each read resolves the
+    whole plugin configuration again, on every page)."""
+    if datasette not in STATES:
+        STATES[datasette] = (datasette.plugin_config("certsearch") or {}).get("states", [])
+    return STATES[datasette]
 
 
 def decertifying(datasette):

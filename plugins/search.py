@@ -465,7 +465,7 @@ async def in_one_trip(datasette, db, work):
     limit = datasette.setting("sql_time_limit_ms")
     statement = {"sql": None, "params": None}
 
-    def run(conn):
+    def once(conn):
         async def execute(sql, params=None):
             statement.update(sql=sql, params=params)
             return conn.execute(sql, params or {}).fetchall()
@@ -477,6 +477,19 @@ async def in_one_trip(datasette, db, work):
                 return done.value
             coroutine.close()
             raise RuntimeError("the search suspended outside execute")
+
+    def run(conn):
+        replacing = conn.text_factory
+        try:  # Datasette's text factory (bytes that are not UTF-8 replaced) is a Python call per value
+            conn.text_factory = str
+            return once(conn)
+        except sqlite3.OperationalError as error:
+            if "decode" not in str(error):
+                raise
+            conn.text_factory = replacing  # a value that is not UTF-8: read again as Datasette reads it
+            return once(conn)
+        finally:
+            conn.text_factory = replacing
     try:
         return await db.execute_fn(run)
     except sqlite3.OperationalError as error:

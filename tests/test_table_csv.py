@@ -153,3 +153,24 @@ def test_planning_the_tables_at_start_leaves_the_metadata_the_fingerprint_hashes
         return await plugin().planned(fresh, "mo_officers")
     assert asyncio.run(start()) is not None
     assert fresh._metadata_local == before
+
+
+def test_a_value_that_is_not_utf8_is_read_as_datasette_reads_it(release, tmp_path, monkeypatch):
+    """The table streams and the search read text without Datasette's per-value text factory, and
+    fall back to it for a value that is not UTF-8 (written by hand into a copy: a build never writes one)."""
+    import shutil
+    database = tmp_path / "certification.db"
+    shutil.copy(release / "site" / "downloads" / "certification.db", database)
+    conn = sqlite3.connect(database)
+    name = conn.execute("select officer_name from mo_officers where officer_name like 'Doe, Jane%' limit 1").fetchone()[0]
+    conn.execute("update mo_officers set officer_name = cast(x'446f652c204a616e65ff' as text) where officer_name = ?", [name])
+    conn.execute("update people set officer_name = cast(x'446f652c204a616e65ff' as text) where officer_name = ?", [name])
+    conn.commit()
+    conn.close()
+    broken = datasette.app(database, release / "site" / "datasette" / "metadata.json")
+    path = "/certification/mo_officers.csv?_stream=on&_csv=exact"
+    ours = fetch(broken, path)
+    assert ours[0] == 200 and "Doe, Jane\ufffd".encode() in ours[2]
+    assert ours == by_datasette(broken, path, monkeypatch)
+    found = asyncio.run(broken.client.get("/search.json?q=doe+jane"))
+    assert found.status_code == 200 and any("\ufffd" in r["officer_name"] for r in found.json()["rows"])
