@@ -80,6 +80,13 @@ DOWNLOAD_TURNS = 1
 SHARE_STEP = 0.05
 SHARE_REPAID = 0.05
 LONG_DOWNLOAD = 0.5
+# A page's time past PAGE_FREE_SECONDS counts to its client (a page of ours takes a few hundredths
+# of a second; one of 1,000 results or a heavy facet page up to a second or more at a million rows),
+# paid back at PAGE_DEBT_REPAID seconds a second: a client owing more than PAGE_DEBT_LIMIT waits (429).
+# A reader never gets there; an address looping heavy pages gets one about every ten seconds.
+PAGE_FREE_SECONDS = 0.25
+PAGE_DEBT_LIMIT = 3.0
+PAGE_DEBT_REPAID = 0.1
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 HEAD_TIMEOUT = 10.0
 CONNECTIONS_PER_CLIENT = 32
@@ -348,6 +355,7 @@ class Gate:
         self.heavy_total = 0
         self.turns, self.began = Turns(), itertools.count()
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
+        self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http":
@@ -366,6 +374,11 @@ class Gate:
         if self.by_client.get(client, 0) >= REQUESTS_PER_CLIENT:
             return await refuse(send, 429, f"At most {REQUESTS_PER_CLIENT} requests at a time per client: "
                                            "wait for some to finish.")
+        page = not (large or arbitrary)
+        if page and self.page_debts.owed(client) > PAGE_DEBT_LIMIT:
+            wait = int((self.page_debts.owed(client) - PAGE_DEBT_LIMIT) / PAGE_DEBT_REPAID) + 1
+            return await refuse(send, 429, "This client has asked for many slow pages recently (large pages, "
+                                           f"many results): try again in {wait} seconds.", wait)
         if large:
             if self.heavy_by_client.get(client, 0) >= HEAVY_PER_CLIENT:
                 return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
@@ -475,6 +488,8 @@ class Gate:
             CURRENT.reset(token)
             self.in_flight -= 1
             self.release(self.by_client, client)
+            if page and loop.time() - began > PAGE_FREE_SECONDS:
+                self.page_debts.add(client, loop.time() - began - PAGE_FREE_SECONDS)
             if large:
                 download.give()
                 self.release(self.heavy_by_client, client)

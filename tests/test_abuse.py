@@ -522,7 +522,10 @@ def test_the_documented_limits_are_the_plugin_s():
                    "forgotten at a twentieth of a second per second" if limits.SHARE_REPAID == 0.05 else "(repaid changed)",
                    "not yet worked half a second" if limits.LONG_DOWNLOAD == 0.5 else "(long changed)",
                    f"more than {limits.INDEBTED_SQL_LIMIT:g} seconds of SQL not yet paid back at a quarter of a second"
-                   if limits.INDEBTED_SQL_REPAID == 0.25 else "(indebted repaid changed)"):
+                   if limits.INDEBTED_SQL_REPAID == 0.25 else "(indebted repaid changed)",
+                   "takes more than a quarter of a second" if limits.PAGE_FREE_SECONDS == 0.25 else "(free changed)",
+                   "paid back at a tenth of a second per second; a client that owes more than "
+                   f"{limits.PAGE_DEBT_LIMIT:g} seconds waits" if limits.PAGE_DEBT_REPAID == 0.1 else "(page repaid changed)"):
         assert phrase in text, phrase
     connections = plugin_module("limits")
     for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
@@ -601,6 +604,31 @@ def test_the_next_turn_goes_to_the_client_that_downloaded_least_then_to_a_short_
     assert asyncio.run(scenario()) == ["first", "second", "long download", "busy client"]
     now[0] += 10 * limits.SHARE_STEP / limits.SHARE_REPAID  # its share is paid back with time
     assert turns.share("busy") == 0
+
+
+def test_a_client_looping_slow_pages_waits_and_the_others_are_served(monkeypatch):
+    """The abuse run at 1M rows: six addresses looping pages of 1,000 results (up to 1.3 s each) took
+    the cores from everyone. A page's time past PAGE_FREE_SECONDS counts to its client."""
+    limits = limits_plugin()
+    monkeypatch.setattr(limits, "PAGE_FREE_SECONDS", 0.01)
+    monkeypatch.setattr(limits, "PAGE_DEBT_LIMIT", 0.1)
+
+    async def app(scope, receive, send):
+        await asyncio.sleep(0.05 if b"size=1000" in scope["query_string"] else 0.001)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<p>"})
+
+    async def scenario():
+        gate, statuses = limits.Gate(app), {"heavy": [], "reader": []}
+        for _ in range(6):
+            for who, query in (("heavy", "q=a&size=1000"), ("reader", "q=smith")):
+                scope, receive, send, sent = drive(gate, "/search", query, "10.0.0.1" if who == "heavy" else "10.0.0.2")
+                await gate(scope, receive, send)
+                statuses[who].append(sent[0]["status"])
+        return statuses
+    statuses = asyncio.run(scenario())
+    assert statuses["reader"] == [200] * 6  # quick pages never count
+    assert statuses["heavy"][:2] == [200, 200] and statuses["heavy"][-1] == 429, statuses
 
 
 def test_clients_that_have_run_much_sql_share_one_small_budget_however_many_addresses_they_use(monkeypatch):
