@@ -524,6 +524,7 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"more than {limits.INDEBTED_SQL_LIMIT:g} seconds of SQL not yet paid back at a quarter of a second"
                    if limits.INDEBTED_SQL_REPAID == 0.25 else "(indebted repaid changed)",
                    "takes more than a quarter of a second" if limits.PAGE_FREE_SECONDS == 0.25 else "(free changed)",
+                   "gets the refusal after a tenth of a second" if limits.REFUSAL_PAUSE == 0.1 else "(pause changed)",
                    "paid back at a tenth of a second per second; a client that owes more than "
                    f"{limits.PAGE_DEBT_LIMIT:g} seconds waits" if limits.PAGE_DEBT_REPAID == 0.1 else "(page repaid changed)"):
         assert phrase in text, phrase
@@ -612,6 +613,7 @@ def test_a_client_looping_slow_pages_waits_and_the_others_are_served(monkeypatch
     limits = limits_plugin()
     monkeypatch.setattr(limits, "PAGE_FREE_SECONDS", 0.01)
     monkeypatch.setattr(limits, "PAGE_DEBT_LIMIT", 0.1)
+    monkeypatch.setattr(limits, "REFUSAL_PAUSE", 0.0)
 
     async def app(scope, receive, send):
         await asyncio.sleep(0.05 if b"size=1000" in scope["query_string"] else 0.001)
@@ -629,6 +631,17 @@ def test_a_client_looping_slow_pages_waits_and_the_others_are_served(monkeypatch
     statuses = asyncio.run(scenario())
     assert statuses["reader"] == [200] * 6  # quick pages never count
     assert statuses["heavy"][:2] == [200, 200] and statuses["heavy"][-1] == 429, statuses
+
+    async def refused_after():  # a refusal for what the client owes is answered after a pause, not at once
+        gate = limits.Gate(app)
+        gate.page_debts.add("10.0.0.1", 10.0)
+        scope, receive, send, sent = drive(gate, "/search", "q=a", "10.0.0.1")
+        started = asyncio.get_running_loop().time()
+        await gate(scope, receive, send)
+        return sent[0]["status"], asyncio.get_running_loop().time() - started
+    monkeypatch.setattr(limits, "REFUSAL_PAUSE", 0.05)
+    status, seconds = asyncio.run(refused_after())
+    assert status == 429 and seconds >= 0.05
 
 
 def test_clients_that_have_run_much_sql_share_one_small_budget_however_many_addresses_they_use(monkeypatch):
