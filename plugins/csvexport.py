@@ -34,6 +34,7 @@ import csv
 import io
 import re
 import sqlite3
+import time
 import weakref
 from urllib.parse import parse_qsl, urlencode
 
@@ -72,6 +73,9 @@ class Unscheduled:
 RECORD = re.compile(rb'([^"\r\n]*+(?:"[^"]*+"[^"\r\n]*+)*+)(\r?\n)')
 BOM = b"\xef\xbb\xbf"
 BLOCK = 64 * 1024
+# ... or what has come in this long, whatever its size: the gate hands a download's turn on only
+# between the chunks it sees (slow rows, a page of one row each, must not hold the turn for minutes)
+BLOCK_SECONDS = 0.1
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # A cell start (line start or after a comma, perhaps quoted) with a formula character; a
@@ -237,9 +241,10 @@ def stream_request(path, query, max_rows):
     if any(k in DATASETTE_OPTIONS or k.startswith(DATASETTE_PREFIXES) or "__" in k for k in names):
         return None
     size = options.get("_size")
-    if size is not None and size != "max" and not (size.isdigit() and 0 < int(size) <= max_rows):
+    if size is not None and size != "max" and not (size.isascii() and size.isdigit() and len(size) < 10
+                                                    and 0 < int(size) <= max_rows):
         return None
-    return tilde_decode(found.group(1)), [(k, v) for k, v in query if not k.startswith("_")]
+    return tilde_decode(found.group(1)), found.group(1), [(k, v) for k, v in query if not k.startswith("_")]
 
 
 class SpreadsheetCsv:
@@ -268,16 +273,17 @@ class SpreadsheetCsv:
         exact, label = wants_exact(scope), sample_rows(self.config(), path)
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         # Datasette leaves the header out on _header=off; our plugins' CSVs always write it
-        header = not (path.startswith(f"/{DB}") and ("_header", "off") in query)
+        header = not (path.startswith(f"/{DB}") and next((v for k, v in query if k == "_header"), None) == "off")
         request = stream_request(path, query, self.datasette.setting("max_returned_rows")) if self.datasette else None
         if request:
-            table, filters = request
+            table, route, filters = request
             plan = await planned(self.datasette, table)
             if plan and all(k in plan.columns for k, _ in filters):
                 personal = any(k.lower() in (b"cookie", b"authorization") for k, _ in scope.get("headers") or [])
-                return await self.stream_table(send, plan, filters, dict(query), exact=exact, label=label, header=header,
-                                               personal=personal, download=scope.get(DOWNLOAD_SCOPE_KEY) or Unscheduled())
-        state = {"csv": False, "first": True, "pending": b"", "header": header}
+                return await self.stream_table(send, plan, filters, dict(query, _route=route), exact=exact, label=label,
+                                               header=header, personal=personal,
+                                               download=scope.get(DOWNLOAD_SCOPE_KEY) or Unscheduled())
+        state = {"csv": False, "first": True, "pending": b"", "header": header, "since": time.monotonic()}
 
         async def rewrite(message):
             if message["type"] == "http.response.start":
@@ -291,9 +297,10 @@ class SpreadsheetCsv:
                 return await send(message)
             more = message.get("more_body", False)
             buffer = state["pending"] + message.get("body", b"")
-            if more and len(buffer) < BLOCK:
+            if more and len(buffer) < BLOCK and time.monotonic() - state["since"] < BLOCK_SECONDS:
                 state["pending"] = buffer
                 return
+            state["since"] = time.monotonic()
             if exact and not label:
                 state["pending"] = b""
                 return await send({"type": "http.response.body", "body": buffer, "more_body": more})
@@ -352,7 +359,7 @@ class SpreadsheetCsv:
 
         headers = {"content-type": "text/csv; charset=utf-8" if options.get("_dl") else "text/plain; charset=utf-8"}
         if options.get("_dl"):
-            headers["content-disposition"] = f'attachment; filename="{plan.table}.csv"'
+            headers["content-disposition"] = f'attachment; filename="{options["_route"]}.csv"'  # as Datasette: the path's spelling
         if ds.cors:
             add_cors_headers(headers)
         # as Datasette's router marks every answer: it may vary with credentials, and is private when sent any

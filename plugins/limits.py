@@ -28,7 +28,6 @@ Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import asyncio
 import contextvars
-import heapq
 import ipaddress
 import itertools
 import json
@@ -97,7 +96,8 @@ CONNECTIONS_PER_CLIENT = 32
 MAX_CONNECTIONS = 1000
 FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's own
 # Of the ARBITRARY_SQL_TOTAL slots, this many are kept for clients owing less than FRESH_DEBT
-# seconds: clients that loop slow queries, from however many addresses, hold the others only.
+# seconds: clients that loop slow queries hold the others only (an attack from twenty or more
+# addresses, each fresh once, can still hold both: a client is known only by its address).
 ARBITRARY_SQL_RESERVED = 1
 FRESH_DEBT = 1.0
 # All indebted clients together: their SQL seconds, paid back at INDEBTED_SQL_REPAID a second; past
@@ -240,7 +240,7 @@ class Turns:
     """The downloads' turns (see DOWNLOAD_TURNS): acquire before a download's work, release after it."""
 
     def __init__(self, size=DOWNLOAD_TURNS, clock=None):
-        self.free, self.waiting, self.order = size, [], itertools.count()
+        self.free, self.waiting = size, []
         self.clock = clock or time.monotonic
         self.shares = Debts(self.clock, SHARE_REPAID)
 
@@ -251,13 +251,15 @@ class Turns:
         """Adds a turn's seconds to a client's share."""
         self.shares.add(client, seconds)
 
+    def rank(self, client, began, used):
+        return int(self.share(client) // SHARE_STEP), int(used // LONG_DOWNLOAD), began
+
     async def acquire(self, client, began, used=0.0):
         if self.free and not self.waiting:
             self.free -= 1
             return
         turn = asyncio.get_running_loop().create_future()
-        rank = (int(self.share(client) // SHARE_STEP), int(used // LONG_DOWNLOAD), began)
-        heapq.heappush(self.waiting, (rank, next(self.order), turn))
+        self.waiting.append((client, began, used, turn))
         try:
             await turn
         except asyncio.CancelledError:
@@ -266,12 +268,14 @@ class Turns:
             raise
 
     def release(self):
-        while self.waiting:
-            turn = heapq.heappop(self.waiting)[2]
-            if not turn.done():
-                turn.set_result(None)
-                return
-        self.free += 1
+        """Gives the turn to the waiting download ranked first now (a client's share grows while its
+        other downloads work, so ranks are read when the turn is handed on, not when it was asked for)."""
+        self.waiting = [w for w in self.waiting if not w[3].done()]
+        if not self.waiting:
+            self.free += 1
+            return
+        best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3]))
+        self.waiting.pop(best)[3].set_result(None)
 
 
 class Download:
@@ -470,10 +474,11 @@ class Gate:
                     ticket.cancel()
                     state["aborted"] = True
                     raise Refused("streamed response over the size cap")
+                if large:  # a turn is never held while the client reads (a reader that stops would keep it)
+                    download.give()
                 if not message.get("more_body", False):
                     state["done"] = True
                 elif large and not message.get(PACED_KEY):  # the download's next chunk is worked out in its turn
-                    download.give()
                     await send(message)
                     await download.take()
                     return

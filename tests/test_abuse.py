@@ -735,3 +735,76 @@ def test_a_page_sent_in_chunks_has_the_body_cap_only_downloads_run_to_the_stream
         return sum(len(m.get("body", b"")) for m in sent if m["type"] == "http.response.body")
     body = asyncio.run(scenario())
     assert (body <= limits.MAX_BODY_BYTES + len(chunk)) == capped, body
+
+
+def test_a_reader_that_stops_reading_holds_no_turn():
+    """The fifth attack run: a client that stopped reading just before a Datasette CSV's last chunk
+    kept the only turn (the gate sent the last chunk while holding it), and every other download
+    waited a minute."""
+    limits = limits_plugin()
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * 1024, "more_body": True})
+        await send({"type": "http.response.body", "body": b"last"})
+
+    async def scenario():
+        gate, stuck = limits.Gate(app), asyncio.Event()
+        scope, receive, _, _ = drive(gate, "/search.csv", "q=a", "10.0.0.1")
+
+        async def stalled_send(message):  # the client stops reading before the last chunk
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await stuck.wait()
+        stalled = asyncio.ensure_future(gate(scope, receive, stalled_send))
+        await asyncio.sleep(0.05)
+        other = drive(gate, "/certification/mo_officers.csv", "_stream=on", "10.0.0.2")
+        await asyncio.wait_for(gate(*other[:3]), 2)
+        stuck.set()
+        await stalled
+        return other[3][-1]
+    assert asyncio.run(scenario())["body"] == b"last"
+
+
+def test_turns_are_ranked_when_handed_on_not_when_asked_for():
+    """The fifth attack run: an address's second download, queued while the address had used nothing,
+    kept that rank after its first took a long turn, and a newcomer waited behind twenty of them."""
+    limits = limits_plugin()
+    turns = limits.Turns(size=1, clock=lambda: 0.0)
+
+    async def scenario():
+        order = []
+        await turns.acquire("holder", 0)
+
+        async def wait(name, client, began):
+            await turns.acquire(client, began)
+            order.append(name)
+            turns.release()
+        early = asyncio.ensure_future(wait("second of a busy client", "busy", 1))
+        await asyncio.sleep(0)
+        turns.count("busy", 10 * limits.SHARE_STEP)  # its first download works meanwhile
+        late = asyncio.ensure_future(wait("newcomer", "new", 2))
+        await asyncio.sleep(0)
+        turns.release()
+        await asyncio.gather(early, late)
+        return order
+    assert asyncio.run(scenario()) == ["newcomer", "second of a busy client"]
+
+
+def test_slow_rows_are_passed_on_in_time_not_only_by_the_block():
+    """The fifth attack run: a CSV of one-row pages sorted on an unindexed column took 70 s to fill a
+    64 KB block, and the gate hands a turn on only between the chunks it sees."""
+    csvexport = plugin_module("csvexport")
+
+    async def slow_csv(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
+        for n in range(4):
+            await asyncio.sleep(csvexport.BLOCK_SECONDS)
+            await send({"type": "http.response.body", "body": f"{n},a\r\n".encode(), "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+    scope = {"type": "http", "path": "/certification/mo_officers.csv", "query_string": b"_stream=on&_csv=exact"}
+    asyncio.run(csvexport.SpreadsheetCsv(slow_csv)(scope, None, send))
+    assert len([m for m in sent if m["type"] == "http.response.body" and m["body"]]) >= 3

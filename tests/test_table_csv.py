@@ -174,3 +174,20 @@ def test_a_value_that_is_not_utf8_is_read_as_datasette_reads_it(release, tmp_pat
     assert ours == by_datasette(broken, path, monkeypatch)
     found = asyncio.run(broken.client.get("/search.json?q=doe+jane"))
     assert found.status_code == 200 and any("\ufffd" in r["officer_name"] for r in found.json()["rows"])
+
+
+@pytest.mark.parametrize("size", ["%C2%B2", "%E2%91%A0", "1" * 5000, "0", "-1"])
+def test_a_size_that_is_no_plain_number_is_datasette_s_to_answer_never_a_500(ds, size):
+    """The fifth attack run: '²' passed str.isdigit and int() raised (500)."""
+    assert fetch(ds, f"/certification/agencies.csv?_stream=on&_size={size}")[0] in (200, 400)
+
+
+def test_a_download_s_file_name_is_spelt_as_the_path_spells_the_table(ds, monkeypatch):
+    path = "/certification/mo~5Fofficers.csv?_stream=on&_dl=1"
+    assert fetch(ds, path) == by_datasette(ds, path, monkeypatch)
+
+
+def test_a_repeated_header_option_is_read_as_datasette_reads_it(ds):
+    """The label layer read the last _header, Datasette the first: the header row ended ",true"."""
+    body = fetch(ds, "/certification/mo_officers.csv?_stream=on&_labels=on&_header=on&_header=off")[2]
+    assert body.decode("utf-8-sig").split("\r\n", 1)[0].endswith(",synthetic_sample")
