@@ -267,7 +267,10 @@ def tier_sql(query, params):
 
 
 def filter_sql(filters, params):
-    return "".join(f" and p.[{column}] = {params.add(value)}" for column, value in filters.items())
+    """The filters' conditions, each with a unary + so that no index of people is used: SQLite would
+    otherwise read every officer of a state through its index and test the full-text match on each
+    (6 s for ?q=j&state=MO on 25,000 rows, past the time limit) instead of filtering the matches."""
+    return "".join(f" and +p.[{column}] = {params.add(value)}" for column, value in filters.items())
 
 
 # By name: surname, then given names, whichever way the state writes a name ("Last, First" or "First Last")

@@ -87,3 +87,27 @@ def test_json_export_streams_past_the_row_limit(client):
 def test_json_export_refuses_filters_it_cannot_apply(client):
     response = asyncio.run(client.client.get("/export/mo_officers.json?officer_name__contains=smith"))
     assert response.status_code == 400 and "Unsupported filter" in response.text
+
+
+@pytest.mark.parametrize("filters", [{"state": "MO"}, {"license_status": "Revoked"}, {"agency_id": "x", "state": "MA"}])
+def test_a_filtered_search_reads_the_name_index_first_not_every_officer_of_the_filter(built, filters):
+    """The fifth attack run: the search page's own facet links (?q=j&state=MO) answered 400 after the
+    time limit: SQLite read every officer of the state through its index and tested the full-text
+    match on each (6 s at 25,000 rows). Every statement of a filtered search starts from the matches."""
+    import importlib.util
+    import sqlite3
+    from .conftest import ROOT
+    spec = importlib.util.spec_from_file_location("search_plugin_plan", ROOT / "plugins" / "search.py")
+    search = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(search)
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    search.prepare_connection(conn)
+    try:
+        for text in ("j", "smith j", "sample"):
+            query = search.Query(text)
+            for sql, params in (search.search_sql(query, filters), search.count_sql(query, filters),
+                                search.facets_sql(query, filters)):
+                plan = " | ".join(row[3] for row in conn.execute("explain query plan " + sql, params))
+                assert "idx_people_" not in plan and "VIRTUAL TABLE" in plan, (text, plan)
+    finally:
+        conn.close()
