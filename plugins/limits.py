@@ -576,10 +576,11 @@ async def filters_from_request(request, table, database, datasette):
     keys = [k for k in request.args.keys() if not (k.startswith("_") and "__" not in k)]  # Datasette's filters
     if not keys:
         return None
-    columns = set(await datasette.get_database(database).table_columns(table)) | {"rowid"}
+    # SQLite's names are not case-sensitive in ASCII: ?Agency_ID= filters agency_id (bytes.lower folds ASCII only)
+    columns = {c.encode().lower() for c in await datasette.get_database(database).table_columns(table)} | {b"rowid"}
     for key in keys:
         column, operator = key.rsplit("__", 1) if "__" in key else (key, "exact")
-        if column not in columns:
+        if column.encode("utf-8", "surrogateescape").lower() not in columns:
             raise UnknownFilter("There is no column named " + json.dumps(column[:100]) + " in this table: "
                                  "filter on one of the columns the table shows.", title="No such column", status=400)
         if operator not in Filters._filters_by_key:

@@ -109,6 +109,7 @@ def test_a_filter_on_no_column_or_with_no_known_operator_is_refused_not_answered
 
 
 @pytest.mark.parametrize("query", ["agency_id=MO-columbia-police-department", "agency_id__exact=MO-columbia-police-department",
+                                   "Agency_ID=MO-columbia-police-department",
                                    "rowid__gt=3", "officer_name__contains=a", "name_suffix__isnull=1"])
 def test_filters_on_real_columns_still_answer(client, query):
     response = get(client, f"/certification/mo_officers.json?{query}&_shape=array")
