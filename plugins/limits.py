@@ -236,6 +236,9 @@ def heavy(scope):
             or b"_stream=" in scope.get("query_string", b""))
 
 
+GRANTED, GONE = "granted", "gone"
+
+
 class Turns:
     """The downloads' turns (see DOWNLOAD_TURNS): acquire before a download's work, release after it."""
 
@@ -254,16 +257,19 @@ class Turns:
     def rank(self, client, began, used):
         return int(self.share(client) // SHARE_STEP), int(used // LONG_DOWNLOAD), began
 
-    async def acquire(self, client, began, used=0.0):
+    async def acquire(self, client, began, used=0.0, owner=None):
+        """Waits for a turn; False when the owner was abandoned while it waited (its client left)."""
         if self.free and not self.waiting:
             self.free -= 1
-            return
+            return True
         turn = asyncio.get_running_loop().create_future()
         self.waiting.append((client, began, used, turn))
+        if owner is not None:
+            owner.turn = turn
         try:
-            await turn
+            return await turn != GONE
         except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():  # granted as it was cancelled: pass the turn on
+            if turn.done() and not turn.cancelled() and turn.result() != GONE:  # granted as it was cancelled
                 self.release()
             raise
 
@@ -275,7 +281,7 @@ class Turns:
             self.free += 1
             return
         best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3]))
-        self.waiting.pop(best)[3].set_result(None)
+        self.waiting.pop(best)[3].set_result(GRANTED)
 
 
 class Download:
@@ -285,11 +291,19 @@ class Download:
 
     def __init__(self, turns, client, began):
         self.turns, self.client, self.began, self.since, self.used = turns, client, began, None, 0.0
+        self.turn, self.gone = None, False
 
     async def take(self):
-        if self.since is None:
-            await self.turns.acquire(self.client, self.began, self.used)
-            self.since = self.turns.clock()
+        if self.since is None and not self.gone:
+            if await self.turns.acquire(self.client, self.began, self.used, owner=self):
+                self.since = self.turns.clock()
+
+    def abandon(self):
+        """The client left: a wait for a turn ends at once (the work after it finds its SQL cancelled),
+        and no turn is taken again; a turn held is given back when the work stops, as always."""
+        self.gone = True
+        if self.turn is not None and not self.turn.done():
+            self.turn.set_result(GONE)
 
     def give(self):
         if self.since is not None:
@@ -438,6 +452,8 @@ class Gate:
                 if message["type"] == "http.disconnect":
                     if not state["done"]:
                         ticket.cancel()
+                        if download is not None:
+                            download.abandon()  # its wait for a turn ends: it holds no download slot
                     await messages.put(message)
                     return
                 await messages.put(message)

@@ -809,3 +809,39 @@ def test_slow_rows_are_passed_on_in_time_not_only_by_the_block():
     scope = {"type": "http", "path": "/certification/mo_officers.csv", "query_string": b"_stream=on&_csv=exact"}
     asyncio.run(csvexport.SpreadsheetCsv(slow_csv)(scope, None, send))
     assert len([m for m in sent if m["type"] == "http.response.body" and m["body"]]) >= 3
+
+
+def test_a_download_whose_client_left_stops_waiting_for_a_turn():
+    """The fifth attack run: a reader who gave up on two slow downloads was then refused a third
+    (429, two downloads at a time) because the abandoned ones still waited for their turns."""
+    limits = limits_plugin()
+    release = asyncio.Event
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x", "more_body": True})
+        if scope["path"] == "/export/holder.csv":
+            await scope["release"].wait()  # works on its next chunk, holding the one turn
+        await send({"type": "http.response.body", "body": b"end"})
+
+    async def scenario():
+        gate, done = limits.Gate(app), release()
+        holder = drive(gate, "/export/holder.csv", "", "10.0.0.1")
+        holder[0]["release"] = done
+        holding = asyncio.ensure_future(gate(*holder[:3]))
+        await asyncio.sleep(0.01)
+        left = asyncio.Event()
+        scope, _, send, sent = drive(gate, "/export/waiting.csv", "", "10.0.0.2")
+
+        async def receive():  # the client leaves while its download waits for a turn
+            await left.wait()
+            return {"type": "http.disconnect"}
+        waiting = asyncio.ensure_future(gate(scope, receive, send))
+        await asyncio.sleep(0.01)
+        assert not waiting.done()  # it waits for the turn the holder keeps
+        left.set()
+        await asyncio.wait_for(waiting, 1)  # ends at once, while the holder still works
+        assert not holding.done() and gate.heavy_by_client.get("10.0.0.2", 0) == 0
+        done.set()
+        await holding
+    asyncio.run(scenario())
