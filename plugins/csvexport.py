@@ -58,15 +58,6 @@ STREAM_BATCH = 1000
 DOWNLOAD_SCOPE_KEY = "certdata.download"
 PACED_KEY = "certdata.paced"
 
-
-class Unscheduled:
-    """A download's turns when no gate gives any (the plugin alone, in a test): always its turn."""
-
-    async def take(self):
-        pass
-
-    def give(self):
-        pass
 # One complete record (plain characters and quoted fields, newlines inside those), then its end.
 # Possessive: no backtracking, about 50 MB/s; a stray carriage return only starts the next match
 # after it, so the label still goes just before the record's end.
@@ -91,11 +82,44 @@ def suspect(data):
     return any(needle in marked for needle in SUSPECT)
 
 
+class Unscheduled:
+    """A download's turns when no gate gives any (the plugin alone, in a test): always its turn."""
+
+    async def take(self):
+        pass
+
+    def give(self):
+        pass
+
+
 def spreadsheet_cell(cell):
     """The cell a spreadsheet shows as text: formula-leading text gets a leading apostrophe."""
     if cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
+
+
+def csv_text(rows):
+    """Rows as Datasette's csv.writer writes them (its defaults: minimal quoting, CRLF)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def plain_text(conn, read):
+    """read(), with values read as plain UTF-8 text instead of through Datasette's text factory (a
+    Python call per value); again through it when a value is not UTF-8, so that the rows are the same."""
+    replacing = conn.text_factory
+    try:
+        conn.text_factory = str
+        return read()
+    except sqlite3.OperationalError as error:
+        if "decode" not in str(error):
+            raise
+        conn.text_factory = replacing
+        return read()
+    finally:
+        conn.text_factory = replacing
 
 
 def spreadsheet_records(data):
@@ -231,8 +255,8 @@ def startup(datasette):
 
 
 def stream_request(path, query, max_rows):
-    """(table, filters) when the request is a table's streamed CSV with plain column=value filters
-    and options that do not change its rows, else None."""
+    """(table, its spelling in the path, filters) when the request is a table's streamed CSV with plain
+    column=value filters and options that do not change its rows, else None."""
     found = WHOLE_TABLE_CSV.match(path)
     names = [k for k, _ in query]
     options = dict(query)
@@ -280,7 +304,7 @@ class SpreadsheetCsv:
             plan = await planned(self.datasette, table)
             if plan and all(k in plan.columns for k, _ in filters):
                 personal = any(k.lower() in (b"cookie", b"authorization") for k, _ in scope.get("headers") or [])
-                return await self.stream_table(send, plan, filters, dict(query, _route=route), exact=exact, label=label,
+                return await self.stream_table(send, plan, route, filters, dict(query), exact=exact, label=label,
                                                header=header, personal=personal,
                                                download=scope.get(DOWNLOAD_SCOPE_KEY) or Unscheduled())
         state = {"csv": False, "first": True, "pending": b"", "header": header, "since": time.monotonic()}
@@ -315,7 +339,8 @@ class SpreadsheetCsv:
 
         await self.app(scope, receive, rewrite)
 
-    async def stream_table(self, send, plan, filters, options, exact, label, header, personal=False, download=None):
+    async def stream_table(self, send, plan, route, filters, options, exact, label, header, personal=False,
+                           download=None):
         """The table's rows as Datasette's streamed CSV would give them, in the spreadsheet form unless
         exact, labelled while a sample: one keyset-paged query per STREAM_BATCH rows, each batch written
         as CSV in the SQL thread. Like Datasette, an error (the client gone, a time limit, the size limit)
@@ -339,27 +364,17 @@ class SpreadsheetCsv:
                 # plain tuples: a batch of our own table's rows is small, and the connection's row
                 # factory (a budget for arbitrary SQL, sqlite3.Row) would double the time a row takes
                 cursor.row_factory = None
-                replacing = conn.text_factory
-                try:  # Datasette's text factory (bytes that are not UTF-8 replaced) is a Python call per value
-                    conn.text_factory = str
+
+                def read():
                     with sqlite_timelimit(conn, time_limit):
-                        rows = cursor.execute(sql, dict(params, **keyset)).fetchall()
-                except sqlite3.OperationalError as error:
-                    if "decode" not in str(error):
-                        raise
-                    conn.text_factory = replacing  # a value that is not UTF-8: read as Datasette reads it
-                    with sqlite_timelimit(conn, time_limit):
-                        rows = cursor.execute(sql, dict(params, **keyset)).fetchall()
-                finally:
-                    conn.text_factory = replacing
-                out = io.StringIO()
-                csv.writer(out).writerows(rows)
-                return rows, out.getvalue()
+                        return cursor.execute(sql, dict(params, **keyset)).fetchall()
+                rows = plain_text(conn, read)
+                return rows, csv_text(rows)
             return db.execute_fn(run)
 
         headers = {"content-type": "text/csv; charset=utf-8" if options.get("_dl") else "text/plain; charset=utf-8"}
         if options.get("_dl"):
-            headers["content-disposition"] = f'attachment; filename="{options["_route"]}.csv"'  # as Datasette: the path's spelling
+            headers["content-disposition"] = f'attachment; filename="{route}.csv"'  # as Datasette: the path's spelling
         if ds.cors:
             add_cors_headers(headers)
         # as Datasette's router marks every answer: it may vary with credentials, and is private when sent any
@@ -371,9 +386,7 @@ class SpreadsheetCsv:
         written, first = 0, not exact
         text = ""
         if header:
-            out = io.StringIO()
-            csv.writer(out).writerow(plan.header + (["synthetic_sample"] if label else []))
-            text = out.getvalue()
+            text = csv_text([plan.header + (["synthetic_sample"] if label else [])])
             written = len(text) - (len(",synthetic_sample") if label else 0)
         after = None
         while True:
@@ -388,13 +401,11 @@ class SpreadsheetCsv:
                 rows, rendered, ending = [], "", str(error)
             if written + len(rendered) - extra * len(rows) > limit:  # Datasette's max_csv_mb, row by row
                 kept = []
-                for row in rows:
-                    out = io.StringIO()
-                    csv.writer(out).writerow(row)
-                    if written + len(out.getvalue()) - extra > limit:
+                for line in map(csv_text, ([row] for row in rows)):
+                    if written + len(line) - extra > limit:
                         break
-                    written += len(out.getvalue()) - extra
-                    kept.append(out.getvalue())
+                    written += len(line) - extra
+                    kept.append(line)
                 rendered, ending = "".join(kept), f"CSV contains more than {limit} bytes"
             else:
                 written += len(rendered) - extra * len(rows)

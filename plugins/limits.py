@@ -42,6 +42,7 @@ import uvicorn
 
 from datasette import hookimpl
 from datasette.database import Database, QueryInterrupted
+from datasette.filters import Filters
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
 from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
@@ -84,12 +85,12 @@ LONG_DOWNLOAD = 0.5
 # paid back at PAGE_DEBT_REPAID seconds a second: a client owing more than PAGE_DEBT_LIMIT waits (429).
 # A reader never gets there; an address looping heavy pages gets one about every ten seconds.
 PAGE_FREE_SECONDS = 0.25
+PAGE_DEBT_LIMIT = 3.0
+PAGE_DEBT_REPAID = 0.1
 # A client refused for what it owes (slow pages, or SQL while indebted) gets the refusal after this
 # pause: a loop that retries at once (the abuse run: 2,000 refusals a second from six addresses, a
 # good part of a core) then asks ten times a second per connection, at no cost to the server.
 REFUSAL_PAUSE = 0.1
-PAGE_DEBT_LIMIT = 3.0
-PAGE_DEBT_REPAID = 0.1
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 HEAD_TIMEOUT = 10.0
 CONNECTIONS_PER_CLIENT = 32
@@ -326,6 +327,10 @@ class Debts:
         debt, since = self.debts.get(client, (0.0, 0.0))
         return max(0.0, debt - (self.clock() - since) * self.repaid)
 
+    def wait(self, client, limit):
+        """Whole seconds until the client owes no more than limit (the Retry-After of a refusal)."""
+        return int((self.owed(client) - limit) / self.repaid) + 1
+
     def add(self, client, seconds):
         self.debts[client] = (self.owed(client) + seconds, self.clock())
         if len(self.debts) > 10_000:  # forget the clients that owe nothing
@@ -345,7 +350,6 @@ def client_key(scope):
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
-CLIENT_SCOPE_KEY = "certdata.client"  # the scope key under which the gate passes client_key on
 PACED_KEY = "certdata.paced"  # set on a body message whose download takes its turns itself (csvexport's table streams)
 DOWNLOAD_SCOPE_KEY = "certdata.download"  # the scope key of a download's Download
 
@@ -392,13 +396,12 @@ class Gate:
             return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
         client = client_key(scope)
-        scope = dict(scope, **{CLIENT_SCOPE_KEY: client})  # the inner plugins share one idea of the client
         if self.by_client.get(client, 0) >= REQUESTS_PER_CLIENT:
             return await refuse(send, 429, f"At most {REQUESTS_PER_CLIENT} requests at a time per client: "
                                            "wait for some to finish.")
         page = not (large or arbitrary)
         if page and self.page_debts.owed(client) > PAGE_DEBT_LIMIT:
-            wait = int((self.page_debts.owed(client) - PAGE_DEBT_LIMIT) / PAGE_DEBT_REPAID) + 1
+            wait = self.page_debts.wait(client, PAGE_DEBT_LIMIT)
             await asyncio.sleep(REFUSAL_PAUSE)
             return await refuse(send, 429, "This client has asked for many slow pages recently (large pages, "
                                            f"many results): try again in {wait} seconds.", wait)
@@ -414,7 +417,7 @@ class Gate:
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
                 refusal = 429, "One SQL query at a time per client: wait for the previous one to finish.", 1
             elif self.debts.owed(client) > SQL_DEBT_LIMIT:
-                wait = int((self.debts.owed(client) - SQL_DEBT_LIMIT) / SQL_DEBT_REPAID) + 1
+                wait = self.debts.wait(client, SQL_DEBT_LIMIT)
                 refusal = 429, f"This client has run a lot of SQL recently: try again in {wait} seconds.", wait
             elif self.arbitrary_total >= ARBITRARY_SQL_TOTAL or (
                     self.debts.owed(client) >= FRESH_DEBT
@@ -442,7 +445,7 @@ class Gate:
         budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
         download = Download(self.turns, client, next(self.began)) if large else None
         if large:
-            scope[DOWNLOAD_SCOPE_KEY] = download
+            scope = dict(scope, **{DOWNLOAD_SCOPE_KEY: download})
         messages = asyncio.Queue()
 
         async def watch():
@@ -588,7 +591,6 @@ async def filters_from_request(request, table, database, datasette):
     refused with 400. Datasette writes a filter's column in double quotes, and SQLite reads a double-quoted
     name that is no column as a string: a misspelt ?agencyid=X answered "0 rows" and an unknown
     operator (?agency_id__is=X) was dropped, answering every row, both without a word."""
-    from datasette.filters import Filters
     keys = [k for k in request.args.keys() if not (k.startswith("_") and "__" not in k)]  # Datasette's filters
     if not keys:
         return None
