@@ -13,7 +13,6 @@ are unchanged starts from a copy of it and redoes only the resources whose reuse
 when an officer resource or the agencies changed); the result holds the same schema and
 rows as a full build (tests/test_incremental.py).
 """
-import collections
 import csv
 import hashlib
 import json
@@ -24,18 +23,23 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import cells, diff, disclosure, presentation, states
+from . import cells, diff, disclosure, nameindex, presentation, states
 from .errors import CertdataError
 from .cells import missing_values
-from .names import FUZZY_LENGTHS, deletions, name_keys
+from .names import name_keys
 from .states import StateError
 from .package import SAMPLE_WARNING, csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
 BATCH = 50_000
-NAME_CACHE = 50_000  # parsed names kept for their repeats (a few MB)
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
+# FTS5 writes a segment each time its pending terms pass 'hashsize' (1 MB by default) and merges the
+# segments as it goes, leaving free pages that only a VACUUM (a rewrite of the whole file: 4 s at 1M
+# rows) gives back. With 16 MB the names of a million officers are written in a few segments and no
+# page is freed (and the insert is a quarter faster).
+FTS_HASH_BYTES = 16 * 1024 * 1024
+FREE_PAGES_SHARE = 0.01  # a full build rewrites the file (VACUUM) only when more of it than this is free pages
 # The tables describing the package itself (rebuilt by every build); synthetic_sample only while the
 # release holds one: a person who opens the file sees it in its list of tables.
 DESCRIPTION_TABLES = ("package_resources", "package_fields", "build_info", "synthetic_sample")
@@ -60,6 +64,11 @@ def build_database(package, target, progress=print, previous=None, reuse=True):
     return target
 
 
+def scratch_path(temp):
+    """The name index worker's scratch file, beside the build's temporary database."""
+    return temp.with_name(temp.name + ".names")
+
+
 def open_for_build(path):
     db = sqlite_utils.Database(path)
     db.conn.execute("pragma journal_mode = off")
@@ -69,7 +78,7 @@ def open_for_build(path):
 
 
 def full_build(package, temp, keys, previous, progress):
-    """Every table from the CSVs, in one transaction, then VACUUM."""
+    """Every table from the CSVs, in one transaction (VACUUM after it only if pages were freed)."""
     db = open_for_build(temp)
     db.conn.execute("pragma foreign_keys = on")
     db.conn.execute("begin")
@@ -78,19 +87,24 @@ def full_build(package, temp, keys, previous, progress):
     shown = presentation.read(package.root)
     for resource in package.resources:
         count = insert_rows(db, package, resource)
-        create_indexes(db, resource, shown["indexes"])
+        create_indexes(db, resource, shown["indexes"])  # a state's SEARCH_SQL may need them
         progress(f"loaded {resource['name']}: {count} rows")
-    create_search(db, states.of_package(package))
+    search = Search(db, states.of_package(package), scratch_path(temp), progress)
+    try:  # the statistics while a large release's names are parsed beside them
+        describe_package(db, package, keys)
+        search.finish()
+    finally:
+        search.stop()
     progress("built the search index")
     create_views(db, shown["views"])
     presentation.check_sql(db.conn, shown)  # a broken view or query, a state's query: named before anything is published
     states.check_sql(db.conn, states.of_package(package))
-    describe_package(db, package, keys)
     create_changes_table(db)
     db.conn.execute("commit")
     record_changes(db, package, previous, changed_since(previous, keys), progress)
     check_foreign_keys(db)
-    if db.conn.execute("pragma freelist_count").fetchone()[0]:  # written in one pass, the file has no free pages
+    free, pages = (db.conn.execute(f"pragma {name}").fetchone()[0] for name in ("freelist_count", "page_count"))
+    if free > FREE_PAGES_SHARE * pages:  # written in one pass, the file has (next to) no free pages
         db.conn.execute("vacuum")
     db.conn.close()
 
@@ -126,7 +140,11 @@ def incremental_build(package, temp, keys, previous, changed, progress):
     if changed & search_inputs(db, registered):
         for table in SEARCH_TABLES:
             db.conn.execute(f"drop table if exists {table}")
-        create_search(db, registered)
+        search = Search(db, registered, scratch_path(temp), progress)
+        try:
+            search.finish()
+        finally:
+            search.stop()
         progress("rebuilt the search index")
     for (view,) in db.conn.execute("select name from sqlite_master where type = 'view'").fetchall():
         db.conn.execute(f"drop view {quote(view)}")
@@ -367,30 +385,69 @@ def name_terms(name):
     return name_keys(name)[0].strip()
 
 
-def create_search(db, states):
+# Above this many officers, names are parsed in worker processes (``nameindex``); a process costs a
+# tenth of a second to start. CERTDATA_NAME_WORKERS_ABOVE sets another threshold (0: always).
+NAME_WORKERS_ABOVE = 200_000
+
+
+class Search:
     """The search over every state's officers (``people``, one row each: each state's module says
     which), its name index, and the agency search. The name index is kept apart from ``people``
-    (which users see): ``people_names`` holds each name parsed once (terms, joined surname, given
-    names), ``people_fts`` indexes the terms alone (agency words never dilute a name), and
-    ``name_vocabulary`` / ``name_deletions`` map every name word of 4 to 32 letters
-    from each of its one-letter deletions, for the typo-tolerant layer. A state whose ``SEARCH_SQL``
-    also selects ``surname`` (and ``given_names``) has its names keyed by those parts where they are filled."""
-    db.conn.execute("""create table people (
-        person_id text not null unique, state text not null, officer_name text not null,
-        license_status text, agency_id text, agency_name text, detail text)""")
-    db.conn.execute("create temp table name_parts (rowid integer primary key, surname text, given_names text)")
-    for k, state in enumerate(states):
-        try:
-            state_search_rows(db, state, k)
-        except sqlite3.Error as error:  # SQLite's words name the SQL, never a value
-            raise StateError(f"state module {state.path}: its SEARCH_SQL does not run on the database "
-                                    f"({error})") from None
-    for column in ("state", "license_status", "agency_id", "officer_name"):
-        db.conn.execute(f"create index idx_people_{column} on people ({column})")
-    create_name_index(db)
-    db.conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
-    db.conn.executemany("insert into agencies_fts (rowid, agency_terms) values (?, ?)",
-                        ((rowid, name_terms(name)) for rowid, name in db.conn.execute("select rowid, agency_name from agencies").fetchall()))
+    (which users see): ``people_names`` holds each name parsed once (``nameindex``), ``people_fts``
+    indexes its terms alone (agency words never dilute a name), and ``name_vocabulary`` /
+    ``name_deletions`` serve the typo-tolerant layer. A state whose ``SEARCH_SQL`` also selects
+    ``surname`` (and ``given_names``) has its names keyed by those parts where they are filled.
+
+    Built in two steps, so that the caller may work between them while a worker process parses a
+    large release's names: creating it writes ``people`` and starts the parsing (it commits the
+    caller's transaction and opens another); ``finish`` writes the rest. ``stop`` ends the worker if
+    the build fails between them."""
+
+    NAMES_SQL = ("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
+                 "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
+
+    def __init__(self, db, states, scratch, progress=print):
+        self.db, self.worker = db, None
+        conn = db.conn
+        conn.execute("""create table people (
+            person_id text not null unique, state text not null, officer_name text not null,
+            license_status text, agency_id text, agency_name text, detail text)""")
+        conn.execute("create temp table name_parts (rowid integer primary key, surname text, given_names text)")
+        for k, state in enumerate(states):
+            try:
+                state_search_rows(db, state, k)
+            except sqlite3.Error as error:  # SQLite's words name the SQL, never a value
+                raise StateError(f"state module {state.path}: its SEARCH_SQL does not run on the database "
+                                 f"({error})") from None
+        officers = conn.execute("select count(*) from people").fetchone()[0]
+        if officers > int(os.environ.get("CERTDATA_NAME_WORKERS_ABOVE", NAME_WORKERS_ABOVE)):
+            conn.execute("commit")  # ATTACH needs no open transaction; the build's file is a temporary one
+            self.worker = nameindex.Workers(conn, self.NAMES_SQL, scratch)
+            conn.execute("begin")
+            progress(f"parsing {officers:,} officers' names in {len(self.worker.processes)} worker process(es)")
+        for column in ("state", "license_status", "agency_id", "officer_name"):
+            conn.execute(f"create index idx_people_{column} on people ({column})")
+
+    def finish(self):
+        """The name index, its full-text index and the agency search (the caller's transaction stays open)."""
+        conn = self.db.conn
+        if self.worker:
+            conn.execute("commit")
+            self.worker.finish()
+            conn.execute("begin")
+        else:
+            nameindex.create_tables(conn)
+            nameindex.write_index(conn.execute(self.NAMES_SQL), conn)
+        conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
+        conn.execute(f"insert into people_fts (people_fts, rank) values ('hashsize', {FTS_HASH_BYTES})")
+        conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
+        conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
+        conn.executemany("insert into agencies_fts (rowid, agency_terms) values (?, ?)",
+                         ((rowid, name_terms(name)) for rowid, name in conn.execute("select rowid, agency_name from agencies").fetchall()))
+
+    def stop(self):
+        if self.worker:
+            self.worker.stop()
 
 
 def state_search_rows(db, state, k):
@@ -405,37 +462,6 @@ def state_search_rows(db, state, k):
         given = "s.given_names" if "given_names" in columns else "null"
         db.conn.execute(f"insert into temp.name_parts select {k * STATE_ROWIDS} + s.n, s.surname, {given} "
                         f"from ({state.SEARCH_SQL}) s where coalesce(s.surname, '') != ''")
-
-
-def create_name_index(db):
-    """people_names, people_fts and the typo index, each name parsed exactly once."""
-    db.conn.execute("create table people_names (rowid integer primary key, terms text not null, "
-                    "surname_key text not null, given_key text not null)")
-    vocabulary, recent = collections.Counter(), {}
-    rows = db.conn.execute("select p.rowid, p.officer_name, n.surname, n.given_names from people p "
-                           "left join temp.name_parts n on n.rowid = p.rowid order by p.rowid")
-    while True:
-        batch = rows.fetchmany(BATCH)
-        if not batch:
-            break
-        if len(recent) > NAME_CACHE:  # a roster repeats a name in neighbouring rows: parse each once per batch
-            recent.clear()
-        keyed = []
-        for rowid, *name in batch:
-            name = tuple(name)
-            keys = recent.get(name)
-            if keys is None:
-                keys = recent[name] = name_keys(*name)
-            keyed.append((rowid, *keys))
-        vocabulary.update(" ".join(terms for _, terms, _, _ in keyed).split())
-        db.conn.executemany("insert into people_names values (?, ?, ?, ?)", keyed)
-    db.conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
-    db.conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
-    db.conn.execute("create table name_vocabulary (word text primary key, n integer not null) without rowid")
-    db.conn.executemany("insert into name_vocabulary values (?, ?)", sorted(vocabulary.items()))
-    db.conn.execute("create table name_deletions (form text not null, word text not null, primary key (form, word)) without rowid")
-    db.conn.executemany("insert into name_deletions values (?, ?)",
-                        sorted((form, word) for word in vocabulary if len(word) in FUZZY_LENGTHS for form in deletions(word)))
 
 
 def create_views(db, views):

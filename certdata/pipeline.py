@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from . import datasette, docs, load, presentation, publish, states
+from .children import die_with_parent
 from .errors import CertdataError
 from .guard import guard_package
 from .package import DESCRIPTOR, ROOT, Package, PackageError
@@ -120,18 +121,6 @@ def validate_in_background(root, reused=frozenset()):
             raise BuildFailed(problems)
         return problems
     return wait
-
-
-def die_with_parent(parent):
-    """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the daemon flag and the pipe still end it with the build
-        pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
 
 
 def validate_in_child(root, send, parent, reused=frozenset()):
