@@ -867,3 +867,27 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
         assert importers.value_problem("agency_name", name) is None
     for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June"):
         assert importers.value_problem("officer_name", name) is None
+
+
+def test_the_long_line_search_finds_what_reading_every_line_finds(tmp_path):
+    """The stride search for a line past the limit (validate.line_shape) against reading every line, on
+    files whose lines sit around the limit, with carriage returns, without a final line break, empty."""
+    import random
+
+    from certdata import validate
+
+    def every_line(data, limit):
+        lines = data.split(b"\n")
+        long = next((number for number, line in enumerate(lines, start=1) if len(line) > limit), None)
+        return data.count(b"\n"), long
+
+    rng = random.Random(17)
+    path = tmp_path / "lines.csv"
+    for trial in range(400):
+        limit = rng.choice([1, 5, 16, 64])
+        data = b"\n".join(bytes(rng.choice(b"ab\r,") for _ in range(max(0, int(rng.gauss(limit * 0.8, limit / 3)))))
+                          for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.5:
+            data += b"\n"
+        path.write_bytes(data)
+        assert validate.line_shape(path, limit) == every_line(data, limit), (trial, limit, data)
