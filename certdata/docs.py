@@ -46,17 +46,19 @@ def environment(package=None):
 
 
 def build_site(package, database, site_dir, datasette_url=None, downloads=None, progress=print):
-    """Render every page into a docs directory beside site_dir and run mkdocs build --strict."""
+    """Render every page into a docs directory beside site_dir and run mkdocs build --strict. downloads,
+    if given, writes the release files into the directory it is given and returns a function to call
+    once the pages are built (SHA256SUMS, see ``publish.write_downloads``), or None."""
     site_dir = Path(site_dir)
     docs_dir = site_dir.parent / "docs"
     shutil.rmtree(docs_dir, ignore_errors=True)
     docs_dir.mkdir(parents=True)
     for name in HAND_WRITTEN:
         shutil.copyfile(ROOT / "docs" / name, docs_dir / name)
-    release = site_dir.parent / "downloads"
+    release, checksums = site_dir.parent / "downloads", None
     if downloads:
         shutil.rmtree(release, ignore_errors=True)
-        downloads(release)
+        checksums = downloads(release)
         placeholders(release, docs_dir / "downloads")
         progress("wrote the release files")
     url = datasette_url or os.environ.get("CERTDATA_DATASETTE_URL") or DEFAULT_DATASETTE_URL
@@ -64,6 +66,8 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
     pages = render_pages(context, docs_dir)
     progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
     run_mkdocs(docs_dir, site_dir, nav(context), package, context["datasette_url"])
+    if checksums:  # last: the database was hashed meanwhile
+        checksums()
     if downloads:  # the release files themselves, moved in rather than copied by mkdocs
         built = site_dir / "downloads"
         for path in sorted(built.rglob("*")):  # what mkdocs made there (the Downloads page) stays

@@ -94,13 +94,15 @@ def check(root=ROOT, progress=None):
     return package
 
 
-def validate_in_background(root, reused=frozenset()):
+def validate_in_background(root, reused=frozenset(), prepare=None):
     """Start validation in a child process (the load runs meanwhile; its result is discarded unless
     validation passes). The child dies with the build: a killed build leaves no process behind holding
-    its stderr. Returns a function that waits and gives the problems (it also reaps the child)."""
+    its stderr. With prepare, (directory, previous downloads/ or None), a package that passed has its
+    CSV release files written there by the child (``publish.prepare_downloads``) before it answers.
+    Returns a function that waits and gives the problems (it also reaps the child)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused), daemon=True)
+    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused, prepare), daemon=True)
     child.start()
     send.close()
 
@@ -123,12 +125,16 @@ def validate_in_background(root, reused=frozenset()):
     return wait
 
 
-def validate_in_child(root, send, parent, reused=frozenset()):
+def validate_in_child(root, send, parent, reused=frozenset(), prepare=None):
     """The child's side: validation problems (or a safe message) down the pipe, then exit."""
     die_with_parent(parent)
     publish.release_lock_in_child()
     try:
-        send.send(validate_root(root, reused))
+        package = Package.load(root)
+        problems = validate_package(package, reused=reused)
+        if prepare and not problems:
+            prepare_release_files(package, *prepare)
+        send.send(problems)
     except CertdataError as error:
         send.send(str(error))
     except Exception as error:  # the message may quote a value: the type only
@@ -137,9 +143,13 @@ def validate_in_child(root, send, parent, reused=frozenset()):
         send.close()
 
 
-def validate_root(root, reused=frozenset()):
-    """Validation problems of the package at root (runs in the background process)."""
-    return validate_package(Package.load(root), reused=reused)
+def prepare_release_files(package, directory, previous):
+    """The CSV release files, written beside the load; on any failure none (the documentation step
+    then writes them itself, and reports what stops it)."""
+    try:
+        publish.prepare_downloads(package, Path(directory), previous)
+    except Exception:  # noqa: BLE001 (a second chance follows in write_downloads)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def build(root=ROOT, progress=None, datasette_url=None, full=False):
@@ -156,9 +166,9 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
         reused = load.reused_resources(package, previous_release(root), full)
         progress("validating every resource against its Table Schema (while loading)"
                  + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
-        validated = validate_in_background(root, reused)
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
+        validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
         try:
             publish_stage(root, package, stage, validated, progress, datasette_url, full)
         finally:  # a failed build leaves no database or CSVs behind in build/stage/
@@ -189,8 +199,9 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     try:
         docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
                         downloads=lambda directory: publish.write_downloads(package, database, directory,
-                                                                             None if full else root / "site" / "downloads",
-                                                                             database_digest=digest))
+                                                                             previous_downloads(root, full),
+                                                                             database_digest=digest,
+                                                                             prepared=stage / "prepared"))
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
@@ -206,6 +217,11 @@ def check_version_against_previous(root, package):
         publish.check_version(json.loads(previous.read_text(encoding="utf-8")), package.descriptor)
     except publish.ReleaseRefused as error:
         raise BuildFailed(f"{error} (bump version in datapackage.json)\nNothing was published; site/ is unchanged.") from error
+
+
+def previous_downloads(root, full=False):
+    """The downloads/ whose unchanged files a build links instead of copying (none for a full build)."""
+    return None if full else Path(root) / "site" / "downloads"
 
 
 def previous_release(root, name=publish.DATABASE_FILE):

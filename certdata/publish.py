@@ -74,33 +74,72 @@ def download_name(resource):
     return SAMPLE_PREFIX + name if resource.get("pcr:synthetic") else name
 
 
-def write_downloads(package, database, downloads, previous=None, database_digest=None):
+PREPARED_DIGESTS = "digests.json"
+
+
+def prepare_downloads(package, directory, previous=None):
+    """Write into directory the release copies of every CSV that the previous release's downloads/
+    cannot lend (by digest): the CSV, its spreadsheet copy, and their digests in digests.json. Run by
+    the validation process once the package passed, beside the load, so that the documentation step
+    only links them (``write_downloads``); the digests are those of the bytes copied."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "spreadsheet").mkdir(exist_ok=True)
+    before, digests = previous_sums(previous), {}
+    for resource in package.resources:
+        name = download_name(resource)
+        if before.get(name) == file_sha256(package.path(resource)) and f"spreadsheet/{name}" in before:
+            continue  # linked from the previous release
+        shutil.copyfile(package.path(resource), directory / name)
+        write_spreadsheet_safe(directory / name, directory / "spreadsheet" / name)
+        for path in (name, f"spreadsheet/{name}"):
+            digests[path] = file_sha256(directory / path)
+    (directory / PREPARED_DIGESTS).write_text(json.dumps(digests), encoding="utf-8")
+
+
+def write_downloads(package, database, downloads, previous=None, database_digest=None, prepared=None):
     """Copy the release files into downloads/ and write the checksummed descriptor. With the previous
     release's downloads/, a CSV whose digest is unchanged is hard-linked from it with its spreadsheet
-    copy (release files are replaced, never written into, so the link is safe). database_digest, when
-    given, is a function giving the database's digest (``load.digest_in_background``)."""
+    copy (release files are replaced, never written into, so the link is safe); else from prepared
+    (``prepare_downloads``' directory) when it holds the same bytes. database_digest, when given, is a
+    function giving the database's digest (``load.digest_in_background``). Returns the function that
+    writes SHA256SUMS (an empty file until then), waiting for that digest: called last, the pages are
+    written while the database is hashed."""
     downloads.mkdir(parents=True, exist_ok=True)
     link_or_copy(database, downloads / DATABASE_FILE)  # the staged database is never written again
     (downloads / "spreadsheet").mkdir(exist_ok=True)
+    (downloads / "SHA256SUMS").touch()  # written by the function returned
     known = {}  # digests already computed (each CSV was hashed for the load)
-    before = previous_sums(previous)
+    before, ready = previous_sums(previous), prepared_sums(prepared)
     for resource in package.resources:
         name, digest = download_name(resource), file_sha256(package.path(resource))
         known[name] = digest
         sheet = f"spreadsheet/{name}"
-        if before.get(name) == digest and sheet in before and reuse(previous, downloads, [name, sheet]):
-            known[sheet] = before[sheet]
-            continue
-        shutil.copyfile(package.path(resource), downloads / name)  # a copy: data/ is edited in place
-        write_spreadsheet_safe(package.path(resource), downloads / sheet)
+        for lender, sums in ((previous, before), (prepared, ready)):
+            if sums.get(name) == digest and sheet in sums and reuse(lender, downloads, [name, sheet]):
+                known[sheet] = sums[sheet]
+                break
+        else:
+            shutil.copyfile(package.path(resource), downloads / name)  # a copy: data/ is edited in place
+            write_spreadsheet_safe(package.path(resource), downloads / sheet)
     (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     dictionary = data_dictionary(package)
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
     write_spreadsheet_safe(downloads / "data-dictionary.csv", downloads / "spreadsheet" / "data-dictionary.csv")
-    if database_digest:
-        known[DATABASE_FILE] = database_digest()
-    write_checksums(downloads, known)
+
+    def checksums():
+        if database_digest:
+            known[DATABASE_FILE] = database_digest()
+        write_checksums(downloads, known)
+    return checksums
+
+
+def prepared_sums(prepared):
+    """{relative path: digest} of what prepare_downloads wrote ({} when it did not finish)."""
+    try:
+        return json.loads((Path(prepared) / PREPARED_DIGESTS).read_text(encoding="utf-8")) if prepared else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def previous_sums(previous):

@@ -147,3 +147,31 @@ def test_value_counts_from_the_load_s_statistics_equal_a_count_of_the_rows(built
             checked.add(distinct <= TOP_VALUES)
     conn.close()
     assert checked == {True, False}  # both ways of counting were exercised
+
+
+def test_release_files_prepared_beside_the_load_are_the_ones_written_after_it(built, tmp_path):
+    """The validation process writes the CSV release files while the build loads (publish.prepare_downloads):
+    the documentation step links them, and the result is byte for byte what it writes itself; a prepared
+    copy of a file changed since is not used."""
+    from certdata import publish
+    package = Package.load(built)
+    database = built / "site" / "downloads" / "certification.db"
+    prepared = tmp_path / "prepared"
+    publish.prepare_downloads(package, prepared)
+    publish.write_downloads(package, database, tmp_path / "linked", prepared=prepared)()
+    publish.write_downloads(package, database, tmp_path / "written")()
+    assert tree_hashes(tmp_path / "linked") == tree_hashes(tmp_path / "written")
+    name = publish.download_name(package.resource("mo_officers"))
+    for path in (name, f"spreadsheet/{name}"):
+        assert os.path.samefile(tmp_path / "linked" / path, prepared / path), path  # linked, not written again
+
+    source = package.path(package.resource("statutes"))
+    original = source.read_bytes()
+    try:
+        source.write_bytes(original.replace(b"\n", b"\r\n", 1))  # a change after the preparation
+        publish.write_downloads(package, database, tmp_path / "changed", prepared=prepared)()
+        assert (tmp_path / "changed" / "statutes.csv").read_bytes() == source.read_bytes() != (prepared / "statutes.csv").read_bytes()
+        sums = (tmp_path / "changed" / "SHA256SUMS").read_text()
+        assert f"{sha(source)}  statutes.csv" in sums
+    finally:
+        source.write_bytes(original)
