@@ -86,11 +86,11 @@ def full_build(package, temp, keys, previous, progress):
         create_table(db, package, resource)
     shown = presentation.read(package.root)
     for resource in package.resources:
-        count = insert_rows(db, package, resource)
-        create_indexes(db, resource, shown["indexes"])  # a state's SEARCH_SQL may need them
-        progress(f"loaded {resource['name']}: {count} rows")
-    search = Search(db, states.of_package(package), scratch_path(temp), progress)
-    try:  # the statistics while a large release's names are parsed beside them
+        progress(f"loaded {resource['name']}: {insert_rows(db, package, resource)} rows")
+    search = Search(db, states.of_package(package), scratch_path(temp), progress)  # SEARCH_SQL needs no index
+    try:  # the tables' indexes and statistics while a large release's names are parsed beside them
+        for resource in package.resources:
+            create_indexes(db, resource, shown["indexes"])
         describe_package(db, package, keys)
         search.finish()
     finally:

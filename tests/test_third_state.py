@@ -237,3 +237,23 @@ def test_a_broken_presentation_file_ends_the_build_in_a_plain_message(third, tmp
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site
     if case != "view-broken":  # a view is only known broken once the database exists
         assert_plain_failure(root, ("check",), expected)
+
+
+def test_every_state_s_search_sql_runs_without_the_indexes(third, tmp_path):
+    """The build runs each state's SEARCH_SQL before the tables' indexes exist (their names are parsed while
+    the indexes are built): its plan without them must read each table once, never per officer (a correlated
+    subquery) nor through an index SQLite would build for the statement."""
+    import sqlite3
+
+    from certdata import states
+    from certdata.package import Package
+    database = tmp_path / "unindexed.db"
+    shutil.copyfile(third / "site" / "downloads" / "certification.db", database)
+    conn = sqlite3.connect(database)
+    for (name,) in conn.execute("select name from sqlite_master where type = 'index' and sql is not null").fetchall():
+        conn.execute(f'drop index "{name}"')
+    registered = states.of_package(Package.load(third))
+    assert {s.CODE for s in registered} == {"MO", "MA", "XS"}
+    for state in registered:
+        plan = " | ".join(row[3] for row in conn.execute(f"explain query plan {state.SEARCH_SQL}"))
+        assert "CORRELATED" not in plan and "AUTOMATIC" not in plan, (state.CODE, plan)

@@ -13,7 +13,10 @@ A state module declares:
   an officer id matches);
 - ``SEARCH_SQL``: a select of one row per officer with the columns ``n`` (a unique positive
   integer, the row's order), ``person_key`` (the id in its page's URL), ``officer_name``,
-  ``license_status``, ``agency_id`` and ``detail`` (``agency_name`` is added by the core);
+  ``license_status``, ``agency_id`` and ``detail`` (``agency_name`` is added by the core). It runs
+  once the rows are loaded and before the tables' other indexes are built (the names are parsed
+  while they are): it must need no index but a primary key, so a window function rather than a
+  correlated subquery, which would read the table once per officer (tested for every state);
 - ``PAGE_QUERIES``: ``{name: {"sql": ..., "one": bool}}`` run with ``:id`` for its officer page
   (the first must find a row, else the page is a 404), rendered by the template ``<module>.html``
   beside the module, which extends ``base.html``; its caveats come from the package (the
