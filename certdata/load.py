@@ -420,7 +420,8 @@ class Search:
                 raise StateError(f"state module {state.path}: its SEARCH_SQL does not run on the database "
                                  f"({error})") from None
         officers = conn.execute("select count(*) from people").fetchone()[0]
-        if officers > int(os.environ.get("CERTDATA_NAME_WORKERS_ABOVE", NAME_WORKERS_ABOVE)):
+        threshold = os.environ.get("CERTDATA_NAME_WORKERS_ABOVE", "")
+        if officers > (int(threshold) if threshold.isdigit() else NAME_WORKERS_ABOVE):
             conn.execute("commit")  # ATTACH needs no open transaction; the build's file is a temporary one
             self.worker = nameindex.Workers(conn, self.NAMES_SQL, scratch)
             conn.execute("begin")

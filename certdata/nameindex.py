@@ -78,19 +78,21 @@ class Workers:
 
     def __init__(self, conn, names_sql, scratch):
         self.conn, self.scratch = conn, Path(scratch).resolve()
-        count = max(1, min(self.WORKERS, os.cpu_count() or 1))
-        self.outputs = [self.scratch.with_name(f"{self.scratch.name}.{i}") for i in range(count)]
-        for path in [self.scratch, *self.outputs]:
-            path.unlink(missing_ok=True)
+        self.scratch.unlink(missing_ok=True)
         conn.execute("attach database ? as scratch", [str(self.scratch)])
         try:
             conn.execute("pragma scratch.journal_mode = off")
             conn.execute(f"create table scratch.{INPUT} (n integer primary key, officer_name text, surname text, given_names text)")
             conn.execute(f"insert into scratch.{INPUT} {names_sql}")
+            total = conn.execute(f"select count(*) from scratch.{INPUT}").fetchone()[0]
+            count = max(1, min(self.WORKERS, os.cpu_count() or 1, total))
             bounds = [conn.execute(f"select n from scratch.{INPUT} order by n limit 1 offset ?", [i * total // count]).fetchone()[0]
-                      for total in [conn.execute(f"select count(*) from scratch.{INPUT}").fetchone()[0]] for i in range(count)]
+                      for i in range(count)] if total else [0]
         finally:
             conn.execute("detach database scratch")
+        self.outputs = [self.scratch.with_name(f"{self.scratch.name}.{i}") for i in range(count)]
+        for path in self.outputs:
+            path.unlink(missing_ok=True)
         code = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [code, os.environ.get("PYTHONPATH")])))
         self.processes = [
