@@ -99,7 +99,8 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
     validation passes). The child dies with the build: a killed build leaves no process behind holding
     its stderr. With prepare, (directory, previous downloads/ or None), a package that passed has its
     CSV release files written there by the child (``publish.prepare_downloads``) before it answers.
-    Returns a function that waits and gives the problems (it also reaps the child)."""
+    Returns a function that waits and gives the problems (it also reaps the child); its ``stop`` ends
+    the child without waiting."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused, prepare), daemon=True)
@@ -114,14 +115,19 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
         finally:
             receive.close()
             child.join(timeout=5)
-            if child.is_alive():
-                child.kill()
-                child.join()
+            stop()
         if problems is None:
             raise BuildFailed("validation stopped without a verdict (its process died: out of memory?)")
         if isinstance(problems, str):
             raise BuildFailed(problems)
         return problems
+
+    def stop():
+        """End the child if it still runs (the build stopped before asking: it may be writing into stage/)."""
+        if child.is_alive():
+            child.kill()
+            child.join()
+    wait.stop = stop
     return wait
 
 
@@ -172,6 +178,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
         try:
             publish_stage(root, package, stage, validated, progress, datasette_url, full)
         finally:  # a failed build leaves no database or CSVs behind in build/stage/
+            validated.stop()
             shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
