@@ -190,8 +190,8 @@ def broken_references(db, package, changed):
 SEARCH_TABLES = ["people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts"]
 REUSE_LIMIT = 0.1  # above this share of the package's bytes changed, a full build (and VACUUM) is cheaper
 # The code a table's content or its validation depends on: a change to any of it rebuilds everything.
-BUILD_CODE = [Path(__file__).parent / name for name in ("load.py", "cells.py", "names.py", "presentation.py", "package.py",
-                                                          "disclosure.py", "diff.py", "validate.py", "fastcheck.py")]
+BUILD_CODE = [Path(__file__).parent / name for name in ("load.py", "cells.py", "names.py", "nameindex.py", "presentation.py",
+                                                          "package.py", "disclosure.py", "diff.py", "validate.py", "fastcheck.py")]
 BUILD_CODE.append(Path(__file__).resolve().parent.parent / "plugins" / "search.py")
 
 

@@ -93,10 +93,10 @@ class Workers:
         self.outputs = [self.scratch.with_name(f"{self.scratch.name}.{i}") for i in range(count)]
         for path in self.outputs:
             path.unlink(missing_ok=True)
-        code = str(Path(__file__).resolve().parent.parent)
+        code = str(Path(__file__).resolve().parent.parent)  # this build's code first; -P: never the working directory's
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [code, os.environ.get("PYTHONPATH")])))
         self.processes = [
-            subprocess.Popen([sys.executable, "-m", "certdata.nameindex", str(self.scratch), str(output), str(low),
+            subprocess.Popen([sys.executable, "-P", "-m", "certdata.nameindex", str(self.scratch), str(output), str(low),
                               str(high), str(os.getpid())],
                              env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             for output, low, high in zip(self.outputs, bounds, bounds[1:] + [None])]

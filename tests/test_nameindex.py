@@ -74,3 +74,30 @@ def test_workers_die_with_a_killed_build(tmp_path):
         build.send_signal(signal.SIGKILL)
         build.wait()
     assert not alive_after(pids, seconds=1), "a name worker outlived the build that started it"
+
+
+def test_workers_run_this_build_s_code_whatever_the_working_directory(tmp_path, monkeypatch):
+    """A certdata/ package in the working directory (a checkout beside, a planted one) is never what a
+    worker runs."""
+    planted = tmp_path / "elsewhere" / "certdata"
+    planted.mkdir(parents=True)
+    (planted / "__init__.py").write_text("")
+    (planted / "nameindex.py").write_text("raise SystemExit(0)  # writes no index\n")
+    monkeypatch.chdir(planted.parent)
+    conn = sqlite3.connect(tmp_path / "build.db", isolation_level=None)
+    conn.execute("create table people (officer_name text)")
+    conn.executemany("insert into people values (?)", [("Jane Doe",), ("John Roe",), ("Ann Poe",)])
+    workers = nameindex.Workers(conn, "select rowid, officer_name, null, null from people order by rowid", tmp_path / "s.names")
+    workers.finish()
+    assert conn.execute("select count(*) from people_names").fetchone()[0] == 3
+
+
+def test_the_reuse_key_covers_every_module_the_load_runs():
+    """A change to any module the load imports invalidates the previous release's tables."""
+    import ast
+    tree = ast.parse((ROOT / "certdata" / "load.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module
+                for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+    covered = {path.stem for path in load.BUILD_CODE}
+    assert imported - covered <= {"errors", "states"}, imported - covered  # states: each module's own file is in the key
