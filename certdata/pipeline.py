@@ -67,9 +67,12 @@ def configured_package(root):
     return package
 
 
-def guarded_package(root, progress):
-    """The package, after the legal-limits guard; BuildFailed with a report if it objects."""
+def guarded_package(root, progress, stamps=None):
+    """The package, after the legal-limits guard; BuildFailed with a report if it objects. stamps, a
+    dict if given, receives the data files' ``file_stamps`` as they were before the guard read them."""
     package = configured_package(root)
+    if stamps is not None:
+        stamps.update(file_stamps(package))
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
@@ -167,7 +170,8 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     with publish.build_lock(root / "build"):
         publish.recover_site(root)
         recover_import(root, progress)
-        package = guarded_package(root, progress)
+        stamps = {}
+        package = guarded_package(root, progress, stamps)
         check_version_against_previous(root, package)
         reused = load.reused_resources(package, previous_release(root), full)
         progress("validating every resource against its Table Schema (while loading)"
@@ -176,7 +180,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
         shutil.rmtree(stage, ignore_errors=True)
         validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
         try:
-            publish_stage(root, package, stage, validated, progress, datasette_url, full)
+            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps)
         finally:  # a failed build leaves no database or CSVs behind in build/stage/
             validated.stop()
             shutil.rmtree(stage, ignore_errors=True)
@@ -184,8 +188,9 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     return root / "site"
 
 
-def publish_stage(root, package, stage, validated, progress, datasette_url, full=False):
-    """Load into stage/, wait for validation, build the site there and swap it into site/."""
+def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None):
+    """Load into stage/, wait for validation, build the site there and swap it into site/ (unless a data
+    file changed since stamps were taken: what was checked must be what is published)."""
     try:
         database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
                                        reuse=not full)
@@ -212,7 +217,25 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
+    changed = [name for name, (path, stamp) in (stamps or {}).items() if file_stamp(path) != stamp]
+    if changed:
+        raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
+                          "what would be published; nothing was published (site/ is unchanged): build again")
     publish.swap_in(stage / "site", root)
+
+
+def file_stamps(package):
+    """{resource path as written in the descriptor: (its file, file_stamp)} of every resource's data file."""
+    return {r["path"]: (package.path(r), file_stamp(package.path(r))) for r in package.resources}
+
+
+def file_stamp(path):
+    """What changes when a file is rewritten or replaced: size, modification and change times, inode."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def check_version_against_previous(root, package):

@@ -137,3 +137,28 @@ def test_a_build_that_died_between_the_two_renames_is_recovered(released):
     (released / "site").rename(released / "build" / "site.old")
     database, _ = pipeline.served_files(released)
     assert database.exists() and hashes(released / "site") == before
+
+
+def test_a_data_file_changed_while_the_build_runs_is_not_published(released, monkeypatch, capsys):
+    """What was guarded, validated and loaded is what is published: a CSV replaced while the build runs
+    (here once the database is built) stops the build, and site/ keeps the previous release."""
+    import build
+    from certdata import load
+    before = hashes(released / "site")
+    path = released / "data" / "mo_post_measures.csv"
+    original = path.read_bytes()
+    real = load.build_database
+
+    def and_meanwhile(*args, **kwargs):
+        built = real(*args, **kwargs)
+        path.with_suffix(".new").write_bytes(original.replace(b"15934", b"15935"))
+        os.replace(path.with_suffix(".new"), path)  # as an editor saves: a new file in its place
+        return built
+    monkeypatch.setattr(load, "build_database", and_meanwhile)
+    try:
+        assert build.main(["--root", str(released), "--quiet"]) == 1
+        err = capsys.readouterr().err
+        assert "data/mo_post_measures.csv: changed while the build ran" in err and "Traceback" not in err, err
+        assert not (released / "build" / "stage").exists() and hashes(released / "site") == before
+    finally:
+        path.write_bytes(original)
