@@ -124,6 +124,8 @@ def path_problem(root, relative):
     target = (Path(root) / relative).resolve()
     if target != base and base not in target.parents:
         return "the path leads outside the package (a symbolic link?); copy the file into the package"
+    if target.exists() and not target.is_file():
+        return "the path is not a regular file (a folder, a pipe or a device); name the file itself"
     return None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .package import PackageError
+from .package import PackageError, path_problem
 
 FILE = Path("data") / "presentation.yml"
 SECTIONS = {"tables": dict, "queries": dict, "views": dict, "indexes": dict}
@@ -19,6 +19,9 @@ def read(root):
     path = Path(root) / FILE
     if not path.exists():
         return {"tables": {}, "queries": {}, "views": {}, "indexes": {"columns": [], "composite": {}}}
+    problem = path_problem(root, FILE.as_posix())
+    if problem:
+        raise PackageError(f"{FILE}: {problem}")
     try:
         choices = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:

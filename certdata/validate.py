@@ -8,6 +8,7 @@ import codecs
 import csv
 import json
 import mmap
+import os
 import re
 from dataclasses import asdict, dataclass
 
@@ -395,4 +396,7 @@ def summarise(problems, cap=REPORT_CAP):
 def write_report(problems, path):
     """Write every problem as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps([asdict(p) for p in problems], indent=2) + "\n", encoding="utf-8")
+    temp = path.with_name(path.name + ".tmp")
+    temp.unlink(missing_ok=True)
+    temp.write_text(json.dumps([asdict(p) for p in problems], indent=2) + "\n", encoding="utf-8")
+    os.replace(temp, path)  # replaces a link at path rather than writing through it

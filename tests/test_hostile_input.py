@@ -891,3 +891,45 @@ def test_the_long_line_search_finds_what_reading_every_line_finds(tmp_path):
             data += b"\n"
         path.write_bytes(data)
         assert validate.line_shape(path, limit) == every_line(data, limit), (trial, limit, data)
+
+
+def test_nothing_outside_the_package_is_read_run_or_written_through_a_link(tmp_path):
+    """A pipe named as a data file is refused, not read forever; presentation.yml or a state module that
+    links out of the package is refused, not read or run; the validation report replaces a link at its path
+    instead of writing through it."""
+    import os
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = make_package(tmp_path / "pkg", mo_active=30)
+
+    pipe_root = make_package(tmp_path / "pipe", mo_active=30)
+    target = pipe_root / "data" / "mo_post_measures.csv"
+    target.unlink()
+    os.mkfifo(target)
+    result = run_cli(pipe_root, "check", timeout=120)
+    assert result.returncode == 1 and "not a regular file" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+    presentation = root / "data" / "presentation.yml"
+    (outside / "presentation.yml").write_bytes(presentation.read_bytes())
+    presentation.unlink()
+    presentation.symlink_to(outside / "presentation.yml")
+    result = run_cli(root, "check")
+    assert result.returncode == 1 and "data/presentation.yml" in result.stderr and "outside the package" in result.stderr, result.stderr
+    presentation.unlink()
+    presentation.write_bytes((outside / "presentation.yml").read_bytes())
+
+    (outside / "zz.py").write_text(f"open({str(outside / 'RAN')!r}, 'w').close()\n")
+    (root / "states").mkdir(exist_ok=True)
+    (root / "states" / "zz.py").symlink_to(outside / "zz.py")
+    result = run_cli(root, "check")
+    assert result.returncode == 1 and "outside the package" in result.stderr, result.stderr
+    assert not (outside / "RAN").exists()
+    (root / "states" / "zz.py").unlink()
+
+    (outside / "precious.txt").write_text("kept")
+    (root / "build").mkdir(exist_ok=True)
+    (root / "build" / "validation-report.json").symlink_to(outside / "precious.txt")
+    set_cell("agencies", 2, "agency_name", "")(root, tmp_path)  # a required field emptied: a report is written
+    result = run_cli(root, "check")
+    assert result.returncode == 1 and (outside / "precious.txt").read_text() == "kept", result.stderr
+    assert not (root / "build" / "validation-report.json").is_symlink()

@@ -116,6 +116,11 @@ def module_files(root=None):
             for path in sorted(folder.glob("*.py")):
                 if not path.name.startswith("_"):
                     found[path.stem] = path
+    inside = Path(root).resolve() if root is not None else None
+    for path in found.values():  # a package's own module runs with the build: never one from outside it
+        if inside and path.parent != HERE and inside not in path.resolve().parents:
+            raise StateError(f"{path}: the state module leads outside the package (a symbolic link?); copy it into "
+                             f"the package's {LOCAL}/ folder")
     return found
 
 
