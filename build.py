@@ -12,13 +12,17 @@
 """
 import argparse
 import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
 
-from certdata import pipeline
-from certdata.errors import CertdataError
-from certdata.package import ROOT
+signal.signal(signal.SIGINT, lambda *_: sys.exit(130))  # Ctrl-C while the modules load: no traceback
+from certdata import pipeline  # noqa: E402
+from certdata.errors import CertdataError  # noqa: E402
+from certdata.package import ROOT  # noqa: E402
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def parse_args(argv):

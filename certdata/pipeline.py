@@ -137,6 +137,8 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
 def validate_in_child(root, send, parent, reused=frozenset(), prepare=None):
     """The child's side: validation problems (or a safe message) down the pipe, then exit."""
     die_with_parent(parent)
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the build stops this process (no traceback of its own)
+        signal.signal(number, signal.SIG_IGN)
     publish.release_lock_in_child()
     try:
         package = Package.load(root)
@@ -167,7 +169,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     root = Path(root)
     progress = progress or Progress()
     load.forget_digests()
-    with publish.build_lock(root / "build"):
+    with publish.build_lock(root / "build"), signals_interrupt():  # a stopped build cleans build/stage/
         publish.recover_site(root)
         recover_import(root, progress)
         stamps = {}
@@ -462,8 +464,9 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
 
 @contextlib.contextmanager
 def signals_interrupt():
-    """While importing, a termination or hang-up signal stops the import as Ctrl-C does (an exception, so
-    that it is undone) instead of killing the process mid-way. Main thread only (where signals arrive)."""
+    """While importing or building, a termination or hang-up signal stops the work as Ctrl-C does (an
+    exception, so that an import is undone and a build's stage removed) instead of killing the process
+    mid-way. Main thread only (where signals arrive)."""
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGHUP):

@@ -162,3 +162,28 @@ def test_a_data_file_changed_while_the_build_runs_is_not_published(released, mon
         assert not (released / "build" / "stage").exists() and hashes(released / "site") == before
     finally:
         path.write_bytes(original)
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to the build", "Ctrl-C to its process group"])
+def test_a_build_stopped_by_a_signal_says_so_cleans_its_stage_and_leaves_no_process(released, stop):
+    before = hashes(released / "site")
+    env = dict(os.environ, CERTDATA_ROOT=str(released), CERTDATA_NAME_WORKERS_ABOVE="0")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--full"], env=env, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    children, lines = set(), []
+    for line in process.stderr:
+        lines.append(line)
+        children |= child_pids(process.pid)
+        if "validating every resource" in line:
+            children |= child_pids(process.pid)
+            if stop.startswith("SIGTERM"):
+                process.send_signal(signal.SIGTERM)
+            else:
+                os.killpg(process.pid, signal.SIGINT)
+            break
+    lines += process.stderr.readlines()
+    process.wait(timeout=60)
+    err = "".join(lines)
+    assert process.returncode in (1, 130) and "Traceback" not in err, err
+    assert not (released / "build" / "stage").exists(), os.listdir(released / "build" / "stage")
+    assert not alive_after(children) and hashes(released / "site") == before
