@@ -13,6 +13,8 @@ import functools
 import re
 from datetime import date
 
+from . import names
+
 TRUE_VALUES, FALSE_VALUES = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
 SIGNED_INTEGER = re.compile(r"[+-]?[0-9]+")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|-?INF")
@@ -79,9 +81,17 @@ def reader(field):
 
 
 def pattern_matcher(field):
-    """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern."""
+    """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern.
+    A person's name (the pattern ``names.NAME_PATTERN``) must also hold no date, street address or e-mail
+    address, which no regular expression says well: what the importer refuses, a hand-edited CSV may not
+    bring in (both validators use this function)."""
     pattern = field.get("constraints", {}).get("pattern")
-    return re.compile(pattern).fullmatch if pattern is not None else None
+    if pattern is None:
+        return None
+    match = re.compile(pattern).fullmatch
+    if pattern == names.NAME_PATTERN:
+        return lambda cell: bool(match(cell)) and not names.person_name_refused(cell)
+    return match
 
 
 def missing_values(resource, field):

@@ -58,6 +58,10 @@ ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}[A-Za-z]?\\s+(?:[^\\W\\d_]+\\.?\\s+){1,4
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy)\\b", re.IGNORECASE)
 
 
+PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def date_or_address(value):
     """Whether a value holds a date (in digits or with a month's name) or a street address."""
     return bool(DATE_LIKE.search(value) or MONTH_DATE.search(value) or ADDRESS_LIKE.search(value))
@@ -87,6 +91,12 @@ def text_problem(value):
         return ("the value holds an invisible or text-direction control character (such as U+202E), "
                 "which can make it display as something else")
     return None
+
+
+def person_name_refused(value):
+    """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
+    a run of digits or an e-mail address (the importer's rule, applied again when the package is validated)."""
+    return name_problem(value) is not None or bool(EMAIL.search(value))
 
 
 def name_problem(value):

@@ -17,10 +17,9 @@ with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
 import csv
 import re
 
+from .names import EMAIL, PHONE  # one definition of what a contact detail looks like
 from .validate import Problem
 
-PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_PLACEHOLDER = "[phone number removed]"
 EMAIL_PLACEHOLDER = "[e-mail address removed]"
 TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "`": "'", "\u00a0": " "})

@@ -18,6 +18,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
+from .names import NAME_PATTERN
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -64,13 +65,12 @@ class StrictCells(Check):
         plan = self.plan(row.fields)
         flagged = {e.field_name for e in row.errors if hasattr(e, "field_name")}
         for number, (field, raw) in enumerate(zip(row.fields, row.cells), start=1):
-            read, matches, missing, kind = plan[field.name]
+            read, matches, missing, kind, note = plan[field.name]
             if read is None or field.name in flagged or not isinstance(raw, str) or raw in missing:
                 continue
             try:
                 read(raw)
-                error = None if matches is None or matches(raw) else (
-                    errors.ConstraintError, 'constraint "pattern" is not matched by the whole value')
+                error = None if matches is None or matches(raw) else (errors.ConstraintError, note)
             except ValueError:
                 error = errors.TypeError, f'type is "{kind}/default" (read strictly)'
             if error:
@@ -99,16 +99,21 @@ class StrictCells(Check):
                                                  field_number=number)
 
     def plan(self, fields):
-        """{field name: (reader or None, pattern matcher or None, missing values, type)}, made once per resource."""
+        """{field name: (reader or None, pattern matcher or None, missing values, type, the note of a pattern
+        error)}, made once per resource."""
         if getattr(self, "_plan", None) is None:
             schema_missing = self.resource.schema.missing_values
             self._plan = {}
             for field in fields:
                 descriptor = field.to_descriptor()
                 strict = cells.strict(descriptor)
+                person = descriptor.get("constraints", {}).get("pattern") == NAME_PATTERN
                 self._plan[field.name] = (cells.reader(descriptor) if strict else None,
                                           cells.pattern_matcher(descriptor) if strict else None,
-                                          set(descriptor.get("missingValues", schema_missing)), descriptor.get("type"))
+                                          set(descriptor.get("missingValues", schema_missing)), descriptor.get("type"),
+                                          'constraint "pattern" is not matched by the whole value' + (
+                                              " (a person's name holds no date, street address, run of digits or "
+                                              "e-mail address: a closed value in the wrong column?)" if person else ""))
         return self._plan
 
 

@@ -193,6 +193,13 @@ CASES = [
     Case("zero-width-space-in-course", set_cell("ma_training", 2, "course_name", "Use of\u200bForce"),
          ["data/ma_training.csv, row 3, field course_name", "constraint"]),
     Case("ten-megabyte-field", set_cell("mo_officers", 2, "officer_name", "X" * (10 * 1024 * 1024)), ["data/mo_officers.csv", "row 3"]),
+    # what the importer refuses in a name is refused in a hand-edited CSV too (the sixth attack run published these)
+    Case("month-date-in-a-name", set_cell("mo_officers", 2, "officer_name", "Doe, Jane born April 23"),
+         ["data/mo_officers.csv", "row 3", "officer_name", "a closed value in the wrong column?"], absent=["April 23"]),
+    Case("address-in-a-surname", set_cell("mo_officers", 3, "surname", "Doe 12 Larkspur Lane"),
+         ["data/mo_officers.csv", "row 4", "surname"], absent=["Larkspur"]),
+    Case("e-mail-in-a-name", set_cell("mo_officers", 2, "officer_name", "jdoe@example.com"),
+         ["data/mo_officers.csv", "row 3", "officer_name"], absent=["jdoe@example.com"]),
     Case("nul-bytes", raw("mo_officers", lambda b: b.replace(b"Sample status B", b"Sample st\x00atus B", 1)), ["data/mo_officers.csv, row", "nul-byte"]),
     Case("empty-file", raw("agencies", lambda b: b""), ["data/agencies.csv", "empty-file"]),
     Case("missing-file", lambda root, tmp: (root / "data" / "statutes.csv").unlink(), ["data/statutes.csv", "missing-file"]),
