@@ -93,10 +93,14 @@ def text_problem(value):
     return None
 
 
+MAY_BE_REFUSED = re.compile(r"[\d@]")  # a date, an address or a run of digits has a digit, an e-mail address an @
+
+
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
-    a run of digits or an e-mail address (the importer's rule, applied again when the package is validated)."""
-    return name_problem(value) is not None or bool(EMAIL.search(value))
+    a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
+    Most names hold neither a digit nor an @, and are passed after one scan."""
+    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or bool(EMAIL.search(value)))
 
 
 def name_problem(value):
