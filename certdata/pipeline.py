@@ -219,6 +219,7 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     except docs.DocsFailed as error:
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
+    raise_if_stopped()
     changed = [name for name, (path, stamp) in (stamps or {}).items() if file_stamp(path) != stamp]
     if changed:
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
@@ -468,6 +469,7 @@ def signals_interrupt():
     exception, so that an import is undone and a build's stage removed) instead of killing the process
     mid-way. Main thread only (where signals arrive)."""
     previous = {}
+    STOPPED.clear()
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGHUP):
             previous[number] = signal.signal(number, stopped_by_signal)
@@ -478,8 +480,19 @@ def signals_interrupt():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
 
 
+STOPPED = []  # the signals received: an exception raised in a handler can be swallowed (during a fork,
+# in a finalizer), so the build also checks this before it publishes
+
+
 def stopped_by_signal(number, frame):
+    STOPPED.append(number)
     raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
+
+
+def raise_if_stopped():
+    """Raise KeyboardInterrupt if a termination signal arrived, even one whose exception was swallowed."""
+    if STOPPED:
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(STOPPED[-1]).name}")
 
 
 JOURNAL = Path("build") / "import-journal"

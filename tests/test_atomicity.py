@@ -187,3 +187,23 @@ def test_a_build_stopped_by_a_signal_says_so_cleans_its_stage_and_leaves_no_proc
     assert process.returncode in (1, 130) and "Traceback" not in err, err
     assert not (released / "build" / "stage").exists(), os.listdir(released / "build" / "stage")
     assert not alive_after(children) and hashes(released / "site") == before
+
+
+def test_a_termination_signal_whose_exception_was_swallowed_still_stops_the_build(released, monkeypatch):
+    """A signal's exception raised while the build forks (or in a finalizer) is printed and ignored by Python;
+    the build still does not publish (a fresh clone's run caught a SIGTERM'd build publishing)."""
+    from certdata import load
+    before = hashes(released / "site")
+    real = load.build_database
+
+    def swallowed(*args, **kwargs):
+        built = real(*args, **kwargs)
+        try:
+            pipeline.stopped_by_signal(signal.SIGTERM, None)
+        except KeyboardInterrupt:
+            pass  # as Python does with an exception raised in an at-fork hook
+        return built
+    monkeypatch.setattr(load, "build_database", swallowed)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(root=released, progress=pipeline.Progress(quiet=True))
+    assert hashes(released / "site") == before and not (released / "build" / "stage").exists()
