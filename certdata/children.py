@@ -2,10 +2,13 @@
 
 Takes: the build's process id, in the child. Gives: ``die_with_parent``, which has
 the kernel kill the child when the build dies (a killed build leaves no validation
-or name-parsing process behind holding its stderr or its files).
+or name-parsing process behind holding its stderr or its files), and ``signals_held``
+for the parent while it forks.
 """
+import contextlib
 import os
 import signal
+import threading
 
 
 def die_with_parent(parent):
@@ -18,3 +21,18 @@ def die_with_parent(parent):
         pass
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a child is forked: an exception a handler raises during a fork is
+    printed and dropped by Python. A held signal arrives, and stops the build, once the fork is done."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

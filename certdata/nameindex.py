@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .children import signals_held
 from .errors import CertdataError
 from .names import FUZZY_LENGTHS, deletions, name_keys
 
@@ -95,11 +96,12 @@ class Workers:
             path.unlink(missing_ok=True)
         code = str(Path(__file__).resolve().parent.parent)  # this build's code first; -P: never the working directory's
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [code, os.environ.get("PYTHONPATH")])))
-        self.processes = [
-            subprocess.Popen([sys.executable, "-P", "-m", "certdata.nameindex", str(self.scratch), str(output), str(low),
-                              str(high), str(os.getpid())],
-                             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            for output, low, high in zip(self.outputs, bounds, bounds[1:] + [None])]
+        with signals_held():
+            self.processes = [
+                subprocess.Popen([sys.executable, "-P", "-m", "certdata.nameindex", str(self.scratch), str(output), str(low),
+                                  str(high), str(os.getpid())],
+                                 env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for output, low, high in zip(self.outputs, bounds, bounds[1:] + [None])]
 
     def finish(self):
         """Wait for the workers and copy their tables in (people_names in rowid order, range after range;

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from . import datasette, docs, load, presentation, publish, states
-from .children import die_with_parent
+from .children import die_with_parent, signals_held
 from .errors import CertdataError
 from .guard import guard_package
 from .package import DESCRIPTOR, ROOT, Package, PackageError
@@ -107,7 +107,8 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused, prepare), daemon=True)
-    child.start()
+    with signals_held():
+        child.start()
     send.close()
 
     def wait():
