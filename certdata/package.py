@@ -185,7 +185,7 @@ def resource_problems(root, resource):
     path = resource.get("path")
     if isinstance(path, list):
         return ["'path' is a list of files: multi-part resources are not supported; join the parts into one CSV"]
-    if "data" in resource and path is None:
+    if "data" in resource:  # with a path too, it would be published in datapackage.json unchecked
         return ["inline 'data' is not supported; write the rows to a CSV file and name it in 'path'"]
     problem = path_problem(root, path)
     if problem:
@@ -197,11 +197,16 @@ def resource_problems(root, resource):
     if resource.get("compression"):
         problems.append("compressed data files are not supported; name the uncompressed CSV")
     problems += [f"property {key!r} is required by this project" for key in REQUIRED["resource"] if not resource.get(key)]
+    where = ""
     if isinstance(resource.get("schema"), str):
+        where = f"schema {resource['schema']}: "
         resource["schema"] = read_schema(root, resource["schema"])
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return problems + ["a Table Schema with a list of fields is required"]
+    shape = shape_problems(schema)
+    if shape:  # nothing below may read a schema of the wrong shape
+        return problems + [where + p for p in shape]
     problems += schema_problems(schema)
     problems += profile_problems(resource, "") + profile_problems(schema, "schema: ")
     dialect = resource.get("dialect", {})
@@ -209,6 +214,55 @@ def resource_problems(root, resource):
         dialect = read_json_inside(root, dialect, "the CSV dialect")
     problems += dialect_problems(dialect) + profile_problems(dialect, "dialect: ")
     resource["dialect"] = dict(DIALECT, **dialect) if isinstance(dialect, dict) else DIALECT
+    return problems
+
+
+LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def shape_problems(schema):
+    """The schema checked against the Table Schema spec (frictionless's profiles for the schema and
+    for each field's type) and by what the readers will do with it: a pattern must compile, a limit
+    or an enum value must be a value of the field's type. One line per problem, naming the field and
+    the property; schema metadata is quoted (it is published), never a row."""
+    from frictionless import Field, Schema, system
+    from frictionless.exception import FrictionlessException
+    problems = []
+    for field in schema["fields"]:
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            continue  # reported by schema_problems
+        try:
+            kind = system.select_field_class(field.get("type", "any"))
+            notes = [error.note for error in kind.metadata_validate(field)]
+        except FrictionlessException as error:
+            notes = [error.error.note]
+        except Exception:  # the profile's checker itself failed on this shape
+            notes = ["is not a valid Table Schema field"]
+        constraints = field.get("constraints", {}) if isinstance(field.get("constraints", {}), dict) else {}
+        if not notes and isinstance(constraints.get("pattern"), str):
+            try:
+                re.compile(constraints["pattern"])
+            except re.error as error:
+                notes.append(f"constraint 'pattern' is not a regular expression ({error})")
+        if not notes:
+            reader = Field.from_descriptor({k: v for k, v in field.items() if k != "constraints"})
+            for key in [k for k in LIMITS if k in constraints] + ["enum"] * ("enum" in constraints):
+                values = constraints[key] if key == "enum" else [constraints[key]]
+                numeric = field.get("type") in ("integer", "number") and key != "enum"
+                if any(reader.read_cell(v)[1] or (numeric and (isinstance(v, bool) or not isinstance(v, (int, float))))
+                       for v in values):
+                    notes.append(f"constraint {key!r} holds a value that is not of type {field.get('type', 'any')!r}")
+        problems += [f"field {field['name']}: {note}" for note in notes]
+    keys = schema.get("foreignKeys") if isinstance(schema.get("foreignKeys"), list) else []
+    unnamed = [n for n, fk in enumerate(keys, start=1) if isinstance(fk, dict) and not isinstance(fk.get("reference"), dict)]
+    if unnamed:  # frictionless's own check fails on it
+        return problems + [f"foreign key {n}: 'reference' must be an object naming a resource and its fields" for n in unnamed]
+    try:
+        rest = {key: value for key, value in schema.items() if key != "fields"}
+        named = [{"name": f["name"]} for f in schema["fields"] if isinstance(f, dict) and isinstance(f.get("name"), str)]
+        problems += [error.note for error in Schema.metadata_validate(dict(rest, fields=named))]
+    except Exception:
+        problems.append("the schema's keys (primaryKey, foreignKeys, uniqueKeys, missingValues) are not valid")
     return problems
 
 
