@@ -50,7 +50,8 @@ def best_context(error):
 def grounds(field):
     """The field's grounds (an empty list when it declares none)."""
     info = field.get("pcr:disclosure")
-    return info.get("grounds", []) if isinstance(info, dict) else []
+    found = info.get("grounds", []) if isinstance(info, dict) else []
+    return found if isinstance(found, list) else []  # a wrong shape is the guard's to report
 
 
 def kinds(field):

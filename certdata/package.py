@@ -44,8 +44,9 @@ class Package:
             descriptor = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise PackageError(f"{path}: cannot read the package descriptor ({error})") from error
-        schema_files = {r.get("name"): r["schema"] for r in descriptor.get("resources", [])
-                        if isinstance(r, dict) and isinstance(r.get("schema"), str)}
+        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+        schema_files = {r["name"]: r["schema"] for r in (resources if isinstance(resources, list) else [])
+                        if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), str)}
         problems = descriptor_problems(root, descriptor)
         if problems:
             shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
@@ -142,13 +143,16 @@ def profile_problems(descriptor, where):
         return []
     return [f"{where}{key} {descriptor[key]!r} is not a profile of the specs: checking against it would fetch it "
             "over the network, and builds are offline; remove it" for key in ("profile", "$schema")
-            if key in descriptor and descriptor[key] not in PROFILES]
+            if key in descriptor and (not isinstance(descriptor[key], str) or descriptor[key] not in PROFILES)]
 
 
 def descriptor_problems(root, descriptor):
     """Check and normalise the descriptor in place; a list of problems, one line each."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return ["the descriptor must be a JSON object with a list of resources"]
+    shape = spec_problems("Package", dict(descriptor, resources=[]))
+    if shape:  # nothing below may read a descriptor of the wrong shape
+        return shape
     problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
     problems += profile_problems(descriptor, "")
     if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
@@ -181,8 +185,10 @@ def descriptor_problems(root, descriptor):
 
 def resource_problems(root, resource):
     """Problems of one resource; its schema and dialect are inlined and normalised on the way."""
-    problems = []
     path = resource.get("path")
+    problems = spec_problems("Resource", resource)
+    if problems:
+        return problems
     if isinstance(path, list):
         return ["'path' is a list of files: multi-part resources are not supported; join the parts into one CSV"]
     if "data" in resource:  # with a path too, it would be published in datapackage.json unchecked
@@ -217,7 +223,41 @@ def resource_problems(root, resource):
     return problems
 
 
+def spec_problems(kind, descriptor):
+    """A package's or a resource's own properties checked against frictionless's profile of the spec
+    (its resources, schema, dialect and inline data are checked elsewhere, and a profile it names is
+    not fetched): one line per problem, naming the property."""
+    import frictionless
+    from frictionless.exception import FrictionlessException
+    own = {k: v for k, v in descriptor.items() if k not in ("schema", "dialect", "data", "profile", "profiles", "$schema")}
+    if isinstance(own.get("path"), (str, list)):  # path_problem says why one is refused (remote, outside, a list)
+        own["path"] = "data.csv"
+    try:
+        return [error.note for error in getattr(frictionless, kind).metadata_validate(own)]
+    except (FrictionlessException, LookupError, TypeError, ValueError, AttributeError):
+        return [f"the {kind.lower()}'s properties do not have the shapes the Data Package spec gives them"]
+
+
 LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def as_v1(descriptor):
+    """A copy in the forms frictionless's check takes (a descriptor without $schema is v1 to it) of what
+    the project also accepts: missingValues as v2's objects with a value, a key of one field as a string."""
+    out = dict(descriptor)
+    values = out.get("missingValues")
+    if isinstance(values, list) and all(isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("value"), str))
+                                        for v in values):
+        out["missingValues"] = missing_strings(values)
+    if isinstance(out.get("primaryKey"), str):
+        out["primaryKey"] = [out["primaryKey"]]
+    if isinstance(out.get("foreignKeys"), list):
+        out["foreignKeys"] = [as_v1(fk) if isinstance(fk, dict) else fk for fk in out["foreignKeys"]]
+    if isinstance(out.get("fields"), str):  # a foreign key's, or its reference's, one field
+        out["fields"] = [out["fields"]]
+    if isinstance(out.get("reference"), dict):
+        out["reference"] = as_v1(out["reference"])
+    return out
 
 
 def shape_problems(schema):
@@ -233,7 +273,7 @@ def shape_problems(schema):
             continue  # reported by schema_problems
         try:
             kind = system.select_field_class(field.get("type", "any"))
-            notes = [error.note for error in kind.metadata_validate(field)]
+            notes = [error.note for error in kind.metadata_validate(as_v1(field))]
         except FrictionlessException as error:
             notes = [error.error.note]
         except Exception:  # the profile's checker itself failed on this shape
@@ -258,7 +298,7 @@ def shape_problems(schema):
     if unnamed:  # frictionless's own check fails on it
         return problems + [f"foreign key {n}: 'reference' must be an object naming a resource and its fields" for n in unnamed]
     try:
-        rest = {key: value for key, value in schema.items() if key != "fields"}
+        rest = as_v1({key: value for key, value in schema.items() if key != "fields"})
         named = [{"name": f["name"]} for f in schema["fields"] if isinstance(f, dict) and isinstance(f.get("name"), str)]
         problems += [error.note for error in Schema.metadata_validate(dict(rest, fields=named))]
     except Exception:
@@ -282,7 +322,8 @@ def schema_problems(schema):
     schema["missingValues"] = missing_strings(schema.get("missingValues", [""]))
     if isinstance(schema.get("primaryKey"), str):
         schema["primaryKey"] = [schema["primaryKey"]]
-    for key in schema.get("uniqueKeys", []) or []:
+    unique = schema.get("uniqueKeys") or []
+    for key in unique if isinstance(unique, list) else [unique]:
         if not isinstance(key, list):
             problems.append("uniqueKeys must be lists of field names")
     for fk in schema.get("foreignKeys", []) or []:

@@ -17,6 +17,7 @@ with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
 import csv
 import re
 
+from . import disclosure
 from .names import EMAIL, PHONE  # one definition of what a contact detail looks like
 from .validate import Problem
 
@@ -81,7 +82,7 @@ def on_word_boundaries(text, start, end):
 def ground_quotes(resource):
     """(field name, ground index, quote, source id) for every quote in the disclosure grounds."""
     for field in resource["schema"]["fields"]:
-        for index, ground in enumerate((field.get("pcr:disclosure") or {}).get("grounds", [])):
+        for index, ground in enumerate(disclosure.grounds(field)):
             if isinstance(ground, dict) and ground.get("quote"):
                 yield field["name"], index, ground["quote"], ground.get("source")
 

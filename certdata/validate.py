@@ -308,20 +308,24 @@ def problem_from_error(resource, error):
     return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
 
 
-NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9 _.()/-]{0,62}")
+NAME_LIKE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # how the schemas name fields: officer_name, license_status
 
 
-def looks_like_a_name(text):
-    """A column name that can be printed: short, letters first, at most two digits (a date of birth,
-    a phone number, an e-mail address or 'Smith, John' from a headerless file is not)."""
-    return bool(NAME_LIKE.fullmatch(text or "")) and sum(c.isdigit() for c in text) <= 2
+def looks_like_a_name(text, declared=()):
+    """A column name that can be printed: written as the schemas write field names (at most two digits),
+    or a declared name in other case or spacing ('Officer Name', 'officer_name '). Anything else in a
+    header row may be a value: 'Larkspur Lane', 'Smith, John', a date of birth, an e-mail address."""
+    text = text or ""
+    if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
+        return True
+    return bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
 
 
 def shown_column(resource, label):
-    """A column's name quoted, or a note that it is withheld because it looks like a value."""
-    if label in {f["name"] for f in fields(resource)} or looks_like_a_name(label):
+    """A column's name quoted, or a note that it is withheld because it may be a value."""
+    if looks_like_a_name(label, {f["name"] for f in fields(resource)}):
         return repr(label)
-    return "(name not shown: it looks like a value, not a column name)"
+    return "(name not shown: it is not written like a column name and may be a value)"
 
 
 def first_row(package, resource):
@@ -364,9 +368,10 @@ def redact_columns(package, problems):
                 out.append(headerless[problem.file])
                 reported.add(problem.file)
             continue
-        if problem.type == "undeclared-column" and not looks_like_a_name(problem.field):
+        if problem.type == "undeclared-column" and not looks_like_a_name(problem.field, declared.get(problem.file, ())):
             problem = Problem(problem.file, problem.row, None, problem.type,
-                              problem.message + " (its name is not shown: it looks like a value)")
+                              problem.message + " (its name is not shown: it is not written like a column name "
+                              "and may be a value)")
         elif (problem.type != "undeclared-column" and problem.field and problem.file in declared
               and problem.field not in declared[problem.file]):
             # a row's problem names its column by the file's first row: when that row is not the schema's

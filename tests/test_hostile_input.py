@@ -149,7 +149,7 @@ CASES = [
     Case("date-of-birth-column-slipped-in", rows_edit("mo_officers", add_column("date_of_birth", SENTINEL)),
          ["data/mo_officers.csv", "date_of_birth", "closed category"]),
     Case("home-zip-column-slipped-in", rows_edit("ma_training", add_column("Home Zip", SENTINEL)),
-         ["data/ma_training.csv", "Home Zip"]),
+         ["data/ma_training.csv", "column 8", "closed category"]),
     Case("missing-column", rows_edit("mo_officers", lambda r: [x[:3] + x[4:] for x in r]), ["data/mo_officers.csv", "license_class"]),
     Case("renamed-column", rows_edit("mo_officers", lambda r: [["row_id", "name"] + r[0][2:]] + r[1:]),
          ["data/mo_officers.csv", "officer_name"]),
@@ -418,6 +418,15 @@ SPEC_CASES = [
          raw("mo_officers", lambda b: b.split(b"\n", 1)[1].replace(b"\n", b"," + SENTINEL.encode() + b"\n", 1)),
          ["data/mo_officers.csv", "not a header"]),
     Case("value-like-extra-column", rows_edit("mo_officers", add_column(SENTINEL, "x")), ["data/mo_officers.csv", "not shown"]),
+    # the sixth attack run: a header cell written like words ("Larkspur Lane", an address) was printed
+    # as the column's name; only names written as the schemas write them, or a declared name in other
+    # case or spacing, are shown
+    Case("word-like-extra-column", rows_edit("mo_officers", add_column("Quimby Larkspur Lane", "x")),
+         ["data/mo_officers.csv", "not shown"], absent=["Larkspur"]),
+    Case("name-like-extra-column-headerless-row", rows_edit("mo_officers", lambda r: [r[0] + ["Quimby Ulrike"]] + [x + ["x"] for x in r[1:]]),
+         ["data/mo_officers.csv", "not shown"], absent=["Quimby"]),
+    Case("declared-name-in-other-spacing", rows_edit("mo_officers", lambda r: [[h if h != "agency_id" else "Agency ID " for h in r[0]]] + r[1:]),
+         ["data/mo_officers.csv", "field Agency ID : undeclared-column"]),
     # the sixth attack run: schemas of the wrong shape ended in "unexpected internal error (TypeError...)"
     # naming neither file nor field, and inline data beside a path was published in datapackage.json
     Case("schema-unknown-type", edit_schema("agencies", lambda s: s["fields"][2].update(type="foo")),
@@ -443,6 +452,10 @@ SPEC_CASES = [
          ["schema data/schemas/agencies.json", "primaryKey"], absent=["internal error"]),
     Case("schema-constraints-a-list", edit_schema("agencies", lambda s: s["fields"][2].update(constraints=["required"])),
          ["field agency_name", "constraints"], absent=["internal error"]),
+    Case("disclosure-not-an-object", edit_schema("agencies", lambda s: s["fields"][2].update({"pcr:disclosure": "open"})),
+         ["field agency_name", "bad-disclosure"], absent=["internal error"]),
+    Case("disclosure-grounds-not-a-list", edit_schema("agencies", lambda s: s["fields"][2].update({"pcr:disclosure": {"grounds": 5}})),
+         ["field agency_name", "bad-disclosure"], absent=["internal error"]),
     Case("resource-path-and-inline-data", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(data=[["agency_id"], [SENTINEL]])),
          ["resource agencies", "inline 'data' is not supported"], absent=["internal error"]),
     Case("megabyte-agency-name", set_cell("agencies", 2, "agency_name", "A" * (1 << 20)), ["data/agencies.csv, row 3, field agency_name"]),

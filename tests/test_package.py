@@ -132,3 +132,50 @@ def test_generator_is_deterministic_and_sized_like_the_roster():
     assert sample.generate() == committed, "data/ holds the default sample: regenerate with `python build.py sample`"
     current = [r for r in rows("mo_officers") if r["license_status"] == mo.CURRENT]
     assert len(current) == mo.MO_ACTIVE
+
+
+ODD = [5, -1.5, True, None, "x", [], [5], {}, {"a": 1}]
+
+
+def shape_variants():
+    """Every property of the descriptor, one resource, its schema, a field, its constraints and a foreign
+    key, set in turn to a value of each JSON type (the attack runs' malformed descriptors, and their
+    neighbours)."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "data" / "schemas" / "mo_officers.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "agencies")
+    places = [("package", k) for k in [*descriptor, "profile", "keywords", "contributors"]]
+    places += [("resource", k) for k in [*resource, "format", "encoding", "compression", "dialect", "bytes", "data"]]
+    places += [("schema", k) for k in [*schema, "missingValues", "uniqueKeys"]]
+    places += [("field", k) for k in [*schema["fields"][1], "format", "missingValues", "constraints"]]
+    places += [("constraint", k) for k in ("required", "unique", "pattern", "enum", "minLength", "maxLength", "minimum", "maximum")]
+    places += [("foreign key", k) for k in ("fields", "reference")]
+    return [(where, key, value) for where, key in places for value in ODD]
+
+
+@pytest.mark.parametrize("where,key,value", shape_variants(), ids=lambda x: repr(x))
+def test_a_descriptor_of_any_shape_is_loaded_or_refused_with_a_message(tmp_path, where, key, value):
+    """A malformed schema used to end in "unexpected internal error (TypeError)", naming neither file
+    nor field; and inline data beside a path was published unchecked. Each property in turn takes a
+    value of each JSON type: the package loads, or it is refused with a PackageError naming the place."""
+    from certdata.package import PackageError
+    root = tmp_path / "pkg"
+    (root / "data" / "schemas").mkdir(parents=True)
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:  # schemas inline, so one file holds the whole edit
+        resource["schema"] = json.loads((ROOT / resource["schema"]).read_text(encoding="utf-8"))
+        (root / resource["path"]).write_bytes((ROOT / resource["path"]).read_bytes()[:2000])
+    for source in descriptor["sources"]:
+        if source.get("pcr:text"):
+            (root / source["pcr:text"]).parent.mkdir(parents=True, exist_ok=True)
+            (root / source["pcr:text"]).write_text("text")
+    resource = next(r for r in descriptor["resources"] if r["name"] == "agencies")
+    schema = next(r for r in descriptor["resources"] if r["name"] == "mo_officers")["schema"]
+    target = {"package": descriptor, "resource": resource, "schema": schema, "field": schema["fields"][1],
+              "constraint": schema["fields"][1].setdefault("constraints", {}), "foreign key": schema["foreignKeys"][0]}[where]
+    target[key] = value
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    try:
+        Package.load(root)
+    except PackageError as error:
+        assert "internal" not in str(error) and str(error).strip()
