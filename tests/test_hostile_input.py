@@ -483,7 +483,7 @@ ABUSE_CASES = [
     Case("import-zip-bomb", importer=("mo-roster", zip_bomb), expect=["zipbomb.xlsx", "unpacks to"]),
     Case("import-malformed-workbook", importer=("mo-roster", malformed_workbook), expect=["malformed.xlsx"]),
     Case("import-cell-too-long", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["X" * 20_000, SENTINEL, "Sample status A", "unknown", ""]]))),
-         expect=["release.csv, row 2, column 1", "limit"]),
+         expect=["release.csv, row 2", "a cell of more than 10,000 characters", "limit"]),
     # a date of birth (or other digits) where the name should be: refused by row and field, never shown
     Case("import-marker-and-date-as-name", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS + [[SENTINEL, "x", "Revoked", "unknown", ""]]))),
          expect=["release.csv, row 4, field officer_name", "a date, an address or a run of digits"]),

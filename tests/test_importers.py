@@ -2,6 +2,7 @@
 import csv
 import hashlib
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -177,3 +178,113 @@ def test_a_file_with_more_lines_than_rows_allowed_is_refused_before_it_is_parsed
     result = run_cli(small_package, "import", "mo-roster", str(path))
     assert result.returncode == 1 and f"more than {MAX_ROWS:,} lines" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+PEAK = """import os, resource, runpy, sys
+sys.argv = [sys.argv[1], *sys.argv[2:]]
+sys.path.insert(0, os.path.dirname(sys.argv[0]))  # as running the script puts its folder first
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as stop:
+    code = stop.code
+else:
+    code = 0
+print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def import_peak(root, path):
+    """(exit code, stderr, peak resident kilobytes) of `build.py import mo-roster path`, in a process of its own."""
+    import subprocess
+    import sys
+    from .conftest import ROOT
+    env = {"CERTDATA_ROOT": str(root), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", PEAK, str(ROOT / "build.py"), "import", "mo-roster", str(path)],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert "peak-kb " in result.stderr, result.stderr[-2000:]
+    peak = int(result.stderr.rsplit("peak-kb ", 1)[1].split()[0])
+    return result.returncode, result.stderr, peak
+
+
+def sheet_xml(rows):
+    cells = "".join(f'<row r="{n}">' + "".join(f'<c r="{ref}{n}" t="inlineStr"><is><t>{text}</t></is></c>' for ref, text in row)
+                    + "</row>" for n, row in enumerate(rows, start=1))
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{cells}</sheetData></worksheet>")
+
+
+def test_a_huge_line_or_cell_is_refused_before_the_file_is_decoded_and_parsed(small_package, tmp_path):
+    """The sixth attack run: a 200 MB CSV of one cell took 2.4 GB (the text as a StringIO, four bytes
+    a character, and the parsed cell) before the cell limit refused it. A line longer than any row
+    within the limits is refused on the bytes; a long quoted cell stops the reader at the limit."""
+    from certdata.importers import MAX_CELL, MAX_LINE
+    header = b"Name,License Status,License Class,Commissioning Agency\n"
+    small = tmp_path / "small.csv"
+    small.write_bytes(header + b'"' + b"a" * (MAX_CELL + 1) + b'",Revoked,unknown,X\n')
+    _, _, baseline = import_peak(small_package, small)
+    size = 5 * MAX_LINE
+    line = tmp_path / "one-line.csv"
+    line.write_bytes(header + b'"' + b"a" * size + b'",Revoked,unknown,X\n')
+    code, stderr, peak = import_peak(small_package, line)
+    assert code == 1 and "one-line.csv, row 2: a line longer than" in stderr and "Traceback" not in stderr, stderr
+    assert peak - baseline < 3 * size // 1024, (peak, baseline)  # the bytes, and their text once; it was 12 times
+    cell = tmp_path / "quoted-cell.csv"  # short lines, one cell across them
+    cell.write_bytes(header + b'"' + (b"a," * 500 + b"\n") * (size // 1001) + b'",Revoked,unknown,X\n')
+    code, stderr, peak = import_peak(small_package, cell)
+    assert code == 1 and f"quoted-cell.csv, row 2: a cell of more than {MAX_CELL:,} characters" in stderr, stderr
+    assert peak - baseline < 3 * size // 1024, (peak, baseline)  # the bytes, and their text once; it was 12 times
+
+
+def column_letters(number):
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sparse_workbook(tmp_path, name, blank_rows, column):
+    """A roster workbook: six officers, then blank_rows rows each holding one cell in the given column."""
+    import zipfile
+    roster = [[("A", "Name"), ("B", "License Status"), ("C", "License Class"), ("D", "Commissioning Agency")]]
+    roster += [[("A", f"Okafor, Chidi {letter}"), ("B", "Sample status A"), ("C", "Sample class A"), ("D", "")] for letter in "BCDEFG"]
+    rows = roster + [[(column_letters(column), "1")] for _ in range(blank_rows)]
+    path = tmp_path / f"{name}.xlsx"
+    template = roster_workbook(tmp_path / "template.xlsx", ROWS)
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = sheet_xml(rows).encode()
+            target.writestr(info.filename, data)
+    return path
+
+
+def test_a_sparse_workbook_is_read_in_memory_that_does_not_grow_with_its_blank_width(small_package, tmp_path):
+    """The sixth attack run: 2M rows, each with one cell in the sheet's last column (XFD), took 3.5 GB
+    and 184 s: every row was kept 201 cells wide. A cell past the column limit is refused on the XML,
+    before openpyxl builds a row as wide as it; below the header, rows are kept no wider than its last
+    mapped column, so 100,000 rows with a cell in column 150 cost next to nothing, and the officers import."""
+    from certdata.importers import MAX_COLUMNS
+    code, stderr, baseline = import_peak(small_package, sparse_workbook(tmp_path, "plain", 0, 1))
+    assert code == 0, stderr
+    code, stderr, peak = import_peak(small_package, sparse_workbook(tmp_path, "sparse", 100_000, MAX_COLUMNS - 50))
+    assert code == 0, stderr
+    assert peak - baseline < 40_000, (peak, baseline)  # kilobytes; 150-cell rows took 120 MB more
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 6
+    for column in (MAX_COLUMNS + 1, MAX_COLUMNS + 100, 16384):
+        code, stderr, _ = import_peak(small_package, sparse_workbook(tmp_path, "far", 10, column))
+        assert code == 1 and f"far.xlsx: a sheet has a cell beyond column {MAX_COLUMNS}" in stderr, (column, stderr)
+    code, stderr, _ = import_peak(small_package, sparse_workbook(tmp_path, "edge", 10, MAX_COLUMNS))
+    assert code == 0, stderr
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 7, 64, 1 << 22])
+def test_a_far_cell_reference_split_between_two_blocks_is_found(block):
+    import io
+    from certdata.importers import far_cell
+    xml = b'<row r="2"><c r="A2"><v>1</v></c>' + b" " * 100 + b'<c r="XFD2" t="n"><v>1</v></c></row>'
+    for cut in range(0, len(xml), 7):
+        assert far_cell(xml[:cut], io.BytesIO(xml[cut:]), block)
+    assert not far_cell(b"", io.BytesIO(xml.replace(b"XFD", b"GR")), block)

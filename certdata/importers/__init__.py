@@ -34,6 +34,7 @@ from ..sample import to_csv
 
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
+MAX_LINE = MAX_COLUMNS * (4 * MAX_CELL + 3)  # bytes: a row within the limits, every cell quoted, fits one line
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
 # Characters Windows-1252 gives bytes of another encoding (Shift-JIS "山田" reads "ŽR“c") that no name,
 # agency, status or course holds: Latin-1 symbols (¡ to ¿, ×, ÷) and cp1252's ƒ ˆ ˜ † ‡ • … ‰ ‹ › ™ „.
@@ -108,13 +109,17 @@ def read_table(path, module):
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, module)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (not strip(): a copy of a 200 MB file)
         raise ImportError_(f"{path.name}: the file is empty")
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ImportError_(f"{path.name}, row {row}: NUL byte; the file is not a text export")
     if data.count(b"\n") > MAX_ROWS + 2:  # before parsing: 30 MB of empty lines took 2.4 GB as parsed rows
         raise ImportError_(f"{path.name}: more than {MAX_ROWS:,} lines; the limit is {MAX_ROWS:,} rows")
+    long_line = overlong_line(data)
+    if long_line:  # before decoding: a 200 MB one-cell file took 2.4 GB as text and parsed rows
+        raise ImportError_(f"{path.name}, row {long_line}: a line longer than {MAX_LINE:,} bytes, more than a row of "
+                           f"{MAX_COLUMNS} cells of {MAX_CELL:,} characters can be; it is not a roster export")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -133,12 +138,30 @@ def read_table(path, module):
                            "no roster holds (fractions, a tilde, a dagger...): it is probably in another encoding "
                            "(Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")
     ENCODING_HINT[path.name] = clean_encoding(data, encoding)
+    del text  # parsed from the bytes, decoded as it goes (a StringIO of the text holds four bytes a character)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
+    previous = csv.field_size_limit(MAX_CELL)  # a longer cell stops the reader at once, not at the end
+    rows = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows.extend(reader)
     except csv.Error as error:
+        if "field limit" in str(error):
+            raise ImportError_(f"{path.name}, row {len(rows) + 1}: a cell of more than {MAX_CELL:,} characters; "
+                               f"the limit is {MAX_CELL:,}") from None
         raise ImportError_(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
+    finally:
+        csv.field_size_limit(previous)
     check_shape(path.name, rows)
     return path.name, rows[0], rows[1:], 2
+
+
+def overlong_line(data):
+    """The line number of a line longer than MAX_LINE bytes, or None; every window of MAX_LINE bytes is
+    searched for a line end (at C speed), so a line of twice that length is always found."""
+    for start in range(0, max(len(data) - MAX_LINE, 0), MAX_LINE):
+        if data.find(b"\n", start, start + MAX_LINE) < 0:
+            return data.count(b"\n", 0, start) + 1
+    return None
 
 
 def check_shape(label, rows, declared=None):
@@ -167,10 +190,30 @@ def check_workbook_size(path):
             for info in entries:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with archive.open(info) as sheet:
-                        head = sheet.read(4096).decode("utf-8", "replace")
-                    check_dimension(path.name, head)
+                        head = sheet.read(4096)
+                        check_dimension(path.name, head.decode("utf-8", "replace"))
+                        if far_cell(head, sheet):
+                            raise ImportError_(f"{path.name}: a sheet has a cell beyond column {MAX_COLUMNS}; "
+                                               f"the limit is {MAX_COLUMNS} columns")
     except zipfile.BadZipFile:
         raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
+
+
+# A cell reference past column MAX_COLUMNS (200, "GR"): three letters, two from HA, or GS to GZ.
+FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')
+
+
+def far_cell(head, sheet, block=1 << 22):
+    """True when the sheet's XML (head, then the rest of the stream) references a cell past the column
+    limit; read in blocks, before openpyxl builds rows as wide as their last cell (16,384 for XFD)."""
+    data = head
+    while True:
+        if FAR_COLUMN.search(data):
+            return True
+        more = sheet.read(block)
+        if not more:
+            return False
+        data = data[-64:] + more  # a reference split between two blocks
 
 
 def check_dimension(label, head):
@@ -208,6 +251,17 @@ def clean_encoding(data, used):
     return "re-export it as UTF-8, or as Windows-1252 (cp1252)"
 
 
+EMPTY = ()  # one object for every blank row
+
+
+def trimmed(row, width=None):
+    """A sheet row as a list no wider than width, trailing blank cells dropped (EMPTY when blank)."""
+    width = min(len(row), width or len(row))
+    while width and row[width - 1] is None:
+        width -= 1
+    return list(row[:width]) if width else EMPTY
+
+
 def read_workbook(path, module):
     """The first sheet whose header row maps every required field."""
     import openpyxl
@@ -218,25 +272,36 @@ def read_workbook(path, module):
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best = None
     for number, sheet in enumerate(workbook.worksheets, start=1):
-        name = f"sheet {number}"  # never the title: it can be anything, a value included
+        label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            rows = []
             if hasattr(sheet, "reset_dimensions"):  # read every row, whatever the sheet declares (A1:D2 dropped the rest)
                 sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(list(row[:MAX_COLUMNS + 1]))
-                if len(rows) > MAX_ROWS + 1:
+            # no wider than one column past the limit (a cell past it is refused before), trailing blanks
+            # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
+            # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
+            cells = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+            for index, row in enumerate(cells):
+                if index == 10:
                     break
+                headers = [clean(c) for c in trimmed(row)]
+                found = mapping(headers, module)
+                missing = missing_fields(found, module)
+                if not missing:
+                    check_shape(label, [headers])
+                    keep = max(found.values()) + 1
+                    rows = []
+                    for row in cells:
+                        rows.append(trimmed(row, keep))
+                        if len(rows) > MAX_ROWS:
+                            break
+                    check_shape(label, [headers] + rows)
+                    return label, headers, rows, index + 2
+                if best is None or len(missing) < len(best[1]):
+                    best = (label, missing, headers)
+        except ImportError_:
+            raise
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
-            raise ImportError_(f"{path.name} [{name}]: not a readable sheet ({type(error).__name__})") from None
-        for index, row in enumerate(rows[:10]):
-            headers = [clean(c) for c in row]
-            missing = missing_fields(mapping(headers, module), module)
-            if not missing:
-                check_shape(f"{path.name} [{name}]", rows[index:])
-                return f"{path.name} [{name}]", headers, rows[index + 1:], index + 2
-            if best is None or len(missing) < len(best[1]):
-                best = (f"{path.name} [{name}]", missing, headers)
+            raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
