@@ -197,7 +197,8 @@ BUILD_CODE.append(Path(__file__).resolve().parent.parent / "plugins" / "search.p
 
 def reuse_keys(package):
     """{"*": key of the build code, presentation and package-wide descriptor, resource name: key of its
-    CSV's bytes, its descriptor and "*"}. Equal keys give equal tables."""
+    CSV's bytes, its descriptor, the primary keys of the resources it references (its table declares a
+    foreign key only to a primary key: create_table) and "*"}. Equal keys give equal tables."""
     everything = hashlib.sha256()
     for path in BUILD_CODE + sorted(s.path for s in states.of_package(package)) + [Path(package.root) / presentation.FILE]:
         everything.update(path.read_bytes() if path.exists() else b"-")
@@ -209,6 +210,9 @@ def reuse_keys(package):
         digest = hashlib.sha256(keys["*"].encode())
         digest.update(json.dumps(resource, sort_keys=True).encode())
         digest.update(file_sha256(package.path(resource)).encode())
+        parents = {fk["reference"]["resource"] or resource["name"] for fk in resource["schema"].get("foreignKeys", [])}
+        digest.update(json.dumps({name: key_fields(package.resource(name)["schema"]) for name in sorted(parents)
+                                  if any(r["name"] == name for r in package.resources)}, sort_keys=True).encode())
         keys[resource["name"]] = digest.hexdigest()
     return keys
 

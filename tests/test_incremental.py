@@ -1,6 +1,7 @@
 """A maintainer corrects one small table and republishes: only that table's work is redone, and
 the release is the one a full build would give (same schema and rows, same CSV downloads)."""
 import hashlib
+import json
 import shutil
 import sqlite3
 
@@ -93,3 +94,35 @@ def test_a_rebuild_of_the_same_package_reuses_the_database_as_it_is(tmp_path):
     lines = build(root)
     assert any(line.startswith("nothing changed since the previous release") for line in lines)
     assert sha(root / "site" / "downloads" / "certification.db") == before
+
+
+@pytest.mark.parametrize("step", ["dropped", "restored"])
+def test_a_referenced_tables_primary_key_changed_gives_the_full_builds_tables(tmp_path, step):
+    """The sixth attack run: with the primary key of mo_license_statuses dropped, an incremental build
+    reused mo_officers, whose foreign key then pointed at no key ("foreign key mismatch"); restored, the
+    reused table kept no foreign key until a full build. A table is rebuilt when a key it references changes."""
+    schema_path = "data/schemas/mo_license_statuses.json"
+
+    def drop_key(root):
+        schema = json.loads((root / schema_path).read_text())
+        schema.pop("primaryKey")
+        (root / schema_path).write_text(json.dumps(schema))
+    incremental = make_package(tmp_path / "incremental")
+    original = (incremental / schema_path).read_text()
+    if step == "restored":
+        drop_key(incremental)
+    build(incremental, full=True)
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full)
+    for root in (incremental, full):
+        if step == "dropped":
+            drop_key(root)
+        else:
+            (root / schema_path).write_text(original)
+    lines = build(incremental)
+    assert not any(line.startswith("loaded mo_officers") and "reused" in line for line in lines), lines
+    build(full, full=True)
+    new_db, full_db = (root / "site" / "downloads" / "certification.db" for root in (incremental, full))
+    assert tables_and_rows(new_db) == tables_and_rows(full_db)
+    declared = tables_and_rows(new_db)[0]["mo_officers"]
+    assert ('REFERENCES "mo_license_statuses"' in declared) == (step == "restored")
