@@ -32,7 +32,7 @@ from .package import SAMPLE_WARNING, csv_options, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
-BATCH = 50_000
+BATCH = nameindex.BATCH  # rows per insert
 FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"  # detail=full: Datasette's _search sends phrases
 # FTS5 writes a segment each time its pending terms pass 'hashsize' (1 MB by default) and merges the
 # segments as it goes, leaving free pages that only a VACUUM (a rewrite of the whole file: 4 s at 1M
