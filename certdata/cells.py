@@ -9,9 +9,13 @@ optional sign (no ``1_000``, Arabic-Indic or full-width digits, no spaces), date
 are exactly ``yyyy-mm-dd``, patterns match the whole value (a trailing newline
 fails), booleans are the field's ``trueValues``/``falseValues``.
 """
+import csv
 import functools
 import re
+from contextlib import contextmanager
 from datetime import date
+
+from frictionless.formats.csv import parser as _  # noqa: F401 (see MAX_CELL_CHARS)
 
 from . import names
 
@@ -20,6 +24,23 @@ SIGNED_INTEGER = re.compile(r"[+-]?[0-9]+")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|-?INF")
 ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 STRICT_TYPES = {"string", "integer", "number", "boolean", "date"}  # with the default format
+# No value of a release comes near it (the longest, a quoted source passage, is about 2,000 characters).
+# Every csv reader of the process (the guard's, the validators', frictionless's, the load's) stops at a
+# longer cell instead of holding one as long as the file: a 48 MB quoted cell over many short lines took
+# the build to 3 GB, its name parsed word by word. Frictionless sets csv's limit to 2 GB when its CSV
+# parser is first imported, so that is imported first.
+MAX_CELL_CHARS = 64 * 1024
+csv.field_size_limit(MAX_CELL_CHARS)
+
+
+@contextmanager
+def cell_limit(limit):
+    """Python's csv readers raise csv.Error on a cell longer than limit while this is open."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def strict(field):

@@ -12,7 +12,6 @@ import csv
 from . import cells
 from .package import csv_options
 
-csv.field_size_limit(2**31 - 1)  # very long cells must reach the maxLength check, not crash the reader
 
 TYPES = {"string", "integer", "boolean", "date"}
 CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}

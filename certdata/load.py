@@ -351,7 +351,8 @@ def converters(resource):
 
 
 def read_csv(path, resource):
-    """Rows of a CSV as lists of strings, header skipped, read with the resource's dialect."""
+    """Rows of a CSV as lists of strings, header skipped, read with the resource's dialect (a cell longer
+    than cells.MAX_CELL_CHARS stops it: the validation running beside the load reports it)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, **csv_options(resource))
         next(reader, None)

@@ -6,6 +6,7 @@ messages are ours, so that a value is only ever echoed for an open field.
 """
 import codecs
 import csv
+import io
 import json
 import mmap
 import os
@@ -50,6 +51,9 @@ def validate_package(package, fast=True, reused=frozenset()):
         return problems
     if fast and fastcheck.package_is_valid(package, reused):
         return []
+    problems = [long_cell_problem(package, r) for r in package.resources if r["name"] not in reused]
+    if any(problems):  # reported alone: frictionless (under the same limit) would only say "field larger than field limit"
+        return [p for p in problems if p]
     return redact_columns(package, frictionless_problems(package))
 
 
@@ -175,7 +179,7 @@ def shape_problems(package, resource):
         return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     lines, too_long = line_shape(path)
     if too_long is not None:
-        row, field = long_cell(package, resource, too_long)
+        row, field = long_cell(package, resource) or (too_long, None)
         return [Problem(resource["path"], row, field, "line-too-long",
                         f"a line longer than {MAX_LINE_BYTES:,} bytes (no roster value is that long; the line is not shown)")]
     if lines > MAX_ROWS:
@@ -211,25 +215,44 @@ def line_shape(path, limit=None):
             return lines, sum(data[i:min(i + BLOCK, long_at)].count(b"\n") for i in range(0, long_at, BLOCK)) + 1
 
 
-def long_cell(package, resource, line):
-    """(row, field) of the first cell longer than the line limit, read as the CSV readers do; the
-    line number and no field when the file cannot be read that way."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(MAX_FILE_BYTES)
-    try:
-        with open(package.path(resource), encoding="utf-8-sig", newline="", errors="replace") as handle:
-            reader = csv.reader(handle, **csv_options(resource))
-            header = next(reader, [])
-            for record in reader:
-                for number, value in enumerate(record):
-                    if len(value.encode("utf-8")) > MAX_LINE_BYTES:
-                        named = number < len(header) and header[number] in {f["name"] for f in fields(resource)}
-                        return reader.line_num, header[number] if named else f"column {number + 1}"
-    except csv.Error:
-        pass
-    finally:
-        csv.field_size_limit(limit)
-    return line, None
+def long_cell(package, resource):
+    """(row, field) of the first cell longer than cells.MAX_CELL_CHARS, read as the CSV readers read
+    it, or None; the field is named only when the header declares it (else "column N"). The cell is
+    never held whole: the reader stops at the limit, and the record is read again from its first line
+    up to its header's width in cells at the limit, which reaches past the start of the long one."""
+    path, options = package.path(resource), csv_options(resource)
+    with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+        reader = csv.reader(handle, **options)
+        rows, before = 0, 0  # records read, and the lines they took
+        try:
+            for _ in reader:
+                rows, before = rows + 1, reader.line_num
+            return None
+        except csv.Error as error:
+            if "field limit" not in str(error):
+                return None
+        header = first_row(package, resource) if rows else []
+    with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+        for _ in range(before):  # lines, each read in pieces (a line may be long)
+            while (piece := handle.readline(MAX_LINE_BYTES)) and not piece.endswith(("\n", "\r")):
+                pass
+        start = handle.read((max(len(header), 1) + 1) * (cells.MAX_CELL_CHARS + 3))
+    with cells.cell_limit(len(start) + 1):
+        record = next(csv.reader(io.StringIO(start, newline=""), **options), [])
+    column = next((i for i, cell in enumerate(record) if len(cell) > cells.MAX_CELL_CHARS), len(record) - 1)
+    named = 0 <= column < len(header) and header[column] in {f["name"] for f in fields(resource)}
+    return rows + 1, header[column] if named else f"column {column + 1}"
+
+
+def long_cell_problem(package, resource):
+    """A Problem for the first cell longer than cells.MAX_CELL_CHARS in the resource's CSV, or None."""
+    found = long_cell(package, resource)
+    if found is None:
+        return None
+    row, field = found
+    return Problem(resource["path"], row, field, "cell-too-long",
+                   f"a cell longer than {cells.MAX_CELL_CHARS:,} characters (no value of a release comes near it; "
+                   "it is not shown)")
 
 
 def package_shape_problems(package):

@@ -85,6 +85,35 @@ def make_real_release(dest):
     return root
 
 
+# The peak is read from /proc (VmHWM, this program's own memory since it started), not from getrusage:
+# Linux counts in ru_maxrss the parent's memory that a forked child held before exec, the test's own.
+PEAK = """import os, runpy, sys
+sys.argv = [sys.argv[1], *sys.argv[2:]]
+sys.path.insert(0, os.path.dirname(sys.argv[0]))  # as running the script puts its folder first
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as stop:
+    code = stop.code
+else:
+    code = 0
+with open("/proc/self/status") as status:
+    peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+print("peak-kb", peak, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_cli_peak(root, *args, timeout=300):
+    """run_cli, and the peak resident kilobytes of build.py's own process (not of the processes it starts)."""
+    env = {"CERTDATA_ROOT": str(root), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", PEAK, str(ROOT / "build.py"), *args], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=timeout)
+    assert "peak-kb " in result.stderr, result.stderr[-2000:]
+    peak = int(result.stderr.rsplit("peak-kb ", 1)[1].split()[0])
+    result.stderr = result.stderr.rsplit("peak-kb ", 1)[0]
+    return result, peak
+
+
 def run_cli(root, *args, timeout=300):
     """Run build.py against the package at root (CERTDATA_ROOT) and return the completed process."""
     env = {"CERTDATA_ROOT": str(root), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}

@@ -615,6 +615,13 @@ CASES += SPEC_CASES + ABUSE_CASES + [
          ["data/mo_officers.csv", "row 4", "agency_id", "not shown"]),
     Case("huge-cell-in-an-open-column", set_cell("mo_officers", 3, "agency_id", SENTINEL + "x" * 5_000_000),
          ["data/mo_officers.csv", "row 4", "longer than 65,536 bytes"]),
+    # the sixth round: a 48 MB cell over many short lines (no long line) took the build to 3 GB and
+    # 25 s, the load parsing it as an agency's name word by word while validation ran beside it
+    Case("huge-cell-over-short-lines", set_cell("agencies", 2, "agency_name", SENTINEL + ("word " * 19 + "\n") * 20_000),
+         ["data/agencies.csv, row 3, field agency_name: cell-too-long"]),
+    Case("huge-cell-over-short-lines-in-an-undeclared-column", rows_edit("agencies", lambda r: [r[0] + ["notes"]] + [
+        x + [SENTINEL + "a\n" * 40_000 if i == 5 else ""] for i, x in enumerate(r[1:], start=2)]),
+         ["data/agencies.csv", "undeclared-column"]),
     Case("duplicate-resource-name", edit_descriptor(lambda d, root, tmp: d["resources"].append(dict(resource_of(d, "requests")))),
          ["resource", "the name 'requests' is used by an earlier resource"]),
 ]
@@ -980,3 +987,41 @@ def test_nothing_outside_the_package_is_read_run_or_written_through_a_link(tmp_p
     result = run_cli(root, "check")
     assert result.returncode == 1 and (outside / "precious.txt").read_text() == "kept", result.stderr
     assert not (root / "build" / "validation-report.json").is_symlink()
+
+
+def test_a_huge_cell_costs_the_build_next_to_nothing(released, tmp_path):
+    """The sixth round: a 48 MB quoted cell over short lines took the build's process to 3 GB. Every
+    reader stops at cells.MAX_CELL_CHARS; the build's own peak grows by less than the cell's size."""
+    from .conftest import run_cli_peak
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
+    result, baseline = run_cli_peak(root, "--quiet")
+    assert result.returncode == 0, result.stderr
+    size = 20_000_000
+    set_cell("agencies", 2, "agency_name", ("word " * 19 + "\n") * (size // 96))(root, tmp_path)
+    result, peak = run_cli_peak(root, "--quiet")
+    assert result.returncode == 1 and "cell-too-long" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert peak - baseline < size // 1024, (peak, baseline)
+
+
+@pytest.mark.parametrize("where", ["declared", "undeclared", "after-multiline-rows"])
+def test_a_long_cell_is_located_by_record_and_field_without_being_read_whole(released, tmp_path, where):
+    from certdata import cells, validate
+    from certdata.package import Package
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, ignore=shutil.ignore_patterns("build", "site"))
+    rows = rows_of(root, "agencies")
+    long = "x\n" * cells.MAX_CELL_CHARS
+    if where == "undeclared":
+        rows = [rows[0] + ["notes"]] + [r + [""] for r in rows[1:]]
+        rows[4][3] = long
+    else:
+        if where == "after-multiline-rows":
+            rows[1][2] = rows[1][2] + "\nand a second line"
+            rows[2][2] = rows[2][2] + "\r\nand a third"
+        rows[4][2] = long
+    write_rows(root, "agencies", rows)
+    package = Package.load(root)
+    expected = (5, "column 4" if where == "undeclared" else "agency_name")
+    assert validate.long_cell(package, package.resource("agencies")) == expected
+    assert validate.long_cell(package, package.resource("mo_officers")) is None

@@ -2,12 +2,11 @@
 import csv
 import hashlib
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from .conftest import run_cli, settle_ma_disclosure
+from .conftest import run_cli, run_cli_peak, settle_ma_disclosure
 
 
 def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency")):
@@ -180,30 +179,9 @@ def test_a_file_with_more_lines_than_rows_allowed_is_refused_before_it_is_parsed
     assert "Traceback" not in result.stderr
 
 
-PEAK = """import os, resource, runpy, sys
-sys.argv = [sys.argv[1], *sys.argv[2:]]
-sys.path.insert(0, os.path.dirname(sys.argv[0]))  # as running the script puts its folder first
-try:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-except SystemExit as stop:
-    code = stop.code
-else:
-    code = 0
-print("peak-kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-sys.exit(code)
-"""
-
-
 def import_peak(root, path):
-    """(exit code, stderr, peak resident kilobytes) of `build.py import mo-roster path`, in a process of its own."""
-    import subprocess
-    import sys
-    from .conftest import ROOT
-    env = {"CERTDATA_ROOT": str(root), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", PEAK, str(ROOT / "build.py"), "import", "mo-roster", str(path)],
-                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
-    assert "peak-kb " in result.stderr, result.stderr[-2000:]
-    peak = int(result.stderr.rsplit("peak-kb ", 1)[1].split()[0])
+    """(exit code, stderr, peak resident kilobytes) of `build.py import mo-roster path`."""
+    result, peak = run_cli_peak(root, "import", "mo-roster", str(path))
     return result.returncode, result.stderr, peak
 
 

@@ -27,6 +27,7 @@ import re
 import stat
 from pathlib import Path
 
+from ..cells import cell_limit
 from ..errors import CertdataError
 from ..names import date_or_address, name_problem, text_problem
 from ..package import DESCRIPTOR, SYNTHETIC
@@ -140,17 +141,15 @@ def read_table(path, module):
     ENCODING_HINT[path.name] = clean_encoding(data, encoding)
     del text  # parsed from the bytes, decoded as it goes (a StringIO of the text holds four bytes a character)
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
-    previous = csv.field_size_limit(MAX_CELL)  # a longer cell stops the reader at once, not at the end
     rows = []
     try:
-        rows.extend(reader)
+        with cell_limit(MAX_CELL):  # a longer cell stops the reader at once, not at the end
+            rows.extend(reader)
     except csv.Error as error:
         if "field limit" in str(error):
             raise ImportError_(f"{path.name}, row {len(rows) + 1}: a cell of more than {MAX_CELL:,} characters; "
                                f"the limit is {MAX_CELL:,}") from None
         raise ImportError_(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
-    finally:
-        csv.field_size_limit(previous)
     check_shape(path.name, rows)
     return path.name, rows[0], rows[1:], 2
 
