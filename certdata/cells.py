@@ -104,14 +104,17 @@ def reader(field):
 def pattern_matcher(field):
     """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern.
     A person's name (the pattern ``names.NAME_PATTERN``) must also hold no date, street address or e-mail
-    address, which no regular expression says well: what the importer refuses, a hand-edited CSV may not
-    bring in (both validators use this function)."""
+    address, and an agency's or a course's name (``names.TEXT_PATTERN``) no date, address, long number,
+    telephone number or e-mail address, which no regular expression says well: what the importer refuses,
+    a hand-edited CSV may not bring in (both validators use this function)."""
     pattern = field.get("constraints", {}).get("pattern")
     if pattern is None:
         return None
     match = re.compile(pattern).fullmatch
     if pattern == names.NAME_PATTERN:
         return lambda cell: bool(match(cell)) and not names.person_name_refused(cell)
+    if pattern == names.TEXT_PATTERN:  # an agency's or a course's name
+        return lambda cell: bool(match(cell)) and not names.text_refused(cell)
     return match
 
 

@@ -9,6 +9,7 @@ name fields' schema pattern mirrors at build time).
 import hashlib
 import importlib.util
 import re
+import unicodedata
 from pathlib import Path
 
 
@@ -62,9 +63,33 @@ PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+LONG_NUMBER = re.compile("[0-9]{6,}")  # a date without separators (19710405), a telephone or social security number
+
+
+def plain_digits(value):
+    """The value as the date and address tests read it: compatibility forms folded (NFKC: full-width
+    digits, letters and signs), then digits of any other script (Arabic-Indic, Devanagari...) as ASCII."""
+    value = unicodedata.normalize("NFKC", value)
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None else c
+                   for c in value)
+
+
 def date_or_address(value):
-    """Whether a value holds a date (in digits or with a month's name) or a street address."""
+    """Whether a value holds a date (in digits of any script, or with a month's name) or a street address."""
+    value = plain_digits(value)
     return bool(DATE_LIKE.search(value) or MONTH_DATE.search(value) or ADDRESS_LIKE.search(value))
+
+
+def text_refused(value):
+    """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
+    run of six digits or more, a telephone number or an e-mail address (a closed value in the wrong column).
+    The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern)."""
+    if not MAY_BE_REFUSED.search(value):
+        return False
+    plain = plain_digits(value)
+    return date_or_address(value) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(value))
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,

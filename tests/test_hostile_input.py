@@ -505,6 +505,28 @@ ABUSE_CASES = [
     Case("import-workbook-number-cell-as-name", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
         MO_HEADER, ["Doe, Jane", SENTINEL, "Revoked", "unknown", ""], [25404, SENTINEL, "Revoked", "unknown", ""]]})),
          expect=["release.xlsx [sheet 1], row 3, field officer_name", "Excel number cell"], absent=["25404"]),
+    # the sixth attack run: a date without separators or in full-width digits passed as an agency's name,
+    # and a date of birth or a street address as a Massachusetts course's name, and were published
+    Case("import-compact-date-as-agency", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "unknown", "Quimby 19690720"]]))),
+         expect=["row 2, field agency_name", "not an agency's name"], absent=["19690720", "Quimby"]),
+    Case("import-full-width-date-as-agency", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "unknown",
+                                                                                                  "Quimby \uff11\uff19\uff16\uff19-\uff10\uff17-\uff12\uff10"]]))),
+         expect=["row 2, field agency_name"], absent=["Quimby"]),
+    Case("import-arabic-indic-date-as-agency", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv([["Doe, Jane", SENTINEL, "Revoked", "unknown",
+                                                                                                    "Quimby \u0661\u0669\u0666\u0669/\u0660\u0667/\u0662\u0660"]]))),
+         expect=["row 2, field agency_name"], absent=["Quimby"]),
+    Case("import-date-of-birth-as-course", importer=("ma-training", lambda tmp: text_file(
+        tmp, MA_HEADER + f"777001,Zoë Adébáyọ̀,{SENTINEL},{SENTINEL},Quimby DOB 1969-07-20,2023-01-05,Boston Police Department\n")),
+         expect=["row 2, field course_name", "not a course's name"], absent=["Quimby"]),
+    Case("import-address-as-course", importer=("ma-training", lambda tmp: text_file(
+        tmp, MA_HEADER + f"777001,Zoë Adébáyọ̀,{SENTINEL},{SENTINEL},Quimby 12 Larkspur Lane,2023-01-05,Boston Police Department\n")),
+         expect=["row 2, field course_name"], absent=["Quimby", "Larkspur"]),
+    Case("compact-date-in-agency-name-hand-edited", set_cell("agencies", 2, "agency_name", "Quimby Police 19690720"),
+         ["data/agencies.csv, row 3, field agency_name"], absent=["Quimby"]),
+    Case("email-in-agency-name-hand-edited", set_cell("agencies", 2, "agency_name", "Quimby Police quimby@example.org"),
+         ["data/agencies.csv, row 3, field agency_name"], absent=["Quimby"]),
+    Case("telephone-in-course-name-hand-edited", set_cell("ma_training", 2, "course_name", "Quimby course 573-555-0100"),
+         ["data/ma_training.csv, row 3, field course_name"], absent=["Quimby"]),
     Case("import-workbook-date-cell-as-agency", importer=("mo-roster", lambda tmp: workbook(tmp, {"Roster": [
         MO_HEADER, ["Doe, Jane", SENTINEL, "Revoked", "unknown", datetime(1969, 7, 20)]]})),
          expect=["row 2, field agency_name", "Excel date cell"], absent=["1969"]),
@@ -909,16 +931,21 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
 
 
 @pytest.mark.parametrize("value", ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 Larkspur Lane, Jefferson City",
-                                   "12 Oak St", "7 March 1969"])
+                                   "12 Oak St", "7 March 1969", "Foo 19670423", "Foo \uff11\uff19\uff16\uff17-\uff10\uff14-\uff12\uff13",
+                                   "Foo \u0967\u096f\u096c\u096d/\u0966\u096a/\u0968\u0969", "Foo 573.555.0100"])
 def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     """The fourth attack run: dates with a month's name or a Unicode hyphen, and a street address, passed
     as agency names and were published. An agency's real name passes."""
     from certdata import importers
     assert importers.value_problem("agency_name", value)
     assert importers.value_problem("officer_name", f"Doe, John {value}")
+    assert importers.value_problem("course_name", value)
     for name in ("Columbia Police Department", "St. Louis County Police Department", "1st District Court",
-                 "Kansas City Missouri School District Police Department", "Boone County Sheriff's Office"):
+                 "Kansas City Missouri School District Police Department", "Boone County Sheriff's Office",
+                 "Troop 7, Missouri State Highway Patrol", "Police Department of the 3rd Ward"):
         assert importers.value_problem("agency_name", name) is None
+    for course in ("Use of Force", "In-Service Training 2019", "40-Hour Crisis Intervention", "Module 3 of 12 (Part 2)"):
+        assert importers.value_problem("course_name", course) is None
     for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June"):
         assert importers.value_problem("officer_name", name) is None
 

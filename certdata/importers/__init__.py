@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import date_or_address, name_problem, text_problem
+from ..names import name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -443,10 +443,10 @@ def value_problem(field, value):
         return name_problem(value)
     if text_problem(value):
         return text_problem(value)
-    if field == "agency_name" and (not any(c.isalpha() for c in value) or date_or_address(value)):
-        return "the value has no letter or holds a date or a street address, so it is not an agency's name"
-    if field == "course_name" and not any(c.isalpha() for c in value):
-        return "the value has no letter, so it is not a course's name"
+    kind = {"agency_name": "an agency's name", "course_name": "a course's name"}.get(field)
+    if kind and (not any(c.isalpha() for c in value) or text_refused(value)):
+        return (f"the value has no letter, or holds a date, a street address, a long number, a telephone number "
+                f"or an e-mail address, so it is not {kind}")
     return None
 
 
