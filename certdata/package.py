@@ -213,7 +213,7 @@ def resource_problems(root, resource):
     shape = shape_problems(schema)
     if shape:  # nothing below may read a schema of the wrong shape
         return problems + [where + p for p in shape]
-    problems += schema_problems(schema)
+    problems += [where + p for p in schema_problems(schema)]
     problems += profile_problems(resource, "") + profile_problems(schema, "schema: ")
     dialect = resource.get("dialect", {})
     if isinstance(dialect, str):
@@ -319,6 +319,9 @@ def schema_problems(schema):
                      for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]
         if "missingValues" in field:
             field["missingValues"] = missing_strings(field["missingValues"])
+    if schema.get("fieldsMatch", "exact") != "exact":  # frictionless would then match columns by name
+        problems.append(f"fieldsMatch {schema['fieldsMatch']!r} is not supported: the CSV's columns must be the schema's "
+                        "fields, in the schema's order (the build reads them by position); remove it")
     schema["missingValues"] = missing_strings(schema.get("missingValues", [""]))
     if isinstance(schema.get("primaryKey"), str):
         schema["primaryKey"] = [schema["primaryKey"]]

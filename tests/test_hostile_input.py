@@ -380,7 +380,7 @@ SPEC_CASES = [
     # --- what the project requires beyond the spec, and what a build refuses ---
     Case("no-resource-title", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").pop("title")), ["resource agencies", "'title'"]),
     Case("no-field-disclosure", edit_schema("agencies", lambda s: s["fields"][2].pop("pcr:disclosure")),
-         ["resource agencies: field agency_name", "pcr:disclosure"]),
+         ["resource agencies: schema data/schemas/agencies.json: field agency_name", "pcr:disclosure"]),
     Case("path-as-list", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path=["data/agencies.csv"])),
          ["resource agencies", "multi-part"]),
     Case("remote-path", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(path="https://example.invalid/a.csv")),
@@ -456,6 +456,13 @@ SPEC_CASES = [
          ["field agency_name", "bad-disclosure"], absent=["internal error"]),
     Case("disclosure-grounds-not-a-list", edit_schema("agencies", lambda s: s["fields"][2].update({"pcr:disclosure": {"grounds": 5}})),
          ["field agency_name", "bad-disclosure"], absent=["internal error"]),
+    # the sixth attack run: with fieldsMatch "equal", frictionless matched columns by name while the load
+    # read them by position: swapped columns were published, course names as officers' names
+    Case("schema-fields-match-equal-columns-swapped", both(edit_schema("ma_training", lambda s: s.update(fieldsMatch="equal")),
+                                                           rows_edit("ma_training", lambda r: [x[:1] + [x[3], x[2], x[1]] + x[4:] for x in r])),
+         ["schema data/schemas/ma_training.json", "fieldsMatch 'equal' is not supported"]),
+    Case("schema-fields-match-partial", edit_schema("mo_officers", lambda s: s.update(fieldsMatch="partial")),
+         ["fieldsMatch 'partial' is not supported"]),
     Case("resource-path-and-inline-data", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(data=[["agency_id"], [SENTINEL]])),
          ["resource agencies", "inline 'data' is not supported"], absent=["internal error"]),
     Case("megabyte-agency-name", set_cell("agencies", 2, "agency_name", "A" * (1 << 20)), ["data/agencies.csv, row 3, field agency_name"]),
