@@ -22,7 +22,9 @@ timeout stops at the first byte); at most ``CONNECTIONS_PER_CLIENT`` open connec
 head is closed to make room; the open-file limit raised to what that needs; and ``nosniff`` on
 uvicorn's own "Invalid HTTP request" answer. Connections that never finish a request (slowloris)
 cannot use up the file descriptors. uvicorn's access log is off: the server writes no line per
-request, so no log of the names people search is kept by this process.
+request, so no log of the names people search is kept by this process; and an error is logged by its
+type and place only, never with its message, its SQL, its parameters or a traceback's values
+(``quiet_error_pages``).
 
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
@@ -34,6 +36,7 @@ import json
 import os
 import resource
 import sqlite3
+import sys
 import threading
 import time
 
@@ -625,9 +628,29 @@ def handle_exception(datasette, request, exception):
     return page
 
 
+class ValueFreeTraceback:
+    """What Datasette's error handler logs in place of a traceback: the exception's type and where it
+    was raised (files, lines, functions), never its message or a local variable, which can quote what a
+    reader searched for (a name, a date of birth typed into the search box) or a row."""
+
+    @staticmethod
+    def print_exc(*args, **kwargs):
+        import traceback
+        kind, _, trace = sys.exc_info()
+        if kind is None:
+            return
+        where = " < ".join(f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}"
+                           for frame in reversed(traceback.extract_tb(trace)[-4:]))
+        sys.stderr.write(f"error: {kind.__name__} while answering a request, at {where} "
+                         "(its message is not logged: it may quote what was searched)\n")
+
+
 def quiet_error_pages():
-    """Datasette prints a rich traceback with every local variable for each error it renders
-    (0.4 s of CPU each): an abuser's cheap 400s would cost a core. Plain tracebacks suffice."""
+    """Datasette logs each error it renders with a rich traceback and every local variable (0.4 s of
+    CPU each, so an abuser's cheap 400s would cost a core), or with a plain traceback whose message may
+    quote the request's values: it logs ValueFreeTraceback instead. Its log of a failed statement, with
+    the SQL and its parameters (a reader's search), is turned off: every statement runs with
+    log_sql_errors false."""
     try:
         # datasette.plugins first: it registers Datasette's default plugins, this module among them;
         # imported the other way round, it would register handle_exception half-imported, without
@@ -635,8 +658,18 @@ def quiet_error_pages():
         import datasette.plugins  # noqa: F401
         import datasette.handle_exception as default_handler
         default_handler.rich = None
+        default_handler.traceback = ValueFreeTraceback
     except ImportError:
         pass
+    if not getattr(Database.execute, "_certdata_quiet", False):
+        execute = Database.execute
+
+        async def quiet_execute(self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
+                                log_sql_errors=True):
+            return await execute(self, sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                                 page_size=page_size, log_sql_errors=False)
+        quiet_execute._certdata_quiet = True
+        Database.execute = quiet_execute
 
 
 quiet_error_pages()

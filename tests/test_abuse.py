@@ -236,11 +236,13 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running_server(root):
+def running_server(root, log=None):
+    """A served release at a free port; the server's output goes to the file log (else nowhere)."""
     port = free_port()
     env = {"CERTDATA_ROOT": str(root), "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    output = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=output, stderr=output)
     try:
         for _ in range(150):
             try:
@@ -256,6 +258,8 @@ def running_server(root):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if log:
+            output.close()
 
 
 def fetch(url, timeout=30):
@@ -845,3 +849,24 @@ def test_a_download_whose_client_left_stops_waiting_for_a_turn():
         done.set()
         await holding
     asyncio.run(scenario())
+
+
+def test_the_server_log_holds_no_search_text_parameter_or_traceback(built, tmp_path):
+    """The sixth attack run: Datasette logged each failed statement with its SQL and parameters (a search
+    for a name and a date of birth), and a traceback whose message quoted the request, for requests
+    answered 400. The log names the error's type and place only."""
+    marker = "Quimby 1969-07-20"
+    paths = ["/certification/mo_officers.json?_searchmode=raw&_search=" + quote(marker + " Smith:"),
+             sql("select * from people where officer_name = :n and x") + "&n=" + quote(marker),
+             "/certification/mo_officers.json?officer_name__in=" + quote("[1, " + marker),
+             "/certification/mo_officers?officer_name__in=" + quote("[" + marker),
+             "/certification/mo_officers.json?_facet=" + quote(marker),
+             "/certification/officers_by_name.json?name=" + quote(marker + "a" * 30_000),
+             "/search?q=" + quote(marker), "/search.json?q=" + quote(marker)]
+    log = tmp_path / "server.log"
+    with running_server(built, log) as base:
+        statuses = [fetch(base + path)[0] for path in paths]
+    assert all(status in (200, 400) for status in statuses), statuses
+    text = log.read_text(errors="replace")
+    assert "Quimby" not in text and "1969" not in text and "Traceback" not in text and "params =" not in text, text[-3000:]
+    assert "error: JSONDecodeError while answering a request, at " in text  # the error is still logged, by type and place
