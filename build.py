@@ -56,6 +56,10 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY",
+               "SQLITE_LOCKED", "SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
 def main(argv=None):
     """Run one command; every failure ends in a plain message on stderr and exit 1, never a traceback."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -63,8 +67,12 @@ def main(argv=None):
         return run(args) or 0
     except CertdataError as error:
         message = str(error)
-    except sqlite3.Error as error:  # disk full, database locked or corrupt: sqlite's message names no value
-        message = f"the database could not be written ({error}); check free disk space and permissions"
+    except sqlite3.Error as error:  # sqlite's message names no value
+        if (getattr(error, "sqlite_errorname", "") or "").startswith(DISK_ERRORS):
+            message = f"the database could not be written ({error}); check free disk space and permissions"
+        else:
+            message = (f"the database could not be built ({error}); a name in datapackage.json or "
+                       "data/presentation.yml may clash with another")
     except OSError as error:  # unwritable folder, disk full, missing file
         where = f": {error.filename}" if error.filename else ""
         message = f"{error.strerror or type(error).__name__}{where}; check free disk space and permissions"

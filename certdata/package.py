@@ -44,6 +44,8 @@ class Package:
             descriptor = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise PackageError(f"{path}: cannot read the package descriptor ({error})") from error
+        except RecursionError:
+            raise PackageError(f"{path}: cannot read the package descriptor (its JSON is nested too deeply)") from None
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         schema_files = {r["name"]: r["schema"] for r in (resources if isinstance(resources, list) else [])
                         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), str)}
@@ -103,12 +105,27 @@ def read_json_inside(root, relative, what):
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise PackageError(f"{path}: cannot read {what} ({error})") from error
+    except RecursionError:
+        raise PackageError(f"{path}: cannot read {what} (its JSON is nested too deeply)") from None
 
 
 REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URL scheme: http:, https:, ftp:, file:, s3: ...
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
            "skipInitialSpace": False, "header": True, "headerRows": [1]}  # the spec's defaults, made explicit
 DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "nullSequence", "caseSensitiveHeader", "csvddfVersion"}
+# Tables the build makes in the release database besides the resources (certdata/load.py; FTS5 adds
+# shadow tables named after its own, and SQLite reserves "sqlite_"): no resource or view may take a name.
+BUILD_TABLES = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
+                "package_resources", "package_fields", "changes", "build_info", "synthetic_sample"}
+FTS_TABLES = ("people_fts", "agencies_fts")
+
+
+def reserved_name(name):
+    """Whether a table name is taken by the build or by SQLite (compared as SQLite does, ignoring case)."""
+    name = name.lower()
+    return name in BUILD_TABLES or name.startswith("sqlite_") or any(name.startswith(f + "_") for f in FTS_TABLES)
+
+
 REQUIRED = {"package": ("name", "title", "description", "version", "created", "licenses"),
             "resource": ("title", "description"), "field": ("title", "description", DISCLOSURE)}
 
@@ -176,6 +193,10 @@ def descriptor_problems(root, descriptor):
                             "resource names must be unique")
             continue
         seen.add(resource["name"])
+        if reserved_name(resource["name"]):
+            problems.append(f"resource {number}: the name {resource['name']!r} is taken by a table the build makes "
+                            "(or by SQLite); rename the resource")
+            continue
         try:
             problems += [f"resource {resource['name']}: {p}" for p in resource_problems(root, resource)]
         except PackageError as error:
@@ -314,6 +335,9 @@ def schema_problems(schema):
         if not isinstance(field, dict) or not isinstance(field.get("name"), str):
             problems.append(f"field {number}: must be an object with a name")
             continue
+        if field["name"].lower() in {n.lower() for n in names}:  # SQLite's column names ignore case
+            problems.append(f"field {field['name']}: another field has the same name in other case; the release "
+                            "database's columns would be one, so rename one of them")
         names.add(field["name"])
         problems += [f"field {field['name']}: property {key!r} is required by this project"
                      for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]
@@ -356,9 +380,15 @@ def dialect_problems(dialect):
                 for key in sorted(set(dialect) - DIALECT_KEYS)]
     if dialect.get("header", True) is not True or dialect.get("headerRows", [1]) != [1]:
         problems.append("the CSV must have one header row, on line 1 (the guard checks column names against the schema)")
-    for key in ("delimiter", "quoteChar"):
+    for key in ("delimiter", "quoteChar", "escapeChar"):
         if key in dialect and (not isinstance(dialect[key], str) or len(dialect[key]) != 1 or dialect[key] in "\r\n"):
             problems.append(f"dialect {key!r} must be one character")
+    for key in ("doubleQuote", "skipInitialSpace", "header", "caseSensitiveHeader"):
+        if key in dialect and not isinstance(dialect[key], bool):
+            problems.append(f"dialect {key!r} must be true or false")
+    for key in ("lineTerminator", "nullSequence", "$schema"):
+        if key in dialect and not isinstance(dialect[key], str):
+            problems.append(f"dialect {key!r} must be text")
     return problems
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .package import PackageError, path_problem
+from .package import BUILD_TABLES, PackageError, path_problem, reserved_name
 
 FILE = Path("data") / "presentation.yml"
 SECTIONS = {"tables": dict, "queries": dict, "views": dict, "indexes": dict}
@@ -58,9 +58,6 @@ def read(root):
 OPTIONS = {"facets": list, "sort": str, "sort_desc": str, "label_column": str, "fts_table": str, "fts_pk": str,
            "hidden": bool, "title": str, "description": str, "size": int, "sortable_columns": list}
 OPTION_WORDS = {list: "a list of column names", str: "text", bool: "true or false", int: "a whole number"}
-# Tables the build makes besides the resources and the views of this file (certdata/load.py).
-GENERATED = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
-             "package_resources", "package_fields", "changes"}
 
 
 def is_names(value):
@@ -70,7 +67,12 @@ def is_names(value):
 def check_names(package, choices):
     """Every table named in the file is a resource of the package, a view of the file or a table the
     build makes; a PackageError names the section and the table otherwise."""
-    known = {r["name"] for r in package.resources} | set(choices["views"]) | GENERATED
+    resources = {r["name"] for r in package.resources}
+    for view in choices["views"]:
+        if view.lower() in {r.lower() for r in resources} or reserved_name(view):
+            raise PackageError(f"{FILE}: views: {view!r} is the name of a resource or of a table the build makes; "
+                               "rename the view")
+    known = resources | set(choices["views"]) | BUILD_TABLES
     for section, names in (("tables", choices["tables"]), ("indexes: composite", choices["indexes"]["composite"])):
         for name in names:
             if name not in known:

@@ -175,3 +175,17 @@ def test_release_files_prepared_beside_the_load_are_the_ones_written_after_it(bu
         assert f"{sha(source)}  statutes.csv" in sums
     finally:
         source.write_bytes(original)
+
+
+def test_every_table_the_build_makes_is_a_name_no_resource_may_take(built):
+    """package.BUILD_TABLES is what the descriptor check refuses as a resource's or a view's name: it must
+    hold every table the build makes, or a resource of that name would end in a clash inside SQLite."""
+    import sqlite3
+    from certdata.package import Package, reserved_name
+    from certdata.presentation import read
+    package = Package.load(built)
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    names = {name for (name,) in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
+    conn.close()
+    made = names - {r["name"] for r in package.resources} - set(read(built)["views"])
+    assert made and all(reserved_name(name) for name in made), sorted(n for n in made if not reserved_name(n))
