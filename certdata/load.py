@@ -100,6 +100,7 @@ def full_build(package, temp, keys, previous, progress):
     presentation.check_sql(db.conn, shown)  # a broken view or query, a state's query: named before anything is published
     states.check_sql(db.conn, states.of_package(package))
     create_changes_table(db)
+    record_schema(db.conn)
     db.conn.execute("commit")
     record_changes(db, package, previous, changed_since(previous, keys), progress)
     check_foreign_keys(db)
@@ -154,6 +155,7 @@ def incremental_build(package, temp, keys, previous, changed, progress):
         db.conn.execute(f"drop table if exists {table}")
     describe_package(db, package, keys, statistics)
     db.conn.execute("delete from changes")
+    record_schema(db.conn)
     db.conn.execute("commit")
     record_changes(db, package, previous, changed, progress)
     check_foreign_keys(db)
@@ -250,6 +252,34 @@ def previous_keys(previous):
     return {k[len(KEY_PREFIX):]: v for k, v in rows}
 
 
+SCHEMA_KEY = "schema_digest"
+
+
+def schema_digest(conn):
+    """SHA-256 of every object the database declares (type, name, table, SQL): what its build made."""
+    rows = conn.execute("select type, name, tbl_name, coalesce(sql, '') from sqlite_master order by type, name").fetchall()
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def record_schema(conn):
+    """Store the schema's digest in build_info, the build's last word (no object is made after it)."""
+    conn.execute("insert or replace into build_info (key, value) values (?, ?)", [SCHEMA_KEY, schema_digest(conn)])
+
+
+def schema_as_built(previous):
+    """Whether the previous release database declares exactly the objects its build recorded: a table,
+    view, index or trigger added since (by hand, or in a tampered or stale copy) is not carried forward."""
+    try:
+        conn = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+        try:
+            stored = conn.execute("select value from build_info where key = ?", [SCHEMA_KEY]).fetchone()
+            return stored is not None and stored[0] == schema_digest(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 def changed_since(previous, keys):
     """The resources whose key differs from the previous release's (all of them without one)."""
     old = previous_keys(previous)
@@ -258,9 +288,10 @@ def changed_since(previous, keys):
 
 def reuse_plan(package, previous, keys):
     """The set of resources to rebuild on a copy of the previous database, or None for a full build:
-    no previous release, other build code or presentation, other resources, or too much changed."""
+    no previous release, other build code or presentation, other resources, a database that declares
+    objects its build did not make, or too much changed."""
     old = previous_keys(previous)
-    if not old or old.get("*") != keys["*"] or set(old) != set(keys):
+    if not old or old.get("*") != keys["*"] or set(old) != set(keys) or not schema_as_built(previous):
         return None
     changed = changed_since(previous, keys)
     total = sum(package.path(r).stat().st_size for r in package.resources) or 1

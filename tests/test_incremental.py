@@ -126,3 +126,31 @@ def test_a_referenced_tables_primary_key_changed_gives_the_full_builds_tables(tm
     assert tables_and_rows(new_db) == tables_and_rows(full_db)
     declared = tables_and_rows(new_db)[0]["mo_officers"]
     assert ('REFERENCES "mo_license_statuses"' in declared) == (step == "restored")
+
+
+@pytest.mark.parametrize("planted", [
+    "create table zz_leftover (dob text); insert into zz_leftover values ('Quimby 1969-07-20')",
+    "create trigger zz_rename after insert on mo_license_statuses begin update mo_officers set officer_name = 'Quimby'; end",
+    "create view zz_view as select 'Quimby' as who",
+    "create index zz_index on mo_officers (license_class, officer_name)",
+])
+def test_an_object_added_to_the_previous_database_is_not_carried_forward(tmp_path, planted):
+    """The sixth attack run: a table added to the previous release database (a stale or tampered copy;
+    the workflow's is fetched from the live site) was published again by an incremental build. The
+    database's schema is recorded when it is built; one that differs is not reused."""
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    database = root / "site" / "downloads" / "certification.db"
+    conn = sqlite3.connect(database)
+    conn.executescript(planted)
+    conn.close()
+    path = root / "data" / "mo_license_statuses.csv"
+    name, old, new = CORRECTIONS["mo_license_statuses"]
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    lines = build(root)
+    assert not any("reused" in line for line in lines), lines
+    conn = sqlite3.connect(database)
+    objects = {name for (name,) in conn.execute("select name from sqlite_master")}
+    texts = conn.execute("select count(*) from mo_officers where officer_name = 'Quimby'").fetchone()[0]
+    conn.close()
+    assert not {n for n in objects if n.startswith("zz_")} and texts == 0
