@@ -83,7 +83,7 @@ def guarded_package(root, progress, stamps=None):
 def check(root=ROOT, progress=None):
     """Run the guard and validate the package; raise BuildFailed reporting every problem of both."""
     progress = progress or Progress()
-    recover_import_unless_busy(root, progress)
+    recover_unless_busy(root, progress)
     package = configured_package(root)
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package)
@@ -545,14 +545,17 @@ def recover_import(root, progress=print):
     return True
 
 
-def recover_import_unless_busy(root, progress):
-    """recover_import for a command that does not hold the build lock: only if an import left a journal
-    and no build or import is running now (a running import's journal is its own)."""
+def recover_unless_busy(root, progress):
+    """For a command that does not hold the build lock: undo an import a killed process left unfinished,
+    and remove the stage a killed build left (a database and CSVs in build/stage/), only if no build or
+    import is running now (a running import's journal and a running build's stage are their own)."""
     root = Path(root)
-    if (root / JOURNAL).exists() or (root / JOURNAL_NEW).exists():
+    stage = root / "build" / "stage"
+    if (root / JOURNAL).exists() or (root / JOURNAL_NEW).exists() or stage.exists():
         try:
             with publish.build_lock(root / "build"):
                 recover_import(root, progress)
+                shutil.rmtree(stage, ignore_errors=True)
         except publish.BuildLocked:
             pass
 

@@ -207,3 +207,19 @@ def test_a_termination_signal_whose_exception_was_swallowed_still_stops_the_buil
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(root=released, progress=pipeline.Progress(quiet=True))
     assert hashes(released / "site") == before and not (released / "build" / "stage").exists()
+
+
+def test_a_stage_left_by_a_killed_build_is_removed_by_the_next_check_unless_a_build_runs(released):
+    """The sixth attack run: after SIGKILL, build/stage/ held a 107 MB database and the name index's
+    scratch files until the next build. The next command that can take the build lock removes them; a
+    running build's stage (the lock held) is left alone."""
+    from certdata import publish
+    from .conftest import run_cli
+    stage = released / "build" / "stage"
+    stage.mkdir(parents=True, exist_ok=True)
+    (stage / "certification.db.tmp").write_bytes(b"x" * 1000)
+    with publish.build_lock(released / "build"):  # as a running build holds it
+        assert run_cli(released, "check").returncode == 0
+        assert (stage / "certification.db.tmp").exists()
+    assert run_cli(released, "check").returncode == 0
+    assert not stage.exists()
