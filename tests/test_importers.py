@@ -266,3 +266,5 @@ def test_a_far_cell_reference_split_between_two_blocks_is_found(block):
     for cut in range(0, len(xml), 7):
         assert far_cell(xml[:cut], io.BytesIO(xml[cut:]), block)
     assert not far_cell(b"", io.BytesIO(xml.replace(b"XFD", b"GR")), block)
+    styled = b'<row r="2"><c r="A2"><v>1</v></c>' + b" " * 100 + b'<c r="XFD2" s="3"/></row>'  # formatted, empty
+    assert not far_cell(styled[:50], io.BytesIO(styled[50:]), block)

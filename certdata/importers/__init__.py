@@ -198,8 +198,9 @@ def check_workbook_size(path):
         raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
 
 
-# A cell reference past column MAX_COLUMNS (200, "GR"): three letters, two from HA, or GS to GZ.
-FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]')
+# A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
+# not self-closing (Excel writes a formatted empty cell as <c r="GS5" s="3"/>, which is no value).
+FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]+"[^>]*(?<!/)>')
 
 
 def far_cell(head, sheet, block=1 << 22):
