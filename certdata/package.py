@@ -40,12 +40,7 @@ class Package:
         Raises PackageError listing every problem (resource and field named, no value quoted)."""
         root = Path(root)
         path = root / DESCRIPTOR
-        try:
-            descriptor = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise PackageError(f"{path}: cannot read the package descriptor ({error})") from error
-        except RecursionError:
-            raise PackageError(f"{path}: cannot read the package descriptor (its JSON is nested too deeply)") from None
+        descriptor = read_json(path, "the package descriptor")
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         schema_files = {r["name"]: r["schema"] for r in (resources if isinstance(resources, list) else [])
                         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), str)}
@@ -100,13 +95,31 @@ def read_json_inside(root, relative, what):
     problem = path_problem(root, relative)
     if problem:
         raise PackageError(f"{what} {relative!r}: {problem}")
-    path = Path(root) / relative
+    return read_json(Path(root) / relative, what)
+
+
+MAX_DEPTH = 32  # arrays and objects within one another; a schema needs six
+
+
+def read_json(path, what):
+    """A descriptor file's JSON; PackageError if unreadable, not JSON (NaN and Infinity are not), or nested
+    deeper than MAX_DEPTH (the validators walk it recursively)."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not a JSON value")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
     except (OSError, ValueError) as error:
         raise PackageError(f"{path}: cannot read {what} ({error})") from error
     except RecursionError:
         raise PackageError(f"{path}: cannot read {what} (its JSON is nested too deeply)") from None
+    level, depth = [value], 0
+    while level:  # one level of arrays and objects at a time
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise PackageError(f"{path}: cannot read {what} (its JSON is nested too deeply)")
+        level = [v for x in level for v in (x.values() if isinstance(x, dict) else x if isinstance(x, list) else ())
+                 if isinstance(v, (dict, list))]
+    return value
 
 
 REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URL scheme: http:, https:, ftp:, file:, s3: ...

@@ -485,6 +485,13 @@ SPEC_CASES = [
          ["datapackage.json: cannot read the package descriptor (its JSON is nested too deeply)"], absent=["internal error"]),
     Case("schema-nested-too-deeply", lambda root, tmp: (root / "data" / "schemas" / "agencies.json").write_text("{\"a\":" * 100_000 + "1" + "}" * 100_000),
          ["agencies.json: cannot read the Table Schema (its JSON is nested too deeply)"], absent=["internal error"]),
+    Case("field-property-nested-500-deep", edit_schema("agencies", lambda s: s["fields"][2].update(example=json.loads("[" * 500 + "]" * 500))),
+         ["agencies.json: cannot read the Table Schema (its JSON is nested too deeply)"], absent=["internal error", "unexpectedly"]),
+    Case("descriptor-property-nested-900-deep", edit_descriptor(lambda d, r, t: d.update(keywords=json.loads("[" * 900 + "]" * 900))),
+         ["datapackage.json: cannot read the package descriptor (its JSON is nested too deeply)"], absent=["internal error", "unexpectedly"]),
+    Case("schema-nan-limit", lambda root, tmp: (root / "data" / "schemas" / "mo_post_measures.json").write_text(
+        (root / "data" / "schemas" / "mo_post_measures.json").read_text().replace('"minimum": 0', '"minimum": NaN', 1)),
+         ["mo_post_measures.json: cannot read the Table Schema (NaN is not a JSON value)"], absent=["internal error"]),
     Case("view-named-as-a-resource", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agencies: select 1\n", 1)),
          ["data/presentation.yml: views: 'agencies' is the name of a resource"], absent=["internal error", "disk space"]),
