@@ -14,6 +14,17 @@ FILE = Path("data") / "presentation.yml"
 SECTIONS = {"tables": dict, "queries": dict, "views": dict, "indexes": dict}
 
 
+class PlainLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases (``*name``), which no choice needs: nested aliases make a few
+    lines stand for billions of values to whatever walks them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not supported",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def read(root):
     """The presentation choices of the package at root: {tables, queries, views, indexes}."""
     path = Path(root) / FILE
@@ -23,9 +34,11 @@ def read(root):
     if problem:
         raise PackageError(f"{FILE}: {problem}")
     try:
-        choices = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        choices = yaml.load(path.read_text(encoding="utf-8"), Loader=PlainLoader) or {}
     except (OSError, yaml.YAMLError) as error:
         raise PackageError(f"{FILE}: cannot read the presentation choices ({type(error).__name__})") from error
+    except RecursionError:
+        raise PackageError(f"{FILE}: cannot read the presentation choices (nested too deeply)") from None
     if not isinstance(choices, dict):
         raise PackageError(f"{FILE}: must be a mapping of {', '.join(SECTIONS)}")
     for key in set(choices) - set(SECTIONS):

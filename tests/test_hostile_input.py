@@ -492,6 +492,12 @@ SPEC_CASES = [
     Case("schema-nan-limit", lambda root, tmp: (root / "data" / "schemas" / "mo_post_measures.json").write_text(
         (root / "data" / "schemas" / "mo_post_measures.json").read_text().replace('"minimum": 0', '"minimum": NaN', 1)),
          ["mo_post_measures.json: cannot read the Table Schema (NaN is not a JSON value)"], absent=["internal error"]),
+    Case("presentation-nested-too-deeply", lambda root, tmp: (root / "data" / "presentation.yml").write_text("tables:\n  agencies: " + "[" * 5000 + "]" * 5000 + "\n"),
+         ["data/presentation.yml: cannot read the presentation choices (nested too deeply)"], absent=["internal error"]),
+    Case("presentation-alias-bomb", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(12))
+        + "tables:\n  agencies: {facets: *m}\n"),
+         ["data/presentation.yml: cannot read the presentation choices (ComposerError)"], absent=["internal error"]),
     Case("view-named-as-a-resource", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agencies: select 1\n", 1)),
          ["data/presentation.yml: views: 'agencies' is the name of a resource"], absent=["internal error", "disk space"]),
