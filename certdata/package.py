@@ -98,6 +98,7 @@ def read_json_inside(root, relative, what):
     return read_json(Path(root) / relative, what)
 
 
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")  # officer_name, license_status: a column's name everywhere
 MAX_DEPTH = 32  # arrays and objects within one another; a schema needs six
 
 
@@ -348,9 +349,10 @@ def schema_problems(schema):
         if not isinstance(field, dict) or not isinstance(field.get("name"), str):
             problems.append(f"field {number}: must be an object with a name")
             continue
-        if field["name"].lower() in {n.lower() for n in names}:  # SQLite's column names ignore case
-            problems.append(f"field {field['name']}: another field has the same name in other case; the release "
-                            "database's columns would be one, so rename one of them")
+        if not FIELD_NAME.fullmatch(field["name"]):
+            problems.append(f"field {number}: its name must be lower-case letters, digits and underscores, starting "
+                            "with a letter (a column's name in the CSV, the database and every download)")
+            continue
         names.add(field["name"])
         problems += [f"field {field['name']}: property {key!r} is required by this project"
                      for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]
@@ -366,6 +368,8 @@ def schema_problems(schema):
     for key in unique if isinstance(unique, list) else [unique]:
         if not isinstance(key, list):
             problems.append("uniqueKeys must be lists of field names")
+        else:
+            problems += [f"unique key field {name!r} is not a field of the schema" for name in key if name not in names]
     for fk in schema.get("foreignKeys", []) or []:
         if isinstance(fk.get("fields"), str):
             fk["fields"] = [fk["fields"]]

@@ -10,7 +10,6 @@ import io
 import json
 import mmap
 import os
-import re
 from dataclasses import asdict, dataclass
 
 import attrs
@@ -20,7 +19,7 @@ from frictionless import system
 
 from . import cells, fastcheck
 from .names import NAME_PATTERN
-from .package import DESCRIPTOR, csv_options, fields, open_fields
+from .package import DESCRIPTOR, FIELD_NAME, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
 MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS = 2 * 1024**3, 20_000_000, 1_000  # shape limits of one CSV
@@ -157,7 +156,7 @@ def pre_check_files(package, reused=frozenset()):
         if not path.exists():
             problems.append(Problem(resource["path"], None, None, "missing-file", "the file does not exist"))
             continue
-        shape = shape_problems(package, resource)
+        shape = shape_problems(package, resource) or integrity_problems(package, resource)
         if shape:
             problems += shape
             continue
@@ -166,6 +165,27 @@ def pre_check_files(package, reused=frozenset()):
             problems.append(Problem(resource["path"], None, None, "empty-file", "the file is empty; a header row is required"))
             continue
         problems += found
+    return problems
+
+
+def integrity_problems(package, resource):
+    """The file against the size and hash its resource declares, if it declares them (frictionless
+    checks them; the fast path does not read them otherwise)."""
+    import hashlib
+    path, problems = package.path(resource), []
+    if "bytes" in resource and resource["bytes"] != path.stat().st_size:
+        problems.append(Problem(resource["path"], None, None, "byte-count",
+                                f"the file has {path.stat().st_size:,} bytes; the descriptor's 'bytes' says {resource['bytes']:,}"))
+    if "hash" in resource:
+        algorithm, _, declared = resource["hash"].rpartition(":")
+        if (algorithm or "md5") not in ("md5", "sha1", "sha256", "sha512"):
+            problems.append(Problem(resource["path"], None, None, "hash-count", f"the 'hash' algorithm {algorithm!r} is not "
+                                    "one of md5, sha1, sha256, sha512"))
+        else:
+            with open(path, "rb") as handle:
+                if hashlib.file_digest(handle, algorithm or "md5").hexdigest() != declared.lower():
+                    problems.append(Problem(resource["path"], None, None, "hash-count",
+                                            "the file's digest is not the descriptor's 'hash' (the file changed since?)"))
     return problems
 
 
@@ -331,7 +351,6 @@ def problem_from_error(resource, error):
     return Problem(resource["path"], getattr(error, "row_number", None), field, error.type, message)
 
 
-NAME_LIKE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # how the schemas name fields: officer_name, license_status
 
 
 def looks_like_a_name(text, declared=()):
@@ -341,7 +360,7 @@ def looks_like_a_name(text, declared=()):
     text = text or ""
     if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
         return True
-    return bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
+    return bool(FIELD_NAME.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
 
 
 def shown_column(resource, label):
