@@ -28,7 +28,7 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.add_argument("--root", type=Path, default=Path(os.environ.get("CERTDATA_ROOT", ROOT)),
+    parser.add_argument("--root", type=lambda text: Path(text).absolute(), default=Path(os.environ.get("CERTDATA_ROOT", ROOT)).absolute(),
                         help="package directory (default: this repository, or $CERTDATA_ROOT)")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="build everything (the default)")

@@ -52,11 +52,15 @@ def strict(field):
     return not (field.get("type") == "number" and (field.get("decimalChar", ".") != "." or field.get("groupChar")))
 
 
+INTEGER_RANGE = (-2**63, 2**63 - 1)  # what SQLite, which holds the release, stores as an integer
+
+
 def read_integer(cell):
-    if cell.isdigit() and cell.isascii():
-        return int(cell)
-    if SIGNED_INTEGER.fullmatch(cell):
-        return int(cell)
+    if (cell.isdigit() and cell.isascii()) or SIGNED_INTEGER.fullmatch(cell):
+        value = int(cell)
+        if INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]:
+            return value
+        raise ValueError("out of the range of a 64-bit integer")
     raise ValueError("not an integer")
 
 

@@ -26,7 +26,7 @@ class Invalid(Exception):
 def supported(resource):
     """True when every field, key and dialect property of the resource is implemented here."""
     schema = resource["schema"]
-    if schema.get("uniqueKeys") or set(resource.get("dialect", {})) - DIALECT:
+    if set(resource.get("dialect", {})) - DIALECT:
         return False
     for field in schema["fields"]:
         if field.get("type", "any") not in TYPES or not cells.strict(field):
@@ -120,11 +120,13 @@ def check_resource(package, resource):
                 key_values(package, package.resource(fk["reference"]["resource"]) if fk["reference"]["resource"] else resource,
                            fk["reference"]["fields"]))
                for fk in schema.get("foreignKeys", [])]
-    needed = set(key) | set(unique) | {i for index, _ in foreign for i in index}
+    composite = [[names.index(n) for n in names_] for names_ in schema.get("uniqueKeys") or []]
+    needed = set(key) | set(unique) | {i for index, _ in foreign for i in index} | {i for index in composite for i in index}
     active = [(i, c or plain) for i, c in enumerate(checks) if c or i in needed]
     slot = {i: n for n, (i, _) in enumerate(active)}
     unique, key = [slot[i] for i in unique], [slot[i] for i in key]
     foreign = [([slot[i] for i in index], allowed) for index, allowed in foreign]
+    composite = [([slot[i] for i in index], set()) for index in composite]
     seen_unique = [set() for _ in unique]
     seen_keys = set()
     width = len(names)
@@ -150,6 +152,12 @@ def check_resource(package, resource):
                 k = tuple(values[i] for i in index)
                 if k not in allowed and any(v is not None for v in k):
                     raise Invalid
+            for index, seen in composite:  # uniqueKeys: a key with a missing value is no key
+                k = tuple(values[i] for i in index)
+                if None not in k:
+                    if k in seen:
+                        raise Invalid
+                    seen.add(k)
 
 
 def frictionless_subset_valid(package, names):

@@ -107,8 +107,14 @@ def read_json(path, what):
     deeper than MAX_DEPTH (the validators walk it recursively)."""
     def refuse(constant):
         raise ValueError(f"{constant} is not a JSON value")
+
+    def finite(text):
+        number = float(text)
+        if number in (float("inf"), float("-inf")):
+            refuse(f"{text[:20]} (too large a number)")
+        return number
     try:
-        value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+        value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse, parse_float=finite)
     except (OSError, ValueError) as error:
         raise PackageError(f"{path}: cannot read {what} ({error})") from error
     except RecursionError:
@@ -126,7 +132,7 @@ def read_json(path, what):
 REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URL scheme: http:, https:, ftp:, file:, s3: ...
 DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True,
            "skipInitialSpace": False, "header": True, "headerRows": [1]}  # the spec's defaults, made explicit
-DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "nullSequence", "caseSensitiveHeader", "csvddfVersion"}
+DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "caseSensitiveHeader", "csvddfVersion"}  # nullSequence: not read
 # Tables the build makes in the release database besides the resources (certdata/load.py; FTS5 adds
 # shadow tables named after its own, and SQLite reserves "sqlite_"): no resource or view may take a name.
 BUILD_TABLES = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
@@ -366,7 +372,7 @@ def schema_problems(schema):
         schema["primaryKey"] = [schema["primaryKey"]]
     unique = schema.get("uniqueKeys") or []
     for key in unique if isinstance(unique, list) else [unique]:
-        if not isinstance(key, list):
+        if not isinstance(key, list) or not key or not all(isinstance(name, str) for name in key):
             problems.append("uniqueKeys must be lists of field names")
         else:
             problems += [f"unique key field {name!r} is not a field of the schema" for name in key if name not in names]

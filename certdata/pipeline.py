@@ -261,6 +261,8 @@ def previous_downloads(root, full=False):
 def previous_release(root, name=publish.DATABASE_FILE):
     """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI."""
     for candidate in (Path(root) / "site" / "downloads" / name, Path(root) / "build" / "previous" / name):
+        if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
+            return None  # a link, a pipe or a folder is no release (a pipe would hang the build on opening it)
         if candidate.exists():
             return candidate
     return None

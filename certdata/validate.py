@@ -62,9 +62,10 @@ class StrictCells(Check):
     date, a trailing newline under a pattern), the verdict of ``cells``, which the fast path uses."""
 
     type = "strict-cells"
-    Errors = [errors.TypeError, errors.ConstraintError, errors.IncorrectLabelError]
+    Errors = [errors.TypeError, errors.ConstraintError, errors.IncorrectLabelError, errors.UniqueError]
 
     def validate_row(self, row):
+        yield from self.unique_keys(row)
         plan = self.plan(row.fields)
         flagged = {e.field_name for e in row.errors if hasattr(e, "field_name")}
         for number, (field, raw) in enumerate(zip(row.fields, row.cells), start=1):
@@ -80,9 +81,24 @@ class StrictCells(Check):
                 yield error[0](note=error[1], cells=[str(c) if c is not None else "" for c in row.cells],
                                row_number=row.row_number, cell=raw, field_name=field.name, field_number=number)
 
+    def unique_keys(self, row):
+        """The schema's uniqueKeys, which frictionless 5 does not check: a row whose key repeats an earlier
+        row's (a key with a missing value is no key, as in SQL)."""
+        for names, seen in self._unique:
+            key = tuple(row[name] for name in names)
+            if None in key:
+                continue
+            if key in seen:
+                number = [f.name for f in row.fields].index(names[0]) + 1
+                yield errors.UniqueError(note=f"the unique key ({', '.join(names)}) repeats an earlier row's",
+                                         cells=[str(c) if c is not None else "" for c in row.cells], row_number=row.row_number,
+                                         cell=str(row[names[0]]), field_name=names[0], field_number=number)
+            seen.add(key)
+
     def connect(self, resource):
         super().connect(resource)
         self._plan = None  # one instance serves every resource of the package
+        self._unique = [(list(names), set()) for names in (resource.schema.to_descriptor().get("uniqueKeys") or [])]
 
     def validate_start(self):
         """The header exactly as written: frictionless strips spaces and line breaks from labels, the spec does not."""
@@ -198,10 +214,10 @@ def shape_problems(package, resource):
     if size > MAX_FILE_BYTES:
         return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     lines, too_long = line_shape(path)
-    if too_long is not None:
-        row, field = long_cell(package, resource) or (too_long, None)
-        return [Problem(resource["path"], row, field, "line-too-long",
-                        f"a line longer than {MAX_LINE_BYTES:,} bytes (no roster value is that long; the line is not shown)")]
+    if too_long is not None:  # located by its line: parsed, a line of 150 million commas is as many cells
+        return [Problem(resource["path"], too_long, None, "line-too-long",
+                        f"line {too_long:,} is longer than {MAX_LINE_BYTES:,} bytes (no roster value is that long; "
+                        "the line is not shown)")]
     if lines > MAX_ROWS:
         return [Problem(resource["path"], None, None, "too-many-rows", f"{lines:,} lines; the limit is {MAX_ROWS:,}")]
     width = len(first_row(package, resource))

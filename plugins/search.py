@@ -221,7 +221,10 @@ def fts_expression(slots, prefix=True):
 
 def fts_query(text, column=None):
     """FTS5 query over the name terms: every word of the folded text as a prefix, any order,
-    particles also joined ("de leon" finds DeLeon); '""' matches nothing."""
+    particles also joined ("de leon" finds DeLeon); '""' matches nothing. A number or a blob is read
+    as its text (an exception in an SQL function would print a traceback to the server's log)."""
+    if not isinstance(text, str):
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else "" if text is None else str(text)
     query = fts_expression(Query(text).slots)
     return f"{column} : ({query})" if column and query != '""' else query
 

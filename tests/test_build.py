@@ -189,3 +189,17 @@ def test_every_table_the_build_makes_is_a_name_no_resource_may_take(built):
     conn.close()
     made = names - {r["name"] for r in package.resources} - set(read(built)["views"])
     assert made and all(reserved_name(name) for name in made), sorted(n for n in made if not reserved_name(n))
+
+
+def test_a_relative_package_root_builds(small_package):
+    """The seventh attack run: CERTDATA_ROOT given relative (cases/relroot) made mkdocs look for the docs
+    under the repository's folder. The root is made absolute first."""
+    import os
+    import subprocess
+    import sys
+    from .conftest import ROOT
+    env = {"CERTDATA_ROOT": small_package.name, "PATH": f"{sys.prefix}/bin:/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--quiet"], cwd=small_package.parent, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (small_package / "site" / "index.html").is_file() and os.path.isfile(small_package / "site" / "downloads" / "certification.db")

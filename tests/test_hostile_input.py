@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -313,6 +314,27 @@ def declared_dimension(tmp, ref, name):
     return path
 
 
+def replace_with_pipe(path):
+    if path.exists():
+        path.unlink()
+        os.mkfifo(path)
+
+
+def shared_strings_bomb(tmp):
+    """A roster workbook whose table of texts is padded past the limit (it compresses to little)."""
+    import zipfile
+    from certdata.importers import MAX_SHARED_STRINGS
+    path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="sst.xlsx")
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                     + b"<si><t>ab</t></si>" * (MAX_SHARED_STRINGS // 18 + 1) + b"</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, data in parts.items():
+            target.writestr(part, data)
+    return path
+
+
 def dimension_bomb(tmp):
     return declared_dimension(tmp, b"A1:XFD1048576", "bomb.xlsx")
 
@@ -483,8 +505,24 @@ SPEC_CASES = [
          ["field 4: its name must be lower-case letters"]),
     Case("field-name-empty", edit_schema("agencies", lambda s: s["fields"].append(dict(s["fields"][2], name=""))),
          ["field 4: its name must be lower-case letters"]),
-    Case("unique-key-names-no-field", edit_schema("agencies", lambda s: s.update(uniqueKeys=[["agency_name", "nope"]])),
+    # the seventh: uniqueKeys were published unchecked (frictionless 5 does not check them): both validators do
+    Case("unique-keys-repeated", edit_schema("agencies", lambda s: s.update(uniqueKeys=[["state"]])),
+         ["data/agencies.csv, row 3, field state", "unique"]),
+    Case("unique-keys-of-request-items-repeated", rows_edit("request_items", lambda r: r + [[r[1][0] + "-copy"] + r[1][1:]]),
+         ["data/request_items.csv", "unique"]),
+    Case("unique-keys-naming-no-field", edit_schema("agencies", lambda s: s.update(uniqueKeys=[["agency_name", "nope"]])),
          ["unique key field 'nope' is not a field of the schema"]),
+    Case("dialect-null-sequence", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(dialect={"nullSequence": "NA"})),
+         ["dialect property 'nullSequence' is not supported"]),
+    Case("descriptor-infinite-number", lambda root, tmp: (root / "datapackage.json").write_text(
+        (root / "datapackage.json").read_text().replace('{', '{"pcr:x": 1e999, ', 1)),
+         ["datapackage.json: cannot read the package descriptor (1e999 (too large a number) is not a JSON value)"]),
+    Case("integer-past-64-bits", set_cell("mo_post_measures", 3, "value", "9" * 30),
+         ["data/mo_post_measures.csv, row 4, field value"], absent=["internal error"]),
+    # the seventh: a pipe at the previous release's path hung the build (open() waits for a writer)
+    Case("previous-release-a-pipe", lambda root, tmp: replace_with_pipe(root / "site" / "downloads" / "certification.db")),
+    Case("import-shared-strings-too-large", importer=("mo-roster", lambda tmp: shared_strings_bomb(tmp)),
+         expect=["sst.xlsx: the workbook's table of texts unpacks to"]),
     Case("declared-bytes-wrong", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(bytes=99)),
          ["data/agencies.csv: byte-count", "the descriptor's 'bytes' says 99"]),
     Case("declared-hash-wrong", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(hash="sha256:" + "0" * 64)),

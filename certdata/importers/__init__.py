@@ -35,6 +35,7 @@ from ..sample import to_csv
 
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
+MAX_SHARED_STRINGS = 128 * 1024 * 1024  # bytes of a workbook's table of texts, which openpyxl holds whole
 MAX_LINE = MAX_COLUMNS * (4 * MAX_CELL + 3)  # bytes: a row within the limits, every cell quoted, fits one line
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
 # Characters Windows-1252 gives bytes of another encoding (Shift-JIS "山田" reads "ŽR“c") that no name,
@@ -186,6 +187,10 @@ def check_workbook_size(path):
             unpacked = sum(info.file_size for info in entries)
             if unpacked > MAX_UNZIPPED:
                 raise ImportError_(f"{path.name}: the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNZIPPED:,}")
+            texts = sum(i.file_size for i in entries if i.filename.lower().endswith("sharedstrings.xml"))
+            if texts > MAX_SHARED_STRINGS:  # 468 MB of two-letter texts took 2.9 GB as Python strings
+                raise ImportError_(f"{path.name}: the workbook's table of texts unpacks to {texts:,} bytes; the limit is "
+                                   f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
             for info in entries:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with archive.open(info) as sheet:
