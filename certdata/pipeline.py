@@ -259,11 +259,15 @@ def previous_downloads(root, full=False):
 
 
 def previous_release(root, name=publish.DATABASE_FILE):
-    """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI."""
+    """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI. The database
+    only when its digest is the one its release's SHA256SUMS gives: an incremental build reuses its rows
+    and the changes table quotes them, so a copy edited since (by hand, stale or tampered) is not used."""
     for candidate in (Path(root) / "site" / "downloads" / name, Path(root) / "build" / "previous" / name):
         if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
             return None  # a link, a pipe or a folder is no release (a pipe would hang the build on opening it)
         if candidate.exists():
+            if name == publish.DATABASE_FILE and publish.previous_sums(candidate.parent).get(name) != load.file_sha256(candidate):
+                return None
             return candidate
     return None
 

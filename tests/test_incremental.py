@@ -154,3 +154,30 @@ def test_an_object_added_to_the_previous_database_is_not_carried_forward(tmp_pat
     texts = conn.execute("select count(*) from mo_officers where officer_name = 'Quimby'").fetchone()[0]
     conn.close()
     assert not {n for n in objects if n.startswith("zz_")} and texts == 0
+
+
+def test_rows_edited_in_the_previous_database_are_not_carried_forward(tmp_path):
+    """The seventh attack run: rows changed in the previous release database (a name given a date of
+    birth) were published again: "nothing changed since the previous release: its database is reused
+    as it is". A previous database whose digest is not its release's SHA256SUMS entry is not used, for
+    reuse or for the changes table."""
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    database = root / "site" / "downloads" / "certification.db"
+    conn = sqlite3.connect(database)
+    conn.execute("update mo_officers set officer_name = 'Doe, Quimby 1969-07-20' where rowid = 1")
+    conn.commit()
+    conn.close()
+    for edit in (False, True):
+        if edit:
+            path = root / "data" / "mo_license_statuses.csv"
+            name, old, new = CORRECTIONS["mo_license_statuses"]
+            path.write_bytes(path.read_bytes().replace(old, new, 1))
+        lines = build(root)
+        assert not any("reused" in line for line in lines), lines
+        assert b"Quimby" not in database.read_bytes()
+        if not edit:  # tamper again for the second round
+            conn = sqlite3.connect(database)
+            conn.execute("update mo_officers set officer_name = 'Doe, Quimby 1969-07-20' where rowid = 1")
+            conn.commit()
+            conn.close()
