@@ -52,11 +52,21 @@ def name_hash(name):
 # A date written with digits and any dash or slash (the Unicode hyphens and minus included), or with a
 # month's name beside a day ("April 23, 1967", "23-Apr-67", "born April 23"), and a street address
 # ("4417 Larkspur Lane"): what a date of birth or a residence looks like in a column that holds names.
-DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,4}")
+DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{2,4}")
 MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:{MONTHS})\\b", re.IGNORECASE)
-ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}[A-Za-z]?\\s+(?:[^\\W\\d_]+\\.?\\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
-                          "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy)\\b", re.IGNORECASE)
+ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
+                          "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
+                          "alley|square|sq|crescent|plaza|loop)\\b", re.IGNORECASE)
+# A number that counts something else: "Division 4 Municipal Court", "8 Hour Defensive Drive" are no addresses.
+COUNTED = frozenset("division district precinct ward troop zone region unit station post company squad platoon shift "
+                    "module part chapter section level phase step class grade session hour hours day days week weeks "
+                    "minute minutes credit credits".split())
+# Any three groups of digits with any separators, the last of two digits or more (not "17.5.2", a section's
+# number), a telephone number's 3-3-4 digits, and a date written with 年 月 日.
+SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3}[0-9]{2,4}(?![0-9])"
+                            "|(?<![0-9])[0-9]{3}[\\W_]{1,3}[0-9]{3}[\\W_]{1,3}[0-9]{4}(?![0-9])"
+                            "|[0-9]{2,4}\\s*年\\s*[0-9]{1,2}\\s*月(?:\\s*[0-9]{1,2}\\s*日)?")
 
 
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
@@ -68,18 +78,31 @@ LONG_NUMBER = re.compile("[0-9]{6,}")  # a date without separators (19710405), a
 
 def plain_digits(value):
     """The value as the date and address tests read it: compatibility forms folded (NFKC: full-width
-    digits, letters and signs), then digits of any other script (Arabic-Indic, Devanagari...) as ASCII."""
+    digits, letters and signs), marks and format characters dropped (combining marks, variation
+    selectors, zero-width joiners: "1‍9‍7‍1" is 1971), digits of any other script as ASCII."""
     value = unicodedata.normalize("NFKC", value)
     if value.isascii():
         return value
-    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None else c
-                   for c in value)
+    return "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
+                   for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+
+
+def address(value):
+    """Whether a (plain) value holds a street address: a number, words, a street's kind, the number not
+    one that counts something else (the word before it or after it says so)."""
+    for match in ADDRESS_LIKE.finditer(value):
+        before = value[:match.start()].split()[-1:]
+        after = match.group(1).split()[:1]
+        if not {w.lower().strip(".,") for w in before + after} & COUNTED:
+            return True
+    return False
 
 
 def date_or_address(value):
-    """Whether a value holds a date (in digits of any script, or with a month's name) or a street address."""
+    """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
+    a telephone number or a street address."""
     value = plain_digits(value)
-    return bool(DATE_LIKE.search(value) or MONTH_DATE.search(value) or ADDRESS_LIKE.search(value))
+    return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value) or address(value))
 
 
 def text_refused(value):
@@ -89,7 +112,7 @@ def text_refused(value):
     if not MAY_BE_REFUSED.search(value):
         return False
     plain = plain_digits(value)
-    return date_or_address(value) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(value))
+    return date_or_address(value) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(plain))
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,
@@ -118,14 +141,14 @@ def text_problem(value):
     return None
 
 
-MAY_BE_REFUSED = re.compile(r"[\d@]")  # a date, an address or a run of digits has a digit, an e-mail address an @
+MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b]")  # a date, an address or a run of digits has a digit, an e-mail address an @
 
 
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
     a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
     Most names hold neither a digit nor an @, and are passed after one scan."""
-    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or bool(EMAIL.search(value)))
+    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or bool(EMAIL.search(plain_digits(value))))
 
 
 def name_problem(value):

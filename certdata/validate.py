@@ -214,8 +214,9 @@ def shape_problems(package, resource):
     if size > MAX_FILE_BYTES:
         return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     lines, too_long = line_shape(path)
-    if too_long is not None:  # located by its line: parsed, a line of 150 million commas is as many cells
-        return [Problem(resource["path"], too_long, None, "line-too-long",
+    if too_long is not None:  # the line's start only is parsed: whole, 150 million commas are as many cells
+        row, field = long_cell(package, resource, too_long) or (too_long, None)
+        return [Problem(resource["path"], row, field, "line-too-long",
                         f"line {too_long:,} is longer than {MAX_LINE_BYTES:,} bytes (no roster value is that long; "
                         "the line is not shown)")]
     if lines > MAX_ROWS:
@@ -251,23 +252,27 @@ def line_shape(path, limit=None):
             return lines, sum(data[i:min(i + BLOCK, long_at)].count(b"\n") for i in range(0, long_at, BLOCK)) + 1
 
 
-def long_cell(package, resource):
+def long_cell(package, resource, line=None):
     """(row, field) of the first cell longer than cells.MAX_CELL_CHARS, read as the CSV readers read
     it, or None; the field is named only when the header declares it (else "column N"). The cell is
     never held whole: the reader stops at the limit, and the record is read again from its first line
-    up to its header's width in cells at the limit, which reaches past the start of the long one."""
+    up to its header's width in cells at the limit, which reaches past the start of the long one. Given
+    the number of a line known to be too long, only that line's start is read (its number as the row)."""
     path, options = package.path(resource), csv_options(resource)
-    with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
-        reader = csv.reader(handle, **options)
-        rows, before = 0, 0  # records read, and the lines they took
-        try:
-            for _ in reader:
-                rows, before = rows + 1, reader.line_num
-            return None
-        except csv.Error as error:
-            if "field limit" not in str(error):
+    if line is not None:
+        rows, before = line - 1, line - 1
+    else:
+        with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle, **options)
+            rows, before = 0, 0  # records read, and the lines they took
+            try:
+                for _ in reader:
+                    rows, before = rows + 1, reader.line_num
                 return None
-        header = first_row(package, resource) if rows else []
+            except csv.Error as error:
+                if "field limit" not in str(error):
+                    return None
+    header = first_row(package, resource) if rows else []
     with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
         for _ in range(before):  # lines, each read in pieces (a line may be long)
             while (piece := handle.readline(MAX_LINE_BYTES)) and not piece.endswith(("\n", "\r")):
@@ -275,8 +280,10 @@ def long_cell(package, resource):
         start = handle.read((max(len(header), 1) + 1) * (cells.MAX_CELL_CHARS + 3))
     with cells.cell_limit(len(start) + 1):
         record = next(csv.reader(io.StringIO(start, newline=""), **options), [])
-    column = next((i for i, cell in enumerate(record) if len(cell) > cells.MAX_CELL_CHARS), len(record) - 1)
-    named = 0 <= column < len(header) and header[column] in {f["name"] for f in fields(resource)}
+    column = next((i for i, cell in enumerate(record) if len(cell) > cells.MAX_CELL_CHARS), None)
+    if column is None:  # a long line of short cells
+        return None if line is not None else (rows + 1, None)
+    named = column < len(header) and header[column] in {f["name"] for f in fields(resource)}
     return rows + 1, header[column] if named else f"column {column + 1}"
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import name_problem, text_problem, text_refused
+from ..names import name_problem, plain_digits, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -383,7 +383,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record = {field: clean(cell) for field, cell in cells.items()}
         if not any(record.values()):
             continue
-        contact = [f for f, v in record.items() if CONTACT_VALUE.search(v)]
+        contact = [f for f, v in record.items() if CONTACT_VALUE.search(plain_digits(v))]
         if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
             raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
                                "telephone number, which this column cannot hold; it is not shown. Check the export's columns")
