@@ -98,7 +98,7 @@ def read_json_inside(root, relative, what):
     return read_json(Path(root) / relative, what)
 
 
-FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")  # officer_name, license_status: a column's name everywhere
+FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ -]{0,62}")  # a column's name in the CSV, the database and every download
 MAX_DEPTH = 32  # arrays and objects within one another; a schema needs six
 
 
@@ -356,9 +356,12 @@ def schema_problems(schema):
             problems.append(f"field {number}: must be an object with a name")
             continue
         if not FIELD_NAME.fullmatch(field["name"]):
-            problems.append(f"field {number}: its name must be lower-case letters, digits and underscores, starting "
-                            "with a letter (a column's name in the CSV, the database and every download)")
+            problems.append(f"field {number}: its name must be ASCII letters, digits, spaces, hyphens and underscores, "
+                            "starting with a letter, at most 63 (a column's name in the CSV, the database and every download)")
             continue
+        if field["name"].lower() in {n.lower() for n in names}:  # SQLite's column names ignore case
+            problems.append(f"field {field['name']}: another field has the same name in other case; the release "
+                            "database's columns would be one, so rename one of them")
         names.add(field["name"])
         problems += [f"field {field['name']}: property {key!r} is required by this project"
                      for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]

@@ -10,6 +10,7 @@ import io
 import json
 import mmap
 import os
+import re
 from dataclasses import asdict, dataclass
 
 import attrs
@@ -19,7 +20,7 @@ from frictionless import system
 
 from . import cells, fastcheck
 from .names import NAME_PATTERN
-from .package import DESCRIPTOR, FIELD_NAME, csv_options, fields, open_fields
+from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
 MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS = 2 * 1024**3, 20_000_000, 1_000  # shape limits of one CSV
@@ -376,6 +377,9 @@ def problem_from_error(resource, error):
 
 
 
+NAME_LIKE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # how the schemas name fields: officer_name, license_status
+
+
 def looks_like_a_name(text, declared=()):
     """A column name that can be printed: written as the schemas write field names (at most two digits),
     or a declared name in other case or spacing ('Officer Name', 'officer_name '). Anything else in a
@@ -383,7 +387,7 @@ def looks_like_a_name(text, declared=()):
     text = text or ""
     if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
         return True
-    return bool(FIELD_NAME.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
+    return bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
 
 
 def shown_column(resource, label):

@@ -268,3 +268,19 @@ def test_a_far_cell_reference_split_between_two_blocks_is_found(block):
     assert not far_cell(b"", io.BytesIO(xml.replace(b"XFD", b"GR")), block)
     styled = b'<row r="2"><c r="A2"><v>1</v></c>' + b" " * 100 + b'<c r="XFD2" s="3"/></row>'  # formatted, empty
     assert not far_cell(styled[:50], io.BytesIO(styled[50:]), block)
+
+
+def test_a_wide_csv_is_read_in_memory_that_does_not_grow_with_its_unread_columns(small_package, tmp_path):
+    """The seventh attack run: 60,000 rows of 200 two-letter cells (39 MB) took 1 GB: every row was kept
+    whole. Rows below the header are kept no wider than its last mapped column; the officers import."""
+    header = "Name,License Status,License Class,Commissioning Agency," + ",".join(f"Extra {i}" for i in range(190)) + "\n"
+    officers = "".join(f"\"Okafor, Chidi {letter}\",Sample status A,Sample class A,," + ",".join(["ab"] * 190) + "\n" for letter in "BCDEFG")
+    plain, wide = tmp_path / "plain.csv", tmp_path / "wide.csv"
+    plain.write_text(header + officers)
+    wide.write_text(header + officers + (",,,," + ",".join(["ab"] * 190) + "\n") * 30_000)
+    code, stderr, baseline = import_peak(small_package, plain)
+    assert code == 0, stderr
+    code, stderr, peak = import_peak(small_package, wide)
+    assert code == 0, stderr
+    assert peak - baseline < 60_000, (peak, baseline)  # kilobytes; whole rows took 500 MB more
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 6
