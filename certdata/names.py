@@ -98,10 +98,10 @@ def address(value):
     return False
 
 
-def date_or_address(value):
+def date_or_address(value, plain=None):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
-    a telephone number or a street address."""
-    value = plain_digits(value)
+    a telephone number or a street address (plain: the value's plain_digits, when already made)."""
+    value = plain if plain is not None else plain_digits(value)
     return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value) or address(value))
 
 
@@ -112,7 +112,7 @@ def text_refused(value):
     if not MAY_BE_REFUSED.search(value):
         return False
     plain = plain_digits(value)
-    return date_or_address(value) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(plain))
+    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(plain))
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,

@@ -327,7 +327,7 @@ def shape_problems(schema):
                 notes.append(f"constraint 'pattern' is not a regular expression ({error})")
         if not notes:
             reader = Field.from_descriptor({k: v for k, v in field.items() if k != "constraints"})
-            for key in [k for k in LIMITS if k in constraints] + ["enum"] * ("enum" in constraints):
+            for key in [k for k in (*LIMITS, "enum") if k in constraints]:
                 values = constraints[key] if key == "enum" else [constraints[key]]
                 numeric = field.get("type") in ("integer", "number") and key != "enum"
                 if any(reader.read_cell(v)[1] or (numeric and (isinstance(v, bool) or not isinstance(v, (int, float))))

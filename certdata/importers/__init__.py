@@ -147,9 +147,7 @@ def read_table(path, module):
         with cell_limit(MAX_CELL):  # a longer cell stops the reader at once, not at the end
             header = next(reader, [])
             rows.append(header)
-            found = mapping(header, module)
-            # below the header, rows no wider than its last mapped column (60,000 rows of 200 cells took 1 GB)
-            keep = max(found.values()) + 1 if found and not missing_fields(found, module) else None
+            keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
             for row in reader:
                 width = max(width, len(row))
                 rows.append(row[:keep] if keep else row)
@@ -298,11 +296,9 @@ def read_workbook(path, module):
                 if index == 10:
                     break
                 headers = [clean(c) for c in trimmed(row)]
-                found = mapping(headers, module)
-                missing = missing_fields(found, module)
-                if not missing:
+                keep = mapped_width(headers, module)
+                if keep:
                     check_shape(label, [headers])
-                    keep = max(found.values()) + 1
                     rows = []
                     for row in cells:
                         rows.append(trimmed(row, keep))
@@ -310,6 +306,7 @@ def read_workbook(path, module):
                             break
                     check_shape(label, [headers] + rows)
                     return label, headers, rows, index + 2
+                missing = missing_fields(mapping(headers, module), module)
                 if best is None or len(missing) < len(best[1]):
                     best = (label, missing, headers)
         except ImportError_:
@@ -359,6 +356,13 @@ def mapping(headers, module):
         if field and field not in found:
             found[field] = index
     return found
+
+
+def mapped_width(headers, module):
+    """How wide rows below this header row need be kept (up to its last mapped column), or None when
+    the row maps not every required field (it is not the header)."""
+    found = mapping(headers, module)
+    return max(found.values()) + 1 if found and not missing_fields(found, module) else None
 
 
 def missing_fields(found, module):
