@@ -122,25 +122,9 @@ def read_table(path, module):
     if long_line:  # before decoding: a 200 MB one-cell file took 2.4 GB as text and parsed rows
         raise ImportError_(f"{path.name}, row {long_line}: a line longer than {MAX_LINE:,} bytes, more than a row of "
                            f"{MAX_COLUMNS} cells of {MAX_CELL:,} characters can be; it is not a roster export")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError as error:
-            failure = error
-            continue
-    else:  # neither: name the row, never the bytes
-        row = data[: failure.start].count(b"\n") + 1
-        raise ImportError_(f"{path.name}, row {row}: the file is neither UTF-8 nor Windows-1252 text; "
-                           "re-export it as UTF-8 CSV")
-    odd = NOT_IN_A_ROSTER.search(text) if encoding == "cp1252" else None
-    if odd:
-        row = text[: odd.start()].count("\n") + 1
-        raise ImportError_(f"{path.name}, row {row}: the file is not UTF-8, and read as Windows-1252 it holds symbols "
-                           "no roster holds (fractions, a tilde, a dagger...): it is probably in another encoding "
-                           "(Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")
-    ENCODING_HINT[path.name] = clean_encoding(data, encoding)
-    del text  # parsed from the bytes, decoded as it goes (a StringIO of the text holds four bytes a character)
+    encoding = text_encoding(path.name, data)
+    ENCODING_HINT.clear()  # worked out only if a message needs it: each try decodes the whole file
+    ENCODING_HINT[path.name] = lambda: clean_encoding(path.read_bytes(), encoding)
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     rows, width = [], 0
     try:
@@ -160,6 +144,39 @@ def read_table(path, module):
         raise ImportError_(f"{path.name}: {width} columns; the limit is {MAX_COLUMNS}")
     check_shape(path.name, rows)
     return path.name, rows[0], rows[1:], 2
+
+
+DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held whole beside its bytes
+
+
+def text_encoding(label, data):
+    """The encoding the bytes are read in: UTF-8, else Windows-1252 unless that gives symbols no
+    roster holds. Decoded piece by piece, so a 40 MB file costs 1 MB of text, not 40 MB."""
+    import codecs
+    failure = None
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder, lines = codecs.getincrementaldecoder(encoding)(), 0
+        try:
+            for start in range(0, len(data), DECODE_PIECE):
+                held = len(decoder.getstate()[0])  # the start of a character cut at the last piece's end
+                piece = data[start:start + DECODE_PIECE]
+                try:
+                    text = decoder.decode(piece, final=start + DECODE_PIECE >= len(data))
+                except UnicodeDecodeError as error:
+                    failure = start - held + error.start
+                    raise
+                odd = NOT_IN_A_ROSTER.search(text) if encoding == "cp1252" else None
+                if odd:
+                    row = lines + text[: odd.start()].count("\n") + 1
+                    raise ImportError_(f"{label}, row {row}: the file is not UTF-8, and read as Windows-1252 it holds "
+                                       "symbols no roster holds (fractions, a tilde, a dagger...): it is probably in "
+                                       "another encoding (Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")
+                lines += text.count("\n")
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    row = data[:failure].count(b"\n") + 1  # neither: name the row, never the bytes
+    raise ImportError_(f"{label}, row {row}: the file is neither UTF-8 nor Windows-1252 text; re-export it as UTF-8 CSV")
 
 
 def overlong_line(data):
@@ -474,8 +491,11 @@ ENCODING_HINT = {}
 
 def encoding_hint(label):
     """Which encoding reads the file cleanly, as far as it can be told (set by read_table for text files)."""
-    return ENCODING_HINT.get(label, "the file was probably saved in one encoding and read in another: "
-                             "re-export it from the agency's system as UTF-8, or as Windows-1252 (cp1252)")
+    hint = ENCODING_HINT.get(label)
+    if hint:
+        return hint()
+    return ("the file was probably saved in one encoding and read in another: "
+            "re-export it from the agency's system as UTF-8, or as Windows-1252 (cp1252)")
 
 
 def display_name(record):
