@@ -127,9 +127,11 @@ INVISIBLE = re.compile(f"[{INVISIBLE_RANGES}]")
 # value (the validators and frictionless use Python's re): visible characters only (no line break either)
 # and at least one letter ([^\\W\\d_]: a word character that is no digit or underscore); for a person's
 # name, also at most two digits ((?!...): a lookahead), which no date can have. Agency and course names
-# may hold numbers.
+# may hold numbers. Each is matched in time linear in the value: the letter is found by a lookahead over
+# non-letters, so no two repetitions can share a character (written as visible*, letter, visible*, a
+# 16,000-letter value ending in a control character took 1.9 s, and a 64,000-letter one 30 s).
 VISIBLE = f"[^{INVISIBLE_RANGES}]"
-TEXT_PATTERN = f"{VISIBLE}*[^\\W\\d_]{VISIBLE}*"
+TEXT_PATTERN = f"(?=[\\W\\d_]*[^\\W\\d_]){VISIBLE}*"
 NAME_PATTERN = f"(?!(?:\\D*\\d){{{MAX_NAME_DIGITS + 1}}}){TEXT_PATTERN}"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CertdataError
+from .patterns import slow_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
@@ -325,6 +326,10 @@ def shape_problems(schema):
                 re.compile(constraints["pattern"])
             except re.error as error:
                 notes.append(f"constraint 'pattern' is not a regular expression ({error})")
+            else:
+                slow = slow_pattern(constraints["pattern"])
+                if slow:  # both validators and frictionless match it on every cell, with no time limit
+                    notes.append(f"constraint 'pattern' could take minutes on one long value: {slow}")
         if not notes:
             reader = Field.from_descriptor({k: v for k, v in field.items() if k != "constraints"})
             for key in [k for k in (*LIMITS, "enum") if k in constraints]:

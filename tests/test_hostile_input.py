@@ -457,6 +457,13 @@ SPEC_CASES = [
          ["schema data/schemas/agencies.json: field agency_name", "constraints/maxLength"], absent=["internal error"]),
     Case("schema-pattern-not-a-regex", edit_schema("agencies", lambda s: s["fields"][2]["constraints"].update(pattern="[a-")),
          ["field agency_name", "not a regular expression"], absent=["internal error"]),
+    # the second attack run of the fourth session: a pattern like (a|aa)+ held the build for ever; and the
+    # names' own pattern took 30 s on a 64,000-letter cell (66 s for three), so patterns whose matching can
+    # take more than linear time are refused when the schema is read
+    Case("schema-pattern-exponential", edit_schema("agencies", lambda s: s["fields"][2]["constraints"].update(pattern="(?:[A-Za-z]+ ?)+")),
+         ["schema data/schemas/agencies.json: field agency_name", "could take minutes on one long value"], absent=["internal error"]),
+    Case("schema-pattern-quadratic", edit_schema("agencies", lambda s: s["fields"][2]["constraints"].update(pattern=".*[A-Za-z].*")),
+         ["schema data/schemas/agencies.json: field agency_name", "could take minutes on one long value"], absent=["internal error"]),
     Case("schema-enum-not-a-list", edit_schema("agencies", lambda s: s["fields"][1]["constraints"].update(enum="MO")),
          ["field state", "constraints/enum"], absent=["internal error"]),
     Case("schema-minimum-as-text", edit_schema("mo_post_measures", lambda s: s["fields"][3]["constraints"].update(minimum="0")),

@@ -1,0 +1,44 @@
+"""A schema's pattern is matched on every cell with no time limit: one that can take more than linear
+time in a value's length is refused when the schema is read (``certdata.patterns``)."""
+import pytest
+
+from certdata import names
+from certdata.package import Package
+from certdata.patterns import slow_pattern
+
+
+def test_every_pattern_of_the_package_is_matched_in_linear_time():
+    package = Package.load()
+    patterns = {f["constraints"]["pattern"] for r in package.resources for f in r["schema"]["fields"]
+                if "pattern" in f.get("constraints", {})}
+    assert names.TEXT_PATTERN in patterns and names.NAME_PATTERN in patterns
+    assert {p: slow_pattern(p) for p in patterns} == {p: None for p in patterns}
+
+
+@pytest.mark.parametrize("pattern", [
+    # the second attack run's schema, which held the build for ever
+    "(a|aa)+", "(a+)+", "(a*)*", "(a|a)*", r"^(\d+)+$", r"(\w+\s?)+$", "(x+x+)+y", "(?:a?){30}a{30}",
+    r"^(([a-z])+.)+[A-Z]([a-z])+$", "(a|b|ab)*c",
+    # time growing with a power of the length: the names' pattern as it was written until now took
+    # 1.9 s on a 16,000-letter value and 30 s on a 64,000-letter one
+    f"{names.VISIBLE}*[^\\W\\d_]{names.VISIBLE}*", "a*a*a*b", ".*.*=.*", "(.*a){12}", "^[a-z]+ ?[a-z]+$",
+    "(?i)[a-z]+A+", "a*(?:b)?a*", r"(\.[a-z]+)*[a-z]+",
+    # a lookaround holding a repetition, matched again wherever a repetition before it could stop
+    r"a*(?=\w*b)", "(?=.*a)*", r"(?:\d)*?(?:\d*)*+", r"[a-]+(?:(?=\w*b)){0,3}+",
+    # an optional part that can match nothing, inside a repetition
+    "(?:a(?!b)?[a-]b)+",
+    r"(a)\1", "(?:(?:(?:(?:(?:(?:a|b){2}){2}){2}){2}){2}){2}",
+])
+def test_a_pattern_that_can_take_more_than_linear_time_is_refused(pattern):
+    assert slow_pattern(pattern)
+
+
+@pytest.mark.parametrize("pattern", [
+    "^[a-z0-9-]+$", r"^[a-z_]+\.[a-z_]+$", "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", "^(MO|MA)-[a-z0-9-]+$",
+    r"^[a-z0-9_.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*$", "^(?:-[0-9]+)*$", "^[^,]*,[^,]*$", r"^\s*\S.*$",
+    "[A-Z][a-z]*( [A-Z][a-z]*)*", r"(\d{3})-\d{4}", "(?:a|bc)+", "(ab|cd)*", r"\d+(\.\d+)?", r"[a-z]*\d[a-z]*",
+    r"^\+?1?[0-9]{10}$", "((((a{2}){2}){2}){2}){2}", r"(?!(?:\D*\d){3})\w+",
+    "[a-", "(",  # not a regular expression: reported where it is compiled
+])
+def test_usual_patterns_pass(pattern):
+    assert slow_pattern(pattern) is None
