@@ -186,10 +186,7 @@ class Analysis:
         for op, av in items:
             if (op in REPEATS and av[0] != av[1]) or op is sre.POSSESSIVE_REPEAT:
                 return True
-            inner = {sre.SUBPATTERN: lambda: [list(av[-1])], sre.ATOMIC_GROUP: lambda: [list(av)],
-                     sre.BRANCH: lambda: [list(a) for a in av[1]], sre.ASSERT: lambda: [list(av[1])],
-                     sre.ASSERT_NOT: lambda: [list(av[1])]}.get(op)
-            if inner and any(self.has_repeat(part) for part in inner()):
+            if any(self.has_repeat(part) for part in parts(op, av)):
                 return True
         return False
 
@@ -226,6 +223,21 @@ class Analysis:
         return a == b or (self.ignore_case and a.lower() == b.lower())
 
 
+def parts(op, av):
+    """The item lists inside a group, an alternation, a repetition or a lookaround."""
+    if op is sre.SUBPATTERN:
+        return [list(av[-1])]
+    if op is sre.ATOMIC_GROUP:
+        return [list(av)]
+    if op is sre.BRANCH:
+        return [list(a) for a in av[1]]
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [list(av[1])]
+    if op in REPEATS or op is sre.POSSESSIVE_REPEAT:
+        return [list(av[2])]
+    return []
+
+
 def own_characters(tree):
     """Every literal character and range end the pattern names, so that two of its sets that overlap only
     there are seen to overlap."""
@@ -237,14 +249,5 @@ def own_characters(tree):
             yield chr(av[1])
         elif op is sre.IN:
             yield from own_characters(av)
-        elif op is sre.SUBPATTERN:
-            yield from own_characters(av[-1])
-        elif op is sre.BRANCH:
-            for alternative in av[1]:
-                yield from own_characters(alternative)
-        elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            yield from own_characters(av[1])
-        elif op in REPEATS or op is sre.POSSESSIVE_REPEAT:
-            yield from own_characters(av[2])
-        elif op is sre.ATOMIC_GROUP:
-            yield from own_characters(av)
+        for part in parts(op, av):
+            yield from own_characters(part)

@@ -130,11 +130,11 @@ def test_the_encoding_is_found_piece_by_piece_with_the_row_of_a_bad_byte(shift):
     cut at a piece's end still reads as UTF-8, and a bad byte or an odd symbol further on is named by its
     row, counted across the pieces."""
     from certdata.importers import DECODE_PIECE, ImportError_, text_encoding
-    line = "Núñez, José,Revoked,unknown\n".encode("utf-8")
+    line = "Núñez, José,Revoked,unknown\n".encode()
     lines = DECODE_PIECE // len(line) + 3
     body = b"Name,License Status,License Class\n" + line * lines
     cut = DECODE_PIECE + shift  # a two-byte character astride the first piece's end
-    body = body[:cut - 1] + "é".encode("utf-8") + body[cut + 1:]
+    body = body[:cut - 1] + "é".encode() + body[cut + 1:]
     assert text_encoding("roster.csv", body) == "utf-8-sig"
     assert text_encoding("roster.csv", "Núñez".encode("cp1252") * (DECODE_PIECE // 3)) == "cp1252"
     plain = b"Name,License Status,License Class\n" + b"Doe, Jane,Revoked,unknown\n" * (2 * DECODE_PIECE // 26)
