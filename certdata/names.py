@@ -58,6 +58,15 @@ MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,
 ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
                           "alley|square|sq|crescent|plaza|loop)\\b", re.IGNORECASE)
+# A street address in the orders other countries write it: the number after the street ("Hauptstraße 12",
+# "Larkspur Lane 4417", "Calle Mayor 5"), or before a street kind that comes first ("12 rue de la Paix").
+ADDRESS_OTHER = re.compile(
+    "\\b[^\\W\\d_]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|laan|straat|plein|gracht|kade|dreef|singel)"
+    "\\s*,?\\s+[0-9]{1,5}[a-z]?\\b"
+    "|\\b[^\\W\\d_]+\\.?\\s+(?:street|st|avenue|ave|road|rd|lane|ln|boulevard|blvd)\\.?,?\\s+[0-9]{1,5}[a-z]?\\b"
+    "|\\b(?:calle|avenida|rua|travessa|carrer|viale|piazza|rue|chemin|impasse)\\s+(?:[^\\W\\d_]+\\.?\\s+){1,4}[0-9]{1,5}\\b"
+    "|\\b[0-9]{1,5}[a-z]?,?\\s+(?:rue|chemin|all[ée]e|impasse|calle|avenida|rua|via|viale|piazza)\\s+[^\\W\\d_]",
+    re.IGNORECASE)
 # A number that counts something else: "Division 4 Municipal Court", "8 Hour Defensive Drive" are no addresses.
 COUNTED = frozenset("division district precinct ward troop zone region unit station post company squad platoon shift "
                     "module part chapter section level phase step class grade session hour hours day days week weeks "
@@ -70,8 +79,30 @@ SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3
 
 
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
+# (A match starts only where a run of the local part's characters starts: searched from every place in
+# the run, "a1-a1-...@" took 10 s on a 64,000-character cell.)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
+TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
+AT_WORD, DOT_WORD = (rf"(?:\s*[\[({{<]\s*{w}\s*[\])}}>]\s*|\s+{w}\s+)" for w in ("at", "dot"))
+AT = re.compile(r"\bat\b", re.IGNORECASE)  # in every spelled-out address: searched for first
+SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
+                           rf"(?:{DOT_WORD}|\.)(?:{TOP_DOMAINS})\b", re.IGNORECASE)
+# Six digits or more one by one, with spaces or signs between them: "1 9 7 1 0 4 0 5", "5-7-3-5-5-5-0-1-4-2".
+SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[\W_]{1,3}[0-9](?![0-9])){5,}")
+# A date with a day, a month's name and a year, the month in English or another language: "5 avril 1971",
+# "5 de abril de 1971", "5. April 1971", "abril 5, 1971". (A month's name beside a day, with no year, is
+# taken for a date in English only (MONTH_DATE): in other languages such words are also other words.)
+OTHER_MONTHS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+                "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+                "janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|"
+                "januar|j[äa]nner|februar|m[äa]rz|maerz|juni|juli|oktober|dezember|"
+                "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+                "januari|februari|maart|mei|augustus|"
+                "janv|f[ée]vr|avr|juil|d[ée]c|ene|abr|ago|dic|fev|dez|okt|giu|lug|ott")  # not gen, mag: "Taser Gen 2"
+DAY, OF = r"[0-9]{1,2}(?:er|o|º|°|\.)?", r"(?:de\s+|del\s+)?"
+WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}[0-9]{{2,4}}(?![0-9])"
+                         rf"|\b(?:{OTHER_MONTHS}|{MONTHS})\b\.?\s*{DAY}[\s,/-]+[0-9]{{2,4}}(?![0-9])", re.IGNORECASE)
 
 LONG_NUMBER = re.compile("[0-9]{6,}")  # a date without separators (19710405), a telephone or social security number
 
@@ -95,14 +126,15 @@ def address(value):
         after = match.group(1).split()[:1]
         if not {w.lower().strip(".,") for w in before + after} & COUNTED:
             return True
-    return False
+    return bool(ADDRESS_OTHER.search(value))
 
 
 def date_or_address(value, plain=None):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
     a telephone number or a street address (plain: the value's plain_digits, when already made)."""
     value = plain if plain is not None else plain_digits(value)
-    return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value) or address(value))
+    return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value)
+                or WORDED_DATE.search(value) or address(value))
 
 
 def text_refused(value):
@@ -112,7 +144,15 @@ def text_refused(value):
     if not MAY_BE_REFUSED.search(value):
         return False
     plain = plain_digits(value)
-    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or PHONE.search(plain) or EMAIL.search(plain))
+    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPACED_DIGITS.search(plain)
+                                                 or PHONE.search(plain) or any_email(plain))
+
+
+def any_email(value):
+    """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com")."""
+    return bool(EMAIL.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)))
+
+
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,
@@ -143,14 +183,15 @@ def text_problem(value):
     return None
 
 
-MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b]")  # a date, an address or a run of digits has a digit, an e-mail address an @
+MAY_BE_REFUSED = re.compile(f"[\\d@\uff20\ufe6b]|{AT.pattern}", re.IGNORECASE)  # a date, an address or a run of digits has a
+# digit, an e-mail address an @ or, spelled out, an "at"
 
 
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
     a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
     Most names hold neither a digit nor an @, and are passed after one scan."""
-    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or bool(EMAIL.search(plain_digits(value))))
+    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or any_email(plain_digits(value)))
 
 
 def name_problem(value):

@@ -1047,11 +1047,16 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
                                    # a street's kind not listed before, a lettered house number
                                    "Foo 1971 04 05", "Foo 4 5 71", "Foo 123 45 6789", "Foo 573/555/0142", "Foo 573 \u2013 555 \u2013 0142",
                                    "Foo 1\u200d9\u200d7\u200d1\u200d0\u200d4\u200d0\u200d5", "Foo 1971\u5e744\u67085\u65e5",
-                                   "Quincy 4417 Larkspur Trail", "4417-A Larkspur Lane"])
+                                   "Quincy 4417 Larkspur Trail", "4417-A Larkspur Lane",
+                                   # the eighth: a month in another language, the house number after the street,
+                                   # digits one by one
+                                   "Foo 5 avril 1971", "Foo 5 de abril de 1971", "Foo 5. April 1971", "Foo abril 5, 1971",
+                                   "Foo 1er mai 1970", "Hauptstraße 12", "Foo Larkspur Lane 4417", "12 rue de la Paix",
+                                   "Calle Mayor 5, Madrid", "Foo 1 9 7 1 0 4 0 5", "Foo 5-7-3-5-5-5-0-1-4-2"])
 def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     """The fourth attack run: dates with a month's name or a Unicode hyphen, and a street address, passed
     as agency names and were published. An agency's real name passes."""
-    from certdata import importers
+    from certdata import importers, names
     assert importers.value_problem("agency_name", value)
     assert importers.value_problem("officer_name", f"Doe, John {value}")
     assert importers.value_problem("course_name", value)
@@ -1061,12 +1066,28 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
         assert importers.value_problem("agency_name", name) is None
     for course in ("Use of Force", "In-Service Training 2019", "40-Hour Crisis Intervention", "Module 3 of 12 (Part 2)",
                    "Legal Update 17.5.2", "Use of Force Policy 5.1.2", "Chapter 90 Update 2.1.0", "8 Hour Defensive Drive",
-                   "2019-2020 In-Service"):
+                   "2019-2020 In-Service", "Taser Gen 2 Recertification 2019", "Legal Update via Zoom 2020",
+                   "Defensive Drive 2", "Firearms Set 3 of 2019", "Mars 2 Sim Training", "1 2 3 4 5 Drill"):
         assert importers.value_problem("course_name", course) is None, course
     for name in ("Division 4 Municipal Court", "Precinct 2 Family Court", "District 1 Police Way"):
         assert importers.value_problem("agency_name", name) is None, name
-    for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June"):
+    for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June", "Smith, Dot",
+                 "Nguyen, Mai", "Avril, Jane", "March, Fredric", "Abril, Jose", "At, Mary"):
         assert importers.value_problem("officer_name", name) is None
+        assert not importers.contact_value(name) and not names.person_name_refused(name)
+
+
+@pytest.mark.parametrize("value", ["jane at example dot com", "jane(at)example(dot)org", "Jane [at] example [dot] co [dot] uk",
+                                   "jane.doe at mail.example.com", "j_doe AT example DOT gov", "jdoe＠example.com"])
+def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
+    """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
+    name. Written out, an address is refused like one written with an @; "at" in a name is not."""
+    from certdata import importers, names
+    assert importers.contact_value(value) and importers.contact_value(f"Doe, John {value}")
+    assert importers.value_problem("agency_name", f"Police {value}") and importers.value_problem("course_name", value)
+    assert names.person_name_refused(f"Doe, {value}")
+    for fine in ("Training at Police Academy", "Smith, Dot", "Officer at Large Program", "Cat dot com"):
+        assert not importers.contact_value(fine) and importers.value_problem("course_name", fine) is None, fine
 
 
 def test_the_long_line_search_finds_what_reading_every_line_finds(tmp_path):

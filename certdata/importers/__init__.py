@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import name_problem, plain_digits, text_problem, text_refused
+from ..names import PHONE, any_email, name_problem, plain_digits, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -83,9 +83,10 @@ def refuse_pending(resource):
                            "datapackage.json sources); see the README, Adding a data release")
 
 
-from ..sources import EMAIL, PHONE  # noqa: E402 (one definition of what a contact detail looks like)
-
-CONTACT_VALUE = re.compile(f"{EMAIL.pattern}|{PHONE.pattern}")
+def contact_value(value):
+    """Whether a value holds an e-mail address (as written or spelled out) or a telephone number."""
+    plain = plain_digits(value)
+    return bool(PHONE.search(plain) or any_email(plain))
 
 
 def clean(value):
@@ -413,7 +414,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record = {field: clean(cell) for field, cell in cells.items()}
         if not any(record.values()):
             continue
-        contact = [f for f, v in record.items() if CONTACT_VALUE.search(plain_digits(v))]
+        contact = [f for f, v in record.items() if contact_value(v)]
         if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
             raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
                                "telephone number, which this column cannot hold; it is not shown. Check the export's columns")
