@@ -105,6 +105,45 @@ def reader(field):
     return str
 
 
+# The load turns a cell into a value as frictionless reads it where a field sets its own format or signs
+# (which ``strict`` leaves to frictionless): "05/04/1971" under the format "%d/%m/%Y" is published as
+# 1971-04-05, not as written; "1,000.5" under groupChar "," as 1000.5. Other types, and dates and times
+# in the default format, are published as written.
+NUMERIC_TYPES, TIME_TYPES = {"integer", "number", "boolean", "year"}, {"date", "datetime", "time"}
+
+
+def spec_read(field):
+    """Whether the load turns the field's cells into values as frictionless reads them (a field that
+    ``strict`` leaves to frictionless: a number type, or a date or time in a format of its own)."""
+    kind = field.get("type", "string")
+    return not strict(field) and (kind in NUMERIC_TYPES or (kind in TIME_TYPES and field.get("format", "default") != "default"))
+
+
+def spec_reader(field):
+    """A function from a non-missing cell to the value SQLite holds, read as frictionless reads the field
+    (its format, group and decimal characters, its own true and false values): dates and times as ISO
+    text, numbers as numbers, booleans as 0 or 1. For fields ``strict`` leaves to frictionless, whose
+    verdict the validators give; a cell it cannot read is kept as written (the validation refuses it)."""
+    import datetime
+    import decimal
+
+    from frictionless import Field
+
+    from .package import as_v1
+    read = Field.from_descriptor(as_v1(field)).create_value_reader()
+
+    def value(cell):
+        out = read(cell)
+        if isinstance(out, bool):
+            return int(out)
+        if isinstance(out, decimal.Decimal):
+            return float(out)
+        if isinstance(out, (datetime.date, datetime.time)):  # a datetime is a date
+            return out.isoformat()
+        return out if isinstance(out, (int, float)) else cell
+    return value
+
+
 def pattern_matcher(field):
     """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern.
     A person's name (the pattern ``names.NAME_PATTERN``) must also hold no date, street address or e-mail

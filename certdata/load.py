@@ -371,7 +371,10 @@ def converters(resource):
     for field in fields(resource):
         missing = missing_values(resource, field)
         kind = field.get("type", "string")
-        read = cells.reader(field) if kind in ("integer", "number", "boolean") and cells.strict(field) else str
+        if cells.spec_read(field):  # a format or signs of the field's own: read as frictionless reads them
+            read = cells.spec_reader(field)
+        else:
+            read = cells.reader(field) if kind in ("integer", "number", "boolean") and cells.strict(field) else str
         if kind == "boolean":
             read = lambda v, read=read: int(read(v))
         if read is str and missing == {""}:

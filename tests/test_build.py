@@ -203,3 +203,48 @@ def test_a_relative_package_root_builds(small_package):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (small_package / "site" / "index.html").is_file() and os.path.isfile(small_package / "site" / "downloads" / "certification.db")
+
+
+def test_a_date_in_a_format_of_its_own_is_published_as_a_date(small_package):
+    """The fourth session's attack run: a date field with a non-default format was published as written
+    ("04/05/1971" sorts after "12/01/1970"). It is read as the format says and published as ISO text; an
+    integer field with bareNumber false ("$100") is published as the number.""" 
+    import csv
+    import sqlite3
+    root = small_package
+    schema_path = root / "data" / "schemas" / "ma_training.json"
+    schema = json.loads(schema_path.read_text())
+    field = next(f for f in schema["fields"] if f["name"] == "completion_date")
+    field.update(format="%m/%d/%Y", example="06/14/2019")
+    schema_path.write_text(json.dumps(schema))
+    path = root / "data" / "ma_training.csv"
+    rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
+    iso = {r["record_id"]: r["completion_date"] for r in rows}
+    for r in rows:
+        y, m, d = r["completion_date"].split("-")
+        r["completion_date"] = f"{m}/{d}/{y}"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    requests = root / "data" / "schemas" / "requests.json"
+    schema = json.loads(requests.read_text())
+    next(f for f in schema["fields"] if f["name"] == "fee_cap_usd").update(bareNumber=False, example=100)
+    requests.write_text(json.dumps(schema))
+    table = root / "data" / "requests.csv"
+    rows = list(csv.DictReader(table.open(newline="", encoding="utf-8")))
+    fees = {r["request_id"]: int(r["fee_cap_usd"]) for r in rows if r["fee_cap_usd"]}
+    for r in rows:
+        r["fee_cap_usd"] = f"${r['fee_cap_usd']}" if r["fee_cap_usd"] else ""
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli(root, "--quiet")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(root / "site" / "downloads" / "certification.db") as db:
+        published = dict(db.execute("select record_id, completion_date from ma_training"))
+        published_fees = {r: (v, t) for r, v, t in db.execute("select request_id, fee_cap_usd, typeof(fee_cap_usd) from requests "
+                                                               "where fee_cap_usd is not null")}
+    assert published == iso
+    assert fees and published_fees == {r: (v, "integer") for r, v in fees.items()}
