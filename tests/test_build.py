@@ -208,7 +208,7 @@ def test_a_relative_package_root_builds(small_package):
 def test_a_date_in_a_format_of_its_own_is_published_as_a_date(small_package):
     """The fourth session's attack run: a date field with a non-default format was published as written
     ("04/05/1971" sorts after "12/01/1970"). It is read as the format says and published as ISO text; an
-    integer field with bareNumber false ("$100") is published as the number.""" 
+    integer field with bareNumber false ("$100") is published as the number."""
     import csv
     import sqlite3
     root = small_package
