@@ -391,9 +391,11 @@ def missing_fields(found, module):
 
 
 def records(label, headers, rows, module, report, first=2, limits=None):
-    """Mapped, cleaned records (first: the number of the first data row, as the agency's file counts
-    it; limits: {field: maxLength} of the resource's schema); dropped columns reported by position; a
-    value that cannot be its column's refused by row and field, never shown."""
+    """Mapped, cleaned records, one at a time (first: the number of the first data row, as the agency's
+    file counts it; limits: {field: maxLength} of the resource's schema); dropped columns reported by
+    position; a value that cannot be its column's refused by row and field, never shown. Each row is
+    let go of (rows[i] = None) once read, and a repeated row is found by a digest: a roster of millions
+    of rows is held once, as the state's rows, not three times (file rows, records, repeat keys)."""
     found = mapping(headers, module)
     missing = missing_fields(found, module)
     if missing:
@@ -402,8 +404,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
     kinds = getattr(module, "CELL_KINDS", {})
-    out, seen, repeats = [], {}, []
-    for number, row in enumerate(rows, start=first):
+    count, seen, repeats = 0, {}, []
+    for index in range(len(rows)):
+        row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
         for field, cell in cells.items():
             kind = cell_kind(cell)
@@ -433,20 +436,20 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 problem = f"{len(value):,} characters, more than the {limits[field]} the field may hold"
             if problem:
                 raise ImportError_(f"{label}, row {number}, field {field}: {problem}; it is not shown. Check the export's columns")
-        key = tuple(sorted(record.items()))
+        key = hashlib.blake2b("\x1f".join(f"{k}\x1e{v}" for k, v in sorted(record.items())).encode(), digest_size=16).digest()
         if key in seen:
             repeats.append((number, seen[key]))
         else:
             seen[key] = number
         record["_row"] = number
-        out.append(record)
-    if not out:
+        count += 1
+        yield record
+    if not count:
         raise ImportError_(f"{label}: no data rows")
     if repeats:
         shown = ", ".join(f"row {a} = row {b}" for a, b in repeats[:10]) + (" ..." if len(repeats) > 10 else "")
         report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
                "since two people can share a name: check them with the agency")
-    return out
 
 
 def dropped_column(index, header, module, found):
@@ -513,7 +516,8 @@ def run(source, path, package, received=None, report=print):
     label, headers, rows, first = read_table(path, module)
     resource = package.resource(module.SOURCE["resource"])
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
-    mapped = records(label, headers, rows, module, report, first, limits)
+    mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
+    del rows
     table, agencies, *more = module.rows(mapped, package, label)  # more: {resource: rows} the state also keeps
     return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 

@@ -169,16 +169,20 @@ def table(tuples, previous=(), retired=()):
     names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
     status, class, agency id). The name's parts, when the release gives them, travel with the row
     but do not decide its id (a release that splits its names keeps the ids of one that did not)."""
-    records = [(n, s, c, agency_id(CODE, a) if a else "") for n, s, c, a, *_ in tuples]
-    parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) for t in tuples]
+    ids_of = {a: agency_id(CODE, a) for a in {t[3] for t in tuples if t[3]}} | {"": ""}  # one string an agency
+    records = [(n, s, c, ids_of[a]) for n, s, c, a, *_ in tuples]
+    parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) if any(t[4:7]) else NO_PARTS for t in tuples]
     ids, gone = row_ids(records, previous, retired)
     return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
+
+
+NO_PARTS = ("", "", "")  # one tuple for every row of a release that gives full names only
 
 
 def name_parts(record):
     """(surname, given names, suffix) from the release's split name columns; blank when it has only a full name."""
     if not record.get("last_name"):
-        return ("", "", "")
+        return NO_PARTS
     given = " ".join(p for p in (record.get("first_name"), record.get("middle_name")) if p)
     return (record["last_name"], given, record.get("name_suffix", ""))
 
