@@ -57,7 +57,9 @@ MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?
 MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:{MONTHS})\\b", re.IGNORECASE)
 ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
-                          "alley|square|sq|crescent|plaza|loop)\\b", re.IGNORECASE)
+                          "alley|square|sq|crescent|plaza|loop|pike|row|ridge|run|path|walk|close|grove|mews|bend|cove|"
+                          "glen|hollow|knoll|landing|heights|crossing|turnpike|expressway|freeway|strasse|straße)\\b",
+                          re.IGNORECASE)
 # A street address in the orders other countries write it: the number after the street ("Hauptstraße 12",
 # "Larkspur Lane 4417", "Calle Mayor 5"), or before a street kind that comes first ("12 rue de la Paix").
 ADDRESS_OTHER = re.compile(
@@ -70,7 +72,7 @@ ADDRESS_OTHER = re.compile(
 # A number that counts something else: "Division 4 Municipal Court", "8 Hour Defensive Drive" are no addresses.
 COUNTED = frozenset("division district precinct ward troop zone region unit station post company squad platoon shift "
                     "module part chapter section level phase step class grade session hour hours day days week weeks "
-                    "minute minutes credit credits".split())
+                    "minute minutes credit credits mile miles k km".split())
 # Any three groups of digits with any separators, the last of two digits or more (not "17.5.2", a section's
 # number), a telephone number's 3-3-4 digits, and a date written with 年 月 日.
 SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3}[0-9]{2,4}(?![0-9])"
@@ -82,6 +84,7 @@ PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
 # (A match starts only where a run of the local part's characters starts: searched from every place in
 # the run, "a1-a1-...@" took 10 s on a 64,000-character cell.)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]")  # an address with no domain's dot ("jane@example"): no name has one
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 AT_WORD, DOT_WORD = (rf"(?:\s*[\[({{<]\s*{w}\s*[\])}}>]\s*|\s+{w}\s+)" for w in ("at", "dot"))
@@ -103,8 +106,53 @@ OTHER_MONTHS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septem
 DAY, OF = r"[0-9]{1,2}(?:er|o|º|°|\.)?", r"(?:de\s+|del\s+)?"
 WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}[0-9]{{2,4}}(?![0-9])"
                          rf"|\b(?:{OTHER_MONTHS}|{MONTHS})\b\.?\s*{DAY}[\s,/-]+[0-9]{{2,4}}(?![0-9])", re.IGNORECASE)
+# A date with the day in words: "April the fifth", "the fifth of April".
+ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+            "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
+            "(?:twenty|thirty)[\\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
+SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{ORDINALS})\s+(?:day\s+)?of\s+(?:{MONTHS})\b",
+                          re.IGNORECASE)
+# Words that say a date of birth follows or precedes: "DOB", "date of birth", "born 5 April", "born in 1971".
+BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
+                   rf"nascid[oa]|nat[oa]\s+il|born\s+(?:on\s+|in\s+|the\s+)?(?:[0-9]|(?:{MONTHS}|{OTHER_MONTHS})\b))",
+                   re.IGNORECASE)
+# Six or more digits in words or one by one: "five five five zero one four two".
+DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\s,.-]+){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
+# A post office box, in the ways it is written.
+PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bapartado\s+(?:postal\s+)?[0-9]"
+                    r"|\bcaixa\s+postal\b|\bbo[iî]te\s+postale\b", re.IGNORECASE)
+# Groups of digits joined by signs or spaces, with seven digits or more in all: "555-0142", "1971-0405"
+# (two four-digit years, "2019-2020", are a span of years).
+DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]+(?:[\W_]{1,3}[0-9]+)+(?![0-9])")
+YEAR_SPAN = re.compile(r"(?:19|20)[0-9]{2}[\W_]{1,3}(?:19|20)[0-9]{2}")
+# A date written year first in two digits (71.4.5); a section number (17.5.2) starts lower than 32.
+SHORT_YEAR_DATE = re.compile(r"(?<![0-9.])(?:3[2-9]|[4-9][0-9])[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
+
+
+def digit_groups(value):
+    """Whether a (plain) value holds groups of digits, joined by signs or spaces, of seven digits or more."""
+    return any(sum(c.isdigit() for c in m.group()) >= 7 and not YEAR_SPAN.fullmatch(m.group())
+               for m in DIGIT_GROUPS.finditer(value))
+
 
 LONG_NUMBER = re.compile("[0-9]{6,}")  # a date without separators (19710405), a telephone or social security number
+
+
+# What the plain form also undoes: letters of other scripts drawn like Latin ones ("Lаne" with a Cyrillic
+# а), ideographic and half-width full stops, an @ written as %40 or &#64;, and the letters O and I (or l)
+# standing for 0 and 1 among digits ("555-O142").
+LOOKALIKES = str.maketrans({chr(c): latin for c, latin in (
+                                (0x430, "a"), (0x435, "e"), (0x43e, "o"), (0x440, "p"), (0x441, "c"), (0x443, "y"), (0x445, "x"),
+                                (0x456, "i"), (0x458, "j"), (0x455, "s"), (0x501, "d"), (0x4bb, "h"), (0x51b, "q"), (0x51d, "w"),
+                                (0x4cf, "l"), (0x410, "A"), (0x412, "B"), (0x415, "E"), (0x41a, "K"), (0x41c, "M"), (0x41d, "H"),
+                                (0x41e, "O"), (0x420, "P"), (0x421, "C"), (0x422, "T"), (0x425, "X"), (0x406, "I"), (0x408, "J"),
+                                (0x405, "S"), (0x391, "A"), (0x392, "B"), (0x395, "E"), (0x396, "Z"), (0x397, "H"), (0x399, "I"),
+                                (0x39a, "K"), (0x39c, "M"), (0x39d, "N"), (0x39f, "O"), (0x3a1, "P"), (0x3a4, "T"), (0x3a5, "Y"),
+                                (0x3a7, "X"), (0x3b1, "a"), (0x3bf, "o"), (0x3bd, "v"), (0x3c1, "p"), (0x3002, "."))})
+ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
+DIGIT_TOKEN = re.compile(r"\b(?=[OoIl]*[0-9])[0-9OoIl]*[OoIl][0-9OoIl]*\b")
+DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
 
 
 def plain_digits(value):
@@ -112,10 +160,12 @@ def plain_digits(value):
     digits, letters and signs), marks and format characters dropped (combining marks, variation
     selectors, zero-width joiners: "1‍9‍7‍1" is 1971), digits of any other script as ASCII."""
     value = unicodedata.normalize("NFKC", value)
-    if value.isascii():
-        return value
-    return "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
-                   for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+    if not value.isascii():
+        value = "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
+                        for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES)
+    if "%" in value or "&#" in value:
+        value = ENCODED_AT.sub("@", value)
+    return DIGIT_TOKEN.sub(lambda m: m.group().translate(DIGIT_LOOKALIKES), value)
 
 
 def address(value):
@@ -134,7 +184,8 @@ def date_or_address(value, plain=None):
     a telephone number or a street address (plain: the value's plain_digits, when already made)."""
     value = plain if plain is not None else plain_digits(value)
     return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value)
-                or WORDED_DATE.search(value) or address(value))
+                or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or SHORT_YEAR_DATE.search(value)
+                or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
 def text_refused(value):
@@ -145,23 +196,30 @@ def text_refused(value):
         return False
     plain = plain_digits(value)
     return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPACED_DIGITS.search(plain)
+                                                 or SPELLED_DIGITS.search(plain) or digit_groups(plain)
                                                  or PHONE.search(plain) or any_email(plain))
 
 
 def any_email(value):
     """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com")."""
-    return bool(EMAIL.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)))
+    return bool(AT_ADDRESS.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)))
 
 
 MAX_NAME_DIGITS = 2
 # Characters that change how text displays without being seen: C0 and C1 controls, the bidirectional
 # embeddings, overrides, isolates and marks (a name can be made to read as another), zero-width spaces,
-# word joiners, invisible operators, soft hyphens, the byte-order mark and tag characters. (The
+# word joiners, invisible operators, soft hyphens, the byte-order mark and tag characters, every other
+# format character (Unicode's Cf: number signs, shorthand and hieroglyph format controls, the deprecated
+# digit-shape controls U+206A-206F), line and paragraph separators, variation selectors, and letters
+# that show nothing (the Hangul fillers, the braille blank, the combining grapheme joiner). (The
 # zero-width joiner and non-joiner are kept: some scripts write names with them.) Written as a regular
 # expression's character ranges, once, for the importer and for the schema patterns.
 BIDI_CONTROLS = "\\u202a-\\u202e\\u2066-\\u2069"
-INVISIBLE_RANGES = ("\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f" + BIDI_CONTROLS
-                    + "\\u2060-\\u2064\\ufeff\\ufff9-\\ufffb\\U000e0000-\\U000e007f")
+INVISIBLE_RANGES = ("\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u034f\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2"
+                    "\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b\\u200e\\u200f\\u2028\\u2029" + BIDI_CONTROLS
+                    + "\\u2060-\\u206f\\u2800\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff9-\\ufffc\\U000110bd\\U000110cd"
+                    "\\U00013430-\\U0001343f\\U0001bca0-\\U0001bca3\\U0001d173-\\U0001d17a\\U000e0000-\\U000e007f"
+                    "\\U000e0100-\\U000e01ef")
 INVISIBLE = re.compile(f"[{INVISIBLE_RANGES}]")
 # The schema patterns say the same at build time, as Python regular expressions matched against the whole
 # value (the validators and frictionless use Python's re): visible characters only (no line break either)
@@ -183,8 +241,11 @@ def text_problem(value):
     return None
 
 
-MAY_BE_REFUSED = re.compile(f"[\\d@\uff20\ufe6b]|{AT.pattern}", re.IGNORECASE)  # a date, an address or a run of digits has a
-# digit, an e-mail address an @ or, spelled out, an "at"
+# A date, an address or a run of digits has a digit, an e-mail address an @ (or %40, &#64;) or, spelled
+# out, an "at"; a date or digits in words, a birth or a post box have one of these words. A value with
+# none of them is passed after one scan.
+MAY_BE_REFUSED = re.compile(f"[\\d@\uff20\ufe6b]|%40|&#|{AT.pattern}|\\b(?:born|d\\.?o\\.?b|birth\\w*|geb|n[ée]e?|nacid[oa]|"
+                            f"nascid[oa]|nat[oa]|box|postfach|apartado|caixa|bo[iî]te|{DIGIT_WORDS}|the|of)\\b", re.IGNORECASE)
 
 
 def person_name_refused(value):
@@ -200,7 +261,8 @@ def name_problem(value):
         return text_problem(value)
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
-    if date_or_address(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS:  # a date has three or more
+    if (date_or_address(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS  # a date has three or more
+            or SPELLED_DIGITS.search(value)):
         return ("the value holds a date, an address or a run of digits, which a name does not (a date of birth, "
                 "a residence or a telephone number in the wrong column?)")
     return None

@@ -166,6 +166,14 @@ CASES = [
          ["data/ma_training.csv, row 5, field completion_date"]),
     Case("date-two-digit-year", set_cell("ma_training", 5, "completion_date", "3/5/19"),
          ["data/ma_training.csv, row 6, field completion_date"]),
+    # the eighth attack run: the state ID had no pattern, so an e-mail address or a date written into it by
+    # hand was published; and a retired id's row could hold anything
+    Case("state-id-email", set_cell("ma_training", 2, "state_id", f"jane.doe@{SENTINEL}.com"),
+         ["data/ma_training.csv, row 3, field state_id", "constraint"]),
+    Case("state-id-date", set_cell("ma_training", 2, "state_id", SENTINEL), ["data/ma_training.csv, row 3, field state_id"]),
+    Case("hangul-filler-name", set_cell("mo_officers", 2, "officer_name", "\u3164"), ["data/mo_officers.csv, row 3, field officer_name"]),
+    Case("digit-shape-control-agency", set_cell("agencies", 2, "agency_name", "Alpha\u206ePolice Department"),
+         ["data/agencies.csv, row 3, field agency_name"]),
     Case("blank-rows", rows_edit("mo_officers", lambda r: r[:3] + [[], ["", "", "", "", ""]] + r[3:]),
          ["data/mo_officers.csv, row 5", "blank-row"]),
     Case("duplicate-key", rows_edit("mo_officers", lambda r: r[:3] + [r[2]] + r[3:]), ["data/mo_officers.csv, row 4", "primary-key"]),
@@ -1052,7 +1060,14 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
                                    # digits one by one
                                    "Foo 5 avril 1971", "Foo 5 de abril de 1971", "Foo 5. April 1971", "Foo abril 5, 1971",
                                    "Foo 1er mai 1970", "Hauptstraße 12", "Foo Larkspur Lane 4417", "12 rue de la Paix",
-                                   "Calle Mayor 5, Madrid", "Foo 1 9 7 1 0 4 0 5", "Foo 5-7-3-5-5-5-0-1-4-2"])
+                                   "Calle Mayor 5, Madrid", "Foo 1 9 7 1 0 4 0 5", "Foo 5-7-3-5-5-5-0-1-4-2",
+                                   # the ninth: a post box, a date in words or after "born", digits in words, confusable
+                                   # letters, digits in 4-4 or 3-4 groups, a year-first short date, more street kinds
+                                   "PO Box 4417 Sheriff's Office", "Police P.O. Box 12", "Foo born 5 avril 1971", "Foo DOB",
+                                   "Foo born April the fifth", "the fifth of April Foo", "Foo 1971-0405", "Foo 555-0142",
+                                   "Foo five five five zero one four two", "4417 L\u0430rkspur L\u0430ne", "Foo 5. M\u00e4rz 1971",
+                                   "4417 Larkspur Strasse", "4417 Larkspur Pike", "4417 Larkspur Ridge", "Foo 71.4.5",
+                                   "Foo (417) 555-O142"])
 def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     """The fourth attack run: dates with a month's name or a Unicode hyphen, and a street address, passed
     as agency names and were published. An agency's real name passes."""
@@ -1067,18 +1082,22 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     for course in ("Use of Force", "In-Service Training 2019", "40-Hour Crisis Intervention", "Module 3 of 12 (Part 2)",
                    "Legal Update 17.5.2", "Use of Force Policy 5.1.2", "Chapter 90 Update 2.1.0", "8 Hour Defensive Drive",
                    "2019-2020 In-Service", "Taser Gen 2 Recertification 2019", "Legal Update via Zoom 2020",
-                   "Defensive Drive 2", "Firearms Set 3 of 2019", "Mars 2 Sim Training", "1 2 3 4 5 Drill"):
+                   "Defensive Drive 2", "Firearms Set 3 of 2019", "Mars 2 Sim Training", "1 2 3 4 5 Drill",
+                   "One Team One Mission", "Born to Lead", "Airborne Unit", "5 Mile Run", "Route 66 Task Force",
+                   "Birthing Emergencies", "Box Elder County", "The First Step", "May First Responders"):
         assert importers.value_problem("course_name", course) is None, course
     for name in ("Division 4 Municipal Court", "Precinct 2 Family Court", "District 1 Police Way"):
         assert importers.value_problem("agency_name", name) is None, name
     for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June", "Smith, Dot",
-                 "Nguyen, Mai", "Avril, Jane", "March, Fredric", "Abril, Jose", "At, Mary"):
+                 "Nguyen, Mai", "Avril, Jane", "March, Fredric", "Abril, Jose", "At, Mary", "Born, Max", "Box, Ann",
+                 "Smith, Jane (n\u00e9e Doe)", "Nine, Lee", "\u0412\u0430\u0441\u0438\u043b\u044c\u0435\u0432, \u0418\u0432\u0430\u043d"):
         assert importers.value_problem("officer_name", name) is None
         assert not importers.contact_value(name) and not names.person_name_refused(name)
 
 
 @pytest.mark.parametrize("value", ["jane at example dot com", "jane(at)example(dot)org", "Jane [at] example [dot] co [dot] uk",
-                                   "jane.doe at mail.example.com", "j_doe AT example DOT gov", "jdoe＠example.com"])
+                                   "jane.doe at mail.example.com", "j_doe AT example DOT gov", "jdoe＠example.com",
+                                   "jane.doe@example\u3002com", "jane@example", "jane%40example.com", "jane&#64;example.com"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""
@@ -1192,3 +1211,26 @@ def test_a_long_cell_is_located_by_record_and_field_without_being_read_whole(rel
     expected = (5, "column 4" if where == "undeclared" else "agency_name")
     assert validate.long_cell(package, package.resource("agencies")) == expected
     assert validate.long_cell(package, package.resource("mo_officers")) is None
+
+
+def test_every_character_that_shows_nothing_is_refused_in_names_by_the_importer_and_the_schema():
+    """The eighth attack run: a Hangul filler as a whole name was published (its id the hash of an empty
+    name), and U+206A-206F, U+1D173, U+13430, U+2028 passed. Every format character (Unicode's Cf),
+    line and paragraph separator, and letter or mark that shows nothing is refused; the zero-width
+    joiner and non-joiner, which some scripts write names with, are not."""
+    import re
+    import sys
+    import unicodedata
+
+    from certdata import importers, names
+    schema = re.compile(names.NAME_PATTERN)
+    blank = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164, 0xFFA0, 0xFFFC,
+             *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
+    shown_nothing = [c for c in range(sys.maxunicode + 1) if c in blank or unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp", "Cc")]
+    for code in shown_nothing:
+        value = f"Doe, Ja{chr(code)}ne"
+        if code in (0x200C, 0x200D):
+            assert importers.value_problem("officer_name", value) is None and schema.fullmatch(value), hex(code)
+            continue
+        assert importers.value_problem("officer_name", value) and not schema.fullmatch(value), hex(code)
+        assert importers.value_problem("agency_name", f"Alpha{chr(code)}Police") and not schema.fullmatch(chr(code)), hex(code)

@@ -93,10 +93,12 @@ def table(cleaned):
 def rows(records, package, label):
     """(rows for ma_training.csv, agency names) from mapped records."""
     cleaned = []
+    patterns = {f["name"]: re.compile(f["constraints"]["pattern"]) for f in package.resource(SOURCE["resource"])["schema"]["fields"]
+                if "pattern" in f.get("constraints", {})}  # the schema's, which the build checks again
     for record in records:
-        if not re.fullmatch(r"[0-9A-Za-z]+", record["acadis_id"]):
+        if not patterns["acadis_id"].fullmatch(record["acadis_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
-        if record.get("state_id") and not re.fullmatch(r"[0-9A-Za-z]+(-[0-9A-Za-z]+)?", record["state_id"]):
+        if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
                                "at most one hyphen); it is not shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
