@@ -5,7 +5,9 @@ Gives every CSV response of Datasette (table and query CSV, streamed or not, wit
 that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain
 number, gets a leading apostrophe (so that ``=HYPERLINK(...)`` is shown, never run), and the
 body starts with a UTF-8 byte-order mark (so that Excel reads accents as UTF-8). The exact
-form, for programs, is the same URL with ``_csv=exact``: cells as released, no mark. Both
+form, for programs, is the same URL with ``_csv=exact``: cells as released, no mark, and
+always served as ``text/plain`` without ``Content-Disposition`` (``_dl=1`` is ignored), so that
+a link someone sends cannot open live formulas in a spreadsheet. Both
 forms are passed on in blocks of about ``BLOCK`` bytes (Datasette sends a streamed CSV one row
 per message; each message would otherwise cross every middleware and the server on its own).
 
@@ -164,6 +166,13 @@ def sample_rows(config, path):
     return not (table and tilde_decode(table.group(1)) in config.get("sample_free_tables", []))
 
 
+def as_text(headers):
+    """The exact form's headers: shown as text, never handed to a spreadsheet as a download. A link can ask
+    for it (``_csv=exact&_dl=1``); as a CSV attachment its formula cells would run when opened."""
+    kept = [(k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-disposition")]
+    return kept + [(b"content-type", b"text/plain; charset=utf-8")]
+
+
 def wants_exact(scope):
     query = scope.get("query_string", b"").decode("latin-1")
     return "_csv" in query and ("_csv", "exact") in parse_qsl(query, keep_blank_values=True)
@@ -316,6 +325,8 @@ class SpreadsheetCsv:
                 state["csv"] = message["status"] == 200 and kind.startswith((b"text/csv", b"text/plain"))
                 if state["csv"] and (label or not exact):  # the length changes: the body is sent chunked
                     message = dict(message, headers=[h for h in headers if h[0].lower() != b"content-length"])
+                if state["csv"] and exact:
+                    message = dict(message, headers=as_text(message.get("headers", [])))
                 return await send(message)
             if message["type"] != "http.response.body" or not state["csv"]:
                 return await send(message)
@@ -372,8 +383,8 @@ class SpreadsheetCsv:
                 return rows, csv_text(rows)
             return db.execute_fn(run)
 
-        headers = {"content-type": "text/csv; charset=utf-8" if options.get("_dl") else "text/plain; charset=utf-8"}
-        if options.get("_dl"):
+        headers = {"content-type": "text/csv; charset=utf-8" if options.get("_dl") and not exact else "text/plain; charset=utf-8"}
+        if options.get("_dl") and not exact:
             headers["content-disposition"] = f'attachment; filename="{route}.csv"'  # as Datasette: the path's spelling
         if ds.cors:
             add_cors_headers(headers)

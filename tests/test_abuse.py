@@ -205,10 +205,20 @@ def test_csv_links_give_the_spreadsheet_form(hostile, path):
         assert "'=HYPERLINK(\"http://x\",\"y\"), Evil" in cells
 
 
-def test_the_exact_form_for_programs_keeps_every_cell(hostile):
-    response = get(hostile, "/certification/mo_officers.csv?_search=evil&_csv=exact")
-    assert not response.content.startswith(b"\xef\xbb\xbf")
-    assert '=HYPERLINK("http://x","y"), Evil' in [c for row in csv.reader(io.StringIO(response.text)) for c in row]
+@pytest.mark.parametrize("path", ["/certification/mo_officers.csv?_search=evil&_csv=exact",
+                                  "/certification/mo_officers.csv?_search=evil&_csv=exact&_dl=1",
+                                  "/certification/mo_officers.csv?_stream=on&_csv=exact&_dl=1",
+                                  "/certification.csv?_csv=exact&_dl=1&sql=" + quote("select officer_name from mo_officers"),
+                                  "/search.csv?q=evil&_csv=exact&_dl=1"])
+def test_the_exact_form_for_programs_keeps_every_cell_and_is_never_a_spreadsheet_download(hostile, path):
+    """The eighth attack run: a link with _csv=exact&_dl=1 gave a text/csv attachment whose =HYPERLINK cell
+    ran when opened. The exact form is text/plain and never an attachment; its cells are as released."""
+    response = get(hostile, path)
+    assert response.status_code == 200 and not response.content.startswith(b"\xef\xbb\xbf")
+    assert response.headers["content-type"].startswith("text/plain")
+    assert not response.headers.get("content-disposition", "inline").startswith("attachment"), response.headers
+    cells = [c for row in csv.reader(io.StringIO(response.text)) for c in row]
+    assert '=HYPERLINK("http://x","y"), Evil' in cells
 
 
 def test_page_links_lead_to_csv_the_policy_covers(hostile):
