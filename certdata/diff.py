@@ -7,6 +7,14 @@ changed, keyed by primary key, with the field, old and new value of each change
 change means to a reader (for example newly decertified, a status changed from a decertification, changed agency).
 """
 import sqlite3
+import time
+from pathlib import Path
+
+from .errors import CertdataError
+
+class DiffError(CertdataError):
+    """Two files that cannot be compared as releases."""
+
 
 CHANGE_COLUMNS = ["resource", "row_id", "change", "field", "old_value", "new_value", "kind"]
 
@@ -56,14 +64,29 @@ def compute_changes(conn, resources, states=()):
     return changes
 
 
+DIFF_SECONDS = 600  # far beyond two releases of millions of rows; a crafted file could run for ever
+
+
 def diff_files(old_path, new_path, root=None):
-    """Changes between two release database files (the states registered for the package at root)."""
+    """Changes between two release database files (the states registered for the package at root). A
+    file that is not a release (a resource that is a view, not a table) or takes longer than DIFF_SECONDS
+    is refused with DiffError."""
     from . import states
     conn = sqlite3.connect(f"file:{new_path}?mode=ro", uri=True)
-    conn.execute("attach database ? as old", [f"file:{old_path}?mode=ro"])
+    deadline = time.monotonic() + DIFF_SECONDS
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
     try:
+        conn.execute("attach database ? as old", [f"file:{old_path}?mode=ro"])
         resources = [r[0] for r in conn.execute("select resource from package_resources order by rowid")]
+        for schema, path in (("main", new_path), ("old", old_path)):
+            kinds = dict(conn.execute(f"select name, type from {schema}.sqlite_master where type in ('table', 'view')"))
+            if any(kinds.get(r) == "view" for r in resources):  # a view can run any query (an endless one)
+                raise DiffError(f"{Path(path).name}: not a release database (a resource is a view, not a table)")
         return compute_changes(conn, resources, [s for s in states.registered(root) if s.OFFICERS in resources])
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):
+            raise DiffError(f"comparing the releases took longer than {DIFF_SECONDS} s; is each a release database?") from None
+        raise
     finally:
         conn.close()
 

@@ -41,7 +41,7 @@ class Package:
         Raises PackageError listing every problem (resource and field named, no value quoted)."""
         root = Path(root)
         path = root / DESCRIPTOR
-        descriptor = read_json(path, "the package descriptor")
+        descriptor = read_json(path, "the package descriptor", label=DESCRIPTOR)
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         schema_files = {r["name"]: r["schema"] for r in (resources if isinstance(resources, list) else [])
                         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), str)}
@@ -96,16 +96,24 @@ def read_json_inside(root, relative, what):
     problem = path_problem(root, relative)
     if problem:
         raise PackageError(f"{what} {relative!r}: {problem}")
-    return read_json(Path(root) / relative, what)
+    return read_json(Path(root) / relative, what, label=relative)
 
 
 FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ -]{0,62}")  # a column's name in the CSV, the database and every download
 MAX_DEPTH = 32  # arrays and objects within one another; a schema needs six
 
 
-def read_json(path, what):
-    """A descriptor file's JSON; PackageError if unreadable, not JSON (NaN and Infinity are not), or nested
-    deeper than MAX_DEPTH (the validators walk it recursively)."""
+MAX_JSON_BYTES = 4 * 1024 * 1024  # a descriptor or a schema; the package's largest is 15 KB
+MAX_RESOURCES = 400  # fifty states of eight resources; each costs the build a table, a page and checks
+MAX_ENUM, MAX_MISSING_VALUES = 10_000, 100  # a 300,000-value enum took the validation to 531 MB
+
+
+def read_json(path, what, label=None):
+    """A descriptor file's JSON; PackageError if larger than MAX_JSON_BYTES, unreadable, not JSON (NaN and
+    Infinity are not), or nested deeper than MAX_DEPTH (the validators walk it recursively). Messages name
+    the file by label (its path in the package), never by where the package is on this machine."""
+    path, label = Path(path), label or Path(path).name
+
     def refuse(constant):
         raise ValueError(f"{constant} is not a JSON value")
 
@@ -115,16 +123,20 @@ def read_json(path, what):
             refuse(f"{text[:20]} (too large a number)")
         return number
     try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise PackageError(f"{label}: {what} has {size:,} bytes; the limit is {MAX_JSON_BYTES:,}")
         value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse, parse_float=finite)
     except (OSError, ValueError) as error:
-        raise PackageError(f"{path}: cannot read {what} ({error})") from error
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise PackageError(f"{label}: cannot read {what} ({reason})") from None
     except RecursionError:
-        raise PackageError(f"{path}: cannot read {what} (its JSON is nested too deeply)") from None
+        raise PackageError(f"{label}: cannot read {what} (its JSON is nested too deeply)") from None
     level, depth = [value], 0
     while level:  # one level of arrays and objects at a time
         depth += 1
         if depth > MAX_DEPTH:
-            raise PackageError(f"{path}: cannot read {what} (its JSON is nested too deeply)")
+            raise PackageError(f"{label}: cannot read {what} (its JSON is nested too deeply)")
         level = [v for x in level for v in (x.values() if isinstance(x, dict) else x if isinstance(x, list) else ())
                  if isinstance(v, (dict, list))]
     return value
@@ -188,6 +200,9 @@ def descriptor_problems(root, descriptor):
     """Check and normalise the descriptor in place; a list of problems, one line each."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return ["the descriptor must be a JSON object with a list of resources"]
+    if len(descriptor["resources"]) > MAX_RESOURCES:
+        return [f"{len(descriptor['resources']):,} resources; the limit is {MAX_RESOURCES} (the build's time grows with "
+                "their number: 2,000 small resources took two minutes)"]
     shape = spec_problems("Package", dict(descriptor, resources=[]))
     if shape:  # nothing below may read a descriptor of the wrong shape
         return shape
@@ -370,11 +385,21 @@ def schema_problems(schema):
         names.add(field["name"])
         problems += [f"field {field['name']}: property {key!r} is required by this project"
                      for key in REQUIRED["field"] if key not in field or field[key] in (None, "")]
+        constraints = field.get("constraints")
+        enum = constraints.get("enum") if isinstance(constraints, dict) else None
+        if isinstance(enum, list) and len(enum) > MAX_ENUM:
+            problems.append(f"field {field['name']}: constraint 'enum' lists {len(enum):,} values; the limit is {MAX_ENUM:,} "
+                            "(a longer list of allowed values belongs in a table the field's foreign key names)")
+        if isinstance(field.get("missingValues"), list) and len(field["missingValues"]) > MAX_MISSING_VALUES:
+            problems.append(f"field {field['name']}: 'missingValues' lists {len(field['missingValues']):,} values; the "
+                            f"limit is {MAX_MISSING_VALUES}")
         if "missingValues" in field:
             field["missingValues"] = missing_strings(field["missingValues"])
     if schema.get("fieldsMatch", "exact") != "exact":  # frictionless would then match columns by name
         problems.append(f"fieldsMatch {schema['fieldsMatch']!r} is not supported: the CSV's columns must be the schema's "
                         "fields, in the schema's order (the build reads them by position); remove it")
+    if isinstance(schema.get("missingValues"), list) and len(schema["missingValues"]) > MAX_MISSING_VALUES:
+        problems.append(f"'missingValues' lists {len(schema['missingValues']):,} values; the limit is {MAX_MISSING_VALUES}")
     schema["missingValues"] = missing_strings(schema.get("missingValues", [""]))
     if isinstance(schema.get("primaryKey"), str):
         schema["primaryKey"] = [schema["primaryKey"]]

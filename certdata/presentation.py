@@ -14,6 +14,9 @@ FILE = Path("data") / "presentation.yml"
 SECTIONS = {"tables": dict, "queries": dict, "views": dict, "indexes": dict}
 
 
+MAX_BYTES, MAX_ENTRIES = 256 * 1024, 1_000
+
+
 class PlainLoader(yaml.SafeLoader):
     """YAML's safe loader without aliases (``*name``), which no choice needs: nested aliases make a few
     lines stand for billions of values to whatever walks them."""
@@ -33,6 +36,9 @@ def read(root):
     problem = path_problem(root, FILE.as_posix())
     if problem:
         raise PackageError(f"{FILE}: {problem}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:  # a 16 MB list of facets took 115 s and 868 MB, and was copied into metadata.json
+        raise PackageError(f"{FILE}: {size:,} bytes; the limit is {MAX_BYTES:,} (the package's is about 5,000)")
     try:
         choices = yaml.load(path.read_text(encoding="utf-8"), Loader=PlainLoader) or {}
     except (OSError, yaml.YAMLError) as error:
@@ -48,6 +54,9 @@ def read(root):
         if not isinstance(out[key], kind) or not all(isinstance(v, dict if key != "views" else str)
                                                      for k, v in out[key].items() if key != "indexes"):
             raise PackageError(f"{FILE}: {key!r} must map names to {'SQL text' if key == 'views' else 'options'}")
+    for key in ("tables", "queries", "views"):
+        if len(out[key]) > MAX_ENTRIES:  # 30,000 views took 44 s (each is checked against the others)
+            raise PackageError(f"{FILE}: {key!r} has {len(out[key]):,} entries; the limit is {MAX_ENTRIES}")
     columns, composite = out["indexes"].get("columns") or [], out["indexes"].get("composite") or {}
     if not is_names(columns):
         raise PackageError(f"{FILE}: indexes: columns must be a list of column names")

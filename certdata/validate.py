@@ -215,6 +215,11 @@ def shape_problems(package, resource):
     if size > MAX_FILE_BYTES:
         return [Problem(resource["path"], None, None, "too-large", f"the file has {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
     lines, too_long = line_shape(path)
+    if too_long is not None and lines == 0:
+        with open(path, "rb") as handle:
+            if b"\r" in handle.read(MAX_LINE_BYTES):  # not one long line: lines that end with CR alone
+                return [Problem(resource["path"], None, None, "line-ends", "the lines end with a carriage return alone "
+                                "(old Mac line ends); re-save the file with LF or CRLF line ends")]
     if too_long is not None:  # the line's start only is parsed: whole, 150 million commas are as many cells
         row, field = long_cell(package, resource, too_long) or (too_long, None)
         return [Problem(resource["path"], row, field, "line-too-long",

@@ -56,3 +56,19 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     assert result.returncode == 0
     assert "mo_officers: 3 changed, 1 removed" in result.stdout
     assert f"decertified: {state['revoked']['row_id']} (Sample status A -> Revoked)" in result.stdout
+
+
+def test_diff_refuses_a_database_whose_resource_is_a_view_instead_of_running_it(built, tmp_path):
+    """The eighth attack run: `build.py diff` on an old database whose mo_license_statuses was a view
+    running an endless recursive query never returned. A resource that is a view is no release."""
+    import shutil
+    database = built / "site" / "downloads" / "certification.db"
+    old = tmp_path / "old.db"
+    shutil.copy(database, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("drop table mo_license_statuses")
+        conn.execute("create view mo_license_statuses as with recursive n(i) as (select 1 union all select i + 1 from n) "
+                     "select i as license_status, 1 as decertified from n")
+    result = run_cli(built, "diff", str(old), str(database), timeout=60)
+    assert result.returncode == 1 and "old.db: not a release database" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -322,21 +322,46 @@ def declared_dimension(tmp, ref, name):
     return path
 
 
+def edit_descriptor_json(root, edit):
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text())
+    edit(descriptor)
+    path.write_text(json.dumps(descriptor))
+
+
+def sparse_file(path, size=600 * 1024 * 1024):
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def write_file(path, data):
+    path.write_bytes(data)
+    return path
+
+
 def replace_with_pipe(path):
     if path.exists():
         path.unlink()
         os.mkfifo(path)
 
 
-def shared_strings_bomb(tmp):
-    """A roster workbook whose table of texts is padded past the limit (it compresses to little)."""
+def shared_strings_bomb(tmp, renamed=None):
+    """A roster workbook whose table of texts is padded past the limit (it compresses to little); renamed:
+    the part under another name, which the workbook's content types declare (the eighth attack run's
+    xl/texts.xml had passed the check of names)."""
     import zipfile
     from certdata.importers import MAX_SHARED_STRINGS
     path = workbook(tmp, {"Roster": [MO_HEADER] + MO_ROWS}, name="sst.xlsx")
     with zipfile.ZipFile(path) as source:
         parts = {i.filename: source.read(i) for i in source.infolist()}
-    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + b"<si><t>ab</t></si>" * (MAX_SHARED_STRINGS // 18 + 1) + b"</sst>")
+    name = renamed or "xl/sharedStrings.xml"
+    if renamed:
+        parts.pop("xl/sharedStrings.xml", None)
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/xl/sharedStrings.xml", b"/" + renamed.encode())
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"sharedStrings.xml", renamed.split("/")[-1].encode())
+    parts[name] = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   + b"<si><t>ab</t></si>" * (MAX_SHARED_STRINGS // 18 + 1) + b"</sst>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for part, data in parts.items():
             target.writestr(part, data)
@@ -537,7 +562,28 @@ SPEC_CASES = [
     # the seventh: a pipe at the previous release's path hung the build (open() waits for a writer)
     Case("previous-release-a-pipe", lambda root, tmp: replace_with_pipe(root / "site" / "downloads" / "certification.db")),
     Case("import-shared-strings-too-large", importer=("mo-roster", lambda tmp: shared_strings_bomb(tmp)),
-         expect=["sst.xlsx: the workbook's table of texts unpacks to"]),
+         expect=["sst.xlsx: a part of the workbook that is not a sheet", "unpacks to"]),
+    Case("import-shared-strings-renamed", importer=("mo-roster", lambda tmp: shared_strings_bomb(tmp, "xl/texts.xml")),
+         expect=["sst.xlsx: a part of the workbook that is not a sheet", "unpacks to"]),
+    # the eighth attack run: a 2.5 GB file was read whole before its NUL bytes were found (a sparse file here)
+    Case("import-file-too-large", importer=("mo-roster", lambda tmp: sparse_file(tmp / "huge.csv")),
+         expect=["huge.csv:", "bytes; the limit is"]),
+    Case("import-cr-line-ends", importer=("mo-roster", lambda tmp: write_file(tmp / "mac.csv", (
+        "Name,License Status,License Class\r" + '"Doe, Jane",Revoked,unknown\r' * 30000).encode())),
+         expect=["mac.csv: its lines end with a carriage return alone"]),
+    Case("cr-line-ends", raw("agencies", lambda b: b.replace(b"\n", b"\r") * (70_000 // len(b) + 1)),
+         ["data/agencies.csv", "carriage return alone"]),
+    Case("presentation-too-large", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
+        "views:\n" + "".join(f"  v{i}: select 1\n" for i in range(20_000))), ["data/presentation.yml", "the limit is"]),
+    Case("presentation-too-many-views", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
+        "views:\n" + "".join(f"  v{i}: select {i}\n" for i in range(1_001))), ["data/presentation.yml", "'views' has 1,001 entries"]),
+    Case("too-many-resources", lambda root, tmp: edit_descriptor_json(root, lambda d: d["resources"].extend(
+        dict(d["resources"][0], name=f"copy_{i}") for i in range(401))), ["datapackage.json", "resources; the limit is 400"]),
+    Case("schema-enum-too-long", edit_schema("agencies", lambda s: s["fields"][1]["constraints"].update(enum=[f"S{i}" for i in range(10_001)])),
+         ["schema data/schemas/agencies.json: field state", "'enum' lists 10,001 values"], absent=["internal error"]),
+    Case("schema-too-large", lambda root, tmp: (root / "data" / "schemas" / "agencies.json").write_text(
+        json.dumps({"fields": [{"name": "x", "description": "y" * 5_000_000}]})),
+         ["data/schemas/agencies.json: the Table Schema has", "the limit is"], absent=["pytest-of", "/tmp/"]),
     Case("declared-bytes-wrong", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(bytes=99)),
          ["data/agencies.csv: byte-count", "the descriptor's 'bytes' says 99"]),
     Case("declared-hash-wrong", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(hash="sha256:" + "0" * 64)),

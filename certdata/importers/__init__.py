@@ -35,6 +35,7 @@ from ..sample import to_csv
 
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
+MAX_FILE_BYTES = 512 * 1024 * 1024  # bytes of a release file, checked before it is read
 MAX_SHARED_STRINGS = 128 * 1024 * 1024  # bytes of a workbook's table of texts, which openpyxl holds whole
 MAX_LINE = MAX_COLUMNS * (4 * MAX_CELL + 3)  # bytes: a row within the limits, every cell quoted, fits one line
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
@@ -109,6 +110,10 @@ def read_table(path, module):
         raise ImportError_(f"{path}: a folder, not a file; give the release file itself")
     if not path.is_file():
         raise ImportError_(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # before reading it: a 2.5 GB file had been read whole, then found to hold NUL bytes
+        raise ImportError_(f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (a roster of two million "
+                           "officers is about a third of it)")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, module)
     data = path.read_bytes()
@@ -119,6 +124,9 @@ def read_table(path, module):
         raise ImportError_(f"{path.name}, row {row}: NUL byte; the file is not a text export")
     if data.count(b"\n") > MAX_ROWS + 2:  # before parsing: 30 MB of empty lines took 2.4 GB as parsed rows
         raise ImportError_(f"{path.name}: more than {MAX_ROWS:,} lines; the limit is {MAX_ROWS:,} rows")
+    if b"\r" in data[:MAX_LINE] and b"\n" not in data[:MAX_LINE]:
+        raise ImportError_(f"{path.name}: its lines end with a carriage return alone (old Mac line ends); "
+                           "re-save it with Windows (CRLF) or Unix (LF) line ends")
     long_line = overlong_line(data)
     if long_line:  # before decoding: a 200 MB one-cell file took 2.4 GB as text and parsed rows
         raise ImportError_(f"{path.name}, row {long_line}: a line longer than {MAX_LINE:,} bytes, more than a row of "
@@ -212,22 +220,24 @@ def check_workbook_size(path):
             unpacked = sum(info.file_size for info in entries)
             if unpacked > MAX_UNZIPPED:
                 raise ImportError_(f"{path.name}: the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNZIPPED:,}")
-            texts = sum(i.file_size for i in entries if i.filename.lower().endswith("sharedstrings.xml"))
-            if texts > MAX_SHARED_STRINGS:  # 468 MB of two-letter texts took 2.9 GB as Python strings
-                raise ImportError_(f"{path.name}: the workbook's table of texts unpacks to {texts:,} bytes; the limit is "
-                                   f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
-            for info in entries:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with archive.open(info) as sheet:
-                        head = sheet.read(4096)
-                        check_dimension(path.name, head.decode("utf-8", "replace"))
-                        if far_cell(head, sheet):
-                            raise ImportError_(f"{path.name}: a sheet has a cell beyond column {MAX_COLUMNS}; "
-                                               f"the limit is {MAX_COLUMNS} columns")
+            for info in entries:  # every part, whatever its name: a workbook may name its parts as it likes
+                with archive.open(info) as part:
+                    head = part.read(4096)
+                    if not SHEET_PART.search(head):
+                        if info.file_size > MAX_SHARED_STRINGS:  # 468 MB of two-letter texts took 2.9 GB as Python strings
+                            raise ImportError_(f"{path.name}: a part of the workbook that is not a sheet (its table of texts, "
+                                               f"whatever it is named) unpacks to {info.file_size:,} bytes; the limit is "
+                                               f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
+                        continue
+                    check_dimension(path.name, head.decode("utf-8", "replace"))
+                    if far_cell(head, part):
+                        raise ImportError_(f"{path.name}: a sheet has a cell beyond column {MAX_COLUMNS}; "
+                                           f"the limit is {MAX_COLUMNS} columns")
     except zipfile.BadZipFile:
         raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
 
 
+SHEET_PART = re.compile(rb"<(?:\w+:)?worksheet\b")  # how a sheet's XML begins, whatever the part is called
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
 # not self-closing (Excel writes a formatted empty cell as <c r="GS5" s="3"/>, which is no value).
 FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]+"[^>]*(?<!/)>')
