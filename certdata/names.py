@@ -6,6 +6,7 @@ row identifiers may use (each state's rule is in its module, ``certdata/states/`
 and what a name may hold (``name_problem``, which the importer applies and the
 name fields' schema pattern mirrors at build time).
 """
+import functools
 import hashlib
 import importlib.util
 import re
@@ -188,6 +189,7 @@ def date_or_address(value, plain=None):
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an agency's or a course's name repeats on many rows
 def text_refused(value):
     """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
     run of six digits or more, a telephone number or an e-mail address (a closed value in the wrong column).

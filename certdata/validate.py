@@ -19,7 +19,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
-from .names import NAME_PATTERN
+from .names import NAME_PATTERN, TOP_DOMAINS
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -386,13 +386,15 @@ NAME_LIKE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # how the schemas name fields: 
 
 
 def looks_like_a_name(text, declared=()):
-    """A column name that can be printed: written as the schemas write field names (at most two digits),
-    or a declared name in other case or spacing ('Officer Name', 'officer_name '). Anything else in a
-    header row may be a value: 'Larkspur Lane', 'Smith, John', a date of birth, an e-mail address."""
+    """A column name that can be printed: written as the schemas write field names (at most two digits,
+    not ending in a domain's last word), or a declared name in other case or spacing ('Officer Name',
+    'officer_name '). Anything else in a header row may be a value: 'Larkspur Lane', 'Smith, John', a date
+    of birth, an e-mail address with its signs made underscores ('jane_doe_example_com')."""
     text = text or ""
     if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
         return True
-    return bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
+    return (bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
+            and not ("_" in text and text.rsplit("_", 1)[1] in TOP_DOMAINS.split("|")))
 
 
 def shown_column(resource, label):

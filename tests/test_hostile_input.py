@@ -473,6 +473,11 @@ SPEC_CASES = [
          raw("mo_officers", lambda b: b.split(b"\n", 1)[1].replace(b"\n", b"," + SENTINEL.encode() + b"\n", 1)),
          ["data/mo_officers.csv", "not a header"]),
     Case("value-like-extra-column", rows_edit("mo_officers", add_column(SENTINEL, "x")), ["data/mo_officers.csv", "not shown"]),
+    # the eighth attack run: an e-mail address written like a column name was printed as one
+    Case("name-like-email-extra-column", rows_edit("mo_officers", add_column("jane_doe_example_com", "x")),
+         ["data/mo_officers.csv", "not shown"], absent=["jane_doe"]),
+    Case("words-extra-column", rows_edit("mo_officers", add_column("agency_name", "x")),
+         ["data/mo_officers.csv", "field agency_name: undeclared-column"]),
     # the sixth attack run: a header cell written like words ("Larkspur Lane", an address) was printed
     # as the column's name; only names written as the schemas write them, or a declared name in other
     # case or spacing, are shown

@@ -307,3 +307,39 @@ def test_a_wide_csv_is_read_in_memory_that_does_not_grow_with_its_unread_columns
     assert code == 0, stderr
     assert peak - baseline < 60_000, (peak, baseline)  # kilobytes; whole rows took 500 MB more
     assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 6
+
+
+@pytest.mark.parametrize("first, second", [("St. Louis County Police Department", "St Louis County Police Department"),
+                                           ("Caf\u00e9 Police Department", "Cafe\u0301 Police Department")])
+def test_agency_names_that_would_share_an_id_are_named_by_their_rows_in_the_release(small_package, tmp_path, first, second):
+    """The eighth attack run: two spellings of one agency gave one agency id, and the error named row 75 of
+    data/agencies.csv, a file the import writes and then rolls back. It names the rows of the agency's file."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,License Status,License Class,Commissioning Agency\n"
+                    f'"Doe, Jane",Revoked,unknown,{first}\n"Roe, Ann",Revoked,unknown,Other Police Department\n'
+                    f'"Poe, Ed",Revoked,unknown,{second}\n', encoding="utf-8")
+    before = (small_package / "data" / "agencies.csv").read_bytes()
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 1 and "roster.csv, rows 2 and 4, field agency_name" in result.stderr, result.stderr
+    assert "agencies.csv" not in result.stderr and first not in result.stderr
+    assert (small_package / "data" / "agencies.csv").read_bytes() == before
+
+
+def test_an_acadis_id_that_lost_its_leading_zeros_is_refused_so_no_officer_page_moves(small_package, tmp_path):
+    """The eighth attack run: a CSV release with Acadis 000123, then a workbook whose number cell read 123,
+    moved the officer from /officer/ma/000123 (then 404) to /officer/ma/123, with no word."""
+    settle_ma_disclosure(small_package)
+    first = tmp_path / "acadis.csv"
+    first.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n000123,Ann Lee,Use of Force,2019-06-14\n"
+                     "000200,Bea Lee,Use of Force,2019-06-14\n")
+    assert run_cli(small_package, "import", "ma-training", str(first)).returncode == 0
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Acadis ID", "Officer Name", "Course Name", "Completion Date"])
+    sheet.append(["000200", "Bea Lee", "Use of Force", "2019-06-14"])
+    sheet.append([123, "Ann Lee", "Use of Force", "2019-06-14"])
+    book.save(tmp_path / "acadis.xlsx")
+    before = (small_package / "data" / "ma_training.csv").read_bytes()
+    result = run_cli(small_package, "import", "ma-training", str(tmp_path / "acadis.xlsx"))
+    assert result.returncode == 1 and "row 3, field acadis_id: the previous release has this Acadis ID with leading zeros" in result.stderr, result.stderr
+    assert (small_package / "data" / "ma_training.csv").read_bytes() == before

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import PHONE, any_email, name_problem, plain_digits, text_problem, text_refused
+from ..names import PHONE, agency_id, any_email, name_problem, plain_digits, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -414,7 +414,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
     kinds = getattr(module, "CELL_KINDS", {})
-    count, seen, repeats = 0, {}, []
+    count, seen, repeats, agency_ids = 0, {}, [], {}
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
@@ -446,6 +446,13 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 problem = f"{len(value):,} characters, more than the {limits[field]} the field may hold"
             if problem:
                 raise ImportError_(f"{label}, row {number}, field {field}: {problem}; it is not shown. Check the export's columns")
+        agency = record.get("agency_name")
+        if agency:
+            same = agency_ids.setdefault(agency_id(module.CODE, agency), (agency, number))
+            if same[0] != agency:  # both would be one agency: its id is made from the name's letters and digits
+                raise ImportError_(f"{label}, rows {same[1]} and {number}, field agency_name: two agency names that differ "
+                                   "only in punctuation, spacing, case or accents, which would be one agency; write them "
+                                   "alike in the file (they are not shown)")
         key = hashlib.blake2b("\x1f".join(f"{k}\x1e{v}" for k, v in sorted(record.items())).encode(), digest_size=16).digest()
         if key in seen:
             repeats.append((number, seen[key]))
@@ -534,7 +541,6 @@ def run(source, path, package, received=None, report=print):
 
 def merged_agencies(package, state, names):
     """agencies.csv rows: the other states' rows kept, this state's replaced by the import's."""
-    from ..names import agency_id
     kept = [r for r in package.read_rows("agencies") if r["state"] != state]
     rows = {(r["agency_id"], r["state"], r["agency_name"]) for r in kept}
     rows |= {(agency_id(state, n), state, n) for n in names}

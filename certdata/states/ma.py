@@ -95,9 +95,16 @@ def rows(records, package, label):
     cleaned = []
     patterns = {f["name"]: re.compile(f["constraints"]["pattern"]) for f in package.resource(SOURCE["resource"])["schema"]["fields"]
                 if "pattern" in f.get("constraints", {})}  # the schema's, which the build checks again
+    resource = package.resource(SOURCE["resource"])
+    previous = set() if resource.get("pcr:synthetic") else {r["acadis_id"] for r in package.read_rows(SOURCE["resource"])}
+    zero_led = {i.lstrip("0"): i for i in previous if i.startswith("0")}  # an officer's id, its URL: /officer/ma/<id>
     for record in records:
         if not patterns["acadis_id"].fullmatch(record["acadis_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
+        if record["acadis_id"] in zero_led and record["acadis_id"] not in previous:
+            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: the previous release has this Acadis ID "
+                               "with leading zeros, and this file without (a number cell, or a spreadsheet that dropped "
+                               "them); the officer's page would move. Format the column as text and export it again")
         if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
                                "at most one hyphen); it is not shown. Check the export's columns")
