@@ -194,7 +194,7 @@ def text_refused(value):
     """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
     run of six digits or more, a telephone number or an e-mail address (a closed value in the wrong column).
     The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern)."""
-    if not MAY_BE_REFUSED.search(value):
+    if not may_be_refused(value):
         return False
     plain = plain_digits(value)
     return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPACED_DIGITS.search(plain)
@@ -244,17 +244,28 @@ def text_problem(value):
 
 
 # A date, an address or a run of digits has a digit, an e-mail address an @ (or %40, &#64;) or, spelled
-# out, an "at"; a date or digits in words, a birth or a post box have one of these words. A value with
-# none of them is passed after one scan.
-MAY_BE_REFUSED = re.compile(f"[\\d@\uff20\ufe6b]|%40|&#|{AT.pattern}|\\b(?:born|d\\.?o\\.?b|birth\\w*|geb|n[ée]e?|nacid[oa]|"
-                            f"nascid[oa]|nat[oa]|box|postfach|apartado|caixa|bo[iî]te|{DIGIT_WORDS}|the|of)\\b", re.IGNORECASE)
+# out, an "at" (or "(at)"); a date or digits in words, a birth or a post box have one of these words. A
+# value with none of them is passed after one scan and one split (a regular expression of the words took
+# 0.6 s for 200,000 names, ten times this).
+MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
+TRIGGER_WORDS = frozenset(f"at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
+                          f"nascida nato nata box postfach apartado caixa boîte boite the of {DIGIT_WORDS.replace('|', ' ')}".split())
+
+
+def may_be_refused(value):
+    """Whether a value may hold what the tests below look for: without a digit, a sign or one of the words,
+    it cannot."""
+    if MAY_BE_REFUSED.search(value):
+        return True
+    words = value.lower()
+    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(words.replace(",", " ").replace(".", " ").split())
 
 
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
     a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
     Most names hold neither a digit nor an @, and are passed after one scan."""
-    return bool(MAY_BE_REFUSED.search(value)) and (name_problem(value) is not None or any_email(plain_digits(value)))
+    return may_be_refused(value) and (name_problem(value) is not None or any_email(plain_digits(value)))
 
 
 def name_problem(value):
