@@ -8,9 +8,12 @@ databases, and reading the file path of ``pragma_database_list``, and a cap on t
 values one statement may return. Gives every request: a bound on its parameters and facets, a
 bound on concurrent arbitrary SQL
 (``?sql=``, ``_where=``) in total and per client, answered with a fast 429 or 503 instead of
-a queue; a total bound on requests in flight; its SQL interrupted when the client disconnects
-or when arbitrary SQL outlives its budget; a cap on the response size; malformed parameters
-answered with 400 instead of 500; and ``X-Content-Type-Options: nosniff`` on every response.
+a queue; a total bound on requests in flight; a bound on long pages (more rows than
+``LONG_PAGE_ROWS``) per client and in all, answered the same way; a page's time and bytes counted
+to its client as its answer starts and goes out, a client owing too much waiting (429); its SQL
+interrupted when the client disconnects or when arbitrary SQL outlives its budget; a cap on the
+response size; malformed parameters answered with 400 instead of 500; and
+``X-Content-Type-Options: nosniff`` on every response.
 
 Gives every connection, below the application (``GuardedH11Protocol``, installed by wrapping
 ``uvicorn.run``, which ``datasette serve`` calls after loading its plugins, locally and in the
@@ -19,11 +22,16 @@ from connecting or from its previous answer, however slowly bytes trickle (uvico
 timeout stops at the first byte); at most ``CONNECTIONS_PER_CLIENT`` open connections per client
 (not behind Cloud Run, where every connection comes from Google's front end) and
 ``MAX_CONNECTIONS`` in all, past which the connection that has waited longest for its request
-head is closed to make room; the open-file limit raised to what that needs; and ``nosniff`` on
-uvicorn's own "Invalid HTTP request" answer. Connections that never finish a request (slowloris)
-cannot use up the file descriptors. uvicorn's access log is off: the server writes no line per
-request, so no log of the names people search is kept by this process; and an error is logged by its
-type and place only, never with its message, its SQL, its parameters or a traceback's values
+head is closed to make room; a deadline of ``SEND_TIMEOUT`` seconds within which the client must
+take some of the answer held for it (in the server's buffer and, on Linux, the system's), past
+which the connection is cut and a request still sending is told its client left, and the system
+told to give up as soon on the answer of a connection closed before its client took it all
+(``TCP_USER_TIMEOUT``); the open-file limit raised to what that needs; and ``nosniff`` on uvicorn's
+own "Invalid HTTP request" answer. Connections that never finish a request (slowloris) cannot use
+up the file descriptors, and clients that never read their answers cannot keep them, or the memory
+the answers fill, for long. uvicorn's access log is off: the server writes no line per request, so
+no log of the names people search is kept by this process; and an error is logged by its type and
+place only, never with its message, its SQL, its parameters or a traceback's values
 (``quiet_error_pages``).
 
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
@@ -35,7 +43,9 @@ import itertools
 import json
 import os
 import resource
+import socket
 import sqlite3
+import struct
 import sys
 import threading
 import time
@@ -49,6 +59,14 @@ from datasette.filters import Filters
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
 from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+
+try:  # the bytes a connection's system buffer still holds for the client (Linux's SIOCOUTQ)
+    import fcntl
+    from termios import TIOCOUTQ as OUTQ
+except ImportError:
+    fcntl = OUTQ = None
+if not sys.platform.startswith("linux"):
+    OUTQ = None
 
 # The longest value in the release is about 4 KB (an FTS5 block). Quadratic built-ins (trim
 # with a long character set, instr, replace) run as one C call that no time limit can cut: at
@@ -90,12 +108,44 @@ LONG_DOWNLOAD = 0.5
 PAGE_FREE_SECONDS = 0.25
 PAGE_DEBT_LIMIT = 3.0
 PAGE_DEBT_REPAID = 0.1
+# A page's bytes past PAGE_FREE_BYTES count too, PAGE_SECONDS_PER_MB a megabyte; and what a page has cost is
+# counted as its answer starts and as its body is handed on, not when the request ends, so that a client that
+# never reads has paid before it stops. A page of 1,000 rows of HTML (1.4 MB, built in a fifth of a second,
+# under PAGE_FREE_SECONDS) cost its client nothing, and is held in memory until the client takes it: it now
+# counts 0.8 s, so a client that takes four in a row then waits, and one looping them gets one about every
+# eight seconds.
+# A default page (50 rows, 100 KB) and any JSON page (1,000 rows are 150 to 370 KB, a program paging through a
+# table) stay free.
+PAGE_FREE_BYTES = 512 * 1024
+PAGE_SECONDS_PER_MB = 1.0
+# Long pages, those that ask for more rows than LONG_PAGE_ROWS (Datasette's _size=max or _size=1000, /search's
+# size=1000): at most LONG_PAGES_PER_CLIENT in flight per client (429) and LONG_PAGES_TOTAL in all (503), never
+# queued. Each is built in one piece on the event loop (a fifth of a second for 1,000 rows of HTML) and holds
+# several megabytes while it is: sixteen addresses asking sixteen each at once (the v5 attack run) had 256 of them
+# in flight, a minute of work that kept everyone else waiting (503, timeouts) and grew the server to 1.4 GB; two
+# at a time keep an ordinary page's wait to a few tenths of a second. What a long page costs its client (above)
+# is known only once it is built, so the bound is on what is asked.
+LONG_PAGE_ROWS = 100
+LONG_PAGES_PER_CLIENT = 1
+LONG_PAGES_TOTAL = 2
 # A client refused for what it owes (slow pages, or SQL while indebted) gets the refusal after this
 # pause: a loop that retries at once (the abuse run: 2,000 refusals a second from six addresses, a
 # good part of a core) then asks ten times a second per connection, at no cost to the server.
 REFUSAL_PAUSE = 0.1
 REQUESTS_PER_CLIENT = 16             # requests in flight per client before its excess gets 429
 HEAD_TIMEOUT = 10.0
+# A connection whose client takes none of its answer for SEND_TIMEOUT seconds is cut, and a request still
+# sending to it is told that its client left (its SQL stops, its slots are freed). A client that never reads
+# otherwise keeps its answer in memory: in the server's (what the system's buffer cannot take; a streamed
+# answer's send waits on it, holding the request's slots, and a close waits for it to be sent, so the head
+# deadline never ends such a connection) and in the system's (up to 4 MB a connection on Linux, kept for
+# minutes once the server has closed the connection, for as long as the client answers the system's probes:
+# the 1.4 MB of a page of 1,000 rows stayed 5.6 minutes). What is held is looked at every SEND_CHECK seconds, the system's part too on Linux
+# (SIOCOUTQ); a connection closed with an answer not all taken is left to the system, told by TCP_USER_TIMEOUT
+# (Linux) to give up once the client has taken nothing for SEND_TIMEOUT seconds. A reader on the slowest link
+# takes some bytes every few seconds.
+SEND_TIMEOUT = 10.0
+SEND_CHECK = 1.0
 CONNECTIONS_PER_CLIENT = 32
 MAX_CONNECTIONS = 1000
 FILES_BESIDES_CONNECTIONS = 200  # the database, snapshot files, logs, Python's own
@@ -230,6 +280,21 @@ def arbitrary_sql(scope):
     """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
     names = set(parameter_names(scope))
     return "_where" in names or ("sql" in names and scope.get("path", "").count("/") == 1)
+
+
+def rows_asked(scope):
+    """The rows a page asks for: Datasette's _size (max: all it ever returns), /search's size; 0 when not said."""
+    from urllib.parse import parse_qsl
+    search = scope.get("path", "").startswith("/search")
+    asked = 0
+    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+        if name == "_size" or (search and name == "size"):
+            value = value.strip()
+            if value == "max" or (value.isascii() and value.isdigit() and len(value.lstrip("0")) > 9):
+                asked = max(asked, 10 ** 9)
+            elif value.isascii() and value.isdigit():
+                asked = max(asked, int(value))
+    return asked
 
 
 def heavy(scope):
@@ -382,6 +447,8 @@ class Gate:
         self.by_client = {}
         self.heavy_by_client = {}
         self.heavy_total = 0
+        self.long_by_client = {}
+        self.long_total = 0
         self.turns, self.began = Turns(), itertools.count()
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
         self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
@@ -408,13 +475,21 @@ class Gate:
             await asyncio.sleep(REFUSAL_PAUSE)
             return await refuse(send, 429, "This client has asked for many slow pages recently (large pages, "
                                            f"many results): try again in {wait} seconds.", wait)
+        long_page = page and rows_asked(scope) > LONG_PAGE_ROWS
+        if long_page:
+            if self.long_by_client.get(client, 0) >= LONG_PAGES_PER_CLIENT:
+                return await refuse(send, 429, f"At most {LONG_PAGES_PER_CLIENT} page of more than {LONG_PAGE_ROWS} rows "
+                                               "at a time per client: wait for it to finish.")
+            if self.long_total >= LONG_PAGES_TOTAL:
+                return await refuse(send, 503, f"Too many pages of more than {LONG_PAGE_ROWS} rows are being built; "
+                                               "try again in a moment, or ask for fewer rows.")
         if large:
             if self.heavy_by_client.get(client, 0) >= HEAVY_PER_CLIENT:
                 return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
                                                "wait for one to finish.")
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
             self.heavy_total += 1
-        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False}
+        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False, "charged": 0.0}
         if arbitrary:
             refusal = None
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
@@ -439,6 +514,9 @@ class Gate:
             self.arbitrary_total += 1
             self.arbitrary_indebted += indebted
             self.arbitrary_by_client[client] = self.arbitrary_by_client.get(client, 0) + 1
+        if long_page:
+            self.long_total += 1
+            self.long_by_client[client] = self.long_by_client.get(client, 0) + 1
         self.in_flight += 1
         self.by_client[client] = self.by_client.get(client, 0) + 1
         ticket = Ticket()
@@ -468,6 +546,14 @@ class Gate:
         async def guarded_receive():
             return await messages.get()
 
+        def charge():
+            """Counts to a page's client what the page has cost so far (its time, then its bytes) and not yet counted."""
+            cost = (max(0.0, loop.time() - began - PAGE_FREE_SECONDS)
+                    + max(0, state["sent"] - PAGE_FREE_BYTES) / (1024 * 1024) * PAGE_SECONDS_PER_MB)
+            if cost > state["charged"]:
+                self.page_debts.add(client, cost - state["charged"])
+                state["charged"] = cost
+
         async def guarded_send(message):
             if state["aborted"]:  # Datasette's error page after an abort: keep aborting
                 raise Refused("response aborted")
@@ -480,6 +566,8 @@ class Gate:
                     return await refuse(send, 400, f"The response would be larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: "
                                                    "ask for fewer rows, or stream CSV with _stream=on.", 0)
                 state["started"], state["stream"] = True, length is None
+                if page:
+                    charge()
                 if large:  # the work for the first chunk is done in the download's turn
                     await send(with_nosniff(message))
                     if not message.get(PACED_KEY):
@@ -490,6 +578,8 @@ class Gate:
                 if state["done"]:
                     return
                 state["sent"] += len(message.get("body", b""))
+                if page:
+                    charge()  # before the body is handed on: a client that never reads it has paid for it
                 if state["stream"] and state["sent"] > (MAX_STREAM_BYTES if large else MAX_BODY_BYTES):
                     # a page or JSON answer sent in chunks (its length unknown beforehand) has the same cap as
                     # one whose length is known; only downloads may run to the stream cap
@@ -522,8 +612,11 @@ class Gate:
             CURRENT.reset(token)
             self.in_flight -= 1
             self.release(self.by_client, client)
-            if page and loop.time() - began > PAGE_FREE_SECONDS:
-                self.page_debts.add(client, loop.time() - began - PAGE_FREE_SECONDS)
+            if page:
+                charge()
+            if long_page:
+                self.long_total -= 1
+                self.release(self.long_by_client, client)
             if large:
                 download.give()
                 self.release(self.heavy_by_client, client)
@@ -689,11 +782,14 @@ def peer_of(client):
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with the head deadline and connection bounds above."""
+    """uvicorn's h11 protocol with the head deadline, the send deadline and the connection bounds above."""
 
     head_timer = None
     waiting_since = None  # loop time since which the connection waits for a request head
     peer = None
+    send_timer = None
+    unsent = 0            # bytes held for the client at the last look
+    taken_since = None    # loop time of the last look at which the client had taken some
 
     def connection_made(self, transport):
         super().connection_made(transport)
@@ -729,6 +825,62 @@ class GuardedH11Protocol(H11Protocol):
         self.head_timer = None
         if self.cycle is previous_cycle and not self.transport.is_closing():
             self.transport.close()
+            self.watch_sending()  # a close waits for what the client has not taken: the send deadline still holds
+
+    def pause_writing(self):
+        """The transport holds more than its high-water mark for the client: watch that the client takes it."""
+        super().pause_writing()
+        self.watch_sending()
+
+    def resume_writing(self):
+        super().resume_writing()
+        self.taken_since = self.loop.time()
+
+    def held_for_client(self):
+        """The bytes of answers that the client has not taken: the transport's, and the system's where it tells
+        (Linux: the system takes from the transport only once a good part of its own buffer is free, so a slow
+        reader of a long answer takes none of the transport's for a long while)."""
+        held = self.transport.get_write_buffer_size()
+        sock = self.transport.get_extra_info("socket")
+        if OUTQ is not None and sock is not None and sock.fileno() >= 0:
+            try:
+                held += int.from_bytes(fcntl.ioctl(sock.fileno(), OUTQ, bytes(4)), sys.byteorder, signed=True)
+            except OSError:
+                pass
+        return held
+
+    def watch_sending(self):
+        """Watches, until it is all taken, that the client takes what is held for it."""
+        if self.send_timer is None:
+            unsent = self.held_for_client()
+            if unsent:
+                self.unsent, self.taken_since = unsent, self.loop.time()
+                self.send_timer = self.loop.call_later(SEND_CHECK, self.send_deadline)
+
+    def send_deadline(self):
+        """Cuts the connection when the client has taken none of what is held for it in SEND_TIMEOUT seconds."""
+        self.send_timer = None
+        unsent = self.held_for_client()
+        if not unsent:
+            return  # all taken: pause_writing, or the next answer's end, watches again
+        now = self.loop.time()
+        if unsent < self.unsent:
+            self.taken_since = now
+        self.unsent = unsent
+        if now - self.taken_since >= SEND_TIMEOUT:
+            self.set_socket_option(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # the system drops
+            # what it holds too (the client gets a reset) instead of trying to send it for minutes
+            self.transport.abort()  # drops what it holds; connection_lost tells a request still sending that the client left
+            return
+        self.send_timer = self.loop.call_later(SEND_CHECK, self.send_deadline)
+
+    def set_socket_option(self, level, option, value):
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None and sock.fileno() >= 0:
+            try:
+                sock.setsockopt(level, option, value)
+            except OSError:
+                pass
 
     def handle_events(self):
         super().handle_events()
@@ -738,12 +890,20 @@ class GuardedH11Protocol(H11Protocol):
     def on_response_complete(self):
         if not self.transport.is_closing():
             self.await_head()
+        self.watch_sending()  # an answer not all taken when it ends (in the system's buffer, say) is watched too
         super().on_response_complete()
 
     def connection_lost(self, exc):
         if self.head_timer is not None:
             self.head_timer.cancel()
             self.head_timer = None
+        if self.send_timer is not None:
+            self.send_timer.cancel()
+            self.send_timer = None
+        if hasattr(socket, "TCP_USER_TIMEOUT") and self.held_for_client():
+            # closed (the socket is closed after this call) with an answer not all taken: the system keeps
+            # sending it, and now gives up once the client has taken nothing of it for SEND_TIMEOUT seconds
+            self.set_socket_option(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(SEND_TIMEOUT * 1000))
         self.waiting_since = None
         if self.peer is not None:
             peers = self.server_state.__dict__["certdata_peers"]

@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -318,6 +319,69 @@ def test_sql_stops_when_the_client_leaves(server):
     assert status == 200
 
 
+def held_by_server(port, addresses):
+    """The connections from these client addresses that the server's system still holds open or with bytes
+    of an answer not yet taken ([(TCP state, bytes unsent)], from Linux's /proc/net/tcp). A connection the
+    server closes with its answer untaken is kept by the system, answer and all, for minutes; one the system
+    has cut is gone at once (a client that never reads does not notice)."""
+    hexed = {"".join(f"{int(b):02X}" for b in reversed(a.split("."))) for a in addresses}
+    held = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, remote, state, queues = line.split()[1:5]
+        unsent = int(queues.split(":")[0], 16)
+        if local.endswith(f":{port:04X}") and remote.split(":")[0] in hexed and (state == "01" or unsent):
+            held.append((state, unsent))
+    return held
+
+
+def status_peeked(s):
+    """The status of the answer a client socket has been sent (b"" if none yet), the bytes left unread."""
+    try:
+        return s.recv(12, socket.MSG_PEEK | socket.MSG_DONTWAIT)[9:12]
+    except OSError:
+        return b""
+
+
+def test_clients_that_never_read_long_pages_hold_neither_the_server_nor_their_connections(built):
+    """The v5 attack run, small: addresses that each open connections asking for a page of as many rows as can be
+    (_size=max) and never read a byte. All were admitted at once (256 pages, a minute of work): an ordinary request
+    got 503s and a timeout while they were built, and took 25 s once they had gone; each answer stayed in memory for
+    minutes. Now two such pages are built at a time, an ordinary request is answered at once, and a connection
+    whose client takes nothing of its answer is cut within the send deadline."""
+    deadline = limits_plugin().SEND_TIMEOUT
+    attackers = []
+    with running_server(built) as base:
+        port = int(base.rsplit(":", 1)[1])
+        try:
+            started = time.monotonic()
+            for n in range(32):  # four addresses, eight connections each
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.bind((f"127.0.1.{10 + n % 4}", 0))
+                s.connect(("127.0.0.1", port))
+                s.sendall(f"GET /certification/mo_officers?_size=max&_zz={n} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                attackers.append(s)
+            ordinary = []
+            for n in range(6):
+                began = time.monotonic()
+                status = fetch(base + f"/certification/mo_officers.json?_size=1&_zz={n}", timeout=20)[0]
+                ordinary.append((status, round(time.monotonic() - began, 2)))
+                time.sleep(0.2)
+            assert all(status == 200 for status, _ in ordinary), ordinary
+            assert max(seconds for _, seconds in ordinary) < 1.0, ordinary
+            answered = [status_peeked(s) for s in attackers]
+            assert b"200" in answered, answered  # some got their whole page, and hold it unread
+            addresses = [f"127.0.1.{10 + n}" for n in range(4)]
+            while held_by_server(port, addresses) and time.monotonic() - started < deadline + 6:
+                time.sleep(0.5)
+            held = held_by_server(port, addresses)
+            assert not held, f"{len(held)} connections still held {time.monotonic() - started:.1f} s on: {held[:5]}"
+            assert fetch(base + "/certification/mo_officers.json?_size=1&_zz=after", timeout=5)[0] == 200
+        finally:
+            for s in attackers:
+                s.close()
+
+
 def test_a_rebuild_never_changes_what_a_running_server_answers(tmp_path, built):
     root = tmp_path / "pkg"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns("build"))
@@ -492,6 +556,45 @@ def test_one_client_has_a_bounded_number_of_requests_in_flight():
     assert statuses[-1] == 200  # another client is served
 
 
+def test_long_pages_are_built_one_per_client_and_two_in_all_and_paid_for_as_they_are_sent():
+    """The v5 attack run: sixteen addresses asking sixteen pages of 1,000 rows each at once had 256 built together,
+    and a page cost its client only once its request ended, that is never for a client that does not read."""
+    limits = limits_plugin()
+    unread = asyncio.Event()
+    body = b"x" * (limits.PAGE_FREE_BYTES + 1024 * 1024)
+
+    async def app(scope, receive, send):
+        await asyncio.sleep(0.01)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body if b"_size=max" in scope["query_string"] else b"{}"})
+
+    async def scenario():
+        gate, statuses, tasks = limits.Gate(app), {}, []
+        for n in range(12):  # four addresses, three pages each
+            scope, receive, _, sent = drive(gate, "/certification/mo_officers", f"_size=max&_zz={n}", f"10.0.1.{n % 4}")
+
+            async def never_reading(message, sent=sent):  # the client takes the head, never the body
+                sent.append(message)
+                if message["type"] == "http.response.body":
+                    await unread.wait()
+            statuses[n] = sent
+            tasks.append(asyncio.ensure_future(gate(scope, receive, never_reading)))
+        await asyncio.sleep(0.1)
+        scope, receive, send, answer = drive(gate, "/certification/mo_officers.json", "_size=1", "10.0.2.1")
+        await gate(scope, receive, send)
+        started = [n for n, sent in statuses.items() if sent and sent[0]["status"] == 200]
+        owed = [round(gate.page_debts.owed(f"10.0.1.{n % 4}"), 2) for n in started]
+        refused = sorted(sent[0]["status"] for n, sent in statuses.items() if n not in started)
+        unread.set()
+        await asyncio.gather(*tasks)
+        return answer[0]["status"], started, owed, refused
+    ordinary, started, owed, refused = asyncio.run(scenario())
+    assert ordinary == 200
+    assert len(started) == limits.LONG_PAGES_TOTAL and len({n % 4 for n in started}) == len(started), started
+    assert refused == [429] * 4 + [503] * 6, refused  # the others of the two clients; the other clients' pages
+    assert all(debt >= 0.9 * limits.PAGE_SECONDS_PER_MB for debt in owed), owed  # paid before a byte was read
+
+
 def test_an_ipv6_client_is_one_client_across_its_network():
     limits = limits_plugin()
     keys = {limits.client_key({"client": (f"2001:db8:1:2::{n:x}", 1)}) for n in range(1, 200)}
@@ -541,10 +644,16 @@ def test_the_documented_limits_are_the_plugin_s():
                    "takes more than a quarter of a second" if limits.PAGE_FREE_SECONDS == 0.25 else "(free changed)",
                    "gets the refusal after a tenth of a second" if limits.REFUSAL_PAUSE == 0.1 else "(pause changed)",
                    "paid back at a tenth of a second per second; a client that owes more than "
-                   f"{limits.PAGE_DEBT_LIMIT:g} seconds waits" if limits.PAGE_DEBT_REPAID == 0.1 else "(page repaid changed)"):
+                   f"{limits.PAGE_DEBT_LIMIT:g} seconds waits" if limits.PAGE_DEBT_REPAID == 0.1 else "(page repaid changed)",
+                   f"a page larger than {limits.PAGE_FREE_BYTES // 1024} KB counts a second per megabyte"
+                   if limits.PAGE_SECONDS_PER_MB == 1 else "(seconds per MB changed)",
+                   f"A page that asks for more than {limits.LONG_PAGE_ROWS} rows",
+                   f"{words[limits.LONG_PAGES_PER_CLIENT].lower()} at a time per client and "
+                   f"{words[limits.LONG_PAGES_TOTAL]} at a time in all"):
         assert phrase in text, phrase
     connections = plugin_module("limits")
     for phrase in (f"within {connections.HEAD_TIMEOUT:g} seconds of", f"at most {connections.CONNECTIONS_PER_CLIENT} connections",
+                   f"takes nothing of its answer for {connections.SEND_TIMEOUT:g} seconds is cut",
                    f"server holds {connections.MAX_CONNECTIONS:,} the one"):
         assert phrase in text, phrase
 

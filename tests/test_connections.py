@@ -15,10 +15,22 @@ from tests.test_abuse import fetch, plugin_module, running_server
 connections = plugin_module("limits")
 
 PARTIAL_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"
+STREAMS = []  # (seconds, bytes) of each /endless answer, once it learns that its client left
 
 
 async def app(scope, receive, send):
     if scope["type"] != "http":
+        return
+    if scope["path"] == "/endless":  # a stream (a whole table's CSV) that runs for as long as the client takes it
+        began, sent = time.monotonic(), 0
+        await receive()  # the request
+        gone = asyncio.ensure_future(receive())  # http.disconnect, once the connection is closed or cut
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
+        while not gone.done():
+            await send({"type": "http.response.body", "body": b"x" * 65536, "more_body": True})
+            sent += 65536
+            await asyncio.sleep(0)
+        STREAMS.append((time.monotonic() - began, sent))
         return
     if scope["path"] == "/slow":
         await asyncio.sleep(1.0)
@@ -31,6 +43,8 @@ def server(monkeypatch):
     monkeypatch.setattr(connections, "HEAD_TIMEOUT", 0.6)
     monkeypatch.setattr(connections, "CONNECTIONS_PER_CLIENT", 5)
     monkeypatch.setattr(connections, "MAX_CONNECTIONS", 12)
+    monkeypatch.setattr(connections, "SEND_TIMEOUT", 1.0)
+    monkeypatch.setattr(connections, "SEND_CHECK", 0.2)
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("0.0.0.0", 0))  # 127.0.0.x clients, each its own address
@@ -51,8 +65,10 @@ def server(monkeypatch):
     assert not thread.is_alive()
 
 
-def connect(port, address="127.0.0.1"):
+def connect(port, address="127.0.0.1", receive_buffer=None):
     s = socket.socket()
+    if receive_buffer:  # before connecting: the window's scale is agreed then
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
     s.bind((address, 0))
     s.connect(("127.0.0.1", port))
     s.settimeout(5)
@@ -145,6 +161,37 @@ def test_uvicorn_s_own_answer_to_a_malformed_request_carries_nosniff(server):
         s.sendall(b"GET / HTTP/1.1\r\nHost x\r\n\r\n")
         answer = s.recv(65536)
     assert answer.startswith(b"HTTP/1.1 400") and b"x-content-type-options: nosniff" in answer.lower()
+
+
+def test_a_client_that_stops_taking_its_answer_is_cut_at_the_send_deadline(server):
+    """A stream whose client never reads waited in its send for good (its request's slots held) and its
+    connection outlived the head deadline: it is cut once nothing has been taken for SEND_TIMEOUT seconds."""
+    STREAMS.clear()
+    s = connect(server, receive_buffer=4096)
+    s.sendall(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+    started = time.monotonic()
+    while not STREAMS and time.monotonic() - started < 6:
+        time.sleep(0.1)
+    s.close()
+    assert STREAMS, "the stream was never told that its client stopped reading"
+    seconds, sent = STREAMS[0]
+    assert seconds < connections.SEND_TIMEOUT + 2.5 and sent < 16 * 1024 * 1024, STREAMS
+
+
+def test_a_slow_reader_is_not_cut(server):
+    STREAMS.clear()
+    with connect(server, receive_buffer=4096) as s:
+        s.sendall(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+        taken, started = 0, time.monotonic()
+        while time.monotonic() - started < 3 * connections.SEND_TIMEOUT:  # a few KB every half second, never stopping
+            taken += len(s.recv(16384))
+            time.sleep(0.5)
+        assert not STREAMS and taken > 10_000
+    for _ in range(50):  # closed by the client: the stream stops
+        if STREAMS:
+            break
+        time.sleep(0.1)
+    assert STREAMS
 
 
 def test_the_served_release_uses_the_guarded_protocol(built):
