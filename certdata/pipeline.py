@@ -107,8 +107,14 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused, prepare), daemon=True)
-    with signals_held():
-        child.start()
+    try:
+        with signals_held():
+            child.start()
+    except BaseException:  # a signal held during the fork arrives as the hold ends: the child must not outlive it
+        if child.pid is not None and child.is_alive():  # (it would go on writing into stage/, which is then left)
+            child.kill()
+            child.join()
+        raise
     send.close()
 
     def wait():
@@ -181,11 +187,13 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
                  + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
-        validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
+        validated = None
         try:
+            validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
             publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps)
-        finally:  # a failed build leaves no database or CSVs behind in build/stage/
-            validated.stop()
+        finally:  # a failed or stopped build leaves no database or CSVs behind in build/stage/
+            if validated is not None:
+                validated.stop()
             shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
