@@ -88,12 +88,11 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]")  # an address with no domain's dot ("jane@example"): no name has one
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
+TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
 AT_WORD, DOT_WORD = (rf"(?:\s*[\[({{<]\s*{w}\s*[\])}}>]\s*|\s+{w}\s+)" for w in ("at", "dot"))
 AT = re.compile(r"\bat\b", re.IGNORECASE)  # in every spelled-out address: searched for first
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
                            rf"(?:{DOT_WORD}|\.)(?:{TOP_DOMAINS})\b", re.IGNORECASE)
-# Six digits or more one by one, with spaces or signs between them: "1 9 7 1 0 4 0 5", "5-7-3-5-5-5-0-1-4-2".
-SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[\W_]{1,3}[0-9](?![0-9])){5,}")
 # A date with a day, a month's name and a year, the month in English or another language: "5 avril 1971",
 # "5 de abril de 1971", "5. April 1971", "abril 5, 1971". (A month's name beside a day, with no year, is
 # taken for a date in English only (MONTH_DATE): in other languages such words are also other words.)
@@ -117,9 +116,10 @@ SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{
 BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
                    rf"nascid[oa]|nat[oa]\s+il|born\s+(?:on\s+|in\s+|the\s+)?(?:[0-9]|(?:{MONTHS}|{OTHER_MONTHS})\b))",
                    re.IGNORECASE)
-# Six or more digits in words or one by one: "five five five zero one four two".
+# Six or more digits in words or one by one, with spaces or signs between them: "five five five zero one
+# four two", "1 9 7 1 0 4 0 5", "5-7-3-5-5-5-0-1-4-2".
 DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
-SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\s,.-]+){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
+SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bapartado\s+(?:postal\s+)?[0-9]"
                     r"|\bcaixa\s+postal\b|\bbo[iî]te\s+postale\b", re.IGNORECASE)
@@ -197,8 +197,8 @@ def text_refused(value):
     if not may_be_refused(value):
         return False
     plain = plain_digits(value)
-    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPACED_DIGITS.search(plain)
-                                                 or SPELLED_DIGITS.search(plain) or digit_groups(plain)
+    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
+                                                 or digit_groups(plain)
                                                  or PHONE.search(plain) or any_email(plain))
 
 

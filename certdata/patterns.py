@@ -165,21 +165,15 @@ class Analysis:
         return chars, True
 
     def all_chars(self, items):
-        """Every character the items can match, anywhere."""
+        """Every character the items can match, anywhere (a lookaround matches none)."""
         chars = frozenset()
         for op, av in items:
             self.step()
             if op in SINGLE:
                 chars |= self.chars(op, av)
-            elif op is sre.SUBPATTERN:
-                chars |= self.all_chars(list(av[-1]))
-            elif op is sre.ATOMIC_GROUP:
-                chars |= self.all_chars(list(av))
-            elif op is sre.BRANCH:
-                for alternative in av[1]:
-                    chars |= self.all_chars(list(alternative))
-            elif op in REPEATS or op is sre.POSSESSIVE_REPEAT:
-                chars |= self.all_chars(list(av[2]))
+            elif op not in (sre.ASSERT, sre.ASSERT_NOT):
+                for part in parts(op, av):
+                    chars |= self.all_chars(part)
         return chars
 
     def has_repeat(self, items):

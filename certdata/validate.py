@@ -19,7 +19,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
-from .names import NAME_PATTERN, TOP_DOMAINS
+from .names import NAME_PATTERN, TOP_DOMAIN_WORDS
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -394,7 +394,7 @@ def looks_like_a_name(text, declared=()):
     if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
         return True
     return (bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
-            and not ("_" in text and text.rsplit("_", 1)[1] in TOP_DOMAINS.split("|")))
+            and not ("_" in text and text.rsplit("_", 1)[1] in TOP_DOMAIN_WORDS))
 
 
 def shown_column(resource, label):
