@@ -8,7 +8,9 @@ databases, and reading the file path of ``pragma_database_list``, and a cap on t
 values one statement may return. Gives every request: a bound on its parameters and facets, a
 bound on concurrent arbitrary SQL
 (``?sql=``, ``_where=``) in total and per client, answered with a fast 429 or 503 instead of
-a queue; a total bound on requests in flight; a bound on long pages (more rows than
+a queue; a total bound on requests in flight (past which clients with few requests in flight are still let in); pages'
+work in turns, one page at a time, the next turn to the client that has had least (a reader's page waits for the
+page being built, not for a flood); a bound on long pages (more rows than
 ``LONG_PAGE_ROWS``) per client and in all, answered the same way; a page's time and bytes counted
 to its client as its answer starts and goes out, a client owing too much waiting (429); its SQL
 interrupted when the client disconnects or when arbitrary SQL outlives its budget; a cap on the
@@ -37,6 +39,7 @@ place only, never with its message, its SQL, its parameters or a traceback's val
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
 import asyncio
+import collections
 import contextvars
 import ipaddress
 import itertools
@@ -118,6 +121,20 @@ PAGE_DEBT_REPAID = 0.1
 # table) stay free.
 PAGE_FREE_BYTES = 512 * 1024
 PAGE_SECONDS_PER_MB = 1.0
+# Pages take turns too: a page's work (its SQL and its rendering, until its answer starts) runs only while it holds
+# one of PAGE_TURNS turns, ranked as downloads' are (the client's share of page time, in steps of PAGE_SHARE_STEP,
+# then the order they began), so that a client whose pages keep the server busy waits behind one that asks a page now
+# and then. The step is finer than a download's: a page takes a few hundredths of a second, and a client that has had
+# one more ranks after the others. A flood of cheap
+# pages (the v5 attack's 256 default pages of 50 rows, from sixteen addresses) had been worked in the order it came,
+# an ordinary page waiting behind all of it (3 s, and 503s). The answer is sent outside the turn: a client that never
+# reads its page holds no turn. Static files (/-/static, /docs/) take no turn: they are read from disk, not built.
+# One turn: a page's work is mostly Python (Datasette's view, the template), held to one core by the interpreter's
+# lock, and two pages at once made a reader's page slower than one after the other (sixteen addresses asking the
+# 1,000-row decertified list and never reading: a reader's one-row page p50 0.9 to 1.1 s with two turns, 0.17 to 0.20 s
+# with one; measured alternately, four runs).
+PAGE_TURNS = 1
+PAGE_SHARE_STEP = 0.01
 # Long pages, those that ask for more rows than LONG_PAGE_ROWS (Datasette's _size=max or _size=1000, /search's
 # size=1000): at most LONG_PAGES_PER_CLIENT in flight per client (429) and LONG_PAGES_TOTAL in all (503), never
 # queued. Each is built in one piece on the event loop (a fifth of a second for 1,000 rows of HTML) and holds
@@ -161,7 +178,12 @@ INDEBTED_SQL_LIMIT = 3.0
 INDEBTED_SQL_REPAID = 0.25
 ALL = "all indebted clients"
 REFUSAL_DEBT = 0.02                  # a refused query counts as this much SQL time: retrying in a loop is not fresh
-REQUESTS_TOTAL = 256                 # requests in flight before the excess gets 503
+# Requests in flight before the excess gets 503: past REQUESTS_TOTAL only clients with fewer than LIGHT_CLIENT
+# requests in flight are let in, up to REQUESTS_TOTAL + LIGHT_RESERVE, so that a few addresses holding sixteen each
+# cannot keep out a reader who asks for one page.
+REQUESTS_TOTAL = 256
+LIGHT_CLIENT = 4
+LIGHT_RESERVE = 256
 # A request's parameters: each facet is a query and a block of the page (1,500 repeated facets of one
 # column held a server for minutes, its page rendered on the event loop); no page of ours needs more.
 MAX_FACETS = 10
@@ -305,14 +327,20 @@ def heavy(scope):
             or b"_stream=" in scope.get("query_string", b""))
 
 
+def static(scope):
+    """Whether the request is for a file read from disk, not built: Datasette's static files, the documentation."""
+    return scope.get("path", "").startswith(("/-/static", "/docs/"))
+
+
 GRANTED, GONE = "granted", "gone"
 
 
 class Turns:
-    """The downloads' turns (see DOWNLOAD_TURNS): acquire before a download's work, release after it."""
+    """Turns for one kind of work, downloads' (DOWNLOAD_TURNS) or pages' (PAGE_TURNS): acquire before the work,
+    release after it."""
 
-    def __init__(self, size=DOWNLOAD_TURNS, clock=None):
-        self.free, self.waiting = size, []
+    def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP):
+        self.free, self.waiting, self.step = size, [], step
         self.clock = clock or time.monotonic
         self.shares = Debts(self.clock, SHARE_REPAID)
 
@@ -323,8 +351,11 @@ class Turns:
         """Adds a turn's seconds to a client's share."""
         self.shares.add(client, seconds)
 
-    def rank(self, client, began, used):
-        return int(self.share(client) // SHARE_STEP), int(used // LONG_DOWNLOAD), began
+    def rank(self, client, began, used, queued=0):
+        """First the client's share; then, for a download, whether it is long; then how many of the client's
+        requests wait (a reader's one page before the sixteenth of a flood that has not yet had its first turn);
+        then the order they began in."""
+        return int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), queued, began
 
     async def acquire(self, client, began, used=0.0, owner=None):
         """Waits for a turn; False when the owner was abandoned while it waited (its client left)."""
@@ -349,14 +380,15 @@ class Turns:
         if not self.waiting:
             self.free += 1
             return
-        best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3]))
+        queued = collections.Counter(w[0] for w in self.waiting)
+        best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3], queued[self.waiting[i][0]]))
         self.waiting.pop(best)[3].set_result(GRANTED)
 
 
-class Download:
-    """One download's turns, for the gate and for a plugin that schedules its own work (csvexport's
-    table streams find it in the request's scope under DOWNLOAD_SCOPE_KEY): take() before work,
-    give() after it; the time between counts to the client's share."""
+class Work:
+    """One request's turns (a download's, a page's), for the gate and for a plugin that schedules its own
+    work (csvexport's table streams find a download's in the request's scope under DOWNLOAD_SCOPE_KEY):
+    take() before work, give() after it; the time between counts to the client's share."""
 
     def __init__(self, turns, client, began):
         self.turns, self.client, self.began, self.since, self.used = turns, client, began, None, 0.0
@@ -419,7 +451,7 @@ def client_key(scope):
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 PACED_KEY = "certdata.paced"  # set on a body message whose download takes its turns itself (csvexport's table streams)
-DOWNLOAD_SCOPE_KEY = "certdata.download"  # the scope key of a download's Download
+DOWNLOAD_SCOPE_KEY = "certdata.download"  # the scope key of a download's Work
 
 
 def with_nosniff(message):
@@ -449,7 +481,7 @@ class Gate:
         self.heavy_total = 0
         self.long_by_client = {}
         self.long_total = 0
-        self.turns, self.began = Turns(), itertools.count()
+        self.turns, self.page_turns, self.began = Turns(), Turns(PAGE_TURNS, step=PAGE_SHARE_STEP), itertools.count()
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
         self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
 
@@ -462,10 +494,11 @@ class Gate:
         excess = too_many_parameters(scope)
         if excess:
             return await refuse(send, 400, excess, 0)
-        if self.in_flight >= REQUESTS_TOTAL:
-            return await refuse(send, 503, "The server is busy; try again in a moment.")
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
         client = client_key(scope)
+        if self.in_flight >= REQUESTS_TOTAL and (self.by_client.get(client, 0) >= LIGHT_CLIENT
+                                                 or self.in_flight >= REQUESTS_TOTAL + LIGHT_RESERVE):
+            return await refuse(send, 503, "The server is busy; try again in a moment.")
         if self.by_client.get(client, 0) >= REQUESTS_PER_CLIENT:
             return await refuse(send, 429, f"At most {REQUESTS_PER_CLIENT} requests at a time per client: "
                                            "wait for some to finish.")
@@ -489,7 +522,8 @@ class Gate:
                                                "wait for one to finish.")
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
             self.heavy_total += 1
-        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False, "charged": 0.0}
+        state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False, "charged": 0.0,
+                 "working": asyncio.get_running_loop().time()}  # since when the page's own work ran (not its wait for a turn)
         if arbitrary:
             refusal = None
             if self.arbitrary_by_client.get(client, 0) >= ARBITRARY_SQL_PER_CLIENT:
@@ -524,9 +558,10 @@ class Gate:
         loop = asyncio.get_running_loop()
         began = loop.time()
         budget = loop.call_later(ARBITRARY_SQL_SECONDS, ticket.cancel) if arbitrary else None
-        download = Download(self.turns, client, next(self.began)) if large else None
+        download = Work(self.turns, client, next(self.began)) if large else None
         if large:
             scope = dict(scope, **{DOWNLOAD_SCOPE_KEY: download})
+        built = Work(self.page_turns, client, next(self.began)) if page and not static(scope) else None
         messages = asyncio.Queue()
 
         async def watch():
@@ -536,8 +571,9 @@ class Gate:
                 if message["type"] == "http.disconnect":
                     if not state["done"]:
                         ticket.cancel()
-                        if download is not None:
-                            download.abandon()  # its wait for a turn ends: it holds no download slot
+                        for work in (download, built):
+                            if work is not None:
+                                work.abandon()  # its wait for a turn ends: it holds no slot
                     await messages.put(message)
                     return
                 await messages.put(message)
@@ -548,7 +584,7 @@ class Gate:
 
         def charge():
             """Counts to a page's client what the page has cost so far (its time, then its bytes) and not yet counted."""
-            cost = (max(0.0, loop.time() - began - PAGE_FREE_SECONDS)
+            cost = (max(0.0, loop.time() - state["working"] - PAGE_FREE_SECONDS)
                     + max(0, state["sent"] - PAGE_FREE_BYTES) / (1024 * 1024) * PAGE_SECONDS_PER_MB)
             if cost > state["charged"]:
                 self.page_debts.add(client, cost - state["charged"])
@@ -566,6 +602,8 @@ class Gate:
                     return await refuse(send, 400, f"The response would be larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: "
                                                    "ask for fewer rows, or stream CSV with _stream=on.", 0)
                 state["started"], state["stream"] = True, length is None
+                if built is not None:
+                    built.give()  # the page is built: it is sent outside its turn
                 if page:
                     charge()
                 if large:  # the work for the first chunk is done in the download's turn
@@ -599,6 +637,11 @@ class Gate:
         try:
             # a download's work before its answer starts is not held to a turn: the answer's first byte
             # never waits for other downloads (Datasette's first rows; the table streams send it first)
+            if built is not None:
+                await built.take()
+                if built.gone:  # its client left while it waited: nothing to build
+                    return
+                state["working"] = loop.time()
             await self.app(scope, guarded_receive, guarded_send)
         except Refused:
             if state["started"]:
@@ -612,6 +655,8 @@ class Gate:
             CURRENT.reset(token)
             self.in_flight -= 1
             self.release(self.by_client, client)
+            if built is not None:
+                built.give()
             if page:
                 charge()
             if long_page:

@@ -595,6 +595,89 @@ def test_long_pages_are_built_one_per_client_and_two_in_all_and_paid_for_as_they
     assert all(debt >= 0.9 * limits.PAGE_SECONDS_PER_MB for debt in owed), owed  # paid before a byte was read
 
 
+def flood_of_pages(limits, addresses, per_address, work=0.01, reading=True):
+    """(seconds a reader's one page took, its status, the flood's statuses): `addresses` clients each ask
+    `per_address` pages at once, every page holding the one core (a lock, in the order asked) for `work` seconds,
+    and a reader asks one page once the flood is in; with reading false the flood never takes its answers."""
+    core, unread = asyncio.Lock(), asyncio.Event()
+
+    async def app(scope, receive, send):
+        async with core:
+            await asyncio.sleep(work)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<p>"})
+
+    async def scenario():
+        gate, flood, tasks = limits.Gate(app), [], []
+        for n in range(addresses * per_address):
+            scope, receive, send, sent = drive(gate, "/certification/mo_officers", f"_zz={n}", f"10.0.1.{n % addresses}")
+
+            async def never_reading(message, sent=sent):
+                sent.append(message)
+                if message["type"] == "http.response.body":
+                    await unread.wait()
+            flood.append(sent)
+            tasks.append(asyncio.ensure_future(gate(scope, receive, send if reading else never_reading)))
+        await asyncio.sleep(0.05)
+        scope, receive, send, answer = drive(gate, "/certification/mo_officers.json", "_size=1", "10.0.2.1")
+        began = asyncio.get_running_loop().time()
+        try:
+            await asyncio.wait_for(gate(scope, receive, send), 5)
+        except TimeoutError:
+            answer.append({"status": "no answer in 5 s"})
+        took = asyncio.get_running_loop().time() - began
+        unread.set()
+        await asyncio.gather(*tasks)
+        return took, answer[0]["status"], sorted({sent[0]["status"] for sent in flood})
+    return asyncio.run(scenario())
+
+
+def test_a_reader_s_page_waits_for_a_few_pages_of_a_flood_not_for_all_of_it():
+    """The v5 attack aimed at default pages: sixteen addresses asking sixteen pages each, which had been worked in
+    the order they came, so that a reader's page waited behind all 256 (3 s, some 503). Pages take turns, ranked by
+    what their client has had: the reader's page waits for the pages being built, not for the flood."""
+    limits = limits_plugin()
+    took, status, flood = flood_of_pages(limits, addresses=16, per_address=16, work=0.01)
+    assert status == 200 and flood == [200]
+    assert took < 0.1, took  # the pages being built, and its own; the flood's 256 pages are 2.56 s of work
+
+
+def test_pages_whose_client_never_reads_them_hold_no_turn_and_do_not_shut_out_a_reader():
+    """Built pages wait for their client outside their turn; and a few addresses holding their sixteen requests
+    each do not fill the server's total for a client that asks for one page."""
+    limits = limits_plugin()
+    took, status, flood = flood_of_pages(limits, addresses=limits.REQUESTS_TOTAL // limits.REQUESTS_PER_CLIENT,
+                                         per_address=limits.REQUESTS_PER_CLIENT, work=0.001, reading=False)
+    assert status == 200 and flood == [200], (status, flood)
+    assert took < 0.5, took
+
+
+def test_a_page_s_wait_for_its_turn_is_not_counted_to_its_client():
+    """Only a page's own work counts to what its client owes: a reader whose page waited behind others' slow
+    pages does not pay for them (it had been charged from the moment it arrived)."""
+    limits = limits_plugin()
+
+    async def app(scope, receive, send):
+        await asyncio.sleep(0.6 if b"slow" in scope["query_string"] else 0.001)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<p>"})
+
+    async def scenario():
+        gate = limits.Gate(app)
+        slow = [asyncio.ensure_future(gate(*drive(gate, "/search", f"q=slow&zz={n}", f"10.0.1.{n}")[:3]))
+                for n in range(limits.PAGE_TURNS)]
+        await asyncio.sleep(0.05)
+        scope, receive, send, answer = drive(gate, "/search", "q=smith", "10.0.2.1")
+        began = asyncio.get_running_loop().time()
+        await gate(scope, receive, send)
+        waited = asyncio.get_running_loop().time() - began
+        await asyncio.gather(*slow)
+        return answer[0]["status"], waited, gate.page_debts.owed("10.0.2.1"), gate.page_debts.owed("10.0.1.0")
+    status, waited, reader_owes, slow_owes = asyncio.run(scenario())
+    assert status == 200 and waited > limits.PAGE_FREE_SECONDS  # it did wait for a turn
+    assert reader_owes == 0 and slow_owes > 0, (reader_owes, slow_owes)
+
+
 def test_an_ipv6_client_is_one_client_across_its_network():
     limits = limits_plugin()
     keys = {limits.client_key({"client": (f"2001:db8:1:2::{n:x}", 1)}) for n in range(1, 200)}
@@ -648,6 +731,9 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"a page larger than {limits.PAGE_FREE_BYTES // 1024} KB counts a second per megabyte"
                    if limits.PAGE_SECONDS_PER_MB == 1 else "(seconds per MB changed)",
                    f"A page that asks for more than {limits.LONG_PAGE_ROWS} rows",
+                   "runs for one page at a time" if limits.PAGE_TURNS == 1 else "(page turns changed)",
+                   f"When the server has {limits.REQUESTS_TOTAL} requests in flight, only clients with fewer than "
+                   f"{limits.LIGHT_CLIENT} in flight are let in, up to {limits.REQUESTS_TOTAL + limits.LIGHT_RESERVE} in all",
                    f"{words[limits.LONG_PAGES_PER_CLIENT].lower()} at a time per client and "
                    f"{words[limits.LONG_PAGES_TOTAL]} at a time in all"):
         assert phrase in text, phrase
