@@ -10,6 +10,7 @@ import functools
 import hashlib
 import importlib.util
 import re
+import string
 import unicodedata
 from pathlib import Path
 
@@ -129,6 +130,9 @@ DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]+(?:[\W_]{1,3}[0-9]+)+(?![0-9])")
 YEAR_SPAN = re.compile(r"(?:19|20)[0-9]{2}[\W_]{1,3}(?:19|20)[0-9]{2}")
 # A date written year first in two digits (71.4.5); a section number (17.5.2) starts lower than 32.
 SHORT_YEAR_DATE = re.compile(r"(?<![0-9.])(?:3[2-9]|[4-9][0-9])[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
+# A date written year first, its month and day in one digit each ("1971-4-5", "1971 4 5"), which DATE_LIKE and
+# SEPARATED_DATE (a last part of two digits or more) let pass.
+YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}[\W_]{1,3}(?:0?[1-9]|1[0-2])[\W_]{1,3}(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
 
 
 def digit_groups(value):
@@ -186,6 +190,7 @@ def date_or_address(value, plain=None):
     value = plain if plain is not None else plain_digits(value)
     return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or SHORT_YEAR_DATE.search(value)
+                or YEAR_FIRST_DATE.search(value)
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
@@ -202,9 +207,16 @@ def text_refused(value):
                                                  or PHONE.search(plain) or any_email(plain))
 
 
+JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
+
+
 def any_email(value):
-    """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com")."""
-    return bool(AT_ADDRESS.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)))
+    """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com"), its words
+    joined by spaces or by signs ("jane_at_example_dot_com")."""
+    if AT_ADDRESS.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)):
+        return True
+    spaced = JOINERS.sub(" ", value)
+    return spaced != value and bool(AT.search(spaced) and SPELLED_EMAIL.search(spaced))
 
 
 MAX_NAME_DIGITS = 2
@@ -252,13 +264,19 @@ TRIGGER_WORDS = frozenset(f"at born dob birth birthday birthdate birthplace geb 
                           f"nascida nato nata box postfach apartado caixa boîte boite the of {DIGIT_WORDS.replace('|', ' ')}".split())
 
 
+PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))  # a word is a word however it is joined
+
+
 def may_be_refused(value):
     """Whether a value may hold what the tests below look for: without a digit, a sign or one of the words,
-    it cannot."""
+    it cannot. A value that is not ASCII is read as the tests read it (plain_digits), so that a superscript or
+    circled digit, a full-width word or a Cyrillic letter drawn like a Latin one is seen as what it stands for."""
+    if not value.isascii():
+        value = plain_digits(value)
     if MAY_BE_REFUSED.search(value):
         return True
     words = value.lower()
-    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(words.replace(",", " ").replace(".", " ").split())
+    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(words.translate(PUNCTUATION_TO_SPACE).split())
 
 
 def person_name_refused(value):
@@ -274,8 +292,9 @@ def name_problem(value):
         return text_problem(value)
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
-    if (date_or_address(value) or sum(c.isdigit() for c in value) > MAX_NAME_DIGITS  # a date has three or more
-            or SPELLED_DIGITS.search(value)):
+    plain = may_be_refused(value) and plain_digits(value)
+    if plain and (date_or_address(value, plain) or sum(c.isdigit() for c in plain) > MAX_NAME_DIGITS  # a date has three or more
+                  or SPELLED_DIGITS.search(plain)):
         return ("the value holds a date, an address or a run of digits, which a name does not (a date of birth, "
                 "a residence or a telephone number in the wrong column?)")
     return None

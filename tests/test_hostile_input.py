@@ -1099,7 +1099,7 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
     assert SENTINEL not in validate.summarise(redacted)
 
 
-@pytest.mark.parametrize("value", ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 Larkspur Lane, Jefferson City",
+DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 Larkspur Lane, Jefferson City",
                                    "12 Oak St", "7 March 1969", "Foo 19670423", "Foo \uff11\uff19\uff16\uff17-\uff10\uff14-\uff12\uff13",
                                    "Foo \u0967\u096f\u096c\u096d/\u0966\u096a/\u0968\u0969", "Foo 573.555.0100",
                                    # the seventh attack run's disguises: any separators, joiners between digits, 年月日,
@@ -1118,7 +1118,12 @@ def test_a_problem_never_names_a_column_the_schema_does_not_declare(released):
                                    "Foo born April the fifth", "the fifth of April Foo", "Foo 1971-0405", "Foo 555-0142",
                                    "Foo five five five zero one four two", "4417 L\u0430rkspur L\u0430ne", "Foo 5. M\u00e4rz 1971",
                                    "4417 Larkspur Strasse", "4417 Larkspur Pike", "4417 Larkspur Ridge", "Foo 71.4.5",
-                                   "Foo (417) 555-O142"])
+                                   "Foo (417) 555-O142",
+                                   # a year-first date with one-digit month and day
+                                   "Foo 1971-4-5", "Foo 1971 4 5", "Foo 1971/4/5"]
+
+
+@pytest.mark.parametrize("value", DISGUISES)
 def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     """The fourth attack run: dates with a month's name or a Unicode hyphen, and a street address, passed
     as agency names and were published. An agency's real name passes."""
@@ -1146,9 +1151,43 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
         assert not importers.contact_value(name) and not names.person_name_refused(name)
 
 
+# Other ways to write the same characters: digits of other forms (superscript, circled, full-width, mathematical,
+# Arabic-Indic) and full-width letters, which read as ASCII once compatibility forms are folded.
+DIGIT_FORMS = {"superscript": "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
+               "circled": "\u24ea\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468",
+               "full-width": "".join(chr(0xff10 + d) for d in range(10)), "mathematical": "".join(chr(0x1d7ce + d) for d in range(10)),
+               "arabic-indic": "".join(chr(0x660 + d) for d in range(10))}
+
+
+def rewritten(value, form):
+    if form == "full-width letters":
+        return "".join(chr(ord(c) - 0x41 + 0xff21) if "A" <= c <= "Z" else chr(ord(c) - 0x61 + 0xff41) if "a" <= c <= "z" else c
+                       for c in value)
+    return value.translate(str.maketrans("0123456789", DIGIT_FORMS[form]))
+
+
+@pytest.mark.parametrize("form", [*DIGIT_FORMS, "full-width letters"])
+def test_a_disguise_written_in_other_forms_of_its_characters_is_refused_by_the_importer_and_the_validators(form):
+    """Superscript or circled digits and full-width words passed the validators' first look (a digit, a sign or a
+    trigger word), which read the value as written, so that a hand-edited CSV published "Smith, John" and a
+    telephone number in superscript digits (the importer refused it), and an agency's name holding one was imported. Every disguise
+    above, in every form, is refused by the importer and by the rule both validators apply."""
+    from certdata import importers, names
+    for value in DISGUISES:
+        disguised = rewritten(value, form)
+        if disguised == value:
+            continue
+        assert importers.value_problem("agency_name", disguised), disguised
+        assert importers.value_problem("officer_name", f"Doe, John {disguised}"), disguised
+        assert names.text_refused(disguised), disguised
+        assert names.person_name_refused(f"Doe, John {disguised}"), disguised
+
+
 @pytest.mark.parametrize("value", ["jane at example dot com", "jane(at)example(dot)org", "Jane [at] example [dot] co [dot] uk",
                                    "jane.doe at mail.example.com", "j_doe AT example DOT gov", "jdoe＠example.com",
-                                   "jane.doe@example\u3002com", "jane@example", "jane%40example.com", "jane&#64;example.com"])
+                                   "jane.doe@example\u3002com", "jane@example", "jane%40example.com", "jane&#64;example.com",
+                                   "jane-at-example-dot-com", "jane_at_example_dot_com", "jane/at/example/dot/com",
+                                   "jane.at.example.dot.com", "ｊａｎｅ ａｔ ｅｘａｍｐｌｅ ｄｏｔ ｃｏｍ"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""
@@ -1156,7 +1195,7 @@ def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     assert importers.contact_value(value) and importers.contact_value(f"Doe, John {value}")
     assert importers.value_problem("agency_name", f"Police {value}") and importers.value_problem("course_name", value)
     assert names.person_name_refused(f"Doe, {value}")
-    for fine in ("Training at Police Academy", "Smith, Dot", "Officer at Large Program", "Cat dot com"):
+    for fine in ("Training at Police Academy", "Smith, Dot", "Officer at Large Program", "Cat dot com", "Meet-at-Noon Training"):
         assert not importers.contact_value(fine) and importers.value_problem("course_name", fine) is None, fine
 
 
