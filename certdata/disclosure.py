@@ -70,7 +70,7 @@ def ground_text(ground, statutes=None):
         citation = (statutes or {}).get(ground["statute"], ground["statute"])
         return f"{citation} names the {ground['element']}: “{ground['quote']}”"
     if kind == "agency-release":
-        return f"The agency released the {ground['element']}: “{ground['quote']}”"
+        return f"The agency's reply names the {ground['element']} in what it released: “{ground['quote']}”"
     if kind == "agency-caveat":
         return f"“{ground['quote']}”"
     if kind == "derived":

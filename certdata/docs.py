@@ -322,6 +322,8 @@ def strict_build(docs_dir, site_dir, navigation, package, datasette_url):
                          nav=navigation, strict=True, **options,
                          extra={"synthetic_resources": package.synthetic_resources(), "version": package.version,
                                 "datasette_url": datasette_url})
+    if package.synthetic_resources():  # the description search engines and link previews show says so too
+        config["site_description"] += " The officer-level data are a synthetic sample: generated names, not real officers."
     config["plugins"].run_event("startup", command="build", dirty=False)
     try:
         mkdocs_build(config)

@@ -19,7 +19,7 @@ TRICKY_MO = [
     ("García, María", "Sample status A", "Sample class A", "Kansas City Police Department"),
     ("Smith-Jones, Alexandra", "Revoked", "unknown", ""),
     ("St. John, Theodore", "Surrendered", "Sample class A", ""),
-    ("Zyzzyva, Quentin", "Sample status A", "Sample class B", "Boone County Sheriff's Office"),
+    ("Zyzzyva, Quentin", "Sample status A", "Sample class B", "Quillfeather County Sheriff's Office"),
     ('<script>alert(1)</script>, Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
     ('"><img src=x onerror=alert(2)>, Hostile', "Sample status A", "Sample class A", "Columbia Police Department"),
 ]
@@ -75,7 +75,7 @@ def make_real_release(dest):
     roster, training = dest.parent / "roster.csv", dest.parent / "training.csv"
     roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Sample status A,Sample class A,'
                       'Columbia Police Department\n"Roe, Richard",Revoked,unknown,\n"Poe, Edgar",Surrendered,unknown,'
-                      "Boone County Sheriff's Office\n", encoding="utf-8")
+                      "Quillfeather County Sheriff's Office\n", encoding="utf-8")
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\n"
                         "555001,Ann Lee,Use of Force,2019-06-14,Quincy Police Department\n", encoding="utf-8")
     for source, file, received in (("mo-roster", roster, "2023-01-18"), ("ma-training", training, "2023-10-01")):

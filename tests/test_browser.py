@@ -71,7 +71,7 @@ def test_search_officer_agency_path_with_the_mouse(page, server):
     assert "What is not published here, and why" in page.content()
     page.click("a.agency-link")
     assert page.locator("table.status-counts").is_visible()
-    assert "Boone County Sheriff" in page.title()
+    assert "Quillfeather County Sheriff" in page.title()
 
 
 def press_tab_until(page, selector, limit=80):

@@ -81,8 +81,13 @@ def test_law_page_explains_each_state_with_statute_and_agency_words(built):
 
 
 def test_sample_notice_is_on_every_page_while_a_resource_is_synthetic(built):
+    """On the page, and in the description that search engines and link previews show."""
+    import re
     for page in (built / "site").rglob("index.html"):
-        assert "Synthetic sample, not real officers" in page.read_text(), page
+        text = page.read_text()
+        assert "Synthetic sample, not real officers" in text, page
+        description = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
+        assert "synthetic sample" in description and "not real officers" in description, (page, description)
 
 
 def test_figures_page_charts_only_figures_of_the_same_unit_and_period(built):

@@ -224,7 +224,7 @@ CASES = [
     Case("import-excel-serial-date", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("43831")))),
     Case("import-two-digit-year", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("3/5/19")))),
     Case("import-stray-spaces-mixed-case", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
-        [["  Doe,  Jane ", SENTINEL, " SURRENDERED ", " UNKNOWN", "  Boone County Sheriff's Office "]])))),
+        [["  Doe,  Jane ", SENTINEL, " SURRENDERED ", " UNKNOWN", "  Quillfeather County Sheriff's Office "]])))),
     # --- import: errors ---
     Case("import-date-unknown", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("unknown"))),
          expect=["row 2, field completion_date", "not a date"]),

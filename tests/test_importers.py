@@ -25,7 +25,7 @@ def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Statu
 ROWS = [
     ("  Doe,   Jane Q ", "1970-01-02-SENTINEL", "SAMPLE STATUS A", "Sample class A", " Columbia Police Department "),
     ("Roe, Richard", "1965-03-04-SENTINEL", "revoked", "UNKNOWN", ""),
-    ("Poe, Edgar", "1959-05-06-SENTINEL", "Surrendered ", "unknown", "Boone County Sheriff's Office"),
+    ("Poe, Edgar", "1959-05-06-SENTINEL", "Surrendered ", "unknown", "Quillfeather County Sheriff's Office"),
 ]
 
 
@@ -44,7 +44,7 @@ def test_mo_roster_workbook_is_normalised_and_the_closed_column_dropped(small_pa
     assert {(r["officer_name"], r["license_status"], r["license_class"], r["agency_id"]) for r in rows} == {
         ("Doe, Jane Q", "Sample status A", "Sample class A", "MO-columbia-police-department"),
         ("Roe, Richard", "Revoked", "unknown", ""),
-        ("Poe, Edgar", "Surrendered", "unknown", "MO-boone-county-sheriffs-office"),
+        ("Poe, Edgar", "Surrendered", "unknown", "MO-quillfeather-county-sheriffs-office"),
     }
     everything = "".join(p.read_text(encoding="utf-8") for p in (small_package / "data").glob("*.csv"))
     assert "SENTINEL" not in everything and "1970-01-02" not in everything

@@ -41,7 +41,7 @@ AGENCY = {
            "from ma_training_agencies where agency_id = :agency_id "
            "order by officer_name, acadis_id",
 }
-SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: the training records have no status",
+SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: no licence or certification status was among the elements the request asked for",
                  "agency_id": "the agency of the latest training record (employment data that MPTC says is “secondhand and often inaccurate”)",
                  "detail": "the number of training records"}
 OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"}
