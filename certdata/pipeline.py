@@ -414,11 +414,22 @@ def sizes(pairs):
 
 
 def write_sample(out=None, sizes=None, root=ROOT, progress=print):
-    """Write the synthetic sample CSVs (default sizes, or the given ones) into out or data/."""
+    """Write the synthetic sample CSVs (default sizes, or the given ones) into out or data/. Refuses to write over
+    a resource that holds an agency's release: the sample would replace it, and its generated names would take
+    the officer ids the release published."""
     from . import sample
     out = Path(out) if out else Path(root) / "data"
+    texts = sample.generate(root=root, **(sizes or {}))
+    package = load_package(root)
+    synthetic = set(package.synthetic_resources())
+    released = [package.resource(name)["path"] for name in texts if name not in synthetic
+                and (out / f"{name}.csv").resolve() == package.path(package.resource(name)).resolve()]
+    if released:
+        raise BuildFailed(f"{', '.join(released)}: an agency's release, which the sample would overwrite (and give its "
+                          "published officer ids to generated names); nothing was written. Write the sample elsewhere "
+                          "with --out DIR")
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in sample.generate(root=root, **(sizes or {})).items():
+    for name, text in texts.items():
         (out / f"{name}.csv").write_text(text, encoding="utf-8")
         progress(f"wrote {out / name}.csv: {text.count(chr(10)) - 1} rows")
 

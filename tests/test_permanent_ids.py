@@ -133,3 +133,18 @@ def test_the_namesake_count_counts_the_same_name_not_the_same_words_in_another_o
     ryan = asyncio.run(app.client.get(f"/officer/mo/{ids[('Ryan, Thomas', 'Sample status A')]}")).text
     assert "2 records in this release carry this name" in thomas
     assert "records in this release carry this name" not in ryan
+
+
+def test_the_sample_never_writes_over_an_imported_release(tmp_path):
+    """The v6 attack run: `build.py sample` on a package holding both releases overwrote them without a word, and
+    the next import gave an id the real release had published to another person (a generated sample row stood in
+    its place). The sample refuses to write over a release; written elsewhere (--out) it is fine."""
+    from .conftest import make_real_release
+    root = make_real_release(tmp_path / "pkg")
+    before = {p: p.read_bytes() for p in (root / "data").glob("*.csv")}
+    result = run_cli(root, "sample", "--size", "mo_active=20")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "data/mo_officers.csv" in result.stderr and "overwrite" in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in (root / "data").glob("*.csv")} == before
+    elsewhere = run_cli(root, "sample", "--size", "mo_active=20", "--out", str(tmp_path / "sample"))
+    assert elsewhere.returncode == 0 and (tmp_path / "sample" / "mo_officers.csv").is_file(), elsewhere.stderr
