@@ -91,6 +91,10 @@ ARBITRARY_SQL_SECONDS = 3.0          # all the SQL of one arbitrary-SQL request
 SQL_DEBT_LIMIT = 6.0
 SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
+# ... and in all, past which a download gets 503 at once: the v6 attack run's 130 addresses holding two whole-table
+# streams each, read a few bytes at a time under the send deadline, had filled the server's requests in flight, and
+# ordinary pages got 503. Downloads take turns (below), so more at once only makes each slower.
+DOWNLOADS_TOTAL = 64
 # Downloads take turns: the work between two chunks of a download (Datasette's next rows, the CSV
 # plugin's next batch) runs only while the download holds one of DOWNLOAD_TURNS turns, so downloads
 # never hold more than that of the SQL threads and the cores, whatever their number; pages never wait
@@ -520,6 +524,8 @@ class Gate:
             if self.heavy_by_client.get(client, 0) >= HEAVY_PER_CLIENT:
                 return await refuse(send, 429, f"At most {HEAVY_PER_CLIENT} downloads at a time per client: "
                                                "wait for one to finish.")
+            if self.heavy_total >= DOWNLOADS_TOTAL:
+                return await refuse(send, 503, "Too many downloads are running; try again in a minute.", 10)
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
             self.heavy_total += 1
         state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False, "charged": 0.0,

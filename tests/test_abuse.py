@@ -706,6 +706,39 @@ def test_one_client_may_stream_only_a_few_downloads_at_once():
     assert other_client == 200 and page == 200
 
 
+def test_many_addresses_holding_downloads_open_leave_room_for_pages():
+    """The v6 attack run: 130 addresses each held two whole-table streams open, reading a few bytes every few
+    seconds, and filled the server's requests in flight: an ordinary page got 503. Downloads past the total get
+    503 themselves; pages are still let in."""
+    limits = limits_plugin()
+    held = asyncio.Event()
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        if scope["path"].endswith(".csv"):
+            await held.wait()  # a stream its client takes a few bytes of at a time
+        await send({"type": "http.response.body", "body": b"a,b\r\n"})
+
+    async def scenario():
+        gate, tasks, streams = limits.Gate(app), [], []
+        for n in range(2 * (limits.REQUESTS_TOTAL // 2 + 4)):  # two per address, more than the server's total
+            scope, receive, send, sent = drive(gate, "/certification/people.csv", f"_stream=on&_zz={n}", f"10.1.{n // 500}.{n // 2 % 250}")
+            streams.append(sent)
+            tasks.append(asyncio.ensure_future(gate(scope, receive, send)))
+        await asyncio.sleep(0.05)
+        pages = []
+        for n in range(5):
+            scope, receive, send, sent = drive(gate, "/certification/mo_officers", f"_size=5&_zz={n}", f"10.2.0.{n}")
+            await asyncio.wait_for(gate(scope, receive, send), 5)
+            pages.append(sent[0]["status"])
+        held.set()
+        await asyncio.gather(*tasks)
+        return pages, [sent[0]["status"] for sent in streams]
+    pages, streams = asyncio.run(scenario())
+    assert pages == [200] * 5, pages
+    assert streams.count(200) == limits.DOWNLOADS_TOTAL and set(streams) == {200, 503}, sorted(set(streams))
+
+
 def test_the_documented_limits_are_the_plugin_s():
     limits = limits_plugin()
     words = {1: "One", 2: "two", 4: "four"}
@@ -714,6 +747,7 @@ def test_the_documented_limits_are_the_plugin_s():
                    f"No value longer than {limits.MAX_VALUE_BYTES:,} bytes", f"{limits.MAX_RESULT_BYTES // 2**20} MB of values",
                    f"{words[limits.ARBITRARY_SQL_PER_CLIENT]} query of your own SQL at a time per client and "
                    f"{words[limits.ARBITRARY_SQL_TOTAL]} in all", f"At most {words[limits.HEAVY_PER_CLIENT]} downloads",
+                   f"and at most {limits.DOWNLOADS_TOTAL} downloads at a time in all (503)",
                    "a tenth of a second per second" if limits.SQL_DEBT_REPAID == 0.1 else "(repayment rate changed)",
                    f"a refused query counts as {limits.REFUSAL_DEBT:g} seconds",
                    f"less than {'a second' if limits.FRESH_DEBT == 1 else limits.FRESH_DEBT}",
