@@ -11,9 +11,15 @@ The check is conservative: it refuses a pattern where two repetitions can match 
 with nothing between them that only one of them could match, a repetition of something that can be
 empty, alternatives inside a repetition that can begin alike, and back-references. Patterns written
 so that a repetition stops at a character it cannot match (``[a-z]+-[0-9]+``, a lookahead over
-non-letters, then the letters) pass. Character sets are compared on a sample: every ASCII character,
-the pattern's own characters and range ends, and letters, digits, spaces and controls of other scripts.
+non-letters, then the letters) pass. Character sets are compared on a sample that holds a character of
+every kind that can differ: the pattern's characters and ranges cut the code points into pieces within which
+every set of the pattern matches alike but for the classes ``\\d``, ``\\w`` and ``\\s``, and the sample takes
+from each piece one digit, one other word character, one space and one other character where the piece has
+one (with every ASCII character and a few of other scripts besides).
 """
+import array
+import bisect
+import functools
 import re
 from re import _constants as sre
 from re import _parser
@@ -55,7 +61,8 @@ class Analysis:
         self.memo = {}
         self.ignore_case = bool(tree.state.flags & re.IGNORECASE)
         self.dot_all = bool(tree.state.flags & re.DOTALL)
-        self.sample = sorted(set(map(chr, range(128))) | set(OTHER_CHARACTERS) | set(own_characters(tree)))
+        self.sample = sorted(set(map(chr, range(128))) | set(OTHER_CHARACTERS) | set(own_characters(tree))
+                             | set(piece_characters(tree)))
         self.steps = 0
 
     def sequence(self, items, open_sets, in_repeat):
@@ -245,3 +252,44 @@ def own_characters(tree):
             yield from own_characters(av)
         for part in parts(op, av):
             yield from own_characters(part)
+
+
+# The classes within which \d, \w and \s match alike: digits, other word characters, spaces, the rest.
+CLASSES = (r"\d+", r"[^\W\d]+", r"\s+", r"[^\w\s]+")
+
+
+@functools.lru_cache(maxsize=1)
+def class_runs():
+    """For each of CLASSES, (starts, ends) of its runs of code points, ends exclusive, over all of Unicode."""
+    every = array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")  # every code point, in order
+    runs = []
+    for pattern in CLASSES:
+        found = [m.span() for m in re.finditer(pattern, every)]
+        runs.append(([a for a, _ in found], [b for _, b in found]))
+    return runs
+
+
+def own_bounds(tree):
+    """Where the pattern's characters and ranges begin and end (ends exclusive)."""
+    for op, av in tree:
+        if op in (sre.LITERAL, sre.NOT_LITERAL):
+            yield av
+            yield av + 1
+        elif op is sre.RANGE:
+            yield av[0]
+            yield av[1] + 1
+        elif op is sre.IN:
+            yield from own_bounds(av)
+        for part in parts(op, av):
+            yield from own_bounds(part)
+
+
+def piece_characters(tree):
+    """A character of each class in each piece the pattern's characters and ranges cut the code points into
+    (a line break is a piece of its own, for the dot)."""
+    bounds = sorted({0, 0x110000, 10, 11} | {b for b in own_bounds(tree) if 0 <= b <= 0x110000})
+    for lo, hi in zip(bounds, bounds[1:]):
+        for starts, ends in class_runs():
+            i = bisect.bisect_right(ends, lo)  # the first run that ends after lo
+            if i < len(starts) and starts[i] < hi:
+                yield chr(max(lo, starts[i]))

@@ -28,6 +28,10 @@ def test_every_pattern_of_the_package_is_matched_in_linear_time():
     # an optional part that can match nothing, inside a repetition
     "(?:a(?!b)?[a-]b)+",
     r"(a)\1", "(?:(?:(?:(?:(?:(?:a|b){2}){2}){2}){2}){2}){2}",
+    # the v6 attack run: sets that overlap only where no sampled character lay (U+06F0-06F9, Extended
+    # Arabic-Indic digits, are \d; so are U+07C0-07C9, NKo digits), 26 s on one 30,000-character cell
+    "^(?:[a-z0-9.-]+|x\\d*[^\\x00-\u06ef\u06fa-\U0010FFFF]*)$", "^(?:[a-z]+|x\\d*[\u0700-\u0800]*)$",
+    "x\\w*[\U00020000-\U0002a6df]*", "\\s*[\u2000-\u200a]+",
 ])
 def test_a_pattern_that_can_take_more_than_linear_time_is_refused(pattern):
     assert slow_pattern(pattern)
