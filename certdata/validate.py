@@ -19,7 +19,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
-from .names import NAME_PATTERN, TOP_DOMAIN_WORDS
+from .names import NAME_PATTERN, PO_BOX, SPELLED_DATE, SPELLED_DIGITS, TOP_DOMAIN_WORDS, WORDED_DATE
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -385,16 +385,24 @@ def problem_from_error(resource, error):
 NAME_LIKE = re.compile(r"[a-z][a-z0-9_]{0,62}")  # how the schemas name fields: officer_name, license_status
 
 
+def words_of_numbers(text):
+    """Whether a text holds digits or a date written in words ("five five five zero one four two", "April the
+    fifth") or a post box: a value, not a column's name (a closed category's name, such as date_of_birth, is no value)."""
+    return bool(SPELLED_DIGITS.search(text) or WORDED_DATE.search(text) or SPELLED_DATE.search(text) or PO_BOX.search(text))
+
+
 def looks_like_a_name(text, declared=()):
     """A column name that can be printed: written as the schemas write field names (at most two digits,
     not ending in a domain's last word), or a declared name in other case or spacing ('Officer Name',
     'officer_name '). Anything else in a header row may be a value: 'Larkspur Lane', 'Smith, John', a date
-    of birth, an e-mail address with its signs made underscores ('jane_doe_example_com')."""
+    of birth, an e-mail address with its signs made underscores ('jane_doe_example_com'), a telephone number
+    in words ('five_five_five_zero_one_four_two')."""
     text = text or ""
     if " ".join(text.lower().replace("_", " ").split()).replace(" ", "_") in declared:
         return True
     return (bool(NAME_LIKE.fullmatch(text)) and sum(c.isdigit() for c in text) <= 2
-            and not ("_" in text and text.rsplit("_", 1)[1] in TOP_DOMAIN_WORDS))
+            and not ("_" in text and text.rsplit("_", 1)[1] in TOP_DOMAIN_WORDS)
+            and not words_of_numbers(text.replace("_", " ")))  # its spaces made underscores
 
 
 def shown_column(resource, label):

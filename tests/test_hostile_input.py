@@ -476,6 +476,9 @@ SPEC_CASES = [
     # the eighth attack run: an e-mail address written like a column name was printed as one
     Case("name-like-email-extra-column", rows_edit("mo_officers", add_column("jane_doe_example_com", "x")),
          ["data/mo_officers.csv", "not shown"], absent=["jane_doe"]),
+    # the v6 attack run: a telephone number in words, written like a column name
+    Case("digits-in-words-extra-column", rows_edit("ma_training", add_column("five_five_five_zero_one_four_two", "x")),
+         ["data/ma_training.csv", "not shown"], absent=["five_five"]),
     Case("words-extra-column", rows_edit("mo_officers", add_column("agency_name", "x")),
          ["data/mo_officers.csv", "field agency_name: undeclared-column"]),
     # the sixth attack run: a header cell written like words ("Larkspur Lane", an address) was printed
