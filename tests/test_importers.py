@@ -343,3 +343,31 @@ def test_an_acadis_id_that_lost_its_leading_zeros_is_refused_so_no_officer_page_
     result = run_cli(small_package, "import", "ma-training", str(tmp_path / "acadis.xlsx"))
     assert result.returncode == 1 and "row 3, field acadis_id: the previous release has this Acadis ID with leading zeros" in result.stderr, result.stderr
     assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+
+
+def repacked(path, method=None, encrypted=False):
+    """The workbook with every part marked as packed by another method (9: Deflate64) or as encrypted."""
+    import struct
+    data = bytearray(path.read_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local headers, central directory
+        start = data.find(signature)
+        while start >= 0:
+            if encrypted:
+                data[start + flags_at] |= 1
+            if method is not None:
+                struct.pack_into("<H", data, start + flags_at + 2, method)
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", [{"method": 9}, {"encrypted": True}])
+def test_a_workbook_packed_in_a_way_that_cannot_be_read_is_refused_by_name(small_package, tmp_path, how):
+    """The v6 attack run: a part packed with Deflate64 (as Windows writes large archives) or marked encrypted ended
+    in "unexpected internal error (NotImplementedError)" or "(RuntimeError)", naming no file."""
+    workbook = repacked(roster_workbook(tmp_path / "POST roster.xlsx", ROWS), **how)
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    result = run_cli(small_package, "import", "mo-roster", str(workbook))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "POST roster.xlsx: not a readable Excel workbook" in result.stderr, result.stderr
+    assert (small_package / "data" / "mo_officers.csv").read_bytes() == before

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import stat
+import zlib
 from pathlib import Path
 
 from ..cells import cell_limit
@@ -237,6 +238,11 @@ def check_workbook_size(path):
                                            f"the limit is {MAX_COLUMNS} columns")
     except zipfile.BadZipFile:
         raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
+    except (NotImplementedError, RuntimeError, OSError, EOFError, zlib.error, ValueError) as error:
+        # a part packed with a method Python cannot unpack (Deflate64, as Windows writes large archives), an
+        # encrypted part, a truncated or corrupt one
+        raise ImportError_(f"{path.name}: not a readable Excel workbook (a part is encrypted, packed in a way that "
+                           f"cannot be read, or damaged: {type(error).__name__}); save it again from Excel") from None
 
 
 SHEET_PART = re.compile(rb"<(?:\w+:)?worksheet\b")  # how a sheet's XML begins, whatever the part is called
