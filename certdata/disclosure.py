@@ -9,10 +9,9 @@ published fields), ``source-document`` and ``editorial`` (the documentation tabl
 Gives: which grounds open a field, and the one sentence every page, the Datasette
 metadata and the data dictionary print for it (so the wording is never typed twice).
 """
-import json
 from functools import lru_cache
 
-from .package import ROOT
+from .package import ROOT, read_json
 
 OPENING = {"statute", "agency-release", "derived", "source-document", "editorial"}
 RECORD_GROUNDS = {"statute", "agency-release", "derived", "pending"}  # what can open a field of an agency's release
@@ -30,7 +29,7 @@ LABELS = {
 @lru_cache(maxsize=1)
 def profile():
     """The JSON Schema of the package's pcr: properties."""
-    return json.loads((ROOT / "data" / "profile.json").read_text(encoding="utf-8"))
+    return read_json(ROOT / "data" / "profile.json", "the package's profile", label="data/profile.json")
 
 
 def profile_errors(value, definition):

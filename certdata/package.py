@@ -103,6 +103,7 @@ FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ -]{0,62}")  # a column's name in t
 MAX_DEPTH = 32  # arrays and objects within one another; a schema needs six
 
 
+VERSION = re.compile(r"[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}")  # MAJOR.MINOR.PATCH, compared as numbers
 MAX_JSON_BYTES = 4 * 1024 * 1024  # a descriptor or a schema; the package's largest is 15 KB
 MAX_RESOURCES = 400  # fifty states of eight resources; each costs the build a table, a page and checks
 MAX_ENUM, MAX_MISSING_VALUES = 10_000, 100  # a 300,000-value enum took the validation to 531 MB
@@ -208,8 +209,8 @@ def descriptor_problems(root, descriptor):
         return shape
     problems = [f"property {key!r} is required by this project" for key in REQUIRED["package"] if not descriptor.get(key)]
     problems += profile_problems(descriptor, "")
-    if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", str(descriptor.get("version", ""))):
-        problems.append("'version' must be MAJOR.MINOR.PATCH (the release check compares versions)")
+    if not VERSION.fullmatch(str(descriptor.get("version", ""))):
+        problems.append("'version' must be MAJOR.MINOR.PATCH, each at most nine digits (the release check compares versions)")
     if not any(isinstance(s, dict) and s.get("title") for s in descriptor.get("sources", [])):
         problems.append("'sources' needs at least one source with a title")
     for source in descriptor.get("sources", []):  # the copy of a source document the build reads

@@ -23,7 +23,7 @@ from . import datasette, docs, load, presentation, publish, states
 from .children import die_with_parent, signals_held
 from .errors import CertdataError
 from .guard import guard_package
-from .package import DESCRIPTOR, ROOT, Package, PackageError
+from .package import DESCRIPTOR, ROOT, VERSION, Package, PackageError, read_json
 from .validate import Problem, package_shape_problems, redact_columns, summarise, validate_package, write_report
 
 
@@ -440,10 +440,14 @@ def release_check(root=ROOT, previous=None, demo=False):
     previous_descriptor = None
     if previous and Path(previous).exists():
         try:
-            previous_descriptor = json.loads(Path(previous).read_text(encoding="utf-8"))
+            previous_descriptor = read_json(previous, "the previous release's descriptor", label=str(previous))
+            if isinstance(previous_descriptor, dict) and not VERSION.fullmatch(str(previous_descriptor.get("version"))):
+                raise BuildFailed(f"{previous}: the previous release's version is not MAJOR.MINOR.PATCH (at most nine digits each)")
             publish.schema_signature(previous_descriptor)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise BuildFailed(f"{previous}: cannot read the previous release's descriptor ({type(error).__name__})") from error
+        except PackageError as error:
+            raise BuildFailed(str(error)) from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise BuildFailed(f"{previous}: cannot read the previous release's descriptor ({type(error).__name__})") from None
     publish.release_check(package, previous_descriptor, demo=demo)
 
 

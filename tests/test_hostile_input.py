@@ -633,6 +633,18 @@ SPEC_CASES = [
     Case("broken-descriptor-import", BROKEN, ["datapackage.json"], importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS)))),
     Case("broken-previous-descriptor", lambda r, t: (t / "previous.json").write_text("[1, 2"),
          ["previous.json"], command=("release-check", "--demo", "true", "--previous", "../previous.json")),
+    # the v6 attack run: a previous release's version in words or of 5,000 digits, or its JSON nested 100,000 deep,
+    # ended in "unexpected internal error (ValueError)" or "(RecursionError)", naming no file
+    *[Case(f"previous-descriptor-{name}", lambda r, t, version=version: (t / "previous.json").write_text(
+        json.dumps(dict(json.loads((r / "datapackage.json").read_text()), version=version))),
+        ["previous.json", "MAJOR.MINOR.PATCH"], absent=["internal error"],
+        command=("release-check", "--demo", "true", "--previous", "../previous.json"))
+      for name, version in (("version-in-words", "two.one.one"), ("version-5000-digits", "1" * 5000 + ".0.0"))],
+    Case("previous-descriptor-nested-too-deeply", lambda r, t: (t / "previous.json").write_text("[" * 100_000 + "]" * 100_000),
+         ["previous.json", "nested too deeply"], absent=["internal error"],
+         command=("release-check", "--demo", "true", "--previous", "../previous.json")),
+    Case("version-5000-digits", edit_descriptor(lambda d, r, t: d.update(version="1" * 5000 + ".0.0")),
+         ["datapackage.json", "MAJOR.MINOR.PATCH"], absent=["internal error"], command=("release-check", "--demo", "true")),
 ]
 
 ABUSE_CASES = [
@@ -1327,3 +1339,18 @@ def test_every_character_that_shows_nothing_is_refused_in_names_by_the_importer_
             continue
         assert importers.value_problem("officer_name", value) and not schema.fullmatch(value), hex(code)
         assert importers.value_problem("agency_name", f"Alpha{chr(code)}Police") and not schema.fullmatch(chr(code)), hex(code)
+
+
+def test_a_profile_nested_too_deeply_is_refused_by_name(tmp_path, monkeypatch):
+    """The v6 attack run: data/profile.json nested 200,000 deep ended in "unexpected internal error (RecursionError)"."""
+    from certdata import disclosure
+    from certdata.package import PackageError
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "profile.json").write_text("[" * 200_000 + "]" * 200_000)
+    monkeypatch.setattr(disclosure, "ROOT", tmp_path)
+    disclosure.profile.cache_clear()
+    try:
+        with pytest.raises(PackageError, match="data/profile.json: cannot read the package's profile"):
+            disclosure.profile()
+    finally:
+        disclosure.profile.cache_clear()
