@@ -90,7 +90,7 @@ AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]")  # an address with no dom
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
-AT_WORD, DOT_WORD = (rf"(?:\s*[\[({{<]\s*{w}\s*[\])}}>]\s*|\s+{w}\s+)" for w in ("at", "dot"))
+AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in ("at", "dot"))  # (at), «at», [dot]
 AT = re.compile(r"\bat\b", re.IGNORECASE)  # in every spelled-out address: searched for first
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
                            rf"(?:{DOT_WORD}|\.)(?:{TOP_DOMAINS})\b", re.IGNORECASE)
@@ -117,9 +117,25 @@ SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{
 BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
                    rf"nascid[oa]|nat[oa]\s+il|born\s+(?:on\s+|in\s+|the\s+)?(?:[0-9]|(?:{MONTHS}|{OTHER_MONTHS})\b))",
                    re.IGNORECASE)
-# Six or more digits in words or one by one, with spaces or signs between them: "five five five zero one
-# four two", "1 9 7 1 0 4 0 5", "5-7-3-5-5-5-0-1-4-2".
-DIGIT_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+# Six or more numbers in words or digits one by one, with spaces or signs between them: "five five five zero
+# one four two", "five fifty five oh one forty two", "cinq cinq cinq zéro un quatre deux", "1 9 7 1 0 4 0 5",
+# "5-7-3-5-5-5-0-1-4-2". The numbers to a hundred in words, in English and the six other languages whose
+# months are known (with and without their accents).
+NUMBER_WORDS = frozenset("""
+    zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+    zéro un une deux trois quatre cinq sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante
+    cinquante soixante cent
+    cero uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince veinte treinta cuarenta
+    cincuenta sesenta setenta ochenta noventa cien ciento
+    um uma dois duas três oito nove dez vinte trinta sessenta oitenta cem
+    null eins zwei drei vier fünf funf fuenf sechs sieben acht neun zehn elf zwölf zwolf zwoelf zwanzig dreißig dreissig
+    vierzig fünfzig funfzig sechzig siebzig achtzig neunzig hundert
+    due tre quattro cinque sei sette otto dieci undici dodici venti trenta quaranta sessanta settanta ottanta novanta cento
+    nul een twee drie vijf zes zeven negen tien twaalf twintig dertig veertig vijftig zestig zeventig tachtig negentig honderd
+    """.split())
+DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest first: "quatorze" before "quatro"
+NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bapartado\s+(?:postal\s+)?[0-9]"
@@ -174,8 +190,11 @@ def plain_digits(value):
 
 
 def address(value):
-    """Whether a (plain) value holds a street address: a number, words, a street's kind, the number not
-    one that counts something else (the word before it or after it says so)."""
+    """Whether a (plain) value holds a street address: a number (in digits or words: "forty four seventeen
+    Larkspur Lane"), words, a street's kind, the number not one that counts something else (the word before
+    it or after it says so)."""
+    if NUMBER_WORD.search(value):
+        value = NUMBER_WORD.sub("0", value)
     for match in ADDRESS_LIKE.finditer(value):
         before = value[:match.start()].split()[-1:]
         after = match.group(1).split()[:1]
@@ -260,8 +279,8 @@ def text_problem(value):
 # value with none of them is passed after one scan and one split (a regular expression of the words took
 # 0.6 s for 200,000 names, ten times this).
 MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
-TRIGGER_WORDS = frozenset(f"at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
-                          f"nascida nato nata box postfach apartado caixa boîte boite the of {DIGIT_WORDS.replace('|', ' ')}".split())
+TRIGGER_WORDS = frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
+                          "nascida nato nata box postfach apartado caixa boîte boite the of".split()) | NUMBER_WORDS
 
 
 PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))  # a word is a word however it is joined
@@ -276,7 +295,8 @@ def may_be_refused(value):
     if MAY_BE_REFUSED.search(value):
         return True
     words = value.lower()
-    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(words.translate(PUNCTUATION_TO_SPACE).split())
+    spaced = words.translate(PUNCTUATION_TO_SPACE) if words.isascii() else re.sub(r"[\W_]+", " ", words)  # «at»
+    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
 
 
 def person_name_refused(value):
