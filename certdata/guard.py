@@ -17,6 +17,7 @@ import csv
 import re
 
 from . import disclosure
+from .names import contact_value
 from .package import csv_options, fields
 from .sources import normalise, quote_problems
 from .validate import Problem, byte_problems
@@ -68,7 +69,32 @@ def guard_package(package):
         synthetic = bool(resource.get("pcr:synthetic"))
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
+        problems += contact_problems(package, resource)
     return problems + quote_problems(package)
+
+
+def contact_problems(package, resource):
+    """A telephone number or an e-mail address in a text field that no pattern checks (the hand-edited tables'
+    notes, meanings and the corrections log): no field publishes one. The value is never shown. (The fields with a
+    pattern or an enum, every field of the officer-level resources among them, are checked by their own rules, and a
+    foreign key's values are those of the table it refers to.)"""
+    keys = {name for fk in resource.get("schema", {}).get("foreignKeys", []) for name in fk.get("fields", [])}
+    free = [f["name"] for f in fields(resource) if f.get("type", "string") == "string" and f["name"] not in keys
+            and not {"pattern", "enum"} & set(f.get("constraints", {}))]  # a key's values are its table's, checked there
+    if not free or file_problems(package, resource):
+        return []
+    problems = []
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
+                for name in free:
+                    if contact_value(row.get(name) or ""):
+                        problems.append(Problem(resource["path"], number, name, "contact-value",
+                                                "the value holds a telephone number or an e-mail address, which no field "
+                                                "publishes; it is not shown"))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # reported by the validation, by row
+    return problems
 
 
 def read_statutes(package):

@@ -299,6 +299,14 @@ def may_be_refused(value):
     return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
 
 
+def contact_value(value):
+    """Whether a value holds an e-mail address (as written or spelled out) or a telephone number."""
+    if not may_be_refused(value):  # no digit, sign or word of one: most values, passed after one scan
+        return False
+    plain = plain_digits(value)
+    return bool(PHONE.search(plain) or any_email(plain))
+
+
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
     a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).

@@ -476,6 +476,17 @@ SPEC_CASES = [
     # the eighth attack run: an e-mail address written like a column name was printed as one
     Case("name-like-email-extra-column", rows_edit("mo_officers", add_column("jane_doe_example_com", "x")),
          ["data/mo_officers.csv", "not shown"], absent=["jane_doe"]),
+    # the v6 attack run: a telephone number or an e-mail address typed into a hand-edited table's free text, or into
+    # the corrections log, was published
+    *[Case(f"contact-in-{table}-{column}", set_cell(table, 1, column, f"{value} call 573-555-0142 or jane.doe@example.com"),
+           [f"data/{table}.csv, row 2, field {column}", "telephone number or an e-mail address"],
+           absent=["573-555-0142", "jane.doe"])
+      for table, column, value in (("mo_license_statuses", "meaning", "Placeholder."), ("statutes", "citation", "RSMo"),
+                                   ("requests", "responding_agency", "POST"), ("mo_post_measures", "measure", "Officers"),
+                                   ("mo_license_classes", "meaning", "Placeholder."))],
+    Case("contact-in-the-corrections-log", rows_edit("corrections", lambda r: r + [
+        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "jane at example dot com", "agency's letter", "mo-post-2023-01-03"]]),
+         ["data/corrections.csv, row 2, field what_changed", "telephone number or an e-mail address"], absent=["jane at"]),
     # the v6 attack run: a telephone number in words, written like a column name
     Case("digits-in-words-extra-column", rows_edit("ma_training", add_column("five_five_five_zero_one_four_two", "x")),
          ["data/ma_training.csv", "not shown"], absent=["five_five"]),

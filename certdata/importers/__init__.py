@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import PHONE, agency_id, any_email, may_be_refused, name_problem, plain_digits, text_problem, text_refused
+from ..names import agency_id, contact_value, name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -83,14 +83,6 @@ def refuse_pending(resource):
                            "Before importing the release, record in the schema what the agency released, in its own words "
                            "(an agency-release ground quoting the agency's letter, kept under data/sources/ and declared in "
                            "datapackage.json sources); see the README, Adding a data release")
-
-
-def contact_value(value):
-    """Whether a value holds an e-mail address (as written or spelled out) or a telephone number."""
-    if not may_be_refused(value):  # no digit, sign or word of one: most values, passed after one scan
-        return False
-    plain = plain_digits(value)
-    return bool(PHONE.search(plain) or any_email(plain))
 
 
 def clean(value):
