@@ -182,7 +182,9 @@ def withheld_groups(package):
 def changes_context(conn, officers):
     """Counts per resource and change, and the officer changes with names the states give."""
     counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
-    return {"counts": [dict(r) for r in counts], "officers": officers,
+    kinds = conn.execute("select kind, count(*) from changes where kind is not null group by 1").fetchall()
+    return {"counts": [dict(r) for r in counts], "officers": officers, "listed": states.LISTED_CHANGES,
+            "cut": sum(n for _, n in kinds if n > states.LISTED_CHANGES), "kinds": dict(kinds),
             "decertified": [r for r in officers if r["kind"] == "decertified"]}
 
 

@@ -72,3 +72,29 @@ def test_diff_refuses_a_database_whose_resource_is_a_view_instead_of_running_it(
     result = run_cli(built, "diff", str(old), str(database), timeout=60)
     assert result.returncode == 1 and "old.db: not a release database" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_changes_page_and_feed_list_a_bounded_number_of_each_kind_and_count_them_all(tmp_path, monkeypatch):
+    """The v6 attack run: a release of two million rows replacing the sample made a 26 MB changes page and took
+    the documentation build to 9 GB. Each kind of officer change lists at most LISTED_CHANGES (first by name); the
+    page counts them all and points to the changes table."""
+    from certdata import states
+    monkeypatch.setattr(states, "LISTED_CHANGES", 3)
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    revoked = []
+
+    def change(rows):
+        for row in [r for r in rows if r["license_status"] == "Sample status A"][:7]:
+            row["license_status"] = "Revoked"
+            revoked.append(row)
+        return rows
+
+    edit_officers(root, change)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    page = (root / "site" / "changes" / "index.html").read_text()
+    listed = [r["row_id"] for r in sorted(revoked, key=lambda r: (r["officer_name"], r["row_id"]))]
+    assert all(row_id in page for row_id in listed[:3]) and not any(row_id in page for row_id in listed[3:])
+    assert "the first 3 of each kind" in page and "decertified: 7" in page and "certification/changes?kind__notblank=1" in page
+    feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3

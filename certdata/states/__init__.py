@@ -44,7 +44,10 @@ A state module declares:
   sample, taking its own sizes from options;
 - ``change_kind(conn)`` (optional): a function ``(row_id, change, field, old, new)`` giving what a
   change of its officer resource means to a reader ("decertified"...), for the release diff;
-- ``docs_context(conn, package)`` and ``DOCS_PAGES`` (optional): what its documentation pages need.
+- ``docs_context(conn, package)`` and ``DOCS_PAGES`` (optional): what its documentation pages need; its
+  ``officer_changes`` (the officers whose change has a kind, for the changes page and the feed) list at most
+  ``LISTED_CHANGES`` of each kind (the page gives the count of all and points to the ``changes`` table: a first
+  release replacing a sample of two million rows had made a 26 MB page and a 9 GB documentation build).
 """
 import importlib
 import importlib.util
@@ -58,6 +61,7 @@ from types import ModuleType
 from ..errors import CertdataError
 
 HERE = Path(__file__).resolve().parent
+LISTED_CHANGES = 1000  # officer changes of one kind listed on the changes page and in the feed
 LOCAL = "states"  # a package's own state modules: <package root>/states/*.py
 REQUIRED = ("CODE", "NAME", "ROUTE", "OFFICERS", "ID_PATTERN", "SEARCH_SQL", "PAGE_QUERIES")
 

@@ -304,15 +304,19 @@ def docs_context(conn, package):
     """Licence status and class counts, POST's measures, and officer changes with names (each with the
     words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
     from ..load import value_counts  # the load's statistics: no scan of the roster
+    from . import LISTED_CHANGES
     statuses = value_counts(conn, OFFICERS, "license_status")
     classes = value_counts(conn, OFFICERS, "license_class", blank="(blank in the release)")
-    officers = conn.execute(
-        "select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, s.agency_words, "
-        "q.responding_agency as status_source "
+    officers = conn.execute(  # at most LISTED_CHANGES of each kind, first by name
+        "select kind, row_id, old_value, new_value, officer_name, license_status, agency_name, agency_words, status_source "
+        "from (select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, "
+        "s.agency_words, q.responding_agency as status_source, "
+        "row_number() over (partition by c.kind order by o.officer_name, c.row_id) as listed "
         "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
         "left join mo_license_statuses s on s.license_status = o.license_status "
         "left join requests q on q.request_id = s.source_id "
-        "where c.resource = 'mo_officers' and c.kind is not null order by c.kind, o.officer_name, c.row_id").fetchall()
+        "where c.resource = 'mo_officers' and c.kind is not null) where listed <= :listed "
+        "order by kind, officer_name, row_id", {"listed": LISTED_CHANGES}).fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
             "officer_changes": [dict(r) for r in officers]}
