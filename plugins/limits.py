@@ -139,6 +139,12 @@ PAGE_SECONDS_PER_MB = 1.0
 # with one; measured alternately, four runs).
 PAGE_TURNS = 1
 PAGE_SHARE_STEP = 0.01
+# Of the pages waiting whose clients have had alike, the cheaper kind goes first (PageCosts), in steps of
+# PAGE_COST_STEP; a kind not yet seen counts as PAGE_UNKNOWN_COST, a little more than an officer page, a search or a
+# small table page (a few hundredths of a second), less than a page of many facets or rows.
+PAGE_COST_STEP = 0.01
+PAGE_UNKNOWN_COST = 0.03
+QUEUED_FREE = 4  # requests of one client waiting for a turn that do not put it behind others (a browser asks a few)
 # Long pages, those that ask for more rows than LONG_PAGE_ROWS (Datasette's _size=max or _size=1000, /search's
 # size=1000): at most LONG_PAGES_PER_CLIENT in flight per client (429) and LONG_PAGES_TOTAL in all (503), never
 # queued. Each is built in one piece on the event loop (a fifth of a second for 1,000 rows of HTML) and holds
@@ -331,6 +337,34 @@ def heavy(scope):
             or b"_stream=" in scope.get("query_string", b""))
 
 
+def page_kind(scope):
+    """A page's kind, for what it costs: its route (the path's first two parts, the rest as *: every officer page is
+    one kind) and the names of its parameters, each facet counted."""
+    parts = scope.get("path", "").split("/")
+    return "/".join(parts[:3] + ["*"] * (len(parts) > 3)), tuple(sorted(parameter_names(scope)))
+
+
+class PageCosts:
+    """What each kind of page has cost (its work in its turn, averaged as it comes), for ranking the pages that wait
+    for a turn (PAGE_COST_STEP): of clients that have had alike, a kind that has been cheap goes first. A kind not
+    yet seen counts as PAGE_UNKNOWN_COST, so that a reader's first page of a kind waits behind no page known to be
+    expensive. The
+    v6 attack run's 200 addresses, each asking one heavy facet page (0.2 s) at once, had a reader's officer page
+    wait behind all of them (30 s), every client being new."""
+
+    def __init__(self):
+        self.costs = collections.OrderedDict()
+
+    def rank(self, kind):
+        return min(int(self.costs.get(kind, PAGE_UNKNOWN_COST) / PAGE_COST_STEP), 1000)
+
+    def learn(self, kind, seconds):
+        old = self.costs.pop(kind, seconds)
+        self.costs[kind] = old + (seconds - old) * 0.3
+        if len(self.costs) > 10_000:  # the kinds not seen for longest are forgotten
+            self.costs.popitem(last=False)
+
+
 def static(scope):
     """Whether the request is for a file read from disk, not built: Datasette's static files, the documentation."""
     return scope.get("path", "").startswith(("/-/static", "/docs/"))
@@ -343,8 +377,9 @@ class Turns:
     """Turns for one kind of work, downloads' (DOWNLOAD_TURNS) or pages' (PAGE_TURNS): acquire before the work,
     release after it."""
 
-    def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP):
+    def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP, cost_of=None):
         self.free, self.waiting, self.step = size, [], step
+        self.cost_of = cost_of or (lambda kind: 0)  # a page kind's cost rank, read when the turn is handed on
         self.clock = clock or time.monotonic
         self.shares = Debts(self.clock, SHARE_REPAID)
 
@@ -355,19 +390,21 @@ class Turns:
         """Adds a turn's seconds to a client's share."""
         self.shares.add(client, seconds)
 
-    def rank(self, client, began, used, queued=0):
-        """First the client's share; then, for a download, whether it is long; then how many of the client's
-        requests wait (a reader's one page before the sixteenth of a flood that has not yet had its first turn);
-        then the order they began in."""
-        return int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), queued, began
+    def rank(self, client, began, used, cost=None, queued=0):
+        """First the client's share; then, for a download, whether it is long; then whether more than QUEUED_FREE of
+        the client's requests wait (a reader's page, or a browser's few, before the sixteen of a flood that has not
+        yet had its first turn); then, for a page, what pages of its kind have cost (a cheap page before an
+        expensive one, see PAGE_COST_STEP); then the order they began in."""
+        return (int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), queued > QUEUED_FREE,
+                self.cost_of(cost), began)
 
-    async def acquire(self, client, began, used=0.0, owner=None):
+    async def acquire(self, client, began, used=0.0, owner=None, cost=None):
         """Waits for a turn; False when the owner was abandoned while it waited (its client left)."""
         if self.free and not self.waiting:
             self.free -= 1
             return True
         turn = asyncio.get_running_loop().create_future()
-        self.waiting.append((client, began, used, turn))
+        self.waiting.append((client, began, used, turn, cost))
         if owner is not None:
             owner.turn = turn
         try:
@@ -385,7 +422,8 @@ class Turns:
             self.free += 1
             return
         queued = collections.Counter(w[0] for w in self.waiting)
-        best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3], queued[self.waiting[i][0]]))
+        best = min(range(len(self.waiting)), key=lambda i: self.rank(*self.waiting[i][:3], self.waiting[i][4],
+                                                                      queued[self.waiting[i][0]]))
         self.waiting.pop(best)[3].set_result(GRANTED)
 
 
@@ -394,13 +432,13 @@ class Work:
     work (csvexport's table streams find a download's in the request's scope under DOWNLOAD_SCOPE_KEY):
     take() before work, give() after it; the time between counts to the client's share."""
 
-    def __init__(self, turns, client, began):
+    def __init__(self, turns, client, began, cost=None):
         self.turns, self.client, self.began, self.since, self.used = turns, client, began, None, 0.0
-        self.turn, self.gone = None, False
+        self.turn, self.gone, self.cost = None, False, cost
 
     async def take(self):
         if self.since is None and not self.gone:
-            if await self.turns.acquire(self.client, self.began, self.used, owner=self):
+            if await self.turns.acquire(self.client, self.began, self.used, owner=self, cost=self.cost):
                 self.since = self.turns.clock()
 
     def abandon(self):
@@ -485,7 +523,9 @@ class Gate:
         self.heavy_total = 0
         self.long_by_client = {}
         self.long_total = 0
-        self.turns, self.page_turns, self.began = Turns(), Turns(PAGE_TURNS, step=PAGE_SHARE_STEP), itertools.count()
+        self.page_costs = PageCosts()
+        self.turns, self.began = Turns(), itertools.count()
+        self.page_turns = Turns(PAGE_TURNS, step=PAGE_SHARE_STEP, cost_of=self.page_costs.rank)
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
         self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
 
@@ -567,7 +607,8 @@ class Gate:
         download = Work(self.turns, client, next(self.began)) if large else None
         if large:
             scope = dict(scope, **{DOWNLOAD_SCOPE_KEY: download})
-        built = Work(self.page_turns, client, next(self.began)) if page and not static(scope) else None
+        kind = page_kind(scope) if page and not static(scope) else None
+        built = Work(self.page_turns, client, next(self.began), kind) if kind else None
         messages = asyncio.Queue()
 
         async def watch():
@@ -645,9 +686,9 @@ class Gate:
             # never waits for other downloads (Datasette's first rows; the table streams send it first)
             if built is not None:
                 await built.take()
+                state["working"] = loop.time()  # what it waited is not counted to it, whatever happens next
                 if built.gone:  # its client left while it waited: nothing to build
                     return
-                state["working"] = loop.time()
             await self.app(scope, guarded_receive, guarded_send)
         except Refused:
             if state["started"]:
@@ -663,6 +704,8 @@ class Gate:
             self.release(self.by_client, client)
             if built is not None:
                 built.give()
+                if built.used:
+                    self.page_costs.learn(kind, built.used)
             if page:
                 charge()
             if long_page:
