@@ -211,7 +211,7 @@ class Analysis:
 
     def member(self, char, part):
         op, av = part
-        variants = {v for v in (char, char.lower(), char.upper()) if len(v) == 1} if self.ignore_case else {char}
+        variants = case_variants(char) if self.ignore_case else {char}
         if op is sre.LITERAL:
             return chr(av) in variants
         if op is sre.RANGE:
@@ -221,7 +221,13 @@ class Analysis:
         return True  # anything else is taken to match, which can only make the check stricter
 
     def same(self, a, b):
-        return a == b or (self.ignore_case and a.lower() == b.lower())
+        return a == b or (self.ignore_case and bool(case_variants(a) & case_variants(b)))
+
+
+def case_variants(char):
+    """The characters a case-insensitive match takes a character for, as far as one character goes: the long s
+    (U+017F) is s and S, the Kelvin sign k and K."""
+    return {v for v in (char, char.lower(), char.upper(), char.upper().lower(), char.lower().upper()) if len(v) == 1}
 
 
 def parts(op, av):
