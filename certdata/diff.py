@@ -72,6 +72,7 @@ def diff_files(old_path, new_path, root=None):
     file that is not a release (a resource that is a view, not a table) or takes longer than DIFF_SECONDS
     is refused with DiffError."""
     from . import states
+    objects = {"main": release_objects(new_path), "old": release_objects(old_path)}
     conn = sqlite3.connect(f"file:{new_path}?mode=ro", uri=True)
     deadline = time.monotonic() + DIFF_SECONDS
     conn.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
@@ -79,8 +80,7 @@ def diff_files(old_path, new_path, root=None):
         conn.execute("attach database ? as old", [f"file:{old_path}?mode=ro"])
         resources = [r[0] for r in conn.execute("select resource from package_resources order by rowid")]
         for schema, path in (("main", new_path), ("old", old_path)):
-            kinds = dict(conn.execute(f"select name, type from {schema}.sqlite_master where type in ('table', 'view')"))
-            if any(kinds.get(r) == "view" for r in resources):  # a view can run any query (an endless one)
+            if any(objects[schema].get(r) == "view" for r in resources):  # a view can run any query (an endless one)
                 raise DiffError(f"{Path(path).name}: not a release database (a resource is a view, not a table)")
         return compute_changes(conn, resources, [s for s in states.registered(root) if s.OFFICERS in resources])
     except sqlite3.OperationalError as error:
@@ -89,6 +89,22 @@ def diff_files(old_path, new_path, root=None):
         raise
     finally:
         conn.close()
+
+
+def release_objects(path):
+    """{name: 'table' or 'view'} of a release database; DiffError for a file that is none (not SQLite, empty,
+    another program's database: compared, they had given "no changes")."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            objects = dict(conn.execute("select name, type from sqlite_master where type in ('table', 'view')"))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise DiffError(f"{Path(path).name}: not a SQLite database") from None
+    if objects.get("package_resources") != "table":
+        raise DiffError(f"{Path(path).name}: not a release database (it has no package_resources table)")
+    return objects
 
 
 def summary(changes):

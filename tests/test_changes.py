@@ -74,6 +74,22 @@ def test_diff_refuses_a_database_whose_resource_is_a_view_instead_of_running_it(
     assert "Traceback" not in result.stderr
 
 
+def test_diff_refuses_an_empty_database_another_program_s_or_a_file_that_is_no_database(built, tmp_path):
+    """The v6 attack run: an empty SQLite file, or one of 50,000 unrelated tables, compared as "no changes" (exit 0)
+    either way round; a text file was reported as "the database could not be written ... check free disk space"."""
+    database = built / "site" / "downloads" / "certification.db"
+    empty, other, text = tmp_path / "empty.db", tmp_path / "other.db", tmp_path / "text.db"
+    sqlite3.connect(empty).close()
+    with sqlite3.connect(other) as conn:
+        conn.executescript("".join(f"create table t{n} (a);" for n in range(50)))
+    text.write_text("not a database\n" * 100)
+    for path, message in ((empty, "not a release database"), (other, "not a release database"), (text, "not a SQLite database")):
+        for old, new in ((path, database), (database, path)):
+            result = run_cli(built, "diff", str(old), str(new), timeout=60)
+            assert result.returncode == 1 and f"{path.name}: {message}" in result.stderr, (path, result.stderr)
+            assert "Traceback" not in result.stderr and "disk space" not in result.stderr
+
+
 def test_the_changes_page_and_feed_list_a_bounded_number_of_each_kind_and_count_them_all(tmp_path, monkeypatch):
     """The v6 attack run: a release of two million rows replacing the sample made a 26 MB changes page and took
     the documentation build to 9 GB. Each kind of officer change lists at most LISTED_CHANGES (first by name); the
