@@ -93,8 +93,10 @@ SQL_DEBT_REPAID = 0.1
 HEAVY_PER_CLIENT = 2                 # concurrent streamed exports and file downloads per client
 # ... and in all, past which a download gets 503 at once: the v6 attack run's 130 addresses holding two whole-table
 # streams each, read a few bytes at a time under the send deadline, had filled the server's requests in flight, and
-# ordinary pages got 503. Downloads take turns (below), so more at once only makes each slower.
-DOWNLOADS_TOTAL = 64
+# ordinary pages got 503. Downloads take turns (below), so more at once only makes each slower; the bound leaves
+# room for the public's downloads beside forty whole-table streams (benchmarks/abuseload.py: at 64, 3,331 public
+# agency downloads got 503 in 15 s).
+DOWNLOADS_TOTAL = 192
 # Downloads take turns: the work between two chunks of a download (Datasette's next rows, the CSV
 # plugin's next batch) runs only while the download holds one of DOWNLOAD_TURNS turns, so downloads
 # never hold more than that of the SQL threads and the cores, whatever their number; pages never wait
@@ -377,8 +379,8 @@ class Turns:
     """Turns for one kind of work, downloads' (DOWNLOAD_TURNS) or pages' (PAGE_TURNS): acquire before the work,
     release after it."""
 
-    def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP, cost_of=None):
-        self.free, self.waiting, self.step = size, [], step
+    def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP, cost_of=None, queued_free=0):
+        self.free, self.waiting, self.step, self.queued_free = size, [], step, queued_free
         self.cost_of = cost_of or (lambda kind: 0)  # a page kind's cost rank, read when the turn is handed on
         self.clock = clock or time.monotonic
         self.shares = Debts(self.clock, SHARE_REPAID)
@@ -391,11 +393,12 @@ class Turns:
         self.shares.add(client, seconds)
 
     def rank(self, client, began, used, cost=None, queued=0):
-        """First the client's share; then, for a download, whether it is long; then whether more than QUEUED_FREE of
-        the client's requests wait (a reader's page, or a browser's few, before the sixteen of a flood that has not
-        yet had its first turn); then, for a page, what pages of its kind have cost (a cheap page before an
-        expensive one, see PAGE_COST_STEP); then the order they began in."""
-        return (int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), queued > QUEUED_FREE,
+        """First the client's share; then, for a download, whether it is long; then how many of the client's
+        requests wait, past queued_free (a reader's page, or a browser's few, before the sixteen of a flood that has
+        not yet had its first turn; a client's one download before another's second); then, for a page, what pages
+        of its kind have cost (a cheap page before an expensive one, see PAGE_COST_STEP); then the order they
+        began in."""
+        return (int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), max(0, queued - self.queued_free),
                 self.cost_of(cost), began)
 
     async def acquire(self, client, began, used=0.0, owner=None, cost=None):
@@ -525,7 +528,7 @@ class Gate:
         self.long_total = 0
         self.page_costs = PageCosts()
         self.turns, self.began = Turns(), itertools.count()
-        self.page_turns = Turns(PAGE_TURNS, step=PAGE_SHARE_STEP, cost_of=self.page_costs.rank)
+        self.page_turns = Turns(PAGE_TURNS, step=PAGE_SHARE_STEP, cost_of=self.page_costs.rank, queued_free=QUEUED_FREE)
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
         self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
 
