@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
 from datasette.utils.asgi import AsgiStream, Response
 from markupsafe import Markup, escape
 
@@ -758,7 +760,46 @@ async def search_page(datasette, request):
         context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True, labels=labels)
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
-    return Response.html(await datasette.render_template("search.html", context, request=request))
+    return Response.html(await render_search(datasette, context, request))
+
+
+PARTS = weakref.WeakKeyDictionary()  # per server: the templates and the plugins' variables do not change while it runs
+MARKS = ("\x00title\x00", "\x00content\x00")  # no template writes a NUL
+
+
+async def page_parts(datasette):
+    """search.html cut once per server: the frame Datasette renders around its two blocks (base.html
+    with every variable Datasette and the plugins give a page without a signed-in actor), as the text
+    before, between and after them; search.html in a synchronous overlay of Datasette's Jinja
+    environment (the blocks await nothing); and the variables the blocks may read, merged as
+    Datasette merges them. Datasette's rendering of the whole page for each search (its hooks,
+    asynchronous Jinja, base.html) had been most of a search page's time."""
+    if datasette not in PARTS:
+        frame = await datasette.render_template(datasette.jinja_env.from_string(
+            '{% extends "search.html" %}{% block title %}' + MARKS[0] + '{% endblock %}'
+            '{% block content %}' + MARKS[1] + '{% endblock %}'), {})
+        before, rest = frame.split(MARKS[0])
+        between, after = rest.split(MARKS[1])
+        variables = {"urls": datasette.urls, "base_url": datasette.setting("base_url"), "zip": zip}
+        extra = {}
+        for found in pm.hook.extra_template_vars(template="search.html", database=None, table=None, columns=None,
+                                                 view_name=None, request=None, datasette=datasette):
+            extra.update(await await_me_maybe(found))
+        template = datasette.jinja_env.overlay(enable_async=False, cache_size=50).get_template("search.html")
+        PARTS[datasette] = (before, between, after), template, variables, extra
+    return PARTS[datasette]
+
+
+async def render_search(datasette, context, request):
+    """The search page, the same text as datasette.render_template("search.html", context, request)
+    (tests/test_search.py compares them): the frame cut once, the title and content blocks rendered
+    for this search. A request that may carry a signed-in actor or Datasette's messages (its
+    cookies) gets Datasette's own rendering: for those the frame can differ."""
+    if "ds_actor" in request.cookies or "ds_messages" in request.cookies:
+        return await datasette.render_template("search.html", context, request=request)
+    (before, between, after), template, variables, extra = await page_parts(datasette)
+    blocks = template.new_context({**context, "request": request, **variables, **extra})
+    return "".join((before, *template.blocks["title"](blocks), between, *template.blocks["content"](blocks), after))
 
 
 @hookimpl

@@ -3,6 +3,7 @@ import asyncio
 import csv
 import html
 import io
+import os
 import re
 
 import pytest
@@ -13,6 +14,22 @@ from certdata import datasette
 @pytest.fixture(scope="module")
 def client(built):
     return datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+
+
+@pytest.fixture(scope="module")
+def uncached(built):
+    """A server without its response cache (which keys on the address, not on cookies), serving the
+    documentation (so that pages link it)."""
+    saved = {name: os.environ.get(name) for name in ("CERTDATA_NO_RESPONSE_CACHE", "CERTDATA_DOCS_DIR")}
+    os.environ.update(CERTDATA_NO_RESPONSE_CACHE="1", CERTDATA_DOCS_DIR=str(built / "site"))
+    try:
+        yield datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def officers(client, query):
@@ -111,3 +128,20 @@ def test_a_filtered_search_reads_the_name_index_first_not_every_officer_of_the_f
                 assert "idx_people_" not in plan and "VIRTUAL TABLE" in plan, (text, plan)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "smith"}, {"q": "smith", "page": "2", "size": "3"}, {"q": "smith", "sort": "name"},
+    {"q": "smith", "state": "MO"}, {"q": "smith", "license_status": "Revoked", "agency_page": "2"},
+    {"q": "qqqxxj"}, {"q": "wilhelmina qaurrington"}, {"q": "zebulon quarrington"}, {"q": "smith q jonah"},
+    {"q": "evil"}, {"q": "<b>\"'&"}, {"q": "smith", "size": "nonsense", "sort": "<i>"}, {"q": "sheriff"},
+])
+def test_the_search_page_is_the_text_datasette_renders(uncached, params):
+    """/search renders its frame once per server and its blocks for each search (plugins/search.py,
+    render_search): the page must be, byte for byte, what Datasette's rendering of search.html gives,
+    which the server still uses for a request with a (here unsigned, so empty) messages cookie."""
+    fast = asyncio.run(uncached.client.get("/search", params=params))
+    slow = asyncio.run(uncached.client.get("/search", params=params, cookies={"ds_messages": "unsigned"}))
+    assert fast.status_code == slow.status_code == 200
+    assert "<h1>Search</h1>" in fast.text and "</html>" in fast.text and 'href="/docs/' in fast.text
+    assert fast.text == slow.text
