@@ -813,6 +813,8 @@ def test_the_documented_limits_are_the_plugin_s():
                    if limits.PAGE_SECONDS_PER_MB == 1 else "(seconds per MB changed)",
                    f"A page that asks for more than {limits.LONG_PAGE_ROWS} rows",
                    "runs for one page at a time" if limits.PAGE_TURNS == 1 else "(page turns changed)",
+                   "Beside that one page, one page of a kind that has cost less than two hundredths of a second"
+                   if (limits.CHEAP_PAGE_TURNS, limits.CHEAP_PAGE_COST) == (1, 0.02) else "(cheap turns changed)",
                    "with no more than four pages waiting" if limits.QUEUED_FREE == 4 else "(queued changed)",
                    "counts as a few hundredths of a second" if limits.PAGE_UNKNOWN_COST == 0.03 else "(unknown cost changed)",
                    f"When the server has {limits.REQUESTS_TOTAL} requests in flight, only clients with fewer than "
@@ -1187,3 +1189,47 @@ def test_the_server_log_holds_no_search_text_parameter_or_traceback(built, tmp_p
     assert "Quimby" not in text and "1969" not in text and "Traceback" not in text and "params =" not in text, text[-3000:]
     assert str(ROOT) not in text and "Exception ignored" not in text, text[-3000:]
     assert "error: JSONDecodeError while answering a request, at " in text  # the error is still logged, by type and place
+
+
+def test_a_cheap_page_works_beside_another_page_and_an_expensive_one_never_does():
+    """Pages work one at a time, but a page of a kind that has been cheap (a search, an officer page) may take
+    the cheap turn beside it, so that one page's Python runs while another's SQL does; an expensive kind (many
+    facets) and a kind not yet seen never do, and the cheap turn goes to the cheap page ranked first."""
+    limits = limits_plugin()
+    costs = limits.PageCosts()
+    costs.learn("search", limits.CHEAP_PAGE_COST / 4)
+    costs.learn("facets", 10 * limits.CHEAP_PAGE_COST)
+    turns = limits.Turns(limits.PAGE_TURNS, clock=lambda: 0.0, step=limits.PAGE_SHARE_STEP, cost_of=costs.rank,
+                         cheap=limits.CHEAP_PAGE_TURNS, cheap_below=round(limits.CHEAP_PAGE_COST / limits.PAGE_COST_STEP))
+
+    async def scenario():
+        held = [await turns.acquire("a", 0, cost="facets")]  # the one turn of any work
+        assert held == [limits.GRANTED]
+        order = []
+
+        async def wait(name, client, began, kind):
+            order.append((name, await turns.acquire(client, began, cost=kind)))
+        tasks = [asyncio.ensure_future(wait(*w)) for w in [
+            ("facets", "b", 1, "facets"), ("unknown", "c", 2, "never seen"), ("search", "d", 3, "search")]]
+        await asyncio.sleep(0)
+        assert order == [("search", limits.CHEAP)]  # at once, beside the facet page
+        turns.count("busy", 1.0)
+        busy = asyncio.ensure_future(wait("busy search", "busy", 4, "search"))
+        late = asyncio.ensure_future(wait("second search", "e", 5, "search"))
+        await asyncio.sleep(0)
+        assert len(order) == 1  # the cheap turn is held: both wait
+        turns.release(limits.CHEAP)
+        await asyncio.sleep(0)
+        assert order[1] == ("second search", limits.CHEAP)  # the cheap page of the client that has had least
+        turns.release(limits.CHEAP)
+        await asyncio.sleep(0)
+        assert order[2] == ("busy search", limits.CHEAP)
+        turns.release(limits.CHEAP)  # no cheap page waits: the expensive ones keep waiting for the one turn
+        await asyncio.sleep(0)
+        assert len(order) == 3
+        turns.release(limits.GRANTED)
+        turns.release(limits.GRANTED)
+        turns.release(limits.GRANTED)
+        await asyncio.gather(*tasks, busy, late)
+        return [name for name, _ in order[3:]], {turn for _, turn in order[3:]}
+    assert asyncio.run(scenario()) == (["unknown", "facets"], {limits.GRANTED})  # the cheaper kind first
