@@ -145,3 +145,41 @@ def test_the_search_page_is_the_text_datasette_renders(uncached, params):
     assert fast.status_code == slow.status_code == 200
     assert "<h1>Search</h1>" in fast.text and "</html>" in fast.text and 'href="/docs/' in fast.text
     assert fast.text == slow.text
+    assert answered(fast) == answered(slow, cookie=True)
+
+
+def answered(response, cookie=False):
+    """Status and headers of an answer; for one to a request with a cookie, as the router answers without."""
+    headers = dict(response.headers)
+    if cookie:  # a request with a cookie is answered privately (the fast path takes none)
+        assert headers.pop("cache-control") == "private, no-store"
+    return response.status_code, headers
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "smith"}, {"q": "smith", "page": "2", "size": "3"}, {"q": "qqqxxj"}, {"q": "wilhelmina qaurrington"},
+    {"q": "smith", "size": "0", "sort": "<i>"}, {"q": "x" * 5000}, {"q": "smith", "state": "XX"},
+])
+def test_search_json_and_its_errors_are_answered_as_datasette_answers_them(uncached, params):
+    for path in ("/search.json", "/search"):
+        fast = asyncio.run(uncached.client.get(path, params=params))
+        slow = asyncio.run(uncached.client.get(path, params=params, cookies={"ds_messages": "unsigned"}))
+        assert fast.content == slow.content and answered(fast) == answered(slow, cookie=True)
+    assert "vary" in dict(fast.headers)
+
+
+def test_a_search_that_fails_is_answered_as_datasette_answers_it(uncached, monkeypatch):
+    """A search that fails on the direct path is answered by the router: one past the SQL time limit gets the
+    site's 400 page (or JSON), the same as a request the router takes from the start."""
+    from datasette.database import QueryInterrupted
+    from datasette.plugins import pm
+    plugin = next(p for p in pm.get_plugins() if hasattr(p, "DIRECT"))
+
+    async def too_slow(*args, **kwargs):
+        raise QueryInterrupted(None, "select 1", {})
+    monkeypatch.setattr(plugin, "search", too_slow)
+    for path in ("/search", "/search.json"):
+        fast = asyncio.run(uncached.client.get(path, params={"q": "smith"}))
+        slow = asyncio.run(uncached.client.get(path, params={"q": "smith"}, cookies={"ds_messages": "unsigned"}))
+        assert fast.status_code == 400 and "took too long" in fast.text
+        assert fast.content == slow.content and answered(fast) == answered(slow, cookie=True)
