@@ -23,7 +23,7 @@ import time
 import unicodedata
 import weakref
 from contextlib import contextmanager
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -597,14 +597,30 @@ async def same_surname(execute, query, filters):
     return rows, rows[0]["_total"], typed
 
 
-def page_url(datasette, path, result, **changes):
-    args = {"q": result["q"], **result["filters"], "sort": result["sort"], "page": result["page"]}
+def page_urls(datasette, path, result):
+    """url(**changes): the address of `path` for this search with some of its parameters changed (None or ""
+    drops one), as urlencode writes it; each parameter is quoted once for all the links of a page (a page
+    of results links each facet value: quoting the search again for each was a tenth of its time)."""
+    base = {"q": result["q"], **result["filters"], "sort": result["sort"], "page": result["page"]}
     if result["size"] != PAGE_SIZE:
-        args["size"] = result["size"]
-    args.update(changes)
-    args = {k: v for k, v in args.items() if v not in (None, "") and not (k == "sort" and v == "relevance")
-            and not (k == "page" and v == 1)}
-    return datasette.urls.path(path) + ("?" + urlencode(args) if args else "")
+        base["size"] = result["size"]
+    prefix, quoted = datasette.urls.path(path), {}
+
+    def url(**changes):
+        parts = []
+        for pair in (dict(base, **changes) if changes else base).items():
+            k, v = pair
+            if v in (None, "") or (k == "sort" and v == "relevance") or (k == "page" and v == 1):
+                continue
+            if pair not in quoted:
+                quoted[pair] = quote_plus(k) + "=" + quote_plus(str(v))
+            parts.append(quoted[pair])
+        return prefix + ("?" + "&".join(parts) if parts else "")
+    return url
+
+
+def page_url(datasette, path, result, **changes):
+    return page_urls(datasette, path, result)(**changes)
 
 
 def paging(datasette, path, result):
@@ -704,18 +720,25 @@ def result_rows(rows, base, approximate=False, labels=None):
     a state's detail with its label ({state code: label}, e.g. "Licence class: unknown")."""
     out, labels = [], labels or {}
     for p in rows:
-        detail = escape(p["detail"] or "")
+        detail = text_html(p["detail"] or "")
         if detail and labels.get(p["state"]):
-            detail = f"{escape(labels[p['state']])}: {detail}"
-        agency = (f'<a href="{base}agency/{escape(p["agency_id"])}">{escape(p["agency_name"])}</a>'
+            detail = f"{text_html(labels[p['state']])}: {detail}"
+        agency = (f'<a href="{base}agency/{text_html(p["agency_id"])}">{text_html(p["agency_name"])}</a>'
                   if p["agency_id"] else "none named")
         link = "officer-link approximate-link" if approximate else "officer-link"
-        match = "" if approximate else f'<td data-column="Match">{escape(p["match"])}</td>'
-        out.append(f'<tr>\n<td data-column="Name"><a class="{link}" href="{base}{escape(p["officer_path"][1:])}">'
-                   f'{escape(p["officer_name"])}</a></td><td data-column="State">{escape(p["state"])}</td>\n'
-                   f'<td data-column="Licence status">{escape(p["license_status"] or "none in these records")}</td>\n'
+        match = "" if approximate else f'<td data-column="Match">{text_html(p["match"])}</td>'
+        out.append(f'<tr>\n<td data-column="Name"><a class="{link}" href="{base}{text_html(p["officer_path"][1:])}">'
+                   f'{text_html(p["officer_name"])}</a></td><td data-column="State">{text_html(p["state"])}</td>\n'
+                   f'<td data-column="Licence status">{text_html(p["license_status"] or "none in these records")}</td>\n'
                    f'<td data-column="Agency">{agency}</td><td data-column="Details">{detail}</td>{match}</tr>\n')
     return Markup("".join(out))
+
+
+def text_html(value):
+    """markupsafe.escape(value) as a plain string: the same five characters replaced the same way,
+    without making a Markup object for each cell (a third of the result rows' time)."""
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def agency_caveats(states, result):
@@ -748,8 +771,9 @@ async def search_page(datasette, request):
                                       if agency_page * AGENCY_PAGE < context["agency_total"] else None)
         context["json_url"] = page_url(datasette, "/search.json", result)
         context["csv_url"] = page_url(datasette, "/search.csv", result, page=1)
-        context["filter_url"] = lambda column, value: page_url(datasette, "/search", result, page=1, **{column: value})
-        context["sort_url"] = lambda sort: page_url(datasette, "/search", result, page=1, sort=sort)
+        url = page_urls(datasette, "/search", result)
+        context["filter_url"] = lambda column, value: url(page=1, **{column: value})
+        context["sort_url"] = lambda sort: url(page=1, sort=sort)
         if result["approximate"]:
             context["suggestion_url"] = page_url(datasette, "/search", result, q=result["approximate"]["suggestion"], page=1)
     context["state_names"] = [s["name"] for s in states_config(datasette)]

@@ -183,3 +183,39 @@ def test_a_search_that_fails_is_answered_as_datasette_answers_it(uncached, monke
         slow = asyncio.run(uncached.client.get(path, params={"q": "smith"}, cookies={"ds_messages": "unsigned"}))
         assert fast.status_code == 400 and "took too long" in fast.text
         assert fast.content == slow.content and answered(fast) == answered(slow, cookie=True)
+
+
+def search_plugin():
+    import importlib.util
+    from .conftest import ROOT
+    spec = importlib.util.spec_from_file_location("search_plugin_helpers", ROOT / "plugins" / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_result_cells_are_escaped_as_markupsafe_escapes_them():
+    from markupsafe import escape
+    text_html = search_plugin().text_html
+    for value in ["<script>alert('x')</script>", 'a "b" & c', "&amp;", "O'Brien", "plain", "", "ñ<é>&\u2028", 42, None]:
+        assert text_html(value) == str(escape(value)), value
+
+
+def test_a_page_s_links_are_the_search_s_parameters_urlencoded_with_one_changed():
+    from urllib.parse import urlencode
+    from datasette.app import Datasette
+    plugin = search_plugin()
+    urls = Datasette(memory=True).urls
+    for result in [{"q": "o'brien & sons", "filters": {"state": "MO", "agency_id": "a b+c"}, "sort": "relevance", "page": 1,
+                    "size": plugin.PAGE_SIZE},
+                   {"q": "ñame/x?y=1", "filters": {}, "sort": "name", "page": 3, "size": 7}]:
+        for changes in [{}, {"page": 1}, {"page": 2, "agency_id": "ü"}, {"license_status": "Revoked", "page": 1},
+                        {"sort": "relevance"}, {"q": "", "state": None}, {"agency_page": 2}]:
+            args = {"q": result["q"], **result["filters"], "sort": result["sort"], "page": result["page"]}
+            if result["size"] != plugin.PAGE_SIZE:
+                args["size"] = result["size"]
+            args.update(changes)
+            args = {k: v for k, v in args.items() if v not in (None, "") and (k, v) not in (("sort", "relevance"), ("page", 1))}
+            expected = "/search" + ("?" + urlencode(args) if args else "")
+            url = plugin.page_urls(type("D", (), {"urls": urls})(), "/search", result)
+            assert url(**changes) == url(**changes) == expected
