@@ -24,8 +24,8 @@ from .children import signals_held
 from .errors import CertdataError
 from .names import FUZZY_LENGTHS, deletions, name_keys
 
-BATCH = 50_000  # rows read or written at a time (the build's inserts use it too)
-NAME_CACHE = 50_000  # parsed names kept for their repeats (a few MB)
+BATCH = 10_000  # rows read or written at a time (the build's inserts use it too)
+NAME_CACHE = 10_000  # parsed names kept for their repeats (a few MB)
 TABLES = {
     "people_names": "create table {schema}people_names (rowid integer primary key, terms text not null, "
                     "surname_key text not null, given_key text not null)",

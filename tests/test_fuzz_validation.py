@@ -83,3 +83,25 @@ def test_fast_path_and_frictionless_agree_on_seeded_mutations(base, tmp_path):
         path.write_text(original, encoding="utf-8", newline="")
         schema_path.write_text(schema_text)
     assert not disagreements, disagreements[:10]
+
+
+def test_repeated_keys_are_found_within_and_across_runs_of_kept_hashes(monkeypatch):
+    """The fast path keeps hashes of key values in sorted runs, not the values: a repeat is found
+    within a run, across runs (the end's merge), and in a key of several fields; distinct keys pass."""
+    monkeypatch.setattr(fastcheck.Repeats, "RUN", 7)
+
+    def verdict(values):
+        seen = fastcheck.Repeats()
+        try:
+            for value in values:
+                seen.add(value)
+            seen.check()
+        except fastcheck.Invalid:
+            return False
+        return True
+    distinct = [(f"MO-{i:07d}",) for i in range(100)]
+    assert verdict(distinct) and verdict([]) and verdict([("a", 1), ("a", 2), ("b", 1)])
+    assert not verdict(distinct[:3] + [distinct[1]])  # within the first run
+    assert not verdict(distinct + [distinct[5]])  # across runs: found at the end
+    assert not verdict(distinct[:7] + distinct[14:20] + [distinct[3]] + distinct[40:45])  # one run, then the current set
+    assert not verdict([("a", 1), ("b", 2), ("a", 1)])
