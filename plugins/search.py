@@ -802,15 +802,16 @@ async def page_parts(datasette):
         frame = await datasette.render_template(datasette.jinja_env.from_string(
             '{% extends "search.html" %}{% block title %}' + MARKS[0] + '{% endblock %}'
             '{% block content %}' + MARKS[1] + '{% endblock %}'), {})
-        before, rest = frame.split(MARKS[0])
-        between, after = rest.split(MARKS[1])
+        around = [piece.split(MARKS[0]) for piece in frame.split(MARKS[1])]  # the title may be written more than once
+        if len(around) != 2:
+            raise ValueError("search.html's frame does not write its content block exactly once")
         variables = {"urls": datasette.urls, "base_url": datasette.setting("base_url"), "zip": zip}
         extra = {}
         for found in pm.hook.extra_template_vars(template="search.html", database=None, table=None, columns=None,
                                                  view_name=None, request=None, datasette=datasette):
             extra.update(await await_me_maybe(found))
         template = datasette.jinja_env.overlay(enable_async=False, cache_size=50).get_template("search.html")
-        PARTS[datasette] = (before, between, after), template, variables, extra
+        PARTS[datasette] = around, template, variables, extra
     return PARTS[datasette]
 
 
@@ -821,9 +822,10 @@ async def render_search(datasette, context, request):
     cookies) gets Datasette's own rendering: for those the frame can differ."""
     if "ds_actor" in request.cookies or "ds_messages" in request.cookies:
         return await datasette.render_template("search.html", context, request=request)
-    (before, between, after), template, variables, extra = await page_parts(datasette)
+    (before, after), template, variables, extra = await page_parts(datasette)
     blocks = template.new_context({**context, "request": request, **variables, **extra})
-    return "".join((before, *template.blocks["title"](blocks), between, *template.blocks["content"](blocks), after))
+    title = "".join(template.blocks["title"](blocks))
+    return title.join(before) + "".join(template.blocks["content"](blocks)) + title.join(after)
 
 
 DIRECT = {"/search": search_page, "/search.json": search_json}

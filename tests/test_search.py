@@ -219,3 +219,20 @@ def test_a_page_s_links_are_the_search_s_parameters_urlencoded_with_one_changed(
             expected = "/search" + ("?" + urlencode(args) if args else "")
             url = plugin.page_urls(type("D", (), {"urls": urls})(), "/search", result)
             assert url(**changes) == url(**changes) == expected
+
+
+def test_the_search_page_stays_datasette_s_text_when_base_html_writes_the_title_twice(built):
+    """A base.html that writes the title a second time (a meta tag, say): the frame is cut around every copy."""
+    import jinja2
+    app = datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
+    base = app.jinja_env.loader.get_source(app.jinja_env, "base.html")[0]
+    assert "<title>{% block title %}{% endblock %}</title>" in base
+    twice = base.replace("<title>{% block title %}{% endblock %}</title>",
+                         '<title>{% block title %}{% endblock %}</title><meta name="t" content="{{ self.title() }}">')
+    app.jinja_env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"base.html": twice}), app.jinja_env.loader])
+    fast = asyncio.run(app.client.get("/search", params={"q": "<smith>", "_": "1"}))
+    slow = asyncio.run(app.client.get("/search", params={"q": "<smith>", "_": "2"}, cookies={"ds_messages": "unsigned"}))
+    assert '<meta name="t" content="Search: &lt;smith&gt;">' in fast.text
+    assert fast.status_code == 200 and fast.text == slow.text
+    from datasette.plugins import pm
+    assert app in next(p for p in pm.get_plugins() if hasattr(p, "DIRECT")).PARTS  # cut, not left to the router
