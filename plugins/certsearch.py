@@ -284,10 +284,13 @@ class ResponseCache:
     @staticmethod
     def key(scope):
         """Path, query and the headers Datasette builds absolute links from (Host, X-Forwarded-*):
-        a response built for one host is never served to another. Streams, database files and
+        a response built for one host is never served to another; none for a request with a cookie or
+        an Authorization header. Streams, database files and
         documentation files are not kept (they are large, or read from disk already)."""
         if scope.get("type") != "http" or scope.get("method") != "GET":
             return None
+        if any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers") or ()):
+            return None  # answered for the requester (Datasette marks it private): never kept, nor served from the cache
         query = scope.get("query_string", b"").decode("latin-1")
         path = scope.get("path", "")
         if path.startswith(("/-/", "/export/", "/docs/")) or path.endswith(".db") or "_stream=" in query:

@@ -853,8 +853,11 @@ def asgi_wrapper(datasette):
     the router's, headers included (tests/test_search.py compares them)."""
     def wrap(app):
         async def direct(scope, receive, send):
-            view = DIRECT.get(scope.get("path")) if scope.get("type") == "http" and scope.get("method") == "GET" else None
-            if (view is None or not datasette._startup_invoked or datasette.setting("base_url") != "/"
+            path = scope.get("path")
+            view = DIRECT.get(path) if scope.get("type") == "http" and scope.get("method") == "GET" else None
+            if (view is None or scope.get("raw_path", path.encode()) != path.encode()  # the router reads the raw path:
+                    # /search%2Ejson is its redirect, never this page
+                    or not datasette._startup_invoked or datasette.setting("base_url") != "/"
                     or any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers") or ())):
                 return await app(scope, receive, send)
             if datasette.setting("force_https_urls") and scope.get("scheme") != "https":

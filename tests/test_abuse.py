@@ -436,6 +436,18 @@ def test_the_response_cache_never_serves_one_host_s_links_to_another():
     assert plugin.ResponseCache.key(scope) != plugin.ResponseCache.key(evil)
     assert plugin.ResponseCache.key(dict(scope, query_string=b"_stream=on")) is None  # streams are never held
     assert plugin.ResponseCache.key(dict(scope, path="/certification.db")) is None
+    for header in (b"cookie", b"authorization"):  # answered for the requester, marked private: never kept nor served
+        assert plugin.ResponseCache.key(dict(scope, headers=scope["headers"] + [(header, b"x=1")])) is None
+
+
+def test_a_request_with_a_cookie_never_gets_an_anonymous_answer_from_the_cache_nor_leaves_its_own(client):
+    """The attack run of the seventh session: the cache keyed on address and host only, so an answer to a
+    request with a cookie (marked private, no-store) was served to everyone after, and the other way round."""
+    for first, second in ((None, {"x": "1"}), ({"x": "1"}, None)):
+        query = f"/search.json?q=cache{len(str(first))}"
+        answers = [asyncio.run(client.client.get(query, cookies=cookies)) for cookies in (first, second)]
+        controls = [a.headers.get("cache-control") for a in answers]
+        assert controls == [None if first is None else "private, no-store", None if second is None else "private, no-store"]
 
 
 @pytest.mark.parametrize("path", [

@@ -236,3 +236,12 @@ def test_the_search_page_stays_datasette_s_text_when_base_html_writes_the_title_
     assert fast.status_code == 200 and fast.text == slow.text
     from datasette.plugins import pm
     assert app in next(p for p in pm.get_plugins() if hasattr(p, "DIRECT")).PARTS  # cut, not left to the router
+
+
+@pytest.mark.parametrize("path", ["/search%2Ejson", "/%73earch", "/sea%72ch.json"])
+def test_a_percent_encoded_search_path_is_answered_as_the_router_answers_it(uncached, path):
+    """The router reads the raw path: /search%2Ejson is a redirect to its tilde-encoded form, never the page."""
+    fast = asyncio.run(uncached.client.get(path + "?q=smith"))
+    slow = asyncio.run(uncached.client.get(path + "?q=smith", cookies={"ds_messages": "unsigned"}))
+    assert fast.status_code == slow.status_code == 302
+    assert fast.headers["location"] == slow.headers["location"]
