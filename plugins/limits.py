@@ -44,6 +44,7 @@ import contextvars
 import ipaddress
 import itertools
 import json
+import math
 import os
 import resource
 import socket
@@ -147,11 +148,17 @@ PAGE_TURNS = 1
 CHEAP_PAGE_TURNS = 1
 CHEAP_PAGE_COST = 0.02
 PAGE_SHARE_STEP = 0.01
-# Of the pages waiting whose clients have had alike, the cheaper kind goes first (PageCosts), in steps of
-# PAGE_COST_STEP; a kind not yet seen counts as PAGE_UNKNOWN_COST, a little more than an officer page, a search or a
-# small table page (a few hundredths of a second), less than a page of many facets or rows.
-PAGE_COST_STEP = 0.01
+# Of the pages waiting whose clients have had alike, the cheaper kind goes first (PageCosts): kinds that cost less than
+# CHEAP_PAGE_COST count alike (they go in the order asked), dearer ones in steps that double it (0.02 to 0.04 s, 0.04 to
+# 0.08 s, ...); a kind not yet seen counts as PAGE_UNKNOWN_COST, a little more than an officer page, a search or a small
+# table page, less than a page of many facets or rows. In steps of a hundredth of a second, as before, a flood of
+# officer pages (7 ms) from 240 new addresses kept a reader's search (18 ms) waiting behind every one of them: 0.3 s at
+# p50, 24.7 s at worst (the seventh session's attack run).
 PAGE_UNKNOWN_COST = 0.03
+# A page of the first step above the cheap (a kind not yet seen, or one of 0.02 to 0.04 s) that has waited PAGE_AGE
+# counts as cheap: a flood of cheap pages would otherwise keep it waiting for as long as the flood lasts. Dearer kinds
+# never do, so that a crowd of heavy pages never goes before a reader's cheap one.
+PAGE_AGE = 0.25
 QUEUED_FREE = 4  # requests of one client waiting for a turn that do not put it behind others (a browser asks a few)
 # Long pages, those that ask for more rows than LONG_PAGE_ROWS (Datasette's _size=max or _size=1000, /search's
 # size=1000): at most LONG_PAGES_PER_CLIENT in flight per client (429) and LONG_PAGES_TOTAL in all (503), never
@@ -354,7 +361,7 @@ def page_kind(scope):
 
 class PageCosts:
     """What each kind of page has cost (its work in its turn, averaged as it comes), for ranking the pages that wait
-    for a turn (PAGE_COST_STEP): of clients that have had alike, a kind that has been cheap goes first. A kind not
+    for a turn (PAGE_UNKNOWN_COST): of clients that have had alike, a kind that has been cheap goes first. A kind not
     yet seen counts as PAGE_UNKNOWN_COST, so that a reader's first page of a kind waits behind no page known to be
     expensive. The
     v6 attack run's 200 addresses, each asking one heavy facet page (0.2 s) at once, had a reader's officer page
@@ -364,7 +371,8 @@ class PageCosts:
         self.costs = collections.OrderedDict()
 
     def rank(self, kind):
-        return min(int(self.costs.get(kind, PAGE_UNKNOWN_COST) / PAGE_COST_STEP), 1000)
+        cost = self.costs.get(kind, PAGE_UNKNOWN_COST)
+        return 0 if cost < CHEAP_PAGE_COST else min(int(math.log2(cost / CHEAP_PAGE_COST)) + 1, 1000)
 
     def learn(self, kind, seconds):
         old = self.costs.pop(kind, seconds)
@@ -386,10 +394,11 @@ class Turns:
     release after it."""
 
     def __init__(self, size=DOWNLOAD_TURNS, clock=None, step=SHARE_STEP, cost_of=None, queued_free=0, cheap=0,
-                 cheap_below=0):
+                 cheap_below=0, age=None):
         self.free, self.waiting, self.step, self.queued_free = {GRANTED: size, CHEAP: cheap}, [], step, queued_free
         self.cost_of = cost_of or (lambda kind: 0)  # a page kind's cost rank, read when the turn is handed on
         self.cheap_below = cheap_below  # the cost rank below which a kind may take a CHEAP turn
+        self.age = age  # seconds after which a waiting page of cost rank 1 ranks as 0 (PAGE_AGE)
         self.clock = clock or time.monotonic
         self.shares = Debts(self.clock, SHARE_REPAID)
 
@@ -400,14 +409,17 @@ class Turns:
         """Adds a turn's seconds to a client's share."""
         self.shares.add(client, seconds)
 
-    def rank(self, client, began, used, cost=None, queued=0):
+    def rank(self, client, began, used, cost=None, queued=0, waited=0.0):
         """First the client's share; then, for a download, whether it is long; then how many of the client's
         requests wait, past queued_free (a reader's page, or a browser's few, before the sixteen of a flood that has
         not yet had its first turn; a client's one download before another's second); then, for a page, what pages
-        of its kind have cost (a cheap page before an expensive one, see PAGE_COST_STEP); then the order they
+        of its kind have cost (a cheap page before an expensive one, see PAGE_UNKNOWN_COST); then the order they
         began in."""
+        kind = self.cost_of(cost)
+        if kind == 1 and self.age is not None and waited >= self.age:
+            kind = 0
         return (int(self.share(client) // self.step), int(used // LONG_DOWNLOAD), max(0, queued - self.queued_free),
-                self.cost_of(cost), began)
+                kind, began)
 
     def cheap(self, cost):
         return self.cost_of(cost) < self.cheap_below
@@ -423,7 +435,7 @@ class Turns:
             self.free[CHEAP] -= 1
             return CHEAP
         turn = asyncio.get_running_loop().create_future()
-        self.waiting.append((client, began, used, turn, cost))
+        self.waiting.append((client, began, used, turn, cost, self.clock()))
         if owner is not None:
             owner.turn = turn
         try:
@@ -443,9 +455,9 @@ class Turns:
         if not candidates:
             self.free[turn] += 1
             return
-        queued = collections.Counter(w[0] for w in self.waiting)
+        queued, now = collections.Counter(w[0] for w in self.waiting), self.clock()
         best = min(candidates, key=lambda i: self.rank(*self.waiting[i][:3], self.waiting[i][4],
-                                                        queued[self.waiting[i][0]]))
+                                                        queued[self.waiting[i][0]], now - self.waiting[i][5]))
         self.waiting.pop(best)[3].set_result(turn)
 
 
@@ -549,7 +561,7 @@ class Gate:
         self.page_costs = PageCosts()
         self.turns, self.began = Turns(), itertools.count()
         self.page_turns = Turns(PAGE_TURNS, step=PAGE_SHARE_STEP, cost_of=self.page_costs.rank, queued_free=QUEUED_FREE,
-                                cheap=CHEAP_PAGE_TURNS, cheap_below=round(CHEAP_PAGE_COST / PAGE_COST_STEP))
+                                cheap=CHEAP_PAGE_TURNS, cheap_below=1, age=PAGE_AGE)  # rank 0: under CHEAP_PAGE_COST
         self.debts, self.indebted_sql = Debts(), Debts(repaid=INDEBTED_SQL_REPAID)
         self.page_debts = Debts(repaid=PAGE_DEBT_REPAID)
 
