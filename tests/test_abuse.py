@@ -1287,3 +1287,16 @@ def test_a_flood_of_cheap_pages_does_not_starve_a_reader_s_slightly_dearer_page(
     for kind, seconds in (("officer", 0.004), ("search", 0.018), ("dearer", 0.03), ("facets", 0.2)):
         costs.learn(kind, seconds)
     assert [costs.rank(k) for k in ("officer", "search", "never seen", "dearer", "facets")] == [0, 0, 1, 1, 4]
+
+
+def test_a_search_by_a_letter_or_two_is_a_kind_of_its_own():
+    """One-letter searches looped by 240 addresses made the search kind dear, and every reader's search waited
+    behind the flood (0.6 s at p50): a search's kind holds the length of its longest word, up to four."""
+    limits = limits_plugin()
+
+    def kind(query):
+        return limits.page_kind({"path": "/search", "query_string": query.encode()})
+    assert kind("q=j") == kind("q=a+b") != kind("q=smith+j") == kind("q=O%27Brien%2C+Patrick") == kind("q=jones+mary")
+    assert kind("q=jo") != kind("q=j") and kind("q=jo") != kind("q=jones")
+    assert limits.page_kind({"path": "/officer/mo/1", "query_string": b""}) == limits.page_kind(
+        {"path": "/officer/mo/2", "query_string": b""})
