@@ -700,39 +700,48 @@ def test_a_page_s_wait_for_its_turn_is_not_counted_to_its_client():
     assert leaver_sent == [] and leaver_owes == 0, (leaver_sent, leaver_owes)
 
 
+def reader_beside_a_crowd(limits, crowd, reader, work, start, pause, seconds=3, addresses=200):
+    """A reader's pages [(seconds, status)] through one gate while `addresses` new addresses loop pages without
+    pause: crowd(n, i) and reader(i) give (path, query) of each page, work(scope) its seconds on one core; the reader
+    begins after `start` seconds and pauses `pause` between its pages."""
+    async def scenario():
+        core, stop = asyncio.Lock(), asyncio.get_running_loop().time() + seconds
+
+        async def app(scope, receive, send):
+            async with core:  # one core
+                await asyncio.sleep(work(scope))
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"<p>"})
+        gate, took = limits.Gate(app), []
+
+        async def crowd_member(n):
+            i = 0
+            while asyncio.get_running_loop().time() < stop:
+                i += 1
+                await gate(*drive(gate, *crowd(n, i), f"10.1.{n // 200}.{n % 200}")[:3])
+
+        async def one_reader():
+            await asyncio.sleep(start)
+            while asyncio.get_running_loop().time() < stop:
+                began = asyncio.get_running_loop().time()
+                scope, receive, send, sent = drive(gate, *reader(len(took)), "10.9.9.9")
+                await gate(scope, receive, send)
+                took.append((asyncio.get_running_loop().time() - began, sent[0]["status"]))
+                await asyncio.sleep(pause)
+        await asyncio.gather(one_reader(), *(crowd_member(n) for n in range(addresses)))
+        return took
+    return asyncio.run(scenario())
+
+
 def test_a_reader_s_cheap_page_goes_before_a_crowd_of_new_addresses_heavy_pages():
     """The v6 attack run: 200 addresses, each new, asked one heavy facet page at a time (0.2 s), and a reader who came
     with them waited behind all of them (0.9 s p95, 4.9 s at worst; 30 s once every client was ranked alike). Of
     clients that have had alike, the kind of page that has been cheap goes first."""
     limits = limits_plugin()
-
-    async def scenario():
-        core, stop = asyncio.Lock(), asyncio.get_running_loop().time() + 3
-
-        async def app(scope, receive, send):
-            async with core:  # one core
-                await asyncio.sleep(0.05 if b"_facet" in scope["query_string"] else 0.002)
-            await send({"type": "http.response.start", "status": 200, "headers": []})
-            await send({"type": "http.response.body", "body": b"<p>"})
-        gate, took = limits.Gate(app), []
-
-        async def heavy(n):
-            i = 0
-            while asyncio.get_running_loop().time() < stop:
-                i += 1
-                await gate(*drive(gate, "/certification/mo_officers", f"_facet=agency_id&_zz={i}", f"10.1.{n // 200}.{n % 200}")[:3])
-
-        async def reader():
-            await asyncio.sleep(0.01)
-            while asyncio.get_running_loop().time() < stop:
-                began = asyncio.get_running_loop().time()
-                scope, receive, send, sent = drive(gate, "/officer/mo/MO-0000000000-1", "", "10.9.9.9")
-                await gate(scope, receive, send)
-                took.append((asyncio.get_running_loop().time() - began, sent[0]["status"]))
-                await asyncio.sleep(0.1)
-        await asyncio.gather(reader(), *(heavy(n) for n in range(200)))
-        return took
-    took = asyncio.run(scenario())
+    took = reader_beside_a_crowd(
+        limits, crowd=lambda n, i: ("/certification/mo_officers", f"_facet=agency_id&_zz={i}"),
+        reader=lambda i: ("/officer/mo/MO-0000000000-1", ""),
+        work=lambda scope: 0.05 if b"_facet" in scope["query_string"] else 0.002, start=0.01, pause=0.1)
     assert {status for _, status in took} == {200} and len(took) > 10
     assert max(seconds for seconds, _ in took) < 0.25, took  # one round of the 200 is 10 s of work
 
@@ -1253,34 +1262,9 @@ def test_a_flood_of_cheap_pages_does_not_starve_a_reader_s_slightly_dearer_page(
     (18 ms) waiting behind all of them, for up to 24.7 s, because kinds were ranked in steps of a hundredth of a
     second. Kinds cheaper than CHEAP_PAGE_COST count alike and go in the order asked."""
     limits = limits_plugin()
-
-    async def scenario():
-        core, stop = asyncio.Lock(), asyncio.get_running_loop().time() + 3
-
-        async def app(scope, receive, send):
-            async with core:  # one core
-                await asyncio.sleep(0.012 if scope["path"] == "/search" else 0.004)
-            await send({"type": "http.response.start", "status": 200, "headers": []})
-            await send({"type": "http.response.body", "body": b"<p>"})
-        gate, took = limits.Gate(app), []
-
-        async def flood(n):
-            i = 0
-            while asyncio.get_running_loop().time() < stop:
-                i += 1
-                await gate(*drive(gate, f"/officer/mo/MO-{n:010d}-{i}", "", f"10.2.{n // 200}.{n % 200}")[:3])
-
-        async def reader():
-            await asyncio.sleep(0.2)  # the flood is under way, both kinds known
-            while asyncio.get_running_loop().time() < stop:
-                began = asyncio.get_running_loop().time()
-                scope, receive, send, sent = drive(gate, "/search", f"q=smith{len(took)}", "10.9.9.9")
-                await gate(scope, receive, send)
-                took.append((asyncio.get_running_loop().time() - began, sent[0]["status"]))
-                await asyncio.sleep(0.5)
-        await asyncio.gather(reader(), *(flood(n) for n in range(200)))
-        return took
-    took = asyncio.run(scenario())
+    took = reader_beside_a_crowd(
+        limits, crowd=lambda n, i: (f"/officer/mo/MO-{n:010d}-{i}", ""), reader=lambda i: ("/search", f"q=smith{i}"),
+        work=lambda scope: 0.012 if scope["path"] == "/search" else 0.004, start=0.2, pause=0.5)  # both kinds known
     assert {status for _, status in took} == {200} and len(took) >= 2, took
     assert max(seconds for seconds, _ in took) < 1.5, took  # the pages asked before it (200 x 4 ms), not all that come after
     costs = limits.PageCosts()
