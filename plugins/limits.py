@@ -308,10 +308,15 @@ if not getattr(Database.execute_fn, "_certdata_ticketed", False):
 
 # --- the request gate ---------------------------------------------------------------------------
 
-def parameter_names(scope):
-    """The names of a request's query parameters, decoded (%73ql is sql), in order."""
+def parameters(scope):
+    """A request's query parameters as (name, value) pairs, decoded (%73ql is sql), in order."""
     from urllib.parse import parse_qsl
-    return [k for k, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)]
+    return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+
+
+def parameter_names(scope):
+    """The names of a request's query parameters, decoded, in order."""
+    return [k for k, _ in parameters(scope)]
 
 
 def too_many_parameters(scope):
@@ -332,10 +337,9 @@ def arbitrary_sql(scope):
 
 def rows_asked(scope):
     """The rows a page asks for: Datasette's _size (max: all it ever returns), /search's size; 0 when not said."""
-    from urllib.parse import parse_qsl
     search = scope.get("path", "").startswith("/search")
     asked = 0
-    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+    for name, value in parameters(scope):
         if name == "_size" or (search and name == "size"):
             value = value.strip()
             if value == "max" or (value.isascii() and value.isdigit() and len(value.lstrip("0")) > 9):
@@ -361,12 +365,11 @@ def page_kind(scope):
     one kind) and the names of its parameters, each facet counted; for a search, also the length of its longest
     word, up to four (a search by a letter or two costs many times one that holds a name: one-letter searches looped
     by 240 addresses had made every search count as dear, and a reader's waited 0.6 s at p50)."""
-    path = scope.get("path", "")
+    path, pairs = scope.get("path", ""), parameters(scope)
     parts = path.split("/")
-    kind = "/".join(parts[:3] + ["*"] * (len(parts) > 3)), tuple(sorted(parameter_names(scope)))
+    kind = "/".join(parts[:3] + ["*"] * (len(parts) > 3)), tuple(sorted(name for name, _ in pairs))
     if path.startswith("/search"):
-        from urllib.parse import parse_qsl
-        words = [w for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        words = [w for name, value in pairs
                  if name == "q" for w in SEARCH_WORD.findall(value.replace("'", "").replace("\u2019", ""))]
         kind += (min(4, max(map(len, words), default=0)),)
     return kind
@@ -374,7 +377,7 @@ def page_kind(scope):
 
 class PageCosts:
     """What each kind of page has cost (its work in its turn, averaged as it comes), for ranking the pages that wait
-    for a turn (PAGE_UNKNOWN_COST): of clients that have had alike, a kind that has been cheap goes first. A kind not
+    for a turn (CHEAP_PAGE_COST): of clients that have had alike, a kind that has been cheap goes first. A kind not
     yet seen counts as PAGE_UNKNOWN_COST, so that a reader's first page of a kind waits behind no page known to be
     expensive. The
     v6 attack run's 200 addresses, each asking one heavy facet page (0.2 s) at once, had a reader's officer page
@@ -426,7 +429,7 @@ class Turns:
         """First the client's share; then, for a download, whether it is long; then how many of the client's
         requests wait, past queued_free (a reader's page, or a browser's few, before the sixteen of a flood that has
         not yet had its first turn; a client's one download before another's second); then, for a page, what pages
-        of its kind have cost (a cheap page before an expensive one, see PAGE_UNKNOWN_COST); then the order they
+        of its kind have cost (a cheap page before an expensive one, see CHEAP_PAGE_COST and PAGE_AGE); then the order they
         began in."""
         kind = self.cost_of(cost)
         if kind == 1 and self.age is not None and waited >= self.age:

@@ -111,12 +111,8 @@ def test_a_filtered_search_reads_the_name_index_first_not_every_officer_of_the_f
     """The fifth attack run: the search page's own facet links (?q=j&state=MO) answered 400 after the
     time limit: SQLite read every officer of the state through its index and tested the full-text
     match on each (6 s at 25,000 rows). Every statement of a filtered search starts from the matches."""
-    import importlib.util
     import sqlite3
-    from .conftest import ROOT
-    spec = importlib.util.spec_from_file_location("search_plugin_plan", ROOT / "plugins" / "search.py")
-    search = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(search)
+    search = search_plugin()
     conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
     search.prepare_connection(conn)
     try:
