@@ -179,32 +179,36 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     with publish.build_lock(root / "build"), signals_interrupt():  # a stopped build cleans build/stage/
         publish.recover_site(root)
         recover_import(root, progress)
-        stamps = {}
-        package = guarded_package(root, progress, stamps)
-        check_version_against_previous(root, package)
-        reused = load.reused_resources(package, previous_release(root), full)
-        progress("validating every resource against its Table Schema (while loading)"
-                 + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
         stage = root / "build" / "stage"
         shutil.rmtree(stage, ignore_errors=True)
-        validated = None
+        validated = early = None
         try:
+            early = early_copy(root, stage, full)
+            stamps = {}
+            package = guarded_package(root, progress, stamps)
+            check_version_against_previous(root, package)
+            reused = load.reused_resources(package, previous_release(root), full)
+            progress("validating every resource against its Table Schema (while loading)"
+                     + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
             validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
-            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps)
+            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early)
         finally:  # a failed or stopped build leaves no database or CSVs behind in build/stage/
             if validated is not None:
                 validated.stop()
+            if early is not None:
+                early.drop()
             shutil.rmtree(stage, ignore_errors=True)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
 
 
-def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None):
+def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None, early=None):
     """Load into stage/, wait for validation, build the site there and swap it into site/ (unless a data
-    file changed since stamps were taken: what was checked must be what is published)."""
+    file changed since stamps were taken: what was checked must be what is published). early: the
+    ``load.EarlyCopy`` of the previous release's database, if one was started."""
     try:
         database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
-                                       reuse=not full)
+                                       reuse=not full, early=early)
     except load.ReferenceBroken as error:  # a reused resource refers to a key that is gone: the reference's report
         fail_with_report(root, validated() or validate_package(package, fast=False) or [
             Problem(DESCRIPTOR, None, None, "foreign-key", str(error))])
@@ -229,25 +233,18 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
     raise_if_stopped()
-    changed = [name for name, (path, stamp) in (stamps or {}).items() if file_stamp(path) != stamp]
+    changed = [name for name, (path, stamp) in (stamps or {}).items() if load.file_stamp(path) != stamp]
     if changed:
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
                           "what would be published; nothing was published (site/ is unchanged): build again")
     publish.swap_in(stage / "site", root)
+    database.unlink()  # its second name: removing it later would change the published file's stamp
+    remember_published_digest(root, digest())
 
 
 def file_stamps(package):
     """{resource path as written in the descriptor: (its file, file_stamp)} of every resource's data file."""
-    return {r["path"]: (package.path(r), file_stamp(package.path(r))) for r in package.resources}
-
-
-def file_stamp(path):
-    """What changes when a file is rewritten or replaced: size, modification and change times, inode."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    return {r["path"]: (package.path(r), load.file_stamp(package.path(r))) for r in package.resources}
 
 
 def check_version_against_previous(root, package):
@@ -270,14 +267,58 @@ def previous_release(root, name=publish.DATABASE_FILE):
     """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI. The database
     only when its digest is the one its release's SHA256SUMS gives: an incremental build reuses its rows
     and the changes table quotes them, so a copy edited since (by hand, stale or tampered) is not used."""
+    candidate = previous_candidate(root, name)
+    if candidate is not None and name == publish.DATABASE_FILE:
+        if publish.previous_sums(candidate.parent).get(name) != published_digest(root, candidate):
+            return None
+    return candidate
+
+
+DIGEST_RECORD = "published-database.json"  # in build/: the published database's stamp and digest
+
+
+def remember_published_digest(root, digest):
+    """Record the stamp (``load.file_stamp``) and SHA-256 of the database just published in site/."""
+    path = Path(root) / "site" / "downloads" / publish.DATABASE_FILE
+    record = {"path": str(path.resolve()), "stamp": load.file_stamp(path), "sha256": digest}
+    temp = Path(root) / "build" / (DIGEST_RECORD + ".tmp")
+    try:
+        temp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temp, temp.with_name(DIGEST_RECORD))
+    except OSError:  # the release is published; without the record the next build reads the file again
+        temp.unlink(missing_ok=True)
+
+
+def published_digest(root, path):
+    """SHA-256 of a previous release database: the one recorded when this build published it if its stamp
+    (size, times, inode: any write changes its change time) is the same since, else read from the file."""
+    try:
+        record = json.loads((Path(root) / "build" / DIGEST_RECORD).read_text(encoding="utf-8"))
+        if record["path"] == str(Path(path).resolve()) and record["stamp"] == list(load.file_stamp(path)):
+            return record["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return load.file_sha256(path)
+
+
+def previous_candidate(root, name=publish.DATABASE_FILE):
+    """The file of the release being replaced, unchecked (None when there is none, or it is no regular file)."""
     for candidate in (Path(root) / "site" / "downloads" / name, Path(root) / "build" / "previous" / name):
         if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
             return None  # a link, a pipe or a folder is no release (a pipe would hang the build on opening it)
         if candidate.exists():
-            if name == publish.DATABASE_FILE and publish.previous_sums(candidate.parent).get(name) != load.file_sha256(candidate):
-                return None
             return candidate
     return None
+
+
+def early_copy(root, stage, full=False):
+    """Unless full, a ``load.EarlyCopy`` of the previous release's database into stage/, started now: an
+    incremental build starts from it (None without a previous database)."""
+    candidate = None if full else previous_candidate(root)
+    if candidate is None:
+        return None
+    stage.mkdir(parents=True, exist_ok=True)
+    return load.EarlyCopy(candidate, stage / "previous.db")
 
 
 def diff_releases(old, new, root=ROOT):

@@ -27,7 +27,6 @@ from urllib.parse import quote_plus
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.plugins import pm
 from datasette.utils import await_me_maybe
 from datasette.utils.asgi import AsgiStream, Request, Response
 from markupsafe import Markup, escape
@@ -806,6 +805,7 @@ async def page_parts(datasette):
         if len(around) != 2:
             raise ValueError("search.html's frame does not write its content block exactly once")
         variables = {"urls": datasette.urls, "base_url": datasette.setting("base_url"), "zip": zip}
+        from datasette.plugins import pm  # here, not above: the build loads this file for its name folding
         extra = {}
         for found in pm.hook.extra_template_vars(template="search.html", database=None, table=None, columns=None,
                                                  view_name=None, request=None, datasette=datasette):

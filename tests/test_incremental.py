@@ -2,12 +2,13 @@
 the release is the one a full build would give (same schema and rows, same CSV downloads)."""
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 
 import pytest
 
-from certdata import pipeline
+from certdata import load, pipeline
 
 from .conftest import make_package
 
@@ -156,18 +157,30 @@ def test_an_object_added_to_the_previous_database_is_not_carried_forward(tmp_pat
     assert not {n for n in objects if n.startswith("zz_")} and texts == 0
 
 
-def test_rows_edited_in_the_previous_database_are_not_carried_forward(tmp_path):
-    """The seventh attack run: rows changed in the previous release database (a name given a date of
-    birth) were published again: "nothing changed since the previous release: its database is reused
-    as it is". A previous database whose digest is not its release's SHA256SUMS entry is not used, for
-    reuse or for the changes table."""
-    root = make_package(tmp_path / "pkg")
-    build(root)
-    database = root / "site" / "downloads" / "certification.db"
+def tamper(database, keep_time):
+    """Give an officer a date of birth in the database, its modification time put back if keep_time."""
+    before = database.stat()
     conn = sqlite3.connect(database)
     conn.execute("update mo_officers set officer_name = 'Doe, Quimby 1969-07-20' where rowid = 1")
     conn.commit()
     conn.close()
+    if keep_time:
+        os.utime(database, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert database.stat().st_size == before.st_size
+
+
+@pytest.mark.parametrize("keep_time", [False, True])
+def test_rows_edited_in_the_previous_database_are_not_carried_forward(tmp_path, keep_time):
+    """The seventh attack run: rows changed in the previous release database (a name given a date of
+    birth) were published again: "nothing changed since the previous release: its database is reused
+    as it is". A previous database whose digest is not its release's SHA256SUMS entry is not used, for
+    reuse or for the changes table; the digest the build recorded when it published the file is
+    trusted only while the file's change time (which an edit sets, whatever its modification time
+    says) is the same."""
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    database = root / "site" / "downloads" / "certification.db"
+    tamper(database, keep_time)
     for edit in (False, True):
         if edit:
             path = root / "data" / "mo_license_statuses.csv"
@@ -177,7 +190,43 @@ def test_rows_edited_in_the_previous_database_are_not_carried_forward(tmp_path):
         assert not any("reused" in line for line in lines), lines
         assert b"Quimby" not in database.read_bytes()
         if not edit:  # tamper again for the second round
-            conn = sqlite3.connect(database)
-            conn.execute("update mo_officers set officer_name = 'Doe, Quimby 1969-07-20' where rowid = 1")
-            conn.commit()
-            conn.close()
+            tamper(database, keep_time)
+
+
+def test_a_rebuild_trusts_the_digest_of_the_database_it_published(tmp_path, monkeypatch):
+    """A republish at 1M rows spent half a second hashing the previous release's 800 MB database to
+    check it against SHA256SUMS. The build that published it records its digest and stamp; the next
+    build reads the file only when that record is missing or the stamp differs (the test above: any
+    edit), and still reuses it."""
+    root = make_package(tmp_path / "pkg")
+    build(root)
+    hashed = []
+    real = load.file_sha256
+    monkeypatch.setattr(load, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    for record in (True, False):
+        if not record:
+            (root / "build" / pipeline.DIGEST_RECORD).unlink()
+        hashed.clear()
+        lines = build(root)
+        assert any("nothing changed since the previous release" in line for line in lines), lines
+        assert ("certification.db" in hashed) is not record, hashed
+        assert (root / "build" / pipeline.DIGEST_RECORD).is_file()
+
+
+def test_an_early_copy_is_given_only_whole_and_of_the_file_as_it_is(tmp_path):
+    """The build copies the previous release's database on a thread from its start (load.EarlyCopy);
+    the incremental build takes that copy only if it is whole and the file has not changed since the
+    copy began, and a dropped copy leaves nothing behind."""
+    source = tmp_path / "previous.db"
+    source.write_bytes(b"x" * (3 * 1024 * 1024 + 7))
+    early = load.EarlyCopy(source, tmp_path / "copy.db")
+    assert early.take(source) == tmp_path / "copy.db"
+    assert (tmp_path / "copy.db").read_bytes() == source.read_bytes()
+    early = load.EarlyCopy(source, tmp_path / "copy2.db")
+    early.thread.join()
+    source.write_bytes(source.read_bytes().replace(b"x", b"y", 1))  # edited in place after the copy
+    assert early.take(source) is None and not (tmp_path / "copy2.db").exists()
+    early = load.EarlyCopy(source, tmp_path / "copy3.db")
+    assert early.take(tmp_path / "another.db") is None and not (tmp_path / "copy3.db").exists()
+    early = load.EarlyCopy(source, tmp_path / "copy4.db")
+    assert early.drop() is None and not (tmp_path / "copy4.db").exists()
