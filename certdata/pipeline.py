@@ -188,6 +188,8 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
             package = guarded_package(root, progress, stamps)
             check_version_against_previous(root, package)
             reused = load.reused_resources(package, previous_release(root), full)
+            if early is not None and not reused:  # a full build: the copy is not needed
+                early = early.drop()
             progress("validating every resource against its Table Schema (while loading)"
                      + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
             validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
