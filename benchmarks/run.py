@@ -18,7 +18,8 @@ Massachusetts-shaped training table) into benchmarks/work/, then measures:
   and the CSV downloads the same bytes;
 * serving floor (largest size): a minimal ASGI app running the search plugin's code and SQL
   on the same file (benchmarks/search_quality.py), beside `/search` and `/search.json` of
-  `build.py serve` without its response cache, each URL a distinct name query, 20 clients;
+  `build.py serve` without its response cache, each URL a distinct name query, 20 clients,
+  best of 2 alternated rounds;
 * search: requests per second, p50 and p95 at 20 clients for the same URL mix
   (name search, agency filter, row page) against our serve configuration and a
   default `datasette serve -i` on the same database.
@@ -208,31 +209,39 @@ def same_database(a, b):
     return True
 
 
-def floor(root, work, clients=20, count=2000):
+def floor(root, work, clients=20, count=2000, rounds=2):
     """{name: {rps, p95, errors}} for /search and /search.json of our server (no response cache) and
-    the floor app, the same distinct name queries each."""
+    the floor app, the same distinct name queries each; the best of rounds alternated rounds of each
+    (one round's figures on this machine vary by up to a third)."""
     import urllib.parse
     from load import search_terms
     from search_quality import concurrent, serve_floor
     names = sample_values(root / "site" / "downloads" / "certification.db", count * 2)["names"]
     queries = list(dict.fromkeys(search_terms(n) for n in names))[:count]
     out = {}
-    process, port = serve_ours(root, cache=False)
-    try:
-        for path in ("/search", "/search.json"):
-            urls = [f"{path}?" + urllib.parse.urlencode({"q": q}) for q in queries]
-            concurrent(port, urls[:50], clients)  # the same short warm-up for each
-            out[path] = concurrent(port, urls, clients)
-    finally:
-        stop(process)
-    process, port = serve_floor(root, work)
-    try:  # the floor of each: exactly its SQL (the page adds facet counts and matching agencies)
-        for name, extra in (("floor /search", {"page": "1"}), ("floor /search.json", {})):
-            urls = ["/?" + urllib.parse.urlencode({"q": q, **extra}) for q in queries]
-            concurrent(port, urls[:50], clients)
-            out[name] = concurrent(port, urls, clients)
-    finally:
-        stop(process)
+
+    def keep(name, result):  # the best round's speed, every round's errors
+        errors = result["errors"] + out.get(name, {}).get("errors", 0)
+        if name not in out or result["rps"] > out[name]["rps"]:
+            out[name] = result
+        out[name]["errors"] = errors
+    for _ in range(rounds):
+        process, port = serve_ours(root, cache=False)
+        try:
+            for path in ("/search", "/search.json"):
+                urls = [f"{path}?" + urllib.parse.urlencode({"q": q}) for q in queries]
+                concurrent(port, urls[:50], clients)  # the same short warm-up for each
+                keep(path, concurrent(port, urls, clients))
+        finally:
+            stop(process)
+        process, port = serve_floor(root, work)
+        try:  # the floor of each: exactly its SQL (the page adds facet counts and matching agencies)
+            for name, extra in (("floor /search", {"page": "1"}), ("floor /search.json", {})):
+                urls = ["/?" + urllib.parse.urlencode({"q": q, **extra}) for q in queries]
+                concurrent(port, urls[:50], clients)
+                keep(name, concurrent(port, urls, clients))
+        finally:
+            stop(process)
     return out
 
 
