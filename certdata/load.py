@@ -165,7 +165,7 @@ def incremental_build(package, temp, keys, previous, changed, progress, copy=Non
     record_schema(db.conn)
     db.conn.execute("commit")
     record_changes(db, package, previous, changed, progress)
-    check_foreign_keys(db)
+    check_foreign_keys(db, reused={r["name"] for r in package.resources} - changed)
     db.conn.close()
     progress(f"reused the previous release's database; rebuilt {', '.join(sorted(changed)) or 'no resource'}")
 
@@ -640,9 +640,16 @@ def readable_release(path, advice):
         raise ReleaseUnreadable(f"{path}: the release database cannot be read ({error}); {advice}") from None
 
 
-def check_foreign_keys(db):
-    """Fail loudly if the database holds a dangling foreign key (validation should prevent it)."""
-    dangling = db.conn.execute("pragma foreign_key_check").fetchall()
+def check_foreign_keys(db, reused=frozenset()):
+    """Fail loudly if the database holds a dangling foreign key (validation should prevent it). reused:
+    tables taken as they were from a release whose build checked them, not checked again (a reused
+    table's keys into a changed one are ``broken_references``' check)."""
+    if not reused:
+        dangling = db.conn.execute("pragma foreign_key_check").fetchall()
+    else:
+        tables = [name for (name,) in db.conn.execute("select name from sqlite_master where type = 'table'")
+                  if name not in reused]
+        dangling = [row for name in tables for row in db.conn.execute(f"pragma foreign_key_check({quote(name)})")]
     if dangling:
         raise RuntimeError(f"foreign key check failed in the database: {dangling[:5]}")
 

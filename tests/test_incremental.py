@@ -230,3 +230,20 @@ def test_an_early_copy_is_given_only_whole_and_of_the_file_as_it_is(tmp_path):
     assert early.take(tmp_path / "another.db") is None and not (tmp_path / "copy3.db").exists()
     early = load.EarlyCopy(source, tmp_path / "copy4.db")
     assert early.drop() is None and not (tmp_path / "copy4.db").exists()
+
+
+def test_the_last_foreign_key_check_skips_only_the_reused_tables(tmp_path):
+    """An incremental build checks the foreign keys of every table but the reused ones (their keys
+    into a changed table are broken_references' check; a full check cost 0.3 s at 1M rows)."""
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    conn.executescript("""create table parent (id text primary key);
+        create table reused_child (id text references parent (id));
+        create table changed_child (id text references parent (id));
+        insert into reused_child values ('gone');""")
+    db = load.sqlite_utils.Database(conn)
+    load.check_foreign_keys(db, reused={"reused_child"})
+    with pytest.raises(RuntimeError, match="foreign key check failed"):
+        load.check_foreign_keys(db)
+    conn.execute("insert into changed_child values ('gone')")
+    with pytest.raises(RuntimeError, match="foreign key check failed"):
+        load.check_foreign_keys(db, reused={"reused_child"})
