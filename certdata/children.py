@@ -11,6 +11,11 @@ import signal
 import threading
 
 
+# The signals that stop a build or an import as Ctrl-C does (their default would end the process where
+# it stands, leaving its stage or a half-written data/); SIGKILL cannot be caught.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM)
+
+
 def die_with_parent(parent):
     """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
     try:
@@ -25,9 +30,9 @@ def die_with_parent(parent):
 
 @contextlib.contextmanager
 def signals_held():
-    """Hold Ctrl-C, SIGTERM and SIGHUP while a child is forked: an exception a handler raises during a fork is
+    """Hold Ctrl-C and the STOP_SIGNALS while a child is forked: an exception a handler raises during a fork is
     printed and dropped by Python. A held signal arrives, and stops the build, once the fork is done."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    held = {signal.SIGINT, *STOP_SIGNALS}
     if threading.current_thread() is not threading.main_thread():
         yield
         return

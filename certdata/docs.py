@@ -28,7 +28,6 @@ HAND_WRITTEN = ["about.md"]
 # Without CERTDATA_DATASETTE_URL the documentation links to the Datasette of the same server:
 # `build.py serve` answers both, the documentation under /docs/.
 DEFAULT_DATASETTE_URL = "/"
-TEMPLATE_CACHE = ROOT / "build" / "templates"
 # Deployment settings read at build time (the publish workflow sets them from repository variables).
 CONTACT_VARIABLE = "CERTDATA_CORRECTIONS_CONTACT"    # a form URL or an address that takes corrections
 REPOSITORY_VARIABLE = "CERTDATA_REPOSITORY_URL"       # e.g. https://github.com/OWNER/REPO
@@ -39,25 +38,11 @@ def environment(package=None):
     ``DOCS_PAGES`` templates, lie beside its module); values are HTML-escaped."""
     folders = sorted({str(s.path.parent) for s in states.of_package(package)}) if package is not None else []
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(ROOT / "templates" / "docs"), *folders]),
-                             autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=template_cache(),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["cell"] = lambda v: "" if v is None else v
     return env
-
-
-def template_cache():
-    """Compiled templates kept between builds under build/ (keyed by each template's source, so an edit
-    compiles it again): compiling the pages' and the theme's templates was a fifth of the docs step."""
-    return jinja2.FileSystemBytecodeCache(str(TEMPLATE_CACHE)) if TEMPLATE_CACHE.is_dir() or make_cache() else None
-
-
-def make_cache():
-    try:
-        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
-        return True
-    except OSError:  # a read-only checkout compiles every time
-        return False
 
 
 def build_site(package, database, site_dir, datasette_url=None, downloads=None, progress=print):

@@ -7,9 +7,6 @@ MkDocs Material that is the ``<code>`` inside ``<pre>`` (its stylesheet gives ``
 ``overflow: auto``), so ``<pre><code tabindex="0">``; a ``<pre>`` without a ``<code>`` gets it itself.
 Material's script also marks those ``<code>`` focusable, but only once it has run: a reader whose
 script is blocked or still loading would meet a block they cannot scroll.
-
-Also gives the theme's Jinja environment the build's cache of compiled templates
-(``docs.template_cache``).
 """
 import re
 
@@ -26,8 +23,3 @@ def focusable_code_blocks(html):
 def on_page_content(html, **kwargs):
     return focusable_code_blocks(html)
 
-
-def on_env(env, **kwargs):
-    from certdata.docs import template_cache  # the build runs MkDocs in its own process
-    env.bytecode_cache = template_cache()
-    return env

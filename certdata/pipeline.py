@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 from . import datasette, docs, load, presentation, publish, states
-from .children import die_with_parent, signals_held
+from .children import STOP_SIGNALS, die_with_parent, signals_held
 from .errors import CertdataError
 from .guard import guard_package
 from .package import DESCRIPTOR, ROOT, VERSION, Package, PackageError, read_json
@@ -144,7 +145,7 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
 def validate_in_child(root, send, parent, reused=frozenset(), prepare=None):
     """The child's side: validation problems (or a safe message) down the pipe, then exit."""
     die_with_parent(parent)
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # the build stops this process (no traceback of its own)
+    for number in (signal.SIGINT, *STOP_SIGNALS):  # the build stops this process (no traceback of its own)
         signal.signal(number, signal.SIG_IGN)
     publish.release_lock_in_child()
     try:
@@ -180,7 +181,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
         publish.recover_site(root)
         recover_import(root, progress)
         stage = root / "build" / "stage"
-        shutil.rmtree(stage, ignore_errors=True)
+        remove_tree(stage)
         validated = early = None
         try:
             early = early_copy(root, stage, full)
@@ -199,7 +200,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
                 validated.stop()
             if early is not None:
                 early.drop()
-            shutil.rmtree(stage, ignore_errors=True)
+            remove_tree(stage)
         progress(f"published site/ (package version {package.version})")
     return root / "site"
 
@@ -285,20 +286,24 @@ def remember_published_digest(root, digest):
     record = {"path": str(path.resolve()), "stamp": load.file_stamp(path), "sha256": digest}
     temp = Path(root) / "build" / (DIGEST_RECORD + ".tmp")
     try:
-        temp.write_text(json.dumps(record), encoding="utf-8")
+        temp.unlink(missing_ok=True)  # a link planted there is removed, never written through
+        with open(temp, "x", encoding="utf-8") as out:
+            out.write(json.dumps(record))
         os.replace(temp, temp.with_name(DIGEST_RECORD))
     except OSError:  # the release is published; without the record the next build reads the file again
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def published_digest(root, path):
     """SHA-256 of a previous release database: the one recorded when this build published it if its stamp
     (size, times, inode: any write changes its change time) is the same since, else read from the file."""
     try:
-        record = json.loads((Path(root) / "build" / DIGEST_RECORD).read_text(encoding="utf-8"))
+        with publish.open_regular(Path(root) / "build" / DIGEST_RECORD, os.O_RDONLY) as handle:
+            record = json.loads(handle.read(4096))  # a record is 250 bytes
         if record["path"] == str(Path(path).resolve()) and record["stamp"] == list(load.file_stamp(path)):
             return record["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, publish.NotAFile):
         pass
     return load.file_sha256(path)
 
@@ -334,12 +339,18 @@ def diff_releases(old, new, root=ROOT):
 
 def served_files(root=ROOT):
     """The database and metadata of the current release in site/."""
-    publish.recover_site(Path(root))
+    if not (Path(root) / "site").exists():  # a build killed mid-swap, unless one is swapping now
+        with contextlib.suppress(publish.BuildLocked):
+            with publish.build_lock(Path(root) / "build"):
+                publish.recover_site(Path(root))
     site = Path(root) / "site"
     database, metadata = site / "downloads" / publish.DATABASE_FILE, site / "datasette" / "metadata.json"
     if not database.exists() or not metadata.exists():
         raise BuildFailed(f"no release in {site}: run `python build.py` first")
     return database, metadata
+
+
+SERVING_LOCK = ".serving-lock"  # in a snapshot: held (shared) by each server answering from it
 
 
 def serving_snapshot(root=ROOT):
@@ -374,11 +385,13 @@ def serving_snapshot(root=ROOT):
     else:
         raise BuildFailed("site/ kept changing while the server started: try again when the build is done")
     snapshot = serving / _tree_key(linked)
+    if snapshot.exists() and not _same_files(snapshot, linked):  # not links to this release's files: not used
+        shutil.rmtree(snapshot, ignore_errors=True)
     if snapshot.exists():
         shutil.rmtree(linked, ignore_errors=True)
     else:
         os.rename(linked, snapshot)
-    lock = os.open(snapshot / ".serving-lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    lock = os.open(snapshot / SERVING_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
     fcntl.flock(lock, fcntl.LOCK_SH)
     os.set_inheritable(lock, True)  # held across exec, for as long as the server runs
     remove_unused_snapshots(serving, keep=snapshot)
@@ -401,6 +414,19 @@ def _tree_key(directory):
     return digest.hexdigest()[:16]
 
 
+def _same_files(snapshot, linked):
+    """Whether an existing snapshot holds the same paths as linked, each the same file (inode), so is a
+    copy of the same release made of hard links (a folder planted under that name is not)."""
+    def files(directory):
+        return {path.relative_to(directory): (info.st_dev, info.st_ino, stat.S_IFMT(info.st_mode))
+                for path in directory.rglob("*") if path.name != SERVING_LOCK
+                for info in [path.lstat()] if not stat.S_ISDIR(info.st_mode)}
+    try:
+        return files(snapshot) == files(linked)
+    except OSError:
+        return False
+
+
 def remove_unused_snapshots(serving, keep):
     """Delete the snapshots no running server holds (their lock can be taken exclusively)."""
     for snapshot in serving.iterdir():
@@ -412,7 +438,7 @@ def remove_unused_snapshots(serving, keep):
             shutil.rmtree(snapshot, ignore_errors=True)
             continue
         try:
-            handle = os.open(snapshot / ".serving-lock", os.O_RDONLY | os.O_CREAT, 0o644)
+            handle = os.open(snapshot / SERVING_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
         except OSError:
             continue
         try:
@@ -544,7 +570,7 @@ def signals_interrupt():
     previous = {}
     STOPPED.clear()
     if threading.current_thread() is threading.main_thread():
-        for number in (signal.SIGTERM, signal.SIGHUP):
+        for number in STOP_SIGNALS:
             previous[number] = signal.signal(number, stopped_by_signal)
     try:
         yield
@@ -627,9 +653,19 @@ def recover_unless_busy(root, progress):
         try:
             with publish.build_lock(root / "build"):
                 recover_import(root, progress)
-                shutil.rmtree(stage, ignore_errors=True)
+                remove_tree(stage)
         except publish.BuildLocked:
             pass
+
+
+def remove_tree(path):
+    """Remove a folder and what it holds; a link, file or pipe planted at its name is removed itself (a
+    link is never followed)."""
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def existing_paths(directory):
@@ -639,13 +675,49 @@ def existing_paths(directory):
             yield Path(parent) / name
 
 
+def journal_manifest(root):
+    """The stopped import's manifest, checked to name only what an import may write: the descriptor and
+    paths under data/ (relative, no '..', in folders inside data/), each saved copy a regular file of the
+    journal. BuildFailed otherwise: a journal that names anything else is not this program's, and is
+    not followed."""
+    root = Path(root)
+    journal = root / JOURNAL
+    try:
+        with publish.open_regular(journal / "manifest.json", os.O_RDONLY) as handle:
+            manifest = json.loads(handle.read(MANIFEST_BYTES + 1)[:MANIFEST_BYTES])
+        files, paths = manifest["files"], manifest["paths"]
+        well_formed = isinstance(files, dict) and isinstance(paths, list) and all(isinstance(p, str) for p in paths)
+    except (OSError, ValueError, KeyError, TypeError, publish.NotAFile):
+        well_formed = False
+    if well_formed:
+        data = (root / "data").resolve()
+        for relative, saved in files.items():
+            parts = Path(relative).parts
+            inside = (relative == DESCRIPTOR or (len(parts) > 1 and parts[0] == "data" and ".." not in parts
+                                                 and not Path(relative).is_absolute()
+                                                 and (root / relative).parent.resolve().is_relative_to(data)))
+            copy = journal / "saved" / saved if isinstance(saved, str) and saved.isdigit() else None
+            if not inside or not (saved in (None, False) or (copy is not None and (not copy.exists() or copy.is_file())
+                                                              and not copy.is_symlink())):
+                well_formed = False
+                break
+    if not well_formed:
+        raise BuildFailed(f"{journal}: the journal of a stopped import cannot be used (unreadable, or it names "
+                          "files an import does not write); nothing was undone. Check data/ and datapackage.json "
+                          f"(git status), then remove {journal}")
+    return manifest
+
+
+MANIFEST_BYTES = 16 * 1024 * 1024  # a manifest lists the paths under data/: far below this
+
+
 def undo_import(root):
     """Put back every file the journal saved and remove every path created under data/ since, with
     Ctrl-C and the termination signals held off until done (a second Ctrl-C must not leave the undo half
     done); then forget the journal. Safe to run again if killed itself: each step is a rename or a removal."""
     journal = root / JOURNAL
-    manifest = json.loads((journal / "manifest.json").read_text(encoding="utf-8"))
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    manifest = journal_manifest(root)
+    held = {signal.SIGINT, *STOP_SIGNALS}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         for relative, saved in manifest["files"].items():

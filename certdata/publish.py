@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def release_lock_in_child():
 def build_lock(build_dir):
     """An exclusive, non-blocking lock on build/.lock for the whole build."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(build_dir / ".lock", "w")
+    handle = open_regular(build_dir / ".lock")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as error:
@@ -55,6 +56,24 @@ def build_lock(build_dir):
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
         LOCK_HANDLES.remove(handle)
+
+
+class NotAFile(CertdataError):
+    """A file the build keeps under build/ is a link, a pipe or a folder."""
+
+
+def open_regular(path, flags=os.O_RDWR | os.O_CREAT):
+    """A file object on path, created if missing (never truncated), refusing a link (which would let the
+    build write wherever it points) and anything but a regular file (a pipe would hang the build)."""
+    try:
+        descriptor = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise NotAFile(f"{path}: cannot be opened as a regular file ({error.strerror}); "
+                       "remove it and run the command again") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise NotAFile(f"{path}: is not a regular file; remove it and run the command again")
+    return os.fdopen(descriptor, "r+b" if flags & os.O_RDWR else "rb")
 
 
 def recover_site(root):

@@ -1,0 +1,140 @@
+"""What a build keeps under build/ between runs cannot make it publish something else, write outside
+the package, hang, or run code (the eighth attack run planted links, pipes, folders and forged files
+there). Each test plants one thing, runs the command line, and checks the outcome a user sees."""
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+from .conftest import make_package, run_cli
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("builddir") / "pkg")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def package(released, tmp_path):
+    """A copy of the released package (site/ and build/ included), for one test to plant things in."""
+    root = tmp_path / "pkg"
+    shutil.copytree(released, root, symlinks=True)
+    return root
+
+
+def digest(directory):
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_a_build_leaves_nothing_under_build_that_it_would_run(released):
+    """The eighth attack run ran code through a cache of compiled templates kept under build/ (Jinja
+    loads them with pickle and marshal). Nothing the build keeps there is code or a pickle."""
+    kept = {p.relative_to(released / "build").as_posix() for p in (released / "build").rglob("*") if p.is_file()}
+    assert kept <= {".lock", "published-database.json"}, kept
+
+
+@pytest.mark.parametrize("planted", ["link", "pipe"])
+def test_a_link_or_pipe_at_the_lock_is_refused_without_writing_through_it(package, tmp_path, planted):
+    """build/.lock as a link to another file was truncated through (open "w"); as a pipe it hung the build."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept")
+    lock = package / "build" / ".lock"
+    lock.unlink()
+    if planted == "link":
+        lock.symlink_to(outside)
+    else:
+        os.mkfifo(lock)
+    before = digest(package / "site")
+    result = run_cli(package, "build", timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "build/.lock" in result.stderr and "remove it" in result.stderr, result.stderr
+    assert outside.read_text() == "kept" and digest(package / "site") == before
+
+
+def test_a_link_at_the_records_temporary_name_is_not_written_through(package, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept")
+    (package / "build" / "published-database.json.tmp").symlink_to(outside)
+    result = run_cli(package, "build", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert outside.read_text() == "kept"
+    record = package / "build" / "published-database.json"
+    assert record.is_file() and not record.is_symlink()
+    published = (package / "site" / "downloads" / "certification.db").stat()  # the record is this build's
+    assert json.loads(record.read_text())["stamp"] == [published.st_size, published.st_mtime_ns,
+                                                       published.st_ctime_ns, published.st_ino]
+
+
+@pytest.mark.parametrize("planted", ["pipe", "folder"])
+def test_a_pipe_or_folder_at_the_record_is_read_as_no_record(package, planted):
+    """A pipe at build/published-database.json hung the build: it is not opened; the database is hashed."""
+    record = package / "build" / "published-database.json"
+    record.unlink()
+    os.mkfifo(record) if planted == "pipe" else record.mkdir()
+    result = run_cli(package, "build", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "nothing changed since the previous release" in result.stderr
+
+
+@pytest.mark.parametrize("planted", ["link", "file"])
+def test_a_link_or_file_at_the_stage_is_removed_and_nothing_is_left_where_it_pointed(package, tmp_path, planted):
+    """build/stage as a link to another folder: the build wrote its CSVs there and left them."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    stage = package / "build" / "stage"
+    if planted == "link":
+        stage.symlink_to(elsewhere)
+    else:
+        stage.write_text("x")
+    result = run_cli(package, "build", "--full", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == [] and not os.path.lexists(stage)
+
+
+@pytest.mark.parametrize("manifest", ["outside the package", "inside the package but not data", "not JSON", "a list"])
+def test_a_journal_that_names_other_files_is_not_followed(package, tmp_path, manifest):
+    """A planted build/import-journal/ overwrote a module of the build (which then ran) and deleted a
+    file outside the package. A journal that names anything an import does not write is refused, with
+    a message saying what to check, and nothing is written or removed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept")
+    journal = package / "build" / "import-journal"
+    (journal / "saved").mkdir(parents=True)
+    (journal / "saved" / "0").write_text("planted")
+    files = {"outside the package": {"../victim.txt": None},
+             "inside the package but not data": {"states.py": "0"}}
+    (package / "states.py").write_text("kept")
+    text = {"not JSON": "{bad json", "a list": "[1, 2]"}.get(manifest) or json.dumps(
+        {"files": files[manifest], "paths": []})
+    (journal / "manifest.json").write_text(text)
+    before = digest(package / "data")
+    result = run_cli(package, "check", timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "import-journal" in result.stderr and "nothing was undone" in result.stderr, result.stderr
+    assert victim.read_text() == "kept" and (package / "states.py").read_text() == "kept"
+    assert digest(package / "data") == before
+
+
+def test_a_folder_planted_under_a_snapshots_name_is_not_served(package):
+    """The server answers from build/serving/<key>/, a copy of site/ made of hard links; a folder planted
+    under the key it would compute (a copy with an edited database) was served instead of the release."""
+    from certdata import pipeline
+    site = package / "site"
+    planted = package / "build" / "serving" / pipeline._tree_key(site)
+    shutil.rmtree(planted.parent, ignore_errors=True)
+    shutil.copytree(site, planted, symlinks=True)
+    conn = sqlite3.connect(planted / "downloads" / "certification.db")
+    conn.execute("update mo_license_classes set meaning = 'PLANTED'")
+    conn.commit()
+    conn.close()
+    result = run_cli(package, "serve", "--port", "0", "--get", "/certification/mo_license_classes.json?_shape=array",
+                     timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "PLANTED" not in result.stdout and "meaning" in result.stdout
