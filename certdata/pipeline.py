@@ -193,22 +193,26 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
                 early = early.drop()
             progress("validating every resource against its Table Schema (while loading)"
                      + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
-            validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), previous_downloads(root, full)))
-            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early)
+            lender = previous_downloads(root, full)
+            validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), lender))
+            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early, lender)
         finally:  # a failed or stopped build leaves no database or CSVs behind in build/stage/
             if validated is not None:
                 validated.stop()
             if early is not None:
                 early.drop()
             remove_tree(stage)
+        publish.remember_published(root / "site" / "downloads", root / "build" / RECORD)  # stage gone: stamps final
         progress(f"published site/ (package version {package.version})")
     return root / "site"
 
 
-def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None, early=None):
+def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None, early=None,
+                  lender=None):
     """Load into stage/, wait for validation, build the site there and swap it into site/ (unless a data
     file changed since stamps were taken: what was checked must be what is published). early: the
-    ``load.EarlyCopy`` of the previous release's database, if one was started."""
+    ``load.EarlyCopy`` of the previous release's database, if one was started; lender: the previous
+    release's downloads/ (``previous_downloads``)."""
     try:
         database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
                                        reuse=not full, early=early)
@@ -229,7 +233,7 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     try:
         docs.build_site(package, database, stage / "site", datasette_url=datasette_url, progress=progress,
                         downloads=lambda directory: publish.write_downloads(package, database, directory,
-                                                                             previous_downloads(root, full),
+                                                                             lender,
                                                                              database_digest=digest,
                                                                              prepared=stage / "prepared"))
     except docs.DocsFailed as error:
@@ -241,8 +245,6 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
                           "what would be published; nothing was published (site/ is unchanged): build again")
     publish.swap_in(stage / "site", root)
-    database.unlink()  # its second name: removing it later would change the published file's stamp
-    remember_published_digest(root, digest())
 
 
 def file_stamps(package):
@@ -262,50 +264,24 @@ def check_version_against_previous(root, package):
 
 
 def previous_downloads(root, full=False):
-    """The downloads/ whose unchanged files a build links instead of copying (none for a full build)."""
-    return None if full else Path(root) / "site" / "downloads"
+    """The downloads/ whose unchanged files a build links instead of copying, as a ``publish.Lender``
+    (None for a full build)."""
+    return None if full else publish.Lender(Path(root) / "site" / "downloads", Path(root) / "build" / RECORD)
+
+
+RECORD = "published.json"  # in build/: the stamp and digest of each file of the release last published
 
 
 def previous_release(root, name=publish.DATABASE_FILE):
     """A file of the release being replaced: site/downloads/ locally, build/previous/ in CI. The database
-    only when its digest is the one its release's SHA256SUMS gives: an incremental build reuses its rows
-    and the changes table quotes them, so a copy edited since (by hand, stale or tampered) is not used."""
+    only when its digest is the one its release's SHA256SUMS gives (``publish.Lender``): an incremental
+    build reuses its rows and the changes table quotes them, so a copy edited since (by hand, stale or
+    tampered) is not used."""
     candidate = previous_candidate(root, name)
     if candidate is not None and name == publish.DATABASE_FILE:
-        if publish.previous_sums(candidate.parent).get(name) != published_digest(root, candidate):
+        if publish.Lender(candidate.parent, Path(root) / "build" / RECORD).digest(name) is None:
             return None
     return candidate
-
-
-DIGEST_RECORD = "published-database.json"  # in build/: the published database's stamp and digest
-
-
-def remember_published_digest(root, digest):
-    """Record the stamp (``load.file_stamp``) and SHA-256 of the database just published in site/."""
-    path = Path(root) / "site" / "downloads" / publish.DATABASE_FILE
-    record = {"path": str(path.resolve()), "stamp": load.file_stamp(path), "sha256": digest}
-    temp = Path(root) / "build" / (DIGEST_RECORD + ".tmp")
-    try:
-        temp.unlink(missing_ok=True)  # a link planted there is removed, never written through
-        with open(temp, "x", encoding="utf-8") as out:
-            out.write(json.dumps(record))
-        os.replace(temp, temp.with_name(DIGEST_RECORD))
-    except OSError:  # the release is published; without the record the next build reads the file again
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
-
-
-def published_digest(root, path):
-    """SHA-256 of a previous release database: the one recorded when this build published it if its stamp
-    (size, times, inode: any write changes its change time) is the same since, else read from the file."""
-    try:
-        with publish.open_regular(Path(root) / "build" / DIGEST_RECORD, os.O_RDONLY) as handle:
-            record = json.loads(handle.read(4096))  # a record is 250 bytes
-        if record["path"] == str(Path(path).resolve()) and record["stamp"] == list(load.file_stamp(path)):
-            return record["sha256"]
-    except (OSError, ValueError, KeyError, TypeError, publish.NotAFile):
-        pass
-    return load.file_sha256(path)
 
 
 def previous_candidate(root, name=publish.DATABASE_FILE):

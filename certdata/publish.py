@@ -15,11 +15,12 @@ import os
 import re
 import shutil
 import stat
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import CertdataError
-from .load import file_sha256
+from .load import file_sha256, file_stamp
 from . import disclosure
 from .package import DESCRIPTOR, fields, not_published
 
@@ -97,16 +98,16 @@ PREPARED_DIGESTS = "digests.json"
 
 
 def prepare_downloads(package, directory, previous=None):
-    """Write into directory the release copies of every CSV that the previous release's downloads/
-    cannot lend (by digest): the CSV, its spreadsheet copy, and their digests in digests.json. Run by
-    the validation process once the package passed, beside the load, so that the documentation step
-    only links them (``write_downloads``); the digests are those of the bytes copied."""
+    """Write into directory the release copies of every CSV that the previous release's downloads/ (a
+    ``Lender``) cannot lend (by digest): the CSV, its spreadsheet copy, and their digests in digests.json.
+    Run by the validation process once the package passed, beside the load, so that the documentation
+    step only links them (``write_downloads``); the digests are those of the bytes copied."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "spreadsheet").mkdir(exist_ok=True)
-    before, digests = previous_sums(previous), {}
+    digests = {}
     for resource in package.resources:
         name = download_name(resource)
-        if before.get(name) == file_sha256(package.path(resource)) and f"spreadsheet/{name}" in before:
+        if previous is not None and previous.lends(name, file_sha256(package.path(resource))):
             continue  # linked from the previous release
         shutil.copyfile(package.path(resource), directory / name)
         write_spreadsheet_safe(directory / name, directory / "spreadsheet" / name)
@@ -117,8 +118,8 @@ def prepare_downloads(package, directory, previous=None):
 
 def write_downloads(package, database, downloads, previous=None, database_digest=None, prepared=None):
     """Copy the release files into downloads/ and write the checksummed descriptor. With the previous
-    release's downloads/, a CSV whose digest is unchanged is hard-linked from it with its spreadsheet
-    copy (release files are replaced, never written into, so the link is safe); else from prepared
+    release's downloads/ (a ``Lender``), a CSV whose digest is unchanged is hard-linked from it with its
+    spreadsheet copy (release files are replaced, never written into, so the link is safe); else from prepared
     (``prepare_downloads``' directory) when it holds the same bytes. database_digest, when given, is a
     function giving the database's digest (``load.digest_in_background``). Returns the function that
     writes SHA256SUMS (an empty file until then), waiting for that digest: called last, the pages are
@@ -128,15 +129,15 @@ def write_downloads(package, database, downloads, previous=None, database_digest
     (downloads / "spreadsheet").mkdir(exist_ok=True)
     (downloads / "SHA256SUMS").touch()  # written by the function returned
     known = {}  # digests already computed (each CSV was hashed for the load)
-    before, ready = previous_sums(previous), prepared_sums(prepared)
+    ready = prepared_sums(prepared)
     for resource in package.resources:
         name, digest = download_name(resource), file_sha256(package.path(resource))
         known[name] = digest
         sheet = f"spreadsheet/{name}"
-        for lender, sums in ((previous, before), (prepared, ready)):
-            if sums.get(name) == digest and sheet in sums and reuse(lender, downloads, [name, sheet]):
-                known[sheet] = sums[sheet]
-                break
+        if previous is not None and previous.lends(name, digest) and reuse(previous.directory, downloads, [name, sheet]):
+            known[sheet] = previous.digest(sheet)
+        elif ready.get(name) == digest and sheet in ready and reuse(prepared, downloads, [name, sheet]):
+            known[sheet] = ready[sheet]
         else:
             shutil.copyfile(package.path(resource), downloads / name)  # a copy: data/ is edited in place
             write_spreadsheet_safe(package.path(resource), downloads / sheet)
@@ -168,6 +169,72 @@ def previous_sums(previous):
     except OSError:
         return {}
     return {path: digest for digest, _, path in (line.partition("  ") for line in text.splitlines())}
+
+
+class Lender:
+    """A previous release's downloads/ as a source of files for the next: a file is lent only if its
+    bytes are the ones its SHA256SUMS lists. Its digest is taken from record (``remember_published``:
+    written by the build that published it) while its stamp is the one recorded there (any write changes
+    the change time), else read from the file; a link or anything but a regular file is never lent."""
+
+    def __init__(self, directory, record=None):
+        self.directory = Path(directory)
+        self.listed = previous_sums(self.directory)
+        self.recorded = published_files(record, self.directory)
+        self.known = {}
+
+    def digest(self, name):
+        """The file's digest if it is the one SHA256SUMS lists for it, else None."""
+        if name not in self.known:
+            self.known[name] = None
+            path = self.directory / name
+            if name in self.listed and not path.is_symlink() and path.is_file():
+                stamp, digest = self.recorded.get(name, (None, None))
+                if stamp is None or stamp != list(file_stamp(path) or ()):
+                    digest = file_sha256(path)
+                self.known[name] = digest if digest == self.listed[name] else None
+        return self.known[name]
+
+    def lends(self, name, digest):
+        """Whether the CSV name (with its spreadsheet copy) can be lent for a resource whose file has digest."""
+        return self.digest(name) == digest and self.digest(f"spreadsheet/{name}") is not None
+
+
+def remember_published(downloads, record):
+    """Record, in the file record, the stamp and digest of every file of downloads/ just published (the
+    digests its SHA256SUMS gives, written moments ago by this build), for ``Lender``. Best effort:
+    without the record the next build reads the files again."""
+    downloads, record = Path(downloads), Path(record)
+    files = {name: [*file_stamp(downloads / name), digest] for name, digest in previous_sums(downloads).items()
+             if file_stamp(downloads / name) is not None}
+    temp = record.with_name(record.name + ".tmp")
+    try:
+        temp.unlink(missing_ok=True)  # a link planted there is removed, never written through
+        with open(temp, "x", encoding="utf-8") as out:
+            json.dump({"directory": str(downloads.resolve()), "files": files}, out)
+        os.replace(temp, record)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+RECORD_BYTES = 16 * 1024 * 1024  # a record lists the files of downloads/: far below this
+
+
+def published_files(record, downloads):
+    """{name: (stamp as a list, digest)} from record for the files of downloads/ ({} when the record is
+    missing, unreadable, not a regular file, or of another folder)."""
+    if record is None:
+        return {}
+    try:
+        with open_regular(record, os.O_RDONLY) as handle:
+            content = json.loads(handle.read(RECORD_BYTES))
+        if content["directory"] != str(Path(downloads).resolve()):
+            return {}
+        return {name: (entry[:4], entry[4]) for name, entry in content["files"].items()
+                if isinstance(entry, list) and len(entry) == 5}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, NotAFile):
+        return {}
 
 
 def reuse(previous, downloads, names):

@@ -37,7 +37,7 @@ def test_a_build_leaves_nothing_under_build_that_it_would_run(released):
     """The eighth attack run ran code through a cache of compiled templates kept under build/ (Jinja
     loads them with pickle and marshal). Nothing the build keeps there is code or a pickle."""
     kept = {p.relative_to(released / "build").as_posix() for p in (released / "build").rglob("*") if p.is_file()}
-    assert kept <= {".lock", "published-database.json"}, kept
+    assert kept <= {".lock", "published.json"}, kept
 
 
 @pytest.mark.parametrize("planted", ["link", "pipe"])
@@ -61,21 +61,21 @@ def test_a_link_or_pipe_at_the_lock_is_refused_without_writing_through_it(packag
 def test_a_link_at_the_records_temporary_name_is_not_written_through(package, tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("kept")
-    (package / "build" / "published-database.json.tmp").symlink_to(outside)
+    (package / "build" / "published.json.tmp").symlink_to(outside)
     result = run_cli(package, "build", timeout=120)
     assert result.returncode == 0, result.stderr
     assert outside.read_text() == "kept"
-    record = package / "build" / "published-database.json"
+    record = package / "build" / "published.json"
     assert record.is_file() and not record.is_symlink()
     published = (package / "site" / "downloads" / "certification.db").stat()  # the record is this build's
-    assert json.loads(record.read_text())["stamp"] == [published.st_size, published.st_mtime_ns,
-                                                       published.st_ctime_ns, published.st_ino]
+    assert json.loads(record.read_text())["files"]["certification.db"][:4] == [
+        published.st_size, published.st_mtime_ns, published.st_ctime_ns, published.st_ino]
 
 
 @pytest.mark.parametrize("planted", ["pipe", "folder"])
 def test_a_pipe_or_folder_at_the_record_is_read_as_no_record(package, planted):
-    """A pipe at build/published-database.json hung the build: it is not opened; the database is hashed."""
-    record = package / "build" / "published-database.json"
+    """A pipe at build/published.json hung the build: it is not opened; the database is hashed."""
+    record = package / "build" / "published.json"
     record.unlink()
     os.mkfifo(record) if planted == "pipe" else record.mkdir()
     result = run_cli(package, "build", timeout=120)

@@ -5,10 +5,11 @@ import json
 import os
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from certdata import load, pipeline
+from certdata import load, pipeline, publish
 
 from .conftest import make_package
 
@@ -202,15 +203,16 @@ def test_a_rebuild_trusts_the_digest_of_the_database_it_published(tmp_path, monk
     build(root)
     hashed = []
     real = load.file_sha256
-    monkeypatch.setattr(load, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    for module in (load, publish):
+        monkeypatch.setattr(module, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
     for record in (True, False):
         if not record:
-            (root / "build" / pipeline.DIGEST_RECORD).unlink()
+            (root / "build" / pipeline.RECORD).unlink()
         hashed.clear()
         lines = build(root)
         assert any("nothing changed since the previous release" in line for line in lines), lines
         assert ("certification.db" in hashed) is not record, hashed
-        assert (root / "build" / pipeline.DIGEST_RECORD).is_file()
+        assert (root / "build" / pipeline.RECORD).is_file()
 
 
 def test_an_early_copy_is_given_only_whole_and_of_the_file_as_it_is(tmp_path):
@@ -247,3 +249,23 @@ def test_the_last_foreign_key_check_skips_only_the_reused_tables(tmp_path):
     conn.execute("insert into changed_child values ('gone')")
     with pytest.raises(RuntimeError, match="foreign key check failed"):
         load.check_foreign_keys(db, reused={"reused_child"})
+
+
+@pytest.mark.parametrize("edited", ["SYNTHETIC-SAMPLE-agencies.csv", "spreadsheet/statutes.csv"])
+def test_a_download_edited_since_it_was_published_is_not_lent_to_the_next_release(tmp_path, edited):
+    """The eighth attack run: a CSV download of the previous release, edited (its modification time put
+    back) or appended to, was hard-linked into the next release, under SHA256SUMS' right digest. A file
+    is lent only if its own bytes are the ones listed; the release is then the full build's."""
+    root = make_package(tmp_path / "pkg")
+    twin = make_package(tmp_path / "twin")
+    build(root)
+    path = root / "site" / "downloads" / edited
+    before = path.stat()
+    data = path.read_bytes()
+    path.unlink()  # replaced, as an editor saves: the data/ file it was linked from keeps its bytes
+    path.write_bytes(data.replace(b"Sample", b"Tampered", 1) if b"Sample" in data else data + b"x\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    build(root)
+    build(twin, full=True)
+    assert b"Tampered" not in path.read_bytes() and path.read_bytes() == (twin / "site" / "downloads" / edited).read_bytes()
+    assert released_files(root / "site" / "downloads") == released_files(twin / "site" / "downloads")
