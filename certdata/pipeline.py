@@ -244,7 +244,9 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     if changed:
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
                           "what would be published; nothing was published (site/ is unchanged): build again")
-    publish.swap_in(stage / "site", root)
+    with signals_held():  # the release is in and the build says so: no signal between the two
+        publish.swap_in(stage / "site", root)
+        PUBLISHED.append(True)
 
 
 def file_stamps(package):
@@ -545,8 +547,9 @@ def signals_interrupt():
     mid-way. Main thread only (where signals arrive)."""
     previous = {}
     STOPPED.clear()
+    PUBLISHED.clear()
     if threading.current_thread() is threading.main_thread():
-        for number in STOP_SIGNALS:
+        for number in (signal.SIGINT, *STOP_SIGNALS):
             previous[number] = signal.signal(number, stopped_by_signal)
     try:
         yield
@@ -559,9 +562,14 @@ STOPPED = []  # the signals received: an exception raised in a handler can be sw
 # in a finalizer), so the build also checks this before it publishes
 
 
+PUBLISHED = []  # set once a build has swapped its release in: a signal after it stops nothing (the build
+# is done) and must not make the build report that nothing was published
+
+
 def stopped_by_signal(number, frame):
     STOPPED.append(number)
-    raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
+    if not PUBLISHED:
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
 
 
 def raise_if_stopped():

@@ -226,3 +226,21 @@ def test_a_stage_left_by_a_killed_build_is_removed_by_the_next_check_unless_a_bu
         assert (stage / "certification.db.tmp").exists()
     assert run_cli(released, "check").returncode == 0
     assert not stage.exists()
+
+
+def test_a_signal_that_arrives_as_the_release_is_swapped_in_does_not_report_a_failure(released, monkeypatch):
+    """The eighth attack run: SIGINT or SIGALRM arriving just after the swap made the build exit non-zero
+    ("Nothing was published") with the new release in site/. Once the release is in, the build is done."""
+    from certdata import publish
+    real = publish.swap_in
+
+    def swap_then_signal(staged, root):
+        real(staged, root)
+        os.kill(os.getpid(), signal.SIGTERM)  # held until the build has noted that it published
+    monkeypatch.setattr(publish, "swap_in", swap_then_signal)
+    try:
+        pipeline.build(root=released, progress=pipeline.Progress(quiet=True))
+    except KeyboardInterrupt as error:  # what build.py reports as "Nothing was published"
+        pytest.fail(f"the build reported a stop although its release is in site/: {error}")
+    assert (released / "site" / "downloads" / "certification.db").is_file()
+    assert not (released / "build" / "stage").exists()
