@@ -178,7 +178,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
     progress = progress or Progress()
     load.forget_digests()
     with publish.build_lock(root / "build"), signals_interrupt():  # a stopped build cleans build/stage/
-        publish.recover_site(root)
+        publish.recover_site(root, root / "build" / RECORD)
         recover_import(root, progress)
         stage = root / "build" / "stage"
         remove_tree(stage)
@@ -320,7 +320,7 @@ def served_files(root=ROOT):
     if not (Path(root) / "site").exists():  # a build killed mid-swap, unless one is swapping now
         with contextlib.suppress(publish.BuildLocked):
             with publish.build_lock(Path(root) / "build"):
-                publish.recover_site(Path(root))
+                publish.recover_site(Path(root), Path(root) / "build" / RECORD)
     site = Path(root) / "site"
     database, metadata = site / "downloads" / publish.DATABASE_FILE, site / "datasette" / "metadata.json"
     if not database.exists() or not metadata.exists():

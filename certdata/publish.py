@@ -77,11 +77,14 @@ def open_regular(path, flags=os.O_RDWR | os.O_CREAT):
     return os.fdopen(descriptor, "r+b" if flags & os.O_RDWR else "rb")
 
 
-def recover_site(root):
-    """Put back the previous site if a build died between moving it aside and moving the new one in."""
+def recover_site(root, record=None):
+    """Put back the previous site if a build died between moving it aside and moving the new one in: only
+    a release, whose database is the one its SHA256SUMS lists (``Lender``; record: the build's record of
+    what it published), not a folder planted at build/site.old."""
     site, old = root / "site", root / "build" / "site.old"
-    if not site.exists() and old.exists():
-        os.rename(old, site)
+    if not site.exists() and old.is_dir() and not old.is_symlink():
+        if Lender(old / "downloads", record).digest(DATABASE_FILE) is not None:
+            os.rename(old, site)
 
 
 SAMPLE_PREFIX = "SYNTHETIC-SAMPLE-"

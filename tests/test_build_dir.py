@@ -138,3 +138,15 @@ def test_a_folder_planted_under_a_snapshots_name_is_not_served(package):
                      timeout=120)
     assert result.returncode == 0, result.stderr
     assert "PLANTED" not in result.stdout and "meaning" in result.stdout
+
+
+def test_a_folder_planted_at_the_swaps_aside_name_is_not_restored_as_the_release(package):
+    """A build killed between moving site/ aside (to build/site.old) and moving the new one in is
+    recovered by the next command; a folder planted there (no release database) was restored and
+    served, and a failing build then said "site/ is unchanged" with the planted page in site/."""
+    shutil.rmtree(package / "site")
+    (package / "build" / "site.old").mkdir()
+    (package / "build" / "site.old" / "index.html").write_text("<h1>planted page</h1>")
+    result = run_cli(package, "serve", "--port", "0", "--get", "/", timeout=120)
+    assert result.returncode != 0 and "no release" in result.stderr, result.stderr
+    assert not (package / "site").exists()
