@@ -329,6 +329,7 @@ def served_files(root=ROOT):
 
 
 SERVING_LOCK = ".serving-lock"  # in a snapshot: held (shared) by each server answering from it
+SERVING_LOCK_FLAGS = os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK  # never a link's target, never a wait
 
 
 def serving_snapshot(root=ROOT):
@@ -363,13 +364,14 @@ def serving_snapshot(root=ROOT):
     else:
         raise BuildFailed("site/ kept changing while the server started: try again when the build is done")
     snapshot = serving / _tree_key(linked)
-    if snapshot.exists() and not _same_files(snapshot, linked):  # not links to this release's files: not used
-        shutil.rmtree(snapshot, ignore_errors=True)
+    if os.path.lexists(snapshot) and not _same_files(snapshot, linked):  # not this release's files: not used
+        if not _remove_unless_served(snapshot):
+            snapshot = serving / f"{snapshot.name}-{os.getpid()}"
     if snapshot.exists():
         shutil.rmtree(linked, ignore_errors=True)
     else:
         os.rename(linked, snapshot)
-    lock = os.open(snapshot / SERVING_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+    lock = os.open(snapshot / SERVING_LOCK, SERVING_LOCK_FLAGS, 0o644)
     fcntl.flock(lock, fcntl.LOCK_SH)
     os.set_inheritable(lock, True)  # held across exec, for as long as the server runs
     remove_unused_snapshots(serving, keep=snapshot)
@@ -415,17 +417,26 @@ def remove_unused_snapshots(serving, keep):
                 continue
             shutil.rmtree(snapshot, ignore_errors=True)
             continue
-        try:
-            handle = os.open(snapshot / SERVING_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            shutil.rmtree(snapshot, ignore_errors=True)
-        except BlockingIOError:
-            pass
-        finally:
-            os.close(handle)
+        _remove_unless_served(snapshot)
+
+
+def _remove_unless_served(snapshot):
+    """Remove a snapshot unless a running server holds its lock; whether it is gone."""
+    if os.path.islink(snapshot) or not os.path.isdir(snapshot):
+        remove_tree(snapshot)
+        return True
+    try:
+        handle = os.open(snapshot / SERVING_LOCK, SERVING_LOCK_FLAGS, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(snapshot, ignore_errors=True)
+        return not os.path.lexists(snapshot)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def _process_alive(pid):

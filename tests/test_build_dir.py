@@ -122,9 +122,13 @@ def test_a_journal_that_names_other_files_is_not_followed(package, tmp_path, man
     assert digest(package / "data") == before
 
 
-def test_a_folder_planted_under_a_snapshots_name_is_not_served(package):
+@pytest.mark.parametrize("held", [False, True])
+def test_a_folder_planted_under_a_snapshots_name_is_not_served(package, held):
     """The server answers from build/serving/<key>/, a copy of site/ made of hard links; a folder planted
-    under the key it would compute (a copy with an edited database) was served instead of the release."""
+    under the key it would compute (a copy with an edited database) was served instead of the release.
+    It is removed, or (held, as a running server holds its snapshot) left and passed by."""
+    import fcntl
+
     from certdata import pipeline
     site = package / "site"
     planted = package / "build" / "serving" / pipeline._tree_key(site)
@@ -134,10 +138,18 @@ def test_a_folder_planted_under_a_snapshots_name_is_not_served(package):
     conn.execute("update mo_license_classes set meaning = 'PLANTED'")
     conn.commit()
     conn.close()
-    result = run_cli(package, "serve", "--port", "0", "--get", "/certification/mo_license_classes.json?_shape=array",
-                     timeout=120)
+    lock = os.open(planted / pipeline.SERVING_LOCK, os.O_RDONLY | os.O_CREAT)
+    if held:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    try:
+        result = run_cli(package, "serve", "--port", "0", "--get",
+                         "/certification/mo_license_classes.json?_shape=array", timeout=120)
+    finally:
+        os.close(lock)
     assert result.returncode == 0, result.stderr
     assert "PLANTED" not in result.stdout and "meaning" in result.stdout
+    kept = (planted / "downloads" / "certification.db").read_bytes()  # replaced by the server's own unless held
+    assert (b"PLANTED" in kept) == held
 
 
 def test_a_folder_planted_at_the_swaps_aside_name_is_not_restored_as_the_release(package):
