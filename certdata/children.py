@@ -11,9 +11,14 @@ import signal
 import threading
 
 
-# The signals that stop a build or an import as Ctrl-C does (their default would end the process where
-# it stands, leaving its stage or a half-written data/); SIGKILL cannot be caught.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM)
+# The signals that stop a build or an import as Ctrl-C does: every catchable one whose default ends the
+# process where it stands (leaving its stage or a half-written data/), but the faults the process raises
+# itself (SIGSEGV and the like) and SIGPIPE (which Python ignores). SIGKILL cannot be caught.
+STOP_SIGNALS = tuple(dict.fromkeys(
+    [getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGPWR",
+                                        "SIGVTALRM", "SIGPROF", "SIGIO", "SIGXCPU", "SIGXFSZ", "SIGSTKFLT", "SIGTRAP")
+     if hasattr(signal, name)]
+    + (list(range(signal.SIGRTMIN, signal.SIGRTMAX + 1)) if hasattr(signal, "SIGRTMIN") else [])))
 
 
 def die_with_parent(parent):

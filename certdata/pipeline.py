@@ -181,7 +181,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
         publish.recover_site(root, root / "build" / RECORD)
         recover_import(root, progress)
         stage = root / "build" / "stage"
-        remove_tree(stage)
+        publish.remove_tree(stage)
         validated = early = None
         try:
             early = early_copy(root, stage, full)
@@ -201,7 +201,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
                 validated.stop()
             if early is not None:
                 early.drop()
-            remove_tree(stage)
+            publish.remove_tree(stage)
         publish.remember_published(root / "site" / "downloads", root / "build" / RECORD)  # stage gone: stamps final
         progress(f"published site/ (package version {package.version})")
     return root / "site"
@@ -348,6 +348,8 @@ def serving_snapshot(root=ROOT):
                           "rebuild with `python build.py`") from None
     site = Path(root) / "site"
     serving = Path(root) / "build" / "serving"
+    if os.path.islink(serving) or (os.path.lexists(serving) and not serving.is_dir()):
+        publish.remove_tree(serving)  # a link there would have snapshots made, and folders removed, where it points
     serving.mkdir(parents=True, exist_ok=True)
     for _ in range(5):  # a rebuild may swap site/ during the copy: retry until it did not
         before = os.stat(site).st_ino
@@ -423,7 +425,7 @@ def remove_unused_snapshots(serving, keep):
 def _remove_unless_served(snapshot):
     """Remove a snapshot unless a running server holds its lock; whether it is gone."""
     if os.path.islink(snapshot) or not os.path.isdir(snapshot):
-        remove_tree(snapshot)
+        publish.remove_tree(snapshot)
         return True
     try:
         handle = os.open(snapshot / SERVING_LOCK, SERVING_LOCK_FLAGS, 0o644)
@@ -648,19 +650,9 @@ def recover_unless_busy(root, progress):
         try:
             with publish.build_lock(root / "build"):
                 recover_import(root, progress)
-                remove_tree(stage)
+                publish.remove_tree(stage)
         except publish.BuildLocked:
             pass
-
-
-def remove_tree(path):
-    """Remove a folder and what it holds; a link, file or pipe planted at its name is removed itself (a
-    link is never followed)."""
-    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-    else:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def existing_paths(directory):
@@ -678,6 +670,8 @@ def journal_manifest(root):
     root = Path(root)
     journal = root / JOURNAL
     try:
+        if journal.is_symlink() or (journal / "saved").is_symlink():
+            raise publish.NotAFile(f"{journal}: a link")
         with publish.open_regular(journal / "manifest.json", os.O_RDONLY) as handle:
             manifest = json.loads(handle.read(MANIFEST_BYTES + 1)[:MANIFEST_BYTES])
         files, paths = manifest["files"], manifest["paths"]
@@ -696,11 +690,32 @@ def journal_manifest(root):
                                                               and not copy.is_symlink())):
                 well_formed = False
                 break
+    if well_formed and undo_removes_a_resource(root, manifest):
+        well_formed = False
     if not well_formed:
         raise BuildFailed(f"{journal}: the journal of a stopped import cannot be used (unreadable, or it names "
                           "files an import does not write); nothing was undone. Check data/ and datapackage.json "
                           f"(git status), then remove {journal}")
     return manifest
+
+
+def undo_removes_a_resource(root, manifest):
+    """Whether undoing would remove a data file that the descriptor, as the undo leaves it, names: an
+    import only adds files beside the ones it replaces, so a journal that would do so is not its own."""
+    saved = manifest["files"].get(DESCRIPTOR)
+    descriptor = root / JOURNAL / "saved" / saved if isinstance(saved, str) and (root / JOURNAL / "saved" / saved).is_file() \
+        else root / DESCRIPTOR
+    try:
+        with publish.open_regular(descriptor, os.O_RDONLY) as handle:
+            resources = json.loads(handle.read(MANIFEST_BYTES)).get("resources", [])
+        named = {os.path.normpath(root / path) for r in resources if isinstance(r, dict)
+                 for path in ([r.get("path")] if isinstance(r.get("path"), str) else r.get("path") or [])
+                 if isinstance(path, str)}
+    except (OSError, ValueError, AttributeError, TypeError, publish.NotAFile):
+        return True
+    kept = {os.path.normpath(root / p) for p in manifest["paths"]}
+    return any(os.path.normpath(path) in named for path in existing_paths(root / "data")
+               if os.path.normpath(path) not in kept)
 
 
 MANIFEST_BYTES = 16 * 1024 * 1024  # a manifest lists the paths under data/: far below this

@@ -168,8 +168,11 @@ def prepared_sums(prepared):
 def previous_sums(previous):
     """{relative path: digest} of a previous release's SHA256SUMS ({} without one)."""
     try:
-        text = (Path(previous) / "SHA256SUMS").read_text(encoding="utf-8") if previous else ""
-    except OSError:
+        if not previous:
+            return {}
+        with open_regular(Path(previous) / "SHA256SUMS", os.O_RDONLY) as handle:  # a pipe there would hang
+            text = handle.read(RECORD_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, NotAFile):
         return {}
     return {path: digest for digest, _, path in (line.partition("  ") for line in text.splitlines())}
 
@@ -352,13 +355,21 @@ def write_checksums(downloads, known=None):
 def swap_in(staged, root):
     """Replace site/ with the staged site: move the old aside, move the new in, drop the old."""
     site, old = root / "site", root / "build" / "site.old"
-    if old.exists():
-        shutil.rmtree(old)
+    remove_tree(old)
     if site.exists():
         os.rename(site, old)
     os.rename(staged, site)
-    if old.exists():
-        shutil.rmtree(old)
+    remove_tree(old)
+
+
+def remove_tree(path):
+    """Remove a folder and what it holds; a link, file or pipe planted at its name is removed itself (a
+    link is never followed, a pipe never opened)."""
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class ReleaseRefused(CertdataError):

@@ -165,7 +165,7 @@ def test_a_data_file_changed_while_the_build_runs_is_not_published(released, mon
 
 
 @pytest.mark.parametrize("stop", ["SIGTERM to the build", "Ctrl-C to its process group", "SIGQUIT to the build",
-                                  "SIGALRM to the build"])
+                                  "SIGALRM to the build", "SIGPWR to the build", "SIGRTMIN to the build"])
 def test_a_build_stopped_by_a_signal_says_so_cleans_its_stage_and_leaves_no_process(released, stop):
     """The eighth attack run: SIGQUIT, SIGUSR1 and SIGALRM ended the build where it stood, leaving its
     stage (a database and CSVs) behind; they now stop it as SIGTERM does."""

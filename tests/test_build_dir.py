@@ -98,7 +98,8 @@ def test_a_link_or_file_at_the_stage_is_removed_and_nothing_is_left_where_it_poi
     assert list(elsewhere.iterdir()) == [] and not os.path.lexists(stage)
 
 
-@pytest.mark.parametrize("manifest", ["outside the package", "inside the package but not data", "not JSON", "a list"])
+@pytest.mark.parametrize("manifest", ["outside the package", "inside the package but not data", "not JSON", "a list",
+                                      "every file of data/ created by the import", "a link out of build/"])
 def test_a_journal_that_names_other_files_is_not_followed(package, tmp_path, manifest):
     """A planted build/import-journal/ overwrote a module of the build (which then ran) and deleted a
     file outside the package. A journal that names anything an import does not write is refused, with
@@ -111,9 +112,19 @@ def test_a_journal_that_names_other_files_is_not_followed(package, tmp_path, man
     files = {"outside the package": {"../victim.txt": None},
              "inside the package but not data": {"states.py": "0"}}
     (package / "states.py").write_text("kept")
-    text = {"not JSON": "{bad json", "a list": "[1, 2]"}.get(manifest) or json.dumps(
-        {"files": files[manifest], "paths": []})
-    (journal / "manifest.json").write_text(text)
+    if manifest == "a link out of build/":  # a journal elsewhere, whose saved copy would be moved into data/
+        shutil.rmtree(journal)
+        (tmp_path / "elsewhere" / "saved").mkdir(parents=True)
+        (tmp_path / "elsewhere" / "saved" / "0").write_text("planted")
+        (tmp_path / "elsewhere" / "manifest.json").write_text(json.dumps(
+            {"files": {"data/statutes.csv": "0"}, "paths": sorted(
+                str(p.relative_to(package)) for p in (package / "data").rglob("*"))}))
+        journal.symlink_to(tmp_path / "elsewhere")
+    else:
+        files["every file of data/ created by the import"] = {}  # "paths": [] says none was there before
+        text = {"not JSON": "{bad json", "a list": "[1, 2]"}.get(manifest) or json.dumps(
+            {"files": files[manifest], "paths": []})
+        (journal / "manifest.json").write_text(text)
     before = digest(package / "data")
     result = run_cli(package, "check", timeout=120)
     assert result.returncode != 0 and "Traceback" not in result.stderr
@@ -162,3 +173,30 @@ def test_a_folder_planted_at_the_swaps_aside_name_is_not_restored_as_the_release
     result = run_cli(package, "serve", "--port", "0", "--get", "/", timeout=120)
     assert result.returncode != 0 and "no release" in result.stderr, result.stderr
     assert not (package / "site").exists()
+
+
+def test_a_link_at_the_snapshots_folder_is_not_followed(package, tmp_path):
+    """build/serving as a link to another folder: the server made its snapshot there and removed every
+    other folder in it."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "important").mkdir(parents=True)
+    (elsewhere / "important" / "f").write_text("kept")
+    shutil.rmtree(package / "build" / "serving", ignore_errors=True)
+    (package / "build" / "serving").symlink_to(elsewhere)
+    result = run_cli(package, "serve", "--port", "0", "--get", "/certification.json", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in elsewhere.iterdir()] == ["important"] and (elsewhere / "important" / "f").is_file()
+    assert (package / "build" / "serving").is_dir() and not (package / "build" / "serving").is_symlink()
+
+
+@pytest.mark.parametrize("planted", ["build/site.old", "site/downloads/SHA256SUMS"])
+def test_a_pipe_where_the_build_reads_or_removes_is_not_opened(package, planted):
+    """A pipe at build/site.old hung the build in its swap, with the stop signals held; a pipe at the
+    previous release's SHA256SUMS hung the build and the server."""
+    path = package / planted
+    if path.exists():
+        path.unlink()
+    os.mkfifo(path)
+    result = run_cli(package, "build", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (package / "site" / "downloads" / "SHA256SUMS").is_file()
