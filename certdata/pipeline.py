@@ -555,9 +555,10 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
 
 @contextlib.contextmanager
 def signals_interrupt():
-    """While importing or building, a termination or hang-up signal stops the work as Ctrl-C does (an
-    exception, so that an import is undone and a build's stage removed) instead of killing the process
-    mid-way. Main thread only (where signals arrive)."""
+    """While importing or building, Ctrl-C and the other catchable signals that would end the process
+    (``children.STOP_SIGNALS``) stop the work with an exception, so that an import is undone and a
+    build's stage removed, instead of killing the process mid-way; once a build has swapped its release
+    in, they stop nothing. Main thread only (where signals arrive)."""
     previous = {}
     STOPPED.clear()
     PUBLISHED.clear()
