@@ -665,8 +665,7 @@ def forget_digests():
 def file_sha256(path):
     """SHA-256 of a file, hex; remembered for the build's life while the file's size, time and inode hold
     (a build hashes each CSV for its reuse key, its table's row and the release descriptor)."""
-    stat = os.stat(path)
-    remembered = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    remembered = (os.path.realpath(path), *stamp_of(os.stat(path)))
     if remembered in _DIGESTS:
         return _DIGESTS[remembered]
     with open(path, "rb") as handle:
@@ -722,9 +721,12 @@ def file_stamp(path):
     """What changes when a file is rewritten or replaced: size, modification and change times, inode
     (None when it is gone)."""
     try:
-        stat = os.stat(path)
+        return stamp_of(os.stat(path))
     except OSError:
         return None
+
+
+def stamp_of(stat):
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 

@@ -211,8 +211,8 @@ def remember_published(downloads, record):
     digests its SHA256SUMS gives, written moments ago by this build), for ``Lender``. Best effort:
     without the record the next build reads the files again."""
     downloads, record = Path(downloads), Path(record)
-    files = {name: [*file_stamp(downloads / name), digest] for name, digest in previous_sums(downloads).items()
-             if file_stamp(downloads / name) is not None}
+    files = {name: [*stamp, digest] for name, digest in previous_sums(downloads).items()
+             for stamp in [file_stamp(downloads / name)] if stamp is not None}
     temp = record.with_name(record.name + ".tmp")
     try:
         temp.unlink(missing_ok=True)  # a link planted there is removed, never written through
