@@ -19,7 +19,7 @@ from mkdocs.config import load_config
 
 from . import charts
 from .errors import CertdataError
-from . import disclosure, presentation, states
+from . import disclosure, presentation, states, templatecache
 from .package import ROOT, fields, not_published
 from .load import value_counts
 from .publish import download_name
@@ -42,7 +42,7 @@ def environment(package=None):
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["cell"] = lambda v: "" if v is None else v
-    return env
+    return templatecache.attach(env)
 
 
 def build_site(package, database, site_dir, datasette_url=None, downloads=None, progress=print):

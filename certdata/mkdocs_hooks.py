@@ -7,6 +7,8 @@ MkDocs Material that is the ``<code>`` inside ``<pre>`` (its stylesheet gives ``
 ``overflow: auto``), so ``<pre><code tabindex="0">``; a ``<pre>`` without a ``<code>`` gets it itself.
 Material's script also marks those ``<code>`` focusable, but only once it has run: a reader whose
 script is blocked or still loading would meet a block they cannot scroll.
+
+Also gives the theme's Jinja environment its cache of compiled templates (``templatecache``).
 """
 import re
 
@@ -23,3 +25,8 @@ def focusable_code_blocks(html):
 def on_page_content(html, **kwargs):
     return focusable_code_blocks(html)
 
+
+
+def on_env(env, **kwargs):
+    from certdata import templatecache  # MkDocs loads this file by its path, within the build's process
+    return templatecache.attach(env)

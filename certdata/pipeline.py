@@ -98,16 +98,17 @@ def check(root=ROOT, progress=None):
     return package
 
 
-def validate_in_background(root, reused=frozenset(), prepare=None):
-    """Start validation in a child process (the load runs meanwhile; its result is discarded unless
-    validation passes). The child dies with the build: a killed build leaves no process behind holding
-    its stderr. With prepare, (directory, previous downloads/ or None), a package that passed has its
+def validate_in_background(package, reused=frozenset(), prepare=None):
+    """Start validation of the package in a child process (the load runs meanwhile; its result is
+    discarded unless validation passes). The child, forked, has the package as the build loaded and
+    checked it: it does not read the descriptor again. The child dies with the build: a killed build
+    leaves no process behind holding its stderr. With prepare, (directory, previous downloads/ or None), a package that passed has its
     CSV release files written there by the child (``publish.prepare_downloads``) before it answers.
     Returns a function that waits and gives the problems (it also reaps the child); its ``stop`` ends
     the child without waiting."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=validate_in_child, args=(str(root), send, os.getpid(), reused, prepare), daemon=True)
+    child = context.Process(target=validate_in_child, args=(package, send, os.getpid(), reused, prepare), daemon=True)
     try:
         with signals_held():
             child.start()
@@ -142,14 +143,13 @@ def validate_in_background(root, reused=frozenset(), prepare=None):
     return wait
 
 
-def validate_in_child(root, send, parent, reused=frozenset(), prepare=None):
+def validate_in_child(package, send, parent, reused=frozenset(), prepare=None):
     """The child's side: validation problems (or a safe message) down the pipe, then exit."""
     die_with_parent(parent)
     for number in (signal.SIGINT, *STOP_SIGNALS):  # the build stops this process (no traceback of its own)
         signal.signal(number, signal.SIG_IGN)
     publish.release_lock_in_child()
     try:
-        package = Package.load(root)
         problems = validate_package(package, reused=reused)
         if prepare and not problems:
             prepare_release_files(package, *prepare)
@@ -194,7 +194,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
             progress("validating every resource against its Table Schema (while loading)"
                      + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
             lender = previous_downloads(root, full)
-            validated = validate_in_background(root, reused, prepare=(str(stage / "prepared"), lender))
+            validated = validate_in_background(package, reused, prepare=(str(stage / "prepared"), lender))
             publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early, lender)
         finally:  # a failed or stopped build leaves no database or CSVs behind in build/stage/
             if validated is not None:

@@ -25,11 +25,13 @@ import weakref
 from contextlib import contextmanager
 from urllib.parse import quote_plus
 
-from datasette import hookimpl
-from datasette.database import QueryInterrupted
-from datasette.utils import await_me_maybe
-from datasette.utils.asgi import AsgiStream, Request, Response
 from markupsafe import Markup, escape
+from pluggy import HookimplMarker
+
+# Datasette's own marker (datasette.hookimpl). Datasette itself is imported only in the functions that
+# use it: the build loads this file for its name folding, and importing Datasette was a tenth of a
+# second of every build.
+hookimpl = HookimplMarker("datasette")
 
 DB = "certification"
 MAX_TERMS = 8
@@ -501,6 +503,7 @@ async def in_one_trip(datasette, db, work):
         return await db.execute_fn(run)
     except sqlite3.OperationalError as error:
         if "interrupted" in str(error):  # the time limit: answered as Datasette answers a slow query
+            from datasette.database import QueryInterrupted
             raise QueryInterrupted(error, statement["sql"], statement["params"]) from None
         raise
 
@@ -649,6 +652,7 @@ async def search_json(datasette, request):
             "rows": result["rows"],
             "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,
                                                                         q=near["suggestion"], page=1))}
+    from datasette.utils.asgi import Response
     return Response.json(body, headers={"content-type": "application/json; charset=utf-8"})
 
 
@@ -674,6 +678,7 @@ async def search_csv(datasette, request):
                 break
             offset += CSV_PAGE
         await writer.write(out.getvalue())
+    from datasette.utils.asgi import AsgiStream
     return AsgiStream(stream, content_type="text/csv; charset=utf-8",
                       headers={"content-disposition": 'attachment; filename="search.csv"'})
 
@@ -783,6 +788,7 @@ async def search_page(datasette, request):
         context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True, labels=labels)
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
+    from datasette.utils.asgi import Response
     return Response.html(await render_search(datasette, context, request))
 
 
@@ -805,7 +811,8 @@ async def page_parts(datasette):
         if len(around) != 2:
             raise ValueError("search.html's frame does not write its content block exactly once")
         variables = {"urls": datasette.urls, "base_url": datasette.setting("base_url"), "zip": zip}
-        from datasette.plugins import pm  # here, not above: the build loads this file for its name folding
+        from datasette.plugins import pm
+        from datasette.utils import await_me_maybe
         extra = {}
         for found in pm.hook.extra_template_vars(template="search.html", database=None, table=None, columns=None,
                                                  view_name=None, request=None, datasette=datasette):
@@ -851,6 +858,8 @@ def asgi_wrapper(datasette):
     of a search page's time on the event loop). A view that fails is asked again through the router,
     which answers its errors (a search past the SQL time limit costs its client twice). The answer is
     the router's, headers included (tests/test_search.py compares them)."""
+    from datasette.utils.asgi import Request
+
     def wrap(app):
         async def direct(scope, receive, send):
             path = scope.get("path")

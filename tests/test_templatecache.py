@@ -1,0 +1,97 @@
+"""Compiled templates are kept only inside the virtual environment, and never stand in for an edited
+template or setting (certdata/templatecache.py)."""
+import os
+import sys
+
+import jinja2
+import pytest
+
+from certdata import mkdocs_hooks, templatecache
+from certdata.package import ROOT
+
+
+@pytest.fixture
+def venv(tmp_path, monkeypatch):
+    """A virtual environment's prefix for the process (sys.prefix differs from sys.base_prefix)."""
+    prefix = tmp_path / "venv"
+    prefix.mkdir()
+    monkeypatch.setattr(sys, "prefix", str(prefix))
+    monkeypatch.setattr(sys, "base_prefix", str(tmp_path / "python"))
+    return prefix
+
+
+def environment(folder, **settings):
+    return templatecache.attach(jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), **settings))
+
+
+def test_compiled_templates_are_kept_in_the_virtual_environment_and_used_again(venv, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.j2").write_text("{{ 1 + 1 }}")
+    assert environment(templates).get_template("page.j2").render() == "2"
+    kept = list((venv / "var" / "cache" / "certdata-templates").rglob("*.cache"))
+    assert len(kept) == 1
+    cache = environment(templates).bytecode_cache
+    bucket = jinja2.bccache.Bucket(jinja2.Environment(), cache.get_cache_key("page.j2", str(templates / "page.j2")),
+                                   cache.get_source_checksum("{{ 1 + 1 }}"))
+    cache.load_bytecode(bucket)
+    assert bucket.code is not None  # a new environment finds the compiled template
+
+
+def test_an_edited_template_is_compiled_again(venv, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.j2").write_text("first")
+    assert environment(templates).get_template("page.j2").render() == "first"
+    (templates / "page.j2").write_text("second")
+    assert environment(templates).get_template("page.j2").render() == "second"
+
+
+def test_a_template_compiled_under_other_settings_is_not_used(venv, tmp_path):
+    """trim_blocks and the like are decided when a template is compiled: each set of settings has its own
+    folder, so a page rendered with other settings is compiled for them."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.j2").write_text("{% if true %}\nyes\n{% endif %}\n")
+    assert environment(templates).get_template("page.j2").render() == "\nyes\n"
+    assert environment(templates, trim_blocks=True).get_template("page.j2").render() == "yes\n"
+    assert environment(templates, trim_blocks=True).bytecode_cache.directory != environment(templates).bytecode_cache.directory
+
+
+def test_outside_a_virtual_environment_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
+    assert templatecache.attach(jinja2.Environment()).bytecode_cache is None
+
+
+@pytest.mark.parametrize("planted", ["open to others", "link", "file"])
+def test_a_cache_folder_others_could_write_or_that_leads_elsewhere_is_not_used(venv, tmp_path, planted):
+    folder = venv.joinpath(*templatecache.FOLDER, templatecache.settings_key(jinja2.Environment()))
+    folder.parent.mkdir(parents=True)
+    if planted == "open to others":
+        folder.mkdir()
+        folder.chmod(0o777)
+    elif planted == "link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(tmp_path / "elsewhere")
+    else:
+        folder.write_text("")
+    assert templatecache.attach(jinja2.Environment()).bytecode_cache is None
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(venv, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.j2").write_text("ok")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)))
+    env.bytecode_cache = templatecache.Cache(str(tmp_path / "gone"))  # no such folder: writing fails
+    assert env.get_template("page.j2").render() == "ok"
+
+
+def test_the_theme_and_the_pages_use_the_cache_and_nothing_of_it_is_in_the_package(venv):
+    from certdata import docs
+    theme = mkdocs_hooks.on_env(jinja2.Environment())
+    pages = docs.environment()
+    for env in (theme, pages):
+        directory = os.path.realpath(env.bytecode_cache.directory)
+        assert directory.startswith(os.path.realpath(venv) + os.sep)
+        assert not directory.startswith(os.path.realpath(ROOT / "build"))
