@@ -144,8 +144,10 @@ def correct(root, undo=False):
 
 
 def incremental(root, work):
-    """(seconds of the incremental rebuild, seconds of a full rebuild of the same correction,
-    databases logically identical, CSV downloads identical), over the release just built."""
+    """((seconds of the incremental rebuild, seconds of the incremental rebuild that undoes it), seconds of
+    a full rebuild of the same correction, databases logically identical, CSV downloads identical), over
+    the release just built. The undoing is a one-cell correction of the same table too: best of 2, as
+    for the builds."""
     twin = work / (root.name + "-twin")
     shutil.rmtree(twin, ignore_errors=True)
     twin.mkdir()
@@ -166,7 +168,11 @@ def incremental(root, work):
     finally:
         correct(root, undo=True)
         shutil.rmtree(twin, ignore_errors=True)
-    return seconds, full_seconds, same_db, same_csv
+    os.sync()
+    back, _, _, _, stderr = ours(root, full=False)
+    if "rebuilt mo_license_statuses" not in stderr:
+        print("warning: the undoing was not rebuilt incrementally:\n" + stderr[-1500:])
+    return (seconds, back), full_seconds, same_db, same_csv
 
 
 def rebuild_full(root):
@@ -365,8 +371,9 @@ def main(argv=None):
         print(report(rows, build[:2], chain, ref, build[2], build[3], searched), flush=True)
         if rows != max(sizes):
             continue
-        seconds, full_seconds, same_db, same_csv = incremental(root, args.work)
-        print(f"incremental  one-cell correction of a small table: {seconds:.1f} s (target <= 3) | full rebuild of the same "
+        (seconds, back), full_seconds, same_db, same_csv = incremental(root, args.work)
+        print(f"incremental  one-cell correction of a small table: best of 2 {min(seconds, back):.1f} s (target <= 3; the "
+              f"correction {seconds:.1f} s, its undoing {back:.1f} s) | full rebuild of the correction "
               f"{full_seconds:.1f} s | same schema and rows {same_db} | CSV downloads identical {same_csv}", flush=True)
         served = floor(root, args.work)
         show = lambda r: f"{r['rps']:6.0f} req/s p95 {r['p95']:5.0f} ms errors {r['errors']}"
