@@ -726,6 +726,14 @@ def file_stamp(path):
         return None
 
 
+def file_stamp_of_link(path):
+    """The link's own stamp, as ``file_stamp`` (a link replaced by another has another inode and change time)."""
+    try:
+        return stamp_of(os.lstat(path))
+    except OSError:
+        return None
+
+
 def stamp_of(stat):
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 

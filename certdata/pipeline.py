@@ -70,10 +70,13 @@ def configured_package(root):
 
 def guarded_package(root, progress, stamps=None):
     """The package, after the legal-limits guard; BuildFailed with a report if it objects. stamps, a
-    dict if given, receives the data files' ``file_stamps`` as they were before the guard read them."""
+    dict if given, receives the data files' ``file_stamps`` as they were before the guard read them, and
+    data/presentation.yml's as it was before it was checked."""
+    shown = Path(root) / presentation.FILE
+    shown_stamp = data_stamp(shown)
     package = configured_package(root)
     if stamps is not None:
-        stamps.update(file_stamps(package))
+        stamps.update(file_stamps(package), **{presentation.FILE.as_posix(): (shown, shown_stamp)})
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
@@ -240,7 +243,7 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
         raise BuildFailed(f"{error}\nNothing was published; site/ is unchanged.") from error
     datasette.write_metadata(package, stage / "site" / "datasette" / "metadata.json")
     raise_if_stopped()
-    changed = [name for name, (path, stamp) in (stamps or {}).items() if load.file_stamp(path) != stamp]
+    changed = [name for name, (path, stamp) in (stamps or {}).items() if data_stamp(path) != stamp]
     if changed:
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
                           "what would be published; nothing was published (site/ is unchanged): build again")
@@ -250,8 +253,16 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
 
 
 def file_stamps(package):
-    """{resource path as written in the descriptor: (its file, file_stamp)} of every resource's data file."""
-    return {r["path"]: (package.path(r), load.file_stamp(package.path(r))) for r in package.resources}
+    """{resource path as written in the descriptor: (its file, data_stamp)} of every resource's data file."""
+    return {r["path"]: (package.path(r), data_stamp(package.path(r))) for r in package.resources}
+
+
+def data_stamp(path):
+    """The file's ``load.file_stamp`` and the stamps of the links on its way (itself or a folder above):
+    a link pointed at another file for the load and back again (an attack run did so) changes, though
+    the file it points at now is the one that was checked."""
+    path = Path(path)
+    return load.file_stamp(path), tuple(load.file_stamp_of_link(p) for p in (path, *path.parents) if p.is_symlink())
 
 
 def check_version_against_previous(root, package):

@@ -2,6 +2,7 @@
 import asyncio
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -160,6 +161,69 @@ def test_a_data_file_changed_while_the_build_runs_is_not_published(released, mon
         err = capsys.readouterr().err
         assert "data/mo_post_measures.csv: changed while the build ran" in err and "Traceback" not in err, err
         assert not (released / "build" / "stage").exists() and hashes(released / "site") == before
+    finally:
+        path.write_bytes(original)
+
+
+def test_a_link_pointed_at_another_file_for_the_load_and_back_is_not_published(released, monkeypatch, capsys):
+    """An attack run: data/mo_officers.csv a link inside the package, pointed at another file while the
+    database was loaded and back again before the build's last check (which read the file through the
+    link, and found it as validated). A row that validation refuses was published."""
+    import build
+    from certdata import load
+    before = hashes(released / "site")
+    path = released / "data" / "mo_post_measures.csv"
+    original = path.read_bytes()
+    (released / "data" / "alt").mkdir()
+    (released / "data" / "alt" / "good.csv").write_bytes(original)
+    (released / "data" / "alt" / "bad.csv").write_bytes(original.replace(b"15934", b"15935"))
+    path.unlink()
+    path.symlink_to("alt/good.csv")
+    real = load.build_database
+
+    def point(target):
+        link = path.with_suffix(".link")
+        link.symlink_to(target)
+        os.replace(link, path)
+
+    def pointed_elsewhere(*args, **kwargs):
+        point("alt/bad.csv")
+        try:
+            return real(*args, **kwargs)
+        finally:
+            point("alt/good.csv")
+    monkeypatch.setattr(load, "build_database", pointed_elsewhere)
+    try:
+        assert build.main(["--root", str(released), "--quiet", "build", "--full"]) == 1
+        err = capsys.readouterr().err
+        assert "data/mo_post_measures.csv: changed while the build ran" in err and "Traceback" not in err, err
+        assert hashes(released / "site") == before
+    finally:
+        path.unlink()
+        path.write_bytes(original)
+        shutil.rmtree(released / "data" / "alt")
+
+
+def test_presentation_yml_changed_while_the_build_runs_is_not_published(released, monkeypatch, capsys):
+    """data/presentation.yml is read by the load, the metadata and the pages after it is checked: a
+    change meanwhile stops the build."""
+    import build
+    from certdata import load
+    before = hashes(released / "site")
+    path = released / "data" / "presentation.yml"
+    original = path.read_bytes()
+    real = load.build_database
+
+    def and_meanwhile(*args, **kwargs):
+        path.with_suffix(".new").write_bytes(original + b"\n")
+        os.replace(path.with_suffix(".new"), path)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(load, "build_database", and_meanwhile)
+    try:
+        assert build.main(["--root", str(released), "--quiet"]) == 1
+        err = capsys.readouterr().err
+        assert "data/presentation.yml: changed while the build ran" in err and "Traceback" not in err, err
+        assert hashes(released / "site") == before
     finally:
         path.write_bytes(original)
 

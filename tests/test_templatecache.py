@@ -63,10 +63,13 @@ def test_outside_a_virtual_environment_nothing_is_kept(tmp_path, monkeypatch):
     assert templatecache.attach(jinja2.Environment()).bytecode_cache is None
 
 
+@pytest.mark.parametrize("level", [1, len(templatecache.FOLDER) + 1])  # var/ under the prefix; the cache's own
 @pytest.mark.parametrize("planted", ["open to others", "link", "file"])
-def test_a_cache_folder_others_could_write_or_that_leads_elsewhere_is_not_used(venv, tmp_path, planted):
-    folder = venv.joinpath(*templatecache.FOLDER, templatecache.settings_key(jinja2.Environment()))
-    folder.parent.mkdir(parents=True)
+def test_a_cache_folder_others_could_write_or_that_leads_elsewhere_is_not_used(venv, tmp_path, planted, level):
+    """Every folder from the environment's down is checked: made by a build under umask 000, var/ had been
+    open to all, and another user could swap the checked folder for one of their own."""
+    folder = venv.joinpath(*(*templatecache.FOLDER, templatecache.settings_key(jinja2.Environment()))[:level])
+    folder.parent.mkdir(parents=True, exist_ok=True)
     if planted == "open to others":
         folder.mkdir()
         folder.chmod(0o777)
@@ -95,3 +98,29 @@ def test_the_theme_and_the_pages_use_the_cache_and_nothing_of_it_is_in_the_packa
         directory = os.path.realpath(env.bytecode_cache.directory)
         assert directory.startswith(os.path.realpath(venv) + os.sep)
         assert not directory.startswith(os.path.realpath(ROOT / "build"))
+
+
+def test_a_damaged_cached_template_is_compiled_again(venv, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.j2").write_text("{{ 6 * 7 }}")
+    assert environment(templates).get_template("page.j2").render() == "42"
+    [kept] = (venv / "var" / "cache" / "certdata-templates").rglob("*.cache")
+    kept.write_bytes(kept.read_bytes()[:20])
+    assert environment(templates).get_template("page.j2").render() == "42"
+    assert len(kept.read_bytes()) > 20  # written anew
+
+
+def test_a_changed_filter_has_templates_compiled_again(venv, tmp_path):
+    """Jinja reads a filter as it compiles (how it takes its context; a constant through it is worked out
+    then): a filter whose code changed had a build fail on templates compiled for the old one."""
+    def with_filter(function):
+        env = jinja2.Environment()
+        env.filters["thousands"] = function
+        return templatecache.attach(env).bytecode_cache.directory
+    def thousands(n):
+        return f"{n:,}"
+    plain = with_filter(thousands)
+    assert with_filter(thousands) == plain  # a new environment with the same filter: the same folder
+    assert with_filter(lambda n: f"{n:_}") != plain
+    assert with_filter(jinja2.pass_eval_context(lambda context, n: f"{n:,}")) != plain
