@@ -105,10 +105,10 @@ def validate_in_background(package, reused=frozenset(), prepare=None):
     """Start validation of the package in a child process (the load runs meanwhile; its result is
     discarded unless validation passes). The child, forked, has the package as the build loaded and
     checked it: it does not read the descriptor again. The child dies with the build: a killed build
-    leaves no process behind holding its stderr. With prepare, (directory, previous downloads/ or None), a package that passed has its
-    CSV release files written there by the child (``publish.prepare_downloads``) before it answers.
-    Returns a function that waits and gives the problems (it also reaps the child); its ``stop`` ends
-    the child without waiting."""
+    leaves no process behind holding its stderr. With prepare, (directory, previous downloads/ or
+    None), a package that passed has its CSV release files written there by the child
+    (``publish.prepare_downloads``) before it answers. Returns a function that waits and gives the
+    problems (it also reaps the child); its ``stop`` ends the child without waiting."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=validate_in_child, args=(package, send, os.getpid(), reused, prepare), daemon=True)
