@@ -43,9 +43,10 @@ def bar_chart_svg(title, rows):
     return "\n".join(head + parts + ["</svg>"]) + "\n"
 
 
-def measure_groups(measures):
+def measure_groups(measures, source=None):
     """Charts of the source's figures: only figures of the same unit, period and date are drawn side
-    by side (one bar chart per group of two or more), each titled with its period as the source states it."""
+    by side (one bar chart per group of two or more), each titled with its period as the source states it
+    and, given source (its title), with the source."""
     groups = {}
     for m in measures:
         if m["value"] and m["availability"] == "stated":
@@ -55,7 +56,8 @@ def measure_groups(measures):
         if len(rows) < 2 or not (start or end or as_of):  # undated figures are never set side by side
             continue
         when = f"{start} to {end}" if start or end else f"as of {as_of}"
-        charts.append((f"figures-{unit.replace(' ', '-')}-{start or as_of or 'undated'}", f"{unit.capitalize()}, {when}", rows, False))
+        title = f"{unit.capitalize()}, {when}" + (f". Source: {source}" if source else "")
+        charts.append((f"figures-{unit.replace(' ', '-')}-{start or as_of or 'undated'}", title, rows, False))
     return charts
 
 

@@ -319,6 +319,7 @@ def docs_context(conn, package):
         "order by kind, officer_name, row_id", {"listed": LISTED_CHANGES}).fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
+            "measures_source": "; ".join(s["title"] for s in package.resource("mo_post_measures").get("sources", [])),
             "officer_changes": [dict(r) for r in officers]}
 
 
@@ -326,7 +327,7 @@ def chart_specs(context):
     """The charts of the figures page: (name, title, rows, drawn from a sample?)."""
     from ..charts import measure_groups
     roster_sample = OFFICERS in context["synthetic"]
-    return measure_groups(context["measures"]) + [
+    return measure_groups(context["measures"], context["measures_source"]) + [
         ("roster-status", "Missouri roster by licence status", [(r["license_status"], r["n"]) for r in context["status_counts"]], roster_sample),
         ("roster-class", "Missouri roster by licence class", [(r["license_class"], r["n"]) for r in context["class_counts"]], roster_sample),
     ]
