@@ -377,13 +377,29 @@ class ReleaseRefused(CertdataError):
 
 
 def release_check(package, previous_descriptor=None, demo=False):
-    """Refuse a deployment of synthetic samples (unless a demo) or a schema change without the right version bump."""
+    """Refuse a deployment of synthetic samples (unless a demo), a schema change without the right version
+    bump, or changed data under the live release's version."""
     synthetic = package.synthetic_resources()
     if synthetic and not demo:
         raise ReleaseRefused(f"resources {', '.join(synthetic)} are synthetic samples; "
                              "deploy them only as an explicit demo (workflow input demo=true)")
     if previous_descriptor:
         check_version(previous_descriptor, package.descriptor)
+        check_data_version(previous_descriptor, package)
+
+
+def check_data_version(previous, package):
+    """Changed data needs a new version (patch for corrected data): under the live release's version it
+    would be served beside that version's GitHub Release, which keeps the old files. Compared by the
+    SHA-256 the live descriptor gives for each resource (a resource it gives none for is not compared)."""
+    if str(previous.get("version")) != str(package.version):
+        return
+    old = {r.get("name"): r.get("hash") for r in previous["resources"]}
+    changed = [r["name"] for r in package.resources if isinstance(old.get(r["name"]), str)
+               and old[r["name"]].startswith("sha256:") and old[r["name"]] != "sha256:" + file_sha256(package.path(r))]
+    if changed:
+        raise ReleaseRefused(f"the data of {', '.join(changed)} changed since the live release {package.version}: "
+                             "the version must increase (patch for corrected data)")
 
 
 def schema_signature(descriptor):

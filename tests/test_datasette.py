@@ -352,6 +352,18 @@ def test_an_officer_page_tells_what_was_withheld_as_the_law_page_does(client, bu
         position = found
 
 
+def test_an_officer_page_shows_its_identifier_as_text(client):
+    """A new user's walk: the identifier a correction request asks for, and a reporter cites, was only inside
+    the link to the database row."""
+    import html
+    import re
+    row = get(client, "/certification/mo_officers.json?_shape=array&_size=1").json()[0]
+    page = html.unescape(get(client, f"/officer/mo/{row['row_id']}").text)
+    main = page[page.index("<h1"):page.index('id="not-published"')]
+    text = re.sub(r"<a [^>]*>.*?</a>", "", main, flags=re.S)  # links' text and addresses left out
+    assert f"<code>{row['row_id']}</code>" in text
+
+
 def test_the_server_builds_a_page_of_each_kind_before_it_takes_its_first_connection(built):
     """At a cold start fifty readers arriving at once each waited for the first costs of every kind of page (templates,
     schemas, facets, the database's cache): first byte up to 2.5 to 2.9 s. The warm-up plugin asks a page of each kind

@@ -45,6 +45,30 @@ def test_publish_refuses_samples_unless_demo(small_package):
     assert run_cli(small_package, "release-check", "--demo", "true").returncode == 0
 
 
+def test_changed_data_needs_a_new_version(built, tmp_path):
+    """The README says the release check enforces a patch version for corrected data: it had checked
+    schemas only, so a release with every row replaced went out under the live version, whose GitHub
+    Release kept the old files."""
+    import json
+    import shutil
+    live = tmp_path / "live-datapackage.json"
+    shutil.copyfile(built / "site" / "downloads" / "datapackage.json", live)
+    root = tmp_path / "pkg"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns("site", "build"))
+    assert run_cli(root, "release-check", "--demo", "true", "--previous", str(live)).returncode == 0  # unchanged
+    measures = root / "data" / "mo_post_measures.csv"
+    measures.write_bytes(measures.read_bytes().replace(b"\n", b"\r\n", 1) if b"\r\n" not in measures.read_bytes()
+                         else measures.read_bytes().replace(b"\r\n", b"\n", 1))
+    result = run_cli(root, "release-check", "--demo", "true", "--previous", str(live))
+    assert result.returncode == 1 and "mo_post_measures changed since the live release" in result.stderr, result.stderr
+    assert "patch" in result.stderr
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    major, minor, patch = descriptor["version"].split(".")
+    descriptor["version"] = f"{major}.{minor}.{int(patch) + 1}"
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run_cli(root, "release-check", "--demo", "true", "--previous", str(live)).returncode == 0
+
+
 def test_schema_change_needs_the_right_version_bump():
     current = Package.load(ROOT).descriptor
     previous = yaml.safe_load(yaml.safe_dump(current))
