@@ -214,3 +214,16 @@ def test_a_request_marked_completed_says_its_release_is_not_here_while_a_sample_
     assert items
     for state, text in items:
         assert ("That release is not in our hands" in text) == (state in sample_states), state
+
+
+def test_every_chart_of_a_source_s_figures_names_its_source(built):
+    """The fact-check: the charts of POST's figures said nothing of where the figures come from, though each is
+    read on its own (in an image search, a slide)."""
+    import json
+    descriptor = json.loads((built / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    titles = {s["title"] for r in descriptor["resources"] for s in r.get("sources", [])}
+    charts = sorted((built / "site" / "figures").glob("figures-*.svg"))
+    assert charts
+    for chart in charts:
+        title = re.search(r"<title[^>]*>(.*?)</title>", chart.read_text(encoding="utf-8"), flags=re.S).group(1)
+        assert any(html.escape(source, quote=False) in title for source in titles), title
