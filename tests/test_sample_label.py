@@ -158,3 +158,25 @@ def test_a_download_s_file_name_never_carries_what_the_path_smuggles_in(built, p
     if disposition:
         assert disposition.count('"') == 2 and "filename*" not in disposition and ";" not in disposition.split('"')[1]
         assert re.fullmatch(r'(inline|attachment); filename="[A-Za-z0-9._-]+"', disposition), disposition
+
+
+def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_still_is(tmp_path):
+    """A new user's walk: once Missouri's roster was imported, with Massachusetts still a sample, every real
+    Missouri officer's page opened with "Synthetic sample, not real officers"."""
+    from .conftest import make_package, run_cli
+    root = make_package(tmp_path / "pkg", mo_active=40, ma_officers=10)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    roster = tmp_path / "roster.csv"
+    roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,'
+                      "Columbia Police Department\n", encoding="utf-8")
+    result = run_cli(root, "import", "mo-roster", str(roster), "--received", "2023-01-18")
+    assert result.returncode == 0, result.stderr
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    assert "mo_officers" not in Package.load(root).synthetic_resources()
+    client = app(root)
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    real = conn.execute("select row_id from mo_officers").fetchone()[0]
+    sample = conn.execute("select acadis_id from ma_training limit 1").fetchone()[0]
+    assert "Synthetic sample, not real officers" not in fetch(client, f"/officer/mo/{real}").text
+    assert "Synthetic sample, not real officers" in fetch(client, f"/officer/ma/{sample}").text
+    assert "Synthetic sample, not real officers" in fetch(client, "/").text  # the site as a whole still holds one
