@@ -364,6 +364,18 @@ def test_an_officer_page_shows_its_identifier_as_text(client):
     assert f"<code>{row['row_id']}</code>" in text
 
 
+def test_a_status_the_agency_never_defined_is_not_shown_as_sourced(client, built):
+    """A new user's walk: a status with no words of the agency's read "Source: the licence statuses table of
+    the data package", which a reporter took for POST's definition; the page now says the words are ours."""
+    import html
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    row_id = conn.execute("select o.row_id from mo_officers o join mo_license_statuses s using (license_status) "
+                          "where coalesce(s.agency_words, '') = '' limit 1").fetchone()[0]
+    page = html.unescape(get(client, f"/officer/mo/{row_id}").text)
+    assert "the source documents do not say what this status means" in page and "POST's words" not in page
+
+
 def test_the_server_builds_a_page_of_each_kind_before_it_takes_its_first_connection(built):
     """At a cold start fifty readers arriving at once each waited for the first costs of every kind of page (templates,
     schemas, facets, the database's cache): first byte up to 2.5 to 2.9 s. The warm-up plugin asks a page of each kind

@@ -177,6 +177,8 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
     real = conn.execute("select row_id from mo_officers").fetchone()[0]
     sample = conn.execute("select acadis_id from ma_training limit 1").fetchone()[0]
-    assert "Synthetic sample, not real officers" not in fetch(client, f"/officer/mo/{real}").text
+    page = fetch(client, f"/officer/mo/{real}").text
+    assert "Synthetic sample, not real officers" not in page
+    assert "POST's words" in page  # Revoked: POST's own words, quoted
     assert "Synthetic sample, not real officers" in fetch(client, f"/officer/ma/{sample}").text
     assert "Synthetic sample, not real officers" in fetch(client, "/").text  # the site as a whole still holds one
