@@ -754,7 +754,28 @@ def agency_caveats(states, result):
             if state["code"] in shown and state.get("agency_words")]
 
 
+MAX_IDENTIFIER = 64  # no officer identifier is longer; a longer query is a name
+
+
+async def officer_by_identifier(datasette, request):
+    """The officer page's path when the search page was asked for nothing but an officer's identifier (as
+    the page and its address give it, e.g. a reporter's citation) and that officer exists; else None."""
+    q = (request.args.get("q") or "").strip()
+    if not q or len(q) > MAX_IDENTIFIER or set(request.args) != {"q"} or any(c.isspace() for c in q):
+        return None
+    db = datasette.get_database(DB)
+    for state in states_config(datasette):
+        if re.fullmatch(state["id_pattern"], q) and (await db.execute(
+                "select 1 from people where person_id = ?", [f"{state['route']}/{q}"])).rows:
+            return datasette.urls.path(f"/officer/{state['route']}/{quote_plus(q)}")
+    return None
+
+
 async def search_page(datasette, request):
+    from datasette.utils.asgi import Response
+    officer = await officer_by_identifier(datasette, request)
+    if officer is not None:
+        return Response.redirect(officer)
     try:
         agency_page = min(MAX_PAGE, max(1, int(request.args.get("agency_page") or 1)))
     except ValueError:
@@ -788,7 +809,6 @@ async def search_page(datasette, request):
         context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True, labels=labels)
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
-    from datasette.utils.asgi import Response
     return Response.html(await render_search(datasette, context, request))
 
 

@@ -241,3 +241,21 @@ def test_a_percent_encoded_search_path_is_answered_as_the_router_answers_it(unca
     slow = asyncio.run(uncached.client.get(path + "?q=smith", cookies={"ds_messages": "unsigned"}))
     assert fast.status_code == slow.status_code == 302
     assert fast.headers["location"] == slow.headers["location"]
+
+
+def test_an_officer_s_identifier_searched_alone_opens_the_officer_s_page(client, built):
+    """A new user's walk: a reporter's citation gives an officer's identifier, and the search found nothing for it.
+    Asked alone, an identifier of an officer opens the officer's page; with filters, in JSON, or matching no
+    officer, it is searched as before."""
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    for state, person in conn.execute("select state, min(person_id) from people group by state"):
+        route, identifier = person.split("/", 1)
+        response = asyncio.run(client.client.get("/search", params={"q": f" {identifier} "}))
+        assert response.status_code == 302, (state, response.status_code)
+        assert response.headers["location"] == f"/officer/{route}/{identifier}"
+        assert asyncio.run(client.client.get(response.headers["location"])).status_code == 200
+        assert asyncio.run(client.client.get("/search", params={"q": identifier, "state": state})).status_code == 200
+        assert asyncio.run(client.client.get("/search.json", params={"q": identifier})).status_code == 200
+    assert asyncio.run(client.client.get("/search", params={"q": "MO-ffffffffff-999"})).status_code == 200
+    assert asyncio.run(client.client.get("/search", params={"q": "smith"})).status_code == 200
