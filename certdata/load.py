@@ -717,19 +717,12 @@ class EarlyCopy:
         self.target.unlink(missing_ok=True)
 
 
-def file_stamp(path):
+def file_stamp(path, follow_links=True):
     """What changes when a file is rewritten or replaced: size, modification and change times, inode
-    (None when it is gone)."""
+    (None when it is gone). Without follow_links, a link's own (a link replaced by another has another
+    inode and change time)."""
     try:
-        return stamp_of(os.stat(path))
-    except OSError:
-        return None
-
-
-def file_stamp_of_link(path):
-    """The link's own stamp, as ``file_stamp`` (a link replaced by another has another inode and change time)."""
-    try:
-        return stamp_of(os.lstat(path))
+        return stamp_of(os.stat(path) if follow_links else os.lstat(path))
     except OSError:
         return None
 

@@ -26,7 +26,6 @@ def on_page_content(html, **kwargs):
     return focusable_code_blocks(html)
 
 
-
 def on_env(env, **kwargs):
     from certdata import templatecache  # MkDocs loads this file by its path, within the build's process
     return templatecache.attach(env)

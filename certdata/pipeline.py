@@ -76,7 +76,8 @@ def guarded_package(root, progress, stamps=None):
     shown_stamp = data_stamp(shown)
     package = configured_package(root)
     if stamps is not None:
-        stamps.update(file_stamps(package), **{presentation.FILE.as_posix(): (shown, shown_stamp)})
+        stamps.update(file_stamps(package))
+        stamps[presentation.FILE.as_posix()] = (shown, shown_stamp)
     progress("checking legal limits (guard)")
     problems = package_shape_problems(package) or redact_columns(package, guard_package(package))
     if problems:
@@ -262,7 +263,7 @@ def data_stamp(path):
     a link pointed at another file for the load and back again (an attack run did so) changes, though
     the file it points at now is the one that was checked."""
     path = Path(path)
-    return load.file_stamp(path), tuple(load.file_stamp_of_link(p) for p in (path, *path.parents) if p.is_symlink())
+    return load.file_stamp(path), tuple(load.file_stamp(p, follow_links=False) for p in (path, *path.parents) if p.is_symlink())
 
 
 def check_version_against_previous(root, package):
