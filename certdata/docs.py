@@ -119,6 +119,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         "states": {s.CODE: s.NAME for s in registered}, "state_pages": [p for s in registered for p in s.get("DOCS_PAGES", [])],
         "state_resources": [{"code": s.CODE, "name": s.NAME, "route": s.ROUTE, "resource": s.OFFICERS,
                              "search_fields": s.get("SEARCH_FIELDS", {}), "identifiers": s.get("IDENTIFIERS"), "decertified": bool(s.get("DECERTIFIED")),
+                             "id_case_insensitive": bool(s.get("ID_CASE_INSENSITIVE")),
                              "file": next(r["file"] for r in resources if r["name"] == s.OFFICERS)} for s in registered],
         "changes": changes, "withheld_groups": withheld_groups(package),
         "correction": correction_route(), "example_agency": example_agency[0] if example_agency else None,

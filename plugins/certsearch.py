@@ -9,10 +9,12 @@ writes (``plugins.certsearch.states``), so this folder deploys alone. The public
 pages in plugins/pages.py.
 """
 import asyncio
+import itertools
 import json
 import os
 import re
 import weakref
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
@@ -91,25 +93,73 @@ def state_template(datasette, state):
     return TEMPLATES[key]
 
 
+MAX_IDENTIFIER = 64  # no officer identifier is longer
+CASE_PARTS = 5  # at most 2**5 spellings of an identifier are tried
+
+
+def spellings(state, key):
+    """The identifiers key may stand for: itself, and for a state whose identifiers never differ only in
+    case (``id_case_insensitive``), its spellings with each part (a run of letters and digits) in capitals
+    or in lower case, as a citation may print them; only those the state's pattern accepts."""
+    out = [key]
+    parts = re.split(r"([^0-9A-Za-z]+)", key)
+    if state.get("id_case_insensitive") and len(key) <= MAX_IDENTIFIER and len(parts) <= 2 * CASE_PARTS - 1:
+        words = parts[0::2]
+        for cases in itertools.product((str.upper, str.lower), repeat=len(words)):
+            spelled = "".join(cases[i // 2](p) if i % 2 == 0 else p for i, p in enumerate(parts))
+            if spelled not in out:
+                out.append(spelled)
+    return [k for k in out if re.fullmatch(state["id_pattern"], k)]
+
+
+async def officer_identifier(datasette, state, key):
+    """(identifier, retired) of the officer or retired identifier that key names in the state, key itself
+    first; None when it names none. A few indexed lookups (the search asks this of every one-word query)."""
+    db = datasette.get_database(DB)
+    candidates = spellings(state, key)
+    if candidates:
+        ids = [f"{state['route']}/{k}" for k in candidates]
+        found = {r[0] for r in (await db.execute(
+            f"select person_id from people where person_id in ({', '.join('?' * len(ids))})", ids)).rows}
+        for k, person_id in zip(candidates, ids):
+            if person_id in found:
+                return k, False
+        for k in candidates if state.get("retired_query") else ():
+            if (await db.execute(state["retired_query"], {"id": k})).first():
+                return k, True
+    return None
+
+
+NOT_FOUND = ("No officer has this address. If it comes from a citation, check it character by character, "
+             "or search for the officer's name.")
+
+
 async def officer_page(datasette, request):
     """/officer/<route>/<id>: the state's page queries rendered by its template, with the caveats
-    the package gives its officer resource."""
+    the package gives its officer resource; a known identifier in another case redirects to its page."""
     route, key = request.url_vars["route"], request.url_vars["key"]
     state = next((s for s in states(datasette) if s["route"] == route), None)
-    if state is None or not re.fullmatch(state["id_pattern"], key):
-        raise NotFound("No such officer")
+    if state is None:
+        raise NotFound(NOT_FOUND)
     db = datasette.get_database(DB)
     try:
+        if not re.fullmatch(state["id_pattern"], key):
+            raise NotFound(NOT_FOUND)
         context = await run_queries(db, state["queries"], {"id": key})
     except NotFound:  # an identifier published once and retired answers with what became of it
-        retired = state.get("retired_query") and (await db.execute(state["retired_query"], {"id": key})).first()
-        if not retired:
-            raise
+        found = await officer_identifier(datasette, state, key)
+        if found is None or found == (key, False):
+            raise NotFound(NOT_FOUND) from None
+        if found[0] != key:  # the same identifier, spelled in another case
+            return Response.redirect(datasette.urls.path(f"/officer/{route}/{quote(found[0], safe='')}"), status=301)
+        retired = (await db.execute(state["retired_query"], {"id": key})).first()
         return Response.html(await datasette.render_template(
             "retired_officer.html", {"retired": retired, "state": {k: state[k] for k in ("code", "name", "route")}},
             request=request), status=410)
     context.update(await officer_context(datasette, state["resource"]))
     context["state"] = {k: state[k] for k in ("code", "name", "route", "resource")}
+    context["citation"] = {"title": datasette.metadata("title"), "record": f"{state['name']} officer record {key}",
+                           "url": datasette.absolute_url(request, datasette.urls.path(f"/officer/{route}/{quote(key, safe='')}"))}
     return Response.html(await datasette.render_template(state_template(datasette, state), context, request=request))
 
 

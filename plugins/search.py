@@ -23,7 +23,7 @@ import time
 import unicodedata
 import weakref
 from contextlib import contextmanager
-from urllib.parse import quote_plus
+from urllib.parse import quote as url_quote, quote_plus
 
 from markupsafe import Markup, escape
 from pluggy import HookimplMarker
@@ -754,20 +754,20 @@ def agency_caveats(states, result):
             if state["code"] in shown and state.get("agency_words")]
 
 
-MAX_IDENTIFIER = 64  # no officer identifier is longer; a longer query is a name
-
-
 async def officer_by_identifier(datasette, request):
     """The officer page's path when the search page was asked for nothing but an officer's identifier (as
-    the page and its address give it, e.g. a reporter's citation) and that officer exists; else None."""
+    the page and its address give it, e.g. a reporter's citation, in any case the state allows, or an
+    identifier since retired, whose page says what became of it); else None. The identifier rules are
+    the officer page's (plugins/certsearch.py)."""
     q = (request.args.get("q") or "").strip()
-    if not q or len(q) > MAX_IDENTIFIER or set(request.args) != {"q"} or any(c.isspace() for c in q):
+    if not q or set(request.args) != {"q"} or any(c.isspace() for c in q):
         return None
-    db = datasette.get_database(DB)
+    from datasette.plugins import pm
+    officers = pm.get_plugin("certsearch.py")
     for state in states_config(datasette):
-        if re.fullmatch(state["id_pattern"], q) and (await db.execute(
-                "select 1 from people where person_id = ?", [f"{state['route']}/{q}"])).rows:
-            return datasette.urls.path(f"/officer/{state['route']}/{quote_plus(q)}")
+        found = await officers.officer_identifier(datasette, state, q)
+        if found is not None:
+            return datasette.urls.path(f"/officer/{state['route']}/{url_quote(found[0], safe='')}")
     return None
 
 

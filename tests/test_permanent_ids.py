@@ -116,8 +116,14 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
         return await app.client.get(path)
     gone = asyncio.run(get(f"/officer/mo/{cited_active}"))
     assert gone.status_code == 410 and "is retired" in gone.text and "Quill, Ada" in html.unescape(gone.text)
+    # a retired identifier cited in capitals, or typed into the search, leads to the same account
+    assert asyncio.run(get(f"/officer/mo/{cited_active.upper()}")).headers["location"] == f"/officer/mo/{cited_active}"
+    searched = asyncio.run(app.client.get("/search", params={"q": cited_active}))
+    assert searched.status_code == 302 and searched.headers["location"] == f"/officer/mo/{cited_active}"
     kept = asyncio.run(get(f"/officer/mo/{cited_revoked}"))
     assert kept.status_code == 200 and "3 records in this release carry this name" in kept.text
+    citation = html.unescape(kept.text.split('class="citation">', 1)[1].split("</dd>", 1)[0])
+    assert f"Missouri officer record {cited_revoked}, http" in citation and f"/officer/mo/{cited_revoked} " in citation
 
 
 def test_the_namesake_count_counts_the_same_name_not_the_same_words_in_another_order(tmp_path):

@@ -254,8 +254,47 @@ def test_an_officer_s_identifier_searched_alone_opens_the_officer_s_page(client,
         response = asyncio.run(client.client.get("/search", params={"q": f" {identifier} "}))
         assert response.status_code == 302, (state, response.status_code)
         assert response.headers["location"] == f"/officer/{route}/{identifier}"
-        assert asyncio.run(client.client.get(response.headers["location"])).status_code == 200
+        page = asyncio.run(client.client.get(response.headers["location"]))
+        assert page.status_code == 200
+        citation = html.unescape(page.text.split('class="citation">', 1)[1].split("</dd>", 1)[0])
+        sample = '<strong>Synthetic sample</strong>' in page.text.split('class="provenance"', 1)[1]
+        assert ("Not at all" in citation) if sample else (f"/officer/{route}/{identifier}" in citation and "version" in citation)
         assert asyncio.run(client.client.get("/search", params={"q": identifier, "state": state})).status_code == 200
         assert asyncio.run(client.client.get("/search.json", params={"q": identifier})).status_code == 200
     assert asyncio.run(client.client.get("/search", params={"q": "MO-ffffffffff-999"})).status_code == 200
     assert asyncio.run(client.client.get("/search", params={"q": "smith"})).status_code == 200
+
+
+def test_an_identifier_printed_in_another_case_still_finds_its_officer(client, built):
+    """A citation may print an identifier in capitals (or in lower case): for a state whose identifiers never
+    differ only in case, the address and the search both lead to the officer's own address; a mis-typed
+    identifier gets a 404 that says what to do, not a bare "not found"."""
+    import json
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    states = metadata["plugins"]["certsearch"]["states"]
+    folding = [s for s in states if s["id_case_insensitive"]]
+    assert folding, "no state declares case-insensitive identifiers: this test tests nothing"
+    for state in folding:
+        person = conn.execute("select min(person_id) from people where state = ? and person_id glob '*[a-z]*'",
+                              [state["code"]]).fetchone()[0]
+        route, identifier = person.split("/", 1)
+        for spelled in {identifier.upper(), identifier.lower(), identifier.swapcase()} - {identifier}:
+            page = asyncio.run(client.client.get(f"/officer/{route}/{spelled}"))
+            assert page.status_code == 301 and page.headers["location"] == f"/officer/{route}/{identifier}", spelled
+            found = asyncio.run(client.client.get("/search", params={"q": spelled}))
+            assert found.status_code == 302 and found.headers["location"] == f"/officer/{route}/{identifier}", spelled
+    missing = asyncio.run(client.client.get("/officer/mo/MO-ffffffffff-999"))
+    assert missing.status_code == 404 and "search for the officer" in missing.text
+
+
+def test_an_identifier_whose_case_may_matter_is_never_spelled_otherwise(client):
+    """An agency's identifier may be case-sensitive (two officers "AbC1" and "abc1"): only a state that declares
+    its identifiers case-insensitive has an address or search spelled in another case."""
+    from datasette.plugins import pm
+    certsearch = pm.get_plugin("certsearch.py")
+    assert certsearch.spellings({"id_pattern": "[0-9A-Za-z]+"}, "AbC1") == ["AbC1"]
+    folding = {"id_pattern": "[0-9A-Za-z]+(-[0-9a-z]+)*", "id_case_insensitive": True}
+    assert certsearch.spellings(folding, "AbC1-Xy") == ["ABC1-xy", "abc1-xy"]  # only what the pattern accepts
+    assert certsearch.spellings(folding, "-".join("a" * 9)) == ["-".join("a" * 9)]  # too many parts: asked as typed

@@ -11,6 +11,9 @@ A state module declares:
 - ``CODE`` ("MO"), ``NAME`` ("Missouri"), ``ROUTE`` (officer pages at ``/officer/<ROUTE>/<id>``),
   ``OFFICERS`` (the resource whose rows are its officers), ``ID_PATTERN`` (a regular expression
   an officer id matches);
+- ``ID_CASE_INSENSITIVE`` (optional, default False): True when no two of its identifiers can differ only
+  in case, so that an address or search whose identifier's parts are all in the wrong case (a citation
+  printed in capitals) finds its officer; never for an agency's identifier whose case may be meaningful;
 - ``SEARCH_SQL``: a select of one row per officer with the columns ``n`` (a unique positive
   integer, the row's order), ``person_key`` (the id in its page's URL), ``officer_name``,
   ``license_status``, ``agency_id`` and ``detail`` (``agency_name`` is added by the core). It runs
@@ -94,7 +97,8 @@ class State:
             return [{"name": name, "sql": " ".join(q["sql"].split()), "one": bool(q.get("one"))}
                     for name, q in queries.items()]
         return {"code": self.CODE, "name": self.NAME, "route": self.ROUTE, "resource": self.OFFICERS,
-                "id_pattern": self.ID_PATTERN, "queries": listed(self.PAGE_QUERIES),
+                "id_pattern": self.ID_PATTERN, "id_case_insensitive": bool(self.get("ID_CASE_INSENSITIVE")),
+                "queries": listed(self.PAGE_QUERIES),
                 "template": self.template, "agency": self.section("AGENCY", one_line),
                 "decertified": self.section("DECERTIFIED", one_line), "links": dict(self.get("OFFICER_LINKS", {})),
                 "retired_query": " ".join(self.get("RETIRED_QUERY", "").split()) or None,

@@ -13,6 +13,7 @@ from ..names import agency_id, fold, name_hash
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
 ID_PATTERN = r"MO-[0-9a-f]{10}-[0-9]+"
+ID_CASE_INSENSITIVE = True  # our own identifiers: a fixed prefix, lower-case hex digits and a counter
 IDENTIFIERS = """POST's reply names no officer or licence number among the open information, and the source documents do
 not include its spreadsheet, so each Missouri row gets our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower
 case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
