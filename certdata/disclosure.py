@@ -62,16 +62,23 @@ def is_published(field, synthetic=False):
     return any(k in OPENING or (k == "pending" and synthetic) for k in kinds(field))
 
 
+def inner_quotes(text):
+    """Words quoted inside our own quotation marks, their double quotation marks made single (“... ‘unknown.’”):
+    the source's words stay as they are in the data; only their display nests. (plugins/certsearch.py does the
+    same for the Datasette's pages, which deploy without this package.)"""
+    return str(text).replace("“", "‘").replace("”", "’")
+
+
 def ground_text(ground, statutes=None):
     """One ground in words, with the source's words in quotation marks."""
     kind = ground.get("kind")
     if kind == "statute":
         citation = (statutes or {}).get(ground["statute"], ground["statute"])
-        return f"{citation} names the {ground['element']}: “{ground['quote']}”"
+        return f"{citation} names the {ground['element']}: “{inner_quotes(ground['quote'])}”"
     if kind == "agency-release":
-        return f"The agency's reply names the {ground['element']} in what it released: “{ground['quote']}”"
+        return f"The agency's reply names the {ground['element']} in what it released: “{inner_quotes(ground['quote'])}”"
     if kind == "agency-caveat":
-        return f"“{ground['quote']}”"
+        return f"“{inner_quotes(ground['quote'])}”"
     if kind == "derived":
         return ground["note"] + (f" (from {', '.join(ground['from'])})" if ground.get("from") else "")
     return ground.get("note", "")

@@ -42,6 +42,7 @@ def environment(package=None):
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["cell"] = lambda v: "" if v is None else v
+    env.filters["inner_quotes"] = disclosure.inner_quotes
     return templatecache.attach(env)
 
 

@@ -58,11 +58,15 @@ def documents(package):
 
 
 def quote_in(quote, text):
-    """True when the quote (parts joined by ' ... ' in order) is in the normalised text."""
+    """True when the quote (parts joined by ' ... ' in order; a quote that stops before its sentence does
+    may end with ' ...', one that starts inside it begin with '... ') is in the normalised text."""
     if not text:
         return False
     position = 0
-    for part in normalise(quote).split(" ... "):
+    quote = normalise(quote)
+    quote = quote[4:] if quote.startswith("... ") else quote
+    quote = quote[:-4] if quote.endswith(" ...") else quote
+    for part in quote.split(" ... "):
         found = text.find(part, position)
         while found >= 0 and not on_word_boundaries(text, found, found + len(part)):
             found = text.find(part, found + 1)

@@ -32,6 +32,17 @@ def config(datasette):
     return CONFIG[datasette]
 
 
+def inner_quotes(text):
+    """An agency's words inside our quotation marks, their own double marks made single (as
+    certdata.disclosure.inner_quotes does for the documentation)."""
+    return str(text).replace("“", "‘").replace("”", "’")
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["inner_quotes"] = inner_quotes
+
+
 @hookimpl
 def extra_template_vars(datasette, table, database, request):
     async def inner():

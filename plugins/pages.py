@@ -211,7 +211,8 @@ async def agency_section(datasette, request, db, state, agency_id, page_name):
     return {"state": {k: state[k] for k in ("code", "name", "route")}, "heading": section["heading"],
             "empty": section.get("empty", "No officer is listed with this agency."), "counts": counts,
             "counts_label": (section.get("counts") or {}).get("label"), "officers": officers, "pages": pages,
-            "words": words, "downloads": downloads}
+            "words": words, "downloads": downloads,
+            "sample": resource in (datasette.plugin_config("certsearch") or {}).get("synthetic_resources", [])}
 
 
 async def agency_page(datasette, request):

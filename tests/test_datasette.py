@@ -235,12 +235,15 @@ def test_every_csv_link_on_a_page_downloads_a_file(client, built):
 
 def test_quoted_words_end_with_one_full_stop(built):
     """The template's quotation adds a full stop only when the words do not end with one, also when their
-    own closing quotation mark follows it (“... “Surrendered.”” or “... inaccurate.”)."""
+    own closing quotation mark follows it (“... ‘Surrendered.’” or “... inaccurate.”), their own double marks
+    made single inside ours."""
     import jinja2
+    from datasette.plugins import pm
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates" / "datasette")), autoescape=True)
+    pm.get_plugin("certsearch.py").prepare_jinja2_environment(env)
     quoted = env.from_string('{% from "_quote.html" import quoted %}{{ quoted(words) }}')
     cases = {"at the current time": "“at the current time”.", "often inaccurate.": "“often inaccurate.”",
-             "as “Revoked” and “Surrendered.”": "“as “Revoked” and “Surrendered.””", "Is it?": "“Is it?”",
+             "as “Revoked” and “Surrendered.”": "“as ‘Revoked’ and ‘Surrendered.’”", "Is it?": "“Is it?”",
              'said "no."': "“said &#34;no.&#34;”", "it’s so": "“it’s so”."}
     for words, expected in cases.items():
         assert quoted.render(words=words) == expected, words
@@ -251,12 +254,16 @@ def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, 
 
     from markupsafe import escape
     conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    synthetic = {r[0] for r in conn.execute("select resource from package_resources where synthetic_sample")}
     words = dict(conn.execute("select our_field, agency_words from request_items where our_field like '%.agency_id' "
                               "and agency_words is not null"))
     for state, field in (("MA", "ma_training.agency_id"), ("MO", "mo_officers.agency_id")):
         agency = conn.execute("select agency_id from people where state = ? and agency_id is not null limit 1", [state]).fetchone()[0]
         page = get(client, f"/agency/{agency}").text
         assert str(escape(words[field])) in page and ".”." not in page and "”.." not in page, state
+        # rows of a synthetic sample are never said to be listed from the agency's records
+        sample = "Generated for testing (a synthetic sample" in page
+        assert sample == (field.split(".")[0] in synthetic) and sample != ("Listed from the records of" in page), state
         if state == "MO":
             assert ", licence class " in page
     zyzzyva = conn.execute("select agency_id from mo_officers where officer_name = 'Zyzzyva, Quentin'").fetchone()[0]

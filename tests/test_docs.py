@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from certdata import docs, pipeline, publish
+from certdata import disclosure, docs, pipeline, publish
 from certdata.package import Package
 
 from .conftest import make_package
@@ -33,7 +33,7 @@ def test_every_field_of_every_schema_has_a_row_on_its_resource_page(built):
         for field in resource["schema"]["fields"]:
             assert f'id="field-{field["name"]}"' in page, (resource["name"], field["name"])
             for ground in field["pcr:disclosure"]["grounds"]:
-                words = ground.get("quote") or ground["note"]
+                words = disclosure.inner_quotes(ground["quote"]) if ground.get("quote") else ground["note"]
                 assert html.escape(words).replace("&#x27;", "&#39;") in page, (resource["name"], field["name"])
 
 

@@ -123,6 +123,8 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     kept = asyncio.run(get(f"/officer/mo/{cited_revoked}"))
     assert kept.status_code == 200 and "3 records in this release carry this name" in kept.text
     citation = html.unescape(kept.text.split('class="citation">', 1)[1].split("</dd>", 1)[0])
+    agency = asyncio.run(get("/agency/" + next(r["agency_id"] for r in now.values() if r["agency_id"])))
+    assert "Listed from the records of" in agency.text and "Generated for testing" not in agency.text.split("agency-state--ma")[0]
     assert f"Missouri officer record {cited_revoked}, http" in citation and f"/officer/mo/{cited_revoked} " in citation
 
 

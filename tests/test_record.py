@@ -149,6 +149,10 @@ def test_quotes_compare_across_whitespace_typographic_quotes_and_margin_numbers(
     assert sources.quote_in("shall not reinstate ... unless the peace officer is exonerated", act)
     assert not sources.quote_in("unless ... shall not reinstate", act)
     assert not sources.quote_in("The POST commission may reinstate", act)
+    assert sources.quote_in("The POST commission shall not reinstate ...", act)  # stops before its sentence does
+    assert sources.quote_in("... shall not reinstate the peace officer's certification", act)
+    assert not sources.quote_in("The POST commission may ...", act)
+    assert not sources.quote_in("... shall not reinstate the peace officer's licence", act)
     mo = sources.documents(PACKAGE)["mo-post-2023-01-03"]
     assert sources.quote_in("In Missouri,\n   these are both permanent.", mo)
     assert sources.quote_in("an officer's name, license status", mo)  # straight apostrophe for a curly one
@@ -340,7 +344,8 @@ def test_every_quotation_on_the_documentation_site_is_in_the_sources(built):
     checked = 0
     for page in (built / "site").rglob("*.html"):
         for span in site_quotes(page.read_text(encoding="utf-8")):
-            assert any(sources.quote_in(span, t) for t in texts), (page.relative_to(built), span[:100])
+            nested = re.sub(r"‘(.*?)’(?!\w)", r"“\1”", span)  # the source's own double marks, shown single inside ours
+            assert any(sources.quote_in(span, t) or sources.quote_in(nested, t) for t in texts), (page.relative_to(built), span[:100])
             checked += 1
     assert checked > 50
 

@@ -320,6 +320,7 @@ def docs_context(conn, package):
         "order by kind, officer_name, row_id", {"listed": LISTED_CHANGES}).fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
+            "measures_description": package.resource("mo_post_measures")["description"],
             "measures_source": "; ".join(s["title"] for s in package.resource("mo_post_measures").get("sources", [])),
             "officer_changes": [dict(r) for r in officers]}
 
