@@ -11,6 +11,8 @@ metadata and the data dictionary print for it (so the wording is never typed twi
 """
 from functools import lru_cache
 
+import markupsafe
+
 from .package import ROOT, read_json
 
 OPENING = {"statute", "agency-release", "derived", "source-document", "editorial"}
@@ -67,6 +69,12 @@ def inner_quotes(text):
     the source's words stay as they are in the data; only their display nests. (plugins/certsearch.py does the
     same for the Datasette's pages, which deploy without this package.)"""
     return str(text).replace("“", "‘").replace("”", "’")
+
+
+def lines(text):
+    """Quoted words as HTML, the source's own line breaks kept (a signature block, a heading, a question
+    and its answer: run together, "Sam Stecklow Invisible Institute" reads as one name)."""
+    return markupsafe.escape(str(text)).replace("\n", markupsafe.Markup("<br>"))
 
 
 def ground_text(ground, statutes=None):

@@ -43,6 +43,7 @@ def environment(package=None):
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     env.filters["cell"] = lambda v: "" if v is None else v
     env.filters["inner_quotes"] = disclosure.inner_quotes
+    env.filters["lines"] = disclosure.lines
     return templatecache.attach(env)
 
 

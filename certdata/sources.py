@@ -6,10 +6,13 @@ documents, normalised for comparison, and ``quote_problems``: every quoted passa
 in the package (disclosure grounds, and every cell of a field marked ``pcr:quote``)
 that is not in its source document, as ``Problem`` rows naming file, row and field.
 
-Comparison ignores what a copy cannot keep stable: runs of whitespace, typographic
+Comparison ignores what a copy cannot keep stable: runs of spaces, typographic
 quotes and apostrophes, Markdown bold markers, and the line numbers printed in the
-margin of a bill (documents marked ``pcr:lineNumbered``). A quote may leave words
-out with `` ... ``; each part must then appear, in order.
+margin of a bill (documents marked ``pcr:lineNumbered``, whose lines are wrapped prose:
+their line breaks are spaces). A document without margin numbers has a line per
+paragraph, and its line breaks are the source's own (a signature block, a heading, a
+question and its answer): a quote keeps them, neither joining two lines nor breaking one.
+A quote may leave words out with `` ... ``; each part must then appear, in order.
 
 The copies replace every telephone number and e-mail address of the correspondence
 with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
@@ -36,11 +39,15 @@ def redact(text):
     return PHONE.sub(PHONE_PLACEHOLDER, EMAIL.sub(email, text))
 
 
-def normalise(text, line_numbered=False):
-    """Text as quotes are compared: margin numbers (if any), bold markers, quote styles and spacing evened out."""
+def normalise(text, line_numbered=False, lines=False):
+    """Text as quotes are compared: margin numbers (if any), bold markers, quote styles and spacing evened
+    out; with lines, each run of whitespace that holds a line break is one line break, else a space."""
     if line_numbered:
         text = MARGIN_NUMBER.sub("", text)
-    return " ".join(text.replace("**", "").translate(TYPOGRAPHIC).split())
+    text = text.replace("**", "").translate(TYPOGRAPHIC)
+    if not lines:
+        return " ".join(text.split())
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def documents(package):
@@ -53,7 +60,8 @@ def documents(package):
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = None  # fails closed: every quote of an unreadable source is refused
-            found[source["pcr:id"]] = normalise(text, source.get("pcr:lineNumbered", False)) if text is not None else None
+            numbered = source.get("pcr:lineNumbered", False)
+            found[source["pcr:id"]] = normalise(text, numbered, lines=not numbered) if text is not None else None
     return found
 
 
@@ -63,7 +71,7 @@ def quote_in(quote, text):
     if not text:
         return False
     position = 0
-    quote = normalise(quote)
+    quote = normalise(quote, lines="\n" in text)
     quote = quote[4:] if quote.startswith("... ") else quote
     quote = quote[:-4] if quote.endswith(" ...") else quote
     for part in quote.split(" ... "):

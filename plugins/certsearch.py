@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound, Response
+from markupsafe import Markup, escape
 
 DB = "certification"
 
@@ -38,9 +39,15 @@ def inner_quotes(text):
     return str(text).replace("“", "‘").replace("”", "’")
 
 
+def lines(text):
+    """Quoted words as HTML with the source's line breaks kept (as certdata.disclosure.lines)."""
+    return escape(str(text)).replace("\n", Markup("<br>"))
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["inner_quotes"] = inner_quotes
+    env.filters["lines"] = lines
 
 
 @hookimpl

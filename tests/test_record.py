@@ -154,7 +154,12 @@ def test_quotes_compare_across_whitespace_typographic_quotes_and_margin_numbers(
     assert not sources.quote_in("The POST commission may ...", act)
     assert not sources.quote_in("... shall not reinstate the peace officer's licence", act)
     mo = sources.documents(PACKAGE)["mo-post-2023-01-03"]
-    assert sources.quote_in("In Missouri,\n   these are both permanent.", mo)
+    assert sources.quote_in("In Missouri,   these are  both permanent.", mo)
+    # a document with a line per paragraph: its line breaks are its own (a signature block, a heading)
+    ma = sources.documents(PACKAGE)["ma-mptc-2023-0293"]
+    assert sources.quote_in("Sam Stecklow\r\n  Invisible Institute", ma)
+    assert not sources.quote_in("Sam Stecklow Invisible Institute", ma)  # two lines run together read as one name
+    assert not sources.quote_in("In Missouri,\nthese are both permanent.", mo)  # nor is a line broken that is not
     assert sources.quote_in("an officer's name, license status", mo)  # straight apostrophe for a curly one
 
 
@@ -333,6 +338,8 @@ def test_no_trace_of_the_correspondents_contact_details_anywhere_in_the_reposito
 
 def site_quotes(page_html):
     page_html = re.sub(r"<(script|style|code)[^>]*>.*?</\1>", " ", page_html, flags=re.S)
+    # as a browser shows it: a run of whitespace is a space, a <br> a line break (a quote's own)
+    page_html = re.sub(r"\s*<br ?/?>\s*", "\n", re.sub(r"[ \t\r\n]+", " ", page_html))
     text = html.unescape(re.sub(r"<[^>]+>", " ", page_html))
     spans = re.findall(r"“(.*?)”", text, flags=re.S)
     spans += [html.unescape(re.sub(r"<[^>]+>", " ", b)) for b in re.findall(r'<blockquote class="statute-text[^"]*">(.*?)</blockquote>', page_html, flags=re.S)]
