@@ -11,8 +11,7 @@ import json
 import os
 
 from . import disclosure, presentation, states
-from .load import DESCRIPTION_TABLES
-from .package import ROOT, SAMPLE_WARNING, SYNTHETIC, fields
+from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields
 
 DATABASE = "certification"
 SETTINGS = {
@@ -56,7 +55,11 @@ def build_metadata(package):
     statutes = disclosure.citations(package)
     shown = presentation.read(package.root)
     tables = {r["name"]: table_metadata(r, statutes, shown["tables"]) for r in package.resources}
-    tables.update({name: options for name, options in shown["tables"].items() if name not in tables})  # the search index
+    derived = derived_tables(shown["views"])
+    for name, options in shown["tables"].items():  # the tables and views the build makes
+        if name not in tables:
+            notice = derived_sample_notice(synthetic) + " " if synthetic and name in derived else ""
+            tables[name] = dict(options, **({"description": notice + options.get("description", "")} if notice else {}))
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],

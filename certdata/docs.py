@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from . import charts
 from .errors import CertdataError
 from . import disclosure, presentation, states, templatecache
-from .package import ROOT, fields, not_published
+from .package import FTS_TABLES, ROOT, derived_tables, fields, not_published
 from .load import value_counts
 from .publish import download_name
 
@@ -108,10 +108,11 @@ def site_context(package, database, datasette_url, downloads_dir):
                              for o in part.pop("officer_changes", [])]
                 extra.update(part)
         changes = changes_context(conn, officers)
+        other_tables = build_tables(conn, package)
         # for the search page's examples: the first state's largest agency (from the load's statistics)
         largest = value_counts(conn, registered[0].OFFICERS, "agency_id", limit=1) if registered else []
         example_agency = (largest[0]["agency_id"],) if largest else None
-    return {**extra, "package_object": package,
+    return {**extra, "package_object": package, "other_tables": other_tables,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
         "statutes": package.read_rows("statutes"), "requests": package.read_rows("requests"),
@@ -180,6 +181,25 @@ def withheld_groups(package):
                 for item in group["items"]:
                     item["note"] = None
     return {request: list(by_words.values()) for request, by_words in groups.items()}
+
+
+def build_tables(conn, package):
+    """Every table and view of the database that is not a resource (FTS5's and SQLite's own tables aside),
+    with its title and description from data/presentation.yml, its columns, its SQL if a view, and whether
+    it is built from a synthetic sample's rows."""
+    shown = presentation.read(package.root)
+    resources = {r["name"] for r in package.resources}
+    derived, synthetic = set(derived_tables(shown["views"])), package.synthetic_resources()
+    out = []
+    for kind, name in conn.execute("select type, name from sqlite_master where type in ('table', 'view') order by rowid"):
+        if name in resources or name.startswith("sqlite_") or any(name.startswith(f + "_") for f in FTS_TABLES):
+            continue
+        options = shown["tables"].get(name, {})
+        out.append({"name": name, "kind": kind, "title": options.get("title"), "description": options.get("description"),
+                    "hidden": bool(options.get("hidden")), "sql": shown["views"].get(name),
+                    "columns": [r[1] for r in conn.execute("select * from pragma_table_info(?)", [name])],
+                    "sample": bool(synthetic) and name in derived})
+    return out
 
 
 def changes_context(conn, officers):
@@ -251,7 +271,7 @@ def render_pages(context, docs_dir):
              **{p["page"]: p["template"] for p in context["state_pages"]}, "downloads.md": "downloads.md.j2",
              "corrections.md": "corrections.md.j2", "changes.md": "changes.md.j2",
              "request-a-correction.md": "request-a-correction.md.j2", "search.md": "search.md.j2",
-             "methodology.md": "methodology.md.j2"}
+             "methodology.md": "methodology.md.j2", "tables.md": "tables.md.j2"}
     (docs_dir / "resources").mkdir(exist_ok=True)
     (docs_dir / "figures").mkdir(exist_ok=True)
     specs = [spec for state in states.of_package(context["package_object"]) if state.get("chart_specs")
@@ -290,7 +310,8 @@ def nav(context):
         return f"{title} (table)" if title in titles else title
     return ([{title: page} for title, page in PAGE_TITLES]
             + [{p["title"]: p["page"]} for p in context.get("state_pages", [])] + [{"Downloads": "downloads.md"}]
-            + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]}]
+            + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]
+                             + [{"The database's other tables": "tables.md"}]}]
             + [{title: page} for title, page in LATER_TITLES])
 
 

@@ -28,7 +28,7 @@ from .errors import CertdataError
 from .cells import missing_values
 from .names import name_keys
 from .states import StateError
-from .package import SAMPLE_WARNING, csv_options, fields
+from .package import DESCRIPTION_TABLES, SAMPLE_WARNING, csv_options, derived_sample_notice, derived_tables, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -42,7 +42,6 @@ FTS_HASH_BYTES = 16 * 1024 * 1024
 FREE_PAGES_SHARE = 0.01  # a full build rewrites the file (VACUUM) only when more of it than this is free pages
 # The tables describing the package itself (rebuilt by every build); synthetic_sample only while the
 # release holds one: a person who opens the file sees it in its list of tables.
-DESCRIPTION_TABLES = ("package_resources", "package_fields", "build_info", "synthetic_sample")
 STATE_ROWIDS = 1 << 40  # people rows of the k-th state are k * STATE_ROWIDS + its n: the first keeps its table's rowids
 
 
@@ -95,7 +94,7 @@ def full_build(package, temp, keys, previous, progress):
     try:  # the tables' indexes and statistics while a large release's names are parsed beside them
         for resource in package.resources:
             create_indexes(db, resource, shown["indexes"])
-        describe_package(db, package, keys)
+        describe_package(db, package, keys, views=shown["views"])
         search.finish()
     finally:
         search.stop()
@@ -160,7 +159,7 @@ def incremental_build(package, temp, keys, previous, changed, progress, copy=Non
     statistics = previous_statistics(db, changed)
     for table in DESCRIPTION_TABLES:
         db.conn.execute(f"drop table if exists {table}")
-    describe_package(db, package, keys, statistics)
+    describe_package(db, package, keys, statistics, views=shown["views"])
     db.conn.execute("delete from changes")
     record_schema(db.conn)
     db.conn.execute("commit")
@@ -517,12 +516,13 @@ def create_views(db, views):
         db.create_view(name, " ".join(sql.split()))
 
 
-def describe_package(db, package, keys, statistics=None):
+def describe_package(db, package, keys, statistics=None, views=()):
     """Tables describing the package: resources, fields with disclosure and statistics (blank rows,
     distinct values, top values: computed here once, so that the documentation need not read the rows;
     taken from statistics, {(resource, field): (blank, distinct, top)}, where given), build info,
     the reuse keys of the next incremental build and, while any resource is a synthetic sample, the
-    synthetic_sample table naming each with its warning (the file travels without the site)."""
+    synthetic_sample table naming each with its warning, and each table and view made from the rows (views:
+    those of data/presentation.yml) with the derived notice (the file travels without the site)."""
     statistics = dict(statistics or {})
     for resource in package.resources:
         if not all((resource["name"], f["name"]) in statistics for f in fields(resource)):
@@ -549,7 +549,8 @@ def describe_package(db, package, keys, statistics=None):
     if package.synthetic_resources():
         db.conn.execute("create table synthetic_sample (resource text primary key, notice text not null)")
         db.conn.executemany("insert into synthetic_sample values (?, ?)",
-                            ((name, SAMPLE_WARNING) for name in package.synthetic_resources()))
+                            [(name, SAMPLE_WARNING) for name in package.synthetic_resources()]
+                            + [(name, derived_sample_notice(package.synthetic_resources())) for name in derived_tables(views)])
 
 
 TOP_VALUES = 20  # enough for every value of a code column (statuses, classes): counted once, at the load

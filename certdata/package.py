@@ -22,6 +22,12 @@ SAMPLE_WARNING = ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release fil
                   "these rows are generated for testing and must not be read as records of real people.")
 
 
+def derived_sample_notice(synthetic):
+    """What a table or view the build makes from the resources says while some are a synthetic sample."""
+    return (f"BUILT FROM A SYNTHETIC SAMPLE: its rows from {', '.join(synthetic)} (a synthetic sample in this release) "
+            "are generated for testing, not records of real people.")
+
+
 class PackageError(CertdataError):
     """A problem with the package itself (descriptor or schema), not with a row."""
 
@@ -152,6 +158,13 @@ DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "caseSensitiveHeader", "
 BUILD_TABLES = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
                 "package_resources", "package_fields", "changes", "build_info", "synthetic_sample"}
 FTS_TABLES = ("people_fts", "agencies_fts")
+DESCRIPTION_TABLES = ("package_resources", "package_fields", "build_info", "synthetic_sample")  # they describe the package
+
+
+def derived_tables(views):
+    """The tables and views the build makes from the resources' rows (the search index, the changes, the views
+    of data/presentation.yml), which hold a synthetic sample's rows while the release has one."""
+    return sorted((BUILD_TABLES - set(DESCRIPTION_TABLES)) | set(views))
 
 
 def reserved_name(name):

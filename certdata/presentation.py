@@ -94,6 +94,9 @@ def check_names(package, choices):
         if view.lower() in {r.lower() for r in resources} or reserved_name(view):
             raise PackageError(f"{FILE}: views: {view!r} is the name of a resource or of a table the build makes; "
                                "rename the view")
+        if not (choices["tables"].get(view) or {}).get("description"):  # the documentation prints it
+            raise PackageError(f"{FILE}: views: {view!r} has no description; give it one under tables: {view}: "
+                               "description, for the documentation and the Datasette")
     known = resources | set(choices["views"]) | BUILD_TABLES
     for section, names in (("tables", choices["tables"]), ("indexes: composite", choices["indexes"]["composite"])):
         for name in names:

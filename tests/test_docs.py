@@ -2,6 +2,7 @@
 import html
 import json
 import re
+import sqlite3
 from html.parser import HTMLParser
 
 import pytest
@@ -227,3 +228,19 @@ def test_every_chart_of_a_source_s_figures_names_its_source(built):
     for chart in charts:
         title = re.search(r"<title[^>]*>(.*?)</title>", chart.read_text(encoding="utf-8"), flags=re.S).group(1)
         assert any(html.escape(source, quote=False) in title for source in titles), title
+
+
+def test_every_table_and_view_of_the_database_is_documented(built):
+    """A new user's walk: people, changes, package_* and the views were in the SQLite file and nowhere in the
+    documentation. Each is a resource (its own page) or described on the page of the database's other tables."""
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    resources = {r["name"] for r in Package.load(built).resources}
+    page = html.unescape((built / "site" / "tables" / "index.html").read_text())
+    names = [n for (n,) in conn.execute("select name from sqlite_master where type in ('table', 'view')")
+             if n not in resources and not n.startswith("sqlite_") and not re.match(r"\w+_fts_", n)]
+    assert {"people", "changes", "package_fields"} <= set(names)
+    for name in names:
+        section = page.split(f'id="{name}"', 1)[1].split("<h2", 1)[0]
+        columns = [c for (_, c, *_) in conn.execute(f"pragma table_info([{name}])")]
+        assert "gives no description" not in section and "(no title)" not in section, name
+        assert all(f"<code>{c}</code>" in section for c in columns), name

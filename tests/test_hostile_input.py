@@ -634,6 +634,9 @@ SPEC_CASES = [
     Case("view-named-as-a-resource", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agencies: select 1\n", 1)),
          ["data/presentation.yml: views: 'agencies' is the name of a resource"], absent=["internal error", "disk space"]),
+    Case("view-without-description", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
+        (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agency_names: select agency_name from agencies\n", 1)),
+         ["data/presentation.yml: views: 'agency_names' has no description"], absent=["internal error"]),
     Case("resource-path-and-inline-data", edit_descriptor(lambda d, r, t: resource_of(d, "agencies").update(data=[["agency_id"], [SENTINEL]])),
          ["resource agencies", "inline 'data' is not supported"], absent=["internal error"]),
     Case("megabyte-agency-name", set_cell("agencies", 2, "agency_name", "A" * (1 << 20)), ["data/agencies.csv, row 3, field agency_name"]),

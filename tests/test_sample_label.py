@@ -3,6 +3,7 @@
 release holds a sample, a table in the SQLite file; a release with no sample carries none of it."""
 import asyncio
 import csv
+import json
 import io
 import re
 import shutil
@@ -11,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from certdata import datasette, pipeline
+from certdata import datasette, pipeline, presentation
 from certdata.package import Package
 
 from .conftest import make_real_release
@@ -74,9 +75,16 @@ def test_tables_of_agency_data_carry_no_label_beside_a_sample(built):
 
 def test_the_database_file_names_the_sample_in_a_table_of_its_own(built):
     conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
-    rows = conn.execute("select resource, notice from synthetic_sample order by resource").fetchall()
-    assert [r for r, _ in rows] == sorted(Package.load(built).synthetic_resources())
-    assert all(notice.startswith("SYNTHETIC SAMPLE, NOT REAL OFFICERS") for _, notice in rows)
+    rows = dict(conn.execute("select resource, notice from synthetic_sample order by resource").fetchall())
+    synthetic = Package.load(built).synthetic_resources()
+    assert all(rows.pop(name).startswith("SYNTHETIC SAMPLE, NOT REAL OFFICERS") for name in synthetic)
+    # and every table and view built from their rows (the fact-check: people and the views said nothing)
+    derived = {"people", "people_names", "people_fts", "changes"} | set(presentation.read(built)["views"])
+    assert derived <= set(rows) and all(n.startswith("BUILT FROM A SYNTHETIC SAMPLE") for n in rows.values())
+    assert not {"package_resources", "package_fields", "build_info"} & set(rows)
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())["databases"]["certification"]["tables"]
+    assert all(metadata[name]["description"].startswith("BUILT FROM A SYNTHETIC SAMPLE") for name in derived & set(metadata))
+    assert {"people", *presentation.read(built)["views"]} <= set(metadata)
     page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "its table <code>synthetic_sample</code>" in page
 
@@ -92,6 +100,8 @@ def test_a_release_with_no_sample_carries_no_label(real):
         assert rows and "synthetic_sample" not in header, path
     conn = sqlite3.connect(real / "site" / "downloads" / "certification.db")
     assert not conn.execute("select name from sqlite_master where name = 'synthetic_sample'").fetchall()
+    metadata = json.loads((real / "site" / "datasette" / "metadata.json").read_text())["databases"]["certification"]["tables"]
+    assert not [name for name, t in metadata.items() if "SYNTHETIC" in t.get("description", "")]
     assert "its table <code>synthetic_sample</code>" not in (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
 
 
