@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+from certdata import disclosure
+
 from .conftest import ROOT
 from .test_browser import browser, playwright, server  # noqa: F401 (playwright: skip without it; the fixtures)
 
@@ -89,7 +91,7 @@ def test_a_reporter_lists_every_decertified_officer(page, site, db):
     assert page.url.endswith("/decertified")
     text = page.inner_text("main")
     for status in db.execute("select * from mo_license_statuses where decertified = 1"):
-        assert status["meaning"] in text and status["agency_words"] in text
+        assert status["meaning"] in text and disclosure.inner_quotes(status["agency_words"]) in text
     shot(page, "decertified")
     expected = [r["row_id"] for r in db.execute("select row_id from mo_decertified_officers order by officer_name, row_id")]
     seen = officers_through_the_pages(page)
@@ -154,7 +156,7 @@ def test_officer_pages_say_the_status_in_plain_words_with_source_and_date(page, 
                          "using (license_status) where s.decertified = 1 limit 1").fetchone()
     page.goto(site + f"/officer/mo/{officer['row_id']}")
     text = page.inner_text("main")
-    assert officer["meaning"] in text and officer["agency_words"] in text
+    assert officer["meaning"] in text and disclosure.inner_quotes(officer["agency_words"]) in text
     assert "synthetic sample, not a release" in text
     box = page.locator("section.not-published details").first
     assert box.get_attribute("open") is None  # collapsed until asked for
@@ -379,6 +381,20 @@ def test_the_search_box_is_on_the_first_screen_and_text_keeps_off_the_edges(page
         left, right = page.evaluate("""() => { const r = document.querySelector('main h1').getBoundingClientRect();
             return [r.left, document.documentElement.clientWidth - r.right]; }""")
         assert left >= margin and right >= margin, (path, left, right)
+
+
+def test_the_search_button_sits_beside_its_box_and_no_header_line_holds_a_lone_home_link(page, site):
+    """The walk, on a phone: the Search button wrapped below the box, and a breadcrumb "home" (what "Search
+    officers" already links to) took a line of its own on every page that is not a table's."""
+    for path in ("/", "/decertified"):
+        page.goto(site + path)
+        box, button = page.locator("main .search-box input[type=search]").bounding_box(), page.locator("main .search-box button").bounding_box()
+        assert abs(box["y"] - button["y"]) < 4 and button["x"] > box["x"], (path, box, button)
+    for path in ("/", "/search?q=smith", "/decertified"):
+        page.goto(site + path)
+        assert page.locator("header .crumbs a").count() == 0, path
+    page.goto(site + "/certification/mo_officers")
+    assert page.locator("header .crumbs a").count() >= 2  # where they lead somewhere: home / certification
 
 
 def test_a_raw_table_s_rows_are_not_buried_under_its_column_descriptions(page, site):
