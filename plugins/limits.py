@@ -329,6 +329,18 @@ def too_many_parameters(scope):
     return None
 
 
+def undecodable_header(scope):
+    """The refusal message for a request whose cookies are not UTF-8 text (the CSRF layer decodes every
+    cookie, and its error had answered every path with a bare 500 and a traceback in the log), else None."""
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"cookie":
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return "A cookie of the request is not UTF-8 text: clear this site's cookies and try again."
+    return None
+
+
 def arbitrary_sql(scope):
     """Whether the request carries SQL written by the client: ?sql= on a database, _where= on a table."""
     names = set(parameter_names(scope))
@@ -587,7 +599,7 @@ class Gate:
         if scope.get("method") not in ("GET", "HEAD"):  # read-only: nothing is ever posted, put or deleted
             return await refuse(send, 405, "This server is read-only: only GET (and HEAD) requests are answered.", 0,
                                 [(b"allow", b"GET, HEAD")])
-        excess = too_many_parameters(scope)
+        excess = too_many_parameters(scope) or undecodable_header(scope)
         if excess:
             return await refuse(send, 400, excess, 0)
         arbitrary, large = arbitrary_sql(scope), heavy(scope)
@@ -746,6 +758,10 @@ class Gate:
             if state["started"]:
                 raise  # headers are out: the server closes the connection, so the client sees a cut body
             await refuse(send, 400, "The response is too large.", 0)
+        except Exception:  # an error no layer inside answered: logged by type and place, answered with nosniff
+            ValueFreeTraceback.print_exc()
+            if not state["started"]:
+                await refuse(send, 500, "The server could not answer this request.", 0)
         finally:
             state["done"] = True
             watcher.cancel()

@@ -1296,3 +1296,36 @@ def test_a_search_by_a_letter_or_two_is_a_kind_of_its_own():
     assert kind("q=jo") != kind("q=j") and kind("q=jo") != kind("q=jones")
     assert limits.page_kind({"path": "/officer/mo/1", "query_string": b""}) == limits.page_kind(
         {"path": "/officer/mo/2", "query_string": b""})
+
+
+def test_a_cookie_that_is_not_utf8_gets_a_400_with_nosniff_and_no_traceback(built, tmp_path):
+    """The tenth attack run: one byte that is not UTF-8 in a Cookie header answered every path with uvicorn's
+    bare 500 (no nosniff) and wrote a 40-line traceback, with host paths and the byte, per request."""
+    log = tmp_path / "server.log"
+    with running_server(built, log) as base:
+        port = int(base.rsplit(":", 1)[1])
+        for path in ("/", "/search?q=smith", "/-/static/app.css"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nCookie: a=\xe9\xff1969\r\nConnection: close\r\n\r\n")
+                answer = b""
+                while chunk := conn.recv(65536):
+                    answer += chunk
+            head = answer.split(b"\r\n\r\n", 1)[0].lower()
+            assert head.startswith(b"http/1.1 400") and b"x-content-type-options: nosniff" in head, (path, head)
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text and "1969" not in text and str(ROOT) not in text, text[-2000:]
+
+
+def test_an_error_no_layer_answers_is_a_500_with_nosniff_logged_by_type_and_place(capsys):
+    """Whatever a layer inside the gate fails with before its answer starts: a plain 500 with nosniff, and a
+    log line naming the error's type and place, never its message (which may quote the request)."""
+    limits = limits_plugin()
+
+    async def failing(scope, receive, send):
+        raise ValueError("Quimby 1969-07-20")
+    scope, receive, send, sent = drive(limits.Gate(failing), "/", "", "10.0.0.1")
+    asyncio.run(limits.Gate(failing)(scope, receive, send))
+    start = sent[0]
+    assert start["status"] == 500 and (b"x-content-type-options", b"nosniff") in start["headers"]
+    err = capsys.readouterr().err
+    assert "error: ValueError while answering a request" in err and "Quimby" not in err and "1969" not in err
