@@ -54,10 +54,12 @@ import struct
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import h11
 import uvicorn
 
+from datasette import database as datasette_database
 from datasette import hookimpl
 from datasette.database import Database, QueryInterrupted
 from datasette.filters import Filters
@@ -81,6 +83,12 @@ MAX_SQL_BYTES = 20_000
 MAX_COLUMNS = 100
 MAX_LIKE_PATTERN = 1_000
 MAX_RESULT_BYTES = 16 * 1024 * 1024   # values one statement may return (1,000 rows are about 0.3 MB)
+# What one statement may write to SQLite's temporary files (a sort or a temporary index that spills from
+# memory): a cross join of 10 KB values, sorted, had written 1.2 GB in under 2 s, within the time limit,
+# which on a host whose disk is memory (Cloud Run) is 1.2 GB of memory. Counted on Linux from the
+# thread's own writes (/proc/thread-self/io), where the SQL runs; not bounded where that cannot be read.
+MAX_TEMP_BYTES = 64 * 1024 * 1024
+TEMP_CHECK_EVERY = 16                # of the time-limit handler's calls (one per 1,000 SQLite instructions)
 MAX_BODY_BYTES = 32 * 1024 * 1024     # a response whose length is known beforehand
 MAX_STREAM_BYTES = 512 * 1024 * 1024  # a streamed response (CSV with _stream=on, /export/)
 ARBITRARY_SQL_TOTAL = 2              # concurrent arbitrary-SQL requests, all clients together
@@ -928,6 +936,48 @@ def quiet_error_pages():
 
 
 quiet_error_pages()
+
+
+def thread_writes():
+    """The bytes this thread has written since it started (Linux), or None where they cannot be read."""
+    try:
+        with open("/proc/thread-self/io", "rb") as io_file:
+            for line in io_file:
+                if line.startswith(b"wchar:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+@contextmanager
+def bounded_statement(conn, ms):
+    """Datasette's time limit for one statement (datasette.utils.sqlite_timelimit, which it replaces), and
+    a bound of MAX_TEMP_BYTES on what the statement writes to temporary files: past it, the statement is
+    interrupted as when its time runs out."""
+    deadline = time.perf_counter() + ms / 1000
+    start, calls = thread_writes(), itertools.count(1)
+
+    def handler():
+        if time.perf_counter() >= deadline:
+            return 1
+        if start is not None and next(calls) % TEMP_CHECK_EVERY == 0:
+            written = thread_writes()
+            if written is not None and written - start > MAX_TEMP_BYTES:
+                return 1
+        return 0
+
+    n = 1 if ms <= 20 else 1000  # as Datasette's: its tests' limits of a few ms are checked at every step
+    conn.set_progress_handler(handler, n)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, n)
+
+
+if not getattr(datasette_database.sqlite_timelimit, "_certdata_bounded", False):
+    bounded_statement._certdata_bounded = True
+    datasette_database.sqlite_timelimit = bounded_statement
 
 
 # --- connections ---------------------------------------------------------------------------

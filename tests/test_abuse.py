@@ -1329,3 +1329,22 @@ def test_an_error_no_layer_answers_is_a_500_with_nosniff_logged_by_type_and_plac
     assert start["status"] == 500 and (b"x-content-type-options", b"nosniff") in start["headers"]
     err = capsys.readouterr().err
     assert "error: ValueError while answering a request" in err and "Quimby" not in err and "1969" not in err
+
+
+def test_a_statement_that_spills_more_than_the_bound_to_temporary_files_is_interrupted():
+    """The tenth attack run: a cross join of 10 KB values, sorted, wrote 1.2 GB of temporary files in under two
+    seconds, within the time limit (on Cloud Run, whose disk is memory, 1.2 GB of memory). The statement's own
+    temporary writes are bounded; a statement with a long time limit is stopped by that bound, not by its time."""
+    limits = limits_plugin()
+    if limits.thread_writes() is None:
+        pytest.skip("this system does not count a thread's writes (/proc/thread-self/io)")
+    conn = sqlite3.connect(":memory:")
+    conn.execute("pragma cache_size = -2000")  # 2 MB: the sort spills to a temporary file
+    spill = ("with recursive c(i) as (select 1 union all select i + 1 from c where i < :n) "
+             "select count(*) from (select hex(zeroblob(1000)) || i as y from c order by y)")
+    with limits.bounded_statement(conn, 600_000):
+        assert conn.execute(spill, {"n": 2000}).fetchone()[0] == 2000  # a small sort: answered
+    before = limits.thread_writes()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"), limits.bounded_statement(conn, 600_000):
+        conn.execute(spill, {"n": 200_000}).fetchone()  # 400 MB to sort
+    assert limits.thread_writes() - before < 2 * limits.MAX_TEMP_BYTES
