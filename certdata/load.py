@@ -28,7 +28,8 @@ from .errors import CertdataError
 from .cells import missing_values
 from .names import name_keys
 from .states import StateError
-from .package import DESCRIPTION_TABLES, SAMPLE_WARNING, csv_options, derived_sample_notice, derived_tables, fields
+from .validate import Problem
+from .package import DESCRIPTION_TABLES, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -620,9 +621,34 @@ def record_changes(db, package, previous, changed, progress):
     changes = diff.compute_changes(db.conn, compared, states.of_package(package))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
                         "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
+    problems = identifier_problems(db, package, compared)
     db.conn.execute("commit")
     db.conn.execute("detach database old")
+    if problems:
+        raise IdentifiersReassigned(problems)
     progress(f"compared with the previous release: {len(changes)} change(s)")
+
+
+class IdentifiersReassigned(CertdataError):
+    """The release would give a published officer identifier to another record (``problems``: the report's rows)."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} officer identifier(s) would change record")
+        self.problems = problems
+
+
+def identifier_problems(db, package, compared):
+    """The problems each state whose officers changed finds with its identifiers against the previous release
+    (its module's ``id_problems``, run with the previous database attached as ``old``), as report rows. A
+    synthetic sample's identifiers, on either side, are nobody's: they are not checked."""
+    problems = []
+    for state in states.of_package(package):
+        if {state.OFFICERS, state.get("RETIRED")} & set(compared) and state.get("id_problems") and not package.resource(state.OFFICERS).get(SYNTHETIC) \
+                and db.conn.execute("select 1 from old.package_resources where resource = ? and not synthetic_sample",
+                                    [state.OFFICERS]).fetchone():
+            path = package.resource(state.OFFICERS)["path"]
+            problems += [Problem(path, row, field, kind, message) for row, field, kind, message in state.id_problems(db.conn)]
+    return problems
 
 
 class ReleaseUnreadable(CertdataError):

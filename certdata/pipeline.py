@@ -220,6 +220,8 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
     try:
         database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
                                        reuse=not full, early=early)
+    except load.IdentifiersReassigned as error:  # a cited officer address would show another record
+        fail_with_report(root, (validated() or []) + error.problems)
     except load.ReferenceBroken as error:  # a reused resource refers to a key that is gone: the reference's report
         fail_with_report(root, validated() or validate_package(package, fast=False) or [
             Problem(DESCRIPTOR, None, None, "foreign-key", str(error))])

@@ -156,3 +156,39 @@ def test_the_sample_never_writes_over_an_imported_release(tmp_path):
     assert {p: p.read_bytes() for p in (root / "data").glob("*.csv")} == before
     elsewhere = run_cli(root, "sample", "--size", "mo_active=20", "--out", str(tmp_path / "sample"))
     assert elsewhere.returncode == 0 and (tmp_path / "sample" / "mo_officers.csv").is_file(), elsewhere.stderr
+
+
+def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_build(small_package, tmp_path):
+    """The tenth attack run: a name changed by hand in data/mo_officers.csv (a correction, a contributor's pull
+    request, a merge) was published under the same identifier, and a cited address showed another person. Against
+    the previous release, the build refuses: an id whose name is another's, a retired id given again, a published
+    id neither kept nor retired. A change of case or punctuation keeps the id, as the importer's rule does."""
+    first = roster(tmp_path / "first.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 001 Police Department"),
+                                             ("Vane, Otto", "Revoked", "unknown", "")])
+    assert run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01").returncode == 0
+    assert run_cli(small_package, "build").returncode == 0
+    path, database = small_package / "data" / "mo_officers.csv", small_package / "site" / "downloads" / "certification.db"
+    original, published = path.read_text(encoding="utf-8"), database.read_bytes()
+    retired = small_package / "data" / "mo_retired_ids.csv"
+    retired_original = retired.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if "Quill, Ada" in line)
+    quill_id = lines[row].split(",", 1)[0]
+    edits = {
+        "renamed": (lambda: path.write_text(original.replace("Quill, Ada", "Quill, Adam"), encoding="utf-8"),
+                    [f"data/mo_officers.csv, row {row + 1}, field officer_name", "identifier-reassigned"]),
+        "dropped": (lambda: path.write_text("".join(lines[:row] + lines[row + 1:]), encoding="utf-8"),
+                    ["data/mo_officers.csv, field row_id", "identifier-dropped", quill_id]),
+        "retired-again": (lambda: retired.write_text(retired_original + f'{quill_id},"Quill, Ada",Revoked,unknown,,last in package version 1.0.0\n',
+                                                     encoding="utf-8"),
+                          [f"data/mo_officers.csv, row {row + 1}, field row_id", "identifier-reassigned"]),
+    }
+    for name, (edit, expected) in edits.items():
+        edit()
+        result = run_cli(small_package, "build")
+        assert result.returncode != 0 and all(e in result.stderr for e in expected), (name, result.stderr[-1500:])
+        assert "Traceback" not in result.stderr and database.read_bytes() == published, name
+        path.write_text(original, encoding="utf-8")
+        retired.write_text(retired_original, encoding="utf-8")
+    path.write_text(original.replace("Quill, Ada", "QUILL, ADA"), encoding="utf-8")  # case: the same words, the same id
+    assert run_cli(small_package, "build").returncode == 0

@@ -45,6 +45,10 @@ A state module declares:
   ``rows(records, package, label)`` (see ``certdata.importers``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
+- ``id_problems(conn)`` (optional): where the release would give a published identifier to another record,
+  run when its officers or its ``RETIRED`` resource (optional: the identifiers it has retired) changed, with the
+  previous release's database attached as ``old``: (row number in the
+  file or None, field, kind, message) each, no value shown; any stops the build;
 - ``change_kind(conn)`` (optional): a function ``(row_id, change, field, old, new)`` giving what a
   change of its officer resource means to a reader ("decertified"...), for the release diff;
 - ``docs_context(conn, package)`` and ``DOCS_PAGES`` (optional): what its documentation pages need; its

@@ -170,6 +170,32 @@ def canonical(value, allowed, label, field, row):
 FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_id", *NAME_PARTS)
 
 
+def id_problems(conn):
+    """Where this release would give a published identifier to another record, with the previous release's
+    database attached as ``old`` (a hand edit of data/mo_officers.csv, a merge): (row, field, kind, message) with
+    the row number in the file (its rowid + 1), None when the row is not in it. No value is shown."""
+    out = []
+    renamed = conn.execute(f"select n.rowid, n.row_id, n.officer_name from main.{OFFICERS} n "
+                           f"left join old.{OFFICERS} o on o.row_id = n.row_id "
+                           "where o.row_id is null or o.officer_name is not n.officer_name")
+    for rowid, row_id, name in renamed:  # an identifier's hash is its name's: another name is another record
+        if row_id.split("-")[1:2] != [name_hash(name)]:
+            out.append((rowid + 1, "officer_name", "identifier-reassigned",
+                        f"identifier {row_id} names another record than the name in this row: a corrected name "
+                        "gets a new identifier (re-import the release, or give the row the identifier the importer "
+                        "would), and the old one is retired"))
+    for rowid, row_id in conn.execute(f"select rowid, row_id from main.{OFFICERS} "
+                                      f"where row_id in (select row_id from main.{RETIRED})"):
+        out.append((rowid + 1, "row_id", "identifier-reassigned",
+                    f"identifier {row_id} is retired ({RETIRED}): a retired identifier is never given to a record again"))
+    for (row_id,) in conn.execute(f"select row_id from old.{OFFICERS} where row_id not in (select row_id from main.{OFFICERS}) "
+                                  f"and row_id not in (select row_id from main.{RETIRED})"):
+        out.append((None, "row_id", "identifier-dropped",
+                    f"identifier {row_id}, published in the previous release, is neither in this roster nor retired "
+                    f"({RETIRED}): its address would answer 'not found' instead of what became of the record"))
+    return out
+
+
 def table(tuples, previous=(), retired=()):
     """(mo_officers.csv rows, ids retired) from (name, status, class, agency name[, surname, given
     names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
