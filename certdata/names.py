@@ -86,7 +86,7 @@ PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
 # (A match starts only where a run of the local part's characters starts: searched from every place in
 # the run, "a1-a1-...@" took 10 s on a 64,000-character cell.)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]")  # an address with no domain's dot ("jane@example"): no name has one
+AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+\s{0,3}@\s{0,3}[\w-]")  # no domain's dot ("jane@example") or spaced ("jane @ example"): no name has one
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
@@ -111,7 +111,9 @@ WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MONTHS
 ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
             "(?:twenty|thirty)[\\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
-SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{ORDINALS})\s+(?:day\s+)?of\s+(?:{MONTHS})\b",
+SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{ORDINALS})\s+(?:day\s+)?of\s+(?:{MONTHS})\b"
+                          # "January first nineteen seventy" (the tenth attack run): a month, its day and a year in words
+                          rf"|\b(?:{MONTHS})\b\.?\s+(?:{ORDINALS})\b[\s,]+(?:[0-9]{{2,4}}\b|(?:nineteen|twenty|two\s+thousand)\b)",
                           re.IGNORECASE)
 # Words that say a date of birth follows or precedes: "DOB", "date of birth", "born 5 April", "born in 1971".
 BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
@@ -138,7 +140,7 @@ DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest f
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
-PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bapartado\s+(?:postal\s+)?[0-9]"
+PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bpostbus\b|\bapartado\s+(?:postal\s+)?[0-9]"
                     r"|\bcaixa\s+postal\b|\bbo[iî]te\s+postale\b", re.IGNORECASE)
 # Groups of digits joined by signs or spaces, with seven digits or more in all: "555-0142", "1971-0405"
 # (two four-digit years, "2019-2020", are a span of years).
@@ -174,18 +176,44 @@ LOOKALIKES = str.maketrans({chr(c): latin for c, latin in (
 ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
 DIGIT_TOKEN = re.compile(r"\b(?=[OoIl]*[0-9])[0-9OoIl]*[OoIl][0-9OoIl]*\b")
 DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
+# Before compatibility forms are folded: a circled a stands for an @ ("jdoe ⓐ example ⓓⓞⓣ com"), as no name writes one.
+CIRCLED_AT = str.maketrans({"\u24d0": "@", "\u24b6": "@"})
+# A digit in words beside a digit ("5five5 one2three"), and a dash or a dot spelled out between digits ("555 dash 123"):
+# read as the digit and the sign they stand for, in values that hold a digit.
+DIGIT_NAMES = {w: str(d) for d, w in enumerate("zero one two three four five six seven eight nine".split())}
+MIXED_DIGIT_WORD = re.compile(r"(?<=[0-9])(zero|one|two|three|four|five|six|seven|eight|nine)|"
+                              r"(zero|one|two|three|four|five|six|seven|eight|nine)(?=[0-9])", re.IGNORECASE)
+SPELLED_SIGN = re.compile(r"(?<=[0-9])\s*\b(dash|hyphen|minus|dot|point|slash)\b\s*(?=[0-9])", re.IGNORECASE)
+SIGNS = {"dash": "-", "hyphen": "-", "minus": "-", "dot": ".", "point": ".", "slash": "/"}
+
+
+def digit_value(c):
+    """The digits a character stands for ("1" for ➊ or ❶, "10" for ➓), or the character itself."""
+    if unicodedata.decimal(c, None) is not None:
+        return str(unicodedata.decimal(c))
+    if unicodedata.digit(c, None) is not None:
+        return str(unicodedata.digit(c))
+    number = unicodedata.numeric(c, None)
+    return str(int(number)) if number is not None and number == int(number) and number >= 0 else c
 
 
 def plain_digits(value):
     """The value as the date and address tests read it: compatibility forms folded (NFKC: full-width
     digits, letters and signs), marks and format characters dropped (combining marks, variation
-    selectors, zero-width joiners: "1‍9‍7‍1" is 1971), digits of any other script as ASCII."""
-    value = unicodedata.normalize("NFKC", value)
+    selectors, zero-width joiners: "1‍9‍7‍1" is 1971), digits of any other script or form as ASCII (the
+    dingbats' ➊ and ❶ too), a circled a as an @, and digits in words beside digits, or a dash spelled out
+    between them, as digits and the sign."""
+    if not value.isascii():  # number signs first: NFKC would make Ⅻ the letters XII
+        value = unicodedata.normalize("NFKC", "".join(digit_value(c) if unicodedata.category(c) in ("Nl", "No") else c
+                                                      for c in value.translate(CIRCLED_AT)))
     if not value.isascii():
-        value = "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
+        value = "".join(digit_value(c) if not c.isascii() else c
                         for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES)
     if "%" in value or "&#" in value:
         value = ENCODED_AT.sub("@", value)
+    if any(c.isdigit() for c in value):
+        value = MIXED_DIGIT_WORD.sub(lambda m: DIGIT_NAMES[(m.group(1) or m.group(2)).lower()], value)
+        value = SPELLED_SIGN.sub(lambda m: SIGNS[m.group(1).lower()], value)
     return DIGIT_TOKEN.sub(lambda m: m.group().translate(DIGIT_LOOKALIKES), value)
 
 
@@ -266,6 +294,20 @@ TEXT_PATTERN = f"(?=[\\W\\d_]*[^\\W\\d_]){VISIBLE}*"
 NAME_PATTERN = f"(?!(?:\\D*\\d){{{MAX_NAME_DIGITS + 1}}}){TEXT_PATTERN}"
 
 
+LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")  # scripts whose letters are drawn alike
+
+
+def mixed_script(value):
+    """Whether a word of the value mixes letters of Latin, Cyrillic or Greek ("Cоlumbia" with a Cyrillic о):
+    a name then looks like another and sorts, searches and makes an agency's id as a third."""
+    if value.isascii():
+        return False
+    for word in re.findall(r"[^\W\d_]+", value):
+        if not word.isascii() and len({unicodedata.name(c, "").split(" ")[0] for c in word} & set(LOOKALIKE_SCRIPTS)) > 1:
+            return True
+    return False
+
+
 def text_problem(value):
     """Why a text cell cannot be published (an invisible or direction-changing character), or None."""
     if INVISIBLE.search(value):
@@ -280,7 +322,7 @@ def text_problem(value):
 # 0.6 s for 200,000 names, ten times this).
 MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
 TRIGGER_WORDS = frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
-                          "nascida nato nata box postfach apartado caixa boîte boite the of".split()) | NUMBER_WORDS
+                          "nascida nato nata box postfach postbus apartado caixa boîte boite the of".split()) | NUMBER_WORDS
 
 
 PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))  # a word is a word however it is joined

@@ -91,11 +91,13 @@ class Case:
         return self.name
 
 
-def workbook(tmp, sheets, name="release.xlsx", hidden=(), merged=()):
+def workbook(tmp, sheets, name="release.xlsx", hidden=(), merged=(), hidden_sheets=()):
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
+        if title in hidden_sheets:
+            sheet.sheet_state = "hidden"
         for row in rows:
             sheet.append(list(row))
         for letter in hidden:
@@ -226,6 +228,27 @@ CASES = [
     Case("import-stray-spaces-mixed-case", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
         [["  Doe,  Jane ", SENTINEL, " SURRENDERED ", " UNKNOWN", "  Quillfeather County Sheriff's Office "]])))),
     # --- import: errors ---
+    # the tenth attack run: a hidden sheet was imported in place of the visible roster, a second roster sheet was
+    # passed over, Excel's error values became officers and agencies, a line cut short was imported with blanks,
+    # and a Cyrillic letter in an agency's name made a second agency
+    Case("import-roster-on-a-hidden-sheet", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"Notes": [["Exported 2023"]], "Roster": [MO_HEADER] + MO_ROWS}, hidden_sheets=("Roster",))),
+         expect=["release.xlsx [sheet 2]", "hidden sheet"]),
+    Case("import-hidden-roster-beside-the-visible-one", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"Old": [MO_HEADER] + MO_ROWS[:1], "Roster": [MO_HEADER] + MO_ROWS}, hidden_sheets=("Old",))),
+         expect=["release.xlsx: sheets 1, 2 each hold a roster"]),
+    Case("import-two-roster-sheets", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"A": [MO_HEADER] + MO_ROWS, "B": [MO_HEADER] + MO_ROWS})), expect=["sheets 1, 2 each hold a roster"]),
+    Case("import-excel-error-cell", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"Roster": [MO_HEADER, ["Doe, Jane", SENTINEL, "Sample status A", "Sample class A", "#N/A"]]})),
+         expect=["row 2, field agency_name", "Excel error value"]),
+    Case("import-excel-error-text-in-csv", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        [["#NAME?", SENTINEL, "Sample status A", "Sample class A", ""]]))), expect=["row 2, field officer_name", "Excel error value"]),
+    Case("import-row-cut-short", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS) + '"Doe, Jane",' + SENTINEL + "\n")),
+         expect=["release.csv, row 4", "where the header has 5"]),
+    Case("import-agency-with-a-cyrillic-letter", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        MO_ROWS + [["Doe, Jane", SENTINEL, "Sample status A", "Sample class A", "C\u043elumbia Police Department"]]))),
+         expect=["row 4, field agency_name", "mixes letters"]),
     Case("import-date-unknown", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("unknown"))),
          expect=["row 2, field completion_date", "not a date"]),
     Case("import-date-superscript-digits", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("²²²²²"))),
@@ -1156,7 +1179,14 @@ DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 La
                                    "Foo cinco siete tres cinco cinco cinco cero uno cuatro dos",
                                    "Foo fünf sieben drei fünf fünf fünf null eins vier zwei",
                                    "Foo five seven three five fifty five oh one forty two",
-                                   "Foo forty four seventeen Larkspur Lane Springfield"]
+                                   "Foo forty four seventeen Larkspur Lane Springfield",
+                                   # the tenth: dingbat digits, a date in words, signs and digits spelled out beside
+                                   # digits, a circled a for the @, Roman numeral signs, a Dutch post box
+                                   "Foo \u278e\u278e\u278e \u278a\u278b\u278c \u278d\u278e\u278f\u2790",
+                                   "Foo \u277a\u277a\u277a \u2776\u2777\u2778 \u2779\u277a\u277b\u277c",
+                                   "January first nineteen seventy Foo", "Foo 555 dash 123 dash 4567",
+                                   "Foo 5five5 one2three 4five67", "Foo \u2164 \u2164 \u2164 \u2160 \u2161 \u2162 \u2163 \u2164 \u2165 \u2166",
+                                   "Police Department Postbus 12"]
 
 
 @pytest.mark.parametrize("value", DISGUISES)
@@ -1194,7 +1224,9 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
 DIGIT_FORMS = {"superscript": "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",
                "circled": "\u24ea\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468",
                "full-width": "".join(chr(0xff10 + d) for d in range(10)), "mathematical": "".join(chr(0x1d7ce + d) for d in range(10)),
-               "arabic-indic": "".join(chr(0x660 + d) for d in range(10))}
+               "arabic-indic": "".join(chr(0x660 + d) for d in range(10)),
+               "dingbat": "\U0001f10c" + "".join(chr(0x278a + d) for d in range(9)),
+               "negative circled": "\u24ff" + "".join(chr(0x2776 + d) for d in range(9))}
 
 
 def rewritten(value, form):
@@ -1225,7 +1257,9 @@ def test_a_disguise_written_in_other_forms_of_its_characters_is_refused_by_the_i
                                    "jane.doe at mail.example.com", "j_doe AT example DOT gov", "jdoe＠example.com",
                                    "jane.doe@example\u3002com", "jane@example", "jane%40example.com", "jane&#64;example.com",
                                    "jane-at-example-dot-com", "jane_at_example_dot_com", "jane/at/example/dot/com",
-                                   "jane.at.example.dot.com", "ｊａｎｅ ａｔ ｅｘａｍｐｌｅ ｄｏｔ ｃｏｍ", "jane.doe«at»example«dot»com"])
+                                   "jane.at.example.dot.com", "ｊａｎｅ ａｔ ｅｘａｍｐｌｅ ｄｏｔ ｃｏｍ", "jane.doe«at»example«dot»com",
+                                   # the tenth attack run: a circled a for the @, an @ with spaces around it
+                                   "jdoe \u24d0 example \u24d3\u24de\u24e3 com", "jane @ example.com"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""

@@ -256,7 +256,7 @@ def sparse_workbook(tmp_path, name, blank_rows, column):
     with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
+            if info.filename == "xl/worksheets/sheet2.xml":  # the roster sheet; the notes sheet stays as it is
                 data = sheet_xml(rows).encode()
             target.writestr(info.filename, data)
     return path

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import agency_id, contact_value, name_problem, text_problem, text_refused
+from ..names import agency_id, contact_value, mixed_script, name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -138,6 +138,10 @@ def read_table(path, module):
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
             for row in reader:
                 width = max(width, len(row))
+                if row and len(row) < min(len(header), keep or len(header)):
+                    raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cell(s) where the header has "
+                                       f"{len(header)}: a line cut short, or a line break inside a cell that is not "
+                                       "quoted; check the export")
                 rows.append(row[:keep] if keep else row)
     except csv.Error as error:
         if "field limit" in str(error):
@@ -303,37 +307,26 @@ def trimmed(row, width=None):
 
 
 def read_workbook(path, module):
-    """The first sheet whose header row maps every required field."""
+    """The one sheet whose header row maps every required field. A workbook with two such sheets, or whose
+    one is hidden, is refused: a reader of the workbook in Excel would see another roster than the one
+    published (the tenth attack run: a hidden sheet was imported in place of the visible one, without a word)."""
     import openpyxl
     check_workbook_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
-    best = None
+    best, found = None, []
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
             if hasattr(sheet, "reset_dimensions"):  # read every row, whatever the sheet declares (A1:D2 dropped the rest)
                 sheet.reset_dimensions()
-            # no wider than one column past the limit (a cell past it is refused before), trailing blanks
-            # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
-            # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
-            cells = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-            for index, row in enumerate(cells):
-                if index == 10:
-                    break
+            for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=10, values_only=True)):
                 headers = [clean(c) for c in trimmed(row)]
-                keep = mapped_width(headers, module)
-                if keep:
-                    check_shape(label, [headers])
-                    rows = []
-                    for row in cells:
-                        rows.append(trimmed(row, keep))
-                        if len(rows) > MAX_ROWS:
-                            break
-                    check_shape(label, [headers] + rows)
-                    return label, headers, rows, index + 2
+                if mapped_width(headers, module):
+                    found.append((label, sheet, index, headers))
+                    break
                 missing = missing_fields(mapping(headers, module), module)
                 if best is None or len(missing) < len(best[1]):
                     best = (label, missing, headers)
@@ -341,10 +334,40 @@ def read_workbook(path, module):
             raise
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
             raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
+    if len(found) > 1:
+        raise ImportError_(f"{path.name}: sheets {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label, *_ in found)} "
+                           "each hold a roster's header row; keep the release's sheet alone in the workbook")
+    if found:
+        label, sheet, index, headers = found[0]
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            raise ImportError_(f"{label}: the roster is on a hidden sheet, which a reader of the workbook does not see; "
+                               "unhide it in Excel if it is the release, and remove the other sheets")
+        return read_sheet(label, sheet, index, headers, module)
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
     raise ImportError_(missing_message(label, missing, headers, module))
+
+
+def read_sheet(label, sheet, index, headers, module):
+    """(label, headers, rows, number of the first data row) of the sheet whose header row is row index + 1."""
+    keep = mapped_width(headers, module)
+    try:
+        check_shape(label, [headers])
+        # no wider than one column past the limit (a cell past it is refused before), trailing blanks
+        # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
+        # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
+        rows = []
+        for row in sheet.iter_rows(min_row=index + 2, max_col=MAX_COLUMNS + 1, values_only=True):
+            rows.append(trimmed(row, keep))
+            if len(rows) > MAX_ROWS:
+                break
+        check_shape(label, [headers] + rows)
+    except ImportError_:
+        raise
+    except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
+        raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
+    return label, headers, rows, index + 2
 
 
 def missing_message(label, missing, headers, module):
@@ -427,6 +450,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record = {field: clean(cell) for field, cell in cells.items()}
         if not any(record.values()):
             continue
+        failed = [f for f, v in record.items() if v.upper() in EXCEL_ERRORS]
+        if failed:  # a formula that failed in the agency's workbook: no officer or agency is named "#N/A"
+            raise ImportError_(f"{label}, row {number}, field {failed[0]}: an Excel error value (such as #N/A or #REF!, "
+                               "a formula that failed in the agency's workbook) where a value is expected; ask the "
+                               "agency for the file with its values")
         contact = [f for f, v in record.items() if contact_value(v)]
         if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
             raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
@@ -481,6 +509,10 @@ def dropped_column(index, header, module, found):
     return f"{index + 1} (its header is not shown: not a column name we know, it may be a value)"
 
 
+EXCEL_ERRORS = frozenset("#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! "
+                         "#BLOCKED! #CONNECT! #BUSY! #UNKNOWN! #EXTERNAL! #PYTHON!".split())
+
+
 def cell_kind(cell):
     """What a workbook cell is when it is not text: 'date', 'number' or 'true/false'; None for text or blank."""
     if cell is None or isinstance(cell, str):
@@ -496,6 +528,9 @@ def cell_kind(cell):
 
 def value_problem(field, value):
     """Why a cleaned value cannot be published in the field, or None; the reason never quotes it."""
+    if mixed_script(value):
+        return ("a word of the value mixes letters of the Latin, Cyrillic or Greek alphabets (such as a Cyrillic о "
+                "in a Latin word), which makes it look like another name")
     if field in NAME_FIELDS:
         return name_problem(value)
     if text_problem(value):
