@@ -142,17 +142,22 @@ def correction_route():
             "issue_form": f"{repository}/issues/new?template=correction.yml" if repository else None}
 
 
-def github_remote():
+def github_remote(root=ROOT):
     """The GitHub repository this checkout was cloned from, when it was (so that the issue form can be
-    linked without configuration); None otherwise."""
+    linked without configuration); None otherwise. In GitHub Actions, its GITHUB_REPOSITORY; else the
+    origin's URL in the checkout's own .git/config, read as text: no git command runs, so the build reads
+    no file outside the repository (git reads /etc/gitconfig, ~/.gitconfig and what they include)."""
     import re
-    import subprocess
+    if re.fullmatch(r"[\w.-]+/[\w.-]+", os.environ.get("GITHUB_REPOSITORY", "")):
+        return "https://github.com/" + os.environ["GITHUB_REPOSITORY"]
     try:
-        url = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+        config = (Path(root) / ".git" / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:  # not a checkout, or a worktree (.git is a file): no link
         return None
-    found = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
+    section = re.search(r'(?ms)^\s*\[remote "origin"\]\s*$(.*?)(?=^\s*\[|\Z)', config)
+    url = re.search(r"(?m)^\s*url\s*=\s*(\S+)\s*$", section.group(1)) if section else None
+    found = url and re.fullmatch(r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?",
+                                 url.group(1))
     return f"https://github.com/{found.group(1)}" if found else None
 
 

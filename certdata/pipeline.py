@@ -561,6 +561,11 @@ def import_release(source, path, root=ROOT, received=None, progress=print):
                 raise BuildFailed(f"the imported file does not pass the checks:\n{error}\nThe import was undone.") from error
             if isinstance(error, KeyboardInterrupt):
                 raise KeyboardInterrupt(f"{str(error) or 'interrupted'}: the import was undone, nothing was changed") from error
+            if isinstance(error, OSError):  # a full disk, an unwritable folder: the import names where it wrote
+                where = f" ({error.filename})" if error.filename else ""
+                raise BuildFailed(f"import failed: {error.strerror or type(error).__name__}{where} while reading "
+                                  f"{Path(path).name} or writing the package's files (data/, datapackage.json, and the "
+                                  "journal under build/); check free disk space and permissions\nNothing was changed.") from error
             progress("the import stopped; it was undone, nothing was changed")
             raise
         end_journal(root)

@@ -244,3 +244,22 @@ def test_every_table_and_view_of_the_database_is_documented(built):
         columns = [c for (_, c, *_) in conn.execute(f"pragma table_info([{name}])")]
         assert "gives no description" not in section and "(no title)" not in section, name
         assert all(f"<code>{c}</code>" in section for c in columns), name
+
+
+def test_the_issue_form_s_repository_is_read_from_the_checkout_without_running_git(tmp_path, monkeypatch):
+    """The tenth attack run: the build ran `git remote get-url`, and git read /etc/gitconfig, ~/.gitconfig and
+    what they include: files outside the repository. The origin is read from the checkout's own .git/config."""
+    import subprocess
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("a command ran"))
+    (tmp_path / ".git").mkdir()
+    config = tmp_path / ".git" / "config"
+    config.write_text('[core]\n\tbare = false\n[remote "upstream"]\n\turl = https://github.com/other/fork.git\n'
+                      '[remote "origin"]\n\turl = git@github.com:newsroom/certification-records.git\n'
+                      '\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n')
+    assert docs.github_remote(tmp_path) == "https://github.com/newsroom/certification-records"
+    config.write_text('[remote "origin"]\n\turl = https://gitlab.com/newsroom/records.git\n')
+    assert docs.github_remote(tmp_path) is None  # not GitHub: no issue form is guessed
+    assert docs.github_remote(tmp_path / "nowhere") is None
+    monkeypatch.setenv("GITHUB_REPOSITORY", "newsroom/records")
+    assert docs.github_remote(tmp_path) == "https://github.com/newsroom/records"

@@ -371,3 +371,23 @@ def test_a_workbook_packed_in_a_way_that_cannot_be_read_is_refused_by_name(small
     assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "POST roster.xlsx: not a readable Excel workbook" in result.stderr, result.stderr
     assert (small_package / "data" / "mo_officers.csv").read_bytes() == before
+
+
+def test_an_import_stopped_by_a_full_disk_says_so_and_that_nothing_changed(small_package, tmp_path, monkeypatch):
+    """The tenth attack run: an import stopped by a full disk ended with a bare "No space left on device", naming
+    no file and not saying that nothing was changed (it was not)."""
+    import errno
+
+    from certdata import importers, pipeline
+    before = {p: p.read_bytes() for p in (small_package / "data").glob("*.csv")}
+
+    def full(target, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(importers, "replace_file", full)
+    path = roster_workbook(tmp_path / "roster.xlsx", ROWS)
+    with pytest.raises(pipeline.BuildFailed) as raised:
+        pipeline.import_release("mo-roster", path, root=small_package, received="2026-01-01", progress=lambda *a: None)
+    message = str(raised.value)
+    assert "No space left on device" in message and "roster.xlsx" in message and "Nothing was changed." in message
+    assert "SENTINEL" not in message
+    assert {p: p.read_bytes() for p in (small_package / "data").glob("*.csv")} == before
