@@ -19,7 +19,7 @@ import re
 from . import disclosure
 from .names import contact_value
 from .package import csv_options, fields
-from .sources import normalise, quote_problems
+from .sources import copy_problems, normalise, quote_problems
 from .validate import Problem, byte_problems
 
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
@@ -70,7 +70,7 @@ def guard_package(package):
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += contact_problems(package, resource)
-    return problems + quote_problems(package)
+    return problems + quote_problems(package) + copy_problems(package)
 
 
 def contact_problems(package, resource):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import CertdataError
 from .load import file_sha256, file_stamp
-from . import disclosure
+from . import disclosure, sources
 from .package import DESCRIPTOR, fields, not_published
 
 DATABASE_FILE = "certification.db"
@@ -145,6 +145,9 @@ def write_downloads(package, database, downloads, previous=None, database_digest
             shutil.copyfile(package.path(resource), downloads / name)  # a copy: data/ is edited in place
             write_spreadsheet_safe(package.path(resource), downloads / sheet)
     (downloads / DESCRIPTOR).write_text(json.dumps(release_descriptor(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for source_id, copy in sources.source_copies(package).items():  # the documents themselves, contact details removed
+        (downloads / "sources").mkdir(exist_ok=True)
+        shutil.copyfile(copy, downloads / sources.download_name(source_id))
     dictionary = data_dictionary(package)
     (downloads / "data-dictionary.json").write_text(json.dumps(dictionary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (downloads / "data-dictionary.csv").write_text(dictionary_csv(dictionary), encoding="utf-8")
@@ -275,6 +278,9 @@ def release_descriptor(package):
         missing = not_published(package, resource)
         if missing:
             resource["pcr:notPublished"] = missing
+    for source in [*descriptor.get("sources", []), *(s for r in descriptor["resources"] for s in r.get("sources", []))]:
+        if isinstance(source, dict) and source.get("pcr:id") and source.get("pcr:text"):
+            source["pcr:text"] = sources.download_name(source["pcr:id"])  # beside the descriptor, as published
     return descriptor
 
 

@@ -112,6 +112,34 @@ def quoted_cells(package, resource):
                     yield number, name, value, spec.get("source") or row.get(spec.get("sourceField", ""), "")
 
 
+def source_copies(package):
+    """{source id: the repository's copy} of every source document the package declares with a copy."""
+    return {s["pcr:id"]: package.root / s["pcr:text"] for s in package.descriptor.get("sources", [])
+            if isinstance(s, dict) and s.get("pcr:id") and s.get("pcr:text")}
+
+
+def download_name(source_id):
+    """Where a source document's copy is published, under downloads/."""
+    return f"sources/{source_id}.txt"
+
+
+def copy_problems(package):
+    """A copy of a source document that holds a telephone number or an e-mail address: the copies are published
+    (downloads/sources/), and no output republishes those of the correspondence. Nothing of them is shown."""
+    problems = []
+    for source_id, path in source_copies(package).items():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # quote_problems reports an unreadable copy
+        if redact(text) != text:
+            problems.append(Problem(path.relative_to(package.root).as_posix(), None, None, "contact-in-source-copy",
+                                    f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
+                                    f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "
+                                    "published"))
+    return problems
+
+
 def quote_problems(package):
     """Every quote in the package that is not found in its source document."""
     texts = documents(package)

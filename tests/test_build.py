@@ -248,3 +248,24 @@ def test_a_date_in_a_format_of_its_own_is_published_as_a_date(small_package):
                                                                "where fee_cap_usd is not null")}
     assert published == iso
     assert fees and published_fees == {r: (v, "integer") for r, v in fees.items()}
+
+
+def test_the_source_documents_are_published_in_full_without_contact_details(built):
+    """A new user's walk: the full documents were not among the downloads, only passages. Each copy is published
+    under downloads/sources/, named in the release descriptor and in SHA256SUMS, and holds no telephone number or
+    e-mail address (the build refuses a copy that holds one)."""
+    import json
+
+    from certdata import sources
+    from certdata.package import Package
+    downloads = built / "site" / "downloads"
+    copies = sources.source_copies(Package.load(built))
+    assert copies
+    descriptor = json.loads((downloads / "datapackage.json").read_text())
+    named = {s["pcr:id"]: s["pcr:text"] for s in descriptor["sources"] if s.get("pcr:text")}
+    sums = (downloads / "SHA256SUMS").read_text()
+    for source_id, copy in copies.items():
+        published = downloads / named[source_id]
+        assert published.read_bytes() == copy.read_bytes() and f"  {named[source_id]}\n" in sums
+        text = published.read_text(encoding="utf-8")
+        assert sources.redact(text) == text

@@ -657,6 +657,9 @@ SPEC_CASES = [
     Case("view-named-as-a-resource", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agencies: select 1\n", 1)),
          ["data/presentation.yml: views: 'agencies' is the name of a resource"], absent=["internal error", "disk space"]),
+    Case("source-copy-with-a-telephone-number", lambda root, tmp: (root / "data" / "sources" / "000_97e49bf8d1fdd6b1.txt").write_text(
+        (root / "data" / "sources" / "000_97e49bf8d1fdd6b1.txt").read_text(encoding="utf-8") + "\nCall (573) 555-0142\n", encoding="utf-8"),
+         ["data/sources/000_97e49bf8d1fdd6b1.txt", "contact-in-source-copy"], absent=["555-0142", "internal error"]),
     Case("view-without-description", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agency_names: select agency_name from agencies\n", 1)),
          ["data/presentation.yml: views: 'agency_names' has no description"], absent=["internal error"]),
