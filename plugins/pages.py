@@ -279,6 +279,10 @@ async def docs_file(datasette, request):
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml", "application/javascript"):
         content_type += "; charset=utf-8"
+    if request.method == "HEAD":  # its headers only: the file is not read (a HEAD of the database had streamed it
+        # whole into the void, holding one of the client's two download slots, so that a link checker got 429s)
+        return Response(b"", content_type=content_type, headers={"cache-control": "no-cache",
+                                                                 "content-length": str(target.stat().st_size)})
     if target.stat().st_size > STREAM_ABOVE:  # a download: streamed from disk, never held in memory
         return AsgiFileDownload(target, content_type=content_type, headers={"cache-control": "no-cache"})
     return Response(target.read_bytes(), content_type=content_type, headers={"cache-control": "no-cache"})

@@ -1348,3 +1348,21 @@ def test_a_statement_that_spills_more_than_the_bound_to_temporary_files_is_inter
     with pytest.raises(sqlite3.OperationalError, match="interrupted"), limits.bounded_statement(conn, 600_000):
         conn.execute(spill, {"n": 200_000}).fetchone()  # 400 MB to sort
     assert limits.thread_writes() - before < 2 * limits.MAX_TEMP_BYTES
+
+
+def test_sequential_head_requests_of_large_downloads_are_answered_from_the_file_s_size(server, built):
+    """A new user's walk: a link checker's HEAD requests got 429 after a few, because each HEAD of a large download
+    streamed the file whole (the body discarded), holding one of the client's download slots meanwhile."""
+    size = (built / "site" / "downloads" / "certification.db").stat().st_size
+    statuses = []
+    for _ in range(12):
+        for name in ("certification.db", "SHA256SUMS"):
+            request = urllib.request.Request(f"{server}/docs/downloads/{name}", method="HEAD")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    statuses.append(response.status)
+                    if name == "certification.db":
+                        assert int(response.headers["content-length"]) == size and response.read() == b""
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+    assert set(statuses) == {200}, statuses
