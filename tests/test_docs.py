@@ -263,3 +263,16 @@ def test_the_issue_form_s_repository_is_read_from_the_checkout_without_running_g
     assert docs.github_remote(tmp_path / "nowhere") is None
     monkeypatch.setenv("GITHUB_REPOSITORY", "newsroom/records")
     assert docs.github_remote(tmp_path) == "https://github.com/newsroom/records"
+
+
+def test_a_spreadsheet_copy_saved_from_the_downloads_page_is_never_checked_against_the_exact_file_s_line(built):
+    """A new user's walk: a copy for spreadsheets saved from its link took the exact CSV's name, and the page's own
+    `sha256sum --check --ignore-missing SHA256SUMS` then reported it FAILED. Each link saves it under a name that
+    SHA256SUMS does not hold, so the command passes over it."""
+    page = (built / "site" / "downloads" / "index.html").read_text()
+    listed = {line.split("  ", 1)[1] for line in (built / "site" / "downloads" / "SHA256SUMS").read_text().splitlines()}
+    links = re.findall(r'<a [^>]*href="spreadsheet/([^"]+)"[^>]*>', page)
+    assert links
+    for tag in re.findall(r'<a [^>]*href="spreadsheet/[^"]+"[^>]*>', page):
+        saved = re.search(r'download="([^"]+)"', tag)
+        assert saved and saved.group(1) not in listed and "/" not in saved.group(1), tag
