@@ -276,3 +276,12 @@ def test_a_spreadsheet_copy_saved_from_the_downloads_page_is_never_checked_again
     for tag in re.findall(r'<a [^>]*href="spreadsheet/[^"]+"[^>]*>', page):
         saved = re.search(r'download="([^"]+)"', tag)
         assert saved and saved.group(1) not in listed and "/" not in saved.group(1), tag
+
+
+def test_only_a_sample_s_resource_page_carries_the_sample_warning(built):
+    """A new user's walk: the statutes', requests' and POST figures' pages carried "Synthetic sample, not real
+    officers" under their title, which made a reader doubt the statute text; a sample's page keeps both boxes."""
+    for resource in Package.load(built).resources:
+        page = (built / "site" / "resources" / resource["name"] / "index.html").read_text()
+        sample = bool(resource.get("pcr:synthetic"))
+        assert ('class="admonition warning"' in page) == sample and ('class="admonition danger"' in page) == sample, resource["name"]
