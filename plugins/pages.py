@@ -127,6 +127,8 @@ async def decertified_page(datasette, request):
     unlisted = [s["name"] for s in states(datasette) if not s.get("decertified")]
     context = {"rows": rows, "pages": pages, "statuses": await statuses(datasette, db), "agency_words": words, "unlisted": unlisted,
                "q": q, "list_total": list_total,
+               # what each state's Details column holds ("licence class"): a card on a phone says "licence class: unknown"
+               "detail_of": {state["code"]: state["decertified"].get("detail") for state in decertifying(datasette)},
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
 

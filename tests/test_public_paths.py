@@ -100,6 +100,20 @@ def test_a_reporter_lists_every_decertified_officer(page, site, db):
     assert "/officer/mo/" in page.url and "Licence status" in page.inner_text("main")
 
 
+def test_the_decertified_list_is_one_tap_away_labels_its_details_and_says_what_a_download_holds(page, site, db):
+    """A new user's walk: on a phone the list began three screens down, under the status meanings; a card's
+    "Details: unknown" read as details unknown (it is the licence class); and after finding a name, "Download
+    every officer of this list" gave the whole list, not the matches."""
+    page.goto(site + "/decertified")
+    page.click("a:has-text('Go to the list of officers')")
+    assert page.url.endswith("#officers")
+    assert page.evaluate("document.getElementById('officers').getBoundingClientRect().top") < 100
+    assert page.inner_text("table.decertified tbody tr >> nth=0").count("licence class: ") == 1
+    page.goto(site + "/decertified?q=a")
+    text = page.inner_text("main")
+    assert "Download the whole list" in text and "not only those whose name or agency holds “a”" in text
+
+
 def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site, db):
     """The walk: 17 pages of 100 cards on a phone and no way to find a name in them. The list's own
     filter keeps every officer whose name or agency holds each word typed, paged, and says how many."""
