@@ -112,6 +112,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         # for the search page's examples: the first state's largest agency (from the load's statistics)
         largest = value_counts(conn, registered[0].OFFICERS, "agency_id", limit=1) if registered else []
         example_agency = (largest[0]["agency_id"],) if largest else None
+        first = conn.execute("select person_id from people order by rowid limit 1").fetchone()  # an example that exists
     return {**extra, "package_object": package, "other_tables": other_tables,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
@@ -126,6 +127,7 @@ def site_context(package, database, datasette_url, downloads_dir):
                              "file": next(r["file"] for r in resources if r["name"] == s.OFFICERS)} for s in registered],
         "changes": changes, "withheld_groups": withheld_groups(package),
         "correction": correction_route(), "example_agency": example_agency[0] if example_agency else None,
+        "example_officer": first[0] if first else None,
         "canned_queries": sorted(presentation.read(package.root)["queries"]),
     }
 

@@ -298,3 +298,11 @@ def test_an_identifier_whose_case_may_matter_is_never_spelled_otherwise(client):
     folding = {"id_pattern": "[0-9A-Za-z]+(-[0-9a-z]+)*", "id_case_insensitive": True}
     assert certsearch.spellings(folding, "AbC1-Xy") == ["ABC1-xy", "abc1-xy"]  # only what the pattern accepts
     assert certsearch.spellings(folding, "-".join("a" * 9)) == ["-".join("a" * 9)]  # too many parts: asked as typed
+
+
+def test_the_state_menu_names_each_state(client, built):
+    """A new user's walk: the menu offered "MA" and "MO"."""
+    import json
+    page = asyncio.run(client.client.get("/search", params={"q": "smith"})).text
+    for state in json.loads((built / "site" / "datasette" / "metadata.json").read_text())["plugins"]["certsearch"]["states"]:
+        assert f'<option value="{state["code"]}">{state["name"]}</option>' in page
