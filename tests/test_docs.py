@@ -130,12 +130,12 @@ def test_the_correction_page_names_the_configured_contact_or_says_none_is_set(mo
     page = docs.environment().get_template("request-a-correction.md.j2")
     monkeypatch.delenv(docs.CONTACT_VARIABLE, raising=False)
     monkeypatch.setenv(docs.REPOSITORY_VARIABLE, "https://github.example/owner/repo")
-    text = page.render(correction=docs.correction_route())
+    text = page.render(correction=docs.correction_route(), example_officer="mo/MO-0002e3ea15-1")
     assert "No contact for corrections is set" in text
     assert "https://github.example/owner/repo/issues/new?template=correction.yml" in text
     assert "needs a GitHub account" in text and "do not need a GitHub account" not in text  # no promise it cannot keep
     monkeypatch.setenv(docs.CONTACT_VARIABLE, "https://forms.example/corrections")
-    text = page.render(correction=docs.correction_route())
+    text = page.render(correction=docs.correction_route(), example_officer=None)
     assert "(https://forms.example/corrections)" in text and "No contact" not in text
     assert "do not need a GitHub account" in text
 
