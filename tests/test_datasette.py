@@ -422,3 +422,15 @@ def test_the_server_builds_a_page_of_each_kind_before_it_takes_its_first_connect
     assert any(p.startswith("/search?q=") for p in asked) and any(p.startswith("/agency/") for p in asked), asked
     for path in asked:
         assert asyncio.run(ds.client.get(path)).status_code == 200, path
+
+
+def test_a_massachusetts_officer_page_shows_the_state_id_of_its_records(client, built):
+    """A new user's walk: the records' State ID (the "MMPTC or other state unique ID number" the request asked for)
+    was in the data and nowhere on the officer's page, so a reporter holding only that number could not check it."""
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    acadis, state_id = conn.execute("select acadis_id, state_id from ma_training where state_id != '' limit 1").fetchone()
+    assert f"<code>{state_id}</code>" in get(client, f"/officer/ma/{acadis}").text
+    blank = conn.execute("select acadis_id from ma_training group by acadis_id having max(state_id) = '' limit 1").fetchone()
+    if blank:
+        assert "State ID in these training records: none recorded" in get(client, f"/officer/ma/{blank[0]}").text
