@@ -348,6 +348,21 @@ def outside_the_screen(page):
     }""")
 
 
+def test_the_passages_and_figures_tables_read_as_cards_on_a_phone(page, site):
+    """A new user's walk: on a phone the passages' and the figures' tables scrolled sideways, their explanations
+    off the screen and each row a tall blank under one number. Each cell is on the screen, under its column's name."""
+    if page.size != "phone":
+        pytest.skip("the phone is the narrow case")
+    for path, table in (("/docs/sources/", "table.passages"), ("/docs/mo-post-figures/", "table.measures")):
+        page.goto(site + path)
+        cells = page.evaluate(f"""() => [...document.querySelectorAll('{table} tbody tr:first-child td')].map(td => {{
+            const r = td.getBoundingClientRect();
+            return [r.left, r.right, getComputedStyle(td, '::before').content]; }})""")
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert cells and all(0 <= left and right <= width for left, right, _ in cells), (path, cells)
+        assert all(label not in ("none", "normal", "") for *_, label in cells), (path, cells)
+
+
 def test_no_documentation_page_is_wider_than_a_phone(page, site, built):
     """Every page of the documentation (each resource's field table has eight columns): tables scroll
     inside their own box, nothing pushes the page sideways or is cut off at the screen's edge."""
