@@ -745,12 +745,13 @@ def text_html(value):
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-def agency_caveats(states, result):
+def agency_caveats(states, result, synthetic=()):
     """For each state among the rows shown, the words of the agency whose records the Agency column
     comes from, on that field (from the request log, in the metadata), so that a reader weighs the
-    column as it says."""
+    column as it says; ``sample`` when the state's officer resource is a synthetic sample (synthetic: the
+    names of those resources), whose rows are not the agency's records."""
     shown = {r["state"] for r in result["rows"]} | {r["state"] for r in (result["approximate"] or {}).get("rows", [])}
-    return [{"name": state["name"], **state["agency_words"]} for state in states
+    return [{"name": state["name"], "sample": state["resource"] in synthetic, **state["agency_words"]} for state in states
             if state["code"] in shown and state.get("agency_words")]
 
 
@@ -792,7 +793,7 @@ async def search_page(datasette, request):
         context["facets"] = facet_lists(result["facet_rows"], result["filters"])
         context["agencies"], context["agency_total"] = result["agency_rows"]
         context["agency_page"] = agency_page
-        context["agency_caveats"] = agency_caveats(states_config(datasette), result)
+        context["agency_caveats"] = agency_caveats(states_config(datasette), result, synthetic_resources(datasette))
         context["agency_more_url"] = (page_url(datasette, "/search", result, agency_page=agency_page + 1)
                                       if agency_page * AGENCY_PAGE < context["agency_total"] else None)
         context["json_url"] = page_url(datasette, "/search.json", result)

@@ -66,6 +66,18 @@ def test_every_csv_row_of_a_sample_says_so_in_a_last_column(built):
     assert len(headless) == 5 and all(row[-1] == "true" for row in headless)
 
 
+def test_the_search_never_says_a_sample_s_agencies_come_from_an_agency_s_records(built):
+    """The fact-check: beside a sample's rows the search page said "Agency, Missouri: from the records of POST".
+    While a state's officers are a sample, its caveat says so; a name that matches nothing says no search finds a
+    real person."""
+    client = app(built)
+    page = asyncio.run(client.client.get("/search", params={"q": "smith"})).text
+    caveats = re.findall(r'<p class="caveat">Agency, [^<]*', page)
+    assert caveats and all("generated for testing (a synthetic sample" in c for c in caveats), caveats
+    none = asyncio.run(client.client.get("/search", params={"q": "zzqqxx"})).text
+    assert "a search finds no real person among them" in none
+
+
 def test_tables_of_agency_data_carry_no_label_beside_a_sample(built):
     client = app(built)
     for path in ("/certification/statutes.csv", "/certification/request_items.csv?_csv=exact",
@@ -102,6 +114,8 @@ def test_a_release_with_no_sample_carries_no_label(real):
     assert not conn.execute("select name from sqlite_master where name = 'synthetic_sample'").fetchall()
     metadata = json.loads((real / "site" / "datasette" / "metadata.json").read_text())["databases"]["certification"]["tables"]
     assert not [name for name, t in metadata.items() if "SYNTHETIC" in t.get("description", "")]
+    page = asyncio.run(client.client.get("/search", params={"q": "doe"})).text  # the agency caveat: the agency's records
+    assert "from the records of" in page and "generated for testing" not in page and "synthetic sample" not in page
     assert "its table <code>synthetic_sample</code>" not in (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
 
 
