@@ -251,8 +251,14 @@ def publish_stage(root, package, stage, validated, progress, datasette_url, full
         raise BuildFailed(f"{', '.join(sorted(changed))}: changed while the build ran, so what was checked may not be "
                           "what would be published; nothing was published (site/ is unchanged): build again")
     with signals_held():  # the release is in and the build says so: no signal between the two
-        publish.swap_in(stage / "site", root)
-        PUBLISHED.append(True)
+        # (held in this thread only: another thread started before, the database's digest, can be given a
+        # signal, and Python then runs the handler here at once; SWAPPING has it noted, not raised)
+        SWAPPING.append(True)
+        try:
+            publish.swap_in(stage / "site", root)
+            PUBLISHED.append(True)
+        finally:
+            SWAPPING.clear()  # (if swap_in raised, its error stops the build)
 
 
 def file_stamps(package):
@@ -599,9 +605,12 @@ PUBLISHED = []  # set once a build has swapped its release in: a signal after it
 # is done) and must not make the build report that nothing was published
 
 
+SWAPPING = []  # set while the release is swapped in: a signal then is noted, and stops the build only if the swap fails
+
+
 def stopped_by_signal(number, frame):
     STOPPED.append(number)
-    if not PUBLISHED:
+    if not PUBLISHED and not SWAPPING:
         raise KeyboardInterrupt(f"stopped by {signal.Signals(number).name}")
 
 

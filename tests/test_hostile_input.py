@@ -1029,13 +1029,15 @@ def test_an_import_stopped_at_any_point_is_undone(released, tmp_path, monkeypatc
         raise RuntimeError("SIGTERM reached the test's own handler")
     previous = signal.signal(signal.SIGTERM, unhandled)
     try:
-        with pytest.raises(KeyboardInterrupt if stop is KeyboardInterrupt else OSError) as stopped:
+        with pytest.raises(KeyboardInterrupt if stop is KeyboardInterrupt else pipeline.BuildFailed) as stopped:
             pipeline.import_release("mo-roster", roster, root=root, progress=lambda message: None)
         assert signal.getsignal(signal.SIGTERM) is unhandled  # the import's handler lasts as long as the import
     finally:
         signal.signal(signal.SIGTERM, previous)
     if stop is KeyboardInterrupt:
         assert "the import was undone" in str(stopped.value)
+    else:  # a failing write (a full disk): says where the import wrote, and that nothing was changed
+        assert "Nothing was changed." in str(stopped.value)
     after = hashes(root / "data") | {"datapackage.json": hashlib.sha256((root / "datapackage.json").read_bytes()).hexdigest()}
     assert after == before
     assert not (root / "data" / "raw").exists() and not list(root.rglob("*.importing"))
