@@ -3,6 +3,7 @@ an id that cannot be matched with certainty is retired, answering with what beca
 import asyncio
 import csv
 import html
+import io
 
 import openpyxl
 
@@ -158,37 +159,77 @@ def test_the_sample_never_writes_over_an_imported_release(tmp_path):
     assert elsewhere.returncode == 0 and (tmp_path / "sample" / "mo_officers.csv").is_file(), elsewhere.stderr
 
 
+def rewrite(path, change):
+    """Edit a CSV of the package by its rows (dicts), keeping its header and line ends."""
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    fields = text.splitlines()[0].split(",")
+    rows = change(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n" if "\r\n" in text else "\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_build(small_package, tmp_path):
-    """The tenth attack run: a name changed by hand in data/mo_officers.csv (a correction, a contributor's pull
-    request, a merge) was published under the same identifier, and a cited address showed another person. Against
-    the previous release, the build refuses: an id whose name is another's, a retired id given again, a published
-    id neither kept nor retired. A change of case or punctuation keeps the id, as the importer's rule does."""
-    first = roster(tmp_path / "first.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 001 Police Department"),
-                                             ("Vane, Otto", "Revoked", "unknown", "")])
-    assert run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01").returncode == 0
+    """The tenth and eleventh attack runs: hand edits of data/mo_officers.csv or mo_retired_ids.csv (a correction, a
+    contributor's pull request, a merge) were published under cited identifiers, and their addresses showed another
+    person. Against the previous release, the build applies the importer's rule and refuses each; a change the
+    importer lets an identifier follow (case, a status alone) still builds."""
+    rows = [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 001 Police Department"),
+            ("Vane, Otto", "Revoked", "unknown", ""),
+            ("Doe, John", "Sample status A", "Sample class A", "Sample City 002 Police Department"),
+            ("Doe, John", "Revoked", "unknown", "")]
+    assert run_cli(small_package, "import", "mo-roster", str(roster(tmp_path / "a.xlsx", rows)), "--received", "2026-01-01").returncode == 0
+    vane_before = next(r["row_id"] for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv")) if r["officer_name"] == "Vane, Otto")
+    rows[1] = ("Vane, Otto", "Revoked", "Sample class A", "")  # another class: the importer retires his id
+    assert run_cli(small_package, "import", "mo-roster", str(roster(tmp_path / "b.xlsx", rows)), "--received", "2026-02-01").returncode == 0
     assert run_cli(small_package, "build").returncode == 0
-    path, database = small_package / "data" / "mo_officers.csv", small_package / "site" / "downloads" / "certification.db"
-    original, published = path.read_text(encoding="utf-8"), database.read_bytes()
-    retired = small_package / "data" / "mo_retired_ids.csv"
-    retired_original = retired.read_text(encoding="utf-8")
-    lines = original.splitlines(keepends=True)
-    row = next(i for i, line in enumerate(lines) if "Quill, Ada" in line)
-    quill_id = lines[row].split(",", 1)[0]
-    edits = {
-        "renamed": (lambda: path.write_text(original.replace("Quill, Ada", "Quill, Adam"), encoding="utf-8"),
-                    [f"data/mo_officers.csv, row {row + 1}, field officer_name", "identifier-reassigned"]),
-        "dropped": (lambda: path.write_text("".join(lines[:row] + lines[row + 1:]), encoding="utf-8"),
-                    ["data/mo_officers.csv, field row_id", "identifier-dropped", quill_id]),
-        "retired-again": (lambda: retired.write_text(retired_original + f'{quill_id},"Quill, Ada",Revoked,unknown,,last in package version 1.0.0\n',
-                                                     encoding="utf-8"),
-                          [f"data/mo_officers.csv, row {row + 1}, field row_id", "identifier-reassigned"]),
+    path, retired = small_package / "data" / "mo_officers.csv", small_package / "data" / "mo_retired_ids.csv"
+    database = small_package / "site" / "downloads" / "certification.db"
+    original, retired_original, published = path.read_text(encoding="utf-8"), retired.read_text(encoding="utf-8"), database.read_bytes()
+    assert vane_before in retired_original
+    officers = list(csv.DictReader(original.splitlines()))
+    quill = next(r for r in officers if r["officer_name"] == "Quill, Ada")
+    row = officers.index(quill) + 2
+
+    def edit_officer(name, **values):
+        return lambda: rewrite(path, lambda rs: [dict(r, **values) if r["officer_name"] == name else r for r in rs])
+
+    def swap_does(rs):
+        does = [r for r in rs if r["officer_name"] == "Doe, John"]
+        does[0]["row_id"], does[1]["row_id"] = does[1]["row_id"], does[0]["row_id"]
+        return rs
+
+    def reuse_retired(rs):  # the retirement deleted, and the identifier given to a new record
+        return rs + [dict(quill, row_id=vane_before, officer_name="Vane, Otto", license_status="Surrendered")]
+    refused = {
+        "renamed": (edit_officer("Quill, Ada", officer_name="Quill, Adam"), [f"row {row}, field row_id", "identifier-reassigned"]),
+        "words reordered": (edit_officer("Quill, Ada", officer_name="Ada, Quill"), [f"row {row}, field row_id", "identifier-reassigned"]),
+        "status and agency": (edit_officer("Quill, Ada", license_status="Revoked", agency_id="MO-sample-city-002-police-department"),
+                              [f"row {row}, field row_id", "identifier-reassigned"]),
+        "namesakes swapped": (lambda: rewrite(path, swap_does), ["identifier-reassigned"]),
+        "dropped": (lambda: rewrite(path, lambda rs: [r for r in rs if r is not None and r["officer_name"] != "Quill, Ada"]),
+                    ["data/mo_officers.csv, field row_id", "identifier-dropped", quill["row_id"]]),
+        "retired again": (lambda: rewrite(retired, lambda rs: rs + [dict(rs[0], row_id=quill["row_id"], officer_name="Quill, Ada")]),
+                          [f"row {row}, field row_id", "identifier-reassigned"]),
+        "retirement deleted, id reused": (lambda: (rewrite(retired, lambda rs: [r for r in rs if r["row_id"] != vane_before]),
+                                                   rewrite(path, reuse_retired)), ["identifier-retirement-changed", vane_before]),
+        "retirement rewritten": (lambda: rewrite(retired, lambda rs: [dict(r, officer_name="Black, Jack") if r["row_id"] == vane_before
+                                                                      else r for r in rs]), ["identifier-retirement-changed", vane_before]),
     }
-    for name, (edit, expected) in edits.items():
+    for name, (edit, expected) in refused.items():
         edit()
         result = run_cli(small_package, "build")
         assert result.returncode != 0 and all(e in result.stderr for e in expected), (name, result.stderr[-1500:])
         assert "Traceback" not in result.stderr and database.read_bytes() == published, name
         path.write_text(original, encoding="utf-8")
         retired.write_text(retired_original, encoding="utf-8")
-    path.write_text(original.replace("Quill, Ada", "QUILL, ADA"), encoding="utf-8")  # case: the same words, the same id
-    assert run_cli(small_package, "build").returncode == 0
+    for name, edit in {"case": edit_officer("Quill, Ada", officer_name="QUILL, ADA"),
+                       "a status alone": edit_officer("Quill, Ada", license_status="Revoked")}.items():
+        path.write_text(original, encoding="utf-8")
+        edit()
+        assert path.read_text(encoding="utf-8") != original, name
+        result = run_cli(small_package, "build")
+        assert result.returncode == 0, (name, result.stderr[-1500:])

@@ -172,18 +172,33 @@ FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_i
 
 def id_problems(conn):
     """Where this release would give a published identifier to another record, with the previous release's
-    database attached as ``old`` (a hand edit of data/mo_officers.csv, a merge): (row, field, kind, message) with
-    the row number in the file (its rowid + 1), None when the row is not in it. No value is shown."""
+    database attached as ``old`` (a hand edit of data/mo_officers.csv or mo_retired_ids.csv, a merge): (row, field,
+    kind, message) with the row number in the file (its rowid + 1), None when the row is not in it. The rule is
+    the importer's (``row_ids``): an identifier stays with a record that changed only if its name is the only one
+    of its hash on each side and the change is one ``same_person_likely`` allows; a retired identifier stays
+    retired, with the record it belonged to. No value is shown."""
     out = []
-    renamed = conn.execute(f"select n.rowid, n.row_id, n.officer_name from main.{OFFICERS} n "
-                           f"left join old.{OFFICERS} o on o.row_id = n.row_id "
-                           "where o.row_id is null or o.officer_name is not n.officer_name")
-    for rowid, row_id, name in renamed:  # an identifier's hash is its name's: another name is another record
+    record = "officer_name, license_status, license_class, agency_id"
+    new_ids = conn.execute(f"select n.rowid, n.row_id, n.officer_name from main.{OFFICERS} n "
+                           f"where not exists (select 1 from old.{OFFICERS} o where o.row_id = n.row_id)")
+    for rowid, row_id, name in new_ids:  # an identifier's hash is its name's: another name is another record
         if row_id.split("-")[1:2] != [name_hash(name)]:
             out.append((rowid + 1, "officer_name", "identifier-reassigned",
-                        f"identifier {row_id} names another record than the name in this row: a corrected name "
-                        "gets a new identifier (re-import the release, or give the row the identifier the importer "
-                        "would), and the old one is retired"))
+                        f"identifier {row_id} is made from another name than the one in this row: a corrected name "
+                        "gets a new identifier (re-import the release), and the old one is retired"))
+    changed = conn.execute(f"select n.rowid, n.row_id, {', '.join('o.' + c for c in record.split(', '))}, "
+                           f"{', '.join('n.' + c for c in record.split(', '))} from main.{OFFICERS} n "
+                           f"join old.{OFFICERS} o on o.row_id = n.row_id where "
+                           + " or ".join(f"o.{c} is not n.{c}" for c in record.split(", ")))
+    for rowid, row_id, *both in changed:
+        prefix = row_id.rsplit("-", 1)[0] + "-"  # MO-<hash>-: the identifiers of the name's hash, a range of the key
+        alone = all(conn.execute(f"select count(*) from {side}.{OFFICERS} where row_id >= ? and row_id < ?",
+                                 [prefix, prefix[:-1] + "."]).fetchone()[0] == 1 for side in ("old", "main"))
+        if not (alone and same_person_likely(tuple(v or "" for v in both[:4]), tuple(v or "" for v in both[4:]))):
+            out.append((rowid + 1, "row_id", "identifier-reassigned",
+                        f"identifier {row_id} keeps a record that changed more than the importer lets one identifier "
+                        "follow (another name or word order, another class, both status and agency, or a name "
+                        "that another record shares): re-import the release, which retires it and gives a new one"))
     for rowid, row_id in conn.execute(f"select rowid, row_id from main.{OFFICERS} "
                                       f"where row_id in (select row_id from main.{RETIRED})"):
         out.append((rowid + 1, "row_id", "identifier-reassigned",
@@ -193,6 +208,26 @@ def id_problems(conn):
         out.append((None, "row_id", "identifier-dropped",
                     f"identifier {row_id}, published in the previous release, is neither in this roster nor retired "
                     f"({RETIRED}): its address would answer 'not found' instead of what became of the record"))
+    # a retirement is kept as it was published, and one made now records the record the identifier last had
+    retired_record = f"{record}, retired_with"
+    if conn.execute(f"select 1 from old.sqlite_master where name = '{RETIRED}'").fetchone():
+        for (row_id,) in conn.execute(f"select row_id from old.{RETIRED} except select row_id from main.{RETIRED} "
+                                      f"union all select row_id from (select {retired_record}, row_id from old.{RETIRED} "
+                                      f"except select {retired_record}, row_id from main.{RETIRED}) "
+                                      f"where row_id in (select row_id from main.{RETIRED})"):
+            out.append((None, "row_id", "identifier-retirement-changed",
+                        f"identifier {row_id} was published as retired ({RETIRED}); its row there is kept as it was, "
+                        "so that its address still says what record it belonged to"))
+        new_retired = f"select row_id from main.{RETIRED} except select row_id from old.{RETIRED}"
+    else:
+        new_retired = f"select row_id from main.{RETIRED}"
+    for rowid, row_id in conn.execute(
+            f"select r.rowid, r.row_id from main.{RETIRED} r join old.{OFFICERS} o on o.row_id = r.row_id "
+            f"where r.row_id in ({new_retired}) and ("
+            + " or ".join(f"r.{c} is not o.{c}" for c in record.split(", ")) + ")"):
+        out.append((rowid + 1, "row_id", "identifier-retirement-changed",
+                    f"identifier {row_id} is retired with another record than the one it last had: its address would "
+                    "say it belonged to someone else"))
     return out
 
 
