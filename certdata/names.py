@@ -86,7 +86,9 @@ PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
 # (A match starts only where a run of the local part's characters starts: searched from every place in
 # the run, "a1-a1-...@" took 10 s on a 64,000-character cell.)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+\s{0,3}@\s{0,3}[\w-]")  # no domain's dot ("jane@example") or spaced ("jane @ example"): no name has one
+# an address with no domain's dot ("jane@example"), or with spaces on both sides of its @ ("jane @ example"); a
+# handle ("Twitter @MoPublicSafety") is not one
+AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s{1,3}@\s{1,3})[\w-]")
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))

@@ -19,9 +19,10 @@ with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
 """
 import csv
 import re
+import unicodedata
 
 from . import disclosure
-from .names import EMAIL, PHONE  # one definition of what a contact detail looks like
+from .names import EMAIL, PHONE, contact_value  # one definition of what a contact detail looks like
 from .validate import Problem
 
 PHONE_PLACEHOLDER = "[phone number removed]"
@@ -123,6 +124,23 @@ def download_name(source_id):
     return f"sources/{source_id}.txt"
 
 
+# What a source copy must not hold, read more widely than in a name (a copy is free text): a telephone number with
+# any separators (no-break spaces, slashes, dashes of any kind), a country code or none, or seven digits alone
+# ("751-3409"), besides what names.contact_value finds. An inline image's reference (cid:image001.png@01D9F21B.CC63ED80,
+# as Outlook writes it) is no address.
+LOOSE_PHONE = re.compile(r"(?<![\d,.])(?:\+?1[\s./\u2010-\u2015\u2212-]*)?\(?\d{3}\)?[\s./\u2010-\u2015\u2212-]*\d{3}"
+                         r"[\s./\u2010-\u2015\u2212-]+\d{4}(?![\d,])"  # with its area code, any separators
+                         r"|(?<![\d,.])\d{3}[\s\u2010-\u2015\u2212-]+\d{4}(?![\d,.])"  # seven digits, a dash or a space ("590.1150" is a section)
+                         r"|(?<!\d)1?\d{10}(?!\d)")
+INLINE_IMAGE = re.compile(r"cid:image\d+\.(?:png|jpg|jpeg|gif)@[0-9A-F]{8}\.[0-9A-F]{8}(?=\])")
+
+
+def holds_contact(line):
+    """Whether a line of a source copy holds a telephone number or an e-mail address."""
+    line = INLINE_IMAGE.sub(" ", line)
+    return bool(contact_value(line) or LOOSE_PHONE.search(unicodedata.normalize("NFKC", line)))
+
+
 def copy_problems(package):
     """A copy of a source document that holds a telephone number or an e-mail address: the copies are published
     (downloads/sources/), and no output republishes those of the correspondence. Nothing of them is shown."""
@@ -132,7 +150,7 @@ def copy_problems(package):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # quote_problems reports an unreadable copy
-        if redact(text) != text:
+        if redact(text) != text or any(holds_contact(line) for line in text.splitlines()):
             problems.append(Problem(path.relative_to(package.root).as_posix(), None, None, "contact-in-source-copy",
                                     f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
                                     f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "

@@ -410,3 +410,20 @@ def test_programs_are_told_the_data_is_a_sample(built):
         assert "mo_officers" in response.headers["x-synthetic-sample"], path
         assert 'filename="SYNTHETIC-SAMPLE-' in response.headers["content-disposition"], path  # a saved file keeps the label
     assert "mo_officers" in asyncio.run(fetch("/search.json?q=smith")).json()["synthetic_sample"]
+
+
+@pytest.mark.parametrize("line", ["Office: 573\u00a0751\u00a03409", "Cell: 573/751-3409", "573\u2013751\u20133409", "15737513409",
+                                  "call 751-3409", "+1 (573) 751-3409", "jane\uff20example.com", "write to jane@example",
+                                  "[cid:jane@example.com]", "jane @ example.com"])
+def test_a_source_copy_holding_a_contact_detail_in_any_common_form_is_refused(line):
+    """The eleventh attack run: a copy with a telephone number written with no-break spaces, slashes or en dashes,
+    a country code, or seven digits, or an e-mail address with a full-width @ or after "cid:", was published."""
+    assert sources.holds_contact(line)
+
+
+def test_the_repository_s_source_copies_hold_no_contact_detail_and_their_other_numbers_pass():
+    """Section numbers (590.1150), dates, figures (1,874) and an inline image's reference are no contact details."""
+    for path in sources.source_copies(PACKAGE).values():
+        assert not [line for line in path.read_text(encoding="utf-8").splitlines() if sources.holds_contact(line)], path
+    assert not sources.holds_contact("[cid:image001.png@01D9F21B.CC63ED80]")
+    assert not sources.holds_contact("Follow the Missouri Department of Public Safety on Twitter @MoPublicSafety")
