@@ -296,16 +296,24 @@ TEXT_PATTERN = f"(?=[\\W\\d_]*[^\\W\\d_]){VISIBLE}*"
 NAME_PATTERN = f"(?!(?:\\D*\\d){{{MAX_NAME_DIGITS + 1}}}){TEXT_PATTERN}"
 
 
-LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")  # scripts whose letters are drawn alike
+LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU")  # letters drawn like Latin ones
+LATIN_LOOKALIKES = frozenset(chr(c) for c in LOOKALIKES if chr(c).isalpha())
 
 
 def mixed_script(value):
-    """Whether a word of the value mixes letters of Latin, Cyrillic or Greek ("Cоlumbia" with a Cyrillic о):
-    a name then looks like another and sorts, searches and makes an agency's id as a third."""
+    """Whether a word of the value mixes letters of Latin and of a script with letters drawn alike ("Cоlumbia" with a
+    Cyrillic о, "Bｏb" aside), or is written in such letters alone where the value has Latin ones ("Brown, Аӏісе", all
+    Cyrillic): a name then looks like another and sorts, searches and makes an agency's id as a third."""
     if value.isascii():
         return False
-    for word in re.findall(r"[^\W\d_]+", value):
-        if not word.isascii() and len({unicodedata.name(c, "").split(" ")[0] for c in word} & set(LOOKALIKE_SCRIPTS)) > 1:
+    words = re.findall(r"[^\W\d_]+", value)
+    latin = any(c.isascii() for w in words for c in w)
+    for word in words:
+        if word.isascii():
+            continue
+        if len({unicodedata.name(c, "").split(" ")[0] for c in word} & set(LOOKALIKE_SCRIPTS)) > 1:
+            return True
+        if latin and len(word) > 1 and all(c in LATIN_LOOKALIKES for c in word):
             return True
     return False
 

@@ -246,9 +246,16 @@ CASES = [
         [["#NAME?", SENTINEL, "Sample status A", "Sample class A", ""]]))), expect=["row 2, field officer_name", "Excel error value"]),
     Case("import-row-cut-short", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS) + '"Doe, Jane",' + SENTINEL + "\n")),
          expect=["release.csv, row 4", "where the header has 5"]),
+    # the eleventh: a comma inside a cell not quoted moved the agency's name; a word of Cyrillic lookalikes
+    Case("import-row-with-an-unquoted-comma", importer=("mo-roster", lambda tmp: text_file(
+        tmp, mo_csv(MO_ROWS) + '"Doe, Jane",' + SENTINEL + ',Revoked,unknown,Police Department, City of Springfield\n')),
+         expect=["release.csv, row 4", "6 cells where the header has 5"]),
+    Case("import-name-in-cyrillic-lookalikes", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        MO_ROWS + [["Brown, \u0410\u04cf\u0456\u0441\u0435", SENTINEL, "Sample status A", "Sample class A", ""]]))),
+         expect=["row 4, field officer_name", "mixes letters of the Latin alphabet"]),
     Case("import-agency-with-a-cyrillic-letter", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
         MO_ROWS + [["Doe, Jane", SENTINEL, "Sample status A", "Sample class A", "C\u043elumbia Police Department"]]))),
-         expect=["row 4, field agency_name", "mixes letters"]),
+         expect=["row 4, field agency_name", "mixes letters of the Latin alphabet"]),
     Case("import-date-unknown", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("unknown"))),
          expect=["row 2, field completion_date", "not a date"]),
     Case("import-date-superscript-digits", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("²²²²²"))),

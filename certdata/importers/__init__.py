@@ -142,6 +142,10 @@ def read_table(path, module):
                     raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cell(s) where the header has "
                                        f"{len(header)}: a line cut short, or a line break inside a cell that is not "
                                        "quoted; check the export")
+                if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+                    raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cells where the header has "
+                                       f"{len(header)}: a comma inside a cell that is not quoted would move the cells "
+                                       "after it into the wrong columns; check the export")
                 rows.append(row[:keep] if keep else row)
     except csv.Error as error:
         if "field limit" in str(error):
@@ -529,8 +533,8 @@ def cell_kind(cell):
 def value_problem(field, value):
     """Why a cleaned value cannot be published in the field, or None; the reason never quotes it."""
     if mixed_script(value):
-        return ("a word of the value mixes letters of the Latin, Cyrillic or Greek alphabets (such as a Cyrillic о "
-                "in a Latin word), which makes it look like another name")
+        return ("the value mixes letters of the Latin alphabet with letters of another drawn alike (a Cyrillic о in a "
+                "Latin word, or a word of such letters beside Latin ones), which makes it look like another name")
     if field in NAME_FIELDS:
         return name_problem(value)
     if text_problem(value):
