@@ -788,7 +788,7 @@ async def search_page(datasette, request):
             result["agency_rows"] = await search_agencies(execute, result["q"], agency_page)
     result = await run_search(datasette, request, facets_and_agencies)
     context = dict(result, **paging(datasette, "/search", result), facets=None, agencies=[], agency_total=0,
-                   state_labels={s["code"]: s["name"] for s in states_config(datasette)})  # the menu says Missouri, not MO
+                   state_labels={s["code"]: s["name"] for s in states_config(datasette)})  # the menu gives a state's name, not its code
     if result["query"]:
         context["facets"] = facet_lists(result["facet_rows"], result["filters"])
         context["agencies"], context["agency_total"] = result["agency_rows"]
