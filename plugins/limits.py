@@ -908,6 +908,23 @@ class ValueFreeTraceback:
                          "(its message is not logged: it may quote what was searched)\n")
 
 
+class StreamErrorLog:
+    """What Datasette's CSV stream (datasette.views.base, whose only use of sys is this log) sees as sys: its
+    "Caught this error: <message>" line, which can quote a reader's text or forge a log line with a newline in
+    it, is logged without the message."""
+
+    class stderr:
+        @staticmethod
+        def write(text):
+            if text.startswith("Caught this error: "):
+                text = "error: a CSV stream stopped on an error (its message is not logged: it may quote what was searched)\n"
+            sys.stderr.write(text)
+
+        @staticmethod
+        def flush():
+            sys.stderr.flush()
+
+
 def quiet_error_pages():
     """Datasette logs each error it renders with a rich traceback and every local variable (0.4 s of
     CPU each, so an abuser's cheap 400s would cost a core), or with a plain traceback whose message may
@@ -922,6 +939,8 @@ def quiet_error_pages():
         import datasette.handle_exception as default_handler
         default_handler.rich = None
         default_handler.traceback = ValueFreeTraceback
+        import datasette.views.base as views_base  # its CSV stream logs an error's message, which may quote a search
+        views_base.sys = StreamErrorLog
     except ImportError:
         pass
     if not getattr(Database.execute, "_certdata_quiet", False):

@@ -1366,3 +1366,13 @@ def test_sequential_head_requests_of_large_downloads_are_answered_from_the_file_
             except urllib.error.HTTPError as error:
                 statuses.append(error.code)
     assert set(statuses) == {200}, statuses
+
+
+def test_an_error_in_a_csv_stream_is_logged_without_its_message(capsys):
+    """The eleventh attack run: an error part-way through one of Datasette's CSV streams was logged as "Caught this
+    error: <message>", which quoted the reader's text (and a newline in it forged a log line)."""
+    limits_plugin()
+    import datasette.views.base as views_base
+    views_base.sys.stderr.write("Caught this error: no such column: Quimby 1969-07-20\nforged line\n")
+    err = capsys.readouterr().err
+    assert "Quimby" not in err and "forged" not in err and "a CSV stream stopped on an error" in err
