@@ -92,8 +92,8 @@ AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s{1,3}@\s{1,3})[\w-]")
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
-AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in ("at", "dot"))  # (at), «at», [dot]
-AT = re.compile(r"\bat\b", re.IGNORECASE)  # in every spelled-out address: searched for first
+AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in ("(?:at|arroba|arobase)", "dot"))  # (at), «at», [dot]
+AT = re.compile(r"\b(?:at|arroba|arobase)\b", re.IGNORECASE)  # in every spelled-out address: searched for first
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
                            rf"(?:{DOT_WORD}|\.)(?:{TOP_DOMAINS})\b", re.IGNORECASE)
 # A date with a day, a month's name and a year, the month in English or another language: "5 avril 1971",
@@ -142,7 +142,8 @@ DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest f
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
-PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bpost\s+office\s+box\b|\bpostfach\b|\bpostbus\b|\bapartado\s+(?:postal\s+)?[0-9]"
+PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bp\.?\s?o\.?\s?b\.?\s*[0-9]|\br\.?\s?r\.?\s*[0-9]+\s*,?\s*box\b"
+                    r"|\bpost\s+office\s+box\b|\bpostfach\b|\bpostbus\b|\bapartado\s+(?:postal\s+)?[0-9]"
                     r"|\bcaixa\s+postal\b|\bbo[iî]te\s+postale\b", re.IGNORECASE)
 # Groups of digits joined by signs or spaces, with seven digits or more in all: "555-0142", "1971-0405"
 # (two four-digit years, "2019-2020", are a span of years).
@@ -179,7 +180,7 @@ ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
 DIGIT_TOKEN = re.compile(r"\b(?=[OoIl]*[0-9])[0-9OoIl]*[OoIl][0-9OoIl]*\b")
 DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
 # Before compatibility forms are folded: a circled a stands for an @ ("jdoe ⓐ example ⓓⓞⓣ com"), as no name writes one.
-CIRCLED_AT = str.maketrans({"\u24d0": "@", "\u24b6": "@"})
+CIRCLED_AT = str.maketrans({"\u24d0": "@", "\u24b6": "@", "\u249c": "@", "\U0001f130": "@", "\U0001f150": "@", "\U0001f170": "@"})
 # A digit in words beside a digit ("5five5 one2three"), and a dash or a dot spelled out between digits ("555 dash 123"):
 # read as the digit and the sign they stand for, in values that hold a digit.
 DIGIT_NAMES = {w: str(d) for d, w in enumerate("zero one two three four five six seven eight nine".split())}
@@ -332,7 +333,7 @@ def text_problem(value):
 # 0.6 s for 200,000 names, ten times this).
 MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
 TRIGGER_WORDS = frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
-                          "nascida nato nata box postfach postbus apartado caixa boîte boite the of".split()) | NUMBER_WORDS
+                          "nascida nato nata box pob postfach postbus apartado arroba arobase caixa boîte boite the of".split()) | NUMBER_WORDS
 
 
 PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))  # a word is a word however it is joined

@@ -1198,7 +1198,9 @@ DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 La
                                    "Foo \u277a\u277a\u277a \u2776\u2777\u2778 \u2779\u277a\u277b\u277c",
                                    "January first nineteen seventy Foo", "Foo 555 dash 123 dash 4567",
                                    "Foo 5five5 one2three 4five67", "Foo \u2164 \u2164 \u2164 \u2160 \u2161 \u2162 \u2163 \u2164 \u2165 \u2166",
-                                   "Police Department Postbus 12"]
+                                   "Police Department Postbus 12",
+                                   # the eleventh: post boxes written POB, P.O.B., a rural route's box
+                                   "Police POB 12", "Police P.O.B. 12", "Police RR 2 Box 5"]
 
 
 @pytest.mark.parametrize("value", DISGUISES)
@@ -1271,7 +1273,9 @@ def test_a_disguise_written_in_other_forms_of_its_characters_is_refused_by_the_i
                                    "jane-at-example-dot-com", "jane_at_example_dot_com", "jane/at/example/dot/com",
                                    "jane.at.example.dot.com", "ｊａｎｅ ａｔ ｅｘａｍｐｌｅ ｄｏｔ ｃｏｍ", "jane.doe«at»example«dot»com",
                                    # the tenth attack run: a circled a for the @, an @ with spaces around it
-                                   "jdoe \u24d0 example \u24d3\u24de\u24e3 com", "jane @ example.com"])
+                                   "jdoe \u24d0 example \u24d3\u24de\u24e3 com", "jane @ example.com",
+                                   # the eleventh: a parenthesized or squared a, the @'s name in Spanish
+                                   "jdoe \u249c example dot com", "jdoe \U0001f130 example dot com", "jane arroba example dot com"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""
