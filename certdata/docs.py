@@ -6,6 +6,7 @@ resource with every field, the law, statutes, figures with static SVG charts,
 downloads, corrections), the hand-written pages of ``docs/``, and the site
 built by ``mkdocs build --strict`` into the given directory.
 """
+import collections
 import json
 import logging
 import os
@@ -165,8 +166,10 @@ def github_remote(root=ROOT):
 
 def withheld_groups(package):
     """{request id: groups of the requested elements no field publishes}, one group per
-    (disposition, statute, agency's words), each element once, in request order; a note shared by
-    every element of a group is the group's, any other stays with its element."""
+    (disposition, statute, agency's words), each element once, in request order; the note most of a
+    group's elements share (two at least, or its only element's) is the group's, said once
+    (``note_for_all`` when every element shares it), any other stays with its element (one element's own
+    note had made 22 others repeat theirs on every officer page)."""
     citations = disclosure.citations(package)
     groups = {}
     seen = set()
@@ -182,10 +185,12 @@ def withheld_groups(package):
         group["items"].append({"element": row["element"], "note": row["note"]})
     for by_words in groups.values():
         for group in by_words.values():
-            notes = {item["note"] for item in group["items"]}
-            group["note"] = notes.pop() if len(notes) == 1 else None
-            if group["note"] is not None:
-                for item in group["items"]:
+            counts = collections.Counter(item["note"] for item in group["items"] if item["note"])
+            common = counts.most_common(1)
+            shared = common[0][0] if common and (common[0][1] > 1 or len(group["items"]) == 1) else None
+            group["note"], group["note_for_all"] = shared, all(item["note"] == shared for item in group["items"])
+            for item in group["items"]:
+                if shared is not None and item["note"] == shared:
                     item["note"] = None
     return {request: list(by_words.values()) for request, by_words in groups.items()}
 

@@ -434,3 +434,17 @@ def test_a_massachusetts_officer_page_shows_the_state_id_of_its_records(client, 
     blank = conn.execute("select acadis_id from ma_training group by acadis_id having max(state_id) = '' limit 1").fetchone()
     if blank:
         assert "State ID in these training records: none recorded" in get(client, f"/officer/ma/{blank[0]}").text
+
+
+def test_an_officer_page_says_each_note_on_what_is_not_published_once(client, built):
+    """A new user's walk: one element's own note made the 22 others of its group repeat theirs, the same sentence
+    22 times on every Missouri officer page. Each note is said once, for the group, or by the element whose it is."""
+    import html
+    import re
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    for (person,) in conn.execute("select min(person_id) from people group by state"):
+        page = get(client, "/officer/" + person).text
+        box = html.unescape(page.split('class="not-published"', 1)[1].split("</section>", 1)[0])
+        notes = re.findall(r"\(our note: (.*?)\)</small>", box, flags=re.S) + re.findall(r"Our note[^:]*: (.*?)</p>", box, flags=re.S)
+        assert notes and len(notes) == len(set(notes)), (person, [n for n in notes if notes.count(n) > 1][:1])
