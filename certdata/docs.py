@@ -109,7 +109,8 @@ def site_context(package, database, datasette_url, downloads_dir):
                              for o in part.pop("officer_changes", [])]
                 extra.update(part)
         changes = changes_context(conn, officers)
-        other_tables = build_tables(conn, package)
+        shown = presentation.read(package.root)
+        other_tables = build_tables(conn, package, shown)
         # for the search page's examples: the first state's largest agency (from the load's statistics)
         largest = value_counts(conn, registered[0].OFFICERS, "agency_id", limit=1) if registered else []
         example_agency = (largest[0]["agency_id"],) if largest else None
@@ -129,7 +130,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         "changes": changes, "withheld_groups": withheld_groups(package),
         "correction": correction_route(), "example_agency": example_agency[0] if example_agency else None,
         "example_officer": first[0] if first else None,
-        "canned_queries": sorted(presentation.read(package.root)["queries"]),
+        "canned_queries": sorted(shown["queries"]),
     }
 
 
@@ -195,11 +196,10 @@ def withheld_groups(package):
     return {request: list(by_words.values()) for request, by_words in groups.items()}
 
 
-def build_tables(conn, package):
+def build_tables(conn, package, shown):
     """Every table and view of the database that is not a resource (FTS5's and SQLite's own tables aside),
     with its title and description from data/presentation.yml, its columns, its SQL if a view, and whether
-    it is built from a synthetic sample's rows."""
-    shown = presentation.read(package.root)
+    it is built from a synthetic sample's rows (shown: data/presentation.yml, as read)."""
     resources = {r["name"] for r in package.resources}
     derived, synthetic = set(derived_tables(shown["views"])), package.synthetic_resources()
     out = []

@@ -150,7 +150,7 @@ def copy_problems(package):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # quote_problems reports an unreadable copy
-        if redact(text) != text or any(holds_contact(line) for line in text.splitlines()):
+        if any(holds_contact(line) for line in text.splitlines()):  # (all that redact replaces, and more)
             problems.append(Problem(path.relative_to(package.root).as_posix(), None, None, "contact-in-source-copy",
                                     f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
                                     f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "

@@ -65,6 +65,14 @@ def paging(datasette, path, page, total, size=PAGE_SIZE, name="page", **params):
 
 
 STATES = weakref.WeakKeyDictionary()
+SYNTHETIC = weakref.WeakKeyDictionary()
+
+
+def synthetic(datasette):
+    """The resources that hold a synthetic sample, read once per server (as ``states``)."""
+    if datasette not in SYNTHETIC:
+        SYNTHETIC[datasette] = (datasette.plugin_config("certsearch") or {}).get("synthetic_resources", [])
+    return SYNTHETIC[datasette]
 
 
 def states(datasette):
@@ -214,7 +222,7 @@ async def agency_section(datasette, request, db, state, agency_id, page_name):
             "empty": section.get("empty", "No officer is listed with this agency."), "counts": counts,
             "counts_label": (section.get("counts") or {}).get("label"), "officers": officers, "pages": pages,
             "words": words, "downloads": downloads,
-            "sample": resource in (datasette.plugin_config("certsearch") or {}).get("synthetic_resources", [])}
+            "sample": resource in synthetic(datasette)}
 
 
 async def agency_page(datasette, request):
