@@ -391,3 +391,62 @@ def test_an_import_stopped_by_a_full_disk_says_so_and_that_nothing_changed(small
     assert "No space left on device" in message and "roster.xlsx" in message and "Nothing was changed." in message
     assert "SENTINEL" not in message
     assert {p: p.read_bytes() for p in (small_package / "data").glob("*.csv")} == before
+
+
+def patched_workbook(path, change):
+    """roster_workbook(path, ROWS) with its roster sheet's XML put through change (text -> text)."""
+    import zipfile
+    template = roster_workbook(path.with_name("template.xlsx"), ROWS)
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = change(data.decode()).encode()
+            target.writestr(info.filename, data)
+    return path
+
+
+def test_a_formula_the_workbook_did_not_compute_is_refused_by_row_and_field(small_package, tmp_path):
+    """The eleventh attack run: a workbook written by a program that stores formulas without their values
+    (openpyxl, some exporters) read as blanks, so an officer's agency was published as none. Such a cell is
+    refused by row and field; a formula whose value the workbook saved is read as that value."""
+    import re
+    agency = "Quillfeather County Sheriff's Office"
+    uncomputed = patched_workbook(tmp_path / "uncomputed.xlsx", lambda xml: re.sub(
+        r'<c r="E4" t="(?:s|inlineStr)"(.*?)</c>', '<c r="E4"><f>"Quill"&amp;"feather"</f><v></v></c>', xml))
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    result = run_cli(small_package, "import", "mo-roster", str(uncomputed))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "uncomputed.xlsx [sheet 2], row 4, field agency_name: a formula whose value the workbook did not save" in result.stderr
+    assert (small_package / "data" / "mo_officers.csv").read_bytes() == before
+    computed = patched_workbook(tmp_path / "computed.xlsx", lambda xml: re.sub(
+        r'<c r="E4" t="(?:s|inlineStr)"(.*?)</c>', f'<c r="E4" t="str"><f>"Quill"&amp;"x"</f><v>{agency.replace(chr(39), "&apos;")}</v></c>', xml))
+    result = run_cli(small_package, "import", "mo-roster", str(computed))
+    assert result.returncode == 0, result.stderr
+    assert {r["officer_name"]: r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")}["Poe, Edgar"] == \
+        "MO-quillfeather-county-sheriffs-office"
+
+
+def test_rows_and_open_columns_hidden_in_a_workbook_are_imported_and_reported(small_package, tmp_path):
+    """The eleventh attack run: rows hidden in the roster sheet (by hand or by a filter) were imported without
+    a word, so the site showed officers a reader of the agency's workbook in Excel does not see. They are in
+    the file the agency released, so they are imported, and the import names them; a hidden closed column
+    (dropped anyway) is not reported as hidden, an open one is."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency"])
+    for row in ROWS:
+        sheet.append(list(row))
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["B"].hidden = True
+    path = tmp_path / "filtered.xlsx"
+    workbook.save(path)
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 row(s) hidden in the workbook (rows 3) are imported" in result.stderr
+    assert "column(s) of" not in result.stderr and "SENTINEL" not in result.stderr
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 3
+    sheet.column_dimensions["E"].hidden = True
+    workbook.save(path)
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0 and "the column(s) of agency_name are hidden in the workbook" in result.stderr, result.stderr

@@ -97,7 +97,7 @@ def header_key(text):
     return re.sub(r"[^a-z0-9]", "", clean(text).lower())
 
 
-def read_table(path, module):
+def read_table(path, module, report=print):
     """(file label, headers, rows, number of the first data row) from an .xlsx workbook (the sheet with
     our headers, named by its number: a title can be anything) or a CSV."""
     path = Path(path)
@@ -110,7 +110,7 @@ def read_table(path, module):
         raise ImportError_(f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (a roster of two million "
                            "officers is about a third of it)")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_workbook(path, module)
+        return read_workbook(path, module, report)
     data = path.read_bytes()
     if not data or data.isspace():  # (not strip(): a copy of a 200 MB file)
         raise ImportError_(f"{path.name}: the file is empty")
@@ -310,7 +310,7 @@ def trimmed(row, width=None):
     return list(row[:width]) if width else EMPTY
 
 
-def read_workbook(path, module):
+def read_workbook(path, module, report=print):
     """The one sheet whose header row maps every required field. A workbook with two such sheets, or whose
     one is hidden, is refused: a reader of the workbook in Excel would see another roster than the one
     published (the tenth attack run: a hidden sheet was imported in place of the visible one, without a word)."""
@@ -324,9 +324,7 @@ def read_workbook(path, module):
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            if hasattr(sheet, "reset_dimensions"):  # read every row, whatever the sheet declares (A1:D2 dropped the rest)
-                sheet.reset_dimensions()
-            for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=10, values_only=True)):
+            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=10)):
                 headers = [clean(c) for c in trimmed(row)]
                 if mapped_width(headers, module):
                     found.append((label, sheet, index, headers))
@@ -346,24 +344,75 @@ def read_workbook(path, module):
         if getattr(sheet, "sheet_state", "visible") != "visible":
             raise ImportError_(f"{label}: the roster is on a hidden sheet, which a reader of the workbook does not see; "
                                "unhide it in Excel if it is the release, and remove the other sheets")
-        return read_sheet(label, sheet, index, headers, module)
+        return read_sheet(label, sheet, index, headers, module, report)
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
     raise ImportError_(missing_message(label, missing, headers, module))
 
 
-def read_sheet(label, sheet, index, headers, module):
-    """(label, headers, rows, number of the first data row) of the sheet whose header row is row index + 1."""
+UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
+
+
+def sheet_rows(sheet, first, width, last=None, hidden=None):
+    """(row number, cells, hidden) of each row of a read-only sheet from row first (to row last), as Excel
+    numbers them, each row width cells wide; a formula whose value the workbook did not save is UNCOMPUTED,
+    where openpyxl's own reader gives a blank (a program that writes formulas without computing them: a blank
+    agency would have been published for a named one). hidden, a set, gets the sheet's hidden columns (by
+    number, from 1). Row and column visibility are read from the sheet's XML, which the read-only sheet skips."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)  # data_only: a formula's saved value, None when there is none
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = UNCOMPUTED
+            return cell
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = Parser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        expected = first
+        for number, cells in parser.parse():
+            if number < first:
+                continue
+            if last and number > last:
+                break
+            if hidden is not None and expected == first:  # the <cols> element comes before the first row
+                hidden.update(n for c in parser.column_dimensions.values() if c.get("hidden") in ("1", "true")
+                              for n in range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1))
+            for gap in range(expected, min(number, (last or number) + 1)):  # rows the file leaves out are blank
+                yield gap, (None,) * width, False
+            row = [None] * width
+            for cell in cells:
+                if cell["column"] <= width:
+                    row[cell["column"] - 1] = cell["value"]
+            yield number, row, parser.row_dimensions.get(str(number), {}).get("hidden") in ("1", "true")
+            expected = number + 1
+
+
+def numbers(items, limit=10):
+    """'5, 9, 12' or '5, 9, ... (12 in all)': row or column numbers in a message."""
+    return ", ".join(map(str, items[:limit])) + (f", ... ({len(items):,} in all)" if len(items) > limit else "")
+
+
+def read_sheet(label, sheet, index, headers, module, report=print):
+    """(label, headers, rows, number of the first data row) of the sheet whose header row is row index + 1.
+    Rows and mapped columns hidden in the workbook are read like the others, since they are in the file the
+    agency released, and reported: a reader of the workbook in Excel does not see them."""
     keep = mapped_width(headers, module)
+    hidden_columns, hidden_rows = set(), []
     try:
         check_shape(label, [headers])
         # no wider than one column past the limit (a cell past it is refused before), trailing blanks
         # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
         # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
         rows = []
-        for row in sheet.iter_rows(min_row=index + 2, max_col=MAX_COLUMNS + 1, values_only=True):
+        for number, row, hidden in sheet_rows(sheet, index + 2, keep, hidden=hidden_columns):
             rows.append(trimmed(row, keep))
+            if hidden and rows[-1] is not EMPTY:
+                hidden_rows.append(number)
             if len(rows) > MAX_ROWS:
                 break
         check_shape(label, [headers] + rows)
@@ -371,6 +420,15 @@ def read_sheet(label, sheet, index, headers, module):
         raise
     except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
         raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
+    found = mapping(headers, module)
+    shown = sorted(field for field, column in found.items() if column + 1 in hidden_columns)
+    if shown:
+        report(f"warning: {label}: the column(s) of {', '.join(shown)} are hidden in the workbook; their values are "
+               "imported, as the agency released them, though a reader of the workbook in Excel does not see them")
+    if hidden_rows:
+        report(f"warning: {label}: {len(hidden_rows):,} row(s) hidden in the workbook (rows {numbers(hidden_rows)}) are "
+               "imported, as the agency released them, though a reader of the workbook in Excel does not see them "
+               "(a filter, or rows hidden by hand): check them with the agency")
     return label, headers, rows, index + 2
 
 
@@ -446,6 +504,10 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
         for field, cell in cells.items():
+            if cell is UNCOMPUTED:
+                raise ImportError_(f"{label}, row {number}, field {field}: a formula whose value the workbook did not save "
+                                   "(a program that writes formulas without computing them); open the file in Excel or "
+                                   "LibreOffice and save it, or ask the agency for the file with its values")
             kind = cell_kind(cell)
             if kind and kind not in kinds.get(field, ()):
                 raise ImportError_(f"{label}, row {number}, field {field}: an Excel {kind} cell where text is expected "
@@ -470,8 +532,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if "officer_name" not in found and "last_name" in record:
             record["officer_name"] = display_name(record)
         if not record.get("officer_name", "x"):
-            raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank"
-                               + (" (a formula cell whose value the workbook did not save reads as blank)" if "[sheet" in label else ""))
+            raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank")
         for field, value in record.items():
             problem = value and value_problem(field, value)
             if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
@@ -569,7 +630,7 @@ def run(source, path, package, received=None, report=print):
     """Import path as the source's resource; returns the files written."""
     module = source_module(source, package.root)
     refuse_pending(package.resource(module.SOURCE["resource"]))
-    label, headers, rows, first = read_table(path, module)
+    label, headers, rows, first = read_table(path, module, report)
     resource = package.resource(module.SOURCE["resource"])
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
     mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
