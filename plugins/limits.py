@@ -822,6 +822,8 @@ def bad_request_message(exception, request):
     bad input, and raises DatasetteError (status 500) for a column or key that does not exist."""
     if isinstance(exception, ResultTooLarge):
         return str(exception)
+    if isinstance(exception, TempTooLarge) or isinstance(exception.__context__, TempTooLarge):  # (Datasette's own
+        return TempTooLarge.message  # query page raises an error saying "took too long" from it)
     if isinstance(exception, QueryInterrupted):  # a plugin page's SQL past the time limit, as Datasette answers its own
         return "SQL query took too long: ask for fewer rows or a narrower search."
     if isinstance(exception, (sqlite3.DataError, sqlite3.OperationalError)) and (
@@ -969,13 +971,23 @@ def thread_writes():
     return None
 
 
+class TempTooLarge(QueryInterrupted):
+    """A statement interrupted for writing more than MAX_TEMP_BYTES to temporary files: a QueryInterrupted,
+    so that Datasette skips a facet it stops as it skips a slow one, with a message of its own."""
+    message = (f"The query needed more than {MAX_TEMP_BYTES // (1024 * 1024)} MB of temporary files (a large sort, "
+               "grouping or join): ask for fewer rows or a narrower query.")
+
+    def __str__(self):
+        return self.message
+
+
 @contextmanager
 def bounded_statement(conn, ms):
     """Datasette's time limit for one statement (datasette.utils.sqlite_timelimit, which it replaces), and
     a bound of MAX_TEMP_BYTES on what the statement writes to temporary files: past it, the statement is
-    interrupted as when its time runs out."""
+    interrupted, and the interruption raised as TempTooLarge (it had been answered "took too long")."""
     deadline = time.perf_counter() + ms / 1000
-    start, calls = thread_writes(), itertools.count(1)
+    start, calls, spilled = thread_writes(), itertools.count(1), []
 
     def handler():
         if time.perf_counter() >= deadline:
@@ -983,6 +995,7 @@ def bounded_statement(conn, ms):
         if start is not None and next(calls) % TEMP_CHECK_EVERY == 0:
             written = thread_writes()
             if written is not None and written - start > MAX_TEMP_BYTES:
+                spilled.append(written)
                 return 1
         return 0
 
@@ -990,6 +1003,10 @@ def bounded_statement(conn, ms):
     conn.set_progress_handler(handler, n)
     try:
         yield
+    except (QueryInterrupted, sqlite3.OperationalError) as error:
+        if not spilled or isinstance(error, TempTooLarge) or "interrupted" not in str(getattr(error, "e", error)):
+            raise
+        raise TempTooLarge(error, getattr(error, "sql", None), getattr(error, "params", None)) from None
     finally:
         conn.set_progress_handler(None, n)
 

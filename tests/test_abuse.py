@@ -1345,9 +1345,22 @@ def test_a_statement_that_spills_more_than_the_bound_to_temporary_files_is_inter
     with limits.bounded_statement(conn, 600_000):
         assert conn.execute(spill, {"n": 2000}).fetchone()[0] == 2000  # a small sort: answered
     before = limits.thread_writes()
-    with pytest.raises(sqlite3.OperationalError, match="interrupted"), limits.bounded_statement(conn, 600_000):
+    with pytest.raises(limits.TempTooLarge, match="more than 64 MB of temporary files"), limits.bounded_statement(conn, 600_000):
         conn.execute(spill, {"n": 200_000}).fetchone()  # 400 MB to sort
     assert limits.thread_writes() - before < 2 * limits.MAX_TEMP_BYTES
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"), limits.bounded_statement(conn, 1):
+        conn.execute(spill, {"n": 200_000}).fetchone()  # out of time first: not said to be the temporary files
+
+
+def test_a_query_stopped_by_the_temporary_file_bound_is_not_said_to_have_taken_too_long(server):
+    """The eleventh session: a query stopped by the bound on temporary files was answered "SQL query took too
+    long", which sends a reader to look for a faster query rather than a smaller one."""
+    spill = ("with recursive c(i) as (select 1 union all select i + 1 from c where i < 300000) "  # 300 MB to sort,
+             f"select count(*) from (select '{'x' * 1000}' || i as y from c order by y)")  # by functions allowed
+    for suffix in ("", ".json"):
+        status, body, _ = fetch(f"{server}/certification{suffix}?sql=" + quote(spill))
+        assert status == 400, (suffix, status, body[:300])
+        assert b"more than 64 MB of temporary files" in body and b"took too long" not in body, body[:500]
 
 
 def test_sequential_head_requests_of_large_downloads_are_answered_from_the_file_s_size(server, built):
