@@ -366,7 +366,7 @@ def test_charts_of_the_sample_say_so_in_title_description_and_alt_text(built):
         assert "SYNTHETIC SAMPLE" in alt
 
 
-def test_permanence_is_posts_word_the_statute_stays_with_the_statuses_and_nothing_is_imputed_to_an_officer(built):
+def test_permanence_is_posts_word_and_the_statute_stands_beside_it_with_what_the_sources_do_not_say(built):
     import asyncio
 
     from certdata import datasette
@@ -381,10 +381,16 @@ def test_permanence_is_posts_word_the_statute_stays_with_the_statuses_and_nothin
     page = asyncio.run(fetch())
     text = html.unescape(page)
     assert "POST's words: “The information about" in text
-    # no source ties the program description's words, nor RSMo 590.1152 (revocation after a force
-    # conviction), to this officer: neither is on the officer's page ...
-    assert "590.1152" not in text and "subject to discipline" not in text
-    # ... but the statuses' meanings carry the section's words on reinstatement, and what the sources do not say
+    # no source ties the program description's words to this officer: they are not on the officer's page ...
+    assert "subject to discipline" not in text
+    # ... and RSMo 590.1152 (revocation after a force conviction) is there only beside POST's "both permanent", with
+    # its "unless" and what the sources do not say (a new-user walk: the page quoted "permanent" alone, and it is the
+    # page a journalist cites)
+    note = text[text.index("590.1152") - 200:text.index("590.1152") + 800]
+    assert "In Missouri, these are both permanent." in text and "both permanent" in note
+    assert "unless the peace officer is exonerated for such offense by a court" in note
+    assert "do not link that section to this status or to any officer" in note
+    # the statuses' meanings carry the section's words on reinstatement, and what the sources do not say
     listing = html.unescape(asyncio.run(app.client.get("/decertified")).text)
     assert "unless the peace officer is exonerated for such offense by a court" in listing
     assert "do not link that section to this status or to any officer" in listing

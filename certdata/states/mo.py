@@ -36,7 +36,7 @@ RETIRED_QUERY = ("select r.*, a.agency_name from mo_retired_ids r left join agen
                  "where r.row_id = :id")
 PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": (
-        "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, "
+        "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_note, "
         "s.source_id as status_source_id, sq.responding_agency as status_source from mo_officers o "
         "join mo_license_statuses s on s.license_status = o.license_status "
         "left join requests sq on sq.request_id = s.source_id "
