@@ -74,6 +74,29 @@ def test_search_officer_agency_path_with_the_mouse(page, server):
     assert "Quillfeather County Sheriff" in page.title()
 
 
+
+def test_back_to_a_search_shows_the_state_it_was_made_with(page, server):
+    """A new user's walk (phone): search, choose a state, search, press Back: the results of every state showed
+    under "Massachusetts" in the state menu, and the next search typed there looked in Massachusetts alone."""
+    page.goto(server + "/search?q=zyzzyva")
+    assert page.input_value("select[name=state]") == ""
+    state = page.eval_on_selector("select[name=state] option:nth-child(2)", "o => o.value")
+    page.select_option("select[name=state]", state)
+    page.fill("#q", "changed")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**state={state}**")
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert page.input_value("select[name=state]") == "" and page.input_value("#q") == "zyzzyva"
+    page.go_forward()
+    page.wait_for_load_state("load")
+    assert page.input_value("select[name=state]") == state and page.input_value("#q") == "changed"
+    # a page restored whole from the browser's page cache (phones do it; this browser does not here) is told so
+    # by a pageshow event that is "persisted": its forms go back to what the page was made with
+    page.select_option("select[name=state]", "")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert page.input_value("select[name=state]") == state
+
 def press_tab_until(page, selector, limit=80):
     for _ in range(limit):
         page.keyboard.press("Tab")

@@ -64,6 +64,16 @@ def test_no_match_is_an_empty_result_not_an_error(client, query):
     assert names == [] and "No officer matches" in text
 
 
+
+def test_no_match_under_a_filter_says_the_filter_is_why(client):
+    """A new user's walk: a search filtered by a state, or by a state that is not in the data, said only
+    "No officer matches", as if the name were nowhere."""
+    for state, unknown in (("MA", False), ("XX", True)):
+        text = asyncio.run(client.client.get("/search", params={"q": "qqqxxj", "state": state})).text
+        assert "No officer matches" in text and "with the filters above" in text
+        assert ("no state “XX” is in this data" in text) is unknown
+    assert "with the filters above" not in officers(client, "qqqxxj")[1]
+
 @pytest.mark.parametrize("query,agency", [
     ("kansas city", "Kansas City Police Department"), ("st louis", "St. Louis Police Department"),
     ("sheriff quillfeather", "Quillfeather County Sheriff&#39;s Office"), ("colum", "Columbia Police Department"),
