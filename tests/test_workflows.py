@@ -154,3 +154,55 @@ def test_the_fingerprint_changes_with_the_settings(built):
     second = asyncio.run(changed.client.get("/-/fingerprint.json")).json()
     assert first["components"]["databases"] == second["components"]["databases"]
     assert first["components"]["settings"] != second["components"]["settings"]
+
+
+STAND_INS = {  # programs the release step runs, as stand-ins: gh records its arguments, zip is Python's
+    "gh": ("import json, os, sys\n"
+           "if sys.argv[1:3] == ['release', 'view']: sys.exit(1)\n"
+           "open(os.environ['GH_CALLS'], 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"),
+    "zip": ("import os, sys, zipfile\n"
+            "args = [a for a in sys.argv[1:] if not a.startswith('-')]\n"
+            "with zipfile.ZipFile(args[0], 'w') as z:\n"
+            "    for item in args[1:]:\n"
+            "        for root, _, files in (os.walk(item) if os.path.isdir(item) else [('', [], [item])]):\n"
+            "            for f in files: z.write(os.path.join(root, f))\n"),
+}
+
+
+def test_the_github_release_carries_every_file_its_checksums_name_but_the_spreadsheet_copies(built, tmp_path):
+    """A new user's walk: the release notes said the data dictionary was left out, when csv.zip held its CSV and the
+    release lacked its JSON and the source documents. The release step is run (gh and zip stood in for): every
+    file SHA256SUMS names is an asset or in one of its zips, but the spreadsheet copies, which the notes name."""
+    import json
+    import os
+    import zipfile
+    publish = ROOT / ".github" / "workflows" / "publish.yml"
+    step = next(s for s in steps(publish) if "gh release create" in s)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, code in STAND_INS.items():
+        (bin_dir / name).write_text(f"#!{sys.executable}\n{code}")
+        (bin_dir / name).chmod(0o755)
+    work = tmp_path / "work"
+    (work / "site").mkdir(parents=True)
+    import shutil
+    shutil.copytree(built / "site" / "downloads", work / "site" / "downloads")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GH_CALLS": str(tmp_path / "calls"),
+           "VERSION": "9.9.9", "DEMO": "false", "GITHUB_SHA": "0" * 40, "GITHUB_REPOSITORY": "example/certification"}
+    result = subprocess.run(["bash", "-e", "-c", step], cwd=work, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    [call] = [json.loads(line) for line in (tmp_path / "calls").read_text().splitlines()]
+    notes = call[call.index("--notes") + 1]
+    assets = [work / a for a in call[call.index("--notes") + 2:]]
+    carried = set()
+    for asset in assets:
+        if asset.suffix == ".zip":
+            carried |= {os.path.normpath(n) for n in zipfile.ZipFile(asset).namelist()}
+        else:
+            carried.add(asset.name)
+    listed = {line.split(maxsplit=1)[1].lstrip("*") for line in (work / "site" / "downloads" / "SHA256SUMS").read_text().splitlines()}
+    left_out = listed - carried
+    assert left_out and all(name.startswith("spreadsheet/") for name in left_out), sorted(left_out)
+    assert "spreadsheet/" in notes and "dictionary" not in notes
+    for archive in (a.name for a in assets if a.suffix == ".zip"):
+        assert "Unzip" in notes and archive in notes
