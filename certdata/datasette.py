@@ -95,12 +95,17 @@ def withheld_groups(package):
 
 
 def agency_words(package, resource):
-    """The releasing agency's words on a resource's agency_id, from the request log
-    ({agency_words, responding_agency}), or None: quoted beside every list of that column."""
+    """The releasing agency's words on a resource's agency_id ({agency_words: [quote, ...], responding_agency}),
+    or None: the request log's, then the field's caveats in its schema (a new user's walk: an agency page quoted
+    MPTC's "secondhand and often inaccurate" but not its "unreliable and not an official part of their training
+    record", which the officer pages gave); quoted beside every list of that column."""
     agencies = {r["request_id"]: r["responding_agency"] for r in package.read_rows("requests")}
     for item in package.read_rows("request_items"):
         if item["our_field"] == resource + ".agency_id" and item["agency_words"]:
-            return {"agency_words": item["agency_words"], "responding_agency": agencies.get(item["request_id"])}
+            field = next((f for f in package.resource(resource)["schema"]["fields"] if f["name"] == "agency_id"), {})
+            caveats = [g["quote"] for g in disclosure.grounds(field) if g.get("kind") == "agency-caveat"]
+            return {"agency_words": list(dict.fromkeys([item["agency_words"], *caveats])),
+                    "responding_agency": agencies.get(item["request_id"])}
     return None
 
 

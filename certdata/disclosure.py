@@ -95,15 +95,19 @@ def ground_text(ground, statutes=None):
 def summary(field, statutes=None):
     """The field's disclosure in one paragraph: each ground labelled, quotes attributed. A release
     that no statute ground backs says so."""
-    parts = []
+    parts = []  # [label, [texts]]: grounds of one label in a row said once (the agency's two caveats)
     unbacked = "statute" not in kinds(field)
     for ground in grounds(field):
         label = LABELS.get(ground.get("kind"), ground.get("kind"))
         if ground.get("kind") == "agency-release" and unbacked:
             label += " (no statute in the source documents names it)"
-        scope = f" ({ground['scope']})" if ground.get("scope") else ""
-        parts.append(f"{label}{scope}: {ground_text(ground, statutes)}")
-    return " ".join(part if part.endswith((".", "”", ")")) else part + "." for part in parts)
+        label += f" ({ground['scope']})" if ground.get("scope") else ""
+        if parts and parts[-1][0] == label and ground.get("kind") == "agency-caveat":
+            parts[-1][1].append(ground_text(ground, statutes))
+        else:
+            parts.append([label, [ground_text(ground, statutes)]])
+    joined = [f"{label}{'s' if len(texts) > 1 and label.endswith('caveat') else ''}: {' '.join(texts)}" for label, texts in parts]
+    return " ".join(part if part.endswith((".", "”", ")")) else part + "." for part in joined)
 
 
 def citations(package):

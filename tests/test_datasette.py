@@ -233,7 +233,7 @@ def test_every_csv_link_on_a_page_downloads_a_file(client, built):
                                                  "/certification/decertified_officers", query} <= checked
 
 
-def test_quoted_words_end_with_one_full_stop(built):
+def test_quoted_words_end_with_one_full_stop(client):  # (client: the plugins loaded)
     """The template's quotation adds a full stop only when the words do not end with one, also when their
     own closing quotation mark follows it (“... ‘Surrendered.’” or “... inaccurate.”), their own double marks
     made single inside ours."""
@@ -247,6 +247,7 @@ def test_quoted_words_end_with_one_full_stop(built):
              'said "no."': "“said &#34;no.&#34;”", "it’s so": "“it’s so”."}
     for words, expected in cases.items():
         assert quoted.render(words=words) == expected, words
+    assert quoted.render(words=["at the current time", "often inaccurate."]) == "“at the current time”. “often inaccurate.”"
 
 
 def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, built):
@@ -261,6 +262,13 @@ def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, 
         agency = conn.execute("select agency_id from people where state = ? and agency_id is not null limit 1", [state]).fetchone()[0]
         page = get(client, f"/agency/{agency}").text
         assert str(escape(words[field])) in page and ".”." not in page and "”.." not in page, state
+        # and every caveat of the agency's on the field in its schema (a walk: the agency page left out MPTC's
+        # "unreliable and not an official part of their training record", which officer pages gave)
+        schema = Package.load(built).resource(field.split(".")[0])["schema"]
+        caveats = [g["quote"] for f in schema["fields"] if f["name"] == "agency_id"
+                   for g in f.get("pcr:disclosure", {}).get("grounds", []) if g.get("kind") == "agency-caveat"]
+        for quote in caveats:
+            assert str(escape(quote)).replace("“", "‘").replace("”", "’") in page, (state, quote)
         # rows of a synthetic sample are never said to be listed from the agency's records
         sample = "Generated for testing (a synthetic sample" in page
         assert sample == (field.split(".")[0] in synthetic) and sample != ("Listed from the records of" in page), state
