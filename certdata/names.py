@@ -56,7 +56,8 @@ def name_hash(name):
 # ("4417 Larkspur Lane"): what a date of birth or a residence looks like in a column that holds names.
 DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{2,4}")
 MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:{MONTHS})\\b", re.IGNORECASE)
+MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:of\\s+)?(?:{MONTHS})\\b",
+                        re.IGNORECASE)  # "5th of April" (the eleventh attack run)
 ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
                           "alley|square|sq|crescent|plaza|loop|pike|row|ridge|run|path|walk|close|grove|mews|bend|cove|"
@@ -92,10 +93,18 @@ AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s{1,3}@\s{1,3})[\w-]")
 # An address written out to get past a filter: "jane at example dot com", "jane(at)example(dot)org".
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
-AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in ("(?:at|arroba|arobase)", "dot"))  # (at), «at», [dot]
-AT = re.compile(r"\b(?:at|arroba|arobase)\b", re.IGNORECASE)  # in every spelled-out address: searched for first
+# (at), «at», [dot]; "a.t" and "d.o.t" too (the eleventh attack run)
+AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in (r"(?:a\.?t|arroba|arobase)", r"d\.?o\.?t"))
+AT = re.compile(r"\b(?:a\.?t|arroba|arobase)\b", re.IGNORECASE)  # in every spelled-out address: searched for first
+# after a spelled-out dot, any short word is taken for a domain's last ("jdoe at example dot ru"); after a written one,
+# one of TOP_DOMAINS ("jane at home.com" aside, "Training at St. Louis" is no address)
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
-                           rf"(?:{DOT_WORD}|\.)(?:{TOP_DOMAINS})\b", re.IGNORECASE)
+                           rf"(?:{DOT_WORD}[^\W\d_]{{2,6}}|\.(?:{TOP_DOMAINS}))\b", re.IGNORECASE)
+# In a name, any @ is an address's (no officer's or agency's name holds one), however it is wrapped or spaced, and so is
+# a web domain, a word and a domain's ending joined by a dot: "jdoe(@)example.com", "jdoe@@example.com", "jdoe @example.com",
+# "jdoe&commat;example.com", "jdoe&#64example.com", "jdoe_at_gmail.com" (the eleventh attack run).
+AT_SIGN = re.compile(r"@|&commat;?|&#0*64;?|&#x0*40;?|%40", re.IGNORECASE)
+DOMAIN = re.compile(r"[^\W_]{2,}\.(?:com|org|net|gov|edu|mil|info|biz|email|online|xyz|ru|cn|uk)\b", re.IGNORECASE)
 # A date with a day, a month's name and a year, the month in English or another language: "5 avril 1971",
 # "5 de abril de 1971", "5. April 1971", "abril 5, 1971". (A month's name beside a day, with no year, is
 # taken for a date in English only (MONTH_DATE): in other languages such words are also other words.)
@@ -113,10 +122,14 @@ WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MONTHS
 ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
             "(?:twenty|thirty)[\\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)")
-SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{ORDINALS})\s+(?:day\s+)?of\s+(?:{MONTHS})\b"
+SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{ORDINALS})\s+(?:day\s+)?(?:of\s+)?(?:{MONTHS})\b"
                           # "January first nineteen seventy" (the tenth attack run): a month, its day and a year in words
                           rf"|\b(?:{MONTHS})\b\.?\s+(?:{ORDINALS})\b[\s,]+(?:[0-9]{{2,4}}\b|(?:nineteen|twenty|two\s+thousand)\b)",
                           re.IGNORECASE)
+# A day in words, "de" or "of", a month: "cinco de abril", "five of April" (the eleventh attack run); and a date or a
+# year in Roman numerals, "IV-V-MCMLXXI", "Doe, Jane MCMLXX" (a year from 1900, four numerals or more: not a name's III).
+# (Set after NUMBER_WORDS below.)
+ROMAN_DATE = re.compile(r"\b[IVXLC]{1,6}[-/. ][IVX]{1,4}[-/. ](?:MCM|MM)[MDCLXVI]*\b|\b(?:MCM[LXVI]{1,8}|MM[XVI]{1,6})\b", re.IGNORECASE)
 # Words that say a date of birth follows or precedes: "DOB", "date of birth", "born 5 April", "born in 1971".
 BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
                    rf"nascid[oa]|nat[oa]\s+il|born\s+(?:on\s+|in\s+|the\s+)?(?:[0-9]|(?:{MONTHS}|{OTHER_MONTHS})\b))",
@@ -140,6 +153,7 @@ NUMBER_WORDS = frozenset("""
     """.split())
 DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest first: "quatorze" before "quatro"
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
+WORDED_DAY_DATE = re.compile(rf"\b(?:{DIGIT_WORDS})\s+(?:de|del|of)\s+(?:{OTHER_MONTHS}|{MONTHS})\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bp\.?\s?o\.?\s?b\.?\s*[0-9]|\br\.?\s?r\.?\s*[0-9]+\s*,?\s*box\b"
@@ -240,7 +254,7 @@ def date_or_address(value, plain=None):
     value = plain if plain is not None else plain_digits(value)
     return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or SHORT_YEAR_DATE.search(value)
-                or YEAR_FIRST_DATE.search(value)
+                or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
@@ -253,8 +267,7 @@ def text_refused(value):
         return False
     plain = plain_digits(value)
     return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
-                                                 or digit_groups(plain)
-                                                 or PHONE.search(plain) or any_email(plain))
+                                                 or digit_groups(plain) or name_contact(value))
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
@@ -332,7 +345,10 @@ def text_problem(value):
 # value with none of them is passed after one scan and one split (a regular expression of the words took
 # 0.6 s for 200,000 names, ten times this).
 MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
-TRIGGER_WORDS = frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
+DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a letter, a dot and a letter: a domain, or a spelled "a.t" or "d.o.t"
+ROMAN_YEAR = re.compile(r"\bm(?:cm|m)[mdclxvi]*\b", re.IGNORECASE)
+ORDINAL_WORDS = frozenset(ORDINALS.split("(")[0].rstrip("|").split("|")) | {"twenty", "thirty"}  # "fifth april"
+TRIGGER_WORDS = ORDINAL_WORDS | frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
                           "nascida nato nata box pob postfach postbus apartado arroba arobase caixa boîte boite the of".split()) | NUMBER_WORDS
 
 
@@ -349,7 +365,8 @@ def may_be_refused(value):
         return True
     words = value.lower()
     spaced = words.translate(PUNCTUATION_TO_SPACE) if words.isascii() else re.sub(r"[\W_]+", " ", words)  # «at»
-    return "d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
+    return ("d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
+            or bool(DOTTED.search(value) or ROMAN_YEAR.search(value)))  # "gmail.com", "a.t", "MCMLXX"
 
 
 def contact_value(value):
@@ -360,11 +377,20 @@ def contact_value(value):
     return bool(PHONE.search(plain) or any_email(plain))
 
 
+def name_contact(value):
+    """Whether a name (an officer's, an agency's, a course's) holds an e-mail address or a telephone number:
+    contact_value's tests, and any @ or web domain, which a name never holds (free text may: "Twitter @handle")."""
+    if not may_be_refused(value):
+        return False
+    plain = plain_digits(value)
+    return bool(contact_value(value) or AT_SIGN.search(plain) or DOMAIN.search(plain))
+
+
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
     a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
     Most names hold neither a digit nor an @, and are passed after one scan."""
-    return may_be_refused(value) and (name_problem(value) is not None or any_email(plain_digits(value)))
+    return may_be_refused(value) and (name_problem(value) is not None or name_contact(value))
 
 
 def name_problem(value):

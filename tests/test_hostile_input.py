@@ -20,7 +20,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from certdata import pipeline
+from certdata import pipeline, publish
 
 from .conftest import make_package, run_cli, settle_ma_disclosure
 
@@ -136,7 +136,10 @@ CASES = [
     Case("bom-and-crlf", raw("ma_training", lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))),
     Case("accented-names-utf8", set_cell("mo_officers", 3, "officer_name", "Nguyễn, Zoë Ångström-Ðặng")),
     Case("formula-leading-name", set_cell("mo_officers", 3, "officer_name", '=HYPERLINK("http://x","click")')),
-    Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A")),  # two digits: a name holds at most two
+    Case("plus-cmd-name", set_cell("mo_officers", 4, "officer_name", "+SUM(1+1)*cmd|' /C calc'!A")),  # two digits: a name holds at most two
+    # an @ in a name is an address's (the eleventh attack run), also at a formula's start
+    Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A"),
+         ["data/mo_officers.csv, row 5, field officer_name", "constraint"]),
     Case("real-looking-name-in-data", set_cell("mo_officers", 5, "officer_name", "Ó Súilleabháin-D'Arcy, Seán III")),
     Case("javascript-link-agency", set_cell("agencies", 2, "agency_name", "javascript:alert(document.domain)")),
     Case("long-but-allowed-name", set_cell("mo_officers", 6, "officer_name", "A" * 199)),
@@ -955,14 +958,15 @@ def test_case(case, released, tmp_path):
 
 def test_spreadsheet_copies_defuse_formulas_and_raw_copies_keep_the_value(tmp_path):
     root = make_package(tmp_path / "pkg", extra_mo=[('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", ""),
-                                                    ("@SUM(1), Other", "Sample status A", "Sample class A", ""),
+                                                    ("-SUM(1), Other", "Sample status A", "Sample class A", ""),
                                                     ("+1-2, Plus", "Sample status A", "Sample class A", "")])
     edit_schema("mo_officers", lambda schema: schema["fields"][1].update(description='=HYPERLINK("http://x","described")'))(root, tmp_path)
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     downloads = root / "site" / "downloads"
     safe = {r[1] for r in csv.reader(open(downloads / "spreadsheet" / "SYNTHETIC-SAMPLE-mo_officers.csv", encoding="utf-8"))}
     rawnames = {r[1] for r in csv.reader(open(downloads / "SYNTHETIC-SAMPLE-mo_officers.csv", encoding="utf-8"))}
-    assert {"'=HYPERLINK(\"http://x\",\"y\"), Evil", "'@SUM(1), Other", "'+1-2, Plus"} <= safe
+    assert {"'=HYPERLINK(\"http://x\",\"y\"), Evil", "'-SUM(1), Other", "'+1-2, Plus"} <= safe
+    assert publish.spreadsheet_safe("@SUM(1)") == "'@SUM(1)"  # (no name holds an @ now: refused as an address's)
     assert '=HYPERLINK("http://x","y"), Evil' in rawnames
     assert not [n for n in safe if n[:1] in "=+-@"]
     sums = (downloads / "SHA256SUMS").read_text()
@@ -1200,7 +1204,9 @@ DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 La
                                    "Foo 5five5 one2three 4five67", "Foo \u2164 \u2164 \u2164 \u2160 \u2161 \u2162 \u2163 \u2164 \u2165 \u2166",
                                    "Police Department Postbus 12",
                                    # the eleventh: post boxes written POB, P.O.B., a rural route's box
-                                   "Police POB 12", "Police P.O.B. 12", "Police RR 2 Box 5"]
+                                   "Police POB 12", "Police P.O.B. 12", "Police RR 2 Box 5",
+                                   # the twelfth: a day with "of", a day in words, Spanish words, Roman numerals
+                                   "Foo 5th of April", "Foo fifth april", "Foo cinco de abril", "Foo IV-V-MCMLXXI", "Foo MCMLXX"]
 
 
 @pytest.mark.parametrize("value", DISGUISES)
@@ -1230,7 +1236,7 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
                  "Smith, Jane (n\u00e9e Doe)", "Nine, Lee", "Cinq-Mars, Jean", "Dos Santos, Maria",
                  "Sept, Anne", "Un, Ho", "\u0412\u0430\u0441\u0438\u043b\u044c\u0435\u0432, \u0418\u0432\u0430\u043d"):
         assert importers.value_problem("officer_name", name) is None
-        assert not importers.contact_value(name) and not names.person_name_refused(name)
+        assert not importers.name_contact(name) and not names.person_name_refused(name)
 
 
 # Other ways to write the same characters: digits of other forms (superscript, circled, full-width, mathematical,
@@ -1275,16 +1281,22 @@ def test_a_disguise_written_in_other_forms_of_its_characters_is_refused_by_the_i
                                    # the tenth attack run: a circled a for the @, an @ with spaces around it
                                    "jdoe \u24d0 example \u24d3\u24de\u24e3 com", "jane @ example.com",
                                    # the eleventh: a parenthesized or squared a, the @'s name in Spanish
-                                   "jdoe \u249c example dot com", "jdoe \U0001f130 example dot com", "jane arroba example dot com"])
+                                   "jdoe \u249c example dot com", "jdoe \U0001f130 example dot com", "jane arroba example dot com",
+                                   # the twelfth: an @ wrapped, doubled or spaced on one side, named in HTML; a domain's
+                                   # ending not listed, spelled with dots; a domain alone
+                                   "jdoe(@)example.com", "jdoe[@]example.com", "jdoe@@example.com", "jdoe@ example.com",
+                                   "jdoe @example.com", "jdoe&commat;example.com", "jdoe&#64example.com",
+                                   "jdoe at example dot ru", "jdoe at example dot email", "jdoe_at_gmail.com",
+                                   "jdoe a.t gmail d.o.t com"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""
     from certdata import importers, names
-    assert importers.contact_value(value) and importers.contact_value(f"Doe, John {value}")
+    assert importers.name_contact(value) and importers.name_contact(f"Doe, John {value}")
     assert importers.value_problem("agency_name", f"Police {value}") and importers.value_problem("course_name", value)
     assert names.person_name_refused(f"Doe, {value}")
     for fine in ("Training at Police Academy", "Smith, Dot", "Officer at Large Program", "Cat dot com", "Meet-at-Noon Training"):
-        assert not importers.contact_value(fine) and importers.value_problem("course_name", fine) is None, fine
+        assert not importers.name_contact(fine) and importers.value_problem("course_name", fine) is None, fine
 
 
 def test_the_long_line_search_finds_what_reading_every_line_finds(tmp_path):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import agency_id, contact_value, mixed_script, name_problem, text_problem, text_refused
+from ..names import agency_id, mixed_script, name_contact, name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -521,7 +521,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             raise ImportError_(f"{label}, row {number}, field {failed[0]}: an Excel error value (such as #N/A or #REF!, "
                                "a formula that failed in the agency's workbook) where a value is expected; ask the "
                                "agency for the file with its values")
-        contact = [f for f, v in record.items() if contact_value(v)]
+        contact = [f for f, v in record.items() if name_contact(v)]
         if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
             raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
                                "telephone number, which this column cannot hold; it is not shown. Check the export's columns")
