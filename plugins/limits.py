@@ -362,10 +362,13 @@ def rows_asked(scope):
     for name, value in parameters(scope):
         if name == "_size" or (search and name == "size"):
             value = value.strip()
-            if value == "max" or (value.isascii() and value.isdigit() and len(value.lstrip("0")) > 9):
+            if value == "max":
                 asked = max(asked, 10 ** 9)
-            elif value.isascii() and value.isdigit():
-                asked = max(asked, int(value))
+                continue
+            try:  # read as Datasette and /search read it, int(): "+1000", "1_000", "１０００" are 1,000 rows too
+                asked = max(asked, min(int(value), 10 ** 9))  # (the twelfth attack run had them pass as none)
+            except ValueError:
+                pass  # not a number: Datasette answers 400, /search its default
     return asked
 
 

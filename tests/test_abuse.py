@@ -180,7 +180,7 @@ def test_threads_and_versions_say_nothing_of_the_build(client):
 def hostile(tmp_path_factory):
     root = make_package(tmp_path_factory.mktemp("formula"), extra_mo=[
         ('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
-        ("@SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", "")])
+        ("-SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", "")])
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     return datasette.app(root / "site" / "downloads" / "certification.db", root / "site" / "datasette" / "metadata.json")
 
@@ -567,6 +567,17 @@ def test_one_client_has_a_bounded_number_of_requests_in_flight():
     assert statuses[:-1].count(200) == limits.REQUESTS_PER_CLIENT and statuses[:-1].count(429) == 4
     assert statuses[-1] == 200  # another client is served
 
+
+
+@pytest.mark.parametrize("value,rows", [("1000", 1000), ("%2B1000", 1000), ("1_000", 1000), ("%EF%BC%91%EF%BC%90%EF%BC%90%EF%BC%90", 1000),
+                                        ("%D9%A1%D9%A0%D9%A0%D9%A0", 1000), ("+0001000", 1000), ("max", 10 ** 9), ("9" * 30, 10 ** 9),
+                                        ("ten", 0), ("", 0), ("-5", 0)])
+def test_a_long_page_is_known_however_its_size_is_written(value, rows):
+    """The twelfth attack run: _size=+1000, 1_000 and 1000 in full-width or Arabic-Indic digits were read as no size,
+    so such pages passed the bound on long pages, while Datasette and /search, reading them with int(), built 1,000 rows."""
+    limits = limits_plugin()
+    for path, name in (("/certification/people", "_size"), ("/search", "size")):
+        assert limits.rows_asked({"path": path, "query_string": f"{name}={value}".encode()}) == max(rows, 0), (path, value)
 
 def test_long_pages_are_built_one_per_client_and_two_in_all_and_paid_for_as_they_are_sent():
     """The v5 attack run: sixteen addresses asking sixteen pages of 1,000 rows each at once had 256 built together,

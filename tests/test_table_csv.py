@@ -14,7 +14,7 @@ from certdata import datasette, pipeline
 from .conftest import make_package
 
 HOSTILE = [('=HYPERLINK("http://x","y"), Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
-           ("@SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", ""),
+           ("-SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", ""),
            ('Quote "Q", Comma', "Sample status A", "Sample class A", "Columbia Police Department")]
 # namesakes: rows that tie on the table's sort, so the order inside a tie and the keyset across it count
 TIES = [("Doe, Jane", "Sample status A", "Sample class A", "Columbia Police Department")] * 9
@@ -191,3 +191,10 @@ def test_a_repeated_header_option_is_read_as_datasette_reads_it(ds):
     """The label layer read the last _header, Datasette the first: the header row ended ",true"."""
     body = fetch(ds, "/certification/mo_officers.csv?_stream=on&_labels=on&_header=on&_header=off")[2]
     assert body.decode("utf-8-sig").split("\r\n", 1)[0].endswith(",synthetic_sample")
+
+
+def test_a_cell_that_starts_with_an_at_sign_is_defused():
+    """No name holds an @ now (it is refused as an address's), so the hostile rows above no longer carry one: the
+    plugin's rule for it is checked on its own, as the build's is (tests/test_hostile_input.py)."""
+    plugin = pm.get_plugin("csvexport.py") or pytest.importorskip("plugins.csvexport")
+    assert plugin.spreadsheet_cell("@SUM(1)") == "'@SUM(1)" and plugin.spreadsheet_cell("-12.5") == "-12.5"
