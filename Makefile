@@ -21,10 +21,10 @@ check: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(PY) build.py serve
 
-chromium:
-	@command -v chromium >/dev/null || { \
+chromium:  # and curl, which the publish workflow's fetch script runs (its test drives it)
+	@command -v chromium >/dev/null && command -v curl >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium curl; }
 
 # axe-core for the browser tests' accessibility check, pinned in package-lock.json (npm, no browser download)
 node_modules/.installed: package.json package-lock.json

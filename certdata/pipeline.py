@@ -514,11 +514,19 @@ def write_sample(out=None, sizes=None, root=ROOT, progress=print):
         progress(f"wrote {out / name}.csv: {text.count(chr(10)) - 1} rows")
 
 
+MAX_PREVIOUS_DESCRIPTOR = 64 * 1024 * 1024
+
+
 def release_check(root=ROOT, previous=None, demo=False):
     """Raise ReleaseRefused unless the package may be deployed (see publish.release_check)."""
     package = load_package(root)
     previous_descriptor = None
-    if previous and Path(previous).exists():
+    if previous:
+        previous = Path(previous)
+        if not previous.is_file():  # a path given and missing is no "first release" (the workflow fails closed)
+            raise BuildFailed(f"{previous}: no such file (the live release's descriptor; leave out --previous for a first release)")
+        if previous.stat().st_size > MAX_PREVIOUS_DESCRIPTOR:  # (a FIFO hung; /dev/zero was read until memory ran out)
+            raise BuildFailed(f"{previous}: larger than {MAX_PREVIOUS_DESCRIPTOR // (1024 * 1024)} MB, not a release's descriptor")
         try:
             previous_descriptor = read_json(previous, "the previous release's descriptor", label=str(previous))
             if isinstance(previous_descriptor, dict) and not VERSION.fullmatch(str(previous_descriptor.get("version"))):

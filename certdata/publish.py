@@ -418,6 +418,9 @@ def check_version(previous, current):
     old, new = schema_signature(previous), schema_signature(current)
     old_version = [int(p) for p in previous["version"].split(".")]
     new_version = [int(p) for p in current["version"].split(".")]
+    if new_version < old_version:  # (the twelfth attack run: 0.0.1 over 2.1.4, with changed data, was let through)
+        raise ReleaseRefused(f"the version {current['version']} is lower than the live release's {previous['version']}: "
+                             "a release's version only increases")
     breaking = any(name not in new or any(new[name].get(f) != t for f, t in fields.items()) for name, fields in old.items())
     additive = any(name not in old or set(fields) - set(old[name]) for name, fields in new.items())
     if breaking and new_version[0] <= old_version[0]:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from certdata.package import Package
@@ -67,6 +68,77 @@ def test_changed_data_needs_a_new_version(built, tmp_path):
     descriptor["version"] = f"{major}.{minor}.{int(patch) + 1}"
     (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert run_cli(root, "release-check", "--demo", "true", "--previous", str(live)).returncode == 0
+    # a version lower than the live one, with the changed data (the twelfth attack run: 0.0.1 over the live release)
+    for lower in (f"{major}.{minor}.{int(patch) - 1}" if int(patch) else f"{major}.{int(minor) - 1}.9", "0.0.1"):
+        descriptor["version"] = lower
+        (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        result = run_cli(root, "release-check", "--demo", "true", "--previous", str(live))
+        assert result.returncode == 1 and "is lower than the live release's" in result.stderr, (lower, result.stderr)
+
+
+def test_release_check_refuses_a_live_descriptor_it_was_given_and_cannot_read(small_package, tmp_path):
+    """The twelfth attack run: --previous naming no file passed as a first release without a word (so a live release
+    that failed to download let every version check be skipped), and a FIFO there hung the check."""
+    import os
+    result = run_cli(small_package, "release-check", "--demo", "true", "--previous", str(tmp_path / "missing.json"))
+    assert result.returncode == 1 and "no such file" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    os.mkfifo(tmp_path / "pipe")
+    result = run_cli(small_package, "release-check", "--demo", "true", "--previous", str(tmp_path / "pipe"))
+    assert result.returncode == 1 and "no such file" in result.stderr, result.stderr
+    assert run_cli(small_package, "release-check", "--demo", "true").returncode == 0  # a first release: none given
+
+
+def test_the_publish_fetches_the_live_release_or_stops(tmp_path):
+    """The twelfth attack run: the workflow's fetch of the live release ignored every failure, so a transient error
+    skipped the identifier and version checks and published. fetch_live.sh is run against a local server: a release
+    is fetched whole; no release there yet (404) is a first publish; any other failure stops the publish."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed (make chromium installs it)")
+    served = tmp_path / "served"
+    (served / "downloads").mkdir(parents=True)
+    script = ROOT / ".github" / "scripts" / "fetch_live.sh"
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if (served / "fail").exists() and (served / "fail").read_text() in self.path:
+                self.send_error(403)  # (not a 5xx: curl would retry it, with pauses)
+            else:
+                super().do_GET()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def fetch(address=url):
+        target = tmp_path / "previous"
+        result = subprocess.run(["bash", str(script), address, str(target)], capture_output=True, text=True, timeout=120)
+        return result.returncode, sorted(p.name for p in target.iterdir()), result.stderr
+    try:
+        code, files, err = fetch()
+        assert (code, files) == (0, []) and "no release yet (404)" in err, err
+        assert fetch("")[:2] == (0, [])
+        for name in ("datapackage.json", "certification.db", "SHA256SUMS"):
+            (served / "downloads" / name).write_text(name)
+        assert fetch()[:2] == (0, ["SHA256SUMS", "certification.db", "datapackage.json"])
+        for failing in ("datapackage.json", "certification.db", "SHA256SUMS"):
+            (served / "fail").write_text(failing)
+            code, files, err = fetch()
+            assert code == 1 and files == [] and "not publishing without comparing" in err, (failing, code, files, err)
+        (served / "fail").unlink()
+        (served / "downloads" / "SHA256SUMS").unlink()
+        assert fetch()[0] == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    code, files, err = fetch(url)  # nothing listens there now
+    assert code == 1 and files == [] and "could not be reached" in err, err
 
 
 def test_schema_change_needs_the_right_version_bump():
