@@ -2,6 +2,7 @@
 import csv
 import hashlib
 import json
+import re
 
 import openpyxl
 import pytest
@@ -393,6 +394,16 @@ def test_an_import_stopped_by_a_full_disk_says_so_and_that_nothing_changed(small
     assert {p: p.read_bytes() for p in (small_package / "data").glob("*.csv")} == before
 
 
+def rewrite_sheet(path, member, change):
+    """Put one member of a workbook through change (text -> text), in place."""
+    import zipfile
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info.filename, change(data.decode()).encode() if info.filename == member else data)
+
+
 def patched_workbook(path, change):
     """roster_workbook(path, ROWS) with its roster sheet's XML put through change (text -> text)."""
     import zipfile
@@ -427,11 +438,11 @@ def test_a_formula_the_workbook_did_not_compute_is_refused_by_row_and_field(smal
         "MO-quillfeather-county-sheriffs-office"
 
 
-def test_rows_and_open_columns_hidden_in_a_workbook_are_imported_and_reported(small_package, tmp_path):
+def test_hidden_rows_are_imported_and_reported_and_hidden_open_columns_refused(small_package, tmp_path):
     """The eleventh attack run: rows hidden in the roster sheet (by hand or by a filter) were imported without
     a word, so the site showed officers a reader of the agency's workbook in Excel does not see. They are in
     the file the agency released, so they are imported, and the import names them; a hidden closed column
-    (dropped anyway) is not reported as hidden, an open one is."""
+    (dropped anyway) is not reported, and an open one is refused."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency"])
@@ -446,7 +457,52 @@ def test_rows_and_open_columns_hidden_in_a_workbook_are_imported_and_reported(sm
     assert "1 row(s) hidden in the workbook (rows 3) are imported" in result.stderr
     assert "column(s) of" not in result.stderr and "SENTINEL" not in result.stderr
     assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 3
+
+    # an open column hidden, or zero wide, is refused (the twelfth attack run: a hidden "Officer Name" column before
+    # the visible "Name" was published, the visible one dropped as a second name column)
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
     sheet.column_dimensions["E"].hidden = True
+    for how in ("hidden", "zero wide"):
+        workbook.save(path)
+        if how == "zero wide":  # (openpyxl leaves a zero width out: written in the sheet's XML instead)
+            rewrite_sheet(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(  # column E's: visible, zero wide
+                r'<col [^>]*min="5"[^>]*/>', '<col width="0" customWidth="1" min="5" max="5" />', xml))
+        result = run_cli(small_package, "import", "mo-roster", str(path))
+        assert result.returncode == 1 and "the column of agency_name is hidden in the workbook" in result.stderr, (how, result.stderr)
+        assert (small_package / "data" / "mo_officers.csv").read_bytes() == before
+    sheet.column_dimensions["E"].hidden = False
+    sheet.insert_cols(1)
+    sheet["A1"] = "Officer Name"
+    sheet.column_dimensions["A"].hidden = True
     workbook.save(path)
     result = run_cli(small_package, "import", "mo-roster", str(path))
-    assert result.returncode == 0 and "the column(s) of agency_name are hidden in the workbook" in result.stderr, result.stderr
+    assert result.returncode == 1 and "the column of officer_name is hidden" in result.stderr, result.stderr
+
+
+def test_merged_cells_and_excel_escapes_are_read_as_excel_shows_them(small_package, tmp_path):
+    """The twelfth attack run: an agency merged down three rows imported as that agency on the first row and none
+    on the others; "_x0040_", which Excel shows as @, and "_x202E_", a direction control, passed the checks as text."""
+    def book(change):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Name", "License Status", "License Class", "Commissioning Agency"])
+        for row in ROWS:
+            sheet.append([row[0], row[2], row[3], row[4]])
+        change(sheet)
+        path = tmp_path / "release.xlsx"
+        workbook.save(path)
+        return path
+    merged = book(lambda sheet: (sheet.__setitem__("D2", "Columbia Police Department"), sheet.merge_cells("D2:D4")))
+    result = run_cli(small_package, "import", "mo-roster", str(merged))
+    assert result.returncode == 1 and "rows 2-4, field agency_name: cells merged over several rows" in result.stderr, result.stderr
+    header_merge = book(lambda sheet: sheet.merge_cells("A1:B1"))  # a merge in the header row alone is no data's
+    assert run_cli(small_package, "import", "mo-roster", str(header_merge)).returncode in (0, 1)
+    for text, expected in (("Columbia Police jdoe_x0040_example.com", "e-mail address"),
+                           ("_x202E_Columbia Police Department", "text-direction control")):
+        escaped = book(lambda sheet, text=text: sheet.__setitem__("D2", text))
+        result = run_cli(small_package, "import", "mo-roster", str(escaped))
+        assert result.returncode == 1 and "row 2, field agency_name" in result.stderr and expected in result.stderr, result.stderr
+        assert "jdoe" not in result.stderr
+    literal = book(lambda sheet: sheet.__setitem__("D2", "Columbia _x005F_x0041_ Police"))  # an escaped underscore
+    assert run_cli(small_package, "import", "mo-roster", str(literal)).returncode == 0
+    assert "MO-columbia-x0041-police" in (small_package / "data" / "mo_officers.csv").read_text()

@@ -354,12 +354,17 @@ def read_workbook(path, module, report=print):
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
 
 
-def sheet_rows(sheet, first, width, last=None, hidden=None):
+EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")  # a character Excel stores escaped ("_x0040_" is @), which openpyxl keeps
+
+
+def sheet_rows(sheet, first, width, last=None, layout=None):
     """(row number, cells, hidden) of each row of a read-only sheet from row first (to row last), as Excel
     numbers them, each row width cells wide; a formula whose value the workbook did not save is UNCOMPUTED,
     where openpyxl's own reader gives a blank (a program that writes formulas without computing them: a blank
-    agency would have been published for a named one). hidden, a set, gets the sheet's hidden columns (by
-    number, from 1). Row and column visibility are read from the sheet's XML, which the read-only sheet skips."""
+    agency would have been published for a named one), and text is read as Excel shows it, its _xHHHH_ escapes
+    decoded (openpyxl keeps them: "_x0040_" passed for no @, "_x202E_" for no direction control). layout, a
+    dict, gets the sheet's hidden or zero-width columns ("hidden_columns", numbers from 1) and its merged
+    ranges ("merged", such as "E2:E5"), read from the sheet's XML, which the read-only sheet skips."""
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
@@ -367,6 +372,8 @@ def sheet_rows(sheet, first, width, last=None, hidden=None):
             cell = super().parse_cell(element)  # data_only: a formula's saved value, None when there is none
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
+            elif isinstance(cell["value"], str) and "_x" in cell["value"]:
+                cell["value"] = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
             return cell
 
     book = sheet.parent
@@ -379,9 +386,9 @@ def sheet_rows(sheet, first, width, last=None, hidden=None):
                 continue
             if last and number > last:
                 break
-            if hidden is not None and expected == first:  # the <cols> element comes before the first row
-                hidden.update(n for c in parser.column_dimensions.values() if c.get("hidden") in ("1", "true")
-                              for n in range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1))
+            if layout is not None and expected == first:  # the <cols> element comes before the first row
+                layout["hidden_columns"] = {n for c in parser.column_dimensions.values() if hidden_column(c)
+                                            for n in range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1)}
             for gap in range(expected, min(number, (last or number) + 1)):  # rows the file leaves out are blank
                 yield gap, (None,) * width, False
             row = [None] * width
@@ -390,6 +397,32 @@ def sheet_rows(sheet, first, width, last=None, hidden=None):
                     row[cell["column"] - 1] = cell["value"]
             yield number, row, parser.row_dimensions.get(str(number), {}).get("hidden") in ("1", "true")
             expected = number + 1
+    if layout is not None:  # <mergeCells> comes after the rows
+        layout["merged"] = [str(m.coord) for m in getattr(parser.merged_cells, "mergeCell", None) or ()]
+
+
+def hidden_column(attributes):
+    """Whether a <col> element hides its columns: hidden, or zero wide."""
+    try:
+        return attributes.get("hidden") in ("1", "true") or float(attributes.get("width", 1)) == 0
+    except ValueError:
+        return False
+
+
+def merged_rows(ranges, fields, first):
+    """(field, first row, last row) of a merged range over more than one data row (from row first) in one
+    of the columns fields maps ({column number: field}), or None."""
+    from openpyxl.utils.cell import range_boundaries
+    for ref in ranges:
+        try:
+            low_column, low_row, high_column, high_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if high_row > low_row and high_row >= first:
+            for column in range(low_column, high_column + 1):
+                if column in fields:
+                    return fields[column], max(low_row, first), high_row
+    return None
 
 
 def numbers(items, limit=10):
@@ -402,14 +435,14 @@ def read_sheet(label, sheet, index, headers, module, report=print):
     Rows and mapped columns hidden in the workbook are read like the others, since they are in the file the
     agency released, and reported: a reader of the workbook in Excel does not see them."""
     keep = mapped_width(headers, module)
-    hidden_columns, hidden_rows = set(), []
+    layout, hidden_rows = {}, []
     try:
         check_shape(label, [headers])
         # no wider than one column past the limit (a cell past it is refused before), trailing blanks
         # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
         # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
         rows = []
-        for number, row, hidden in sheet_rows(sheet, index + 2, keep, hidden=hidden_columns):
+        for number, row, hidden in sheet_rows(sheet, index + 2, keep, layout=layout):
             rows.append(trimmed(row, keep))
             if hidden and rows[-1] is not EMPTY:
                 hidden_rows.append(number)
@@ -421,10 +454,17 @@ def read_sheet(label, sheet, index, headers, module, report=print):
     except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
         raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
     found = mapping(headers, module)
-    shown = sorted(field for field, column in found.items() if column + 1 in hidden_columns)
-    if shown:
-        report(f"warning: {label}: the column(s) of {', '.join(shown)} are hidden in the workbook; their values are "
-               "imported, as the agency released them, though a reader of the workbook in Excel does not see them")
+    hidden = sorted(field for field, column in found.items() if column + 1 in layout.get("hidden_columns", ()))
+    if hidden:  # (the twelfth attack run: a hidden "Officer Name" column before the visible "Name" was published)
+        raise ImportError_(f"{label}: the column of {', '.join(hidden)} is hidden in the workbook (or zero wide), so a reader "
+                           "of the workbook in Excel does not see what would be published; unhide it if it is the release's "
+                           "column, or delete it")
+    merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
+    if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
+        field, top, bottom = merged
+        raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: cells merged over several rows, whose value the "
+                           "workbook holds in the first row only (the others would be published blank); unmerge them "
+                           "in Excel, filling each row, or ask the agency")
     if hidden_rows:
         report(f"warning: {label}: {len(hidden_rows):,} row(s) hidden in the workbook (rows {numbers(hidden_rows)}) are "
                "imported, as the agency released them, though a reader of the workbook in Excel does not see them "
