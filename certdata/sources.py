@@ -126,19 +126,60 @@ def download_name(source_id):
 
 # What a source copy must not hold, read more widely than in a name (a copy is free text): a telephone number with
 # any separators (no-break spaces, slashes, dashes of any kind), a country code or none, or seven digits alone
-# ("751-3409"), besides what names.contact_value finds. An inline image's reference (cid:image001.png@01D9F21B.CC63ED80,
+# ("555-0142"), besides what names.contact_value finds. An inline image's reference (cid:image001.png@01D9F21B.CC63ED80,
 # as Outlook writes it) is no address.
 LOOSE_PHONE = re.compile(r"(?<![\d,.])(?:\+?1[\s./\u2010-\u2015\u2212-]*)?\(?\d{3}\)?[\s./\u2010-\u2015\u2212-]*\d{3}"
                          r"[\s./\u2010-\u2015\u2212-]+\d{4}(?![\d,])"  # with its area code, any separators
                          r"|(?<![\d,.])\d{3}[\s\u2010-\u2015\u2212-]+\d{4}(?![\d,.])"  # seven digits, a dash or a space ("590.1150" is a section)
                          r"|(?<!\d)1?\d{10}(?!\d)")
 INLINE_IMAGE = re.compile(r"cid:image\d+\.(?:png|jpg|jpeg|gif)@[0-9A-F]{8}\.[0-9A-F]{8}(?=\])")
+# Digits with up to three signs or spaces between each (no letter, no line break, no comma before a space): ten of
+# them, or eleven after a 1, are a telephone number however they are grouped or separated ("555·555·0142", "555 555
+# 01 42", "5 5 5 5 5 5 0 1 4 2", "555-**555**-0142": the twelfth attack run), unless they are one number written
+# with thousands' commas ("1,234,567,890"). ("January 18, 2023, 15,049 users" is no number: a comma and a space.)
+DIGIT_RUN = re.compile(r"\d(?:(?:[^\w\n,]|_|,(?! )){0,3}\d)+")
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def digit_run_phone(text):
+    """Whether text holds ten digits (or eleven after a 1) run together by signs or spaces only."""
+    for match in DIGIT_RUN.finditer(text):
+        run = match.group()
+        digits = sum(c.isdigit() for c in run)
+        if (digits == 10 or (digits == 11 and run.startswith("1"))) and not THOUSANDS.fullmatch(run):
+            return True
+    return False
 
 
 def holds_contact(line):
     """Whether a line of a source copy holds a telephone number or an e-mail address."""
     line = INLINE_IMAGE.sub(" ", line)
-    return bool(contact_value(line) or LOOSE_PHONE.search(unicodedata.normalize("NFKC", line)))
+    plain = unicodedata.normalize("NFKC", line)
+    return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or name_contact_in_text(plain))
+
+
+# An @ with a space on one side of it, or wrapped in brackets ("jdoe@ example.gov", "jdoe [@] example.gov"): an
+# address however written, where free text may otherwise hold an @ ("Twitter @MoPublicSafety").
+LOOSE_AT = re.compile(r"[\w.+-]\s*[\[(<{]?\s*[@\uff20\ufe6b]\s*[\])>}]?\s*[\w-]+\.[\w-]", re.IGNORECASE)
+
+
+def name_contact_in_text(text):
+    """An e-mail address written loosely in free text (LOOSE_AT)."""
+    return bool(LOOSE_AT.search(text))
+
+
+def text_holds_contact(text):
+    """Whether a source copy holds a telephone number or an e-mail address on a line, or across a line break (a
+    signature block wraps: "Cell: (555) 555-" then "0199"; "records.custodian" then "@example.gov")."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if holds_contact(line):
+            return True
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if following and any(holds_contact(joined) and not holds_contact(following)
+                             for joined in (line.rstrip() + following.lstrip(), line.rstrip() + " " + following.lstrip())):
+            return True
+    return False
 
 
 def copy_problems(package):
@@ -150,7 +191,7 @@ def copy_problems(package):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # quote_problems reports an unreadable copy
-        if any(holds_contact(line) for line in text.splitlines()):  # (all that redact replaces, and more)
+        if text_holds_contact(text):  # (all that redact replaces, and more)
             problems.append(Problem(path.relative_to(package.root).as_posix(), None, None, "contact-in-source-copy",
                                     f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
                                     f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "
