@@ -646,8 +646,8 @@ def identifier_problems(db, package, compared):
         if {state.OFFICERS, state.get("RETIRED")} & set(compared) and state.get("id_problems") and not package.resource(state.OFFICERS).get(SYNTHETIC) \
                 and db.conn.execute("select 1 from old.package_resources where resource = ? and not synthetic_sample",
                                     [state.OFFICERS]).fetchone():
-            path = package.resource(state.OFFICERS)["path"]
-            problems += [Problem(path, row, field, kind, message) for row, field, kind, message in state.id_problems(db.conn)]
+            for row, field, kind, message, *resource in state.id_problems(db.conn):  # the resource, when not the officers'
+                problems.append(Problem(package.resource(resource[0] if resource else state.OFFICERS)["path"], row, field, kind, message))
     return problems
 
 

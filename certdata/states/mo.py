@@ -6,6 +6,7 @@ what a status change means in the release diff, and its documentation figures. I
 are the package's: the disclosure of each field of ``mo_officers`` and POST's request items.
 """
 import collections
+import re
 
 from ..importers import ImportError_
 from ..names import agency_id, fold, name_hash
@@ -173,7 +174,8 @@ FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_i
 def id_problems(conn):
     """Where this release would give a published identifier to another record, with the previous release's
     database attached as ``old`` (a hand edit of data/mo_officers.csv or mo_retired_ids.csv, a merge): (row, field,
-    kind, message) with the row number in the file (its rowid + 1), None when the row is not in it. The rule is
+    kind, message[, resource when not the officers']) with the row number in the file (its rowid + 1), None when
+    the row is not in it. The rule is
     the importer's (``row_ids``): an identifier stays with a record that changed only if its name is the only one
     of its hash on each side and the change is one ``same_person_likely`` allows; a retired identifier stays
     retired, with the record it belonged to. No value is shown."""
@@ -208,16 +210,25 @@ def id_problems(conn):
         out.append((None, "row_id", "identifier-dropped",
                     f"identifier {row_id}, published in the previous release, is neither in this roster nor retired "
                     f"({RETIRED}): its address would answer 'not found' instead of what became of the record"))
-    # a retirement is kept as it was published, and one made now records the record the identifier last had
+    # a retirement is kept as it was published (but for a redaction: words or values taken out, none put in, so
+    # that a closed value published by mistake can be removed), and one made now records the record the
+    # identifier last had
     retired_record = f"{record}, retired_with"
     if conn.execute(f"select 1 from old.sqlite_master where name = '{RETIRED}'").fetchone():
-        for (row_id,) in conn.execute(f"select row_id from old.{RETIRED} except select row_id from main.{RETIRED} "
-                                      f"union all select row_id from (select {retired_record}, row_id from old.{RETIRED} "
-                                      f"except select {retired_record}, row_id from main.{RETIRED}) "
-                                      f"where row_id in (select row_id from main.{RETIRED})"):
+        for (row_id,) in conn.execute(f"select row_id from old.{RETIRED} except select row_id from main.{RETIRED}"):
             out.append((None, "row_id", "identifier-retirement-changed",
-                        f"identifier {row_id} was published as retired ({RETIRED}); its row there is kept as it was, "
-                        "so that its address still says what record it belonged to"))
+                        f"identifier {row_id} was published as retired ({RETIRED}); its row there is kept, so that "
+                        "its address still says what became of it and it is never given again", RETIRED))
+        columns = retired_record.split(", ")
+        for rowid, row_id, *both in conn.execute(
+                f"select n.rowid, n.row_id, {', '.join('o.' + c for c in columns)}, {', '.join('n.' + c for c in columns)} "
+                f"from main.{RETIRED} n join old.{RETIRED} o on o.row_id = n.row_id where "
+                + " or ".join(f"o.{c} is not n.{c}" for c in columns)):
+            if not redaction(dict(zip(columns, both[:len(columns)])), dict(zip(columns, both[len(columns):]))):
+                out.append((rowid + 1, "row_id", "identifier-retirement-changed",
+                            f"identifier {row_id} was published as retired ({RETIRED}); its row there is kept as it was "
+                            "(words of its name or a value may be taken out, to remove a closed value published by "
+                            "mistake, but none put in), so that its address still says what record it belonged to", RETIRED))
         new_retired = f"select row_id from main.{RETIRED} except select row_id from old.{RETIRED}"
     else:
         new_retired = f"select row_id from main.{RETIRED}"
@@ -227,8 +238,19 @@ def id_problems(conn):
             + " or ".join(f"r.{c} is not o.{c}" for c in record.split(", ")) + ")"):
         out.append((rowid + 1, "row_id", "identifier-retirement-changed",
                     f"identifier {row_id} is retired with another record than the one it last had: its address would "
-                    "say it belonged to someone else"))
+                    "say it belonged to someone else", RETIRED))
     return out
+
+
+def redaction(old, new):
+    """Whether a retired identifier's row new only takes out of old: its name keeps words of the old name and no
+    other (in their order), each other value is the old one or blank. The twelfth attack run: a name published
+    with an e-mail address in it, once retired, could never be taken out of the retired identifiers."""
+    def words(name):
+        return re.findall(r"\w+", (name or "").casefold())
+    kept, old_words = words(new["officer_name"]), iter(words(old["officer_name"]))
+    return (bool(kept) and all(word in old_words for word in kept)  # a subsequence of the old name's words
+            and all(new[c] in (old[c], "", None) for c in old if c != "officer_name"))
 
 
 def table(tuples, previous=(), retired=()):
