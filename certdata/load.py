@@ -618,7 +618,7 @@ def record_changes(db, package, previous, changed, progress):
     db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
     db.conn.execute("begin")
     compared = [r["name"] for r in package.resources if r["name"] in changed]
-    changes = diff.compute_changes(db.conn, compared, states.of_package(package))
+    changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, compared, states.of_package(package)))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
                         "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
     problems = identifier_problems(db, package, compared)
@@ -627,6 +627,34 @@ def record_changes(db, package, previous, changed, progress):
     if problems:
         raise IdentifiersReassigned(problems)
     progress(f"compared with the previous release: {len(changes)} change(s)")
+
+
+WITHHELD = "(withheld: a value this field may not hold, published before by mistake)"
+
+
+def withheld_old_values(conn, package, changes):
+    """The changes (with the previous release attached as ``old``), each previous value that its field's pattern
+    now refuses (a date of birth or an e-mail address in a name, published by mistake and corrected) replaced by
+    WITHHELD, and so is the key of a removed row that held one (an agency's identifier is made from its name): the
+    changes table had republished them in the release that took them out (the twelfth attack run)."""
+    matchers = {(resource["name"], field["name"]): cells.pattern_matcher(field)
+                for resource in package.resources for field in resource["schema"]["fields"]}
+
+    def refused(resource, column, value):
+        matcher = matchers.get((resource, column))
+        return bool(matcher and isinstance(value, str) and value and not matcher(value))
+    keys = {}
+    for change in changes:
+        if change["change"] == "removed":
+            table = change["resource"]
+            key = keys.setdefault(table, diff.primary_key(conn, "old", table))
+            cursor = conn.execute(f"select * from old.[{table}] where [{key}] = ?", [change["row_id"]])
+            row = cursor.fetchone()
+            if row and any(refused(table, column[0], value) for column, value in zip(cursor.description, row)):
+                change["row_id"] = WITHHELD
+        elif refused(change["resource"], change["field"], change["old_value"]):
+            change["old_value"] = WITHHELD
+    return changes
 
 
 class IdentifiersReassigned(CertdataError):

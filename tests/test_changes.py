@@ -114,3 +114,35 @@ def test_the_changes_page_and_feed_list_a_bounded_number_of_each_kind_and_count_
     assert "the first 3 of each kind" in page and "decertified: 7" in page and "certification/changes?kind__notblank=1" in page
     feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3
+
+
+def test_a_closed_value_taken_out_of_a_release_is_not_republished_in_its_changes(tmp_path):
+    """The twelfth attack run: a name published with an e-mail address in it, then corrected, stayed in the next
+    release's changes table, as the old value of the corrected name and as the key of the agency that was removed
+    (an agency's identifier is made from its name). A previous value the field's pattern now refuses is withheld."""
+    import sqlite3
+
+    from certdata import load
+    from certdata.package import Package
+    from .conftest import ROOT
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("create table agencies (agency_id text primary key, state text, agency_name text)")
+        conn.executemany("insert into agencies values (?, ?, ?)",
+                         [("MO-columbia-police-jdoe-example-com", "MO", "Columbia Police jdoe@example.com"),
+                          ("MO-boone-county-sheriff", "MO", "Boone County Sheriff")])
+    conn = sqlite3.connect(":memory:")
+    conn.execute("attach database ? as old", [str(old)])
+    changes = [{"resource": "agencies", "row_id": "MO-columbia-police-jdoe-example-com", "change": "removed", "field": None,
+                "old_value": None, "new_value": None, "kind": None},
+               {"resource": "agencies", "row_id": "MO-boone-county-sheriff", "change": "removed", "field": None,
+                "old_value": None, "new_value": None, "kind": None},
+               {"resource": "mo_officers", "row_id": "MO-0123456789-1", "change": "changed", "field": "officer_name",
+                "old_value": "Doe, Jane 5th of April", "new_value": "Doe, Jane", "kind": None},
+               {"resource": "mo_officers", "row_id": "MO-0123456789-2", "change": "changed", "field": "officer_name",
+                "old_value": "Doe, Jane Q", "new_value": "Doe, Jane", "kind": None}]
+    out = load.withheld_old_values(conn, Package.load(ROOT), changes)
+    text = repr(out)
+    assert "jdoe" not in text and "April" not in text
+    assert [c["row_id"] for c in out[:2]] == [load.WITHHELD, "MO-boone-county-sheriff"]
+    assert [c["old_value"] for c in out[2:]] == [load.WITHHELD, "Doe, Jane Q"]
