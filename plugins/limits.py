@@ -236,6 +236,12 @@ class Refused(Exception):
     """A request's parameters cannot be executed (answered with 400)."""
 
 
+class HeadAnswered(BaseException):
+    """A HEAD request's answer is complete once its head is sent: raised into the app at its first body message, so
+    that it stops making a body no one will read. (Not an Exception: Datasette's CSV stream catches those, and would
+    write the error into the body.)"""
+
+
 def authorizer(action, arg1, arg2, database, trigger):
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         return sqlite3.SQLITE_DENY
@@ -643,6 +649,7 @@ class Gate:
                 return await refuse(send, 503, "Too many downloads are running; try again in a minute.", 10)
             self.heavy_by_client[client] = self.heavy_by_client.get(client, 0) + 1
             self.heavy_total += 1
+        head = scope.get("method") == "HEAD"
         state = {"started": False, "done": False, "aborted": False, "sent": 0, "stream": False, "charged": 0.0,
                  "working": asyncio.get_running_loop().time()}  # since when the page's own work ran (not its wait for a turn)
         if arbitrary:
@@ -728,7 +735,7 @@ class Gate:
                     built.give()  # the page is built: it is sent outside its turn
                 if page:
                     charge()
-                if large:  # the work for the first chunk is done in the download's turn
+                if large and not head:  # the work for the first chunk is done in the download's turn
                     await send(with_nosniff(message))
                     if not message.get(PACED_KEY):
                         await download.take()
@@ -737,6 +744,10 @@ class Gate:
             if message["type"] == "http.response.body":
                 if state["done"]:
                     return
+                if head and state["started"]:  # the head is out: nothing more is made (a HEAD of a whole-table
+                    state["done"] = True      # export had built it all, holding a download slot, for nothing)
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                    raise HeadAnswered()
                 state["sent"] += len(message.get("body", b""))
                 if page:
                     charge()  # before the body is handed on: a client that never reads it has paid for it
@@ -765,6 +776,8 @@ class Gate:
                 if built.gone:  # its client left while it waited: nothing to build
                     return
             await self.app(scope, guarded_receive, guarded_send)
+        except HeadAnswered:
+            pass
         except Refused:
             if state["started"]:
                 raise  # headers are out: the server closes the connection, so the client sees a cut body
@@ -904,9 +917,12 @@ class ValueFreeTraceback:
     @staticmethod
     def print_exc(*args, **kwargs):
         import traceback
-        kind, _, trace = sys.exc_info()
+        kind, error, trace = sys.exc_info()
         if kind is None:
             return
+        ticket = CURRENT.get()
+        if ticket is not None and ticket.cancelled and "interrupted" in str(getattr(error, "e", error)):
+            return  # its SQL was stopped on purpose (the client left, a HEAD's head was sent): no error to report
         where = " < ".join(f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}"
                            for frame in reversed(traceback.extract_tb(trace)[-4:]))
         sys.stderr.write(f"error: {kind.__name__} while answering a request, at {where} "

@@ -1374,6 +1374,36 @@ def test_a_query_stopped_by_the_temporary_file_bound_is_not_said_to_have_taken_t
         assert b"more than 64 MB of temporary files" in body and b"took too long" not in body, body[:500]
 
 
+
+@pytest.mark.parametrize("path", ["/export/people.json", "/certification/people.csv", "/certification.db", "/search"])
+def test_a_head_request_stops_the_answer_s_work_once_its_head_is_sent(path):
+    """The twelfth attack run: a HEAD of a whole-table export, the database file or a streamed CSV built the whole
+    body (1.5 s of work for /export/people.json) while holding the client's download slots, and sent nothing, so no
+    send deadline applied: 16 such connections took 15 CPU-seconds in 16 s. The app is stopped at its first body
+    message; the answer is its head and an empty body, and every slot is given back."""
+    limits = limits_plugin()
+    made = []
+
+    async def streaming_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
+        for n in range(1000):
+            made.append(n)
+            await send({"type": "http.response.body", "body": b"x" * 1000, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def scenario(method):
+        made.clear()
+        gate = limits.Gate(streaming_app)
+        scope, receive, send, sent = drive(gate, path, "", "10.0.3.1")
+        await gate(dict(scope, method=method), receive, send)
+        return gate, sent
+    gate, sent = asyncio.run(scenario("HEAD"))
+    assert len(made) == 1 and sent[0]["status"] == 200 and (b"x-content-type-options", b"nosniff") in sent[0]["headers"]
+    assert [m.get("body", b"") for m in sent[1:]] == [b""] and not sent[-1].get("more_body")
+    assert gate.in_flight == 0 and gate.heavy_total == 0 and not gate.heavy_by_client and not gate.by_client
+    gate, sent = asyncio.run(scenario("GET"))  # a GET is sent whole
+    assert len(made) == 1000 and sum(len(m.get("body", b"")) for m in sent[1:]) == 1000 * 1000
+
 def test_sequential_head_requests_of_large_downloads_are_answered_from_the_file_s_size(server, built):
     """A new user's walk: a link checker's HEAD requests got 429 after a few, because each HEAD of a large download
     streamed the file whole (the body discarded), holding one of the client's download slots meanwhile."""
@@ -1400,3 +1430,21 @@ def test_an_error_in_a_csv_stream_is_logged_without_its_message(capsys):
     views_base.sys.stderr.write("Caught this error: no such column: Quimby 1969-07-20\nforged line\n")
     err = capsys.readouterr().err
     assert "Quimby" not in err and "forged" not in err and "a CSV stream stopped on an error" in err
+
+
+def test_sql_stopped_on_purpose_is_not_logged_as_an_error(capsys):
+    """A HEAD's head sent, or a client gone mid-stream, stops the request's SQL on purpose: it had been logged as
+    "error: OperationalError while answering a request" each time. Other interruptions are still logged."""
+    limits = limits_plugin()
+    for cancelled, logged in ((True, False), (False, True)):
+        ticket = limits.Ticket()
+        if cancelled:
+            ticket.cancel()
+        token = limits.CURRENT.set(ticket)
+        try:
+            raise sqlite3.OperationalError("interrupted")
+        except sqlite3.OperationalError:
+            limits.ValueFreeTraceback.print_exc()
+        finally:
+            limits.CURRENT.reset(token)
+        assert ("error: OperationalError" in capsys.readouterr().err) is logged
