@@ -17,7 +17,7 @@ import csv
 import re
 
 from . import disclosure
-from .names import contact_value
+from .names import free_text_problem
 from .package import csv_options, fields
 from .sources import copy_problems, normalise, quote_problems
 from .validate import Problem, byte_problems
@@ -74,8 +74,9 @@ def guard_package(package):
 
 
 def contact_problems(package, resource):
-    """A telephone number or an e-mail address in a text field that no pattern checks (the hand-edited tables'
-    notes, meanings and the corrections log): no field publishes one. The value is never shown. (The fields with a
+    """A closed value (names.free_text_problem: a telephone number, an e-mail address, a street address, where someone
+    lives, a date of birth) in a text field that no pattern checks (the hand-edited tables' notes, meanings and the
+    corrections log): no field publishes one. The value is never shown. (The fields with a
     pattern or an enum, every field of the officer-level resources among them, are checked by their own rules, and a
     foreign key's values are those of the table it refers to.)"""
     keys = {name for fk in resource.get("schema", {}).get("foreignKeys", []) for name in fk.get("fields", [])}
@@ -88,10 +89,10 @@ def contact_problems(package, resource):
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
                 for name in free:
-                    if contact_value(row.get(name) or ""):
-                        problems.append(Problem(resource["path"], number, name, "contact-value",
-                                                "the value holds a telephone number or an e-mail address, which no field "
-                                                "publishes; it is not shown"))
+                    problem = free_text_problem(row.get(name) or "")
+                    if problem:
+                        problems.append(Problem(resource["path"], number, name, "closed-value-in-text",
+                                                f"{problem}, which no field publishes; it is not shown"))
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # reported by the validation, by row
     return problems

@@ -377,6 +377,29 @@ def contact_value(value):
     return bool(PHONE.search(plain) or any_email(plain))
 
 
+RESIDES = re.compile(r"\b(?:lives|living|resides|residing|residence|resident|home address)\s+(?:at|in|on)\b", re.IGNORECASE)
+
+
+def free_text_problem(value):
+    """Why free text (a note, a meaning, the corrections log) cannot be published, or None: it holds a telephone
+    number or an e-mail address, a street address or a post box, where someone lives, or a date of birth (a date
+    after words that say one follows: "born 1980-05-04", "date of birth 05/04/1980"; the words alone, which our notes
+    use of the withheld element, are no value). The reason never quotes the value."""
+    if contact_value(value):
+        return "the value holds a telephone number or an e-mail address"
+    if not may_be_refused(value) and not RESIDES.search(value):
+        return None
+    plain = plain_digits(value)
+    if address(plain) or PO_BOX.search(plain) or RESIDES.search(plain):
+        return "the value holds a street address, a post box or where someone lives"
+    for match in BIRTH.finditer(plain):
+        following = plain[match.start():match.end() + 40]
+        if re.search(r"[0-9]", following) or MONTH_DATE.search(following) or WORDED_DATE.search(following) \
+                or SPELLED_DATE.search(following) or WORDED_DAY_DATE.search(following):
+            return "the value holds a date of birth"
+    return None
+
+
 def name_contact(value):
     """Whether a name (an officer's, an agency's, a course's) holds an e-mail address or a telephone number:
     contact_value's tests, and any @ or web domain, which a name never holds (free text may: "Twitter @handle")."""

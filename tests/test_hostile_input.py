@@ -520,6 +520,16 @@ SPEC_CASES = [
     Case("contact-in-the-corrections-log", rows_edit("corrections", lambda r: r + [
         ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "jane at example dot com", "agency's letter", "mo-post-2023-01-03"]]),
          ["data/corrections.csv, row 2, field what_changed", "telephone number or an e-mail address"], absent=["jane at"]),
+    # the twelfth: a date of birth, a street address or a post box in the corrections log's free text
+    *[Case(f"closed-value-in-the-corrections-log-{n}", rows_edit("corrections", lambda r, what=what, why=why, source=source: r + [
+        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, source]]),
+           [f"data/corrections.csv, row 2, field {field}", expected], absent=[planted])
+      for n, (what, why, source, field, expected, planted) in enumerate([
+          ("officer born 1980-05-04", "agency's letter", "mo-post-2023-01-03", "what_changed", "date of birth", "1980-05-04"),
+          ("name corrected", "date of birth 05/04/1980", "mo-post-2023-01-03", "why", "date of birth", "05/04/1980"),
+          ("name corrected, lives at 12 Larkspur Lane", "agency's letter", "mo-post-2023-01-03", "what_changed",
+           "street address", "Larkspur"),
+          ("name corrected", "agency's letter", "PO Box 44", "source", "post box", "Box 44")])],
     # the v6 attack run: a telephone number in words, written like a column name
     Case("digits-in-words-extra-column", rows_edit("ma_training", add_column("five_five_five_zero_one_four_two", "x")),
          ["data/ma_training.csv", "not shown"], absent=["five_five"]),
