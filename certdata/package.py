@@ -353,8 +353,10 @@ def shape_problems(schema):
         if not notes and isinstance(constraints.get("pattern"), str):
             try:
                 re.compile(constraints["pattern"])
-            except re.error as error:
-                notes.append(f"constraint 'pattern' is not a regular expression ({error})")
+                re.compile(f"^{constraints['pattern']}$")  # as frictionless compiles it: "(?x) a" had crashed it
+            except (re.error, OverflowError, RecursionError) as error:  # (a{4294967295}: OverflowError)
+                notes.append(f"constraint 'pattern' is not a regular expression that can be matched as a whole value "
+                             f"({type(error).__name__}: {error})")
             else:
                 slow = slow_pattern(constraints["pattern"])
                 if slow:  # both validators and frictionless match it on every cell, with no time limit

@@ -552,6 +552,11 @@ SPEC_CASES = [
          ["schema data/schemas/agencies.json: field agency_name", "constraints/maxLength"], absent=["internal error"]),
     Case("schema-pattern-not-a-regex", edit_schema("agencies", lambda s: s["fields"][2]["constraints"].update(pattern="[a-")),
          ["field agency_name", "not a regular expression"], absent=["internal error"]),
+    # the twelfth attack run: a pattern with a flag not at its start, which frictionless (compiling "^pattern$")
+    # cannot compile, and one with a repeat count past Python's limit, crashed the build with no file or field named
+    *[Case(f"schema-pattern-{name}", edit_schema("agencies", lambda s, pattern=pattern: s["fields"][2]["constraints"].update(pattern=pattern)),
+           ["field agency_name", "not a regular expression"], absent=["internal error"])
+      for name, pattern in (("flag-inside", "(?x) a b # comment"), ("huge-repeat", "a{4294967295}"))],
     # the second attack run of the fourth session: a pattern like (a|aa)+ held the build for ever; and the
     # names' own pattern took 30 s on a 64,000-letter cell (66 s for three), so patterns whose matching can
     # take more than linear time are refused when the schema is read
