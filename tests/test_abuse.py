@@ -1448,3 +1448,21 @@ def test_sql_stopped_on_purpose_is_not_logged_as_an_error(capsys):
         finally:
             limits.CURRENT.reset(token)
         assert ("error: OperationalError" in capsys.readouterr().err) is logged
+
+
+def test_a_redirect_never_leaves_the_site_whatever_the_request_target(server):
+    """The twelfth attack run: Datasette's trailing-slash redirect copied the target as sent, so "/\\evil.com/" was
+    answered "Location: /\\evil.com" (read by a browser as //evil.com) and the absolute-form target
+    "http://evil/docs/" with "Location: http://evil/docs". Every redirect's Location is a path on this site."""
+    import http.client
+    host, port = server.split("//")[1].split(":")
+    for target, expected in (("/\\evil.com/", "/%5Cevil.com"), ("http://evil.example/docs/", "/docs"),
+                             ("//evil.example/", "/evil.example"), ("/certification/", "/certification")):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("GET", target)
+        response = conn.getresponse()
+        location = response.getheader("location")
+        response.read()
+        conn.close()
+        assert response.status in (301, 302) and location.startswith(expected), (target, response.status, location)
+        assert not location.startswith(("//", "/\\", "http")), (target, location)
