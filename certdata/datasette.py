@@ -135,16 +135,17 @@ PLUGINS = ROOT / "plugins"
 STATIC = TEMPLATES / "static"
 
 
-def site_args(metadata):
-    """Metadata, templates, plugin and static files: the same for serve and publish."""
+def site_args(metadata, static=STATIC):
+    """Metadata, templates, plugin and static files: the same for serve and publish (static: the directory of the
+    static files, which serve takes from its snapshot of the release)."""
     return ["--metadata", str(metadata), "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS),
-            "--static", f"assets:{STATIC}"]
+            "--static", f"assets:{static}"]
 
 
-def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None):
+def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None, static=STATIC):
     """The full ``datasette`` command line: read-only (immutable), our templates and plugin.
     With get, Datasette answers that one path and exits (non-zero unless 200): a smoke test."""
-    return (["datasette", "serve", "-i", str(database), *site_args(metadata), "--host", host, "--port", str(port),
+    return (["datasette", "serve", "-i", str(database), *site_args(metadata, static), "--host", host, "--port", str(port),
              "--cors", *setting_args()] + (["--get", get] if get else []))
 
 

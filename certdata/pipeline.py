@@ -352,6 +352,9 @@ SERVING_LOCK = ".serving-lock"  # in a snapshot: held (shared) by each server an
 SERVING_LOCK_FLAGS = os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK  # never a link's target, never a wait
 
 
+SERVED_STATIC = Path("datasette") / "assets"  # in a serving snapshot: the static files it serves
+
+
 def serving_snapshot(root=ROOT):
     """The current release as the server will see it for its whole life: build/serving/<key>/,
     a copy of site/ made of hard links (database, metadata, documentation and downloads). A
@@ -377,6 +380,10 @@ def serving_snapshot(root=ROOT):
         shutil.rmtree(linked, ignore_errors=True)
         try:
             shutil.copytree(site, linked, copy_function=_link_or_copy, symlinks=True)
+            key = _tree_key(linked)  # the release's (a snapshot holding other static files is not this one: _same_files)
+            # the static files too, which Datasette reads at each request: an edit of the working tree had shown at
+            # once on the running server, under the fingerprint it started with (the twelfth attack run)
+            shutil.copytree(datasette.STATIC, linked / SERVED_STATIC, symlinks=False)
         except (OSError, shutil.Error):
             shutil.rmtree(linked, ignore_errors=True)
             continue
@@ -385,7 +392,7 @@ def serving_snapshot(root=ROOT):
         shutil.rmtree(linked, ignore_errors=True)
     else:
         raise BuildFailed("site/ kept changing while the server started: try again when the build is done")
-    snapshot = serving / _tree_key(linked)
+    snapshot = serving / key
     if os.path.lexists(snapshot) and not _same_files(snapshot, linked):  # not this release's files: not used
         if not _remove_unless_served(snapshot):
             snapshot = serving / f"{snapshot.name}-{os.getpid()}"
@@ -477,7 +484,7 @@ def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
     local server answers every link of both. The deployment serves the documentation elsewhere."""
     database, metadata, documentation = serving_snapshot(root)
     os.environ["CERTDATA_DOCS_DIR"] = str(documentation.resolve())
-    args = datasette.serve_args(database, metadata, host=host, port=port, get=get)
+    args = datasette.serve_args(database, metadata, host=host, port=port, get=get, static=documentation / SERVED_STATIC)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])
 

@@ -4,6 +4,7 @@ there). Each test plants one thing, runs the command line, and checks the outcom
 import hashlib
 import json
 import os
+from pathlib import Path
 import shutil
 import sqlite3
 
@@ -200,3 +201,19 @@ def test_a_pipe_where_the_build_reads_or_removes_is_not_opened(package, planted)
     result = run_cli(package, "build", timeout=120)
     assert result.returncode == 0, result.stderr
     assert (package / "site" / "downloads" / "SHA256SUMS").is_file()
+
+
+def test_the_server_serves_its_snapshot_s_copy_of_the_static_files(package, monkeypatch):
+    """The twelfth attack run: the static files (/assets/certsearch.css) were read from the working tree at each
+    request, so an edit showed at once on a running server, under the fingerprint it had started with. serve
+    copies them into its snapshot and serves that copy."""
+    from certdata import datasette, pipeline
+    executed = []
+    monkeypatch.setattr(os, "execv", lambda path, args: executed.append(args))
+    monkeypatch.setenv("CERTDATA_DOCS_DIR", "")  # serve sets it: put back as it was afterwards
+    pipeline.serve(root=package, port=0)
+    static = next(a.split(":", 1)[1] for a in executed[0] if a.startswith("assets:"))
+    assert Path(static).is_relative_to(package / "build" / "serving") and Path(static).is_dir()
+    for original in datasette.STATIC.iterdir():
+        copy = Path(static) / original.name
+        assert copy.read_bytes() == original.read_bytes() and copy.stat().st_ino != original.stat().st_ino
