@@ -58,7 +58,20 @@ def components(datasette):
         "static": {mount: tree_hash(directory) for mount, directory in datasette.static_mounts},
         "settings": json_hash({"settings": datasette.settings_dict(), "cors": datasette.cors}),
         "datasette": __version__,
+        # the servers under it, whose internals plugins/limits.py relies on: a deploy with another version is another server
+        "server": {name: package_version(name) for name in SERVER_PACKAGES},
     }
+
+
+SERVER_PACKAGES = ("uvicorn", "h11")
+
+
+def package_version(name):
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def fingerprint_document(parts):

@@ -278,3 +278,18 @@ def test_the_github_release_carries_every_file_its_checksums_name_but_the_spread
     assert "spreadsheet/" in notes and "dictionary" not in notes
     for archive in (a.name for a in assets if a.suffix == ".zip"):
         assert "Unzip" in notes and archive in notes
+
+
+def test_the_deploy_pins_the_servers_the_fingerprint_names(built, tmp_path):
+    """The twelfth attack run: the Cloud Run deploy pinned Datasette alone, so uvicorn and h11, whose internals the
+    limits plugin relies on, floated, and the fingerprint did not name them. Both are pinned as installed here, and
+    the fingerprint names their versions."""
+    import json
+    from importlib.metadata import version
+
+    from certdata import datasette
+    args = datasette.publish_args(tmp_path / "x.db", tmp_path / "m.json", "service")
+    installs = {args[i + 1] for i, a in enumerate(args) if a == "--install"}
+    assert {f"uvicorn=={version('uvicorn')}", f"h11=={version('h11')}"} <= installs, installs
+    result = run_cli(built, "serve", "--get", "/-/fingerprint.json")
+    assert json.loads(result.stdout)["components"]["server"] == {"uvicorn": version("uvicorn"), "h11": version("h11")}
