@@ -856,13 +856,20 @@ def bad_request_message(exception, request):
         return str(exception)
     if isinstance(exception, TempTooLarge) or isinstance(exception.__context__, TempTooLarge):  # (Datasette's own
         return TempTooLarge.message  # query page raises an error saying "took too long" from it)
-    if isinstance(exception, QueryInterrupted):  # a plugin page's SQL past the time limit, as Datasette answers its own
-        return "SQL query took too long: ask for fewer rows or a narrower search."
+    if isinstance(exception, QueryInterrupted) or (isinstance(exception, DatasetteError)
+                                                   and isinstance(exception.__context__, QueryInterrupted)):
+        return "SQL query took too long: ask for fewer rows or a narrower search."  # (a page of ours, or Datasette's)
     if isinstance(exception, (sqlite3.DataError, sqlite3.OperationalError)) and (
             "too big" in str(exception) or "too large" in str(exception)):
         return f"A value in the query would be longer than {MAX_VALUE_BYTES:,} bytes."
     if isinstance(exception, sqlite3.DatabaseError) and "not authorized" in str(exception):
         return "The query uses a function or statement that this server does not allow."
+    if isinstance(exception, DatasetteError) and "fts5: syntax error" in str(exception.message):
+        # (Datasette escapes a table's _search, but '"' alone, or '"""', escapes to nothing, which FTS5 refuses)
+        return "The search (_search) holds nothing to search for, such as quotation marks alone: give a word."
+    if isinstance(exception, DatasetteError) and exception.status == 400 and not exception.message_is_html:
+        return exception.message  # Datasette's own 400 ("Invalid SQL"), on the site's error page (a walk: its own
+        # page had no sample banner and no link to the documentation)
     if not request.query_string:
         return None  # no parameter to blame: a real server error
     if isinstance(exception, RecursionError):
