@@ -24,7 +24,7 @@ from . import datasette, docs, load, presentation, publish, states
 from .children import STOP_SIGNALS, die_with_parent, signals_held
 from .errors import CertdataError
 from .guard import guard_package
-from .package import DESCRIPTOR, ROOT, VERSION, Package, PackageError, read_json
+from .package import DESCRIPTOR, ROOT, SYNTHETIC, VERSION, Package, PackageError, read_json
 from .validate import Problem, package_shape_problems, redact_columns, summarise, validate_package, write_report
 
 
@@ -192,6 +192,7 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
             stamps = {}
             package = guarded_package(root, progress, stamps)
             check_version_against_previous(root, package)
+            check_previous_is_trusted(root, package)
             reused = load.reused_resources(package, previous_release(root), full)
             if early is not None and not reused:  # a full build: the copy is not needed
                 early = early.drop()
@@ -304,6 +305,22 @@ def previous_release(root, name=publish.DATABASE_FILE):
         if publish.Lender(candidate.parent, Path(root) / "build" / RECORD).digest(name) is None:
             return None
     return candidate
+
+
+def check_previous_is_trusted(root, package):
+    """BuildFailed when the previous release's database is there but not the one its SHA256SUMS lists, while a
+    state's officers are real: it is not used (previous_release), and without it the check that no published
+    officer identifier is given to another record would not run (the twelfth attack run: a fetched database
+    whose digest did not match let a hand edit reassign a cited identifier, published without a word)."""
+    if previous_candidate(root) is None or previous_release(root) is not None:
+        return
+    real = [state.OFFICERS for state in states.of_package(package)
+            if state.get("id_problems") and not package.resource(state.OFFICERS).get(SYNTHETIC)]
+    if real:
+        raise BuildFailed(f"the previous release's database ({previous_candidate(root).relative_to(root)}) is not the one "
+                          "its SHA256SUMS lists, so it cannot be compared with, and the officer identifiers of "
+                          f"{', '.join(real)} cannot be checked against it: fetch the live release again (in CI, "
+                          "rerun the workflow), or restore site/ as published")
 
 
 def previous_candidate(root, name=publish.DATABASE_FILE):

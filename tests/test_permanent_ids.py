@@ -224,6 +224,19 @@ def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_buil
         "a retirement's status changed": (lambda: rewrite(retired, lambda rs: [dict(r, license_status="Surrendered") if r["row_id"] == vane_before
                                                                                else r for r in rs]), ["identifier-retirement-changed"]),
     }
+    # a previous database that is not the one its SHA256SUMS lists is not compared with: the build stops, where it had
+    # published the edit unchecked (the twelfth attack run)
+    sums = small_package / "site" / "downloads" / "SHA256SUMS"
+    listed = sums.read_text(encoding="utf-8")
+    digest = next(line.split()[0] for line in listed.splitlines() if line.endswith("certification.db"))
+    sums.write_text(listed.replace(digest, "0" * 64), encoding="utf-8")
+    (small_package / "build" / "published.json").unlink(missing_ok=True)  # (the build's own record of the digest)
+    edit_officer("Quill, Ada", officer_name="Quill, Adam")()
+    result = run_cli(small_package, "build")
+    assert result.returncode == 1 and "is not the one its SHA256SUMS lists" in result.stderr, result.stderr[-1500:]
+    assert database.read_bytes() == published
+    sums.write_text(listed, encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
     for name, (edit, expected) in refused.items():
         edit()
         result = run_cli(small_package, "build")
