@@ -9,7 +9,7 @@ import collections
 import re
 
 from ..importers import ImportError_
-from ..names import agency_id, fold, name_hash
+from ..names import agency_id, fold, name_hash, person_name_refused, text_refused
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -227,30 +227,51 @@ def id_problems(conn):
             if not redaction(dict(zip(columns, both[:len(columns)])), dict(zip(columns, both[len(columns):]))):
                 out.append((rowid + 1, "row_id", "identifier-retirement-changed",
                             f"identifier {row_id} was published as retired ({RETIRED}); its row there is kept as it was "
-                            "(words of its name or a value may be taken out, to remove a closed value published by "
-                            "mistake, but none put in), so that its address still says what record it belonged to", RETIRED))
+                            f"(words of its name may be replaced by {REDACTED}, or a value blanked, to remove a closed value "
+                            "published by mistake), so that its address still says what record it belonged to", RETIRED))
         new_retired = f"select row_id from main.{RETIRED} except select row_id from old.{RETIRED}"
     else:
         new_retired = f"select row_id from main.{RETIRED}"
-    for rowid, row_id in conn.execute(
-            f"select r.rowid, r.row_id from main.{RETIRED} r join old.{OFFICERS} o on o.row_id = r.row_id "
-            f"where r.row_id in ({new_retired}) and ("
-            + " or ".join(f"r.{c} is not o.{c}" for c in record.split(", ")) + ")"):
+    columns = record.split(", ")
+    for rowid, row_id, *both in conn.execute(
+            f"select r.rowid, r.row_id, {', '.join('o.' + c for c in columns)}, {', '.join('r.' + c for c in columns)} "
+            f"from main.{RETIRED} r join old.{OFFICERS} o on o.row_id = r.row_id "
+            f"where r.row_id in ({new_retired}) and (" + " or ".join(f"r.{c} is not o.{c}" for c in columns) + ")"):
+        if redaction(dict(zip(columns, both[:len(columns)])), dict(zip(columns, both[len(columns):]))):
+            continue  # the record it last had, with closed values taken out
         out.append((rowid + 1, "row_id", "identifier-retirement-changed",
                     f"identifier {row_id} is retired with another record than the one it last had: its address would "
                     "say it belonged to someone else", RETIRED))
     return out
 
 
+REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out
+
+
 def redaction(old, new):
-    """Whether a retired identifier's row new only takes out of old: its name keeps words of the old name and no
-    other (in their order), each other value is the old one or blank. The twelfth attack run: a name published
-    with an e-mail address in it, once retired, could never be taken out of the retired identifiers."""
-    def words(name):
-        return re.findall(r"\w+", (name or "").casefold())
-    kept, old_words = words(new["officer_name"]), iter(words(old["officer_name"]))
-    return (bool(kept) and all(word in old_words for word in kept)  # a subsequence of the old name's words
-            and all(new[c] in (old[c], "", None) for c in old if c != "officer_name"))
+    """Whether a retired identifier's row new is old with some words of its name, or some values, taken out: each
+    word taken out of the name replaced by REDACTED, the rest of the name as it was (punctuation and all), every
+    other value the old one or blank. (The twelfth attack run: a name published with an e-mail address in it, once
+    retired, could never be taken out; then a rule that let words be dropped made "Smith, John Michael" into
+    another officer's "Smith, John". A name holding REDACTED is no officer's.)"""
+    name = new["officer_name"] or ""
+    if REDACTED not in name or name == old["officer_name"]:
+        return name == old["officer_name"] and all(new[c] in (old[c], "", None) for c in old)
+    pattern = r"\S+(?:\s+\S+)*?".join(re.escape(part) for part in name.split(REDACTED))  # a marker: words, whole
+    return bool(re.fullmatch(pattern, old["officer_name"] or "")) and all(
+        new[c] in (old[c], "", None) for c in old if c != "officer_name")
+
+
+def redacted(record, agency_names):
+    """A record retired by the importer, its closed values taken out (REDACTED for a name the name checks refuse, a
+    blank agency for one whose name they refuse): a name published with a closed value in it by mistake is then
+    corrected by importing the corrected roster (the twelfth attack run: the retirement would have kept it)."""
+    row_id, name, status, klass, agency = record
+    if name and person_name_refused(name):
+        name = REDACTED
+    if agency and text_refused(agency_names.get(agency) or agency.split("-", 1)[-1].replace("-", " ")):
+        agency = ""
+    return row_id, name, status, klass, agency
 
 
 def table(tuples, previous=(), retired=()):
@@ -295,7 +316,8 @@ def rows(records, package, label):
     rows_out, gone = table(tuples, previous, [r["row_id"] for r in retired_before])
     by_id = {r[0]: r for r in previous}
     retired = [tuple(r[f] for f in (*fields, "retired_with")) for r in retired_before]
-    retired += [(*by_id[row_id], received_label(package)) for row_id in gone]
+    agency_names = {r["agency_id"]: r["agency_name"] for r in package.read_rows("agencies")}
+    retired += [(*redacted(by_id[row_id], agency_names), received_label(package)) for row_id in gone]
     return rows_out, {t[3] for t in tuples if t[3]}, {RETIRED: sorted(retired)}
 
 
