@@ -643,7 +643,7 @@ def withheld_old_values(conn, package, changes):
     def refused(resource, column, value):
         matcher = matchers.get((resource, column))
         return bool(matcher and isinstance(value, str) and value and not matcher(value))
-    keys = {}
+    keys, withheld_keys = {}, set()
     for change in changes:
         if change["change"] == "removed":
             table = change["resource"]
@@ -651,8 +651,12 @@ def withheld_old_values(conn, package, changes):
             cursor = conn.execute(f"select * from old.[{table}] where [{key}] = ?", [change["row_id"]])
             row = cursor.fetchone()
             if row and any(refused(table, column[0], value) for column, value in zip(cursor.description, row)):
+                withheld_keys.add(change["row_id"])
                 change["row_id"] = WITHHELD
         elif refused(change["resource"], change["field"], change["old_value"]):
+            change["old_value"] = WITHHELD
+    for change in changes:  # a withheld key where another table names it (an officer's old agency_id)
+        if change["old_value"] in withheld_keys:
             change["old_value"] = WITHHELD
     return changes
 

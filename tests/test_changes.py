@@ -140,9 +140,11 @@ def test_a_closed_value_taken_out_of_a_release_is_not_republished_in_its_changes
                {"resource": "mo_officers", "row_id": "MO-0123456789-1", "change": "changed", "field": "officer_name",
                 "old_value": "Doe, Jane 5th of April", "new_value": "Doe, Jane", "kind": None},
                {"resource": "mo_officers", "row_id": "MO-0123456789-2", "change": "changed", "field": "officer_name",
-                "old_value": "Doe, Jane Q", "new_value": "Doe, Jane", "kind": None}]
+                "old_value": "Doe, Jane Q", "new_value": "Doe, Jane", "kind": None},
+               {"resource": "mo_officers", "row_id": "MO-0123456789-3", "change": "changed", "field": "agency_id",
+                "old_value": "MO-columbia-police-jdoe-example-com", "new_value": "MO-boone-county-sheriff", "kind": None}]
     out = load.withheld_old_values(conn, Package.load(ROOT), changes)
     text = repr(out)
     assert "jdoe" not in text and "April" not in text
     assert [c["row_id"] for c in out[:2]] == [load.WITHHELD, "MO-boone-county-sheriff"]
-    assert [c["old_value"] for c in out[2:]] == [load.WITHHELD, "Doe, Jane Q"]
+    assert [c["old_value"] for c in out[2:]] == [load.WITHHELD, "Doe, Jane Q", load.WITHHELD]  # the agency's key too
