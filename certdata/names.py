@@ -56,8 +56,10 @@ def name_hash(name):
 # ("4417 Larkspur Lane"): what a date of birth or a residence looks like in a column that holds names.
 DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{2,4}")
 MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*[0-9]{{1,2}}\\b|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:of\\s+)?(?:{MONTHS})\\b",
-                        re.IGNORECASE)  # "5th of April" (the eleventh attack run)
+# "April 5th", "5th of April"; not "Jan 2nd", a name and its suffix (2nd to 4th: an ordinal day of those passes)
+MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*(?:the\\s+)?(?:[0-9]{{1,2}}\\b|(?:[0-9]{{2}}|[15-9])(?:st|nd|rd|th)\\b)"
+                        f"|\\b(?:{MONTHS})\\.?,?\\s+(?:19|20)[0-9]{{2}}\\b"  # "April 1971" (the eleventh and twelfth attack runs)
+                        f"|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:of\\s+)?(?:{MONTHS})\\b", re.IGNORECASE)
 ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
                           "alley|square|sq|crescent|plaza|loop|pike|row|ridge|run|path|walk|close|grove|mews|bend|cove|"
@@ -75,7 +77,7 @@ ADDRESS_OTHER = re.compile(
 # A number that counts something else: "Division 4 Municipal Court", "8 Hour Defensive Drive" are no addresses.
 COUNTED = frozenset("division district precinct ward troop zone region unit station post company squad platoon shift "
                     "module part chapter section level phase step class grade session hour hours day days week weeks "
-                    "minute minutes credit credits mile miles k km".split())
+                    "minute minutes credit credits mile miles k km dept department hr hrs court circuit judicial".split())
 # Any three groups of digits with any separators, the last of two digits or more (not "17.5.2", a section's
 # number), a telephone number's 3-3-4 digits, and a date written with 年 月 日.
 SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3}[0-9]{2,4}(?![0-9])"
@@ -94,8 +96,10 @@ AT_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s{1,3}@\s{1,3})[\w-]")
 TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me"
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
 # (at), «at», [dot]; "a.t" and "d.o.t" too (the eleventh attack run)
-AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in (r"(?:a\.?t|arroba|arobase)", r"d\.?o\.?t"))
-AT = re.compile(r"\b(?:a\.?t|arroba|arobase)\b", re.IGNORECASE)  # in every spelled-out address: searched for first
+# the twelfth: "(a)", "at sign", "a t"; a dot bracketed ("[.]", "(.)") or named "punto", "point", "period", "dt", "d o t"
+AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in (
+    r"(?:a[.\s]?t(?:\s+sign)?|arroba|arobase|a(?=\s*[\])]))", r"(?:d[.\s]?o[.\s]?t|punto|point|period|dt|\.(?=\s*[\])]))"))
+AT = re.compile(r"\b(?:a[.\s]?t|arroba|arobase)\b|[\[(]\s*a\s*[\])]", re.IGNORECASE)  # in every spelled-out address: searched first
 # after a spelled-out dot, any short word is taken for a domain's last ("jdoe at example dot ru"); after a written one,
 # one of TOP_DOMAINS ("jane at home.com" aside, "Training at St. Louis" is no address)
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
@@ -129,7 +133,10 @@ SPELLED_DATE = re.compile(rf"\b(?:{MONTHS})\b\.?\s+the\s+(?:{ORDINALS})\b|\b(?:{
 # A day in words, "de" or "of", a month: "cinco de abril", "five of April" (the eleventh attack run); and a date or a
 # year in Roman numerals, "IV-V-MCMLXXI", "Doe, Jane MCMLXX" (a year from 1900, four numerals or more: not a name's III).
 # (Set after NUMBER_WORDS below.)
-ROMAN_DATE = re.compile(r"\b[IVXLC]{1,6}[-/. ][IVX]{1,4}[-/. ](?:MCM|MM)[MDCLXVI]*\b|\b(?:MCM[LXVI]{1,8}|MM[XVI]{1,6})\b", re.IGNORECASE)
+ROMAN_DATE = re.compile(r"\b[IVXLC]{1,6}[-/. ][IVX]{1,4}[-/. ](?:MCM|MM)[MDCLXVI]*\b|\b(?:MCM[LXVI]{1,8}|MM[XVI]{1,6}|MDCCCC?[LXVI]{1,8})\b"
+                        r"|\b[IVXLC]{1,6}[-/.][IVX]{1,4}[-/.][LXVI]{2,}\b"  # "IV-V-LXXI"
+                        r"|(?<![0-9])[0-9]{1,2}[-/. ]+[IVX]{1,4}[-/. ]+[0-9]{2,4}(?![0-9])"  # "5.IV.1971", "5 IV 1971"
+                        r"|(?<![0-9])[0-9]{4}[-/. ]+[IVX]{1,4}[-/. ]+[0-9]{1,2}(?![0-9])", re.IGNORECASE)  # "1971.IV.5"
 # Words that say a date of birth follows or precedes: "DOB", "date of birth", "born 5 April", "born in 1971".
 BIRTH = re.compile(rf"\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
                    rf"nascid[oa]|nat[oa]\s+il|born\s+(?:on\s+|in\s+|the\s+)?(?:[0-9]|(?:{MONTHS}|{OTHER_MONTHS})\b))",
@@ -153,7 +160,17 @@ NUMBER_WORDS = frozenset("""
     """.split())
 DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest first: "quatorze" before "quatro"
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
-WORDED_DAY_DATE = re.compile(rf"\b(?:{DIGIT_WORDS})\s+(?:de|del|of)\s+(?:{OTHER_MONTHS}|{MONTHS})\b", re.IGNORECASE)
+WORDED_DAY_DATE = re.compile(rf"\b(?:{DIGIT_WORDS})\s+(?:de|del|of)\s+(?:{OTHER_MONTHS}|{MONTHS})\b"
+                             rf"|\b(?:{DIGIT_WORDS})\s+(?:{OTHER_MONTHS})\b", re.IGNORECASE)  # "cinq avril"
+EN_DAYS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+           "eighteen|nineteen|twenty|thirty|twenty[\\s-](?:one|two|three|four|five|six|seven|eight|nine)|thirty[\\s-]one")
+# "five April", "April five", "April fifth" (the twelfth attack run); and a year in words, "nineteen seventy one"
+EN_WORDED_DATE = re.compile(rf"\b(?:{EN_DAYS})\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+(?:the\s+)?(?!first\b)(?:{EN_DAYS}|{ORDINALS})\b"
+                            r"|\b(?:nineteen|twenty)[\s-]+(?:oh|hundred|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                            r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.IGNORECASE)
+EN_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                            r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                            r"ninety|hundred)\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A post office box, in the ways it is written.
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bp\.?\s?o\.?\s?b\.?\s*[0-9]|\br\.?\s?r\.?\s*[0-9]+\s*,?\s*box\b"
@@ -238,8 +255,8 @@ def address(value):
     """Whether a (plain) value holds a street address: a number (in digits or words: "forty four seventeen
     Larkspur Lane"), words, a street's kind, the number not one that counts something else (the word before
     it or after it says so)."""
-    if NUMBER_WORD.search(value):
-        value = NUMBER_WORD.sub("0", value)
+    if EN_NUMBER_WORD.search(value):  # in English: "Una" ("one" in Spanish) in "Smith, Una Mae Lane" is a name
+        value = EN_NUMBER_WORD.sub("0", value)
     for match in ADDRESS_LIKE.finditer(value):
         before = value[:match.start()].split()[-1:]
         after = match.group(1).split()[:1]
@@ -248,13 +265,31 @@ def address(value):
     return bool(ADDRESS_OTHER.search(value))
 
 
+def plausible_date(match):
+    """Whether three numbers read as a date in some order (month, day and year; day, month and year; a four-digit
+    year, month and day): "17/19/26" (Glock models) and "590.080.1" (a section) are none (the twelfth attack run
+    refused such course names). A telephone number's 3-3-4 digits, or digits written with 年 月 日, always count."""
+    text = match.group()
+    numbers = re.findall(r"[0-9]+", text)
+    if len(numbers) != 3 or "年" in text or [len(n) for n in numbers] == [3, 3, 4]:
+        return True
+    (a, b, c), (la, _, lc) = map(int, numbers), map(len, numbers)
+
+    def year(n, length):
+        return length == 2 or (length == 4 and 1900 <= n <= 2099)
+    return ((1 <= a <= 12 and 1 <= b <= 31 and year(c, lc)) or (1 <= a <= 31 and 1 <= b <= 12 and year(c, lc))
+            or (la == 4 and year(a, la) and 1 <= b <= 12 and 1 <= c <= 31))
+
+
 def date_or_address(value, plain=None):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
     a telephone number or a street address (plain: the value's plain_digits, when already made)."""
     value = plain if plain is not None else plain_digits(value)
-    return bool(DATE_LIKE.search(value) or SEPARATED_DATE.search(value) or MONTH_DATE.search(value)
+    return bool(any(map(plausible_date, DATE_LIKE.finditer(value))) or any(map(plausible_date, SEPARATED_DATE.finditer(value)))
+                or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or SHORT_YEAR_DATE.search(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
+                or EN_WORDED_DATE.search(value)
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
@@ -346,7 +381,9 @@ def text_problem(value):
 # 0.6 s for 200,000 names, ten times this).
 MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
 DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a letter, a dot and a letter: a domain, or a spelled "a.t" or "d.o.t"
-ROMAN_YEAR = re.compile(r"\bm(?:cm|m)[mdclxvi]*\b", re.IGNORECASE)
+ROMAN_YEAR = re.compile(r"\bm(?:cm|m|dccc)[mdclxvi]*\b", re.IGNORECASE)  # "MCMLXX", "MMI", "MDCCCCLXX"
+ROMAN_TRIPLE = re.compile(r"\b[IVXLC]+[-/.][IVX]+[-/.][IVXLC]", re.IGNORECASE)
+SPACED_AT = re.compile(r"\ba\s+t\b|\bd\s+o\s+t\b", re.IGNORECASE)  # "jdoe a t example d o t com"
 ORDINAL_WORDS = frozenset(ORDINALS.split("(")[0].rstrip("|").split("|")) | {"twenty", "thirty"}  # "fifth april"
 TRIGGER_WORDS = ORDINAL_WORDS | frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
                           "nascida nato nata box pob postfach postbus apartado arroba arobase caixa boîte boite the of".split()) | NUMBER_WORDS
@@ -366,7 +403,8 @@ def may_be_refused(value):
     words = value.lower()
     spaced = words.translate(PUNCTUATION_TO_SPACE) if words.isascii() else re.sub(r"[\W_]+", " ", words)  # «at»
     return ("d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
-            or bool(DOTTED.search(value) or ROMAN_YEAR.search(value)))  # "gmail.com", "a.t", "MCMLXX"
+            or bool(DOTTED.search(value) or ROMAN_YEAR.search(value) or SPACED_AT.search(value)  # "gmail.com", "a.t", "MCMLXX"
+                    or ROMAN_TRIPLE.search(value)))  # "IV-V-LXXI"
 
 
 def contact_value(value):

@@ -18,6 +18,7 @@ The copies replace every telephone number and e-mail address of the corresponden
 with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
 """
 import csv
+import html
 import re
 import unicodedata
 
@@ -137,23 +138,28 @@ INLINE_IMAGE = re.compile(r"cid:image\d+\.(?:png|jpg|jpeg|gif)@[0-9A-F]{8}\.[0-9
 # them, or eleven after a 1, are a telephone number however they are grouped or separated ("555·555·0142", "555 555
 # 01 42", "5 5 5 5 5 5 0 1 4 2", "555-**555**-0142": the twelfth attack run), unless they are one number written
 # with thousands' commas ("1,234,567,890"). ("January 18, 2023, 15,049 users" is no number: a comma and a space.)
-DIGIT_RUN = re.compile(r"\d(?:(?:[^\w\n,]|_|,(?! )){0,3}\d)+")
+# A colon is no separator: "January 3, 2023 10:15:33 AM", an e-mail's date line, is no number; nor are groups of five
+# digits or more ("Reference 10001 20002"). After a +, eight to fifteen digits are an international number.
+DIGIT_RUN = re.compile(r"\+?\d(?:(?:[^\w\n,:]|_|,(?! )){0,3}\d)+")
 THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def digit_run_phone(text):
-    """Whether text holds ten digits (or eleven after a 1) run together by signs or spaces only."""
+    """Whether text holds ten digits (or eleven after a 1, or eight to fifteen after a +) run together by signs or
+    spaces only, in groups of at most four."""
     for match in DIGIT_RUN.finditer(text):
         run = match.group()
         digits = sum(c.isdigit() for c in run)
-        if (digits == 10 or (digits == 11 and run.startswith("1"))) and not THOUSANDS.fullmatch(run):
+        if max(map(len, re.findall(r"\d+", run))) > 4 or THOUSANDS.fullmatch(run):
+            continue
+        if digits == 10 or (digits == 11 and run.startswith("1")) or (run.startswith("+") and 8 <= digits <= 15):
             return True
     return False
 
 
 def holds_contact(line):
     """Whether a line of a source copy holds a telephone number or an e-mail address."""
-    line = INLINE_IMAGE.sub(" ", line)
+    line = INLINE_IMAGE.sub(" ", html.unescape(line))  # "555&#45;555&#45;0142" is read as it shows
     plain = unicodedata.normalize("NFKC", line)
     return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or name_contact_in_text(plain))
 
@@ -175,10 +181,11 @@ def text_holds_contact(text):
     for number, line in enumerate(lines):
         if holds_contact(line):
             return True
-        following = lines[number + 1] if number + 1 < len(lines) else ""
-        if following and any(holds_contact(joined) and not holds_contact(following)
-                             for joined in (line.rstrip() + following.lstrip(), line.rstrip() + " " + following.lstrip())):
-            return True
+        for span in (2, 3):  # wrapped over two lines, or three ("records.custodian", "@", "example.gov")
+            following = [part.strip() for part in lines[number + 1:number + span]]
+            if len(following) == span - 1 and all(following) and not holds_contact(" ".join(following)):
+                if any(holds_contact(joiner.join([line.strip(), *following])) for joiner in ("", " ")):
+                    return True
     return False
 
 

@@ -1221,7 +1221,12 @@ DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 La
                                    # the eleventh: post boxes written POB, P.O.B., a rural route's box
                                    "Police POB 12", "Police P.O.B. 12", "Police RR 2 Box 5",
                                    # the twelfth: a day with "of", a day in words, Spanish words, Roman numerals
-                                   "Foo 5th of April", "Foo fifth april", "Foo cinco de abril", "Foo IV-V-MCMLXXI", "Foo MCMLXX"]
+                                   "Foo 5th of April", "Foo fifth april", "Foo cinco de abril", "Foo IV-V-MCMLXXI", "Foo MCMLXX",
+                                   # and its second look: an ordinal day after a month, a day in words either side of
+                                   # a month, a year in words, Roman numerals with digits, a month and a year
+                                   "Foo April 5th", "Foo April fifth", "Foo April the 5th", "Foo five April", "Foo April five",
+                                   "Foo cinq avril", "Foo nineteen seventy one", "Foo IV-V-LXXI", "Foo MDCCCCLXX",
+                                   "Foo 5.IV.1971", "Foo 5 IV 1971", "Foo 1971.IV.5", "Foo April 1971"]
 
 
 @pytest.mark.parametrize("value", DISGUISES)
@@ -1244,9 +1249,12 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
                    "Birthing Emergencies", "Box Elder County", "The First Step", "May First Responders",
                    "Seven Mile Road Safety", "Ten Mile Run", "Route One Task Force", "Officer «at large» Program"):
         assert importers.value_problem("course_name", course) is None, course
-    for name in ("Division 4 Municipal Court", "Precinct 2 Family Court", "District 1 Police Way"):
+    for name in ("Division 4 Municipal Court", "Precinct 2 Family Court", "District 1 Police Way",
+                 # the twelfth attack run refused these: a number after "Dept." or before "Hr", models, not a date
+                 "Dept. 12 Circuit Court", "Judicial Circuit 12 Circuit Court", "Court 12 Juvenile Court",
+                 "16 Hr Crisis Intervention Team Walk", "Glock 17/19/26 Armorer"):
         assert importers.value_problem("agency_name", name) is None, name
-    for name in ("Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June", "Smith, Dot",
+    for name in ("Smith, Una Mae Lane", "van der Berg, Jan 2nd", "Smith, May", "Dec, Ann", "Marshall, Sean Q", "April Jones", "Juniper, June", "Smith, Dot",
                  "Nguyen, Mai", "Avril, Jane", "March, Fredric", "Abril, Jose", "At, Mary", "Born, Max", "Box, Ann",
                  "Smith, Jane (n\u00e9e Doe)", "Nine, Lee", "Cinq-Mars, Jean", "Dos Santos, Maria",
                  "Sept, Anne", "Un, Ho", "\u0412\u0430\u0441\u0438\u043b\u044c\u0435\u0432, \u0418\u0432\u0430\u043d"):
@@ -1302,7 +1310,9 @@ def test_a_disguise_written_in_other_forms_of_its_characters_is_refused_by_the_i
                                    "jdoe(@)example.com", "jdoe[@]example.com", "jdoe@@example.com", "jdoe@ example.com",
                                    "jdoe @example.com", "jdoe&commat;example.com", "jdoe&#64example.com",
                                    "jdoe at example dot ru", "jdoe at example dot email", "jdoe_at_gmail.com",
-                                   "jdoe a.t gmail d.o.t com"])
+                                   "jdoe a.t gmail d.o.t com",
+                                   "jdoe[at]example[.]com", "jdoe arroba example punto com", "jdoe (a) example (.) com",
+                                   "jdoe at sign example dot com", "jdoe a t example d o t com", "jdoe at example period com"])
 def test_an_e_mail_address_spelled_out_is_refused_in_every_open_column(value):
     """The eighth attack run: "jane at example dot com" passed as an agency's, a course's and an officer's
     name. Written out, an address is refused like one written with an @; "at" in a name is not."""

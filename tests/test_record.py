@@ -425,7 +425,8 @@ def test_programs_are_told_the_data_is_a_sample(built):
                                   "Office: 555\u00b7555\u00b70142", "555_555_0142", "555~555~0142", "555,555,0142", "555;555;0142",
                                   "555|555|0142", "555*555*0142", "555\u2022555\u20220142", "555 555 01 42", "555-555-01-42",
                                   "5 5 5 5 5 5 0 1 4 2", "555-**555**-0142", "Alt: jdoe@ example.gov", "jdoe @example.gov",
-                                  "jdoe[@]example.gov"])
+                                  "jdoe[@]example.gov", "Reply to jdoe[at]example[.]gov", "Call +44 20 7946 0958",
+                                  "+33 1 23 45 67 89", "555&#45;555&#45;0142", "jdoe arroba example punto gov"])
 def test_a_source_copy_holding_a_contact_detail_in_any_common_form_is_refused(line):
     """The eleventh attack run: a copy with a telephone number written with no-break spaces, slashes or en dashes,
     a country code, or seven digits, or an e-mail address with a full-width @ or after "cid:", was published."""
@@ -433,7 +434,7 @@ def test_a_source_copy_holding_a_contact_detail_in_any_common_form_is_refused(li
 
 
 @pytest.mark.parametrize("text", ["Cell: (555) 555-\n0199", "records.custodian\n@example.gov", "Office: 555\n555 0142",
-                                  "jdoe@\nexample.gov"])
+                                  "jdoe@\nexample.gov", "records.custodian\n@\nexample.gov"])
 def test_a_contact_detail_wrapped_over_two_lines_of_a_source_copy_is_refused(text):
     """The twelfth attack run: a signature's number or address wrapped at a line break passed the check, which read
     each line alone; pasted letters wrap so."""
@@ -445,7 +446,8 @@ def test_the_repository_s_source_copies_hold_no_contact_detail_and_their_other_n
     for path in sources.source_copies(PACKAGE).values():
         assert not sources.text_holds_contact(path.read_text(encoding="utf-8")), path
     for figures in ("As of January 18, 2023, 15,049 users", "a budget of 1,234,567,890 dollars", "RSMo 590.1150, 590.1152",
-                    "2023-01-03 to 2023-09-13"):
+                    "2023-01-03 to 2023-09-13", "Sent: Tuesday, January 3, 2023 10:15:33 AM", "Sent: 1/13/2023 10:05 AM",
+                    "Sent: 12/13/2023 1:05 PM", "Reference 10001 20002"):
         assert not sources.text_holds_contact(figures), figures
     assert not sources.holds_contact("[cid:image001.png@01D9F21B.CC63ED80]")
     assert not sources.holds_contact("Follow the Missouri Department of Public Safety on Twitter @MoPublicSafety")
