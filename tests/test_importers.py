@@ -494,7 +494,7 @@ def test_merged_cells_and_excel_escapes_are_read_as_excel_shows_them(small_packa
         return path
     merged = book(lambda sheet: (sheet.__setitem__("D2", "Columbia Police Department"), sheet.merge_cells("D2:D4")))
     result = run_cli(small_package, "import", "mo-roster", str(merged))
-    assert result.returncode == 1 and "rows 2-4, field agency_name: cells merged over several rows" in result.stderr, result.stderr
+    assert result.returncode == 1 and "rows 2-4, field agency_name: cells merged over several rows or columns" in result.stderr, result.stderr
     header_merge = book(lambda sheet: sheet.merge_cells("A1:B1"))  # a merge in the header row alone is no data's
     assert run_cli(small_package, "import", "mo-roster", str(header_merge)).returncode in (0, 1)
     for text, expected in (("Columbia Police jdoe_x0040_example.com", "e-mail address"),
@@ -506,3 +506,50 @@ def test_merged_cells_and_excel_escapes_are_read_as_excel_shows_them(small_packa
     literal = book(lambda sheet: sheet.__setitem__("D2", "Columbia _x005F_x0041_ Police"))  # an escaped underscore
     assert run_cli(small_package, "import", "mo-roster", str(literal)).returncode == 0
     assert "MO-columbia-x0041-police" in (small_package / "data" / "mo_officers.csv").read_text()
+
+
+def test_what_excel_hides_by_size_or_merge_is_found_too(small_package, tmp_path):
+    """A second attack on the hidden-column rule: a column of the sheet's default width when that is zero, or
+    0.05 wide; rows zero high or of a zero default height; a <cols> after the rows; a merge across columns whose
+    covered cell holds a value; and an escaped surrogate pair (which crashed the import)."""
+    def book(sheet_xml_change, change=None):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Officer Name", "Name", "License Status", "License Class", "Commissioning Agency"])
+        for row in ROWS:
+            sheet.append([row[0], row[0], row[2], row[3], row[4]])
+        if change:
+            change(sheet)
+        path = tmp_path / "release.xlsx"
+        workbook.save(path)
+        rewrite_sheet(path, "xl/worksheets/sheet1.xml", sheet_xml_change)
+        return path
+
+    def sheet_data(extra):
+        return lambda xml: xml.replace("<sheetData>", extra + "<sheetData>", 1)
+    hidden_column = {
+        "a zero default width": sheet_data('<cols><col min="2" max="5" width="13" customWidth="1"/></cols>'),
+        "all but zero wide": sheet_data('<cols><col min="1" max="1" width="0.05" customWidth="1"/></cols>'),
+        "cols after the rows": lambda xml: xml.replace("</sheetData>", '</sheetData><cols><col min="1" max="1" hidden="1"/></cols>', 1),
+    }
+    for how, change in hidden_column.items():
+        if how == "a zero default width":
+            change = (lambda inner: lambda xml: re.sub(r"<sheetFormatPr [^>]*/>", '<sheetFormatPr baseColWidth="0" '
+                                                       'defaultColWidth="0" defaultRowHeight="15"/>', inner(xml)))(change)
+        result = run_cli(small_package, "import", "mo-roster", str(book(change)))
+        assert result.returncode == 1 and "the column of officer_name is hidden" in result.stderr, (how, result.stderr)
+    for how, change in {"zero high": lambda xml: xml.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1),
+                        "zero default height": lambda xml: re.sub(r"<sheetFormatPr ([^>]*)/>", r'<sheetFormatPr \1 zeroHeight="1"/>', xml)
+                        .replace('<row r="1"', '<row r="1" ht="15" customHeight="1"', 1).replace('<row r="2"', '<row r="2" ht="15" customHeight="1"', 1)}.items():
+        result = run_cli(small_package, "import", "mo-roster", str(book(change)))
+        assert result.returncode == 0 and "row(s) hidden in the workbook" in result.stderr, (how, result.stderr)
+        assert ("rows 3" in result.stderr) if how == "zero high" else ("rows 3, 4" in result.stderr), (how, result.stderr)
+    across = book(lambda xml: xml, lambda sheet: sheet.merge_cells("D2:E2"))
+    result = run_cli(small_package, "import", "mo-roster", str(across))
+    assert result.returncode == 1 and "cells merged over several rows or columns" in result.stderr, result.stderr
+    for text in ("Doe, Jane _xD83D__xDE00_", "Doe, Jane _xD83D_"):  # a pair, one character; a lone one
+        surrogates = book(lambda xml: xml, lambda sheet, text=text: sheet.__setitem__("A2", text))
+        result = run_cli(small_package, "import", "mo-roster", str(surrogates))
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+        if text.endswith("D_"):
+            assert result.returncode == 1 and "row 2, field officer_name: garbled text" in result.stderr, result.stderr

@@ -373,7 +373,9 @@ def sheet_rows(sheet, first, width, last=None, layout=None):
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
             elif isinstance(cell["value"], str) and "_x" in cell["value"]:
-                cell["value"] = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
+                decoded = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
+                # a pair of escaped surrogates is one character; a lone one becomes U+FFFD, refused as garbled by row
+                cell["value"] = decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
             return cell
 
     book = sheet.parent
@@ -386,27 +388,58 @@ def sheet_rows(sheet, first, width, last=None, layout=None):
                 continue
             if last and number > last:
                 break
-            if layout is not None and expected == first:  # the <cols> element comes before the first row
-                layout["hidden_columns"] = {n for c in parser.column_dimensions.values() if hidden_column(c)
-                                            for n in range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1)}
             for gap in range(expected, min(number, (last or number) + 1)):  # rows the file leaves out are blank
                 yield gap, (None,) * width, False
             row = [None] * width
             for cell in cells:
                 if cell["column"] <= width:
                     row[cell["column"] - 1] = cell["value"]
-            yield number, row, parser.row_dimensions.get(str(number), {}).get("hidden") in ("1", "true")
+            yield number, row, hidden_row(parser.row_dimensions.get(str(number), {}), parser)
             expected = number + 1
-    if layout is not None:  # <mergeCells> comes after the rows
+    if layout is not None:  # read after the rows: <mergeCells> comes after them, and a <cols> may too
         layout["merged"] = [str(m.coord) for m in getattr(parser.merged_cells, "mergeCell", None) or ()]
+        default = sheet_format(parser, "defaultColWidth", "baseColWidth")
+        shown = set()
+        layout["hidden_columns"] = set()
+        for c in parser.column_dimensions.values():
+            columns = range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1)
+            (layout["hidden_columns"] if hidden_column(c) else shown).update(columns)
+        if default is not None and default < MIN_VISIBLE:  # columns of the default width are hidden too
+            layout["hidden_columns"] |= set(range(1, width + 1)) - shown
+
+
+MIN_VISIBLE = 0.5  # a column narrower than this (in Excel's character widths), or a row lower (in points), is hidden
+
+
+def number(text, default=None):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def sheet_format(parser, *names):
+    """The first of the sheet's <sheetFormatPr> attributes given, as a number (None when unset)."""
+    properties = getattr(parser, "sheet_format", None)
+    for name in names:
+        value = number(getattr(properties, name, None))
+        if value is not None:
+            return value
+    return None
 
 
 def hidden_column(attributes):
-    """Whether a <col> element hides its columns: hidden, or zero wide."""
-    try:
-        return attributes.get("hidden") in ("1", "true") or float(attributes.get("width", 1)) == 0
-    except ValueError:
-        return False
+    """Whether a <col> element hides its columns: hidden, or (all but) zero wide."""
+    width = number(attributes.get("width"), MIN_VISIBLE)
+    return attributes.get("hidden") in ("1", "true") or width < MIN_VISIBLE
+
+
+def hidden_row(attributes, parser):
+    """Whether a row is hidden: hidden, (all but) zero high, or of the sheet's default height when that is zero."""
+    height = number(attributes.get("ht"))
+    zero = str(getattr(getattr(parser, "sheet_format", None), "zeroHeight", "")).lower() in ("1", "true")
+    return (attributes.get("hidden") in ("1", "true") or (height is not None and height < MIN_VISIBLE)
+            or (zero and height is None))
 
 
 def merged_rows(ranges, fields, first):
@@ -418,8 +451,8 @@ def merged_rows(ranges, fields, first):
             low_column, low_row, high_column, high_row = range_boundaries(ref)
         except (ValueError, TypeError):
             continue
-        if high_row > low_row and high_row >= first:
-            for column in range(low_column, high_column + 1):
+        if (high_row > low_row or high_column > low_column) and high_row >= first:  # over rows, or columns whose
+            for column in range(low_column, high_column + 1):                     # covered cells Excel hides
                 if column in fields:
                     return fields[column], max(low_row, first), high_row
     return None
@@ -462,9 +495,9 @@ def read_sheet(label, sheet, index, headers, module, report=print):
     merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
     if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
         field, top, bottom = merged
-        raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: cells merged over several rows, whose value the "
-                           "workbook holds in the first row only (the others would be published blank); unmerge them "
-                           "in Excel, filling each row, or ask the agency")
+        raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: cells merged over several rows or columns, "
+                           "whose value Excel shows from the first cell only (the others would be published blank, or a "
+                           "value Excel hides published); unmerge them in Excel, filling each cell, or ask the agency")
     if hidden_rows:
         report(f"warning: {label}: {len(hidden_rows):,} row(s) hidden in the workbook (rows {numbers(hidden_rows)}) are "
                "imported, as the agency released them, though a reader of the workbook in Excel does not see them "
