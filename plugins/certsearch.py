@@ -158,6 +158,9 @@ async def officer_page(datasette, request):
     route, key = request.url_vars["route"], request.url_vars["key"]
     state = next((s for s in states(datasette) if s["route"] == route), None)
     if state is None:
+        lower = next((s["route"] for s in states(datasette) if s["route"] == route.lower()), None)
+        if lower is not None:  # /officer/MA/...: the state's route in capitals (a walk: a plain 404)
+            return Response.redirect(datasette.urls.path(f"/officer/{lower}/{quote(key, safe='')}"), status=301)
         raise NotFound(NOT_FOUND)
     db = datasette.get_database(DB)
     try:
@@ -272,7 +275,7 @@ async def export_json(datasette, request):
 def register_routes():
     return [
         (r"^/export/(?P<table>[a-z_]+)\.json$", export_json),
-        (r"^/officer/(?P<route>[a-z0-9_-]+)/(?P<key>[^/]+)$", officer_page),
+        (r"^/officer/(?P<route>[A-Za-z0-9_-]+)/(?P<key>[^/]+)$", officer_page),
     ]
 
 

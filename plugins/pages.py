@@ -286,8 +286,9 @@ async def docs_file(datasette, request):
                       missing.read_text(encoding="utf-8"))
         html = re.sub(r'("(?:base|search)": )"/(?!/)', lambda m: f'{m.group(1)}"{prefix}', html)
         return Response.html(html, status=404)
-    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml", "application/javascript"):
+    content_type = FEED_TYPE if target.parent.name == "feeds" and target.suffix == ".xml" else (
+        mimetypes.guess_type(target.name)[0] or "application/octet-stream")
+    if content_type.startswith("text/") or content_type == FEED_TYPE or content_type in ("application/json", "image/svg+xml", "application/javascript"):
         content_type += "; charset=utf-8"
     if request.method == "HEAD":  # its headers only: the file is not read (a HEAD of the database had streamed it
         # whole into the void, holding one of the client's two download slots, so that a link checker got 429s)
@@ -296,6 +297,9 @@ async def docs_file(datasette, request):
     if target.stat().st_size > STREAM_ABOVE:  # a download: streamed from disk, never held in memory
         return AsgiFileDownload(target, content_type=content_type, headers={"cache-control": "no-cache"})
     return Response(target.read_bytes(), content_type=content_type, headers={"cache-control": "no-cache"})
+
+
+FEED_TYPE = "application/atom+xml"  # the feeds/ are Atom: a feed reader knows them by it (a walk: application/xml)
 
 
 async def docs_redirect(datasette, request):

@@ -1466,3 +1466,10 @@ def test_a_redirect_never_leaves_the_site_whatever_the_request_target(server):
         conn.close()
         assert response.status in (301, 302) and location.startswith(expected), (target, response.status, location)
         assert not location.startswith(("//", "/\\", "http")), (target, location)
+
+
+def test_the_feed_is_served_as_atom(server):
+    """A new user's walk: the decertifications feed was served as application/xml, which feed readers do not take
+    for a feed; it is Atom."""
+    status, body, headers = fetch(f"{server}/docs/feeds/decertifications.xml")
+    assert status == 200 and headers["content-type"].startswith("application/atom+xml") and b"<feed" in body

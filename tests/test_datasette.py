@@ -471,3 +471,16 @@ def test_datasette_s_own_bad_requests_get_the_site_s_error_page(client, path):
         assert (mark in response.text) == (mark in normal), mark
     if "_search" in path:
         assert "holds nothing to search for" in response.text
+
+
+def test_an_officer_address_with_its_state_in_capitals_goes_to_the_page(client):
+    """A new user's walk: /officer/MA/<id> was a plain 404, while an identifier in capitals was redirected."""
+    checked = 0
+    for state in client.plugin_config("certsearch")["states"]:
+        rows = get(client, f"/search.json?q=a&state={state['code']}&size=1").json()["rows"]
+        if rows:
+            route, key = rows[0]["person_id"].split("/", 1)
+            response = get(client, f"/officer/{route.upper()}/{key}")
+            assert response.status_code == 301 and response.headers["location"].endswith(f"/officer/{route}/{key}"), state
+            checked += 1
+    assert checked and get(client, "/officer/XX/1").status_code == 404
