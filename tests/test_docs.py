@@ -285,3 +285,16 @@ def test_only_a_sample_s_resource_page_carries_the_sample_warning(built):
         page = (built / "site" / "resources" / resource["name"] / "index.html").read_text()
         sample = bool(resource.get("pcr:synthetic"))
         assert ('class="admonition warning"' in page) == sample and ('class="admonition danger"' in page) == sample, resource["name"]
+
+
+def test_the_figures_page_tells_the_source_s_figures_from_the_sample_s(built):
+    """A new user's walk: the figures page, whose figures are the program description's own, opened with the warning
+    that officers are a synthetic sample (and a second one lower down), so that a reader doubted the real figures.
+    While the roster is a sample, the page says which figures are the source's and which count the sample."""
+    import json
+    page = (built / "site" / "mo-post-figures" / "index.html").read_text()
+    synthetic = "pcr:synthetic" in next(r for r in json.loads((built / "datapackage.json").read_text())["resources"]
+                                        if r["name"] == "mo_officers")
+    said = "are the source's own, not the synthetic sample's" in page
+    assert said == synthetic and page.count("Synthetic sample, not real officers") <= 1 + page.count('class="md-banner')
+    assert ("Drawn from the synthetic sample" in page) == synthetic
