@@ -484,3 +484,20 @@ def test_an_officer_address_with_its_state_in_capitals_goes_to_the_page(client):
             assert response.status_code == 301 and response.headers["location"].endswith(f"/officer/{route}/{key}"), state
             checked += 1
     assert checked and get(client, "/officer/XX/1").status_code == 404
+
+
+def test_the_titles_of_sample_pages_say_so(client, built):
+    """A new user's walk: a table's, a row's and an agency's page titles (what a browser tab, a bookmark or a search
+    result shows) lacked "(synthetic sample)", which officer pages had."""
+    import re
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    synthetic = {r[0] for r in conn.execute("select resource from package_resources where synthetic_sample")}
+    row_id = conn.execute("select row_id from mo_officers limit 1").fetchone()[0]
+    agency = conn.execute("select agency_id from mo_officers where agency_id is not null limit 1").fetchone()[0]
+    conn.close()
+    for path, sample in (("/certification/mo_officers", "mo_officers" in synthetic),
+                         (f"/certification/mo_officers/{row_id}", "mo_officers" in synthetic),
+                         (f"/agency/{agency}", "agencies" in synthetic), ("/certification/statutes", False)):
+        title = re.search(r"<title>([^<]*)</title>", get(client, path).text).group(1)
+        assert ("(synthetic sample)" in title) == sample, (path, title)
