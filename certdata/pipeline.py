@@ -548,7 +548,8 @@ def release_check(root=ROOT, previous=None, demo=False):
     if previous:
         previous = Path(previous)
         if not previous.is_file():  # a path given and missing is no "first release" (the workflow fails closed)
-            raise BuildFailed(f"{previous}: no such file (the live release's descriptor; leave out --previous for a first release)")
+            raise BuildFailed(f"{previous}: {'not a regular file' if previous.exists() else 'no such file'} (the live "
+                              "release's descriptor; leave out --previous for a first release)")
         if previous.stat().st_size > MAX_PREVIOUS_DESCRIPTOR:  # (a FIFO hung; /dev/zero was read until memory ran out)
             raise BuildFailed(f"{previous}: larger than {MAX_PREVIOUS_DESCRIPTOR // (1024 * 1024)} MB, not a release's descriptor")
         try:

@@ -84,7 +84,7 @@ def test_release_check_refuses_a_live_descriptor_it_was_given_and_cannot_read(sm
     assert result.returncode == 1 and "no such file" in result.stderr and "Traceback" not in result.stderr, result.stderr
     os.mkfifo(tmp_path / "pipe")
     result = run_cli(small_package, "release-check", "--demo", "true", "--previous", str(tmp_path / "pipe"))
-    assert result.returncode == 1 and "no such file" in result.stderr, result.stderr
+    assert result.returncode == 1 and "not a regular file" in result.stderr, result.stderr
     assert run_cli(small_package, "release-check", "--demo", "true").returncode == 0  # a first release: none given
 
 
