@@ -62,6 +62,8 @@ def test_query_finds_the_intended_person_first(client, query, expected):
 def test_no_match_is_an_empty_result_not_an_error(client, query):
     names, text = officers(client, query)
     assert names == [] and "No officer matches" in text
+    # and says what the search can find (a walk: a State ID shown on an officer page found nothing, without a word)
+    assert "by the identifier at the end of an officer page's address, not by any other number" in html.unescape(text)
 
 
 
