@@ -302,7 +302,7 @@ def text_refused(value):
         return False
     plain = plain_digits(value)
     return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
-                                                 or digit_groups(plain) or name_contact(value))
+                                                 or digit_groups(plain) or name_contact(value, plain))
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
@@ -438,13 +438,15 @@ def free_text_problem(value):
     return None
 
 
-def name_contact(value):
+def name_contact(value, plain=None):
     """Whether a name (an officer's, an agency's, a course's) holds an e-mail address or a telephone number:
-    contact_value's tests, and any @ or web domain, which a name never holds (free text may: "Twitter @handle")."""
-    if not may_be_refused(value):
-        return False
-    plain = plain_digits(value)
-    return bool(contact_value(value) or AT_SIGN.search(plain) or DOMAIN.search(plain))
+    contact_value's tests, and any @ or web domain, which a name never holds (free text may: "Twitter @handle").
+    plain: the value's plain_digits, when already made."""
+    if plain is None:
+        if not may_be_refused(value):
+            return False
+        plain = plain_digits(value)
+    return bool(PHONE.search(plain) or any_email(plain) or AT_SIGN.search(plain) or DOMAIN.search(plain))
 
 
 def person_name_refused(value):

@@ -192,15 +192,16 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
             stamps = {}
             package = guarded_package(root, progress, stamps)
             check_version_against_previous(root, package)
-            check_previous_is_trusted(root, package)
-            reused = load.reused_resources(package, previous_release(root), full)
+            previous = previous_release(root)  # once: without the build's record of it, it is read whole to be checked
+            check_previous_is_trusted(root, package, previous)
+            reused = load.reused_resources(package, previous, full)
             if early is not None and not reused:  # a full build: the copy is not needed
                 early = early.drop()
             progress("validating every resource against its Table Schema (while loading)"
                      + (f"; {len(reused)} unchanged since the previous release" if reused else ""))
             lender = previous_downloads(root, full)
             validated = validate_in_background(package, reused, prepare=(str(stage / "prepared"), lender))
-            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early, lender)
+            publish_stage(root, package, stage, validated, progress, datasette_url, full, stamps, early, lender, previous)
         finally:  # a failed or stopped build leaves no database or CSVs behind in build/stage/
             if validated is not None:
                 validated.stop()
@@ -213,13 +214,13 @@ def build(root=ROOT, progress=None, datasette_url=None, full=False):
 
 
 def publish_stage(root, package, stage, validated, progress, datasette_url, full=False, stamps=None, early=None,
-                  lender=None):
+                  lender=None, previous=None):
     """Load into stage/, wait for validation, build the site there and swap it into site/ (unless a data
     file changed since stamps were taken: what was checked must be what is published). early: the
     ``load.EarlyCopy`` of the previous release's database, if one was started; lender: the previous
-    release's downloads/ (``previous_downloads``)."""
+    release's downloads/ (``previous_downloads``); previous: its database (``previous_release``), or None."""
     try:
-        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous_release(root),
+        database = load.build_database(package, stage / publish.DATABASE_FILE, progress, previous=previous,
                                        reuse=not full, early=early)
     except load.IdentifiersReassigned as error:  # a cited officer address would show another record
         fail_with_report(root, (validated() or []) + error.problems)
@@ -307,12 +308,12 @@ def previous_release(root, name=publish.DATABASE_FILE):
     return candidate
 
 
-def check_previous_is_trusted(root, package):
+def check_previous_is_trusted(root, package, previous):
     """BuildFailed when the previous release's database is there but not the one its SHA256SUMS lists, while a
     state's officers are real: it is not used (previous_release), and without it the check that no published
     officer identifier is given to another record would not run (the twelfth attack run: a fetched database
     whose digest did not match let a hand edit reassign a cited identifier, published without a word)."""
-    if previous_candidate(root) is None or previous_release(root) is not None:
+    if previous is not None or previous_candidate(root) is None:  # (previous: previous_release(root))
         return
     real = [state.OFFICERS for state in states.of_package(package)
             if state.get("id_problems") and not package.resource(state.OFFICERS).get(SYNTHETIC)]

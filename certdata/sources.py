@@ -161,17 +161,12 @@ def holds_contact(line):
     """Whether a line of a source copy holds a telephone number or an e-mail address."""
     line = INLINE_IMAGE.sub(" ", html.unescape(line))  # "555&#45;555&#45;0142" is read as it shows
     plain = unicodedata.normalize("NFKC", line)
-    return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or name_contact_in_text(plain))
+    return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or LOOSE_AT.search(plain))
 
 
 # An @ with a space on one side of it, or wrapped in brackets ("jdoe@ example.gov", "jdoe [@] example.gov"): an
 # address however written, where free text may otherwise hold an @ ("Twitter @MoPublicSafety").
 LOOSE_AT = re.compile(r"[\w.+-]\s*[\[(<{]?\s*[@\uff20\ufe6b]\s*[\])>}]?\s*[\w-]+\.[\w-]", re.IGNORECASE)
-
-
-def name_contact_in_text(text):
-    """An e-mail address written loosely in free text (LOOSE_AT)."""
-    return bool(LOOSE_AT.search(text))
 
 
 def text_holds_contact(text):

@@ -411,7 +411,7 @@ def sheet_rows(sheet, first, width, last=None, layout=None):
 MIN_VISIBLE = 0.5  # a column narrower than this (in Excel's character widths), or a row lower (in points), is hidden
 
 
-def number(text, default=None):
+def as_number(text, default=None):
     try:
         return float(text)
     except (TypeError, ValueError):
@@ -422,7 +422,7 @@ def sheet_format(parser, *names):
     """The first of the sheet's <sheetFormatPr> attributes given, as a number (None when unset)."""
     properties = getattr(parser, "sheet_format", None)
     for name in names:
-        value = number(getattr(properties, name, None))
+        value = as_number(getattr(properties, name, None))
         if value is not None:
             return value
     return None
@@ -430,13 +430,13 @@ def sheet_format(parser, *names):
 
 def hidden_column(attributes):
     """Whether a <col> element hides its columns: hidden, or (all but) zero wide."""
-    width = number(attributes.get("width"), MIN_VISIBLE)
+    width = as_number(attributes.get("width"), MIN_VISIBLE)
     return attributes.get("hidden") in ("1", "true") or width < MIN_VISIBLE
 
 
 def hidden_row(attributes, parser):
     """Whether a row is hidden: hidden, (all but) zero high, or of the sheet's default height when that is zero."""
-    height = number(attributes.get("ht"))
+    height = as_number(attributes.get("ht"))
     zero = str(getattr(getattr(parser, "sheet_format", None), "zeroHeight", "")).lower() in ("1", "true")
     return (attributes.get("hidden") in ("1", "true") or (height is not None and height < MIN_VISIBLE)
             or (zero and height is None))

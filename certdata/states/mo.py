@@ -255,11 +255,11 @@ def redaction(old, new):
     retired, could never be taken out; then a rule that let words be dropped made "Smith, John Michael" into
     another officer's "Smith, John". A name holding REDACTED is no officer's.)"""
     name = new["officer_name"] or ""
+    values_kept = all(new[c] in (old[c], "", None) for c in old if c != "officer_name")
     if REDACTED not in name or name == old["officer_name"]:
-        return name == old["officer_name"] and all(new[c] in (old[c], "", None) for c in old)
+        return name == old["officer_name"] and values_kept
     pattern = r"\S+(?:\s+\S+)*?".join(re.escape(part) for part in name.split(REDACTED))  # a marker: words, whole
-    return bool(re.fullmatch(pattern, old["officer_name"] or "")) and all(
-        new[c] in (old[c], "", None) for c in old if c != "officer_name")
+    return values_kept and bool(re.fullmatch(pattern, old["officer_name"] or ""))
 
 
 def redacted(record, agency_names):
