@@ -944,7 +944,7 @@ class ValueFreeTraceback:
         if kind is None:
             return
         ticket = CURRENT.get()
-        if ticket is not None and ticket.cancelled and "interrupted" in str(getattr(error, "e", error)):
+        if ticket is not None and ticket.cancelled and interrupted(error):
             return  # its SQL was stopped on purpose (the client left, a HEAD's head was sent): no error to report
         where = " < ".join(f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}"
                            for frame in reversed(traceback.extract_tb(trace)[-4:]))
@@ -1013,6 +1013,11 @@ def thread_writes():
     return None
 
 
+def interrupted(error):
+    """Whether an error is SQLite's interruption: sqlite3's "interrupted", or Datasette's QueryInterrupted holding it."""
+    return "interrupted" in str(getattr(error, "e", error))
+
+
 class TempTooLarge(QueryInterrupted):
     """A statement interrupted for writing more than MAX_TEMP_BYTES to temporary files: a QueryInterrupted,
     so that Datasette skips a facet it stops as it skips a slow one, with a message of its own."""
@@ -1046,7 +1051,7 @@ def bounded_statement(conn, ms):
     try:
         yield
     except (QueryInterrupted, sqlite3.OperationalError) as error:
-        if not spilled or isinstance(error, TempTooLarge) or "interrupted" not in str(getattr(error, "e", error)):
+        if not spilled or isinstance(error, TempTooLarge) or not interrupted(error):
             raise
         raise TempTooLarge(error, getattr(error, "sql", None), getattr(error, "params", None)) from None
     finally:
