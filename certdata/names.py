@@ -187,10 +187,41 @@ SHORT_YEAR_DATE = re.compile(r"(?<![0-9.])(?:3[2-9]|[4-9][0-9])[./-](?:0?[1-9]|1
 YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}[\W_]{1,3}(?:0?[1-9]|1[0-2])[\W_]{1,3}(?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
 
 
+# A word that says the number after it names a rule, a section or a class, not a date or a telephone number:
+# "CALEA 41.2.2", "RSMo 590.080.1", "Academy Class 2023-001" (the twelfth attack run found these refused).
+NUMBERED = COUNTED | frozenset("calea rsmo mgl cmr cfr usc sec standard standards rule rules policy article art title "
+                               "no number cohort academy course § #".split())
+LAST_WORD = re.compile(r"([^\W\d_]+|[§#])[^\w§#]*$")
+PHONE_SHAPE = re.compile(r"(?:1[\W_]{1,3})?(?:[0-9]{3}[\W_]{1,3})?[0-9]{3}[\W_]{1,3}[0-9]{4}")  # 555-0142, 1 314 555 0142
+EIGHT_DIGIT_DATE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+                              r"|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|[12][0-9]|3[01])(?:19|20)[0-9]{2}")
+
+
+def numbered(value, start):
+    """Whether the word before value[start] says that the number there names a rule, a section or a class."""
+    word = LAST_WORD.search(value, 0, start)
+    return bool(word) and word.group(1).lower() in NUMBERED
+
+
+def section_number(value, match):
+    """Whether groups of digits are a section's or a class's number: after a word that says so, seven or eight
+    digits in all, neither shaped as a telephone number's nor, joined, a date (19710405, 04051971)."""
+    digits = "".join(c for c in match.group() if c.isdigit())
+    return (len(digits) <= 8 and numbered(value, match.start()) and not PHONE_SHAPE.fullmatch(match.group())
+            and not EIGHT_DIGIT_DATE.fullmatch(digits))
+
+
 def digit_groups(value):
-    """Whether a (plain) value holds groups of digits, joined by signs or spaces, of seven digits or more."""
+    """Whether a (plain) value holds groups of digits, joined by signs or spaces, of seven digits or more, neither
+    a span of years nor a section's or a class's number."""
     return any(sum(c.isdigit() for c in m.group()) >= 7 and not YEAR_SPAN.fullmatch(m.group())
-               for m in DIGIT_GROUPS.finditer(value))
+               and not section_number(value, m) for m in DIGIT_GROUPS.finditer(value))
+
+
+def short_year_date(value):
+    """Whether a (plain) value holds a date written year first in two digits ("71.4.5"), not after a word that
+    numbers a section ("CALEA 41.2.2")."""
+    return any(not numbered(value, m.start()) for m in SHORT_YEAR_DATE.finditer(value))
 
 
 LONG_NUMBER = re.compile("[0-9]{6,}")  # a date without separators (19710405), a telephone or social security number
@@ -287,7 +318,7 @@ def date_or_address(value, plain=None):
     value = plain if plain is not None else plain_digits(value)
     return bool(any(map(plausible_date, DATE_LIKE.finditer(value))) or any(map(plausible_date, SEPARATED_DATE.finditer(value)))
                 or MONTH_DATE.search(value)
-                or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or SHORT_YEAR_DATE.search(value)
+                or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
                 or EN_WORDED_DATE.search(value)
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))

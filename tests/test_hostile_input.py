@@ -1226,7 +1226,11 @@ DISGUISES = ["23-Apr-67", "April 23, 1967", "Foo 1967\u201004\u201023", "4417 La
                                    # a month, a year in words, Roman numerals with digits, a month and a year
                                    "Foo April 5th", "Foo April fifth", "Foo April the 5th", "Foo five April", "Foo April five",
                                    "Foo cinq avril", "Foo nineteen seventy one", "Foo IV-V-LXXI", "Foo MDCCCCLXX",
-                                   "Foo 5.IV.1971", "Foo 5 IV 1971", "Foo 1971.IV.5", "Foo April 1971"]
+                                   "Foo 5.IV.1971", "Foo 5 IV 1971", "Foo 1971.IV.5", "Foo April 1971",
+                                   # after a word that numbers a section or a class (which passes "Class 2023-001"): a
+                                   # telephone number's shape, a date's digits, more than eight digits
+                                   "Class 555-0142", "Class #555 0142", "RSMo 1-314-555-0142", "Class 1971-0405",
+                                   "Section 0405-1971", "Class 31-45-550-142", "Foo 71.4.5 Section"]
 
 
 @pytest.mark.parametrize("value", DISGUISES)
@@ -1247,7 +1251,10 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
                    "Defensive Drive 2", "Firearms Set 3 of 2019", "Mars 2 Sim Training", "1 2 3 4 5 Drill",
                    "One Team One Mission", "Born to Lead", "Airborne Unit", "5 Mile Run", "Route 66 Task Force",
                    "Birthing Emergencies", "Box Elder County", "The First Step", "May First Responders",
-                   "Seven Mile Road Safety", "Ten Mile Run", "Route One Task Force", "Officer «at large» Program"):
+                   "Seven Mile Road Safety", "Ten Mile Run", "Route One Task Force", "Officer «at large» Program",
+                   # a section's, a standard's or a class's number (the twelfth attack run's second look)
+                   "CALEA 41.2.2 Review", "RSMo 590.080.1 Update", "Academy Class 2023-001", "Class #2023-001",
+                   "MGL c. 6E Section 71.4.5", "Policy 2023-0001"):
         assert importers.value_problem("course_name", course) is None, course
     for name in ("Division 4 Municipal Court", "Precinct 2 Family Court", "District 1 Police Way",
                  # the twelfth attack run refused these: a number after "Dept." or before "Hr", models, not a date
