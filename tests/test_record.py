@@ -383,15 +383,17 @@ def test_permanence_is_posts_word_and_the_statute_stands_beside_it_with_what_the
     assert "POST's words: “The information about" in text
     # no source ties the program description's words to this officer: they are not on the officer's page ...
     assert "subject to discipline" not in text
-    # ... and RSMo 590.1152 (revocation after a force conviction) is there only beside POST's "both permanent", with
-    # its "unless" and what the sources do not say (a new-user walk: the page quoted "permanent" alone, and it is the
-    # page a journalist cites)
-    note = text[text.index("590.1152") - 200:text.index("590.1152") + 800]
-    assert "In Missouri, these are both permanent." in text and "both permanent" in note
-    assert "unless the peace officer is exonerated for such offense by a court" in note
-    assert "do not link that section to this status or to any officer" in note
+    # ... and POST's "both permanent" is not left alone: the page says the sources hold more on the status, and links
+    # to the statuses' meanings, which give RSMo 590.1152's words (a new-user walk: the page had quoted "permanent"
+    # alone; the next found the section, on revocations after a conviction for unlawful force, beside a named officer,
+    # where no source puts it)
+    assert "In Missouri, these are both permanent." in text
+    assert "590.1152" not in text and not re.search(r"\bforce\b", text, re.I) and "exonerated" not in text
+    note = text[text.index("POST's words are not all"):][:400]
+    assert "link to no officer" in note and 'href="/decertified#statuses-MO"' in note
     # the statuses' meanings carry the section's words on reinstatement, and what the sources do not say
     listing = html.unescape(asyncio.run(app.client.get("/decertified")).text)
+    assert '<h2 id="statuses-MO">' in listing
     assert "unless the peace officer is exonerated for such offense by a court" in listing
     assert "do not link that section to this status or to any officer" in listing
     assert "is permanent" not in page

@@ -85,6 +85,19 @@ def test_agencies_are_found_by_any_word_or_prefix(client, query, agency):
     assert 'class="agency-link" href="/agency/' in text and agency in text
 
 
+def test_a_search_that_finds_agencies_and_no_officer_shows_the_agencies_first(client):
+    """A new user's walk: on a phone, "police" gave "Officers (0)" and a long paragraph first, and the 172 agencies
+    it found a screen below; the paragraph said the search finds officers "by agency", which it does not."""
+    names, text = officers(client, "kansas city")
+    assert names == [] and text.index('<h2 id="agencies">Agencies') < text.index("<h2>Officers (0)")
+    assert "The agencies whose names match are listed above." in text
+    assert "finds officers by name or by the identifier" in html.unescape(text) and "by agency" not in text
+    names, text = officers(client, "smith")  # officers found: they come first
+    assert names and text.index("<h2>Officers") < text.index('<h2 id="agencies">Agencies')
+    names, text = officers(client, "qqqxxj")  # nothing found: officers first, then "No agency matches"
+    assert text.index("<h2>Officers (0)") < text.index('<h2 id="agencies">Agencies') and "listed above" not in text
+
+
 def test_hostile_names_render_as_text(client):
     names, text = officers(client, "evil")
     assert "<script>alert(1)</script>, Evil" in names
