@@ -31,9 +31,19 @@ deletions = _plugin.deletions  # a word and its one-letter deletions (the typo i
 FUZZY_LENGTHS = range(_plugin.FUZZY_MIN_LENGTH, _plugin.FUZZY_MAX_LENGTH + 1)  # words in the typo index
 
 
+NOT_SLUG = re.compile(r"[^a-z0-9 ]+")
+
+
 def slug(text):
-    """URL-safe slug of a name: folded, words joined by hyphens."""
-    return fold(text).replace(" ", "-") or "unnamed"
+    """URL-safe slug of a name: folded, words joined by hyphens, in ASCII letters and digits; a name that holds
+    letters of another script ends with 8 hex digits of its folded form's SHA-256, so that two such names
+    (two agencies named in Cyrillic) never share one."""
+    folded = fold(text)
+    ascii_part = "-".join(NOT_SLUG.sub("", folded).split())
+    if folded.isascii():
+        return ascii_part or "unnamed"
+    digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:8]
+    return f"{ascii_part}-{digest}" if ascii_part else digest
 
 
 def agency_id(state, name):

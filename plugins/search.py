@@ -77,16 +77,25 @@ def printable(text):
     return text
 
 
+# Latin letters that no Unicode decomposition takes to a plain letter, as a reader without them types them
+# (ß is "ss" by case folding)
+LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i",
+                               "ħ": "h", "ŧ": "t", "ŀ": "l", "ĸ": "k", "ŋ": "n"})
+NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
 def fold(text):
-    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces
-    (the same folding the build applies to the indexed names)."""
+    """Lower case, accents removed, apostrophes dropped, other punctuation to spaces (the same folding
+    the build applies to the indexed names). Letters of every script are kept: "Иванов, Иван" and "Петров,
+    Пётр" are two names (had they been dropped, both would have folded to nothing, and an officer's
+    identifier, made from the folded name, could have passed to the other: the thirteenth attack run)."""
     text = text or ""
     if text.isascii():  # the common case, without Unicode normalisation
         return b" ".join(text.encode().translate(ASCII_FOLD, ASCII_DROPPED).split()).decode()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`]", "", text.lower())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    text = re.sub(r"[’'`]", "", text.casefold()).translate(LATIN_LETTERS)
+    return " ".join(NOT_LETTER_OR_DIGIT.sub(" ", text).split())
 
 
 def strip_suffixes(words):

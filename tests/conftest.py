@@ -22,6 +22,8 @@ TRICKY_MO = [
     ("Zyzzyva, Quentin", "Sample status A", "Sample class B", "Quillfeather County Sheriff's Office"),
     ('<script>alert(1)</script>, Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
     ('"><img src=x onerror=alert(2)>, Hostile', "Sample status A", "Sample class A", "Columbia Police Department"),
+    ("Иванов, Иван", "Sample status A", "Sample class A", "Полиция Примерного Города"),  # names in other scripts
+    ("Weiß, Anna", "Sample status A", "Sample class A", "Полиция Другого Города"),
 ]
 TRICKY_MA = [("990001", "", "Xiomara Quillfeather", "Basic Recruit Academy", "2010-03-01", "Boston Police Department"),
              ("990001", "", "Xiomara Quillfeather", "Use of Force", "2014-05-02", "Quincy Police Department"),

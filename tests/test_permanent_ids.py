@@ -52,6 +52,22 @@ def test_the_same_words_in_another_order_are_another_name():
     assert mo.row_ids([same_name_new_case], previous) == ([f"MO-{H}-1"], [])
 
 
+def test_names_in_other_scripts_or_with_letters_that_do_not_decompose_are_other_names():
+    """The thirteenth attack run: the folding dropped every letter outside a-z, so "Иванов, Иван" and "Петров, Пётр"
+    both folded to nothing and shared a hash, and "Weiß, Anna" and "Wei, Anna" one name: the only record of each
+    took the other's id."""
+    for old_name, new_name in (("Иванов, Иван", "Петров, Пётр"), ("Weiß, Anna", "Wei, Anna"), ("王伟", "李娜"),
+                               ("Łaski, Ola", "Aski, Ola")):
+        assert name_hash(old_name) != name_hash(new_name)
+        h = name_hash(old_name)
+        previous = [(f"MO-{h}-1", old_name, "Revoked", "Sample class A", "MO-a")]
+        ids, gone = mo.row_ids([(new_name, "Revoked", "Sample class A", "MO-a")], previous)
+        assert gone == [f"MO-{h}-1"] and ids == [f"MO-{name_hash(new_name)}-1"], (old_name, new_name)
+    # what a reader types for them is the same name: ß as ss, Ł as L, ё as е, any case
+    for written, typed in (("Weiß, Anna", "WEISS, ANNA"), ("Łaski, Ola", "Laski, Ola"), ("Пётр", "ПЕТР")):
+        assert name_hash(written) == name_hash(typed)
+
+
 def test_namesakes_that_both_change_are_retired_never_swapped():
     previous = [(f"MO-{H}-1", *rec("MO-a")), (f"MO-{H}-2", *rec("MO-b"))]
     ids, gone = mo.row_ids([rec("MO-c"), rec("MO-d")], previous)
@@ -125,7 +141,7 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     assert kept.status_code == 200 and "3 records in this release carry this name" in kept.text
     citation = html.unescape(kept.text.split('class="citation">', 1)[1].split("</dd>", 1)[0])
     agency = asyncio.run(get("/agency/" + next(r["agency_id"] for r in now.values() if r["agency_id"])))
-    assert "Listed from the records of" in agency.text and "Generated for testing" not in agency.text.split("agency-state--ma")[0]
+    assert "Listed from the records of" in agency.text and '<p class="caveat">Generated for testing' not in agency.text.split("agency-state--ma")[0]
     assert f"Missouri officer record {cited_revoked}, http" in citation and f"/officer/mo/{cited_revoked} " in citation
 
 
@@ -227,6 +243,9 @@ def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_buil
         # taken out is replaced by the marker, which no officer's name holds
         "a word dropped from a retirement": (lambda: rewrite(retired, lambda rs: [dict(r, officer_name="Vane") if r["row_id"] == vane_before
                                                                                   else r for r in rs]), ["identifier-retirement-changed"]),
+        # the thirteenth: the name's parts, which the search reads, made another person's under the same display name
+        "name parts of another person": (edit_officer("Quill, Ada", surname="Roe", given_names="Richard"),
+                                         [f"row {row}, field surname", "identifier-reassigned"]),
     }
     # a previous database that is not the one its SHA256SUMS lists is not compared with: the build stops, where it had
     # published the edit unchecked (the twelfth attack run)
@@ -260,7 +279,8 @@ def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_buil
     assert result.returncode == 1 and "identifier-retirement-changed" in result.stderr, result.stderr[-1500:]
     rewrite(retired, lambda rs: [dict(r, officer_name="Vane, [withheld]", license_class="") if r["row_id"] == vane_before else r for r in rs])
     for name, edit in {"case": edit_officer("Quill, Ada", officer_name="QUILL, ADA"),
-                       "a status alone": edit_officer("Quill, Ada", license_status="Revoked")}.items():
+                       "a status alone": edit_officer("Quill, Ada", license_status="Revoked"),
+                       "the name's own parts": edit_officer("Quill, Ada", surname="Quill", given_names="Ada")}.items():
         path.write_text(original, encoding="utf-8")
         edit()
         assert path.read_text(encoding="utf-8") != original, name

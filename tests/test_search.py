@@ -52,6 +52,10 @@ def officers(client, query):
     ("Zyzzyva, Quentin", "Zyzzyva, Quentin"),
     ("zyz", "Zyzzyva, Quentin"),
     ("quillf", "Xiomara Quillfeather"),
+    ("иванов", "Иванов, Иван"),  # letters of other scripts are searched (the folding had dropped them)
+    ("ИВАН ИВАНОВ", "Иванов, Иван"),
+    ("weiss anna", "Weiß, Anna"),
+    ("Weiß", "Weiß, Anna"),
 ])
 def test_query_finds_the_intended_person_first(client, query, expected):
     names, _ = officers(client, query)
@@ -96,6 +100,16 @@ def test_a_search_that_finds_agencies_and_no_officer_shows_the_agencies_first(cl
     assert names and text.index("<h2>Officers") < text.index('<h2 id="agencies">Agencies')
     names, text = officers(client, "qqqxxj")  # nothing found: officers first, then "No agency matches"
     assert text.index("<h2>Officers (0)") < text.index('<h2 id="agencies">Agencies') and "listed above" not in text
+
+
+def test_two_agencies_named_in_another_script_are_two_agencies(client):
+    """Their identifiers had both been MO-unnamed: the slug kept only a-z and 0-9."""
+    _, text = officers(client, "полиция")
+    links = set(re.findall(r'class="agency-link" href="(/agency/[^"]+)">([^<]+)<', text))
+    assert {name for _, name in links} == {"Полиция Примерного Города", "Полиция Другого Города"}
+    assert len({href for href, _ in links}) == 2 and all(href.isascii() for href, _ in links)
+    for href, name in links:
+        assert name in asyncio.run(client.client.get(href)).text
 
 
 def test_hostile_names_render_as_text(client):

@@ -201,6 +201,17 @@ def id_problems(conn):
                         f"identifier {row_id} keeps a record that changed more than the importer lets one identifier "
                         "follow (another name or word order, another class, both status and agency, or a name "
                         "that another record shares): re-import the release, which retires it and gives a new one"))
+    old_columns = {c[1] for c in conn.execute(f"pragma old.table_info({OFFICERS})")}
+    parts = " or ".join(f"o.{c} is not n.{c}" if c in old_columns else f"coalesce(n.{c}, '') != ''" for c in NAME_PARTS[:2])
+    for rowid, row_id, name, *given in conn.execute(
+            f"select n.rowid, n.row_id, n.officer_name, n.surname, n.given_names from main.{OFFICERS} n "
+            f"join old.{OFFICERS} o on o.row_id = n.row_id where {parts}"):
+        # the name's parts say who the search finds under it: changed by hand to words the name does not hold
+        # ("Doe, Jane" with surname Roe, given names Richard: the thirteenth attack run), another person's
+        if not set(fold(" ".join(v or "" for v in given)).split()) <= set(fold(name).split()):
+            out.append((rowid + 1, "surname", "identifier-reassigned",
+                        f"identifier {row_id}: its surname or given names changed to words its name does not hold; "
+                        "the parts are the release's name columns (re-import the release)"))
     for rowid, row_id in conn.execute(f"select rowid, row_id from main.{OFFICERS} "
                                       f"where row_id in (select row_id from main.{RETIRED})"):
         out.append((rowid + 1, "row_id", "identifier-reassigned",
