@@ -41,6 +41,9 @@ def parse_args(argv):
     importer.add_argument("source", help="a state's importer (its module's SOURCE name, e.g. mo-roster)")
     importer.add_argument("file", type=Path)
     importer.add_argument("--received", help="date the release was received (YYYY-MM-DD)")
+    importer.add_argument("--same-officer", action="append", default=[], metavar="ID",
+                          help="an officer identifier of the agency's (Massachusetts: an Acadis ID) whose name changed "
+                               "since the previous release, which the agency confirms is the same officer (repeatable)")
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -102,7 +105,8 @@ def run(args):
     elif args.command == "serve":
         pipeline.serve(root=args.root, port=args.port, get=args.get)
     elif args.command == "import":
-        pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress)
+        pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
+                                same_officer=args.same_officer)
     elif args.command == "diff":
         print(pipeline.diff_releases(args.old, args.new, args.root))
     elif args.command == "deploy":

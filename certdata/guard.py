@@ -14,10 +14,11 @@ prints them through ``validate.redact_columns``, which hides a header cell that
 looks like a value.
 """
 import csv
+import functools
 import re
 
 from . import disclosure
-from .names import free_text_problem
+from .names import NAME_PATTERN, TEXT_PATTERN, free_text_problem
 from .package import csv_options, fields
 from .sources import copy_problems, normalise, quote_problems
 from .validate import Problem, byte_problems
@@ -70,21 +71,81 @@ def guard_package(package):
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += contact_problems(package, resource)
-    return problems + quote_problems(package) + copy_problems(package)
+    return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
+
+
+def schema_text_problems(package):
+    """A closed value in the words the package publishes about its data (the data dictionary, the Datasette's
+    metadata, the documentation): the package's and each resource's title and description, and each field's
+    title, description and example. The value is never shown."""
+    problems = []
+
+    def check(where, field, key, value):
+        problem = free_text_problem(value) if isinstance(value, str) else None
+        if problem:
+            problems.append(Problem(where, None, field, "closed-value-in-schema",
+                                    f"its {key} {problem.removeprefix('the value ')}, which no field publishes; it is not shown"))
+    for key in ("title", "description"):
+        check("datapackage.json", None, key, package.descriptor.get(key))
+    for resource in package.resources:
+        for key in ("title", "description"):
+            check("datapackage.json", None, f"resource {resource['name']}'s {key}", resource.get(key))
+        where = (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
+        for f in fields(resource):
+            for key in ("title", "description", "example"):
+                check(where, f["name"], key, f.get(key))
+    return problems
+
+
+# Free text that no field may hold, one of each kind free_text_problem finds: a field whose pattern admits none of
+# them holds no free text (an identifier, a date, a code); one whose pattern admits any ("[\s\S]*") is free text.
+CLOSED_PROBES = ("jdoe@example.com", "call 555-555-0142", "4417 Larkspur Lane", "PO Box 12", "resides in Springfield",
+                 "born 1971-04-05")
+
+
+@functools.cache
+def pattern_holds_free_text(pattern):
+    """Whether a field's pattern admits a value that free_text_problem would refuse (a probe of each kind)."""
+    try:
+        match = re.compile(pattern).fullmatch
+    except (re.error, OverflowError, RecursionError):
+        return True  # refused as a pattern by the validation
+    return any(match(probe) for probe in CLOSED_PROBES)
+
+
+def free_text_fields(resource):
+    """The fields whose values no rule of their own keeps from holding a closed value: every field of type string or
+    any but a foreign key (its values are its table's, checked there), a person's or an agency's name (the names'
+    own checks), a field whose pattern admits no free text, or whose enum's values are themselves free of closed
+    values. A schema edit (a pattern that admits anything, an enum, type any) thus cannot switch the check off."""
+    keys = {name for fk in resource.get("schema", {}).get("foreignKeys", []) for name in fk.get("fields", [])}
+    free = []
+    for f in fields(resource):
+        constraints = f.get("constraints", {})
+        pattern, enum = constraints.get("pattern"), constraints.get("enum")
+        if f.get("type", "string") not in ("string", "any") or f["name"] in keys or pattern in (NAME_PATTERN, TEXT_PATTERN):
+            continue
+        if isinstance(pattern, str) and not pattern_holds_free_text(pattern):
+            continue
+        if isinstance(enum, list) and not any(free_text_problem(str(v)) for v in enum):
+            continue
+        free.append(f["name"])
+    return free
 
 
 def contact_problems(package, resource):
     """A closed value (names.free_text_problem: a telephone number, an e-mail address, a street address, where someone
-    lives, a date of birth) in a text field that no pattern checks (the hand-edited tables' notes, meanings and the
-    corrections log): no field publishes one. The value is never shown. (The fields with a
-    pattern or an enum, every field of the officer-level resources among them, are checked by their own rules, and a
-    foreign key's values are those of the table it refers to.)"""
-    keys = {name for fk in resource.get("schema", {}).get("foreignKeys", []) for name in fk.get("fields", [])}
-    free = [f["name"] for f in fields(resource) if f.get("type", "string") == "string" and f["name"] not in keys
-            and not {"pattern", "enum"} & set(f.get("constraints", {}))]  # a key's values are its table's, checked there
+    lives, a date of birth) in a field of free text (``free_text_fields``: the hand-edited tables' notes, meanings and
+    the corrections log) or in the words of an enum: no field publishes one. The value is never shown."""
+    where = (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
+    problems = [Problem(where, None, f["name"], "closed-value-in-schema",
+                        "the field's enum holds a value that " + problem.removeprefix("the value ") + ", which no field "
+                        "publishes; it is not shown")
+                for f in fields(resource) for problem in [next(filter(None, map(free_text_problem, map(str, f.get(
+                    "constraints", {}).get("enum") or []))), None)] if problem]
+    free = free_text_fields(resource)
     if not free or file_problems(package, resource):
-        return []
-    problems = []
+        return problems
     try:
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):

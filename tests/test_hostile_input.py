@@ -530,6 +530,22 @@ SPEC_CASES = [
           ("name corrected, lives at 12 Larkspur Lane", "agency's letter", "mo-post-2023-01-03", "what_changed",
            "street address", "Larkspur"),
           ("name corrected", "agency's letter", "PO Box 44", "source", "post box", "Box 44")])],
+    # the thirteenth: a schema edit switched the check of the corrections log off (a pattern that admits anything, an
+    # enum, type any), and a field's description or an enum's value was published unchecked
+    *[Case(f"closed-value-after-a-schema-edit-{n}", both(edit_schema("corrections", lambda s, edit=edit: [
+        edit(f) for f in s["fields"] if f["name"] == "why"]), rows_edit("corrections", lambda r: r + [
+            ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "name corrected", "call 555-555-0142, 4417 Larkspur Lane",
+             "mo-post-2023-01-03"]])),
+           ["data/corrections.csv, row 2, field why", "closed-value-in-text"], absent=["0142", "Larkspur"])
+      for n, edit in enumerate([lambda f: f.setdefault("constraints", {}).update(pattern="[\\s\\S]*"),
+                                lambda f: f.update(type="any"),
+                                lambda f: f.setdefault("constraints", {}).update(
+                                    enum=["name corrected", "call 555-555-0142, 4417 Larkspur Lane"])])],
+    Case("closed-value-in-a-field-description", edit_schema("corrections", lambda s: s["fields"][0].update(
+        description="Ask jane.doe@example.com")), ["data/schemas/corrections.json", "closed-value-in-schema"], absent=["jane.doe"]),
+    Case("closed-value-in-an-enum", edit_schema("requests", lambda s: [f.setdefault("constraints", {}).update(
+        enum=["POST", "4417 Larkspur Lane"]) for f in s["fields"] if f["name"] == "released_format"]),
+         ["data/schemas/requests.json", "closed-value-in-schema"], absent=["Larkspur"]),
     # the v6 attack run: a telephone number in words, written like a column name
     Case("digits-in-words-extra-column", rows_edit("ma_training", add_column("five_five_five_zero_one_four_two", "x")),
          ["data/ma_training.csv", "not shown"], absent=["five_five"]),

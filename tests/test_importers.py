@@ -7,6 +7,8 @@ import re
 import openpyxl
 import pytest
 
+from certdata.states import ma
+
 from .conftest import run_cli, run_cli_peak, settle_ma_disclosure
 
 
@@ -101,10 +103,52 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
     assert result.returncode == 0, result.stderr
     assert "dropped column 3 (Date of Birth)" in result.stderr and "dropped column 4 (City of Residence)" in result.stderr
     rows = read_csv(small_package / "data" / "ma_training.csv")
+    key = ma.record_key
     assert [(r["record_id"], r["officer_name"], r["completion_date"]) for r in rows] == [
-        ("MA-555001-1", "José Núñez", "2019-06-14"), ("MA-555001-2", "José Núñez", "2020-01-01"),
-        ("MA-555002-1", "Ann O'Malley", "2019-03-05")]
+        (f"MA-555001-{key('Basic Recruit Academy', '2019-06-14')}-1", "José Núñez", "2019-06-14"),
+        (f"MA-555001-{key('Use of Force', '2020-01-01')}-1", "José Núñez", "2020-01-01"),
+        (f"MA-555002-{key('Legal Updates', '2019-03-05')}-1", "Ann O'Malley", "2019-03-05")]
     assert "1980" not in (small_package / "data" / "ma_training.csv").read_text()
+
+
+def test_a_published_acadis_id_never_shows_another_person(small_package, tmp_path):
+    """The thirteenth attack run: an Acadis ID published for one officer was published for another name in the next
+    release (/officer/ma/555001 showed Carl Poe in place of Bob Roe), an id gained leading zeros (its page a 404), and
+    a training record's identifier passed to another record when an earlier one appeared."""
+    settle_ma_disclosure(small_package)
+    header = "Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\r\n"
+
+    def release(name, *lines):
+        path = tmp_path / name
+        path.write_text(header + "".join(line + "\r\n" for line in lines), encoding="utf-8")
+        return str(path)
+    first = release("first.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Bob Roe,Firearms,2021-05-05,")
+    assert run_cli(small_package, "import", "ma-training", first).returncode == 0
+    published = {r["record_id"]: r for r in read_csv(small_package / "data" / "ma_training.csv")}
+    before = (small_package / "data" / "ma_training.csv").read_bytes()
+    for lines, expected in (
+            (["000123,Ann Lee,Legal Updates,2020-01-01,", "555001,Bob Roe,Firearms,2021-05-05,"],
+             "row 2, field acadis_id: the previous release has this Acadis ID with other leading zeros"),
+            (["123,Ann Lee,Legal Updates,2020-01-01,", "555001,Carl Poe,Firearms,2021-05-05,"],
+             "row 3, field officer_name: the previous release published this Acadis ID")):
+        result = run_cli(small_package, "import", "ma-training", release("next.csv", *lines))
+        assert result.returncode == 1 and expected in result.stderr, result.stderr
+        assert "Carl" not in result.stderr and "Bob" not in result.stderr and "Traceback" not in result.stderr
+        assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+    # a mistyped confirmation, and one for a roster whose identifiers are ours, are refused
+    renamed = release("renamed.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Robert Roe,Ethics,2019-02-02,",
+                      "555001,Robert Roe,Firearms,2021-05-05,")
+    result = run_cli(small_package, "import", "ma-training", renamed, "--same-officer", "555001", "--same-officer", "555002")
+    assert result.returncode == 1 and "--same-officer 555002: no Acadis ID" in result.stderr, result.stderr
+    result = run_cli(small_package, "import", "mo-roster", renamed, "--same-officer", "555001")
+    assert result.returncode == 1 and "--same-officer applies to a release whose officer identifiers" in result.stderr
+    # MPTC confirms: the name follows its officer, and the Firearms record keeps its identifier although an earlier
+    # record (Ethics, 2019) came before it
+    result = run_cli(small_package, "import", "ma-training", renamed, "--same-officer", "555001")
+    assert result.returncode == 0, result.stderr
+    now = {r["record_id"]: r for r in read_csv(small_package / "data" / "ma_training.csv")}
+    for record_id, row in published.items():
+        assert (now[record_id]["course_name"], now[record_id]["completion_date"]) == (row["course_name"], row["completion_date"])
 
 
 @pytest.mark.parametrize("bad, expect", [
@@ -342,7 +386,7 @@ def test_an_acadis_id_that_lost_its_leading_zeros_is_refused_so_no_officer_page_
     book.save(tmp_path / "acadis.xlsx")
     before = (small_package / "data" / "ma_training.csv").read_bytes()
     result = run_cli(small_package, "import", "ma-training", str(tmp_path / "acadis.xlsx"))
-    assert result.returncode == 1 and "row 3, field acadis_id: the previous release has this Acadis ID with leading zeros" in result.stderr, result.stderr
+    assert result.returncode == 1 and "row 3, field acadis_id: the previous release has this Acadis ID with other leading zeros" in result.stderr, result.stderr
     assert (small_package / "data" / "ma_training.csv").read_bytes() == before
 
 

@@ -699,16 +699,20 @@ def display_name(record):
     return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
 
 
-def run(source, path, package, received=None, report=print):
+def run(source, path, package, received=None, report=print, same_officer=()):
     """Import path as the source's resource; returns the files written."""
     module = source_module(source, package.root)
+    if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
+        raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
+                           f"{source}'s identifiers are made by this package, which retires one whose record changed")
     refuse_pending(package.resource(module.SOURCE["resource"]))
     label, headers, rows, first = read_table(path, module, report)
     resource = package.resource(module.SOURCE["resource"])
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
     mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
     del rows
-    table, agencies, *more = module.rows(mapped, package, label)  # more: {resource: rows} the state also keeps
+    options = {"same_officer": frozenset(same_officer)} if same_officer else {}
+    table, agencies, *more = module.rows(mapped, package, label, **options)  # more: {resource: rows} the state also keeps
     return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 
 

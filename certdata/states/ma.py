@@ -5,16 +5,22 @@ header mapping, the record-identifier rule, its people in the search index (one 
 its officer page and its synthetic sample. Its caveats are the package's: the disclosure of each
 field of ``ma_training`` (MPTC's words on its employment data) and MPTC's request items.
 """
+import hashlib
 import re
 from datetime import date, datetime, timedelta
 
 from ..importers import ImportError_
-from ..names import agency_id
+from ..names import agency_id, fold
 
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
 ID_PATTERN = r"[0-9A-Za-z]+"
-IDENTIFIERS = """Massachusetts rows are keyed by the Acadis ID and a counter in completion-date order."""  # for the methodology page (Markdown)
+IDENTIFIERS = """Massachusetts officers are keyed by MPTC's Acadis ID, the address of their page. An import refuses a
+release in which an Acadis ID already published carries another name, unless MPTC confirms it is the same officer
+(`--same-officer`), and one whose leading zeros changed. A training record is keyed by the Acadis ID, eight hex digits
+of the SHA-256 of its course (folded) and completion date, and a counter for identical records of one officer: it
+keeps its identifier while its course and date are unchanged."""  # for the methodology page (Markdown)
+AGENCY_IDENTIFIERS = True  # the officer identifier is the agency's (the Acadis ID): a changed name is refused, not retired
 
 SEARCH_SQL = """
     select row_number() over (order by acadis_id) as n, acadis_id as person_key, officer_name,
@@ -79,38 +85,64 @@ def parse_date(value, label, row):
                        f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
 
 
+def record_key(course, done):
+    """8 hex digits of the SHA-256 of a training record's folded course name and completion date."""
+    return hashlib.sha256(f"{fold(course)}|{done}".encode()).hexdigest()[:8]
+
+
 def table(cleaned):
-    """ma_training.csv rows from (acadis, state id, name, course, date, agency name) tuples:
-    record ids MA-<acadis>-<n>, n counted in (date, course) order."""
+    """ma_training.csv rows from (acadis, state id, name, course, date, agency name) tuples: record ids
+    MA-<acadis>-<record_key>-<n>, n counting an officer's identical records (same course and date) in file order.
+    A record keeps its identifier while its course and date are unchanged, whatever records are added before it
+    (a counter in date order had given a record's identifier to another when an earlier one appeared: the
+    thirteenth attack run)."""
     counters, out = {}, []
     for acadis, sid, name, course, done, agency in sorted(cleaned, key=lambda r: (r[0], r[4], r[3])):
-        counters[acadis] = counters.get(acadis, 0) + 1
-        out.append((f"MA-{acadis}-{counters[acadis]}", acadis, sid, name, course, done,
+        key = (acadis, record_key(course, done))
+        counters[key] = counters.get(key, 0) + 1
+        out.append((f"MA-{acadis}-{key[1]}-{counters[key]}", acadis, sid, name, course, done,
                     agency_id(CODE, agency) if agency else ""))
     return out
 
 
-def rows(records, package, label):
-    """(rows for ma_training.csv, agency names) from mapped records."""
+def rows(records, package, label, same_officer=frozenset()):
+    """(rows for ma_training.csv, agency names) from mapped records. An Acadis ID is an officer's address
+    (/officer/ma/<id>): against the previous release, a published one that carries another name is refused unless
+    same_officer holds it (MPTC confirmed the officer is the same), and so is one written with other leading zeros."""
     cleaned = []
     patterns = {f["name"]: re.compile(f["constraints"]["pattern"]) for f in package.resource(SOURCE["resource"])["schema"]["fields"]
                 if "pattern" in f.get("constraints", {})}  # the schema's, which the build checks again
     resource = package.resource(SOURCE["resource"])
-    previous = set() if resource.get("pcr:synthetic") else {r["acadis_id"] for r in package.read_rows(SOURCE["resource"])}
-    zero_led = {i.lstrip("0"): i for i in previous if i.startswith("0")}  # an officer's id, its URL: /officer/ma/<id>
+    previous = {}  # Acadis ID: the folded names it was published with
+    for r in ([] if resource.get("pcr:synthetic") else package.read_rows(SOURCE["resource"])):
+        previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
+    unpadded, confirmed = {}, set()
+    for i in previous:
+        unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
-        if not patterns["acadis_id"].fullmatch(record["acadis_id"]):
+        acadis = record["acadis_id"]
+        if not patterns["acadis_id"].fullmatch(acadis):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
-        if record["acadis_id"] in zero_led and record["acadis_id"] not in previous:
+        if acadis not in previous and unpadded.get(acadis.lstrip("0")):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: the previous release has this Acadis ID "
-                               "with leading zeros, and this file without (a number cell, or a spreadsheet that dropped "
-                               "them); the officer's page would move. Format the column as text and export it again")
+                               "with other leading zeros (a number cell, a number format, or a spreadsheet that dropped or "
+                               "added them); the officer's page would move. Format the column as text and export it again")
+        if acadis in previous and fold(record["officer_name"]) not in previous[acadis]:
+            confirmed.add(acadis)
+        if acadis in previous and fold(record["officer_name"]) not in previous[acadis] and acadis not in same_officer:
+            raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the previous release published this "
+                               f"Acadis ID, the address of an officer's page, with another name (neither is shown); its "
+                               f"page would show another person. If MPTC confirms the officer is the same (a corrected "
+                               f"name), import again with --same-officer {acadis}")
         if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
                                "at most one hyphen); it is not shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
-        cleaned.append((record["acadis_id"], record.get("state_id", ""), record["officer_name"],
+        cleaned.append((acadis, record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))
+    if same_officer - confirmed:  # a mistyped identifier would otherwise pass unnoticed
+        raise ImportError_(f"{label}: --same-officer {', '.join(sorted(same_officer - confirmed))}: no Acadis ID of the "
+                           "previous release carries another name in this file")
     return table(cleaned), {r[5] for r in cleaned if r[5]}
 
 
