@@ -9,6 +9,7 @@ and settings that both ``python build.py serve`` and the deployment use.
 """
 import json
 import os
+from pathlib import Path
 
 from . import disclosure, presentation, states
 from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields
@@ -135,17 +136,17 @@ PLUGINS = ROOT / "plugins"
 STATIC = TEMPLATES / "static"
 
 
-def site_args(metadata, static=STATIC):
-    """Metadata, templates, plugin and static files: the same for serve and publish (static: the directory of the
-    static files, which serve takes from its snapshot of the release)."""
-    return ["--metadata", str(metadata), "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS),
-            "--static", f"assets:{static}"]
+def site_args(metadata, templates=TEMPLATES):
+    """Metadata, templates, plugin and static files: the same for serve and publish (templates: the directory of
+    the templates, the static files in its ``static`` folder, which serve takes from its snapshot of the release)."""
+    return ["--metadata", str(metadata), "--template-dir", str(templates), "--plugins-dir", str(PLUGINS),
+            "--static", f"assets:{Path(templates) / STATIC.name}"]
 
 
-def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None, static=STATIC):
+def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None, templates=TEMPLATES):
     """The full ``datasette`` command line: read-only (immutable), our templates and plugin.
     With get, Datasette answers that one path and exits (non-zero unless 200): a smoke test."""
-    return (["datasette", "serve", "-i", str(database), *site_args(metadata, static), "--host", host, "--port", str(port),
+    return (["datasette", "serve", "-i", str(database), *site_args(metadata, templates), "--host", host, "--port", str(port),
              "--cors", *setting_args()] + (["--get", get] if get else []))
 
 

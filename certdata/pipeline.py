@@ -370,7 +370,7 @@ SERVING_LOCK = ".serving-lock"  # in a snapshot: held (shared) by each server an
 SERVING_LOCK_FLAGS = os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK  # never a link's target, never a wait
 
 
-SERVED_STATIC = Path("datasette") / "assets"  # in a serving snapshot: the static files it serves
+SERVED_TEMPLATES = Path("datasette") / "templates"  # in a serving snapshot: the templates and static files it serves
 
 
 def serving_snapshot(root=ROOT):
@@ -399,9 +399,10 @@ def serving_snapshot(root=ROOT):
         try:
             shutil.copytree(site, linked, copy_function=_link_or_copy, symlinks=True)
             key = _tree_key(linked)  # the release's (a snapshot holding other static files is not this one: _same_files)
-            # the static files too, which Datasette reads at each request: an edit of the working tree had shown at
-            # once on the running server, under the fingerprint it started with (the twelfth attack run)
-            shutil.copytree(datasette.STATIC, linked / SERVED_STATIC, symlinks=False)
+            # the templates and static files too, which Datasette reads when a page first needs one or at each request:
+            # an edit of the working tree had shown on the running server, under the fingerprint it started with (the
+            # twelfth attack run: the static files; the thirteenth: a template no page had needed yet)
+            shutil.copytree(datasette.TEMPLATES, linked / SERVED_TEMPLATES, symlinks=False)
         except (OSError, shutil.Error):
             shutil.rmtree(linked, ignore_errors=True)
             continue
@@ -502,7 +503,7 @@ def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
     local server answers every link of both. The deployment serves the documentation elsewhere."""
     database, metadata, documentation = serving_snapshot(root)
     os.environ["CERTDATA_DOCS_DIR"] = str(documentation.resolve())
-    args = datasette.serve_args(database, metadata, host=host, port=port, get=get, static=documentation / SERVED_STATIC)
+    args = datasette.serve_args(database, metadata, host=host, port=port, get=get, templates=documentation / SERVED_TEMPLATES)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])
 
@@ -782,6 +783,26 @@ def undo_removes_a_resource(root, manifest):
 
 
 MANIFEST_BYTES = 16 * 1024 * 1024  # a manifest lists the paths under data/: far below this
+RAW = Path("data") / "raw"  # where an import keeps the agency's original
+
+
+def created_by_import(root, manifest):
+    """The paths under data/ that the stopped import created, deepest first: those its manifest did not list, of
+    the kinds an import writes (a CSV in data/, the original under data/raw/, that folder), changed since the
+    journal was written. A journal planted under build/ (whoever can write there) that lists nothing had had
+    every other path removed, the agency's originals, the schemas and the sources among them (the thirteenth
+    attack run): what existed before its manifest is never removed."""
+    root = Path(root)
+    kept = {root / p for p in manifest["paths"]}
+    began = (root / JOURNAL / "manifest.json").stat().st_ctime_ns
+    out = []
+    for path in set(existing_paths(root / "data")) - kept:
+        relative = path.relative_to(root)
+        kind = ((relative.parent == Path("data") and relative.suffix == ".csv") or relative == RAW
+                or (relative.parent == RAW and not path.is_dir()))
+        if kind and path.lstat().st_ctime_ns >= began:
+            out.append(path)
+    return sorted(out, key=lambda p: len(p.parts), reverse=True)
 
 
 def undo_import(root):
@@ -802,8 +823,7 @@ def undo_import(root):
                     target.unlink()
             elif (journal / "saved" / saved).exists():
                 os.replace(journal / "saved" / saved, target)  # a rename: replaces a link, never follows it
-        kept = {root / p for p in manifest["paths"]}
-        for created in sorted(set(existing_paths(root / "data")) - kept, key=lambda p: len(p.parts), reverse=True):
+        for created in created_by_import(root, manifest):
             if created.is_dir() and not created.is_symlink():
                 shutil.rmtree(created, ignore_errors=True)
             else:

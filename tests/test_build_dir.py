@@ -134,6 +134,23 @@ def test_a_journal_that_names_other_files_is_not_followed(package, tmp_path, man
     assert digest(package / "data") == before
 
 
+def test_a_journal_that_lists_only_the_resources_removes_nothing_that_was_there_before_it(package):
+    """The thirteenth attack run: a journal planted under build/ whose manifest listed only the resources' files
+    passed the checks above, and its undo removed every other path under data/: the agencies' originals in
+    data/raw/ (kept nowhere else), the schemas, the source documents, presentation.yml and profile.json."""
+    (package / "data" / "raw").mkdir(exist_ok=True)
+    (package / "data" / "raw" / "mo_officers-2026-01-01-0123456789ab.xlsx").write_bytes(b"original")
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    journal = package / "build" / "import-journal"
+    (journal / "saved").mkdir(parents=True)
+    (journal / "manifest.json").write_text(json.dumps({"files": {}, "paths": ["data"] + [r["path"] for r in descriptor["resources"]]}))
+    before = digest(package / "data")
+    result = run_cli(package, "check", timeout=120)
+    assert "Traceback" not in result.stderr
+    assert digest(package / "data") == before and not journal.exists()
+    assert (package / "data" / "raw" / "mo_officers-2026-01-01-0123456789ab.xlsx").read_bytes() == b"original"
+
+
 @pytest.mark.parametrize("held", [False, True])
 def test_a_folder_planted_under_a_snapshots_name_is_not_served(package, held):
     """The server answers from build/serving/<key>/, a copy of site/ made of hard links; a folder planted
@@ -216,4 +233,12 @@ def test_the_server_serves_its_snapshot_s_copy_of_the_static_files(package, monk
     assert Path(static).is_relative_to(package / "build" / "serving") and Path(static).is_dir()
     for original in datasette.STATIC.iterdir():
         copy = Path(static) / original.name
+        assert copy.read_bytes() == original.read_bytes() and copy.stat().st_ino != original.stat().st_ino
+    # and the templates, which Jinja reads when a page first needs one (the thirteenth attack run: an edit of
+    # row.html or error.html before any such page was asked for was served under the fingerprint)
+    args = executed[0]
+    templates = Path(args[args.index("--template-dir") + 1])
+    assert templates.is_relative_to(package / "build" / "serving") and Path(static) == templates / "static"
+    for original in datasette.TEMPLATES.rglob("*.html"):
+        copy = templates / original.relative_to(datasette.TEMPLATES)
         assert copy.read_bytes() == original.read_bytes() and copy.stat().st_ino != original.stat().st_ino
