@@ -158,9 +158,11 @@ async def officer_page(datasette, request):
     route, key = request.url_vars["route"], request.url_vars["key"]
     state = next((s for s in states(datasette) if s["route"] == route), None)
     if state is None:
-        lower = next((s["route"] for s in states(datasette) if s["route"] == route.lower()), None)
-        if lower is not None:  # /officer/MA/...: the state's route in capitals (a walk: a plain 404)
-            return Response.redirect(datasette.urls.path(f"/officer/{lower}/{quote(key, safe='')}"), status=301)
+        lower = next((s for s in states(datasette) if s["route"] == route.lower()), None)
+        # /officer/MA/...: the state's route in capitals (a walk: a plain 404), for an identifier of the state's form in
+        # any case; anything else is no officer's (the thirteenth attack run: "abc%0d%0a" was sent on, quoted again)
+        if lower is not None and re.fullmatch(lower["id_pattern"], key, re.IGNORECASE):
+            return Response.redirect(datasette.urls.path(f"/officer/{lower['route']}/{quote(key, safe='')}"), status=301)
         raise NotFound(NOT_FOUND)
     db = datasette.get_database(DB)
     try:

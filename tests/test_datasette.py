@@ -484,6 +484,12 @@ def test_an_officer_address_with_its_state_in_capitals_goes_to_the_page(client):
             assert response.status_code == 301 and response.headers["location"].endswith(f"/officer/{route}/{key}"), state
             checked += 1
     assert checked and get(client, "/officer/XX/1").status_code == 404
+    # an identifier of no state's form is no officer's: not sent on, quoted again (the thirteenth attack run)
+    for key in ("abc%0d%0aSet-Cookie:x", "abc%2Fdef", "a%25b"):  # Datasette sends these to their ~ form first
+        tilde = get(client, f"/officer/MA/{key}").headers["location"]
+        assert "%25" not in tilde and "~25" not in tilde.replace("a~25b", ""), tilde
+        response = get(client, tilde)
+        assert response.status_code == 404 and "location" not in response.headers, key
 
 
 def test_the_titles_of_sample_pages_say_so(client, built):
