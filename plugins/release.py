@@ -58,20 +58,42 @@ def components(datasette):
         "static": {mount: tree_hash(directory) for mount, directory in datasette.static_mounts},
         "settings": json_hash({"settings": datasette.settings_dict(), "cors": datasette.cors}),
         "datasette": __version__,
-        # the servers under it, whose internals plugins/limits.py relies on: a deploy with another version is another server
-        "server": {name: package_version(name) for name in SERVER_PACKAGES},
+        # every package under it (uvicorn and h11, whose internals plugins/limits.py relies on, Jinja2, MarkupSafe...):
+        # a deploy with another version is another server. The deploy pins each as installed here (certdata.datasette)
+        "server": server_packages(),
     }
 
 
-SERVER_PACKAGES = ("uvicorn", "h11")
+INSTALLERS = {"pip", "setuptools", "wheel"}  # Datasette's requirements for installing plugins, not for serving
 
 
-def package_version(name):
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
+def server_packages(top="datasette"):
+    """{name: installed version} of every package Datasette needs to run, its requirements' requirements too (extras
+    and requirements whose environment marker does not hold here left out), Datasette itself and the installers aside,
+    and ``packaging``, which this function needs.
+    The thirteenth attack run: the deploy pinned Datasette, uvicorn and h11, and Jinja2 and the rest floated."""
+    from importlib.metadata import PackageNotFoundError, requires, version
+
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+    found, waiting = {}, [top, "packaging"]  # packaging: this function's own, which the deploy must install
+    while waiting:
+        name = canonicalize_name(waiting.pop())
+        if name in found or name in INSTALLERS:
+            continue
+        try:
+            found[name], needs = version(name), requires(name) or []
+        except PackageNotFoundError:
+            found[name], needs = None, []
+        for text in needs:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                waiting.append(requirement.name)
+    found.pop(canonicalize_name(top), None)
+    return dict(sorted(found.items()))
 
 
 def fingerprint_document(parts):

@@ -292,4 +292,10 @@ def test_the_deploy_pins_the_servers_the_fingerprint_names(built, tmp_path):
     installs = {args[i + 1] for i, a in enumerate(args) if a == "--install"}
     assert {f"uvicorn=={version('uvicorn')}", f"h11=={version('h11')}"} <= installs, installs
     result = run_cli(built, "serve", "--get", "/-/fingerprint.json")
-    assert json.loads(result.stdout)["components"]["server"] == {"uvicorn": version("uvicorn"), "h11": version("h11")}
+    server = json.loads(result.stdout)["components"]["server"]
+    assert server["uvicorn"] == version("uvicorn") and server["h11"] == version("h11")
+    # every package under Datasette, and its requirements' requirements (the thirteenth attack run: Jinja2 floated)
+    for name in ("jinja2", "markupsafe", "asgiref", "click", "packaging"):
+        assert server[name] == version(name) and f"{name}=={version(name)}" in installs, name
+    assert installs == {f"{name}=={v}" for name, v in server.items()} | {f"datasette=={version('datasette')}"}
+    assert "pip" not in server and "datasette" not in server
