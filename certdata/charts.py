@@ -56,8 +56,8 @@ def measure_groups(measures, source=None):
         if len(rows) < 2 or not (start or end or as_of):  # undated figures are never set side by side
             continue
         when = f"{start} to {end}" if start or end else f"as of {as_of}"
-        title = f"{unit.capitalize()}, {when}" + (f". Source: {source}" if source else "")
-        charts.append((f"figures-{unit.replace(' ', '-')}-{start or as_of or 'undated'}", title, rows, False))
+        charts.append((f"figures-{unit.replace(' ', '-')}-{start or as_of or 'undated'}", f"{unit.capitalize()}, {when}",
+                       rows, False, source))
     return charts
 
 
@@ -65,12 +65,15 @@ SAMPLE_LABEL = "SYNTHETIC SAMPLE, not real data: "
 
 
 def write_charts(specs, directory):
-    """Write every chart of the (name, title, rows, sample) specs the states give (their module's
-    ``chart_specs``); returns {name: {file, title, alt, rows}} for the templates."""
+    """Write every chart of the (name, heading, rows, sample[, source]) specs the states give (their module's
+    ``chart_specs``); returns {name: {file, heading, title, alt, rows}} for the templates. The chart's own title
+    (drawn in the SVG, which may be taken alone) adds the source to the heading, which a page sets above it (a
+    new-user walk: the page had repeated the whole title as its heading)."""
     charts = {}
-    for name, title, rows, sample in specs:
-        title = SAMPLE_LABEL + title if sample else title
+    for name, heading, rows, sample, *source in specs:
+        heading = SAMPLE_LABEL + heading if sample else heading
+        title = heading + (f". Source: {source[0]}" if source and source[0] else "")
         (directory / f"{name}.svg").write_text(bar_chart_svg(title, rows), encoding="utf-8")
         alt = f"Bar chart. {title}: " + "; ".join(f"{label}: {value:,}" for label, value in rows)
-        charts[name] = {"file": f"figures/{name}.svg", "title": title, "alt": alt, "rows": rows}
+        charts[name] = {"file": f"figures/{name}.svg", "heading": heading, "title": title, "alt": alt, "rows": rows}
     return charts

@@ -363,6 +363,17 @@ def test_the_passages_and_figures_tables_read_as_cards_on_a_phone(page, site):
         assert all(label not in ("none", "normal", "") for *_, label in cells), (path, cells)
 
 
+def test_the_figures_table_fits_its_column_at_desktop_width(page, site):
+    """A new user's walk: at desktop width the figures' table was 885px in a 688px column, its source sentences and
+    notes cut off at the edge, the only scroll bar below the long table."""
+    if page.size == "phone":
+        pytest.skip("on a phone the table reads as cards (above)")
+    page.goto(site + "/docs/mo-post-figures/")
+    fits = page.evaluate("""() => { const t = document.querySelector('table.measures');
+        return [t.scrollWidth, t.clientWidth, t.parentElement.clientWidth]; }""")
+    assert fits[0] <= fits[1] + 1 and fits[1] <= fits[2] + 1, fits
+
+
 def test_no_documentation_page_is_wider_than_a_phone(page, site, built):
     """Every page of the documentation (each resource's field table has eight columns): tables scroll
     inside their own box, nothing pushes the page sideways or is cut off at the screen's edge."""

@@ -442,7 +442,7 @@ def docs_context(conn, package):
 
 
 def chart_specs(context):
-    """The charts of the figures page: (name, title, rows, drawn from a sample?)."""
+    """The charts of the figures page: (name, heading, rows, drawn from a sample?[, source])."""
     from ..charts import measure_groups
     roster_sample = OFFICERS in context["synthetic"]
     return measure_groups(context["measures"], context["measures_source"]) + [
