@@ -26,7 +26,7 @@ import os
 import re
 import weakref
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, AsgiStream, NotFound, Response
@@ -316,9 +316,13 @@ def officer_links(datasette):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """On raw table and row pages of officer tables, the name links to the officer page."""
+    """On raw table and row pages of officer tables, the name links to the officer page; in the agencies table, an
+    agency's name to its page (a new user's walk: neither the table nor the row page led to it)."""
     if database != DB or value is None:
         return None
+    if table == "agencies" and column == "agency_name" and "agency_id" in row.keys() and row["agency_id"]:
+        href = datasette.urls.path("/agency/" + quote(str(row["agency_id"]), safe=""))
+        return Markup('<a class="agency-link" href="{}">{}</a>').format(href, value)
     if table == "people" and column == "officer_name" and "person_id" in row.keys():
         href = datasette.urls.path("/officer/" + str(row["person_id"]))
     elif column == "officer_name" and table in officer_links(datasette):

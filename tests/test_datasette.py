@@ -473,6 +473,18 @@ def test_datasette_s_own_bad_requests_get_the_site_s_error_page(client, path):
         assert "holds nothing to search for" in response.text
 
 
+def test_the_agencies_table_and_its_row_pages_link_each_agency_to_its_page(client):
+    """A new user's walk: the home page's "Agencies" led to a table whose names, and whose row pages, did not lead to
+    the agency's own page (its officers, the agency's words on the field)."""
+    import re
+    table = get(client, "/certification/agencies?_size=5").text
+    links = re.findall(r'<td class="col-agency_name[^"]*" data-column="agency_name"><a class="agency-link" href="(/agency/[^"]+)">', table)
+    assert len(links) == 5, table[:2000]
+    row = get(client, "/certification/agencies/" + links[0].rsplit("/", 1)[1]).text
+    assert f'class="agency-link" href="{links[0]}"' in row
+    assert get(client, links[0]).status_code == 200
+
+
 def test_an_officer_address_with_its_state_in_capitals_goes_to_the_page(client):
     """A new user's walk: /officer/MA/<id> was a plain 404, while an identifier in capitals was redirected."""
     checked = 0
