@@ -10,10 +10,29 @@ by the page banner. The data itself says it too: a ``synthetic_sample`` column o
 row of a download that may hold the sample's rows (plugins/csvexport.py, certsearch.py, pages.py).
 """
 import re
+from urllib.parse import parse_qsl, unquote
 
 from datasette import hookimpl
 
 PREFIX = "SYNTHETIC-SAMPLE-"
+DB = "certification"
+# Datasette's own JSON of the database's tables, rows and queries, in the shapes that are an object with "rows"
+# (not _shape=array or object, whose top level is the rows themselves): the object says it holds a sample's rows
+# (a new user's walk: only the header said so, and a saved file loses its headers)
+DATASETTE_JSON = re.compile(rf"^/{DB}(?:/([^/]+))?(?:/[^/]+)?\.json$")
+ROWS_SHAPES = {None, "objects", "arrays"}
+JSON_LABEL = b'"synthetic_sample": true, '
+
+
+def json_label(scope, sample_free):
+    """Whether Datasette's JSON answer to this request is an object to label: one of the database's table, row
+    or query answers in a shape whose top level is an object, for a table that may hold a sample's rows."""
+    found = DATASETTE_JSON.match(scope.get("path", ""))
+    if not found or scope.get("method") != "GET":  # a HEAD's answer has no body to label
+        return False
+    shape = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("_shape")
+    table = unquote(found.group(1) or "").replace("~", "%")
+    return shape in ROWS_SHAPES and unquote(table) not in sample_free
 
 
 def labelled_headers(headers, path):
@@ -45,17 +64,30 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def labelled(scope, receive, send):
             if not known:
-                known.append((datasette.plugin_config("certsearch") or {}).get("synthetic_resources") or [])
+                config = datasette.plugin_config("certsearch") or {}
+                known.extend([config.get("synthetic_resources") or [], set(config.get("sample_free_tables") or [])])
             synthetic = known[0]
             if scope.get("type") != "http" or not synthetic or scope.get("path", "").startswith("/docs/"):
                 # the documentation and its release files are served as built (their names are labelled already)
                 return await app(scope, receive, send)
             value = ", ".join(synthetic).encode("ascii", "replace")
+            held = []  # the start of a JSON answer to label, sent with its first part once that shows an object
 
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
                     headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""))
                     message = dict(message, headers=[*headers, (b"x-synthetic-sample", value), (b"x-robots-tag", b"noindex")])
+                    if message.get("status") == 200 and json_label(scope, known[1]) and any(
+                            k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in headers):
+                        held.append(message)
+                        return
+                elif message["type"] == "http.response.body" and held:
+                    start, body = held.pop(), message.get("body", b"")
+                    if body.startswith(b"{") and not body.startswith(b"{}"):
+                        message = dict(message, body=b"{" + JSON_LABEL + body[1:])
+                        start = dict(start, headers=[(k, str(int(v) + len(JSON_LABEL)).encode()) if k.lower() == b"content-length"
+                                                     else (k, v) for k, v in start["headers"]])
+                    await send(start)
                 await send(message)
             return await app(scope, receive, send_labelled)
         return labelled

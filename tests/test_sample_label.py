@@ -51,6 +51,25 @@ def test_every_json_row_of_a_sample_says_so(built):
         assert rows and all(row["synthetic_sample"] is True for row in rows), path
 
 
+DATASETTE_JSON = ["/certification/mo_officers.json?_size=2", "/certification/ma_training.json?_size=2",
+                  "/certification/people.json?_size=2", "/certification/decertified_officers.json",
+                  "/certification.json?sql=select+1+as+n"]
+
+
+def test_datasette_s_own_json_of_a_sample_says_so_in_its_body(built):
+    """A new user's walk: Datasette's JSON of a table, a row and a saved query said it held a sample in a header only,
+    which a saved file loses. Its top level says so; the shapes whose top level is the rows themselves keep the
+    header and the file name; a table of agency data says nothing."""
+    client = app(built)
+    row = fetch(client, "/certification/mo_officers.json?_size=1").json()["rows"][0][0]
+    for path in DATASETTE_JSON + [f"/certification/mo_officers/{row}.json"]:
+        assert fetch(client, path).json()["synthetic_sample"] is True, path
+    for path in ("/certification/mo_officers.json?_size=2&_shape=array", "/certification/mo_officers.json?_size=2&_shape=object"):
+        response = fetch(client, path)
+        assert "synthetic_sample" not in response.text and response.headers["x-synthetic-sample"], path
+    assert "synthetic_sample" not in fetch(client, "/certification/statutes.json").json()
+
+
 def test_every_csv_row_of_a_sample_says_so_in_a_last_column(built):
     client = app(built)
     for path in CSV:
@@ -107,6 +126,8 @@ def test_a_release_with_no_sample_carries_no_label(real):
     for path in JSON:
         rows = fetch(client, path, "doe").json()
         assert rows and not [row for row in rows if "synthetic_sample" in row], path
+    for path in DATASETTE_JSON:
+        assert "synthetic_sample" not in fetch(client, path, "doe").json(), path
     for path in CSV:
         header, *rows = csv_rows(client, path, "doe")
         assert rows and "synthetic_sample" not in header, path
