@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 
 from . import charts
 from .errors import CertdataError
-from . import disclosure, presentation, states, templatecache
+from . import disclosure, presentation, sample, states, templatecache
 from .package import FTS_TABLES, ROOT, derived_tables, fields, not_published
 from .load import value_counts
 from .publish import download_name
@@ -118,6 +118,8 @@ def site_context(package, database, datasette_url, downloads_dir):
     return {**extra, "package_object": package, "other_tables": other_tables,
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
+        # the sample's surnames' mark, while a state's officers are a sample: the search page's examples say how to type them
+        "sample_name_mark": sample.NAME_MARK if set(package.synthetic_resources()) & {s.OFFICERS for s in registered} else None,
         "statutes": package.read_rows("statutes"), "requests": package.read_rows("requests"),
         "items": package.read_rows("request_items"),
         "corrections": package.read_rows("corrections"), "passages": package.read_rows("source_passages"),

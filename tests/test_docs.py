@@ -298,3 +298,11 @@ def test_the_figures_page_tells_the_source_s_figures_from_the_sample_s(built):
     said = "are the source's own, not the synthetic sample's" in page
     assert said == synthetic and page.count("Synthetic sample, not real officers") <= 1 + page.count('class="md-banner')
     assert ("Drawn from the synthetic sample" in page) == synthetic
+
+
+def test_the_search_page_says_how_to_try_its_examples_on_the_sample(built):
+    """A new user's walk: on the sample, `smith j` listed people with a middle initial J first, the opposite of what
+    the page promised: every generated surname begins with the sample's mark. The page says so, and how to type them."""
+    from certdata.sample import NAME_MARK
+    page = html.unescape((built / "site" / "search" / "index.html").read_text(encoding="utf-8"))
+    assert "Trying these examples on the synthetic sample" in page and f"{NAME_MARK.lower()}smith j" in page

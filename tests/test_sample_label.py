@@ -138,6 +138,7 @@ def test_a_release_with_no_sample_carries_no_label(real):
     page = asyncio.run(client.client.get("/search", params={"q": "doe"})).text  # the agency caveat: the agency's records
     assert "from the records of" in page and "generated for testing" not in page and "synthetic sample" not in page
     assert "its table <code>synthetic_sample</code>" not in (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "on the synthetic sample" not in (real / "site" / "search" / "index.html").read_text(encoding="utf-8")
 
 
 ROBOT_PAGES = ["/", "/search?q={name}", "/decertified", "/certification", "/certification/mo_officers",
