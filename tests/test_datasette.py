@@ -519,3 +519,6 @@ def test_the_titles_of_sample_pages_say_so(client, built):
                          (f"/agency/{agency}", "agencies" in synthetic), ("/certification/statutes", False)):
         title = re.search(r"<title>([^<]*)</title>", get(client, path).text).group(1)
         assert ("(synthetic sample)" in title) == sample, (path, title)
+    # a row's page is named by its key, as a bookmark or a citation needs (a walk: every row page had one title)
+    row_title = re.search(r"<title>([^<]*)</title>", get(client, f"/certification/mo_officers/{row_id}").text).group(1)
+    assert row_title.startswith(f"{row_id}: certification: mo_officers"), row_title
