@@ -306,3 +306,10 @@ def test_the_search_page_says_how_to_try_its_examples_on_the_sample(built):
     from certdata.sample import NAME_MARK
     page = html.unescape((built / "site" / "search" / "index.html").read_text(encoding="utf-8"))
     assert "Trying these examples on the synthetic sample" in page and f"{NAME_MARK.lower()}smith j" in page
+
+
+def test_the_database_saved_from_the_downloads_page_of_a_sample_is_named_so(built):
+    """A new user's walk: the CSVs saved from the downloads page were named SYNTHETIC-SAMPLE-..., as was the database
+    saved from the Datasette, but the database saved from the downloads page was plain certification.db."""
+    page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert 'download="SYNTHETIC-SAMPLE-certification.db"' in page
