@@ -82,7 +82,7 @@ def refuse_pending(resource):
         raise ImportError_(f"{resource['name']}: the disclosure of {', '.join(pending)} is still 'pending' (not yet known). "
                            "Before importing the release, record in the schema what the agency released, in its own words "
                            "(an agency-release ground quoting the agency's letter, kept under data/sources/ and declared in "
-                           "datapackage.json sources); see the README, Adding a data release")
+                           "datapackage.json sources); see the README, Adding a data release, step 0")
 
 
 def clean(value):
