@@ -135,6 +135,7 @@ def test_a_reporter_finds_a_name_or_an_agency_in_the_decertified_list(page, site
     page.goto(site + "/decertified?q=zzqqxx-no-one")
     assert "No officer of this list has" in page.inner_text("main") and "None." not in page.inner_text("main")
     assert page.locator("p.no-results a[href^='/search?q=']").count() == 1
+    assert page.locator("table.decertified").count() == 0  # no empty table under it (a walk: a header over nothing)
 
 
 def test_the_decertified_downloads_hold_every_row(site, db):
