@@ -397,15 +397,24 @@ def release_check(package, previous_descriptor=None, demo=False):
 def check_data_version(previous, package):
     """Changed data needs a new version (patch for corrected data): under the live release's version it
     would be served beside that version's GitHub Release, which keeps the old files. Compared by the
-    SHA-256 the live descriptor gives for each resource (a resource it gives none for is not compared)."""
+    SHA-256 the live descriptor gives for each resource; a resource it gives none for (or names not at all) cannot be
+    compared, and needs a new version too (fails closed: the thirteenth attack run found it was not compared)."""
     if str(previous.get("version")) != str(package.version):
         return
-    old = {r.get("name"): r.get("hash") for r in previous["resources"]}
-    changed = [r["name"] for r in package.resources if isinstance(old.get(r["name"]), str)
-               and old[r["name"]].startswith("sha256:") and old[r["name"]] != "sha256:" + file_sha256(package.path(r))]
+    old = {r.get("name"): r.get("hash") for r in previous["resources"] if isinstance(r, dict)}
+    changed, unknown = [], []
+    for r in package.resources:
+        live = old.get(r["name"])
+        if not (isinstance(live, str) and live.startswith("sha256:")):
+            unknown.append(r["name"])
+        elif live != "sha256:" + file_sha256(package.path(r)):
+            changed.append(r["name"])
     if changed:
         raise ReleaseRefused(f"the data of {', '.join(changed)} changed since the live release {package.version}: "
                              "the version must increase (patch for corrected data)")
+    if unknown:
+        raise ReleaseRefused(f"the live release {package.version} gives no SHA-256 for {', '.join(unknown)}, so its data "
+                             "cannot be compared: the version must increase (patch for corrected data)")
 
 
 def schema_signature(descriptor):

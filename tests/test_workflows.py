@@ -57,6 +57,13 @@ def test_changed_data_needs_a_new_version(built, tmp_path):
     root = tmp_path / "pkg"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns("site", "build"))
     assert run_cli(root, "release-check", "--demo", "true", "--previous", str(live)).returncode == 0  # unchanged
+    # a live descriptor that gives a resource no SHA-256 cannot be compared with: a new version is needed (the
+    # thirteenth attack run: such a resource was not compared at all)
+    unhashed = json.loads(live.read_text(encoding="utf-8"))
+    unhashed["resources"][0].pop("hash")
+    (tmp_path / "unhashed.json").write_text(json.dumps(unhashed), encoding="utf-8")
+    result = run_cli(root, "release-check", "--demo", "true", "--previous", str(tmp_path / "unhashed.json"))
+    assert result.returncode == 1 and "gives no SHA-256 for " + unhashed["resources"][0]["name"] in result.stderr, result.stderr
     measures = root / "data" / "mo_post_measures.csv"
     measures.write_bytes(measures.read_bytes().replace(b"\n", b"\r\n", 1) if b"\r\n" not in measures.read_bytes()
                          else measures.read_bytes().replace(b"\r\n", b"\n", 1))
