@@ -54,6 +54,13 @@ def test_every_field_has_title_description_example_and_disclosure(resource):
         assert field.get("title") and field.get("description"), field["name"]
         assert "example" in field or field.get("constraints", {}).get("required") is not True, field["name"]
         assert field["pcr:disclosure"]["grounds"], field["name"]
+        # an example is a value the field takes (a fact-check: the record identifier's example had kept an old form
+        # after the identifier's form changed)
+        constraints = field.get("constraints", {})
+        if "example" in field and "pattern" in constraints:
+            assert re.fullmatch(constraints["pattern"], str(field["example"])), (field["name"], field["example"])
+        if "example" in field and "enum" in constraints:
+            assert field["example"] in constraints["enum"], (field["name"], field["example"])
 
 
 def test_every_figure_in_the_program_description_is_a_measure():

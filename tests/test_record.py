@@ -383,14 +383,19 @@ def test_permanence_is_posts_word_and_the_statute_stands_beside_it_with_what_the
     assert "POST's words: “The information about" in text
     # no source ties the program description's words to this officer: they are not on the officer's page ...
     assert "subject to discipline" not in text
-    # ... and POST's "both permanent" is not left alone: the page says the sources hold more on the status, and links
-    # to the statuses' meanings, which give RSMo 590.1152's words (a new-user walk: the page had quoted "permanent"
-    # alone; the next found the section, on revocations after a conviction for unlawful force, beside a named officer,
-    # where no source puts it)
+    # ... and POST's "both permanent" is not left alone: the page of either decertified status links the statuses'
+    # meanings, which give what the source documents say of them, RSMo 590.1152's words among them (a new-user walk:
+    # the page had quoted "permanent" alone; the next, and a fact-check, found the section, on revocations after a
+    # conviction for unlawful force, or a sentence tying an act to the status, beside a named officer, where no
+    # source puts either)
     assert "In Missouri, these are both permanent." in text
     assert "590.1152" not in text and not re.search(r"\bforce\b", text, re.I) and "exonerated" not in text
-    note = text[text.index("POST's words are not all"):][:400]
-    assert "link to no officer" in note and 'href="/decertified#statuses-MO"' in note
+    assert " act " not in text and "reinstat" not in text
+    surrendered = next(r for r in rows if r["license_status"] == "Surrendered")
+    for officer in (revoked, surrendered):
+        page_text = html.unescape(asyncio.run(app.client.get(f"/officer/mo/{officer['row_id']}")).text)
+        link = page_text[page_text.index('<dd class="statuses-link">'):][:300]
+        assert 'href="/decertified#statuses-MO">what these statuses mean</a>' in link, officer["license_status"]
     # the statuses' meanings carry the section's words on reinstatement, and what the sources do not say
     listing = html.unescape(asyncio.run(app.client.get("/decertified")).text)
     assert '<h2 id="statuses-MO">' in listing

@@ -15,7 +15,8 @@ from ..names import agency_id, fold
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
 ID_PATTERN = r"[0-9A-Za-z]+"
-IDENTIFIERS = """Massachusetts officers are keyed by MPTC's Acadis ID, the address of their page. An import refuses a
+IDENTIFIERS = """Massachusetts officers are keyed by MPTC's Acadis ID, the address of their page, which the request asked for
+(“Officer Acadis unique ID number”); whether MPTC's release gives it is not stated in the record. An import refuses a
 release in which an Acadis ID already published carries another name, unless MPTC confirms it is the same officer
 (`--same-officer`), and one whose leading zeros changed. A training record is keyed by the Acadis ID, eight hex digits
 of the SHA-256 of its course (folded) and completion date, and a counter for identical records of one officer: it
@@ -48,7 +49,8 @@ AGENCY = {
            "order by officer_name, acadis_id",
 }
 SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: no licence or certification status was among the elements the request asked for",
-                 "agency_id": "the agency of the latest training record (employment data that MPTC says is “secondhand and often inaccurate”)",
+                 "agency_id": "the agency of the latest training record, where the release gives one (MPTC wrote that "
+                              "the employment data in its system “is secondhand and often inaccurate”)",
                  "detail": "the number of training records"}
 OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"}
 
