@@ -215,7 +215,12 @@ def check_shape(label, rows, declared=None):
 
 
 def check_workbook_size(path):
-    """Refuse a workbook that would unpack too large or declares a huge sheet, before openpyxl reads it."""
+    """Refuse a workbook that would unpack too large or declares a huge sheet, before openpyxl reads it; returns
+    its parts by role (WorkbookParts). Each part is bounded by what reading it costs: a sheet is read as a
+    stream (its declared size and its cells' columns checked), the table of texts is held whole as strings
+    (MAX_SHARED_STRINGS). A part's role is the one the workbook's own content types and relationships give it,
+    as openpyxl and Excel find it, never a guess from its text (the thirteenth attack run: a table of texts
+    beginning with <!--<worksheet--> passed for a sheet, escaped its limit and took 1.3 GB)."""
     import zipfile
     try:
         with zipfile.ZipFile(path) as archive:
@@ -223,19 +228,22 @@ def check_workbook_size(path):
             unpacked = sum(info.file_size for info in entries)
             if unpacked > MAX_UNZIPPED:
                 raise ImportError_(f"{path.name}: the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNZIPPED:,}")
+            parts = workbook_parts(path.name, archive)
             for info in entries:  # every part, whatever its name: a workbook may name its parts as it likes
+                if info.filename == parts.strings or info.filename not in parts.sheets:
+                    if info.file_size > MAX_SHARED_STRINGS:  # 468 MB of two-letter texts took 2.9 GB as Python strings
+                        raise ImportError_(f"{path.name}: a part of the workbook that is not a sheet (its table of texts, "
+                                           f"whatever it is named) unpacks to {info.file_size:,} bytes; the limit is "
+                                           f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
+                if info.filename not in parts.sheets:
+                    continue
                 with archive.open(info) as part:
                     head = part.read(4096)
-                    if not SHEET_PART.search(head):
-                        if info.file_size > MAX_SHARED_STRINGS:  # 468 MB of two-letter texts took 2.9 GB as Python strings
-                            raise ImportError_(f"{path.name}: a part of the workbook that is not a sheet (its table of texts, "
-                                               f"whatever it is named) unpacks to {info.file_size:,} bytes; the limit is "
-                                               f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
-                        continue
                     check_dimension(path.name, head.decode("utf-8", "replace"))
                     if far_cell(head, part):
                         raise ImportError_(f"{path.name}: a sheet has a cell beyond column {MAX_COLUMNS}; "
                                            f"the limit is {MAX_COLUMNS} columns")
+            return parts
     except zipfile.BadZipFile:
         raise ImportError_(f"{path.name}: not a readable Excel workbook (not a zip archive)") from None
     except (NotImplementedError, RuntimeError, OSError, EOFError, zlib.error, ValueError) as error:
@@ -245,7 +253,72 @@ def check_workbook_size(path):
                            f"cannot be read, or damaged: {type(error).__name__}); save it again from Excel") from None
 
 
-SHEET_PART = re.compile(rb"<(?:\w+:)?worksheet\b")  # how a sheet's XML begins, whatever the part is called
+def check_whole_part(label, archive, name):
+    """Refuse a part read whole (the content types, the workbook, its relationships) past the size limit, before it is read."""
+    try:
+        size = archive.getinfo(name).file_size
+    except KeyError:
+        return
+    if size > MAX_SHARED_STRINGS:
+        raise ImportError_(f"{label}: a part of the workbook that is not a sheet unpacks to {size:,} bytes; the limit is "
+                           f"{MAX_SHARED_STRINGS:,}")
+
+
+class WorkbookParts(tuple):
+    """A workbook's parts by role: sheets (the parts openpyxl reads as sheets, as a stream), strings (its
+    table of texts, or None) and styles (the part Excel takes its cell formats from, or None)."""
+    sheets = property(lambda self: self[0])
+    strings = property(lambda self: self[1])
+    styles = property(lambda self: self[2])
+
+
+def workbook_parts(label, archive):
+    """The workbook's parts by the roles its [Content_Types].xml and relationships give them, found by
+    openpyxl's own code (what it will read as what), and refused where Excel would find another part in a role
+    (Excel follows the relationships; openpyxl takes the workbook and the table of texts from the content
+    types, the styles from xl/styles.xml): a reader in Excel would see other texts, sheets or formats than
+    those published."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_ROOT_RELS, ARC_STYLE, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+    names = set(archive.namelist())
+    for name in (ARC_CONTENT_TYPES, ARC_ROOT_RELS):
+        check_whole_part(label, archive, name)
+
+    def related(rels, kind):  # the target of the relationship of this kind (…/officeDocument), or None
+        targets = {r.target for r in rels if str(r.Type).rsplit("/", 1)[-1] == kind and r.TargetMode != "External"}
+        if len(targets) > 1:
+            raise ImportError_(f"{label}: the workbook's relationships name {len(targets)} parts as its {kind}; "
+                               "save it again from Excel")
+        return targets.pop() if targets else None
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        workbook = _find_workbook_part(manifest).PartName[1:]
+        for name in (workbook, get_rels_path(workbook)):
+            check_whole_part(label, archive, name)
+        excel_workbook = related(get_dependents(archive, ARC_ROOT_RELS), "officeDocument") if ARC_ROOT_RELS in names else None
+        parser = WorkbookParser(archive, workbook, keep_links=False)
+        parser.parse()
+        sheets = frozenset(rel.target for _, rel in parser.find_sheets() if "chartsheet" not in str(rel.Type))
+        rels = list(parser.rels.values()) if get_rels_path(workbook) in names else []
+        strings = manifest.find(SHARED_STRINGS)
+        strings = strings.PartName[1:] if strings is not None else None
+    except ImportError_:
+        raise
+    except Exception as error:  # a malformed part: its message may quote it, so the type only
+        raise ImportError_(f"{label}: not a readable Excel workbook ({type(error).__name__})") from None
+    excel = {"workbook": (excel_workbook, workbook), "table of texts": (related(rels, "sharedStrings"), strings),
+             "styles": (related(rels, "styles"), ARC_STYLE if ARC_STYLE in names else None)}
+    for role, (excels, ours) in excel.items():
+        if excels != ours and (excels in names or ours in names):
+            raise ImportError_(f"{label}: the workbook's relationships and its content types name different parts as its "
+                               f"{role}, so Excel would show another {role} than the one read; save it again from Excel")
+    return WorkbookParts((sheets, strings, excel["styles"][0] if excel["styles"][0] in names else None))
+
+
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
 # not self-closing (Excel writes a formatted empty cell as <c r="GS5" s="3"/>, which is no value).
 FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]+"[^>]*(?<!/)>')

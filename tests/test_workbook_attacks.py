@@ -1,0 +1,164 @@
+"""Workbooks built to make the import publish something other than what Excel shows, or to cost it far more
+than their size: each written here by hand (zip and XML), small, so every part and attribute is the test's."""
+import zipfile
+from xml.sax.saxutils import escape, quoteattr
+
+import pytest
+
+from certdata import importers
+
+from .conftest import run_cli
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+MO_HEADER = ["Name", "License Status", "License Class", "Commissioning Agency"]
+MO_ROWS = [["Doe, Jane Q", "Revoked", "unknown", "Boone County Sheriff's Office"],
+           ["Roe, Richard", "Surrendered", "unknown", "Ashland Police Department"]]
+
+
+class Shared(int):
+    """A cell that refers to the table of texts by index."""
+
+
+def column_letter(number):
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_xml(ref, value, style=None):
+    s = f' s="{style}"' if style is not None else ""
+    if isinstance(value, Shared):
+        return f'<c r="{ref}"{s} t="s"><v>{int(value)}</v></c>'
+    if isinstance(value, str):
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+    return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+
+
+def sheet_xml(rows, styles=None, before="", after=""):
+    """A worksheet: rows of values; styles {(row, column): cellXfs index}, both numbered from 1."""
+    styles = styles or {}
+    body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{column_letter(c)}{r}", v, styles.get((r, c)))
+                                            for c, v in enumerate(row, start=1) if v is not None) + "</row>"
+                   for r, row in enumerate(rows, start=1))
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{before}<sheetData>{body}</sheetData>{after}</worksheet>'
+
+
+def styles_xml(formats=(), xfs=("0",), dxfs=""):
+    """A stylesheet: custom number formats [(id, code)] and cellXfs, each its numFmtId (index 0 first)."""
+    numfmts = "".join(f'<numFmt numFmtId="{i}" formatCode={quoteattr(code)}/>' for i, code in formats)
+    cell_xfs = "".join(f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0"'
+                       f'{" applyNumberFormat=" + chr(34) + "1" + chr(34) if n != "0" else ""}/>' for n in xfs)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}"><numFmts count="{len(formats)}">{numfmts}</numFmts>'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{cell_xfs}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            f'{dxfs}</styleSheet>')
+
+
+def strings_xml(texts, prolog=""):
+    items = "".join(f'<si><t xml:space="preserve">{escape(t)}</t></si>' for t in texts)
+    return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<sst xmlns="{MAIN}" count="{len(texts)}">{items}</sst>'
+
+
+def workbook(path, sheet, styles=None, strings=None, strings_part="xl/sharedStrings.xml", strings_rel=None, parts=None):
+    """An .xlsx of one sheet (its XML), with a stylesheet and a table of texts if given; strings_rel: the part
+    the workbook's relationships name as its table of texts, when not the one its content types declare;
+    parts: more parts, or replacements, {name: text or bytes}."""
+    overrides = {"/xl/workbook.xml": f"{CT}.sheet.main+xml", "/xl/worksheets/sheet1.xml": f"{CT}.worksheet+xml"}
+    rels = {"rId1": ("worksheet", "worksheets/sheet1.xml")}
+    files = {"xl/worksheets/sheet1.xml": sheet}
+    if styles is not None:
+        overrides["/xl/styles.xml"] = f"{CT}.styles+xml"
+        rels["rId2"] = ("styles", "styles.xml")
+        files["xl/styles.xml"] = styles
+    if strings is not None:
+        overrides["/" + strings_part] = f"{CT}.sharedStrings+xml"
+        rels["rId3"] = ("sharedStrings", (strings_rel or strings_part).removeprefix("xl/"))
+        files[strings_part] = strings
+    files["[Content_Types].xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in overrides.items()) + "</Types>")
+    files["_rels/.rels"] = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+                            f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    files["xl/workbook.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{DOC}">'
+                                '<sheets><sheet name="Roster" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    files["xl/_rels/workbook.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+        + "".join(f'<Relationship Id="{i}" Type="{DOC}/{kind}" Target="{target}"/>' for i, (kind, target) in rels.items())
+        + "</Relationships>")
+    files.update(parts or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def mo_file(path, rows=None, **options):
+    return workbook(path, sheet_xml([MO_HEADER] + (rows or MO_ROWS)), **options)
+
+
+def refused(result, *expected, absent=()):
+    """The import failed with a message holding each expected text, no traceback and none of the absent texts."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    for text in expected:
+        assert text in result.stderr, (text, result.stderr)
+    for text in absent:
+        assert text not in result.stderr, (text, result.stderr)
+
+
+def unchanged(root, before):
+    assert (root / "data" / "mo_officers.csv").read_bytes() == before
+
+
+# 3. A part's role is the one the workbook gives it, never a guess from its first bytes.
+
+@pytest.mark.parametrize("prolog", ["<!--<worksheet-->", "<?worksheet x?>", "<!-- <x:worksheet> -->"])
+def test_the_table_of_texts_is_bounded_whatever_its_first_bytes_say(tmp_path, monkeypatch, prolog):
+    """The thirteenth attack run: a table of texts beginning with <!--<worksheet--> passed for a sheet (the check
+    matched "<worksheet" in a part's first 4 KB), escaped its limit and took 1.28 GB for a 0.9 MB file."""
+    monkeypatch.setattr(importers, "MAX_SHARED_STRINGS", 4000)
+    texts = MO_HEADER + [v for row in MO_ROWS for v in row] + ["Sample padding"] * 300
+    path = workbook(tmp_path / "texts.xlsx", sheet_xml([[Shared(i) for i in range(4)]]), strings=strings_xml(texts, prolog))
+    with pytest.raises(importers.ImportError_) as raised:
+        importers.check_workbook_size(path)
+    assert "texts.xlsx: a part of the workbook that is not a sheet (its table of texts" in str(raised.value)
+
+
+def test_a_sheet_is_checked_as_a_sheet_whatever_its_first_bytes_say(small_package, tmp_path):
+    """The reverse: a sheet whose first 4 KB are a comment was not taken for a sheet, so a cell past the column
+    limit in it was not looked for (openpyxl then builds every row as wide as that cell)."""
+    padding = "<!--" + "x" * 5000 + "-->"
+    sheet = sheet_xml([MO_HEADER] + MO_ROWS + [[None] * 16383 + ["x"]])
+    path = workbook(tmp_path / "late.xlsx", sheet.replace("<worksheet", padding + "<worksheet", 1))
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "late.xlsx: a sheet has a cell beyond column 200")
+
+
+def test_a_table_of_texts_or_a_workbook_that_excel_would_not_read_is_refused(small_package, tmp_path):
+    """Excel finds the workbook, its table of texts and its styles by the relationships; openpyxl by the content
+    types (and xl/styles.xml): where they differ, a reader in Excel sees other texts than those published."""
+    sheet = sheet_xml([[Shared(i) for i in range(4)], [Shared(i) for i in range(4, 8)]])
+    shown, other = MO_HEADER + MO_ROWS[0], MO_HEADER + MO_ROWS[1]
+    path = workbook(tmp_path / "two.xlsx", sheet, strings=strings_xml(other), strings_part="xl/texts.xml",
+                    strings_rel="xl/sharedStrings.xml", parts={"xl/sharedStrings.xml": strings_xml(shown)})
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    refused(run_cli(small_package, "import", "mo-roster", str(path)),
+            "two.xlsx: the workbook's relationships and its content types name different parts as its table of texts")
+    unchanged(small_package, before)
+    path = workbook(tmp_path / "root.xlsx", sheet, strings=strings_xml(shown), parts={"_rels/.rels": (
+        f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" '
+        'Target="xl/other.xml"/></Relationships>')})
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "root.xlsx: the workbook's relationships and its "
+            "content types name different parts as its workbook")
+    path = workbook(tmp_path / "plain.xlsx", sheet, strings=strings_xml(shown))  # the same, its parts agreeing
+    assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
