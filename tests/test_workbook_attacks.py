@@ -7,7 +7,7 @@ import pytest
 
 from certdata import importers
 
-from .conftest import run_cli
+from .conftest import run_cli, run_cli_peak
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -162,3 +162,40 @@ def test_a_table_of_texts_or_a_workbook_that_excel_would_not_read_is_refused(sma
             "content types name different parts as its workbook")
     path = workbook(tmp_path / "plain.xlsx", sheet, strings=strings_xml(shown))  # the same, its parts agreeing
     assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
+
+
+# 4. Every part read whole is bounded: the styles, and any other part that is not a sheet or the table of texts.
+
+def test_styles_of_two_million_cell_formats_are_refused_before_they_are_read(small_package, tmp_path):
+    """The thirteenth attack run: a 20 KB workbook whose styles held 2 million empty <xf/> imported at 1.3 GB peak."""
+    from certdata.importers import MAX_PART_ELEMENTS
+    plain = mo_file(tmp_path / "plain.xlsx", styles=styles_xml())
+    result, baseline = run_cli_peak(small_package, "import", "mo-roster", str(plain))
+    assert result.returncode == 0, result.stderr
+    styles = styles_xml().replace("</cellXfs>", "<xf/>" * 2_000_000 + "</cellXfs>")
+    result, peak = run_cli_peak(small_package, "import", "mo-roster", str(mo_file(tmp_path / "styles.xlsx", styles=styles)))
+    refused(result, f"styles.xlsx: its styles holds more than {MAX_PART_ELEMENTS:,} XML elements")
+    assert peak - baseline < 20_000, (peak, baseline)  # kilobytes: it was 1.24 GB more
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/_rels/sheet1.xml.rels", "docProps/core.xml", "xl/workbook.xml"])
+def test_any_other_part_read_whole_is_bounded(small_package, tmp_path, part):
+    """openpyxl reads whole, as objects, every part that is not a sheet or the table of texts: a sheet's
+    relationships, the document properties, the workbook. Each is bounded in elements and in bytes."""
+    from certdata.importers import MAX_PART_ELEMENTS, MAX_WHOLE_PART
+    many = f'<?xml version="1.0"?><Relationships xmlns="{RELS}">' + "<r/>" * MAX_PART_ELEMENTS + "</Relationships>"
+    result = run_cli(small_package, "import", "mo-roster", str(mo_file(tmp_path / "many.xlsx", parts={part: many})))
+    refused(result, f"many.xlsx: a part of the workbook that is not a sheet holds more than {MAX_PART_ELEMENTS:,} XML elements")
+    large = f'<?xml version="1.0"?><x>{"a" * (MAX_WHOLE_PART + 1)}</x>'
+    result = run_cli(small_package, "import", "mo-roster", str(mo_file(tmp_path / "large.xlsx", parts={part: large})))
+    refused(result, f"bytes; the limit is {MAX_WHOLE_PART:,} for a part read whole")
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 1 << 20])
+def test_elements_are_counted_across_blocks_and_never_under(block):
+    import io
+
+    from certdata.importers import element_count
+    xml = b'<?xml version="1.0"?><!-- a --><a><b/><c x="1">t</c><![CDATA[ < ]]></a>'
+    assert element_count(io.BytesIO(xml), block) == 4  # a, b, c and the "<" inside the CDATA: over, never under
+    assert element_count(io.BytesIO(b"<xf/>" * 1000), block) == 1000

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import stat
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -38,6 +39,10 @@ MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster
 MAX_UNZIPPED = 512 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MAX_FILE_BYTES = 512 * 1024 * 1024  # bytes of a release file, checked before it is read
 MAX_SHARED_STRINGS = 128 * 1024 * 1024  # bytes of a workbook's table of texts, which openpyxl holds whole
+# Bytes and XML elements of any other part that is not a sheet (styles, workbook, relationships...), which openpyxl
+# parses whole into objects of 0.6 to 1 KB an element: Excel keeps at most 64,000 cell formats (an <xf> and an
+# <alignment> each, 128,000 elements, some 10 MB); an import's peak of about 70 MB may grow by some 200 MB at most.
+MAX_WHOLE_PART, MAX_PART_ELEMENTS = 16 * 1024 * 1024, 200_000
 MAX_LINE = MAX_COLUMNS * (4 * MAX_CELL + 3)  # bytes: a row within the limits, every cell quoted, fits one line
 MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
 # Characters Windows-1252 gives bytes of another encoding (Shift-JIS "山田" reads "ŽR“c") that no name,
@@ -236,6 +241,9 @@ def check_workbook_size(path):
                                            f"whatever it is named) unpacks to {info.file_size:,} bytes; the limit is "
                                            f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
                 if info.filename not in parts.sheets:
+                    if info.filename != parts.strings:
+                        check_whole_part(path.name, archive, info, "its styles" if info.filename in (
+                            parts.styles, "xl/styles.xml") else "a part of the workbook that is not a sheet")
                     continue
                 with archive.open(info) as part:
                     head = part.read(4096)
@@ -253,15 +261,38 @@ def check_workbook_size(path):
                            f"cannot be read, or damaged: {type(error).__name__}); save it again from Excel") from None
 
 
-def check_whole_part(label, archive, name):
-    """Refuse a part read whole (the content types, the workbook, its relationships) past the size limit, before it is read."""
+def check_whole_part(label, archive, name, role="a part of the workbook that is not a sheet"):
+    """Refuse a part that openpyxl reads whole (the styles, the workbook, the relationships, the content types,
+    the document properties: every part but a sheet and the table of texts) past MAX_WHOLE_PART bytes or
+    MAX_PART_ELEMENTS XML elements, before it is read: it becomes Python objects of 0.6 to 1 KB an element
+    (the thirteenth attack run: 2 million empty <xf/> cell formats, a 20 KB file, took 1.3 GB)."""
     try:
-        size = archive.getinfo(name).file_size
+        info = name if isinstance(name, zipfile.ZipInfo) else archive.getinfo(name)
     except KeyError:
         return
-    if size > MAX_SHARED_STRINGS:
-        raise ImportError_(f"{label}: a part of the workbook that is not a sheet unpacks to {size:,} bytes; the limit is "
-                           f"{MAX_SHARED_STRINGS:,}")
+    if info.file_size > MAX_WHOLE_PART:
+        raise ImportError_(f"{label}: {role} unpacks to {info.file_size:,} bytes; the limit is {MAX_WHOLE_PART:,} for a "
+                           "part read whole (the styles of a workbook with Excel's most cell formats take about a quarter of it)")
+    if info.file_size > 4 * MAX_PART_ELEMENTS:  # an element takes 4 bytes at least (<a/>): a smaller part has fewer
+        with archive.open(info) as part:
+            if element_count(part) > MAX_PART_ELEMENTS:
+                raise ImportError_(f"{label}: {role} holds more than {MAX_PART_ELEMENTS:,} XML elements; the limit for a "
+                                   "part read whole (Excel itself keeps at most 64,000 cell formats, which take about "
+                                   "half of it); save the workbook again from Excel, or export the roster alone")
+
+
+def element_count(part, block=1 << 20):
+    """How many XML elements a part's bytes open, over-counted, never under (a comment or CDATA holding "<" counts):
+    every "<" but those of an end tag, a comment or declaration, a processing instruction; read in blocks."""
+    count, carried = 0, b""
+    while True:
+        more = part.read(block)
+        if not more:
+            return count
+        data = carried + more
+        count += data.count(b"<") - data.count(b"</") - data.count(b"<!") - data.count(b"<?")
+        carried = b"<" if data.endswith(b"<") else b""  # what follows it is in the next block: counted there
+        count -= len(carried)
 
 
 class WorkbookParts(tuple):
@@ -390,7 +421,7 @@ def read_workbook(path, module, report=print):
     import openpyxl
     check_workbook_size(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best, found = None, []
