@@ -199,3 +199,36 @@ def test_elements_are_counted_across_blocks_and_never_under(block):
     xml = b'<?xml version="1.0"?><!-- a --><a><b/><c x="1">t</c><![CDATA[ < ]]></a>'
     assert element_count(io.BytesIO(xml), block) == 4  # a, b, c and the "<" inside the CDATA: over, never under
     assert element_count(io.BytesIO(b"<xf/>" * 1000), block) == 1000
+
+
+# 5. Excel's escapes (_xHHHH_) are decoded once, as Excel does, in shared texts as in inline ones.
+
+def agency_names(root):
+    import csv
+    with open(root / "data" / "agencies.csv", encoding="utf-8", newline="") as handle:
+        return {r["agency_name"] for r in csv.DictReader(handle) if r["state"] == "MO"}
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_an_escaped_underscore_is_decoded_once_as_excel_shows_it(small_package, tmp_path, shared):
+    """The thirteenth attack run: "_x005F_x0051_" in the table of texts, which Excel shows as "_x0051_", was published
+    as "Q" (openpyxl drops "x005F_", then the importer decoded "_x0051_" again); and openpyxl drops "x005F_" wherever
+    it is, even where Excel shows it as it is."""
+    shown = {"Columbia _x005F_x0051_ Police Department": "Columbia _x0051_ Police Department",
+             "Boone x005F_County Sheriff's Office": "Boone x005F_County Sheriff's Office",
+             "Ashland _x0050_olice Department": "Ashland Police Department"}
+    rows = [[f"Doe, Jane {letter}", "Revoked", "unknown", stored] for letter, stored in zip("ABC", shown)]
+    if shared:
+        texts = MO_HEADER + [v for row in rows for v in row]
+        path = workbook(tmp_path / "escapes.xlsx", sheet_xml([[Shared(i * 4 + c) for c in range(4)] for i in range(4)]),
+                        strings=strings_xml(texts))
+    else:
+        path = mo_file(tmp_path / "escapes.xlsx", rows)
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0, result.stderr
+    assert set(shown.values()) <= agency_names(small_package), agency_names(small_package)
+    texts = MO_HEADER + ["Doe, Jane _x005F_x0051_", "Revoked", "unknown", ""]  # shown "_x0051_": digits, no name
+    path = workbook(tmp_path / "name.xlsx", sheet_xml([[Shared(c) for c in range(4)], [Shared(c) for c in range(4, 7)]]),
+                    strings=strings_xml(texts))
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "name.xlsx [sheet 1], row 2, field officer_name",
+            absent=["_x0051_", "Doe"])

@@ -418,10 +418,9 @@ def read_workbook(path, module, report=print):
     """The one sheet whose header row maps every required field. A workbook with two such sheets, or whose
     one is hidden, is refused: a reader of the workbook in Excel would see another roster than the one
     published (the tenth attack run: a hidden sheet was imported in place of the visible one, without a word)."""
-    import openpyxl
     check_workbook_size(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = open_workbook(path)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best, found = None, []
@@ -453,6 +452,34 @@ def read_workbook(path, module, report=print):
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
     raise ImportError_(missing_message(label, missing, headers, module))
+
+
+def open_workbook(path):
+    """openpyxl's load_workbook(path, read_only=True, data_only=True, keep_links=False), its table of texts kept
+    as stored: openpyxl's own reader drops every "x005F_" from it (meant for "_x005F_", Excel's escaped
+    underscore), so "_x005F_x0051_", which Excel shows as "_x0051_", reached sheet_rows as "_x0051_" and was
+    decoded a second time, to "Q" (the thirteenth attack run), and a text merely holding "x005F_" lost it.
+    sheet_rows decodes every text once, as Excel does, a shared one as an inline one."""
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    class Reader(ExcelReader):
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)  # as openpyxl finds it (workbook_parts checks Excel agrees)
+            if part is None:
+                return
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            with self.archive.open(part.PartName[1:]) as source:
+                for _, node in iterparse(source):
+                    if node.tag == tag:
+                        self.shared_strings.append(Text.from_tree(node).content)
+                        node.clear()
+
+    reader = Reader(path, read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
 
 
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
