@@ -232,3 +232,40 @@ def test_an_escaped_underscore_is_decoded_once_as_excel_shows_it(small_package, 
                     strings=strings_xml(texts))
     refused(run_cli(small_package, "import", "mo-roster", str(path)), "name.xlsx [sheet 1], row 2, field officer_name",
             absent=["_x0051_", "Doe"])
+
+
+# 6. A column too narrow to show a character, or a row too low to show a line, is hidden.
+
+TWO_NAMES = [["Officer Name", "Name", "License Status", "License Class"],
+             ["Roe, Richard", "Doe, Jane", "Revoked", "unknown"]]
+
+
+@pytest.mark.parametrize("cols, hidden", [
+    ('<cols><col min="1" max="1" width="0.5" customWidth="1"/></cols>', True),  # the attack run's: 3 pixels
+    ('<cols><col min="1" max="1" width="1.6" customWidth="1"/></cols>', True),  # 11 pixels: less than a digit's text
+    ('<cols><col min="1" max="1" width="1.7" customWidth="1"/></cols>', False),  # one character shows
+    ('<cols><col min="1" max="1"/></cols>', True),  # no width: the sheet's default, below
+    ("", True),  # the default width of a column not listed
+])
+def test_a_column_too_narrow_to_show_a_character_is_hidden(small_package, tmp_path, cols, hidden):
+    """The thirteenth attack run: an "Officer Name" column 0.5 wide (3 pixels, no character readable) before the
+    visible "Name" counted as visible, and its values were published in place of the visible ones."""
+    others = '<col min="2" max="4" width="12" customWidth="1"/>'
+    cols = cols.replace("</cols>", others + "</cols>") if cols else f"<cols>{others}</cols>"
+    before = '<sheetFormatPr baseColWidth="0" defaultRowHeight="15"/>' + cols  # default: 5 pixels, the margins alone
+    path = workbook(tmp_path / "narrow.xlsx", sheet_xml(TWO_NAMES, before=before))
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    if hidden:
+        refused(result, "narrow.xlsx [sheet 1]: the column of officer_name is hidden in the workbook (or too narrow to "
+                "show a character)", absent=["Roe", "Doe"])
+    else:
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_row_too_low_to_show_a_line_is_reported_as_hidden(small_package, tmp_path):
+    rows = [MO_HEADER] + MO_ROWS + [["Poe, Edgar", "Revoked", "unknown", ""]]
+    xml = sheet_xml(rows).replace('<row r="3"', '<row r="3" ht="2" customHeight="1"', 1).replace(
+        '<row r="4"', '<row r="4" ht="3" customHeight="1"', 1)
+    result = run_cli(small_package, "import", "mo-roster", str(workbook(tmp_path / "low.xlsx", xml)))
+    assert result.returncode == 0, result.stderr
+    assert "1 row(s) hidden in the workbook (rows 3) are imported" in result.stderr, result.stderr

@@ -529,17 +529,21 @@ def sheet_rows(sheet, first, width, last=None, layout=None):
             expected = number + 1
     if layout is not None:  # read after the rows: <mergeCells> comes after them, and a <cols> may too
         layout["merged"] = [str(m.coord) for m in getattr(parser.merged_cells, "mergeCell", None) or ()]
-        default = sheet_format(parser, "defaultColWidth", "baseColWidth")
+        default = default_width(parser)
         shown = set()
         layout["hidden_columns"] = set()
         for c in parser.column_dimensions.values():
             columns = range(int(c["min"]), min(int(c.get("max", c["min"])), width) + 1)
-            (layout["hidden_columns"] if hidden_column(c) else shown).update(columns)
-        if default is not None and default < MIN_VISIBLE:  # columns of the default width are hidden too
+            (layout["hidden_columns"] if hidden_column(c, default) else shown).update(columns)
+        if default is not None and default < MIN_COLUMN_WIDTH:  # columns of the default width are hidden too
             layout["hidden_columns"] |= set(range(1, width + 1)) - shown
 
 
-MIN_VISIBLE = 0.5  # a column narrower than this (in Excel's character widths), or a row lower (in points), is hidden
+# A column narrower than MIN_COLUMN_WIDTH, in Excel's widths (digits of the default font, 7 pixels each at Calibri 11,
+# and 5 pixels of margins and gridline), shows no whole character: below 1.7 (12 pixels) the text has less than a
+# digit's 7 pixels, and at 0.5 (3 pixels) none (the thirteenth attack run: a column 0.5 wide counted as visible, and
+# its values were published). A row lower than MIN_ROW_HEIGHT points shows no line of text. Either is hidden.
+MIN_COLUMN_WIDTH, MIN_ROW_HEIGHT = 1.7, 3.0
 
 
 def as_number(text, default=None):
@@ -559,17 +563,29 @@ def sheet_format(parser, *names):
     return None
 
 
-def hidden_column(attributes):
-    """Whether a <col> element hides its columns: hidden, or (all but) zero wide."""
-    width = as_number(attributes.get("width"), MIN_VISIBLE)
-    return attributes.get("hidden") in ("1", "true") or width < MIN_VISIBLE
+def default_width(parser):
+    """The sheet's default column width, in Excel's widths: defaultColWidth, or baseColWidth (digits, without
+    the margins, 5 pixels of 7 a digit); None when neither is given."""
+    width = sheet_format(parser, "defaultColWidth")
+    if width is None:
+        base = sheet_format(parser, "baseColWidth")
+        width = None if base is None else base + 5 / 7
+    return width
+
+
+def hidden_column(attributes, default=None):
+    """Whether a <col> element hides its columns: hidden, or too narrow to show a character (MIN_COLUMN_WIDTH);
+    one that gives no width is of the sheet's default width."""
+    width = as_number(attributes.get("width"), MIN_COLUMN_WIDTH if default is None else default)
+    return attributes.get("hidden") in ("1", "true") or width < MIN_COLUMN_WIDTH
 
 
 def hidden_row(attributes, parser):
-    """Whether a row is hidden: hidden, (all but) zero high, or of the sheet's default height when that is zero."""
+    """Whether a row is hidden: hidden, too low to show a line of text (MIN_ROW_HEIGHT), or of the sheet's default
+    height when that is zero."""
     height = as_number(attributes.get("ht"))
     zero = str(getattr(getattr(parser, "sheet_format", None), "zeroHeight", "")).lower() in ("1", "true")
-    return (attributes.get("hidden") in ("1", "true") or (height is not None and height < MIN_VISIBLE)
+    return (attributes.get("hidden") in ("1", "true") or (height is not None and height < MIN_ROW_HEIGHT)
             or (zero and height is None))
 
 
@@ -620,9 +636,9 @@ def read_sheet(label, sheet, index, headers, module, report=print):
     found = mapping(headers, module)
     hidden = sorted(field for field, column in found.items() if column + 1 in layout.get("hidden_columns", ()))
     if hidden:  # (the twelfth attack run: a hidden "Officer Name" column before the visible "Name" was published)
-        raise ImportError_(f"{label}: the column of {', '.join(hidden)} is hidden in the workbook (or zero wide), so a reader "
-                           "of the workbook in Excel does not see what would be published; unhide it if it is the release's "
-                           "column, or delete it")
+        raise ImportError_(f"{label}: the column of {', '.join(hidden)} is hidden in the workbook (or too narrow to show "
+                           "a character), so a reader of the workbook in Excel does not see what would be published; "
+                           "unhide or widen it if it is the release's column, or delete it")
     merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
     if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
         field, top, bottom = merged
