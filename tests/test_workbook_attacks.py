@@ -7,7 +7,7 @@ import pytest
 
 from certdata import importers
 
-from .conftest import run_cli, run_cli_peak
+from .conftest import run_cli, run_cli_peak, settle_ma_disclosure
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -269,3 +269,189 @@ def test_a_row_too_low_to_show_a_line_is_reported_as_hidden(small_package, tmp_p
     result = run_cli(small_package, "import", "mo-roster", str(workbook(tmp_path / "low.xlsx", xml)))
     assert result.returncode == 0, result.stderr
     assert "1 row(s) hidden in the workbook (rows 3) are imported" in result.stderr, result.stderr
+
+
+# 1. A cell whose number format makes Excel show other text, or none, is refused by row and field.
+
+TEXT_HIDDEN = ";;;"
+TEXT_REPLACED = ';;;"Columbia Police Department"'
+ACCOUNTING = '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)'
+
+
+def formatted(path, codes, cells, rows=None):
+    """A roster whose cells {(row, column): code} (numbered from 1) have the given number formats."""
+    rows = rows or [MO_HEADER] + MO_ROWS
+    formats = [(164 + i, code) for i, code in enumerate(dict.fromkeys(codes))]
+    ids = {code: str(i) for i, code in formats}
+    xfs = ["0"] + [ids[code] for code in codes]
+    style = {cell: xfs.index(ids[code], 1) for cell, code in cells.items()}
+    return workbook(path, sheet_xml(rows, style), styles=styles_xml(formats, xfs))
+
+
+def test_text_that_its_number_format_hides_or_replaces_is_refused(small_package, tmp_path):
+    """The thirteenth attack run: an agency formatted ;;;"Columbia Police Department" (Excel shows that name, whatever
+    the cell holds) and another ;;; (Excel shows nothing) were published as stored."""
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    path = formatted(tmp_path / "shown.xlsx", [TEXT_REPLACED, TEXT_HIDDEN], {(2, 4): TEXT_REPLACED, (3, 4): TEXT_HIDDEN})
+    refused(run_cli(small_package, "import", "mo-roster", str(path)),
+            "shown.xlsx [sheet 1], row 2, field agency_name: its number format makes Excel show other text, or nothing",
+            absent=["Boone", "Columbia"])
+    path = formatted(tmp_path / "hidden.xlsx", [TEXT_HIDDEN], {(3, 4): TEXT_HIDDEN})
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "hidden.xlsx [sheet 1], row 3, field agency_name: "
+            "its number format makes Excel show other text, or nothing", absent=["Ashland"])
+    unchanged(small_package, before)
+    shown = ["General", "@", "0.00", ";;", "0;0;0;@", ACCOUNTING, "[$-409]@", '"Sample"']  # all show text as it is
+    cells = {(row, column): shown[(row * 4 + column) % len(shown)] for row in (2, 3) for column in (1, 2, 3, 4)}
+    path = formatted(tmp_path / "plain.xlsx", shown, cells)
+    assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
+    assert {"Boone County Sheriff's Office", "Ashland Police Department"} <= agency_names(small_package)
+
+
+@pytest.mark.parametrize("code, shown", [
+    (TEXT_HIDDEN, False), (TEXT_REPLACED, False), ('"Sample "@', False), ("@@", False), ("[White]@", False),
+    ("0;@", False), ('@" Office"', False), ("*-@", False), ('0;0;0;"x"', False), ("0;0;0;", False),
+    ("General", True), ("@", True), ("0.00", True), (";;", True), ("0;0;0;@", True), (ACCOUNTING, True),
+    ("[$-409]@", True), ('"Sample"', True), ("* @", True), ("_(@_)", True)])
+def test_which_number_formats_show_text_as_it_is(code, shown):
+    """Text is shown as it is under a format with no text section (the fourth, or a lone section with @), or whose
+    text section is @ with nothing beside it but room (_x, a fill of spaces) or a locale tag."""
+    from certdata.importers.formats import text_shown
+    assert text_shown(code) is shown
+
+
+def test_every_way_a_format_reaches_a_cell_is_checked(small_package, tmp_path):
+    """A format reaches a cell by its style (the default style of a cell without one included), by the cell style its
+    style says it takes its format from; a blank text under a format with a text section shows that text; a style
+    the workbook does not define shows what cannot be told."""
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    default = workbook(tmp_path / "default.xlsx", sheet_xml([MO_HEADER] + MO_ROWS), styles=styles_xml(
+        [(164, TEXT_HIDDEN)], ["164"]))  # every cell, headers included: none is read as a header
+    refused(run_cli(small_package, "import", "mo-roster", str(default)), "default.xlsx [sheet 1]: missing column(s)")
+    parent = styles_xml([(164, TEXT_HIDDEN)], ["0", "0"]).replace(
+        '<cellStyleXfs count="1"><xf numFmtId="0"', '<cellStyleXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" '
+        'borderId="0"/><xf numFmtId="164"').replace('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>',
+                                                    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="1" '
+                                                    'applyNumberFormat="0"/></cellXfs>')
+    path = workbook(tmp_path / "parent.xlsx", sheet_xml([MO_HEADER] + MO_ROWS, {(2, 4): 1}), styles=parent)
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "parent.xlsx [sheet 1], row 2, field agency_name")
+    rows = [MO_HEADER, MO_ROWS[0][:3] + [""], MO_ROWS[1]]
+    path = formatted(tmp_path / "blank.xlsx", [TEXT_REPLACED], {(2, 4): TEXT_REPLACED}, rows=rows)
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "blank.xlsx [sheet 1], row 2, field agency_name",
+            absent=["Columbia"])
+    path = workbook(tmp_path / "undefined.xlsx", sheet_xml([MO_HEADER] + MO_ROWS, {(3, 1): 7}), styles=styles_xml())
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "undefined.xlsx [sheet 1], row 3, field "
+            "officer_name: a cell style or number format the workbook does not define")
+    unchanged(small_package, before)
+
+
+DXF = '<dxfs count="2"><dxf><numFmt numFmtId="164" formatCode=";;;"/></dxf><dxf><font><b/></font></dxf></dxfs>'
+X14 = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+       'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+       '<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+       '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000001}"><xm:f>TRUE</xm:f>'
+       '<x14:dxf><numFmt numFmtId="164" formatCode=";;;"/></x14:dxf></x14:cfRule><xm:sqref>D2:D3</xm:sqref>'
+       '</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>')
+RULES = {
+    "a format": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="0" priority="1"><formula>TRUE'
+                "</formula></cfRule></conditionalFormatting>",
+    "a bar without the value": '<conditionalFormatting sqref="D2:D3"><cfRule type="dataBar" priority="1"><dataBar '
+                               'showValue="0"><cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar>'
+                               "</cfRule></conditionalFormatting>",
+    "Excel 2010's format": X14,
+    "bold": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="1" priority="1"><formula>TRUE'
+            "</formula></cfRule></conditionalFormatting>",  # the value is shown
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_conditional_format_that_can_hide_an_open_column_is_refused(small_package, tmp_path, rule):
+    """A conditional format can apply a number format (;;;), or show a data bar without the value, whenever its
+    condition holds, which the importer cannot evaluate: over an open column it is refused."""
+    path = workbook(tmp_path / "conditional.xlsx", sheet_xml([MO_HEADER] + MO_ROWS, after=RULES[rule]),
+                    styles=styles_xml().replace("</cellStyles>", "</cellStyles>" + DXF))
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    if rule == "bold":
+        assert result.returncode == 0, result.stderr
+    else:
+        refused(result, "conditional.xlsx [sheet 1], rows 2-3, field agency_name: a conditional format over these cells")
+
+
+@pytest.mark.parametrize("ref, covered", [("D2:D3", (4, 2, 3)), ("D:D", (4, 2, 9)), ("3:4", (1, 3, 4)), ("A1:D1", None),
+                                          ("E2:F9", None), ("B2:B9 D5", (4, 5, 5)), ("A10:D12", None), ("bad", None)])
+def test_the_ranges_of_a_conditional_format_over_data_rows_are_found(ref, covered):
+    from certdata.importers import ranges_over
+    found = ranges_over([(ref.split(), "why")], {1: "officer_name", 4: "agency_name"}, 2, 9)
+    assert found == (None if covered is None else ({1: "officer_name", 4: "agency_name"}[covered[0]], *covered[1:], "why"))
+
+
+# 2. A number is published only where Excel shows it as stored; never re-rendered from its format.
+
+MA_HEADER = ["Acadis ID", "Officer Name", "Course Name", "Completion Date", "Employing Agency"]
+
+
+def ma_file(path, acadis, code=None, date="2023-01-05", date_code=None):
+    row = [acadis, "Jane Q Doe", "Firearms Qualification", date, "Quincy Police Department"]
+    codes = [c for c in (code, date_code) if c]
+    cells = {(2, 1): code} if code else {}
+    if date_code:
+        cells[(2, 4)] = date_code
+    return formatted(path, codes, cells, rows=[MA_HEADER, row])
+
+
+def training_ids(root):
+    import csv
+    with open(root / "data" / "ma_training.csv", encoding="utf-8", newline="") as handle:
+        return [(r["acadis_id"], r["completion_date"]) for r in csv.DictReader(handle)]
+
+
+def test_an_identifier_is_imported_only_as_excel_shows_it(small_package, tmp_path):
+    """The thirteenth attack run: an Acadis ID stored as the number 123 and formatted 000000, which Excel shows as
+    000123, was published as 123: the officer's page at another address than the ID the agency's file shows."""
+    settle_ma_disclosure(small_package)
+    before = (small_package / "data" / "ma_training.csv").read_bytes()
+    for acadis, code in ((555123, "000000"), (123456789012, None)):  # the second shown as 1.23457E+11
+        result = run_cli(small_package, "import", "ma-training", str(ma_file(tmp_path / "acadis.xlsx", acadis, code)))
+        refused(result, "acadis.xlsx [sheet 1], row 2, field acadis_id: a number whose number format makes Excel show it "
+                "otherwise than it would be published", absent=[str(acadis)])
+        assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+    for acadis, code in ((555123, None), ("000123", "@")):  # a number in General, a text under Text
+        result = run_cli(small_package, "import", "ma-training", str(ma_file(tmp_path / "acadis.xlsx", acadis, code)))
+        assert result.returncode == 0, result.stderr
+        assert training_ids(small_package) == [(str(acadis), "2023-01-05")]
+
+
+@pytest.mark.parametrize("code, value, shown", [
+    ("000000", 123, False), ("#,##0", 1234, False), ('0" "', 123, False), (";;;", 123, False), ("0.00", 123, False),
+    ("General", 123.0, False), ("0", 123.4, False), ("General", 123456789012, False), ("General", 0.1 + 0.2, False),
+    ("[Red]General", 123, False), ("General", 123, True), ("general", 123, True), ("0", 123, True), ("@", 123, True),
+    ("General", 123.5, True), ("General", 12345678901, True)])
+def test_which_numbers_excel_shows_as_stored(code, value, shown):
+    from certdata.importers.formats import number_shown
+    assert number_shown(code, value) is shown
+
+
+def test_a_date_is_imported_only_where_its_format_shows_the_whole_date(small_package, tmp_path):
+    """A date cell is published as an ISO date, whatever format shows it, when the format shows its day, month and
+    year; one that shows a part of it, or words beside it, is refused; a number under a format that is no date's
+    (;;;) is refused as a number."""
+    settle_ma_disclosure(small_package)
+    path = ma_file(tmp_path / "dates.xlsx", "555123", date=44931, date_code="m/d/yyyy")  # 2023-01-05
+    assert run_cli(small_package, "import", "ma-training", str(path)).returncode == 0
+    assert training_ids(small_package) == [("555123", "2023-01-05")]
+    path = ma_file(tmp_path / "dates.xlsx", "555123", date=44931, date_code="mm/dd")
+    refused(run_cli(small_package, "import", "ma-training", str(path)),
+            "dates.xlsx [sheet 1], row 2, field completion_date: a date whose number format does not show", absent=["44931"])
+    path = ma_file(tmp_path / "hidden.xlsx", "555123", date=44931, date_code=TEXT_HIDDEN)
+    refused(run_cli(small_package, "import", "ma-training", str(path)),
+            "hidden.xlsx [sheet 1], row 2, field completion_date: a number whose number format", absent=["44931"])
+
+
+@pytest.mark.parametrize("code, shown", [
+    ("m/d/yyyy", True), ("mm-dd-yy", True), ("yyyy-mm-dd", True), ("d-mmm-yy", True), ("dddd, mmmm d, yyyy", True),
+    ("m/d/yy h:mm", True), ("[$-409]m/d/yyyy", True), ("yyyy-mm-dd;;;", True), ("d/m/yyyy h:mm:ss AM/PM", True),
+    ("mm/dd", False), ("d-mmm", False), ("mmm-yy", False), ("h:mm", False), ("yyyy h:mm d", False), ("yy-dd", False),
+    ('"Completed "yyyy-mm-dd', False), ("[White]yyyy-mm-dd", False), ("yyyy-mm-dd @", False), ("General", False),
+    ("dddd yyyy mmmm", False), ('yyyy"x"mm-dd', False), ("[h]:mm", False)])
+def test_which_date_formats_show_the_whole_date(code, shown):
+    from certdata.importers.formats import date_shown
+    assert date_shown(code) is shown

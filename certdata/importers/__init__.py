@@ -10,8 +10,9 @@ function that turns mapped records into our rows. A state that declares
 Windows-1252), maps headers, drops every column that is not open (reporting
 its position, and its name only when it is one we know), refuses any value that
 cannot be what its column says (a date or digits in a name, an invisible or
-text-direction control character, an Excel date or number cell in a text column),
-and writes the normalised CSV, the original under ``data/raw/`` and the
+text-direction control character, an Excel date or number cell in a text column), or
+that Excel would show otherwise than it would be published (a number format that hides or replaces a text,
+a number format other than General, a hidden or too narrow column: ``formats.py``), and writes the normalised CSV, the original under ``data/raw/`` and the
 provenance in ``datapackage.json``: all or nothing, never through a symbolic link.
 No message quotes a cell, a header or a sheet title: the file may put a closed
 value (a date of birth, a residence) anywhere.
@@ -418,16 +419,17 @@ def read_workbook(path, module, report=print):
     """The one sheet whose header row maps every required field. A workbook with two such sheets, or whose
     one is hidden, is refused: a reader of the workbook in Excel would see another roster than the one
     published (the tenth attack run: a hidden sheet was imported in place of the visible one, without a word)."""
-    check_workbook_size(path)
+    parts = check_workbook_size(path)
     try:
         workbook = open_workbook(path)
+        formats = cell_formats(path, parts)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best, found = None, []
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=10)):
+            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=10, formats=formats)):
                 headers = [clean(c) for c in trimmed(row)]
                 if mapped_width(headers, module):
                     found.append((label, sheet, index, headers))
@@ -447,11 +449,20 @@ def read_workbook(path, module, report=print):
         if getattr(sheet, "sheet_state", "visible") != "visible":
             raise ImportError_(f"{label}: the roster is on a hidden sheet, which a reader of the workbook does not see; "
                                "unhide it in Excel if it is the release, and remove the other sheets")
-        return read_sheet(label, sheet, index, headers, module, report)
+        return read_sheet(label, sheet, index, headers, module, report, formats)
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
     raise ImportError_(missing_message(label, missing, headers, module))
+
+
+def cell_formats(path, parts):
+    """The workbook's cell formats (formats.CellFormats), from the styles part Excel reads (bounded as a part read whole)."""
+    from .formats import CellFormats
+    if parts.styles is None:
+        return CellFormats()
+    with zipfile.ZipFile(path) as archive, archive.open(parts.styles) as source:
+        return CellFormats(source)
 
 
 def open_workbook(path):
@@ -485,29 +496,62 @@ def open_workbook(path):
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
 
 
+class Misshown:
+    """A cell whose number format makes Excel show it otherwise than its stored value, which would be published
+    (formats.py): refused by row and field with the reason. As a header it is blank: what Excel shows is no header."""
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __str__(self):
+        return ""
+
+
 EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")  # a character Excel stores escaped ("_x0040_" is @), which openpyxl keeps
 
 
-def sheet_rows(sheet, first, width, last=None, layout=None):
+def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
     """(row number, cells, hidden) of each row of a read-only sheet from row first (to row last), as Excel
     numbers them, each row width cells wide; a formula whose value the workbook did not save is UNCOMPUTED,
     where openpyxl's own reader gives a blank (a program that writes formulas without computing them: a blank
     agency would have been published for a named one), and text is read as Excel shows it, its _xHHHH_ escapes
     decoded (openpyxl keeps them: "_x0040_" passed for no @, "_x202E_" for no direction control). layout, a
     dict, gets the sheet's hidden or zero-width columns ("hidden_columns", numbers from 1) and its merged
-    ranges ("merged", such as "E2:E5"), read from the sheet's XML, which the read-only sheet skips."""
+    ranges ("merged", such as "E2:E5"), read from the sheet's XML, which the read-only sheet skips. formats (the
+    workbook's formats.CellFormats): a cell whose number format makes Excel show it otherwise than its stored value
+    is a Misshown, and layout gets the ranges of conditional formats that can ("conditional": [(ranges, reason)])."""
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    from .formats import conditional_problems
+    conditional = []
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)  # data_only: a formula's saved value, None when there is none
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
-            elif isinstance(cell["value"], str) and "_x" in cell["value"]:
+                return cell
+            if isinstance(cell["value"], str) and "_x" in cell["value"]:
                 decoded = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
                 # a pair of escaped surrogates is one character; a lone one becomes U+FFFD, refused as garbled by row
                 cell["value"] = decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            if (formats is not None and cell["value"] is not None and cell["data_type"] != "e"  # (an error shows as itself)
+                    and cell["column"] <= width):
+                problem = formats.problem(cell["style_id"], cell["value"])
+                if problem:
+                    cell["value"] = Misshown(problem)
             return cell
+
+        def parse_formatting(self, element):
+            if formats is not None:
+                conditional.extend(conditional_problems(element, formats))
+            super().parse_formatting(element)
+
+        def parse_extensions(self, element):
+            if formats is not None:
+                conditional.extend(conditional_problems(element, formats))
+            super().parse_extensions(element)
 
     book = sheet.parent
     with sheet._get_source() as source:
@@ -529,6 +573,7 @@ def sheet_rows(sheet, first, width, last=None, layout=None):
             expected = number + 1
     if layout is not None:  # read after the rows: <mergeCells> comes after them, and a <cols> may too
         layout["merged"] = [str(m.coord) for m in getattr(parser.merged_cells, "mergeCell", None) or ()]
+        layout["conditional"] = conditional
         default = default_width(parser)
         shown = set()
         layout["hidden_columns"] = set()
@@ -605,12 +650,31 @@ def merged_rows(ranges, fields, first):
     return None
 
 
+def ranges_over(items, fields, first, last):
+    """(field, first row, last row, reason) of the first of items, [(ranges, reason)], whose ranges (such as "A2:B9",
+    "C:C" or "3:5") cover a data row (first to last) of one of the columns fields maps ({column number: field})."""
+    from openpyxl.utils.cell import range_boundaries
+    for refs, reason in items:
+        for ref in refs:
+            try:
+                low_column, low_row, high_column, high_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                continue
+            top, bottom = max(low_row or 1, first), min(high_row or last, last)
+            if top > bottom:
+                continue
+            for column in sorted(fields):
+                if (low_column or 1) <= column <= (high_column or MAX_COLUMNS + 1):
+                    return fields[column], top, bottom, reason
+    return None
+
+
 def numbers(items, limit=10):
     """'5, 9, 12' or '5, 9, ... (12 in all)': row or column numbers in a message."""
     return ", ".join(map(str, items[:limit])) + (f", ... ({len(items):,} in all)" if len(items) > limit else "")
 
 
-def read_sheet(label, sheet, index, headers, module, report=print):
+def read_sheet(label, sheet, index, headers, module, report=print, formats=None):
     """(label, headers, rows, number of the first data row) of the sheet whose header row is row index + 1.
     Rows and mapped columns hidden in the workbook are read like the others, since they are in the file the
     agency released, and reported: a reader of the workbook in Excel does not see them."""
@@ -622,7 +686,7 @@ def read_sheet(label, sheet, index, headers, module, report=print):
         # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
         # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
         rows = []
-        for number, row, hidden in sheet_rows(sheet, index + 2, keep, layout=layout):
+        for number, row, hidden in sheet_rows(sheet, index + 2, keep, layout=layout, formats=formats):
             rows.append(trimmed(row, keep))
             if hidden and rows[-1] is not EMPTY:
                 hidden_rows.append(number)
@@ -645,6 +709,13 @@ def read_sheet(label, sheet, index, headers, module, report=print):
         raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: cells merged over several rows or columns, "
                            "whose value Excel shows from the first cell only (the others would be published blank, or a "
                            "value Excel hides published); unmerge them in Excel, filling each cell, or ask the agency")
+    shown = ranges_over(layout.get("conditional", ()), {column + 1: field for field, column in found.items()},
+                        index + 2, index + 1 + len(rows))
+    if shown:
+        field, top, bottom, reason = shown
+        raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: {reason}; it is not shown. Remove the conditional "
+                           "format in Excel (Conditional Formatting, Clear Rules), or ask the agency for the file as its "
+                           "system exports it")
     if hidden_rows:
         report(f"warning: {label}: {len(hidden_rows):,} row(s) hidden in the workbook (rows {numbers(hidden_rows)}) are "
                "imported, as the agency released them, though a reader of the workbook in Excel does not see them "
@@ -724,6 +795,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
         for field, cell in cells.items():
+            if isinstance(cell, Misshown):
+                raise ImportError_(f"{label}, row {number}, field {field}: {cell.reason}; it is not shown. Ask the agency "
+                                   "for the file with the column exported as text, as its system holds it")
             if cell is UNCOMPUTED:
                 raise ImportError_(f"{label}, row {number}, field {field}: a formula whose value the workbook did not save "
                                    "(a program that writes formulas without computing them); open the file in Excel or "

@@ -1,0 +1,261 @@
+"""What a workbook cell's number format makes Excel show in place of the value the cell stores.
+
+The importer publishes a cell's stored value; Excel shows it through the cell's number format, which can show
+other text, or nothing (the thirteenth attack run): ``;;;`` shows nothing at all, ``;;;"Columbia Police
+Department"`` shows that agency in place of any text, ``000000`` shows the number 123 as 000123. A cell whose
+format would show anything but what is published is refused, by row and field; a reason never quotes the value
+or the format code, which can hold a value too.
+
+Text is published as stored when its format has no text section (fewer than four sections, none holding ``@``),
+or its text section is ``@`` alone (with nothing beside it but space: ``_(@_)``, the accounting formats').
+
+A number is published as stored only where Excel shows it as stored: under General (or ``@``, or ``0`` for a
+whole number) and short enough for General not to round it or turn to 1.2E+11. A number under any other format
+is refused, not rendered as Excel would: the only numbers an import takes are identifiers (Acadis ID, state ID)
+and dates, and an identifier re-rendered from a format by a renderer that got one case wrong (rounding,
+grouping, a locale's built-in format, a condition) would become another officer's identifier, or move an
+officer's page, without a word; a refusal is seen, and fixed by an export with the column as text.
+
+A date is published as an ISO date, whatever format shows it, when its format shows its day, month and year and
+no other text; a format that shows part of it (``mm/dd``, ``h:mm``) or words beside it is refused.
+
+Conditional formats can apply a number format, or show a data bar or icon without the value: over an open
+column they are refused too (conditional_problems), whatever their condition, which the importer cannot evaluate.
+"""
+import datetime
+import re
+
+BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+           12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+           19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0_);(#,##0)",
+           38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)", 40: "#,##0.00_);[Red](#,##0.00)",
+           41: '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)', 42: '_("$"* #,##0_);_("$"* \\(#,##0\\);_("$"* "-"_);_(@_)',
+           43: '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',
+           44: '_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)', 45: "mm:ss", 46: "[h]:mm:ss",
+           47: "mmss.0", 48: "##0.0E+0", 49: "@"}  # Excel's own (openpyxl's table lacks 44's semicolons)
+CUSTOM_FLOOR = 164  # ids below are Excel's built-in formats; those not listed above depend on the locale
+
+TEXT_SHOWN = ("its number format makes Excel show other text, or nothing, in place of the cell's text (a format "
+              "such as ;;; hides it, a quoted text in its fourth section replaces it)")
+NUMBER_SHOWN = ("a number whose number format makes Excel show it otherwise than it would be published (a format of "
+                "zeros adds leading zeros; others round it, group its digits or add text; General shows a long one in "
+                "scientific notation), and a number is not re-rendered from its format: an identifier got wrong would "
+                "move an officer's page")
+DATE_SHOWN = ("a date whose number format does not show its day, month and year, or shows other text beside them or "
+              "in their place")
+UNDEFINED = "a cell style or number format the workbook does not define, so what Excel shows cannot be told"
+CONDITIONAL = ("a conditional format over these cells that can change what Excel shows in place of their values (a "
+               "number format, or a data bar or icon set shown without the value)")
+
+
+def sections(code):
+    """The format code's sections (split at ; outside quotes), each a list of (kind, text) tokens: literal (quoted
+    or escaped text), space (_x: room the width of x), fill (*x: x repeated), bracket ([Red], [$-409], [>0]), text
+    (@) and char (anything else: digits' placeholders, date codes, punctuation shown as it is)."""
+    out, tokens, i = [], [], 0
+    while i < len(code):
+        c = code[i]
+        if c == ";":
+            out.append(tokens)
+            tokens = []
+        elif c == '"':
+            end = code.find('"', i + 1)
+            end = len(code) if end < 0 else end
+            tokens.append(("literal", code[i + 1:end]))
+            i = end
+        elif c in "\\_*" and i + 1 < len(code):
+            tokens.append(({"\\": "literal", "_": "space", "*": "fill"}[c], code[i + 1]))
+            i += 1
+        elif c == "[":
+            end = code.find("]", i + 1)
+            end = len(code) if end < 0 else end
+            tokens.append(("bracket", code[i + 1:end]))
+            i = end
+        elif c == "@":
+            tokens.append(("text", c))
+        else:
+            tokens.append(("char", c))
+        i += 1
+    out.append(tokens)
+    return out
+
+
+def blank(token):
+    """A token that shows only space, or nothing: _x, a fill of spaces, a space, a locale tag such as [$-409]."""
+    kind, text = token
+    return (kind == "space" or (kind in ("fill", "char", "literal") and not text.strip())
+            or (kind == "bracket" and text.startswith("$-")))
+
+
+def text_shown(code):
+    """Whether Excel shows a text cell under this format as the text itself."""
+    parts = sections(code)
+    if len(parts) >= 4:
+        section = parts[3]
+    elif not any(kind == "text" for part in parts for kind, _ in part):
+        return True  # no text section: Excel shows text as it is
+    elif len(parts) == 1:
+        section = parts[0]
+    else:
+        return False  # an @ in a number's section: which section Excel gives text is not certain
+    shown = [token for token in section if not blank(token)]
+    return shown == [("text", "@")]
+
+
+def general(code):
+    return code.strip().lower() == "general" or code.strip() == "@"
+
+
+def number_shown(code, value):
+    """Whether Excel shows a number cell under this format as str(value), the text the importer publishes."""
+    if isinstance(value, bool):
+        return True  # true/false: refused by the importer in every column
+    if isinstance(value, int):
+        shown = str(value)
+        fits = general(code) or code.strip() == "0"
+    else:
+        shown = str(int(value)) if value == value and value.is_integer() else repr(value)
+        fits = general(code)
+    return fits and len(shown) <= 11 and "e" not in shown and shown == str(value)
+
+
+DATE_RUN = re.compile(r"(?i)am/pm|a/p|([a-z])\1*|.")
+
+
+def date_shown(code):
+    """Whether a date under this format shows its day, month and year and nothing but separators and time."""
+    chars = []
+    for kind, text in sections(code)[0]:
+        if kind == "bracket" and not text.startswith("$-"):
+            return False  # a colour (white on white), a condition, an elapsed time
+        if kind in ("literal", "fill") and re.search(r"[^\W_]", text):
+            return False  # words or digits beside the date
+        if kind == "text":
+            return False
+        if kind == "char":
+            chars.append(text)
+    runs = []
+    for match in DATE_RUN.finditer("".join(chars)):
+        run = match.group(0).lower()
+        if run in ("am/pm", "a/p"):
+            continue
+        if run[0].isalpha():
+            if run[0] not in "ymdhs":
+                return False  # another letter shows as itself, or an era (e, g, b) in place of the year
+            runs.append(run)
+    letters = [run[0] for run in runs]
+    month = any(run[0] == "m" and not (i and letters[i - 1] == "h") and letters[i + 1:i + 2] != ["s"]
+                for i, run in enumerate(runs))  # m after h, or before s, is minutes
+    day = any(run[0] == "d" and len(run) <= 2 for run in runs)  # ddd and dddd are the day's name
+    return month and day and "y" in letters
+
+
+class CellFormats:
+    """A workbook's cell formats as Excel reads them from its styles part (Excel's, found by the relationships):
+    problem(style, value) says why Excel would show a cell of that style otherwise than published, or None."""
+
+    def __init__(self, source=None):
+        self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats = {}, [], [], []
+        self.text, self.dates, self.numbers = {}, {}, {}  # style: the verdict on its text, its dates; its formats
+        if source is not None:
+            self.read(source)
+
+    def read(self, source):
+        import xml.etree.ElementTree as ElementTree
+        path = []
+        for event, node in ElementTree.iterparse(source, events=("start", "end")):
+            name = node.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                path.append(name)
+                continue
+            path.pop()
+            parent = path[-1] if path else None
+            if name == "numFmt" and parent == "numFmts":
+                self.codes[number(node.get("numFmtId"))] = node.get("formatCode") or ""
+            elif name == "xf" and parent == "cellXfs":
+                self.cell_xfs.append((number(node.get("numFmtId", "0")), number(node.get("xfId", "0")),
+                                      node.get("applyNumberFormat")))
+            elif name == "xf" and parent == "cellStyleXfs":
+                self.style_xfs.append(number(node.get("numFmtId", "0")))
+            elif name == "dxf" and parent == "dxfs":
+                self.dxf_formats.append(any(child.tag.rsplit("}", 1)[-1] == "numFmt" for child in node))
+            if name in ("xf", "dxf", "numFmt"):
+                node.clear()
+
+    def format_codes(self, style):
+        """The format codes Excel may show a cell of this style with (its own, and its cell style's where it says
+        it does not apply its own), or None when the style or a format is not defined."""
+        if not self.cell_xfs:
+            return ["General"]  # no styles: Excel shows every cell in General
+        if not 0 <= style < len(self.cell_xfs):
+            return None
+        own, parent, applied = self.cell_xfs[style]
+        ids = [own] + ([self.style_xfs[parent]] if applied in ("0", "false") and 0 <= parent < len(self.style_xfs) else [])
+        codes = []
+        for format_id in ids:
+            code = self.codes.get(format_id, BUILTIN.get(format_id))
+            if format_id < 0 or (code is None and format_id >= CUSTOM_FLOOR):
+                return None
+            codes.append(code)  # None: a built-in format of the locale (a currency, an Asian date), no text section
+        return codes
+
+    def problem(self, style, value):
+        """Why Excel would show the cell otherwise than the importer publishes it, or None."""
+        if type(value) is str:  # the common case first: one look-up a cell
+            try:
+                return self.text[style]
+            except KeyError:
+                codes = self.format_codes(style)
+                verdict = UNDEFINED if codes is None else None if all(
+                    code is None or text_shown(code) for code in codes) else TEXT_SHOWN
+                self.text[style] = verdict
+                return verdict
+        if isinstance(value, DATES):
+            if style not in self.dates:
+                codes = self.format_codes(style)
+                self.dates[style] = UNDEFINED if codes is None else None if all(
+                    code is not None and date_shown(code) for code in codes) else DATE_SHOWN
+            return self.dates[style]
+        if style not in self.numbers:
+            self.numbers[style] = self.format_codes(style)
+        codes = self.numbers[style]  # a number's verdict depends on the number too
+        if codes is None:
+            return UNDEFINED
+        return None if all(code is not None and number_shown(code, value) for code in codes) else NUMBER_SHOWN
+
+    def dxf_sets_format(self, index):
+        return not 0 <= index < len(self.dxf_formats) or self.dxf_formats[index]
+
+
+DATES = (datetime.date, datetime.time, datetime.timedelta)
+
+
+def number(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return -1
+
+
+def conditional_problems(element, formats):
+    """[(ranges, reason)] of each conditional format in element (a <conditionalFormatting>, or an <extLst> holding
+    Excel 2010's) that can change what Excel shows in its cells: a rule applying a differential format that holds
+    a number format, a data bar or icon set shown without the value."""
+    found = []
+    for node in element.iter():
+        if node.tag.rsplit("}", 1)[-1] != "conditionalFormatting":
+            continue
+        ranges, hides = (node.get("sqref") or "").split(), False
+        for inner in node.iter():
+            name = inner.tag.rsplit("}", 1)[-1]
+            if name == "sqref":
+                ranges += (inner.text or "").split()
+            elif name == "numFmt":  # a format of the rule's own (Excel 2010's x14:dxf)
+                hides = True
+            elif name == "cfRule" and inner.get("dxfId") is not None:
+                hides |= formats.dxf_sets_format(number(inner.get("dxfId")))
+            if str(inner.get("showValue", "1")).lower() in ("0", "false"):
+                hides = True
+        if hides and ranges:
+            found.append((ranges, CONDITIONAL))
+    return found
