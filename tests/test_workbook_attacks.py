@@ -455,3 +455,16 @@ def test_a_date_is_imported_only_where_its_format_shows_the_whole_date(small_pac
 def test_which_date_formats_show_the_whole_date(code, shown):
     from certdata.importers.formats import date_shown
     assert date_shown(code) is shown
+
+
+def test_a_part_read_whole_is_bounded_even_when_named_as_a_sheet_too(tmp_path):
+    """The styles named also as a sheet's part (a second <sheet> whose relationship points at xl/styles.xml): openpyxl
+    still reads them whole, as styles, so they are bounded as a part read whole, not exempt as a sheet."""
+    from certdata.importers import MAX_PART_ELEMENTS
+    styles = styles_xml().replace("</cellXfs>", "<xf/>" * MAX_PART_ELEMENTS + "</cellXfs>")
+    path = mo_file(tmp_path / "both.xlsx", styles=styles, parts={"xl/workbook.xml": (
+        f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Roster" sheetId="1" '
+        'r:id="rId1"/><sheet name="Two" sheetId="2" r:id="rId2"/></sheets></workbook>')})
+    with pytest.raises(importers.ImportError_) as raised:
+        importers.check_workbook_size(path)
+    assert f"both.xlsx: its styles holds more than {MAX_PART_ELEMENTS:,} XML elements" in str(raised.value)

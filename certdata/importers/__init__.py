@@ -241,10 +241,10 @@ def check_workbook_size(path):
                         raise ImportError_(f"{path.name}: a part of the workbook that is not a sheet (its table of texts, "
                                            f"whatever it is named) unpacks to {info.file_size:,} bytes; the limit is "
                                            f"{MAX_SHARED_STRINGS:,} (a roster of two million officers needs about a third of it)")
+                if info.filename in parts.whole or info.filename not in parts.sheets | {parts.strings}:
+                    check_whole_part(path.name, archive, info, "its styles" if info.filename in (
+                        parts.styles, "xl/styles.xml") else "a part of the workbook that is not a sheet")
                 if info.filename not in parts.sheets:
-                    if info.filename != parts.strings:
-                        check_whole_part(path.name, archive, info, "its styles" if info.filename in (
-                            parts.styles, "xl/styles.xml") else "a part of the workbook that is not a sheet")
                     continue
                 with archive.open(info) as part:
                     head = part.read(4096)
@@ -298,10 +298,12 @@ def element_count(part, block=1 << 20):
 
 class WorkbookParts(tuple):
     """A workbook's parts by role: sheets (the parts openpyxl reads as sheets, as a stream), strings (its
-    table of texts, or None) and styles (the part Excel takes its cell formats from, or None)."""
+    table of texts, or None), styles (the part Excel takes its cell formats from, or None) and whole (the parts
+    read whole by name or role, even if also named as a sheet: a sheet's name does not exempt the styles)."""
     sheets = property(lambda self: self[0])
     strings = property(lambda self: self[1])
     styles = property(lambda self: self[2])
+    whole = property(lambda self: self[3])
 
 
 def workbook_parts(label, archive):
@@ -314,7 +316,8 @@ def workbook_parts(label, archive):
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
     from openpyxl.reader.excel import _find_workbook_part
     from openpyxl.reader.workbook import WorkbookParser
-    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_ROOT_RELS, ARC_STYLE, SHARED_STRINGS
+    from openpyxl.xml.constants import (ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_ROOT_RELS, ARC_STYLE, ARC_THEME,
+                                        SHARED_STRINGS)
     from openpyxl.xml.functions import fromstring
     names = set(archive.namelist())
     for name in (ARC_CONTENT_TYPES, ARC_ROOT_RELS):
@@ -348,7 +351,10 @@ def workbook_parts(label, archive):
         if excels != ours and (excels in names or ours in names):
             raise ImportError_(f"{label}: the workbook's relationships and its content types name different parts as its "
                                f"{role}, so Excel would show another {role} than the one read; save it again from Excel")
-    return WorkbookParts((sheets, strings, excel["styles"][0] if excel["styles"][0] in names else None))
+    styles = excel["styles"][0] if excel["styles"][0] in names else None
+    whole = {ARC_CONTENT_TYPES, ARC_ROOT_RELS, workbook, get_rels_path(workbook), ARC_STYLE, styles, ARC_CORE, ARC_CUSTOM,
+             ARC_THEME} | {name for name in names if name.endswith(".rels")}
+    return WorkbookParts((sheets, strings, styles, frozenset(whole & names)))
 
 
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
