@@ -67,8 +67,8 @@ def name_hash(name):
 DATE_LIKE = re.compile("[0-9]{1,4}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{1,2}[-/.\u2010-\u2015\u2212\uff0d\uff0f][0-9]{2,4}")
 MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 # "April 5th", "5th of April"; not "Jan 2nd", a name and its suffix (2nd to 4th: an ordinal day of those passes)
-MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*(?:the\\s+)?(?:[0-9]{{1,2}}\\b|(?:[0-9]{{2}}|[15-9])(?:st|nd|rd|th)\\b)"
-                        f"|\\b(?:{MONTHS})\\.?,?\\s+(?:19|20)[0-9]{{2}}\\b"  # "April 1971" (the eleventh and twelfth attack runs)
+# ("April 1971", a month and a year, is month_and_year's.) "April '71" is "April 71".
+MONTH_DATE = re.compile(f"\\b(?:{MONTHS})\\.?[\\s-]*(?:the\\s+)?['\u2019]?(?:[0-9]{{1,2}}\\b|(?:[0-9]{{2}}|[15-9])(?:st|nd|rd|th)\\b)"
                         f"|\\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\\s-]*(?:of\\s+)?(?:{MONTHS})\\b", re.IGNORECASE)
 ADDRESS_LIKE = re.compile("\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+((?:[^\\W\\d_]+\\.?\\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
                           "boulevard|blvd|court|ct|way|place|pl|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|"
@@ -89,10 +89,9 @@ COUNTED = frozenset("division district precinct ward troop zone region unit stat
                     "module part chapter section level phase step class grade session hour hours day days week weeks "
                     "minute minutes credit credits mile miles k km dept department hr hrs court circuit judicial".split())
 # Any three groups of digits with any separators, the last of two digits or more (not "17.5.2", a section's
-# number), a telephone number's 3-3-4 digits, and a date written with 年 月 日.
+# number), and a telephone number's 3-3-4 digits. (A date written with 年 月 日 is CJK_DATE's.)
 SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3}[0-9]{2,4}(?![0-9])"
-                            "|(?<![0-9])[0-9]{3}[\\W_]{1,3}[0-9]{3}[\\W_]{1,3}[0-9]{4}(?![0-9])"
-                            "|[0-9]{2,4}\\s*年\\s*[0-9]{1,2}\\s*月(?:\\s*[0-9]{1,2}\\s*日)?")
+                            "|(?<![0-9])[0-9]{3}[\\W_]{1,3}[0-9]{3}[\\W_]{1,3}[0-9]{4}(?![0-9])")
 
 
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b")
@@ -129,9 +128,26 @@ OTHER_MONTHS = ("janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septem
                 "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
                 "januari|februari|maart|mei|augustus|"
                 "janv|f[ée]vr|avr|juil|d[ée]c|ene|abr|ago|dic|fev|dez|okt|giu|lug|ott")  # not gen, mag: "Taser Gen 2"
+# The months of other languages written in Latin letters (the thirteenth attack run's neighbours of "5 апреля 1971"):
+# Polish, Czech, Croatian, Turkish, Indonesian and Malay, Tagalog, Swedish, Danish and Norwegian, Finnish, Hungarian,
+# Romanian, with and without their accents. Read only beside a day's and a year's digits ("5 kwietnia 1971",
+# "1971. április 5.") or a birth year (month_and_year): alone, "Mart", "Nisan", "Ekim", "Maja" are also names.
+MORE_MONTHS = ("stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś]nia|pa[zź]dziernika|listopada|grudnia|"
+               "stycze[nń]|luty|marzec|kwiecie[nń]|czerwiec|lipiec|sierpie[nń]|wrzesie[nń]|pa[zź]dziernik|grudzie[nń]|"
+               "ledna|[uú]nora|b[rř]ezna|dubna|kv[eě]tna|[cč]ervna|[cč]ervence|srpna|z[aá][rř][ií]|[rř][ií]jna|listopadu|"
+               "prosince|sije[cč]nja|velja[cč]e|o[zž]ujka|travnja|svibnja|lipnja|srpnja|kolovoza|rujna|studenoga|prosinca|"
+               "ocak|[sş]ubat|mart|nisan|may[iı]s|haziran|temmuz|a[gğ]ustos|eyl[uü]l|ekim|kas[iı]m|aral[iı]k|"
+               "maret|agustus|desember|ogos|disember|pebrero|marso|hunyo|hulyo|setyembre|oktubre|nobyembre|disyembre|"
+               "maj|augusti|marts|"
+               "tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kes[aä]kuuta|hein[aä]kuuta|elokuuta|syyskuuta|"
+               "lokakuuta|marraskuuta|joulukuuta|"
+               "janu[aá]r|febru[aá]r|m[aá]rcius|[aá]prilis|m[aá]jus|j[uú]nius|j[uú]lius|augusztus|szeptember|okt[oó]ber|"
+               "ianuarie|februarie|martie|aprilie|iunie|iulie|septembrie|octombrie|noiembrie|decembrie")
 DAY, OF = r"[0-9]{1,2}(?:er|o|º|°|\.)?", r"(?:de\s+|del\s+)?"
-WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}[0-9]{{2,4}}(?![0-9])"
-                         rf"|\b(?:{OTHER_MONTHS}|{MONTHS})\b\.?\s*{DAY}[\s,/-]+[0-9]{{2,4}}(?![0-9])", re.IGNORECASE)
+WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MORE_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}[0-9]{{2,4}}(?![0-9])"
+                         rf"|\b(?:{OTHER_MONTHS}|{MONTHS})\b\.?\s*{DAY}[\s,/-]+[0-9]{{2,4}}(?![0-9])"
+                         rf"|(?<![0-9])[0-9]{{4}}\.?[\s,/-]*(?:{OTHER_MONTHS}|{MORE_MONTHS})\b\.?[\s,/-]*[0-9]{{1,2}}(?![0-9])",
+                         re.IGNORECASE)
 # A date with the day in words: "April the fifth", "the fifth of April".
 ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
             "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|"
@@ -292,6 +308,88 @@ def plain_digits(value):
     return DIGIT_TOKEN.sub(lambda m: m.group().translate(DIGIT_LOOKALIKES), value)
 
 
+# A date in another script (the thirteenth attack run: "Springfield Police 1971년 4월 5일" and "Police Department
+# 5 апреля 1971" passed). The months' names in Cyrillic (Russian, Ukrainian, Bulgarian, Serbian; the nominative and
+# the genitive a date uses), Greek, Arabic (both calendars' names), Persian, Hebrew (with the "ב" a date puts
+# before it), Devanagari and Thai, read beside a day in digits and a year (any order), or beside a year from
+# BIRTH_YEARS (month_and_year); and the year, month and day markers of Chinese, Japanese and Korean ("1971年4月5日",
+# "昭和46年4月5日", "4월 5일": a month with a year or a day, as "April 5" is one) and Vietnamese ("ngày 5 tháng 4",
+# "tháng 4 năm 1971"). As with the Latin-script months above, a name beside a day alone is no date here: the
+# digits say it is one.
+SCRIPT_MONTHS = (
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь января февраля марта апреля "
+    "мая июня июля августа сентября октября ноября декабря янв фев мар апр июн июл авг сен сент окт ноя нояб дек "
+    "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад грудень січня лютого "
+    "березня квітня травня червня липня серпня вересня жовтня листопада грудня "
+    "януари февруари април юни юли септември октомври ноември декември јануар фебруар мај јун јул септембар "
+    "октобар новембар децембар "
+    "ιανουάριος φεβρουάριος μάρτιος απρίλιος μάιος ιούνιος ιούλιος αύγουστος σεπτέμβριος οκτώβριος νοέμβριος "
+    "δεκέμβριος ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου οκτωβρίου "
+    "νοεμβρίου δεκεμβρίου "
+    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يونية يوليو يولية أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر "
+    "ديسمبر كانون_الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين_الأول تشرين_الثاني كانون_الأول "
+    "ژانویه فوریه آوریل ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر فروردین اردیبهشت خرداد مرداد شهریور آبان "
+    "بهمن اسفند "
+    "ינואר פברואר מרץ מרס אפריל מאי יוני יולי אוגוסט ספטמבר אוקטובר נובמבר דצמבר "
+    "जनवरी फ़रवरी फरवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर सितम्बर अक्टूबर अक्तूबर नवंबर नवम्बर दिसंबर दिसम्बर "
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม "
+    "ม.ค ก.พ มี.ค เม.ย พ.ค มิ.ย ก.ค ส.ค ก.ย ต.ค พ.ย ธ.ค").split()
+
+
+def as_plain(word):
+    """A regular expression for a word as a value's plain form shows it, in any case, with or without its accents:
+    each letter as plain_digits makes it alone (a Cyrillic а is a Latin a there, a combining mark is gone), its
+    other case's and its unaccented letter's forms beside it; an underscore stands for a space."""
+    parts = []
+    for c in unicodedata.normalize("NFC", word):
+        if c == "_":
+            parts.append(r"\s+")
+            continue
+        forms = {plain_digits(f) for f in (c, c.lower(), c.upper(), unicodedata.normalize("NFD", c)[0])} - {""}
+        if forms:
+            parts.append("[" + "".join(map(re.escape, sorted(forms))) + "]" if all(len(f) == 1 for f in forms)
+                         else "(?:" + "|".join(map(re.escape, sorted(forms))) + ")")
+    return "".join(parts)
+
+
+SCRIPT_MONTH = "|".join(("(?:ב)?" if "\u05d0" <= w[0] <= "\u05ea" else "") + as_plain(w)
+                        for w in sorted(set(SCRIPT_MONTHS), key=len, reverse=True))
+NOT_LETTER_BEFORE, NOT_LETTER_AFTER = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+SCRIPT_DATE = re.compile(rf"(?<![0-9])[0-9]{{1,2}}\.?[\s,/-]*(?:{SCRIPT_MONTH}){NOT_LETTER_AFTER}\.?[\s,/-]*[0-9]{{2,4}}(?![0-9])"
+                         rf"|{NOT_LETTER_BEFORE}(?:{SCRIPT_MONTH}){NOT_LETTER_AFTER}\.?\s*[0-9]{{1,2}}[\s,/-]+[0-9]{{2,4}}(?![0-9])"
+                         rf"|(?<![0-9])[0-9]{{4}}\.?[\s,/-]*(?:{SCRIPT_MONTH}){NOT_LETTER_AFTER}\.?[\s,/-]*[0-9]{{1,2}}(?![0-9])",
+                         re.IGNORECASE)
+# 年 (Korean 년) after a year, 月 (월) after a month, 日 (일, 号, 號) after a day: a month with a year or a day. An era's
+# year may have one digit ("平成3年4月5日"); numerals in words (四月五日) are digits in the plain form.
+CJK_DATE = re.compile(r"[0-9]{1,4}\s*[年년]\s*[0-9]{1,2}\s*[月월]|[0-9]{1,2}\s*[月월]\s*[0-9]{1,2}\s*[日일号號]")
+VIETNAMESE_DATE = re.compile(r"\bng[aàáạảã]y\s*[0-9]{1,2}\s*,?\s*th[aàáạảã]ng\s*[0-9]{1,2}(?![0-9])"
+                             r"|\bth[aàáạảã]ng\s*[0-9]{1,2}\s*[,/-]?\s*(?:n[aăắằặẳẵâ]m\s*)?[0-9]{4}(?![0-9])", re.IGNORECASE)
+
+# A month and a year, either way round, in any language or script ("April 1971", "abril de 1971", "1971 April",
+# "апрель 1971"), is the month of a date of birth when the year is one an officer may have been born in. From 2010
+# on it is no one's who holds a licence (none is younger than 18) until 2028: so "May 2019 In-Service", a session's
+# month, passes (the thirteenth attack run found it refused), at the cost of "June 2005 In-Service" (refused) and
+# of a birth month of 2010 or later (which no roster holds yet). The line must move before 2028: a test says so.
+BIRTH_YEARS_END = 2010
+BIRTH_YEAR = re.compile(rf"(?<![0-9])(?:19[0-9]{{2}}|20(?:{'|'.join(f'{y % 100:02}' for y in range(2000, BIRTH_YEARS_END))}))(?![0-9])")
+LATIN_MONTHS = f"{MONTHS}|{OTHER_MONTHS}|{MORE_MONTHS}"
+MONTH_BEFORE = re.compile(rf"{NOT_LETTER_BEFORE}(?:{LATIN_MONTHS})\.?,?\s*(?:de\s+|del\s+|of\s+)?['\u2019]?$", re.IGNORECASE)
+MONTH_AFTER = re.compile(rf"\.?[\s,/-]*(?:{LATIN_MONTHS}){NOT_LETTER_AFTER}", re.IGNORECASE)
+SCRIPT_MONTH_BEFORE = re.compile(rf"{NOT_LETTER_BEFORE}(?:{SCRIPT_MONTH})\.?,?\s*$", re.IGNORECASE)
+SCRIPT_MONTH_AFTER = re.compile(rf"\.?[\s,/-]*(?:{SCRIPT_MONTH}){NOT_LETTER_AFTER}", re.IGNORECASE)
+
+
+def month_and_year(value):
+    """Whether a (plain) value holds a month's name beside a year before BIRTH_YEARS_END, either way round."""
+    for match in BIRTH_YEAR.finditer(value):
+        start, end = max(0, match.start() - 24), match.end()  # a month's name and what may stand between
+        if MONTH_BEFORE.search(value, start, match.start()) or MONTH_AFTER.match(value, end) or (
+                not value.isascii() and (SCRIPT_MONTH_BEFORE.search(value, start, match.start())
+                                         or SCRIPT_MONTH_AFTER.match(value, end))):
+            return True
+    return False
+
+
 def address(value):
     """Whether a (plain) value holds a street address: a number (in digits or words: "forty four seventeen
     Larkspur Lane"), words, a street's kind, the number not one that counts something else (the word before
@@ -309,10 +407,10 @@ def address(value):
 def plausible_date(match):
     """Whether three numbers read as a date in some order (month, day and year; day, month and year; a four-digit
     year, month and day): "17/19/26" (Glock models) and "590.080.1" (a section) are none (the twelfth attack run
-    refused such course names). A telephone number's 3-3-4 digits, or digits written with 年 月 日, always count."""
+    refused such course names). A telephone number's 3-3-4 digits always count."""
     text = match.group()
     numbers = re.findall(r"[0-9]+", text)
-    if len(numbers) != 3 or "年" in text or [len(n) for n in numbers] == [3, 3, 4]:
+    if len(numbers) != 3 or [len(n) for n in numbers] == [3, 3, 4]:
         return True
     (a, b, c), (la, _, lc) = map(int, numbers), map(len, numbers)
 
@@ -330,7 +428,8 @@ def date_or_address(value, plain=None):
                 or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
-                or EN_WORDED_DATE.search(value)
+                or EN_WORDED_DATE.search(value) or month_and_year(value) or VIETNAMESE_DATE.search(value)
+                or (not value.isascii() and bool(CJK_DATE.search(value) or SCRIPT_DATE.search(value)))
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 
 
