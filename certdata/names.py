@@ -84,10 +84,25 @@ ADDRESS_OTHER = re.compile(
     "|\\b(?:calle|avenida|rua|travessa|carrer|viale|piazza|rue|chemin|impasse)\\s+(?:[^\\W\\d_]+\\.?\\s+){1,4}[0-9]{1,5}\\b"
     "|\\b[0-9]{1,5}[a-z]?,?\\s+(?:rue|chemin|all[ée]e|impasse|calle|avenida|rua|via|viale|piazza)\\s+[^\\W\\d_]",
     re.IGNORECASE)
+# A house number with no word before the street's kind (the thirteenth attack run: "Sheriff 4417 Highway 61", "4417
+# Route 9", "4417 Broadway" passed): a numbered or lettered road ("Highway 61", "Route 9", "US 61", "I-70", "CR 12",
+# "State Route 9", Missouri's "Route M" and "Highway AA"), a street named by an ordinal ("5th Street", "W 42nd St"),
+# or a word that is a street's name and kind at once ("Broadway", St. Louis's "Kingshighway"). The line: a number
+# before a word with no street's kind ("4417 Main") passes, as in "Troop 7 Tactical" or "Firearms 2 Range", and so
+# does a road's number with no house number before it ("Route 66 Task Force").
+ROAD_KINDS = "highway|hwy|route|rte|rt|road|rd|interstate|avenue|ave|us|u\\.s|sr|cr|fm|i|loop|spur"
+ADDRESS_NUMBERED = re.compile(
+    "\\b[0-9]{1,6}(?:-?[A-Za-z])?\\s+(?:(?:n|s|e|w|ne|nw|se|sw|north|south|east|west|old|new|us|u\\.s|state|county|farm|ranch|"
+    "federal|business|historic|alt|alternate)\\.?\\s+){0,3}"
+    f"(?:(?:{ROAD_KINDS})\\.?(?:\\s*-\\s*|\\s+)(?:[0-9]{{1,4}}[A-Za-z]?|(?!(?:of|to|in|on|at|by|or|an|as|is|it|up)\\b)[A-Za-z]{{1,2}})"
+    "|[0-9]{1,3}(?:st|nd|rd|th)\\s+(?:street|st|avenue|ave|road|rd|place|pl|terrace|ter|drive|dr|lane|ln|boulevard|blvd|way|court|ct)"
+    "|(?:broad|kings?|kingshigh|park|cause)way)\\b", re.IGNORECASE)
 # A number that counts something else: "Division 4 Municipal Court", "8 Hour Defensive Drive" are no addresses.
 COUNTED = frozenset("division district precinct ward troop zone region unit station post company squad platoon shift "
                     "module part chapter section level phase step class grade session hour hours day days week weeks "
                     "minute minutes credit credits mile miles k km dept department hr hrs court circuit judicial".split())
+# and, before a road's number, a team's or a beat's: "Team 2 I-70 Interdiction", "Sector 4 Route 9 Patrol"
+COUNTED_BEFORE_ROAD = COUNTED | frozenset("team sector beat area group car detail patrol force".split())
 # Any three groups of digits with any separators, the last of two digits or more (not "17.5.2", a section's
 # number), and a telephone number's 3-3-4 digits. (A date written with 年 月 日 is CJK_DATE's.)
 SEPARATED_DATE = re.compile("(?<![0-9])[0-9]{1,4}[\\W_]{1,3}[0-9]{1,2}[\\W_]{1,3}[0-9]{2,4}(?![0-9])"
@@ -400,6 +415,9 @@ def address(value):
         before = value[:match.start()].split()[-1:]
         after = match.group(1).split()[:1]
         if not {w.lower().strip(".,") for w in before + after} & COUNTED:
+            return True
+    for match in ADDRESS_NUMBERED.finditer(value):
+        if not {w.lower().strip(".,") for w in value[:match.start()].split()[-1:]} & COUNTED_BEFORE_ROAD:
             return True
     return bool(ADDRESS_OTHER.search(value))
 

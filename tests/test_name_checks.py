@@ -72,3 +72,28 @@ def test_the_birth_year_line_is_moved_before_it_lets_a_birth_year_through():
     assert datetime.date.today().year < names.BIRTH_YEARS_END + 18, "move names.BIRTH_YEARS_END: see its comment"
     assert refused_as_text(f"Police April {names.BIRTH_YEARS_END - 1}")
     assert passes_as_text(f"April {names.BIRTH_YEARS_END} In-Service")
+
+
+# A street address with no word between the house number and the street's kind: the run's three, other ways to write
+# a numbered or lettered road, a street named by an ordinal, a street's name and kind in one word.
+ADDRESSES = ["Sheriff 4417 Highway 61", "4417 Route 9", "4417 Broadway",
+             "4417 N Broadway", "4417 Kingshighway", "4417 US 61", "4417 Hwy 61", "4417 Hwy. 61 S", "4417 State Route 9",
+             "4417 Route M", "4417 Highway AA", "4417 CR 12", "4417 FM 1960", "4417 Rt 9", "4417 Rte. 9A", "4417 SR-9",
+             "4417 Interstate 70", "4417 Avenue J", "4417 5th Street", "4417 W 5th St", "4417 East 42nd Street",
+             "Police forty four seventeen Highway Sixty One"]
+
+
+@pytest.mark.parametrize("value", ADDRESSES)
+def test_an_address_on_a_numbered_road_or_a_one_word_street_is_refused(value):
+    assert refused_as_text(value), value
+    assert refused_as_name(f"Doe, John {value}"), value
+
+
+@pytest.mark.parametrize("value", ["Route 66 Task Force", "Highway 61 Task Force", "I-70 Drug Task Force", "US 61 Corridor Task Force",
+                                   "Troop 7 Highway Patrol", "Sector 4 Route 9 Patrol", "Team 2 Route 9 Patrol", "Zone 3 Route 9 Patrol",
+                                   "Division 2 Highway Safety", "10 Highway Safety Tips", "22nd Street Police Station",
+                                   "16th Circuit Court", "Police Department of the 3rd Ward", "Broadway Police Department",
+                                   "Causeway Police Department", "1 Road to Recovery", "4 Way Stop Enforcement",
+                                   "Route One Task Force", "40 Hour Route Patrol"])
+def test_a_road_s_number_without_a_house_number_and_a_counted_number_pass(value):
+    assert passes_as_text(value), value
