@@ -121,13 +121,23 @@ TOP_DOMAINS = "com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me
 TOP_DOMAIN_WORDS = frozenset(TOP_DOMAINS.split("|"))
 # (at), «at», [dot]; "a.t" and "d.o.t" too (the eleventh attack run)
 # the twelfth: "(a)", "at sign", "a t"; a dot bracketed ("[.]", "(.)") or named "punto", "point", "period", "dt", "d o t"
+# the thirteenth: the dot's name in other languages ("jdoe at example punkt com": punkt, ponto, punt, pont, kropka, nokta,
+# tečka, piste, prik, tochka, "full stop"), the @'s ("chiocciola", "klammeraffe", "apenstaartje", "małpa", "sobaka", "kukac",
+# "zavináč", "snabel-a"), a spelled dot joined to the domain's ending ("dotcom", "exampledotcom"); and digits for letters
+# ("d0t", "c0m", "4t": any_email reads such words as letters)
+AT_NAMES = r"arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[lł]pa|sobaka|kukac|zavin[aá][cč]|snabel(?:-?a)?"
+DOT_NAMES = r"punto|point|period|punkt|ponto|punt|pont|kropka|nokta|te[cč]ka|piste|prik|tochka|full\s?stop"
 AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in (
-    r"(?:a[.\s]?t(?:\s+sign)?|arroba|arobase|a(?=\s*[\])]))", r"(?:d[.\s]?o[.\s]?t|punto|point|period|dt|\.(?=\s*[\])]))"))
-AT = re.compile(r"\b(?:a[.\s]?t|arroba|arobase)\b|[\[(]\s*a\s*[\])]", re.IGNORECASE)  # in every spelled-out address: searched first
+    rf"(?:a[.\s]?t(?:\s+sign)?|{AT_NAMES}|a(?=\s*[\])]))", rf"(?:d[.\s]?o[.\s]?t|{DOT_NAMES}|dt|\.(?=\s*[\])]))"))
+AT = re.compile(rf"\b(?:a[.\s]?t|{AT_NAMES})\b|[\[(]\s*a\s*[\])]", re.IGNORECASE)  # in every spelled-out address: searched first
 # after a spelled-out dot, any short word is taken for a domain's last ("jdoe at example dot ru"); after a written one,
-# one of TOP_DOMAINS ("jane at home.com" aside, "Training at St. Louis" is no address)
+# one of TOP_DOMAINS ("jane at home.com" aside, "Training at St. Louis" is no address); joined to a spelled one, a common one
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
-                           rf"(?:{DOT_WORD}[^\W\d_]{{2,6}}|\.(?:{TOP_DOMAINS}))\b", re.IGNORECASE)
+                           rf"(?:{DOT_WORD}[^\W\d_]{{2,6}}|\.(?:{TOP_DOMAINS})|\s*(?:dot|{DOT_NAMES})(?:com|org|net|gov|edu|mil|info|biz))\b",
+                           re.IGNORECASE)
+# a word of letters and digits, its digits read as the letters they are drawn for ("d0t", "c0m", "4t", "g0v")
+LEET_WORD = re.compile(r"\b(?=[^\W_]*[^\W\d_])(?=[^\W_]*[0-9])[^\W_]+\b")
+LEET_LETTERS = str.maketrans("013456789", "oieasgtbg")
 # In a name, any @ is an address's (no officer's or agency's name holds one), however it is wrapped or spaced, and so is
 # a web domain, a word and a domain's ending joined by a dot: "jdoe(@)example.com", "jdoe@@example.com", "jdoe @example.com",
 # "jdoe&commat;example.com", "jdoe&#64example.com", "jdoe_at_gmail.com" (the eleventh attack run).
@@ -468,8 +478,18 @@ JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a 
 
 def any_email(value):
     """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com"), its words
-    joined by spaces or by signs ("jane_at_example_dot_com")."""
-    if AT_ADDRESS.search(value) or (AT.search(value) and SPELLED_EMAIL.search(value)):
+    joined by spaces or by signs ("jane_at_example_dot_com"), digits standing for letters ("jane at example d0t c0m")."""
+    if AT_ADDRESS.search(value) or spelled_email(value):
+        return True
+    if any(c.isdigit() for c in value):
+        lettered = LEET_WORD.sub(lambda m: m.group().translate(LEET_LETTERS), value)
+        return lettered != value and spelled_email(lettered)
+    return False
+
+
+def spelled_email(value):
+    """Whether a value holds an e-mail address spelled out, its words joined by spaces or by signs."""
+    if AT.search(value) and SPELLED_EMAIL.search(value):
         return True
     spaced = JOINERS.sub(" ", value)
     return spaced != value and bool(AT.search(spaced) and SPELLED_EMAIL.search(spaced))
@@ -544,7 +564,8 @@ ROMAN_TRIPLE = re.compile(r"\b[IVXLC]+[-/.][IVX]+[-/.][IVXLC]", re.IGNORECASE)
 SPACED_AT = re.compile(r"\ba\s+t\b|\bd\s+o\s+t\b", re.IGNORECASE)  # "jdoe a t example d o t com"
 ORDINAL_WORDS = frozenset(ORDINALS.split("(")[0].rstrip("|").split("|")) | {"twenty", "thirty"}  # "fifth april"
 TRIGGER_WORDS = ORDINAL_WORDS | frozenset("at born dob birth birthday birthdate birthplace geb geboren né née ne nee nacido nacida nascido "
-                          "nascida nato nata box pob postfach postbus apartado arroba arobase caixa boîte boite the of".split()) | NUMBER_WORDS
+                          "nascida nato nata box pob postfach postbus apartado arroba arobase caixa boîte boite the of "
+                          "chiocciola klammeraffe apenstaartje malpa małpa sobaka kukac zavinac zavináč snabel".split()) | NUMBER_WORDS
 
 
 PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation, " "))  # a word is a word however it is joined

@@ -15,23 +15,27 @@ TEXT_MATCH = pattern_matcher({"constraints": {"pattern": names.TEXT_PATTERN}})
 NAME_MATCH = pattern_matcher({"constraints": {"pattern": names.NAME_PATTERN}})
 
 
+def imported(field, value):
+    """Whether the importer takes the value in the field: it refuses a contact detail in any field, then what the
+    field cannot hold."""
+    return not importers.name_contact(value) and importers.value_problem(field, value) is None
+
+
 def refused_as_text(value):
     """Refused as an agency's and a course's name by the importer and by the validators' rule."""
-    return (importers.value_problem("agency_name", value) is not None and importers.value_problem("course_name", value) is not None
-            and names.text_refused(value) and not TEXT_MATCH(value))
+    return not imported("agency_name", value) and not imported("course_name", value) and names.text_refused(value) and not TEXT_MATCH(value)
 
 
 def passes_as_text(value):
-    return (importers.value_problem("agency_name", value) is None and importers.value_problem("course_name", value) is None
-            and not names.text_refused(value) and TEXT_MATCH(value))
+    return imported("agency_name", value) and imported("course_name", value) and not names.text_refused(value) and bool(TEXT_MATCH(value))
 
 
 def refused_as_name(value):
-    return importers.value_problem("officer_name", value) is not None and names.person_name_refused(value) and not NAME_MATCH(value)
+    return not imported("officer_name", value) and names.person_name_refused(value) and not NAME_MATCH(value)
 
 
 def passes_as_name(value):
-    return importers.value_problem("officer_name", value) is None and not names.person_name_refused(value) and NAME_MATCH(value)
+    return imported("officer_name", value) and not names.person_name_refused(value) and bool(NAME_MATCH(value))
 
 
 # A date in another script or language: the run's two, the other scripts' and languages' forms of them.
@@ -96,4 +100,27 @@ def test_an_address_on_a_numbered_road_or_a_one_word_street_is_refused(value):
                                    "Causeway Police Department", "1 Road to Recovery", "4 Way Stop Enforcement",
                                    "Route One Task Force", "40 Hour Route Patrol"])
 def test_a_road_s_number_without_a_house_number_and_a_counted_number_pass(value):
+    assert passes_as_text(value), value
+
+
+# An e-mail address spelled out: the run's four, the dot's and the @'s names in other languages, a spelled dot joined to
+# the domain's ending, digits drawn for letters, the same joined by signs or bracketed.
+SPELLED_EMAILS = ["jdoe at example punkt com", "jdoe at example d0t com", "jdoe at example dotcom", "jdoe at example dot c0m",
+                  "jdoe at exampledotcom", "jdoe at example d0tc0m", "jdoe 4t example dot com", "jdoe at example ponto com",
+                  "jdoe at example punt org", "jdoe at example kropka pl", "jdoe at example full stop com", "jdoe at example nokta net",
+                  "jdoe chiocciola example punto it", "jdoe klammeraffe example punkt de", "jdoe małpa example kropka pl",
+                  "jdoe_at_example_punkt_com", "jdoe at example dot-com", "jdoe (at) example (punkt) com", "jdoe at ex4mple d0t 0rg"]
+
+
+@pytest.mark.parametrize("value", SPELLED_EMAILS)
+def test_an_e_mail_address_spelled_with_other_words_or_digits_for_letters_is_refused(value):
+    assert importers.name_contact(value) and names.contact_value(value)
+    assert refused_as_text(f"Police, {value}"), value
+    assert refused_as_name(f"Doe, {value}"), value
+
+
+@pytest.mark.parametrize("value", ["Training at Police Academy", "Officer at Large Program", "Training at Point Lookout",
+                                   "Training at Punta Gorda 2", "Training at 4th Precinct", "Training at Dotcom Academy",
+                                   "Meet-at-Noon Training", "Pointe at Punkt Park"])
+def test_at_and_a_word_for_a_dot_in_a_name_are_no_address(value):
     assert passes_as_text(value), value
