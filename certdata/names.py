@@ -301,6 +301,20 @@ MIXED_DIGIT_WORD = re.compile(r"(?<=[0-9])(zero|one|two|three|four|five|six|seve
                               r"(zero|one|two|three|four|five|six|seven|eight|nine)(?=[0-9])", re.IGNORECASE)
 SPELLED_SIGN = re.compile(r"(?<=[0-9])\s*\b(dash|hyphen|minus|dot|point|slash)\b\s*(?=[0-9])", re.IGNORECASE)
 SIGNS = {"dash": "-", "hyphen": "-", "minus": "-", "dot": ".", "point": ".", "slash": "/"}
+# A digit said twice or three times ("triple five oh one two three", the thirteenth attack run; "double", "treble",
+# "quadruple", and the words of the other languages whose numbers are known), or a count of a digit ("three fives"):
+# read as the digit written out that many times, so that the run of digits in words is counted whole.
+REPEATS = {"double": 2, "triple": 3, "treble": 3, "quadruple": 4, "doble": 2, "doppio": 2, "doppia": 2, "triplo": 3,
+           "tripla": 3, "dubbel": 2, "tripel": 3, "duplo": 2, "dupla": 2, "doppel": 2, "dreifach": 3}
+REPEATED = re.compile(rf"\b({'|'.join(REPEATS)})[\s-]+((?:{DIGIT_WORDS}|[0-9])\b)"
+                      r"|\b(two|three|four)\s+(zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:e?s)\b", re.IGNORECASE)
+COUNTS = {"two": 2, "three": 3, "four": 4}
+
+
+def repeated(match):
+    """A digit said twice or more, written out as many times."""
+    times, word = (REPEATS[match.group(1).lower()], match.group(2)) if match.group(1) else (COUNTS[match.group(3).lower()], match.group(4))
+    return " ".join([word] * times)
 
 
 def digit_value(c):
@@ -317,8 +331,9 @@ def plain_digits(value):
     """The value as the date and address tests read it: compatibility forms folded (NFKC: full-width
     digits, letters and signs), marks and format characters dropped (combining marks, variation
     selectors, zero-width joiners: "1‍9‍7‍1" is 1971), digits of any other script or form as ASCII (the
-    dingbats' ➊ and ❶ too), a circled a as an @, and digits in words beside digits, or a dash spelled out
-    between them, as digits and the sign."""
+    dingbats' ➊ and ❶ too), a circled a as an @, a digit said twice or more written out as often ("triple
+    five" is "five five five"), and digits in words beside digits, or a dash spelled out between them, as
+    digits and the sign."""
     if not value.isascii():  # number signs first: NFKC would make Ⅻ the letters XII
         value = unicodedata.normalize("NFKC", "".join(digit_value(c) if unicodedata.category(c) in ("Nl", "No") else c
                                                       for c in value.translate(CIRCLED_AT)))
@@ -327,6 +342,7 @@ def plain_digits(value):
                         for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES)
     if "%" in value or "&#" in value:
         value = ENCODED_AT.sub("@", value)
+    value = REPEATED.sub(repeated, value)
     if any(c.isdigit() for c in value):
         value = MIXED_DIGIT_WORD.sub(lambda m: DIGIT_NAMES[(m.group(1) or m.group(2)).lower()], value)
         value = SPELLED_SIGN.sub(lambda m: SIGNS[m.group(1).lower()], value)

@@ -124,3 +124,22 @@ def test_an_e_mail_address_spelled_with_other_words_or_digits_for_letters_is_ref
                                    "Meet-at-Noon Training", "Pointe at Punkt Park"])
 def test_at_and_a_word_for_a_dot_in_a_name_are_no_address(value):
     assert passes_as_text(value), value
+
+
+# A telephone number in words with a digit said more than once: the run's "triple", its neighbours.
+REPEATED_DIGITS = ["Police triple five oh one two three", "Police double five oh one two three", "Police treble five oh one two three",
+                   "Police three fives oh one two three", "Police triple-five oh one two three", "Police triple 5 0 1 2 3",
+                   "Police five five double oh one two", "Police quadruple five one two three",
+                   "Police triplo cinque zero uno due tre", "Police doble cinco cero uno dos tres"]
+
+
+@pytest.mark.parametrize("value", REPEATED_DIGITS)
+def test_a_telephone_number_in_words_with_a_digit_said_more_than_once_is_refused(value):
+    assert refused_as_text(value), value
+    assert refused_as_name(value.replace("Police", "Doe, John")), value
+
+
+@pytest.mark.parametrize("value", ["Triple Crown Training", "Double Tap Drill", "Triple Nine Society", "Double Eagle One Two Drill",
+                                   "Two Ones and Threes Drill"])
+def test_double_and_triple_in_a_name_are_no_digits(value):
+    assert passes_as_text(value), value
