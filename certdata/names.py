@@ -223,6 +223,52 @@ EN_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eig
                             r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                             r"ninety|hundred)\b", re.IGNORECASE)
 SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
+# A date as three numbers in English words, or with a month's name: "four five seventy-one", "Apr-five-seventy-one"
+# (the thirteenth attack run), "four_five_seventyone". Three or more numbers in a row, a word among them, are
+# read as numbers (a tens word and a unit, or "oh" and a unit, as one); three in a row that read as a month, a day
+# and a two-digit year in any of the orders a date is written in are a date. A two-digit year is a tens word's
+# ("seventy-one", "twenty") or "oh" and a unit's ("oh five"): "ten" to "nineteen" would be 2010 to 2019, no officer's
+# birth year, and a lone unit none; so "One Two Three Four Drill" and "Nine Eleven Memorial" pass, and "Nine Eleven
+# Twenty" (9/11/20) is refused.
+EN_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+EN_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+NUMBER_TOKEN = rf"(?:(?:(?:{EN_TENS})(?:{EN_UNITS})?|{EN_TEENS}|{EN_UNITS}|zero|oh|{MONTHS})\b\.?|[0-9]{{1,2}}(?![0-9]))"
+NUMBER_RUN = re.compile(rf"(?<![\w]){NUMBER_TOKEN}(?:[\s,./-]{{1,3}}{NUMBER_TOKEN}){{2,}}", re.IGNORECASE)
+NUMBER_PART = re.compile(rf"({EN_TENS})(?:[\s-]?({EN_UNITS})\b)?|(?:zero|oh)[\s-]({EN_UNITS})\b|({EN_TEENS}|{EN_UNITS}|zero|oh)|"
+                         rf"([0-9]+)|({MONTHS})", re.IGNORECASE)
+EN_VALUES = {w: n for n, w in enumerate(f"zero {EN_UNITS.replace('|', ' ')} {EN_TEENS.replace('|', ' ')}".split())} | {
+    w: 20 + 10 * n for n, w in enumerate(EN_TENS.split("|"))} | {"oh": 0}
+MONTH_NUMBERS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def numbers_date(value):
+    """Whether a (plain) value holds a date as three numbers in English words (or a month's name and two numbers)."""
+    value = value.replace("_", " ")  # a word's letter to \b: "four_five_seventyone" is three words
+    if not EN_NUMBER_WORD.search(value):
+        return False
+    for run in NUMBER_RUN.finditer(value):
+        numbers = []  # (value, a two-digit year's, a month's name, written in words)
+        for part in NUMBER_PART.finditer(run.group()):
+            tens, unit, zero_unit, word, digits, month = part.groups()
+            if tens:
+                numbers.append((EN_VALUES[tens.lower()] + (EN_VALUES[unit.lower()] if unit else 0), True, False, True))
+            elif zero_unit:
+                numbers.append((EN_VALUES[zero_unit.lower()], True, False, True))
+            elif word:
+                numbers.append((EN_VALUES[word.lower()], False, False, True))
+            elif digits:
+                numbers.append((int(digits), len(digits) == 2, False, False))
+            else:
+                numbers.append((MONTH_NUMBERS[month[:3].lower()], False, True, True))
+        for (a, a_year, a_month, a_word), (b, _, b_month, b_word), (c, c_year, c_month, c_word) in zip(numbers, numbers[1:], numbers[2:]):
+            if not (a_word or b_word or c_word) or c_month:
+                continue
+            if ((1 <= a <= 12 and 1 <= b <= 31 and not b_month and c_year)  # month, day, year
+                    or (1 <= a <= 31 and not a_month and 1 <= b <= 12 and c_year)  # day, month, year
+                    or (a_year and a >= 32 and 1 <= b <= 12 and 1 <= c <= 31)):  # year, month, day
+                return True
+    return False
 # A post office box, in the ways it is written.
 PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bp\.?\s?o\.?\s?b\.?\s*[0-9]|\br\.?\s?r\.?\s*[0-9]+\s*,?\s*box\b"
                     r"|\bpost\s+office\s+box\b|\bpostfach\b|\bpostbus\b|\bapartado\s+(?:postal\s+)?[0-9]"
@@ -472,7 +518,7 @@ def date_or_address(value, plain=None):
                 or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
-                or EN_WORDED_DATE.search(value) or month_and_year(value) or VIETNAMESE_DATE.search(value)
+                or EN_WORDED_DATE.search(value) or month_and_year(value) or VIETNAMESE_DATE.search(value) or numbers_date(value)
                 or (not value.isascii() and bool(CJK_DATE.search(value) or SCRIPT_DATE.search(value)))
                 or BIRTH.search(value) or address(value) or PO_BOX.search(value))
 

@@ -143,3 +143,21 @@ def test_a_telephone_number_in_words_with_a_digit_said_more_than_once_is_refused
                                    "Two Ones and Threes Drill"])
 def test_double_and_triple_in_a_name_are_no_digits(value):
     assert passes_as_text(value), value
+
+
+# A date as three numbers in words, or a month's name and two: the run's two, the other orders and spellings.
+WORDED_NUMBER_DATES = ["four five seventy-one", "Apr-five-seventy-one", "four five seventy one", "oh four oh five sixty-nine",
+                       "five four seventy-one", "seventy-one four five", "twelve twenty-five sixty", "April five seventy-one",
+                       "four/five/seventy-one", "May.five.eighty", "four_five_seventyone"]
+
+
+@pytest.mark.parametrize("value", WORDED_NUMBER_DATES)
+def test_a_date_as_three_numbers_in_words_is_refused(value):
+    assert refused_as_name(f"Smith, John {value}"), value
+    assert refused_as_text(f"Police {value}"), value
+
+
+@pytest.mark.parametrize("value", ["One Two Three Four Drill", "Nine Eleven Memorial", "Twenty Four Seven Operations",
+                                   "One Team One Mission", "Ten Twenty Training", "Five O Five Program", "Three Hundred Club"])
+def test_numbers_in_words_that_are_no_date_pass(value):
+    assert passes_as_text(value), value
