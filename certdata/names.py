@@ -211,12 +211,35 @@ NUMBER_WORDS = frozenset("""
     """.split())
 DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest first: "quatorze" before "quatro"
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
-WORDED_DAY_DATE = re.compile(rf"\b(?:{DIGIT_WORDS})\s+(?:de|del|of)\s+(?:{OTHER_MONTHS}|{MONTHS})\b"
-                             rf"|\b(?:{DIGIT_WORDS})\s+(?:{OTHER_MONTHS})\b", re.IGNORECASE)  # "cinq avril"
+# A day in words beside another language's month with no "de" or "of", "cinq avril" (the twelfth attack run): the day
+# and the month in one language, the day a number a day is written with. The thirteenth attack run found "Tien Mai",
+# "Otto Mai" and "Uma Mai" refused, Massachusetts officers' given names and surnames: Dutch ten, Italian eight and
+# Portuguese one (feminine, never a day's: nor are "una", "une", "duas") beside French or German May, which no date
+# mixes. A pair in one language that is also a name ("Otto Maggio", "Tien Mei") is read as a name only where it opens
+# a person's name (date_or_address): elsewhere "otto maggio" is 8 May as surely as "cinq avril" is 5 April.
+DAY_WORDS_AND_MONTHS = (  # French, Spanish, Portuguese, German, Italian, Dutch
+    ("un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente",
+     "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|janv|f[ée]vr|avr|juil|d[ée]c"),
+    ("uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|veinte|treinta",
+     "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|ene|abr|ago|dic"),
+    ("um|dois|tr[êe]s|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|vinte|trinta",
+     "janeiro|fevereiro|mar[çc]o|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|fev|abr|ago|dez"),
+    ("eins|zwei|drei|vier|f[üu]nf|fuenf|sechs|sieben|acht|neun|zehn|elf|zw[öo]lf|zwoelf|zwanzig|drei(?:ß|ss)ig",
+     "januar|j[äa]nner|februar|m[äa]rz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember|okt|dez"),
+    ("uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|venti|trenta",
+     "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|giu|lug|ott|dic"),
+    ("een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig",
+     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"))
+WORDED_DAY_DATE = re.compile(rf"\b(?:{DIGIT_WORDS})\s+(?:de|del|of)\s+(?:{OTHER_MONTHS}|{MONTHS})\b|"  # "cinco de abril"
+                             + "|".join(rf"\b(?:{days})\s+(?:{months})\b" for days, months in DAY_WORDS_AND_MONTHS),  # "cinq avril"
+                             re.IGNORECASE)
 EN_DAYS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
            "eighteen|nineteen|twenty|thirty|twenty[\\s-](?:one|two|three|four|five|six|seven|eight|nine)|thirty[\\s-]one")
-# "five April", "April five", "April fifth" (the twelfth attack run); and a year in words, "nineteen seventy one"
-EN_WORDED_DATE = re.compile(rf"\b(?:{EN_DAYS})\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+(?:the\s+)?(?!first\b)(?:{EN_DAYS}|{ORDINALS})\b"
+# "five April", "April five", "April fifth" (the twelfth attack run); and a year in words, "nineteen seventy one". Not
+# "ten" before a word that is no number, the Dutch "ten" of a surname ("June Ten Eyck", "Jan ten Brink": the thirteenth
+# attack run found the first refused), which lets the tenth of a month with a name after it pass ("June ten Smith").
+EN_WORDED_DATE = re.compile(rf"\b(?:{EN_DAYS})\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.?\s+(?:the\s+)?(?!first\b)"
+                            rf"(?!ten\s+(?!(?:{DIGIT_WORDS}|of|in|de|and)\b)[^\W\d_]{{2}})(?:{EN_DAYS}|{ORDINALS})\b"
                             r"|\b(?:nineteen|twenty)[\s-]+(?:oh|hundred|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                             r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.IGNORECASE)
 EN_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -510,17 +533,34 @@ def plausible_date(match):
             or (la == 4 and year(a, la) and 1 <= b <= 12 and 1 <= c <= 31))
 
 
-def date_or_address(value, plain=None):
+FIRST_WORD, AFTER_COMMA = re.compile(r"\s*([^\W\d_]+)"), re.compile(r",\s*([^\W\d_]+)")  # a name's first word, the first after its comma
+# "born" before a name's suffix ("Max Born 2nd", "Jan Born III" aside) is a surname: no date follows
+BORN_SUFFIX = re.compile(r"born\s+[0-9](?:st|nd|rd|th)\b\.?\s*(?:,|$)", re.IGNORECASE)
+
+
+def date_or_address(value, plain=None, person=False):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
-    a telephone number or a street address (plain: the value's plain_digits, when already made)."""
+    a telephone number or a street address (plain: the value's plain_digits, when already made). In a person's
+    name (person), the first word, and the first after a comma, are names: a given name ("April Nine", "June Ten
+    Eyck", "Otto Maggio", "Tien Mei": Massachusetts writes first names first; "Silva, Tien Mei") or a surname
+    ("May, John"), not a month or a day in words beside a day or a month (the thirteenth attack run found such
+    officers refused). That lets a day and a month in words with no year pass where they stand for a name
+    ("april nine", "Doe, cinq avril"); after a name, with a year or in digits, they are refused as before ("Doe,
+    John five April", "April Nine seventy-one", "April 9")."""
     value = plain if plain is not None else plain_digits(value)
+    worded = value
+    if person:
+        for match in (FIRST_WORD.match(value), AFTER_COMMA.search(value)):
+            if match:
+                worded = worded[:match.start(1)] + " " * (match.end(1) - match.start(1)) + worded[match.end(1):]
     return bool(any(map(plausible_date, DATE_LIKE.finditer(value))) or any(map(plausible_date, SEPARATED_DATE.finditer(value)))
                 or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
-                or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(value) or ROMAN_DATE.search(value)
-                or EN_WORDED_DATE.search(value) or month_and_year(value) or VIETNAMESE_DATE.search(value) or numbers_date(value)
+                or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(worded) or ROMAN_DATE.search(value)
+                or EN_WORDED_DATE.search(worded) or month_and_year(value) or VIETNAMESE_DATE.search(value) or numbers_date(value)
                 or (not value.isascii() and bool(CJK_DATE.search(value) or SCRIPT_DATE.search(value)))
-                or BIRTH.search(value) or address(value) or PO_BOX.search(value))
+                or any(not (person and BORN_SUFFIX.match(value, m.start())) for m in BIRTH.finditer(value))
+                or address(value) or PO_BOX.search(value))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # an agency's or a course's name repeats on many rows
@@ -704,7 +744,7 @@ def name_problem(value):
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
     plain = may_be_refused(value) and plain_digits(value)
-    if plain and (date_or_address(value, plain) or sum(c.isdigit() for c in plain) > MAX_NAME_DIGITS  # a date has three or more
+    if plain and (date_or_address(value, plain, person=True) or sum(c.isdigit() for c in plain) > MAX_NAME_DIGITS  # a date has three or more
                   or SPELLED_DIGITS.search(plain)):
         return ("the value holds a date, an address or a run of digits, which a name does not (a date of birth, "
                 "a residence or a telephone number in the wrong column?)")

@@ -161,3 +161,33 @@ def test_a_date_as_three_numbers_in_words_is_refused(value):
                                    "One Team One Mission", "Ten Twenty Training", "Five O Five Program", "Three Hundred Club"])
 def test_numbers_in_words_that_are_no_date_pass(value):
     assert passes_as_text(value), value
+
+
+# Real names the run refused (Massachusetts writes first names first) and their neighbours: a number word and a month's
+# name of two languages; a month's name and a number word opening a name or its given names; the Dutch "ten" of a
+# surname; "Born" before a suffix.
+NAMES_OF_MONTHS_AND_NUMBERS = ["Tien Mai", "Otto Mai", "Uma Mai", "June Ten Eyck", "Una Mayo", "Otto Maggio", "Tien Mei Zhang",
+                               "April Nine", "Jan Nine", "May Ten", "August Ten", "Mary June Ten Eyck", "Pieter Jan ten Brink",
+                               "Nguyen Tien Mai", "Maria Una Mayo", "Silva, Tien Mei", "Cinq-Mars, Tien Avril", "Jan Born 2nd",
+                               "Max Born III", "Ten Eyck, June", "Mai, Tien"]
+
+
+@pytest.mark.parametrize("value", NAMES_OF_MONTHS_AND_NUMBERS)
+def test_a_name_of_month_and_number_words_passes(value):
+    assert passes_as_name(value), value
+
+
+@pytest.mark.parametrize("value", ["Smith, John cinq avril", "Smith, John five April", "Smith, John April five", "Smith, John June ten",
+                                   "Smith, John otto maggio", "April Nine seventy-one", "April 9 Doe", "Doe, Jane born 2nd April",
+                                   "Doe, Jane born 5", "Smith, John fünf April"])
+def test_a_day_and_a_month_in_words_after_a_name_are_still_refused(value):
+    assert refused_as_name(value), value
+
+
+@pytest.mark.parametrize("value", ["Foo cinq avril", "Foo otto maggio", "Foo tien mei", "Foo fünf April", "Police June ten"])
+def test_a_day_and_a_month_in_words_of_one_language_are_refused_in_other_names(value):
+    assert refused_as_text(value), value
+
+
+def test_a_day_and_a_month_of_two_languages_are_no_date():
+    assert passes_as_text("Otto Mai Memorial Scholarship") and passes_as_text("Police Tien Mai Unit")
