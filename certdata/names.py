@@ -308,19 +308,28 @@ YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}[\W_]{1,3}(?:0?[1-9
 
 
 # A word that says the number after it names a rule, a section or a class, not a date or a telephone number:
-# "CALEA 41.2.2", "RSMo 590.080.1", "Academy Class 2023-001" (the twelfth attack run found these refused).
+# "CALEA 41.2.2", "RSMo 590.080.1", "Academy Class 2023-001" (the twelfth attack run found these refused); a standard's
+# or a regulation's maker or kind, written with dots or without ("OSHA 1910.1030", "29 C.F.R. 1910.120", "ISO 9001:2015",
+# "NFPA 1001", the thirteenth attack run's neighbours of "HAZWOPER 29 CFR 1910.120").
 NUMBERED = COUNTED | frozenset("calea rsmo mgl cmr cfr usc sec standard standards rule rules policy article art title "
-                               "no number cohort academy course § #".split())
-LAST_WORD = re.compile(r"([^\W\d_]+|[§#])[^\w§#]*$")
+                               "no number cohort academy course osha nfpa ansi astm iso nist fmcsa faa nims ics subpart "
+                               "paragraph para regulation regulations reg regs statute code act § #".split())
+LAST_WORD = re.compile(r"((?:[^\W\d_]+\.)*[^\W\d_]+|[§#])[^\w§#]*$")  # "CFR", "C.F.R.", "§"
 PHONE_SHAPE = re.compile(r"(?:1[\W_]{1,3})?(?:[0-9]{3}[\W_]{1,3})?[0-9]{3}[\W_]{1,3}[0-9]{4}")  # 555-0142, 1 314 555 0142
-EIGHT_DIGIT_DATE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-                              r"|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|[12][0-9]|3[01])(?:19|20)[0-9]{2}")
+# A date's eight digits, with a year from 1930: OSHA's parts 1910 and 1926 hold sections that read as a date of those
+# years ("1910.1030", "1926.1101"), of which no officer on a roster was born.
+EIGHT_DIGIT_DATE = re.compile(r"(?:19[3-9][0-9]|20[0-9]{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+                              r"|(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|[12][0-9]|3[01])(?:19[3-9][0-9]|20[0-9]{2})")
 
 
 def numbered(value, start):
-    """Whether the word before value[start] says that the number there names a rule, a section or a class."""
-    word = LAST_WORD.search(value, 0, start)
-    return bool(word) and word.group(1).lower() in NUMBERED
+    """Whether the word before value[start] says that the number there names a rule, a section or a class. (The
+    word is looked for among the 40 characters before: no such word is longer, and a long value costs no more.)"""
+    begin = max(0, start - 40)
+    word = LAST_WORD.search(value, begin, start)
+    if not word or (word.start() == begin and begin and (value[begin - 1].isalpha() or value[begin - 1] == ".")):
+        return False  # no word, or a word cut by the 40 characters (longer than any that numbers)
+    return word.group(1).replace(".", "").lower() in NUMBERED
 
 
 def section_number(value, match):
@@ -331,11 +340,29 @@ def section_number(value, match):
             and not EIGHT_DIGIT_DATE.fullmatch(digits))
 
 
+# Models or parts listed with slashes or commas: "Glock 17/19/26/27 Armorer" (the thirteenth attack run found four
+# models refused as eight digits; three had passed). Three numbers or more of one to three digits, none starting with
+# 0, each greater than the one before, no three in a row a date (plausible_date). A telephone number split into
+# ascending groups that way ("12/34/56/78/90") passes too: no roster writes one so, and only one number in a few
+# hundred can be; a 3-3-4 number (a four-digit group), one with a 0 after the area code's digits, or a date cannot.
+MODEL_LIST = re.compile(r"[1-9][0-9]{0,2}(?:(?:/|,\s?)[1-9][0-9]{0,2}){2,}")
+
+
+def model_list(match):
+    """Whether groups of digits are a list of models or parts in ascending order, with no date among them."""
+    if not MODEL_LIST.fullmatch(match.group()):
+        return False
+    numbers = [int(n) for n in re.findall(r"[0-9]+", match.group())]
+    return (all(a < b for a, b in zip(numbers, numbers[1:]))
+            and not any(plausible_numbers(numbers[i:i + 3], [len(str(n)) for n in numbers[i:i + 3]])
+                        for i in range(len(numbers) - 2)))
+
+
 def digit_groups(value):
     """Whether a (plain) value holds groups of digits, joined by signs or spaces, of seven digits or more, neither
-    a span of years nor a section's or a class's number."""
+    a span of years, a section's or a class's number nor a list of models."""
     return any(sum(c.isdigit() for c in m.group()) >= 7 and not YEAR_SPAN.fullmatch(m.group())
-               and not section_number(value, m) for m in DIGIT_GROUPS.finditer(value))
+               and not section_number(value, m) and not model_list(m) for m in DIGIT_GROUPS.finditer(value))
 
 
 def short_year_date(value):
@@ -521,11 +548,15 @@ def plausible_date(match):
     """Whether three numbers read as a date in some order (month, day and year; day, month and year; a four-digit
     year, month and day): "17/19/26" (Glock models) and "590.080.1" (a section) are none (the twelfth attack run
     refused such course names). A telephone number's 3-3-4 digits always count."""
-    text = match.group()
-    numbers = re.findall(r"[0-9]+", text)
+    numbers = re.findall(r"[0-9]+", match.group())
     if len(numbers) != 3 or [len(n) for n in numbers] == [3, 3, 4]:
         return True
-    (a, b, c), (la, _, lc) = map(int, numbers), map(len, numbers)
+    return plausible_numbers([int(n) for n in numbers], [len(n) for n in numbers])
+
+
+def plausible_numbers(numbers, lengths):
+    """Whether three numbers (and how many digits each was written with) read as a date in some order."""
+    (a, b, c), (la, _, lc) = numbers, lengths
 
     def year(n, length):
         return length == 2 or (length == 4 and 1900 <= n <= 2099)

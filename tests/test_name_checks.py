@@ -191,3 +191,32 @@ def test_a_day_and_a_month_in_words_of_one_language_are_refused_in_other_names(v
 
 def test_a_day_and_a_month_of_two_languages_are_no_date():
     assert passes_as_text("Otto Mai Memorial Scholarship") and passes_as_text("Police Tien Mai Unit")
+
+
+# Course names the run refused, and their neighbours: a list of models, a regulation's or a standard's citation.
+COURSES = ["Glock 17/19/26/27 Armorer", "Glock 17, 19, 26, 27 Armorer", "Glock 17/19/22/23/26/27 Armorer", "M&P 9/40/45 Armorer",
+           "HAZWOPER 29 CFR 1910.120", "OSHA 29 CFR 1910.134", "Bloodborne Pathogens 29 CFR 1910.1030",
+           "OSHA 1910.1030 Bloodborne Pathogens", "29 C.F.R. 1910.120 Refresher", "29 CFR 1926.1101 Asbestos", "ISO 9001:2015 Awareness",
+           "NFPA 1001 Firefighter I", "49 CFR 172.704 Hazmat", "42 U.S.C. 1983 Liability", "M.G.L. c. 41 § 96B", "May 2019 In-Service"]
+
+
+@pytest.mark.parametrize("value", COURSES)
+def test_a_course_naming_models_or_citing_a_rule_passes(value):
+    assert passes_as_text(value), value
+
+
+@pytest.mark.parametrize("value", ["Glock 19/17/26/27 Armorer", "Glock 17/05/04/71 Armorer", "Glock 05/14/71/80", "Foo 31/45/55/01/42",
+                                   "OSHA 555 0142", "OSHA 1971.0405", "29 C.F.R. 1971-0405", "ISO 0405-1971", "Class 555-0142",
+                                   "Section 1971-0405", "29 CFR 1-314-555-0142"])
+def test_a_date_or_a_telephone_number_as_models_or_after_a_rule_s_name_is_still_refused(value):
+    assert refused_as_text(value), value
+
+
+def test_a_long_value_costs_the_rule_s_word_no_more():
+    """The word before a number is looked for in the 40 characters before it: a value of dotted words costs no more
+    (searched from the value's start, "a.a.a...a 1910.1030" took time in the square of its length)."""
+    import time
+    value = "a." * 40000 + "a 1910.1030"
+    start = time.perf_counter()
+    names.text_refused.__wrapped__(value)
+    assert time.perf_counter() - start < 1
