@@ -129,7 +129,7 @@ AT_NAMES = r"arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[lł]pa|sobaka
 DOT_NAMES = r"punto|point|period|punkt|ponto|punt|pont|kropka|nokta|te[cč]ka|piste|prik|tochka|full\s?stop"
 AT_WORD, DOT_WORD = (rf"(?:\s*[^\w\s]{{1,2}}\s*{w}\s*[^\w\s]{{1,2}}\s*|\s+{w}\s+)" for w in (
     rf"(?:a[.\s]?t(?:\s+sign)?|{AT_NAMES}|a(?=\s*[\])]))", rf"(?:d[.\s]?o[.\s]?t|{DOT_NAMES}|dt|\.(?=\s*[\])]))"))
-AT = re.compile(rf"\b(?:a[.\s]?t|{AT_NAMES})\b|[\[(]\s*a\s*[\])]", re.IGNORECASE)  # in every spelled-out address: searched first
+AT = re.compile(rf"\b(?=[ackmsz])(?:a[.\s]?t|{AT_NAMES})\b|[\[(]\s*a\s*[\])]", re.IGNORECASE)  # in every spelled-out address: searched first
 # after a spelled-out dot, any short word is taken for a domain's last ("jdoe at example dot ru"); after a written one,
 # one of TOP_DOMAINS ("jane at home.com" aside, "Training at St. Louis" is no address); joined to a spelled one, a common one
 SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD}|\.)[\w-]+)*"
@@ -138,6 +138,7 @@ SPELLED_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{AT_WORD}[\w-]+(?:(?:{DOT_WORD
 # a word of letters and digits, its digits read as the letters they are drawn for ("d0t", "c0m", "4t", "g0v")
 LEET_WORD = re.compile(r"\b(?=[^\W_]*[^\W\d_])(?=[^\W_]*[0-9])[^\W_]+\b")
 LEET_LETTERS = str.maketrans("013456789", "oieasgtbg")
+LEET_AT = re.compile(r"\b[a4][t7]\b", re.IGNORECASE)  # "4t", "a7": an "at" so drawn
 # In a name, any @ is an address's (no officer's or agency's name holds one), however it is wrapped or spaced, and so is
 # a web domain, a word and a domain's ending joined by a dot: "jdoe(@)example.com", "jdoe@@example.com", "jdoe @example.com",
 # "jdoe&commat;example.com", "jdoe&#64example.com", "jdoe_at_gmail.com" (the eleventh attack run).
@@ -171,9 +172,11 @@ MORE_MONTHS = ("stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[
                "janu[aá]r|febru[aá]r|m[aá]rcius|[aá]prilis|m[aá]jus|j[uú]nius|j[uú]lius|augusztus|szeptember|okt[oó]ber|"
                "ianuarie|februarie|martie|aprilie|iunie|iulie|septembrie|octombrie|noiembrie|decembrie")
 DAY, OF = r"[0-9]{1,2}(?:er|o|º|°|\.)?", r"(?:de\s+|del\s+)?"
-WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?:{OTHER_MONTHS}|{MORE_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}[0-9]{{2,4}}(?![0-9])"
+# (A letter is looked for before the months are: a day's digits are mostly followed by others, "17.5.2".)
+WORDED_DATE = re.compile(rf"(?<![0-9]){DAY}[\s,/-]*{OF}(?=[^\W\d_])(?:{OTHER_MONTHS}|{MORE_MONTHS}|{MONTHS})\b\.?[\s,/-]*{OF}"
+                         rf"[0-9]{{2,4}}(?![0-9])"
                          rf"|\b(?:{OTHER_MONTHS}|{MONTHS})\b\.?\s*{DAY}[\s,/-]+[0-9]{{2,4}}(?![0-9])"
-                         rf"|(?<![0-9])[0-9]{{4}}\.?[\s,/-]*(?:{OTHER_MONTHS}|{MORE_MONTHS})\b\.?[\s,/-]*[0-9]{{1,2}}(?![0-9])",
+                         rf"|(?<![0-9])[0-9]{{4}}\.?[\s,/-]*(?=[^\W\d_])(?:{OTHER_MONTHS}|{MORE_MONTHS})\b\.?[\s,/-]*[0-9]{{1,2}}(?![0-9])",
                          re.IGNORECASE)
 # A date with the day in words: "April the fifth", "the fifth of April".
 ORDINALS = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
@@ -614,20 +617,18 @@ JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a 
 def any_email(value):
     """Whether a value holds an e-mail address, as written or spelled out ("jane at example dot com"), its words
     joined by spaces or by signs ("jane_at_example_dot_com"), digits standing for letters ("jane at example d0t c0m")."""
-    if AT_ADDRESS.search(value) or spelled_email(value):
+    if AT_ADDRESS.search(value):
         return True
-    if any(c.isdigit() for c in value):
-        lettered = LEET_WORD.sub(lambda m: m.group().translate(LEET_LETTERS), value)
-        return lettered != value and spelled_email(lettered)
-    return False
-
-
-def spelled_email(value):
-    """Whether a value holds an e-mail address spelled out, its words joined by spaces or by signs."""
-    if AT.search(value) and SPELLED_EMAIL.search(value):
+    at = AT.search(value)
+    if at and SPELLED_EMAIL.search(value):
         return True
     spaced = JOINERS.sub(" ", value)
-    return spaced != value and bool(AT.search(spaced) and SPELLED_EMAIL.search(spaced))
+    if spaced != value and AT.search(spaced) and SPELLED_EMAIL.search(spaced):
+        return True
+    if (at or LEET_AT.search(value)) and LEET_WORD.search(value):
+        lettered = LEET_WORD.sub(lambda m: m.group().translate(LEET_LETTERS), value)
+        return lettered != value and any_email(lettered)  # read once: a 2 stays a 2
+    return False
 
 
 MAX_NAME_DIGITS = 2
