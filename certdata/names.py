@@ -348,8 +348,9 @@ def section_number(value, match):
 # Models or parts listed with slashes or commas: "Glock 17/19/26/27 Armorer" (the thirteenth attack run found four
 # models refused as eight digits; three had passed). Three numbers or more of one to three digits, none starting with
 # 0, each greater than the one before, no three in a row a date (plausible_date). A telephone number split into
-# ascending groups that way ("12/34/56/78/90") passes too: no roster writes one so, and only one number in a few
-# hundred can be; a 3-3-4 number (a four-digit group), one with a 0 after the area code's digits, or a date cannot.
+# ascending groups that way ("12/34/56/78/90") passes too: no roster writes one so, and few numbers can be (none
+# written 3-3-4, a group of four digits; none whose digits, split, leave a group starting with 0 or a smaller one
+# after a larger, as 555-0142's do); written as a date, or in any other groups, it is refused.
 MODEL_LIST = re.compile(r"[1-9][0-9]{0,2}(?:(?:/|,\s?)[1-9][0-9]{0,2}){2,}")
 
 
@@ -453,11 +454,11 @@ def plain_digits(value):
 # A date in another script (the thirteenth attack run: "Springfield Police 1971년 4월 5일" and "Police Department
 # 5 апреля 1971" passed). The months' names in Cyrillic (Russian, Ukrainian, Bulgarian, Serbian; the nominative and
 # the genitive a date uses), Greek, Arabic (both calendars' names), Persian, Hebrew (with the "ב" a date puts
-# before it), Devanagari and Thai, read beside a day in digits and a year (any order), or beside a year from
-# BIRTH_YEARS (month_and_year); and the year, month and day markers of Chinese, Japanese and Korean ("1971年4月5日",
+# before it), Devanagari and Thai, read beside a day's and a year's digits (in any order), or beside a birth year
+# (month_and_year); and the year, month and day markers of Chinese, Japanese and Korean ("1971年4月5日",
 # "昭和46年4月5日", "4월 5일": a month with a year or a day, as "April 5" is one) and Vietnamese ("ngày 5 tháng 4",
-# "tháng 4 năm 1971"). As with the Latin-script months above, a name beside a day alone is no date here: the
-# digits say it is one.
+# "tháng 4 năm 1971"). As with the months of other languages in Latin letters, a month's name beside a day with no
+# year is not taken for a date (such words are other words too); the markers say which number is the month.
 SCRIPT_MONTHS = (
     "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь января февраля марта апреля "
     "мая июня июля августа сентября октября ноября декабря янв фев мар апр июн июл авг сен сент окт ноя нояб дек "
@@ -508,8 +509,8 @@ VIETNAMESE_DATE = re.compile(r"\bng[aàáạảã]y\s*[0-9]{1,2}\s*,?\s*th[aàá
                              r"|\bth[aàáạảã]ng\s*[0-9]{1,2}\s*[,/-]?\s*(?:n[aăắằặẳẵâ]m\s*)?[0-9]{4}(?![0-9])", re.IGNORECASE)
 
 # A month and a year, either way round, in any language or script ("April 1971", "abril de 1971", "1971 April",
-# "апрель 1971"), is the month of a date of birth when the year is one an officer may have been born in. From 2010
-# on it is no one's who holds a licence (none is younger than 18) until 2028: so "May 2019 In-Service", a session's
+# "апрель 1971"), is the month of a date of birth when the year is one an officer may have been born in. No one
+# born in 2010 or later holds a licence before 2028 (none is younger than 18): so "May 2019 In-Service", a session's
 # month, passes (the thirteenth attack run found it refused), at the cost of "June 2005 In-Service" (refused) and
 # of a birth month of 2010 or later (which no roster holds yet). The line must move before 2028: a test says so.
 BIRTH_YEARS_END = 2010
