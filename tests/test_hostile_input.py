@@ -145,7 +145,7 @@ CASES = [
     Case("long-but-allowed-name", set_cell("mo_officers", 6, "officer_name", "A" * 199)),
     Case("header-only-officers", raw("mo_officers", lambda b: b.split(b"\n", 1)[0] + b"\n")),
     # --- build: errors ---
-    Case("windows-1252-accents", raw("mo_officers", lambda b: re.sub(r'"[^"]+"', '"Núñez, José"', b.decode("utf-8"), count=1).encode("cp1252")),
+    Case("windows-1252-accents", raw("mo_officers", lambda b: re.sub(r'"[^"]+"', '"Núñez, José"', b.decode("utf-8"), count=1).encode("cp1252", errors="replace")),
          ["data/mo_officers.csv, row", "encoding-error"]),
     Case("ragged-extra-cell", rows_edit("mo_officers", lambda r: r[:3] + [r[3] + [SENTINEL]] + r[4:]),
          ["data/mo_officers.csv, row 4", "extra-cell"]),
