@@ -5,6 +5,7 @@ import json
 import re
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 
 from certdata.states import ma
@@ -282,20 +283,12 @@ def test_a_huge_line_or_cell_is_refused_before_the_file_is_decoded_and_parsed(sm
     assert peak - baseline < 2 * size // 1024, (peak, baseline)  # the bytes once; it was 12 times, then 3
 
 
-def column_letters(number):
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def sparse_workbook(tmp_path, name, blank_rows, column):
     """A roster workbook: six officers, then blank_rows rows each holding one cell in the given column."""
     import zipfile
     roster = [[("A", "Name"), ("B", "License Status"), ("C", "License Class"), ("D", "Commissioning Agency")]]
     roster += [[("A", f"Okafor, Chidi {letter}"), ("B", "Sample status A"), ("C", "Sample class A"), ("D", "")] for letter in "BCDEFG"]
-    rows = roster + [[(column_letters(column), "1")] for _ in range(blank_rows)]
+    rows = roster + [[(get_column_letter(column), "1")] for _ in range(blank_rows)]
     path = tmp_path / f"{name}.xlsx"
     template = roster_workbook(tmp_path / "template.xlsx", ROWS)
     with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:

@@ -4,6 +4,7 @@ import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from certdata import importers
 
@@ -22,14 +23,6 @@ class Shared(int):
     """A cell that refers to the table of texts by index."""
 
 
-def column_letter(number):
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def cell_xml(ref, value, style=None):
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, Shared):
@@ -42,7 +35,7 @@ def cell_xml(ref, value, style=None):
 def sheet_xml(rows, styles=None, before="", after=""):
     """A worksheet: rows of values; styles {(row, column): cellXfs index}, both numbered from 1."""
     styles = styles or {}
-    body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{column_letter(c)}{r}", v, styles.get((r, c)))
+    body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{get_column_letter(c)}{r}", v, styles.get((r, c)))
                                             for c, v in enumerate(row, start=1) if v is not None) + "</row>"
                    for r, row in enumerate(rows, start=1))
     return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{before}<sheetData>{body}</sheetData>{after}</worksheet>'
