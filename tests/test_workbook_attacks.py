@@ -461,3 +461,39 @@ def test_a_part_read_whole_is_bounded_even_when_named_as_a_sheet_too(tmp_path):
     with pytest.raises(importers.ImportError_) as raised:
         importers.check_workbook_size(path)
     assert f"both.xlsx: its styles holds more than {MAX_PART_ELEMENTS:,} XML elements" in str(raised.value)
+
+
+# A neighbour of ;;; (the thirteenth attack run's "not covered"): text drawn in its background's colour, or too small.
+
+def styled_roster(path, styles):
+    """A roster written by openpyxl whose agency cells (column D) take the given font and fill, one per data row."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(MO_HEADER)
+    for row, (font, fill) in zip(MO_ROWS, styles):
+        sheet.append(row)
+        cell = sheet.cell(row=sheet.max_row, column=4)
+        cell.font = font
+        if fill is not None:
+            cell.fill = fill
+    book.save(path)
+    return path
+
+
+def test_text_drawn_in_its_background_s_colour_or_too_small_to_read_is_refused(small_package, tmp_path):
+    from openpyxl.styles import Font, PatternFill
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    black_fill = PatternFill(fill_type="solid", fgColor="FF000000")
+    for name, styles in (("white-on-white", [(Font(color="FFFFFFFF"), None), (Font(), None)]),
+                         ("black-on-black", [(Font(), None), (Font(color="FF000000"), black_fill)]),
+                         ("tiny", [(Font(sz=1), None), (Font(), None)])):
+        path = styled_roster(tmp_path / f"{name}.xlsx", styles)
+        result = run_cli(small_package, "import", "mo-roster", str(path))
+        refused(result, "field agency_name: its font is drawn in its background's colour, or is too small to read",
+                absent=["Boone", "Ashland"])
+        unchanged(small_package, before)
+    # white on a dark fill, a coloured font, the default: read as Excel shows them
+    path = styled_roster(tmp_path / "readable.xlsx", [(Font(color="FFFFFFFF"), black_fill), (Font(color="FFC00000", sz=8), None)])
+    assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
+    assert {"Boone County Sheriff's Office", "Ashland Police Department"} <= agency_names(small_package)

@@ -21,6 +21,11 @@ no other text; a format that shows part of it (``mm/dd``, ``h:mm``) or words bes
 
 Conditional formats can apply a number format, or show a data bar or icon without the value: over an open
 column they are refused too (conditional_problems), whatever their condition, which the importer cannot evaluate.
+
+A cell whose font is drawn in its background's colour (white on white, black on a black fill) or too small to read
+(under 4 points) shows nothing readable, whatever it holds: refused too (the thirteenth attack run's neighbour of
+``;;;``). Colours are compared as stored (an RGB value, a theme's first two colours as Excel's default theme draws
+them, the legacy palette's white and black); a tinted or other theme colour is taken as readable.
 """
 import datetime
 import re
@@ -44,6 +49,23 @@ NUMBER_SHOWN = ("a number whose number format makes Excel show it otherwise than
 DATE_SHOWN = ("a date whose number format does not show its day, month and year, or shows other text beside them or "
               "in their place")
 UNDEFINED = "a cell style or number format the workbook does not define, so what Excel shows cannot be told"
+UNREADABLE = ("its font is drawn in its background's colour, or is too small to read, so Excel shows nothing readable "
+              "in place of the cell's value")
+SMALLEST_READABLE = 4.0  # points
+WHITE, BLACK = "FFFFFF", "000000"
+
+
+def colour(node):
+    """The RGB a <color>, <fgColor> element names, as far as it can be told without the theme's part: an ARGB or RGB
+    value, the default theme's first two colours (light 1 white, dark 1 black), the legacy palette's white and
+    black; None for anything else (a tint, another theme colour, automatic), which is taken as readable."""
+    if node is None or node.get("tint") not in (None, "0", "0.0"):
+        return None
+    if node.get("rgb"):
+        return node.get("rgb")[-6:].upper()
+    return {("theme", "0"): WHITE, ("theme", "1"): BLACK, ("indexed", "9"): WHITE, ("indexed", "1"): WHITE,
+            ("indexed", "8"): BLACK, ("indexed", "0"): BLACK}.get(
+        next(((k, node.get(k)) for k in ("theme", "indexed") if node.get(k) is not None), None))
 CONDITIONAL = ("a conditional format over these cells that can change what Excel shows in place of their values (a "
                "number format, or a data bar or icon set shown without the value)")
 
@@ -156,6 +178,7 @@ class CellFormats:
 
     def __init__(self, source=None):
         self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats = {}, [], [], []
+        self.fonts, self.fills, self.looks = [], [], []  # (RGB or None: not known, size), a fill's RGB, (font, fill) per xf
         self.text, self.dates, self.numbers = {}, {}, {}  # style: the verdict on its text, its dates; its formats
         if source is not None:
             self.read(source)
@@ -175,11 +198,25 @@ class CellFormats:
             elif name == "xf" and parent == "cellXfs":
                 self.cell_xfs.append((number(node.get("numFmtId", "0")), number(node.get("xfId", "0")),
                                       node.get("applyNumberFormat")))
+                self.looks.append((number(node.get("fontId", "0")), number(node.get("fillId", "0"))))
+            elif name == "font" and parent == "fonts":
+                size = next((child.get("val") for child in node if child.tag.rsplit("}", 1)[-1] == "sz"), None)
+                try:
+                    size = float(size) if size is not None else None
+                except ValueError:
+                    size = None
+                drawn = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "color"), None)
+                self.fonts.append((BLACK if drawn is None else colour(drawn), size))  # no colour: automatic, black
+            elif name == "fill" and parent == "fills":
+                pattern = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "patternFill"), None)
+                solid = pattern is not None and pattern.get("patternType") == "solid"
+                self.fills.append(colour(next((c for c in pattern if c.tag.rsplit("}", 1)[-1] == "fgColor"), None))
+                                  if solid else WHITE)  # no solid fill: the sheet's white
             elif name == "xf" and parent == "cellStyleXfs":
                 self.style_xfs.append(number(node.get("numFmtId", "0")))
             elif name == "dxf" and parent == "dxfs":
                 self.dxf_formats.append(any(child.tag.rsplit("}", 1)[-1] == "numFmt" for child in node))
-            if name in ("xf", "dxf", "numFmt"):
+            if name in ("xf", "dxf", "numFmt", "font", "fill"):
                 node.clear()
 
     def format_codes(self, style):
@@ -199,6 +236,15 @@ class CellFormats:
             codes.append(code)  # None: a built-in format of the locale (a currency, an Asian date), no text section
         return codes
 
+    def unreadable(self, style):
+        """Whether the style draws its text in its background's colour (a sheet's is white) or under 4 points."""
+        if not 0 <= style < len(self.looks):
+            return False
+        font_id, fill_id = self.looks[style]
+        rgb, size = self.fonts[font_id] if 0 <= font_id < len(self.fonts) else (None, None)
+        background = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else WHITE
+        return (size is not None and size < SMALLEST_READABLE) or (rgb is not None and rgb == background)
+
     def problem(self, style, value):
         """Why Excel would show the cell otherwise than the importer publishes it, or None."""
         if type(value) is str:  # the common case first: one look-up a cell
@@ -206,10 +252,12 @@ class CellFormats:
                 return self.text[style]
             except KeyError:
                 codes = self.format_codes(style)
-                verdict = UNDEFINED if codes is None else None if all(
+                verdict = UNDEFINED if codes is None else UNREADABLE if self.unreadable(style) else None if all(
                     code is None or text_shown(code) for code in codes) else TEXT_SHOWN
                 self.text[style] = verdict
                 return verdict
+        if self.unreadable(style):
+            return UNREADABLE
         if isinstance(value, DATES):
             if style not in self.dates:
                 codes = self.format_codes(style)
