@@ -86,7 +86,7 @@ ADDRESS_OTHER = re.compile(
     re.IGNORECASE)
 # A house number with no word before the street's kind (the thirteenth attack run: "Sheriff 4417 Highway 61", "4417
 # Route 9", "4417 Broadway" passed): a numbered or lettered road ("Highway 61", "Route 9", "US 61", "I-70", "CR 12",
-# "State Route 9", Missouri's "Route M" and "Highway AA"), a street named by an ordinal ("5th Street", "W 42nd St"),
+# "State Route 9", lettered routes ("Route M", "Highway AA")), a street named by an ordinal ("5th Street", "W 42nd St"),
 # or a word that is a street's name and kind at once ("Broadway", St. Louis's "Kingshighway"). The line: a number
 # before a word with no street's kind ("4417 Main") passes, as in "Troop 7 Tactical" or "Firearms 2 Range", and so
 # does a road's number with no house number before it ("Route 66 Task Force").
@@ -218,7 +218,7 @@ DIGIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # longest f
 NUMBER_WORD = re.compile(rf"\b(?:{DIGIT_WORDS})\b", re.IGNORECASE)
 # A day in words beside another language's month with no "de" or "of", "cinq avril" (the twelfth attack run): the day
 # and the month in one language, the day a number a day is written with. The thirteenth attack run found "Tien Mai",
-# "Otto Mai" and "Uma Mai" refused, Massachusetts officers' given names and surnames: Dutch ten, Italian eight and
+# "Otto Mai" and "Uma Mai" refused, officers' given names and surnames in a training export: Dutch ten, Italian eight and
 # Portuguese one (feminine, never a day's: nor are "una", "une", "duas") beside French or German May, which no date
 # mixes. A pair in one language that is also a name ("Otto Maggio", "Tien Mei") is read as a name only where it opens
 # a person's name (date_or_address): elsewhere "otto maggio" is 8 May as surely as "cinq avril" is 5 April.
@@ -580,7 +580,7 @@ def date_or_address(value, plain=None, person=False):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
     a telephone number or a street address (plain: the value's plain_digits, when already made). In a person's
     name (person), the first word, and the first after a comma, are names: a given name ("April Nine", "June Ten
-    Eyck", "Otto Maggio", "Tien Mei": Massachusetts writes first names first; "Silva, Tien Mei") or a surname
+    Eyck", "Otto Maggio", "Tien Mei": a release may write first names first; "Silva, Tien Mei") or a surname
     ("May, John"), not a month or a day in words beside a day or a month (the thirteenth attack run found such
     officers refused). That lets a day and a month in words with no year pass where they stand for a name
     ("april nine", "Doe, cinq avril"); after a name, with a year or in digits, they are refused as before ("Doe,
