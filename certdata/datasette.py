@@ -152,17 +152,14 @@ def serve_args(database, metadata, host="127.0.0.1", port=8001, get=None, templa
 
 def publish_args(database, metadata, service):
     """``datasette publish cloudrun`` with exactly the serve flags and the installed Datasette."""
-    import importlib.util
-
     from datasette.version import __version__
+
+    from .names import plugin_module
     extra = " ".join(setting_args() + ["--cors"])
     # every package under Datasette pinned too, as installed here, as the fingerprint the deploy is compared by names
     # them (plugins/release.py): plugins/limits.py relies on uvicorn's and h11's internals (the twelfth attack run:
     # they floated; the thirteenth: Jinja2 and the rest did)
-    spec = importlib.util.spec_from_file_location("certdata_release_plugin", PLUGINS / "release.py")
-    release = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(release)
-    servers = [arg for name, installed in release.server_packages().items() if installed
+    servers = [arg for name, installed in plugin_module("release").server_packages().items() if installed
                for arg in ("--install", f"{name}=={installed}")]
     return ["datasette", "publish", "cloudrun", str(database), "--service", service, *site_args(metadata),
             "--install", f"datasette=={__version__}", *servers, "--extra-options", extra]

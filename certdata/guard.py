@@ -74,6 +74,16 @@ def guard_package(package):
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
 
 
+def schema_file(package, resource):
+    """Where a resource's schema is written: its file under data/schemas/, or the descriptor."""
+    return (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
+
+
+def enum_problem(field):
+    """Why a value of the field's enum cannot be published (free_text_problem), or None; None without an enum."""
+    return next(filter(None, map(free_text_problem, map(str, field.get("constraints", {}).get("enum") or []))), None)
+
+
 def schema_text_problems(package):
     """A closed value in the words the package publishes about its data (the data dictionary, the Datasette's
     metadata, the documentation): the package's and each resource's title and description, and each field's
@@ -90,7 +100,7 @@ def schema_text_problems(package):
     for resource in package.resources:
         for key in ("title", "description"):
             check("datapackage.json", None, f"resource {resource['name']}'s {key}", resource.get(key))
-        where = (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
+        where = schema_file(package, resource)
         for f in fields(resource):
             for key in ("title", "description", "example"):
                 check(where, f["name"], key, f.get(key))
@@ -127,7 +137,7 @@ def free_text_fields(resource):
             continue
         if isinstance(pattern, str) and not pattern_holds_free_text(pattern):
             continue
-        if isinstance(enum, list) and not any(free_text_problem(str(v)) for v in enum):
+        if isinstance(enum, list) and not enum_problem(f):
             continue
         free.append(f["name"])
     return free
@@ -137,12 +147,10 @@ def contact_problems(package, resource):
     """A closed value (names.free_text_problem: a telephone number, an e-mail address, a street address, where someone
     lives, a date of birth) in a field of free text (``free_text_fields``: the hand-edited tables' notes, meanings and
     the corrections log) or in the words of an enum: no field publishes one. The value is never shown."""
-    where = (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
-    problems = [Problem(where, None, f["name"], "closed-value-in-schema",
+    problems = [Problem(schema_file(package, resource), None, f["name"], "closed-value-in-schema",
                         "the field's enum holds a value that " + problem.removeprefix("the value ") + ", which no field "
                         "publishes; it is not shown")
-                for f in fields(resource) for problem in [next(filter(None, map(free_text_problem, map(str, f.get(
-                    "constraints", {}).get("enum") or []))), None)] if problem]
+                for f in fields(resource) for problem in [enum_problem(f)] if problem]
     free = free_text_fields(resource)
     if not free or file_problems(package, resource):
         return problems

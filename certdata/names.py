@@ -15,16 +15,18 @@ import unicodedata
 from pathlib import Path
 
 
-def _search_plugin():
-    """The Datasette search plugin, whose folding and name parsing the build must share exactly."""
-    path = Path(__file__).resolve().parent.parent / "plugins" / "search.py"
-    spec = importlib.util.spec_from_file_location("search_plugin", path)
+@functools.cache
+def plugin_module(stem):
+    """A Datasette plugin of plugins/ loaded from its file, once: the build shares the search plugin's folding and name
+    parsing exactly, and the deploy the release plugin's list of the packages it pins."""
+    path = Path(__file__).resolve().parent.parent / "plugins" / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(f"certdata_plugin_{stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_plugin = _search_plugin()
+_plugin = plugin_module("search")
 fold = _plugin.fold  # one definition for indexing and for querying
 name_keys = _plugin.name_keys  # (terms, surname key, given key) of a name
 deletions = _plugin.deletions  # a word and its one-letter deletions (the typo index)

@@ -13,6 +13,7 @@ import re
 from urllib.parse import parse_qsl, unquote
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 
 PREFIX = "SYNTHETIC-SAMPLE-"
 DB = "certification"
@@ -31,8 +32,7 @@ def json_label(scope, sample_free):
     if not found or scope.get("method") != "GET":  # a HEAD's answer has no body to label
         return False
     shape = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("_shape")
-    table = unquote(found.group(1) or "").replace("~", "%")
-    return shape in ROWS_SHAPES and unquote(table) not in sample_free
+    return shape in ROWS_SHAPES and tilde_decode(unquote(found.group(1) or "")) not in sample_free
 
 
 def labelled_headers(headers, path):

@@ -129,9 +129,10 @@ def rows(records, package, label, same_officer=frozenset()):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: the previous release has this Acadis ID "
                                "with other leading zeros (a number cell, a number format, or a spreadsheet that dropped or "
                                "added them); the officer's page would move. Format the column as text and export it again")
-        if acadis in previous and fold(record["officer_name"]) not in previous[acadis]:
+        renamed = acadis in previous and fold(record["officer_name"]) not in previous[acadis]
+        if renamed:
             confirmed.add(acadis)
-        if acadis in previous and fold(record["officer_name"]) not in previous[acadis] and acadis not in same_officer:
+        if renamed and acadis not in same_officer:
             raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the previous release published this "
                                f"Acadis ID, the address of an officer's page, with another name (neither is shown); its "
                                f"page would show another person. If MPTC confirms the officer is the same (a corrected "
