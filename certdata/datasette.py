@@ -76,6 +76,8 @@ def build_metadata(package):
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),
                                    "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS),
+                                                   retired_about=package.resource(state.RETIRED).get("description")
+                                                   if state.get("RETIRED") else None,
                                                    detail_label=field_title(package, state.OFFICERS, state.get("DETAIL_FIELD")))
                                               for state in states.of_package(package)],
                                    # what each request asked for and we do not publish, grouped as the law page

@@ -5,6 +5,7 @@ with every resource's Table Schema resolved, and the questions every later stage
 asks of it (which fields are open, which resources are synthetic samples, which
 requested elements were not released).
 """
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class Package:
         schema_files = {r["name"]: r["schema"] for r in (resources if isinstance(resources, list) else [])
                         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), str)}
         problems = descriptor_problems(root, descriptor)
+        problems += [] if problems else resolve_disclosures(descriptor["resources"])
         if problems:
             shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
             raise PackageError(f"{DESCRIPTOR} cannot be built:\n" + "\n".join(shown))
@@ -90,6 +92,31 @@ class Package:
         resource = self.resource(name)
         with open(self.path(resource), encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle, **csv_options(resource)))
+
+
+def resolve_disclosures(resources):
+    """Give each field whose pcr:disclosure is ``{"as": "resource.field"}`` (values published in that field: a
+    retired identifier's record) a copy of that field's disclosure, so its grounds are written once; problems
+    (resource and field named) for a reference to no field, or to another reference."""
+    def reference(field):  # any other shape is the guard's to report
+        info = field.get(DISCLOSURE)
+        return info["as"] if isinstance(info, dict) and set(info) == {"as"} and isinstance(info["as"], str) else None
+    fields = {(r["name"], f["name"]): f for r in resources for f in r["schema"]["fields"]}
+    references = {key: reference(f) for key, f in fields.items() if reference(f)}  # read before any is resolved
+    problems = []
+    for resource in resources:
+        for field in resource["schema"]["fields"]:
+            info = field.get(DISCLOSURE)
+            if (resource["name"], field["name"]) not in references:
+                continue
+            target = tuple(info["as"].split(".", 1))
+            grounds = fields[target].get(DISCLOSURE) if target in fields else None
+            if not isinstance(grounds, dict) or target in references:
+                problems.append(f"resource {resource['name']!r}, field {field['name']!r}: pcr:disclosure refers to "
+                                f"{info['as']!r}, which is no field with grounds of its own")
+            else:
+                field[DISCLOSURE] = copy.deepcopy(grounds)
+    return problems
 
 
 def read_schema(root, relative):

@@ -186,3 +186,28 @@ def test_a_descriptor_of_any_shape_is_loaded_or_refused_with_a_message(tmp_path,
         Package.load(root)
     except PackageError as error:
         assert "internal" not in str(error) and str(error).strip()
+
+
+def test_a_disclosure_by_reference_takes_the_field_s_grounds_and_refuses_a_dangling_one(tmp_path):
+    """A retired identifier's record holds values published in the officer resource: its fields refer to that
+    resource's disclosures ({"as": "resource.field"}), written once, so that settling a pending disclosure settles
+    both; a reference to no field, or to another reference, stops the build naming the field."""
+    from certdata.package import PackageError
+
+    from .conftest import make_package
+    for name, field in ((r["name"], f) for r in PACKAGE.resources for f in r["schema"]["fields"]):
+        raw = json.loads((ROOT / PACKAGE.schema_file(PACKAGE.resource(name))).read_text(encoding="utf-8"))
+        written = next(f for f in raw["fields"] if f["name"] == field["name"])["pcr:disclosure"]
+        if "as" in written:
+            source, source_field = written["as"].split(".")
+            assert field["pcr:disclosure"] == next(f for f in PACKAGE.resource(source)["schema"]["fields"]
+                                                   if f["name"] == source_field)["pcr:disclosure"]
+            assert "grounds" in field["pcr:disclosure"]
+    root = make_package(tmp_path / "pkg")
+    path = root / "data" / "schemas" / "ma_retired_ids.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for dangling in ("ma_training.no_such_field", "no_such_resource.officer_name", "ma_retired_ids.acadis_id"):
+        schema["fields"][1]["pcr:disclosure"] = {"as": dangling}
+        path.write_text(json.dumps(schema), encoding="utf-8")
+        with pytest.raises(PackageError, match="resource 'ma_retired_ids', field 'officer_name': pcr:disclosure refers to"):
+            Package.load(root)

@@ -943,6 +943,36 @@ def run(source, path, package, received=None, report=print, same_officer=()):
     return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
 
 
+REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out
+
+
+def retirement(package, name, agency, agency_names):
+    """(name, agency id, when) for a record an import retires, its closed values taken out: REDACTED for a name the
+    name checks refuse, a blank agency for one whose name they refuse (a name published with a closed value in it
+    by mistake is then corrected by importing the corrected release: the twelfth attack run found the retirement
+    kept it), and the package version the import replaces, the last release to hold the record."""
+    from ..names import person_name_refused
+    if name and person_name_refused(name):
+        name = REDACTED
+    if agency and text_refused(agency_names.get(agency) or agency.split("-", 1)[-1].replace("-", " ")):
+        agency = ""
+    return name, agency, f"last in package version {package.version}"
+
+
+def redaction(old, new):
+    """Whether a retired identifier's row new is old with some words of its name, or some values, taken out: each
+    word taken out of the name replaced by REDACTED, the rest of the name as it was (punctuation and all), every
+    other value the old one or blank. (The twelfth attack run: a name published with an e-mail address in it, once
+    retired, could never be taken out; then a rule that let words be dropped made "Smith, John Michael" into
+    another officer's "Smith, John". A name holding REDACTED is no officer's.)"""
+    name = new["officer_name"] or ""
+    values_kept = all(new[c] in (old[c], "", None) for c in old if c != "officer_name")
+    if REDACTED not in name or name == old["officer_name"]:
+        return name == old["officer_name"] and values_kept
+    pattern = r"\S+(?:\s+\S+)*?".join(re.escape(part) for part in name.split(REDACTED))  # a marker: words, whole
+    return values_kept and bool(re.fullmatch(pattern, old["officer_name"] or ""))
+
+
 def merged_agencies(package, state, names):
     """agencies.csv rows: the other states' rows kept, this state's replaced by the import's."""
     kept = [r for r in package.read_rows("agencies") if r["state"] != state]
@@ -963,11 +993,13 @@ def write_all(package, resource, table, agencies, module, original, received, mo
     mark_real(descriptor, resource["name"], module, raw, digest, received)
     mark_real(descriptor, "agencies", None, None, None, None, keep_if_other_synthetic=True)
     files = {root / resource["path"]: to_csv(header, table),
-             root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies),
-             root / DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
+             root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies)}
     for name, rows in (more or {}).items():  # e.g. the identifiers a state retires
         other = package.resource(name)
         files[root / other["path"]] = to_csv([f["name"] for f in other["schema"]["fields"]], rows)
+        if other.get(SYNTHETIC):  # made from the release: no longer part of the sample
+            mark_real(descriptor, name, None, None, None, None)
+    files[root / DESCRIPTOR] = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     for target in [*files, root / raw]:
         refuse_links(root, target)
     keep_raw = (root / raw).is_file() and (root / raw).read_bytes() == data  # the same release imported again

@@ -45,6 +45,10 @@ A state module declares:
   ``rows(records, package, label)`` (see ``certdata.importers``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
+- ``RETIRED`` and ``RETIRED_QUERY`` (optional): the resource of identifiers published once and no longer an officer's,
+  and a select run with ``:id`` giving ``person_key``, ``officer_name``, ``summary`` (what the record held) and
+  ``retired_with`` (when it left), for the page such an address answers with (410, the resource's description
+  below it): a cited address never shows another officer, nor a bare "not found";
 - ``id_problems(conn)`` (optional): where the release would give a published identifier to another record,
   run when its officers or its ``RETIRED`` resource (optional: the identifiers it has retired) changed, with the
   previous release's database attached as ``old``: (row number in the

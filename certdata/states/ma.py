@@ -5,11 +5,12 @@ header mapping, the record-identifier rule, its people in the search index (one 
 its officer page and its synthetic sample. Its caveats are the package's: the disclosure of each
 field of ``ma_training`` (MPTC's words on its employment data) and MPTC's request items.
 """
+import collections
 import hashlib
 import re
 from datetime import date, datetime, timedelta
 
-from ..importers import ImportError_
+from ..importers import REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold
 
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
@@ -22,6 +23,10 @@ release in which an Acadis ID already published carries another name, unless MPT
 of the SHA-256 of its course (folded) and completion date, and a counter for identical records of one officer: it
 keeps its identifier while its course and date are unchanged."""  # for the methodology page (Markdown)
 AGENCY_IDENTIFIERS = True  # the officer identifier is the agency's (the Acadis ID): a changed name is refused, not retired
+RETIRED = "ma_retired_ids"  # Acadis IDs a later release no longer holds: their pages say so
+RETIRED_QUERY = ("select r.acadis_id as person_key, r.officer_name, r.retired_with, "
+                 "coalesce(a.agency_name, r.agency_id) as summary from ma_retired_ids r "
+                 "left join agencies a on a.agency_id = r.agency_id where r.acadis_id = :id")
 
 SEARCH_SQL = """
     select row_number() over (order by acadis_id) as n, acadis_id as person_key, officer_name,
@@ -115,8 +120,10 @@ def rows(records, package, label, same_officer=frozenset()):
     patterns = {f["name"]: re.compile(f["constraints"]["pattern"]) for f in package.resource(SOURCE["resource"])["schema"]["fields"]
                 if "pattern" in f.get("constraints", {})}  # the schema's, which the build checks again
     resource = package.resource(SOURCE["resource"])
-    previous = {}  # Acadis ID: the folded names it was published with
-    for r in ([] if resource.get("pcr:synthetic") else package.read_rows(SOURCE["resource"])):
+    published = [] if resource.get("pcr:synthetic") else package.read_rows(SOURCE["resource"])
+    retired_before = [] if package.resource(RETIRED).get("pcr:synthetic") else package.read_rows(RETIRED)
+    previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
+    for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
     unpadded, confirmed = {}, set()
     for i in previous:
@@ -146,7 +153,70 @@ def rows(records, package, label, same_officer=frozenset()):
     if same_officer - confirmed:  # a mistyped identifier would otherwise pass unnoticed
         raise ImportError_(f"{label}: --same-officer {', '.join(sorted(same_officer - confirmed))}: no Acadis ID of the "
                            "previous release carries another name in this file")
-    return table(cleaned), {r[5] for r in cleaned if r[5]}
+    return table(cleaned), {r[5] for r in cleaned if r[5]}, {RETIRED: retired(published, retired_before, cleaned, package)}
+
+
+def retired(published, retired_before, cleaned, package):
+    """ma_retired_ids.csv rows: the retirements kept but for Acadis IDs the release holds again, and every Acadis ID
+    of the previous release (published: its ma_training rows) that the release no longer holds, with the name and
+    agency of its latest record and the package version it was last in."""
+    held = {r[0] for r in cleaned}
+    fields = ("acadis_id", "officer_name", "agency_id", "retired_with")
+    out = {r["acadis_id"]: tuple(r[f] or "" for f in fields) for r in retired_before if r["acadis_id"] not in held}
+    latest = {}
+    for r in sorted(published, key=lambda r: (r["completion_date"], r["record_id"])):  # as the officer page orders them
+        latest[r["acadis_id"]] = r
+    agency_names = {r["agency_id"]: r["agency_name"] for r in package.read_rows("agencies")}
+    for acadis, r in latest.items():
+        if acadis not in held:
+            out[acadis] = (acadis, *retirement(package, r["officer_name"], r["agency_id"] or "", agency_names))
+    return sorted(out.values())
+
+
+def id_problems(conn):
+    """Where this release would show a published Acadis ID's page with another officer, or answer it with 'not
+    found', with the previous release's database attached as ``old`` (a hand edit of data/ma_training.csv or
+    ma_retired_ids.csv): (row, field, kind, message[, resource]), the row numbered in its file, no value shown. The
+    rules are the importer's: an Acadis ID keeps a name it was published with; one the release no longer holds is
+    retired with the name and agency of its latest record, and stays so until a release holds it again."""
+    names = collections.defaultdict(lambda: ({}, set()))  # Acadis ID: ({folded name: row in main}, {folded names before})
+    for side, table_ in (("main", OFFICERS), ("old", OFFICERS), ("old", RETIRED)):
+        if conn.execute(f"select 1 from {side}.sqlite_master where name = ?", [table_]).fetchone():
+            for rowid, acadis, name in conn.execute(f"select rowid, acadis_id, officer_name from {side}.{table_}"):
+                if side == "main":
+                    names[acadis][0].setdefault(fold(name), rowid + 1)
+                else:
+                    names[acadis][1].add(fold(name))
+    out = []
+    for acadis, (now, before) in names.items():
+        if now and before and not set(now) & before:
+            out.append((min(now.values()), "officer_name", "identifier-reassigned",
+                        f"Acadis ID {acadis} was published with another name: its page would show another person. "
+                        f"If MPTC confirms the officer is the same, re-import the release with --same-officer {acadis}"))
+    for (acadis,) in conn.execute(f"select acadis_id from old.{OFFICERS} except select acadis_id from main.{OFFICERS} "
+                                  f"except select acadis_id from main.{RETIRED}"):
+        out.append((None, "acadis_id", "identifier-dropped",
+                    f"Acadis ID {acadis}, published in the previous release, is neither in this release nor retired "
+                    f"({RETIRED}): its address would answer 'not found' instead of what became of it; re-import the release"))
+    if conn.execute(f"select 1 from old.sqlite_master where name = '{RETIRED}'").fetchone():
+        for (acadis,) in conn.execute(f"select acadis_id from old.{RETIRED} except select acadis_id from main.{RETIRED} "
+                                      f"except select acadis_id from main.{OFFICERS}"):
+            out.append((None, "acadis_id", "identifier-retirement-changed",
+                        f"Acadis ID {acadis} was published as retired ({RETIRED}); its row there is kept until a "
+                        "release holds the ID again, so that its address still says what became of it", RETIRED))
+    latest = ("select acadis_id, officer_name, coalesce(agency_id, '') as agency_id from (select *, row_number() over "
+              "(partition by acadis_id order by completion_date desc, record_id desc) as k from old.ma_training) where k = 1")
+    kept = (f"select acadis_id, officer_name, coalesce(agency_id, '') as agency_id from old.{RETIRED}"
+            if conn.execute(f"select 1 from old.sqlite_master where name = '{RETIRED}'").fetchone() else None)
+    for rowid, acadis, *both in conn.execute(
+            f"select r.rowid, r.acadis_id, o.officer_name, o.agency_id, r.officer_name, coalesce(r.agency_id, '') "
+            f"from main.{RETIRED} r join ({' union all '.join(filter(None, (latest, kept)))}) o on o.acadis_id = r.acadis_id"):
+        if not redaction(dict(zip(("officer_name", "agency_id"), both[:2])), dict(zip(("officer_name", "agency_id"), both[2:]))):
+            out.append((rowid + 1, "officer_name", "identifier-retirement-changed",
+                        f"Acadis ID {acadis} is retired with another record than the one it last had (words of its "
+                        f"name may only be replaced by {REDACTED}, or its agency blanked, to remove a closed value): its "
+                        "address would say it belonged to someone else", RETIRED))
+    return out
 
 
 # The synthetic sample.

@@ -6,10 +6,9 @@ what a status change means in the release diff, and its documentation figures. I
 are the package's: the disclosure of each field of ``mo_officers`` and POST's request items.
 """
 import collections
-import re
 
-from ..importers import ImportError_
-from ..names import agency_id, fold, name_hash, person_name_refused, text_refused
+from ..importers import REDACTED, ImportError_, redaction, retirement
+from ..names import agency_id, fold, name_hash
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -33,8 +32,9 @@ SEARCH_SQL = """
            o.license_class as detail, o.surname, o.given_names
     from mo_officers o"""
 
-RETIRED_QUERY = ("select r.*, a.agency_name from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id "
-                 "where r.row_id = :id")
+RETIRED_QUERY = ("select r.row_id as person_key, r.officer_name, r.retired_with, r.license_status "
+                 "|| coalesce(', ' || coalesce(a.agency_name, nullif(r.agency_id, '')), '') as summary "
+                 "from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id where r.row_id = :id")
 PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": (
         "select o.*, a.agency_name, s.decertified, s.meaning, s.agency_words, s.statute_note, "
@@ -256,35 +256,6 @@ def id_problems(conn):
     return out
 
 
-REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out
-
-
-def redaction(old, new):
-    """Whether a retired identifier's row new is old with some words of its name, or some values, taken out: each
-    word taken out of the name replaced by REDACTED, the rest of the name as it was (punctuation and all), every
-    other value the old one or blank. (The twelfth attack run: a name published with an e-mail address in it, once
-    retired, could never be taken out; then a rule that let words be dropped made "Smith, John Michael" into
-    another officer's "Smith, John". A name holding REDACTED is no officer's.)"""
-    name = new["officer_name"] or ""
-    values_kept = all(new[c] in (old[c], "", None) for c in old if c != "officer_name")
-    if REDACTED not in name or name == old["officer_name"]:
-        return name == old["officer_name"] and values_kept
-    pattern = r"\S+(?:\s+\S+)*?".join(re.escape(part) for part in name.split(REDACTED))  # a marker: words, whole
-    return values_kept and bool(re.fullmatch(pattern, old["officer_name"] or ""))
-
-
-def redacted(record, agency_names):
-    """A record retired by the importer, its closed values taken out (REDACTED for a name the name checks refuse, a
-    blank agency for one whose name they refuse): a name published with a closed value in it by mistake is then
-    corrected by importing the corrected roster (the twelfth attack run: the retirement would have kept it)."""
-    row_id, name, status, klass, agency = record
-    if name and person_name_refused(name):
-        name = REDACTED
-    if agency and text_refused(agency_names.get(agency) or agency.split("-", 1)[-1].replace("-", " ")):
-        agency = ""
-    return row_id, name, status, klass, agency
-
-
 def table(tuples, previous=(), retired=()):
     """(mo_officers.csv rows, ids retired) from (name, status, class, agency name[, surname, given
     names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
@@ -328,13 +299,10 @@ def rows(records, package, label):
     by_id = {r[0]: r for r in previous}
     retired = [tuple(r[f] for f in (*fields, "retired_with")) for r in retired_before]
     agency_names = {r["agency_id"]: r["agency_name"] for r in package.read_rows("agencies")}
-    retired += [(*redacted(by_id[row_id], agency_names), received_label(package)) for row_id in gone]
+    for row_id, name, status, klass, agency in map(by_id.get, gone):
+        name, agency, when = retirement(package, name, agency, agency_names)
+        retired.append((row_id, name, status, klass, agency, when))
     return rows_out, {t[3] for t in tuples if t[3]}, {RETIRED: sorted(retired)}
-
-
-def received_label(package):
-    """How a retirement is dated: the package version the import replaces (the release it was last in)."""
-    return f"last in package version {package.version}"
 
 
 # The synthetic sample. Its statuses and classes are placeholders ("Sample status A", "Sample
