@@ -618,7 +618,13 @@ def record_changes(db, package, previous, changed, progress):
     db.conn.execute("attach database ? as old", [f"file:{previous}?mode=ro"])
     db.conn.execute("begin")
     compared = [r["name"] for r in package.resources if r["name"] in changed]
-    changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, compared, states.of_package(package)))
+    # a resource whose previous release was a synthetic sample (or is one now) is a first release: its rows are not
+    # compared with the sample's (the walk: every Revoked officer of the first real roster was "newly decertified")
+    was_sample = dict(db.conn.execute("select resource, synthetic_sample from old.package_resources"))
+    first = [r for r in compared if r in was_sample and bool(was_sample[r]) != bool(package.resource(r).get(SYNTHETIC))]
+    db.conn.execute("insert or replace into build_info values ('replaced_samples', ?)", [json.dumps(first)])
+    changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, [r for r in compared if r not in first],
+                                                                         states.of_package(package)))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
                         "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
     problems = identifier_problems(db, package, compared)

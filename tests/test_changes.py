@@ -148,3 +148,37 @@ def test_a_closed_value_taken_out_of_a_release_is_not_republished_in_its_changes
     assert "jdoe" not in text and "April" not in text
     assert [c["row_id"] for c in out[:2]] == [load.WITHHELD, "MO-boone-county-sheriff"]
     assert [c["old_value"] for c in out[2:]] == [load.WITHHELD, "Doe, Jane Q", load.WITHHELD]  # the agency's key too
+
+
+def test_the_first_release_replacing_a_sample_announces_no_change_and_the_next_one_does(tmp_path):
+    """The walk: the first real roster, compared with the synthetic sample it replaced, listed every Revoked officer
+    as "decertified" on the changes page and in the feed. A resource whose previous release was a sample is a first
+    release: nothing of it is compared, and the page says why; the release after it is compared as ever."""
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    roster = tmp_path / "roster.csv"
+
+    def release(*rows):
+        roster.write_text("Name,License Status,License Class,Commissioning Agency\n"
+                          + "".join(f'"{n}",{s},{c},{a}\n' for n, s, c, a in rows), encoding="utf-8")
+        return str(roster)
+    first = [("Quill, Ada", "Revoked", "unknown", ""), ("Vane, Otto", "Sample status A", "Sample class A", "Sample City 001 Police Department")]
+    assert run_cli(root, "import", "mo-roster", release(*first), "--received", "2026-01-01").returncode == 0
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    assert conn.execute("select count(*) from changes where resource = 'mo_officers'").fetchone()[0] == 0
+    feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
+    assert feed.findall("{http://www.w3.org/2005/Atom}entry") == []
+    page = (root / "site" / "changes" / "index.html").read_text()
+    assert "<code>mo_officers</code>: the release before held a synthetic sample in its place" in page
+    assert "Quill" not in page
+    conn.close()
+    # the next release is compared with this one: Vane's revocation is announced
+    assert run_cli(root, "import", "mo-roster", release(first[0], ("Vane, Otto", "Revoked", "Sample class A", "")),
+                   "--received", "2026-02-01").returncode == 0
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    assert "decertified" in [r[0] for r in conn.execute("select kind from changes where kind is not null")]
+    page = (root / "site" / "changes" / "index.html").read_text()
+    assert "Vane, Otto" in page and "synthetic sample in its place" not in page
+    conn.close()
