@@ -4,9 +4,9 @@ Takes: the ``synthetic_resources`` list of the ``certsearch`` plugin configurati
 (written from the package by the build). Gives: an ``X-Synthetic-Sample`` header naming
 them on every HTTP response while any resource is a sample, with ``X-Robots-Tag: noindex`` (generated
 names must not turn up in a search engine as officers; base.html says it in each page too), and, on every CSV or JSON
-answer, a file name that begins SYNTHETIC-SAMPLE- (a saved download keeps the label the
-header cannot), so that a program or a person saving a file is told, as a reader is told
-by the page banner. The data itself says it too: a ``synthetic_sample`` column or field on each
+answer that may hold the sample's rows, a file name that begins SYNTHETIC-SAMPLE- (a saved download keeps the label the
+header cannot; not for a table's or a row's file when the table holds none of the sample's rows), so
+that a program or a person saving a file is told, as a reader is told by the page banner. The data itself says it too: a ``synthetic_sample`` column or field on each
 row of a download that may hold the sample's rows (plugins/csvexport.py, certsearch.py, pages.py).
 """
 import re
@@ -35,8 +35,20 @@ def json_label(scope, sample_free):
     return shape in ROWS_SHAPES and tilde_decode(unquote(found.group(1) or "")) not in sample_free
 
 
-def labelled_headers(headers, path):
-    """The response headers with the sample header and, for a CSV or JSON answer, a labelled file name."""
+TABLE_FILE = re.compile(rf"^/{DB}/([^/]+?)(?:/[^/]+)?\.(?:csv|json)$")  # a table's or a row's CSV or JSON
+
+
+def sample_free_file(path, sample_free):
+    """Whether path is the CSV or JSON of a table (or a row of one) that holds none of the sample's rows (the walk:
+    statutes.csv was saved as SYNTHETIC-SAMPLE-statutes.csv, while the downloads page names it statutes.csv)."""
+    found = TABLE_FILE.match(path)
+    return bool(found) and tilde_decode(unquote(found.group(1))) in sample_free
+
+
+def labelled_headers(headers, path, sample_free=frozenset()):
+    """The response headers with, for a CSV or JSON answer that may hold the sample's rows, a labelled file name."""
+    if sample_free_file(path, sample_free):
+        return headers
     out, disposition = [], None
     for name, value in headers:
         if name.lower() == b"content-disposition":
@@ -75,7 +87,7 @@ def asgi_wrapper(datasette):
 
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
-                    headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""))
+                    headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""), known[1])
                     message = dict(message, headers=[*headers, (b"x-synthetic-sample", value), (b"x-robots-tag", b"noindex")])
                     if message.get("status") == 200 and json_label(scope, known[1]) and any(
                             k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in headers):

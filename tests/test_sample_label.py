@@ -102,6 +102,11 @@ def test_tables_of_agency_data_carry_no_label_beside_a_sample(built):
     for path in ("/certification/statutes.csv", "/certification/request_items.csv?_csv=exact",
                  "/certification/package_resources.csv"):
         assert "synthetic_sample" not in csv_rows(client, path)[0][-1:], path
+    # nor a saved file's name (the walk: statutes.csv was saved as SYNTHETIC-SAMPLE-statutes.csv), as a sample's has
+    for path, labelled in (("/certification/statutes.csv?_dl=1", False), ("/certification/statutes/rsmo-590~2E180.json", False),
+                           ("/certification/mo_officers.csv?_dl=1", True), ("/certification.json?sql=select+1", True)):
+        disposition = fetch(client, path).headers.get("content-disposition", "")
+        assert ("SYNTHETIC-SAMPLE-" in disposition) is labelled, (path, disposition)
 
 
 def test_the_database_file_names_the_sample_in_a_table_of_its_own(built):
@@ -228,3 +233,10 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     assert "POST's words" in page  # Revoked: POST's own words, quoted
     assert "Synthetic sample, not real officers" in fetch(client, f"/officer/ma/{sample}").text
     assert "Synthetic sample, not real officers" in fetch(client, "/").text  # the site as a whole still holds one
+    # the real agency's page too (a walk: it was headed as a sample's), while a sample agency's keeps the banner
+    agency = fetch(client, "/agency/MO-columbia-police-department").text
+    assert "Synthetic sample, not real officers" not in agency and "(synthetic sample)" not in agency.split("</title>")[0]
+    assert "Doe, Jane" in agency
+    sample_agency = conn.execute("select agency_id from ma_training where agency_id is not null limit 1").fetchone()[0]
+    page = fetch(client, f"/agency/{sample_agency}").text
+    assert "Synthetic sample, not real officers" in page and "(synthetic sample)" in page.split("</title>")[0]

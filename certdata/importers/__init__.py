@@ -991,7 +991,6 @@ def write_all(package, resource, table, agencies, module, original, received, mo
     header = [f["name"] for f in resource["schema"]["fields"]]
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     mark_real(descriptor, resource["name"], module, raw, digest, received)
-    mark_real(descriptor, "agencies", None, None, None, None, keep_if_other_synthetic=True)
     files = {root / resource["path"]: to_csv(header, table),
              root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies)}
     for name, rows in (more or {}).items():  # e.g. the identifiers a state retires
@@ -999,6 +998,7 @@ def write_all(package, resource, table, agencies, module, original, received, mo
         files[root / other["path"]] = to_csv([f["name"] for f in other["schema"]["fields"]], rows)
         if other.get(SYNTHETIC):  # made from the release: no longer part of the sample
             mark_real(descriptor, name, None, None, None, None)
+    mark_real(descriptor, "agencies", None, None, None, None, keep_if_other_synthetic=True)
     files[root / DESCRIPTOR] = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     for target in [*files, root / raw]:
         refuse_links(root, target)
