@@ -458,3 +458,24 @@ def test_the_repository_s_source_copies_hold_no_contact_detail_and_their_other_n
         assert not sources.text_holds_contact(figures), figures
     assert not sources.holds_contact("[cid:image001.png@01D9F21B.CC63ED80]")
     assert not sources.holds_contact("Follow the Missouri Department of Public Safety on Twitter @MoPublicSafety")
+
+
+def test_a_statute_s_subsections_start_lines_as_in_its_source():
+    """The walk: RSMo 590.1150 printed its subsections 1 to 3 as one paragraph, while the act sets each on a line
+    of its own (after the bill's line number) and 590.180 kept its breaks. Every subsection that begins a line of
+    the source document begins a line of the text we publish."""
+    texts = {s["pcr:id"]: (ROOT / s["pcr:text"]).read_text(encoding="utf-8") for s in PACKAGE.descriptor["sources"]
+             if s.get("pcr:text")}
+    checked = 0
+    for statute in csv.DictReader(open(ROOT / "data" / "statutes.csv", encoding="utf-8")):
+        if statute["source_id"] not in texts:
+            continue
+        ours = "\n".join(" ".join(line.split()) for line in statute["text"].splitlines())
+        flat = " ".join(ours.split())
+        for line in texts[statute["source_id"]].splitlines():
+            line = " ".join(re.sub(r"^\s*\d+ (?=\d+\.\s)", "", line).split())  # the bill's line number taken off
+            start = re.match(r"\d+\. (?:\S+ ){4}\S+", line)  # a subsection's number and its first five words
+            if start and int(line.split(".")[0]) > 1 and start.group(0) in flat:
+                assert "\n" + start.group(0) in ours, (statute["statute_id"], start.group(0))
+                checked += 1
+    assert checked >= 1  # the quoted statutes do have subsections

@@ -3,6 +3,7 @@
 release holds a sample, a table in the SQLite file; a release with no sample carries none of it."""
 import asyncio
 import csv
+import html
 import json
 import io
 import re
@@ -240,3 +241,11 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     sample_agency = conn.execute("select agency_id from ma_training where agency_id is not null limit 1").fetchone()[0]
     page = fetch(client, f"/agency/{sample_agency}").text
     assert "Synthetic sample, not real officers" in page and "(synthetic sample)" in page.split("</title>")[0]
+
+
+def test_a_real_resource_s_page_tells_the_request_s_date_from_the_import_s(real):
+    """The walk: one page said the requester's receipt of the release was "not stated in the record" and, two lines
+    on, "As of: the agency's release received 2026-12-01", as if the record contradicted itself."""
+    page = html.unescape(re.sub(r"<[^>]+>", "", (real / "site" / "resources" / "mo_officers" / "index.html").read_text()))
+    assert "As of: the release file imported here, received 2023-01-18 (the date given when it was imported)" in page
+    assert "the date the request's record gives for the requester's receipt of the release" in page
