@@ -10,11 +10,13 @@ import collections
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -45,6 +47,10 @@ def environment(package=None):
     env.filters["cell"] = lambda v: "" if v is None else v
     env.filters["inner_quotes"] = disclosure.inner_quotes
     env.filters["lines"] = disclosure.lines
+    # a long identifier (resource.field_name) may wrap after its dot and underscores, never inside a word (a walk:
+    # "mo_officers.row_i d" on a phone)
+    env.filters["breakable"] = lambda text: markupsafe.Markup("<wbr>").join(
+        markupsafe.escape(part) for part in re.split(r"(?<=[._])", str(text)))
     return templatecache.attach(env)
 
 

@@ -586,3 +586,18 @@ def test_an_opened_panel_stays_open_when_the_reader_clicks_elsewhere(page, site,
     page.click(".not-published summary")
     page.click("h1")
     assert page.evaluate("document.querySelector('.not-published details').open")
+
+
+def test_a_field_s_name_on_the_law_page_wraps_only_between_its_words_on_a_phone(page, site):
+    """The walk: on a phone the law page broke field names mid-word ("mo_officers.row_i d"). They may wrap after
+    the dot or an underscore; no word of one is split across lines."""
+    if page.size != "phone":
+        pytest.skip("the phone is the narrow case")
+    page.goto(site + "/docs/law/")
+    split = page.evaluate("""() => [...document.querySelectorAll('article code.field-name')].flatMap(c =>
+        [...c.childNodes].filter(t => t.nodeType === 3).filter(t => {
+            const range = document.createRange(); range.selectNodeContents(t);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1; })
+        .map(t => c.textContent))""")
+    names = page.eval_on_selector_all("article code.field-name", "cs => cs.length")
+    assert names and not split, split
