@@ -35,7 +35,7 @@ def parse_args(argv):
     build.add_argument("--full", action="store_true", help="rebuild every table, reusing nothing of the previous release")
     commands.add_parser("check", help="validate and guard only")
     serve = commands.add_parser("serve", help="serve the built database read-only")
-    serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--port", type=int, default=8001, help="the port on 127.0.0.1 (default: 8001)")
     serve.add_argument("--get", metavar="PATH", help="answer one request for PATH and exit (non-zero unless 200)")
     importer = commands.add_parser("import", help="import an agency's release file")
     importer.add_argument("source", help="a state's importer (its module's SOURCE name, e.g. mo-roster)")
