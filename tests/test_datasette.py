@@ -1,6 +1,8 @@
 """The served Datasette: every table, row pages, search, canned queries, read-only."""
 import asyncio
+import html
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -524,3 +526,19 @@ def test_the_titles_of_sample_pages_say_so(client, built):
     # a row's page is named by its key, as a bookmark or a citation needs (a walk: every row page had one title)
     row_title = re.search(r"<title>([^<]*)</title>", get(client, f"/certification/mo_officers/{row_id}").text).group(1)
     assert row_title.startswith(f"{row_id}: certification: mo_officers"), row_title
+
+
+def test_every_address_the_search_documentation_gives_as_an_example_answers_and_labels_a_sample(client, built):
+    """The walk: the documentation recommended JSON whose rows carry no sample label. Each example address of the
+    "How to search" page (its code blocks) answers 200; a JSON one, while the release holds a sample, says so in
+    its body: in each row, or at the top level of an object."""
+    page = (built / "site" / "search" / "index.html").read_text(encoding="utf-8")
+    examples = [html.unescape(p) for p in re.findall(r'<code tabindex="0">(/[^<\s]*)', page)]
+    assert len(examples) >= 5 and any(e.startswith("/certification/") and ".json" in e for e in examples), examples
+    for path in examples:
+        response = get(client, path)
+        assert response.status_code == 200, path
+        if ".json" in path.split("?")[0]:
+            body = response.json()
+            labelled = body.get("synthetic_sample") if isinstance(body, dict) else all(r.get("synthetic_sample") for r in body)
+            assert labelled, path
