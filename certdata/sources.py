@@ -189,12 +189,18 @@ def copy_problems(package):
     (downloads/sources/), and no output republishes those of the correspondence. Nothing of them is shown."""
     problems = []
     for source_id, path in source_copies(package).items():
+        where = path.relative_to(package.root).as_posix()
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # quote_problems reports an unreadable copy
+        except (OSError, UnicodeDecodeError):  # a copy that cannot be checked is not published (the fourteenth attack
+            # run: a letter saved as Windows-1252 or UTF-16 went out with its telephone number and e-mail address)
+            problems.append(Problem(where, None, None, "unreadable-source-copy",
+                                    f"the copy of source {source_id!r} cannot be read as UTF-8 text, so it cannot be "
+                                    "checked for telephone numbers and e-mail addresses, and the copies are published: "
+                                    "save it as UTF-8"))
+            continue
         if text_holds_contact(text):  # (all that redact replaces, and more)
-            problems.append(Problem(path.relative_to(package.root).as_posix(), None, None, "contact-in-source-copy",
+            problems.append(Problem(where, None, None, "contact-in-source-copy",
                                     f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
                                     f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "
                                     "published"))

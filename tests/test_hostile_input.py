@@ -701,6 +701,13 @@ SPEC_CASES = [
     Case("source-copy-with-a-telephone-number", lambda root, tmp: (root / "data" / "sources" / "000_97e49bf8d1fdd6b1.txt").write_text(
         (root / "data" / "sources" / "000_97e49bf8d1fdd6b1.txt").read_text(encoding="utf-8") + "\nCall (573) 555-0142\n", encoding="utf-8"),
          ["data/sources/000_97e49bf8d1fdd6b1.txt", "contact-in-source-copy"], absent=["555-0142", "internal error"]),
+    # the fourteenth attack run: a letter not saved as UTF-8 was skipped by the check and published with its contacts
+    *[Case(f"source-copy-in-{encoding}", edit_descriptor(lambda d, r, t, encoding=encoding: (
+        (r / "data" / "sources" / "009_extra.txt").write_bytes(
+            "Dear requester, the custodian\u2019s line is (314) 555-0142, e-mail custodian@example.com.\n".encode(encoding)),
+        d["sources"].append({"title": "Extra letter", "pcr:id": "extra-letter", "pcr:text": "data/sources/009_extra.txt"}))),
+        ["data/sources/009_extra.txt", "unreadable-source-copy"], absent=["555-0142", "example.com", "internal error"])
+      for encoding in ("cp1252", "utf-16")],
     Case("view-without-description", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
         (root / "data" / "presentation.yml").read_text().replace("views:\n", "views:\n  agency_names: select agency_name from agencies\n", 1)),
          ["data/presentation.yml: views: 'agency_names' has no description"], absent=["internal error"]),
