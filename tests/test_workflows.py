@@ -306,3 +306,23 @@ def test_the_deploy_pins_the_servers_the_fingerprint_names(built, tmp_path):
         assert server[name] == version(name) and f"{name}=={version(name)}" in installs, name
     assert installs == {f"{name}=={v}" for name, v in server.items()} | {f"datasette=={version('datasette')}"}
     assert "pip" not in server and "datasette" not in server
+
+
+NOT_SERVED = {".ci", ".gitignore", "CONTRIBUTING.md", "README.md", "benchmarks", "package-lock.json", "package.json",
+              "pyproject.toml", "pytest.ini", "requirements-dev.txt", "tests"}  # the tests' and the benchmarks' only
+
+
+def test_the_publish_runs_for_every_change_to_what_is_served():
+    """The fourteenth attack run: a package's own state modules (``states/``, which the build discovers) and the
+    publish workflow itself (its CERTDATA_ settings shape the pages) changed served pages without a deploy. Every
+    top-level entry of the repository, and the states folder a package may bring, is in the workflow's paths or
+    named here as serving nothing."""
+    from fnmatch import fnmatch
+
+    from certdata import states
+    paths = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())[True]["push"]["paths"]
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    entries = {f for f in tracked if not f.startswith(".github/")} | {f"{states.LOCAL}/xs.py", ".github/workflows/publish.yml",
+                                                                        ".github/scripts/fetch_live.sh"}
+    uncovered = sorted(e for e in entries if e.split("/")[0] not in NOT_SERVED and not any(fnmatch(e, p) for p in paths))
+    assert not uncovered, uncovered
