@@ -48,7 +48,7 @@ def environment(package=None):
     env.filters["inner_quotes"] = disclosure.inner_quotes
     env.filters["lines"] = disclosure.lines
     # a long identifier (resource.field_name) may wrap after its dot and underscores, never inside a word (a walk:
-    # "mo_officers.row_i d" on a phone)
+    # a field's name broken as "row_i d" on a phone)
     env.filters["breakable"] = lambda text: markupsafe.Markup("<wbr>").join(
         markupsafe.escape(part) for part in re.split(r"(?<=[._])", str(text)))
     return templatecache.attach(env)

@@ -17,9 +17,11 @@ import csv
 import functools
 import re
 
-from . import disclosure
+from . import disclosure, presentation
+from .errors import CertdataError
 from .names import NAME_PATTERN, TEXT_PATTERN, free_text_problem
-from .package import csv_options, fields
+from .package import ROOT, csv_options, fields
+from .sample import NAME_MARK
 from .sources import copy_problems, normalise, quote_problems
 from .validate import Problem, byte_problems
 
@@ -66,12 +68,35 @@ def guard_package(package):
     statutes, problems = read_statutes(package)
     for resource in package.resources:
         problems += undeclared_columns(package, resource)
+        problems += sample_row_problems(package, resource)
         by_name = {f["name"]: f for f in fields(resource)}
         synthetic = bool(resource.get("pcr:synthetic"))
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += contact_problems(package, resource)
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
+
+
+def sample_row_problems(package, resource):
+    """A generated row in a resource not marked as a synthetic sample: a name whose word begins with the sample's
+    mark (``sample.NAME_MARK``, which begins every generated surname). The fourteenth attack run took the marks off
+    the descriptor without importing anything: the build and the release check passed, and the sample's officers
+    were published, and charted, as real."""
+    if resource.get("pcr:synthetic") or "officer_name" not in {f["name"] for f in fields(resource)} \
+            or file_problems(package, resource):
+        return []
+    mark = re.compile(r"(?<!\w)" + re.escape(NAME_MARK))
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
+                if mark.search(row.get("officer_name") or ""):
+                    return [Problem(resource["path"], number, "officer_name", "sample-published-as-real",
+                                    f"a name the synthetic sample generated (a surname beginning {NAME_MARK}) in a resource "
+                                    "not marked pcr:synthetic: a sample is never published as real. Import the agency's "
+                                    "release (build.py import), or mark the resource and its sources pcr:synthetic again")]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # reported by the validation, by row
+    return []
 
 
 def schema_file(package, resource):
@@ -84,26 +109,48 @@ def enum_problem(field):
     return next(filter(None, map(free_text_problem, map(str, field.get("constraints", {}).get("enum") or []))), None)
 
 
-def schema_text_problems(package):
-    """A closed value in the words the package publishes about its data (the data dictionary, the Datasette's
-    metadata, the documentation): the package's and each resource's title and description, and each field's
-    title, description and example. The value is never shown."""
+def schema_text_problems(package, pages=None):
+    """A closed value in any word the package publishes about its data (the data dictionary, the Datasette's
+    metadata, the documentation, the published descriptor): every string of the descriptor and of each resource and
+    its schema (titles, descriptions, examples, sources, contributors, keywords...; not a field's pattern, which is
+    a rule, not words), of data/presentation.yml, and every line of the hand-written pages (pages: docs/*.md of
+    this code, which the site copies). The fourteenth
+    attack run published a telephone number put in a source's title, a contributor's e-mail, a keyword, a canned
+    query's description and docs/about.md: the check had read a fixed list of keys. The value is never shown."""
     problems = []
 
-    def check(where, field, key, value):
-        problem = free_text_problem(value) if isinstance(value, str) else None
-        if problem:
-            problems.append(Problem(where, None, field, "closed-value-in-schema",
-                                    f"its {key} {problem.removeprefix('the value ')}, which no field publishes; it is not shown"))
-    for key in ("title", "description"):
-        check("datapackage.json", None, key, package.descriptor.get(key))
+    def walk(where, field, path, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key != "pattern" and key != "fields":
+                    walk(where, field, f"{path}.{key}" if path else key, item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(where, field, f"{path}[{index}]", item)
+        elif isinstance(value, str):
+            problem = free_text_problem(value)
+            if problem:
+                problems.append(Problem(where, None, field, "closed-value-in-schema",
+                                        f"its {path} {problem.removeprefix('the value ')}, which no field publishes; "
+                                        "it is not shown"))
+    walk("datapackage.json", None, "", {k: v for k, v in package.descriptor.items() if k != "resources"})
     for resource in package.resources:
-        for key in ("title", "description"):
-            check("datapackage.json", None, f"resource {resource['name']}'s {key}", resource.get(key))
+        walk("datapackage.json", None, f"resource {resource['name']}'s",
+             {k: v for k, v in resource.items() if k != "schema"})
         where = schema_file(package, resource)
+        walk(where, None, "schema", resource.get("schema") or {})
         for f in fields(resource):
-            for key in ("title", "description", "example"):
-                check(where, f["name"], key, f.get(key))
+            walk(where, f["name"], "", f)
+    try:
+        walk("data/presentation.yml", None, "", presentation.read(package.root))
+    except CertdataError:
+        pass  # an unreadable file is the presentation stage's to report
+    for page in sorted((ROOT / "docs").glob("*.md")) if pages is None else pages:  # the site's hand-written pages
+        for number, line in enumerate(page.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            problem = free_text_problem(line)
+            if problem:
+                problems.append(Problem(f"docs/{page.name}", number, None, "closed-value-in-page",
+                                        f"{problem}, which no page publishes; it is not shown"))
     return problems
 
 

@@ -240,7 +240,7 @@ async def agency_page(datasette, request):
         if section["officers"] or state["code"] == agency["state"]:  # the agency's own state, even when empty
             sections.append(section)
     state_name = next((s["name"] for s in states(datasette) if s["code"] == agency["state"]), agency["state"])
-    # the banner only over a sample's rows (the walk: a real Missouri agency, while Massachusetts was still a sample,
+    # the banner only over a sample's rows (the walk: a real agency of one state, while another's was still a sample,
     # was headed "Synthetic sample, not real officers")
     context = {"agency": agency, "state_name": state_name, "sections": sections,
                "page_sample": any(s["sample"] for s in sections) if sections else bool(synthetic(datasette))}

@@ -44,6 +44,13 @@ ELEMENTS = {"acadis_id": "Acadis ID", "state_id": "state ID", "officer_name": "n
             "completion_date": "completion date", "agency_id": "agency recorded"}
 
 
+def acadis_export(path, *lines):
+    """A small training export as MPTC's Acadis might give it (CRLF lines), for the importer: its path as text."""
+    header = "Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\r\n"
+    path.write_text(header + "".join(line + "\r\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
 def settle_ma_disclosure(root):
     """What a maintainer does before importing MPTC's release: keep the agency's letter as a source
     document and replace each 'pending' ground with the agency's words (a test letter, not MPTC's)."""

@@ -22,7 +22,7 @@ import pytest
 
 from certdata import pipeline, publish
 
-from .conftest import make_package, run_cli, settle_ma_disclosure
+from .conftest import ROOT, make_package, run_cli, settle_ma_disclosure
 
 SENTINEL = "SENTINEL-1969-07-20"
 
@@ -546,6 +546,22 @@ SPEC_CASES = [
     Case("closed-value-in-an-enum", edit_schema("requests", lambda s: [f.setdefault("constraints", {}).update(
         enum=["POST", "4417 Larkspur Lane"]) for f in s["fields"] if f["name"] == "released_format"]),
          ["data/schemas/requests.json", "closed-value-in-schema"], absent=["Larkspur"]),
+    # the fourteenth attack run: the sample's marks taken off the descriptor, nothing imported: published as real
+    Case("sample-unmarked", edit_descriptor(lambda d, r, t: (resource_of(d, "mo_officers").pop("pcr:synthetic"),
+                                                              resource_of(d, "mo_officers").update(sources=[{"title": "A release"}]))),
+         ["data/mo_officers.csv, row 2, field officer_name", "sample-published-as-real"]),
+    # the fourteenth attack run: the check read a fixed list of keys; anything else the package publishes went out
+    *[Case(f"closed-value-in-{where}", mutate, [file, "closed-value-in-"], absent=["555-0142", "custodian@"]) for where, mutate, file in [
+        ("a-source-title", edit_descriptor(lambda d, r, t: d["sources"][0].update(title="Letter (call (314) 555-0142)")), "datapackage.json"),
+        ("a-contributor", edit_descriptor(lambda d, r, t: d.setdefault("contributors", []).append(
+            {"title": "A custodian", "email": "custodian@example.com"})), "datapackage.json"),
+        ("a-keyword", edit_descriptor(lambda d, r, t: d.setdefault("keywords", []).append("call 314-555-0142")), "datapackage.json"),
+        ("a-resource-source", edit_descriptor(lambda d, r, t: resource_of(d, "agencies")["sources"].append(
+            {"title": "custodian@example.com"})), "datapackage.json"),
+        ("a-canned-query", lambda root, tmp: (root / "data" / "presentation.yml").write_text(
+            (root / "data" / "presentation.yml").read_text().replace(
+                "    title: Officers by name\n", "    title: Officers by name (custodian@example.com)\n", 1)),
+         "data/presentation.yml")]],
     # the v6 attack run: a telephone number in words, written like a column name
     Case("digits-in-words-extra-column", rows_edit("ma_training", add_column("five_five_five_zero_one_four_two", "x")),
          ["data/ma_training.csv", "not shown"], absent=["five_five"]),
@@ -1126,7 +1142,6 @@ def test_an_import_killed_outright_is_undone_by_the_next_command(released, tmp_p
     import subprocess
     import sys
 
-    from .conftest import ROOT
     root = tmp_path / "pkg"
     shutil.copytree(released, root, ignore=shutil.ignore_patterns("build"))
 
@@ -1170,11 +1185,10 @@ def test_what_the_importer_accepts_as_a_name_the_build_accepts_and_the_reverse_f
 
     from certdata import names
     from certdata.package import Package
-    from .conftest import ROOT
     package = Package.load(ROOT)
     patterns = {(r["name"], f["name"]): f["constraints"]["pattern"] for r in package.resources for f in r["schema"]["fields"]
                 if f["name"] in ("officer_name", "surname", "given_names", "name_suffix")}
-    assert len(patterns) == 6 and set(patterns.values()) == {names.NAME_PATTERN}, patterns
+    assert ("mo_officers", "officer_name") in patterns and set(patterns.values()) == {names.NAME_PATTERN}, patterns
     assert package.resource("agencies")["schema"]["fields"][2]["constraints"]["pattern"] == names.TEXT_PATTERN
     schema = re.compile(names.NAME_PATTERN)
     for name in REAL_NAMES + ["X", "Smith, John III", "Mary-Kate", "2nd"]:
@@ -1494,3 +1508,17 @@ def test_a_profile_nested_too_deeply_is_refused_by_name(tmp_path, monkeypatch):
             disclosure.profile()
     finally:
         disclosure.profile.cache_clear()
+
+
+def test_a_closed_value_in_a_hand_written_page_stops_the_build(tmp_path):
+    """The fourteenth attack run: docs/about.md with a telephone number went out on the about page and in the
+    site's search index. The guard reads every line of the hand-written pages (here a copy with one added)."""
+    from certdata import guard
+    from certdata.package import Package
+    page = tmp_path / "about.md"
+    page.write_text((ROOT / "docs" / "about.md").read_text(encoding="utf-8") + "\nCall the custodian at (314) 555-0142.\n")
+    package = Package.load(ROOT)
+    assert not guard.schema_text_problems(package)  # the pages as they are pass
+    problems = guard.schema_text_problems(package, pages=[page])
+    assert [(p.file, p.type) for p in problems] == [("docs/about.md", "closed-value-in-page")]
+    assert problems[0].row == len(page.read_text().splitlines()) and "555" not in problems[0].message

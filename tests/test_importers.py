@@ -10,7 +10,7 @@ import pytest
 
 from certdata.states import ma
 
-from .conftest import run_cli, run_cli_peak, settle_ma_disclosure
+from .conftest import acadis_export, run_cli, run_cli_peak, settle_ma_disclosure
 
 
 def roster_workbook(path, rows, headers=("Name", "Date of Birth", "License Status", "License Class", "Commissioning Agency")):
@@ -117,12 +117,8 @@ def test_a_published_acadis_id_never_shows_another_person(small_package, tmp_pat
     release (/officer/ma/555001 showed Carl Poe in place of Bob Roe), an id gained leading zeros (its page a 404), and
     a training record's identifier passed to another record when an earlier one appeared."""
     settle_ma_disclosure(small_package)
-    header = "Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\r\n"
-
     def release(name, *lines):
-        path = tmp_path / name
-        path.write_text(header + "".join(line + "\r\n" for line in lines), encoding="utf-8")
-        return str(path)
+        return acadis_export(tmp_path / name, *lines)
     first = release("first.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Bob Roe,Firearms,2021-05-05,")
     assert run_cli(small_package, "import", "ma-training", first).returncode == 0
     published = {r["record_id"]: r for r in read_csv(small_package / "data" / "ma_training.csv")}

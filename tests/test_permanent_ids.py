@@ -313,14 +313,10 @@ def test_an_acadis_id_a_later_release_drops_answers_with_what_became_of_it(small
     "not found", and a hand edit could drop it, or give it another name, unnoticed. The importer retires it with its
     latest record; its address answers 410 with that record; a release that holds it again makes it an officer
     again; and the build refuses hand edits that would lose it or show another person under it."""
-    from .conftest import settle_ma_disclosure
+    from .conftest import acadis_export, settle_ma_disclosure
     settle_ma_disclosure(small_package)
-    header = "Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency\r\n"
-
     def release(name, *lines):
-        path = tmp_path / name
-        path.write_text(header + "".join(line + "\r\n" for line in lines), encoding="utf-8")
-        return str(path)
+        return acadis_export(tmp_path / name, *lines)
     kept_line = "555002,Ann Lee,Legal Updates,2020-01-01,Sample Town 002 Police Department"
     first = release("first.csv", "555001,Bob Roe,Firearms,2019-05-05,Sample Town 009 Police Department",
                     "555001,Bob Roe,Ethics,2021-05-05,Sample Town 001 Police Department", kept_line)

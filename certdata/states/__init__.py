@@ -77,6 +77,17 @@ LOCAL = "states"  # a package's own state modules: <package root>/states/*.py
 REQUIRED = ("CODE", "NAME", "ROUTE", "OFFICERS", "ID_PATTERN", "SEARCH_SQL", "PAGE_QUERIES")
 
 
+def dropped_identifiers(conn, officers, key, retired):
+    """``id_problems`` rows for each identifier (column key) of the previous release's officers (attached as ``old``)
+    that this release holds neither in its officers nor in its retired identifiers (a hand edit that deleted a row):
+    its address would answer 'not found'. The same rule for every state."""
+    return [(None, key, "identifier-dropped",
+             f"identifier {identifier}, published in the previous release, is neither in this release nor retired "
+             f"({retired}): its address would answer 'not found' instead of what became of it; re-import the release")
+            for (identifier,) in conn.execute(f"select {key} from old.{officers} except select {key} from main.{officers} "
+                                              f"except select {key} from main.{retired}")]
+
+
 @dataclass(frozen=True)
 class State:
     """A registered state: its module and where its template lies."""

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from ..importers import REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold
+from . import dropped_identifiers
 
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
@@ -19,7 +20,9 @@ ID_PATTERN = r"[0-9A-Za-z]+"
 IDENTIFIERS = """Massachusetts officers are keyed by MPTC's Acadis ID, the address of their page, which the request asked for
 (“Officer Acadis unique ID number”); whether MPTC's release gives it is not stated in the record. An import refuses a
 release in which an Acadis ID already published carries another name, unless MPTC confirms it is the same officer
-(`--same-officer`), and one whose leading zeros changed. A training record is keyed by the Acadis ID, eight hex digits
+(`--same-officer`), and one whose leading zeros changed. An Acadis ID that a later release no longer holds is
+retired: its page says which release was the last to hold it and with what name and agency, and shows no other
+officer. A training record is keyed by the Acadis ID, eight hex digits
 of the SHA-256 of its course (folded) and completion date, and a counter for identical records of one officer: it
 keeps its identifier while its course and date are unchanged."""  # for the methodology page (Markdown)
 AGENCY_IDENTIFIERS = True  # the officer identifier is the agency's (the Acadis ID): a changed name is refused, not retired
@@ -193,11 +196,7 @@ def id_problems(conn):
             out.append((min(now.values()), "officer_name", "identifier-reassigned",
                         f"Acadis ID {acadis} was published with another name: its page would show another person. "
                         f"If MPTC confirms the officer is the same, re-import the release with --same-officer {acadis}"))
-    for (acadis,) in conn.execute(f"select acadis_id from old.{OFFICERS} except select acadis_id from main.{OFFICERS} "
-                                  f"except select acadis_id from main.{RETIRED}"):
-        out.append((None, "acadis_id", "identifier-dropped",
-                    f"Acadis ID {acadis}, published in the previous release, is neither in this release nor retired "
-                    f"({RETIRED}): its address would answer 'not found' instead of what became of it; re-import the release"))
+    out += dropped_identifiers(conn, OFFICERS, "acadis_id", RETIRED)
     if conn.execute(f"select 1 from old.sqlite_master where name = '{RETIRED}'").fetchone():
         for (acadis,) in conn.execute(f"select acadis_id from old.{RETIRED} except select acadis_id from main.{RETIRED} "
                                       f"except select acadis_id from main.{OFFICERS}"):

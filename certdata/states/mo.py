@@ -9,6 +9,7 @@ import collections
 
 from ..importers import REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold, name_hash
+from . import dropped_identifiers
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -216,11 +217,7 @@ def id_problems(conn):
                                       f"where row_id in (select row_id from main.{RETIRED})"):
         out.append((rowid + 1, "row_id", "identifier-reassigned",
                     f"identifier {row_id} is retired ({RETIRED}): a retired identifier is never given to a record again"))
-    for (row_id,) in conn.execute(f"select row_id from old.{OFFICERS} where row_id not in (select row_id from main.{OFFICERS}) "
-                                  f"and row_id not in (select row_id from main.{RETIRED})"):
-        out.append((None, "row_id", "identifier-dropped",
-                    f"identifier {row_id}, published in the previous release, is neither in this roster nor retired "
-                    f"({RETIRED}): its address would answer 'not found' instead of what became of the record"))
+    out += dropped_identifiers(conn, OFFICERS, "row_id", RETIRED)
     # a retirement is kept as it was published (but for a redaction: words or values taken out, none put in, so
     # that a closed value published by mistake can be removed), and one made now records the record the
     # identifier last had
