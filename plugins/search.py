@@ -4,7 +4,8 @@ Takes: the ``people`` table and the name index the build makes beside it
 (``people_names``: each person's search terms, joined surname and given names;
 ``people_fts``: FTS5 over the terms; ``name_deletions``: every indexed name word
 under each of its one-letter deletions). Gives: /search, /search.json and
-/search.csv (same ranking, filters and paging), the SQL function
+/search.csv (same ranking, filters and paging; an officer's identifier typed alone finds that officer,
+which the page opens), the SQL function
 ``fts_query(text[, column])``, and the one definition of name folding and name
 parsing that the build also uses (certdata/names.py loads them from this file).
 
@@ -343,6 +344,13 @@ def facets_sql(query, filters):
             f"group by p.state, p.license_status, p.agency_id"), params
 
 
+def identifier_sql(person_id, filters):
+    """(sql, params) of the officer whose search identifier (``route/id``) is person_id, under the filters."""
+    params = Params()
+    return (f"select {COLUMNS} from people p where p.person_id = {params.add(person_id)}"
+            f"{filter_sql(filters, params)}"), params
+
+
 def record(row, match):
     """A result as the API gives it: public columns only."""
     out = {k: row[k] for k in FIELDS[:7]}
@@ -517,30 +525,42 @@ async def in_one_trip(datasette, db, work):
         raise
 
 
-async def run_search(datasette, request, extra=None):
-    """One page of the search for a request (see search), and what extra(execute, result) adds,
-    in one trip to the database."""
+async def run_search(datasette, request, named, extra=None):
+    """One page of the search for a request (see search; named: identifier_of its q), and what
+    extra(execute, result) adds, in one trip to the database."""
     db = datasette.get_database(DB)
     values = await filter_values(db)
     *arguments, ignored = read_request(request, values)
+    officer = f"{named[0]['route']}/{named[1]}" if named else None  # a retired one is no officer's: no row
 
     async def work(execute):
-        result = await search(execute, *arguments)
+        result = await search(execute, *arguments, officer=officer)
         if extra is not None:
             await extra(execute, result)
         return result
     result = await in_one_trip(datasette, db, work)
     result["states"] = sorted(values["state"].values())
+    if result["page"] != arguments[-1] and "page" not in ignored:  # past the last page: the last is given
+        ignored["page"] = printable(request.args.get("page"))[:200]
     result["ignored"] = ignored
+    result["retired"] = ({"person_id": officer, "state": named[0]["code"], "officer_path": "/officer/" + officer}
+                         if named and named[2] else None)
     return result
 
 
-async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page=1):
+async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page=1, officer=None):
     """Everything /search and its JSON give: one page of ranked rows, the total, and the
-    approximate matches when the exact ones are few. execute(sql, params) returns rows."""
+    approximate matches when the exact ones are few; when the query is an officer's identifier
+    (officer: the officer's ``route/id``), that officer alone. A page past the last gives the last
+    (``past_last``: the page asked for). execute(sql, params) returns rows."""
     result = {"q": query.text, "query": query, "filters": filters, "sort": sort, "size": size, "page": page,
-              "rows": [], "total": 0, "approximate": None}
+              "rows": [], "total": 0, "approximate": None, "exact": False, "past_last": None}
     if not query:
+        return result
+    if officer is not None:
+        rows = await execute(*identifier_sql(officer, filters))
+        result.update(rows=[record(r, "identifier") for r in rows], total=len(rows), page=1, exact=bool(rows),
+                      past_last=page if page > 1 and rows else None)
         return result
     sql, params = search_sql(query, filters, sort, size, (page - 1) * size)
     rows = await execute(sql, params)
@@ -548,7 +568,14 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
         total = rows[0]["_total"]
     else:
         total = (await execute(*count_sql(query, filters)))[0][0] if page > 1 else 0
-    result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total)
+        last = max(1, -(-total // size))
+        if page > last:
+            result.update(page=last, past_last=page if total else None)
+            page = last
+            rows = (await execute(*search_sql(query, filters, sort, size, (page - 1) * size))) if total else []
+    # a match of every word as typed: names one edit away are then a footnote, not a correction
+    result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total,
+                  exact=any(r["tier"] <= 3 for r in rows))
     if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] > 3):
         found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
         if found:
@@ -653,12 +680,12 @@ def synthetic_resources(datasette):
 
 
 async def search_json(datasette, request):
-    result = await run_search(datasette, request)
+    result = await run_search(datasette, request, await identifier_of(datasette, request.args.get("q")))
     near = result["approximate"]
     body = {"synthetic_sample": synthetic_resources(datasette), "q": result["q"], "filters": result["filters"],
             "sort": result["sort"], "page": result["page"], "size": result["size"], "ignored": result["ignored"],
             "total": result["total"], **paging(datasette, "/search.json", result),
-            "rows": result["rows"],
+            "rows": result["rows"], "retired": result["retired"],
             "approximate": near and dict(near, suggestion_url=page_url(datasette, "/search.json", result,
                                                                         q=near["suggestion"], page=1))}
     from datasette.utils.asgi import Response
@@ -669,6 +696,7 @@ async def search_csv(datasette, request):
     """Every main (not approximate) match, ranked, as CSV; fetched in pages so nothing is capped."""
     db = datasette.get_database(DB)
     query, filters, sort, _, _, _ = read_request(request, await filter_values(db))
+    named = await identifier_of(datasette, request.args.get("q"))
 
     async def stream(writer):
         out = io.StringIO()
@@ -676,14 +704,16 @@ async def search_csv(datasette, request):
         table.writerow(FIELDS)
         offset = 0
         while query:
-            sql, params = search_sql(query, filters, sort, CSV_PAGE, offset)
-            rows = (await db.execute(sql, params)).rows
+            if named:  # a retired identifier is no officer's: no row
+                rows = (await db.execute(*identifier_sql(f"{named[0]['route']}/{named[1]}", filters))).rows
+            else:
+                rows = (await db.execute(*search_sql(query, filters, sort, CSV_PAGE, offset))).rows
             for row in rows:
-                table.writerow([record(row, MATCHES[row["tier"]])[k] for k in FIELDS])
+                table.writerow([record(row, MATCHES[row["tier"]] if not named else "identifier")[k] for k in FIELDS])
             await writer.write(out.getvalue())
             out.seek(0)
             out.truncate()
-            if len(rows) < CSV_PAGE:
+            if named or len(rows) < CSV_PAGE:
                 break
             offset += CSV_PAGE
         await writer.write(out.getvalue())
@@ -764,42 +794,44 @@ def agency_caveats(states, result, synthetic=()):
             if state["code"] in shown and state.get("agency_words")]
 
 
-async def officer_by_identifier(datasette, request):
-    """The officer page's path when the search page was asked for nothing but an officer's identifier (as
-    the page and its address give it, e.g. a reporter's citation, in any case the state allows, or an
-    identifier since retired, whose page says what became of it); else None. The identifier rules are
-    the officer page's (plugins/certsearch.py)."""
-    q = (request.args.get("q") or "").strip()
-    if not q or set(request.args) != {"q"} or any(c.isspace() for c in q):
+async def identifier_of(datasette, q):
+    """(state, identifier, retired) when a search's text is nothing but an officer's identifier (as the
+    officer page and its address give it, e.g. a reporter's citation, in any case the state allows) or
+    an identifier since retired; else None. The identifier rules are the officer page's
+    (plugins/certsearch.py)."""
+    q = (q or "").strip()
+    if not q or any(c.isspace() for c in q):
         return None
     from datasette.plugins import pm
     officers = pm.get_plugin("certsearch.py")
     for state in states_config(datasette):
         found = await officers.officer_identifier(datasette, state, q)
         if found is not None:
-            return datasette.urls.path(f"/officer/{state['route']}/{url_quote(found[0], safe='')}")
+            return state, *found
     return None
 
 
 async def search_page(datasette, request):
+    """The search page; asked for nothing but an officer's identifier, it opens the officer's page (a
+    retired identifier's page says what became of it)."""
     from datasette.utils.asgi import Response
-    officer = await officer_by_identifier(datasette, request)
-    if officer is not None:
-        return Response.redirect(officer)
+    named = await identifier_of(datasette, request.args.get("q"))
+    if named is not None and set(request.args) == {"q"}:
+        return Response.redirect(datasette.urls.path(f"/officer/{named[0]['route']}/{url_quote(named[1], safe='')}"))
     try:
         agency_page = min(MAX_PAGE, max(1, int(request.args.get("agency_page") or 1)))
     except ValueError:
         agency_page = 1
 
     async def facets_and_agencies(execute, result):
-        if result["query"]:
-            result["facet_rows"] = await execute(*facets_sql(result["query"], result["filters"]))
+        if result["query"]:  # an identifier's officer is one row: nothing to filter
+            result["facet_rows"] = [] if named else await execute(*facets_sql(result["query"], result["filters"]))
             result["agency_rows"] = await search_agencies(execute, result["q"], agency_page)
-    result = await run_search(datasette, request, facets_and_agencies)
+    result = await run_search(datasette, request, named, facets_and_agencies)
     context = dict(result, **paging(datasette, "/search", result), facets=None, agencies=[], agency_total=0,
                    state_labels={s["code"]: s["name"] for s in states_config(datasette)})  # the menu gives a state's name, not its code
     if result["query"]:
-        context["facets"] = facet_lists(result["facet_rows"], result["filters"])
+        context["facets"] = facet_lists(result["facet_rows"], result["filters"]) if result["facet_rows"] else None
         context["agencies"], context["agency_total"] = result["agency_rows"]
         context["agency_page"] = agency_page
         context["agency_caveats"] = agency_caveats(states_config(datasette), result, synthetic_resources(datasette))

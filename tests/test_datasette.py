@@ -284,7 +284,9 @@ def test_agency_pages_quote_the_agency_once_and_label_the_licence_class(client, 
 
 def test_counts_of_one_are_singular(client):
     page = get(client, "/search?q=zyzzyva").text
-    assert "Filter these 1 result<" in page and "1 results" not in page
+    assert "Filter this result<" in page and "these 1 result" not in page and "1 results" not in page  # a walk: "Filter these 1 result"
+    total = get(client, "/search.json?q=smith").json()["total"]
+    assert total > 1 and f"Filter these {total:,} results<" in get(client, "/search?q=smith").text
 
 
 def test_the_home_page_describes_the_decertified_list_as_the_list_does(client):

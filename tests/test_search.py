@@ -170,6 +170,7 @@ def test_a_filtered_search_reads_the_name_index_first_not_every_officer_of_the_f
     {"q": "smith", "state": "MO"}, {"q": "smith", "license_status": "Revoked", "agency_page": "2"},
     {"q": "qqqxxj"}, {"q": "wilhelmina qaurrington"}, {"q": "zebulon quarrington"}, {"q": "smith q jonah"},
     {"q": "evil"}, {"q": "<b>\"'&"}, {"q": "smith", "size": "nonsense", "sort": "<i>"}, {"q": "sheriff"},
+    {"q": "smith", "page": "999"},
 ])
 def test_the_search_page_is_the_text_datasette_renders(uncached, params):
     """/search renders its frame once per server and its blocks for each search (plugins/search.py,
@@ -267,7 +268,8 @@ def test_the_search_page_stays_datasette_s_text_when_base_html_writes_the_title_
     app.jinja_env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"base.html": twice}), app.jinja_env.loader])
     fast = asyncio.run(app.client.get("/search", params={"q": "<smith>", "_": "1"}))
     slow = asyncio.run(app.client.get("/search", params={"q": "<smith>", "_": "2"}, cookies={"ds_messages": "unsigned"}))
-    assert '<meta name="t" content="Search: &lt;smith&gt;">' in fast.text
+    title = re.search(r"<title>([^<]*)</title>", fast.text).group(1)  # the sample's mark may follow the query
+    assert title.startswith("Search: &lt;smith&gt;") and f'<meta name="t" content="{title}">' in fast.text
     assert fast.status_code == 200 and fast.text == slow.text
     from datasette.plugins import pm
     assert app in next(p for p in pm.get_plugins() if hasattr(p, "DIRECT")).PARTS  # cut, not left to the router
@@ -284,8 +286,8 @@ def test_a_percent_encoded_search_path_is_answered_as_the_router_answers_it(unca
 
 def test_an_officer_s_identifier_searched_alone_opens_the_officer_s_page(client, built):
     """A new user's walk: a reporter's citation gives an officer's identifier, and the search found nothing for it.
-    Asked alone, an identifier of an officer opens the officer's page; with filters, in JSON, or matching no
-    officer, it is searched as before."""
+    Asked alone, an identifier of an officer opens the officer's page; with filters or in JSON it is a result
+    (test_an_officer_s_identifier_is_the_one_result_of_the_json_and_csv); matching no officer, it is searched as a name."""
     import sqlite3
     conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
     for state, person in conn.execute("select state, min(person_id) from people group by state"):
@@ -302,6 +304,69 @@ def test_an_officer_s_identifier_searched_alone_opens_the_officer_s_page(client,
         assert asyncio.run(client.client.get("/search.json", params={"q": identifier})).status_code == 200
     assert asyncio.run(client.client.get("/search", params={"q": "MO-ffffffffff-999"})).status_code == 200
     assert asyncio.run(client.client.get("/search", params={"q": "smith"})).status_code == 200
+
+
+def test_an_officer_s_identifier_is_the_one_result_of_the_json_and_csv(client, built):
+    """A new user's walk: /search?q=<identifier> opened the officer's page, but /search.json and /search.csv with the
+    same q gave total 0, though the docs say they give the page's results. Each gives the officer as its one row
+    (in any case the state allows), under the filters; the page with a filter lists it too."""
+    import json
+    import sqlite3
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    states = json.loads((built / "site" / "datasette" / "metadata.json").read_text())["plugins"]["certsearch"]["states"]
+    for state in states:
+        person = conn.execute("select min(person_id) from people where state = ?", [state["code"]]).fetchone()[0]
+        route, identifier = person.split("/", 1)
+        for spelled in {identifier, identifier.lower() if state["id_case_insensitive"] else identifier}:
+            body = asyncio.run(client.client.get("/search.json", params={"q": spelled})).json()
+            assert body["total"] == 1 and body["retired"] is None, (spelled, body)
+            assert [(r["person_id"], r["match"], r["officer_path"]) for r in body["rows"]] == [
+                (person, "identifier", f"/officer/{person}")]
+            table = list(csv.DictReader(io.StringIO(asyncio.run(client.client.get(
+                "/search.csv", params={"q": spelled})).text.removeprefix("\ufeff"))))
+            assert [(r["person_id"], r["match"]) for r in table] == [(person, "identifier")], spelled
+        other = next(s["code"] for s in states if s["code"] != state["code"])
+        assert asyncio.run(client.client.get("/search.json", params={"q": identifier, "state": other})).json()["total"] == 0
+        page = asyncio.run(client.client.get("/search", params={"q": identifier, "state": state["code"]}))
+        assert page.status_code == 200 and f'class="officer-link" href="/officer/{person}"' in page.text
+
+
+def test_a_retired_identifier_in_json_names_its_page_and_gives_no_officer(built, tmp_path):
+    """A retired identifier is no officer's: the JSON gives no row and names the identifier and its page (which says
+    what became of it), the CSV no row; the page alone opens that page."""
+    import shutil
+    import sqlite3
+    database = tmp_path / "certification.db"
+    shutil.copy(built / "site" / "downloads" / "certification.db", database)
+    conn = sqlite3.connect(database)
+    name, status, person = conn.execute("select officer_name, license_status, min(person_id) from people where state = 'MO'").fetchone()
+    retired = person.rsplit("-", 1)[0].split("/", 1)[1] + "-999999"  # its name's hash, a counter no record has
+    with conn:
+        conn.execute("insert into mo_retired_ids (row_id, officer_name, license_status, retired_with) values (?, ?, ?, ?)",
+                     [retired, name, status, "a later release"])
+    conn.close()
+    app = datasette.app(database, built / "site" / "datasette" / "metadata.json")
+    body = asyncio.run(app.client.get("/search.json", params={"q": retired.lower()})).json()
+    assert body["total"] == 0 and body["rows"] == [] and body["approximate"] is None
+    assert body["retired"] == {"person_id": f"mo/{retired}", "state": "MO", "officer_path": f"/officer/mo/{retired}"}
+    assert asyncio.run(app.client.get(body["retired"]["officer_path"])).status_code == 410
+    assert asyncio.run(app.client.get("/search.csv", params={"q": retired})).text.strip().count("\n") == 0  # the header only
+    assert asyncio.run(app.client.get("/search.json", params={"q": "smith"})).json()["retired"] is None
+    opened = asyncio.run(app.client.get("/search", params={"q": retired}))
+    assert opened.status_code == 302 and opened.headers["location"] == f"/officer/mo/{retired}"
+
+
+def test_the_search_page_s_title_says_when_the_data_are_a_synthetic_sample(client, built):
+    """A new user's walk: officer, agency and decertified pages carry "(synthetic sample)" in their title while
+    the data are a sample; the search page did not."""
+    import json
+    sample = bool(json.loads((built / "site" / "datasette" / "metadata.json").read_text())["plugins"]["certsearch"]
+                  ["synthetic_resources"])
+    for params in ({}, {"q": "smith"}, {"q": "qqqxxj"}):
+        title = re.search(r"<title>([^<]*)</title>", asyncio.run(client.client.get("/search", params=params)).text).group(1)
+        assert title.endswith(" (synthetic sample)") is sample, title
+    decertified = asyncio.run(client.client.get("/decertified")).text
+    assert ("(synthetic sample)</title>" in decertified) is sample
 
 
 def test_an_identifier_printed_in_another_case_still_finds_its_officer(client, built):
