@@ -8,7 +8,8 @@ in words that open it, no real release carries a field whose disclosure is still
 is, word for word, in its source document (``sources``). Names that look like a
 closed category (age, birth, address, residence and its city or zip, phone,
 e-mail, social security number, driver's licence, demographics) are refused unless
-a statute ground whose element names that category opens them. Anything that
+a statute ground whose element names that category opens them. In a real release, a
+name, an agency's or a course's name that begins with a formula's sign is refused. Anything that
 cannot be read is refused (fails closed). Column names are reported; the pipeline
 prints them through ``validate.redact_columns``, which hides a header cell that
 looks like a value.
@@ -19,7 +20,7 @@ import re
 
 from . import disclosure, presentation
 from .errors import CertdataError
-from .names import NAME_PATTERN, TEXT_PATTERN, free_text_problem
+from .names import NAME_PATTERN, TEXT_PATTERN, formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
 from .sample import NAME_MARK
 from .sources import copy_problems, normalise, quote_problems
@@ -73,7 +74,7 @@ def guard_package(package):
         synthetic = bool(resource.get("pcr:synthetic"))
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
-        problems += contact_problems(package, resource)
+        problems += contact_problems(package, resource) + formula_problems(package, resource)
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
 
 
@@ -209,6 +210,27 @@ def contact_problems(package, resource):
                     if problem:
                         problems.append(Problem(resource["path"], number, name, "closed-value-in-text",
                                                 f"{problem}, which no field publishes; it is not shown"))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # reported by the validation, by row
+    return problems
+
+
+def formula_problems(package, resource):
+    """A person's, an agency's or a course's name (a field of names.NAME_PATTERN or TEXT_PATTERN) in a real release
+    that begins with =, +, - or @ (names.formula_start): the published CSV keeps it as written, and a spreadsheet that
+    opens it runs it as a formula. (A synthetic sample is passed: the tests of the spreadsheet copies' defusing build
+    one with such names, and no sample is deployed as real.) The value is never shown."""
+    names = [f["name"] for f in fields(resource) if f.get("constraints", {}).get("pattern") in (NAME_PATTERN, TEXT_PATTERN)]
+    if resource.get("pcr:synthetic") or not names:
+        return []
+    problems = []
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
+                problems += [Problem(resource["path"], number, name, "formula-start",
+                                     "the value begins with =, +, - or @, which a spreadsheet opening the published CSV would "
+                                     "run as a formula; no name begins so. It is not shown")
+                             for name in names if formula_start(row.get(name) or "")]
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # reported by the validation, by row
     return problems

@@ -607,12 +607,16 @@ def date_or_address(value, plain=None, person=False):
 def text_refused(value):
     """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
     run of six digits or more, a telephone number or an e-mail address (a closed value in the wrong column).
-    The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern)."""
+    The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern); so too
+    a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
+    first sign is the importer's, text_problem, and the guard's in a real release.)"""
+    if description_problem(value):
+        return True
     if not may_be_refused(value):
         return False
     plain = plain_digits(value)
     return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
-                                                 or digit_groups(plain) or name_contact(value, plain))
+                                                 or digit_groups(plain) or five_digit_number(plain) or name_contact(value, plain))
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
@@ -685,12 +689,175 @@ def mixed_script(value):
     return False
 
 
-def text_problem(value):
-    """Why a text cell cannot be published (an invisible or direction-changing character), or None."""
+# A spreadsheet runs a cell that begins with =, +, - or @ as a formula (a tab or a carriage return first is one too:
+# INVISIBLE refuses both). The package's exact CSVs keep each value as written (publish.py defuses only the spreadsheet
+# copies), so a name, an agency's or a course's name may not begin so (an attack run after the fourteenth: "=Doe&Roe" and
+# '=HYPERLINK("x","Columbia Police Department")' were published). No name begins with a hyphen either ("-" alone has no
+# letter). Spaces before the sign, and its full-width and small forms (＝, ﹢), count. A plain number ("-5") is left
+# to its column's own rule (publish.py's PLAIN_NUMBER: a spreadsheet reads it as the number). The importer refuses
+# such a cell in any column (text_problem); the guard refuses one in a name's or a text's field of a real release
+# (a synthetic sample may hold one, to try the spreadsheet copies' defusing; no sample is deployed as real).
+FORMULA_SIGNS = "=+-@"
+PLAIN_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def formula_start(value):
+    """Whether a value begins (after spaces) with a sign a spreadsheet reads as the start of a formula."""
+    first = value.lstrip()[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first)[:1] in FORMULA_SIGNS and not PLAIN_NUMBER.fullmatch(value)
+
+
+# Closed values written in words beside a name (the same attack run: "Doe, John, age 43", "Doe, John b. 5/4",
+# "Doe, John White Male", "Doe, John (W/M)", "Columbia Police Department Lives in Shelbyville", "(resides
+# Shelbyville)", "Springfield PD Apt 4B", "Firearms Shelbyville MO 65101", "Firearms Zip 65101" passed).
+# An age: an age word beside an adult's age (two digits, or a tens word: "age 43", "aged forty-three", "Age: 43"), or a
+# number of years old ("43 years old", "43 y/o", "43yo"). In an agency's or a course's name "age" with a number may
+# be a limit ("Under Age 21 Enforcement", "Ages 18-21", "Age 65+ Elder Abuse"): passed after a word of a limit or
+# before a range or "and over"; "Age 21 Compliance Checks" alone is refused (no limit said).
+AGE_NUMBER = rf"(?:[0-9]{{2}}(?![0-9])|(?:{EN_TENS})(?:[\s-]?(?:{EN_UNITS}))?\b|(?:eighteen|nineteen)\b)"
+AGE_WORD = re.compile(rf"\b(?:age|aged|ages|edad)\b\.?\s*[:=#-]?\s*(?:of\s+|is\s+)?{AGE_NUMBER}", re.IGNORECASE)
+YEARS_OLD = re.compile(rf"(?<![0-9]){AGE_NUMBER}[\s-]*(?:years?|yrs?|yr)\.?[\s-]*(?:old|of\s+age)\b"
+                       r"|(?<![0-9])[0-9]{2}\s*(?:y\s*/\s*o|y\.\s?o\b\.?|yo\b)", re.IGNORECASE)
+AGE_LIMIT_BEFORE = re.compile(r"\b(?:under|over|minimum|min|maximum|max|legal|drinking|retirement|voting|above|below|"
+                              r"mandatory|the)\W*$", re.IGNORECASE)
+AGE_LIMIT_AFTER = re.compile(r"\s*(?:\+|(?:and|or|&)\s+(?:over|up|older|under|younger|above|below|more|less)\b|"
+                             r"(?:to|through|thru|-|\u2013)\s*[0-9])", re.IGNORECASE)
+# A date of birth abbreviated: "b. 5/4", "b: 1971", "b. '71", "bday 5/4" (BIRTH refuses "DOB", "born 5" and "birthday");
+# "B. Smith" and "Bd, Kim" have no date after the word.
+BIRTH_DATE_BIT = r"(?:[0-9]{1,2}\s*[-/.]\s*[0-9]{1,4}|(?:19|20)[0-9]{2}(?![0-9])|['\u2019][0-9]{2}\b|[0-9]{2}(?![0-9])(?!\s*(?:st|nd|rd|th)\b))"
+BIRTH_SHORT = re.compile(rf"\b(?:b\s*[.:]|(?:b-?day|bd)\b\.?\s*[:#=-]?)\s*(?:on\s+|in\s+)?"
+                         rf"{BIRTH_DATE_BIT}|\bb\s+[0-9]{{1,2}}\s*/\s*[0-9]{{1,2}}(?![0-9])", re.IGNORECASE)
+# In a person's name a day and a month ("5/4") and a bare two-digit number ("Doe, John, 43", "Doe, John (43)", the
+# newspapers' way to give an age) are no part of a name; a generation's ordinal ("2nd", "10th") is. (Two numbers with a
+# hyphen, "5-4", read as a score as well: refused after a birth's abbreviation, BIRTH_SHORT.)
+PERSON_NUMBER = re.compile(r"(?<![0-9])[0-9]{1,2}\s*/\s*[0-9]{1,2}(?![0-9])"
+                           r"|(?<![0-9])[0-9]{2}(?![0-9])(?!\s*(?:st|nd|rd|th)\b)", re.IGNORECASE)
+# Race and sex as police reports write them: a race's word and a sex's ("White Male", "Hispanic Female", "Male
+# White"), the letters joined by a slash or in brackets ("W/M", "B/F", "M/W", "(WM)", "(F)"), or after the word that
+# names them ("Sex: M", "Race W"). A colour alone is a surname ("Mary White", "Black, Jack"), and so is "Male" ("John
+# Male"); "Race Relations" and "Gender Bias Training" name no one's.
+RACES = (r"white|black|hispanic|latin[oax]|asian|caucasian|african[\s-]american|native[\s-]american|american[\s-]indian|"
+         r"alaskan?[\s-]native|pacific[\s-]islander|native[\s-]hawaiian|indian|biracial|multiracial|mixed[\s-]race|"
+         r"non[\s-]?hispanic|middle[\s-]eastern|arab")
+SEXES = r"male|female|man|woman"
+RACE_LETTER, SEX_LETTER = r"[wbhaio]", r"[mf]"
+RACE_AND_SEX = re.compile(
+    rf"\b(?:{RACES})[\s/-]+(?:{SEXES})\b|\b(?:male|female)[\s/-]+(?:{RACES})\b"
+    rf"|(?<![^\W_]){RACE_LETTER}\s*[/\\]\s*{SEX_LETTER}(?![^\W_])|(?<![^\W_]){SEX_LETTER}\s*[/\\]\s*{RACE_LETTER}(?![^\W_])"
+    rf"|\(\s*(?:{RACE_LETTER}\s*[/\\ .-]?\s*{SEX_LETTER}|{SEX_LETTER}\s*[/\\ .-]?\s*{RACE_LETTER}|{SEX_LETTER}|male|female|{RACES})\s*\)"
+    rf"|\b(?:sex|gender|race|ethnicity)\s*[:=/-]?\s*(?:[mfwbh]|{SEXES}|{RACES})\b", re.IGNORECASE)
+# In a person's name also a word that is no one's name ("Doe, Jane Female", "Doe, John Caucasian") and the letters
+# run together in capitals ("Doe, John WM").
+PERSON_RACE_OR_SEX = re.compile(r"(?i:\b(?:female|caucasian|non[\s-]?hispanic|hispanic|african[\s-]american)\b)|\b[WBH][MF]\b")
+# Where someone lives: the words that say so ("lives in", "resides", "residing", "resident of", "home address",
+# "Address: ..."), an apartment's or a suite's number ("Apt 4B", "Apartment #12", "Ste 200"). "Residence Hall
+# Security", "Residential Burglary", "Bob Apt", "Lives, Anna", "Saving Lives in Crisis" and "Unit 12 Training" (a unit
+# counts officers) say no one's.
+RESIDENCE = re.compile(
+    r"\b(?:resides|residing|reside|domiciled|dwells)\b|\b(?:lives|living|residence|resident|dwelling)\s+(?:in|at|on|near)\b"
+    r"|\bresident\s+of\b|\b(?:residence|home|hometown)\s*[:=]"
+    r"|\b(?:home|street|mailing|residential|residence|house|postal)\s+address\b|\baddr(?:ess)?\b\.?\s*(?:[:#=]|[0-9]|(?:is|in|at|on)\b)"
+    r"|\b(?:apt|apts|apartment|suite|ste|flat)\b\.?\s*(?:no\.?\s*|number\s*|#\s*)?[0-9]+[a-z]?\b|\b(?:apt|apartment|suite|ste)\b\.?\s*#\s*[a-z]\b",
+    re.IGNORECASE)
+# "lives" after a word that makes it the plural of life: "Saving Lives in Crisis", "Protecting Lives at Risk".
+LIVES_AS_NOUN = re.compile(r"\b(?:[^\W\d_]+ing|save|saves|saved|protect|protects|protected|change|changes|changed|our|their|"
+                           r"your|many|young|human|civilian|other|real)\W+$", re.IGNORECASE)
+PERSON_RESIDENCE = re.compile(r"\baddr(?:ess)?\b", re.IGNORECASE)  # in a person's name, the word alone
+# A ZIP code: five digits (and four) after a state's two capitals or a ZIP's word ("Shelbyville MO 65101", "Zip 65101",
+# "Postal Code: 65101"). Five digits with no such word before them are text_refused's (FIVE_DIGITS): an agency's or a
+# course's name holds none but after a word that numbers it ("Course 10234"), and an identifier may be five digits.
+STATE_CODES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
+               "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP").split()
+ZIP_CODE = re.compile(rf"(?:\b(?:{'|'.join(STATE_CODES)})\b\.?,?|(?i:\b(?:zip|zipcode|zip\s*code|postal\s*code|postcode|post\s*code)\b\.?))"
+                      r"\s*[:#=-]?\s*[0-9]{5}(?![0-9])")
+FIVE_DIGITS = re.compile(r"(?<![0-9.,])[0-9]{5}(?!\.?[0-9])")
+WORD_AFTER = re.compile(r"\W*([^\W\d_]+)")
+
+
+def five_digit_number(value):
+    """Whether a (plain) value holds five digits on their own (a ZIP code) not numbered by the word before them
+    ("Course 10234") nor counting what the word after them names ("10000 Hours")."""
+    for match in FIVE_DIGITS.finditer(value):
+        after = WORD_AFTER.match(value, match.end())
+        if not numbered(value, match.start()) and not (after and after.group(1).lower() in COUNTED):
+            return True
+    return False
+
+
+def person_words(value):
+    """A person's name with its first word and the first after its comma blanked: they are names (a surname or a given
+    name: "White, Mary", "Lives, Anna", "Male, John"), whatever else the word means."""
+    for match in (FIRST_WORD.match(value), AFTER_COMMA.search(value)):
+        if match:
+            value = value[:match.start(1)] + " " * (match.end(1) - match.start(1)) + value[match.end(1):]
+    return value
+
+
+def age_in(value, limits):
+    """Whether a value holds an age (limits: an age word before a limit or a range passes, as in a course's name)."""
+    if YEARS_OLD.search(value):
+        return True
+    for match in AGE_WORD.finditer(value):
+        if not limits or not (AGE_LIMIT_BEFORE.search(value, max(0, match.start() - 30), match.start())
+                              or AGE_LIMIT_AFTER.match(value, match.end())):
+            return True
+    return False
+
+
+def residence_in(value):
+    """Whether a value says where someone lives."""
+    for match in RESIDENCE.finditer(value):
+        if not (match.group().lower().startswith("lives") and LIVES_AS_NOUN.search(value, max(0, match.start() - 30), match.start())):
+            return True
+    return False
+
+
+# What each test needs in the value's lower case: a test runs only where one is (a long value, "a.a.a...", costs a
+# scan of these words and not a search of every word boundary by each test).
+AGE_HINTS, OLD_HINTS, BIRTH_HINTS = ("age", "edad"), ("old", "age", "y"), ("b",)
+RACE_HINTS = ("male", "man", "/", "\\", "(", "sex", "gender", "race", "ethnic")
+PERSON_RACE_HINTS = ("female", "caucasian", "hispanic", "african", "wm", "wf", "bm", "bf", "hm", "hf")
+RESIDENCE_HINTS = ("resid", "lives", "living", "dwell", "domicil", "home", "addr", "apt", "apartment", "suite", "ste", "flat")
+
+
+def hinted(lower, hints):
+    """Whether a lower-case value holds one of the words a test needs."""
+    return any(hint in lower for hint in hints)
+
+
+def description_problem(value, person=False):
+    """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live),
+    or None; person: the value is a person's name, whose first word and first after its comma are names. The reason
+    never quotes the value."""
+    if not value.isascii():
+        value = plain_digits(value)
+    words = person_words(value) if person else value
+    lower, digit = words.lower(), any(c.isdigit() for c in value)
+    if (hinted(lower, AGE_HINTS) and age_in(words, limits=not person)) or (hinted(lower, OLD_HINTS) and YEARS_OLD.search(words)):
+        return "the value holds an age, which no open column holds (an age or a date of birth in the wrong column?)"
+    if digit and ((hinted(lower, BIRTH_HINTS) and BIRTH_SHORT.search(words)) or (person and PERSON_NUMBER.search(value))):
+        return ("the value holds a date of birth or a person's age, which no open column holds (a closed value in the "
+                "wrong column?)")
+    if (hinted(lower, RACE_HINTS) and RACE_AND_SEX.search(words)) or (
+            person and hinted(lower, PERSON_RACE_HINTS) and PERSON_RACE_OR_SEX.search(words)):
+        return "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)"
+    if (hinted(lower, RESIDENCE_HINTS) and (residence_in(words) or (person and PERSON_RESIDENCE.search(words)))) or (
+            digit and ZIP_CODE.search(value)):
+        return ("the value says where someone lives (a residence, an apartment's number or a ZIP code), which no open "
+                "column holds (a closed value in the wrong column?)")
+    return None
+
+
+def text_problem(value, person=False):
+    """Why a text cell cannot be published, or None: an invisible or direction-changing character, a formula's first
+    sign, or a closed description of a person (description_problem; person: the cell is a person's name)."""
     if INVISIBLE.search(value):
         return ("the value holds an invisible or text-direction control character (such as U+202E), "
                 "which can make it display as something else")
-    return None
+    if formula_start(value):
+        return ("the value begins with =, +, - or @, which a spreadsheet opening the published CSV would run as a "
+                "formula; no name begins so")
+    return description_problem(value, person)
 
 
 # A date, an address or a run of digits has a digit, an e-mail address an @ (or %40, &#64;) or, spelled
@@ -770,15 +937,23 @@ def name_contact(value, plain=None):
 
 def person_name_refused(value):
     """Whether a value that matches a person's name pattern is still no name: it holds a date, an address,
-    a run of digits or an e-mail address (the importer's rule, applied again when the package is validated).
-    Most names hold neither a digit nor an @, and are passed after one scan."""
-    return may_be_refused(value) and (name_problem(value) is not None or name_contact(value))
+    a run of digits, an e-mail address or a closed description of the person (an age, a race or sex, where they
+    live): the importer's rule, applied again when the package is validated. Most names hold neither a digit nor
+    an @, and are passed after one scan and description_problem's. (A formula's first sign is the guard's, in a
+    real release: a synthetic sample may hold one, to try the spreadsheet copies' defusing.)"""
+    return (description_problem(value, person=True) is not None
+            or (may_be_refused(value) and (name_value_problem(value) is not None or name_contact(value))))
 
 
 def name_problem(value):
     """Why a person's name (or a part of it) cannot be a name, or None. The reason never quotes the value."""
-    if text_problem(value):
+    if INVISIBLE.search(value) or formula_start(value):
         return text_problem(value)
+    return name_value_problem(value) or description_problem(value, person=True)
+
+
+def name_value_problem(value):
+    """Why a person's name has no letter, or holds a date, an address or a run of digits, or None."""
     if not any(c.isalpha() for c in value):
         return "the value has no letter, so it is not a name (a date or a number in the wrong column?)"
     plain = may_be_refused(value) and plain_digits(value)
