@@ -497,3 +497,139 @@ def test_text_drawn_in_its_background_s_colour_or_too_small_to_read_is_refused(s
     path = styled_roster(tmp_path / "readable.xlsx", [(Font(color="FFFFFFFF"), black_fill), (Font(color="FFC00000", sz=8), None)])
     assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
     assert {"Boone County Sheriff's Office", "Ashland Police Department"} <= agency_names(small_package)
+
+
+# The fourteenth attack run: a run of rich text drawn unreadable (1-point white " age 43" after "Doe, John") was
+# published; Excel shows only the visible text. Every run's <rPr> is checked, in the table of texts and inline.
+
+def rich(visible, hidden, props):
+    """A rich text's runs: the visible text in the cell's font, then the hidden text in a run of its own font."""
+    return f'<r><t>{escape(visible)}</t></r><r><rPr>{props}</rPr><t xml:space="preserve">{escape(hidden)}</t></r>'
+
+
+def rich_roster(path, shared, name_props, agency_props=None, styles=None, extra=""):
+    """MO_ROWS with " age 43" added to the first name and " Lives in Shelbyville" to the first agency, each in a run
+    of the given <rPr> content (None: no such run), as shared texts or inline ones."""
+    runs = {(2, 1): (MO_ROWS[0][0], " age 43", name_props), (2, 4): (MO_ROWS[0][3], " Lives in Shelbyville", agency_props)}
+    runs = {cell: rich(*run) + extra for cell, run in runs.items() if run[2] is not None}
+    rows = [MO_HEADER] + MO_ROWS
+    if shared:
+        items = []
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                items.append(runs.get((r, c), f'<t xml:space="preserve">{escape(value)}</t>'))
+        table = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">' + "".join(f"<si>{i}</si>" for i in items) + "</sst>"
+        sheet = sheet_xml([[Shared(r * 4 + c) for c in range(4)] for r in range(len(rows))])
+        return workbook(path, sheet, styles=styles, strings=table)
+    sheet = sheet_xml(rows)
+    for (r, c), xml in runs.items():
+        plain = f'<c r="{get_column_letter(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(rows[r - 1][c - 1])}</t></is>'
+        sheet = sheet.replace(plain, f'<c r="{get_column_letter(c)}{r}" t="inlineStr"><is>{xml}</is>', 1)
+    return workbook(path, sheet, styles=styles)
+
+
+HIDDEN_RUNS = {
+    "1-point white (the attack run's)": '<sz val="1"/><color rgb="FFFFFFFF"/>',
+    "white": '<sz val="11"/><color rgb="FFFFFFFF"/>',
+    "1 point": '<sz val="1"/>',
+    "3.5 points": '<sz val="3.5"/><color theme="1"/>',
+    "a size that is no number": '<sz val="NaN"/>',
+    "all but white": '<color rgb="FFFEFEFE"/>',
+    "the default theme's white": '<color theme="0"/>',
+    "the palette's white": '<color indexed="9"/>',
+    "black tinted to near white": '<color theme="1" tint="0.95"/>',
+}
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared", "inline"])
+@pytest.mark.parametrize("props", HIDDEN_RUNS.values(), ids=HIDDEN_RUNS)
+def test_a_run_of_rich_text_drawn_unreadable_is_refused(small_package, tmp_path, shared, props):
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    for name, agency, field in ((props, None, "officer_name"), (None, props, "agency_name")):
+        path = rich_roster(tmp_path / "rich.xlsx", shared, name, agency)
+        refused(run_cli(small_package, "import", "mo-roster", str(path)),
+                f"rich.xlsx [sheet 1], row 2, field {field}: part of its text (a run of rich text) is drawn in its "
+                "background's colour, or too small to read", absent=["age 43", "Shelbyville", "Doe", "Boone"])
+        unchanged(small_package, before)
+
+
+def test_readable_runs_of_rich_text_are_imported_as_excel_shows_them(small_package, tmp_path):
+    """Runs in a colour, bold, black, of their own size, or drawn in white on a dark fill, are read (their text is the
+    cell's); a phonetic run (<rPh>, a reading shown above Japanese text) is never published."""
+    phonetic = '<rPh sb="0" eb="3"><t>Lives in Riverside</t></rPh><phoneticPr fontId="0" type="noConversion"/>'
+    for shared in (True, False):
+        path = rich_roster(tmp_path / "readable.xlsx", shared, '<b/><sz val="11"/><color rgb="FFC00000"/>',
+                           '<sz val="8"/><color theme="1"/>', extra=phonetic)
+        result = run_cli(small_package, "import", "mo-roster", str(path))
+        assert result.returncode == 0, result.stderr
+        assert "Boone County Sheriff's Office Lives in Shelbyville" in agency_names(small_package)
+        published = (small_package / "data" / "mo_officers.csv").read_text(encoding="utf-8")
+        assert "Doe, Jane Q age 43" in published
+        assert "Riverside" not in published and "Riverside" not in " ".join(agency_names(small_package))
+    dark = styles_xml().replace('<fills count="1"><fill><patternFill patternType="none"/></fill></fills>',
+                                '<fills count="1"><fill><patternFill patternType="solid"><fgColor rgb="FF000000"/>'
+                                '</patternFill></fill></fills>').replace('<font><sz val="11"/>',
+                                                                         '<font><sz val="11"/><color rgb="FFFFFFFF"/>')
+    path = rich_roster(tmp_path / "dark.xlsx", True, '<color rgb="FFFFFFFF"/>', None, styles=dark)
+    assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
+    path = rich_roster(tmp_path / "black.xlsx", True, '<color rgb="FF000000"/>', None, styles=dark)
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "black.xlsx [sheet 1], row 2, field officer_name: "
+            "part of its text (a run of rich text)", absent=["age 43"])
+
+
+def test_the_attack_run_s_rich_text_written_by_openpyxl_is_refused(small_package, tmp_path):
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    for column, (visible, hidden) in ((1, ("Doe, John", " age 43")),
+                                      (4, ("Columbia Police Department", " Lives in Shelbyville"))):
+        book = openpyxl.Workbook()
+        book.active.append(MO_HEADER)
+        row = list(MO_ROWS[0])
+        row[column - 1] = CellRichText(visible, TextBlock(InlineFont(sz=1, color="FFFFFFFF"), hidden))
+        book.active.append(row)
+        book.save(tmp_path / "openpyxl.xlsx")
+        refused(run_cli(small_package, "import", "mo-roster", str(tmp_path / "openpyxl.xlsx")),
+                f"row 2, field {['officer_name', 'agency_name'][column > 1]}: part of its text", absent=[hidden.strip()])
+
+
+def test_the_looks_of_runs_are_kept_once_and_bounded(monkeypatch):
+    """Each different look of a run is kept once, and a workbook's texts may hold only so many: 2 million texts of as
+    many colours would otherwise take a gigabyte. A text past the bound is refused by row and field."""
+    import xml.etree.ElementTree as ElementTree
+
+    from certdata.importers import formats
+    monkeypatch.setattr(formats, "MAX_RUN_LOOKS", 2)
+    drawn = formats.CellFormats()
+
+    def text(rgb, size="11"):
+        return ElementTree.fromstring(f'<si xmlns="{MAIN}"><t>Doe</t><r><rPr><sz val="{size}"/><color rgb="{rgb}"/></rPr>'
+                                      '<t>, Jane</t></r></si>')
+    first = drawn.runs(text("FF111111"))
+    assert drawn.runs(text("FF111111", "12")) is first  # sizes that are readable are one look
+    assert drawn.runs(ElementTree.fromstring(f'<si xmlns="{MAIN}"><t>Doe, Jane</t></si>')) is None
+    assert drawn.runs_problem(0, first) is None
+    assert drawn.runs_problem(0, drawn.runs(text("FFFFFFFF"))) == formats.RUN_UNREADABLE
+    assert drawn.runs(text("FF333333")) is formats.OVERFLOW
+    assert drawn.runs_problem(0, formats.OVERFLOW) == formats.MANY_LOOKS
+
+
+@pytest.mark.parametrize("font, fill, shown", [
+    ({"color": "FFFEFEFE"}, None, False),  # all but white, on white
+    ({"color": {"theme": 4}}, "FF4F81BD", False),  # the theme's first accent on a fill of its RGB
+    ({"color": {"theme": 1, "tint": 0.95}}, None, False),  # black tinted to F2F2F2
+    ({"color": {"indexed": 8}}, "FF000000", False),  # the palette's black on black
+    ({"color": {"theme": 4}}, None, True), ({"color": "FFE0E0E0"}, None, True), ({"color": {"theme": 1, "tint": 0.5}}, None, True)])
+def test_a_cell_s_font_is_compared_with_its_background_as_excel_draws_them(small_package, tmp_path, font, fill, shown):
+    """A theme or palette colour is resolved (the theme from the workbook's theme part), its tint applied, and a colour
+    within a few steps of the background's is the background's."""
+    from openpyxl.styles import Color, Font, PatternFill
+    drawn = Font(color=Color(**font["color"]) if isinstance(font["color"], dict) else font["color"])
+    fills = PatternFill(fill_type="solid", fgColor=fill) if fill else None
+    path = styled_roster(tmp_path / "colour.xlsx", [(drawn, fills), (Font(), None)])
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    if shown:
+        assert result.returncode == 0, result.stderr
+    else:
+        refused(result, "row 2, field agency_name: its font is drawn in its background's colour", absent=["Boone"])
+

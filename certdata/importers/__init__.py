@@ -298,12 +298,14 @@ def element_count(part, block=1 << 20):
 
 class WorkbookParts(tuple):
     """A workbook's parts by role: sheets (the parts openpyxl reads as sheets, as a stream), strings (its
-    table of texts, or None), styles (the part Excel takes its cell formats from, or None) and whole (the parts
-    read whole by name or role, even if also named as a sheet: a sheet's name does not exempt the styles)."""
+    table of texts, or None), styles (the part Excel takes its cell formats from, or None), whole (the parts
+    read whole by name or role, even if also named as a sheet: a sheet's name does not exempt the styles) and theme
+    (the part Excel takes its theme's colours from, or None; bounded as every part that is not a sheet)."""
     sheets = property(lambda self: self[0])
     strings = property(lambda self: self[1])
     styles = property(lambda self: self[2])
     whole = property(lambda self: self[3])
+    theme = property(lambda self: self[4])
 
 
 def workbook_parts(label, archive):
@@ -352,9 +354,11 @@ def workbook_parts(label, archive):
             raise ImportError_(f"{label}: the workbook's relationships and its content types name different parts as its "
                                f"{role}, so Excel would show another {role} than the one read; save it again from Excel")
     styles = excel["styles"][0] if excel["styles"][0] in names else None
+    theme = related(rels, "theme")
+    theme = theme if theme in names else None
     whole = {ARC_CONTENT_TYPES, ARC_ROOT_RELS, workbook, get_rels_path(workbook), ARC_STYLE, styles, ARC_CORE, ARC_CUSTOM,
-             ARC_THEME} | {name for name in names if name.endswith(".rels")}
-    return WorkbookParts((sheets, strings, styles, frozenset(whole & names)))
+             ARC_THEME, theme} | {name for name in names if name.endswith(".rels")}  # (the theme: read for its colours)
+    return WorkbookParts((sheets, strings, styles, frozenset(whole & names), theme))
 
 
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
@@ -427,8 +431,8 @@ def read_workbook(path, module, report=print):
     published (the tenth attack run: a hidden sheet was imported in place of the visible one, without a word)."""
     parts = check_workbook_size(path)
     try:
-        workbook = open_workbook(path)
         formats = cell_formats(path, parts)
+        workbook = open_workbook(path, formats)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best, found = None, []
@@ -463,20 +467,28 @@ def read_workbook(path, module, report=print):
 
 
 def cell_formats(path, parts):
-    """The workbook's cell formats (formats.CellFormats), from the styles part Excel reads (bounded as a part read whole)."""
-    from .formats import CellFormats
-    if parts.styles is None:
-        return CellFormats()
-    with zipfile.ZipFile(path) as archive, archive.open(parts.styles) as source:
-        return CellFormats(source)
+    """The workbook's cell formats (formats.CellFormats), from the styles part Excel reads, its colours from the theme
+    part Excel reads (each bounded as a part read whole)."""
+    from .formats import CellFormats, theme_colours
+    with zipfile.ZipFile(path) as archive:
+        theme = None
+        if parts.theme is not None:
+            with archive.open(parts.theme) as source:
+                theme = theme_colours(source)
+        if parts.styles is None:
+            return CellFormats(theme=theme)
+        with archive.open(parts.styles) as source:
+            return CellFormats(source, theme)
 
 
-def open_workbook(path):
+def open_workbook(path, formats=None):
     """openpyxl's load_workbook(path, read_only=True, data_only=True, keep_links=False), its table of texts kept
     as stored: openpyxl's own reader drops every "x005F_" from it (meant for "_x005F_", Excel's escaped
     underscore), so "_x005F_x0051_", which Excel shows as "_x0051_", reached sheet_rows as "_x0051_" and was
     decoded a second time, to "Q" (the thirteenth attack run), and a text merely holding "x005F_" lost it.
-    sheet_rows decodes every text once, as Excel does, a shared one as an inline one."""
+    sheet_rows decodes every text once, as Excel does, a shared one as an inline one. A text of rich text whose
+    runs set their own fonts is a Styled, which carries their looks (formats.CellFormats.runs) to sheet_rows; the
+    text is the runs' (openpyxl's Text.content), never the phonetic runs' (<rPh>)."""
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
@@ -491,12 +503,22 @@ def open_workbook(path):
             with self.archive.open(part.PartName[1:]) as source:
                 for _, node in iterparse(source):
                     if node.tag == tag:
-                        self.shared_strings.append(Text.from_tree(node).content)
+                        text = Text.from_tree(node).content
+                        looks = formats.runs(node) if formats is not None else None
+                        if looks is not None:
+                            text = Styled(text)
+                            text.looks = looks
+                        self.shared_strings.append(text)
                         node.clear()
 
     reader = Reader(path, read_only=True, data_only=True, keep_links=False)
     reader.read()
     return reader.wb
+
+
+class Styled(str):
+    """A text of the table of texts whose runs set their own fonts, with their looks (formats.CellFormats.runs)."""
+    __slots__ = ("looks",)
 
 
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
@@ -525,12 +547,15 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
     decoded (openpyxl keeps them: "_x0040_" passed for no @, "_x202E_" for no direction control). layout, a
     dict, gets the sheet's hidden or zero-width columns ("hidden_columns", numbers from 1) and its merged
     ranges ("merged", such as "E2:E5"), read from the sheet's XML, which the read-only sheet skips. formats (the
-    workbook's formats.CellFormats): a cell whose number format makes Excel show it otherwise than its stored value
-    is a Misshown, and layout gets the ranges of conditional formats that can ("conditional": [(ranges, reason)])."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    workbook's formats.CellFormats): a cell whose number format makes Excel show it otherwise than its stored value,
+    or whose font or one of whose runs of rich text (shared or inline) is drawn unreadable, is a Misshown, and layout
+    gets the ranges of conditional formats that can ("conditional": [(ranges, reason)])."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
 
     from .formats import conditional_problems
     conditional = []
+    text_tag = f"{{{SHEET_MAIN_NS}}}t"
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
@@ -538,6 +563,9 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
                 return cell
+            looks = None
+            if type(cell["value"]) is Styled:  # a shared text whose runs set their own fonts
+                looks, cell["value"] = cell["value"].looks, str.__str__(cell["value"])
             if isinstance(cell["value"], str) and "_x" in cell["value"]:
                 decoded = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
                 # a pair of escaped surrogates is one character; a lone one becomes U+FFFD, refused as garbled by row
@@ -545,6 +573,12 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
             if (formats is not None and cell["value"] is not None and cell["data_type"] != "e"  # (an error shows as itself)
                     and cell["column"] <= width):
                 problem = formats.problem(cell["style_id"], cell["value"])
+                if not problem and looks is None and element.get("t") == "inlineStr":
+                    inline = element.find(INLINE_STRING)  # plain text (one <t>, the common case) has no runs
+                    if inline is not None and (len(inline) != 1 or inline[0].tag != text_tag):
+                        looks = formats.runs(inline)
+                if not problem and looks is not None:
+                    problem = formats.runs_problem(cell["style_id"], looks)
                 if problem:
                     cell["value"] = Misshown(problem)
             return cell

@@ -22,13 +22,23 @@ no other text; a format that shows part of it (``mm/dd``, ``h:mm``) or words bes
 Conditional formats can apply a number format, or show a data bar or icon without the value: over an open
 column they are refused too (conditional_problems), whatever their condition, which the importer cannot evaluate.
 
-A cell whose font is drawn in its background's colour (white on white, black on a black fill) or too small to read
-(under 4 points) shows nothing readable, whatever it holds: refused too (the thirteenth attack run's neighbour of
-``;;;``). Colours are compared as stored (an RGB value, a theme's first two colours as Excel's default theme draws
-them, the legacy palette's white and black); a tinted or other theme colour is taken as readable.
+A cell whose font is drawn in its background's colour (white on white, black on a black fill), or in one within
+NEAR of it in each of red, green and blue (FEFEFE on white), or too small to read (under 4 points) shows nothing
+readable, whatever it holds: refused too (the thirteenth attack run's neighbour of ``;;;``). So is a cell holding rich
+text (the table of texts' <si>, an inline <is>) one of whose runs is drawn so (the fourteenth attack run: "Doe, John"
+followed by " age 43" in white 1-point text was published; Excel shows "Doe, John"): a run's <rPr> sets its own size
+and colour, a property it leaves out is the cell font's (or, for a colour, automatic black: either is checked).
+SpreadsheetML has no hidden-text property (WordprocessingML's ``vanish``); phonetic runs (<rPh>) are never published.
+Colours are resolved as Excel draws them: an RGB value, a theme colour from the workbook's theme (its first two, white
+and black, when it has none), the legacy palette (as the styles' <indexedColors> may redefine it), each with its tint;
+a colour that cannot be told (another theme colour without a theme) is taken as readable.
 """
+import colorsys
 import datetime
+import math
 import re
+
+from openpyxl.styles.colors import COLOR_INDEX
 
 BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
            12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
@@ -51,21 +61,92 @@ DATE_SHOWN = ("a date whose number format does not show its day, month and year,
 UNDEFINED = "a cell style or number format the workbook does not define, so what Excel shows cannot be told"
 UNREADABLE = ("its font is drawn in its background's colour, or is too small to read, so Excel shows nothing readable "
               "in place of the cell's value")
+RUN_UNREADABLE = ("part of its text (a run of rich text) is drawn in its background's colour, or too small to read, so "
+                  "Excel shows less than would be published")
 SMALLEST_READABLE = 4.0  # points
+MANY_LOOKS = ("its rich text is drawn in one of more fonts than the importer tells apart (MAX_RUN_LOOKS different "
+              "colours and sizes in the workbook's runs), so whether Excel shows all of it cannot be told")
+MAX_RUN_LOOKS = 10_000  # different looks of runs a workbook's texts may hold (each kept once): a real one has a few
+OVERFLOW = frozenset({(("overflow",), None)})  # the looks of a text past MAX_RUN_LOOKS
+NEAR = 24  # of 255, in each of red, green and blue: a text colour this close to its background's cannot be read
 WHITE, BLACK = "FFFFFF", "000000"
+INHERITED = "inherited"  # a run's colour its <rPr> does not set
+# The legacy palette (the <color indexed="n"/> colours), as Excel's default; 64 and 65 are the system's foreground and
+# background (black, white). A workbook's styles may redefine the first 64 (<colors><indexedColors>).
+PALETTE = tuple(c[-6:] for c in COLOR_INDEX) + (BLACK, WHITE)
+THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink",
+               "folHlink")  # a theme colour's index: Excel swaps the scheme's first two pairs (dk1, lt1, dk2, lt2)
 
 
-def colour(node):
-    """The RGB a <color>, <fgColor> element names, as far as it can be told without the theme's part: an ARGB or RGB
-    value, the default theme's first two colours (light 1 white, dark 1 black), the legacy palette's white and
-    black; None for anything else (a tint, another theme colour, automatic), which is taken as readable."""
-    if node is None or node.get("tint") not in (None, "0", "0.0"):
+def colour(node, theme=None, palette=PALETTE, automatic=None):
+    """The RGB a <color>, <fgColor> element (or its attributes) names, tint applied: an ARGB or RGB value, a theme
+    colour (theme: the workbook's, by index; without one, the default theme's first two, white and black), the
+    legacy palette's; automatic for auto="1"; None when it cannot be told, which is taken as readable."""
+    if node is None:
         return None
+    rgb = None
     if node.get("rgb"):
-        return node.get("rgb")[-6:].upper()
-    return {("theme", "0"): WHITE, ("theme", "1"): BLACK, ("indexed", "9"): WHITE, ("indexed", "1"): WHITE,
-            ("indexed", "8"): BLACK, ("indexed", "0"): BLACK}.get(
-        next(((k, node.get(k)) for k in ("theme", "indexed") if node.get(k) is not None), None))
+        rgb = node.get("rgb")[-6:].upper()
+    elif node.get("theme") is not None:
+        index = number(node.get("theme"))
+        rgb = (theme[index] if theme and 0 <= index < len(theme) else {0: WHITE, 1: BLACK}.get(index) if not theme
+               else None)
+    elif node.get("indexed") is not None:
+        index = number(node.get("indexed"))
+        rgb = palette[index] if 0 <= index < len(palette) else None
+    elif str(node.get("auto")).lower() in ("1", "true"):
+        rgb = automatic
+    if rgb is None or not re.fullmatch("[0-9A-F]{6}", rgb):
+        return None
+    tint = node.get("tint")
+    if tint not in (None, "0", "0.0"):
+        try:
+            tint = float(tint)
+        except ValueError:
+            return None
+        if not -1 <= tint <= 1:
+            return None
+        hue, light, saturation = colorsys.rgb_to_hls(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+        light = light * (1 + tint) if tint < 0 else light * (1 - tint) + tint  # Excel's tint: towards black or white
+        rgb = "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(hue, light, saturation))
+    return rgb
+
+
+def alike(text, background):
+    """Whether text drawn in the RGB text is unreadable on the RGB background: the same, or within NEAR in each of red,
+    green and blue (FEFEFE on white). None (a colour that cannot be told) is taken as readable."""
+    if text is None or background is None:
+        return False
+    return all(abs(int(text[i:i + 2], 16) - int(background[i:i + 2], 16)) <= NEAR for i in (0, 2, 4))
+
+
+def too_small(size):
+    """Whether a font size (points; None: not set) is too small to read; a size that is no number (nan) is too."""
+    return size is not None and not (size >= SMALLEST_READABLE)
+
+
+def font_size(text):
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return math.nan  # not a size Excel can draw: taken as unreadable
+
+
+def theme_colours(source):
+    """The theme's colours (RGB or None) by the index a <color theme="n"/> gives, from its part's XML."""
+    import xml.etree.ElementTree as ElementTree
+    found = {}
+    for _, node in ElementTree.iterparse(source):
+        name = node.tag.rsplit("}", 1)[-1]
+        if name in THEME_ORDER and name not in found:
+            value = next((child.get("val") if child.tag.endswith("srgbClr") else child.get("lastClr")
+                          for child in node if child.tag.rsplit("}", 1)[-1] in ("srgbClr", "sysClr")), None)
+            found[name] = value.upper() if value else None
+        elif name == "clrScheme":
+            break
+    return [found.get(name) for name in THEME_ORDER] if found else None
+
+
 CONDITIONAL = ("a conditional format over these cells that can change what Excel shows in place of their values (a "
                "number format, or a data bar or icon set shown without the value)")
 
@@ -173,19 +254,22 @@ def date_shown(code):
 
 
 class CellFormats:
-    """A workbook's cell formats as Excel reads them from its styles part (Excel's, found by the relationships):
-    problem(style, value) says why Excel would show a cell of that style otherwise than published, or None."""
+    """A workbook's cell formats as Excel reads them from its styles part (Excel's, found by the relationships), its
+    colours from its theme (theme: the theme part's colours, theme_colours): problem(style, value) says why Excel
+    would show a cell of that style otherwise than published, or None; runs and runs_problem do for rich text."""
 
-    def __init__(self, source=None):
+    def __init__(self, source=None, theme=None):
         self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats = {}, [], [], []
-        self.fonts, self.fills, self.looks = [], [], []  # (RGB or None: not known, size), a fill's RGB, (font, fill) per xf
+        self.fonts, self.fills, self.looks = [], [], []  # (its <color>'s attributes or None, size), a fill's, per xf
+        self.theme, self.palette = theme, list(PALETTE)
         self.text, self.dates, self.numbers = {}, {}, {}  # style: the verdict on its text, its dates; its formats
+        self.drawn, self.run_looks = {}, {}  # style: (RGB, size, background); the runs' looks, each kept once
         if source is not None:
             self.read(source)
 
     def read(self, source):
         import xml.etree.ElementTree as ElementTree
-        path = []
+        path, palette = [], []
         for event, node in ElementTree.iterparse(source, events=("start", "end")):
             name = node.tag.rsplit("}", 1)[-1]
             if event == "start":
@@ -200,24 +284,23 @@ class CellFormats:
                                       node.get("applyNumberFormat")))
                 self.looks.append((number(node.get("fontId", "0")), number(node.get("fillId", "0"))))
             elif name == "font" and parent == "fonts":
-                size = next((child.get("val") for child in node if child.tag.rsplit("}", 1)[-1] == "sz"), None)
-                try:
-                    size = float(size) if size is not None else None
-                except ValueError:
-                    size = None
+                size = font_size(next((child.get("val") for child in node if child.tag.rsplit("}", 1)[-1] == "sz"), None))
                 drawn = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "color"), None)
-                self.fonts.append((BLACK if drawn is None else colour(drawn), size))  # no colour: automatic, black
+                self.fonts.append((None if drawn is None else dict(drawn.attrib), size))  # no colour: automatic, black
             elif name == "fill" and parent == "fills":
                 pattern = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "patternFill"), None)
                 solid = pattern is not None and pattern.get("patternType") == "solid"
-                self.fills.append(colour(next((c for c in pattern if c.tag.rsplit("}", 1)[-1] == "fgColor"), None))
-                                  if solid else WHITE)  # no solid fill: the sheet's white
+                ground = next((c for c in pattern if c.tag.rsplit("}", 1)[-1] == "fgColor"), None) if solid else None
+                self.fills.append((solid, None if ground is None else dict(ground.attrib)))  # not solid: the sheet's white
+            elif name == "rgbColor" and parent == "indexedColors":
+                palette.append((node.get("rgb") or "")[-6:].upper())
             elif name == "xf" and parent == "cellStyleXfs":
                 self.style_xfs.append(number(node.get("numFmtId", "0")))
             elif name == "dxf" and parent == "dxfs":
                 self.dxf_formats.append(any(child.tag.rsplit("}", 1)[-1] == "numFmt" for child in node))
-            if name in ("xf", "dxf", "numFmt", "font", "fill"):
+            if name in ("xf", "dxf", "numFmt", "font", "fill", "rgbColor"):
                 node.clear()
+        self.palette[:len(palette[:64])] = palette[:64]
 
     def format_codes(self, style):
         """The format codes Excel may show a cell of this style with (its own, and its cell style's where it says
@@ -236,14 +319,74 @@ class CellFormats:
             codes.append(code)  # None: a built-in format of the locale (a currency, an Asian date), no text section
         return codes
 
+    def appearance(self, style):
+        """(RGB of its font or None, size or None, RGB of its background or None) of a cell style, as Excel draws it."""
+        try:
+            return self.drawn[style]
+        except KeyError:
+            pass
+        font_id, fill_id = self.looks[style] if 0 <= style < len(self.looks) else (0, 0)
+        drawn, size = self.fonts[font_id] if 0 <= font_id < len(self.fonts) else (None, None)
+        rgb = BLACK if drawn is None else colour(drawn, self.theme, self.palette, BLACK)  # no <color>: automatic
+        solid, ground = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else (False, None)
+        background = colour(ground, self.theme, self.palette) if solid else WHITE  # no solid fill: the sheet's white
+        self.drawn[style] = rgb, size, background
+        return self.drawn[style]
+
     def unreadable(self, style):
-        """Whether the style draws its text in its background's colour (a sheet's is white) or under 4 points."""
+        """Whether the style draws its text in (or near) its background's colour (a sheet's is white) or under 4 points."""
         if not 0 <= style < len(self.looks):
             return False
-        font_id, fill_id = self.looks[style]
-        rgb, size = self.fonts[font_id] if 0 <= font_id < len(self.fonts) else (None, None)
-        background = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else WHITE
-        return (size is not None and size < SMALLEST_READABLE) or (rgb is not None and rgb == background)
+        rgb, size, background = self.appearance(style)
+        return too_small(size) or alike(rgb, background)
+
+    def runs(self, node):
+        """The looks of the runs of rich text (<r>) in a <si> or <is> element that set their own font (an <rPr>) and
+        hold text, each (its colours: RGB, None or INHERITED; whether a size it sets is too small, None when it sets
+        none), as one shared frozenset (OVERFLOW past MAX_RUN_LOOKS different ones); None when no run sets one
+        (plain text, the common case: one pass over the element's children). Phonetic runs (<rPh>) are not looked
+        at: they are never published."""
+        found = None
+        for run in node if node is not None else ():
+            tag = run.tag
+            if tag[-2:] != "}r" and tag != "r":  # (not rsplit: this runs for every text cell)
+                continue
+            props, text = None, ""
+            for child in run:
+                name = child.tag.rsplit("}", 1)[-1]
+                if name == "rPr":
+                    props = child
+                elif name == "t":
+                    text += child.text or ""
+            if props is None or not text:
+                continue
+            colours, sizes = [], []
+            for child in props:
+                name = child.tag.rsplit("}", 1)[-1]
+                if name == "color":
+                    colours.append(colour(child, self.theme, self.palette, BLACK))
+                elif name == "sz":
+                    sizes.append(font_size(child.get("val")))
+            small = any(too_small(size) for size in sizes) if sizes else None  # None: the cell font's size
+            found = found or set()
+            found.add((tuple(sorted(set(colours), key=str)) or (INHERITED,), small))
+        if found is None:
+            return None
+        found = frozenset(found)
+        if found not in self.run_looks and len(self.run_looks) >= MAX_RUN_LOOKS:
+            return OVERFLOW  # (each look kept once: 2 million texts of as many colours would take a gigabyte)
+        return self.run_looks.setdefault(found, found)  # one object for every cell whose runs look alike
+
+    def runs_problem(self, style, looks):
+        """Why a cell of this style whose runs look so (runs) shows less than its text, or None."""
+        if looks is OVERFLOW:
+            return MANY_LOOKS
+        rgb, size, background = self.appearance(style)
+        for colours, small in looks:
+            drawn = [c for c in colours if c != INHERITED] + ([rgb, BLACK] if INHERITED in colours else [])
+            if (too_small(size) if small is None else small) or any(alike(c, background) for c in drawn):
+                return RUN_UNREADABLE
+        return None
 
     def problem(self, style, value):
         """Why Excel would show the cell otherwise than the importer publishes it, or None."""
