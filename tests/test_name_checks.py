@@ -371,18 +371,11 @@ def test_an_import_refuses_and_a_build_refuses_a_closed_description_or_a_formula
     shown, and nothing changes; a release of real-looking names passes import and build; the same values written into
     the imported CSVs by hand are refused by the build, by file, row and field, never shown."""
     import csv
-    import json
 
-    from .conftest import ELEMENTS, LETTER, make_package, run_cli, settle_ma_disclosure
+    from .conftest import make_package, run_cli, settle_agency_disclosure, settle_ma_disclosure
     root = make_package(tmp_path / "pkg", mo_active=40, ma_officers=10)
     settle_ma_disclosure(root)
-    path = root / "data" / "schemas" / "agencies.json"  # as make_real_release: the agencies' pending ground, settled by the letter
-    schema = json.loads(path.read_text())
-    for field in schema["fields"]:
-        field["pcr:disclosure"]["grounds"] = [
-            {"kind": "agency-release", "element": ELEMENTS["agency_id"], "quote": LETTER, "source": "test-mptc-letter",
-             "scope": g["scope"]} if g["kind"] == "pending" else g for g in field["pcr:disclosure"]["grounds"]]
-    path.write_text(json.dumps(schema))
+    settle_agency_disclosure(root)
     header = "Name,License Status,License Class,Commissioning Agency\n"
 
     def roster(name, agency):
