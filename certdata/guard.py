@@ -71,11 +71,26 @@ def guard_package(package):
         problems += undeclared_columns(package, resource)
         problems += sample_row_problems(package, resource)
         by_name = {f["name"]: f for f in fields(resource)}
-        synthetic = bool(resource.get("pcr:synthetic"))
+        # a field not yet known ('pending') may stand in a sample, or in a resource that publishes no row yet (the
+        # identifiers a release has retired, before any was)
+        synthetic = bool(resource.get("pcr:synthetic")) or holds_no_row(package, resource)
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += contact_problems(package, resource) + formula_problems(package, resource)
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
+
+
+def holds_no_row(package, resource):
+    """Whether the resource's file is its header alone (nothing of it is published but its schema)."""
+    if file_problems(package, resource):
+        return False
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle, **csv_options(resource))
+            next(rows, None)
+            return not any(any(cell.strip() for cell in row) for row in rows)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
 
 
 def sample_row_problems(package, resource):

@@ -132,7 +132,7 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     async def get(path):
         return await app.client.get(path)
     gone = asyncio.run(get(f"/officer/mo/{cited_active}"))
-    assert gone.status_code == 410 and "is retired" in gone.text and "Quill, Ada" in html.unescape(gone.text)
+    assert gone.status_code == 410 and "is not in the current release" in gone.text and "Quill, Ada" in html.unescape(gone.text)
     # a retired identifier cited in capitals, or typed into the search, leads to the same account
     assert asyncio.run(get(f"/officer/mo/{cited_active.upper()}")).headers["location"] == f"/officer/mo/{cited_active}"
     searched = asyncio.run(app.client.get("/search", params={"q": cited_active}))
@@ -334,7 +334,7 @@ def test_an_acadis_id_a_later_release_drops_answers_with_what_became_of_it(small
         return await app.client.get(path, params=params or None)
     gone = asyncio.run(get("/officer/ma/555001"))
     text = html.unescape(gone.text)
-    assert gone.status_code == 410 and "Identifier 555001 is retired" in text and "Bob Roe" in text
+    assert gone.status_code == 410 and "Identifier 555001 is not in the current release" in text and "Bob Roe" in text
     assert "MA-sample-town-001-police-department" in text and "009" not in text  # no longer in agencies: its identifier
     assert "Acadis IDs published in an earlier release" in text  # what the resource's description says it means
     searched = asyncio.run(get("/search", q="555001"))

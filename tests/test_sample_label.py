@@ -232,6 +232,8 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     page = fetch(client, f"/officer/mo/{real}").text
     assert "Synthetic sample, not real officers" not in page
     assert "POST's words" in page  # Revoked: POST's own words, quoted
+    # the fact-check: the date the file was received is not the date the status was true
+    assert "the date POST produced the release is not stated in the record" in page and "received 2023-01-18" in page
     assert "Synthetic sample, not real officers" in fetch(client, f"/officer/ma/{sample}").text
     assert "Synthetic sample, not real officers" in fetch(client, "/").text  # the site as a whole still holds one
     # the real agency's page too (a walk: it was headed as a sample's), while a sample agency's keeps the banner
@@ -247,5 +249,6 @@ def test_a_real_resource_s_page_tells_the_request_s_date_from_the_import_s(real)
     """The walk: one page said the requester's receipt of the release was "not stated in the record" and, two lines
     on, "As of: the agency's release received 2026-12-01", as if the record contradicted itself."""
     page = html.unescape(re.sub(r"<[^>]+>", "", (real / "site" / "resources" / "mo_officers" / "index.html").read_text()))
-    assert "As of: the release file imported here, received 2023-01-18 (the date given when it was imported)" in page
+    assert ("As of: the date the agency produced the file is not stated in the record; the file imported here was "
+            "received 2023-01-18 (the date recorded at import)") in page
     assert "the date the request's record gives for the requester's receipt of the release" in page

@@ -21,15 +21,15 @@ IDENTIFIERS = """Massachusetts officers are keyed by MPTC's Acadis ID, the addre
 (“Officer Acadis unique ID number”); whether MPTC's release gives it is not stated in the record. An import refuses a
 release in which an Acadis ID already published carries another name, unless MPTC confirms it is the same officer
 (`--same-officer`), and one whose leading zeros changed. An Acadis ID that a later release no longer holds is
-retired: its page says which release was the last to hold it and with what name and agency, and shows no other
-officer. A training record is keyed by the Acadis ID, eight hex digits
+retired: its page says which release was the last to hold it, with what name and agency recorded, and this site
+shows no other officer under it. A training record is keyed by the Acadis ID, eight hex digits
 of the SHA-256 of its course (folded) and completion date, and a counter for identical records of one officer: it
 keeps its identifier while its course and date are unchanged."""  # for the methodology page (Markdown)
 AGENCY_IDENTIFIERS = True  # the officer identifier is the agency's (the Acadis ID): a changed name is refused, not retired
 RETIRED = "ma_retired_ids"  # Acadis IDs a later release no longer holds: their pages say so
 RETIRED_QUERY = ("select r.acadis_id as person_key, r.officer_name, r.retired_with, "
-                 "coalesce(a.agency_name, r.agency_id) as summary from ma_retired_ids r "
-                 "left join agencies a on a.agency_id = r.agency_id where r.acadis_id = :id")
+                 "'agency recorded with its latest training record: ' || coalesce(a.agency_name, r.agency_id) as summary "
+                 "from ma_retired_ids r left join agencies a on a.agency_id = r.agency_id where r.acadis_id = :id")
 
 SEARCH_SQL = """
     select row_number() over (order by acadis_id) as n, acadis_id as person_key, officer_name,
