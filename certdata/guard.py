@@ -69,14 +69,13 @@ def guard_package(package):
     statutes, problems = read_statutes(package)
     for resource in package.resources:
         problems += undeclared_columns(package, resource)
-        problems += sample_row_problems(package, resource)
         by_name = {f["name"]: f for f in fields(resource)}
         # a field not yet known ('pending') may stand in a sample, or in a resource that publishes no row yet (the
         # identifiers a release has retired, before any was)
         synthetic = bool(resource.get("pcr:synthetic")) or holds_no_row(package, resource)
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
-        problems += contact_problems(package, resource) + formula_problems(package, resource)
+        problems += contact_problems(package, resource) + real_row_problems(package, resource)
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
 
 
@@ -91,33 +90,6 @@ def holds_no_row(package, resource):
             return not any(any(cell.strip() for cell in row) for row in rows)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
-
-
-def sample_row_problems(package, resource):
-    """A generated row in a resource not marked as a synthetic sample: a name whose word begins with the sample's
-    mark (``sample.NAME_MARK``, which begins every generated surname). The fourteenth attack run took the marks off
-    the descriptor without importing anything: the build and the release check passed, and the sample's officers
-    were published, and charted, as real."""
-    if resource.get("pcr:synthetic") or "officer_name" not in {f["name"] for f in fields(resource)} \
-            or file_problems(package, resource):
-        return []
-    mark = re.compile(r"(?<!\w)" + re.escape(NAME_MARK))
-    try:
-        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
-                if mark.search(row.get("officer_name") or ""):
-                    return [Problem(resource["path"], number, "officer_name", "sample-published-as-real",
-                                    f"a name the synthetic sample generated (a surname beginning {NAME_MARK}) in a resource "
-                                    "not marked pcr:synthetic: a sample is never published as real. Import the agency's "
-                                    "release (build.py import), or mark the resource and its sources pcr:synthetic again")]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return []  # reported by the validation, by row
-    return []
-
-
-def schema_file(package, resource):
-    """Where a resource's schema is written: its file under data/schemas/, or the descriptor."""
-    return (package.schema_files or {}).get(resource["name"]) or "datapackage.json"
 
 
 def enum_problem(field):
@@ -153,7 +125,7 @@ def schema_text_problems(package, pages=None):
     for resource in package.resources:
         walk("datapackage.json", None, f"resource {resource['name']}'s",
              {k: v for k, v in resource.items() if k != "schema"})
-        where = schema_file(package, resource)
+        where = package.schema_file(resource)
         walk(where, None, "schema", resource.get("schema") or {})
         for f in fields(resource):
             walk(where, f["name"], "", f)
@@ -210,7 +182,7 @@ def contact_problems(package, resource):
     """A closed value (names.free_text_problem: a telephone number, an e-mail address, a street address, where someone
     lives, a date of birth) in a field of free text (``free_text_fields``: the hand-edited tables' notes, meanings and
     the corrections log) or in the words of an enum: no field publishes one. The value is never shown."""
-    problems = [Problem(schema_file(package, resource), None, f["name"], "closed-value-in-schema",
+    problems = [Problem(package.schema_file(resource), None, f["name"], "closed-value-in-schema",
                         "the field's enum holds a value that " + problem.removeprefix("the value ") + ", which no field "
                         "publishes; it is not shown")
                 for f in fields(resource) for problem in [enum_problem(f)] if problem]
@@ -230,18 +202,35 @@ def contact_problems(package, resource):
     return problems
 
 
-def formula_problems(package, resource):
-    """A person's, an agency's or a course's name (a field of names.NAME_PATTERN or TEXT_PATTERN) in a real release
-    that begins with =, +, - or @ (names.formula_start): the published CSV keeps it as written, and a spreadsheet that
-    opens it runs it as a formula. (A synthetic sample is passed: the tests of the spreadsheet copies' defusing build
-    one with such names, and no sample is deployed as real.) The value is never shown."""
+def real_row_problems(package, resource):
+    """In a resource not marked as a synthetic sample, in one pass over its rows:
+
+    - a generated row: a name whose word begins with the sample's mark (``sample.NAME_MARK``, which begins every
+      generated surname; the first such row is reported). The fourteenth attack run took the marks off the descriptor
+      without importing anything: the build and the release check passed, and the sample's officers were published,
+      and charted, as real;
+    - a person's, an agency's or a course's name (a field of names.NAME_PATTERN or TEXT_PATTERN) that begins with =,
+      +, - or @ (names.formula_start): the published CSV keeps it as written, and a spreadsheet that opens it runs it
+      as a formula. (A synthetic sample is passed: the tests of the spreadsheet copies' defusing build one with such
+      names, and no sample is deployed as real.)
+
+    No value is shown."""
     names = [f["name"] for f in fields(resource) if f.get("constraints", {}).get("pattern") in (NAME_PATTERN, TEXT_PATTERN)]
-    if resource.get("pcr:synthetic") or not names:
+    marked = "officer_name" in {f["name"] for f in fields(resource)}
+    if resource.get("pcr:synthetic") or not (names or marked) or file_problems(package, resource):
         return []
+    mark = re.compile(r"(?<!\w)" + re.escape(NAME_MARK))
     problems = []
     try:
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
+                if marked and mark.search(row.get("officer_name") or ""):
+                    marked = False
+                    problems.append(Problem(resource["path"], number, "officer_name", "sample-published-as-real",
+                                            f"a name the synthetic sample generated (a surname beginning {NAME_MARK}) in a "
+                                            "resource not marked pcr:synthetic: a sample is never published as real. Import "
+                                            "the agency's release (build.py import), or mark the resource and its sources "
+                                            "pcr:synthetic again"))
                 problems += [Problem(resource["path"], number, name, "formula-start",
                                      "the value begins with =, +, - or @, which a spreadsheet opening the published CSV would "
                                      "run as a formula; no name begins so. It is not shown")
