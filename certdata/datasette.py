@@ -75,7 +75,10 @@ def build_metadata(package):
                                    # tables holding no row of a sample: their downloads carry no sample label
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),
+                                   # sample: the state's officer records are a synthetic sample (a page or a file of
+                                   # rows from several states is labelled by each row's state)
                                    "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS),
+                                                   sample=bool(package.resource(state.OFFICERS).get(SYNTHETIC)),
                                                    retired_about=package.resource(state.RETIRED).get("description")
                                                    if state.get("RETIRED") else None,
                                                    detail_label=field_title(package, state.OFFICERS, state.get("DETAIL_FIELD")))

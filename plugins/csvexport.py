@@ -28,6 +28,8 @@ configuration), every CSV that may hold its rows, in both forms, ends each recor
 spreadsheet shows (a first comment line would break CSV readers). Only the CSV of a table the
 build lists as ``sample_free_tables`` (the resources marked as agency data, the tables describing
 the package) goes without; SQL typed on the query page may read a sample, so its CSV is labelled.
+The search's and the decertified list's CSVs (``SELF_LABELLED``) write the column themselves, ``true``
+or ``false`` by each row's state: one state's records may be real while another's are a sample.
 
 Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 """
@@ -159,9 +161,13 @@ def labelled_records(data, header):
     return RECORD.sub(rb"\1,true\2", records) + rest
 
 
+# The plugins' CSVs of rows from several states that label each row themselves, by its state's records
+SELF_LABELLED = ("/search.csv", "/decertified.csv")
+
+
 def sample_rows(config, path):
-    """True when the CSV at path may hold rows of a synthetic sample."""
-    if not config.get("synthetic_resources"):
+    """True when the CSV at path may hold rows of a synthetic sample, and does not label them itself."""
+    if not config.get("synthetic_resources") or path in SELF_LABELLED:
         return False
     table = TABLE_CSV.match(path)
     return not (table and tilde_decode(table.group(1)) in config.get("sample_free_tables", []))

@@ -90,6 +90,13 @@ def decertifying(datasette):
     return [s for s in states(datasette) if s.get("decertified")]
 
 
+def sample_decertifying(datasette):
+    """The codes of the decertifying states whose officer records are a synthetic sample (the build's per-state
+    ``sample``): the list holds a sample's rows only if one is (a walk: with one state's release imported and
+    another's still a sample, the real list was headed "counted in the synthetic sample ... describe no one")."""
+    return {s["code"] for s in decertifying(datasette) if s.get("sample")}
+
+
 def decertified_union(datasette):
     """(SQL, params) of every decertifying state's decertified officers, one row each with its state."""
     parts, params = [], {}
@@ -138,6 +145,10 @@ async def decertified_page(datasette, request):
                # what each state's Details column holds ("licence class"): a card on a phone says "licence class: unknown"
                "detail_of": {state["code"]: state["decertified"].get("detail") for state in decertifying(datasette)},
                "csv_url": datasette.urls.path("/decertified.csv"), "json_url": datasette.urls.path("/decertified.json")}
+    sample = sample_decertifying(datasette)
+    context["page_sample"] = bool(sample)
+    # rows marked one by one while the list mixes a sample's with real ones (else the banner says it of all)
+    context["marked"] = sample if len(sample) < len(decertifying(datasette)) else set()
     return Response.html(await datasette.render_template("decertified.html", context, request=request))
 
 
@@ -161,30 +172,30 @@ async def decertified_download(datasette, request):
     """/decertified.csv and /decertified.json: every row, streamed, with the officer page URL."""
     db = datasette.get_database(DB)
     kind = request.url_vars["format"]
-    # the rows come from the officer resources and the agencies: a sample's while the release holds one
-    label = {"synthetic_sample": True} if kind == "json" and (datasette.plugin_config("certsearch") or {}).get(
-        "synthetic_resources") else {}
+    # each row says whether it is a sample's, by its state's records, while any decertifying state's are a sample
+    sample = sample_decertifying(datasette)
 
     def record(row):
         return {"person_id": f"{row['route']}/{row['person_key']}", "state": row["state"],
                 **{k: row[k] for k in DECERTIFIED_FIELDS[2:-1]},
                 # absolute: the file is read away from the site (a spreadsheet, a newsroom's script)
                 "officer_page": datasette.absolute_url(request, datasette.urls.path(f"/officer/{row['route']}/{row['person_key']}")),
-                **label}
+                **({"synthetic_sample": row["state"] in sample} if sample else {})}
 
     async def stream(writer):
         first = True
         if kind == "csv":
             out = io.StringIO()
             table = csv.writer(out, lineterminator="\r\n")
-            table.writerow(DECERTIFIED_FIELDS)
+            table.writerow(DECERTIFIED_FIELDS + (["synthetic_sample"] if sample else []))
             await writer.write(out.getvalue())
         else:
             await writer.write("[")
         async for row in decertified_rows(datasette, db):
             if kind == "csv":
                 out = io.StringIO()
-                csv.writer(out, lineterminator="\r\n").writerow(record(row).values())
+                csv.writer(out, lineterminator="\r\n").writerow(
+                    ["true" if v is True else "false" if v is False else v for v in record(row).values()])
                 await writer.write(out.getvalue())
             else:
                 await writer.write(("" if first else ",\n") + json.dumps(record(row), ensure_ascii=False))

@@ -23,6 +23,7 @@ DB = "certification"
 DATASETTE_JSON = re.compile(rf"^/{DB}(?:/([^/]+))?(?:/[^/]+)?\.json$")
 ROWS_SHAPES = {None, "objects", "arrays"}
 JSON_LABEL = b'"synthetic_sample": true, '
+DECERTIFIED_FILES = ("/decertified.csv", "/decertified.json")  # plugins/pages.py: rows labelled by their state
 
 
 def json_label(scope, sample_free):
@@ -78,6 +79,9 @@ def asgi_wrapper(datasette):
             if not known:
                 config = datasette.plugin_config("certsearch") or {}
                 known.extend([config.get("synthetic_resources") or [], set(config.get("sample_free_tables") or [])])
+                decertifying = [s for s in config.get("states") or [] if s.get("decertified")]
+                # the decertified list's files hold no sample's row while no decertifying state's records are one
+                known.append(set() if any(s.get("sample") for s in decertifying) else set(DECERTIFIED_FILES))
             synthetic = known[0]
             if scope.get("type") != "http" or not synthetic or scope.get("path", "").startswith("/docs/"):
                 # the documentation and its release files are served as built (their names are labelled already)
@@ -87,7 +91,9 @@ def asgi_wrapper(datasette):
 
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
-                    headers = labelled_headers(list(message.get("headers", [])), scope.get("path", ""), known[1])
+                    headers = list(message.get("headers", []))
+                    if scope.get("path", "") not in known[2]:
+                        headers = labelled_headers(headers, scope.get("path", ""), known[1])
                     message = dict(message, headers=[*headers, (b"x-synthetic-sample", value), (b"x-robots-tag", b"noindex")])
                     if message.get("status") == 200 and json_label(scope, known[1]) and any(
                             k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in headers):

@@ -682,6 +682,10 @@ def synthetic_resources(datasette):
 async def search_json(datasette, request):
     result = await run_search(datasette, request, await identifier_of(datasette, request.args.get("q")))
     near = result["approximate"]
+    sample = sample_states(datasette)
+    if sample:  # each row says whether it is a sample's: a state's may be while another's is real
+        for row in [*result["rows"], *(near or {}).get("rows", [])]:
+            row["synthetic_sample"] = row["state"] in sample
     body = {"synthetic_sample": synthetic_resources(datasette), "q": result["q"], "filters": result["filters"],
             "sort": result["sort"], "page": result["page"], "size": result["size"], "ignored": result["ignored"],
             "total": result["total"], **paging(datasette, "/search.json", result),
@@ -697,11 +701,12 @@ async def search_csv(datasette, request):
     db = datasette.get_database(DB)
     query, filters, sort, _, _, _ = read_request(request, await filter_values(db))
     named = await identifier_of(datasette, request.args.get("q"))
+    sample = sample_states(datasette)  # while a state's records are a sample, a last column says which rows are
 
     async def stream(writer):
         out = io.StringIO()
         table = csv.writer(out, lineterminator="\n")
-        table.writerow(FIELDS)
+        table.writerow(FIELDS + (["synthetic_sample"] if sample else []))
         offset = 0
         while query:
             if named:  # a retired identifier is no officer's: no row
@@ -709,7 +714,8 @@ async def search_csv(datasette, request):
             else:
                 rows = (await db.execute(*search_sql(query, filters, sort, CSV_PAGE, offset))).rows
             for row in rows:
-                table.writerow([record(row, MATCHES[row["tier"]] if not named else "identifier")[k] for k in FIELDS])
+                table.writerow([record(row, MATCHES[row["tier"]] if not named else "identifier")[k] for k in FIELDS]
+                               + (["true" if row["state"] in sample else "false"] if sample else []))
             await writer.write(out.getvalue())
             out.seek(0)
             out.truncate()
@@ -757,10 +763,34 @@ def states_config(datasette):
     return STATES_CONFIG[datasette]
 
 
-def result_rows(rows, base, approximate=False, labels=None):
+def sample_states(datasette):
+    """The codes of the states whose officer records are a synthetic sample (the build's per-state ``sample``)."""
+    return {s["code"] for s in states_config(datasette) if s.get("sample")}
+
+
+def shows_sample(datasette, shown):
+    """Whether a page of rows from the states ``shown`` (codes) shows a synthetic sample's rows; a page with no
+    row, while any state's records are a sample (a new user's walk: with one state's release imported and
+    another's still a sample, a search that found only real officers was headed "Synthetic sample")."""
+    sample = sample_states(datasette)
+    return bool(sample & set(shown)) if shown else bool(sample)
+
+
+def marked_states(datasette):
+    """The states whose rows are marked one by one as a sample: those that are, while another state's are real
+    (while every state's are a sample, the banner says it of the whole page)."""
+    sample = sample_states(datasette)
+    return sample if len(sample) < len(states_config(datasette)) else set()
+
+
+SAMPLE_MARK = ' <span class="sample-mark">(synthetic sample)</span>'
+
+
+def result_rows(rows, base, approximate=False, labels=None, marked=()):
     """The rows of a result table as HTML: built here, not in the template, because at 50 rows a page
     the template's loop was most of the page's rendering time. The Match column only for real matches;
-    a state's detail with its label ({state code: label}, e.g. "Licence class: unknown")."""
+    a state's detail with its label ({state code: label}, e.g. "Licence class: unknown"); a row of a state in
+    marked (codes) marked as a synthetic sample's beside its name."""
     out, labels = [], labels or {}
     for p in rows:
         detail = text_html(p["detail"] or "")
@@ -771,7 +801,8 @@ def result_rows(rows, base, approximate=False, labels=None):
         link = "officer-link approximate-link" if approximate else "officer-link"
         match = "" if approximate else f'<td data-column="Match">{text_html(p["match"])}</td>'
         out.append(f'<tr>\n<td data-column="Name"><a class="{link}" href="{base}{text_html(p["officer_path"][1:])}">'
-                   f'{text_html(p["officer_name"])}</a></td><td data-column="State">{text_html(p["state"])}</td>\n'
+                   f'{text_html(p["officer_name"])}</a>{SAMPLE_MARK if p["state"] in marked else ""}</td>'
+                   f'<td data-column="State">{text_html(p["state"])}</td>\n'
                    f'<td data-column="Licence status">{text_html(p["license_status"] or "none in these records")}</td>\n'
                    f'<td data-column="Agency">{agency}</td><td data-column="Details">{detail}</td>{match}</tr>\n')
     return Markup("".join(out))
@@ -847,9 +878,13 @@ async def search_page(datasette, request):
     context["state_names"] = [s["name"] for s in states_config(datasette)]
     context["base"] = str(datasette.urls.path("/"))  # plain text: links in loops are built by joining, not by urls.path
     labels = {s["code"]: s.get("detail_label") for s in states_config(datasette)}
-    context["rows_html"] = result_rows(result["rows"], escape(context["base"]), labels=labels)
+    marked = marked_states(datasette)
+    context["rows_html"] = result_rows(result["rows"], escape(context["base"]), labels=labels, marked=marked)
     if result["approximate"]:
-        context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True, labels=labels)
+        context["approximate_rows_html"] = result_rows(result["approximate"]["rows"], escape(context["base"]), approximate=True,
+                                                       labels=labels, marked=marked)
+    shown = [r["state"] for r in [*result["rows"], *(result["approximate"] or {}).get("rows", []), *context["agencies"]]]
+    context["page_sample"] = shows_sample(datasette, shown)
     context["first"] = (result["page"] - 1) * result["size"] + 1
     context["page_size_default"] = PAGE_SIZE
     return Response.html(await render_search(datasette, context, request))
@@ -861,18 +896,21 @@ MARKS = ("\x00title\x00", "\x00content\x00")  # no template writes a NUL
 
 async def page_parts(datasette):
     """search.html cut once per server: the frame Datasette renders around its two blocks (base.html
-    with every variable Datasette and the plugins give a page without a signed-in actor), as the text
+    with every variable Datasette and the plugins give a page without a signed-in actor), with the sample's
+    banner and without ({page_sample: frame}), each as the text
     before, between and after them; search.html in a synchronous overlay of Datasette's Jinja
     environment (the blocks await nothing); and the variables the blocks may read, merged as
     Datasette merges them. Datasette's rendering of the whole page for each search (its hooks,
     asynchronous Jinja, base.html) had been most of a search page's time."""
     if datasette not in PARTS:
-        frame = await datasette.render_template(datasette.jinja_env.from_string(
-            '{% extends "search.html" %}{% block title %}' + MARKS[0] + '{% endblock %}'
-            '{% block content %}' + MARKS[1] + '{% endblock %}'), {})
-        around = [piece.split(MARKS[0]) for piece in frame.split(MARKS[1])]  # the title may be written more than once
-        if len(around) != 2:
-            raise ValueError("search.html's frame does not write its content block exactly once")
+        frames = {}
+        for sample in (True, False):  # with the sample's banner and without (page_sample)
+            frame = await datasette.render_template(datasette.jinja_env.from_string(
+                '{% extends "search.html" %}{% block title %}' + MARKS[0] + '{% endblock %}'
+                '{% block content %}' + MARKS[1] + '{% endblock %}'), {"page_sample": sample})
+            frames[sample] = [piece.split(MARKS[0]) for piece in frame.split(MARKS[1])]  # the title may be written more than once
+            if len(frames[sample]) != 2:
+                raise ValueError("search.html's frame does not write its content block exactly once")
         variables = {"urls": datasette.urls, "base_url": datasette.setting("base_url"), "zip": zip}
         from datasette.plugins import pm
         from datasette.utils import await_me_maybe
@@ -881,7 +919,7 @@ async def page_parts(datasette):
                                                  view_name=None, request=None, datasette=datasette):
             extra.update(await await_me_maybe(found))
         template = datasette.jinja_env.overlay(enable_async=False, cache_size=50).get_template("search.html")
-        PARTS[datasette] = around, template, variables, extra
+        PARTS[datasette] = frames, template, variables, extra
     return PARTS[datasette]
 
 
@@ -892,7 +930,8 @@ async def render_search(datasette, context, request):
     cookies) gets Datasette's own rendering: for those the frame can differ."""
     if "ds_actor" in request.cookies or "ds_messages" in request.cookies:
         return await datasette.render_template("search.html", context, request=request)
-    (before, after), template, variables, extra = await page_parts(datasette)
+    frames, template, variables, extra = await page_parts(datasette)
+    before, after = frames[bool(context.get("page_sample"))]
     blocks = template.new_context({**context, "request": request, **variables, **extra})
     title = "".join(template.blocks["title"](blocks))
     return title.join(before) + "".join(template.blocks["content"](blocks)) + title.join(after)

@@ -243,6 +243,27 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     sample_agency = conn.execute("select agency_id from ma_training where agency_id is not null limit 1").fetchone()[0]
     page = fetch(client, f"/agency/{sample_agency}").text
     assert "Synthetic sample, not real officers" in page and "(synthetic sample)" in page.split("</title>")[0]
+    # the same walk, next round: the search and the decertified list of the real state's rows were headed as a
+    # sample's, and their downloads said synthetic_sample: true of every real row
+    found = fetch(client, "/search?q=doe").text
+    assert "Doe, Jane" in found and "Synthetic sample, not real officers" not in found
+    assert "(synthetic sample)" not in found.split("</title>")[0] and 'class="sample-mark"' not in found
+    sample_name = conn.execute("select officer_name from ma_training limit 1").fetchone()[0]
+    surname = sample_name.split(",")[0].removeprefix("Sample-")
+    both = fetch(client, f"/search?q={surname}").text
+    assert "Synthetic sample, not real officers" in both and 'class="sample-mark"' in both
+    rows = fetch(client, "/search.json?q=doe").json()["rows"]
+    assert rows and all(r["synthetic_sample"] is False for r in rows if r["state"] == "MO")
+    assert {r["synthetic_sample"] for r in fetch(client, f"/search.json?q={surname}").json()["rows"]} == {True}
+    table = csv_rows(client, "/search.csv?q=doe")
+    assert table[0][-1] == "synthetic_sample" and [r[-1] for r in table[1:]] == ["false"] * (len(table) - 1)
+    listed = fetch(client, "/decertified").text
+    assert "Doe, Jane" in listed and "Synthetic sample, not real officers" not in listed
+    assert "describe no one" not in listed and "(synthetic sample)" not in listed.split("</title>")[0]
+    download = fetch(client, "/decertified.csv")
+    assert "SYNTHETIC-SAMPLE" not in download.headers["content-disposition"]
+    assert "synthetic_sample" not in download.text and "Doe, Jane" in download.text
+    assert all("synthetic_sample" not in row for row in fetch(client, "/decertified.json").json())
 
 
 def test_a_real_resource_s_page_tells_the_request_s_date_from_the_import_s(real):
