@@ -227,8 +227,9 @@ def changes_context(conn, officers):
     counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
     kinds = conn.execute("select kind, count(*) from changes where kind is not null group by 1").fetchall()
     first = conn.execute("select value from build_info where key = 'replaced_samples'").fetchone()
+    compared = conn.execute("select value from build_info where key = 'compared_with'").fetchone()
     return {"counts": [dict(r) for r in counts], "officers": officers, "listed": states.LISTED_CHANGES,
-            "replaced_samples": json.loads(first[0]) if first else [],
+            "replaced_samples": json.loads(first[0]) if first else [], "compared_with": compared[0] if compared else None,
             "cut": sum(n for _, n in kinds if n > states.LISTED_CHANGES), "kinds": dict(kinds),
             "decertified": [r for r in officers if r["kind"] == "decertified"]}
 

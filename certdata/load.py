@@ -623,6 +623,10 @@ def record_changes(db, package, previous, changed, progress):
     was_sample = dict(db.conn.execute("select resource, synthetic_sample from old.package_resources"))
     first = [r for r in compared if r in was_sample and bool(was_sample[r]) != bool(package.resource(r).get(SYNTHETIC))]
     db.conn.execute("insert or replace into build_info values ('replaced_samples', ?)", [json.dumps(first)])
+    # the release compared with, by its version: with none, the changes page says there was nothing to compare
+    # (a walk: a fresh clone's first build said "No changes", as if the data were the same)
+    db.conn.execute("insert or replace into build_info select 'compared_with', value from old.build_info "
+                    "where key = 'package_version'")
     changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, [r for r in compared if r not in first],
                                                                          states.of_package(package)))
     db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "

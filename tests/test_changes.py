@@ -1,5 +1,8 @@
 """Release diff: exactly the rows and status changes that differ, on the page, in the feed and the CLI."""
 import csv
+import json
+import html
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 
@@ -28,7 +31,8 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
 
     def change(rows):
         active = [r for r in rows if r["license_status"] == "Sample status A"]
-        state["revoked"], state["moved"], state["removed"] = active[0], active[1], active[2]
+        state["revoked"], state["moved"], state["removed"], state["blanked"] = active[0], active[1], active[2], active[3]
+        state["blanked"]["before"], state["blanked"]["agency_id"] = state["blanked"]["agency_id"], ""
         state["revoked"]["license_status"] = "Revoked"
         state["moved"]["agency_id"] = "MO-columbia-police-department" if state["moved"]["agency_id"] != "MO-columbia-police-department" else "MO-kansas-city-police-department"
         reinstated = next(r for r in rows if r["license_status"] == "Surrendered")
@@ -36,11 +40,12 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
         state["reinstated"] = reinstated
         return [r for r in rows if r is not state["removed"]]
 
-    edit_officers(root, change)
+    edit_officers(root, lambda rows: [{k: v for k, v in r.items() if k != "before"} for r in change(rows)])
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
     kinds = dict(conn.execute("select row_id, kind from changes where kind is not null").fetchall())
     assert kinds == {state["revoked"]["row_id"]: "decertified", state["moved"]["row_id"]: "changed agency",
+                     state["blanked"]["row_id"]: "changed agency",
                      state["reinstated"]["row_id"]: "status changed from a decertification"}
     assert conn.execute("select resource, row_id, change from changes where change != 'changed'").fetchall() == [
         ("mo_officers", state["removed"]["row_id"], "removed")]
@@ -51,10 +56,14 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     assert [e.find("{http://www.w3.org/2005/Atom}id").text.rsplit(":", 1)[1] for e in entries] == [state["revoked"]["row_id"]]
     page = (root / "site" / "changes" / "index.html").read_text()
     assert state["revoked"]["row_id"] in page and "decertified" in page
+    # a trial's release: an agency blanked showed the officer's status as its After, and Before the agency's identifier
+    cells = re.search(rf"<code>{state['blanked']['row_id']}</code></td><td>(.*?)</td><td>(.*?)</td>", page).groups()
+    before = conn.execute("select agency_name from agencies where agency_id = ?", [state["blanked"]["before"]]).fetchone()[0]
+    assert cells == (html.escape(before, quote=False), "none named"), cells
 
     result = run_cli(root, "diff", str(old_db), str(root / "site" / "downloads" / "certification.db"))
     assert result.returncode == 0
-    assert "mo_officers: 3 changed, 1 removed" in result.stdout
+    assert "mo_officers: 4 changed, 1 removed" in result.stdout
     assert f"decertified: {state['revoked']['row_id']} (Sample status A -> Revoked)" in result.stdout
 
 
@@ -182,3 +191,18 @@ def test_the_first_release_replacing_a_sample_announces_no_change_and_the_next_o
     page = (root / "site" / "changes" / "index.html").read_text()
     assert "Vane, Otto" in page and "synthetic sample in its place" not in page
     conn.close()
+
+
+def test_the_changes_page_tells_a_release_built_with_nothing_to_compare_from_one_that_is_unchanged(tmp_path):
+    """A new user's walk: a fresh clone's first build said "No changes", as if the data were the same as before."""
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    page = (root / "site" / "changes" / "index.html").read_text()
+    assert "Nothing to compare with" in page and "No changes" not in page
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    version = descriptor["version"]
+    descriptor["version"] = "99.0.0"  # a new release of the same data
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    page = (root / "site" / "changes" / "index.html").read_text()
+    assert f"No changes: the data is the same as in release {version}." in page and "Nothing to compare with" not in page

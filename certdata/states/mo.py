@@ -391,7 +391,14 @@ def docs_context(conn, package):
     classes = value_counts(conn, OFFICERS, "license_class", blank="(blank in the release)")
     officers = conn.execute(  # at most LISTED_CHANGES of each kind, first by name
         "select kind, row_id, old_value, new_value, officer_name, license_status, agency_name, agency_words, status_source "
-        "from (select c.kind, c.row_id, c.old_value, c.new_value, o.officer_name, o.license_status, a.agency_name, "
+        "from (select c.kind, c.row_id, "
+        # an agency change by the agencies' names (an agency no longer listed by its identifier), a blank one as such
+        # (a trial's release: a blanked agency's After showed the officer's status)
+        "case when c.field = 'agency_id' then coalesce((select agency_name from agencies where agency_id = c.old_value), "
+        "c.old_value, 'none named') else c.old_value end as old_value, "
+        "case when c.field = 'agency_id' then coalesce((select agency_name from agencies where agency_id = c.new_value), "
+        "c.new_value, 'none named') else c.new_value end as new_value, "
+        "o.officer_name, o.license_status, a.agency_name, "
         "s.agency_words, q.responding_agency as status_source, "
         "row_number() over (partition by c.kind order by o.officer_name, c.row_id) as listed "
         "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
