@@ -11,8 +11,10 @@ parsing that the build also uses (certdata/names.py loads them from this file).
 
 Ranking, best first: the full name in the typed order (given names then surname,
 or "SURNAME, GIVEN"; a typed initial stands for a given name that starts with it); every word exact in any order (surname holders first);
-the exact surname with a prefix of the given names; the surname by prefix; any
-prefix. Ties: name, agency, identifier. When that finds nothing exact (or fewer
+every word exact but a middle name typed in full that the record holds only as its initial ("Helen Tess
+Gibson" finds "Gibson, Helen T"; surname holders first); the exact surname with a prefix of the given names;
+the surname by prefix; any prefix; any prefix with a middle name matched only by its initial. Ties: name,
+agency, identifier. When that finds nothing exact (or fewer
 than ten rows), names within one edit per word are listed separately as
 approximate, with a "Did you mean" link.
 """
@@ -51,7 +53,10 @@ PARTICLES = frozenset("de del della dela der den di da das dos du la le van vand
                       "saint san santa ten ter al el bin ibn".split())
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 MATCHES = ["full name", "full name, more given names", "every word, surname", "every word",
-           "surname, start of given name", "start of surname", "start of words"]
+           "surname, middle name matched only an initial", "middle name matched only an initial",
+           "surname, start of given name", "start of surname", "start of words",
+           "start of words, middle name matched only an initial"]
+EXACT_TIERS = 4  # the tiers below this matched every word as typed (exactly, in any order)
 FIELDS = ["person_id", "state", "officer_name", "license_status", "agency_id", "agency_name", "detail", "match",
           "officer_path"]
 
@@ -175,7 +180,8 @@ def within_one_edit(a, b):
 
 class Query:
     """What a person typed, parsed: its words in slots (a particle run such as "de la" stays
-    with the next word and may also be typed joined), and the ways to read a surname."""
+    with the next word and may also be typed joined), the ways to read a surname, and which
+    slots are middle names typed in full (``middle``)."""
 
     def __init__(self, text):
         text = printable(text).strip()[:200]
@@ -202,6 +208,26 @@ class Query:
         self.surname_first = [(" ".join(self.words[k:]), "".join(self.words[:k])) for k in range(1, len(self.words))] \
             if "," not in text else []
         self.slots = self.make_slots(self.words)
+        self.middle = self.middle_slots(self.slots, len(sur) if "," in text else None)
+
+    @staticmethod
+    def middle_slots(slots, surname_words=None):
+        """The indexes of the slots that are a middle name typed in full: one word of two letters or more among
+        the given names, after the first ("helen TESS gibson", "Gibson, Helen TESS"); without a comma, any word
+        but the first and the last. A record that holds only that name's initial there matches it
+        (surname_words: how many words precede the comma, when one was typed). None when every other word is
+        an initial ("J Robert S"): that is a search for three letters, and every row that holds the
+        letter as a word would be read from the index to find it."""
+        middle, position = [], 0
+        for i, alternatives in enumerate(slots):
+            words = alternatives[0]
+            given_after_first = (position > surname_words if surname_words is not None
+                                 else 0 < i < len(slots) - 1)
+            if given_after_first and len(alternatives) == 1 and len(words) == 1 and len(words[0]) > 1:
+                middle.append(i)
+            position += len(words)
+        anchored = any(i not in middle and not is_initial(alternatives) for i, alternatives in enumerate(slots))
+        return middle if anchored else []
 
     @staticmethod
     def make_slots(words):
@@ -258,6 +284,16 @@ def all_exact(params, slots):
                         for alts in slots)
 
 
+def starts_a_word(params, word):
+    """The row holds a word that starts with word (what the FTS5 prefix query "word"* finds)."""
+    return f"instr(n.terms, {params.add(' ' + word)}) > 0"
+
+
+def middle_initial(params, word):
+    """The record's given names hold the word's initial after their first word ("helen t" for "tess")."""
+    return f"instr(n.given_key || ' ', {params.add(' ' + word[0] + ' ')}) > 0"
+
+
 def tier_sql(query, params):
     """The ranking tier of a candidate row, computed in SQL from its parsed name keys."""
     surnames = ", ".join(params.add(s) for s in query.surnames) or "null"
@@ -277,9 +313,18 @@ def tier_sql(query, params):
     exact = all_exact(params, query.slots)
     prefixes = [s for s in query.surnames if len(s) >= 2]
     starts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)}" for s in prefixes) or "0"
+    initials = ""
+    if query.middle:  # a middle name found only as the record's initial (name_match let no other row in)
+        words = [query.slots[i][0][0] for i in query.middle]
+        needed = " or ".join(f"not ({starts_a_word(params, w)})" for w in words)
+        others = all_exact(params, [alts for i, alts in enumerate(query.slots) if i not in query.middle])
+        middles = " and ".join(f"({has_word(params, w)} or not ({starts_a_word(params, w)}))" for w in words)
+        every = " and ".join(filter(None, [others, middles]))
+        initials = (f"when {needed} then case when ({every}) and n.surname_key in ({surnames}) then 4 "
+                    f"when {every} then 5 else {len(MATCHES) - 1} end ")
     return (f"case when {' or '.join(full) or '0'} then 0 when {' or '.join(more) or '0'} then 1 "
-            f"when ({exact}) and n.surname_key in ({surnames}) then 2 when {exact} then 3 "
-            f"when n.surname_key in ({surnames}) then 4 when {starts} then 5 else 6 end")
+            f"when ({exact}) and n.surname_key in ({surnames}) then 2 when {exact} then 3 {initials}"
+            f"when n.surname_key in ({surnames}) then 6 when {starts} then 7 else 8 end")
 
 
 def filter_sql(filters, params):
@@ -303,13 +348,20 @@ def name_match(query, params):
     """The WHERE clause that finds a query's rows (people_fts as f, people_names as n): every word as
     an FTS5 prefix, except that one-letter words beside longer ones are checked on the rows the longer
     ones found ("smith j": a term of the row starts with j) instead of read from the index as the prefix
-    "j", which at 1M rows is every term that starts with the letter. The same rows either way."""
+    "j", which at 1M rows is every term that starts with the letter. The same rows either way. A middle
+    name typed in full (Query.middle) also matches the record's initial of it among its given names after
+    the first: the FTS5 query also takes the letter as a whole term, and the rows that hold it only
+    elsewhere (a surname "T", a first initial) are then left out."""
     initials = [alts[0][0] for alts in query.slots if is_initial(alts)]
-    longer = [alts for alts in query.slots if not is_initial(alts)]
+    longer = [i for i, alts in enumerate(query.slots) if not is_initial(alts)]
     if not initials or not longer:
-        return f"people_fts match {params.add(fts_expression(query.slots))}"
-    return (f"people_fts match {params.add(fts_expression(longer))}"
-            + "".join(f" and instr(n.terms, {params.add(' ' + w)}) > 0" for w in initials))
+        initials, longer = [], range(len(query.slots))
+    middle = [query.slots[i][0][0] for i in query.middle]
+    expression = " AND ".join(f"({quote(query.slots[i][0][0], True)} OR {quote(query.slots[i][0][0][0], False)})"
+                              if i in query.middle else fts_expression([query.slots[i]]) for i in longer) or '""'
+    return (f"people_fts match {params.add(expression)}"
+            + "".join(f" and {starts_a_word(params, w)}" for w in initials)
+            + "".join(f" and ({starts_a_word(params, w)} or {middle_initial(params, w)})" for w in middle))
 
 
 def names_join(match):
@@ -575,8 +627,8 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
             rows = (await execute(*search_sql(query, filters, sort, size, (page - 1) * size))) if total else []
     # a match of every word as typed: names one edit away are then a footnote, not a correction
     result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total,
-                  exact=any(r["tier"] <= 3 for r in rows))
-    if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] > 3):
+                  exact=any(r["tier"] < EXACT_TIERS for r in rows))
+    if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] >= EXACT_TIERS):
         found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
         if found:
             near, near_total, suggested = found
