@@ -215,13 +215,15 @@ DOCUMENTED_FIELDS = ["person_id", "state", "officer_name", "license_status", "ag
 
 def test_json_and_csv_have_the_documented_fields_and_no_internal_columns(client, search_docs):
     body = search(client, "smith john")
-    assert body["rows"] and all(list(r) == DOCUMENTED_FIELDS for r in body["rows"])
+    # the sample's label ends every row, JSON and CSV, by the row's state (a sample here: true)
+    assert body["rows"] and all(list(r) == DOCUMENTED_FIELDS + ["synthetic_sample"] for r in body["rows"])
+    assert all(r["synthetic_sample"] is True for r in body["rows"])
     table = list(csv.reader(io.StringIO(get(client, "/search.csv", q="smith john").text.removeprefix("\ufeff"))))
-    # the sample's label ends every CSV record (the search JSON carries it at the top)
     assert table[0] == DOCUMENTED_FIELDS + ["synthetic_sample"] and len(table) - 1 == body["total"]
+    assert {row[-1] for row in table[1:]} == {"true"}
     assert [row[0] for row in table[1:]] == [r["person_id"] for r in body["rows"]]
     fields_table = search_docs[search_docs.index("Each row has these fields"):search_docs.index("Filter and page")]
-    for field in DOCUMENTED_FIELDS:
+    for field in DOCUMENTED_FIELDS + ["synthetic_sample"]:
         assert re.search(rf"^(\w+, )?{field}\b", fields_table, flags=re.M), field
 
 
