@@ -281,6 +281,11 @@ def release_descriptor(package):
     for source in [*descriptor.get("sources", []), *(s for r in descriptor["resources"] for s in r.get("sources", []))]:
         if isinstance(source, dict) and source.get("pcr:id") and source.get("pcr:text"):
             source["pcr:text"] = sources.download_name(source["pcr:id"])  # beside the descriptor, as published
+        if isinstance(source, dict) and source.get("pcr:sha256") and "path" in source:
+            # an agency's file as received (data/raw/, kept out of the repository): not published, so not named by
+            # a path a reader would look for beside the descriptor (a walk); its digest identifies it
+            del source["path"]
+            source["pcr:notPublished"] = "the agency's file as received is kept by the maintainers; its SHA-256 is pcr:sha256"
     return descriptor
 
 

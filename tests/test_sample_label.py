@@ -273,3 +273,17 @@ def test_a_real_resource_s_page_tells_the_request_s_date_from_the_import_s(real)
     assert ("As of: the date the agency produced the file is not stated in the record; the file imported here was "
             "received 2023-01-18 (the date recorded at import)") in page
     assert "the date the request's record gives for the requester's receipt of the release" in page
+
+
+def test_a_real_release_s_descriptor_and_pages_say_nothing_of_a_sample_and_name_no_unpublished_file(real):
+    """An attack run and a walk: with both releases imported, the home page still said "Officer-level resources are
+    synthetic samples until ...", the published descriptor still listed the sample's generator as a source, and
+    each imported resource's source named its file under data/raw/, which is never published."""
+    text = (real / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8")
+    assert "pcr:synthetic" not in text and "Synthetic sample written by" not in text and "data/raw" not in text
+    published = json.loads(text)
+    assert "synthetic" not in published["description"].lower()
+    imported = [s for r in published["resources"] for s in r.get("sources", []) if "pcr:sha256" in s]
+    assert imported and all("path" not in s for s in imported)
+    for page in (real / "site").rglob("*.html"):
+        assert "synthetic samples until" not in page.read_text(encoding="utf-8"), page

@@ -1154,12 +1154,14 @@ def mark_real(descriptor, name, module, raw, digest, received, keep_if_other_syn
     resource.pop(SYNTHETIC, None)
     if module is None:
         resource["sources"] = [s for s in resource["sources"] if not s.get(SYNTHETIC)] or [{"title": "Agency releases imported into this package"}]
-        return
-    resource["sources"] = [{"title": f"{module.SOURCE['title']} (as received)", "path": str(raw),
-                            "pcr:sha256": digest, "pcr:received": received or "not stated in the record"}]
-    if received:
-        resource["pcr:received"] = received
-    if not any(not s.get(SYNTHETIC) for s in descriptor["sources"] if s.get("path") == str(raw)):
-        descriptor["sources"].append(resource["sources"][0])
+    else:
+        resource["sources"] = [{"title": f"{module.SOURCE['title']} (as received)", "path": str(raw),
+                                "pcr:sha256": digest, "pcr:received": received or "not stated in the record"}]
+        if received:
+            resource["pcr:received"] = received
+        if not any(not s.get(SYNTHETIC) for s in descriptor["sources"] if s.get("path") == str(raw)):
+            descriptor["sources"].append(resource["sources"][0])
+    # the sample's generator is no source once no resource is a sample (also when the last resource marked real is
+    # one the importer marks after the state's own: an attack run found it still listed)
     if not any(r.get(SYNTHETIC) for r in descriptor["resources"]):
         descriptor["sources"] = [s for s in descriptor["sources"] if not s.get(SYNTHETIC)]
