@@ -3,10 +3,10 @@
 
     python build.py [build [--full]]     build everything into site/ (--full: reuse nothing of the previous release)
     python build.py check                validate and run the legal-limits guard only
-    python build.py serve [--port N] [--get PATH]  serve the built database read-only with Datasette
+    python build.py serve [--port N] [--get PATH] [--deployed]  serve the built database read-only with Datasette
     python build.py import SOURCE FILE [--received YYYY-MM-DD]   SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
-    python build.py deploy --service NAME  datasette publish cloudrun, same settings as serve
+    python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
     python build.py release-check [--previous datapackage.json] [--demo true]
     python build.py sample [--size NAME=N ...] [--out DIR]   e.g. --size mo_active=300
 """
@@ -37,6 +37,9 @@ def parse_args(argv):
     serve = commands.add_parser("serve", help="serve the built database read-only")
     serve.add_argument("--port", type=int, default=8001, help="the port on 127.0.0.1 (default: 8001)")
     serve.add_argument("--get", metavar="PATH", help="answer one request for PATH and exit (non-zero unless 200)")
+    serve.add_argument("--deployed", action="store_true",
+                       help="with the Cloud Run deployment's settings (force_https_urls on): for the fingerprint the "
+                            "publish workflow compares with the live instance's (--get /-/fingerprint.json)")
     importer = commands.add_parser("import", help="import an agency's release file")
     importer.add_argument("source", help="a state's importer (its module's SOURCE name, e.g. mo-roster)")
     importer.add_argument("file", type=Path)
@@ -47,7 +50,8 @@ def parse_args(argv):
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
-    deploy = commands.add_parser("deploy", help="publish the built database to Cloud Run with the serve settings")
+    deploy = commands.add_parser("deploy", help="publish the built database to Cloud Run with the serve settings "
+                                                 "and force_https_urls on")
     deploy.add_argument("--service", required=True)
     release = commands.add_parser("release-check", help="refuse to deploy samples or unversioned schema changes")
     release.add_argument("--previous", type=Path, help="datapackage.json of the live release")
@@ -103,7 +107,7 @@ def run(args):
         pipeline.check(root=args.root, progress=progress)
         progress("package is valid and within legal limits")
     elif args.command == "serve":
-        pipeline.serve(root=args.root, port=args.port, get=args.get)
+        pipeline.serve(root=args.root, port=args.port, get=args.get, deployed=args.deployed)
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
                                 same_officer=args.same_officer)

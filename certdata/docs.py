@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import jinja2
@@ -31,6 +32,11 @@ HAND_WRITTEN = ["about.md"]
 # Without CERTDATA_DATASETTE_URL the documentation links to the Datasette of the same server:
 # `build.py serve` answers both, the documentation under /docs/.
 DEFAULT_DATASETTE_URL = "/"
+# "true" in the publish workflow: a deploy build, whose documentation is served on its own (GitHub Pages), where "/"
+# is no Datasette (on a project site, user.github.io/repo/, it is the domain's root): without CERTDATA_DATASETTE_URL
+# its pages say the officer search is not deployed and link to none (a new user's walk found them linking to "/")
+DEPLOY_VARIABLE = "CERTDATA_DEPLOY"
+DATASETTE_VARIABLE = "CERTDATA_DATASETTE_URL"
 # Deployment settings read at build time (the publish workflow sets them from repository variables).
 CONTACT_VARIABLE = "CERTDATA_CORRECTIONS_CONTACT"    # a form URL or an address that takes corrections
 REPOSITORY_VARIABLE = "CERTDATA_REPOSITORY_URL"       # e.g. https://github.com/OWNER/REPO
@@ -70,7 +76,7 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
         checksums = downloads(release)
         placeholders(release, docs_dir / "downloads")
         progress("wrote the release files")
-    url = datasette_url or os.environ.get("CERTDATA_DATASETTE_URL") or DEFAULT_DATASETTE_URL
+    url = datasette_link(datasette_url)
     context = site_context(package, database, url, docs_dir / "downloads")
     pages = render_pages(context, docs_dir)
     progress(f"rendered {len(pages)} pages; running mkdocs build --strict")
@@ -87,6 +93,32 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
         shutil.rmtree(built)
         os.rename(release, built)
     return site_dir
+
+
+def datasette_link(explicit=None):
+    """The Datasette's address the documentation links to, or None: no Datasette to link to (the pages say the
+    officer search is not deployed). explicit, else CERTDATA_DATASETTE_URL; unset, "/" (``build.py serve`` answers
+    both), except in a deploy build (CERTDATA_DEPLOY=true), which warns: None, or a relative address kept (its
+    links resolve against the documentation's host, where no Datasette may answer)."""
+    url = (explicit or os.environ.get(DATASETTE_VARIABLE) or "").strip()
+    if os.environ.get(DEPLOY_VARIABLE, "").strip().lower() not in ("1", "true", "yes", "on"):
+        return url or DEFAULT_DATASETTE_URL
+    if not url:
+        warn(f"a deploy build ({DEPLOY_VARIABLE}) without {DATASETTE_VARIABLE} (the repository variable DATASETTE_URL): "
+             "the documentation says the officer search is not deployed and links to no Datasette; set DATASETTE_URL "
+             "to the Datasette's address to link to it")
+        return None
+    if not re.match(r"https?://[^/]", url):
+        warn(f"a deploy build ({DEPLOY_VARIABLE}) with {DATASETTE_VARIABLE}={url!r}, not an absolute http(s) address: "
+             "the documentation's links to the Datasette (officer search, decertified officers, tables) resolve against "
+             "the documentation's own host, and are dead unless a Datasette answers there")
+    return url
+
+
+def warn(message):
+    """A warning on stderr, whatever the progress setting (in GitHub Actions, an annotation on the run)."""
+    prefix = "::warning title=Documentation links::" if os.environ.get("GITHUB_ACTIONS") == "true" else "warning: "
+    print(prefix + message, file=sys.stderr, flush=True)
 
 
 def placeholders(release, target):
@@ -122,7 +154,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         example_agency = (largest[0]["agency_id"],) if largest else None
         first = conn.execute("select person_id from people order by rowid limit 1").fetchone()  # an example that exists
     return {**extra, "package_object": package, "other_tables": other_tables,
-        "package": package.descriptor, "resources": resources, "datasette_url": datasette_url.rstrip("/") + "/",
+        "package": package.descriptor, "resources": resources, "datasette_url": datasette_url and datasette_url.rstrip("/") + "/",
         "synthetic": package.synthetic_resources(),
         # the sample's surnames' mark, while a state's officers are a sample: the search page's examples say how to type them
         "sample_name_mark": sample.NAME_MARK if set(package.synthetic_resources()) & {s.OFFICERS for s in registered} else None,

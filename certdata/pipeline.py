@@ -497,13 +497,16 @@ def _process_alive(pid):
     return True
 
 
-def serve(root=ROOT, port=8001, host="127.0.0.1", get=None):
+def serve(root=ROOT, port=8001, host="127.0.0.1", get=None, deployed=False):
     """Run Datasette on the released database with the deployment's flags (or, with get, fetch one path),
     and the documentation site of the same release under /docs/ (plugins/pages.py), so that one
-    local server answers every link of both. The deployment serves the documentation elsewhere."""
+    local server answers every link of both. The deployment serves the documentation elsewhere.
+    deployed: with the deployment's settings (``datasette.DEPLOY_SETTINGS``: force_https_urls on), for the
+    fingerprint the deployed server will give."""
     database, metadata, documentation = serving_snapshot(root)
     os.environ["CERTDATA_DOCS_DIR"] = str(documentation.resolve())
-    args = datasette.serve_args(database, metadata, host=host, port=port, get=get, templates=documentation / SERVED_TEMPLATES)
+    args = datasette.serve_args(database, metadata, host=host, port=port, get=get, templates=documentation / SERVED_TEMPLATES,
+                                deployed=deployed)
     executable = Path(sys.executable).with_name("datasette")
     os.execv(str(executable), [str(executable)] + args[1:])
 

@@ -195,7 +195,7 @@ def compare_script():
 
 def test_publish_compares_the_whole_fingerprint_with_the_live_instance():
     workflow = (ROOT / ".github" / "workflows" / "publish.yml").read_text()
-    assert "serve --get /-/fingerprint.json" in workflow and "compare_fingerprint.py" in workflow
+    assert "serve --deployed --get /-/fingerprint.json" in workflow and "compare_fingerprint.py" in workflow
     assert "sha256sum site/downloads/certification.db" not in workflow
 
 
@@ -221,6 +221,70 @@ def test_deploy_is_skipped_only_when_the_live_instance_serves_the_same_release(b
         live_doc["components"][component] = "something else"
         assert module.differences(ours, live_doc) == [component]
     assert module.differences(ours, None)
+
+
+PUBLISH = ROOT / ".github" / "workflows" / "publish.yml"
+
+
+def job_runs(job):
+    """The run scripts of one job of the publish workflow."""
+    return [step.get("run", "") for step in yaml.safe_load(PUBLISH.read_text())["jobs"][job]["steps"]]
+
+
+def as_here(script, root):
+    """A workflow's command line run on the package at root with this interpreter (the workflow's .venv/bin/python)."""
+    assert ".venv/bin/python build.py" in script, script
+    return script.replace(".venv/bin/python build.py", f"{sys.executable} {ROOT / 'build.py'}")
+
+
+GCLOUD = ("import os, shutil, sys\n"  # gcloud as datasette publish cloudrun runs it: builds submit keeps the image's folder
+          "if sys.argv[1:4] == ['config', 'get-value', 'project']: print('example-project')\n"
+          "if sys.argv[1:3] == ['builds', 'submit']: shutil.copytree(os.getcwd(), os.environ['IMAGE_DIR'])\n")
+
+
+def test_the_deploy_is_skipped_when_the_deployed_server_serves_the_built_release(built, tmp_path):
+    """A new user's walk: ``datasette publish cloudrun`` adds ``--setting force_https_urls on`` unless the extra
+    options name it, and the fingerprint the workflow built came from serve's settings, which lack it: the live
+    fingerprint never equalled the built one, so every publish redeployed. The workflow's fingerprint step and its
+    deploy step are run (gcloud stood in for: it keeps the image's folder), then the image's own commands (its RUN
+    datasette inspect and its CMD, --get in place of --port): the deployed server's fingerprint equals the built one.
+    Local serve keeps its settings."""
+    import json
+    import shlex
+    import shutil
+    root = tmp_path / "pkg"  # the workflow writes the fingerprint into site/: not into the session's build
+    shutil.copytree(built, root, symlinks=True, ignore=shutil.ignore_patterns("build"))
+    env = {"CERTDATA_ROOT": str(root), "PATH": f"{tmp_path / 'bin'}:{Path(sys.executable).parent}:/usr/bin:/bin",
+           "IMAGE_DIR": str(tmp_path / "image")}
+    [fingerprint] = [run for run in job_runs("build") if "/-/fingerprint.json" in run]
+    result = subprocess.run(["bash", "-e", "-c", as_here(fingerprint, root)], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    ours = json.loads((root / "site" / "datasette" / "fingerprint.json").read_text())
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "gcloud").write_text(f"#!{sys.executable}\n{GCLOUD}")
+    (tmp_path / "bin" / "gcloud").chmod(0o755)
+    [deploy] = [line for run in job_runs("datasette") for line in run.splitlines() if "build.py deploy" in line]
+    deploy = as_here(deploy.replace("${{ vars.CLOUD_RUN_SERVICE }}", "example-service"), root)
+    result = subprocess.run(["bash", "-e", "-c", deploy], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    image = tmp_path / "image"
+    dockerfile = (image / "Dockerfile").read_text()
+    datasette = str(Path(sys.executable).with_name("datasette"))
+    [inspect] = [shlex.split(line[4:]) for line in dockerfile.splitlines() if line.startswith("RUN datasette inspect")]
+    subprocess.run([datasette, *inspect[1:]], cwd=image, env=env, check=True, capture_output=True)
+    [command] = [shlex.split(line[4:]) for line in dockerfile.splitlines() if line.startswith("CMD ")]
+    assert command[:2] == ["datasette", "serve"] and command[-2:] == ["--port", "$PORT"], command
+    assert " ".join(command).count("force_https_urls") == 1, command  # stated by us, so publish added none
+    result = subprocess.run([datasette, *command[1:-2], "--get", "/-/fingerprint.json"], cwd=image,
+                            env={**env, "DATASETTE_SECRET": "x"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    deployed = json.loads(result.stdout)
+    assert compare_script().differences(ours, deployed) == [], (ours["components"], deployed["components"])
+    assert ours["fingerprint"] == deployed["fingerprint"]
+    # local serve as it was: plain http URLs (the smoke test and the browser tests use it)
+    settings = json.loads(run_cli(root, "serve", "--get", "/-/settings.json").stdout)
+    assert settings["force_https_urls"] is False
+    assert json.loads(run_cli(root, "serve", "--deployed", "--get", "/-/settings.json").stdout)["force_https_urls"] is True
 
 
 def test_the_fingerprint_changes_with_the_settings(built):
@@ -271,6 +335,8 @@ def test_the_github_release_carries_every_file_its_checksums_name_but_the_spread
     result = subprocess.run(["bash", "-e", "-c", step], cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     [call] = [json.loads(line) for line in (tmp_path / "calls").read_text().splitlines()]
+    # the tag goes on the commit built (without --target, on the branch's head when the release is made)
+    assert call[call.index("--target") + 1] == env["GITHUB_SHA"], call
     notes = call[call.index("--notes") + 1]
     assets = [work / a for a in call[call.index("--notes") + 2:]]
     carried = set()
@@ -306,6 +372,101 @@ def test_the_deploy_pins_the_servers_the_fingerprint_names(built, tmp_path):
         assert server[name] == version(name) and f"{name}=={version(name)}" in installs, name
     assert installs == {f"{name}=={v}" for name, v in server.items()} | {f"datasette=={version('datasette')}"}
     assert "pip" not in server and "datasette" not in server
+
+
+def workflow_env(variables):
+    """The publish workflow's CERTDATA_ settings, given the repository's variables (unset ones as GitHub gives them:
+    empty)."""
+    def value(text):
+        text = re.sub(r"\$\{\{ vars\.(\w+) \}\}", lambda m: variables.get(m.group(1), ""), str(text))
+        text = text.replace("${{ github.server_url }}", "https://github.com").replace("${{ github.repository }}", "example/certification")
+        assert "${{" not in text, text
+        return text
+    return {name: value(text) for name, text in yaml.safe_load(PUBLISH.read_text())["env"].items() if name.startswith("CERTDATA_")}
+
+
+def site_links(site, docs_url):
+    """{absolute address: pages} of every href and src of the built site's pages and feed, each page at its address
+    under docs_url (data-datasette links too, as a browser reads them: plugins/pages.py rewrites only the others)."""
+    from urllib.parse import urljoin
+    links = {}
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in (".html", ".xml") or "downloads" in path.relative_to(site).parts:
+            continue
+        relative = path.relative_to(site).as_posix()
+        page = urljoin(docs_url, relative[:-len("index.html")] if relative.endswith("index.html") else relative)
+        for link in re.findall(r'(?:href|src)="([^"]*)"', path.read_text(encoding="utf-8")):
+            links.setdefault(urljoin(page, link.replace("&amp;", "&")), set()).add(relative)
+    return links
+
+
+def test_a_deployed_site_without_a_datasette_links_to_none(small_package):
+    """A new user's walk: without DATASETTE_URL the published documentation's "Search officers", "Decertified
+    officers" and "Datasette" links went to / and /decertified, which on a project site (user.github.io/repo/) are
+    the domain's root, and 404 on any static host. Built with the publish workflow's settings: without DATASETTE_URL
+    every link stays within the site, its pages say the officer search is not deployed and the build warns; with
+    it, they lead there; a build of one's own (no CERTDATA_DEPLOY) keeps linking to the Datasette of build.py serve."""
+    from urllib.parse import urlsplit
+    docs_url = "https://example.github.io/repo/"
+    site = small_package / "site"
+
+    def build(variables, workflow=True):
+        env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "CERTDATA_ROOT": str(small_package),
+               **(workflow_env(variables) if workflow else {"CERTDATA_DOCS_URL": docs_url})}
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--quiet"], cwd=small_package, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        return result.stderr, site_links(site, docs_url)
+    warning, links = build({"PAGES_URL": docs_url})
+    outside = {url: pages for url, pages in links.items()
+               if urlsplit(url).netloc == "example.github.io" and not urlsplit(url).path.startswith("/repo/")}
+    assert not outside, sorted(outside.items())[:5]
+    assert "warning: a deploy build" in warning and "not deployed" in warning, warning
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-datasette" not in home and "officer search (a Datasette) is not deployed with this site" in home
+    assert "Officer search not deployed" in home and "not deployed with this site" in (site / "search" / "index.html").read_text()
+    assert "Search officers" not in home and "Decertified officers" not in home
+    assert all("data-datasette" not in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    _, links = build({"PAGES_URL": docs_url, "DATASETTE_URL": "https://datasette.example/"})
+    datasette = {url for url in links if url.startswith("https://datasette.example/")}
+    assert {"https://datasette.example/", "https://datasette.example/decertified"} <= datasette, sorted(datasette)
+    assert any(url.startswith("https://datasette.example/certification/") for url in datasette)
+    assert not [url for url in links if urlsplit(url).netloc == "example.github.io" and not urlsplit(url).path.startswith("/repo/")]
+    warning, links = build({"PAGES_URL": docs_url, "DATASETTE_URL": "/datasette/"})
+    assert "not an absolute http(s) address" in warning, warning
+    warning, links = build({}, workflow=False)  # one's own build: build.py serve answers the Datasette at /
+    assert not warning and "https://example.github.io/" in links and "https://example.github.io/decertified" in links
+
+
+def job_runs_after(job, results, cancelled=False):
+    """Whether the publish workflow runs job, given {needed job: its result}: its ``if`` (a GitHub expression of
+    ``!cancelled()``, ``needs.JOB.result``, ``==``, ``&&``, ``||`` and brackets) read as Python."""
+    import re
+    spec = yaml.safe_load(PUBLISH.read_text())["jobs"][job]
+    needs = spec["needs"] if isinstance(spec["needs"], list) else [spec["needs"]]
+    assert set(needs) == set(results), needs
+    condition = str(spec.get("if", "success()")).strip()
+    condition = condition.removeprefix("${{").removesuffix("}}")
+    python = re.sub(r"needs\.(\w+)\.result", r"results['\1']", condition)
+    python = python.replace("!cancelled()", "(not cancelled)").replace("&&", " and ").replace("||", " or ")
+    if python.strip() == "success()":  # the default: every job needed succeeded
+        return not cancelled and all(r == "success" for r in results.values())
+    assert set(re.findall(r"\b[a-z_]\w*\b(?!')", re.sub(r"'[^']*'", "", python))) <= {"results", "not", "and", "or", "cancelled"}, python
+    return eval(python, {}, {"results": results, "cancelled": cancelled})  # noqa: S307 (the workflow's own expression)
+
+
+def test_the_github_release_waits_for_the_deploys():
+    """A new user's walk: the release job needed only the build, so a GitHub Release appeared although the Pages or
+    the Cloud Run deploy failed. It runs once both succeeded, the Datasette's also when it was skipped (no
+    CLOUD_RUN_SERVICE), and not after any failure or a cancel."""
+    ok = {"build": "success", "pages": "success", "datasette": "success"}
+    assert job_runs_after("release", ok)
+    assert job_runs_after("release", dict(ok, datasette="skipped"))
+    assert not job_runs_after("release", ok, cancelled=True)
+    for failed in ({"pages": "failure"}, {"datasette": "failure"}, {"pages": "cancelled"},
+                   {"build": "failure", "pages": "skipped", "datasette": "skipped"}):
+        assert not job_runs_after("release", dict(ok, **failed)), failed
+    assert job_runs_after("pages", {"build": "success"}) and not job_runs_after("pages", {"build": "failure"})
 
 
 NOT_SERVED = {".ci", ".gitignore", "CONTRIBUTING.md", "README.md", "benchmarks", "package-lock.json", "package.json",
