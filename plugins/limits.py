@@ -349,10 +349,20 @@ def too_many_parameters(scope):
     return None
 
 
+# A Host header as RFC 3986 writes a host and port: a name, an IPv4 or a bracketed IPv6 address. Datasette writes
+# the request's Host into the absolute links of a page and its Link header: an attack run's Host carrying a quote
+# and a script tag came back raw in the Link header.
+HOST = re.compile(rb"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+                  rb"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
+
+
 def undecodable_header(scope):
     """The refusal message for a request whose cookies are not UTF-8 text (the CSRF layer decodes every
-    cookie, and its error had answered every path with a bare 500 and a traceback in the log), else None."""
+    cookie, and its error had answered every path with a bare 500 and a traceback in the log), or whose Host is
+    not a host name or address with a port (``HOST``), else None."""
     for name, value in scope.get("headers", []):
+        if name.lower() == b"host" and value and not HOST.fullmatch(value):  # (HTTP/1.1 allows an empty one)
+            return "The request's Host header is not a host name or address."
         if name.lower() == b"cookie":
             try:
                 value.decode("utf-8")

@@ -1490,3 +1490,24 @@ def test_the_feed_is_served_as_atom(server):
     for a feed; it is Atom."""
     status, body, headers = fetch(f"{server}/docs/feeds/decertifications.xml")
     assert status == 200 and headers["content-type"].startswith("application/atom+xml") and b"<feed" in body
+
+
+@pytest.mark.parametrize("host, ok", [
+    (b"example.org", True), (b"example.org:8001", True), (b"127.0.0.1:9101", True), (b"[::1]:8001", True),
+    (b"localhost", True), (b"certdata-abc123-uc.a.run.app", True),
+    (b'127.0.0.1:9101"><script>alert(1)</script>', False), (b"evil.example/x", False), (b"a b", False),
+    (b"example.org:80:80", False), (b"", True), (b"\xe9.example", False)])
+def test_a_host_header_that_is_no_host_gets_a_400_before_any_page_writes_it(host, ok):
+    """An attack run: Datasette writes the request's Host into a page's absolute links and its Link header; a Host
+    carrying a quote and a script tag came back raw in the Link header."""
+    limits = limits_plugin()
+
+    async def page(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<p>"})
+    scope, receive, send, sent = drive(limits.Gate(page), "/certification/mo_officers", "", "10.0.0.1")
+    scope["headers"] = [(b"host", host)]
+    asyncio.run(limits.Gate(page)(scope, receive, send))
+    assert sent[0]["status"] == (200 if ok else 400)
+    assert (b"x-content-type-options", b"nosniff") in sent[0]["headers"]
+    assert ok or host not in b"".join(m.get("body", b"") for m in sent)

@@ -375,3 +375,20 @@ def test_an_acadis_id_a_later_release_drops_answers_with_what_became_of_it(small
     assert run_cli(small_package, "build").returncode == 0
     rewrite(retired_path, lambda rs: [dict(r, officer_name="Bob [withheld]") for r in rs])
     assert run_cli(small_package, "build").returncode == 0
+
+
+def test_the_rule_the_officer_page_states_is_the_rule_the_ids_follow():
+    """The officer page says a later record keeps the identifier only as the only record of its name on both sides,
+    with the same class and the same status or the same agency (or no agency). An attack run followed one address
+    from an active officer at one agency, to another agency, to Revoked with none: each step is such a match."""
+    first, _ = mo.row_ids([("Doe, John", "Active", "A", "MO-columbia")])
+    second, _ = mo.row_ids([("Doe, John", "Active", "A", "MO-kansas-city")], previous=[(first[0], "Doe, John", "Active", "A", "MO-columbia")])
+    third, _ = mo.row_ids([("Doe, John", "Revoked", "A", "")], previous=[(second[0], "Doe, John", "Active", "A", "MO-kansas-city")])
+    assert first == second == third
+    moved, gone = mo.row_ids([("Doe, John", "Revoked", "A", "MO-kansas-city")], previous=[(first[0], "Doe, John", "Active", "A", "MO-columbia")])
+    assert moved != first and gone == [first[0]]  # status and agency both changed: retired
+    other, gone = mo.row_ids([("Doe, John", "Active", "B", "MO-columbia")], previous=[(first[0], "Doe, John", "Active", "A", "MO-columbia")])
+    assert other != first and gone == [first[0]]  # another class: retired
+    two, gone = mo.row_ids([("Doe, John", "Active", "A", "MO-columbia"), ("Doe, John", "Active", "A", "MO-joplin")],
+                           previous=[(first[0], "Doe, John", "Active", "A", "MO-columbia")])
+    assert first[0] in two  # the identical record keeps it even beside a namesake
