@@ -7,8 +7,11 @@ PY := $(VENV)/bin/python
 
 .PHONY: build test lint check serve chromium bench loadtest
 
+# a stock Debian's python3 makes a venv only with python3-venv installed: installed here when it is missing
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -28,6 +31,8 @@ chromium:  # and curl, which the publish workflow's fetch script runs (its test 
 
 # axe-core for the browser tests' accessibility check, pinned in package-lock.json (npm, no browser download)
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends npm; }
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 

@@ -132,6 +132,8 @@ def test_the_correction_page_names_the_configured_contact_or_says_none_is_set(mo
     monkeypatch.setenv(docs.REPOSITORY_VARIABLE, "https://github.example/owner/repo")
     text = page.render(correction=docs.correction_route(), example_officer="mo/MO-0002e3ea15-1")
     assert "No contact for corrections is set" in text
+    # a walk: the example was the first officer of the release, a real Revoked officer once one was imported
+    assert "MO-0002e3ea15-1" not in text
     assert "https://github.example/owner/repo/issues/new?template=correction.yml" in text
     assert "needs a GitHub account" in text and "do not need a GitHub account" not in text  # no promise it cannot keep
     monkeypatch.setenv(docs.CONTACT_VARIABLE, "https://forms.example/corrections")
