@@ -177,7 +177,10 @@ async def officer_page(datasette, request):
             return Response.redirect(datasette.urls.path(f"/officer/{route}/{quote(found[0], safe='')}"), status=301)
         retired = (await db.execute(state["retired_query"], {"id": key})).first()
         return Response.html(await datasette.render_template(
-            "retired_officer.html", {"retired": retired, "state": {k: state.get(k) for k in ("code", "name", "route", "retired_about")}},
+            "retired_officer.html", {"retired": retired, "state": {k: state.get(k) for k in ("code", "name", "route", "retired_about")},
+                                     # a real state's retired identifier, while another state's records are a sample, is
+                                     # no sample's (a trial: its page carried the sample banner)
+                                     "page_sample": bool(state.get("sample"))},
             request=request), status=410)
     context.update(await officer_context(datasette, state["resource"]))
     context["state"] = {k: state[k] for k in ("code", "name", "route", "resource")}

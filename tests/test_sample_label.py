@@ -267,6 +267,15 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     assert "SYNTHETIC-SAMPLE" not in download.headers["content-disposition"]
     assert "synthetic_sample" not in download.text and "Doe, Jane" in download.text
     assert all("synthetic_sample" not in row for row in fetch(client, "/decertified.json").json())
+    # a trial's second release: a real officer's retired identifier answered under the sample's banner
+    roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Roe, Richard",Revoked,unknown,\n',
+                      encoding="utf-8")
+    result = run_cli(root, "import", "mo-roster", str(roster), "--received", "2023-02-18")
+    assert result.returncode == 0, result.stderr
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    gone = asyncio.run(app(root).client.get(f"/officer/mo/{real}"))
+    assert gone.status_code == 410 and "Doe, Jane" in gone.text
+    assert "Synthetic sample, not real officers" not in gone.text
 
 
 def test_a_real_resource_s_page_tells_the_request_s_date_from_the_import_s(real):
