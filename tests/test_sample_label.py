@@ -299,3 +299,15 @@ def test_a_real_release_s_descriptor_and_pages_say_nothing_of_a_sample_and_name_
     assert imported and all("path" not in s for s in imported)
     for page in (real / "site").rglob("*.html"):
         assert "synthetic samples until" not in page.read_text(encoding="utf-8"), page
+    # a walk: journalists found no citation of the data as a whole; the descriptor's words, nothing invented
+    cite = html.unescape(re.sub(r"<[^>]+>", "", (real / "site" / "downloads" / "index.html").read_text(encoding="utf-8")))
+    cite = cite[cite.index("How to cite this data"):]
+    requesters = [c["title"] for c in published["contributors"] if "requester" in c.get("roles", [])]
+    assert f"“{published['title']}”, version {published['version']}" in cite and requesters
+    assert all(name in cite for name in requesters) and "Not the officer records yet" not in cite
+
+
+def test_a_sample_release_gives_no_citation_of_its_officer_records(built):
+    page = html.unescape(re.sub(r"<[^>]+>", "", (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")))
+    cite = page[page.index("How to cite this data"):]
+    assert "Not the officer records yet" in cite and "accessed on the date" not in cite
