@@ -307,6 +307,17 @@ def test_a_real_release_s_descriptor_and_pages_say_nothing_of_a_sample_and_name_
     assert all(name in cite for name in requesters) and "Not the officer records yet" not in cite
 
 
+def test_the_checksum_an_officer_page_gives_is_the_published_csv_s_and_says_so(real):
+    """A walk: "File checksum" beside "Release received" read as the agency file's digest."""
+    import hashlib
+    conn = sqlite3.connect(real / "site" / "downloads" / "certification.db")
+    officer = conn.execute("select row_id from mo_officers limit 1").fetchone()[0]
+    page = html.unescape(fetch(app(real), f"/officer/mo/{officer}").text)
+    digest = hashlib.sha256((real / "site" / "downloads" / "mo_officers.csv").read_bytes()).hexdigest()
+    assert f"Checksum of the published CSV (SHA-256){digest}" in re.sub(r"<[^>]+>", "", page)
+    assert "not of the agency's file as received" in page
+
+
 def test_a_sample_release_gives_no_citation_of_its_officer_records(built):
     page = html.unescape(re.sub(r"<[^>]+>", "", (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")))
     cite = page[page.index("How to cite this data"):]
