@@ -2,7 +2,6 @@
 ("Gibson, Helen T", as rosters write "Surname, Given M"). The search finds it as a real match, below the names that
 hold every word typed, labelled as what it is, on the page, in the JSON and in the CSV alike. Built from our own
 rows (a tiny generated sample beside them), so a real release does not change what is asserted."""
-import asyncio
 import csv
 import io
 import re
@@ -12,6 +11,7 @@ import pytest
 from certdata import datasette, pipeline
 
 from .conftest import make_package
+from .test_search_ranking import get, search
 
 KC = "Kansas City Police Department"
 MO_NAMES = [
@@ -46,16 +46,6 @@ def built_root(tmp_path_factory):
 def client(built_root):
     return datasette.app(built_root / "site" / "downloads" / "certification.db",
                          built_root / "site" / "datasette" / "metadata.json")
-
-
-def get(client, path, **params):
-    response = asyncio.run(client.client.get(path, params=params) if params else client.client.get(path))
-    assert response.status_code == 200, response.text[:500]
-    return response
-
-
-def search(client, q, **params):
-    return get(client, "/search.json", q=q, **params).json()
 
 
 def ranked(body):
