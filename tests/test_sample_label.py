@@ -304,7 +304,7 @@ def test_a_real_release_s_descriptor_and_pages_say_nothing_of_a_sample_and_name_
     cite = cite[cite.index("How to cite this data"):]
     requesters = [c["title"] for c in published["contributors"] if "requester" in c.get("roles", [])]
     assert f"“{published['title']}”, version {published['version']}" in cite and requesters
-    assert all(name in cite for name in requesters) and "Not the officer records yet" not in cite
+    assert all(name in cite for name in requesters) and "Not as a whole yet" not in cite
 
 
 def test_the_checksum_an_officer_page_gives_is_the_published_csv_s_and_says_so(real):
@@ -315,10 +315,11 @@ def test_the_checksum_an_officer_page_gives_is_the_published_csv_s_and_says_so(r
     page = html.unescape(fetch(app(real), f"/officer/mo/{officer}").text)
     digest = hashlib.sha256((real / "site" / "downloads" / "mo_officers.csv").read_bytes()).hexdigest()
     assert f"Checksum of the published CSV (SHA-256){digest}" in re.sub(r"<[^>]+>", "", page)
-    assert "not of the agency's file as received" in page
+    assert "downloads/mo_officers.csv; not of a Datasette export of the table, nor of the agency's file as received" in \
+        re.sub(r"<[^>]+>", "", page)
 
 
 def test_a_sample_release_gives_no_citation_of_its_officer_records(built):
     page = html.unescape(re.sub(r"<[^>]+>", "", (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")))
     cite = page[page.index("How to cite this data"):]
-    assert "Not the officer records yet" in cite and "accessed on the date" not in cite
+    assert "Not as a whole yet" in cite and "accessed on the date" not in cite

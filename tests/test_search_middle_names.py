@@ -1,5 +1,5 @@
 """A reader types the middle name they heard in full ("Helen Tess Gibson"); the record holds only its initial
-("Gibson, Helen T", as rosters write "Surname, Given M"). The search finds it as a real match, below the names that
+("Gibson, Helen T": a record that holds only the middle initial). The search finds it as a real match, below the names that
 hold every word typed, labelled as what it is, on the page, in the JSON and in the CSV alike. Built from our own
 rows (a tiny generated sample beside them), so a real release does not change what is asserted."""
 import csv
