@@ -904,16 +904,54 @@ def contact_value(value):
 RESIDES = re.compile(r"\b(?:lives|living|resides|residing|residence|resident|home address)\s+(?:at|in|on)\b", re.IGNORECASE)
 
 
+# A social security number: 3, 2 and 4 digits with one separator twice ("123-45-6789", "123 45 6789"), or nine digits
+# after the words that name one ("SSN: 123456789").
+SSN = re.compile(r"(?<![0-9.,-])[0-9]{3}([-.\s\u2010-\u2015\u2212])[0-9]{2}\1[0-9]{4}(?![0-9])"
+                 r"|\b(?:ssn|ss\s*#|soc(?:ial)?\.?\s*sec(?:urity)?\.?(?:\s*(?:number|no|num|#))?)\b\W{0,5}"
+                 r"(?:[0-9][\W_]{0,3}){8}[0-9](?![0-9])", re.IGNORECASE)
+# A person's age as newspapers give it, between commas after a word ("the officer, 43, asked"; "Doe, 43."): not after a
+# word that numbers (Sections 12, 43) or a month's name.
+APPOSED_AGE = re.compile(r"\b([^\W\d_]{2,})\.?\s*,\s*(?:1[89]|[2-9][0-9])\s*(?:[,;)]|\.(?![0-9])|$)")
+
+
+def apposed_age(value):
+    """Whether free text gives someone's age between commas after a word (APPOSED_AGE)."""
+    return any(m.group(1).lower() not in NUMBERED and not re.fullmatch(MONTHS, m.group(1), re.IGNORECASE)
+               and m.group(1).lower() not in NUMBER_WORDS for m in APPOSED_AGE.finditer(value))
+
+
+def number_words_run(value, least=6):
+    """Whether a (plain) value holds at least least numbers in a row, in words or single digits, between any signs:
+    the words' test before SPELLED_DIGITS's (its search of every word boundary costs ten times this split)."""
+    run = 0
+    for word in re.split(r"[\W_]+", value.lower()):
+        run = run + 1 if word in NUMBER_WORDS or (len(word) == 1 and word.isdigit()) else 0
+        if run >= least:
+            return True
+    return False
+
+
 def free_text_problem(value):
     """Why free text (a note, a meaning, the corrections log) cannot be published, or None: it holds a telephone
-    number or an e-mail address, a street address or a post box, where someone lives, or a date of birth (a date
-    after words that say one follows: "born 1980-05-04", "date of birth 05/04/1980"; the words alone, which our notes
-    use of the withheld element, are no value). The reason never quotes the value."""
+    number or an e-mail address (in digits or in words: "five seven three five five five zero one four two"), a social
+    security number, a street address or a post box, where someone lives, a closed description of a person (an age,
+    "the officer, 43, asked", "aged 43"; a race or sex; description_problem), or a date of birth (a date after words
+    that say one follows: "born 1980-05-04", "date of birth 05/04/1980"; the words alone, which our notes use of the
+    withheld element, are no value). The reason never quotes the value."""
     if contact_value(value):
         return "the value holds a telephone number or an e-mail address"
+    description = description_problem(value)  # (where someone lives: RESIDES below; "its page address is" is none)
+    if description and not description.startswith("the value says where"):
+        return description.split(", which")[0]
     if not may_be_refused(value) and not RESIDES.search(value):
         return None
     plain = plain_digits(value)
+    if number_words_run(plain) and SPELLED_DIGITS.search(plain):
+        return "the value holds a telephone number or another number written out in words"
+    if SSN.search(plain):
+        return "the value holds a social security number"
+    if apposed_age(plain):
+        return "the value holds an age"
     if address(plain) or PO_BOX.search(plain) or RESIDES.search(plain):
         return "the value holds a street address, a post box or where someone lives"
     for match in BIRTH.finditer(plain):

@@ -1,0 +1,77 @@
+"""Closed values in free text, in messages, in the descriptor's keys, in the site's hand-written sources and in the
+copies of the letters (an attack run after the fourteenth). Planted values are 555-01xx numbers and example.com
+addresses only."""
+import csv
+import shutil
+
+import pytest
+
+from certdata import names, pipeline
+
+from .conftest import make_package
+from .test_name_checks import growth
+
+CORRECTIONS_HEADER = ["correction_id", "date", "resource", "row_id", "what_changed", "why", "source"]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A small package that passes the check."""
+    return make_package(tmp_path_factory.mktemp("closed") / "pkg", mo_active=20, ma_officers=5)
+
+
+def copy_of(small, tmp_path):
+    root = tmp_path / "pkg"
+    shutil.copytree(small, root, ignore=shutil.ignore_patterns("build", "site"))
+    return root
+
+
+def check_output(root):
+    """(the check's message, its JSON report's text); the message is empty when the check passed."""
+    try:
+        pipeline.check(root, pipeline.Progress(quiet=True))
+        message = ""
+    except pipeline.BuildFailed as error:
+        message = str(error)
+    report = root / "build" / "validation-report.json"
+    return message, report.read_text(encoding="utf-8") if report.exists() else ""
+
+
+# F2: the corrections log's free text
+
+
+@pytest.mark.parametrize("value", [
+    "the officer was reached on five seven three five five five zero one four two",
+    "reached on 5 7 3 five five five 0 one 4 two", "SSN 123-45-6789 confirmed", "ssn: 123456789",
+    "social security no. 123 45 6789", "the officer, 43, asked", "Doe, 43, was", "the officer, aged 43",
+    "43 years old", "a white male officer"])
+def test_free_text_holding_a_number_in_words_an_ssn_or_an_age_is_refused(value):
+    assert names.free_text_problem(value), value
+
+
+@pytest.mark.parametrize("value", [
+    "Sections 12, 43, 44 of the act", "RSMo 590.1150, 590.1152", "As of January 18, 2023, 15,049 users",
+    "one of the two statuses", "The name, licensure status, and commissioning agency", "Made via MuckRock; its page "
+    "address is not in the source documents", "officers aged 21 and over", "minimum age 21", "HB Section 8.075",
+    "Chapter 590, RSMo", "2023-01-03 to 2023-09-13", "Reference 10001 20002"])
+def test_free_text_of_the_package_s_kind_passes(value):
+    assert not names.free_text_problem(value), value
+
+
+def test_the_corrections_log_s_number_in_words_and_ssn_are_refused_by_row_and_field(small, tmp_path):
+    root = copy_of(small, tmp_path)
+    what = "Name corrected; the officer was reached on five seven three five five five zero one four two"
+    why = "SSN 123-45-6789 confirmed; the officer, 43, asked"
+    with open(root / "data" / "corrections.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([CORRECTIONS_HEADER, [
+            "1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, "mo-post-2023-01-03"]])
+    message, report = check_output(root)
+    assert "data/corrections.csv, row 2, field what_changed: closed-value-in-text" in message
+    assert "data/corrections.csv, row 2, field why: closed-value-in-text" in message
+    for planted in ("five seven three", "123-45-6789", "6789", ", 43,"):
+        assert planted not in message and planted not in report, planted
+
+
+def test_the_free_text_check_costs_a_long_value_in_its_length():
+    for value_of in (lambda k: "five " * 3000 * k + "x", lambda k: "Doe, 43 " * 2000 * k, lambda k: "123-45-" * 3000 * k):
+        assert growth(names.free_text_problem, value_of) < 9
