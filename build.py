@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 signal.signal(signal.SIGINT, lambda *_: sys.exit(130))  # Ctrl-C while the modules load: no traceback
-from certdata import pipeline  # noqa: E402
+from certdata import pipeline, redaction  # noqa: E402
 from certdata.errors import CertdataError  # noqa: E402
 from certdata.package import ROOT  # noqa: E402
 
@@ -92,7 +92,7 @@ def main(argv=None):
                    "quote a value (CERTDATA_DEBUG=1 shows the traceback, on your own machine only)")
     except KeyboardInterrupt as error:  # an import says it was undone
         message = str(error) or "interrupted"
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {redaction.safe_line(message)}", file=sys.stderr)  # a value an error quotes is not shown if closed
     if args.command in (None, "build") and "site/ is unchanged" not in message:
         print("Nothing was published; site/ is unchanged.", file=sys.stderr)
     return 1

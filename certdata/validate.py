@@ -37,6 +37,17 @@ class Problem:
     type: str
     message: str
 
+    def __post_init__(self):
+        """File, field and message made safe as the problem is made (``redaction``): a value a message quotes, or a
+        file's or a field's name, that holds a closed value is not shown, wherever the problem goes."""
+        from .redaction import WITHHELD, safe_text
+        if self.file and safe_text(self.file) is None:
+            self.file = "(a file whose name is not shown: it may hold a closed value)"
+        if self.field and safe_text(self.field) is None:
+            self.field = "(a field whose name is not shown: it may hold a closed value)"
+        message = safe_text(self.message)
+        self.message = message if message is not None else WITHHELD
+
     def line(self):
         where = self.file + (f", row {self.row}" if self.row else "") + (f", field {self.field}" if self.field else "")
         return f"{where}: {self.type}: {self.message}"

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from certdata import names, pipeline
+from certdata.package import Package
 
 from .conftest import make_package
 from .test_name_checks import growth
@@ -75,3 +76,67 @@ def test_the_corrections_log_s_number_in_words_and_ssn_are_refused_by_row_and_fi
 def test_the_free_text_check_costs_a_long_value_in_its_length():
     for value_of in (lambda k: "five " * 3000 * k + "x", lambda k: "Doe, 43 " * 2000 * k, lambda k: "123-45-" * 3000 * k):
         assert growth(names.free_text_problem, value_of) < 9
+
+
+# F1: a message never echoes a closed value it quotes
+
+PLANTED = "Call 573-555-0142 or jdoe@example.com"
+
+
+def plant(root, resource, names_):
+    """The planted value in the given fields of the resource's first row (a row added if it has none)."""
+    path = root / resource["path"]
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        rows.append([""] * len(rows[0]))
+    for name in names_:
+        rows[1][rows[0].index(name)] = PLANTED
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def assert_not_echoed(message, report):
+    assert message, "the check passed"
+    for part in ("555-0142", "5550142", "jdoe@", "jdoe"):
+        assert part not in message and part not in report, (part, message)
+
+
+@pytest.mark.parametrize("resource, field", [("source_passages", "source_id"), ("statutes", "source_id"),
+                                             ("statutes", "opening_words"), ("request_items", "request_id")])
+def test_a_message_does_not_echo_a_contact_value_typed_into_a_field_it_quotes(small, tmp_path, resource, field):
+    """The attack run: the closed-value check hid the value, and the next messages printed it ("names source 'Call
+    573-555-0142 ...'", "the statute's opening words “Call 573-555-0142 ...”"), eleven times in the JSON report."""
+    root = copy_of(small, tmp_path)
+    plant(root, Package.load(root).resource(resource), [field])
+    message, report = check_output(root)
+    assert_not_echoed(message, report)
+    assert f"row 2, field {field}" in message
+
+
+def test_no_message_echoes_a_contact_value_typed_into_any_field_of_any_resource(small, tmp_path):
+    """Every field of every resource at once, resource by resource (the attack run's sweep planted it field by field;
+    four of eighty were echoed)."""
+    for resource in Package.load(small).resources:
+        root = copy_of(small, tmp_path / resource["name"])
+        plant(root, resource, [f["name"] for f in resource["schema"]["fields"]])
+        message, report = check_output(root)
+        assert_not_echoed(message, report)
+        assert resource["path"] in message
+
+
+def test_a_problem_shows_what_it_quotes_unless_it_is_closed():
+    from certdata.validate import Problem
+    shown = Problem("data/x.csv", 2, "source_id", "unknown-source", "names source 'mo-post-2023-01-03x', which is not")
+    assert "'mo-post-2023-01-03x'" in shown.line()
+    hidden = Problem("data/x.csv", 2, "source_id", "unknown-source", f"names source {PLANTED!r}, which is not one")
+    assert "555" not in hidden.line() and "names source (a value not shown" in hidden.line()
+    unquoted = Problem("data/573-555-0142.csv", 2, "jdoe@example.com", "x", f"the statute {PLANTED} has no words")
+    assert "555" not in unquoted.line() and "jdoe" not in unquoted.line() and "withheld" in unquoted.message
+
+
+def test_an_error_s_message_is_shown_line_by_line_without_a_closed_value():
+    """build.py prints any error's message through redaction.safe_line: a line that would show one keeps its place."""
+    from certdata import redaction
+    out = redaction.safe_line("data/x.csv, row 2: the statute Call 573-555-0142 failed\nFull report: build/report.json")
+    assert "555" not in out and out.startswith("data/x.csv, row 2: (the rest") and out.endswith("\nFull report: build/report.json")

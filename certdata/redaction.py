@@ -1,0 +1,51 @@
+"""One redaction for every message the package prints or writes.
+
+Takes: a text meant for the user (a problem's message, file or field; an error's message). Gives: the text with
+every quoted part ('...', "...", “...”, ‘...’, «...») that holds a closed value replaced by a note, or, when a closed
+value stands outside quotes, the text withheld whole (``safe_text`` gives None; ``safe_line`` a note instead). A
+closed value is what the guard refuses in free text (``names.free_text_problem``: a telephone number or an e-mail
+address, in digits or in words, a social security number, a street address, where someone lives, an age, a date of
+birth) or in a published copy of a letter (``sources.holds_contact``, which reads telephone numbers more widely).
+
+A message names file, row and field, and quotes a value only where it is open; but a value typed into the wrong
+place (an attack run put a telephone number in a quoted passage's source_id, and the report printed it back in
+"names source '...'") must not be echoed by a message that quotes it. ``validate.Problem`` passes its file, field and
+message through here as it is made, so the short report, build/validation-report.json and any test see the same,
+and ``build.py`` passes the message of any error it prints.
+"""
+import re
+
+QUOTED = re.compile(r"""(?<!\w)'(?:[^'\\\n]|\\.)*'(?!\w)|"(?:[^"\\\n]|\\.)*"|“[^”\n]*”|‘[^’\n]*’|«[^»\n]*»""")
+NOT_SHOWN = "(a value not shown: it may be closed)"
+WITHHELD = ("(the rest of this message is withheld: it would show a value that may be closed, such as a telephone "
+            "number or an e-mail address)")
+
+
+def closed(text):
+    """Whether a text holds a value the guard's checks refuse (a contact detail or another closed value)."""
+    from .names import free_text_problem  # (sources imports validate, which imports this module)
+    from .sources import holds_contact
+    return bool(text) and (free_text_problem(text) is not None or holds_contact(text))
+
+
+def safe_text(text):
+    """The text with each quoted part that holds a closed value replaced by a note; None when one is left outside
+    quotes (the caller withholds the text); the text itself, most often."""
+    if not text or not closed(text):
+        return text
+    text = QUOTED.sub(lambda m: NOT_SHOWN if closed(m.group()) else m.group(), text)
+    return None if closed(text) else text
+
+
+def safe_line(text):
+    """safe_text, line by line, a line that cannot be made safe replaced by WITHHELD after its safe start."""
+    if not text or not closed(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        safe = safe_text(line)
+        if safe is None:
+            head = line.split(":")[0]  # "data/x.csv, row 2, field y" locates it, unless that too holds the value
+            safe = (head + ": " if head != line and not closed(head) else "") + WITHHELD
+        lines.append(safe)
+    return "\n".join(lines)
