@@ -931,6 +931,12 @@ def number_words_run(value, least=6):
     return False
 
 
+def spelled_number(plain):
+    """Whether a (plain) value holds six numbers or more in a row in words or single digits ("five seven three five
+    five five zero one four two"): a telephone number written out."""
+    return number_words_run(plain) and bool(SPELLED_DIGITS.search(plain))
+
+
 def free_text_problem(value):
     """Why free text (a note, a meaning, the corrections log) cannot be published, or None: it holds a telephone
     number or an e-mail address (in digits or in words: "five seven three five five five zero one four two"), a social
@@ -946,7 +952,7 @@ def free_text_problem(value):
     if not may_be_refused(value) and not RESIDES.search(value):
         return None
     plain = plain_digits(value)
-    if number_words_run(plain) and SPELLED_DIGITS.search(plain):
+    if spelled_number(plain):
         return "the value holds a telephone number or another number written out in words"
     if SSN.search(plain):
         return "the value holds a social security number"

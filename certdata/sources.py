@@ -17,13 +17,16 @@ A quote may leave words out with `` ... ``; each part must then appear, in order
 The copies replace every telephone number and e-mail address of the correspondence
 with a plain placeholder (``redact``): nothing of them is kept, not even a hash.
 """
+import contextlib
 import csv
+import hashlib
 import html
 import re
 import unicodedata
+from pathlib import Path
 
-from . import disclosure
-from .names import EMAIL, PHONE, contact_value  # one definition of what a contact detail looks like
+from . import disclosure, templatecache
+from .names import EMAIL, PHONE, contact_value, plain_digits, spelled_number  # one definition of a contact detail
 from .validate import Problem
 
 PHONE_PLACEHOLDER = "[phone number removed]"
@@ -158,15 +161,47 @@ def digit_run_phone(text):
 
 
 def holds_contact(line):
-    """Whether a line of a source copy holds a telephone number or an e-mail address."""
+    """Whether a line of a source copy holds a telephone number or an e-mail address: as it is written, and as it
+    shows once its markup is dropped (HTML tags, Markdown's emphasis: "jdoe**@**example.com", "records.desk<span>@
+    </span>example.com") and its quoted-printable escapes read ("jdoe=40example.com")."""
     line = INLINE_IMAGE.sub(" ", html.unescape(line))  # "555&#45;555&#45;0142" is read as it shows
+    forms = {line, MARKUP.sub("", line)}
+    forms |= {QUOTED_PRINTABLE.sub(lambda m: chr(int(m.group(1), 16)), form) for form in forms if "=" in form}
+    return any(form_holds_contact(form) for form in forms)
+
+
+def form_holds_contact(line):
+    """holds_contact's tests of one form of a line."""
     plain = unicodedata.normalize("NFKC", line)
-    return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or LOOSE_AT.search(plain))
+    return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or LOOSE_AT.search(plain)
+                or ANY_SEPARATOR_PHONE.search(plain) or vanity_number(plain) or spelled_number(plain_digits(plain)))
 
 
-# An @ with a space on one side of it, or wrapped in brackets ("jdoe@ example.gov", "jdoe [@] example.gov"): an
-# address however written, where free text may otherwise hold an @ ("Twitter @MoPublicSafety").
-LOOSE_AT = re.compile(r"[\w.+-]\s*[\[(<{]?\s*[@\uff20\ufe6b]\s*[\])>}]?\s*[\w-]+\.[\w-]", re.IGNORECASE)
+# An @ with a space on one side of it, or wrapped in brackets or quotes ("jdoe@ example.gov", "jdoe [@] example.gov",
+# '"john.doe"@example.com'): an address however written, where free text may otherwise hold an @ ("Twitter
+# @MoPublicSafety").
+LOOSE_AT = re.compile(r"[\w.+\"'-]\s*[\[(<{]?\s*[@\uff20\ufe6b]\s*[\])>}]?\s*[\w-]+\.[\w-]", re.IGNORECASE)
+# What a copy's markup adds between an address's or a number's characters: an HTML tag, Markdown's emphasis.
+MARKUP = re.compile(r"<[^<>\n]{0,200}>|\*+|_{2,}")
+QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})")  # an e-mail's escapes: "=40" is an @
+# A telephone number's 3, 3 and 4 digits with any signs between (up to three: "573:555:0142", "573, 555, 0142"), which
+# DIGIT_RUN leaves to others: it takes no colon (a time, "10:15:33") and no comma before a space (a date's).
+ANY_SEPARATOR_PHONE = re.compile(r"(?<![\d.,])\(?\d{3}\)?[^\w\n]{1,3}\d{3}[^\w\n]{1,3}\d{4}(?![\d])")
+# A number with letters for some of its digits ("(573) 555-HELP", "1-800-POST-MO1"): an area code and seven letters or
+# digits, in capitals (or a word after three digits: "555-Help"), the area code written as one ("(573)", "573-",
+# "1-800") or the rest holding a digit.
+VANITY = re.compile(r"(?<![\w.])(1[\s.\u2010-\u2015\u2212-]+)?(\()?[2-9][0-9]{2}(\))?([\s.\u2010-\u2015\u2212-]*)"
+                    r"((?:[0-9A-Z][.\u2010-\u2015\u2212-]?|[0-9A-Z] ){6}[0-9A-Z]|[0-9]{3}[\s.\u2010-\u2015\u2212-][A-Za-z]{4})(?!\w)")
+
+
+def vanity_number(text):
+    """Whether text holds a telephone number with letters for some of its digits (VANITY)."""
+    for match in VANITY.finditer(text):
+        prefix, opened, closed, separator, rest = match.groups()
+        letters = sum(c.isalpha() for c in rest)
+        if letters and (prefix or (opened and closed) or separator.strip(" ") or any(c.isdigit() for c in rest)):
+            return True
+    return False
 
 
 def text_holds_contact(text):
@@ -176,12 +211,40 @@ def text_holds_contact(text):
     for number, line in enumerate(lines):
         if holds_contact(line):
             return True
-        for span in (2, 3):  # wrapped over two lines, or three ("records.custodian", "@", "example.gov")
+        for span in range(2, 9):  # wrapped over two lines, or three ("records.custodian", "@", "example.gov"), or
+            # a number in pieces of digits and signs over up to eight ("573-", "555-", "01", "42")
             following = [part.strip() for part in lines[number + 1:number + span]]
-            if len(following) == span - 1 and all(following) and not holds_contact(" ".join(following)):
+            if len(following) != span - 1 or not all(following) or (span > 3 and LETTER.search(following[-1])):
+                break
+            if not holds_contact(" ".join(following)):
                 if any(holds_contact(joiner.join([line.strip(), *following])) for joiner in ("", " ")):
                     return True
     return False
+
+
+LETTER = re.compile(r"[^\W\d_]")
+
+
+# The code of the checks that read the published texts line by line (the source copies, the site's hand-written
+# sources): a text that passed is read again when any of it changes.
+CHECKS_KEY = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
+                                     for name in ("guard.py", "names.py", "sources.py", "redaction.py"))).hexdigest()
+
+
+def passed_stamp(data):
+    """The file that, once made, says these bytes passed these checks (CHECKS_KEY), or None where none may be kept.
+    Reading every line of the copies and of the site's templates costs a second or two, and most builds change none.
+    The stamps are kept inside the build's own virtual environment, as the compiled templates are
+    (templatecache.own_folder), never where a writer of the package's folders could mark a file as passed."""
+    folder = templatecache.own_folder("var", "cache", "certdata-checked-texts")
+    return folder / hashlib.sha256(CHECKS_KEY.encode() + b"\0" + data).hexdigest() if folder else None
+
+
+def mark_passed(stamp):
+    """Make the stamp (passed_stamp) of a text that passed; a cache that cannot be written is simply not kept."""
+    if stamp is not None:
+        with contextlib.suppress(OSError):
+            stamp.touch()
 
 
 def copy_problems(package):
@@ -191,7 +254,8 @@ def copy_problems(package):
     for source_id, path in source_copies(package).items():
         where = path.relative_to(package.root).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):  # a copy that cannot be checked is not published (the fourteenth attack
             # run: a letter saved as Windows-1252 or UTF-16 went out with its telephone number and e-mail address)
             problems.append(Problem(where, None, None, "unreadable-source-copy",
@@ -199,7 +263,12 @@ def copy_problems(package):
                                     "checked for telephone numbers and e-mail addresses, and the copies are published: "
                                     "save it as UTF-8"))
             continue
-        if text_holds_contact(text):  # (all that redact replaces, and more)
+        stamp = passed_stamp(data)
+        if stamp is not None and stamp.is_file():
+            continue  # these bytes passed these checks before
+        if not text_holds_contact(text):  # (all that redact replaces, and more)
+            mark_passed(stamp)
+        else:
             problems.append(Problem(where, None, None, "contact-in-source-copy",
                                     f"the copy of source {source_id!r} holds a telephone number or an e-mail address (not "
                                     f"shown); replace each with {PHONE_PLACEHOLDER} or {EMAIL_PLACEHOLDER}: the copies are "

@@ -71,10 +71,16 @@ def settings_key(env):
 
 def folder(env):
     """This environment's cache folder (made if missing), or None where no cache may be kept."""
+    return own_folder(*FOLDER, settings_key(env))
+
+
+def own_folder(*parts):
+    """The folder sys.prefix/parts (made if missing) when it may hold what the build trusts: in a virtual environment,
+    each folder down to it this user's own real folder writable by no one else; else None."""
     if sys.prefix == sys.base_prefix:  # not a virtual environment: nothing there is the build's own
         return None
     path = Path(sys.prefix)
-    for part in (*FOLDER, settings_key(env)):
+    for part in parts:
         path = path / part
         try:
             with contextlib.suppress(FileExistsError):

@@ -140,3 +140,51 @@ def test_an_error_s_message_is_shown_line_by_line_without_a_closed_value():
     from certdata import redaction
     out = redaction.safe_line("data/x.csv, row 2: the statute Call 573-555-0142 failed\nFull report: build/report.json")
     assert "555" not in out and out.startswith("data/x.csv, row 2: (the rest") and out.endswith("\nFull report: build/report.json")
+
+
+# F6: the copies of the letters
+
+
+@pytest.mark.parametrize("text", [
+    "jdoe**@**example.com", "<b>records</b>.desk<span>@</span>example.com", '"john.doe"@example.com',
+    "Call five seven three five five five zero one four two", "(573) 555-HELP", "1-800-POST-MO1", "Desk: 573-555-Help",
+    "573:555:0142", "573, 555, 0142", "jdoe=40example.com", "Office: 573-\n555-\n01\n42", "Cell:\n573\n555\n0142",
+    "Cell: 5\n7\n3\n5\n5\n5\n0\n1\n4\n2"])
+def test_a_contact_detail_in_a_new_disguise_in_a_source_copy_is_refused(text):
+    from certdata import sources
+    assert sources.text_holds_contact(text), text
+
+
+@pytest.mark.parametrize("text", ["HB 1234 POST ACT", "Section 590 POST Act", "RSMo 590.1150 and 590.1152",
+                                  "one of the ten officers", "x=41 and y=40", "Sent: Tuesday, January 3, 2023 10:15:33 AM",
+                                  "Reference 10001 20002", "Totals\n12\n31\n2023\n7"])
+def test_a_source_copy_s_other_numbers_and_capitals_pass(text):
+    from certdata import sources
+    assert not sources.text_holds_contact(text), text
+
+
+def test_the_real_letters_pass_once_their_contact_details_are_replaced():
+    from certdata import sources
+    from .conftest import ORIGINAL_SEEDS
+    originals = sorted(ORIGINAL_SEEDS.glob("*.txt"))
+    if not originals:
+        pytest.skip(f"the original sources are not beside this clone ({ORIGINAL_SEEDS})")
+    for original in originals:
+        assert not sources.text_holds_contact(sources.redact(original.read_text(encoding="utf-8"))), original.name
+
+
+def test_the_copy_check_costs_a_long_copy_in_its_length():
+    from certdata import sources
+    assert growth(sources.text_holds_contact, lambda k: "Office: 573-\n555\nthe letter 12\n" * 300 * k) < 9
+    assert growth(sources.holds_contact, lambda k: "<b>a</b>**x**=41 " * 1000 * k) < 9
+
+
+def test_a_text_that_passed_is_not_read_again_and_a_changed_one_is(small, tmp_path, monkeypatch):
+    from certdata import sources
+    root = copy_of(small, tmp_path)
+    monkeypatch.setattr(sources.templatecache, "own_folder", lambda *parts: tmp_path)
+    path = root / "data" / "sources" / "000_97e49bf8d1fdd6b1.txt"
+    assert not sources.copy_problems(Package.load(root))
+    assert sources.passed_stamp(path.read_bytes()).is_file()
+    path.write_text(path.read_text() + "\nCall (573) 555-HELP\n")
+    assert [p.type for p in sources.copy_problems(Package.load(root))] == ["contact-in-source-copy"]
