@@ -17,13 +17,14 @@ looks like a value.
 import csv
 import functools
 import re
+from pathlib import Path
 
 from . import disclosure, presentation
 from .errors import CertdataError
 from .names import NAME_PATTERN, TEXT_PATTERN, formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
 from .sample import NAME_MARK
-from .sources import copy_problems, normalise, quote_problems
+from .sources import copy_problems, mark_passed, normalise, passed_stamp, quote_problems
 from .validate import Problem, byte_problems
 
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
@@ -107,16 +108,23 @@ def schema_text_problems(package, pages=None):
     query's description and docs/about.md: the check had read a fixed list of keys. The value is never shown."""
     problems = []
 
-    def walk(where, field, path, value):
+    def walk(where, field, path, value, key_of=None):
         if isinstance(value, dict):
             for key, item in value.items():
+                problem = free_text_problem(str(key))  # a key is published as much as its value (an attack run: an
+                if problem:  # "x-contact" object keyed by an e-mail address and a telephone number); not named
+                    problems.append(Problem(where, None, field, "closed-value-in-schema",
+                                            f"a key of its {path or 'top level'} {problem.removeprefix('the value ')}, "
+                                            "which no field publishes; it is not shown"))
+                    continue
                 if key != "pattern" and key != "fields":
-                    walk(where, field, f"{path}.{key}" if path else key, item)
+                    walk(where, field, f"{path}.{key}" if path else key, item, key)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 walk(where, field, f"{path}[{index}]", item)
-        elif isinstance(value, str):
-            problem = free_text_problem(value)
+        elif isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                        and key_of not in NUMBERS):  # a number is published as written, too
+            problem = free_text_problem(str(value))
             if problem:
                 problems.append(Problem(where, None, field, "closed-value-in-schema",
                                         f"its {path} {problem.removeprefix('the value ')}, which no field publishes; "
@@ -133,13 +141,75 @@ def schema_text_problems(package, pages=None):
         walk("data/presentation.yml", None, "", presentation.read(package.root))
     except CertdataError:
         pass  # an unreadable file is the presentation stage's to report
-    for page in sorted((ROOT / "docs").glob("*.md")) if pages is None else pages:  # the site's hand-written pages
-        for number, line in enumerate(page.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-            problem = free_text_problem(line)
-            if problem:
-                problems.append(Problem(f"docs/{page.name}", number, None, "closed-value-in-page",
-                                        f"{problem}, which no page publishes; it is not shown"))
+    return problems + site_source_problems(package, pages)
+
+
+# Keys whose numbers are sizes or limits, not words: a file's bytes may run to ten digits.
+NUMBERS = {"bytes", "minimum", "maximum", "minLength", "maxLength", "example"}
+# What the site's sources hold that no page shows as text: an SVG's drawing (its path's numbers, d="M19.4 15a1.65
+# ...", read as digits, are no telephone number) and a template's comments, which Jinja drops ({# ... #}). An HTML
+# comment is published, and read.
+DRAWING = re.compile(r"""\b(?:d|points|viewBox|transform)\s*=\s*(?:"[^"<>]*"|'[^'<>]*')""")
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+SITE_TEXT = {".md", ".j2", ".html", ".htm", ".css", ".js", ".yml", ".yaml", ".txt", ".svg", ".json", ".xml"}
+
+
+def site_sources(package):
+    """Every hand-written file the site is made from: mkdocs.yml, the pages of docs/, every text file of templates/
+    (the documentation's pages, the theme's overrides and assets, the Datasette's templates and static files), and
+    the states' officer pages and documentation templates beside their modules."""
+    from . import states
+    folders = [ROOT / "docs", ROOT / "templates"]
+    files = [ROOT / "mkdocs.yml"]
+    for folder in folders:
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SITE_TEXT)
+    try:
+        state_folders = sorted({Path(s.path).parent for s in states.of_package(package)})
+    except CertdataError:
+        state_folders = []  # a state that does not load stops every command, with its own message
+    for folder in state_folders:
+        files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in {".html", ".j2", ".md"})
+    return files
+
+
+def site_source_problems(package, files=None):
+    """A closed value (a telephone number or an e-mail address in any form ``redaction.closed`` knows, a street
+    address, a date of birth...) on any line of the site's hand-written sources (``site_sources``; files: others, a
+    test's): a page, a template (an HTML comment too), the theme's configuration (mkdocs.yml's copyright line). An
+    attack run published a telephone number and an address put in mkdocs.yml, a documentation template and a
+    Datasette template's comment: only docs/*.md was read. The value is never shown."""
+    from .redaction import closed
+    problems = []
+    for path in site_sources(package) if files is None else files:
+        try:
+            data = path.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            problems.append(Problem(shown_path(path), None, None, "unreadable-page",
+                                    "the file cannot be read as UTF-8 text, so it cannot be checked for closed values, "
+                                    "and the site is made from it: save it as UTF-8"))
+            continue
+        stamp = passed_stamp(data)
+        if stamp is not None and stamp.is_file():
+            continue  # these bytes passed these checks before
+        found = len(problems)
+        text = JINJA_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = DRAWING.sub(" ", line)
+            if closed(line):
+                problem = free_text_problem(line) or "the value holds a telephone number or an e-mail address"
+                problems.append(Problem(shown_path(path), number, None, "closed-value-in-page",
+                                        f"{problem.replace('the value', 'the line', 1)}, which no page publishes; "
+                                        "it is not shown"))
+        if len(problems) == found:
+            mark_passed(stamp)
     return problems
+
+
+def shown_path(path):
+    """A site source's path from the repository's root (a test's page elsewhere: docs/ and its name)."""
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else f"docs/{path.name}"
 
 
 # Free text that no field may hold, one of each kind free_text_problem finds: a field whose pattern admits none of

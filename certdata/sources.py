@@ -187,7 +187,7 @@ QUOTED_PRINTABLE = re.compile(r"=([0-9A-Fa-f]{2})")  # an e-mail's escapes: "=40
 # A telephone number's 3, 3 and 4 digits with any signs between (up to three: "573:555:0142", "573, 555, 0142"), which
 # DIGIT_RUN leaves to others: it takes no colon (a time, "10:15:33") and no comma before a space (a date's).
 ANY_SEPARATOR_PHONE = re.compile(r"(?<![\d.,])\(?\d{3}\)?[^\w\n]{1,3}\d{3}[^\w\n]{1,3}\d{4}(?![\d])")
-# A number with letters for some of its digits ("(573) 555-HELP", "1-800-POST-MO1"): an area code and seven letters or
+# A number with letters for some of its digits ("(573) 555-HELP", "1-800-DESK-NO1"): an area code and seven letters or
 # digits, in capitals (or a word after three digits: "555-Help"), the area code written as one ("(573)", "573-",
 # "1-800") or the rest holding a digit.
 VANITY = re.compile(r"(?<![\w.])(1[\s.\u2010-\u2015\u2212-]+)?(\()?[2-9][0-9]{2}(\))?([\s.\u2010-\u2015\u2212-]*)"

@@ -2,14 +2,15 @@
 copies of the letters (an attack run after the fourteenth). Planted values are 555-01xx numbers and example.com
 addresses only."""
 import csv
+import json
 import shutil
 
 import pytest
 
-from certdata import names, pipeline
+from certdata import guard, names, pipeline
 from certdata.package import Package
 
-from .conftest import make_package
+from .conftest import ROOT, make_package
 from .test_name_checks import growth
 
 CORRECTIONS_HEADER = ["correction_id", "date", "resource", "row_id", "what_changed", "why", "source"]
@@ -142,12 +143,85 @@ def test_an_error_s_message_is_shown_line_by_line_without_a_closed_value():
     assert "555" not in out and out.startswith("data/x.csv, row 2: (the rest") and out.endswith("\nFull report: build/report.json")
 
 
+# F4: the descriptor's and the schemas' keys
+
+
+@pytest.mark.parametrize("where", ["descriptor", "resource", "schema", "field"])
+def test_a_contact_value_used_as_a_key_is_refused_without_being_shown(small, tmp_path, where):
+    """The attack run: "x-contact": {"jdoe@example.com": "press office", "573-555-0142": "desk"} in datapackage.json
+    or a schema was published in downloads/datapackage.json; the guard read every string value but no key."""
+    root = copy_of(small, tmp_path)
+    planted = {"x-contact": {"jdoe@example.com": "press office", "573-555-0142": "desk"}}
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    if where in ("descriptor", "resource"):
+        (descriptor if where == "descriptor" else descriptor["resources"][0]).update(planted)
+        (root / "datapackage.json").write_text(json.dumps(descriptor))
+        file = "datapackage.json"
+    else:
+        resource = next(r for r in descriptor["resources"] if isinstance(r.get("schema"), str))
+        path = root / resource["schema"]
+        schema = json.loads(path.read_text())
+        (schema if where == "schema" else schema["fields"][0]).update(planted)
+        path.write_text(json.dumps(schema))
+        file = resource["schema"]
+    problems = guard.schema_text_problems(Package.load(root), pages=[])
+    assert [p.file for p in problems] == [file, file] and {p.type for p in problems} == {"closed-value-in-schema"}
+    assert not any("jdoe" in p.line() or "0142" in p.line() for p in problems)
+
+
+def test_a_number_that_reads_as_a_telephone_number_is_refused_and_a_file_s_size_passes(small, tmp_path):
+    root = copy_of(small, tmp_path)
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["x-desk"] = 5735550142
+    descriptor["resources"][0]["bytes"] = 1234567890
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    problems = guard.schema_text_problems(Package.load(root), pages=[])
+    assert [(p.file, p.message.split(" ")[1]) for p in problems] == [("datapackage.json", "x-desk")]
+
+
+# F5: every hand-written source of the site
+
+
+@pytest.mark.parametrize("name, text, row", [
+    ("mkdocs.yml", 'copyright: "Corrections: press@example.com or 573-555-0142"\n', 1),
+    ("index.md.j2", "# Home\n\nAsk the desk at 573-555-0142.\n", 3),
+    ("main.html", "{% extends 'base.html' %}\n<!-- press@example.com -->\n", 2),
+    ("base.html", "<footer>\n  <!-- call (573) 555-0142 -->\n</footer>\n", 2),
+    ("certsearch.css", "/* jdoe at example dot com */\nbody { margin: 0 }\n", 1)])
+def test_a_closed_value_in_any_hand_written_source_of_the_site_is_refused_by_file_and_line(tmp_path, name, text, row):
+    """The attack run: contact details in mkdocs.yml, templates/docs/*.j2, templates/mkdocs/* and templates/datasette/*
+    (an HTML comment too) were published unchecked; only docs/*.md was read."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    problems = guard.site_source_problems(Package.load(ROOT), files=[path])
+    assert [(p.type, p.row) for p in problems] == [("closed-value-in-page", row)]
+    assert not any(v in problems[0].line() for v in ("0142", "press@", "jdoe"))
+
+
+def test_the_site_s_sources_are_all_read_and_pass_as_they_are():
+    package = Package.load(ROOT)
+    files = {p.relative_to(ROOT).as_posix() for p in guard.site_sources(package)}
+    assert {"mkdocs.yml", "docs/about.md", "templates/docs/index.md.j2", "templates/mkdocs/main.html",
+            "templates/datasette/base.html", "templates/datasette/static/certsearch.css",
+            "templates/mkdocs/assets/certdata.css"} <= files
+    assert any(f.startswith("certdata/states/") and f.endswith(".html") for f in files)
+    assert not guard.site_source_problems(package, files=guard.site_sources(package))
+    assert not guard.site_source_problems(package)
+
+
+def test_a_template_s_own_comment_and_an_icon_s_drawing_are_not_read():
+    """Jinja drops {# ... #}; an SVG path's numbers are no text."""
+    from certdata import redaction
+    line = '<path d="M19.4 15a1.65 1.65 0 0 0 .33 1.82l.06.06a2 2 0 0 1 0 2.83 2 2 0 0 1-2.83 0"/>'
+    assert redaction.closed(line) and not redaction.closed(guard.DRAWING.sub(" ", line))
+
+
 # F6: the copies of the letters
 
 
 @pytest.mark.parametrize("text", [
     "jdoe**@**example.com", "<b>records</b>.desk<span>@</span>example.com", '"john.doe"@example.com',
-    "Call five seven three five five five zero one four two", "(573) 555-HELP", "1-800-POST-MO1", "Desk: 573-555-Help",
+    "Call five seven three five five five zero one four two", "(573) 555-HELP", "1-800-DESK-NO1", "Desk: 573-555-Help",
     "573:555:0142", "573, 555, 0142", "jdoe=40example.com", "Office: 573-\n555-\n01\n42", "Cell:\n573\n555\n0142",
     "Cell: 5\n7\n3\n5\n5\n5\n0\n1\n4\n2"])
 def test_a_contact_detail_in_a_new_disguise_in_a_source_copy_is_refused(text):
