@@ -145,7 +145,7 @@ def schema_text_problems(package, pages=None):
 
 
 # Keys whose numbers are sizes or limits, not words: a file's bytes may run to ten digits.
-NUMBERS = {"bytes", "minimum", "maximum", "minLength", "maxLength", "example"}
+NUMBERS = {"bytes", "minimum", "maximum", "minLength", "maxLength"}
 # What the site's sources hold that no page shows as text: an SVG's drawing (its path's numbers, d="M19.4 15a1.65
 # ...", read as digits, are no telephone number) and a template's comments, which Jinja drops ({# ... #}). An HTML
 # comment is published, and read.

@@ -175,8 +175,13 @@ def test_a_number_that_reads_as_a_telephone_number_is_refused_and_a_file_s_size_
     descriptor["x-desk"] = 5735550142
     descriptor["resources"][0]["bytes"] = 1234567890
     (root / "datapackage.json").write_text(json.dumps(descriptor))
+    path = root / "data" / "schemas" / "corrections.json"
+    schema = json.loads(path.read_text())
+    schema["fields"][0]["example"] = 5735550142
+    path.write_text(json.dumps(schema))
     problems = guard.schema_text_problems(Package.load(root), pages=[])
-    assert [(p.file, p.message.split(" ")[1]) for p in problems] == [("datapackage.json", "x-desk")]
+    assert [(p.file, p.message.split(" ")[1]) for p in problems] == [("datapackage.json", "x-desk"),
+                                                                       ("data/schemas/corrections.json", "example")]
 
 
 # F5: every hand-written source of the site
