@@ -144,8 +144,13 @@ def read_table(path, module, report=print, limits=None):
             rows.append(header)
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
             limited = limited_columns(header, module, limits)
+            columns = {column: field for field, column in mapping(header, module).items()}
+            line = reader.line_num
             for row in reader:
                 width = max(width, len(row))
+                if reader.line_num > line + 1:  # the row ran over lines: a cell holds a line break
+                    spanned(path.name, len(rows) + 1, (line + 1, reader.line_num), row, header, columns)
+                line = reader.line_num
                 if row and len(row) < min(len(header), keep or len(header)):
                     raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cell(s) where the header has "
                                        f"{len(header)}: a line cut short, or a line break inside a cell that is not "
@@ -165,6 +170,28 @@ def read_table(path, module, report=print, limits=None):
         raise ImportError_(f"{path.name}: {width} columns; the limit is {MAX_COLUMNS}")
     check_shape(path.name, rows)
     return path.name, rows[0], rows[1:], 2
+
+
+def spanned(label, number, lines, row, header, columns):
+    """Refuse a CSV row (number: its place in the table, the header's 1) that ran over lines (first, last of the
+    file) when a cell of a field (columns: {column index: field}) holds a line break, which no field can hold, or
+    a cell of a column that is not read holds lines shaped as the file's rows. Both are what a quote that is not
+    closed does: the lines after it, and the rows they hold, go into its cell, and the rows are lost (the trial's
+    roster: one officer whose agency held the next three officers' rows, each of them dropped)."""
+    first, last = lines
+    cause = ("a quote that is not closed takes the lines after it, and the rows they hold, into its cell; "
+             "close the quote in the export (or take the line break out of the cell)")
+    for column, cell in enumerate(row):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        if column in columns:
+            raise ImportError_(f"{label}, row {number}, field {columns[column]}: a line break inside the cell (the row "
+                               f"runs from line {first} to line {last} of the file), which this field cannot hold: "
+                               f"{cause}; it is not shown")
+        if len(header) > 1 and any(part.count(",") >= len(header) - 1 for part in cell.splitlines()[1:]):
+            raise ImportError_(f"{label}, row {number}, column {column + 1} (not read): a cell running from line "
+                               f"{first} to line {last} of the file that holds lines shaped as rows of the file, which "
+                               f"would be lost: {cause}; it is not shown")
 
 
 DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held whole beside its bytes
