@@ -1,6 +1,8 @@
 """An independent trial with hand-written release files: what an import let through without a word, or refused with
 advice that misled. Names are made up; no real officer is named."""
-from .conftest import run_cli
+import openpyxl
+
+from .conftest import run_cli, settle_ma_disclosure
 from .test_importers import read_csv
 
 HEADER = "Name,License Status,License Class,Commissioning Agency\n"
@@ -47,3 +49,97 @@ def test_an_unclosed_quote_that_swallows_the_rows_after_it_is_refused_at_its_row
     result = run_cli(small_package, "import", "mo-roster", str(path))
     assert result.returncode == 0, result.stderr
     assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 2
+
+
+def test_a_suffix_column_beside_a_full_name_is_kept_in_the_name_and_other_parts_are_never_dropped(small_package, tmp_path):
+    """The trial: a Suffix column beside a full Name column was dropped without a word: "Harrowgate, Elias" Jr. and
+    Sr. were published as two indistinguishable officers (one of them revoked), and "II" left Oyelaran's name."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,Suffix,License Status,License Class,Commissioning Agency\n"
+                    '"Harrowgate, Elias",Jr.,Revoked,unknown,Columbia Police Department\n'
+                    '"Harrowgate, Elias",Sr.,Surrendered,unknown,Columbia Police Department\n'
+                    '"Oyelaran, Adebayo",II,Revoked,unknown,Columbia Police Department\n'
+                    '"Quillon, Ada V",V,Revoked,unknown,Columbia Police Department\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "3 name(s) of the full-name column take the suffix" in result.stderr, result.stderr
+    names = sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv"))
+    assert names == ["Harrowgate, Elias Jr.", "Harrowgate, Elias Sr.", "Oyelaran, Adebayo II", "Quillon, Ada V"]
+    # a middle (or last, or first) name the full name does not hold cannot be placed in it: refused, not dropped
+    path.write_text("Name,Middle Initial,License Status,License Class\n"
+                    '"Harrowgate, Elias Q",Q.,Revoked,unknown\n"Harrowgate, Elias",T,Surrendered,unknown\n', encoding="utf-8")
+    stderr = refused(small_package, path, "roster.csv, row 3, field middle_name: the file has a full-name column and a "
+                     "middle_name column, and the name does not hold this middle_name")
+    assert "Harrowgate" not in stderr
+
+
+def test_a_question_mark_left_for_a_letter_is_refused_by_row_and_field(small_package, tmp_path):
+    """The trial: "D?ng, Nguy?n", what a Latin-1 export writes for letters it lacks, was published; a replacement
+    character or mojibake was already refused. A course's name may still end a question."""
+    path = tmp_path / "roster.csv"
+    for line, field in (('"D?ng, Nguy?n",Revoked,unknown,', "officer_name"),
+                        ('"Quillon, Ada",Revoked,unknown,Ł?d? Police Department', "agency_name"),
+                        ('"Quillon, Ada",Revoked,unknown,Columbia Police Department?', "agency_name")):
+        path.write_text(HEADER + '"Varga, Nell",Revoked,unknown,\n' + line + "\n", encoding="utf-8")
+        stderr = refused(small_package, path, f"roster.csv, row 3, field {field}: a question mark where a letter should "
+                         "be", "UTF-8")
+        assert "D?ng" not in stderr and "?d?" not in stderr
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
+                        "555001,Ada Quillon,Use of Force: When?,2019-06-14\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01")
+    assert result.returncode == 0, result.stderr
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
+                        "555001,Ada Quillon,Use of Force: When?,2019-06-14\n555001,Ada Quillon,Kurs j?zyka,2019-07-01\n",
+                        encoding="utf-8")
+    refused(small_package, training, "training.csv, row 3, field course_name: a question mark", source="ma-training",
+            extra=("--received", "2020-01-01"))
+
+
+def test_a_workbook_with_a_roster_on_two_sheets_is_refused_with_advice_that_keeps_both(small_package, tmp_path):
+    """The trial: licensed and revoked officers on two sheets were refused with "keep the release's sheet alone in the
+    workbook", which would drop every revoked officer."""
+    workbook = openpyxl.Workbook()
+    licensed = workbook.active
+    revoked = workbook.create_sheet("Revoked")
+    for sheet, row in ((licensed, ["Quillon, Ada", "Sample status A", "unknown"]), (revoked, ["Varga, Nell", "Revoked", "unknown"])):
+        sheet.append(["Name", "License Status", "License Class"])
+        sheet.append(row)
+    workbook.save(tmp_path / "roster.xlsx")
+    stderr = refused(small_package, tmp_path / "roster.xlsx", "roster.xlsx: sheets 1, 2 each hold a roster's header row",
+                     "copy the rows of every roster sheet into one")
+    assert "alone" not in stderr
+
+
+def test_a_title_above_the_header_a_utf16_export_and_another_delimiter_are_read_or_named(small_package, tmp_path):
+    """The trial: a CSV with a title and a blank row above its header was refused as "row 3: 4 cells where the header
+    has 1" (a workbook's header is looked for in its first rows), a UTF-16 export as "NUL byte; the file is not a text
+    export", and a tab- or semicolon-separated file as a comma problem or unknown headers."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Missouri POST roster of licensees\n\n" + HEADER + '"Quillon, Ada",Revoked,unknown,Columbia PD\n'
+                    '"Varga, Nell",Revoked,unknown,Columbia PD\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "roster.csv: the header is row 3; row(s) 1 above it (a title) are not read" in result.stderr, result.stderr
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 2
+    path.write_text("Missouri POST roster of licensees\n\n" + HEADER + '"Quillon, Ada",Revoked,unknown,Columbia PD\n'
+                    '"Varga, 1970-01-02",Revoked,unknown,Columbia PD\n', encoding="utf-8")
+    refused(small_package, path, "roster.csv, row 5, field officer_name")  # rows numbered as the file counts them
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Missouri POST roster of licensees"])
+    workbook.active.append(HEADER.strip().split(","))
+    workbook.active.append(["Quillon, Ada", "Revoked", "unknown", "Columbia PD"])
+    workbook.save(tmp_path / "roster.xlsx")
+    result = run_cli(small_package, "import", "mo-roster", str(tmp_path / "roster.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "roster.xlsx [sheet 1]: the header is row 2; row(s) 1 above it (a title) are not read" in result.stderr
+    text = 'Name\tLicense Status\tLicense Class\r\n"Quillon, Ada"\tRevoked\tunknown\r\n'
+    for encoding in ("utf-16", "utf-16-le"):
+        path.write_bytes(text.encode(encoding))
+        stderr = refused(small_package, path, "roster.csv: the file is UTF-16 text", "CSV UTF-8 (Comma delimited)")
+        assert "NUL byte" not in stderr
+    for sign, name in (("\t", "tabs"), (";", "semicolons")):
+        path.write_text(f"Name{sign}License Status{sign}License Class\n\"Quillon, Ada\"{sign}Revoked{sign}unknown\n"
+                        f"Nell Varga{sign}Revoked{sign}unknown\n", encoding="utf-8")
+        refused(small_package, path, f"roster.csv, row 1: the header row's cells are separated by {name}, not commas")

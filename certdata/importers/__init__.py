@@ -6,11 +6,13 @@ agency may use) and ``REQUIRED``, and a ``rows(records, package, label)``
 function that turns mapped records into our rows. A state that declares
 ``NAME_PARTS_HEADERS`` takes split name columns (``last_name``, ``first_name``,
 ``middle_name``, ``name_suffix``) in place of a full name: the display name is composed
-("Last, First Middle Suffix") and the parts stay in the record for ``rows`` to keep. This module reads the file (Excel workbook or CSV in UTF-8 or
-Windows-1252), maps headers, drops every column that is not open (reporting
+("Last, First Middle Suffix") and the parts stay in the record for ``rows`` to keep; beside a full-name column, a
+suffix the name lacks is written after it and another part it lacks is refused. This module reads the file (Excel
+workbook or CSV in UTF-8 or Windows-1252, its header in its first rows, below a title), maps headers, drops every column that is not open (reporting
 its position, and its name only when it is one we know), refuses any value that
 cannot be what its column says (a date or digits in a name, an invisible or
-text-direction control character, an Excel date or number cell in a text column), or
+text-direction control character, a question mark left for a letter, a line break in a CSV cell, an Excel date
+or number cell in a text column), or
 that Excel would show otherwise than it would be published (a number format that hides or replaces a text,
 a number format other than General, a hidden or too narrow column: ``formats.py``), and writes the normalised CSV, the original under ``data/raw/`` and the
 provenance in ``datapackage.json``: all or nothing, never through a symbolic link.
@@ -32,7 +34,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import agency_id, mixed_script, name_contact, name_problem, text_problem, text_refused
+from ..names import agency_id, fold, mixed_script, name_contact, name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SYNTHETIC
 from ..sample import to_csv
 
@@ -50,6 +52,9 @@ MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u01
 # agency, status or course holds: Latin-1 symbols (¡ to ¿, ×, ÷) and cp1252's ƒ ˆ ˜ † ‡ • … ‰ ‹ › ™ „.
 # Its letters (Š, œ, Ÿ...), quotes and dashes may be a real export's, and are not among them.
 NOT_IN_A_ROSTER = re.compile("[\u00a1-\u00bf\u00d7\u00f7\u0192\u02c6\u02dc\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u2122\u201e]")
+# A question mark between two letters: what an export writes for a letter its encoding lacks ("D?ng, Nguy?n"). A
+# person's or an agency's name holds no question mark at all; a course's name may end a question with one.
+UNWRITTEN = re.compile(r"[^\W\d_]\?[^\W\d_]")
 NAME_PARTS = ["last_name", "first_name", "middle_name", "name_suffix"]
 NAME_FIELDS = ("officer_name", *NAME_PARTS)
 # Headers of closed categories that releases carry, named in messages in these words (never the cell's):
@@ -121,6 +126,9 @@ def read_table(path, module, report=print, limits=None):
     data = path.read_bytes()
     if not data or data.isspace():  # (not strip(): a copy of a 200 MB file)
         raise ImportError_(f"{path.name}: the file is empty")
+    if utf16(data):
+        raise ImportError_(f"{path.name}: the file is UTF-16 text (what Excel saves as \"Unicode Text\"), which the importer "
+                           "does not read; open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ImportError_(f"{path.name}, row {row}: NUL byte; the file is not a text export")
@@ -140,36 +148,83 @@ def read_table(path, module, report=print, limits=None):
     rows, width = [], 0
     try:
         with cell_limit(MAX_CELL):  # a longer cell stops the reader at once, not at the end
-            header = next(reader, [])
+            head, ends = [], []  # the first rows, and the line each ends on: the header may be below a title
+            for row in reader:
+                head.append(row)
+                ends.append(reader.line_num)
+                if len(head) == HEADER_ROWS:
+                    break
+            above = next((i for i, row in enumerate(head) if mapped_width(row, module)), None)
+            if above is None:  # no row maps the required fields: the first is taken for the header, and the
+                other_delimiter(path.name, head, module)  # message names what it lacks (unless it is not comma-separated)
+                above = 0
+            header = head[above] if head else []
             rows.append(header)
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
             limited = limited_columns(header, module, limits)
             columns = {column: field for field, column in mapping(header, module).items()}
-            line = reader.line_num
-            for row in reader:
+
+            def numbered():  # (row, line before it) of each row below the header
+                for i in range(above + 1, len(head)):
+                    yield head[i], ends[i - 1]
+                line = ends[-1] if ends else 0
+                for row in reader:
+                    yield row, line
+                    line = reader.line_num
+            for row, line in numbered():
                 width = max(width, len(row))
-                if reader.line_num > line + 1:  # the row ran over lines: a cell holds a line break
-                    spanned(path.name, len(rows) + 1, (line + 1, reader.line_num), row, header, columns)
-                line = reader.line_num
+                end = ends[above + len(rows)] if above + len(rows) < len(ends) else reader.line_num
+                if end > line + 1:  # the row ran over lines: a cell holds a line break
+                    spanned(path.name, above + len(rows) + 1, (line + 1, end), row, header, columns)
                 if row and len(row) < min(len(header), keep or len(header)):
-                    raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cell(s) where the header has "
+                    raise ImportError_(f"{path.name}, row {above + len(rows) + 1}: {len(row)} cell(s) where the header has "
                                        f"{len(header)}: a line cut short, or a line break inside a cell that is not "
                                        "quoted; check the export")
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-                    raise ImportError_(f"{path.name}, row {len(rows) + 1}: {len(row)} cells where the header has "
+                    raise ImportError_(f"{path.name}, row {above + len(rows) + 1}: {len(row)} cells where the header has "
                                        f"{len(header)}: a comma inside a cell that is not quoted would move the cells "
                                        "after it into the wrong columns; check the export")
                 rows.append(row[:keep] if keep else row)
-                overlong(path.name, len(rows), rows[-1], limited)
+                overlong(path.name, above + len(rows), rows[-1], limited)
     except csv.Error as error:
         if "field limit" in str(error):
-            raise ImportError_(f"{path.name}, row {len(rows) + 1}: a cell of more than {MAX_CELL:,} characters; "
-                               f"the limit is {MAX_CELL:,}") from None
+            raise ImportError_(f"{path.name}, row {above + len(rows) + 1 if rows else len(head) + 1}: a cell of more "
+                               f"than {MAX_CELL:,} characters; the limit is {MAX_CELL:,}") from None
         raise ImportError_(f"{path.name}: not a readable CSV ({error.__class__.__name__})") from None
     if width > MAX_COLUMNS:
         raise ImportError_(f"{path.name}: {width} columns; the limit is {MAX_COLUMNS}")
-    check_shape(path.name, rows)
-    return path.name, rows[0], rows[1:], 2
+    check_shape(path.name, rows, start=above + 1)
+    titles = [i + 1 for i, row in enumerate(head[:above]) if any(cell.strip() for cell in row)]
+    if titles:
+        report(f"{path.name}: the header is row {above + 1}; row(s) {numbers(titles)} above it (a title) are not read")
+    return path.name, rows[0], rows[1:], above + 2
+
+
+HEADER_ROWS = 10  # rows of a file the header row is looked for in (a workbook's too): a title may be above it
+DELIMITERS = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}
+
+
+def other_delimiter(label, head, module):
+    """Refuse a file whose first rows, read with commas, map no header, but split at a tab, a semicolon or a bar do:
+    the export separates its cells with that sign (a tab-delimited text, a European CSV), and would otherwise be
+    refused for unknown headers or for commas in its names."""
+    for number, row in enumerate(head, start=1):
+        text = ",".join(row)
+        for sign, name in DELIMITERS.items():
+            cells = text.split(sign)
+            if len(cells) > 1 and len(mapping(cells, module)) >= 2 and len(mapping(cells, module)) > len(mapping(row, module)):
+                raise ImportError_(f"{label}, row {number}: the header row's cells are separated by {name}, not commas; "
+                                   "open the file in Excel (or LibreOffice) with that separator and save it as "
+                                   "\"CSV UTF-8 (Comma delimited)\"")
+
+
+def utf16(data):
+    """Whether bytes are UTF-16 text (Excel's "Unicode Text"): its byte-order mark, or a NUL byte beside each of the
+    first ASCII characters."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    start = data[:400]
+    return len(start) >= 8 and max(start[0::2].count(0), start[1::2].count(0)) > 0.9 * (len(start) // 2)
 
 
 def spanned(label, number, lines, row, header, columns):
@@ -236,14 +291,15 @@ def overlong_line(data):
     return None
 
 
-def check_shape(label, rows, declared=None):
-    """Refuse a table beyond the size limits, by its shape only (no value is read out)."""
+def check_shape(label, rows, declared=None, start=1):
+    """Refuse a table beyond the size limits, by its shape only (no value is read out); start: the number of its
+    first row in the file."""
     if len(rows) > MAX_ROWS + 1:
         raise ImportError_(f"{label}: {len(rows) - 1:,} rows; the limit is {MAX_ROWS:,} (split the file or raise MAX_ROWS)")
     width = max((len(r) for r in rows), default=0)
     if width > MAX_COLUMNS:
         raise ImportError_(f"{label}: {width} columns; the limit is {MAX_COLUMNS}")
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=start):
         cell_sizes(label, number, row)
 
 
@@ -474,11 +530,14 @@ def read_workbook(path, module, report=print, limits=None):
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=10, formats=formats)):
+            titles = []  # rows above the header that hold something (a title)
+            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS, formats=formats)):
                 headers = [clean(c) for c in trimmed(row)]
                 if mapped_width(headers, module):
-                    found.append((label, sheet, index, headers))
+                    found.append((label, sheet, index, headers, titles))
                     break
+                if any(headers):
+                    titles.append(index + 1)
                 missing = missing_fields(mapping(headers, module), module)
                 if best is None or len(missing) < len(best[1]):
                     best = (label, missing, headers)
@@ -488,12 +547,17 @@ def read_workbook(path, module, report=print, limits=None):
             raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
     if len(found) > 1:
         raise ImportError_(f"{path.name}: sheets {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label, *_ in found)} "
-                           "each hold a roster's header row; keep the release's sheet alone in the workbook")
+                           "each hold a roster's header row (a release may put officers of each status on a sheet of their "
+                           "own, such as licensed and revoked or surrendered); the importer reads one sheet: copy the "
+                           "rows of every roster sheet into one, under one header row, and delete the other sheets, so "
+                           "that no category of officers is left out")
     if found:
-        label, sheet, index, headers = found[0]
+        label, sheet, index, headers, titles = found[0]
         if getattr(sheet, "sheet_state", "visible") != "visible":
             raise ImportError_(f"{label}: the roster is on a hidden sheet, which a reader of the workbook does not see; "
                                "unhide it in Excel if it is the release, and remove the other sheets")
+        if titles:
+            report(f"{label}: the header is row {index + 1}; row(s) {numbers(titles)} above it (a title) are not read")
         return read_sheet(label, sheet, index, headers, module, report, formats, limits)
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
@@ -896,7 +960,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
     kinds = getattr(module, "CELL_KINDS", {})
-    count, seen, repeats, agency_ids = 0, {}, [], {}
+    count, seen, repeats, agency_ids, suffixed = 0, {}, [], {}, 0
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
@@ -929,8 +993,17 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if garbled:
             raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
                                f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
+        unwritten = [f for f, v in record.items() if "?" in v and (f in NAME_FIELDS or f == "agency_name" or UNWRITTEN.search(v))]
+        if unwritten:
+            raise ImportError_(f"{label}, row {number}, field {unwritten[0]}: a question mark where a letter should be (what "
+                               "an export leaves for a character it could not write in its encoding, such as a "
+                               "Vietnamese or Polish letter in a Latin-1 export); it is not shown. Ask the agency for the "
+                               "file exported as UTF-8 (CSV UTF-8), which keeps every letter")
         if "officer_name" not in found and "last_name" in record:
             record["officer_name"] = display_name(record)
+        elif record.get("officer_name") and found.keys() & set(NAME_PARTS):
+            record["officer_name"], added = with_parts(label, number, record)
+            suffixed += added
         if not record.get("officer_name", "x"):
             raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank")
         for field, value in record.items():
@@ -956,6 +1029,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         yield record
     if not count:
         raise ImportError_(f"{label}: no data rows")
+    if suffixed:
+        report(f"{label}: {suffixed:,} name(s) of the full-name column take the suffix of the name_suffix column after "
+               "them (\"Last, First Middle Suffix\", as split name columns are composed)")
     if repeats:
         shown = ", ".join(f"row {a} = row {b}" for a, b in repeats[:10]) + (" ..." if len(repeats) > 10 else "")
         report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
@@ -1017,6 +1093,26 @@ def encoding_hint(label):
         return hint()
     return ("the file was probably saved in one encoding and read in another: "
             "re-export it from the agency's system as UTF-8, or as Windows-1252 (cp1252)")
+
+
+def with_parts(label, number, record):
+    """(the full name, 1 if a suffix was added else 0) of a record whose file has both a full-name column and name-part
+    columns: a suffix the name does not hold is written after it, as display_name composes one ("Harrowgate, Elias"
+    and "Jr.": "Harrowgate, Elias Jr."); a last, first or middle name whose words the name does not hold is refused,
+    since where it goes in the name cannot be told. (The trial: a Suffix column beside Name was dropped without a
+    word, so "Harrowgate, Elias" Jr. and Sr. were published as two indistinguishable officers, one of them revoked.)"""
+    name = record["officer_name"]
+    words = set(fold(name).split())
+    for field in NAME_PARTS[:3]:
+        if record.get(field) and not set(fold(record[field]).split()) <= words:
+            raise ImportError_(f"{label}, row {number}, field {field}: the file has a full-name column and a {field} "
+                               f"column, and the name does not hold this {field} (neither is shown), so where it goes in "
+                               "the name cannot be told and it would be lost; ask the agency for one form of the names, "
+                               "or delete one of the columns if the other holds all of each name")
+    suffix = record.get("name_suffix")
+    if suffix and not set(fold(suffix).split()) <= words:
+        return f"{name} {suffix}", 1
+    return name, 0
 
 
 def display_name(record):
