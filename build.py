@@ -47,6 +47,9 @@ def parse_args(argv):
     importer.add_argument("--same-officer", action="append", default=[], metavar="ID",
                           help="an officer identifier of the agency's (Massachusetts: an Acadis ID) whose name changed "
                                "since the previous release, which the agency confirms is the same officer (repeatable)")
+    importer.add_argument("--retire-most", action="store_true",
+                          help="import a release that retires more than half of the officer identifiers the previous "
+                               "release published (refused without it: a change of the file's form does that)")
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -110,7 +113,7 @@ def run(args):
         pipeline.serve(root=args.root, port=args.port, get=args.get, deployed=args.deployed)
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
-                                same_officer=args.same_officer)
+                                same_officer=args.same_officer, retire_most=args.retire_most)
     elif args.command == "diff":
         print(pipeline.diff_releases(args.old, args.new, args.root))
     elif args.command == "deploy":

@@ -576,7 +576,7 @@ def deploy(root=ROOT, service="police-certification"):
     return subprocess.run([str(Path(sys.executable).with_name("datasette"))] + args[1:]).returncode
 
 
-def import_release(source, path, root=ROOT, received=None, progress=print, same_officer=()):
+def import_release(source, path, root=ROOT, received=None, progress=print, same_officer=(), retire_most=False):
     """Import an agency's file as received, then check the package: all or nothing. On any problem, and
     on Ctrl-C or a termination signal, every file the import changed is restored and every file it
     created is removed before the error is passed on."""
@@ -595,7 +595,8 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
         package = Package.load(root)
         start_journal(root, package)
         try:
-            written = importers.run(source, path, package, received=received, report=progress, same_officer=same_officer)
+            written = importers.run(source, path, package, received=received, report=progress, same_officer=same_officer,
+                                    retire_most=retire_most)
             check(root, progress)
         except BaseException as error:
             undo_import(root)

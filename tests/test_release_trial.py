@@ -143,3 +143,59 @@ def test_a_title_above_the_header_a_utf16_export_and_another_delimiter_are_read_
         path.write_text(f"Name{sign}License Status{sign}License Class\n\"Quillon, Ada\"{sign}Revoked{sign}unknown\n"
                         f"Nell Varga{sign}Revoked{sign}unknown\n", encoding="utf-8")
         refused(small_package, path, f"roster.csv, row 1: the header row's cells are separated by {name}, not commas")
+
+
+def test_placeholder_training_dates_are_named_and_one_after_the_release_was_received_refused(small_package, tmp_path):
+    """The trial: completion dates 1/1/1900 and 2031-05-01 (after the release was received) were published
+    without a word."""
+    settle_ma_disclosure(small_package)
+    path = tmp_path / "training.csv"
+    lines = ["555001,Ada Quillon,Use of Force,1/1/1900", "555002,Pell Ostrander,Legal Updates,2019-05-01",
+             "555003,Nell Varga,Legal Updates,1970-01-01", "555004,Lise Fennimore,Legal Updates,2031-05-01"]
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    refused(small_package, path, "training.csv, row 5, field completion_date: a completion date after the day the "
+            "release was received (2026-01-01)", source="ma-training", extra=("--received", "2026-01-01"))
+    refused(small_package, path, "row 5, field completion_date: a completion date after today", source="ma-training")
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "\n".join(lines[:3]) + "\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2026-01-01")
+    assert result.returncode == 0, result.stderr
+    assert "warning: training.csv: 2 completion date(s) before 1950" in result.stderr, result.stderr
+    assert "in row(s) 2, 4: published as released" in result.stderr
+    dates = sorted(r["completion_date"] for r in read_csv(small_package / "data" / "ma_training.csv"))
+    assert dates == ["1900-01-01", "1970-01-01", "2019-05-01"]
+
+
+def test_an_import_says_how_many_published_identifiers_it_retires_and_refuses_to_retire_most(small_package, tmp_path):
+    """The trial: a release writing "Marcus R Thistlewood" where the previous one had "Thistlewood, Marcus R" gave
+    every Missouri officer a new identifier and retired every published one, without a word."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("Name,License Status,License Class\n" + "".join(
+        f'"{last}, {given}",Revoked,unknown\n' for last, given in (("Thistlewood", "Marcus R"), ("Quillon", "Ada"),
+                                                                  ("Varga", "Nell"), ("Fennimore", "Lise"))), encoding="utf-8")
+    second.write_text("Name,License Status,License Class\nMarcus R Thistlewood,Revoked,unknown\nAda Quillon,Revoked,unknown\n"
+                      "Nell Varga,Revoked,unknown\n\"Fennimore, Lise\",Revoked,unknown\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01")
+    assert result.returncode == 0 and "retires" not in result.stderr, result.stderr  # a sample's ids: none published
+    refused(small_package, second, "second.csv: the import would retire 3 of the 4 officer identifiers the previous "
+            "release published, more than half", "--retire-most", extra=("--received", "2026-02-01"))
+    result = run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-02-01", "--retire-most")
+    assert result.returncode == 0, result.stderr
+    assert "second.csv: retires 3 of the 4 officer identifiers the previous release published" in result.stderr
+    assert len(read_csv(small_package / "data" / "mo_retired_ids.csv")) == 3
+    # half or fewer: said, not refused
+    third = tmp_path / "third.csv"
+    third.write_text("Name,License Status,License Class\nMarcus R Thistlewood,Revoked,unknown\nAda Quillon,Revoked,unknown\n"
+                     "\"Varga, Nell\",Revoked,unknown\n\"Fennimore, Lise\",Surrendered,unknown\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(third), "--received", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    assert "third.csv: retires 1 of the 4 officer identifiers" in result.stderr, result.stderr
+    # Massachusetts: a release holding part of the roster retires the Acadis IDs it lacks
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
+                        "555002,Nell Varga,Ethics,2019-06-14\n555003,Pell Ostrander,Ethics,2019-06-14\n", encoding="utf-8")
+    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01").returncode == 0
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n",
+                        encoding="utf-8")
+    refused(small_package, training, "would retire 2 of the 3 officer identifiers", source="ma-training",
+            extra=("--received", "2020-02-01"))

@@ -15,7 +15,8 @@ text-direction control character, a question mark left for a letter, a line brea
 or number cell in a text column), or
 that Excel would show otherwise than it would be published (a number format that hides or replaces a text,
 a number format other than General, a hidden or too narrow column: ``formats.py``), and writes the normalised CSV, the original under ``data/raw/`` and the
-provenance in ``datapackage.json``: all or nothing, never through a symbolic link.
+provenance in ``datapackage.json``: all or nothing, never through a symbolic link. It says how many published
+identifiers the import retires, and refuses to retire more than half of them unless told to (``retirements``).
 No message quotes a cell, a header or a sheet title: the file may put a closed
 value (a date of birth, a residence) anywhere.
 """
@@ -23,6 +24,7 @@ import csv
 import datetime
 import decimal
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -1122,8 +1124,10 @@ def display_name(record):
     return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
 
 
-def run(source, path, package, received=None, report=print, same_officer=()):
-    """Import path as the source's resource; returns the files written."""
+def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False):
+    """Import path as the source's resource; returns the files written. A state's rows is given received and
+    report too when it takes them (keyword arguments of those names). An import that would retire more than half
+    of the identifiers the previous release published is refused unless retire_most (retirements)."""
     module = source_module(source, package.root)
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
@@ -1135,8 +1139,42 @@ def run(source, path, package, received=None, report=print, same_officer=()):
     mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
     del rows
     options = {"same_officer": frozenset(same_officer)} if same_officer else {}
+    accepted = inspect.signature(module.rows).parameters
+    options.update((name, value) for name, value in (("received", received), ("report", report)) if name in accepted)
     table, agencies, *more = module.rows(mapped, package, label, **options)  # more: {resource: rows} the state also keeps
-    return write_all(package, resource, table, agencies, module, Path(path), received, more[0] if more else {})
+    more = more[0] if more else {}
+    retirements(package, module, label, more, report, retire_most)
+    return write_all(package, resource, table, agencies, module, Path(path), received, more)
+
+
+def retirements(package, module, label, more, report, retire_most=False):
+    """Say how many of the identifiers the previous release published the import retires (the rows of the state's
+    RETIRED resource in more, {resource: rows}, that it did not hold before), and refuse when it is more than half
+    unless retire_most: a change of the file's form (the trial: names written "First Last" where the previous
+    release had "Last, First") had given every officer a new identifier and retired every published one without a
+    word. Nothing is said while the officers are a synthetic sample (its identifiers were never an officer's)."""
+    name = getattr(module, "RETIRED", None)
+    officers = package.resource(module.SOURCE["resource"])
+    if not name or name not in more or officers.get(SYNTHETIC):
+        return
+    resource = package.resource(name)
+    key = resource["schema"]["primaryKey"]
+    key = key[0] if isinstance(key, list) else key
+    column = [f["name"] for f in resource["schema"]["fields"]].index(key)
+    published = {r[key] for r in package.read_rows(officers["name"])}
+    before = set() if resource.get(SYNTHETIC) else {r[key] for r in package.read_rows(name)}
+    retiring = ({row[column] for row in more[name]} - before) & published
+    if not published:
+        return
+    report(f"{label}: retires {len(retiring):,} of the {len(published):,} officer identifiers the previous release "
+           "published (their addresses say which release last held them)")
+    if 2 * len(retiring) > len(published) and not retire_most:
+        raise ImportError_(f"{label}: the import would retire {len(retiring):,} of the {len(published):,} officer identifiers "
+                           "the previous release published, more than half: their addresses would no longer show an "
+                           "officer. A change of the file's form does this (names written in another order or form, "
+                           "such as \"First Last\" for \"Last, First\"; other columns; part of the roster, or another "
+                           "one): compare it with the previous release. If the agency's records did change so, import "
+                           "again with --retire-most")
 
 
 REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out

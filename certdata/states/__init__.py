@@ -42,7 +42,8 @@ A state module declares:
 - ``DETAIL_FIELD`` (optional): the field of its officer resource that ``detail`` holds, for a detail
   that does not say what it is by itself: search results label it with the field's title in the schema;
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
-  ``rows(records, package, label)`` (see ``certdata.importers``);
+  ``rows(records, package, label)`` (see ``certdata.importers``; it is also given ``received``, the release's
+  received date, and ``report``, for warnings, when it takes keyword arguments of those names);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
 - ``RETIRED`` and ``RETIRED_QUERY`` (optional): the resource of identifiers published once and no longer an officer's,

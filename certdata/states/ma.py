@@ -95,6 +95,27 @@ def parse_date(value, label, row):
                        f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
 
 
+# A completion date before EARLIEST, or one of PLACEHOLDERS, is no training's date but what a system writes for a
+# date it lacks (1900-01-01, Excel's day 0, the Unix epoch) or a mistyped year: published as released (the import
+# names its rows, for a maintainer to ask MPTC). A date after the day the release was received is refused: no
+# training completed by then has it (a course scheduled but not yet held, or a mistyped year).
+EARLIEST = date(1950, 1, 1)
+PLACEHOLDERS = frozenset({date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1), date(1970, 1, 1)})
+
+
+def check_date(done, label, row, received):
+    """Refuse a completion date (ISO) after the day received (ISO, or today when the release's is not given);
+    True when it is a placeholder or before EARLIEST."""
+    day = date.fromisoformat(done)
+    latest = date.fromisoformat(received) if received else date.today()
+    if day > latest:
+        when = f"the day the release was received ({received})" if received else "today (no --received date was given)"
+        raise ImportError_(f"{label}, row {row}, field completion_date: a completion date after {when}, which no training "
+                           "completed by then has (a course scheduled but not yet held, or a mistyped year); it is not "
+                           "shown. Ask MPTC what the record means, and import the release they confirm")
+    return day < EARLIEST or day in PLACEHOLDERS
+
+
 def record_key(course, done):
     """8 hex digits of the SHA-256 of a training record's folded course name and completion date."""
     return hashlib.sha256(f"{fold(course)}|{done}".encode()).hexdigest()[:8]
@@ -115,10 +136,12 @@ def table(cleaned):
     return out
 
 
-def rows(records, package, label, same_officer=frozenset()):
+def rows(records, package, label, same_officer=frozenset(), received=None, report=print):
     """(rows for ma_training.csv, agency names) from mapped records. An Acadis ID is an officer's address
     (/officer/ma/<id>): against the previous release, a published one that carries another name is refused unless
-    same_officer holds it (MPTC confirmed the officer is the same), and so is one written with other leading zeros."""
+    same_officer holds it (MPTC confirmed the officer is the same), and so is one written with other leading zeros.
+    A completion date after received (the release's received date, ISO) is refused, and report names the rows of
+    placeholder or implausibly early dates, published as released (check_date)."""
     cleaned = []
     patterns = {f["name"]: re.compile(f["constraints"]["pattern"]) for f in package.resource(SOURCE["resource"])["schema"]["fields"]
                 if "pattern" in f.get("constraints", {})}  # the schema's, which the build checks again
@@ -128,7 +151,7 @@ def rows(records, package, label, same_officer=frozenset()):
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed = {}, set()
+    unpadded, confirmed, doubtful = {}, set(), []
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
@@ -151,8 +174,15 @@ def rows(records, package, label, same_officer=frozenset()):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
                                "at most one hyphen); it is not shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
+        if check_date(done, label, record["_row"], received):
+            doubtful.append(record["_row"])
         cleaned.append((acadis, record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))
+    if doubtful:
+        shown = ", ".join(map(str, doubtful[:10])) + (f", ... ({len(doubtful):,} in all)" if len(doubtful) > 10 else "")
+        report(f"warning: {label}: {len(doubtful):,} completion date(s) before {EARLIEST.year} or such as a system writes "
+               f"for a date it lacks (1900-01-01, 1970-01-01), in row(s) {shown}: published as released; check them "
+               "with MPTC")
     if same_officer - confirmed:  # a mistyped identifier would otherwise pass unnoticed
         raise ImportError_(f"{label}: --same-officer {', '.join(sorted(same_officer - confirmed))}: no Acadis ID of the "
                            "previous release carries another name in this file")
