@@ -108,7 +108,7 @@ def test_a_workbook_with_a_roster_on_two_sheets_is_refused_with_advice_that_keep
         sheet.append(row)
     workbook.save(tmp_path / "roster.xlsx")
     stderr = refused(small_package, tmp_path / "roster.xlsx", "roster.xlsx: sheets 1, 2 each hold a roster's header row",
-                     "copy the rows of every roster sheet into one")
+                     "copy the rows of every roster sheet into the first")
     assert "alone" not in stderr
 
 

@@ -550,9 +550,9 @@ def read_workbook(path, module, report=print, limits=None):
     if len(found) > 1:
         raise ImportError_(f"{path.name}: sheets {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label, *_ in found)} "
                            "each hold a roster's header row (a release may put officers of each status on a sheet of their "
-                           "own, such as licensed and revoked or surrendered); the importer reads one sheet: copy the "
-                           "rows of every roster sheet into one, under one header row, and delete the other sheets, so "
-                           "that no category of officers is left out")
+                           "own, such as licensed and revoked or surrendered); the importer reads a single sheet: copy the "
+                           "rows of every roster sheet into the first, below its header, and delete the other sheets, "
+                           "so that no category of officers is left out")
     if found:
         label, sheet, index, headers, titles = found[0]
         if getattr(sheet, "sheet_state", "visible") != "visible":
