@@ -4,11 +4,14 @@
     python build.py [build [--full]]     build everything into site/ (--full: reuse nothing of the previous release)
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH] [--deployed]  serve the built database read-only with Datasette
-    python build.py import SOURCE FILE [--received YYYY-MM-DD]   SOURCE: a state's importer, e.g. mo-roster
+    python build.py import SOURCE FILE [--received YYYY-MM-DD] [--same-officer ID ...] [--retire-most]
+                                         SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
     python build.py release-check [--previous datapackage.json] [--demo true]
     python build.py sample [--size NAME=N ...] [--out DIR]   e.g. --size mo_active=300
+
+Before any command: --quiet (no progress output), --root DIR (another package directory).
 """
 import argparse
 import os
@@ -25,7 +28,8 @@ from certdata.package import ROOT  # noqa: E402
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def parse_args(argv):
+def make_parser():
+    """The command line (tests/test_build.py checks that the usage above names every command and option)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument("--root", type=lambda text: Path(text).absolute(), default=Path(os.environ.get("CERTDATA_ROOT", ROOT)).absolute(),
@@ -63,7 +67,11 @@ def parse_args(argv):
     sample.add_argument("--size", action="append", default=[], metavar="NAME=N",
                         help="a state's sample size (see its module's sample), e.g. mo_active=300")
     sample.add_argument("--out", type=Path, default=None)
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv):
+    return make_parser().parse_args(argv)
 
 
 DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY",
