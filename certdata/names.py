@@ -741,21 +741,36 @@ RACES = (r"white|black|hispanic|latin[oax]|asian|caucasian|african[\s-]american|
          r"non[\s-]?hispanic|middle[\s-]eastern|arab")
 SEXES = r"male|female|man|woman"
 RACE_LETTER, SEX_LETTER = r"[wbhaio]", r"[mf]"
+# The shorthand of a report or a booking sheet (an attack run after the fourteenth passed "Blk/M" and "wht fem"): a race
+# abbreviated, beside a sex abbreviated; with a space, only the abbreviations that are no word ("Bl" and "Ind" are, so
+# they count only with a slash: "Bl/M"). The words that name race or sex in other languages, before a letter or a word
+# ("sexo F", "raza B").
+RACE_SHORT = r"blk|blck|wht|whi|hisp|hsp|asn|cauc|caus|afam|af-am|amind|natam"
+RACE_SHORT_SLASHED = r"bl|wh|his|asi|ind|nat|cau|aa|na"
+SEX_SHORT = r"m|f|ml|fm|fml|fem|mal|masc"
+OTHER_RACE_SEX_WORDS = r"sexo|sexe|g[ée]nero|genre|geschlecht|raza|rasse|etnia|ethnie|etnicidad|etnicitat"
 RACE_AND_SEX = re.compile(
     rf"\b(?:{RACES})[\s/-]+(?:{SEXES})\b|\b(?:male|female)[\s/-]+(?:{RACES})\b"
     rf"|(?<![^\W_]){RACE_LETTER}\s*[/\\]\s*{SEX_LETTER}(?![^\W_])|(?<![^\W_]){SEX_LETTER}\s*[/\\]\s*{RACE_LETTER}(?![^\W_])"
     rf"|\(\s*(?:{RACE_LETTER}\s*[/\\ .-]?\s*{SEX_LETTER}|{SEX_LETTER}\s*[/\\ .-]?\s*{RACE_LETTER}|{SEX_LETTER}|male|female|{RACES})\s*\)"
-    rf"|\b(?:sex|gender|race|ethnicity)\s*[:=/-]?\s*(?:[mfwbh]|{SEXES}|{RACES})\b", re.IGNORECASE)
+    rf"|\b(?:sex|gender|race|ethnicity|{OTHER_RACE_SEX_WORDS})\s*[:=/-]?\s*(?:[mfwbh]|{SEXES}|{RACES})\b"
+    rf"|\b(?:{RACE_SHORT}|{RACE_SHORT_SLASHED})\.?\s*[/\\]\s*(?:{SEX_SHORT})\b|\b(?:{SEX_SHORT})\.?\s*[/\\]\s*(?:{RACE_SHORT}|{RACE_SHORT_SLASHED})\b"
+    rf"|\b(?:{RACE_SHORT})\.?[\s-]+(?:{SEX_SHORT}|{SEXES})\b|\b(?:fem|fml|female|male)\.?[\s-]+(?:{RACE_SHORT})\b", re.IGNORECASE)
 # In a person's name also a word that is no one's name ("Doe, Jane Female", "Doe, John Caucasian") and the letters
 # run together in capitals ("Doe, John WM").
 PERSON_RACE_OR_SEX = re.compile(r"(?i:\b(?:female|caucasian|non[\s-]?hispanic|hispanic|african[\s-]american)\b)|\b[WBH][MF]\b")
 # Where someone lives: the words that say so ("lives in", "resides", "residing", "resident of", "home address",
-# "Address: ..."), an apartment's or a suite's number ("Apt 4B", "Apartment #12", "Ste 200"). "Residence Hall
-# Security", "Residential Burglary", "Bob Apt", "Lives, Anna", "Saving Lives in Crisis" and "Unit 12 Training" (a unit
-# counts officers) say no one's.
+# "Address: ..."), an apartment's or a suite's number ("Apt 4B", "Apartment #12", "Ste 200"), and where someone was
+# born or whose home a place is ("born in", "birthplace", "native of", "officer home", "hometown in": an attack run
+# after the fourteenth passed "Doe, Jane, born in Kansas City" and "Columbia PD, officer home Columbia MO"). "Residence
+# Hall Security", "Residential Burglary", "Bob Apt", "Lives, Anna", "Saving Lives in Crisis", "Home Security Survey"
+# and "Unit 12 Training" (a unit counts officers) say no one's.
 RESIDENCE = re.compile(
     r"\b(?:resides|residing|reside|domiciled|dwells)\b|\b(?:lives|living|residence|resident|dwelling)\s+(?:in|at|on|near)\b"
     r"|\bresident\s+of\b|\b(?:residence|home|hometown)\s*[:=]"
+    r"|\bborn\s+(?:and\s+raised\s+)?(?:in|at|near)\b|\bbirth\s*place\b|\bplace\s+of\s+birth\b|\bnative\s+of\b|\bn[ée]e?\s+à"
+    r"|\b(?:officer|officers|officer's|officers'|his|her|their|employee's|member's)\s+(?:home|hometown|house|residence)\b"
+    r"|\b(?:home|hometown)\s+(?:in|at|near|is)\b"
     r"|\b(?:home|street|mailing|residential|residence|house|postal)\s+address\b|\baddr(?:ess)?\b\.?\s*(?:[:#=]|[0-9]|(?:is|in|at|on)\b)"
     r"|\b(?:apt|apts|apartment|suite|ste|flat)\b\.?\s*(?:no\.?\s*|number\s*|#\s*)?[0-9]+[a-z]?\b|\b(?:apt|apartment|suite|ste)\b\.?\s*#\s*[a-z]\b",
     re.IGNORECASE)
@@ -815,9 +830,12 @@ def residence_in(value):
 # What each test needs in the value's lower case: a test runs only where one is (a long value, "a.a.a...", costs a
 # scan of these words and not a search of every word boundary by each test).
 AGE_HINTS, OLD_HINTS, BIRTH_HINTS = ("age", "edad"), ("old", "age", "y"), ("b",)
-RACE_HINTS = ("male", "man", "/", "\\", "(", "sex", "gender", "race", "ethnic")
+RACE_HINTS = ("male", "man", "/", "\\", "(", "sex", "gender", "race", "ethnic", "ethni", "etni", "gener", "g\u00e9ner", "genre",
+              "geschlecht", "raza", "rasse", "wht", "whi", "blk", "blck", "hisp", "hsp", "asn", "cau", "afam", "af-am", "amind",
+              "natam", "fem", "fml")
 PERSON_RACE_HINTS = ("female", "caucasian", "hispanic", "african", "wm", "wf", "bm", "bf", "hm", "hf")
-RESIDENCE_HINTS = ("resid", "lives", "living", "dwell", "domicil", "home", "addr", "apt", "apartment", "suite", "ste", "flat")
+RESIDENCE_HINTS = ("resid", "lives", "living", "dwell", "domicil", "home", "addr", "apt", "apartment", "suite", "ste", "flat",
+                   "born", "birth", "native", "house", "n\u00e9")
 
 
 def hinted(lower, hints):
@@ -825,12 +843,90 @@ def hinted(lower, hints):
     return any(hint in lower for hint in hints)
 
 
+# What a person's name holds after a second comma: a suffix ("Smith, John, Jr.", "Smith, John A, III", "Doe, Jane, 2nd"),
+# or the words a retired record's name had taken out ("[withheld]"). An attack run after the fourteenth put a person's
+# description there ("Doe, Jane, Asian", "Doe, Jane, W F", "Doe, Jane, Columbia, <state>", "Doe, Jane, DUI"): in
+# "Surname, Given names" no other part follows, so the name is refused with the reason, whatever the words.
+NAME_SUFFIXES = frozenset("jr jnr junior sr snr senior esq esquire ii iii iv v vi vii viii ix x xi xii [withheld]".split())
+ORDINAL_SUFFIX = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)")
+
+
+def suffix_part(part):
+    """Whether a comma's part of a person's name is suffixes alone (or blank): "Jr.", "III", "Jr. III", "2nd"."""
+    return all(word in NAME_SUFFIXES or ORDINAL_SUFFIX.fullmatch(word) for word in part.lower().replace(".", " ").split())
+
+
+ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"), (Bob), a bracket's words
+
+
+def comma_parts_problem(value):
+    """Why a person's name holds more than a surname, its given names and suffixes between its commas, or None: at most
+    one part after the first comma is no suffix ("Smith, Jr., John" and "Smith, John, Jr." alike). A comma in brackets
+    or quotes parts nothing (their words stay, and are no suffix: "Doe, Jane, (Columbia)" is refused)."""
+    if value.count(",") < 2:
+        return None
+    value = ENCLOSED.sub(lambda m: m.group().replace(",", " "), value)
+    if sum(not suffix_part(part) for part in value.split(",")[1:]) > 1:
+        return ("the value holds words after a second comma that are no suffix (only Jr., Sr., II, III, 2nd and the like "
+                "follow the given names): a description of the person after the name? A release that writes names "
+                "'Surname, Given, Middle' must join the middle names to the given names (or give them in their own column)")
+    return None
+
+
+# Words that are no one's name and say what no open column holds, in a person's name (anywhere but its first word,
+# which is a surname or a given name: "Resident, Evil"), by what they tell (an attack run after the fourteenth passed
+# "Doe, Jane, pregnant", "Doe, Jane, HIV", "Doe, Jane, deceased", "Doe, Jane, DUI", "Doe, Jane, Mujer", "Doe, Jane (Jefferson
+# City resident)", "Doe, Jane, hometown Columbia", "Doe, Jane, forty-three years", "Doe, Jane, jdoe on gmail"). A word that
+# is also a name is left out ("Race", "Gender", "Male", "Lives", "Born", "Blind", "Young", "Mobile" aside, "Hope"): the
+# words beside it decide (RACE_AND_SEX, RESIDENCE, YEARS_OLD). Course and agency names may hold these words ("HIV/AIDS
+# Awareness", "DUI Enforcement"), so they are a person's name's test alone.
+PERSON_CLOSED_WORDS = {
+    "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
+                   "männlich maennlich transgender nonbinary blk wht hisp cauc",
+    "health": "pregnant pregnancy deceased hiv aids diabetic diabetes epileptic epilepsy cancer disabled disability handicapped "
+              "paraplegic quadriplegic schizophrenic schizophrenia bipolar ptsd alcoholic alcoholism addict addiction covid "
+              "hepatitis illness terminally amputee autistic autism dementia alzheimer alzheimers psychiatric rehab overdose "
+              "hospitalized hospitalised died embarazada fallecido fallecida",
+    "criminal": "dui dwi owi felon felons felony felonies convicted conviction convictions arrested arrests misdemeanor "
+                "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
+                "jailed offender criminal charged warrant warrants assault theft burglary robbery homicide manslaughter "
+                "expunged acquitted sentenced guilty violence",
+    "contact": "gmail googlemail hotmail yahoo ymail icloud protonmail aol email telephone cellphone phone cell",
+    "residence": "resident residence residing resides reside hometown domicile domiciled birthplace",
+    "age": "years yrs años twenty thirty forty fifty sixty seventy eighty ninety",
+}
+PERSON_CLOSED = {word: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()}
+CLOSED_WORD_REASONS = {
+    "race or sex": "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)",
+    "health": ("the value holds a word about the person's health or death (a pregnancy, an illness, 'deceased'), which no "
+               "open column holds (a closed value in the wrong column?)"),
+    "criminal": ("the value holds a word about a criminal charge or record, which no open column holds (a closed value in "
+                 "the wrong column?)"),
+    "contact": "the value names an e-mail provider or a telephone, which no name holds (contact details in the wrong column?)",
+    "residence": ("the value says where someone lives or was born, which no open column holds (a closed value in the wrong "
+                  "column?)"),
+    "age": "the value holds an age, which no open column holds (an age or a date of birth in the wrong column?)",
+}
+def closed_word(value):
+    """The kind of the first word of PERSON_CLOSED in a person's name but its first word, or None. (The words are split
+    as may_be_refused splits them: a regular expression's list of a long value's words cost it in more than its length.)"""
+    lower = value.lower()
+    words = (lower.translate(PUNCTUATION_TO_SPACE) if lower.isascii() else re.sub(r"[\W_]+", " ", lower)).split()
+    return next((PERSON_CLOSED[word] for word in words[1:] if word in PERSON_CLOSED), None)
+
+
 def description_problem(value, person=False):
-    """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live),
-    or None; person: the value is a person's name, whose first word and first after its comma are names. The reason
-    never quotes the value."""
+    """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
+    were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
+    are no suffix), or None; person: the value is a person's name, whose first word and first after its comma are
+    names. The reason never quotes the value."""
     if not value.isascii():
         value = plain_digits(value)
+    if person:
+        problem = comma_parts_problem(value)
+        kind = problem is None and closed_word(value)
+        if problem or kind:
+            return problem or CLOSED_WORD_REASONS[kind]
     words = person_words(value) if person else value
     lower, digit = words.lower(), any(c.isdigit() for c in value)
     if (hinted(lower, AGE_HINTS) and age_in(words, limits=not person)) or (hinted(lower, OLD_HINTS) and YEARS_OLD.search(words)):
@@ -843,8 +939,8 @@ def description_problem(value, person=False):
         return "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)"
     if (hinted(lower, RESIDENCE_HINTS) and (residence_in(words) or (person and PERSON_RESIDENCE.search(words)))) or (
             digit and ZIP_CODE.search(value)):
-        return ("the value says where someone lives (a residence, an apartment's number or a ZIP code), which no open "
-                "column holds (a closed value in the wrong column?)")
+        return ("the value says where someone lives or was born (a residence, a birthplace, an apartment's number or a ZIP "
+                "code), which no open column holds (a closed value in the wrong column?)")
     return None
 
 

@@ -441,3 +441,75 @@ def test_an_import_refuses_and_a_build_refuses_a_closed_description_or_a_formula
     assert output.count("formula") >= 2, output
     for shown in ("Doe&Roe", "White Male", "65101", "-Firearms"):
         assert shown not in output, (shown, output)
+
+
+# Closed descriptions an attack run after the fifteenth passed, import and build alike, and their neighbours: words after
+# a second comma that are no suffix, race and sex in shorthand or in another language, where someone was born or whose
+# home a place is, an age in words with "years", a mail provider, a person's health or a criminal record.
+DESCRIBED_AGAIN = [
+    "Doe, Jane, Asian", "Doe, Jane, W F", "Doe, Jane, Blk/M", "Doe, Jane, sexo F", "Doe, Jane, born in Kansas City",
+    "Doe, Jane, Columbia, Missouri", "Doe, Jane (Jefferson City resident)", "Doe, Jane, forty-three years",
+    "Doe, Jane, jdoe on gmail", "Doe, Jane, pregnant", "Doe, Jane, hometown Columbia", "Doe, Jane, DUI", "Doe, Jane, HIV",
+    "Doe, Jane, deceased", "Doe, Jane, wht fem", "Doe, Jane, Mujer",
+    # the same without the second comma, or in the other order of names
+    "Doe, Jane Asian", "Doe, Jane Blk/M", "Doe, Jane sexo F", "Doe, Jane born in Kansas City", "Doe, Jane forty-three years",
+    "Doe, Jane jdoe on gmail", "Doe, Jane pregnant", "Doe, Jane hometown Columbia", "Doe, Jane DUI", "Doe, Jane HIV",
+    "Doe, Jane (deceased)", "Doe, Jane wht fem", "Doe, Jane Mujer", "Jane Doe, Asian", "Jane Doe HIV", "Jane Doe (resident)",
+    "Doe, Jane Wht/F", "Doe, Jane Hisp M", "Doe, Jane F/Blk", "Doe, Jane raza B", "Doe, Jane género F", "Doe, Jane, Columbia",
+    "Doe, Jane, A, B", "Doe, Jane (Columbia resident)", "Doe, Jane, 2nd, Asian", "Doe, Jane birthplace Columbia",
+    "Doe, Jane native of Columbia", "Doe, Jane twenty years", "Doe, Jane, on probation", "Doe, Jane, felony conviction",
+    "Doe, Jane, hotmail", "Doe, Jane cell Columbia", "Doe, Jane, (Columbia)", 'Doe, Jane, "Columbia", x',
+]
+
+
+@pytest.mark.parametrize("value", DESCRIBED_AGAIN)
+def test_a_description_after_a_second_comma_or_in_shorthand_or_other_words_is_refused(value):
+    assert refused_as_name(value), value
+    problem = importers.value_problem("officer_name", value)
+    assert problem and not {"Doe", "Jane", "Columbia", "Kansas", "Jefferson", "Asian", "gmail"} & set(re.findall(r"\w+", problem)), problem
+
+
+def test_the_second_comma_s_reason_says_what_may_follow_it():
+    problem = names.name_problem("Doe, Jane, Columbia, Missouri")
+    assert "second comma" in problem and "suffix" in problem and "Columbia" not in problem
+
+
+@pytest.mark.parametrize("value", [
+    "Mary White", "John Male", "Agee, Tom", "Born, Max", "B. Smith", "Smith, John, Jr.", "Smith, John A, III", "O'Brien, Sean P",
+    "de la Cruz, María", "Nguyen, Thi Kim", "Brannigan-Osei, Maeve", 'Smith, Robert "Bob"', "Smith, Robert (Bob)", "Smith, Jr., John",
+    "Smith, John, Jr. III", "Smith, John, 2nd", "Smith, John, Sr", "Smith, John, IV", "John Smith, Jr.", "Doe, Jane, [withheld]",
+    "[withheld], Jane", "Doe, Jane,", "Jane Doe", "Max Born", "Jan Born 2nd", "Doe, W M", "Doe, Jane W F", "Resident, Evil", "Asia Gray",
+    "Gray, Asia", "Race, John", "John Race", "Brown, Hispano", "Smith, Robert (Bob) Jr.", "Mayo, Una", "Otto Maggio",
+    'Smith, Robert "Bob, Jr"'])
+def test_real_names_with_suffixes_nicknames_and_such_words_pass(value):
+    assert passes_as_name(value), value
+
+
+def test_a_comma_in_brackets_or_quotes_parts_no_name():
+    """A sample's formula name (the spreadsheet copies' tests) holds commas in its brackets: the build's rule passes it
+    (the importer refuses it for its first sign)."""
+    assert not names.person_name_refused('=HYPERLINK("http://x","y"), Evil')
+
+
+@pytest.mark.parametrize("value", ["Columbia PD, officer home Columbia MO", "Columbia Police Department, officer's home Columbia",
+                                   "Columbia PD (his home in Columbia)", "Columbia PD, born in Kansas City",
+                                   "Columbia PD, Blk/M", "Columbia PD, wht fem", "Columbia PD sexo F", "Columbia PD, hometown in Columbia"])
+def test_a_home_a_birthplace_or_race_and_sex_shorthand_in_an_agency_or_a_course_is_refused(value):
+    assert refused_as_text(value), value
+    assert "Columbia" not in importers.value_problem("agency_name", value)
+
+
+@pytest.mark.parametrize("value", ["Residence Hall Security", "Route 66 Task Force", "Home Security Survey", "HIV/AIDS Awareness",
+                                   "DUI Enforcement", "Death Investigation", "Felony Stop Procedures", "Hometown Heroes Program",
+                                   "Born to Serve Foundation", "Native American Liaison", "Probation and Parole Office",
+                                   "Domestic Violence Response", "Cell Phone Forensics"])
+def test_agencies_and_courses_with_words_about_health_crime_or_home_pass(value):
+    assert passes_as_text(value), value
+
+
+@pytest.mark.parametrize("value_of", [lambda k: "Doe, Jane" + ", Jr." * 6000 * k + ", Asian", lambda k: "Doe, Jane " + "wht " * 8000 * k,
+                                      lambda k: "Doe, Jane " + "Blk / " * 5000 * k + "x", lambda k: ", ," * 10000 * k,
+                                      lambda k: "Doe, Jane, " + "(a, b) " * 5000 * k + ', "x'])
+def test_the_new_checks_cost_a_long_value_in_its_length(value_of):
+    assert growth(names.person_name_refused, value_of) < 9
+
