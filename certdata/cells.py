@@ -144,21 +144,74 @@ def spec_reader(field):
     return value
 
 
+# What a field's values name, declared by its "pcr:name" (data/profile.json): a person ("person": a name or a part of one)
+# or something else ("other": an agency, a course, a status). Each kind has its rule, applied to every value whatever the
+# field's pattern says: an attack run after the fourteenth rewrote a person's name's pattern in a form that matches the
+# same values ("^(?:...)$") and the name checks, which had been applied where the pattern was names.NAME_PATTERN, were
+# off; deleting the pattern did the same. A field is also taken for a person's name when its name or title says so, or
+# its pattern is NAME_PATTERN, and for another name when its pattern is TEXT_PATTERN: the package (package.py) refuses
+# such a field whose pcr:name is missing or another, and a field of either kind that the cell readers do not read.
+NAME_PROPERTY, PERSON, OTHER = "pcr:name", "person", "other"
+NAME_KINDS = (PERSON, OTHER)
+NAME_WORDS = frozenset("name names surname surnames forename forenames nickname nicknames alias aliases firstname lastname "
+                       "fullname givenname middlename maidenname".split())
+# the words beside "name" that make it a person's: "Officer name", "Given names", "Name suffix"; not "Agency name"
+PERSON_WORDS = frozenset("officer officers person persons people individual employee employees trainee student instructor "
+                         "licensee first last middle given family full maiden suffix".split()) | (NAME_WORDS - {"name", "names"})
+FIELD_WORD = re.compile(r"[a-z]+|[0-9]+")
+
+
+def field_words(field):
+    """The lower-case words of a field's name and title (snake_case, spaces, camelCase alike)."""
+    text = f"{field.get('name') or ''} {field.get('title') if isinstance(field.get('title'), str) else ''}"
+    return set(FIELD_WORD.findall(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text).lower()))
+
+
+def says_name(field):
+    """Whether a field's name or title says that it holds a name of some kind ("agency_name", "Officer name")."""
+    return not NAME_WORDS.isdisjoint(field_words(field))
+
+
+def says_person_name(field):
+    """Whether a field's name or title says that it holds a person's name or a part of one ("officer_name", "surname",
+    "Officer name: suffix")."""
+    words = field_words(field)
+    return not (NAME_WORDS - {"name", "names"}).isdisjoint(words) or (
+        not {"name", "names"}.isdisjoint(words) and not PERSON_WORDS.isdisjoint(words))
+
+
+def name_kind(field):
+    """PERSON when the field holds a person's name (declared, said by its name or title, or its pattern is
+    NAME_PATTERN), OTHER when it holds another name (declared, or its pattern is TEXT_PATTERN), else None."""
+    declared = field.get(NAME_PROPERTY)
+    pattern = field.get("constraints", {}).get("pattern") if isinstance(field.get("constraints"), dict) else None
+    if declared == PERSON or pattern == names.NAME_PATTERN or says_person_name(field):
+        return PERSON
+    if declared == OTHER or pattern == names.TEXT_PATTERN:
+        return OTHER
+    return None
+
+
+NAME_MATCH, TEXT_MATCH = re.compile(names.NAME_PATTERN).fullmatch, re.compile(names.TEXT_PATTERN).fullmatch
+
+
 def pattern_matcher(field):
-    """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern.
-    A person's name (the pattern ``names.NAME_PATTERN``) must also hold no date, street address or e-mail
-    address, and an agency's or a course's name (``names.TEXT_PATTERN``) no date, address, long number,
-    telephone number or e-mail address, which no regular expression says well: what the importer refuses,
-    a hand-edited CSV may not bring in (both validators use this function)."""
+    """A function telling whether a cell matches the field's pattern as a whole, or None without a pattern or a name's
+    rule. A person's name (``name_kind`` PERSON) must also match ``names.NAME_PATTERN`` and hold no date, street
+    address, e-mail address or closed description of the person (``names.person_name_refused``); another name (OTHER:
+    an agency's, a course's) ``names.TEXT_PATTERN``, and no date, address, long number, telephone number or e-mail
+    address (``names.text_refused``), which no regular expression says well: what the importer refuses, a hand-edited
+    CSV may not bring in (both validators use this function). The field's own pattern, if any, applies too: it can
+    narrow a name's rule, never widen it."""
     pattern = field.get("constraints", {}).get("pattern")
-    if pattern is None:
-        return None
-    match = re.compile(pattern).fullmatch
-    if pattern == names.NAME_PATTERN:
-        return lambda cell: bool(match(cell)) and not names.person_name_refused(cell)
-    if pattern == names.TEXT_PATTERN:  # an agency's or a course's name
-        return lambda cell: bool(match(cell)) and not names.text_refused(cell)
-    return match
+    own = re.compile(pattern).fullmatch if pattern is not None else None
+    kind = name_kind(field)
+    if kind is None:
+        return own
+    rule, refused = (NAME_MATCH, names.person_name_refused) if kind == PERSON else (TEXT_MATCH, names.text_refused)
+    if own is None or pattern == (names.NAME_PATTERN if kind == PERSON else names.TEXT_PATTERN):
+        return lambda cell: bool(rule(cell)) and not refused(cell)
+    return lambda cell: bool(rule(cell)) and bool(own(cell)) and not refused(cell)
 
 
 def missing_values(resource, field):

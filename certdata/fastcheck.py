@@ -54,11 +54,12 @@ def cast(field):
 
 def checker(field, missing_default):
     """A function from a cell to its value (None when missing), raising Invalid on any constraint;
-    None when the field is text with no constraint (nothing to check)."""
+    None when the field is text with no constraint and no name's rule (nothing to check: a name's field is checked
+    whatever its constraints, cells.name_kind)."""
     missing = set(field.get("missingValues", missing_default))
     c = field.get("constraints", {})
     text = field["type"] == "string"
-    if text and not set(c) - {"unique"}:
+    if text and not set(c) - {"unique"} and not cells.name_kind(field):
         return None if not c.get("unique") else (lambda cell: None if cell in missing else cell)
     read = cast(field)
     required = c.get("required", False)

@@ -20,8 +20,9 @@ import re
 from pathlib import Path
 
 from . import disclosure, presentation
+from .cells import name_kind
 from .errors import CertdataError
-from .names import NAME_PATTERN, TEXT_PATTERN, formula_start, free_text_problem
+from .names import formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
 from .sample import NAME_MARK
 from .sources import copy_problems, mark_passed, normalise, passed_stamp, quote_problems
@@ -238,7 +239,7 @@ def free_text_fields(resource):
     for f in fields(resource):
         constraints = f.get("constraints", {})
         pattern, enum = constraints.get("pattern"), constraints.get("enum")
-        if f.get("type", "string") not in ("string", "any") or f["name"] in keys or pattern in (NAME_PATTERN, TEXT_PATTERN):
+        if f.get("type", "string") not in ("string", "any") or f["name"] in keys or name_kind(f):
             continue
         if isinstance(pattern, str) and not pattern_holds_free_text(pattern):
             continue
@@ -279,13 +280,13 @@ def real_row_problems(package, resource):
       generated surname; the first such row is reported). The fourteenth attack run took the marks off the descriptor
       without importing anything: the build and the release check passed, and the sample's officers were published,
       and charted, as real;
-    - a person's, an agency's or a course's name (a field of names.NAME_PATTERN or TEXT_PATTERN) that begins with =,
+    - a person's, an agency's or a course's name (a field of a name's kind, cells.name_kind) that begins with =,
       +, - or @ (names.formula_start): the published CSV keeps it as written, and a spreadsheet that opens it runs it
       as a formula. (A synthetic sample is passed: the tests of the spreadsheet copies' defusing build one with such
       names, and no sample is deployed as real.)
 
     No value is shown."""
-    names = [f["name"] for f in fields(resource) if f.get("constraints", {}).get("pattern") in (NAME_PATTERN, TEXT_PATTERN)]
+    names = [f["name"] for f in fields(resource) if name_kind(f)]
     marked = "officer_name" in {f["name"] for f in fields(resource)}
     if resource.get("pcr:synthetic") or not (names or marked) or file_problems(package, resource):
         return []

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cells
 from .errors import CertdataError
 from .patterns import slow_pattern
 
@@ -116,6 +117,10 @@ def resolve_disclosures(resources):
                                 f"{info['as']!r}, which is no field with grounds of its own")
             else:
                 field[DISCLOSURE] = copy.deepcopy(grounds)
+                if cells.name_kind(fields[target]) != cells.name_kind(field):  # a retired record's name is a name
+                    problems.append(f"resource {resource['name']!r}, field {field['name']!r}: pcr:disclosure refers to "
+                                    f"{info['as']!r}, which holds {cells.name_kind(fields[target]) or 'no'} names; declare "
+                                    f"the same '{cells.NAME_PROPERTY}' here, so that its values are checked alike")
     return problems
 
 
@@ -438,6 +443,7 @@ def schema_problems(schema):
                             f"limit is {MAX_MISSING_VALUES}")
         if "missingValues" in field:
             field["missingValues"] = missing_strings(field["missingValues"])
+        problems += [f"field {field['name']}: {p}" for p in name_field_problems(field)]
     if schema.get("fieldsMatch", "exact") != "exact":  # frictionless would then match columns by name
         problems.append(f"fieldsMatch {schema['fieldsMatch']!r} is not supported: the CSV's columns must be the schema's "
                         "fields, in the schema's order (the build reads them by position); remove it")
@@ -463,6 +469,33 @@ def schema_problems(schema):
     for key in (schema.get("primaryKey") or []) + [n for fk in schema.get("foreignKeys", []) or [] for n in fk.get("fields", [])]:
         if key not in names:
             problems.append(f"key field {key!r} is not a field of the schema")
+    return problems
+
+
+def name_field_problems(field):
+    """What a field that holds names must declare (cells.name_kind): its "pcr:name", "person" for a person's name or a
+    part of one (a field whose name or title says so, or whose pattern is the names' own), "other" or "person" for any
+    other field whose name says it holds a name; and a type the cell readers read (string, the default format), so that
+    the name checks run on every value. Neither removing the property nor rewriting or dropping the pattern can then
+    switch the checks off: the build refuses the schema."""
+    from .names import NAME_PATTERN, TEXT_PATTERN
+    declared = field.get(cells.NAME_PROPERTY)
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    pattern = constraints.get("pattern")
+    if declared is not None and declared not in cells.NAME_KINDS:
+        return [f"'{cells.NAME_PROPERTY}' must be \"person\" (a person's name or a part of one) or \"other\" (the name "
+                "of an agency, a course or anything else)"]
+    problems = []
+    if (cells.says_person_name(field) or pattern == NAME_PATTERN) and declared != cells.PERSON:
+        problems.append(f"it holds a person's name (its {'pattern' if pattern == NAME_PATTERN else 'name or title'} says "
+                        f"so): declare \"{cells.NAME_PROPERTY}\": \"person\", which applies the name checks to every value")
+    elif (cells.says_name(field) or pattern == TEXT_PATTERN) and declared is None:
+        problems.append(f"its {'pattern' if pattern == TEXT_PATTERN else 'name or title'} says it holds a name: declare "
+                        f"\"{cells.NAME_PROPERTY}\": \"person\" (a person's name or a part of one) or \"other\" (an "
+                        "agency's, a course's...), which applies that name's checks to every value")
+    if cells.name_kind(field) and (field.get("type") != "string" or not cells.strict(field)):
+        problems.append("it holds names, so it must be of type \"string\" in the default format (the name checks read "
+                        "every value of such a field)")
     return problems
 
 

@@ -19,7 +19,7 @@ from frictionless import Package as FrictionlessPackage
 from frictionless import system
 
 from . import cells, fastcheck
-from .names import NAME_PATTERN, PO_BOX, SPELLED_DATE, SPELLED_DIGITS, TOP_DOMAIN_WORDS, WORDED_DATE
+from .names import PO_BOX, SPELLED_DATE, SPELLED_DIGITS, TOP_DOMAIN_WORDS, WORDED_DATE
 from .package import DESCRIPTOR, csv_options, fields, open_fields
 
 REPORT_CAP = 10  # problems printed per resource; the JSON report has them all
@@ -138,13 +138,14 @@ class StrictCells(Check):
             for field in fields:
                 descriptor = field.to_descriptor()
                 strict = cells.strict(descriptor)
-                person = descriptor.get("constraints", {}).get("pattern") == NAME_PATTERN
+                person = cells.name_kind(descriptor) == cells.PERSON
                 self._plan[field.name] = (cells.reader(descriptor) if strict else None,
                                           cells.pattern_matcher(descriptor) if strict else None,
                                           set(descriptor.get("missingValues", schema_missing)), descriptor.get("type"),
                                           'constraint "pattern" is not matched by the whole value' + (
-                                              " (a person's name holds no date, street address, run of digits or "
-                                              "e-mail address: a closed value in the wrong column?)" if person else ""))
+                                              " (a person's name holds no date, street address, run of digits, "
+                                              "e-mail address or description of the person, and nothing but a suffix "
+                                              "after a second comma: a closed value in the wrong column?)" if person else ""))
         return self._plan
 
 

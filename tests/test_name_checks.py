@@ -513,3 +513,113 @@ def test_agencies_and_courses_with_words_about_health_crime_or_home_pass(value):
 def test_the_new_checks_cost_a_long_value_in_its_length(value_of):
     assert growth(names.person_name_refused, value_of) < 9
 
+
+# The name checks hang on what a field holds, not on its pattern's text (an attack run after the fifteenth rewrote the
+# officers' name pattern as "^(?:" + NAME_PATTERN + ")$", which matches the same values, and deleted it: the checks were
+# off and descriptions of officers were published).
+PERSON_FIELD = {"name": "officer_name", "type": "string", "pcr:name": "person"}
+CLOSED_NAMES = ["Sample-Jackson, Jack, 43 y/o White Male", "Sample-Kim, Ann (W/F), age 43", "Doe, Jane, Asian", "Doe 1969-07-20",
+                "Doe\u202e, Jane", "12"]
+
+
+@pytest.mark.parametrize("pattern", [None, names.NAME_PATTERN, f"^(?:{names.NAME_PATTERN})$", "[\\s\\S]*", ".*", "[^\\r\\n]+"])
+@pytest.mark.parametrize("field", [PERSON_FIELD, {"name": "officer_name", "type": "string"},
+                                   {"name": "given_names", "type": "string", "title": "Officer name: given names"},
+                                   {"name": "x", "type": "string", "pcr:name": "person"}])
+def test_a_person_s_name_is_checked_whatever_its_pattern(field, pattern):
+    from certdata import fastcheck
+    field = dict(field, constraints={"pattern": pattern} if pattern else {})
+    match, check = pattern_matcher(field), fastcheck.checker(field, [""])
+    assert match and check
+    for value in CLOSED_NAMES:
+        assert not match(value), (pattern, value)
+        with pytest.raises(fastcheck.Invalid):
+            check(value)
+    assert match("Sample-Jackson, Jack") and check("Smith, John, Jr.") == "Smith, John, Jr."
+
+
+@pytest.mark.parametrize("pattern", [None, names.TEXT_PATTERN, f"^(?:{names.TEXT_PATTERN})$", ".*"])
+def test_an_agency_s_name_is_checked_whatever_its_pattern(pattern):
+    field = {"name": "agency_name", "type": "string", "pcr:name": "other", "constraints": {"pattern": pattern} if pattern else {}}
+    match = pattern_matcher(field)
+    assert match("Columbia Police Department") and not match("Columbia Police Department Lives in Shelbyville")
+    assert not match("Firearms Zip 65101") and not match("Columbia PD, officer home Columbia MO")
+
+
+def test_a_field_s_own_pattern_narrows_a_name_s_rule():
+    match = pattern_matcher(dict(PERSON_FIELD, constraints={"pattern": "[A-Z][a-z]+, [A-Z][a-z]+"}))
+    assert match("Doe, Jane") and not match("Doe, jane") and not match("Doe, Asian")
+
+
+def edited_package(tmp_path, resource, name, change):
+    """A small package whose schema of resource has its field name changed by change(field)."""
+    import json
+
+    from .conftest import make_package
+    root = make_package(tmp_path / "pkg")
+    path = root / "data" / "schemas" / f"{resource}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(next(f for f in schema["fields"] if f["name"] == name))
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    return root
+
+
+def drop(key):
+    return lambda field: field.pop(key)
+
+
+def wrap_pattern(field):
+    field["constraints"]["pattern"] = f"^(?:{field['constraints']['pattern']})$"
+
+
+@pytest.mark.parametrize("resource, name, change, said", [
+    ("mo_officers", "officer_name", drop("pcr:name"), "declare \"pcr:name\": \"person\""),
+    ("mo_officers", "surname", lambda f: f.update({"pcr:name": "other"}), "declare \"pcr:name\": \"person\""),
+    ("mo_officers", "officer_name", lambda f: (f.pop("pcr:name"), wrap_pattern(f)), "declare \"pcr:name\": \"person\""),
+    ("ma_training", "officer_name", lambda f: (f.update({"type": "any"}), f.pop("constraints")), "must be of type \"string\""),
+    ("ma_retired_ids", "officer_name", lambda f: f.update({"pcr:name": "other"}), "declare \"pcr:name\": \"person\""),
+    ("mo_retired_ids", "officer_name", lambda f: f.update({"pcr:name": "yes"}), "must be \"person\""),
+    ("agencies", "agency_name", drop("pcr:name"), "says it holds a name"),
+    ("mo_retired_ids", "license_status", drop("pcr:name"), "says it holds a name"),
+    ("agencies", "agency_name", lambda f: (f.update({"type": "any"}), f.pop("constraints"), f.pop("example")),
+     "must be of type \"string\""),
+])
+def test_a_schema_that_would_switch_the_name_checks_off_is_refused(tmp_path, resource, name, change, said):
+    from certdata.package import Package, PackageError
+    root = edited_package(tmp_path, resource, name, change)
+    with pytest.raises(PackageError) as error:
+        Package.load(root)
+    assert f"field {name}:" in str(error.value) and said in str(error.value), str(error.value)
+
+
+def test_a_retired_record_s_name_is_declared_as_its_release_s(tmp_path):
+    from certdata.package import Package, PackageError
+    # a retired record's field of another kind than the release's field it takes its disclosure from
+    root = edited_package(tmp_path, "ma_retired_ids", "acadis_id", lambda f: f.update({"pcr:name": "person"}))
+    with pytest.raises(PackageError) as error:
+        Package.load(root)
+    assert "'acadis_id'" in str(error.value) and "same 'pcr:name'" in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize("change", ["wrap", "drop"])
+def test_a_build_refuses_a_described_name_whatever_the_name_pattern_says(tmp_path, change):
+    """The attack run's build: the officers' name pattern rewritten in an equivalent form, or deleted, and two names with
+    descriptions written into the CSV; the build refuses both rows, by file, row and field, never showing them."""
+    import csv
+
+    from .conftest import run_cli
+    root = edited_package(tmp_path, "mo_officers", "officer_name",
+                          wrap_pattern if change == "wrap" else lambda f: f["constraints"].pop("pattern"))
+    path = root / "data" / "mo_officers.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("officer_name")
+    rows[1][column], rows[2][column] = "Sample-Jackson, Jack, 43 y/o White Male", "Sample-Kim, Ann (W/F), age 43"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    result = run_cli(root, "check")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output
+    assert "data/mo_officers.csv, row 2, field officer_name" in output and "data/mo_officers.csv, row 3, field officer_name" in output
+    for shown in ("White Male", "W/F", "43 y/o", "age 43"):
+        assert shown not in output, (shown, output)
