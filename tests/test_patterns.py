@@ -48,3 +48,25 @@ def test_a_pattern_that_can_take_more_than_linear_time_is_refused(pattern):
 ])
 def test_usual_patterns_pass(pattern):
     assert slow_pattern(pattern) is None
+
+
+def test_every_name_field_declares_its_kind_and_keeps_its_checks_under_any_pattern():
+    """A name's checks hang on its field's pcr:name, not on its pattern's text: each name field of the package (a
+    person's in both states' releases and retired identifiers, an agency's, a course's) refuses a closed description
+    with its pattern as written, rewritten in an equivalent form or removed (an attack run rewrote it as ^(?:...)$)."""
+    from certdata.cells import name_kind, pattern_matcher
+    package = Package.load()
+    kinds = {(r["name"], f["name"]): f.get("pcr:name") for r in package.resources for f in r["schema"]["fields"]
+             if f.get("constraints", {}).get("pattern") in (names.NAME_PATTERN, names.TEXT_PATTERN) or name_kind(f)}
+    assert {k for k, v in kinds.items() if v == "person"} >= {("mo_officers", "officer_name"), ("ma_training", "officer_name"),
+                                                              ("mo_retired_ids", "officer_name"), ("ma_retired_ids", "officer_name")}
+    assert None not in kinds.values(), kinds
+    for resource in package.resources:
+        for field in resource["schema"]["fields"]:
+            if (resource["name"], field["name"]) not in kinds:
+                continue
+            pattern = field["constraints"].get("pattern")
+            for rewritten in (pattern, f"^(?:{pattern})$", None):
+                match = pattern_matcher(dict(field, constraints={"pattern": rewritten} if rewritten else {}))
+                closed = "Doe, Jane, 43 y/o White Male" if field["pcr:name"] == "person" else "Police Department (W/M) age 43"
+                assert not match(closed) and not match("Doe\u202e 1969-07-20"), (resource["name"], field["name"], rewritten)
