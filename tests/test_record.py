@@ -172,8 +172,8 @@ def test_a_field_still_pending_cannot_be_published_as_a_real_release(small_packa
 
 
 def test_a_derived_field_cannot_come_from_a_field_that_is_not_published(small_package):
-    add_field(small_package, "mo_officers", "name_key", [{"kind": "derived", "from": ["date_of_birth"], "note": "x"}])
-    assert "derived-from-unpublished" in {p.type for p in problems_for(small_package) if p.field == "name_key"}
+    add_field(small_package, "mo_officers", "age_band", [{"kind": "derived", "from": ["date_of_birth"], "note": "x"}])
+    assert "derived-from-unpublished" in {p.type for p in problems_for(small_package) if p.field == "age_band"}
 
 
 def test_a_ground_naming_another_element_cannot_open_a_field(small_package):
