@@ -210,8 +210,26 @@ def pattern_matcher(field):
         return own
     rule, refused = (NAME_MATCH, names.person_name_refused) if kind == PERSON else (TEXT_MATCH, names.text_refused)
     if own is None or pattern == (names.NAME_PATTERN if kind == PERSON else names.TEXT_PATTERN):
-        return lambda cell: bool(rule(cell)) and not refused(cell)
-    return lambda cell: bool(rule(cell)) and bool(own(cell)) and not refused(cell)
+        return remembered(lambda cell: bool(rule(cell)) and not refused(cell))
+    return remembered(lambda cell: bool(rule(cell)) and bool(own(cell)) and not refused(cell))
+
+
+VERDICTS_KEPT = 10_000  # a name's verdicts kept for its repeats (a roster lists an officer's licences in neighbouring rows)
+
+
+def remembered(matches):
+    """matches, with its verdicts on the last few thousand distinct cells kept: the name checks cost some 20
+    microseconds a cell, and a roster repeats each name (the same verdict: the checks read the cell alone)."""
+    verdicts = {}
+
+    def cached(cell):
+        verdict = verdicts.get(cell)
+        if verdict is None:
+            if len(verdicts) >= VERDICTS_KEPT:
+                verdicts.clear()
+            verdict = verdicts[cell] = matches(cell)
+        return verdict
+    return cached
 
 
 def missing_values(resource, field):
