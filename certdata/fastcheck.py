@@ -146,14 +146,12 @@ def check_resource(package, resource):
                 raise Invalid
             values = [column_values(check, column) for (_, check), column in zip(active, columns(batch, active))]
             for seen, i in zip(seen_unique, unique):
-                for value in values[i]:
-                    if value is not None:
-                        seen.add(value)
+                seen.add_many([value for value in values[i] if value is not None])
             if key:
-                for k in zip(*(values[i] for i in key)):
-                    if None in k:
-                        raise Invalid
-                    seen_keys.add(k)
+                keys = list(zip(*(values[i] for i in key)))
+                if any(None in k for k in keys):
+                    raise Invalid
+                seen_keys.add_many(keys)
             for index, allowed in foreign:
                 for k in set(zip(*(values[i] for i in index))):
                     if k not in allowed and any(v is not None for v in k):
@@ -197,6 +195,16 @@ class Repeats:
         if h in self.current:
             raise Invalid
         self.current.add(h)
+        if len(self.current) >= self.RUN:
+            self.runs.append(array.array("q", sorted(self.current)))
+            self.current = set()
+
+    def add_many(self, values):
+        """add each of values (a batch's, in one pass of set operations)."""
+        hashes = set(map(hash, values))
+        if len(hashes) != len(values) or not self.current.isdisjoint(hashes):
+            raise Invalid
+        self.current |= hashes
         if len(self.current) >= self.RUN:
             self.runs.append(array.array("q", sorted(self.current)))
             self.current = set()

@@ -921,6 +921,9 @@ def closed_word(value):
     return next((PERSON_CLOSED[word] for word in words[1:] if word in PERSON_CLOSED), None)
 
 
+ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit takes for a digit
+
+
 def description_problem(value, person=False):
     """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
     were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
@@ -934,7 +937,7 @@ def description_problem(value, person=False):
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
     words = person_words(value) if person else value
-    lower, digit = words.lower(), any(c.isdigit() for c in value)
+    lower, digit = words.lower(), (ASCII_DIGIT(value) is not None if value.isascii() else any(c.isdigit() for c in value))
     if (hinted(lower, AGE_HINTS) and age_in(words, limits=not person)) or (hinted(lower, OLD_HINTS) and YEARS_OLD.search(words)):
         return "the value holds an age, which no open column holds (an age or a date of birth in the wrong column?)"
     if digit and ((hinted(lower, BIRTH_HINTS) and BIRTH_SHORT.search(words)) or (person and PERSON_NUMBER.search(value))):
