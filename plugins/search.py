@@ -20,6 +20,7 @@ approximate, with a "Did you mean" link.
 """
 import csv
 import io
+import itertools
 import re
 import sqlite3
 import time
@@ -56,6 +57,7 @@ MATCHES = ["full name", "full name, more given names", "every word, surname", "e
            "surname, middle name matched only an initial", "middle name matched only an initial",
            "surname, start of given name", "start of surname", "start of words",
            "start of words, middle name matched only an initial"]
+SUFFIX_MISSING = "; suffix typed not in the record"  # added to a label: "garcia jr" lists the Garcias without Jr
 EXACT_TIERS = 4  # the tiers below this matched every word as typed (exactly, in any order)
 FIELDS = ["person_id", "state", "officer_name", "license_status", "agency_id", "agency_name", "detail", "match",
           "officer_path"]
@@ -178,65 +180,124 @@ def within_one_edit(a, b):
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def typed_units(text):
+    """The folded words of typed text in units: a token that folds to several words of two letters or more
+    ("Sample-Harris", "Smith/Adams") is one unit, a name the reader wrote as one; any other word is a unit alone
+    (the initials of "J.R." stay two)."""
+    units = []
+    for token in (text or "").split():
+        words = tuple(fold(token).split())
+        if len(words) > 1 and all(len(w) > 1 for w in words):
+            units.append(words)
+        else:
+            units.extend((w,) for w in words)
+    return units
+
+
+def strip_suffix_units(units):
+    """(units without trailing generational suffixes, keeping at least one; the suffixes dropped)."""
+    units, dropped = list(units), []
+    while len(units) > 1 and len(units[-1]) == 1 and units[-1][0] in SUFFIXES:
+        dropped.insert(0, units.pop()[0])
+    return units, dropped
+
+
+def at_most(units, limit):
+    """The units holding the first `limit` words."""
+    kept, count = [], 0
+    for unit in units:
+        if count >= limit:
+            break
+        kept.append(unit[:limit - count])
+        count += len(kept[-1])
+    return kept
+
+
 class Query:
     """What a person typed, parsed: its words in slots (a particle run such as "de la" stays
-    with the next word and may also be typed joined), the ways to read a surname, and which
-    slots are middle names typed in full (``middle``)."""
+    with the next word and may also be typed joined; a hyphenated name such as "smith-adams" is one
+    slot, never read apart), the ways to read a surname, the suffixes typed (``suffixes``: Jr, III; not
+    searched for, but said when a record does not hold them), and the readings in which a slot is a
+    middle name typed in full (``readings``; ``middle``: those slots)."""
 
     def __init__(self, text):
         text = printable(text).strip()[:200]
         self.text = text
         if "," in text:
             last, _, first = text.partition(",")
-            sur, giv = strip_suffixes(fold(last).split()), strip_suffixes(fold(first).split()) if fold(first) else []
-            self.words = (sur + giv)[:MAX_TERMS]
-            self.splits = [(" ".join(giv), "".join(sur))] if giv and sur else []
-            self.surnames = ["".join(sur)] if sur else []
+            sur, dropped = strip_suffix_units(typed_units(last))
+            giv, more = strip_suffix_units(typed_units(first)) if fold(first) else ([], [])
+            self.suffixes = dropped + more
+            sur = at_most(sur, MAX_TERMS)
+            giv = at_most(giv, MAX_TERMS - sum(map(len, sur)))
+            units = sur + giv
+            sur_words, giv_words = [w for u in sur for w in u], [w for u in giv for w in u]
+            self.words = sur_words + giv_words
+            self.splits = [(" ".join(giv_words), "".join(sur_words))] if giv_words and sur_words else []
+            self.surnames = ["".join(sur_words)] if sur_words else []
+            self.slots = self.make_slots(sur) + self.make_slots(giv)
+            surname_slots, cuts = len(self.make_slots(sur)), []
         else:
-            words = fold(text).split()
-            self.words = (strip_suffixes(words) if len(words) > 1 else words)[:MAX_TERMS]
+            units = typed_units(text)
+            if sum(map(len, units)) > 1:
+                units, self.suffixes = strip_suffix_units(units)
+            else:
+                self.suffixes = []
+            units = at_most(units, MAX_TERMS)
+            self.words = [w for u in units for w in u]
             n = len(self.words)
-            self.splits = [(" ".join(self.words[:k]), "".join(self.words[k:])) for k in range(1, n)]
+            cuts = list(itertools.accumulate(len(u) for u in units))[:-1]  # never inside a hyphenated name
+            self.splits = [(" ".join(self.words[:k]), "".join(self.words[k:])) for k in cuts]
             k = n
             while k > 1 and len(self.words[k - 1]) == 1:  # "smith j": a surname, then initials
                 k -= 1
             if 0 < k < n:
                 self.splits.append((" ".join(self.words[k:]), "".join(self.words[:k])))
-            self.surnames = list(dict.fromkeys([s for _, s in self.splits] + ["".join(self.words[:k]) for k in range(1, n + 1)]))
+            self.surnames = list(dict.fromkeys([s for _, s in self.splits] + ["".join(self.words[:k]) for k in cuts + [n]]))
+            self.slots = self.make_slots(units)
+            surname_slots = None
         # the surname typed first without a comma ("SMITH JOHN", as rosters write it): read so only when
         # nothing matches, for the officers who share the surname (never to rank a match)
-        self.surname_first = [(" ".join(self.words[k:]), "".join(self.words[:k])) for k in range(1, len(self.words))] \
-            if "," not in text else []
-        self.slots = self.make_slots(self.words)
-        self.middle = self.middle_slots(self.slots, len(sur) if "," in text else None)
+        self.surname_first = [(" ".join(self.words[k:]), "".join(self.words[:k])) for k in cuts]
+        self.readings = self.middle_readings(self.slots, surname_slots)
+        self.middle = sorted({i for _, _, middle in self.readings for i in middle})
 
     @staticmethod
-    def middle_slots(slots, surname_words=None):
-        """The indexes of the slots that are a middle name typed in full: one word of two letters or more among
-        the given names, after the first ("helen TESS gibson", "Gibson, Helen TESS"); without a comma, any word
-        but the first and the last. A record that holds only that name's initial there matches it
-        (surname_words: how many words precede the comma, when one was typed). None when every other word is
-        an initial ("J Robert S"): that is a search for three letters, and every row that holds the
-        letter as a word would be read from the index to find it."""
-        middle, position = [], 0
-        for i, alternatives in enumerate(slots):
-            words = alternatives[0]
-            given_after_first = (position > surname_words if surname_words is not None
-                                 else 0 < i < len(slots) - 1)
-            if given_after_first and len(alternatives) == 1 and len(words) == 1 and len(words[0]) > 1:
-                middle.append(i)
-            position += len(words)
-        anchored = any(i not in middle and not is_initial(alternatives) for i, alternatives in enumerate(slots))
-        return middle if anchored else []
+    def middle_readings(slots, surname_slots=None):
+        """The readings of the slots in which some are a middle name typed in full, each (given slots, surname
+        slots, middle slots): with a comma, the slots before it are the surname; without, the surname is the
+        slots after the given names ("helen TESS gibson") or before them ("smith john ANDREW", as rosters
+        write names), never a run of initials alone. A middle name is one word of two letters or more among the
+        given names, after the first. A record that holds only that name's initial there matches it, when its
+        given names also hold the reading's first given name. None when every other slot is an initial
+        ("J Robert S"): that is a search for three letters, and every row that holds the letter as a word
+        would be read from the index to find it."""
+        n = len(slots)
+        if surname_slots is not None:
+            cuts = [(range(surname_slots, n), range(0, surname_slots))]
+        else:
+            cuts = [pair for k in range(1, n) for pair in ((range(0, k), range(k, n)), (range(k, n), range(0, k)))]
+        readings = []
+        for given, surname in cuts:
+            if len(given) < 2 or not surname or all(is_initial(slots[i]) for i in surname):
+                continue
+            middle = [i for i in given[1:] if len(slots[i]) == 1 and len(slots[i][0]) == 1 and len(slots[i][0][0]) > 1]
+            if middle:
+                readings.append((list(given), list(surname), middle))
+        every_middle = {i for _, _, middle in readings for i in middle}
+        anchored = any(i not in every_middle and not is_initial(alternatives) for i, alternatives in enumerate(slots))
+        return readings if anchored else []
 
     @staticmethod
-    def make_slots(words):
+    def make_slots(units):
+        """Slots of units (each a tuple of words, or a word): a run of particles goes with the next unit."""
+        units = [(u,) if isinstance(u, str) else tuple(u) for u in units]
         slots, i = [], 0
-        while i < len(words):
+        while i < len(units):
             j = i
-            while j < len(words) - 1 and words[j] in PARTICLES:
+            while j < len(units) - 1 and len(units[j]) == 1 and units[j][0] in PARTICLES:
                 j += 1
-            run = tuple(words[i:j + 1])
+            run = tuple(w for u in units[i:j + 1] for w in u)
             slots.append([run, ("".join(run),)] if len(run) > 1 else [run])
             i = j + 1
         return slots
@@ -294,6 +355,13 @@ def middle_initial(params, word):
     return f"instr(n.given_key || ' ', {params.add(' ' + word[0] + ' ')}) > 0"
 
 
+def given_holds(params, alternatives, prefix):
+    """The record's given names hold the words of one of a slot's alternatives (prefix: as the start of a word)."""
+    return "(" + " or ".join("(" + " and ".join(
+        f"instr({' || '.join(filter(None, [repr(' '), 'n.given_key', None if prefix else repr(' ')]))}, "
+        f"{params.add(' ' + w + ('' if prefix else ' '))}) > 0" for w in alt) + ")" for alt in alternatives) + ")"
+
+
 def tier_sql(query, params):
     """The ranking tier of a candidate row, computed in SQL from its parsed name keys."""
     surnames = ", ".join(params.add(s) for s in query.surnames) or "null"
@@ -315,13 +383,20 @@ def tier_sql(query, params):
     starts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)}" for s in prefixes) or "0"
     initials = ""
     if query.middle:  # a middle name found only as the record's initial (name_match let no other row in)
-        words = [query.slots[i][0][0] for i in query.middle]
-        needed = " or ".join(f"not ({starts_a_word(params, w)})" for w in words)
+        word = {i: query.slots[i][0][0] for i in query.middle}
+        needed = " or ".join(f"not ({starts_a_word(params, w)})" for w in word.values())
         others = all_exact(params, [alts for i, alts in enumerate(query.slots) if i not in query.middle])
-        middles = " and ".join(f"({has_word(params, w)} or not ({starts_a_word(params, w)}))" for w in words)
-        every = " and ".join(filter(None, [others, middles]))
-        initials = (f"when {needed} then case when ({every}) and n.surname_key in ({surnames}) then 4 "
-                    f"when {every} then 5 else {len(MATCHES) - 1} end ")
+        every, named = [], []
+        for given, surname, middle in query.readings:  # every word exact, in one reading of the query
+            exact_reading = " and ".join(filter(None, [
+                others, given_holds(params, query.slots[given[0]], prefix=False),
+                *(f"({has_word(params, word[i])} or not ({starts_a_word(params, word[i])}))" for i in middle),
+                *(has_word(params, w) for i, w in word.items() if i not in middle)]))
+            every.append(f"({exact_reading})")
+            key = "".join(w for i in surname for w in query.slots[i][0])
+            named.append(f"({exact_reading} and n.surname_key = {params.add(key)})")
+        initials = (f"when {needed} then case when {' or '.join(named)} then 4 "
+                    f"when {' or '.join(every)} then 5 else {len(MATCHES) - 1} end ")
     return (f"case when {' or '.join(full) or '0'} then 0 when {' or '.join(more) or '0'} then 1 "
             f"when ({exact}) and n.surname_key in ({surnames}) then 2 when {exact} then 3 {initials}"
             f"when n.surname_key in ({surnames}) then 6 when {starts} then 7 else 8 end")
@@ -335,7 +410,7 @@ def filter_sql(filters, params):
 
 
 # By name: surname, then given names, whichever way the state writes a name ("Last, First" or "First Last")
-ORDERS = {"relevance": "tier, n.surname_key, n.given_key, p.officer_name, coalesce(p.agency_name, ''), p.person_id",
+ORDERS = {"relevance": "tier, suffix_missing, n.surname_key, n.given_key, p.officer_name, coalesce(p.agency_name, ''), p.person_id",
           "name": "n.surname_key, n.given_key, p.officer_name, coalesce(p.agency_name, ''), p.person_id"}
 COLUMNS = "p.rowid as _rowid, p.person_id, p.state, p.officer_name, p.license_status, p.agency_id, p.agency_name, p.detail"
 
@@ -351,21 +426,43 @@ def name_match(query, params):
     "j", which at 1M rows is every term that starts with the letter. The same rows either way. A middle
     name typed in full (Query.middle) also matches the record's initial of it among its given names after
     the first: the FTS5 query also takes the letter as a whole term, and the rows that hold it only
-    elsewhere (a surname "T", a first initial) are then left out."""
+    elsewhere (a surname "T", a first initial), or whose given names do not start with the first given name
+    of a reading in which the word is a middle name ("sample harris justin" is no Sample-Butler, Justin H),
+    are then left out."""
     initials = [alts[0][0] for alts in query.slots if is_initial(alts)]
     longer = [i for i, alts in enumerate(query.slots) if not is_initial(alts)]
     if not initials or not longer:
         initials, longer = [], range(len(query.slots))
-    middle = [query.slots[i][0][0] for i in query.middle]
-    expression = " AND ".join(f"({quote(query.slots[i][0][0], True)} OR {quote(query.slots[i][0][0][0], False)})"
-                              if i in query.middle else fts_expression([query.slots[i]]) for i in longer) or '""'
+    word = {i: query.slots[i][0][0] for i in query.middle}
+    expression = " AND ".join(f"({quote(word[i], True)} OR {quote(word[i][0], False)})"
+                              if i in word else fts_expression([query.slots[i]]) for i in longer) or '""'
+    middle = ""
+    if word:  # every middle word as typed, or the initials of one reading's middle names
+        readings = [" and ".join([given_holds(params, query.slots[given[0]], prefix=True),
+                                  *(f"({starts_a_word(params, word[i])} or {middle_initial(params, word[i])})" for i in names),
+                                  *(starts_a_word(params, w) for i, w in word.items() if i not in names)])
+                    for given, _, names in query.readings]
+        typed = " and ".join(starts_a_word(params, w) for w in word.values())
+        middle = f" and (({typed}) or " + " or ".join(f"({r})" for r in readings) + ")"
     return (f"people_fts match {params.add(expression)}"
-            + "".join(f" and {starts_a_word(params, w)}" for w in initials)
-            + "".join(f" and ({starts_a_word(params, w)} or {middle_initial(params, w)})" for w in middle))
+            + "".join(f" and {starts_a_word(params, w)}" for w in initials) + middle)
 
 
 def names_join(match):
     return " join people_names n on n.rowid = f.rowid" if "n.terms" in match else ""
+
+
+def suffix_missing(query, params):
+    """1 when the row's name does not hold every suffix typed (Jr, III: not searched for, since records often
+    leave them out, but said), else 0."""
+    if not query.suffixes:
+        return "0"
+    return f"(not ({' and '.join(has_word(params, s) for s in query.suffixes)}))"
+
+
+def match_label(row):
+    """Why a row of the ranked search matched, as its tier and the suffix typed say."""
+    return MATCHES[row["tier"]] + (SUFFIX_MISSING if row["suffix_missing"] else "")
 
 
 def search_sql(query, filters, sort="relevance", limit=PAGE_SIZE, offset=0):
@@ -373,7 +470,7 @@ def search_sql(query, filters, sort="relevance", limit=PAGE_SIZE, offset=0):
     params = Params()
     match = name_match(query, params)
     tier = tier_sql(query, params)
-    sql = (f"select {COLUMNS}, {tier} as tier, count(*) over () as _total "
+    sql = (f"select {COLUMNS}, {tier} as tier, {suffix_missing(query, params)} as suffix_missing, count(*) over () as _total "
            "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
            f"where {match}{filter_sql(filters, params)} "
            f"order by {ORDERS[sort]} limit {int(limit)} offset {int(offset)}")
@@ -626,7 +723,7 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
             page = last
             rows = (await execute(*search_sql(query, filters, sort, size, (page - 1) * size))) if total else []
     # a match of every word as typed: names one edit away are then a footnote, not a correction
-    result.update(rows=[record(r, MATCHES[r["tier"]]) for r in rows], total=total,
+    result.update(rows=[record(r, match_label(r)) for r in rows], total=total,
                   exact=any(r["tier"] < EXACT_TIERS for r in rows))
     if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] >= EXACT_TIERS):
         found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
@@ -766,7 +863,7 @@ async def search_csv(datasette, request):
             else:
                 rows = (await db.execute(*search_sql(query, filters, sort, CSV_PAGE, offset))).rows
             for row in rows:
-                table.writerow([record(row, MATCHES[row["tier"]] if not named else "identifier")[k] for k in FIELDS]
+                table.writerow([record(row, match_label(row) if not named else "identifier")[k] for k in FIELDS]
                                + (["true" if row["state"] in sample else "false"] if sample else []))
             await writer.write(out.getvalue())
             out.seek(0)

@@ -28,10 +28,18 @@ MO_NAMES = [
     "Halloran, Mary A K",       # two middle names, both initials
     "Halloran, Mary Ann K",
     "Núñez, José E",            # accents
+    "Prewitt, Owen A",          # a hyphenated surname's second half is no middle name of this record
+    "Prewitt Jr, Silas",        # the only record holding a suffix
+    "Hartwell-Harris, Justin",  # the sample's form, "Mark-Surname": typed whole, only this one
+    "Hartwell-Butler, Justin H",
+    "Hartwell-Wood, Justin H",
 ]
 MO_ROWS = [(name, "Sample status A", "Sample class A", KC) for name in MO_NAMES]
-MA_ROWS = [("990301", "", "Dara K Whitlock", "Basic Recruit Academy", "2012-01-01", "Boston Police Department")]
-OURS = set(MO_NAMES) | {"Dara K Whitlock"}
+MA_ROWS = [("990301", "", "Dara K Whitlock", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
+           # one Acadis ID under two names: the later one is the name the officer page shows
+           ("990302", "", "Wren A Thistle", "Basic Recruit Academy", "2017-03-01", "Boston Police Department"),
+           ("990302", "", "Wren A Marlowe", "Legal Updates", "2022-05-02", "Quincy Police Department")]
+OURS = set(MO_NAMES) | {"Dara K Whitlock", "Wren A Marlowe", "Wren A Thistle"}
 MIDDLE = "middle name matched only an initial"
 
 
@@ -56,12 +64,13 @@ def ranked(body):
 @pytest.mark.parametrize("query", ["Helen Tess Gibson", "helen tess gibson", "Gibson, Helen Tess", "GIBSON, HELEN TESS",
                                    "Helen Tess Gibson Jr"])
 def test_a_full_middle_name_finds_the_record_that_holds_its_initial_below_the_exact_name(client, query):
+    suffix = "; suffix typed not in the record" if query.endswith("Jr") else ""  # no record here holds Jr
     assert ranked(search(client, query)) == [
-        ("Gibson, Helen Tess", "full name"),
-        ("Gibson, Helen T", "surname, " + MIDDLE),
-        ("Ashdown-Gibson, Helen T", MIDDLE),
-        ("Gibson, Helen Tessa", "surname, start of given name"),
-        ("Gibsonford, Helena T", "start of words, " + MIDDLE),
+        ("Gibson, Helen Tess", "full name" + suffix),
+        ("Gibson, Helen T", "surname, " + MIDDLE + suffix),
+        ("Ashdown-Gibson, Helen T", MIDDLE + suffix),
+        ("Gibson, Helen Tessa", "surname, start of given name" + suffix),
+        ("Gibsonford, Helena T", "start of words, " + MIDDLE + suffix),
     ]  # not Gibson, Helen (no middle name), nor Helen W, nor T Helen (a first initial)
 
 
@@ -138,17 +147,26 @@ def test_every_match_is_counted_paged_and_faceted(client):
     assert f"Officers ({whole['total']})" in page and f"{KC}</a> ({whole['total']})" in page  # the agency facet
 
 
-def test_the_query_names_its_middle_words():
+def test_the_query_names_its_middle_words_in_each_reading():
+    """(given slots, surname slots, middle slots) of each reading in which a word is a middle name typed in full:
+    with a comma, the given names after the first; without, the given names after the first whether the surname
+    comes last ("helen TESS gibson") or first ("gibson helen TESS", as rosters write names)."""
     from tests.test_abuse import plugin_module
     Query = plugin_module("search").Query
-    assert Query("helen tess gibson").middle == [1]
-    assert Query("Gibson, Helen Tess").middle == [2]
+    assert sorted(Query("helen tess gibson").readings) == [([0, 1], [2], [1]), ([1, 2], [0], [2])]
+    assert Query("Gibson, Helen Tess").readings == [([1, 2], [0], [2])]
     assert Query("Ashdown Gibson, Helen Tess Ann").middle == [3, 4]
     assert Query("maria elena de la cruz").middle == [1]  # the particle run goes with the surname
-    assert Query("helen gibson").middle == [] and Query("helen t gibson").middle == [] and Query("gibson").middle == []
+    assert Query("helen gibson").middle == [] and Query("gibson").middle == []
+    assert Query("helen t gibson").readings == [([1, 2], [0], [2])]  # "Helen, T Gibson": never the initial
     assert Query("Gibson, Helen").middle == []
     assert Query("j robert s").middle == [] and Query("S, J Robert").middle == []  # no word but initials beside it
-    assert Query("j robert smith").middle == [1]
+    assert Query("j robert smith").readings == [([0, 1], [2], [1])]  # never the surname "j"
+    # a hyphenated name is one slot, never read apart: no half of it is a middle name or a surname alone
+    assert Query("smith-adams john").middle == [] and Query("sample-harris justin").middle == []
+    assert Query("smith-adams john").splits == [("smith adams", "john")]
+    assert Query("smith-adams john").surname_first == [("john", "smithadams")]
+    assert Query("j.r. smith").slots == [[("j",)], [("r",)], [("smith",)]]  # initials stay apart
 
 
 def test_the_search_docs_list_every_match_label_best_first(built_root):
@@ -161,3 +179,51 @@ def test_the_search_docs_list_every_match_label_best_first(built_root):
     labels = plugin_module("search").MATCHES
     assert row.removeprefix("why it matched:").strip() == ", ".join(labels)
     assert "A middle name heard in full finds a record that holds only its initial" in page
+
+
+@pytest.mark.parametrize("query", ["prewitt-adams owen", "Prewitt-Adams owen", "prewitt adams owen", "owen prewitt-adams",
+                                   "Prewitt-Adams, Owen", "prewitt-allen owen", "Prewitt-Allen, Owen"])
+def test_a_hyphenated_surname_s_second_half_is_never_read_as_a_middle_name(client, query):
+    """The trial: "smith-adams john" listed Smith, John A, labelled as a middle name matched by its initial (Adams
+    as the middle name of John Smith): a reader could take that officer for another. No reading of what was
+    typed makes Adams that record's middle name."""
+    assert "Prewitt, Owen A" not in [name for name, _ in ranked(search(client, query))]
+
+
+@pytest.mark.parametrize("query", ["hartwell-harris justin", "justin hartwell-harris", "Hartwell-Harris, Justin",
+                                   "hartwell harris justin"])
+def test_a_hyphenated_surname_typed_whole_finds_its_holders_only(client, query):
+    """The sample's own advice ("type the surname as it is written, sample-smith j"): `sample-harris justin` had listed
+    five other men named Justin H with the same first half of a surname."""
+    assert [name for name, _ in ranked(search(client, query))] == ["Hartwell-Harris, Justin"]
+
+
+@pytest.mark.parametrize("query", ["prewitt owen andrew", "PREWITT OWEN ANDREW", "owen andrew prewitt",
+                                   "Prewitt, Owen Andrew"])
+def test_a_full_middle_name_finds_the_initial_whether_the_surname_is_typed_first_or_last(client, query):
+    """Rosters write the surname first: "smith john andrew" had said no name matched, not even one letter away."""
+    body = search(client, query)
+    assert ranked(body) == [("Prewitt, Owen A", "surname, " + MIDDLE)] and body["approximate"] is None
+    page = get(client, "/search", q=query).text
+    assert "No name matches" not in page and "Officers (1)" in page
+
+
+def test_a_suffix_no_record_holds_is_said_in_the_match_label(client):
+    """The trial: "Garcia Jr" listed every Garcia labelled "every word", though none holds Jr. They are still listed
+    (records often leave a suffix out), after the one that holds it, and each label says it does not."""
+    body = search(client, "Prewitt Jr")
+    assert ranked(body) == [("Prewitt Jr, Silas", "every word, surname"),
+                            ("Prewitt, Owen A", "every word, surname; suffix typed not in the record")]
+    table = list(csv.DictReader(io.StringIO(get(client, "/search.csv", q="Prewitt Jr").text.removeprefix("\ufeff"))))
+    assert [r["match"] for r in table] == [r["match"] for r in body["rows"]]
+    assert all(r["match"].endswith("; suffix typed not in the record") for r in search(client, "Gibson Jr")["rows"])
+    assert all("suffix" not in r["match"] for r in search(client, "Prewitt")["rows"])
+
+
+def test_an_officer_is_found_by_the_name_the_officer_page_shows(client):
+    """Massachusetts: one Acadis ID under two names keeps, in the search, the name of its latest record, which is its
+    page's title (the search had kept the name last in alphabetical order, and "Marlowe" found nobody)."""
+    body = search(client, "Marlowe")
+    assert [(r["officer_name"], r["person_id"]) for r in body["rows"]] == [("Wren A Marlowe", "ma/990302")]
+    page = get(client, "/officer/ma/990302").text
+    assert re.search(r"<h1>\s*Wren A Marlowe\s*</h1>", page)

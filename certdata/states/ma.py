@@ -34,11 +34,11 @@ RETIRED_QUERY = ("select r.acadis_id as person_key, r.officer_name, r.retired_wi
 SEARCH_SQL = """
     select row_number() over (order by acadis_id) as n, acadis_id as person_key, officer_name,
            null as license_status, agency_id, trainings || ' training record(s)' as detail
-    from (select acadis_id, agency_id, max(officer_name) over officer as officer_name,
-                 count(*) over officer as trainings,
+    from (select acadis_id, agency_id, officer_name, count(*) over officer as trainings,
                  row_number() over (officer order by completion_date desc, record_id desc) as latest
           from ma_training window officer as (partition by acadis_id))
-    where latest = 1"""  # the agency of the latest record; one pass, no index needed (see certdata/states)
+    where latest = 1"""  # the name and agency of the latest record, as the officer page shows them (PAGE_QUERIES);
+# one pass, no index needed (see certdata/states)
 
 PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": "select * from ma_training where acadis_id = :id "
