@@ -36,6 +36,7 @@ class Slow(Exception):
     """The reason a pattern may take more than linear time."""
 
 
+@functools.lru_cache(maxsize=256)  # the fields of a package share a few patterns (a name's, an identifier's)
 def slow_pattern(pattern):
     """Why matching the pattern may take more than linear time in the value's length, or None (also
     for a pattern that does not compile: that is reported where it is compiled)."""
