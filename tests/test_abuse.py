@@ -619,14 +619,17 @@ def test_long_pages_are_built_one_per_client_and_two_in_all_and_paid_for_as_they
 
 
 def flood_of_pages(limits, addresses, per_address, work=0.01, reading=True):
-    """(seconds a reader's one page took, its status, the flood's statuses): `addresses` clients each ask
-    `per_address` pages at once, every page holding the one core (a lock, in the order asked) for `work` seconds,
-    and a reader asks one page once the flood is in; with reading false the flood never takes its answers."""
-    core, unread = asyncio.Lock(), asyncio.Event()
+    """(how many of the flood's pages were worked while the reader's one page waited, its status, the flood's
+    statuses): `addresses` clients each ask `per_address` pages at once, every page holding the one core (a lock,
+    in the order asked) for `work` seconds, and a reader asks one page once the flood is in; with reading false the
+    flood never takes its answers. Counted in pages, not seconds: a slower machine works fewer pages a second,
+    not more of them before the reader's."""
+    core, unread, worked = asyncio.Lock(), asyncio.Event(), []
 
     async def app(scope, receive, send):
         async with core:
             await asyncio.sleep(work)
+            worked.append(scope["query_string"])
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"<p>"})
 
@@ -643,15 +646,15 @@ def flood_of_pages(limits, addresses, per_address, work=0.01, reading=True):
             tasks.append(asyncio.ensure_future(gate(scope, receive, send if reading else never_reading)))
         await asyncio.sleep(0.05)
         scope, receive, send, answer = drive(gate, "/certification/mo_officers.json", "_size=1", "10.0.2.1")
-        began = asyncio.get_running_loop().time()
+        before = len(worked)
         try:
-            await asyncio.wait_for(gate(scope, receive, send), 5)
+            await asyncio.wait_for(gate(scope, receive, send), 5 + 2 * work * addresses * per_address)
         except TimeoutError:
-            answer.append({"status": "no answer in 5 s"})
-        took = asyncio.get_running_loop().time() - began
+            answer.append({"status": "no answer"})
+        waited = sum(1 for query in worked[before:] if query != b"_size=1")
         unread.set()
         await asyncio.gather(*tasks)
-        return took, answer[0]["status"], sorted({sent[0]["status"] for sent in flood})
+        return waited, answer[0]["status"], sorted({sent[0]["status"] for sent in flood})
     return asyncio.run(scenario())
 
 
@@ -660,19 +663,19 @@ def test_a_reader_s_page_waits_for_a_few_pages_of_a_flood_not_for_all_of_it():
     the order they came, so that a reader's page waited behind all 256 (3 s, some 503). Pages take turns, ranked by
     what their client has had: the reader's page waits for the pages being built, not for the flood."""
     limits = limits_plugin()
-    took, status, flood = flood_of_pages(limits, addresses=16, per_address=16, work=0.01)
+    waited, status, flood = flood_of_pages(limits, addresses=16, per_address=16, work=0.01)
     assert status == 200 and flood == [200]
-    assert took < 0.1, took  # the pages being built, and its own; the flood's 256 pages are 2.56 s of work
+    assert waited <= 4, waited  # the pages being built when it came, of the flood's 256
 
 
 def test_pages_whose_client_never_reads_them_hold_no_turn_and_do_not_shut_out_a_reader():
     """Built pages wait for their client outside their turn; and a few addresses holding their sixteen requests
     each do not fill the server's total for a client that asks for one page."""
     limits = limits_plugin()
-    took, status, flood = flood_of_pages(limits, addresses=limits.REQUESTS_TOTAL // limits.REQUESTS_PER_CLIENT,
-                                         per_address=limits.REQUESTS_PER_CLIENT, work=0.001, reading=False)
+    waited, status, flood = flood_of_pages(limits, addresses=limits.REQUESTS_TOTAL // limits.REQUESTS_PER_CLIENT,
+                                           per_address=limits.REQUESTS_PER_CLIENT, work=0.001, reading=False)
     assert status == 200 and flood == [200], (status, flood)
-    assert took < 0.5, took
+    assert waited <= 4, waited
 
 
 def test_a_page_s_wait_for_its_turn_is_not_counted_to_its_client():
@@ -711,14 +714,20 @@ def test_a_page_s_wait_for_its_turn_is_not_counted_to_its_client():
     assert leaver_sent == [] and leaver_owes == 0, (leaver_sent, leaver_owes)
 
 
+READER = "10.9.9.9"
+
+
 def reader_beside_a_crowd(limits, crowd, reader, work, start, pause, seconds=3, addresses=200):
-    """A reader's pages [(seconds, status)] through one gate while `addresses` new addresses loop pages without
-    pause: crowd(n, i) and reader(i) give (path, query) of each page, work(scope) its seconds on one core; the reader
-    begins after `start` seconds and pauses `pause` between its pages. The core is shared as the interpreter shares
-    it, in turns of its switch interval: a page in the cheap turn waits for a slice of the page in the other turn,
-    not for the whole of it (held whole, the wait was counted to the reader's page, and the reader passed only when
-    its pause was a multiple of the crowd's page)."""
+    """A reader's pages [(slices of the crowd's work done while the page waited, status)] through one gate while
+    `addresses` new addresses loop pages without pause: crowd(n, i) and reader(i) give (path, query) of each page,
+    work(scope) its seconds on one core; the reader begins after `start` seconds and pauses `pause` between its
+    pages. The core is shared as the interpreter shares it, in turns of its switch interval: a page in the cheap
+    turn waits for a slice of the page in the other turn, not for the whole of it (held whole, the wait was counted
+    to the reader's page, and the reader passed only when its pause was a multiple of the crowd's page). A wait is
+    counted in the crowd's slices, not in seconds: a slower machine works fewer slices a second, not more of them
+    before the reader's page."""
     quantum = sys.getswitchinterval()
+    crowd_slices = [0]
 
     async def scenario():
         core, stop = asyncio.Lock(), asyncio.get_running_loop().time() + seconds
@@ -728,6 +737,7 @@ def reader_beside_a_crowd(limits, crowd, reader, work, start, pause, seconds=3, 
             while left > 0:
                 async with core:  # one core, in slices taken in the order asked
                     await asyncio.sleep(min(quantum, left))
+                    crowd_slices[0] += scope["client"][0] != READER
                 left -= quantum
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": b"<p>"})
@@ -742,10 +752,10 @@ def reader_beside_a_crowd(limits, crowd, reader, work, start, pause, seconds=3, 
         async def one_reader():
             await asyncio.sleep(start)
             while asyncio.get_running_loop().time() < stop:
-                began = asyncio.get_running_loop().time()
-                scope, receive, send, sent = drive(gate, *reader(len(took)), "10.9.9.9")
+                began = crowd_slices[0]
+                scope, receive, send, sent = drive(gate, *reader(len(took)), READER)
                 await gate(scope, receive, send)
-                took.append((asyncio.get_running_loop().time() - began, sent[0]["status"]))
+                took.append((crowd_slices[0] - began, sent[0]["status"]))
                 await asyncio.sleep(pause)
         crowd_members = [asyncio.ensure_future(crowd_member(n)) for n in range(addresses)]
         await one_reader()
@@ -766,7 +776,7 @@ def test_a_reader_s_cheap_page_goes_before_a_crowd_of_new_addresses_heavy_pages(
         reader=lambda i: ("/officer/mo/MO-0000000000-1", ""),
         work=lambda scope: 0.05 if b"_facet" in scope["query_string"] else 0.002, start=0.01, pause=0.13)
     assert {status for _, status in took} == {200} and len(took) > 10
-    assert max(seconds for seconds, _ in took) < 0.25, took  # one round of the 200 is 10 s of work
+    assert max(waited for waited, _ in took) <= 50, took  # a round of the 200 is 2,000 slices (10 s)
 
 
 def test_an_ipv6_client_is_one_client_across_its_network():
@@ -1306,7 +1316,7 @@ def test_a_flood_of_cheap_pages_does_not_starve_a_reader_s_slightly_dearer_page(
         limits, crowd=lambda n, i: (f"/officer/mo/MO-{n:010d}-{i}", ""), reader=lambda i: ("/search", f"q=smith{i}"),
         work=lambda scope: 0.012 if scope["path"] == "/search" else 0.004, start=0.2, pause=0.5)  # both kinds known
     assert {status for _, status in took} == {200} and len(took) >= 2, took
-    assert max(seconds for seconds, _ in took) < 1.5, took  # the pages asked before it (200 x 4 ms), not all that come after
+    assert max(waited for waited, _ in took) <= 300, took  # the pages asked before it (200 x 4 ms: 160 slices), not all that come after
     costs = limits.PageCosts()
     for kind, seconds in (("officer", 0.004), ("search", 0.018), ("dearer", 0.03), ("facets", 0.2)):
         costs.learn(kind, seconds)
