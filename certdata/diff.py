@@ -4,7 +4,9 @@ Takes: an open SQLite connection to the new release with the old one attached
 as ``old`` (or two file paths). Gives: per resource the rows added, removed and
 changed, keyed by primary key, with the field, old and new value of each change
 (every published field is open), and for a state's officers what its module says a
-change means to a reader (for example newly decertified, a status changed from a decertification, changed agency).
+change means to a reader (an added or removed record, a status changed to or from a decertification, a changed
+agency or name), with the officer's page key and name and each value as its own release showed it to a reader
+(an agency's name from the release that published it, not its identifier).
 """
 import sqlite3
 import time
@@ -17,6 +19,9 @@ class DiffError(CertdataError):
 
 
 CHANGE_COLUMNS = ["resource", "row_id", "change", "field", "old_value", "new_value", "kind"]
+# what a state's module may add to a change for readers: the officer's page key and name (as the release that
+# shows the record published it), and the old and new values as each release showed them (an agency's name)
+SHOWN_COLUMNS = ["officer_id", "officer_name", "old_shown", "new_shown"]
 
 
 def primary_key(conn, schema, table):
@@ -52,15 +57,18 @@ def row_changes(conn, table):
 
 
 def compute_changes(conn, resources, states=()):
-    """Every change between old and main, as dicts with CHANGE_COLUMNS. A state's officer
-    resource's changes carry the kind its module's ``change_kind`` gives them ("decertified"...)."""
+    """Every change between old and main, as dicts with CHANGE_COLUMNS and SHOWN_COLUMNS. A state's officer
+    resource's changes carry what its module's ``change_kind`` gives them: a kind ("added"...), or a dict with
+    ``kind`` and any of SHOWN_COLUMNS."""
     kinds = {s.OFFICERS: s.change_kind(conn) for s in states if s.get("change_kind") and s.OFFICERS in resources}
     changes = []
     for table in common_tables(conn, resources):
         kind = kinds.get(table, lambda *change: None)
         for row_id, change, field, old, new in row_changes(conn, table):
-            changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new,
-                                                     kind(row_id, change, field, old, new)))))
+            meaning = kind(row_id, change, field, old, new)
+            shown = meaning if isinstance(meaning, dict) else {"kind": meaning}
+            changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new, shown.get("kind"))),
+                                **{c: shown.get(c) for c in SHOWN_COLUMNS}))
     return changes
 
 
@@ -117,3 +125,4 @@ def summary(changes):
     lines += [f"  {c['kind']}: {c['row_id']} ({c['old_value'] or ''} -> {c['new_value'] or ''})".replace(" ( -> )", "")
               for c in changes if c["kind"]]
     return "\n".join(lines)
+

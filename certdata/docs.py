@@ -139,14 +139,13 @@ def site_context(package, database, datasette_url, downloads_dir):
         statutes = disclosure.citations(package)
         resources = [resource_context(conn, package, r, statutes) for r in package.resources]
         registered = states.of_package(package)
-        extra, officers = {}, []
+        extra, feed = {}, {}
         for state in registered:  # what a state's own pages need (its module's docs_context)
             if state.get("docs_context"):
                 part = dict(state.docs_context(conn, package))
-                officers += [dict(o, state=state.CODE, state_name=state.NAME, route=state.ROUTE, resource=state.OFFICERS)
-                             for o in part.pop("officer_changes", [])]
+                feed.update({(state.OFFICERS, o["row_id"], o["kind"]): o for o in part.pop("officer_changes", [])})
                 extra.update(part)
-        changes = changes_context(conn, officers)
+        changes = changes_context(conn, registered, feed)
         shown = presentation.read(package.root)
         other_tables = build_tables(conn, package, shown)
         # for the search page's examples: the first state's largest agency (from the load's statistics)
@@ -258,16 +257,34 @@ def build_tables(conn, package, shown):
     return out
 
 
-def changes_context(conn, officers):
-    """Counts per resource and change, and the officer changes with names the states give."""
+def changes_context(conn, registered, feed):
+    """Counts per resource and change, and each state's officer changes that its module gives a kind (at most
+    LISTED_CHANGES of each kind, first by name), with the officer's name and page key and each value as its own
+    release showed it; ``decertified``: those of the kinds a state's ``CHANGE_FEED`` names, with the feed's fields
+    (feed: {(resource, row_id, kind): fields} from the states' ``docs_context``)."""
     counts = conn.execute("select resource, change, count(distinct row_id) as n from changes group by 1, 2 order by 1, 2").fetchall()
-    kinds = conn.execute("select kind, count(*) from changes where kind is not null group by 1").fetchall()
     first = conn.execute("select value from build_info where key = 'replaced_samples'").fetchone()
     compared = conn.execute("select value from build_info where key = 'compared_with'").fetchone()
+    officers, kinds, meanings = [], {}, []
+    for state in registered:
+        found = dict(conn.execute("select kind, count(*) from changes where resource = ? and kind is not null group by 1",
+                                  [state.OFFICERS]).fetchall())
+        kinds.update({f"{state.NAME}: {kind}": n for kind, n in found.items()})
+        meanings += [{"state_name": state.NAME, "kind": kind, "meaning": text}
+                     for kind, text in state.get("CHANGE_KINDS", {}).items() if kind in found]
+        listed = conn.execute(
+            "select kind, row_id, officer_id, officer_name, coalesce(old_shown, old_value) as before, "
+            "coalesce(new_shown, new_value) as after, old_value, new_value from (select c.*, row_number() over "
+            "(partition by kind order by officer_name, row_id) as listed from changes c "
+            "where resource = ? and kind is not null) where listed <= ? order by kind, officer_name, row_id",
+            [state.OFFICERS, states.LISTED_CHANGES]).fetchall()
+        officers += [dict(r, state=state.CODE, state_name=state.NAME, route=state.ROUTE, resource=state.OFFICERS,
+                          in_feed=r["kind"] in state.get("CHANGE_FEED", ()),
+                          **feed.get((state.OFFICERS, r["row_id"], r["kind"]), {})) for r in listed]
     return {"counts": [dict(r) for r in counts], "officers": officers, "listed": states.LISTED_CHANGES,
             "replaced_samples": json.loads(first[0]) if first else [], "compared_with": compared[0] if compared else None,
-            "cut": sum(n for _, n in kinds if n > states.LISTED_CHANGES), "kinds": dict(kinds),
-            "decertified": [r for r in officers if r["kind"] == "decertified"]}
+            "cut": sum(n for n in kinds.values() if n > states.LISTED_CHANGES), "kinds": kinds, "meanings": meanings,
+            "decertified": [r for r in officers if r["in_feed"]]}
 
 
 def resource_context(conn, package, resource, statutes):

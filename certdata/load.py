@@ -161,7 +161,8 @@ def incremental_build(package, temp, keys, previous, changed, progress, copy=Non
     for table in DESCRIPTION_TABLES:
         db.conn.execute(f"drop table if exists {table}")
     describe_package(db, package, keys, statistics, views=shown["views"])
-    db.conn.execute("delete from changes")
+    db.conn.execute("drop table changes")  # made anew: a previous release's may have fewer columns
+    create_changes_table(db)
     record_schema(db.conn)
     db.conn.execute("commit")
     record_changes(db, package, previous, changed, progress)
@@ -602,7 +603,8 @@ def previous_statistics(db, changed):
 def create_changes_table(db):
     """The changes table, empty until a previous release is compared."""
     db.conn.execute("create table changes (change_id integer primary key, resource text, row_id text, change text, "
-                    "field text, old_value text, new_value text, kind text)")
+                    "field text, old_value text, new_value text, kind text, "
+                    + ", ".join(f"{c} text" for c in diff.SHOWN_COLUMNS) + ")")
     for column in ("resource", "kind", "row_id"):
         db.conn.execute(f"create index idx_changes_{column} on changes ({column})")
 
@@ -629,8 +631,9 @@ def record_changes(db, package, previous, changed, progress):
                     "where key = 'package_version'")
     changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, [r for r in compared if r not in first],
                                                                          states.of_package(package)))
-    db.conn.executemany("insert into changes (resource, row_id, change, field, old_value, new_value, kind) "
-                        "values (:resource, :row_id, :change, :field, :old_value, :new_value, :kind)", changes)
+    columns = diff.CHANGE_COLUMNS + diff.SHOWN_COLUMNS
+    db.conn.executemany(f"insert into changes ({', '.join(columns)}) values ({', '.join(':' + c for c in columns)})",
+                        [{c: change.get(c) for c in columns} for change in changes])
     problems = identifier_problems(db, package, compared)
     db.conn.execute("commit")
     db.conn.execute("detach database old")
@@ -662,12 +665,14 @@ def withheld_old_values(conn, package, changes):
             row = cursor.fetchone()
             if row and any(refused(table, column[0], value) for column, value in zip(cursor.description, row)):
                 withheld_keys.add(change["row_id"])
-                change["row_id"] = WITHHELD
+                change.update(row_id=WITHHELD, officer_id=None, officer_name=None, old_shown=None)
         elif refused(change["resource"], change["field"], change["old_value"]):
             change["old_value"] = WITHHELD
     for change in changes:  # a withheld key where another table names it (an officer's old agency_id)
         if change["old_value"] in withheld_keys:
             change["old_value"] = WITHHELD
+        if change["old_value"] == WITHHELD and change.get("old_shown"):  # its name as the old release showed it
+            change["old_shown"] = WITHHELD
     return changes
 
 

@@ -44,9 +44,10 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
     kinds = dict(conn.execute("select row_id, kind from changes where kind is not null").fetchall())
-    assert kinds == {state["revoked"]["row_id"]: "decertified", state["moved"]["row_id"]: "changed agency",
-                     state["blanked"]["row_id"]: "changed agency",
-                     state["reinstated"]["row_id"]: "status changed from a decertification"}
+    assert kinds == {state["revoked"]["row_id"]: "status changed to a decertification status",
+                     state["moved"]["row_id"]: "changed agency", state["blanked"]["row_id"]: "changed agency",
+                     state["reinstated"]["row_id"]: "status changed from a decertification status",
+                     state["removed"]["row_id"]: "removed (identifier retired)"}
     assert conn.execute("select resource, row_id, change from changes where change != 'changed'").fetchall() == [
         ("mo_officers", state["removed"]["row_id"], "removed")]
     assert {r[0] for r in conn.execute("select distinct resource from changes")} == {"mo_officers"}
@@ -55,7 +56,7 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert [e.find("{http://www.w3.org/2005/Atom}id").text.rsplit(":", 1)[1] for e in entries] == [state["revoked"]["row_id"]]
     page = (root / "site" / "changes" / "index.html").read_text()
-    assert state["revoked"]["row_id"] in page and "decertified" in page
+    assert state["revoked"]["row_id"] in page and "status changed to a decertification status" in page
     # a trial's release: an agency blanked showed the officer's status as its After, and Before the agency's identifier
     cells = re.search(rf"<code>{state['blanked']['row_id']}</code></td><td>(.*?)</td><td>(.*?)</td>", page).groups()
     before = conn.execute("select agency_name from agencies where agency_id = ?", [state["blanked"]["before"]]).fetchone()[0]
@@ -64,7 +65,7 @@ def test_one_status_change_gives_one_diff_entry_page_row_and_feed_item(tmp_path)
     result = run_cli(root, "diff", str(old_db), str(root / "site" / "downloads" / "certification.db"))
     assert result.returncode == 0
     assert "mo_officers: 4 changed, 1 removed" in result.stdout
-    assert f"decertified: {state['revoked']['row_id']} (Sample status A -> Revoked)" in result.stdout
+    assert f"status changed to a decertification status: {state['revoked']['row_id']} (Sample status A -> Revoked)" in result.stdout
 
 
 def test_diff_refuses_a_database_whose_resource_is_a_view_instead_of_running_it(built, tmp_path):
@@ -120,7 +121,7 @@ def test_the_changes_page_and_feed_list_a_bounded_number_of_each_kind_and_count_
     page = (root / "site" / "changes" / "index.html").read_text()
     listed = [r["row_id"] for r in sorted(revoked, key=lambda r: (r["officer_name"], r["row_id"]))]
     assert all(row_id in page for row_id in listed[:3]) and not any(row_id in page for row_id in listed[3:])
-    assert "the first 3 of each kind" in page and "decertified: 7" in page and "certification/changes?kind__notblank=1" in page
+    assert "the first 3 of each kind" in page and "Missouri: status changed to a decertification status: 7" in page and "certification/changes?kind__notblank=1" in page
     feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3
 
@@ -187,7 +188,7 @@ def test_the_first_release_replacing_a_sample_announces_no_change_and_the_next_o
                    "--received", "2026-02-01").returncode == 0
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
-    assert "decertified" in [r[0] for r in conn.execute("select kind from changes where kind is not null")]
+    assert "status changed to a decertification status" in [r[0] for r in conn.execute("select kind from changes where kind is not null")]
     page = (root / "site" / "changes" / "index.html").read_text()
     assert "Vane, Otto" in page and "synthetic sample in its place" not in page
     conn.close()
@@ -206,3 +207,125 @@ def test_the_changes_page_tells_a_release_built_with_nothing_to_compare_from_one
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
     page = (root / "site" / "changes" / "index.html").read_text()
     assert f"No changes: the data is the same as in release {version}." in page and "Nothing to compare with" not in page
+
+
+def test_a_build_before_the_version_bump_does_not_compare_a_release_with_itself(tmp_path):
+    """A new user's walk: building a changed release before bumping the version read "Changes in release 2.4.0
+    compared with release 2.4.0"."""
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    version = json.loads((root / "datapackage.json").read_text())["version"]
+    edit_officers(root, lambda rows: [dict(r, license_status="Revoked") if i == 0 else r for i, r in enumerate(rows)])
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    page = html.unescape((root / "site" / "changes" / "index.html").read_text())
+    assert f"compared with release {version}" not in page
+    assert f"Changes in this build of release {version} compared with the database it replaced, which has the same version number" in page
+
+
+def release_roster(path, rows):
+    path.write_text("Name,License Status,License Class,Commissioning Agency\n"
+                    + "".join(f'"{n}",{s},{c},"{a}"\n' for n, s, c, a in rows), encoding="utf-8")
+    return str(path)
+
+
+def training_export(path, *lines):
+    path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Employing Agency\r\n"
+                    + "".join(line + "\r\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def page_rows(page):
+    """The officer-change rows of the changes page: (kind, officer cell, row id, before, after), unescaped."""
+    found = re.findall(r"<tr><td>([^<]*)</td><td>(.*?)</td><td><code>([^<]*)</code></td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    return [tuple(html.unescape(cell) for cell in row) for row in found]
+
+
+def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_published_them(tmp_path):
+    """The data trial (a first, then a later hand-written release of each state): a namesake's new Revoked record was
+    listed as "decertified"; Before showed an agency's identifier, or its later spelling; Massachusetts' name, agency
+    and State ID changes and Missouri's retirements were not listed by name; names linked to no page; and a Revoked
+    record's identifier followed the name to another status without a word."""
+    import asyncio
+
+    from certdata import datasette
+
+    from .conftest import settle_agency_disclosure, settle_ma_disclosure
+    root = make_package(tmp_path / "pkg")
+    settle_ma_disclosure(root)
+    settle_agency_disclosure(root)
+    a, klass = "Sample status A", "Sample class A"
+    first_mo = [("Roe, Rita", a, klass, "Kansas City Police Department"),
+                ("Smith, John A", a, klass, "Columbia Police Department"),
+                ("Poe, Ed", a, klass, "Boone County Sheriff's Office"),
+                ("Lee, Ann", a, klass, "Boone County Sheriff's Office"),
+                ("Doe, Jane", "Revoked", "unknown", "Springfield Police Department"),
+                ("Gray, Amy", a, klass, "Joplin Police Department"),
+                ("Stone, Tim", "Surrendered", "unknown", "")]
+    first_ma = ["555001,MA100001,\"Nguyễn, Văn\",Firearms,2020-01-01,Sample Town 001 Police Department",
+                "555002,MA100002,ALVES,Firearms,2020-01-01,Sample Town 002 Police Department",
+                "555003,MA100003,Bob Roe,Firearms,2020-01-01,Sample Town 003 Police Department",
+                "555004,,Cy Dee,Ethics,2020-02-02,Sample Town 004 Police Department"]
+    for args in (("mo-roster", release_roster(tmp_path / "mo1.csv", first_mo)),
+                 ("ma-training", training_export(tmp_path / "ma1.csv", *first_ma))):
+        result = run_cli(root, "import", *args, "--received", "2026-01-01")
+        assert result.returncode == 0, result.stderr
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    ids = {r["officer_name"]: r["row_id"] for r in csv.DictReader(open(root / "data" / "mo_officers.csv", encoding="utf-8"))}
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    old_version, descriptor["version"] = descriptor["version"], "99.0.0"
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    second_mo = [("Roe, Rita", a, klass, "Independence Police Department"),
+                 ("Smith, John A", "Revoked", klass, ""), ("Smith, John A", a, klass, "Joplin Police Department"),
+                 ("Poe, Ed", a, klass, "Springfield Police Department"),
+                 ("Lee, Ann", a, klass, "Boone County Sheriffs Office"),
+                 ("Doe, Jane", a, "unknown", "Springfield Police Department"),
+                 ("Gray-Hale, Amy", a, klass, "Joplin Police Department")]
+    second_ma = ["555001,,\"Nguyen, Van\",Firearms,2020-01-01,Sample Town 001 Police Department",
+                 "555002,MA100002,Alves,Firearms,2020-01-01,Sample Town 002 Police Department",
+                 "555003,MA100003,Bob Roe,Firearms,2020-01-01,Sample Town 005 Police Department"]
+    imported = run_cli(root, "import", "mo-roster", release_roster(tmp_path / "mo2.csv", second_mo), "--received",
+                       "2026-02-01", "--retire-most")
+    assert imported.returncode == 0, imported.stderr
+    said = imported.stdout + imported.stderr
+    assert "WARNING" in said and ids["Doe, Jane"] in said and "both permanent" in said  # said loudly, by identifier
+    result = run_cli(root, "import", "ma-training", training_export(tmp_path / "ma2.csv", *second_ma), "--received",
+                     "2026-02-01")
+    assert result.returncode == 0, result.stderr
+    now = {r["row_id"]: r for r in csv.DictReader(open(root / "data" / "mo_officers.csv", encoding="utf-8"))}
+    assert ids["Doe, Jane"] not in now  # a Revoked record's identifier never shows a record in another status
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    database = root / "site" / "downloads" / "certification.db"
+    conn = sqlite3.connect(database)
+    added = [r[0] for r in conn.execute("select kind from changes where change = 'added' and resource = 'mo_officers'")]
+    assert added and set(added) == {"added"}  # a record new to the release is added, whatever its status
+    conn.close()
+    page = (root / "site" / "changes" / "index.html").read_text()
+    rows = page_rows(page)
+    assert f"compared with release {old_version}" in html.unescape(page) and "No officer's status or agency changed" not in page
+
+    def row(kind, name, *more):
+        found = [r for r in rows if r[0] == kind and re.sub("<[^>]+>", "", r[1]) == name and all(m in r for m in more)]
+        assert found, (kind, name, more, rows)
+        return found[0]
+    new_smith = next(i for i, r in now.items() if r["officer_name"] == "Smith, John A" and r["license_status"] == "Revoked")
+    assert row("added", "Smith, John A", new_smith)[3:] == ("", "Revoked")
+    assert not [r for r in rows if r[2] == new_smith and "decertif" in r[0]]
+    assert row("changed agency", "Roe, Rita")[3:] == ("Kansas City Police Department", "Independence Police Department")
+    assert row("changed agency", "Poe, Ed")[3:] == ("Boone County Sheriff's Office", "Springfield Police Department")
+    for name in ("Smith, John A", "Stone, Tim", "Gray, Amy", "Doe, Jane"):  # retirements, by name, linked to their pages
+        officer = row("removed (identifier retired)", name, ids[name])[1]
+        assert f'href="/officer/mo/{ids[name]}"' in officer
+    assert row("removed (identifier retired)", "Smith, John A")[3] == "Sample status A, Columbia Police Department"
+    assert 'href="/officer/ma/555001"' in row("name changed", "Nguyen, Van")[1]
+    row("name changed", "Alves")
+    row("State ID blanked", "Nguyen, Van")
+    assert row("changed agency", "Bob Roe")[3:] == ("Sample Town 003 Police Department", "Sample Town 005 Police Department")
+    assert 'href="/officer/ma/555004"' in row("Acadis ID retired", "Cy Dee")[1]
+    # a retired identifier's page names the agency as it was published, not by its identifier
+    app = datasette.app(database, root / "site" / "datasette" / "metadata.json")
+    for path, agency, identifier in ((f"/officer/mo/{ids['Smith, John A']}", "Columbia Police Department",
+                                      "MO-columbia-police-department"),
+                                     ("/officer/ma/555004", "Sample Town 004 Police Department",
+                                      "MA-sample-town-004-police-department")):
+        text = html.unescape(asyncio.run(app.client.get(path)).text)
+        assert agency in text and identifier not in text, path

@@ -279,13 +279,17 @@ def test_a_hand_edit_that_would_give_a_cited_id_to_another_record_stops_the_buil
     assert result.returncode == 1 and "identifier-retirement-changed" in result.stderr, result.stderr[-1500:]
     rewrite(retired, lambda rs: [dict(r, officer_name="Vane, [withheld]", license_class="") if r["row_id"] == vane_before else r for r in rs])
     for name, edit in {"case": edit_officer("Quill, Ada", officer_name="QUILL, ADA"),
-                       "a status alone": edit_officer("Quill, Ada", license_status="Revoked"),
-                       "the name's own parts": edit_officer("Quill, Ada", surname="Quill", given_names="Ada")}.items():
+                       "the name's own parts": edit_officer("Quill, Ada", surname="Quill", given_names="Ada"),
+                       "a status alone": edit_officer("Quill, Ada", license_status="Revoked")}.items():
         path.write_text(original, encoding="utf-8")
         edit()
         assert path.read_text(encoding="utf-8") != original, name
         result = run_cli(small_package, "build")
         assert result.returncode == 0, (name, result.stderr[-1500:])
+    # published Revoked, a record may not take the identifier back to another status (POST: "both permanent")
+    path.write_text(original, encoding="utf-8")
+    result = run_cli(small_package, "build")
+    assert result.returncode == 1 and f"row {row}, field row_id" in result.stderr and "identifier-reassigned" in result.stderr
 
 
 
@@ -335,7 +339,9 @@ def test_an_acadis_id_a_later_release_drops_answers_with_what_became_of_it(small
     gone = asyncio.run(get("/officer/ma/555001"))
     text = html.unescape(gone.text)
     assert gone.status_code == 410 and "Identifier 555001 is not in the current release" in text and "Bob Roe" in text
-    assert "MA-sample-town-001-police-department" in text and "009" not in text  # no longer in agencies: its identifier
+    # the agency by the name the release published, kept listed for the retired record (not its identifier)
+    assert "Sample Town 001 Police Department" in text and "MA-sample-town-001-police-department" not in text
+    assert "009" not in text
     assert "Acadis IDs published in an earlier release" in text  # what the resource's description says it means
     searched = asyncio.run(get("/search", q="555001"))
     assert searched.status_code == 302 and searched.headers["location"] == "/officer/ma/555001"
@@ -375,6 +381,19 @@ def test_an_acadis_id_a_later_release_drops_answers_with_what_became_of_it(small
     assert run_cli(small_package, "build").returncode == 0
     rewrite(retired_path, lambda rs: [dict(r, officer_name="Bob [withheld]") for r in rs])
     assert run_cli(small_package, "build").returncode == 0
+
+
+def test_a_decertified_record_s_identifier_never_follows_the_name_to_another_status():
+    """The data trial: "Doe, Jane", Revoked at Springfield, then the same name with another status at the same agency
+    kept the identifier, so the cited address of a decertified officer showed one in good standing. POST's reply: "In
+    Missouri, these are both permanent." The identifier is retired; Revoked to Surrendered, or to Revoked, keeps it."""
+    revoked = [(f"MO-{H}-1", *rec("MO-springfield", status="Revoked", klass="unknown"))]
+    decertified = frozenset({"Revoked", "Surrendered"})
+    ids, gone = mo.row_ids([rec("MO-springfield", klass="unknown")], revoked, decertified=decertified)
+    assert gone == [f"MO-{H}-1"] and ids == [f"MO-{H}-2"]
+    for status, agency in (("Surrendered", "MO-springfield"), ("Revoked", "")):
+        assert mo.row_ids([rec(agency, status=status, klass="unknown")], revoked, decertified=decertified) == ([f"MO-{H}-1"], [])
+    assert "never from a status under which POST's reply" in mo.IDENTIFIERS
 
 
 def test_the_rule_the_officer_page_states_is_the_rule_the_ids_follow():

@@ -28,7 +28,8 @@ keeps its identifier while its course and date are unchanged."""  # for the meth
 AGENCY_IDENTIFIERS = True  # the officer identifier is the agency's (the Acadis ID): a changed name is refused, not retired
 RETIRED = "ma_retired_ids"  # Acadis IDs a later release no longer holds: their pages say so
 RETIRED_QUERY = ("select r.acadis_id as person_key, r.officer_name, r.retired_with, "
-                 "'agency recorded with its latest training record: ' || coalesce(a.agency_name, r.agency_id) as summary "
+                 "'agency recorded with its latest training record: ' || coalesce(a.agency_name, "
+                 "'one this release no longer lists, ' || nullif(r.agency_id, '')) as summary "
                  "from ma_retired_ids r left join agencies a on a.agency_id = r.agency_id where r.acadis_id = :id")
 
 SEARCH_SQL = """
@@ -138,7 +139,8 @@ def table(cleaned):
 
 
 def rows(records, package, label, same_officer=frozenset(), received=None, report=print):
-    """(rows for ma_training.csv, agency names) from mapped records. An Acadis ID is an officer's address
+    """(rows for ma_training.csv, agency names, {RETIRED: rows}) from mapped records (the agency names include those
+    of the retired Acadis IDs' records). An Acadis ID is an officer's address
     (/officer/ma/<id>): against the previous release, a published one that carries another name is refused unless
     same_officer holds it (MPTC confirmed the officer is the same), and so is one written with other leading zeros.
     A completion date after received (the release's received date, ISO) is refused, and report names the rows of
@@ -187,7 +189,14 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     if same_officer - confirmed:  # a mistyped identifier would otherwise pass unnoticed
         raise ImportError_(f"{label}: --same-officer {', '.join(sorted(same_officer - confirmed))}: no Acadis ID of the "
                            "previous release carries another name in this file")
-    return table(cleaned), {r[5] for r in cleaned if r[5]}, {RETIRED: retired(published, retired_before, cleaned, package)}
+    retired_rows = retired(published, retired_before, cleaned, package)
+    names = {r[5] for r in cleaned if r[5]}
+    # the agencies of retired Acadis IDs' records stay listed (unless this release names the agency otherwise), so
+    # that their pages name the agency as it was published, not by its identifier
+    agency_names = {r["agency_id"]: r["agency_name"] for r in package.read_rows("agencies")}
+    now = {agency_id(CODE, n) for n in names}
+    names |= {agency_names[r[2]] for r in retired_rows if r[2] and r[2] not in now and agency_names.get(r[2])}
+    return table(cleaned), names, {RETIRED: retired_rows}
 
 
 def retired(published, retired_before, cleaned, package):
@@ -247,6 +256,68 @@ def id_problems(conn):
                         f"name may only be replaced by {REDACTED}, or its agency blanked, to remove a closed value): its "
                         "address would say it belonged to someone else", RETIRED))
     return out
+
+
+# The release diff: what a change of a Massachusetts training record means to a reader (its officer is its Acadis ID).
+CHANGE_KINDS = {
+    "training record added": "a training record the previous release did not hold",
+    "training record removed": "a training record the previous release held and this one does not (its officer's "
+                               "Acadis ID is still in the release)",
+    "Acadis ID retired": "a training record of an Acadis ID this release no longer holds at all; the ID is retired, "
+                         "and its page says which release last held it",
+    "name changed": "the name a training record gives its officer changed (an Acadis ID keeps a name only when MPTC "
+                    "confirms the officer is the same)",
+    "changed agency": "the agency a training record names changed",
+    "State ID changed": "the State ID a training record gives changed",
+    "State ID blanked": "a training record that gave a State ID gives none",
+}
+
+
+def change_kind(conn):
+    """A function (row_id, change, field, old, new) -> {kind, officer_id, officer_name, old_shown, new_shown} or None
+    for ma_training changes, with the previous release attached as ``old``: a training record added or removed (or
+    its Acadis ID retired), its officer's name, agency or State ID changed. The officer is named as this release
+    names them (a retired Acadis ID by the name its retirement keeps); an agency by the name each release gave it."""
+    read = {}
+
+    def table(name, sql):
+        if name not in read:
+            try:
+                read[name] = {r[0]: r[1:] for r in conn.execute(sql)}
+            except Exception:  # noqa: BLE001 - an older release without the table
+                read[name] = {}
+        return read[name]
+
+    def agency(schema, agency_id):
+        names = table(f"{schema}.agencies", f"select agency_id, agency_name from {schema}.agencies")
+        return (names.get(agency_id) or (agency_id,))[0] if agency_id else "none named"
+
+    def officer(acadis):
+        latest = table("main.names", "select acadis_id, officer_name from (select acadis_id, officer_name, row_number() "
+                                     "over (partition by acadis_id order by completion_date desc, record_id desc) as k "
+                                     f"from main.{OFFICERS}) where k = 1")
+        retired = table("main.retired", f"select acadis_id, officer_name from main.{RETIRED}")
+        return (latest.get(acadis) or retired.get(acadis) or (None,))[0]
+
+    def kind(row_id, change, field, old, new):
+        schema = "old" if change == "removed" else "main"
+        records = table(f"{schema}.records", f"select record_id, acadis_id, course_name, completion_date "
+                                             f"from {schema}.{OFFICERS}")
+        acadis, course, done = records.get(row_id, (None, None, None))
+        out = {"officer_id": acadis, "officer_name": officer(acadis) if acadis else None}
+        if change == "added":
+            return dict(out, kind="training record added", new_shown=f"{course}, {done}")
+        if change == "removed":
+            gone = acadis not in table("main.held", f"select distinct acadis_id from main.{OFFICERS}")
+            return dict(out, kind="Acadis ID retired" if gone else "training record removed")
+        if field == "officer_name":
+            return dict(out, kind="name changed")
+        if field == "agency_id":
+            return dict(out, kind="changed agency", old_shown=agency("old", old), new_shown=agency("main", new))
+        if field == "state_id":
+            return dict(out, kind="State ID blanked" if not new else "State ID changed")
+        return None
+    return kind
 
 
 # The synthetic sample.

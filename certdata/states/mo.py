@@ -22,7 +22,9 @@ An identifier, once published, is never given to another record. When a release 
 previous record keeps its identifier when the new release holds the identical record (name, status,
 class and agency), or when it is the only record with that name on both sides, written with the same
 words in the same order (case, accents and punctuation aside), with the same licence class and
-either the same status or the same agency (or no agency any more). Every other previous identifier is retired: its page says what record it belonged to and
+either the same status or the same agency (or no agency any more), and never from a status under which POST's reply
+says decertified officers appear to another status (of “Revoked” and “Surrendered”, POST wrote: “In Missouri, these are
+both permanent.”): a decertified officer's address never shows a record in another status. Every other previous identifier is retired: its page says what record it belonged to and
 when, and that no record of the later release could be matched to it with certainty. New records
 take counters above every counter ever used for the name. Without an officer number, two officers
 with the same name cannot always be told apart; an officer's page says how many records in the
@@ -34,7 +36,8 @@ SEARCH_SQL = """
     from mo_officers o"""
 
 RETIRED_QUERY = ("select r.row_id as person_key, r.officer_name, r.retired_with, r.license_status "
-                 "|| coalesce(', ' || coalesce(a.agency_name, nullif(r.agency_id, '')), '') as summary "
+                 "|| coalesce(', ' || coalesce(a.agency_name, 'an agency this release no longer lists, ' || nullif(r.agency_id, '')), '') "
+                 "as summary "
                  "from mo_retired_ids r left join agencies a on a.agency_id = r.agency_id where r.row_id = :id")
 PAGE_QUERIES = {  # the first finds the officer or makes the page a 404
     "officer": {"one": True, "sql": (
@@ -105,22 +108,28 @@ def counter(row_id):
     return int(row_id.rsplit("-", 1)[1])
 
 
-def same_person_likely(old, new):
+def same_person_likely(old, new, decertified=frozenset()):
     """For the only record of a name on each side: the same name in the same word order (case,
     accents and punctuation aside: the id's hash ignores word order, so "Thomas, Ryan" and "Ryan,
     Thomas" share it), the same class, and the status or the agency kept (or the agency left blank,
-    as when a commission ends). Anything more and the id is retired."""
+    as when a commission ends), and never from a status in decertified (those under which POST's reply
+    says decertified officers appear, "In Missouri, these are both permanent.") to one not in it: a
+    decertified officer's cited address would show someone in good standing. Anything more and the id
+    is retired."""
     old_name, old_status, old_class, old_agency = old
     new_name, new_status, new_class, new_agency = new
+    if old_status in decertified and new_status not in decertified:
+        return False
     return (fold(old_name) == fold(new_name) and old_class == new_class
             and (old_status == new_status or old_agency == new_agency or not new_agency))
 
 
-def row_ids(rows, previous=(), retired=()):
+def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
     """(ids, ids retired) for (name, status, class, agency id) tuples: MO-<hash of the folded
     name>-<n>. An id once published is never given to another record: a previous row keeps its id
     when this release has the identical record, or when it is the only previous row and the only
-    new row with that name and the change is one a record makes (``same_person_likely``); every other previous id is retired, and new rows take counters above
+    new row with that name and the change is one a record makes (``same_person_likely``, given the statuses of
+    decertified officers); every other previous id is retired, and new rows take counters above
     every counter ever used for the name (previous and retired). POST's reply names no officer number among the open information,
     so namesakes whose records change cannot be matched with certainty, and are not."""
     by_hash = {}
@@ -150,7 +159,7 @@ def row_ids(rows, previous=(), retired=()):
             else:
                 unmatched.append((row_id, record))
         candidates, waiting = unmatched, [i for i in waiting if ids[i] is None]
-        if alone and candidates and waiting and same_person_likely(candidates[0][1], rows[waiting[0]]):
+        if alone and candidates and waiting and same_person_likely(candidates[0][1], rows[waiting[0]], decertified):
             ids[waiting.pop()] = candidates.pop()[0]  # the only one of that name on each side
         gone += [row_id for row_id, _ in candidates]
         for i in waiting:
@@ -189,6 +198,7 @@ def id_problems(conn):
             out.append((rowid + 1, "officer_name", "identifier-reassigned",
                         f"identifier {row_id} is made from another name than the one in this row: a corrected name "
                         "gets a new identifier (re-import the release), and the old one is retired"))
+    decertified = decertified_statuses(conn)
     changed = conn.execute(f"select n.rowid, n.row_id, {', '.join('o.' + c for c in record.split(', '))}, "
                            f"{', '.join('n.' + c for c in record.split(', '))} from main.{OFFICERS} n "
                            f"join old.{OFFICERS} o on o.row_id = n.row_id where "
@@ -197,11 +207,13 @@ def id_problems(conn):
         prefix = row_id.rsplit("-", 1)[0] + "-"  # MO-<hash>-: the identifiers of the name's hash, a range of the key
         alone = all(conn.execute(f"select count(*) from {side}.{OFFICERS} where row_id >= ? and row_id < ?",
                                  [prefix, prefix[:-1] + "."]).fetchone()[0] == 1 for side in ("old", "main"))
-        if not (alone and same_person_likely(tuple(v or "" for v in both[:4]), tuple(v or "" for v in both[4:]))):
+        if not (alone and same_person_likely(tuple(v or "" for v in both[:4]), tuple(v or "" for v in both[4:]),
+                                             decertified)):
             out.append((rowid + 1, "row_id", "identifier-reassigned",
                         f"identifier {row_id} keeps a record that changed more than the importer lets one identifier "
-                        "follow (another name or word order, another class, both status and agency, or a name "
-                        "that another record shares): re-import the release, which retires it and gives a new one"))
+                        "follow (another name or word order, another class, both status and agency, a status of "
+                        "decertified officers for another, or a name that another record shares): re-import the "
+                        "release, which retires it and gives a new one"))
     old_columns = {c[1] for c in conn.execute(f"pragma old.table_info({OFFICERS})")}
     parts = " or ".join(f"o.{c} is not n.{c}" if c in old_columns else f"coalesce(n.{c}, '') != ''" for c in NAME_PARTS[:2])
     for rowid, row_id, name, *given in conn.execute(
@@ -253,7 +265,7 @@ def id_problems(conn):
     return out
 
 
-def table(tuples, previous=(), retired=()):
+def table(tuples, previous=(), retired=(), decertified=frozenset()):
     """(mo_officers.csv rows, ids retired) from (name, status, class, agency name[, surname, given
     names, suffix]) tuples, with ids carried forward from the previous release's rows (row_id, name,
     status, class, agency id). The name's parts, when the release gives them, travel with the row
@@ -261,7 +273,7 @@ def table(tuples, previous=(), retired=()):
     ids_of = {a: agency_id(CODE, a) for a in {t[3] for t in tuples if t[3]}} | {"": ""}  # one string an agency
     records = [(n, s, c, ids_of[a]) for n, s, c, a, *_ in tuples]
     parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) if any(t[4:7]) else NO_PARTS for t in tuples]
-    ids, gone = row_ids(records, previous, retired)
+    ids, gone = row_ids(records, previous, retired, decertified)
     return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
 
 
@@ -276,9 +288,15 @@ def name_parts(record):
     return (record["last_name"], given, record.get("name_suffix", ""))
 
 
-def rows(records, package, label):
-    """(rows for mo_officers.csv, agency names) from mapped records."""
-    statuses = {r["license_status"] for r in package.read_rows("mo_license_statuses")}
+def rows(records, package, label, report=print):
+    """(rows for mo_officers.csv, agency names, {RETIRED: rows}) from mapped records. The agency names include those
+    of the retired identifiers' records, so that their pages name the agency as it was published. report warns of
+    each identifier of a decertified officer's record retired because the release holds its name with another
+    status (``same_person_likely``)."""
+    code_sheet = package.read_rows("mo_license_statuses")
+    statuses = {r["license_status"] for r in code_sheet}
+    decertified = frozenset(r["license_status"] for r in code_sheet  # a boolean field's default trueValues
+                            if (r["decertified"] or "").strip() in ("true", "True", "TRUE", "1"))
     classes = {r["license_class"] for r in package.read_rows("mo_license_classes")}
     tuples = []
     for record in records:
@@ -292,14 +310,30 @@ def rows(records, package, label):
     sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
     previous = [] if sample else [tuple(r[f] or "" for f in fields) for r in package.read_rows(OFFICERS)]
     retired_before = package.read_rows(RETIRED)
-    rows_out, gone = table(tuples, previous, [r["row_id"] for r in retired_before])
+    rows_out, gone = table(tuples, previous, [r["row_id"] for r in retired_before], decertified)
     by_id = {r[0]: r for r in previous}
     retired = [tuple(r[f] for f in (*fields, "retired_with")) for r in retired_before]
     agency_names = {r["agency_id"]: r["agency_name"] for r in package.read_rows("agencies")}
     for row_id, name, status, klass, agency in map(by_id.get, gone):
         name, agency, when = retirement(package, name, agency, agency_names)
         retired.append((row_id, name, status, klass, agency, when))
-    return rows_out, {t[3] for t in tuples if t[3]}, {RETIRED: sorted(retired)}
+    statuses_now = {}  # the statuses this release gives each name (by the identifiers' hash)
+    for t in tuples:
+        statuses_now.setdefault(name_hash(t[0]), set()).add(t[1])
+    followed = [row_id for row_id in gone if by_id[row_id][2] in decertified
+                and statuses_now.get(name_hash(by_id[row_id][1]), set()) - decertified]
+    if followed:
+        shown = ", ".join(followed[:10]) + (f", ... ({len(followed):,} in all)" if len(followed) > 10 else "")
+        report(f"WARNING: {label}: {len(followed):,} identifier(s) of records the previous release listed with a status "
+               "under which POST's reply says decertified officers appear (its words: “In Missouri, these are both "
+               "permanent.”) are retired: this release holds no record identical to theirs, and holds the name with another "
+               "status: {shown}. Such an "
+               "identifier never follows a record to another status (its cited address would show an officer in good "
+               "standing); each address now says what record it belonged to. Ask POST whether the roster was "
+               "corrected or the record is another person's".replace("{shown}", shown))
+    agencies_now = {agency_id(CODE, t[3]) for t in tuples if t[3]}
+    kept = {agency_names[r[4]] for r in retired if r[4] and r[4] not in agencies_now and agency_names.get(r[4])}
+    return rows_out, {t[3] for t in tuples if t[3]} | kept, {RETIRED: sorted(retired)}
 
 
 # The synthetic sample. Its statuses and classes are placeholders ("Sample status A", "Sample
@@ -346,66 +380,114 @@ def sample(rng, options):
     return {OFFICERS: text}, {a for *_, a in tuples if a}
 
 
-# The release diff: what a change of a Missouri officer means to a reader.
-def change_kind(conn):
-    """A function (row_id, change, field, old, new) -> kind or None, for mo_officers changes:
-    newly decertified (statuses POST's reply says mark decertified officers), a status changed from one of them,
-    status changed, changed agency."""
-    decertified = set()
-    for schema in ("main", "old"):
+# The release diff: what a change of a Missouri officer means to a reader. A release is the roster as it stood:
+# it says what each record held, not when a status was given. A status change says what the two rosters show, and a
+# record the later one adds is added, whatever its status (the trial: a namesake's new Revoked record had been
+# listed as "decertified").
+ADDED, REMOVED = "added", "removed (identifier retired)"
+TO_DECERTIFIED = "status changed to a decertification status"
+FROM_DECERTIFIED = "status changed from a decertification status"
+CHANGE_FEED = (TO_DECERTIFIED,)  # the kinds the decertifications feed announces
+CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no more
+    ADDED: "a record the previous release did not hold, with a new identifier; the releases do not say when its "
+           "status was given",
+    REMOVED: "a record the previous release held and this one does not match with certainty; its identifier is "
+             "retired, and its page says what record it belonged to",
+    TO_DECERTIFIED: "the same identifier's record, listed with a status under which POST's reply says decertified "
+                    "officers appear (“The information about “decertified” officers can be found in the License "
+                    "Status column as “Revoked” and “Surrendered.””), and with another status in the previous release; "
+                    "the releases do not say when the status was given",
+    FROM_DECERTIFIED: "the same identifier's record, listed in the previous release with a status under which POST's "
+                      "reply says decertified officers appear, and now with another (POST's reply: “In Missouri, these "
+                      "are both permanent.”): the roster was corrected, or the record is another's; ask POST",
+}
+
+
+def decertified_statuses(conn, schemas=("main", "old")):
+    """The statuses the code sheets mark as those of decertified officers (POST's reply), in the schemas given."""
+    out = set()
+    for schema in schemas:
         try:
-            decertified |= {r[0] for r in conn.execute(
-                f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
+            out |= {r[0] for r in conn.execute(f"select license_status from {schema}.mo_license_statuses where decertified = 1")}
         except Exception:  # noqa: BLE001 - an older release without the code sheet
             pass
-    statuses = {}  # every officer's status, read at the first added row (a release that adds none never reads them)
+    return out
+
+
+def change_kind(conn):
+    """A function (row_id, change, field, old, new) -> {kind, officer_id, officer_name, old_shown, new_shown} or None,
+    for mo_officers changes, with the previous release attached as ``old``: added, removed (identifier retired), a
+    status changed to or from one POST's reply says marks decertified officers, another status, agency, name or class
+    changed. Each value as its own release showed it: an agency by the name that release gave it; a removed record by
+    the name its retired identifier keeps."""
+    decertified = decertified_statuses(conn)
+    read = {}  # read once, at the first change that needs them (a release that changes nothing reads nothing)
+
+    def table(name, sql):
+        if name not in read:
+            try:
+                read[name] = {r[0]: r[1:] for r in conn.execute(sql)}
+            except Exception:  # noqa: BLE001 - an older release without the table
+                read[name] = {}
+        return read[name]
+
+    def agency(schema, agency_id):
+        names = table(f"{schema}.agencies", f"select agency_id, agency_name from {schema}.agencies")
+        return (names.get(agency_id) or (agency_id,))[0] if agency_id else "none named"
+
+    def record(schema, status, agency_id):
+        return f"{status}, {agency(schema, agency_id)}" if agency_id else status
 
     def kind(row_id, change, field, old, new):
-        if change == "added" and not statuses:
-            statuses.update(conn.execute("select row_id, license_status from main.mo_officers"))
-        if change == "added" and statuses.get(row_id) in decertified:
-            return "decertified"
-        if change == "changed" and field == "license_status":
+        officers = table("main.officers", "select row_id, officer_name, license_status, agency_id from main.mo_officers")
+        name, status, agency_id = officers.get(row_id, (None, None, None))
+        out = {"officer_id": row_id, "officer_name": name}
+        if change == "added":
+            return dict(out, kind=ADDED, new_shown=record("main", status, agency_id))
+        if change == "removed":
+            # the record as its retired identifier keeps it (a closed value published by mistake taken out)
+            retired = table("main.retired", f"select row_id, officer_name, license_status, agency_id from main.{RETIRED}")
+            name, status, agency_id = retired.get(row_id, (None, None, None))
+            return dict(out, kind=REMOVED, officer_name=name, old_shown=status and record("old", status, agency_id))
+        if field == "license_status":
             if new in decertified and old not in decertified:
-                return "decertified"
-            if old in decertified and new not in decertified:  # not "reinstated": the record does not say so
-                return "status changed from a decertification"
-            return "status changed"
-        if change == "changed" and field == "agency_id":
-            return "changed agency"
+                return dict(out, kind=TO_DECERTIFIED)
+            if old in decertified and new not in decertified:
+                return dict(out, kind=FROM_DECERTIFIED)
+            return dict(out, kind="status changed")
+        if field == "agency_id":
+            return dict(out, kind="changed agency", old_shown=agency("old", old), new_shown=agency("main", new))
+        if field == "officer_name":
+            return dict(out, kind="name changed")
+        if field == "license_class":
+            return dict(out, kind="licence class changed")
         return None
     return kind
 
 
-# Documentation: the figures page (its template mo_figures.md.j2 beside this module) and the officer
-# changes with names (for the release's "What changed" page and the decertifications feed).
+# Documentation: the figures page (its template mo_figures.md.j2 beside this module), and for the decertifications
+# feed, its officer changes (CHANGE_FEED) with the words of the agency whose reply defines the status.
 DOCS_PAGES = [{"page": "mo-post-figures.md", "template": "mo_figures.md.j2", "title": "Missouri POST in figures"}]
 
 
 def docs_context(conn, package):
-    """Licence status and class counts, POST's measures, and officer changes with names (each with the
-    words of the agency whose reply defines its status, ``agency_words`` and ``status_source``)."""
+    """Licence status and class counts, POST's measures, and the feed's officer changes (``officer_changes``: row_id,
+    kind, license_status, agency_name, and the words of the agency whose reply defines the status, ``agency_words``
+    and ``status_source``)."""
     from ..load import value_counts  # the load's statistics: no scan of the roster
     from . import LISTED_CHANGES
     statuses = value_counts(conn, OFFICERS, "license_status")
     classes = value_counts(conn, OFFICERS, "license_class", blank="(blank in the release)")
-    officers = conn.execute(  # at most LISTED_CHANGES of each kind, first by name
-        "select kind, row_id, old_value, new_value, officer_name, license_status, agency_name, agency_words, status_source "
-        "from (select c.kind, c.row_id, "
-        # an agency change by the agencies' names (an agency no longer listed by its identifier), a blank one as such
-        # (a trial's release: a blanked agency's After showed the officer's status)
-        "case when c.field = 'agency_id' then coalesce((select agency_name from agencies where agency_id = c.old_value), "
-        "c.old_value, 'none named') else c.old_value end as old_value, "
-        "case when c.field = 'agency_id' then coalesce((select agency_name from agencies where agency_id = c.new_value), "
-        "c.new_value, 'none named') else c.new_value end as new_value, "
-        "o.officer_name, o.license_status, a.agency_name, "
-        "s.agency_words, q.responding_agency as status_source, "
-        "row_number() over (partition by c.kind order by o.officer_name, c.row_id) as listed "
-        "from changes c left join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
+    officers = conn.execute(  # at most LISTED_CHANGES of each kind, first by name, as the changes page lists them
+        "select kind, row_id, license_status, agency_name, agency_words, status_source "
+        "from (select c.kind, c.row_id, o.license_status, a.agency_name, s.agency_words, "
+        "q.responding_agency as status_source, "
+        "row_number() over (partition by c.kind order by c.officer_name, c.row_id) as listed "
+        "from changes c join mo_officers o on o.row_id = c.row_id left join agencies a on a.agency_id = o.agency_id "
         "left join mo_license_statuses s on s.license_status = o.license_status "
         "left join requests q on q.request_id = s.source_id "
-        "where c.resource = 'mo_officers' and c.kind is not null) where listed <= :listed "
-        "order by kind, officer_name, row_id", {"listed": LISTED_CHANGES}).fetchall()
+        f"where c.resource = '{OFFICERS}' and c.kind in ({', '.join('?' for _ in CHANGE_FEED)})) "
+        "where listed <= ? order by kind, row_id", [*CHANGE_FEED, LISTED_CHANGES]).fetchall()
     return {"status_counts": [dict(r) for r in statuses], "class_counts": [dict(r) for r in classes],
             "measures": package.read_rows("mo_post_measures"),
             "measures_description": package.resource("mo_post_measures")["description"],
