@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from . import disclosure, presentation, states
+from .publish import download_name
 from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields
 
 DATABASE = "certification"
@@ -79,6 +80,9 @@ def build_metadata(package):
         }},
         **documentation_link(),
         "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic,
+                                   # each resource's file on the Downloads page (a sample's name says so): the
+                                   # provenance names the file whose checksum it gives
+                                   "download_files": {r["name"]: download_name(r) for r in package.resources},
                                    # tables holding no row of a sample: their downloads carry no sample label
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),

@@ -80,7 +80,10 @@ async def provenance(datasette, table):
         "q.filed_date from package_resources r left join requests q on q.request_id = r.request_id where r.resource = ?",
         [table])
     row = rows.first()
-    return dict(row) if row else None
+    if not row:
+        return None
+    # the name of the file on the Downloads page whose checksum this is (a sample's is SYNTHETIC-SAMPLE-...)
+    return dict(row, file=config(datasette).get("download_files", {}).get(table, f"{table}.csv"))
 
 
 def states(datasette):

@@ -325,3 +325,19 @@ def test_a_sample_release_gives_no_citation_of_its_officer_records(built):
     page = html.unescape(re.sub(r"<[^>]+>", "", (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")))
     cite = page[page.index("How to cite this data"):]
     assert "Not as a whole yet" in cite and "accessed on the date" not in cite
+
+
+def test_the_checksum_a_sample_s_pages_give_names_the_file_the_downloads_hold(built):
+    """A walk: a sample build's officer pages, /decertified and table pages named downloads/mo_officers.csv beside
+    the checksum, when the Downloads page holds only downloads/SYNTHETIC-SAMPLE-mo_officers.csv (whose digest it was)."""
+    import hashlib
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    officer = conn.execute("select row_id from mo_officers limit 1").fetchone()[0]
+    client = app(built)
+    for path in (f"/officer/mo/{officer}", "/decertified", "/certification/mo_officers", "/certification/ma_training"):
+        text = re.sub(r"<[^>]+>", "", html.unescape(fetch(client, path).text))
+        named = re.findall(r"Checksum of the published CSV \(SHA-256\)([0-9a-f]{64}) .*?downloads/([^;\s]+);", text)
+        assert named, path
+        for digest, name in named:
+            assert name.startswith("SYNTHETIC-SAMPLE-"), (path, name)
+            assert hashlib.sha256((built / "site" / "downloads" / name).read_bytes()).hexdigest() == digest, path
