@@ -26,7 +26,7 @@ import sqlite_utils
 from . import cells, diff, disclosure, nameindex, presentation, states
 from .errors import CertdataError
 from .cells import missing_values
-from .names import name_keys
+from .names import name_keys, text_refused
 from .states import StateError
 from .validate import Problem
 from .package import DESCRIPTION_TABLES, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
@@ -607,6 +607,40 @@ def create_changes_table(db):
                     + ", ".join(f"{c} text" for c in diff.SHOWN_COLUMNS) + ")")
     for column in ("resource", "kind", "row_id"):
         db.conn.execute(f"create index idx_changes_{column} on changes ({column})")
+    create_retired_agencies(db.conn)
+
+
+RETIRED_AGENCIES = ("create table if not exists retired_agencies (agency_id text primary key, state text not null, "
+                    "agency_name text, last_version text not null)")
+
+
+def create_retired_agencies(conn):
+    """The agencies an earlier release listed and this one does not (empty until a previous release is compared)."""
+    conn.execute(RETIRED_AGENCIES)
+
+
+def carry_retired_agencies(conn, package):
+    """With the previous release attached as ``old``: retired_agencies holds every agency a real release listed
+    before and this one does not (the previous release's own list carried on, and the agencies it listed that are
+    gone now, with its version as the last to list them), so that a cited /agency/ address says what became of it
+    (a walk: an agency dropped from a release answered a bare "Page not found"). An agency of a state whose records
+    were a synthetic sample in the previous release was no real agency: not kept. A name the name checks refuse now
+    (published by mistake) is kept as [withheld]."""
+    create_retired_agencies(conn)
+    old_tables = {r[0] for r in conn.execute("select name from old.sqlite_master where type = 'table'")}
+    if "retired_agencies" in old_tables:
+        conn.execute("insert or ignore into retired_agencies select agency_id, state, agency_name, last_version "
+                     "from old.retired_agencies")
+    if {"agencies", "package_resources", "build_info"} <= old_tables:
+        was_sample = dict(conn.execute("select resource, synthetic_sample from old.package_resources"))
+        sample_states = {s.CODE for s in states.of_package(package) if was_sample.get(s.OFFICERS, 1)}
+        version = (conn.execute("select value from old.build_info where key = 'package_version'").fetchone() or ["?"])[0]
+        gone = conn.execute("select agency_id, state, agency_name from old.agencies "
+                            "where agency_id not in (select agency_id from main.agencies)").fetchall()
+        conn.executemany("insert or ignore into retired_agencies values (?, ?, ?, ?)",
+                         [(agency, state, "[withheld]" if name and text_refused(name) else name, f"package version {version}")
+                          for agency, state, name in gone if state not in sample_states])
+    conn.execute("delete from retired_agencies where agency_id in (select agency_id from main.agencies)")
 
 
 def record_changes(db, package, previous, changed, progress):
@@ -635,6 +669,7 @@ def record_changes(db, package, previous, changed, progress):
     db.conn.executemany(f"insert into changes ({', '.join(columns)}) values ({', '.join(':' + c for c in columns)})",
                         [{c: change.get(c) for c in columns} for change in changes])
     problems = identifier_problems(db, package, compared)
+    carry_retired_agencies(db.conn, package)
     db.conn.execute("commit")
     db.conn.execute("detach database old")
     if problems:

@@ -188,7 +188,8 @@ DIALECT_KEYS = set(DIALECT) | {"$schema", "escapeChar", "caseSensitiveHeader", "
 # Tables the build makes in the release database besides the resources (certdata/load.py; FTS5 adds
 # shadow tables named after its own, and SQLite reserves "sqlite_"): no resource or view may take a name.
 BUILD_TABLES = {"people", "people_names", "people_fts", "name_vocabulary", "name_deletions", "agencies_fts",
-                "package_resources", "package_fields", "changes", "build_info", "synthetic_sample"}
+                "package_resources", "package_fields", "changes", "build_info", "synthetic_sample",
+                "retired_agencies"}
 FTS_TABLES = ("people_fts", "agencies_fts")
 DESCRIPTION_TABLES = ("package_resources", "package_fields", "build_info", "synthetic_sample")  # they describe the package
 

@@ -7,7 +7,8 @@ paged, with the meaning of each status in the releasing agency's words) and its 
 /decertified.csv and /decertified.json (streamed, every row; while the release holds a synthetic
 sample each JSON row ends with ``"synthetic_sample": true``, and plugins/csvexport.py adds the same
 column to the CSV); /agency/<agency id> with each
-state's officers of the agency, paged, and the releasing agency's words on the agency field; a
+state's officers of the agency, paged, and the releasing agency's words on the agency field (an agency an
+earlier release listed and this one does not answers 410 with the last release that listed it); a
 link to the officer page from the name cell of every raw table and row page of a table a state
 links; and, when
 ``CERTDATA_DOCS_DIR`` names a built documentation site (``build.py serve`` sets it), that
@@ -243,7 +244,15 @@ async def agency_page(datasette, request):
     agency_id = request.url_vars["agency_id"]
     agency = (await db.execute("select * from agencies where agency_id = ?", [agency_id])).first()
     if agency is None:
-        raise NotFound("No such agency")
+        retired = await retired_agency(db, agency_id)
+        if retired is None:
+            raise NotFound("No such agency")
+        state_name = next((s["name"] for s in states(datasette) if s["code"] == retired["state"]), retired["state"])
+        # an agency an earlier real release listed: a cited address says what became of it (as a retired officer
+        # identifier's does), with no sample banner: no sample's agency is kept (certdata/load.py)
+        context = {"retired": retired, "state_name": state_name, "page_sample": False,
+                   "search_url": datasette.urls.path("/search") + "?" + urlencode({"q": retired["agency_name"] or ""})}
+        return Response.html(await datasette.render_template("retired_agency.html", context, request=request), status=410)
     sections = []
     for number, state in enumerate(s for s in states(datasette) if s.get("agency")):
         page_name = "page" if number == 0 else f"{state['route']}_page"
@@ -256,6 +265,14 @@ async def agency_page(datasette, request):
     context = {"agency": agency, "state_name": state_name, "sections": sections,
                "page_sample": any(s["sample"] for s in sections) if sections else bool(synthetic(datasette))}
     return Response.html(await datasette.render_template("agency.html", context, request=request))
+
+
+async def retired_agency(db, agency_id):
+    """The agency an earlier release listed under agency_id and this one does not (the build's retired_agencies,
+    absent from a release built without a previous one to compare with), or None."""
+    if not await db.table_exists("retired_agencies"):
+        return None
+    return (await db.execute("select * from retired_agencies where agency_id = ?", [agency_id])).first()
 
 
 def docs_root():

@@ -411,3 +411,30 @@ def test_the_rule_the_officer_page_states_is_the_rule_the_ids_follow():
     two, gone = mo.row_ids([("Doe, John", "Active", "A", "MO-columbia"), ("Doe, John", "Active", "A", "MO-joplin")],
                            previous=[(first[0], "Doe, John", "Active", "A", "MO-columbia")])
     assert first[0] in two  # the identical record keeps it even beside a namesake
+
+
+def test_a_cited_agency_a_later_release_drops_says_what_happened_to_it(small_package, tmp_path):
+    """A walk: an agency a later release no longer lists answered a bare "Page not found / No such agency" at the
+    address a journalist had cited, while a retired officer identifier's answered what became of it."""
+    def release(name, text, *options):
+        (tmp_path / name).write_text("Name,License Status,License Class,Commissioning Agency\n" + text, encoding="utf-8")
+        result = run_cli(small_package, "import", "mo-roster", str(tmp_path / name), "--received", "2026-01-01", *options)
+        assert result.returncode == 0, result.stderr
+        pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+        return datasette.app(small_package / "site" / "downloads" / "certification.db",
+                             small_package / "site" / "datasette" / "metadata.json")
+
+    first = release("first.csv", '"Quill, Ada",Revoked,unknown,Harbor Vale Police Department\n'
+                                 '"Vane, Otto",Revoked,unknown,Oak Ridge Police Department\n')
+    assert asyncio.run(first.client.get("/agency/MO-harbor-vale-police-department")).status_code == 200
+    # a sample's agency, dropped by the first real release, was no real agency: it gets no such page
+    assert asyncio.run(first.client.get("/agency/MO-sample-city-001-police-department")).status_code == 404
+    second = release("second.csv", '"Vane, Otto",Revoked,unknown,Oak Ridge Police Department\n', "--retire-most")
+    for app in (second, release("second.csv", '"Vane, Otto",Revoked,unknown,Oak Ridge Police Department\n')):
+        gone = asyncio.run(app.client.get("/agency/MO-harbor-vale-police-department"))
+        text = html.unescape(gone.text)
+        assert gone.status_code == 410, gone.status_code
+        assert "Harbor Vale Police Department is not in the current release" in text and "package version" in text
+        assert "Synthetic sample, not real officers" not in text
+        assert asyncio.run(app.client.get("/agency/MO-oak-ridge-police-department")).status_code == 200
+        assert asyncio.run(app.client.get("/agency/MO-never-listed-police-department")).status_code == 404
