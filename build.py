@@ -8,7 +8,7 @@
                                          SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
-    python build.py release-check [--previous datapackage.json] [--demo true]
+    python build.py release-check [--previous datapackage.json] [--demo true | --partial true] [--notes FILE]
     python build.py sample [--size NAME=N ...] [--out DIR]   e.g. --size mo_active=300
 
 Before any command: --quiet (no progress output), --root DIR (another package directory).
@@ -62,7 +62,12 @@ def make_parser():
     deploy.add_argument("--service", required=True)
     release = commands.add_parser("release-check", help="refuse to deploy samples or unversioned schema changes")
     release.add_argument("--previous", type=Path, help="datapackage.json of the live release")
-    release.add_argument("--demo", choices=["true", "false"], default="false", help="allow a synthetic-sample demo")
+    release.add_argument("--demo", choices=["true", "false"], default="false",
+                         help="allow a synthetic-sample demo (every state's records a sample)")
+    release.add_argument("--partial", choices=["true", "false"], default="false",
+                         help="allow a partial release: some states' records real, others' still a labelled sample")
+    release.add_argument("--notes", type=Path, help="append the GitHub Release's title and notes to this file, as the "
+                                                    "lines title=... and notes=... (a workflow step's $GITHUB_OUTPUT)")
     sample = commands.add_parser("sample", help="write the synthetic sample CSVs")
     sample.add_argument("--size", action="append", default=[], metavar="NAME=N",
                         help="a state's sample size (see its module's sample), e.g. mo_active=300")
@@ -127,8 +132,11 @@ def run(args):
     elif args.command == "deploy":
         return pipeline.deploy(args.root, args.service)
     elif args.command == "release-check":
-        pipeline.release_check(args.root, args.previous, demo=args.demo == "true")
-        progress("release may be deployed")
+        account = pipeline.release_check(args.root, args.previous, demo=args.demo == "true", partial=args.partial == "true")
+        if args.notes:  # one line each (the account's words hold no line break)
+            with open(args.notes, "a", encoding="utf-8") as out:
+                out.write("".join(f"{key}={' '.join(account[key].split())}\n" for key in ("title", "notes")))
+        progress(f"release may be deployed: {account['summary']}")
     elif args.command == "sample":
         pipeline.write_sample(args.out, pipeline.sizes(args.size), root=args.root, progress=progress)
     return 0

@@ -60,6 +60,32 @@ def environment(package=None):
     return templatecache.attach(env)
 
 
+OFFICER_RECORDS = re.compile(r"<!-- officer-records:[^>]*-->")
+
+
+def hand_written_status(package, path):
+    """Write into a hand-written page, at its marker ``<!-- officer-records: ... -->``, whose officer records are
+    an agency's release and whose a synthetic sample, from the package (a walk: after both imports, the About page
+    still said the officer-level files were not in our hands)."""
+    text = path.read_text(encoding="utf-8")
+    if not OFFICER_RECORDS.search(text):
+        return
+    registered = states.of_package(package)
+    synthetic = set(package.synthetic_resources())
+    real = [s.NAME for s in registered if s.OFFICERS not in synthetic]
+    sample = [s.NAME for s in registered if s.OFFICERS in synthetic]
+    if not sample:
+        words = "The officer-level records published here are from the agencies' releases."
+    elif not real:
+        words = ("The officer-level files are not yet in our hands; until they are imported, a synthetic sample stands "
+                 "in, labelled as such on every page that shows it.")
+    else:
+        words = (f"The officer-level records of {' and '.join(real)} published here are from the agency's release; those of "
+                 f"{' and '.join(sample)} are not yet in our hands, and until they are imported a synthetic sample stands "
+                 "in for them, labelled as such on every page that shows it.")
+    path.write_text(OFFICER_RECORDS.sub(lambda _: words, text), encoding="utf-8")
+
+
 def build_site(package, database, site_dir, datasette_url=None, downloads=None, progress=print):
     """Render every page into a docs directory beside site_dir and run mkdocs build --strict. downloads,
     if given, writes the release files into the directory it is given and returns a function to call
@@ -70,6 +96,7 @@ def build_site(package, database, site_dir, datasette_url=None, downloads=None, 
     docs_dir.mkdir(parents=True)
     for name in HAND_WRITTEN:
         shutil.copyfile(ROOT / "docs" / name, docs_dir / name)
+        hand_written_status(package, docs_dir / name)
     release, checksums = site_dir.parent / "downloads", None
     if downloads:
         shutil.rmtree(release, ignore_errors=True)

@@ -546,7 +546,7 @@ def write_sample(out=None, sizes=None, root=ROOT, progress=print):
 MAX_PREVIOUS_DESCRIPTOR = 64 * 1024 * 1024
 
 
-def release_check(root=ROOT, previous=None, demo=False):
+def release_check(root=ROOT, previous=None, demo=False, partial=False):
     """Raise ReleaseRefused unless the package may be deployed (see publish.release_check)."""
     package = load_package(root)
     previous_descriptor = None
@@ -566,7 +566,7 @@ def release_check(root=ROOT, previous=None, demo=False):
             raise BuildFailed(str(error)) from None
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise BuildFailed(f"{previous}: cannot read the previous release's descriptor ({type(error).__name__})") from None
-    publish.release_check(package, previous_descriptor, demo=demo)
+    return publish.release_check(package, previous_descriptor, demo=demo, partial=partial)
 
 
 def deploy(root=ROOT, service="police-certification"):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import CertdataError
 from .load import file_sha256, file_stamp
-from . import disclosure, sources
+from . import disclosure, sources, states
 from .package import DESCRIPTOR, fields, not_published
 
 DATABASE_FILE = "certification.db"
@@ -387,16 +387,98 @@ class ReleaseRefused(CertdataError):
     """The release must not be deployed."""
 
 
-def release_check(package, previous_descriptor=None, demo=False):
-    """Refuse a deployment of synthetic samples (unless a demo), a schema change without the right version
-    bump, or changed data under the live release's version."""
-    synthetic = package.synthetic_resources()
-    if synthetic and not demo:
-        raise ReleaseRefused(f"resources {', '.join(synthetic)} are synthetic samples; "
+def release_check(package, previous_descriptor=None, demo=False, partial=False):
+    """Refuse a deployment of synthetic samples (unless a demo, when every state's records are a sample, or a partial
+    release, when some state's are real: each labelled by state), a real state's release that still publishes its
+    sample's placeholder rows or speaks of a sample, a schema change without the right version bump, or changed data
+    under the live release's version. Returns the release's account of itself (``release_account``)."""
+    account = release_account(package)
+    real, sample = account["real"], account["sample"]
+    if account["synthetic"] and not sample:  # a sample that is no state's: nothing labels it by state
+        raise ReleaseRefused(f"resources {', '.join(account['synthetic'])} are synthetic samples of no state; "
                              "deploy them only as an explicit demo (workflow input demo=true)")
+    if sample and real and not partial:
+        raise ReleaseRefused(f"{account['summary']}: deploy it only as a partial release, each state's rows labelled "
+                             "(workflow input partial=true), or import the remaining agencies' releases first")
+    if sample and not real and not demo:
+        raise ReleaseRefused(f"every state's officer records are synthetic samples ({account['summary']}): deploy them "
+                             "only as an explicit demo (workflow input demo=true)")
+    if partial and not (sample and real):
+        raise ReleaseRefused(f"{account['summary']}: a partial release holds one state's real records beside another's "
+                             "sample; " + ("use demo=true" if sample else "leave partial out"))
+    if demo and real:
+        raise ReleaseRefused(f"{account['summary']}: a release holding a state's real records is no demo; "
+                             "use partial=true, whose release notes say which records are real")
+    problems = real_state_problems(package, [s for s in states.of_package(package) if s.NAME in real])
+    if problems:
+        raise ReleaseRefused("a real release must not publish what only the synthetic sample needed:\n" + "\n".join(problems))
     if previous_descriptor:
         check_version(previous_descriptor, package.descriptor)
         check_data_version(previous_descriptor, package)
+    return account
+
+
+def release_account(package):
+    """What the release holds, state by state, in words for the release check and the GitHub Release: {real: state
+    names whose officer records are an agency's release, sample: those whose are a synthetic sample, synthetic: the
+    resources marked as samples, summary, title (with {version}), notes}."""
+    registered = states.of_package(package)
+    synthetic = package.synthetic_resources()
+    sample_states = [s for s in registered if s.OFFICERS in synthetic]
+    real = [s.NAME for s in registered if s.OFFICERS not in synthetic]
+    parts = []
+    for state in sample_states:
+        own = [name for name in synthetic if name in (state.OFFICERS, state.get("RETIRED"))]
+        shared = [name for name in synthetic if name not in own and state_rows(package, name)]
+        parts.append(f"{state.NAME}'s records are a synthetic sample ({', '.join(own)}"
+                     + "".join(f"; the rows of {name} whose state is {state.CODE}" for name in shared) + ")")
+    if real:
+        parts.append(f"{' and '.join(real)}'s {'are' if len(real) > 1 else 'is'} the agency's release"
+                     if sample_states else "every state's officer records are the agencies' releases")
+    summary = "; ".join(parts)
+    if sample_states and real:
+        title = f"Data release {{version}}: {' and '.join(real)} real; {' and '.join(s.NAME for s in sample_states)} a SYNTHETIC SAMPLE (not real officers)"
+        notes = (f"{summary}. The sample's files are named SYNTHETIC-SAMPLE-; in a file that holds several states' rows, "
+                 "only the sample states' rows are the sample's. ")
+    elif sample_states:
+        title, notes = "SYNTHETIC SAMPLE demo {version} (not real officers)", (
+            "The officer-level files are a synthetic sample: generated names, not real officers. ")
+    else:
+        title, notes = "Data release {version}", ""
+    return {"real": real, "sample": [s.NAME for s in sample_states], "version": package.version, "synthetic": [n for n in synthetic if not any(
+        n in (s.OFFICERS, s.get("RETIRED")) or state_rows(package, n) for s in sample_states)],
+        "summary": summary, "title": title.format(version=package.version), "notes": notes}
+
+
+def state_rows(package, name):
+    """Whether a resource holds several states' rows, told apart by a field ``state`` (agencies)."""
+    return any(f["name"] == "state" for f in package.resource(name)["schema"]["fields"])
+
+
+SAMPLE_WORDS = re.compile(r"\bsample\b|\bsample's\b|\bplaceholder", re.IGNORECASE)
+
+
+def real_state_problems(package, real_states):
+    """For each state whose records are real: its code sheets' rows of the sample's placeholders (the state's
+    ``PLACEHOLDERS``), named by file, row and field with the fix, and a description of its resources that still
+    speaks of a sample (the walk: after both imports, the statuses page still described "the sample's placeholders")."""
+    problems = []
+    for state in real_states:
+        placeholders = state.get("PLACEHOLDERS") or {}
+        for name, (field, values) in placeholders.items():
+            resource = package.resource(name)
+            rows = [n for n, row in enumerate(package.read_rows(name), start=2) if row.get(field) in values]
+            if rows:
+                problems.append(f"{resource['path']}, row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}, "
+                                f"field {field}: the synthetic sample's placeholders: delete these rows (a record of "
+                                f"{state.OFFICERS} that uses one needs the agency's own value, added with its words)")
+        for name in dict.fromkeys([state.OFFICERS, *placeholders, *([state.RETIRED] if state.get("RETIRED") else [])]):
+            resource = package.resource(name)
+            for key in ("title", "description"):
+                if SAMPLE_WORDS.search(resource.get(key) or ""):
+                    problems.append(f"{DESCRIPTOR}, resource {name}, {key}: speaks of the synthetic sample, which "
+                                    f"{state.NAME}'s records no longer are: rewrite it for the release")
+    return problems
 
 
 def check_data_version(previous, package):

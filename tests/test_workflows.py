@@ -487,3 +487,46 @@ def test_the_publish_runs_for_every_change_to_what_is_served():
                                                                         ".github/scripts/fetch_live.sh"}
     uncovered = sorted(e for e in entries if e.split("/")[0] not in NOT_SERVED and not any(fnmatch(e, p) for p in paths))
     assert not uncovered, uncovered
+
+
+def test_a_release_with_one_state_real_and_another_a_sample_says_which_is_which(small_package, tmp_path):
+    """A new user's walk: with Missouri's roster imported and Massachusetts still a sample, release-check said
+    "resources agencies, ma_training are synthetic samples", passed only as a demo, and the GitHub Release was
+    titled "SYNTHETIC SAMPLE demo" with notes calling every officer-level file a sample; then, the code sheets still
+    published the sample's placeholder rows and described them, and the About page said no release was in hand."""
+    import json
+    import re
+    from certdata import pipeline
+    roster = tmp_path / "roster.csv"
+    roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,'
+                      "Columbia Police Department\n", encoding="utf-8")
+    assert run_cli(small_package, "import", "mo-roster", str(roster), "--received", "2023-01-18").returncode == 0
+    refused = run_cli(small_package, "release-check")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "Massachusetts's records are a synthetic sample (ma_training; the rows of agencies whose state is MA)" in refused.stderr
+    assert "Missouri's is the agency's release" in refused.stderr and "partial=true" in refused.stderr
+    assert run_cli(small_package, "release-check", "--demo", "true").returncode != 0  # no demo: Missouri's are real
+    placeholders = run_cli(small_package, "release-check", "--partial", "true")
+    assert placeholders.returncode != 0
+    assert "data/mo_license_statuses.csv, rows 2, 3, field license_status" in placeholders.stderr
+    assert "data/mo_license_classes.csv, rows 2, 3, field license_class" in placeholders.stderr
+    assert "resource mo_license_statuses, description" in placeholders.stderr
+    for name in ("mo_license_statuses", "mo_license_classes"):  # what the maintainer does, told so
+        path = small_package / "data" / f"{name}.csv"
+        path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith("Sample ")), encoding="utf-8")
+    descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource["description"] = re.sub(r",? and the sample's placeholders", "", resource["description"])
+    (small_package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    notes = tmp_path / "output"
+    passed = run_cli(small_package, "release-check", "--partial", "true", "--notes", str(notes))
+    assert passed.returncode == 0, passed.stderr
+    said = dict(line.split("=", 1) for line in notes.read_text(encoding="utf-8").splitlines())
+    assert said["title"] == f"Data release {descriptor['version']}: Missouri real; Massachusetts a SYNTHETIC SAMPLE (not real officers)"
+    assert "Massachusetts's records are a synthetic sample" in said["notes"] and "Missouri's is the agency's release" in said["notes"]
+    assert "The officer-level files are a synthetic sample" not in said["notes"]
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    about = (small_package / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "The officer-level records of Missouri published here are from the agency's release" in about
+    assert "officer-records:" not in about

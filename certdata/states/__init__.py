@@ -46,6 +46,8 @@ A state module declares:
   received date, and ``report``, for warnings, when it takes keyword arguments of those names);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
+- ``PLACEHOLDERS`` (optional): ``{resource: (field, values)}``, the rows its sample adds to the package's own
+  tables (code sheets) that are no agency's words: a real release does not publish them (the release check refuses);
 - ``RETIRED`` and ``RETIRED_QUERY`` (optional): the resource of identifiers published once and no longer an officer's,
   and a select run with ``:id`` giving ``person_key``, ``officer_name``, ``summary`` (what the record held) and
   ``retired_with`` (when it left), for the page such an address answers with (410, the resource's description

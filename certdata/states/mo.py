@@ -343,6 +343,9 @@ MO_ACTIVE = 16000  # rows with the placeholder status CURRENT (and an agency)
 CURRENT, NO_AGENCY = "Sample status A", "Sample status B"
 MO_HISTORICAL = {NO_AGENCY: 4800, "Revoked": 950, "Surrendered": 700}
 MO_CLASSES = ["Sample class A", "Sample class B", "unknown"]
+# The code sheets' rows of the placeholders: no real release publishes them (publish.release_check refuses)
+PLACEHOLDERS = {"mo_license_statuses": ("license_status", (CURRENT, NO_AGENCY)),
+                "mo_license_classes": ("license_class", ("Sample class A", "Sample class B"))}
 # Agency names are generated and marked as samples: no real agency is filled with invented officers.
 MO_AGENCY_COUNTS = {"city": 100, "county": 46, "statewide": 5}
 
