@@ -255,33 +255,14 @@ DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held
 
 
 def text_encoding(label, data):
-    """The encoding the bytes are read in: UTF-8, else Windows-1252 unless that gives symbols no
-    roster holds. Decoded piece by piece, so a 40 MB file costs 1 MB of text, not 40 MB."""
-    import codecs
-    failure = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder, lines = codecs.getincrementaldecoder(encoding)(), 0
-        try:
-            for start in range(0, len(data), DECODE_PIECE):
-                held = len(decoder.getstate()[0])  # the start of a character cut at the last piece's end
-                piece = data[start:start + DECODE_PIECE]
-                try:
-                    text = decoder.decode(piece, final=start + DECODE_PIECE >= len(data))
-                except UnicodeDecodeError as error:
-                    failure = start - held + error.start
-                    raise
-                odd = NOT_IN_A_ROSTER.search(text) if encoding == "cp1252" else None
-                if odd:
-                    row = lines + text[: odd.start()].count("\n") + 1
-                    raise ImportError_(f"{label}, row {row}: the file is not UTF-8, and read as Windows-1252 it holds "
-                                       "symbols no roster holds (fractions, a tilde, a dagger...): it is probably in "
-                                       "another encoding (Shift-JIS, GB18030, ...); re-export it as UTF-8 CSV")
-                lines += text.count("\n")
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    row = data[:failure].count(b"\n") + 1  # neither: name the row, never the bytes
-    raise ImportError_(f"{label}, row {row}: the file is neither UTF-8 nor Windows-1252 text; re-export it as UTF-8 CSV")
+    """The encoding the bytes are read in (formats.csv_encoding: UTF-8, else Windows-1252 when every word reads as
+    one language's); refused by row, with the likely encoding, when it cannot be read with confidence."""
+    from .formats import csv_encoding
+    encoding, refusal = csv_encoding(data, DECODE_PIECE)
+    if refusal:
+        row, reason = refusal
+        raise ImportError_(f"{label}, row {row}: {reason}")
+    return encoding
 
 
 def overlong_line(data):
@@ -533,7 +514,8 @@ def read_workbook(path, module, report=print, limits=None):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
             titles = []  # rows above the header that hold something (a title)
-            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS, formats=formats)):
+            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS, formats=formats,
+                                                                   label=label)):
                 headers = [clean(c) for c in trimmed(row)]
                 if mapped_width(headers, module):
                     found.append((label, sheet, index, headers, titles))
@@ -640,7 +622,7 @@ class Misshown:
 EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")  # a character Excel stores escaped ("_x0040_" is @), which openpyxl keeps
 
 
-def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
+def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label="the workbook"):
     """(row number, cells, hidden) of each row of a read-only sheet from row first (to row last), as Excel
     numbers them, each row width cells wide; a formula whose value the workbook did not save is UNCOMPUTED,
     where openpyxl's own reader gives a blank (a program that writes formulas without computing them: a blank
@@ -650,15 +632,26 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None):
     ranges ("merged", such as "E2:E5"), read from the sheet's XML, which the read-only sheet skips. formats (the
     workbook's formats.CellFormats): a cell whose number format makes Excel show it otherwise than its stored value,
     or whose font or one of whose runs of rich text (shared or inline) is drawn unreadable, is a Misshown, and layout
-    gets the ranges of conditional formats that can ("conditional": [(ranges, reason)])."""
+    gets the ranges of conditional formats that can ("conditional": [(ranges, reason)]). A row or cell the sheet's XML
+    does not place exactly as Excel does (formats.Placement) is refused, named by its row, labelled label."""
     from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    from .formats import conditional_problems
-    conditional = []
-    text_tag = f"{{{SHEET_MAIN_NS}}}t"
+    from .formats import Placement, conditional_problems
+    conditional, placement = [], Placement()
+    text_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}c"
 
     class Parser(WorkSheetParser):
+        def parse_row(self, row):
+            try:
+                row.set("r", str(placement.row(row.get("r"))))
+                for element in row:
+                    if element.tag == cell_tag:
+                        placement.cell(element.get("r"))
+            except ValueError as refused:
+                raise ImportError_(f"{label}, {refused}") from None
+            return super().parse_row(row)
+
         def parse_cell(self, element):
             cell = super().parse_cell(element)  # data_only: a formula's saved value, None when there is none
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
@@ -854,7 +847,7 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
         # dropped; below the header, no wider than its last mapped column: a sparse sheet with a cell in
         # its last column (XFD) made 16,384-cell rows, and 2M such rows took 3.5 GB
         rows = []
-        for number, row, hidden in sheet_rows(sheet, index + 2, keep, layout=layout, formats=formats):
+        for number, row, hidden in sheet_rows(sheet, index + 2, keep, layout=layout, formats=formats, label=label):
             rows.append(trimmed(row, keep))
             overlong(label, number, rows[-1], limited)
             if hidden and rows[-1] is not EMPTY:

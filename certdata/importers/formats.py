@@ -1,4 +1,10 @@
-"""What a workbook cell's number format makes Excel show in place of the value the cell stores.
+"""Reading an agency's file as Excel shows it: where a workbook's rows and cells sit, what a cell's number format and
+font make Excel show in place of the value it stores, and which text encoding a CSV export is in.
+
+Takes a sheet's row and cell references (Placement), a workbook's styles and theme (CellFormats, theme_colours,
+conditional_problems), a CSV's bytes (csv_encoding). Gives each row's number, or a refusal naming the row; why a cell
+would be shown otherwise than published, or None; the codec a CSV is read in, or a refusal naming the row, the likely
+encoding and how to convert the file. The rules of each are written above it.
 
 The importer publishes a cell's stored value; Excel shows it through the cell's number format, which can show
 other text, or nothing (the thirteenth attack run): ``;;;`` shows nothing at all, ``;;;"Columbia Police
@@ -450,3 +456,299 @@ def conditional_problems(element, formats):
         if hides and ranges:
             found.append((ranges, CONDITIONAL))
     return found
+
+
+# Where a workbook's rows and cells sit. Excel numbers a sheet's rows from 1 to 1,048,576 and its columns from A to XFD
+# (16,384), each row and each cell of a row in ascending order; a <row> or <c> that leaves out its r follows the one
+# before it. A reference the reader cannot place exactly as Excel does (a row numbered 0, -5, 2.0 or past the last
+# row; a cell of another row, out of order or given twice) is refused by the row it is in, never read: the reader skipped
+# a row numbered 0 or less and read the others wherever they said (an attack run: <row r="0"> dropped an officer,
+# exit 0), so a row could be dropped, read twice, or named by another row's number.
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+REPLACE = "open the workbook in Excel and save it again, or ask the agency for a new export"
+
+
+class Placement:
+    """Takes a sheet's rows' and cells' r attributes in the order of its XML (row(r) for each <row>, then cell(r) for
+    each of its <c>; None for one left out); gives each row's number (row) and each cell's column (cell), or raises
+    ValueError with a reason that names the row and never quotes the attribute (it can hold anything)."""
+
+    def __init__(self):
+        self.number, self.column = 0, 0
+
+    def row(self, reference):
+        if reference is None:
+            number = self.number + 1
+        elif ROW_NUMBER.fullmatch(reference) and int(reference) <= EXCEL_ROWS:
+            number = int(reference)
+        else:
+            after = f"the row after row {self.number:,}" if self.number else "the sheet's first row"
+            raise ValueError(f"{after}: its number in the sheet's XML is not a row number from 1 to {EXCEL_ROWS:,} "
+                             "(Excel's rows), so where it belongs cannot be told and its cells would be dropped or "
+                             f"misplaced; {REPLACE}")
+        if number > EXCEL_ROWS or number <= self.number:
+            raise ValueError(f"row {number:,}: the sheet's XML gives it after row {self.number:,} (rows must come in "
+                             "ascending order, each once), so one row's cells would be read as another's or twice; "
+                             f"{REPLACE}")
+        self.number, self.column = number, 0
+        return number
+
+    def cell(self, reference):
+        if reference is None:
+            column = self.column + 1
+        else:
+            match = CELL_REFERENCE.fullmatch(reference)
+            column = 0
+            for letter in match.group(1) if match else "":
+                column = column * 26 + ord(letter) - 64
+            if not match or int(match.group(2)) != self.number or column > EXCEL_COLUMNS:
+                raise ValueError(f"row {self.number:,}: a cell whose reference in the sheet's XML is not a cell of this "
+                                 "row (from column A to XFD), so where Excel shows its value cannot be told; " + REPLACE)
+        if column > EXCEL_COLUMNS or column <= self.column:
+            raise ValueError(f"row {self.number:,}, column {column:,}: the sheet's XML gives this cell after column "
+                             f"{self.column:,} of the row (cells must come in ascending order, each once), so one "
+                             f"value would hide another; {REPLACE}")
+        self.column = column
+        return column
+
+
+# The text encoding of a CSV export. UTF-8 is read as such (it is self-checking: other bytes are seldom valid UTF-8).
+# A file that is not UTF-8 is read as Windows-1252 only when every word it holds that is not plain ASCII reads as a
+# word of one language written in Windows-1252's Latin letters. Every single-byte encoding decodes as Windows-1252
+# without an error, and gives Latin letters for its own: Greek (Windows-1253) "Παπαδόπουλος" reads "Ðáðáäüðïõëïò",
+# Mac Roman "Müller" reads "MŸller" (the data trial: both imported as such, exit 0). What is refused, in a file that is
+# not UTF-8 (plausible, with strict):
+# - a sign no roster holds (a symbol, a control, a fraction; NOT_IN_A_ROSTER's, and any other that is no letter),
+#   and a quotation mark or dash between a lowercase letter and a letter other than a possessive's "’s" (Mac Roman's
+#   í, ñ, ó: "Mart’nez", "Mu–oz");
+# - a letter another encoding gives the same byte to as a letter of its own: Š š Ž ž Œ œ Ÿ (Mac Roman's ä é ö ú û
+#   ü and å, Windows-1250's ś ź), Ð ð Þ þ Ý ý (Windows-1254's Ğ ğ Ş ş İ ı, Greek's π ώ);
+#   and ª º µ, which no name holds (Windows-1251's Є and є read as ª and º);
+# - a capital after a word's first letter beside a lowercase one ("MŸller", "JosŽ"), a lowercase letter before a
+#   capital, where either is not ASCII (letters of another alphabet read in the wrong case: KOI8-R);
+# - a word of three letters or more none of which is ASCII (another alphabet read as Latin letters), or whose
+#   letters no one language's alphabet holds together (LANGUAGES: "Nováèek", Windows-1250's č read as è).
+# A name written in such letters in a legacy encoding must then be exported as UTF-8, which the message says.
+# The same test, with a vowel in every longer word, one script a word and the rules of Greek's final sigma and
+# Cyrillic's signs, names the encodings a refused file probably is in (likely).
+LANGUAGES = ("áéíóúñü", "áâãàçéêíóôõúü", "àâæçéèêëîïôœùûüÿ", "àèéìíîòóùú", "àçèéíïòóúü", "äöüßé", "éèëïöü",
+             "åæøé", "åäöéü", "åäöšž", "áéíóúýþðæö", "äöõüšž", "áéíóöőúüű", "áčďéěíňóřšťúůýž",
+             "áäčďéíĺľňóôŕšťúýž", "ąćęłńóśźż", "čćđšž", "ăâîșşțţ", "çğıöşüâîû", "āčēģīķļņšūž", "ąčęėįšųūž", "çë",
+             "ċġħżàèìòù")
+LANGUAGE_SETS = tuple(frozenset(letters) for letters in LANGUAGES)
+AMBIGUOUS = frozenset("ŠšŽžŒœŸƒÐðÞþÝýªºµ")  # and three signs that are letters to Unicode
+QUOTES = frozenset("‘’“”–—")
+VOWELS = {"LATIN": set("aeiouyæøœ"), "GREEK": set("αεηιουω"), "CYRILLIC": set("аеёиоуыэюяєіїў")}
+ALPHABETS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "GEORGIAN")
+WORD = re.compile(r"[^\W\d_]+")
+TOKEN = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")  # a sign that is not ASCII, with the letters on each side
+
+
+def script(letter):
+    import unicodedata
+    return unicodedata.name(letter, "?").split(" ")[0]
+
+
+def base_letter(letter):
+    import unicodedata
+    return unicodedata.normalize("NFD", letter)[0].lower()
+
+
+def word_plausible(word, strict):
+    """Whether a word of letters, some not ASCII, reads as a word of one language (see above)."""
+    for i, letter in enumerate(word):
+        if letter.isascii():
+            continue
+        if strict and letter in AMBIGUOUS:
+            return False
+        if "\uff61" <= letter <= "\uff9f":
+            return False  # half-width katakana: what single bytes read as Shift-JIS give, and no roster's names
+        before, after = word[i - 1] if i else "", word[i + 1:i + 2]
+        if letter.isupper() and i and (before.islower() or after.islower()):
+            return False
+        if letter.islower() and after.isupper():
+            return False
+    if any(a.islower() and b.isupper() and not b.isascii() for a, b in zip(word, word[1:])):
+        return False
+    scripts = {script(letter) for letter in word} & set(ALPHABETS)
+    if len(scripts) > 1:
+        return False
+    alphabet = next(iter(scripts), None)
+    lower = word.lower()
+    if alphabet == "LATIN":
+        if len(word) >= 3 and not any(letter.isascii() for letter in word):
+            return False
+        if not any(letters >= {c for c in lower if not c.isascii()} for letters in LANGUAGE_SETS):
+            return False
+    if alphabet in VOWELS and len(word) >= 4 and not any(base_letter(c) in VOWELS[alphabet] for c in lower):
+        return False
+    if alphabet == "GREEK" and ("ς" in lower[:-1] or lower.endswith("σ")):
+        return False
+    if alphabet == "CYRILLIC" and lower[0] in "ьъы":
+        return False
+    return True
+
+
+def token_plausible(token, strict):
+    """Whether a sign that is not ASCII, with the letters on each side (TOKEN), reads as text of one language."""
+    for i, sign in enumerate(token):
+        if sign.isascii() or sign.isalpha() or sign.isspace():
+            continue
+        if sign in QUOTES:
+            before, after = token[i - 1:i], token[i + 1:i + 3]
+            if before.islower() and after[:1].isalpha() and not (sign == "’" and after in ("s", "S")):
+                return False
+            continue
+        if not strict and ("\u3000" <= sign <= "\u303f" or "\uff01" <= sign <= "\uff60" or sign == "\u30fb"):
+            continue  # ideographic and full-width punctuation, in a reading as an East Asian encoding
+        return False
+    return all(word.isascii() or word_plausible(word, strict) for word in WORD.findall(token))
+
+
+def first_implausible(text, strict=True, verdicts=None):
+    """The offset in text of the first token (TOKEN) that reads as no one language's text, or None."""
+    verdicts = {} if verdicts is None else verdicts
+    if text.isascii():
+        return None
+    for match in TOKEN.finditer(text):
+        token = match.group(0)
+        verdict = verdicts.get(token)
+        if verdict is None:
+            verdict = token_plausible(token, strict)
+            if len(verdicts) < 100_000:
+                verdicts[token] = verdict
+        if not verdict:
+            return match.start()
+    return None
+
+
+LEGACY = (("cp1252", "Windows-1252 (Western European)", "WINDOWS-1252"),
+          ("mac_roman", "Mac Roman (Western European, from a Macintosh)", "MACINTOSH"),
+          ("cp850", "DOS code page 850 (Western European)", "CP850"),
+          ("cp1250", "Windows-1250 (Central European)", "WINDOWS-1250"),
+          ("cp1251", "Windows-1251 (Cyrillic)", "WINDOWS-1251"),
+          ("koi8_r", "KOI8-R (Cyrillic)", "KOI8-R"),
+          ("cp1253", "Windows-1253 (Greek)", "WINDOWS-1253"),
+          ("cp1254", "Windows-1254 (Turkish)", "WINDOWS-1254"),
+          ("cp1257", "Windows-1257 (Baltic)", "WINDOWS-1257"),
+          ("shift_jis", "Shift-JIS (Japanese)", "SHIFT_JIS"),
+          ("gb18030", "GB18030 (Chinese)", "GB18030"),
+          ("big5", "Big5 (Chinese)", "BIG5"),
+          ("euc_kr", "EUC-KR (Korean)", "EUC-KR"))
+SAMPLE = 1 << 16  # bytes of lines holding signs that are not ASCII the likely encoding is told from
+HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def sample_lines(data, keep=None):
+    """The file's first lines holding a byte that is not ASCII (keep: a test a line must pass too), up to SAMPLE bytes."""
+    found, size, start = [], 0, 0
+    while size < SAMPLE:
+        match = HIGH_BYTE.search(data, start)
+        if not match:
+            break
+        begin = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.start())
+        end = len(data) if end < 0 else end
+        line = data[begin:end]
+        if keep is None or keep(line):
+            found.append(line)
+            size += len(line)
+        start = end + 1
+    return b"\n".join(found)
+
+
+def likely(data, but=(), keep=None):
+    """The encodings of LEGACY (but those named) that read the file's sample (sample_lines, of the lines keep takes) as
+    one language's text each word, most likely first: [(name, iconv's name)]; at most three."""
+    sample = sample_lines(data, keep)
+    fits = []
+    for codec, name, iconv in LEGACY:
+        if codec in but:
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if first_implausible(text, strict=False) is None:
+            fits.append((name, iconv))
+    return fits[:3]
+
+
+def advice(fits):
+    """What a refusal says of the likely encoding (likely) and how to convert the file."""
+    if not fits:
+        return ("its encoding cannot be told; ask the agency for the file as UTF-8 (in Excel: Save As, "
+                "\"CSV UTF-8 (Comma delimited)\")")
+    names = " or ".join(name for name, _ in fits)
+    name, iconv = fits[0]
+    return (f"it is probably in another encoding, {names}; convert it to UTF-8: in Excel, Data, From Text/CSV, File Origin {name}, then "
+            f"Save As \"CSV UTF-8 (Comma delimited)\", or iconv -f {iconv} -t UTF-8")
+
+
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mixed_utf8(data):
+    """Whether the file holds lines of UTF-8 text beside its lines that are not UTF-8 (a file pasted together from
+    two exports, or edited by hand): a line that decodes as UTF-8 to text of one language (first_implausible)."""
+    if not UTF8_SEQUENCE.search(data):
+        return False
+
+    def utf8_line(line):
+        try:
+            return UTF8_SEQUENCE.search(line) is not None and first_implausible(line.decode("utf-8"), strict=False) is None
+        except UnicodeDecodeError:
+            return False
+    return bool(sample_lines(data, utf8_line))
+
+
+def not_utf8(line):
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def csv_encoding(data, piece=1 << 20):
+    """Takes a CSV export's bytes; gives (the codec it is read in, None): UTF-8 (with or without its byte-order mark),
+    or Windows-1252 when it is not UTF-8 and reads as text of one language each word (first_implausible); else (None,
+    (the row to name, the reason, with the likely encoding and how to convert the file)). Decoded a piece at a time
+    (piece: bytes), so a 40 MB file costs 1 MB of text, not 40 MB."""
+    import codecs
+    decoder, failure = codecs.getincrementaldecoder("utf-8-sig")(), None
+    for start in range(0, len(data), piece):
+        held = len(decoder.getstate()[0])  # the start of a character cut at the last piece's end
+        try:
+            decoder.decode(data[start:start + piece], final=start + piece >= len(data))
+        except UnicodeDecodeError as error:
+            failure = start - held + error.start
+            break
+    if failure is None:
+        return "utf-8-sig", None
+    if mixed_utf8(data):
+        return None, (data.count(b"\n", 0, failure) + 1,
+                      "the file mixes encodings: it holds UTF-8 text, and this row, the first that is not UTF-8, is "
+                      f"not: {advice(likely(data, keep=not_utf8))}; re-export the whole file as UTF-8, or correct "
+                      "the rows that are not")
+    decoder, lines, rest, verdicts = codecs.getincrementaldecoder("cp1252")(), 0, "", {}
+    for start in range(0, len(data), piece):
+        final = start + piece >= len(data)
+        try:
+            text = rest + decoder.decode(data[start:start + piece], final=final)
+        except UnicodeDecodeError as error:
+            return None, (data.count(b"\n", 0, start + error.start) + 1,
+                          "the file is neither UTF-8 nor Windows-1252 text (it holds a byte Windows-1252 does not "
+                          f"use): {advice(likely(data, but=('cp1252',)))}")
+        cut = len(text) if final else text.rfind("\n") + 1  # whole lines: a word is never judged in two halves
+        text, rest = text[:cut], text[cut:]
+        odd = first_implausible(text, True, verdicts)
+        if odd is not None:
+            return None, (lines + text.count("\n", 0, odd) + 1,
+                          "the file is not UTF-8, and read as Windows-1252 it holds signs or letters that make no word "
+                          "of one language (what another encoding's letters give), so it cannot be read with "
+                          f"confidence: {advice(likely(data, but=('cp1252',)))}")
+        lines += text.count("\n")
+    return "cp1252", None
