@@ -252,7 +252,11 @@ EN_WORDED_DATE = re.compile(rf"\b(?:{EN_DAYS})\s+(?:{MONTHS})\b|\b(?:{MONTHS})\.
 EN_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                             r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                             r"ninety|hundred)\b", re.IGNORECASE)
-SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}){{5,}}(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
+# (A sign's name between two of them, "five five five dot oh one four two", is a separator as the sign is: an attack run
+# after the fourteenth published that in the corrections log.)
+SIGN_NAMES = frozenset("dot dash hyphen minus point period slash".split())
+SPELLED_DIGITS = re.compile(rf"\b(?:(?:{DIGIT_WORDS}|[0-9])[\W_]{{1,3}}(?:(?:{'|'.join(SIGN_NAMES)})[\W_]{{1,3}})?){{5,}}"
+                            rf"(?:{DIGIT_WORDS}|[0-9])\b", re.IGNORECASE)
 # A date as three numbers in English words, or with a month's name: "four five seventy-one", "Apr-five-seventy-one"
 # (the thirteenth attack run), "four_five_seventyone". Three or more numbers in a row, a word among them, are
 # read as numbers (a tens word and a unit, or "oh" and a unit, as one); three in a row that read as a month, a day
@@ -320,7 +324,8 @@ YEAR_FIRST_DATE = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}[\W_]{1,3}(?:0?[1-9
 # "NFPA 1001", the thirteenth attack run's neighbours of "HAZWOPER 29 CFR 1910.120").
 NUMBERED = COUNTED | frozenset("calea rsmo mgl cmr cfr usc sec standard standards rule rules policy article art title "
                                "no number cohort academy course osha nfpa ansi astm iso nist fmcsa faa nims ics subpart "
-                               "paragraph para regulation regulations reg regs statute code act § #".split())
+                               "paragraph para regulation regulations reg regs statute code act § # sections subsection subsections "
+                               "chapters articles".split())
 LAST_WORD = re.compile(r"((?:[^\W\d_]+\.)*[^\W\d_]+|[§#])[^\w§#]*$")  # "CFR", "C.F.R.", "§"
 PHONE_SHAPE = re.compile(r"(?:1[\W_]{1,3})?(?:[0-9]{3}[\W_]{1,3})?[0-9]{3}[\W_]{1,3}[0-9]{4}")  # 555-0142, 1 314 555 0142
 # A date's eight digits, with a year from 1930: OSHA's parts 1910 and 1926 hold sections that read as a date of those
@@ -394,6 +399,18 @@ LOOKALIKES = str.maketrans({chr(c): latin for c, latin in (
                                 (0x39a, "K"), (0x39c, "M"), (0x39d, "N"), (0x39f, "O"), (0x3a1, "P"), (0x3a4, "T"), (0x3a5, "Y"),
                                 (0x3a7, "X"), (0x3b1, "a"), (0x3bf, "o"), (0x3bd, "v"), (0x3c1, "p"), (0x3002, "."))})
 ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
+# A character written as a program's escape (JSON's and JavaScript's \u0040, \u{40}, Python's \x40 and \U00000040): an
+# attack run after the fourteenth published "jdoe\u0040example.com" in the corrections log. Read as the character, where
+# it is printable ASCII (an escape of another character stays as written).
+BACKSLASH_ESCAPE = re.compile(r"\\(?:u\{0*([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|U([0-9a-fA-F]{8}))")
+
+
+def unescaped(match):
+    """The printable ASCII character an escape writes, or the escape as written."""
+    code = int(next(filter(None, match.groups())), 16)
+    return chr(code) if 0x20 <= code < 0x7f else match.group()
+
+
 DIGIT_TOKEN = re.compile(r"\b(?=[OoIl]*[0-9])[0-9OoIl]*[OoIl][0-9OoIl]*\b")
 DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
 # Before compatibility forms are folded: a circled a stands for an @ ("jdoe ⓐ example ⓓⓞⓣ com"), as no name writes one.
@@ -446,6 +463,8 @@ def plain_digits(value):
                         for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES)
     if "%" in value or "&#" in value:
         value = ENCODED_AT.sub("@", value)
+    if "\\" in value:  # a JSON or JavaScript escape, "jdoe\\u0040example.com": read as the character it writes
+        value = BACKSLASH_ESCAPE.sub(unescaped, value)
     value = REPEATED.sub(repeated, value)
     if any(c.isdigit() for c in value):
         value = MIXED_DIGIT_WORD.sub(lambda m: DIGIT_NAMES[(m.group(1) or m.group(2)).lower()], value)
@@ -897,9 +916,24 @@ PERSON_CLOSED_WORDS = {
                 "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
                 "jailed offender criminal charged warrant warrants assault theft burglary robbery homicide manslaughter "
                 "expunged acquitted sentenced guilty violence",
-    "contact": "gmail googlemail hotmail yahoo ymail icloud protonmail aol email telephone cellphone phone cell",
-    "residence": "resident residence residing resides reside hometown domicile domiciled birthplace",
+    "contact": "gmail googlemail hotmail yahoo ymail icloud protonmail aol email telephone cellphone phone cell com org gov mil "
+               "biz",
+    "residence": "resident residence residing resides reside hometown domicile domiciled birthplace lived",
     "age": "years yrs años twenty thirty forty fifty sixty seventy eighty ninety",
+    # an attack run after the fifteenth: descriptions outside these kinds, labels with no value, an address's words with
+    # no number and an e-mail address with its punctuation stripped ("Doe, Jane Widow", "Doe, Jane Geburtsdatum", "Doe,
+    # Jane Ssn Last Four", "Doe, Jane Jdoe Example Com"). None of these words is a surname or a given name of the Census
+    # Bureau's lists (1990: 88,799 surnames, 5,494 given names); those that are (Gay, Young, Muslim, Christian, Single,
+    # Minor, Senior, Citizen, Lot, Block, Apt, Net, Edu...) are PERSON_NAME_WORDS, read by their neighbours.
+    "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish",
+    "sexual orientation": "orientation sexuality sexual heterosexual homosexual queer lesbian bisexual",
+    "immigration status": "immigration immigrant undocumented illegal citizenship nationality asylum refugee deportee "
+                          "noncitizen",
+    "age group": "juvenile teenager teen elderly adult underage",
+    "marital or veteran status": "marital married unmarried divorced divorcee widow widowed widower spouse veteran veterans",
+    "date of birth": "dob yob birthdate birthday birth geburtsdatum geburtstag nacimiento naissance nascita",
+    "identity number": "ssn passport",
+    "sex": "woman women girl boy",
 }
 PERSON_CLOSED = {word: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()}
 CLOSED_WORD_REASONS = {
@@ -912,13 +946,102 @@ CLOSED_WORD_REASONS = {
     "residence": ("the value says where someone lives or was born, which no open column holds (a closed value in the wrong "
                   "column?)"),
     "age": "the value holds an age, which no open column holds (an age or a date of birth in the wrong column?)",
+    "religion": "the value holds a word about the person's religion, which no open column holds (a closed value in the wrong column?)",
+    "sexual orientation": ("the value holds a word about the person's sexual orientation, which no open column holds (a closed "
+                           "value in the wrong column?)"),
+    "immigration status": ("the value holds a word about the person's immigration status or citizenship, which no open column "
+                           "holds (a closed value in the wrong column?)"),
+    "age group": "the value holds the person's age group, which no open column holds (an age in the wrong column?)",
+    "marital or veteran status": ("the value holds the person's marital or veteran status, which no open column holds (a closed "
+                                  "value in the wrong column?)"),
+    "date of birth": ("the value names a date of birth (a label with or without its value), which no open column holds (a "
+                      "closed value or its label in the wrong column?)"),
+    "identity number": ("the value names a social security or passport number, which no open column holds (a closed value or "
+                        "its label in the wrong column?)"),
+    "sex": "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)",
 }
+# Words that are names (in the Census Bureau's lists: "Gay" is the 774th surname and the 795th female given name, "Young"
+# the 28th surname, "Muslim" the 69,796th) and also say what no open column holds. Where a person's name holds one, its
+# position and its neighbours decide: as the first word or the first after the comma it is the surname or the given name,
+# and elsewhere a middle name ("Doe, Mary Gay", "Smith, John Christian Young": two such words side by side are names too)
+# unless a word of a description stands beside it ("Doe, Jane Gay Female", "Doe, John Muslim Male"): a refusal of a real
+# officer's name is a failure as much as a published description. So "Doe, Jane Gay" and "Doe, Jane Muslim" pass: no
+# rule can tell them from a middle name.
+PERSON_NAME_WORDS = {word: kind for kind, words in {
+    "sexual orientation": "gay straight", "religion": "muslim islam jew mormon christian catholic baptist",
+    "immigration status": "citizen", "marital or veteran status": "single",
+    "age group": "minor senior young old kid"}.items() for word in words.split()}
+DESCRIBING = frozenset("male female man men".split()) | frozenset(PERSON_CLOSED)
+# A dwelling's number in words ("Apt Twelve B", "Lot Seven Block Four", "Unit Nine"), after a word that a dwelling is
+# numbered by; a letter alone ("Unit B") after those that are no one's name. "Apt", "Lot", "Block", "Room" and "Space"
+# are surnames: alone, or before a name, they pass.
+DWELLING = frozenset("apt apartment unit lot block suite ste flat space room rm bldg building trailer".split())
+DWELLING_LETTERED = frozenset("apt apartment unit ste suite bldg trailer".split())
+EN_NUMBER_NAMES = frozenset(EN_VALUES) | frozenset("hundred first second third fourth fifth sixth seventh eighth ninth tenth".split())
+# A street's kind abbreviated, after a word that is no name's first and last in the name or before a dwelling's word or a
+# number ("Doe, Jane Elm St", "Doe, Jane Elm St Apt"): "St" before a name is a saint's ("Doe, Mary St Clair").
+STREET_ABBREVIATIONS = frozenset("st ave rd ln blvd ct pl ter hwy pkwy cir".split())
+SPACED_LABELS = {"dob": "date of birth", "yob": "date of birth", "ssn": "identity number"}  # "D O B", "S.S.N."
+PERSON_CONTEXT = frozenset(PERSON_NAME_WORDS) | DWELLING | STREET_ABBREVIATIONS | {"lives", "at"}
+SPACED = tuple(" " + " ".join(label) + " " for label in SPACED_LABELS)  # (" d o b ", ...): looked for in the words joined
+SPACED_MIDDLES = frozenset(label[1] for label in SPACED_LABELS)  # a name without "o" or "s" alone spells none
+PERSON_CLOSED_SET = frozenset(PERSON_CLOSED)
 def closed_word(value):
-    """The kind of the first word of PERSON_CLOSED in a person's name but its first word, or None. (The words are split
-    as may_be_refused splits them: a regular expression's list of a long value's words cost it in more than its length.)"""
+    """The kind of the first word of PERSON_CLOSED in a person's name but its first word, or of a word that a name's
+    words say more of by their places and neighbours (closed_in_context), or None. (The words are split as may_be_refused
+    splits them: a regular expression's list of a long value's words cost it in more than its length.)"""
     lower = value.lower()
-    words = (lower.translate(PUNCTUATION_TO_SPACE) if lower.isascii() else re.sub(r"[\W_]+", " ", lower)).split()
-    return next((PERSON_CLOSED[word] for word in words[1:] if word in PERSON_CLOSED), None)
+    words = split_words(lower)
+    if not PERSON_CLOSED_SET.isdisjoint(words[1:]):  # (a set's test first: most names hold none of the words)
+        return next(PERSON_CLOSED[word] for word in words[1:] if word in PERSON_CLOSED)
+    if len(words) < 3:
+        return None
+    if PERSON_CONTEXT.isdisjoint(words):  # most names: then only letters one by one may spell a label
+        if SPACED_MIDDLES.isdisjoint(words):
+            return None
+        joined = f" {' '.join(words)} "
+        return next((SPACED_LABELS[label.replace(" ", "")] for label in SPACED if label in joined), None)
+    return closed_in_context(words, len(split_words(lower.split(",", 1)[0])) if "," in lower else 0)
+
+
+def split_words(lower):
+    """A lower-case value's words, split at any punctuation or space."""
+    return (lower.translate(PUNCTUATION_TO_SPACE) if lower.isascii() else re.sub(r"[\W_]+", " ", lower)).split()
+
+
+def closed_in_context(words, after_comma):
+    """The kind of what a person's name's words say by their places and neighbours, or None. The first word and the first
+    after the comma (after_comma: its index, 0 for none) are names whatever they are; any other word is read with the
+    word after it (and, for PERSON_NAME_WORDS, the one before):
+
+    - a word that is a name and a description (PERSON_NAME_WORDS: "Gay", "Muslim", "Young") beside a word of a
+      description ("Doe, Jane Gay Female"); alone, or beside another name, it is a middle name;
+    - "lives" before a word ("Doe, Jane Lives Springfield"; "Anna Lives", a surname last, passes), "at" between two words
+      ("Doe, Jane Jdoe At Example": an e-mail address with its punctuation stripped);
+    - a dwelling's word before a number in words, or a letter after one that is no name ("Apt Twelve B", "Unit Nine");
+    - a street's kind abbreviated after a word that is not a name's first, closing the name or before a dwelling's word
+      or a number ("Doe, Jane Elm St", "Doe, Jane Elm St Apt");
+    - letters one by one that spell a label ("D O B", "S S N")."""
+    named = {0, after_comma}
+    letters = ""
+    for i, word in enumerate(words):
+        letters = letters + word if len(word) == 1 and word.isalpha() else ""
+        if len(letters) >= 3 and letters[-3:] in SPACED_LABELS:
+            return SPACED_LABELS[letters[-3:]]
+        if i in named:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if word in PERSON_NAME_WORDS and (after in DESCRIBING or (words[i - 1] in DESCRIBING and i - 1 not in named)):
+            return PERSON_NAME_WORDS[word]
+        if after is not None and ((word == "lives") or (word == "at")):
+            return "residence" if word == "lives" else "contact"
+        if word in DWELLING and after is not None and (
+                after in EN_NUMBER_NAMES or (word in DWELLING_LETTERED and len(after) == 1 and after.isalpha())):
+            return "residence"
+        if word in STREET_ABBREVIATIONS and i - 1 not in named and (
+                after is None or after in DWELLING or after in EN_NUMBER_NAMES or after.isdigit()):
+            return "residence"
+    return None
 
 
 ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit takes for a digit
@@ -969,7 +1092,7 @@ def text_problem(value, person=False):
 # out, an "at" (or "(at)"); a date or digits in words, a birth or a post box have one of these words. A
 # value with none of them is passed after one scan and one split (a regular expression of the words took
 # 0.6 s for 200,000 names, ten times this).
-MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{]")
+MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{\\\\]")
 DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a letter, a dot and a letter: a domain, or a spelled "a.t" or "d.o.t"
 ROMAN_YEAR = re.compile(r"\bm(?:cm|m|dccc)[mdclxvi]*\b", re.IGNORECASE)  # "MCMLXX", "MMI", "MDCCCCLXX"
 ROMAN_TRIPLE = re.compile(r"\b[IVXLC]+[-/.][IVX]+[-/.][IVXLC]", re.IGNORECASE)
@@ -1026,10 +1149,13 @@ def apposed_age(value):
 
 
 def number_words_run(value, least=6):
-    """Whether a (plain) value holds at least least numbers in a row, in words or single digits, between any signs:
+    """Whether a (plain) value holds at least least numbers in a row, in words or single digits, between any signs or a
+    sign's name ("five five five dot oh one four two": a dot or a dash spelled out is a separator, as a written one is):
     the words' test before SPELLED_DIGITS's (its search of every word boundary costs ten times this split)."""
     run = 0
     for word in re.split(r"[\W_]+", value.lower()):
+        if word in SIGN_NAMES and run:
+            continue
         run = run + 1 if word in NUMBER_WORDS or (len(word) == 1 and word.isdigit()) else 0
         if run >= least:
             return True
@@ -1042,6 +1168,77 @@ def spelled_number(plain):
     return number_words_run(plain) and bool(SPELLED_DIGITS.search(plain))
 
 
+# A telephone number in free text, in digits however grouped or separated (an attack run after the fourteenth published
+# "555.0142", "55501-42", "573555014 2" and "0015735550142" in the corrections log and a letter's copy): digits with up to
+# three signs or spaces between each (no letter, line break, colon or comma before a space: "10:15:33", "January 18,
+# 2023"), of seven digits in two groups or more (a local number), ten (eleven after a 1) or, after a + or the 00 or 011
+# that dials abroad, eight to fifteen. What such digits also write is passed: a number with thousands' commas
+# ("1,234,567,890"), a date ("1/18/2023"), groups of five digits or more ("Reference 10001 20002"), a section of a
+# statute after the word that numbers it ("sections 590.1150 and 590.1152", "RSMo 590.180.2", "rsmo-590.1150") or at
+# the head of a line of its text ("590.1152. Notwithstanding") or of its first subsection ("590.180. 1. No arrest").
+FREE_DIGITS = re.compile(r"(?<![\w.])\+?\d(?:(?:[^\w\n,:]|_|,(?! )){0,3}\d)+(?!\w)")
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+LISTED_SECTION = re.compile(r"\d+(?:\.\d+)+\.?,?\s*(?:,|\band\b|\bor\b|\bto\b|\bthrough\b|\bthru\b|&)?\s*$", re.IGNORECASE)
+SECTION_HEAD = re.compile(r"\d{1,4}\.\d{1,5}\.(?!\d)")
+SUBSECTION_HEAD = re.compile(r"\d{1,4}\.\d{1,5}\.\s+\d{1,2}\.\s+[A-Z]")  # "590.180. 1. No arrest", wherever the line breaks
+# A telephone extension: "x0142", "ext. 142", "extension #0142" (not a character's reference, "&#x2716;").
+EXTENSION = re.compile(r"(?<![^\s(\[,;:/])x\d{2,6}(?!\w)|\b(?:ext|extn|extension)\b\.?\s*(?:no\.?\s*|#\s*)?\d{2,6}(?!\d)", re.IGNORECASE)
+
+
+def free_phone(value):
+    """Whether (plain) free text holds a telephone number in digits (FREE_DIGITS) or an extension (EXTENSION)."""
+    if EXTENSION.search(value):
+        return True
+    for match in FREE_DIGITS.finditer(value):
+        run = match.group()
+        groups = re.findall(r"\d+", run)
+        digits = sum(map(len, groups))
+        if digits < 7 or THOUSANDS.fullmatch(run) or (len(groups) > 1 and all(len(g) >= 5 for g in groups)):
+            continue
+        if digits == 7 and len(groups[0]) < 3:
+            continue  # a local number begins with its exchange's three digits, however the rest is grouped ("31 2023 7")
+        abroad = run.startswith("+") or run.startswith(("00", "011"))
+        if not (abroad and 8 <= digits - (0 if run.startswith("+") else 3 if run.startswith("011") else 2) <= 15
+                or digits == 10 or (digits == 11 and run.startswith("1")) or (digits == 7 and len(groups) >= 2)):
+            continue
+        if len(groups) == 3 and plausible_numbers([int(g) for g in groups], [len(g) for g in groups]) and "+" not in run:
+            continue  # a date
+        if numbered(value, match.start()) or LISTED_SECTION.search(value, max(0, match.start() - 40), match.start()):
+            continue
+        if SUBSECTION_HEAD.match(value, match.start()) or (
+                not value[:match.start()].rsplit("\n", 1)[-1].strip(" \t\"'(") and SECTION_HEAD.match(value, match.start())):
+            continue
+        return True
+    return False
+
+
+# Words that say a date of birth follows, in free text, and the date they announce however it is written ("born on the
+# fourth of July", "born 1980-05-04", "date of birth: April 5"): the twelfth attack run's and one after the fourteenth's.
+# "born" is read only before what may begin a date ("born 5", "born on the fifth of", "born April 5", "born April fifth"):
+# "Max Born wrote on May 5" holds none. (The words alone, which our notes use of the withheld element, are no value.)
+BIRTH_WORDS = re.compile(r"\b(?:born\s+(?:on\s+|in\s+)?(?:the\s+)?"
+                         r"(?=[0-9]|(?:the\s+)?[^\W\d_]+\s+(?:day\s+)?of\b|[a-z]+\s+[0-9]|[a-z]+\s+(?:the\s+)?[a-z]+(?:st|nd|rd|th)\b)"
+                         r"|d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday|geboren|geb\.|n[ée]e?\s+le|nacid[oa]|"
+                         r"nascid[oa]|nat[oa]\s+il|fecha\s+de\s+nacimiento|date\s+de\s+naissance|geburtsdatum)", re.IGNORECASE)
+
+
+def birth_date_in(plain):
+    """Whether (plain) free text holds a date after words that say a date of birth follows (within 40 characters)."""
+    if not BIRTH_WORDS.search(plain):
+        return False
+    for match in BIRTH_WORDS.finditer(plain):
+        following = plain[match.end():match.end() + 40]
+        if (re.search(r"[0-9]", following) or MONTH_DATE.search(following) or WORDED_DATE.search(following)
+                or SPELLED_DATE.search(following) or WORDED_DAY_DATE.search(following) or EN_WORDED_DATE.search(following)
+                or numbers_date(following) or ORDINAL_OF_MONTH.search(following)):
+            return True
+    return False
+
+
+ORDINAL_OF_MONTH = re.compile(rf"\b(?:the\s+)?(?:{ORDINALS}|[0-9]{{1,2}}(?:st|nd|rd|th))\s+(?:day\s+)?of\s+(?:{MONTHS}|{OTHER_MONTHS})\b",
+                              re.IGNORECASE)
+
+
 def free_text_problem(value):
     """Why free text (a note, a meaning, the corrections log) cannot be published, or None: it holds a telephone
     number or an e-mail address (in digits or in words: "five seven three five five five zero one four two"), a social
@@ -1049,7 +1246,7 @@ def free_text_problem(value):
     "the officer, 43, asked", "aged 43"; a race or sex; description_problem), or a date of birth (a date after words
     that say one follows: "born 1980-05-04", "date of birth 05/04/1980"; the words alone, which our notes use of the
     withheld element, are no value). The reason never quotes the value."""
-    if contact_value(value):
+    if contact_value(value) or ((may_be_refused(value) or "\\" in value) and free_phone(plain_digits(value))):
         return "the value holds a telephone number or an e-mail address"
     description = description_problem(value)  # (where someone lives: RESIDES below; "its page address is" is none)
     if description and not description.startswith("the value says where"):
@@ -1065,11 +1262,8 @@ def free_text_problem(value):
         return "the value holds an age"
     if address(plain) or PO_BOX.search(plain) or RESIDES.search(plain):
         return "the value holds a street address, a post box or where someone lives"
-    for match in BIRTH.finditer(plain):
-        following = plain[match.start():match.end() + 40]
-        if re.search(r"[0-9]", following) or MONTH_DATE.search(following) or WORDED_DATE.search(following) \
-                or SPELLED_DATE.search(following) or WORDED_DAY_DATE.search(following):
-            return "the value holds a date of birth"
+    if birth_date_in(plain):
+        return "the value holds a date of birth"
     return None
 
 

@@ -26,7 +26,8 @@ import unicodedata
 from pathlib import Path
 
 from . import disclosure, templatecache
-from .names import EMAIL, PHONE, contact_value, plain_digits, spelled_number  # one definition of a contact detail
+from .names import (EMAIL, PHONE, birth_date_in, contact_value, free_phone, plain_digits,  # one definition of a
+                    spelled_number)  # contact detail
 from .validate import Problem
 
 PHONE_PLACEHOLDER = "[phone number removed]"
@@ -171,10 +172,26 @@ def holds_contact(line):
 
 
 def form_holds_contact(line):
-    """holds_contact's tests of one form of a line."""
+    """holds_contact's tests of one form of a line: besides the copies' own, the free text's (names.free_phone: a local
+    number with any separator, "555.0142", "55501-42", an extension, "x0142", the 00 that dials abroad; a date of birth,
+    names.birth_date_in), and an address whose @ is drawn as another sign (STAND_IN_AT: "jdoe․example.com", with a
+    one-dot leader)."""
     plain = unicodedata.normalize("NFKC", line)
+    if not line.isascii() and STAND_IN_AT.search(line):
+        return True
+    digits = plain_digits(plain)
     return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or LOOSE_AT.search(plain)
-                or ANY_SEPARATOR_PHONE.search(plain) or vanity_number(plain) or spelled_number(plain_digits(plain)))
+                or ANY_SEPARATOR_PHONE.search(plain) or vanity_number(plain) or spelled_number(digits)
+                or free_phone(digits) or birth_date_in(digits))
+
+
+# An e-mail address whose @ is written as another sign, one no letter's address or text puts between two words (an
+# attack run after the fourteenth published "jdoe․example.com", with U+2024 ONE DOT LEADER, which NFKC makes a dot): a
+# word, a sign that is not ASCII (a dot leader, a bullet, a middle dot, a ring...), and a domain. (An address written with
+# the dot's look-alikes, "jdoe@example․com", is NFKC's: read with a dot.)
+STAND_IN_AT = re.compile(r"[\w.+-](?:(?![\w\s])[^\x00-\x7f])[\w-]+(?:[.\u2024\ufe52\uff0e\u3002][\w-]+)*"
+                         r"[.\u2024\ufe52\uff0e\u3002](?:com|org|net|gov|edu|mil|us|info|biz|io|co|uk|ca|de|fr|es|it|nl|me)\b",
+                         re.IGNORECASE)
 
 
 # An @ with a space on one side of it, or wrapped in brackets or quotes ("jdoe@ example.gov", "jdoe [@] example.gov",
