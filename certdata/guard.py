@@ -4,12 +4,14 @@ Takes: a ``Package``. Gives: a list of ``Problem``; empty when every column of
 every CSV is declared in its schema, every field's ``pcr:disclosure`` fits the
 profile and opens it (``disclosure``), every statute it cites names that element
 in words that open it, no real release carries a field whose disclosure is still
-"not yet known", every derived field comes from published fields, and every quote
+"not yet known", every derived field comes from published fields (and, in a record about
+a person, is one our code computes: the record's identifier or its retirement's record), and every quote
 is, word for word, in its source document (``sources``). Names that look like a
 closed category (age, birth, address, residence and its city or zip, phone,
 e-mail, social security number, driver's licence, demographics) are refused unless
 a statute ground whose element names that category opens them. In a real release, a
-name, an agency's or a course's name that begins with a formula's sign is refused. Anything that
+name, an agency's or a course's name that begins with a formula's sign is refused, and so is a resource not
+marked synthetic that still carries the sample's marks (its source, its placeholder values). Anything that
 cannot be read is refused (fails closed). Column names are reported; the pipeline
 prints them through ``validate.redact_columns``, which hides a header cell that
 looks like a value.
@@ -17,10 +19,11 @@ looks like a value.
 import csv
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from . import disclosure, presentation
-from .cells import name_kind
+from .cells import PERSON, name_kind
 from .errors import CertdataError
 from .names import formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
@@ -31,8 +34,10 @@ from .validate import Problem, byte_problems
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
 CLOSED_CATEGORIES = {
     "age": lambda w, j: bool({"age", "ages", "aged"} & set(w)),
-    "date of birth": lambda w, j: "birth" in j or "brth" in j or "natal" in j or j.startswith("dob") or j.endswith("dob")
-    or bool({"dob", "born", "yob", "bday", "dtob"} & set(w)) or seq(w, "d", "o", "b"),
+    "date of birth": lambda w, j: any(x in j for x in ("birth", "brth", "natal", "nacimiento", "naissance", "geburt", "nascit",
+                                                       "nascim", "byear", "yearb"))
+    or j.startswith("dob") or j.endswith("dob") or bool({"dob", "born", "yob", "bday", "dtob", "byr", "nac", "nasc"} & set(w))
+    or seq(w, "d", "o", "b") or any(seq(w, "b", y) or seq(w, y, "b") for y in ("year", "yr", "y", "yyyy", "ano", "anno")),
     "address": lambda w, j: "address" in j or "street" in j or bool({"addr", "addr1", "addr2", "apt", "po"} & set(w)),
     "residence": lambda w, j: any(x.startswith("resid") for x in w) or bool({"home", "domicile", "hometown", "res", "resloc"} & set(w)),
     "city or zip code": lambda w, j: bool({"city", "zip", "zipcode", "zip5", "postcode", "postal", "postalcode"} & set(w))
@@ -42,7 +47,14 @@ CLOSED_CATEGORIES = {
     "e-mail address": lambda w, j: "email" in j or seq(w, "e", "mail") or "mail" in w,
     "social security number": lambda w, j: "ssn" in w or "social" in w or "socialsecurity" in j or "socsec" in j,
     "driver's licence": lambda w, j: any(x.startswith(("driver", "driving")) for x in w) or bool({"dl", "dln"} & set(w)),
-    "demographics": lambda w, j: bool({"gender", "gndr", "sex", "race", "ethnicity", "ethnic", "demographic", "demographics"} & set(w)),
+    # in the languages a release or a maintainer may write a column in, and by stem ("sexo", "genero", "origen",
+    # "ethnicities"): an attack run after the fifteenth added sexo, genero and origen
+    "demographics": lambda w, j: bool({"gender", "gndr", "sex", "sexo", "sexe", "race", "raza", "rasse", "demographic",
+                                       "demographics", "genre", "origin", "origins", "origen", "origine", "herkunft",
+                                       "ancestry", "hispanic", "latino", "latinx", "religion", "religious", "faith",
+                                       "orientation", "sexuality", "marital", "veteran", "citizenship", "nationality",
+                                       "nacionalidad", "nationalite", "immigration", "disability"} & set(w))
+    or bool({"genero", "generos"} & set(w)) or any(x.startswith(("ethni", "etni", "geschlecht", "nationalit", "religi")) for x in w),
 }
 
 
@@ -53,8 +65,10 @@ def seq(words, *wanted):
 
 
 def words_of(name):
-    """The lower-case words of a column name: snake_case, kebab-case, spaces, dots and camelCase alike."""
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name or "")
+    """The lower-case words of a column name: snake_case, kebab-case, spaces, dots and camelCase alike, accents dropped
+    (a title may write "Género")."""
+    name = "".join(c for c in unicodedata.normalize("NFKD", name or "") if not unicodedata.combining(c))
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", name)
     return [w for w in re.split(r"[^0-9a-z]+", name.lower()) if w]
 
@@ -77,7 +91,8 @@ def guard_package(package):
         synthetic = bool(resource.get("pcr:synthetic")) or holds_no_row(package, resource)
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
-        problems += contact_problems(package, resource) + real_row_problems(package, resource)
+        problems += (contact_problems(package, resource) + real_row_problems(package, resource)
+                     + derived_value_problems(package, resource))
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
 
 
@@ -280,6 +295,9 @@ def real_row_problems(package, resource):
       generated surname; the first such row is reported). The fourteenth attack run took the marks off the descriptor
       without importing anything: the build and the release check passed, and the sample's officers were published,
       and charted, as real;
+    - the sample's other marks, compared with the flag: its source still among the resource's (sample_source_problems),
+      or, in a record about people that no import made, a placeholder value of the sample (SAMPLE_PLACEHOLDER: "Sample
+      status A"; the first row of each field is reported);
     - a person's, an agency's or a course's name (a field of a name's kind, cells.name_kind) that begins with =,
       +, - or @ (names.formula_start): the published CSV keeps it as written, and a spreadsheet that opens it runs it
       as a formula. (A synthetic sample is passed: the tests of the spreadsheet copies' defusing build one with such
@@ -288,10 +306,18 @@ def real_row_problems(package, resource):
     No value is shown."""
     names = [f["name"] for f in fields(resource) if name_kind(f)]
     marked = "officer_name" in {f["name"] for f in fields(resource)}
-    if resource.get("pcr:synthetic") or not (names or marked) or file_problems(package, resource):
+    if resource.get("pcr:synthetic") or not (names or marked):
         return []
+    problems = sample_source_problems(resource)
+    if file_problems(package, resource):
+        return problems
     mark = re.compile(r"(?<!\w)" + re.escape(NAME_MARK))
-    problems = []
+    # a release the importer made (its file's digest among the sources) took its values from the code sheets, which list
+    # the placeholders too (a test's release may use them); a resource of records about people with no such record is
+    # the sample's unless its values say otherwise
+    imported = any(isinstance(x, dict) and x.get("pcr:sha256") for x in resource.get("sources") or [])
+    placeholders = set() if imported or not holds_people(resource) else {
+        f["name"] for f in fields(resource) if f.get("type", "string") == "string"}
     try:
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
@@ -302,6 +328,13 @@ def real_row_problems(package, resource):
                                             "resource not marked pcr:synthetic: a sample is never published as real. Import "
                                             "the agency's release (build.py import), or mark the resource and its sources "
                                             "pcr:synthetic again"))
+                for name in [n for n in placeholders if SAMPLE_PLACEHOLDER.search(row.get(n) or "")]:
+                    placeholders.discard(name)
+                    problems.append(Problem(resource["path"], number, name, "sample-published-as-real",
+                                            "a placeholder value of the synthetic sample (a sample's status, class, agency "
+                                            "or course, 'Sample ...') in a resource not marked pcr:synthetic: a sample is "
+                                            "never published as real. Import the agency's release (build.py import), or mark "
+                                            "the resource and its sources pcr:synthetic again"))
                 problems += [Problem(resource["path"], number, name, "formula-start",
                                      "the value begins with =, +, - or @, which a spreadsheet opening the published CSV would "
                                      "run as a formula; no name begins so. It is not shown")
@@ -309,6 +342,28 @@ def real_row_problems(package, resource):
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # reported by the validation, by row
     return problems
+
+
+# The sample's placeholders (certdata/sample.py: where the sources name only some values of a field, the sample writes
+# placeholders), each "Sample" and a kind: "Sample status A", "Sample class B", "Sample City 001 Police Department",
+# "Sample Town 004 ...", "Sample course 02", and the agency identifiers made of them ("XX-sample-city-049-..."). An
+# attack run after the fifteenth deleted pcr:synthetic from a state's officers and took "Sample-" off its names: the build
+# published the sample as real, its statuses still "Sample status A". The flag is compared with the content.
+SAMPLE_PLACEHOLDER = re.compile(r"(?<![^\W_])sample[ -](?:status|class|city|county|statewide|town|course)(?![^\W_])",
+                                re.IGNORECASE)
+SAMPLE_SOURCE = "certdata/sample.py"  # what the sample's source's title names (datapackage.json)
+
+
+def sample_source_problems(resource):
+    """A resource not marked pcr:synthetic whose sources still name the synthetic sample (a source marked pcr:synthetic,
+    or titled as written by certdata/sample.py): the importer takes the sample's source off a resource it makes real."""
+    sources = resource.get("sources") if isinstance(resource.get("sources"), list) else []
+    if any(isinstance(x, dict) and (x.get("pcr:synthetic") or SAMPLE_SOURCE in str(x.get("title") or "")) for x in sources):
+        return [Problem("datapackage.json", None, None, "sample-published-as-real",
+                        f"resource {resource['name']} is not marked pcr:synthetic but its sources name the synthetic "
+                        "sample: a sample is never published as real. Import the agency's release (build.py import), "
+                        "or mark the resource pcr:synthetic again")]
+    return []
 
 
 def read_statutes(package):
@@ -383,7 +438,7 @@ def field_problems(package, resource, field, by_name, statutes, synthetic):
                                 "replace it with the agency's words on what it released before publishing"))
     if not disclosure.is_published(field, synthetic):
         problems.append(Problem(*where, "closed-field", "no ground opens this field; a field that is not open cannot be published"))
-    elif resource.get("pcr:request") and not set(kinds) & disclosure.RECORD_GROUNDS:
+    elif (resource.get("pcr:request") or holds_people(resource)) and not set(kinds) & disclosure.RECORD_GROUNDS:
         problems.append(Problem(*where, "not-a-record-ground",
                                 "a field of an agency's release opens only by statute, by the agency's release, as derived "
                                 "from such fields, or pending while a sample; transcription and notes cannot open it"))
@@ -393,6 +448,67 @@ def field_problems(package, resource, field, by_name, statutes, synthetic):
         problems += found
         valid += [] if found else [ground]
     problems += closed_name_problems(where, field, valid)
+    if "derived" in kinds and holds_people(resource):
+        problems += derived_field_problems(where, resource, field)
+    return problems
+
+
+def holds_people(resource):
+    """Whether a resource's rows are records about people: a field of it holds a person's name."""
+    return any(name_kind(f) == PERSON for f in fields(resource))
+
+
+# What a derived field may be, in a record about a person. A derived field is ours: a value our code computes, never one a
+# maintainer types, and never a fact about the person. Our code computes two: the record's identifier (the importer's, from
+# the record's open fields, a name's hash among them; the validation keeps its values unique, so it can hold no category
+# that many records share, such as a sex, an origin or a birth year) and our record of the release an identifier was
+# retired with (the importer's "last in package version X"). An attack run after the fifteenth added sexo, genero, origen
+# ("Hispanic") and b_year (1985) to a state's officers, each "derived" from officer_name: the check asked only that the source
+# field be open, so a value inferred from a name was published as ours.
+RETIREMENT_RECORD = re.compile(r"last in package version [0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}")
+
+
+def derived_field_problems(where, resource, field):
+    """Why a derived field of a record about a person is not one our code computes: neither the resource's identifier (its
+    primary key alone, a string of a declared pattern) nor a record about that identifier alone (its retirement, whose
+    every value ``derived_value_problems`` reads against RETIREMENT_RECORD)."""
+    key = resource.get("schema", {}).get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    sources = {name for g in disclosure.grounds(field) if g.get("kind") == "derived" for name in g.get("from") or []}
+    pattern = (field.get("constraints") or {}).get("pattern")
+    if field.get("type", "string") == "string" and isinstance(pattern, str) and (
+            key == [field["name"]] or (len(key) == 1 and sources == set(key))):
+        return []
+    return [Problem(*where, "derived-not-ours",
+                    "a derived field of a record about a person must be one our code computes: the record's identifier "
+                    "(the resource's primary key alone, text of a declared pattern) or our record of that identifier's "
+                    "retirement (derived from the identifier alone). A value read off a person's name or another of the "
+                    "record's fields (a sex, an origin, a year of birth) is a fact about the person, which no ground of "
+                    "ours opens")]
+
+
+def derived_value_problems(package, resource):
+    """In a record about a person, every value of a derived field that is not the identifier must be our record of a
+    retirement (RETIREMENT_RECORD), as the importer writes it; the first other value of each field is reported, not
+    shown."""
+    key = resource.get("schema", {}).get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    records = [f["name"] for f in fields(resource) if "derived" in disclosure.kinds(f) and [f["name"]] != key]
+    if not records or not holds_people(resource) or file_problems(package, resource):
+        return []
+    problems, pending = [], set(records)
+    try:
+        with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
+                for name in [n for n in pending if (row.get(n) or "") and not RETIREMENT_RECORD.fullmatch(row.get(n) or "")]:
+                    pending.discard(name)
+                    problems.append(Problem(resource["path"], number, name, "derived-not-ours",
+                                            "the value is not one our code writes in a derived field (the record of a "
+                                            "retirement: 'last in package version' and a version); it is not shown"))
+                if not pending:
+                    break
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # reported by the validation, by row
     return problems
 
 
