@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from . import disclosure, presentation, states
-from .publish import download_name
+from .publish import download_name, real_state_sources, shared_sample_notice, shared_sample_rows
 from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields
 
 DATABASE = "certification"
@@ -46,12 +46,20 @@ def column_description(field, statutes):
     return f"{field.get('description', '')} [Disclosure. {disclosure.summary(field, statutes)}]"
 
 
-def table_metadata(resource, statutes, options):
-    """Datasette metadata for one resource's table, with its options from data/presentation.yml."""
+def table_metadata(resource, statutes, options, shared=None, real_sources=()):
+    """Datasette metadata for one resource's table, with its options from data/presentation.yml. shared: its entry
+    of ``publish.shared_sample_rows`` when only some states' rows are a sample (real_sources: the real states'
+    releases, where their rows are from): the warning and the source say which rows are whose."""
     warning = synthetic_warning(resource) if resource.get("pcr:synthetic") else ""
+    source = "; ".join(s["title"] for s in resource.get("sources", [])) or "see the documentation"
+    if shared:
+        warning = shared_sample_notice(shared) + " "
+        field = shared["field"]
+        source = "; ".join([f"rows whose {field} is {code}: " + ("; ".join(s["title"] for s in real_sources[code])
+                                                                 or "see the documentation") for code, _ in shared["real"]]
+                           + [f"rows whose {field} is {' or '.join(code for code, _ in shared['sample'])}: {source}"])
     meta = {"title": resource["title"], "description": warning + resource["description"],
-            "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)},
-            "source": "; ".join(s["title"] for s in resource.get("sources", [])) or "see the documentation"}
+            "columns": {f["name"]: column_description(f, statutes) for f in fields(resource)}, "source": source}
     meta.update(options.get(resource["name"], {}))
     return meta
 
@@ -63,7 +71,11 @@ def build_metadata(package):
     synthetic = package.synthetic_resources()
     statutes = disclosure.citations(package)
     shown = presentation.read(package.root)
-    tables = {r["name"]: table_metadata(r, statutes, shown["tables"]) for r in package.resources}
+    shared = shared_sample_rows(package)  # tables of several states' rows, only some states' a sample
+    tables = {r["name"]: table_metadata(r, statutes, shown["tables"], shared.get(r["name"]),
+                                        {code: real_state_sources(package, shared[r["name"]], code)
+                                         for code, _ in shared[r["name"]]["real"]} if r["name"] in shared else {})
+              for r in package.resources}
     derived = derived_tables(shown["views"])
     for name, options in shown["tables"].items():  # the tables and views the build makes
         if name not in tables:
@@ -80,12 +92,18 @@ def build_metadata(package):
         }},
         **documentation_link(),
         "plugins": {"certsearch": {"package_version": package.version, "synthetic_resources": synthetic,
+                                   # who publishes the data (the descriptor's contributors with the role publisher),
+                                   # named by the officer pages' citation as by the Downloads page's
+                                   "publishers": package.contributors("publisher"),
                                    # each resource's file on the Downloads page (a sample's name says so): the
                                    # provenance names the file whose checksum it gives
                                    "download_files": {r["name"]: download_name(r) for r in package.resources},
                                    # tables holding no row of a sample: their downloads carry no sample label
                                    "sample_free_tables": sorted([r["name"] for r in package.resources if not r.get(SYNTHETIC)]
                                                                 + list(DESCRIPTION_TABLES)),
+                                   # tables of several states' rows while only some states' are a sample: a row is
+                                   # labelled the sample's unless its column names a real state (plugins: pages, exports)
+                                   "state_rows": state_rows_config(shared),
                                    # sample: the state's officer records are a synthetic sample (a page or a file of
                                    # rows from several states is labelled by each row's state)
                                    "states": [dict(state.config(), agency_words=agency_words(package, state.OFFICERS),
@@ -98,6 +116,21 @@ def build_metadata(package):
                                    # groups it (one account of it on every page)
                                    "withheld": withheld_groups(package)}},
     }
+
+
+# Tables the build makes of every state's rows, with the column naming each row's state (certdata/load.py)
+STATE_TABLES = {"people": "state"}
+
+
+def state_rows_config(shared):
+    """{table: {column, real: [codes], sample: [codes]}} of the tables whose rows are several states' while only some
+    states' are a sample (shared: ``publish.shared_sample_rows``), the search index included; {} otherwise."""
+    if not shared:
+        return {}
+    any_shared = next(iter(shared.values()))
+    tables = {**{name: entry["field"] for name, entry in shared.items()}, **STATE_TABLES}
+    return {name: {"column": column, "real": [code for code, _ in any_shared["real"]],
+                   "sample": [code for code, _ in any_shared["sample"]]} for name, column in tables.items()}
 
 
 def field_title(package, resource, name):

@@ -183,8 +183,7 @@ def site_context(package, database, datasette_url, downloads_dir):
         "package": package.descriptor, "resources": resources, "datasette_url": datasette_url and datasette_url.rstrip("/") + "/",
         # the address the site is published at, for the dataset's citation (none set: the citation names none)
         "site_address": os.environ.get("CERTDATA_DOCS_URL", "").rstrip("/"),
-        "contributors_by_role": {role: [c["title"] for c in package.descriptor.get("contributors", []) if role in c.get("roles", [])]
-                                 for role in ("publisher", "requester")},
+        "contributors_by_role": {role: package.contributors(role) for role in ("publisher", "requester")},
         "synthetic": package.synthetic_resources(),
         # the sample's surnames' mark, while a state's officers are a sample: the search page's examples say how to type them
         "sample_name_mark": sample.NAME_MARK if set(package.synthetic_resources()) & {s.OFFICERS for s in registered} else None,

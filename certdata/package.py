@@ -87,6 +87,10 @@ class Package:
         """Names of the resources that hold a synthetic sample, not an agency's release."""
         return [r["name"] for r in self.resources if r.get(SYNTHETIC)]
 
+    def contributors(self, role):
+        """The titles of the descriptor's contributors with the role (the citations name its publishers)."""
+        return [c["title"] for c in self.descriptor.get("contributors", []) if role in c.get("roles", [])]
+
     def read_rows(self, name):
         """Rows of a small resource as dicts of strings (for the documentation and guards)."""
         import csv

@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import CertdataError
 from .load import file_sha256, file_stamp
 from . import disclosure, sources, states
-from .package import DESCRIPTOR, fields, not_published
+from .package import DESCRIPTOR, SYNTHETIC, fields, not_published
 
 DATABASE_FILE = "certification.db"
 
@@ -270,6 +270,7 @@ def link_or_copy(source, target):
 def release_descriptor(package):
     """The descriptor as published: flat CSV paths, schemas inlined, bytes, hash, not-released list."""
     descriptor = json.loads(json.dumps(package.descriptor))
+    shared = shared_sample_rows(package)
     for resource in descriptor["resources"]:
         path = package.path(resource)
         resource["path"] = download_name(resource)
@@ -278,6 +279,13 @@ def release_descriptor(package):
         missing = not_published(package, resource)
         if missing:
             resource["pcr:notPublished"] = missing
+        if resource["name"] in shared:  # only some states' rows are the sample's: the flag would say it of every row
+            del resource[SYNTHETIC]
+            resource["pcr:syntheticRows"] = {"field": shared[resource["name"]]["field"],
+                                             "values": [code for code, _ in shared[resource["name"]]["sample"]]}
+            resource["description"] = shared_sample_notice(shared[resource["name"]]) + " " + resource["description"]
+            resource["sources"] = [*resource.get("sources", []), *(json.loads(json.dumps(source)) for source in
+                                                                    real_state_sources(package, shared[resource["name"]]))]
     for source in [*descriptor.get("sources", []), *(s for r in descriptor["resources"] for s in r.get("sources", []))]:
         if isinstance(source, dict) and source.get("pcr:id") and source.get("pcr:text"):
             source["pcr:text"] = sources.download_name(source["pcr:id"])  # beside the descriptor, as published
@@ -453,6 +461,45 @@ def release_account(package):
 def state_rows(package, name):
     """Whether a resource holds several states' rows, told apart by a field ``state`` (agencies)."""
     return any(f["name"] == "state" for f in package.resource(name)["schema"]["fields"])
+
+
+STATE_FIELD = "state"
+
+
+def shared_sample_rows(package):
+    """{resource: {"field": "state", "sample": [(code, name)], "real": [(code, name)]}} of each resource marked a
+    synthetic sample that holds several states' rows (``state_rows``), while one state's officer records are an
+    agency's release and another's a synthetic sample: a row of it is the sample's unless its state is a real
+    state's (a new user's walk: the real Missouri agencies of a shared table were labelled a sample). {} otherwise
+    (every state a sample, or none): every row of a resource marked as a sample is then the sample's, as labelled."""
+    registered = states.of_package(package)
+    synthetic = package.synthetic_resources()
+    sample = [(s.CODE, s.NAME) for s in registered if s.OFFICERS in synthetic]
+    real = [(s.CODE, s.NAME) for s in registered if s.OFFICERS not in synthetic]
+    if not (sample and real):
+        return {}
+    own = {name for s in registered for name in (s.OFFICERS, s.get("RETIRED"))}
+    return {name: {"field": STATE_FIELD, "sample": sample, "real": real}
+            for name in synthetic if name not in own and state_rows(package, name)}
+
+
+def real_state_sources(package, shared, only=None):
+    """The sources of the real states' officer resources (their releases as received), in which a shared resource's
+    rows of those states are found (shared: its entry of ``shared_sample_rows``; only: one state's code)."""
+    officers = {s.CODE: s.OFFICERS for s in states.of_package(package)}
+    return [source for code, _ in shared["real"] if only in (None, code)
+            for source in package.resource(officers[code]).get("sources", []) if not source.get(SYNTHETIC)]
+
+
+def shared_sample_notice(shared):
+    """What a resource of several states' rows says while only some states' rows are a synthetic sample (shared:
+    its entry of ``shared_sample_rows``): which rows are the sample's, and which the agencies' releases'."""
+    def rows(states_):
+        return " or ".join(f"{code} ({name})" for code, name in states_)
+    return (f"SYNTHETIC SAMPLE, NOT REAL OFFICERS, in the rows whose {shared['field']} is {rows(shared['sample'])}: "
+            "that agency's release file is not in our hands yet; those rows are generated for testing and must not be "
+            f"read as records of real people. The rows whose {shared['field']} is {rows(shared['real'])} are from the "
+            "agency's release imported into this package.")
 
 
 SAMPLE_WORDS = re.compile(r"\bsample\b|\bsample's\b|\bplaceholder", re.IGNORECASE)

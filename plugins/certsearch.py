@@ -17,6 +17,7 @@ import weakref
 from urllib.parse import quote
 
 from datasette import hookimpl
+from datasette.utils import urlsafe_components
 from datasette.utils.asgi import AsgiStream, NotFound, Response
 from markupsafe import Markup, escape
 
@@ -51,12 +52,15 @@ def prepare_jinja2_environment(env):
 
 
 @hookimpl
-def extra_template_vars(datasette, table, database, request):
+def extra_template_vars(datasette, table, database, request, view_name):
     async def inner():
         cfg = config(datasette)
         synthetic = cfg.get("synthetic_resources", [])
+        shared = cfg.get("state_rows", {})
         if "synthetic_titles" not in cfg:  # for people: the tables' titles, not their names (read once)
-            cfg["synthetic_titles"] = [datasette.metadata("title", database=DB, table=name, fallback=False) or name
+            cfg["synthetic_titles"] = [(datasette.metadata("title", database=DB, table=name, fallback=False) or name)
+                                       + (f" (its rows whose {shared[name]['column']} is "
+                                          f"{state_names(datasette, shared[name]['sample'])})" if name in shared else "")
                                        for name in synthetic]
         variables = {"package_version": cfg.get("package_version"), "synthetic_resources": synthetic,
                      "synthetic_titles": cfg["synthetic_titles"],
@@ -68,6 +72,17 @@ def extra_template_vars(datasette, table, database, request):
         if table:  # custom pages pass their own provenance
             variables["provenance"] = await provenance(datasette, table)
             variables["export_query"] = await export_query(datasette, table, request)
+            rule = state_rule(datasette, table) if database == DB else None
+            if rule:  # a table of several states' rows: the banner and provenance say whose rows are the sample's
+                variables["sample_rows"] = {"sample": f"rows whose {rule['column']} is {state_names(datasette, rule['sample'])}",
+                                            "real": f"rows whose {rule['column']} is {state_names(datasette, rule['real'])}"}
+                if variables["provenance"]:
+                    variables["provenance"] = dict(variables["provenance"], sample_rows=variables["sample_rows"])
+                if view_name == "row" and await row_state(datasette, table, request, rule["column"]) in rule["real"]:
+                    # a real state's row: no sample's banner, title or status
+                    variables.update(shows_sample=False, sample_rows=None)
+                    if variables["provenance"]:
+                        variables["provenance"] = dict(variables["provenance"], synthetic_sample=0, sample_rows=None)
         return variables
     return inner
 
@@ -188,6 +203,7 @@ async def officer_page(datasette, request):
     context.update(await officer_context(datasette, state["resource"]))
     context["state"] = {k: state[k] for k in ("code", "name", "route", "resource")}
     context["citation"] = {"title": datasette.metadata("title"), "record": f"{state['name']} officer record {key}",
+                           "publishers": config(datasette).get("publishers") or [],
                            "url": datasette.absolute_url(request, datasette.urls.path(f"/officer/{route}/{quote(key, safe='')}"))}
     return Response.html(await datasette.render_template(state_template(datasette, state), context, request=request))
 
@@ -226,6 +242,30 @@ def sample_rows(datasette, table):
 EXPORT_PAGE = 2000
 
 
+def state_rule(datasette, table):
+    """{column, real, sample} when the table holds several states' rows and only some states' are a synthetic
+    sample (the build's ``state_rows``): a row is the sample's unless its column names a real state; else None."""
+    return config(datasette).get("state_rows", {}).get(table) if sample_rows(datasette, table) else None
+
+
+def state_names(datasette, codes):
+    """'MA (Massachusetts)' for each code, joined with 'or' (the states' names as the build wrote them)."""
+    names = {s["code"]: s["name"] for s in states(datasette)}
+    return " or ".join(f"{code} ({names[code]})" if code in names else code for code in codes)
+
+
+async def row_state(datasette, table, request, column):
+    """The value of column in the row a row page shows (None when it cannot be read)."""
+    pks = urlsafe_components(request.url_vars["pks"]) if request and request.url_vars.get("pks") else []
+    db = datasette.get_database(DB)
+    keys = await db.primary_keys(table) or ["rowid"]
+    if len(keys) != len(pks):
+        return None
+    found = (await db.execute(f"select [{column}] from [{table}] where " + " and ".join(f"[{k}] = ?" for k in keys),
+                              pks)).first()
+    return found[0] if found else None
+
+
 async def export_query(datasette, table, request):
     """The page's query string when /export/ takes every parameter of it (column=value filters,
     and q on people), "" for no parameter; None when it does not (a sort, a facet, an operator),
@@ -261,6 +301,7 @@ async def export_json(datasette, request):
     page = int(config(datasette).get("export_page", EXPORT_PAGE))
     sql = f"select rowid as _rowid, * from [{table}] where {' and '.join(where)} order by rowid limit {page}"
     label = {"synthetic_sample": True} if sample_rows(datasette, table) else {}
+    by_state = state_rule(datasette, table)  # several states' rows, only some states' a sample: labelled row by row
 
     async def stream(writer):
         last, first = 0, True
@@ -269,6 +310,8 @@ async def export_json(datasette, request):
             rows = (await db.execute(sql, dict(params, _last=last))).rows
             for row in rows:
                 record = {**{k: row[k] for k in row.keys() if k != "_rowid"}, **label}
+                if by_state:
+                    record["synthetic_sample"] = row[by_state["column"]] not in by_state["real"]
                 await writer.write(("" if first else ",\n") + json.dumps(record, ensure_ascii=False))
                 first = False
             if len(rows) < page:

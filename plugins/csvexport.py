@@ -161,6 +161,35 @@ def labelled_records(data, header):
     return RECORD.sub(rb"\1,true\2", records) + rest
 
 
+def state_labelled_records(data, header, rule, found):
+    """As ``labelled_records`` for a table of several states' rows of which only some states' are a sample (rule:
+    the build's ``state_rows`` entry): ``false`` on a row whose state column names a real state, ``true`` on any
+    other (found: a one-item list holding that column's position, read from the header record; None when the CSV
+    has no header or not that column: every row is then labelled ``true``, as the sample's may be any of them)."""
+    records, rest = split_complete(data)
+    if not records:
+        return data
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # Datasette writes with csv.writer's defaults
+    for row in csv.reader(io.StringIO(records.decode("utf-8"), newline="")):
+        if header:
+            found[0] = row.index(rule["column"]) if rule["column"] in row else None
+            writer.writerow(row + [LABEL.decode()])
+            header = False
+            continue
+        column = found[0]
+        real = column is not None and column < len(row) and row[column] in rule["real"]
+        writer.writerow(row + ["false" if real else "true"])
+    return out.getvalue().encode("utf-8") + rest
+
+
+def state_rule(config, path):
+    """The build's ``state_rows`` entry of the table whose CSV path is, or None (a table of one state's rows, a
+    query, a file of the plugins)."""
+    table = TABLE_CSV.match(path)
+    return config.get("state_rows", {}).get(tilde_decode(table.group(1))) if table else None
+
+
 # The plugins' CSVs of rows from several states that label each row themselves, by its state's records
 SELF_LABELLED = ("/search.csv", "/decertified.csv")
 
@@ -315,6 +344,7 @@ class SpreadsheetCsv:
             # /docs/ serves the release files as built: their bytes must match SHA256SUMS
             return await self.app(scope, receive, send)
         exact, label = wants_exact(scope), sample_rows(self.config(), path)
+        rule = state_rule(self.config(), path) if label else None
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         # Datasette leaves the header out on _header=off; our plugins' CSVs always write it
         header = not (path.startswith(f"/{DB}") and next((v for k, v in query if k == "_header"), None) == "off")
@@ -325,9 +355,9 @@ class SpreadsheetCsv:
             if plan and all(k in plan.columns for k, _ in filters):
                 personal = any(k.lower() in (b"cookie", b"authorization") for k, _ in scope.get("headers") or [])
                 return await self.stream_table(send, plan, route, filters, dict(query), exact=exact, label=label,
-                                               header=header, personal=personal,
+                                               header=header, personal=personal, rule=rule,
                                                download=scope.get(DOWNLOAD_SCOPE_KEY) or Unscheduled())
-        state = {"csv": False, "first": True, "pending": b"", "header": header, "since": time.monotonic()}
+        state = {"csv": False, "first": True, "pending": b"", "header": header, "since": time.monotonic(), "column": [None]}
 
         async def rewrite(message):
             if message["type"] == "http.response.start":
@@ -353,7 +383,8 @@ class SpreadsheetCsv:
             done, state["pending"] = split_complete(buffer) if more else (buffer, b"")
             body = spreadsheet_records(done) if done and not exact else done
             if label and body:
-                body, state["header"] = labelled_records(body, state["header"]), False
+                body, state["header"] = (state_labelled_records(body, state["header"], rule, state["column"]) if rule
+                                         else labelled_records(body, state["header"])), False
             if state["first"] and (body or not more):
                 body, state["first"] = (body if exact else BOM + body), False
             if body or not more:
@@ -362,7 +393,7 @@ class SpreadsheetCsv:
         await self.app(scope, receive, rewrite)
 
     async def stream_table(self, send, plan, route, filters, options, exact, label, header, personal=False,
-                           download=None):
+                           download=None, rule=None):
         """The table's rows as Datasette's streamed CSV would give them, in the spreadsheet form unless
         exact, labelled while a sample: one keyset-paged query per STREAM_BATCH rows, each batch written
         as CSV in the SQL thread. Like Datasette, an error (the client gone, a time limit, the size limit)
@@ -371,9 +402,16 @@ class SpreadsheetCsv:
         where = [f"{escape_sqlite(k)} = :f{i}" for i, (k, _) in enumerate(filters)]
         params = {f"f{i}": v for i, (_, v) in enumerate(filters)}
         columns = ", ".join(escape_sqlite(c) for c in plan.header) + (", 'true'" if label else "")
+        if label and rule and rule["column"] in plan.header:  # each row labelled by its state: false for a real state's
+            real = ", ".join(f":real{i}" for i in range(len(rule["real"]))) or "null"
+            columns = (", ".join(escape_sqlite(c) for c in plan.header)
+                       + f", case when {escape_sqlite(rule['column'])} in ({real}) then 'false' else 'true' end")
+            params.update({f"real{i}": code for i, code in enumerate(rule["real"])})
         order = ", ".join(escape_sqlite(c) for c in plan.order)
         time_limit, limit = ds.setting("sql_time_limit_ms"), ds.setting("max_csv_mb") * 1024 * 1024
-        extra = len(",true") if label else 0  # Datasette counts its own characters: the label is not among them
+
+        def extra(row):  # Datasette counts its own characters: the label is not among them
+            return len(row[-1]) + 1 if label else 0
 
         def batch(after):
             condition, keyset = plan.after(after) if after is not None else (None, {})
@@ -421,16 +459,18 @@ class SpreadsheetCsv:
                     download.give()
             except Exception as error:  # as Datasette: the stream ends with the error's message
                 rows, rendered, ending = [], "", str(error)
-            if written + len(rendered) - extra * len(rows) > limit:  # Datasette's max_csv_mb, row by row
+            labels = sum(map(extra, rows))
+            if written + len(rendered) - labels > limit:  # Datasette's max_csv_mb, row by row
                 kept = []
-                for line in map(csv_text, ([row] for row in rows)):
-                    if written + len(line) - extra > limit:
+                for row in rows:
+                    line = csv_text([row])
+                    if written + len(line) - extra(row) > limit:
                         break
-                    written += len(line) - extra
+                    written += len(line) - extra(row)
                     kept.append(line)
                 rendered, ending = "".join(kept), f"CSV contains more than {limit} bytes"
             else:
-                written += len(rendered) - extra * len(rows)
+                written += len(rendered) - labels
             body = (text + rendered).encode("utf-8")
             if body and not exact:
                 body = spreadsheet_records(body)

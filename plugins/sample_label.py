@@ -9,6 +9,7 @@ header cannot; not for a table's or a row's file when the table holds none of th
 that a program or a person saving a file is told, as a reader is told by the page banner. The data itself says it too: a ``synthetic_sample`` column or field on each
 row of a download that may hold the sample's rows (plugins/csvexport.py, certsearch.py, pages.py).
 """
+import json
 import re
 from urllib.parse import parse_qsl, unquote
 
@@ -24,6 +25,40 @@ DATASETTE_JSON = re.compile(rf"^/{DB}(?:/([^/]+))?(?:/[^/]+)?\.json$")
 ROWS_SHAPES = {None, "objects", "arrays"}
 JSON_LABEL = b'"synthetic_sample": true, '
 DECERTIFIED_FILES = ("/decertified.csv", "/decertified.json")  # plugins/pages.py: rows labelled by their state
+
+
+def json_table(scope):
+    """The table (or row's table) of a request for Datasette's JSON of one, else None."""
+    found = DATASETTE_JSON.match(scope.get("path", ""))
+    return tilde_decode(unquote(found.group(1))) if found and found.group(1) else None
+
+
+def labelled_by_state(body, rule):
+    """Datasette's JSON answer of a table of several states' rows of which only some states' are a sample (rule: the
+    build's ``state_rows`` entry), each row labelled: ``synthetic_sample`` false on a row whose state column names a
+    real state, true on any other (a row without that column too), as an item of each row (a last column, named in
+    ``columns``, for rows given as arrays); the top level says true while any row it holds may be the sample's. The
+    body unchanged when it is not such an object (an error)."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(answer, dict) or not isinstance(answer.get("rows"), list):
+        return body
+    columns = answer.get("columns") if isinstance(answer.get("columns"), list) else []
+    position = columns.index(rule["column"]) if rule["column"] in columns else None
+    labels = []
+    for row in answer["rows"]:
+        value = row.get(rule["column"]) if isinstance(row, dict) else (
+            row[position] if isinstance(row, list) and position is not None and position < len(row) else None)
+        labels.append(not (isinstance(value, str) and value in rule["real"]))
+        if isinstance(row, dict):
+            row["synthetic_sample"] = labels[-1]
+        elif isinstance(row, list):
+            row.append(labels[-1])
+    if columns and any(isinstance(row, list) for row in answer["rows"]):
+        columns.append("synthetic_sample")
+    return json.dumps({"synthetic_sample": any(labels) or not answer["rows"], **answer}, ensure_ascii=False).encode("utf-8")
 
 
 def json_label(scope, sample_free):
@@ -82,12 +117,16 @@ def asgi_wrapper(datasette):
                 decertifying = [s for s in config.get("states") or [] if s.get("decertified")]
                 # the decertified list's files hold no sample's row while no decertifying state's records are one
                 known.append(set() if any(s.get("sample") for s in decertifying) else set(DECERTIFIED_FILES))
+                known.append(config.get("state_rows") or {})
             synthetic = known[0]
             if scope.get("type") != "http" or not synthetic or scope.get("path", "").startswith("/docs/"):
                 # the documentation and its release files are served as built (their names are labelled already)
                 return await app(scope, receive, send)
             value = ", ".join(synthetic).encode("ascii", "replace")
             held = []  # the start of a JSON answer to label, sent with its first part once that shows an object
+            # a table of several states' rows, only some states' a sample: its whole answer is read and each row labelled
+            rule = known[3].get(json_table(scope)) if json_label(scope, known[1]) else None
+            parts = []
 
             async def send_labelled(message):
                 if message["type"] == "http.response.start":
@@ -99,6 +138,14 @@ def asgi_wrapper(datasette):
                             k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in headers):
                         held.append(message)
                         return
+                elif message["type"] == "http.response.body" and held and rule:
+                    parts.append(message.get("body", b""))
+                    if message.get("more_body"):
+                        return
+                    start, body = held.pop(), labelled_by_state(b"".join(parts), rule)
+                    await send(dict(start, headers=[(k, str(len(body)).encode()) if k.lower() == b"content-length"
+                                                    else (k, v) for k, v in start["headers"]]))
+                    message = {"type": "http.response.body", "body": body, "more_body": False}
                 elif message["type"] == "http.response.body" and held:
                     start, body = held.pop(), message.get("body", b"")
                     if body.startswith(b"{") and not body.startswith(b"{}"):

@@ -341,3 +341,101 @@ def test_the_checksum_a_sample_s_pages_give_names_the_file_the_downloads_hold(bu
         for digest, name in named:
             assert name.startswith("SYNTHETIC-SAMPLE-"), (path, name)
             assert hashlib.sha256((built / "site" / "downloads" / name).read_bytes()).hexdigest() == digest, path
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """A release with Missouri's roster imported and Massachusetts still a synthetic sample (a partial release)."""
+    from .conftest import make_package, run_cli
+    dest = tmp_path_factory.mktemp("mixed")
+    root = make_package(dest / "pkg", mo_active=40, ma_officers=10)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    roster = dest / "roster.csv"
+    roster.write_text('Name,License Status,License Class,Commissioning Agency\n"Doe, Jane",Revoked,unknown,'
+                      "Columbia Police Department\n", encoding="utf-8")
+    result = run_cli(root, "import", "mo-roster", str(roster), "--received", "2023-01-18")
+    assert result.returncode == 0, result.stderr
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    assert Package.load(root).synthetic_resources() == ["agencies", "ma_training"]
+    return root
+
+
+def page_text(client, path):
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fetch(client, path).text)))
+
+
+def test_a_table_of_several_states_labels_its_rows_by_their_state_while_one_state_is_real(mixed):
+    """A new user's walk: with Missouri's roster imported and Massachusetts still a sample, the agencies table's page
+    called POST's agencies generated for testing, gave the sample's generator as their source, and every export
+    said synthetic_sample true of every Missouri row. Each row is now labelled by its state, in every export."""
+    client = app(mixed)
+    meta = json.loads((mixed / "site" / "datasette" / "metadata.json").read_text())["databases"]["certification"]["tables"]
+    assert meta["agencies"]["description"].startswith("SYNTHETIC SAMPLE, NOT REAL OFFICERS, in the rows whose state is "
+                                                      "MA (Massachusetts)")
+    assert "The rows whose state is MO (Missouri) are from the agency's release" in meta["agencies"]["description"]
+    assert meta["agencies"]["source"].startswith("rows whose state is MO: Missouri POST roster of licensees (as received); "
+                                                 "rows whose state is MA: Synthetic sample written by")
+    page = page_text(client, "/certification/agencies")
+    assert "Synthetic sample, not real officers, in this table's rows whose state is MA (Massachusetts)." in page
+    assert "The rows whose state is MO (Missouri) are from the agency's release" in page
+    # a real state's row page carries no sample banner; a sample state's keeps it
+    real_row = page_text(client, "/certification/agencies/MO-columbia-police-department")
+    assert "Synthetic sample, not real officers" not in real_row and "(synthetic sample)" not in real_row
+    assert "Synthetic sample, not real officers" in page_text(client, "/certification/agencies/MA-boston-police-department")
+    expected = {"MO": False, "MA": True}
+    rows = fetch(client, "/export/agencies.json").json()
+    assert {r["state"] for r in rows} == {"MO", "MA"} and all(r["synthetic_sample"] is expected[r["state"]] for r in rows)
+    for path in ("/certification/agencies.csv?_stream=on", "/certification/agencies.csv?_stream=on&_csv=exact",
+                 "/certification/agencies.csv?_size=max", "/certification/agencies.csv?_size=max&_csv=exact",
+                 "/certification/people.csv?_size=max", "/certification/people.csv?_stream=on"):
+        header, *records = csv_rows(client, path)
+        assert header[-1] == "synthetic_sample" and {r[header.index("state")] for r in records} == {"MO", "MA"}, path
+        assert all(r[-1] == str(expected[r[header.index("state")]]).lower() for r in records), path
+    # a CSV without the state column cannot tell: every row stays labelled the sample's
+    header, *records = csv_rows(client, "/certification/agencies.csv?_col=agency_name&_size=max")
+    assert "state" not in header and header[-1] == "synthetic_sample" and {r[-1] for r in records} == {"true"}
+    for path in ("/certification/agencies.json?_size=max", "/certification/agencies.json?_shape=objects&_size=max"):
+        answer = fetch(client, path).json()
+        labels = [(r[1], r[-1]) if isinstance(r, list) else (r["state"], r["synthetic_sample"]) for r in answer["rows"]]
+        assert answer["synthetic_sample"] is True and all(label is expected[state] for state, label in labels), path
+    only_real = fetch(client, "/certification/agencies.json?state=MO").json()
+    assert only_real["synthetic_sample"] is False and only_real["columns"][-1] == "synthetic_sample"
+    assert fetch(client, "/certification/agencies/MO-columbia-police-department.json").json()["synthetic_sample"] is False
+    # a table of one state's sample rows keeps its label on every row
+    assert all(r["synthetic_sample"] is True for r in fetch(client, "/export/ma_training.json").json())
+
+
+def test_the_published_descriptor_flags_a_shared_resource_by_its_sample_states_rows(mixed, built):
+    """The walk: the published datapackage.json carried pcr:synthetic on agencies as a whole. A resource keeps the flag
+    only while all its rows are a sample; one of several states' rows names the sample's states instead."""
+    published = json.loads((mixed / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    agencies = next(r for r in published["resources"] if r["name"] == "agencies")
+    assert "pcr:synthetic" not in agencies and agencies["pcr:syntheticRows"] == {"field": "state", "values": ["MA"]}
+    assert agencies["description"].startswith("SYNTHETIC SAMPLE, NOT REAL OFFICERS, in the rows whose state is MA")
+    assert "Missouri POST roster of licensees (as received)" in [s["title"] for s in agencies["sources"]]
+    assert all("path" not in s for s in agencies["sources"])  # the agency's file as received is not published
+    assert next(r for r in published["resources"] if r["name"] == "ma_training")["pcr:synthetic"] is True
+    # a sample-only release: every resource of the sample keeps its flag, as before
+    sample = json.loads((built / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    agencies = next(r for r in sample["resources"] if r["name"] == "agencies")
+    assert agencies["pcr:synthetic"] is True and "pcr:syntheticRows" not in agencies
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    assert metadata["plugins"]["certsearch"]["state_rows"] == {}
+    assert metadata["databases"]["certification"]["tables"]["agencies"]["description"].startswith(
+        "SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet")
+
+
+def test_an_officer_page_s_citation_names_the_package_s_publishers_and_none_invented(real, tmp_path):
+    """A walk: the officer pages' "How to cite" named no publisher, while the Downloads page names the contributors
+    with the role publisher. Both read them from datapackage.json; without one, none is named."""
+    conn = sqlite3.connect(real / "site" / "downloads" / "certification.db")
+    officer = conn.execute("select row_id from mo_officers limit 1").fetchone()[0]
+    package = Package.load(real)
+    title = package.descriptor["title"]
+    cite = re.search(r"How to cite(.*?)\(accessed", page_text(app(real), f"/officer/mo/{officer}")).group(1)
+    assert cite.strip().startswith(title) and package.contributors("publisher") == []
+    package.descriptor["contributors"].append({"title": "Example Newsroom", "roles": ["publisher"]})
+    metadata = datasette.write_metadata(package, tmp_path / "metadata.json")
+    client = datasette.app(real / "site" / "downloads" / "certification.db", metadata)
+    cite = re.search(r"How to cite(.*?)\(accessed", page_text(client, f"/officer/mo/{officer}")).group(1)
+    assert cite.strip().startswith(f"Example Newsroom, {title}, version {package.version}"), cite
