@@ -22,7 +22,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import disclosure, presentation
+from . import disclosure, presentation, states
 from .cells import PERSON, name_kind
 from .errors import CertdataError
 from .names import formula_start, free_text_problem
@@ -288,6 +288,11 @@ def contact_problems(package, resource):
     return problems
 
 
+def import_made(resource):
+    """Whether the importer wrote the resource from an agency's file (its file's digest among its sources)."""
+    return any(isinstance(x, dict) and x.get("pcr:sha256") for x in resource.get("sources") or [])
+
+
 def real_row_problems(package, resource):
     """In a resource not marked as a synthetic sample, in one pass over its rows:
 
@@ -315,7 +320,9 @@ def real_row_problems(package, resource):
     # a release the importer made (its file's digest among the sources) took its values from the code sheets, which list
     # the placeholders too (a test's release may use them); a resource of records about people with no such record is
     # the sample's unless its values say otherwise
-    imported = any(isinstance(x, dict) and x.get("pcr:sha256") for x in resource.get("sources") or [])
+    imported = import_made(resource) or any(  # a state's retired identifiers, kept by the import of its officers
+        state.get("RETIRED") == resource["name"] and import_made(package.resource(state.OFFICERS))
+        for state in states.of_package(package))
     placeholders = set() if imported or not holds_people(resource) else {
         f["name"] for f in fields(resource) if f.get("type", "string") == "string"}
     try:
