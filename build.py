@@ -5,6 +5,7 @@
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH] [--deployed]  serve the built database read-only with Datasette
     python build.py import SOURCE FILE [--received YYYY-MM-DD] [--same-officer ID ...] [--retire-most]
+                                         [--blank-field FIELD ...]
                                          SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
@@ -54,6 +55,10 @@ def make_parser():
     importer.add_argument("--retire-most", action="store_true",
                           help="import a release that retires more than half of the officer identifiers the previous "
                                "release published (refused without it: a change of the file's form does that)")
+    importer.add_argument("--blank-field", action="append", default=[], metavar="FIELD", dest="blank_fields",
+                          help="a field the previous release published that this release no longer gives, to be "
+                               "blanked in every row (refused without it: a missing or renamed column does that; "
+                               "repeatable)")
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -126,7 +131,8 @@ def run(args):
         pipeline.serve(root=args.root, port=args.port, get=args.get, deployed=args.deployed)
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
-                                same_officer=args.same_officer, retire_most=args.retire_most)
+                                same_officer=args.same_officer, retire_most=args.retire_most,
+                                blank_fields=args.blank_fields)
     elif args.command == "diff":
         print(pipeline.diff_releases(args.old, args.new, args.root))
     elif args.command == "deploy":

@@ -576,7 +576,8 @@ def deploy(root=ROOT, service="police-certification"):
     return subprocess.run([str(Path(sys.executable).with_name("datasette"))] + args[1:]).returncode
 
 
-def import_release(source, path, root=ROOT, received=None, progress=print, same_officer=(), retire_most=False):
+def import_release(source, path, root=ROOT, received=None, progress=print, same_officer=(), retire_most=False,
+                   blank_fields=()):
     """Import an agency's file as received, then check the package: all or nothing. On any problem, and
     on Ctrl-C or a termination signal, every file the import changed is restored and every file it
     created is removed before the error is passed on."""
@@ -596,7 +597,7 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
         start_journal(root, package)
         try:
             written = importers.run(source, path, package, received=received, report=progress, same_officer=same_officer,
-                                    retire_most=retire_most)
+                                    retire_most=retire_most, blank_fields=blank_fields)
             check(root, progress)
         except BaseException as error:
             undo_import(root)

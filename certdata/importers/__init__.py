@@ -1117,10 +1117,11 @@ def display_name(record):
     return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
 
 
-def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False):
+def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False, blank_fields=()):
     """Import path as the source's resource; returns the files written. A state's rows is given received and
     report too when it takes them (keyword arguments of those names). An import that would retire more than half
-    of the identifiers the previous release published is refused unless retire_most (retirements)."""
+    of the identifiers the previous release published is refused unless retire_most (retirements), and one that
+    would blank every value of a field the previous release published unless blank_fields names it (absent_fields)."""
     module = source_module(source, package.root)
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
@@ -1136,8 +1137,51 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     options.update((name, value) for name, value in (("received", received), ("report", report)) if name in accepted)
     table, agencies, *more = module.rows(mapped, package, label, **options)  # more: {resource: rows} the state also keeps
     more = more[0] if more else {}
+    absent_fields(package, resource, table, module, label, blank_fields)
     retirements(package, module, label, more, report, retire_most)
     return write_all(package, resource, table, agencies, module, Path(path), received, more)
+
+
+def absent_fields(package, resource, table, module, label, blank_fields=()):
+    """Refuse an import that leaves blank in every row a field that held a value in the previous release, unless
+    blank_fields names it: the file lacks its column, or has it under a header the importer does not know (dropped
+    as not open). (The trial: a roster without its Agency column blanked every officer's agency, took every agency
+    of the state out of agencies.csv and retired a namesake's identifier; an export without its State ID column
+    blanked the published State IDs, and the officer pages said none was recorded.) Nothing is checked while the
+    resource is a synthetic sample (its values were never published as a release's)."""
+    fields = [f["name"] for f in resource["schema"]["fields"]]
+    unknown = sorted(set(blank_fields) - set(fields))
+    if unknown:
+        raise ImportError_(f"{label}: --blank-field {', '.join(unknown)}: not a field of {resource['name']} "
+                           f"(its fields: {', '.join(fields)})")
+    if resource.get(SYNTHETIC):
+        held = {}
+    else:
+        held = dict.fromkeys(fields, 0)
+        previous = 0
+        for row in package.read_rows(resource["name"]):
+            previous += 1
+            for field in fields:
+                if row.get(field) not in (None, ""):
+                    held[field] += 1
+    blank = [field for column, field in enumerate(fields)
+             if held.get(field) and not any(row[column] not in (None, "") for row in table)]
+    unasked = sorted(set(blank_fields) - set(blank))
+    if unasked:
+        raise ImportError_(f"{label}: --blank-field {', '.join(unasked)}: the import does not blank "
+                           f"{'this field' if len(unasked) == 1 else 'these fields'} (the previous release published "
+                           "no value of it, or this file gives values)")
+    refused = [field for field in blank if field not in blank_fields]
+    if not refused:
+        return
+    counts = "; ".join(f"{field} in {held[field]:,} of the previous release's {previous:,} rows" for field in refused)
+    where = Path(inspect.getsourcefile(module)).name
+    raise ImportError_(f"{label}: the previous release published values of {', '.join(refused)} ({counts}), and this "
+                       "file would leave it blank in every row: its column is missing, or is under a header the importer "
+                       "does not know (a \"dropped column\" above). If the agency renamed the column, add its header to "
+                       f"COLUMNS in the state's module ({where}) and import again; if the release no longer gives it and "
+                       f"every value should be blanked, import again with "
+                       f"{' '.join('--blank-field ' + field for field in refused)}")
 
 
 def retirements(package, module, label, more, report, retire_most=False):

@@ -1,0 +1,49 @@
+"""A second independent trial with hand-written release files (CSV and XLSX, as POST or MPTC might send them): a
+later release that lacks a column, placeholders, footers, unknown code-sheet values, names in parts. Names and
+agencies are made up; no real officer is named."""
+from .conftest import run_cli, settle_ma_disclosure
+from .test_importers import read_csv
+from .test_release_trial import refused
+
+ROSTER = ("Name,License Status,License Class,Agency\n\"Thistlewood, Marcus\",Revoked,unknown,Quillfeather Police Department\n"
+          "\"Quillon, Ada\",Surrendered,unknown,Varga County Sheriff's Office\n"
+          "\"Quillon, Ada\",Revoked,unknown,Quillfeather Police Department\n")
+
+
+def imported(root, path, *extra, source="mo-roster"):
+    result = run_cli(root, "import", source, str(path), *extra)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_a_later_release_without_a_published_column_is_refused_unless_the_blanking_is_asked_for(small_package, tmp_path):
+    """The trial: a second roster without its Agency column (or with it under a header POST renamed) blanked every
+    officer's agency, took every Missouri agency out of agencies.csv and retired a namesake's identifier; an Acadis
+    export without its State ID column blanked the published State IDs."""
+    first = tmp_path / "first.csv"
+    first.write_text(ROSTER, encoding="utf-8")
+    imported(small_package, first, "--received", "2026-01-01")
+    for name, header in (("no-agency.csv", "Name,License Status,License Class\n"),
+                         ("renamed.csv", "Name,License Status,License Class,Commissioned By\n")):
+        second = tmp_path / name
+        lines = ROSTER.splitlines()[1:]
+        second.write_text(header + "".join((line if "By" in header else line.rsplit(",", 1)[0]) + "\n" for line in lines),
+                          encoding="utf-8")
+        refused(small_package, second, f"{name}: the previous release published values of agency_id (agency_id in 3 of "
+                "the previous release's 3 rows)", "COLUMNS in the state's module (mo.py)", "--blank-field agency_id",
+                extra=("--received", "2026-02-01"))
+    result = imported(small_package, tmp_path / "no-agency.csv", "--received", "2026-02-01", "--blank-field", "agency_id",
+                      "--retire-most")
+    assert {r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")} == {""}, result
+    refused(small_package, tmp_path / "no-agency.csv", "--blank-field state_id: not a field of mo_officers",
+            extra=("--blank-field", "state_id"))
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date\n"
+                        "555001,MA123456,Ada Quillon,Ethics,2019-06-14\n555002,,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
+    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    supplemental = tmp_path / "supplemental.csv"
+    supplemental.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
+                            "555002,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
+    refused(small_package, supplemental, "values of state_id (state_id in 1 of the previous release's 2 rows)",
+            "--blank-field state_id", source="ma-training", extra=("--received", "2020-02-01"))
