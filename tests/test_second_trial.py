@@ -1,7 +1,7 @@
 """A second independent trial with hand-written release files (CSV and XLSX, as POST or MPTC might send them): a
 later release that lacks a column, placeholders, footers, unknown code-sheet values, names in parts. Names and
 agencies are made up; no real officer is named."""
-from .conftest import run_cli, settle_ma_disclosure
+from .conftest import run_cli, settle_agency_disclosure, settle_ma_disclosure
 from .test_importers import read_csv
 from .test_release_trial import refused
 
@@ -47,3 +47,36 @@ def test_a_later_release_without_a_published_column_is_refused_unless_the_blanki
                             "555002,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
     refused(small_package, supplemental, "values of state_id (state_id in 1 of the previous release's 2 rows)",
             "--blank-field state_id", source="ma-training", extra=("--received", "2020-02-01"))
+
+
+def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refused_as_blank(small_package, tmp_path):
+    """The trial: N/A, NONE, No Agency and (blank) in the agency column became agencies MO-n-a, MO-none, MO-no-agency
+    and MO-blank, with pages listing revoked officers; a lone dash was refused as a spreadsheet formula."""
+    roster = tmp_path / "placeholders.csv"
+    roster.write_text("Name,License Status,License Class,Agency\n" + "".join(
+        f'"{name}",Revoked,unknown,{agency}\n' for name, agency in (
+            ("Thistlewood, Marcus", "N/A"), ("Quillon, Ada", "NONE"), ("Varga, Nell", "No Agency"),
+            ("Fennimore, Lise", "(blank)"), ("Ostrander, Pell", "-"), ("Na, Kim", "Quillfeather Police Department"))),
+        encoding="utf-8")
+    report = imported(small_package, roster, "--received", "2026-01-01")
+    assert "5 cell(s) of agency_name hold a placeholder for no value" in report and "rows 2, 3, 4, 5, 6" in report, report
+    rows = {r["officer_name"]: r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")}
+    assert rows["Thistlewood, Marcus"] == rows["Ostrander, Pell"] == "" and rows["Na, Kim"] == "MO-quillfeather-police-department"
+    agencies = {r["agency_id"] for r in read_csv(small_package / "data" / "agencies.csv")}
+    assert not agencies & {"MO-n-a", "MO-none", "MO-no-agency", "MO-blank", "MO-"}
+    # a placeholder where a name or a status must be is refused as the blank it stands for, with that reason
+    roster.write_text("Name,License Status,License Class\nN/A,Revoked,unknown\n", encoding="utf-8")
+    refused(small_package, roster, "row 2, field officer_name: the name is blank (or a placeholder for none")
+    roster.write_text("Name,License Status,License Class\n\"Quillon, Ada\",-,unknown\n", encoding="utf-8")
+    message = refused(small_package, roster, "row 2, field license_status: the value is blank (or a placeholder")
+    assert "formula" not in message
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Agency\n"
+                        "555001,N/A,Ada Quillon,Ethics,2019-06-14,None\n", encoding="utf-8")
+    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    assert [(r["state_id"], r["agency_id"]) for r in read_csv(small_package / "data" / "ma_training.csv")] == [("", "")]
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,n/a,2019-06-14\n",
+                        encoding="utf-8")
+    refused(small_package, training, "row 2, field course_name: the value is blank (or a placeholder", source="ma-training")

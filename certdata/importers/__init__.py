@@ -955,7 +955,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
     kinds = getattr(module, "CELL_KINDS", {})
-    count, seen, repeats, agency_ids, suffixed = 0, {}, [], {}, 0
+    count, seen, repeats, agency_ids, suffixed, placeholders = 0, {}, [], {}, 0, {}
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
@@ -973,6 +973,10 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                    "(a date of birth or a number in the wrong column?); it is not shown. Check the "
                                    "export's columns, or format the column as text")
         record = {field: clean(cell) for field, cell in cells.items()}
+        for field, value in record.items():
+            if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
+                record[field] = ""
+                placeholders.setdefault(field, []).append(number)
         if not any(record.values()):
             continue
         failed = [f for f, v in record.items() if v.upper() in EXCEL_ERRORS]
@@ -1000,7 +1004,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             record["officer_name"], added = with_parts(label, number, record)
             suffixed += added
         if not record.get("officer_name", "x"):
-            raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank")
+            raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank{BLANK}")
         for field, value in record.items():
             problem = value and value_problem(field, value)
             if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
@@ -1024,6 +1028,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         yield record
     if not count:
         raise ImportError_(f"{label}: no data rows")
+    for field, where in placeholders.items():
+        report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({PLACEHOLDER_EXAMPLES}; rows "
+               f"{numbers(where)}), read as blank: a placeholder is no {'agency' if field == 'agency_name' else 'value'}")
     if suffixed:
         report(f"{label}: {suffixed:,} name(s) of the full-name column take the suffix of the name_suffix column after "
                "them (\"Last, First Middle Suffix\", as split name columns are composed)")
@@ -1031,6 +1038,26 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         shown = ", ".join(f"row {a} = row {b}" for a, b in repeats[:10]) + (" ..." if len(repeats) > 10 else "")
         report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
                "since two people can share a name: check them with the agency")
+
+
+# What an export or a clerk writes in a cell for "none": no agency, name, status or course is called so. Compared
+# without case, brackets and spaces at the ends; a run of dashes, dots or underscores alone is one too. Words that are
+# also people's names (Na, None, Null, Nil, Blank) are placeholders only outside the name columns.
+PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "n.a", "n / a", "not applicable", "not available", "no agency",
+                               "no department", "no value", "none listed", "none given", "not listed", "not given"})
+PLACEHOLDER_NAMES = frozenset({"na", "none", "null", "nil", "blank", "empty"})
+PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
+PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, (blank) or a dash"
+BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
+
+
+def placeholder(field, value):
+    """Whether a cleaned cell is a placeholder for no value (PLACEHOLDER_WORDS) rather than a value of field."""
+    if PLACEHOLDER_MARKS.fullmatch(value):
+        return True
+    bare = value.lower().strip("()[]<>{} ")
+    bracketed = bare != value.lower()
+    return bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
 
 
 def dropped_column(index, header, module, found):

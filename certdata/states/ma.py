@@ -10,7 +10,7 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 
-from ..importers import REDACTED, ImportError_, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold
 from . import dropped_identifiers
 
@@ -159,6 +159,10 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
         acadis = record["acadis_id"]
+        blank = [field for field in REQUIRED if not record.get(field)]
+        if blank:
+            raise ImportError_(f"{label}, row {record['_row']}, field {blank[0]}: the value is blank{BLANK}, which a "
+                               "training record cannot be without")
         if not patterns["acadis_id"].fullmatch(acadis):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
         if acadis not in previous and unpadded.get(acadis.lstrip("0")):

@@ -7,7 +7,7 @@ are the package's: the disclosure of each field of ``mo_officers`` and POST's re
 """
 import collections
 
-from ..importers import REDACTED, ImportError_, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold, name_hash
 from . import dropped_identifiers
 
@@ -172,6 +172,9 @@ def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
 def canonical(value, allowed, label, field, row):
     """The code-sheet spelling of a value, matched without regard to case."""
     lookup = {a.lower(): a for a in allowed}
+    if not value:
+        raise ImportError_(f"{label}, row {row}, field {field}: the value is blank{BLANK}, which the code sheet "
+                           f"({', '.join(sorted(allowed))}) does not hold; ask POST what the record's {field} is")
     if value.lower() not in lookup:  # never shown: the column may hold a misplaced residence or date of birth
         raise ImportError_(f"{label}, row {row}, field {field}: the value (not shown) is not in the code sheet "
                            f"({', '.join(sorted(allowed))}); add it to data/mo_{field}es.csv with what POST says it means")
@@ -301,7 +304,7 @@ def rows(records, package, label, report=print):
     tuples = []
     for record in records:
         if not record["officer_name"]:
-            raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank")
+            raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank{BLANK}")
         status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
         # a blank class stays blank: POST explains a class "listed as “unknown”", not an empty cell
         klass = canonical(record["license_class"], classes, label, "license_class", record["_row"]) if record["license_class"] else ""
