@@ -45,7 +45,18 @@ def safe_line(text):
     for line in text.split("\n"):
         safe = safe_text(line)
         if safe is None:
-            head = line.split(":")[0]  # "data/x.csv, row 2, field y" locates it, unless that too holds the value
-            safe = (head + ": " if head != line and not closed(head) else "") + WITHHELD
+            safe = safe_start(line) + WITHHELD
         lines.append(safe)
     return "\n".join(lines)
+
+
+def safe_start(line):
+    """The line's start, up to the colon before the first part that makes it hold a closed value: what locates the
+    problem ("import failed: roster.xlsx [sheet 2], row 5, field y: "), unless that too holds the value. (A message
+    withheld from its first colon on had said "import failed:" and no more: neither the file nor the problem.)"""
+    start = ""
+    for part in line.split(": ")[:-1]:
+        if closed(start + part):
+            break
+        start += part + ": "
+    return start

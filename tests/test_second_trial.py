@@ -80,3 +80,31 @@ def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refu
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,n/a,2019-06-14\n",
                         encoding="utf-8")
     refused(small_package, training, "row 2, field course_name: the value is blank (or a placeholder", source="ma-training")
+
+
+def test_a_missing_column_is_named_with_the_file_when_closed_columns_are_beside_it(small_package, tmp_path):
+    """The trial: headers "Licensee, DOB, License Status, ..." (or an Acadis export with Date of Birth, Gender, Race and
+    City columns) gave only "error: import failed: (the rest of this message is withheld ...)": the safe message
+    "... also DOB; 3 more not shown" was read as a date of birth. Closed columns' names and counts are no closed value."""
+    roster = tmp_path / "licensees.csv"
+    roster.write_text("Licensee,DOB,License Status,License Class,Gender,Notes,Remarks,Badge\n"
+                      "\"Quillon, Ada\",01/02/1970,Revoked,unknown,F,x,y,z\n", encoding="utf-8")
+    message = refused(small_package, roster, "licensees.csv: missing column(s) officer_name (for example 'Name')",
+                      "recognised License Status, License Class; 4 more not shown",
+                      "columns of closed categories (not read): DOB, Gender")
+    assert "withheld" not in message and "1970" not in message
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "acadis.csv"
+    training.write_text("Acadis ID,Student,Date of Birth,Gender,Race,City,Course Name,Completion Date\n"
+                        "555001,Ada Quillon,01/02/1970,F,W,Quincy,Ethics,2019-06-14\n", encoding="utf-8")
+    message = refused(small_package, training, "acadis.csv: missing column(s) officer_name", "Date of Birth, Gender, "
+                      "Race, City", source="ma-training")
+    assert "withheld" not in message and "Quincy" not in message
+
+
+def test_a_message_that_cannot_be_shown_whole_keeps_what_locates_it():
+    from certdata import redaction
+    line = redaction.safe_line("import failed: roster.xlsx [sheet 2], row 5, field agency_name: call 573-555-0142 now")
+    assert line.startswith("import failed: roster.xlsx [sheet 2], row 5, field agency_name: (the rest of this message")
+    assert "0142" not in line
+    assert "1970" not in redaction.safe_line("import failed: born 1970-01-02: roster.xlsx")

@@ -895,17 +895,20 @@ def missing_message(label, missing, headers, module):
     spelling = known_headers(module)
     known = [spelling[header_key(headers[i])] for i in sorted(found.values())]
     others = [h for i, h in enumerate(headers) if i not in found.values() and clean(h)]
+    closed = [CLOSED_KEYS[header_key(h)] for h in others if header_key(h) in CLOSED_KEYS]
     if known:
-        closed = [CLOSED_KEYS[header_key(h)] for h in others if header_key(h) in CLOSED_KEYS]
-        seen = f"recognised {', '.join(known)}" + (f"; also {', '.join(closed)}" if closed else "") + (
+        seen = f"recognised {', '.join(known)}" + (
             f"; {len(others) - len(closed)} more not shown" if len(others) > len(closed) else "")
     else:
         seen = f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data)"
     hint = ""
     if "officer_name" in missing and hasattr(module, "NAME_PARTS_HEADERS"):
         hint = "; split names need at least a last-name and a first-name column (e.g. Last Name, First Name)"
+    # the closed columns' names last, no count after them: "DOB; 3 more" read as a date of birth, and the message,
+    # withheld whole, named neither the file nor the missing column
+    also = f"; the file also has columns of closed categories (not read): {', '.join(closed)}" if closed else ""
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
-            f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}")
+            f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{also}")
 
 
 CLOSED_KEYS = {header_key(name): name for name in CLOSED_HEADERS}
