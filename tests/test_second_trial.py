@@ -108,3 +108,30 @@ def test_a_message_that_cannot_be_shown_whole_keeps_what_locates_it():
     assert line.startswith("import failed: roster.xlsx [sheet 2], row 5, field agency_name: (the rest of this message")
     assert "0142" not in line
     assert "1970" not in redaction.safe_line("import failed: born 1970-01-02: roster.xlsx")
+
+
+def test_footers_repeated_headers_and_a_long_title_are_named_for_what_they_are(small_package, tmp_path):
+    """The trial: "Total Licensees: 16" was refused as a date of birth or an age, "*** End of Report ***" and a header
+    row repeated mid-file as values to add to the code sheet (which would publish an officer named "Name"), MPTC's
+    "Record Count: 10" as a blank name, and a title of 11 rows as headers of no known name."""
+    body = '"Quillon, Ada",Revoked,unknown\n"Varga, Nell",Surrendered,unknown\n'
+    roster = tmp_path / "roster.csv"
+    for footer in ("Total Licensees: 16", "*** End of Report ***"):
+        roster.write_text(f"Name,License Status,License Class\n{body}\n{footer},,\n", encoding="utf-8")
+        message = refused(small_package, roster, "roster.csv, row(s) 5: below the last record, a line with a single cell",
+                          "a report's footer")
+        assert "code sheet" not in message and "birth" not in message and footer not in message
+    roster.write_text(f"Name,License Status,License Class\n{body}Name,License Status,License Class\n{body}"
+                      "NAME,STATUS,CLASS\n" + body, encoding="utf-8")
+    message = refused(small_package, roster, "roster.csv, row(s) 4, 7: the header row again")
+    assert "code sheet" not in message
+    roster.write_text(f"Name,License Status,License Class\n{body}Revoked licensees,,\n{body}", encoding="utf-8")
+    refused(small_package, roster, "roster.csv, row 4, field officer_name: the row's only cell (not shown)")
+    roster.write_text("Licensee roster\n" * 11 + f"Name,License Status,License Class\n{body}", encoding="utf-8")
+    refused(small_package, roster, "the header row is looked for in the first 10 rows only")
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
+                        "Record Count: 10,,,\n", encoding="utf-8")
+    message = refused(small_package, training, "training.csv, row(s) 3: below the last record", source="ma-training")
+    assert "blank" not in message

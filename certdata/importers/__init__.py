@@ -160,6 +160,9 @@ def read_table(path, module, report=print, limits=None):
             if above is None:  # no row maps the required fields: the first is taken for the header, and the
                 other_delimiter(path.name, head, module)  # message names what it lacks (unless it is not comma-separated)
                 above = 0
+                if head:  # before the rows are read: a title's one cell would make every row seem too wide
+                    missing = missing_fields(mapping(head[0], module), module)
+                    raise ImportError_(missing_message(path.name, missing, head[0], module))
             header = head[above] if head else []
             rows.append(header)
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
@@ -900,7 +903,9 @@ def missing_message(label, missing, headers, module):
         seen = f"recognised {', '.join(known)}" + (
             f"; {len(others) - len(closed)} more not shown" if len(others) > len(closed) else "")
     else:
-        seen = f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data)"
+        seen = (f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data); "
+                f"the header row is looked for in the first {HEADER_ROWS} rows only: below a longer title, delete the "
+                "title rows above it")
     hint = ""
     if "officer_name" in missing and hasattr(module, "NAME_PARTS_HEADERS"):
         hint = "; split names need at least a last-name and a first-name column (e.g. Last Name, First Name)"
@@ -958,6 +963,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
     kinds = getattr(module, "CELL_KINDS", {})
+    lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
+    header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders = 0, {}, [], {}, 0, {}
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
@@ -976,6 +983,13 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                    "(a date of birth or a number in the wrong column?); it is not shown. Check the "
                                    "export's columns, or format the column as text")
         record = {field: clean(cell) for field, cell in cells.items()}
+        if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
+            again = [number] + [first + i for i in range(index + 1, len(rows)) if rows[i] and header_again(rows[i], module)]
+            raise ImportError_(f"{label}, row(s) {numbers(again)}: the header row again (a report printed page by page, or "
+                               "files joined one below another), not an officer's record; delete those rows and import again")
+        filled = [field for field, value in record.items() if value]
+        if len(filled) == 1 and len(module.REQUIRED) > 1:
+            raise ImportError_(one_cell(label, number, index, rows, first, found, filled[0], module))
         for field, value in record.items():
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
@@ -1061,6 +1075,27 @@ def placeholder(field, value):
     bare = value.lower().strip("()[]<>{} ")
     bracketed = bare != value.lower()
     return bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
+
+
+def header_again(row, module):
+    """Whether a data row is the header row again: its cells map every required field."""
+    return mapped_width([clean(cell) if isinstance(cell, str) else "" for cell in row], module) is not None
+
+
+def one_cell(label, number, index, rows, first, found, field, module):
+    """Why a row with a single filled cell (in field) is not a record, where every record of the state fills more than
+    one: below the last record, a report's footer ("Total Licensees: 16", "*** End of Report ***", "Record Count:
+    10", refused before as a date of birth or a blank name); above it, a heading or note within the table."""
+    def filled(row):
+        return sum(1 for column in found.values() if column < len(row) and clean(row[column]))
+    later = [first + i for i in range(index + 1, len(rows)) if rows[i] and filled(rows[i]) == 1]
+    if not any(rows[i] and filled(rows[i]) > 1 for i in range(index + 1, len(rows))):
+        return (f"{label}, row(s) {numbers([number] + later)}: below the last record, a line with a single cell (not "
+                "shown): a report's footer (a total, a record count or an end-of-report line), not an officer's record; "
+                "delete the lines below the records and import again")
+    return (f"{label}, row {number}, field {field}: the row's only cell (not shown), where a record fills "
+            f"{', '.join(module.REQUIRED)}: a heading, a note or a subtotal within the table, or a record whose other cells "
+            "are blank; delete the row if it is no record, or ask the agency for the record's values")
 
 
 def dropped_column(index, header, module, found):
