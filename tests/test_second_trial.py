@@ -135,3 +135,17 @@ def test_footers_repeated_headers_and_a_long_title_are_named_for_what_they_are(s
                         "Record Count: 10,,,\n", encoding="utf-8")
     message = refused(small_package, training, "training.csv, row(s) 3: below the last record", source="ma-training")
     assert "blank" not in message
+
+
+def test_every_value_the_code_sheets_do_not_hold_is_named_in_one_refusal(small_package, tmp_path):
+    """The trial: a refusal named row 2's unknown status but not the second unknown value, at row 7; a maintainer
+    learnt of it only after adding the first to the code sheet and importing again."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Name,License Status,License Class\n" + "".join(f'"{name}",{status},{klass}\n' for name, status, klass in (
+        ("Quillon, Ada", "Active", "unknown"), ("Varga, Nell", "Revoked", "unknown"), ("Ostrander, Pell", "ACTIVE", "unknown"),
+        ("Fennimore, Lise", "Revoked", "Class Z"), ("Thistlewood, Marcus", "Revoked", "unknown"),
+        ("Orly, Bram", "Inactive", "unknown"))), encoding="utf-8")
+    message = refused(small_package, roster, "row 2, field license_status: the value (not shown) is not in the code sheet",
+                      "row 5, field license_class: the value (not shown)", "row 7, field license_status: the value (not shown)",
+                      "3 distinct value(s)", "data/mo_license_classes.csv and data/mo_license_statuses.csv")
+    assert "row 4" not in message and "Active" not in message and "Inactive" not in message

@@ -169,16 +169,28 @@ def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
     return ids, sorted(gone)
 
 
-def canonical(value, allowed, label, field, row):
-    """The code-sheet spelling of a value, matched without regard to case."""
+def canonical(value, allowed, unknown, field, row):
+    """The code-sheet spelling of a value, matched without regard to case; None for a value the code sheet does not
+    hold, recorded in unknown ({field: {folded value: first row}}) for one refusal that names them all."""
     lookup = {a.lower(): a for a in allowed}
-    if not value:
-        raise ImportError_(f"{label}, row {row}, field {field}: the value is blank{BLANK}, which the code sheet "
-                           f"({', '.join(sorted(allowed))}) does not hold; ask POST what the record's {field} is")
-    if value.lower() not in lookup:  # never shown: the column may hold a misplaced residence or date of birth
-        raise ImportError_(f"{label}, row {row}, field {field}: the value (not shown) is not in the code sheet "
-                           f"({', '.join(sorted(allowed))}); add it to data/mo_{field}es.csv with what POST says it means")
+    if value.lower() not in lookup:
+        unknown.setdefault(field, {}).setdefault(value.lower(), row)
+        return None
     return lookup[value.lower()]
+
+
+def refuse_unknown(label, unknown, sheets, shown=20):
+    """Refuse the values the code sheets do not hold, each distinct one by its first row and field, never shown (the
+    column may hold a misplaced residence or date of birth): all in one refusal, not one per import."""
+    found = sorted((row, field, value) for field, values in unknown.items() for value, row in values.items())
+    parts = [f"row {row}, field {field}: " + (f"the value is blank{BLANK}, which the code sheet does not hold" if not value
+                                              else "the value (not shown) is not in the code sheet")
+             for row, field, value in found[:shown]]
+    more = f"; and {len(found) - shown:,} more" if len(found) > shown else ""
+    held = "; ".join(f"{field}: {', '.join(sorted(sheets[field]))}" for field in sorted(unknown))
+    files = " and ".join(f"data/mo_{field}es.csv" for field in sorted(unknown))
+    raise ImportError_(f"{label}, {'; '.join(parts)}{more} ({len(found):,} distinct value(s), each named by its first row; "
+                       f"the code sheets hold {held}); add each to {files} with what POST says it means")
 
 
 FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_id", *NAME_PARTS)
@@ -301,14 +313,16 @@ def rows(records, package, label, report=print):
     decertified = frozenset(r["license_status"] for r in code_sheet  # a boolean field's default trueValues
                             if (r["decertified"] or "").strip() in ("true", "True", "TRUE", "1"))
     classes = {r["license_class"] for r in package.read_rows("mo_license_classes")}
-    tuples = []
+    tuples, unknown = [], {}
     for record in records:
         if not record["officer_name"]:
             raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the name is blank{BLANK}")
-        status = canonical(record["license_status"], statuses, label, "license_status", record["_row"])
+        status = canonical(record["license_status"], statuses, unknown, "license_status", record["_row"])
         # a blank class stays blank: POST explains a class "listed as “unknown”", not an empty cell
-        klass = canonical(record["license_class"], classes, label, "license_class", record["_row"]) if record["license_class"] else ""
+        klass = canonical(record["license_class"], classes, unknown, "license_class", record["_row"]) if record["license_class"] else ""
         tuples.append((record["officer_name"], status, klass, record.get("agency_name", ""), *name_parts(record)))
+    if unknown:
+        refuse_unknown(label, unknown, {"license_status": statuses, "license_class": classes})
     fields = ("row_id", "officer_name", "license_status", "license_class", "agency_id")
     sample = package.resource(OFFICERS).get("pcr:synthetic")  # a sample's ids were never an officer's: none is carried
     previous = [] if sample else [tuple(r[f] or "" for f in fields) for r in package.read_rows(OFFICERS)]
