@@ -149,3 +149,17 @@ def test_every_value_the_code_sheets_do_not_hold_is_named_in_one_refusal(small_p
                       "row 5, field license_class: the value (not shown)", "row 7, field license_status: the value (not shown)",
                       "3 distinct value(s)", "data/mo_license_classes.csv and data/mo_license_statuses.csv")
     assert "row 4" not in message and "Active" not in message and "Inactive" not in message
+
+
+def test_an_acadis_export_with_split_name_columns_is_read_as_missouri_s_is(small_package, tmp_path):
+    """The trial: an Acadis export with Last, First, Middle and Suffix columns (and closed ones beside them) was
+    refused for a missing name column; Missouri's importer composes such parts."""
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "acadis.csv"
+    training.write_text("Acadis ID,Last,First,Middle,Suffix,Date of Birth,Gender,Course Name,Completion Date\n"
+                        "555001,Quillon,Ada,M,Jr.,01/02/1970,F,Ethics,2019-06-14\n555002,Varga,Nell,,,03/04/1975,F,Ethics,"
+                        "2019-06-14\n", encoding="utf-8")
+    report = imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    assert "1970" not in report
+    assert [r["officer_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == [
+        "Quillon, Ada M Jr.", "Varga, Nell"]

@@ -73,7 +73,12 @@ COLUMNS = {
     "course_name": ["Course", "Course Name", "Training", "Class Name"],
     "completion_date": ["Completion Date", "Date Completed", "Completed", "End Date"],
     "agency_name": ["Agency", "Employing Agency", "Department", "Agency Name"],
+    "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
+    "first_name": ["First Name", "First", "Given Name", "FName"],
+    "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
+    "name_suffix": ["Suffix", "Name Suffix", "Sfx"],
 }
+NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
 FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y")
