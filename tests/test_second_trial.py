@@ -163,3 +163,22 @@ def test_an_acadis_export_with_split_name_columns_is_read_as_missouri_s_is(small
     assert "1970" not in report
     assert [r["officer_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == [
         "Quillon, Ada M Jr.", "Varga, Nell"]
+
+
+def test_a_change_of_the_names_form_is_counted_in_one_refusal_not_found_one_officer_per_run(small_package, tmp_path):
+    """The trial: MPTC names written "First Last" where the previous release had "Last, First" were refused one Acadis
+    ID per run ("--same-officer 100234"), with no count of how many were affected."""
+    settle_ma_disclosure(small_package)
+    people = [("555001", "Quillon, Ada"), ("555002", "Varga, Nell"), ("555003", "Ostrander, Pell"), ("555004", "Orly, Bram")]
+    training = tmp_path / "training.csv"
+
+    def write(names):
+        training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "".join(
+            f'{acadis},"{name}",Ethics,2019-06-14\n' for acadis, name in names), encoding="utf-8")
+    write(people)
+    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    write([(acadis, " ".join(reversed(name.split(", ")))) if acadis != "555004" else (acadis, name) for acadis, name in people])
+    message = refused(small_package, training, "training.csv: 3 of the 4 Acadis IDs the previous release published",
+                      "row 2 (Acadis ID 555001), row 3 (Acadis ID 555002), row 4 (Acadis ID 555003)",
+                      "a change of the names' form", source="ma-training", extra=("--received", "2020-02-01"))
+    assert "Ada" not in message and "Quillon" not in message

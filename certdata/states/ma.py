@@ -159,7 +159,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed, doubtful = {}, set(), []
+    unpadded, confirmed, doubtful, unconfirmed = {}, set(), [], {}
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
@@ -178,10 +178,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
         if renamed:
             confirmed.add(acadis)
         if renamed and acadis not in same_officer:
-            raise ImportError_(f"{label}, row {record['_row']}, field officer_name: the previous release published this "
-                               f"Acadis ID, the address of an officer's page, with another name (neither is shown); its "
-                               f"page would show another person. If MPTC confirms the officer is the same (a corrected "
-                               f"name), import again with --same-officer {acadis}")
+            unconfirmed.setdefault(acadis, record["_row"])
         if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
                                "at most one hyphen); it is not shown. Check the export's columns")
@@ -190,6 +187,8 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
             doubtful.append(record["_row"])
         cleaned.append((acadis, record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))
+    if unconfirmed:
+        refuse_renamed(label, unconfirmed, len(previous))
     if doubtful:
         shown = ", ".join(map(str, doubtful[:10])) + (f", ... ({len(doubtful):,} in all)" if len(doubtful) > 10 else "")
         report(f"warning: {label}: {len(doubtful):,} completion date(s) before {EARLIEST.year} or such as a system writes "
@@ -206,6 +205,28 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     now = {agency_id(CODE, n) for n in names}
     names |= {agency_names[r[2]] for r in retired_rows if r[2] and r[2] not in now and agency_names.get(r[2])}
     return table(cleaned), names, {RETIRED: retired_rows}
+
+
+def refuse_renamed(label, unconfirmed, published, shown=10):
+    """Refuse the published Acadis IDs (unconfirmed: {Acadis ID: first row}) that carry another name, all in one
+    refusal with their count (the trial: a release writing "First Last" for "Last, First" was found one officer per
+    run, --same-officer by --same-officer, with no word of how many)."""
+    first = sorted(unconfirmed.items(), key=lambda item: item[1])
+    if len(first) == 1:
+        (acadis, row), = first
+        raise ImportError_(f"{label}, row {row}, field officer_name: the previous release published this Acadis ID, the "
+                           "address of an officer's page, with another name (neither is shown; it is the only one of "
+                           f"the {published:,} Acadis IDs published that does); its page would show another person. If "
+                           f"MPTC confirms the officer is the same (a corrected name), import again with --same-officer {acadis}")
+    rows = ", ".join(f"row {row} (Acadis ID {acadis})" for acadis, row in first[:shown])
+    more = f", ... ({len(first):,} in all)" if len(first) > shown else ""
+    form = (" More than half of them: a change of the names' form (\"First Last\" for \"Last, First\", another column "
+            "for the name) does this, not corrections; compare the file with the previous release."
+            if 2 * len(first) > published else "")
+    raise ImportError_(f"{label}: {len(first):,} of the {published:,} Acadis IDs the previous release published (each the "
+                       f"address of an officer's page) carry another name in this file (neither is shown): {rows}{more}; "
+                       f"their pages would show another person.{form} If MPTC confirms an officer is the same (a corrected "
+                       "name), import again with --same-officer ID for each")
 
 
 def retired(published, retired_before, cleaned, package):
