@@ -182,3 +182,21 @@ def test_a_change_of_the_names_form_is_counted_in_one_refusal_not_found_one_offi
                       "row 2 (Acadis ID 555001), row 3 (Acadis ID 555002), row 4 (Acadis ID 555003)",
                       "a change of the names' form", source="ma-training", extra=("--received", "2020-02-01"))
     assert "Ada" not in message and "Quillon" not in message
+
+
+def test_an_import_says_how_many_of_the_previous_release_s_records_it_no_longer_holds(small_package, tmp_path):
+    """The trial: an Acadis export holding half of each officer's training records said only "retires 0 of the 7
+    officer identifiers"."""
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    courses = ["Ethics", "Firearms", "Legal Updates", "First Aid"]
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "".join(
+        f"55500{i},Ada Quillon{'' if i == 1 else ' ' + 'Jr.'},{course},2019-06-1{n}\n"
+        for i in (1, 2) for n, course in enumerate(courses)), encoding="utf-8")
+    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    lines = training.read_text(encoding="utf-8").splitlines()
+    training.write_text("\n".join(lines[:1] + lines[1::2]) + "\n", encoding="utf-8")
+    report = imported(small_package, training, "--received", "2020-02-01", source="ma-training")
+    assert "retires 0 of the 2 officer identifiers" in report, report
+    assert "training.csv: 4 of the 8 records (rows) the previous release published are not in this one (by record_id): " \
+           "check that the file holds the whole release" in report, report
