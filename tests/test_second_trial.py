@@ -200,3 +200,25 @@ def test_an_import_says_how_many_of_the_previous_release_s_records_it_no_longer_
     assert "retires 0 of the 2 officer identifiers" in report, report
     assert "training.csv: 4 of the 8 records (rows) the previous release published are not in this one (by record_id): " \
            "check that the file holds the whole release" in report, report
+
+
+def test_agency_names_that_differ_by_an_abbreviation_are_named_in_a_warning(small_package, tmp_path):
+    """The trial: "St. Louis Metropolitan Police Department" and "ST. LOUIS METROPOLITAN POLICE DEPT" (and MPTC's
+    "Quincy Police Department" and "Quincy Police Dept.") became two agencies without a word."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Name,License Status,License Class,Agency\n"
+                      '"Quillon, Ada",Revoked,unknown,St. Louis Metropolitan Police Department\n'
+                      '"Varga, Nell",Revoked,unknown,Quillfeather Police Department\n'
+                      '"Orly, Bram",Revoked,unknown,ST. LOUIS METROPOLITAN POLICE DEPT\n', encoding="utf-8")
+    report = imported(small_package, roster, "--received", "2026-01-01")
+    assert ('"St. Louis Metropolitan Police Department" (row 2) and "ST. LOUIS METROPOLITAN POLICE DEPT" (row 4)'
+            in report), report
+    assert "Quillfeather" not in report.split("warning:")[-1]
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"
+                        "555001,Ada Quillon,Ethics,2019-06-14,Quincy Police Department\n"
+                        "555002,Nell Varga,Ethics,2019-06-14,Quincy Police Dept.\n", encoding="utf-8")
+    report = imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    assert '"Quincy Police Department" (row 2) and "Quincy Police Dept." (row 3)' in report, report

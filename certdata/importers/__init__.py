@@ -965,7 +965,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     kinds = getattr(module, "CELL_KINDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
-    count, seen, repeats, agency_ids, suffixed, placeholders = 0, {}, [], {}, 0, {}
+    count, seen, repeats, agency_ids, suffixed, placeholders, spellings = 0, {}, [], {}, 0, {}, {}
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
@@ -1031,6 +1031,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         agency = record.get("agency_name")
         if agency:
             same = agency_ids.setdefault(agency_id(module.CODE, agency), (agency, number))
+            if same[1] == number:  # a new agency: its spelling kept by its loose form (abbreviations written out)
+                spellings.setdefault(loose_agency(agency_id(module.CODE, agency)), {}).setdefault(agency, number)
             if same[0] != agency:  # both would be one agency: its id is made from the name's letters and digits
                 raise ImportError_(f"{label}, rows {same[1]} and {number}, field agency_name: two agency names that differ "
                                    "only in punctuation, spacing, case or accents, which would be one agency; write them "
@@ -1048,6 +1050,12 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     for field, where in placeholders.items():
         report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({PLACEHOLDER_EXAMPLES}; rows "
                f"{numbers(where)}), read as blank: a placeholder is no {'agency' if field == 'agency_name' else 'value'}")
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if alike:  # agency names are open: both spellings are named, for the maintainer to decide
+        shown = "; ".join(" and ".join(f'"{name}" (row {row})' for name, row in names.items()) for names in alike[:10])
+        report(f"warning: {label}: {len(alike):,} set(s) of agency names that differ only by an abbreviation "
+               f"(Dept., PD, Co., St....): {shown}{' ...' if len(alike) > 10 else ''}; each is imported as an agency of "
+               "its own: if they are one agency, write them alike in the file (or ask the agency)")
     if suffixed:
         report(f"{label}: {suffixed:,} name(s) of the full-name column take the suffix of the name_suffix column after "
                "them (\"Last, First Middle Suffix\", as split name columns are composed)")
@@ -1075,6 +1083,20 @@ def placeholder(field, value):
     bare = value.lower().strip("()[]<>{} ")
     bracketed = bare != value.lower()
     return bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
+
+
+# Words agencies' names abbreviate, written out for loose_agency (its words are agency_id's: folded, no punctuation).
+AGENCY_WORDS = {"dept": "department", "dpt": "department", "pd": "police department", "so": "sheriffs office",
+                "co": "county", "cnty": "county", "twp": "township", "saint": "st", "ofc": "office", "off": "office",
+                "metro": "metropolitan", "univ": "university", "sheriff": "sheriffs", "sherrifs": "sheriffs",
+                "hwy": "highway", "dist": "district", "vlg": "village", "comm": "community", "bur": "bureau"}
+
+
+def loose_agency(identifier):
+    """An agency identifier (agency_id's) with its abbreviations written out: two names with one loose form are
+    likely one agency's spellings ("Quincy Police Dept." and "Quincy Police Department")."""
+    words = identifier.split("-", 1)[-1].split("-")
+    return " ".join(AGENCY_WORDS.get(word, word) for word in words)
 
 
 def header_again(row, module):
