@@ -29,11 +29,24 @@ from certdata.package import ROOT  # noqa: E402
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def make_parser():
-    """The command line (tests/test_build.py checks that the usage above names every command and option)."""
+def importer_names(root):
+    """The registered states' importer names for the package at root, in words for --help (a state module that does
+    not load is named by the command itself, not here)."""
+    from certdata.importers import source_names
+    try:
+        names = source_names(root)
+    except CertdataError:
+        return "a state's importer (its module's SOURCE name)"
+    return f"a state's importer: {', '.join(names)}" if names else "a state's importer (this package registers none)"
+
+
+def make_parser(root=None):
+    """The command line (tests/test_build.py checks that the usage above names every command and option); root, the
+    package whose importers the import command's help lists (default: $CERTDATA_ROOT or this repository)."""
+    default_root = Path(os.environ.get("CERTDATA_ROOT", ROOT)).absolute()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.add_argument("--root", type=lambda text: Path(text).absolute(), default=Path(os.environ.get("CERTDATA_ROOT", ROOT)).absolute(),
+    parser.add_argument("--root", type=lambda text: Path(text).absolute(), default=default_root,
                         help="package directory (default: this repository, or $CERTDATA_ROOT)")
     commands = parser.add_subparsers(dest="command")
     build = commands.add_parser("build", help="build everything (the default)")
@@ -46,7 +59,7 @@ def make_parser():
                        help="with the Cloud Run deployment's settings (force_https_urls on): for the fingerprint the "
                             "publish workflow compares with the live instance's (--get /-/fingerprint.json)")
     importer = commands.add_parser("import", help="import an agency's release file")
-    importer.add_argument("source", help="a state's importer (its module's SOURCE name, e.g. mo-roster)")
+    importer.add_argument("source", help=importer_names(root or default_root))
     importer.add_argument("file", type=Path)
     importer.add_argument("--received", help="date the release was received (YYYY-MM-DD)")
     importer.add_argument("--same-officer", action="append", default=[], metavar="ID",
@@ -81,7 +94,9 @@ def make_parser():
 
 
 def parse_args(argv):
-    return make_parser().parse_args(argv)
+    first = argparse.ArgumentParser(add_help=False)  # --root first: the import help lists that package's importers
+    first.add_argument("--root", type=lambda text: Path(text).absolute(), default=None)
+    return make_parser(first.parse_known_args(argv)[0].root).parse_args(argv)
 
 
 DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY",

@@ -222,3 +222,9 @@ def test_agency_names_that_differ_by_an_abbreviation_are_named_in_a_warning(smal
                         "555002,Nell Varga,Ethics,2019-06-14,Quincy Police Dept.\n", encoding="utf-8")
     report = imported(small_package, training, "--received", "2020-01-01", source="ma-training")
     assert '"Quincy Police Department" (row 2) and "Quincy Police Dept." (row 3)' in report, report
+
+
+def test_the_import_help_lists_the_registered_importers(small_package):
+    """The trial: `build.py import --help` named no importer source; the names come from the registered states."""
+    result = run_cli(small_package, "import", "--help")
+    assert result.returncode == 0 and "a state's importer: mo-roster, ma-training" in result.stdout, result.stdout
