@@ -38,6 +38,7 @@ def test_a_later_release_without_a_published_column_is_refused_unless_the_blanki
     refused(small_package, tmp_path / "no-agency.csv", "--blank-field state_id: not a field of mo_officers",
             extra=("--blank-field", "state_id"))
     settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date\n"
                         "555001,MA123456,Ada Quillon,Ethics,2019-06-14\n555002,,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
