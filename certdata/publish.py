@@ -470,7 +470,7 @@ def shared_sample_rows(package):
     """{resource: {"field": "state", "sample": [(code, name)], "real": [(code, name)]}} of each resource marked a
     synthetic sample that holds several states' rows (``state_rows``), while one state's officer records are an
     agency's release and another's a synthetic sample: a row of it is the sample's unless its state is a real
-    state's (a new user's walk: the real Missouri agencies of a shared table were labelled a sample). {} otherwise
+    state's (a new user's walk: one real state's agencies in a shared table were labelled a sample). {} otherwise
     (every state a sample, or none): every row of a resource marked as a sample is then the sample's, as labelled."""
     registered = states.of_package(package)
     synthetic = package.synthetic_resources()

@@ -249,7 +249,7 @@ def state_rule(datasette, table):
 
 
 def state_names(datasette, codes):
-    """'MA (Massachusetts)' for each code, joined with 'or' (the states' names as the build wrote them)."""
+    """'XX (the state's name)' for each code, joined with 'or' (the states' names as the build wrote them)."""
     names = {s["code"]: s["name"] for s in states(datasette)}
     return " or ".join(f"{code} ({names[code]})" if code in names else code for code in codes)
 
