@@ -29,7 +29,7 @@ from .cells import missing_values
 from .names import name_keys, text_refused
 from .states import StateError
 from .validate import Problem
-from .package import DESCRIPTION_TABLES, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
+from .package import DESCRIPTION_TABLES, SAME_OFFICER, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -728,7 +728,9 @@ def identifier_problems(db, package, compared):
         if {state.OFFICERS, state.get("RETIRED")} & set(compared) and state.get("id_problems") and not package.resource(state.OFFICERS).get(SYNTHETIC) \
                 and db.conn.execute("select 1 from old.package_resources where resource = ? and not synthetic_sample",
                                     [state.OFFICERS]).fetchone():
-            for row, field, kind, message, *resource in state.id_problems(db.conn):  # the resource, when not the officers'
+            confirmed = package.resource(state.OFFICERS).get(SAME_OFFICER)  # the agency's confirmations, at the import
+            found = state.id_problems(db.conn, confirmed=frozenset(confirmed)) if confirmed else state.id_problems(db.conn)
+            for row, field, kind, message, *resource in found:  # the resource, when not the officers'
                 problems.append(Problem(package.resource(resource[0] if resource else state.OFFICERS)["path"], row, field, kind, message))
     return problems
 

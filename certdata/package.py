@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = "datapackage.json"
 DISCLOSURE = "pcr:disclosure"
 SYNTHETIC = "pcr:synthetic"
+# On an officer resource: the identifiers whose new name the agency confirmed as the same officer's at the last import
+# (build.py import --same-officer), which the build's check against the previous release then accepts.
+SAME_OFFICER = "pcr:sameOfficer"
 # What every table of a synthetic sample says (the Datasette metadata, the database's synthetic_sample table)
 SAMPLE_WARNING = ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release file is not in our hands yet; "
                   "these rows are generated for testing and must not be read as records of real people.")

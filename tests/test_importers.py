@@ -586,3 +586,34 @@ def test_what_excel_hides_by_size_or_merge_is_found_too(small_package, tmp_path)
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
         if text.endswith("D_"):
             assert result.returncode == 1 and "row 2, field officer_name: garbled text" in result.stderr, result.stderr
+
+
+def test_a_name_the_agency_confirmed_as_the_same_officer_s_is_published(small_package, tmp_path):
+    """A fact-check of the changes page: importing with --same-officer succeeded, but the next build refused the
+    release (identifier-reassigned), so a corrected name MPTC confirmed could never be published. The confirmation is
+    kept with the import (the resource's pcr:sameOfficer) and the build accepts it for that identifier alone; a later
+    import without it confirms nothing, and a hand edit of another identifier is still refused."""
+    settle_ma_disclosure(small_package)
+    first = acadis_export(tmp_path / "first.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Bob Roe,Firearms,2021-05-05,")
+    assert run_cli(small_package, "import", "ma-training", first).returncode == 0
+    assert run_cli(small_package, "build").returncode == 0
+    renamed = acadis_export(tmp_path / "renamed.csv", "123,Ann Lee,Legal Updates,2020-01-01,",
+                            "555001,Robert Roe,Firearms,2021-05-05,")
+    assert run_cli(small_package, "import", "ma-training", renamed, "--same-officer", "555001").returncode == 0
+    descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
+    assert next(r for r in descriptor["resources"] if r["name"] == "ma_training")["pcr:sameOfficer"] == ["555001"]
+    result = run_cli(small_package, "build")
+    assert result.returncode == 0, result.stderr
+    names = {r["acadis_id"]: r["officer_name"] for r in read_csv(small_package / "site" / "downloads" / "ma_training.csv")}
+    assert names["555001"] == "Robert Roe"
+    # a hand edit of another identifier's name is still refused
+    path = small_package / "data" / "ma_training.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ann Lee", "Carl Poe"), encoding="utf-8")
+    result = run_cli(small_package, "build")
+    assert result.returncode == 1 and "identifier-reassigned" in result.stderr and "Carl" not in result.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("Carl Poe", "Ann Lee"), encoding="utf-8")
+    # a later import without a confirmation drops it
+    again = acadis_export(tmp_path / "again.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Robert Roe,Firearms,2021-05-05,")
+    assert run_cli(small_package, "import", "ma-training", again).returncode == 0
+    descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
+    assert "pcr:sameOfficer" not in next(r for r in descriptor["resources"] if r["name"] == "ma_training")

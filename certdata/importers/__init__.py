@@ -37,7 +37,7 @@ from pathlib import Path
 from ..cells import cell_limit
 from ..errors import CertdataError
 from ..names import agency_id, fold, mixed_script, name_contact, name_problem, text_problem, text_refused
-from ..package import DESCRIPTOR, SYNTHETIC
+from ..package import DESCRIPTOR, SAME_OFFICER, SYNTHETIC
 from ..sample import to_csv
 
 MAX_ROWS, MAX_COLUMNS, MAX_CELL = 2_000_000, 200, 10_000  # far above any roster; a file beyond is broken or hostile
@@ -1226,7 +1226,7 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     more = more[0] if more else {}
     absent_fields(package, resource, table, module, label, blank_fields)
     retirements(package, module, label, more, report, retire_most, table)
-    return write_all(package, resource, table, agencies, module, Path(path), received, more)
+    return write_all(package, resource, table, agencies, module, Path(path), received, more, sorted(same_officer))
 
 
 def absent_fields(package, resource, table, module, label, blank_fields=()):
@@ -1359,9 +1359,10 @@ def merged_agencies(package, state, names):
     return to_csv(["agency_id", "state", "agency_name"], sorted(rows))
 
 
-def write_all(package, resource, table, agencies, module, original, received, more=None):
-    """Write the CSVs, the raw copy and the descriptor; undo every write if anything stops it (an error,
-    Ctrl-C). Nothing is written through a symbolic link or outside the package."""
+def write_all(package, resource, table, agencies, module, original, received, more=None, same_officer=()):
+    """Write the CSVs, the raw copy and the descriptor (with the identifiers confirmed as the same officer's, which
+    the build's check against the previous release accepts: SAME_OFFICER); undo every write if anything stops it
+    (an error, Ctrl-C). Nothing is written through a symbolic link or outside the package."""
     root = package.root
     data = original.read_bytes()  # read once: the copy kept is the file digested
     digest = hashlib.sha256(data).hexdigest()
@@ -1369,6 +1370,11 @@ def write_all(package, resource, table, agencies, module, original, received, mo
     header = [f["name"] for f in resource["schema"]["fields"]]
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     mark_real(descriptor, resource["name"], module, raw, digest, received)
+    entry = next(r for r in descriptor["resources"] if r["name"] == resource["name"])
+    if same_officer:  # this import's confirmations alone: an earlier one confirms nothing of a later release
+        entry[SAME_OFFICER] = list(same_officer)
+    else:
+        entry.pop(SAME_OFFICER, None)
     files = {root / resource["path"]: to_csv(header, table),
              root / "data" / "agencies.csv": merged_agencies(package, module.CODE, agencies)}
     for name, rows in (more or {}).items():  # e.g. the identifiers a state retires

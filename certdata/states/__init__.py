@@ -55,7 +55,9 @@ A state module declares:
 - ``id_problems(conn)`` (optional): where the release would give a published identifier to another record,
   run when its officers or its ``RETIRED`` resource (optional: the identifiers it has retired) changed, with the
   previous release's database attached as ``old``: (row number in the
-  file or None, field, kind, message) each, no value shown; any stops the build;
+  file or None, field, kind, message) each, no value shown; any stops the build. A state whose identifiers are the
+  agency's own (``AGENCY_IDENTIFIERS``) takes ``confirmed`` too: the identifiers the import's ``--same-officer``
+  confirmed (the officer resource's ``pcr:sameOfficer``), which may carry another name;
 - ``change_kind(conn)`` (optional): a function ``(row_id, change, field, old, new)`` giving what a
   change of its officer resource means to a reader ("decertified"...), for the release diff;
 - ``docs_context(conn, package)`` and ``DOCS_PAGES`` (optional): what its documentation pages need; its

@@ -246,12 +246,13 @@ def retired(published, retired_before, cleaned, package):
     return sorted(out.values())
 
 
-def id_problems(conn):
+def id_problems(conn, confirmed=frozenset()):
     """Where this release would show a published Acadis ID's page with another officer, or answer it with 'not
     found', with the previous release's database attached as ``old`` (a hand edit of data/ma_training.csv or
     ma_retired_ids.csv): (row, field, kind, message[, resource]), the row numbered in its file, no value shown. The
     rules are the importer's: an Acadis ID keeps a name it was published with; one the release no longer holds is
-    retired with the name and agency of its latest record, and stays so until a release holds it again."""
+    retired with the name and agency of its latest record, and stays so until a release holds it again. An Acadis ID
+    in confirmed (MPTC confirmed the officer is the same: the import's --same-officer) may carry another name."""
     names = collections.defaultdict(lambda: ({}, set()))  # Acadis ID: ({folded name: row in main}, {folded names before})
     for side, table_ in (("main", OFFICERS), ("old", OFFICERS), ("old", RETIRED)):
         if conn.execute(f"select 1 from {side}.sqlite_master where name = ?", [table_]).fetchone():
@@ -262,7 +263,7 @@ def id_problems(conn):
                     names[acadis][1].add(fold(name))
     out = []
     for acadis, (now, before) in names.items():
-        if now and before and not set(now) & before:
+        if now and before and not set(now) & before and acadis not in confirmed:
             out.append((min(now.values()), "officer_name", "identifier-reassigned",
                         f"Acadis ID {acadis} was published with another name: its page would show another person. "
                         f"If MPTC confirms the officer is the same, re-import the release with --same-officer {acadis}"))
