@@ -4,40 +4,20 @@ name, and a sample published as real once its flag was taken off. Planted values
 addresses only; the names are invented."""
 import csv
 import json
-import shutil
 
 import pytest
 
 from certdata import guard, names, sources
 
 from .conftest import make_package
+from .test_closed_text import CORRECTIONS_HEADER, check_output, copy_of
 from .test_name_checks import growth, passes_as_name, refused_as_name
-
-CORRECTIONS_HEADER = ["correction_id", "date", "resource", "row_id", "what_changed", "why", "source"]
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """A small package that passes the check."""
     return make_package(tmp_path_factory.mktemp("guard-attacks") / "pkg", mo_active=20, ma_officers=5)
-
-
-def copy_of(small, tmp_path):
-    root = tmp_path / "pkg"
-    shutil.copytree(small, root, ignore=shutil.ignore_patterns("build", "site"))
-    return root
-
-
-def check_output(root):
-    """(the check's message and its JSON report's text, together); empty when the check passed."""
-    from certdata import pipeline
-    try:
-        pipeline.check(root, pipeline.Progress(quiet=True))
-        message = ""
-    except pipeline.BuildFailed as error:
-        message = str(error)
-    report = root / "build" / "validation-report.json"
-    return message, report.read_text(encoding="utf-8") if report.exists() else ""
 
 
 # 1 and 2: the corrections log's free text and a letter's copy

@@ -290,3 +290,23 @@ def check_sql(conn, states):
 def check_id(state, value):
     """True when value is a well-formed officer id of the state."""
     return re.fullmatch(state.ID_PATTERN, value) is not None
+
+
+def release_lookups(conn):
+    """(table, agency) for a state's ``change_kind``, with the previous release attached as ``old``: table(name, sql)
+    gives {first column: the other columns} of sql, read once at the first call (a release without the table gives
+    {}); agency(schema, agency_id) the name that release ("main" or "old") gave the agency, "none named" for none."""
+    read = {}
+
+    def table(name, sql):
+        if name not in read:
+            try:
+                read[name] = {r[0]: r[1:] for r in conn.execute(sql)}
+            except Exception:  # noqa: BLE001 - an older release without the table
+                read[name] = {}
+        return read[name]
+
+    def agency(schema, agency_id):
+        names = table(f"{schema}.agencies", f"select agency_id, agency_name from {schema}.agencies")
+        return (names.get(agency_id) or (agency_id,))[0] if agency_id else "none named"
+    return table, agency

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold
-from . import dropped_identifiers
+from . import dropped_identifiers, release_lookups
 
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
@@ -309,19 +309,7 @@ def change_kind(conn):
     for ma_training changes, with the previous release attached as ``old``: a training record added or removed (or
     its Acadis ID retired), its officer's name, agency or State ID changed. The officer is named as this release
     names them (a retired Acadis ID by the name its retirement keeps); an agency by the name each release gave it."""
-    read = {}
-
-    def table(name, sql):
-        if name not in read:
-            try:
-                read[name] = {r[0]: r[1:] for r in conn.execute(sql)}
-            except Exception:  # noqa: BLE001 - an older release without the table
-                read[name] = {}
-        return read[name]
-
-    def agency(schema, agency_id):
-        names = table(f"{schema}.agencies", f"select agency_id, agency_name from {schema}.agencies")
-        return (names.get(agency_id) or (agency_id,))[0] if agency_id else "none named"
+    table, agency = release_lookups(conn)  # read once, at the first change that needs them
 
     def officer(acadis):
         latest = table("main.names", "select acadis_id, officer_name from (select acadis_id, officer_name, row_number() "

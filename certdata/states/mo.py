@@ -9,7 +9,7 @@ import collections
 
 from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold, name_hash
-from . import dropped_identifiers
+from . import dropped_identifiers, release_lookups
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -441,19 +441,7 @@ def change_kind(conn):
     changed. Each value as its own release showed it: an agency by the name that release gave it; a removed record by
     the name its retired identifier keeps."""
     decertified = decertified_statuses(conn)
-    read = {}  # read once, at the first change that needs them (a release that changes nothing reads nothing)
-
-    def table(name, sql):
-        if name not in read:
-            try:
-                read[name] = {r[0]: r[1:] for r in conn.execute(sql)}
-            except Exception:  # noqa: BLE001 - an older release without the table
-                read[name] = {}
-        return read[name]
-
-    def agency(schema, agency_id):
-        names = table(f"{schema}.agencies", f"select agency_id, agency_name from {schema}.agencies")
-        return (names.get(agency_id) or (agency_id,))[0] if agency_id else "none named"
+    table, agency = release_lookups(conn)  # read once, at the first change that needs them
 
     def record(schema, status, agency_id):
         return f"{status}, {agency(schema, agency_id)}" if agency_id else status
