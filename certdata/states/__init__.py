@@ -250,8 +250,8 @@ def resource_position(root, name):
     try:
         resources = json.loads((Path(root) / "datapackage.json").read_text(encoding="utf-8"))["resources"]
         return [r.get("name") for r in resources].index(name)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return 1 << 30
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return 1 << 30  # (the build reads the descriptor again and names what is wrong with it)
 
 
 def of_package(package):

@@ -216,16 +216,16 @@ def refuse_renamed(label, unconfirmed, published, shown=10):
         (acadis, row), = first
         raise ImportError_(f"{label}, row {row}, field officer_name: the previous release published this Acadis ID, the "
                            "address of an officer's page, with another name (neither is shown; it is the only one of "
-                           f"the {published:,} Acadis IDs published that does); its page would show another person. If "
+                           f"the {published:,} Acadis IDs published that does); its page may show another person. If "
                            f"MPTC confirms the officer is the same (a corrected name), import again with --same-officer {acadis}")
     rows = ", ".join(f"row {row} (Acadis ID {acadis})" for acadis, row in first[:shown])
     more = f", ... ({len(first):,} in all)" if len(first) > shown else ""
-    form = (" More than half of them: a change of the names' form (\"First Last\" for \"Last, First\", another column "
-            "for the name) does this, not corrections; compare the file with the previous release."
+    form = (" More than half of them: likely a change of the names' form (\"First Last\" for \"Last, First\", another "
+            "column for the name) rather than corrections; compare the file with the previous release."
             if 2 * len(first) > published else "")
     raise ImportError_(f"{label}: {len(first):,} of the {published:,} Acadis IDs the previous release published (each the "
                        f"address of an officer's page) carry another name in this file (neither is shown): {rows}{more}; "
-                       f"their pages would show another person.{form} If MPTC confirms an officer is the same (a corrected "
+                       f"their pages may show another person.{form} If MPTC confirms an officer is the same (a corrected "
                        "name), import again with --same-officer ID for each")
 
 
@@ -291,14 +291,19 @@ def id_problems(conn, confirmed=frozenset()):
 
 # The release diff: what a change of a Massachusetts training record means to a reader (its officer is its Acadis ID).
 CHANGE_KINDS = {
-    "training record added": "a training record the previous release did not hold",
-    "training record removed": "a training record the previous release held and this one does not (its officer's "
-                               "Acadis ID is still in the release)",
+    "training record added": "a record identifier the previous release did not hold: no record of this Acadis ID with "
+                             "this course and completion date (a corrected course or date shows as one record removed "
+                             "and one added)",
+    "training record removed": "a record identifier the previous release held and this one does not: no record of this "
+                               "Acadis ID with that course and date any more (its officer's Acadis ID is still in the "
+                               "release)",
     "Acadis ID retired": "a training record of an Acadis ID this release no longer holds at all; the ID is retired, "
                          "and its page says which release last held it",
-    "name changed": "the name a training record gives its officer changed (an Acadis ID keeps a name only when MPTC "
-                    "confirms the officer is the same)",
-    "changed agency": "the agency a training record names changed",
+    "name changed": "the name a training record gives its officer changed (an Acadis ID takes a name it was not "
+                    "published with only when the maintainer records, at the import, that MPTC confirmed the officer "
+                    "is the same: --same-officer)",
+    "changed agency": "the agency a training record names changed; MPTC's reply says of the agency data: “the "
+                      "employment data that does exist in our system is secondhand and often inaccurate”",
     "State ID changed": "the State ID a training record gives changed",
     "State ID blanked": "a training record that gave a State ID gives none",
 }

@@ -114,7 +114,7 @@ def same_person_likely(old, new, decertified=frozenset()):
     Thomas" share it), the same class, and the status or the agency kept (or the agency left blank,
     as when a commission ends), and never from a status in decertified (those under which POST's reply
     says decertified officers appear, "In Missouri, these are both permanent.") to one not in it: a
-    decertified officer's cited address would show someone in good standing. Anything more and the id
+    decertified officer's cited address would show a record in another status. Anything more and the id
     is retired."""
     old_name, old_status, old_class, old_agency = old
     new_name, new_status, new_class, new_agency = new
@@ -190,7 +190,8 @@ def refuse_unknown(label, unknown, sheets, shown=20):
     held = "; ".join(f"{field}: {', '.join(sorted(sheets[field]))}" for field in sorted(unknown))
     files = " and ".join(f"data/mo_{field}es.csv" for field in sorted(unknown))
     raise ImportError_(f"{label}, {'; '.join(parts)}{more} ({len(found):,} distinct value(s), each named by its first row; "
-                       f"the code sheets hold {held}); add each to {files} with what POST says it means")
+                       f"the code sheets hold {held}); add each to {files} with POST's words for it, or, where the sources give "
+                       "none, a meaning that says they do not state it")
 
 
 FIELDS = ("row_id", "officer_name", "license_status", "license_class", "agency_id", *NAME_PARTS)
@@ -341,13 +342,13 @@ def rows(records, package, label, report=print):
                 and statuses_now.get(name_hash(by_id[row_id][1]), set()) - decertified]
     if followed:
         shown = ", ".join(followed[:10]) + (f", ... ({len(followed):,} in all)" if len(followed) > 10 else "")
-        report(f"WARNING: {label}: {len(followed):,} identifier(s) of records the previous release listed with a status "
-               "under which POST's reply says decertified officers appear (its words: “In Missouri, these are both "
-               "permanent.”) are retired: this release holds no record identical to theirs, and holds the name with another "
-               "status: {shown}. Such an "
-               "identifier never follows a record to another status (its cited address would show an officer in good "
-               "standing); each address now says what record it belonged to. Ask POST whether the roster was "
-               "corrected or the record is another person's".replace("{shown}", shown))
+        report(f"WARNING: {label}: {len(followed):,} identifier(s) of records the previous release listed as Revoked or "
+               "Surrendered (POST's reply: “The information about “decertified” officers can be found in the License "
+               "Status column as “Revoked” and “Surrendered.” In Missouri, these are both permanent.”) are retired: this "
+               "release holds no record identical to theirs, and holds the name with another status: {shown}. Such an "
+               "identifier never follows a record to another status (its cited address would show a record in another "
+               "status); each address now says what record it belonged to. The release does not say why the status "
+               "differs: ask POST".replace("{shown}", shown))
     agencies_now = {agency_id(CODE, t[3]) for t in tuples if t[3]}
     kept = {agency_names[r[4]] for r in retired if r[4] and r[4] not in agencies_now and agency_names.get(r[4])}
     return rows_out, {t[3] for t in tuples if t[3]} | kept, {RETIRED: sorted(retired)}
@@ -409,7 +410,8 @@ TO_DECERTIFIED = "status changed to a decertification status"
 FROM_DECERTIFIED = "status changed from a decertification status"
 CHANGE_FEED = (TO_DECERTIFIED,)  # the kinds the decertifications feed announces
 CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no more
-    ADDED: "a record the previous release did not hold, with a new identifier; the releases do not say when its "
+    ADDED: "a record with a new identifier, matched with certainty to none of the previous release (it may be a "
+           "record the previous release held under an identifier now retired); the releases do not say when its "
            "status was given",
     REMOVED: "a record the previous release held and this one does not match with certainty; its identifier is "
              "retired, and its page says what record it belonged to",
@@ -419,7 +421,10 @@ CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no 
                     "the releases do not say when the status was given",
     FROM_DECERTIFIED: "the same identifier's record, listed in the previous release with a status under which POST's "
                       "reply says decertified officers appear, and now with another (POST's reply: “In Missouri, these "
-                      "are both permanent.”): the roster was corrected, or the record is another's; ask POST",
+                      "are both permanent.”; RSMo 590.1152, of the revocations it requires: “The POST commission shall "
+                      "not reinstate the peace officer's certification or grant new certification to the peace officer "
+                      "unless the peace officer is exonerated for such offense by a court.”); the releases do not say "
+                      "why the status differs, nor whether the two records are one person's",
 }
 
 
