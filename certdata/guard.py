@@ -28,7 +28,7 @@ from .errors import CertdataError
 from .names import formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
 from .sample import NAME_MARK
-from .sources import copy_problems, mark_passed, normalise, passed_stamp, quote_problems
+from .sources import PassedTexts, copy_problems, mark_passed, normalise, passed_stamp, quote_problems
 from .validate import Problem, byte_problems
 
 # Each closed category: a test on the name's words (split on _, -, space, dots and camelCase).
@@ -80,8 +80,27 @@ def closed_categories(name):
     return [category for category, test in CLOSED_CATEGORIES.items() if test(words, joined)]
 
 
+_PASSED = []  # the running guard_package's PassedTexts
+
+
+def text_problem(value):
+    """names.free_text_problem, skipping the strings that passed before (sources.PassedTexts) while guard_package runs."""
+    return _PASSED[-1].problem(value) if _PASSED else free_text_problem(value)
+
+
 def guard_package(package):
     """Every guard problem in the package."""
+    passed = PassedTexts()
+    _PASSED.append(passed)
+    try:
+        problems = package_problems(package)
+    finally:
+        _PASSED.pop()
+    passed.save()
+    return problems
+
+
+def package_problems(package):
     statutes, problems = read_statutes(package)
     for resource in package.resources:
         problems += undeclared_columns(package, resource)
@@ -111,7 +130,7 @@ def holds_no_row(package, resource):
 
 def enum_problem(field):
     """Why a value of the field's enum cannot be published (free_text_problem), or None; None without an enum."""
-    return next(filter(None, map(free_text_problem, map(str, field.get("constraints", {}).get("enum") or []))), None)
+    return next(filter(None, map(text_problem, map(str, field.get("constraints", {}).get("enum") or []))), None)
 
 
 def schema_text_problems(package, pages=None):
@@ -127,7 +146,7 @@ def schema_text_problems(package, pages=None):
     def walk(where, field, path, value, key_of=None):
         if isinstance(value, dict):
             for key, item in value.items():
-                problem = free_text_problem(str(key))  # a key is published as much as its value (an attack run: an
+                problem = text_problem(str(key))  # a key is published as much as its value (an attack run: an
                 if problem:  # "x-contact" object keyed by an e-mail address and a telephone number); not named
                     problems.append(Problem(where, None, field, "closed-value-in-schema",
                                             f"a key of its {path or 'top level'} {problem.removeprefix('the value ')}, "
@@ -140,7 +159,7 @@ def schema_text_problems(package, pages=None):
                 walk(where, field, f"{path}[{index}]", item)
         elif isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)
                                         and key_of not in NUMBERS):  # a number is published as written, too
-            problem = free_text_problem(str(value))
+            problem = text_problem(str(value))
             if problem:
                 problems.append(Problem(where, None, field, "closed-value-in-schema",
                                         f"its {path} {problem.removeprefix('the value ')}, which no field publishes; "
@@ -279,7 +298,7 @@ def contact_problems(package, resource):
         with open(package.path(resource), encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle, **csv_options(resource)), start=2):
                 for name in free:
-                    problem = free_text_problem(row.get(name) or "")
+                    problem = text_problem(row.get(name) or "")
                     if problem:
                         problems.append(Problem(resource["path"], number, name, "closed-value-in-text",
                                                 f"{problem}, which no field publishes; it is not shown"))

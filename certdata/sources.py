@@ -21,13 +21,14 @@ import contextlib
 import csv
 import hashlib
 import html
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from . import disclosure, templatecache
-from .names import (EMAIL, PHONE, birth_date_in, contact_value, free_phone, plain_digits,  # one definition of a
-                    spelled_number)  # contact detail
+from .names import (EMAIL, PHONE, birth_date_in, contact_value, free_phone, free_text_problem,  # one definition of
+                    plain_digits, spelled_number)  # a contact detail
 from .validate import Problem
 
 PHONE_PLACEHOLDER = "[phone number removed]"
@@ -245,7 +246,8 @@ LETTER = re.compile(r"[^\W\d_]")
 # The code of the checks that read the published texts line by line (the source copies, the site's hand-written
 # sources): a text that passed is read again when any of it changes.
 CHECKS_KEY = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
-                                     for name in ("guard.py", "names.py", "sources.py", "redaction.py"))).hexdigest()
+                                     for name in ("guard.py", "names.py", "sources.py", "redaction.py",
+                                                  "../plugins/search.py"))).hexdigest()  # (names folds with it)
 
 
 def passed_stamp(data):
@@ -255,6 +257,46 @@ def passed_stamp(data):
     (templatecache.own_folder), never where a writer of the package's folders could mark a file as passed."""
     folder = templatecache.own_folder("var", "cache", "certdata-checked-texts")
     return folder / hashlib.sha256(CHECKS_KEY.encode() + b"\0" + data).hexdigest() if folder else None
+
+
+class PassedTexts:
+    """``names.free_text_problem`` for the guard, which reads some 4,000 strings of the package at every build (its
+    words, the hand-edited tables' notes, the site's own pages: a second of it for the long ones), and most builds
+    change none. The digests of the strings that passed these checks (CHECKS_KEY) are kept, never the strings, in one
+    file where the stamps are (passed_stamp); a string that passed before is not read again. ``save`` keeps the digests
+    of the strings this build read and passed, so the file holds no more than the package does."""
+
+    DIGEST = 16  # bytes of SHA-256 kept per string
+
+    def __init__(self):
+        folder = templatecache.own_folder("var", "cache", "certdata-checked-texts")
+        self.path = folder / f"free-text-{CHECKS_KEY[:32]}" if folder else None
+        self.before, self.now = self.read(), set()
+
+    def read(self):
+        try:
+            data = self.path.read_bytes() if self.path else b""
+        except OSError:
+            data = b""
+        size = self.DIGEST
+        return frozenset(data[i:i + size] for i in range(0, len(data) - len(data) % size, size))
+
+    def problem(self, value):
+        """free_text_problem(value), or None at once for a string that passed before."""
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()[:self.DIGEST]
+        problem = None if digest in self.before else free_text_problem(value)
+        if problem is None:
+            self.now.add(digest)
+        return problem
+
+    def save(self):
+        """Keep this build's passed strings (a cache that cannot be written is simply not kept)."""
+        if self.path is None or self.now == self.before:
+            return
+        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            temp.write_bytes(b"".join(sorted(self.now)))
+            os.replace(temp, self.path)
 
 
 def mark_passed(stamp):

@@ -267,3 +267,27 @@ def test_a_text_that_passed_is_not_read_again_and_a_changed_one_is(small, tmp_pa
     assert sources.passed_stamp(path.read_bytes()).is_file()
     path.write_text(path.read_text() + "\nCall (573) 555-HELP\n")
     assert [p.type for p in sources.copy_problems(Package.load(root))] == ["contact-in-source-copy"]
+
+
+def test_a_string_that_passed_is_not_read_again_and_a_new_one_is(small, tmp_path, monkeypatch):
+    """The guard reads every string of the package for closed values at each build (a second at 1M rows' package);
+    the strings that passed are kept as digests (sources.PassedTexts) and not read again. A planted value is new,
+    so it is read, and refused."""
+    from certdata import guard, sources
+    root = copy_of(small, tmp_path / "a")
+    monkeypatch.setattr(sources.templatecache, "own_folder", lambda *parts: tmp_path)
+    read = []
+    real = sources.free_text_problem
+    monkeypatch.setattr(sources, "free_text_problem", lambda value: read.append(value) or real(value))
+    assert guard.guard_package(Package.load(root)) == []
+    first = len(read)
+    assert first > 100 and list(tmp_path.glob("free-text-*"))
+    read.clear()
+    assert guard.guard_package(Package.load(root)) == []
+    assert read == []  # nothing changed: nothing read again
+    path = root / "data" / "mo_license_statuses.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("A placeholder of the synthetic sample for officers with a",
+                                                             "Call 573-555-0142 about officers with a", 1), encoding="utf-8")
+    problems = guard.guard_package(Package.load(root))
+    assert [(p.type, p.field) for p in problems] == [("closed-value-in-text", "meaning")]
+    assert len(read) == 1 and "555" not in "".join(p.message for p in problems)
