@@ -925,7 +925,9 @@ def bad_request_message(exception, request):
     if isinstance(exception, UnknownFilter) or (isinstance(exception, DatasetteError) and exception.status == 500):
         return exception.message
     if isinstance(exception, (KeyError, IndexError, TypeError, ValueError, UnicodeError,
-                              sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+                              sqlite3.ProgrammingError, sqlite3.InterfaceError)) or (
+            isinstance(exception, AttributeError) and "_through" in request.args):  # (an attack run: _through's
+        # JSON with a number for its table reached Datasette's permission check, AttributeError, as a 500)
         return "A parameter of the request is malformed."
     return None
 

@@ -82,7 +82,8 @@ ISSUE_CASES = ["rowid__gt=99999999999999999999999", "_through=notjson", "officer
 @pytest.mark.parametrize("query", [
     "rowid__gt=99999999999999999999999", "rowid__lt=-99999999999999999999999", "_through=notjson",
     "officer_name__in=[1,2", "officer_name__in=[[", '_through={"table":1}', "_through=[]",
-    '_through={"table":"agencies","column":"x","value":"y"}', "_timelimit=abc", "_sort=nope",
+    '_through={"table":"agencies","column":"x","value":"y"}', '_through={"table":1,"column":"a","value":"b"}',
+    '_through={"table":null,"column":"a","value":"b"}', "_timelimit=abc", "_sort=nope",
     "_sort=rowid&_next=99999999999999999999999", "_size=abc", "_col=nope", "_facet=nope",
     "officer_name__arraycontains=1", "_search=%22",
 ])

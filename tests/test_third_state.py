@@ -174,6 +174,9 @@ BROKEN_STATES = {  # what a maintainer's slip in the new state's module looks li
     "raises-on-import": (lambda t: t + "\nraise RuntimeError('SECRET-VALUE')\n", ["xs.py, line", "cannot be loaded (RuntimeError)"]),
     "wrong-types": (lambda t: t.replace('ROUTE = "XS", "Example State", "xs"', 'ROUTE = "XS", "Example State", 7'),
                     ["xs.py", "ROUTE must be text"]),
+    # a state module named a set of its own PLACEHOLDERS (the release check failed with an internal error)
+    "placeholders-of-another-shape": (lambda t: t + "\nPLACEHOLDERS = frozenset({'1900-01-01'})\n",
+                                      ["xs.py", "PLACEHOLDERS must map resource names to (field, values)"]),
     "search-sql-broken": (lambda t: t.replace("from xs_officers o", "from xs_officer o"),
                           ["xs.py", "SEARCH_SQL does not run", "no such table: xs_officer"]),
     "page-query-broken": (lambda t: t.replace("select * from xs_officers where", "select * from xs_officers whre"),

@@ -213,6 +213,11 @@ def interface_problems(module):
     links = getattr(module, "OFFICER_LINKS", {})
     if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
         problems.append("OFFICER_LINKS must map table names to identifier columns")
+    placeholders = getattr(module, "PLACEHOLDERS", {})  # (a state module used the name for a set of its own: the
+    if not isinstance(placeholders, dict) or not all(  # release check failed with an internal error)
+            isinstance(k, str) and isinstance(v, (tuple, list)) and len(v) == 2 and isinstance(v[0], str)
+            and isinstance(v[1], (tuple, list, set, frozenset)) for k, v in placeholders.items()):
+        problems.append("PLACEHOLDERS must map resource names to (field, values)")
     return problems
 
 

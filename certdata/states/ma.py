@@ -101,13 +101,13 @@ def parse_date(value, label, row):
                        f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
 
 
-# A completion date before EARLIEST, or one of PLACEHOLDERS, is doubtful: likely what a system writes for a date it
+# A completion date before EARLIEST, or one of PLACEHOLDER_DATES, is doubtful: likely what a system writes for a date it
 # lacks (1900-01-01, Excel's day 0, the Unix epoch) or a mistyped year. The 1950 floor is this project's choice; the
 # sources say nothing of MPTC's earliest records. Such dates are published as released (the import names their rows,
 # for a maintainer to ask MPTC). A date after the day the release was received is refused: no
 # training completed by then has it (a course scheduled but not yet held, or a mistyped year).
 EARLIEST = date(1950, 1, 1)
-PLACEHOLDERS = frozenset({date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1), date(1970, 1, 1)})
+PLACEHOLDER_DATES = frozenset({date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1), date(1970, 1, 1)})
 
 
 def check_date(done, label, row, received):
@@ -120,7 +120,7 @@ def check_date(done, label, row, received):
         raise ImportError_(f"{label}, row {row}, field completion_date: a completion date after {when}, which no training "
                            "completed by then has (a course scheduled but not yet held, or a mistyped year); it is not "
                            "shown. Ask MPTC what the record means, and import the release they confirm")
-    return day < EARLIEST or day in PLACEHOLDERS
+    return day < EARLIEST or day in PLACEHOLDER_DATES
 
 
 def record_key(course, done):
