@@ -84,6 +84,22 @@ def test_diff_refuses_a_database_whose_resource_is_a_view_instead_of_running_it(
     assert "Traceback" not in result.stderr
 
 
+def test_diff_does_not_print_a_closed_value_an_old_release_holds(built, tmp_path):
+    """An attack run: the diff the README makes the review step printed an old release's name holding a date of
+    birth and a telephone number (a value published by mistake, the kind a correction takes out) whole."""
+    import shutil
+    database = built / "site" / "downloads" / "certification.db"
+    old = tmp_path / "old.db"
+    shutil.copy(database, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("update mo_officers set officer_name = officer_name || ' (DOB 1970-01-02) 573-751-4819' "
+                     "where rowid = (select min(rowid) from mo_officers)")
+    result = run_cli(built, "diff", str(old), str(database), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "changed" in result.stdout
+    assert "1970-01-02" not in result.stdout and "751-4819" not in result.stdout
+
+
 def test_diff_refuses_an_empty_database_another_program_s_or_a_file_that_is_no_database(built, tmp_path):
     """The v6 attack run: an empty SQLite file, or one of 50,000 unrelated tables, compared as "no changes" (exit 0)
     either way round; a text file was reported as "the database could not be written ... check free disk space"."""
