@@ -333,7 +333,7 @@ def test_the_decertified_list_names_the_states_it_leaves_out(client, built):
     left_out = [s["name"] for s in states if not s.get("decertified")]
     assert left_out and len(left_out) < len(states)
     text = " ".join(html.unescape(get(client, "/decertified").text).split())
-    assert f"Not listed: {', '.join(left_out)}, whose releasing agency has named no such status." in text
+    assert f"Not listed: {', '.join(left_out)}, for which the source documents name no such status." in text
 
 
 def test_search_results_label_a_detail_that_does_not_say_what_it_is_and_an_empty_search_says_what_to_type(client, built):
