@@ -591,6 +591,9 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
                 raise ValueError
         except ValueError:
             raise BuildFailed("--received must be a date written YYYY-MM-DD (the day the release was received)") from None
+        if date.fromisoformat(received) > date.today():  # (an attack run: 2099-12-31 was published as provenance,
+            raise BuildFailed(f"--received {received} is after today: give the day the release was received")  # and
+            # bounded the training completion dates)
     with publish.build_lock(root / "build"), signals_interrupt():
         recover_import(root, progress)
         package = Package.load(root)

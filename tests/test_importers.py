@@ -195,6 +195,9 @@ def test_received_must_be_a_date_not_a_path(small_package, tmp_path):
     result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "../../../../tmp/ESCAPED")
     assert result.returncode == 1 and "YYYY-MM-DD" in result.stderr
     assert not list((tmp_path.parent).rglob("ESCAPED*"))
+    # an attack run: a date after today was published as the day the release was received
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2099-12-31")
+    assert result.returncode == 1 and "--received 2099-12-31 is after today" in result.stderr
 
 
 def test_a_roster_with_split_name_columns_keeps_the_parts_and_the_search_uses_them(small_package, tmp_path):
