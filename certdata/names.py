@@ -629,7 +629,7 @@ def text_refused(value):
     The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern); so too
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
     first sign is the importer's, text_problem, and the guard's in a real release.)"""
-    if description_problem(value):
+    if description_problem(value) or closed_statement(value) or NAME_LINK.search(value):
         return True
     if not may_be_refused(value):
         return False
@@ -778,6 +778,14 @@ RACE_AND_SEX = re.compile(
 # In a person's name also a word that is no one's name ("Doe, Jane Female", "Doe, John Caucasian") and the letters
 # run together in capitals ("Doe, John WM").
 PERSON_RACE_OR_SEX = re.compile(r"(?i:\b(?:female|caucasian|non[\s-]?hispanic|hispanic|african[\s-]american)\b)|\b[WBH][MF]\b")
+# (An attack run after the sixteenth: "home Elm Street", "residence Quincy", "Apt Four", "RR Two Box Nine" passed.) A
+# residence's word in lower case before a place's capital or a number ("Home Security Survey" and "Residence Hall" are
+# names), and a dwelling's or a post box's number in words: read in names (RESIDENCE) and in free text.
+RESIDENCE_PLACE = re.compile(
+    r"(?-i:\b(?:home|hometown|residence|resident|domicile|lives|living)(?:\s+(?:is|was|in|at|on|near))?\s*[,:;-]?\s+"
+    r"(?:[A-Z]|[0-9]))"
+    rf"|\b(?:apt|apts|apartment|suite|ste|flat|box|rr|rural\s+route|trailer)\b\.?\s*(?:no\.?\s*|number\s*|#\s*)?"
+    rf"(?:[0-9]+[a-z]?\b|(?:{EN_UNITS}|{EN_TEENS}|{EN_TENS})\b)", re.IGNORECASE)
 # Where someone lives: the words that say so ("lives in", "resides", "residing", "resident of", "home address",
 # "Address: ..."), an apartment's or a suite's number ("Apt 4B", "Apartment #12", "Ste 200"), and where someone was
 # born or whose home a place is ("born in", "birthplace", "native of", "officer home", "hometown in": an attack run
@@ -791,8 +799,8 @@ RESIDENCE = re.compile(
     r"|\b(?:officer|officers|officer's|officers'|his|her|their|employee's|member's)\s+(?:home|hometown|house|residence)\b"
     r"|\b(?:home|hometown)\s+(?:in|at|near|is)\b"
     r"|\b(?:home|street|mailing|residential|residence|house|postal)\s+address\b|\baddr(?:ess)?\b\.?\s*(?:[:#=]|[0-9]|(?:is|in|at|on)\b)"
-    r"|\b(?:apt|apts|apartment|suite|ste|flat)\b\.?\s*(?:no\.?\s*|number\s*|#\s*)?[0-9]+[a-z]?\b|\b(?:apt|apartment|suite|ste)\b\.?\s*#\s*[a-z]\b",
-    re.IGNORECASE)
+    r"|\b(?:apt|apts|apartment|suite|ste|flat)\b\.?\s*(?:no\.?\s*|number\s*|#\s*)?[0-9]+[a-z]?\b|\b(?:apt|apartment|suite|ste)\b\.?\s*#\s*[a-z]\b"
+    r"|" + RESIDENCE_PLACE.pattern, re.IGNORECASE)
 # "lives" after a word that makes it the plural of life: "Saving Lives in Crisis", "Protecting Lives at Risk".
 LIVES_AS_NOUN = re.compile(r"\b(?:[^\W\d_]+ing|save|saves|saved|protect|protects|protected|change|changes|changed|our|their|"
                            r"your|many|young|human|civilian|other|real)\W+$", re.IGNORECASE)
@@ -860,6 +868,7 @@ RACE_HINTS = hint_words("male", "man", "/", "\\", "(", "sex", "gender", "race", 
                         "amind", "natam", "fem", "fml")
 PERSON_RACE_HINTS = hint_words("female", "caucasian", "hispanic", "african", "wm", "wf", "bm", "bf", "hm", "hf")
 RESIDENCE_HINTS = hint_words("resid", "lives", "living", "dwell", "domicil", "home", "addr", "apt", "apartment", "suite", "ste",
+                             "box", "rr", "rural", "trailer",
                              "flat", "born", "birth", "native", "house", "n\u00e9")
 
 
@@ -905,13 +914,14 @@ def comma_parts_problem(value):
 # is also a name is left out ("Race", "Gender", "Male", "Lives", "Born", "Blind", "Young", "Mobile" aside, "Hope"): the
 # words beside it decide (RACE_AND_SEX, RESIDENCE, YEARS_OLD). Course and agency names may hold these words ("HIV/AIDS
 # Awareness", "DUI Enforcement"), so they are a person's name's test alone.
+HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epileptic epilepsy cancer disabled disability "
+                "handicapped paraplegic quadriplegic schizophrenic schizophrenia bipolar ptsd alcoholic alcoholism addict "
+                "addiction covid hepatitis illness terminally amputee autistic autism dementia alzheimer alzheimers psychiatric "
+                "rehab overdose hospitalized hospitalised died embarazada fallecido fallecida")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
                    "männlich maennlich transgender nonbinary blk wht hisp cauc",
-    "health": "pregnant pregnancy deceased hiv aids diabetic diabetes epileptic epilepsy cancer disabled disability handicapped "
-              "paraplegic quadriplegic schizophrenic schizophrenia bipolar ptsd alcoholic alcoholism addict addiction covid "
-              "hepatitis illness terminally amputee autistic autism dementia alzheimer alzheimers psychiatric rehab overdose "
-              "hospitalized hospitalised died embarazada fallecido fallecida",
+    "health": HEALTH_WORDS,
     "criminal": "dui dwi owi felon felons felony felonies convicted conviction convictions arrested arrests misdemeanor "
                 "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
                 "jailed offender criminal charged warrant warrants assault theft burglary robbery homicide manslaughter "
@@ -1092,7 +1102,7 @@ def text_problem(value, person=False):
 # out, an "at" (or "(at)"); a date or digits in words, a birth or a post box have one of these words. A
 # value with none of them is passed after one scan and one split (a regular expression of the words took
 # 0.6 s for 200,000 names, ten times this).
-MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{\\\\]")
+MAY_BE_REFUSED = re.compile("[\\d@\uff20\ufe6b%&(\\[<{\\\\:/]")
 DOTTED = re.compile(r"[^\W_]\.[^\W_]")  # a letter, a dot and a letter: a domain, or a spelled "a.t" or "d.o.t"
 ROMAN_YEAR = re.compile(r"\bm(?:cm|m|dccc)[mdclxvi]*\b", re.IGNORECASE)  # "MCMLXX", "MMI", "MDCCCCLXX"
 ROMAN_TRIPLE = re.compile(r"\b[IVXLC]+[-/.][IVX]+[-/.][IVXLC]", re.IGNORECASE)
@@ -1239,6 +1249,72 @@ ORDINAL_OF_MONTH = re.compile(rf"\b(?:the\s+)?(?:{ORDINALS}|[0-9]{{1,2}}(?:st|nd
                               re.IGNORECASE)
 
 
+# What an attack run after the sixteenth published in agencies', courses' and free text's words, which the tests above
+# pass (each refused by closed_statement, wherever text is published):
+# - a telephone number part in digits and part in words: "(573) seven five one-4819", "751-four eight one nine";
+#   in digits after a word that says one follows, in free text: "call 7514819" (MIXED_RUN, PHONE_WORD);
+# - a social security number's label beside digits: "SSN ending 4321" (SSN_LABEL);
+# - a person's age or health said of them: "officer is 52", "officer is pregnant" (AGE_STATEMENT, HEALTH_STATEMENT);
+# - a link that runs code or reaches a person: "javascript:", "skype:zoeann" (LINK_SCHEME).
+EN_DIGIT_VALUES = {w: str(n) for w, n in EN_VALUES.items() if n < 10}
+EN_DIGIT = re.compile(rf"\b(?:{'|'.join(EN_DIGIT_VALUES)})\b", re.IGNORECASE)
+# digits (a word made a digit is followed by \0) with up to three signs or spaces, or a sign's name, between them
+MIXED_RUN = re.compile(rf"[0-9]\0?(?:(?:[^\w\n]|_){{0,3}}(?:(?:{'|'.join(SIGN_NAMES)})(?:[^\w\n]|_){{1,3}})?[0-9]\0?)+", re.IGNORECASE)
+PHONE_WORD = re.compile(r"\b(?:call|calls|called|calling|tel|telephone|phone|ph|cell|cellphone|mobile|fax|text|txt|dial|"
+                        r"whatsapp|contact|reach)\b\W{0,4}(?=[0-9])", re.IGNORECASE)
+SSN_LABEL = re.compile(r"\b(?:ssn|ss\s*#|ss\s*no|s\.s\.n|social\s*security|soc\.?\s*sec)", re.IGNORECASE)
+SUBJECT = (r"\b(?:officer|officers|he|she|they|trooper|deputy|recruit|cadet|student|applicant|licensee|candidate|employee|"
+           r"individual|person|sergeant|sgt|detective|patrolman|patrolwoman|lieutenant|lt|captain|capt|chief|subject|"
+           r"instructor|i)\.?\s+(?:is|was|are|were|am|turned|turns|became|has\s+been|had\s+been|is\s+now|was\s+then)\s+")
+AGE_STATEMENT = re.compile(SUBJECT + rf"(?:aged?\s+)?{AGE_NUMBER}(?!\s*(?:%|percent|hours?|hrs?|days?|minutes?|mins?|times|"
+                           r"rounds|feet|ft|yards|yds|miles|mph|points|pts|of\b|out\b|in\b|for\b|on\b|/|[-.,:]\s*[0-9]))",
+                           re.IGNORECASE)
+HEALTH_STATEMENT = re.compile(SUBJECT + r"(?:(?:a|an|now|currently|recently|very|terminally|seriously|still)\s+)*(?:"
+                              + "|".join(HEALTH_WORDS.split()) + r"|ill|sick|injured|expecting)\b"
+                              r"|\bon\s+(?:maternity|paternity|medical|sick|disability)\s+leave\b", re.IGNORECASE)
+LINK_SCHEME = re.compile(r"\b(?:javascript|vbscript|livescript)\s*:|\b(?:data|skype|callto|facetime|whatsapp|sms|tel|"
+                         r"mailto|tg|sip|viber)\s*:(?=[^\s/])|\bdata\s*:\s*[a-z]+/[a-z]", re.IGNORECASE)
+# in a name (an officer's, an agency's, a course's) any link, which no name holds: a scheme, "//" or "www.", a domain and
+# its path ("jdoe.example/me")
+NAME_LINK = re.compile(r"\b(?:https?|ftps?|file|data|javascript|vbscript|livescript|mailto|tel|sms|skype|callto|facetime|"
+                       r"whatsapp|tg|sip|xmpp|viber|signal|discord|irc|snapchat|instagram|twitter|facebook)\s*:(?=\S)|://"
+                       r"|\bwww[0-9]?\.|\b[a-z0-9-]{2,}\.[a-z]{2,12}/", re.IGNORECASE)
+STATEMENT_HINTS = hint_words("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "oh", "one", "two", "three", "four",
+                             "five", "six", "seven", "eight", "nine", ":", "leave", " is ", " was ", " were ", " are ",
+                             " am ", "became", " been ", "turn")
+
+
+def mixed_phone(value):
+    """Whether a value holds seven digits or more in a run, at least one of them written as a word ("(573) seven five
+    one-4819", "751-four eight one nine"); digits alone are free_phone's and the names' tests'."""
+    if not EN_DIGIT.search(value):
+        return False
+    marked = EN_DIGIT.sub(lambda m: EN_DIGIT_VALUES[m.group().lower()] + "\0", value)
+    return any("\0" in run.group() and sum(c.isdigit() for c in run.group()) >= 7 for run in MIXED_RUN.finditer(marked))
+
+
+def closed_statement(value):
+    """Why a text (an agency's or a course's name, a note, the corrections log, a source's copy) says what no open column
+    holds in words the other tests pass, or None (the comment above): the reason never quotes the value."""
+    if not value.isascii():
+        value = plain_digits(value)
+    lower = value.lower()
+    if not hinted(lower, STATEMENT_HINTS):
+        return None
+    if mixed_phone(value) or any(sum(c.isdigit() for c in run.group()) >= 7
+                                 for match in PHONE_WORD.finditer(value) for run in [MIXED_RUN.match(value, match.end())] if run):
+        return "the value holds a telephone number"
+    if SSN_LABEL.search(value) and (re.search(r"[0-9]{2}", value) or EN_DIGIT.search(value)):
+        return "the value holds a social security number, or part of one"
+    if AGE_STATEMENT.search(value):
+        return "the value holds an age"
+    if HEALTH_STATEMENT.search(value):
+        return "the value holds a word about a person's health"
+    if LINK_SCHEME.search(value):
+        return "the value holds a link that runs a program or reaches a person (javascript:, skype:, tel:)"
+    return None
+
+
 def free_text_problem(value):
     """Why free text (a note, a meaning, the corrections log) cannot be published, or None: it holds a telephone
     number or an e-mail address (in digits or in words: "five seven three five five five zero one four two"), a social
@@ -1251,6 +1327,11 @@ def free_text_problem(value):
     description = description_problem(value)  # (where someone lives: RESIDES below; "its page address is" is none)
     if description and not description.startswith("the value says where"):
         return description.split(", which")[0]
+    statement = closed_statement(value)
+    if statement:
+        return statement
+    if RESIDENCE_PLACE.search(value):
+        return "the value holds a street address, a post box or where someone lives"
     if not may_be_refused(value) and not RESIDES.search(value):
         return None
     plain = plain_digits(value)
@@ -1275,7 +1356,8 @@ def name_contact(value, plain=None):
         if not may_be_refused(value):
             return False
         plain = plain_digits(value)
-    return bool(PHONE.search(plain) or any_email(plain) or AT_SIGN.search(plain) or DOMAIN.search(plain))
+    return bool(PHONE.search(plain) or any_email(plain) or AT_SIGN.search(plain) or DOMAIN.search(plain)
+                or NAME_LINK.search(plain))
 
 
 def person_name_refused(value):
@@ -1304,4 +1386,6 @@ def name_value_problem(value):
                   or SPELLED_DIGITS.search(plain)):
         return ("the value holds a date, an address or a run of digits, which a name does not (a date of birth, "
                 "a residence or a telephone number in the wrong column?)")
+    if plain and name_contact(value, plain):
+        return "the value holds an e-mail address, a telephone number or a link, which a name does not"
     return None

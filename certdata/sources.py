@@ -27,7 +27,7 @@ import unicodedata
 from pathlib import Path
 
 from . import disclosure, templatecache
-from .names import (EMAIL, PHONE, birth_date_in, contact_value, free_phone, free_text_problem,  # one definition of
+from .names import (EMAIL, PHONE, birth_date_in, contact_value, free_phone, free_text_problem, mixed_phone,  # one definition of
                     plain_digits, spelled_number)  # a contact detail
 from .validate import Problem
 
@@ -183,7 +183,7 @@ def form_holds_contact(line):
     digits = plain_digits(plain)
     return bool(contact_value(line) or LOOSE_PHONE.search(plain) or digit_run_phone(plain) or LOOSE_AT.search(plain)
                 or ANY_SEPARATOR_PHONE.search(plain) or vanity_number(plain) or spelled_number(digits)
-                or free_phone(digits) or birth_date_in(digits))
+                or free_phone(digits) or birth_date_in(digits) or mixed_phone(plain))
 
 
 # An e-mail address whose @ is written as another sign, one no letter's address or text puts between two words (an

@@ -228,7 +228,9 @@ def test_a_template_s_own_comment_and_an_icon_s_drawing_are_not_read():
     "jdoe**@**example.com", "<b>records</b>.desk<span>@</span>example.com", '"john.doe"@example.com',
     "Call five seven three five five five zero one four two", "(573) 555-HELP", "1-800-DESK-NO1", "Desk: 573-555-Help",
     "573:555:0142", "573, 555, 0142", "jdoe=40example.com", "Office: 573-\n555-\n01\n42", "Cell:\n573\n555\n0142",
-    "Cell: 5\n7\n3\n5\n5\n5\n0\n1\n4\n2"])
+    "Cell: 5\n7\n3\n5\n5\n5\n0\n1\n4\n2",
+    # an attack run after the sixteenth: part in digits, part in words
+    "Desk (573) five five five-0142", "555-zero one four two", "573 555 zero one four two"])
 def test_a_contact_detail_in_a_new_disguise_in_a_source_copy_is_refused(text):
     from certdata import sources
     assert sources.text_holds_contact(text), text

@@ -489,7 +489,7 @@ def test_real_names_with_suffixes_nicknames_and_such_words_pass(value):
 def test_a_comma_in_brackets_or_quotes_parts_no_name():
     """A sample's formula name (the spreadsheet copies' tests) holds commas in its brackets: the build's rule passes it
     (the importer refuses it for its first sign)."""
-    assert not names.person_name_refused('=HYPERLINK("http://x","y"), Evil')
+    assert not names.person_name_refused('=HYPERLINK("x","y"), Evil')
 
 
 @pytest.mark.parametrize("value", ["Columbia PD, officer home Columbia MO", "Columbia Police Department, officer's home Columbia",
@@ -624,3 +624,59 @@ def test_a_build_refuses_a_described_name_whatever_the_name_pattern_says(tmp_pat
     assert "data/mo_officers.csv, row 2, field officer_name" in output and "data/mo_officers.csv, row 3, field officer_name" in output
     for shown in ("White Male", "W/F", "43 y/o", "age 43"):
         assert shown not in output, (shown, output)
+
+
+# An attack run after the sixteenth: each passed the importer and the guard. Telephone numbers are 555-01xx.
+SIXTEENTH_PERSONS = ["Doe, Jane home Elm Street", "Poe, Ed RR Two Box Nine", "Roe, Rick https://jdoe.example/me",
+                     "Zoe, Ann skype:zoeann", "Cy Doe https://cydoe.example", "Doe, Jane www.example.org",
+                     "Doe, Jane lives Quincy", "Doe, Jane Apt Twelve", "DOE, JANE HOME 12 ELM"]
+SIXTEENTH_TEXTS = ["Columbia Police Department, Apt Four", "Columbia Police Department tel (573) five five five-0142",
+                   "Quincy PD 555-zero one four two", "Use of Force (instructor cell 573 five five five 0142)",
+                   "Legal Updates (SSN ending 4321)", "Legal Updates (last four of social security 4321)",
+                   "Firearms - officer is pregnant", "CPR Recert - officer is 52", "CPR - she was sixty-one",
+                   "Patrol, residence Quincy", "Patrol - home Elm Street", "Quincy PD, Box Nine", "Quincy PD RR 2",
+                   "https://evil.example/phish", "javascript:alert(1)", "Quincy PD skype:quincypd", "Patrol (officer on maternity leave)"]
+SIXTEENTH_FREE = ["Officer's residence is Quincy", "call 5550142", "reach her at (573) five five five-0142",
+                  "555-zero one four two", "SSN ending 4321", "officer is 52", "the officer was pregnant",
+                  "residence Quincy", "home Elm Street", "Apt Four", "RR Two Box Nine", "javascript:alert(1)",
+                  "skype:zoeann", "data:text/html,<b>x</b>"]
+
+
+@pytest.mark.parametrize("value", SIXTEENTH_PERSONS)
+def test_a_residence_a_dwelling_s_number_in_words_or_a_link_in_a_person_s_name_is_refused(value):
+    assert names.name_problem(value) and names.person_name_refused(value) and not imported("officer_name", value), value
+
+
+@pytest.mark.parametrize("value", SIXTEENTH_TEXTS)
+def test_a_number_part_in_words_an_ssn_s_label_a_statement_about_a_person_or_a_link_in_an_agency_or_a_course_is_refused(value):
+    assert refused_as_text(value), value
+    assert not re.search(r"0142|4321|Quincy|Elm|evil|alert|pregnant|52|sixty", importers.value_problem("agency_name", value) or "")
+
+
+@pytest.mark.parametrize("value", SIXTEENTH_FREE)
+def test_such_values_in_free_text_are_refused(value):
+    problem = names.free_text_problem(value)
+    assert problem and not re.search(r"0142|4321|Quincy|Elm|alert|pregnant|52|zoeann", problem), value
+
+
+@pytest.mark.parametrize("value", ["Holyoke Soldiers Home Police", "Box Elder County Sheriff", "CPR:Adult", "Module 1: Patrol",
+                                   "Tactical Medicine: Officer Down", "Active Shooter: Phase Two", "Unit 12 Training",
+                                   "Pregnancy Discrimination in the Workplace", "Apartment Complex Searches",
+                                   "Officer Safety Module 2", "Legal Updates Part 2 of 3", "St. Louis County Police Department",
+                                   "Firearms Qualification 2019", "Range day 3", "Social Security Fraud Investigation"])
+def test_agencies_and_courses_near_those_pass(value):
+    assert passes_as_text(value), value
+
+
+@pytest.mark.parametrize("value", ["Box, John", "Smith, John Box", "Home, Alice", "Lane, Penny Street", "Suite, Ann",
+                                   "Homes, Rick", "Street, Della", "Ten Eyck, John", "Park, Ji-woo"])
+def test_names_near_those_pass(value):
+    assert names.name_problem(value) is None and not names.person_name_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Dates of birth and residency are exempt.", "The officer is listed under the agency that "
+                                   "commissioned them.", "See https://dps.mo.gov/dir/programs/post/ for the program.",
+                                   "Section one of the request, sections 590.1150 and 590.1152.", "2,340 officers in 2019",
+                                   "Home Security Survey", "Their residence is not released."])
+def test_free_text_near_those_passes(value):
+    assert names.free_text_problem(value) is None, value
