@@ -25,7 +25,7 @@ from pathlib import Path
 from . import disclosure, presentation, states
 from .cells import PERSON, name_kind
 from .errors import CertdataError
-from .names import formula_start, free_text_problem
+from .names import ATTRIBUTE_LIST, formula_start, free_text_problem
 from .package import ROOT, csv_options, fields
 from .sample import NAME_MARK
 from .sources import PassedTexts, copy_problems, mark_passed, normalise, passed_stamp, quote_problems
@@ -159,7 +159,7 @@ def schema_text_problems(package, pages=None):
                 walk(where, field, f"{path}[{index}]", item)
         elif isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)
                                         and key_of not in NUMBERS):  # a number is published as written, too
-            problem = text_problem(str(value))
+            problem = text_problem(str(value)) or (ATTRIBUTE_LIST.search(str(value)) and MARKUP_REASON)
             if problem:
                 problems.append(Problem(where, None, field, "closed-value-in-schema",
                                         f"its {path} {problem.removeprefix('the value ')}, which no field publishes; "
@@ -179,6 +179,9 @@ def schema_text_problems(package, pages=None):
     return problems + site_source_problems(package, pages)
 
 
+# (an attack run after the sixteenth: "{: onmouseover=...}" in a description was published as the attribute of a page's
+# paragraph: a description is words, and the pages that show it are ours to style)
+MARKUP_REASON = "the value holds Markdown's attribute list ('{: ...}'), which sets a page's markup"
 # Keys whose numbers are sizes or limits, not words: a file's bytes may run to ten digits.
 NUMBERS = {"bytes", "minimum", "maximum", "minLength", "maxLength"}
 # What the site's sources hold that no page shows as text: an SVG's drawing (its path's numbers, d="M19.4 15a1.65

@@ -8,8 +8,14 @@ MkDocs Material that is the ``<code>`` inside ``<pre>`` (its stylesheet gives ``
 Material's script also marks those ``<code>`` focusable, but only once it has run: a reader whose
 script is blocked or still loading would meet a block they cannot scroll.
 
-Also gives the theme's Jinja environment its cache of compiled templates (``templatecache``).
+Also refuses a page whose HTML would run a script the site did not write: an event handler attribute
+(``onmouseover=``) or a ``javascript:``, ``vbscript:`` or ``data:`` link, which Markdown in a description could make (an
+attack run after the sixteenth published ``{: onmouseover=...}`` through attr_list and a ``javascript:`` reference link).
+The page is written without it and the build fails (a warning, which ``--strict`` makes an error); the message names
+the page, never the markup. And gives the theme's Jinja environment its cache of compiled templates (``templatecache``).
 """
+import html as htmllib
+import logging
 import re
 
 CODE_IN_PRE = re.compile(r"(<pre\b[^>]*>\s*<code)(?![^>]*\btabindex=)(?=[\s>])")
@@ -24,6 +30,29 @@ def focusable_code_blocks(html):
 
 def on_page_content(html, **kwargs):
     return focusable_code_blocks(html)
+
+
+HANDLER = re.compile(r"<[a-z][^<>]*?[\s\"'/]on[a-z]+\s*=", re.IGNORECASE)  # an attribute, inside a tag
+LINK_ATTRIBUTE = re.compile(r"""\b(?:href|src|action|formaction|srcdoc|xlink:href|poster|background|data)\s*=\s*"""
+                            r"""("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+SCRIPT_SCHEME = re.compile(r"^[\s\x00-\x20'\"]*(?:javascript|vbscript|livescript|data)\s*:", re.IGNORECASE)
+
+
+def unsafe_markup(html):
+    """Whether a page's HTML holds an event handler attribute or a link whose address (its entities read:
+    "&#106;avascript:") runs a script."""
+    return bool(HANDLER.search(html)) or any(SCRIPT_SCHEME.match(htmllib.unescape(m.group(1)).replace("\t", "").replace("\n", ""))
+                                             for m in LINK_ATTRIBUTE.finditer(html))
+
+
+def on_post_page(output, page, **kwargs):
+    if unsafe_markup(output):
+        logging.getLogger("mkdocs.hooks.certdata").warning(
+            "%s: the page would carry markup that runs a script (an event handler attribute, or a link to a javascript, "
+            "vbscript or data address), which no page of ours writes: Markdown in a description or a hand-written page? "
+            "It is not shown", page.file.src_uri)
+        return "<!doctype html><title>Withheld</title><p>This page was withheld: it carried markup that runs a script.</p>"
+    return output
 
 
 def on_env(env, **kwargs):

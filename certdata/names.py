@@ -1279,9 +1279,13 @@ LINK_SCHEME = re.compile(r"\b(?:javascript|vbscript|livescript)\s*:|\b(?:data|sk
 NAME_LINK = re.compile(r"\b(?:https?|ftps?|file|data|javascript|vbscript|livescript|mailto|tel|sms|skype|callto|facetime|"
                        r"whatsapp|tg|sip|xmpp|viber|signal|discord|irc|snapchat|instagram|twitter|facebook)\s*:(?=\S)|://"
                        r"|\bwww[0-9]?\.|\b[a-z0-9-]{2,}\.[a-z]{2,12}/", re.IGNORECASE)
+# markup a page would run: an event handler's attribute, or an attribute list of Markdown (attr_list: "{: onclick=...}")
+PAGE_SCRIPT = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=", re.IGNORECASE)
+# and, in the words of the package (not in a page of ours, which may set a link's download name so), an attribute list
+ATTRIBUTE_LIST = re.compile(r"\{\s*:?\s*(?:[.#][\w-]|[\w:-]+\s*=)[^{}]*\}")
 STATEMENT_HINTS = hint_words("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "zero", "oh", "one", "two", "three", "four",
                              "five", "six", "seven", "eight", "nine", ":", "leave", " is ", " was ", " were ", " are ",
-                             " am ", "became", " been ", "turn")
+                             " am ", "became", " been ", "turn", "=", "{")
 
 
 def mixed_phone(value):
@@ -1311,7 +1315,9 @@ def closed_statement(value):
     if HEALTH_STATEMENT.search(value):
         return "the value holds a word about a person's health"
     if LINK_SCHEME.search(value):
-        return "the value holds a link that runs a program or reaches a person (javascript:, skype:, tel:)"
+        return "the value holds a link that runs a program or reaches a person (a javascript, skype or tel link)"
+    if PAGE_SCRIPT.search(value):
+        return "the value holds markup that would run a script on a page (an event handler attribute such as onmouseover)"
     return None
 
 

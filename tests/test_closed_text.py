@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from certdata import guard, names, pipeline
+from certdata import guard, names, pipeline, redaction
 from certdata.package import Package
 
 from .conftest import ROOT, make_package
@@ -293,3 +293,48 @@ def test_a_string_that_passed_is_not_read_again_and_a_new_one_is(small, tmp_path
     problems = guard.guard_package(Package.load(root))
     assert [(p.type, p.field) for p in problems] == [("closed-value-in-text", "meaning")]
     assert len(read) == 1 and "555" not in "".join(p.message for p in problems)
+
+
+# Markup in the package's words (an attack run after the sixteenth: a schema description published a javascript:
+# reference link and an attr_list onmouseover in the documentation)
+
+
+@pytest.mark.parametrize("description", ['Status of the licence.\n\n[see][r]\n\n[r]: javascript:alert(1)',
+                                         'Status of the licence.\n{: onmouseover="alert(1)" }', "Status {: .warning }",
+                                         '<span onclick="alert(1)">Status</span>', "[x](vbscript:msgbox(1))"])
+def test_markup_that_runs_or_restyles_a_page_in_a_description_is_refused(small, tmp_path, description):
+    root = copy_of(small, tmp_path)
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    resource = next(r for r in descriptor["resources"] if isinstance(r.get("schema"), str))
+    path = root / resource["schema"]
+    schema = json.loads(path.read_text())
+    schema["fields"][0]["description"] = description
+    path.write_text(json.dumps(schema))
+    problems = guard.schema_text_problems(Package.load(root), pages=[])
+    assert [(p.file, p.field) for p in problems] == [(resource["schema"], schema["fields"][0]["name"])]
+    assert not any("alert" in p.line() or "msgbox" in p.line() for p in problems)
+    assert "withheld" not in redaction.safe_line(problems[0].line()), "the reason itself must be shown"
+
+
+@pytest.mark.parametrize("html", ['<p onmouseover="alert(1)">x</p>', '<a href="javascript:alert(1)">x</a>',
+                                  '<a href="&#106;avascript:alert(1)">x</a>', '<a href="java&#x09;script:x">x</a>',
+                                  "<img src=data:text/html,x>", "<a href=' vbscript:x'>x</a>", '<svg><a xlink:href="javascript:x">'])
+def test_a_page_that_would_run_a_script_is_withheld_and_fails_the_strict_build(html, caplog):
+    from types import SimpleNamespace
+
+    from certdata import mkdocs_hooks
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="mo_officers.md"))
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        out = mkdocs_hooks.on_post_page(f"<html><body>{html}</body></html>", page=page)
+    assert "alert" not in out and "script:" not in out and "data:" not in out
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["mo_officers.md"]
+    assert "withheld" not in redaction.safe_line(caplog.records[0].getMessage())
+
+
+@pytest.mark.parametrize("html", ["<p>The onmouseover= attribute is refused.</p>", '<a href="https://example.org/?on=1">x</a>',
+                                  '<a href="data.md">data</a>', '<script src="assets/javascripts/bundle.js"></script>'])
+def test_a_page_of_ours_is_written_as_it_is(html):
+    from types import SimpleNamespace
+
+    from certdata import mkdocs_hooks
+    assert mkdocs_hooks.on_post_page(html, page=SimpleNamespace(file=SimpleNamespace(src_uri="x.md"))) == html
