@@ -26,7 +26,7 @@ import sqlite_utils
 from . import cells, diff, disclosure, nameindex, presentation, states
 from .errors import CertdataError
 from .cells import missing_values
-from .names import name_keys, text_refused
+from .names import free_text_problem, name_keys, person_name_refused, text_refused
 from .states import StateError
 from .validate import Problem
 from .package import DESCRIPTION_TABLES, SAME_OFFICER, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
@@ -665,6 +665,9 @@ def record_changes(db, package, previous, changed, progress):
                     "where key = 'package_version'")
     changes = withheld_old_values(db.conn, package, diff.compute_changes(db.conn, [r for r in compared if r not in first],
                                                                          states.of_package(package)))
+    carried = not changes and same_release(db.conn, package)  # (a database not reused is compared whole)
+    if carried:
+        carried = carry_changes(db.conn)
     columns = diff.CHANGE_COLUMNS + diff.SHOWN_COLUMNS
     db.conn.executemany(f"insert into changes ({', '.join(columns)}) values ({', '.join(':' + c for c in columns)})",
                         [{c: change.get(c) for c in columns} for change in changes])
@@ -674,7 +677,39 @@ def record_changes(db, package, previous, changed, progress):
     db.conn.execute("detach database old")
     if problems:
         raise IdentifiersReassigned(problems)
-    progress(f"compared with the previous release: {len(changes)} change(s)")
+    progress(f"the previous release is this one with the same data: its {carried} change(s) are kept" if carried is not False
+             else f"compared with the previous release: {len(changes)} change(s)")
+
+
+def same_release(conn, package):
+    """Whether the previous release (attached as ``old``) is this package's version: the same release rebuilt (a push
+    that changed the documentation or the code only; the release check refuses changed data under the live version)."""
+    row = conn.execute("select value from old.build_info where key = 'package_version'").fetchone() if (
+        conn.execute("select 1 from old.sqlite_master where type = 'table' and name = 'build_info'").fetchone()) else None
+    return bool(row) and row[0] == str(package.version)
+
+
+def carry_changes(conn):
+    """Copy the previous build's changes and what it compared with (with the previous release attached as ``old``):
+    a rebuild of the same release lists what that release changed, not the nothing between it and itself (a trial
+    after the sixteenth: a documentation-only push emptied the changes page and took a revocation off the feed).
+    Returns how many changes were kept. A value the name checks now refuse was withheld by the build that recorded it,
+    and a value the checks refuse now (they grow stricter) is withheld here, with the row's other names."""
+    tables = {r[0] for r in conn.execute("select name from old.sqlite_master where type = 'table'")}
+    if "changes" not in tables:
+        return 0
+    old_columns = {r[1] for r in conn.execute("pragma old.table_info(changes)")}
+    columns = [c for c in diff.CHANGE_COLUMNS + diff.SHOWN_COLUMNS if c in old_columns]
+    listed = ", ".join(columns)
+    conn.execute(f"insert into changes ({listed}) select {listed} from old.changes order by change_id")
+    conn.execute("delete from build_info where key in ('compared_with', 'replaced_samples')")
+    conn.execute("insert into build_info select key, value from old.build_info where key in ('compared_with', 'replaced_samples')")
+    for change_id, name, *shown in conn.execute("select change_id, officer_name, old_value, old_shown, new_shown "
+                                                "from changes").fetchall():
+        if any(value and free_text_problem(value) for value in shown) or (name and person_name_refused(name)):
+            conn.execute("update changes set old_value = ?, old_shown = ?, new_shown = ?, officer_name = ? "
+                         "where change_id = ?", [WITHHELD] * 4 + [change_id])
+    return conn.execute("select count(*) from changes").fetchone()[0]
 
 
 WITHHELD = "(withheld: a value this field may not hold, published before by mistake)"

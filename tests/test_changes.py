@@ -1,5 +1,6 @@
 """Release diff: exactly the rows and status changes that differ, on the page, in the feed and the CLI."""
 import csv
+import hashlib
 import json
 import html
 import re
@@ -345,3 +346,44 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
                                       "MA-sample-town-004-police-department")):
         text = html.unescape(asyncio.run(app.client.get(path)).text)
         assert agency in text and identifier not in text, path
+
+
+def test_a_rebuild_of_the_same_release_keeps_its_changes_and_its_feed(tmp_path):
+    """A trial after the sixteenth: a push that changed only the documentation rebuilt the release against the live
+    one, of the same version, and its changes page and feed lost the revocation the release had published."""
+    root = make_package(tmp_path / "pkg")
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    version = json.loads((root / "datapackage.json").read_text())["version"]
+    edit_officers(root, lambda rows: [dict(r, license_status="Revoked") if i == 0 else r for i, r in enumerate(rows)])
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    descriptor["version"] = "99.0.0"
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+
+    def published():
+        conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+        changes = conn.execute("select * from changes order by change_id").fetchall()
+        compared = conn.execute("select value from build_info where key = 'compared_with'").fetchone()
+        conn.close()
+        feed = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot()
+        ids = [e.find("{http://www.w3.org/2005/Atom}id").text for e in feed.findall("{http://www.w3.org/2005/Atom}entry")]
+        page = html.unescape((root / "site" / "changes" / "index.html").read_text())
+        return changes, compared, ids, page
+    changes, compared, ids, page = published()
+    assert changes and compared == (version,) and len(ids) == 1 and f"compared with release {version}" in page
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))  # nothing changed: the same release, rebuilt
+    again = published()
+    assert again[:3] == (changes, compared, ids)
+    assert f"compared with release {version}" in again[3] and "No changes" not in again[3]
+    # a value a stricter check refuses now, recorded by an earlier build, is withheld where it is carried on
+    conn = sqlite3.connect(root / "site" / "downloads" / "certification.db")
+    conn.execute("update changes set officer_name = 'Doe, Jane home Elm Street', old_value = 'call 5550142'")
+    conn.commit()
+    conn.close()
+    sums = root / "site" / "downloads" / "SHA256SUMS"  # (a database its SHA256SUMS does not list is not compared with)
+    digest = hashlib.sha256((root / "site" / "downloads" / "certification.db").read_bytes()).hexdigest()
+    sums.write_text(re.sub(r"(?m)^[0-9a-f]{64}(?=  certification\.db$)", digest, sums.read_text()))
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    changes, carried, _, page = published()
+    assert changes and carried == (version,)
+    assert "Elm Street" not in page and "5550142" not in page and "Elm Street" not in str(changes)

@@ -141,7 +141,11 @@ CASES = [
     Case("at-sum-name", set_cell("mo_officers", 4, "officer_name", "@SUM(1+1)*cmd|' /C calc'!A"),
          ["data/mo_officers.csv, row 5, field officer_name", "constraint"]),
     Case("real-looking-name-in-data", set_cell("mo_officers", 5, "officer_name", "Ó Súilleabháin-D'Arcy, Seán III")),
-    Case("javascript-link-agency", set_cell("agencies", 2, "agency_name", "javascript:alert(document.domain)")),
+    # a link in a name (an attack run after the sixteenth: "https://evil.example/phish" was published as an agency)
+    Case("javascript-link-agency", set_cell("agencies", 2, "agency_name", "javascript:alert(document.domain)"),
+         ["data/agencies.csv, row 3, field agency_name", "pattern"], absent=["alert", "document.domain"]),
+    Case("web-link-agency", set_cell("agencies", 2, "agency_name", "https://evil.example/phish"),
+         ["data/agencies.csv, row 3, field agency_name", "pattern"], absent=["evil.example"]),
     Case("long-but-allowed-name", set_cell("mo_officers", 6, "officer_name", "A" * 199)),
     Case("header-only-officers", raw("mo_officers", lambda b: b.split(b"\n", 1)[0] + b"\n")),
     # --- build: errors ---
