@@ -24,7 +24,7 @@ from mkdocs.config import load_config
 from . import charts
 from .errors import CertdataError
 from . import disclosure, presentation, sample, states, templatecache
-from .package import FTS_TABLES, ROOT, derived_tables, fields, not_published
+from .package import FTS_TABLES, ROOT, derived_tables, fields, not_published, shown_example
 from .load import value_counts
 from .publish import download_name
 
@@ -323,13 +323,14 @@ def resource_context(conn, package, resource, statutes):
         "select field, blank_rows, distinct_values, top_values from package_fields where resource = ?", [table])}
     return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
             "file": download_name(resource), "not_published": not_published(package, resource),
-            "fields": [field_context(f, rows, stats[f["name"]], statutes) for f in fields(resource)]}
+            "fields": [field_context(f, rows, stats[f["name"]], statutes, shown_example(resource, f)) for f in fields(resource)]}
 
 
-def field_context(field, rows, stats, statutes):
-    """A field with its blank share, distinct count and top values (the load's statistics)."""
+def field_context(field, rows, stats, statutes, example=None):
+    """A field with its blank share, distinct count and top values (the load's statistics) and its example as shown
+    (``package.shown_example``)."""
     blank, distinct, top = stats
-    return {"f": field, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
+    return {"f": field, "example": example, "summary": disclosure.summary(field, statutes), "constraints": constraint_text(field),
             "constraint_items": constraint_items(field),
             "blank_share": f"{blank / rows:.1%}" if rows else "n/a", "distinct": distinct,
             "top": [tuple(pair) for pair in json.loads(top)][:3]}

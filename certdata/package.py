@@ -569,3 +569,16 @@ def not_published(package, resource):
         out.append({"element": row["element"], "disposition": row["disposition"], "list": row["list"],
                     "basis": row["legal_basis_id"] or None, "agencyWords": row["agency_words"] or None})
     return out
+
+
+SAMPLE_VALUE = re.compile(r"\bsample\b", re.IGNORECASE)  # the sample's names, agencies and courses all say so
+
+
+def shown_example(resource, field):
+    """The field's example as the documentation and the data dictionary give it: None, in a resource that is no
+    longer a synthetic sample, for an example that is one of the sample's values ("Sample-Harris, Justin"): a trial
+    after the sixteenth found a real release's field pages still giving them."""
+    example = field.get("example")
+    if not resource.get(SYNTHETIC) and isinstance(example, str) and SAMPLE_VALUE.search(example):
+        return None
+    return example

@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import CertdataError
 from .load import file_sha256, file_stamp
 from . import disclosure, sources, states
-from .package import DESCRIPTOR, SYNTHETIC, fields, not_published
+from .package import DESCRIPTOR, SYNTHETIC, fields, not_published, shown_example
 
 DATABASE_FILE = "certification.db"
 
@@ -302,7 +302,7 @@ def data_dictionary(package):
     statutes = disclosure.citations(package)
     return [{"resource": r["name"], "field": f["name"], "title": f.get("title"), "type": f.get("type", "string"),
              "format": f.get("format", "default"), "required": bool(f.get("constraints", {}).get("required")),
-             "description": f.get("description"), "example": f.get("example"),
+             "description": f.get("description"), "example": shown_example(r, f),
              "disclosure_grounds": disclosure.kinds_text(f), "disclosure": disclosure.summary(f, statutes)}
             for r in package.resources for f in fields(r)]
 
@@ -502,7 +502,7 @@ def shared_sample_notice(shared):
             "agency's release imported into this package.")
 
 
-SAMPLE_WORDS = re.compile(r"\bsample\b|\bsample's\b|\bplaceholder", re.IGNORECASE)
+SAMPLE_WORDS = re.compile(r"\bsample\b|\bsample's\b|\bplaceholder|not\s+in\s+our\s+hands", re.IGNORECASE)
 
 
 def real_state_problems(package, real_states):
@@ -523,8 +523,9 @@ def real_state_problems(package, real_states):
             resource = package.resource(name)
             for key in ("title", "description"):
                 if SAMPLE_WORDS.search(resource.get(key) or ""):
-                    problems.append(f"{DESCRIPTOR}, resource {name}, {key}: speaks of the synthetic sample, which "
-                                    f"{state.NAME}'s records no longer are: rewrite it for the release")
+                    problems.append(f"{DESCRIPTOR}, resource {name}, {key}: speaks of the synthetic sample (or of a "
+                                    f"release not in our hands), which {state.NAME}'s records no longer are: rewrite it "
+                                    "for the release")
     return problems
 
 

@@ -199,3 +199,34 @@ def test_an_import_says_how_many_published_identifiers_it_retires_and_refuses_to
                         encoding="utf-8")
     refused(small_package, training, "would retire 2 of the 3 officer identifiers", source="ma-training",
             extra=("--received", "2020-02-01"))
+
+
+def test_after_a_real_import_no_page_says_the_release_is_not_in_hand_nor_gives_the_sample_s_examples(small_package, tmp_path):
+    """A trial after the sixteenth: after a real Massachusetts import, its resource's page still said MPTC's release
+    "is not in our hands", its fields gave the sample's names as examples, and the release check passed both."""
+    import json
+    import re
+
+    from certdata import pipeline
+    settle_ma_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
+                        "555001,Ada Quillon,Use of Force,2019-06-14\n555002,Bo Varga,Firearms,2019-06-15\n", encoding="utf-8")
+    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01").returncode == 0
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    site = small_package / "site"
+    for page in ("resources/ma_training/index.html", "resources/ma_retired_ids/index.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "not in our hands" not in text, page
+        assert not re.findall(r"Example: [^<·]*\bSample\b", text), page
+    dictionary = json.loads((site / "downloads" / "data-dictionary.json").read_text(encoding="utf-8"))
+    assert not [e for e in dictionary if e["resource"] == "ma_training" and "Sample" in str(e["example"])]
+    assert [e for e in dictionary if e["resource"] == "mo_officers" and "Sample" in str(e["example"])], \
+        "a resource that is still the sample keeps its examples"
+    # a description that says the release is not in hand is named by the release check
+    descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
+    entry = next(r for r in descriptor["resources"] if r["name"] == "ma_training")
+    entry["description"] += " MPTC's release is not in our hands."
+    (small_package / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    result = run_cli(small_package, "release-check", "--partial", "true")
+    assert result.returncode != 0 and "resource ma_training, description" in result.stderr + result.stdout, result.stderr
