@@ -532,16 +532,19 @@ async def fuzzy_slots(execute, query):
     return slots if widened else None
 
 
-async def approximate(execute, query, filters, exclude):
+async def approximate(execute, query, filters):
     """Names within one edit per word: (rows, total, suggestion) or None. Rows with fewer edited
-    words come first; among them one row per distinct name before any namesake."""
+    words come first; among them one row per distinct name before any namesake. A row the query as
+    typed matches is never among them, on whichever page it is listed (a walk after the sixteenth:
+    "smit" listed Smith rows twice, matched by the prefix and again as one edit away)."""
     slots = await fuzzy_slots(execute, query)
     if slots is None:
         return None
     params = Params()
     match = params.add(fts_expression(slots, prefix=False))
     edits = " + ".join(f"(case when {all_exact(params, [alts])} then 0 else 1 end)" for alts in query.slots)
-    skip = ", ".join(str(int(r)) for r in exclude)
+    typed = name_match(query, params)
+    skip = f"select f.rowid from people_fts f join people_names n on n.rowid = f.rowid where {typed}"
     sql = (f"select * from (select {COLUMNS}, n.terms, {edits} as edits, count(*) over () as _total, "
            f"row_number() over (partition by n.surname_key, n.given_key order by p.officer_name, p.person_id) as nth "
            "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
@@ -726,7 +729,7 @@ async def search(execute, query, filters, sort="relevance", size=PAGE_SIZE, page
     result.update(rows=[record(r, match_label(r)) for r in rows], total=total,
                   exact=any(r["tier"] < EXACT_TIERS for r in rows))
     if page == 1 and (total < FUZZY_BELOW or rows[0]["tier"] >= EXACT_TIERS):
-        found = await approximate(execute, query, filters, [r["_rowid"] for r in rows] if total < FUZZY_BELOW else [])
+        found = await approximate(execute, query, filters)
         if found:
             near, near_total, suggested = found
             result["approximate"] = {"kind": "one edit", "suggestion": suggested, "total": near_total,

@@ -350,3 +350,20 @@ def test_control_characters_typed_in_a_search_are_never_echoed(client, typed):
     body = search(client, f"zimm{typed}erman", state=f"MA{typed}")
     assert typed not in body["q"] and body["filters"] == {"state": "MA"}
     assert get(client, "/search.csv", q=f"{typed}zimmerman").text.count("\n") == 2  # the header and Aaron Zimmerman
+
+
+@pytest.mark.parametrize("query", ["smit", "mill", "featherstonehaug", "featherstonehaug bo", "quar", "halvors"])
+def test_a_name_the_search_listed_is_never_offered_again_as_one_letter_away(client, query):
+    """A walk after the sixteenth: "smit" and "mill" listed rows under "Did you mean" that the search had listed
+    already (a prefix match of many rows was compared only with the rows of its first page)."""
+    listed, page = [], 1
+    while True:
+        body = search(client, query, page=page)
+        listed += [r["officer_path"] for r in body["rows"]]
+        if not body["next_url"]:
+            break
+        page += 1
+    first = search(client, query)
+    offered = [r["officer_path"] for r in (first["approximate"] or {}).get("rows", [])]
+    assert listed and not set(listed) & set(offered), query
+    assert len(set(listed)) == len(listed) == first["total"]
