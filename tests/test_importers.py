@@ -198,6 +198,12 @@ def test_received_must_be_a_date_not_a_path(small_package, tmp_path):
     # an attack run: a date after today was published as the day the release was received
     result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2099-12-31")
     assert result.returncode == 1 and "--received 2099-12-31 is after today" in result.stderr
+    # and one before the state's request was filed (an attack run after the sixteenth: 1900-01-01 was published)
+    before = (small_package / "datapackage.json").read_bytes()
+    for day, state in (("1900-01-01", "mo-roster"), ("2022-12-31", "mo-roster"), ("2023-09-12", "ma-training")):
+        result = run_cli(small_package, "import", state, str(path), "--received", day)
+        assert result.returncode == 1 and f"--received {day} is before the request" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and (small_package / "datapackage.json").read_bytes() == before
 
 
 def test_a_roster_with_split_name_columns_keeps_the_parts_and_the_search_uses_them(small_package, tmp_path):

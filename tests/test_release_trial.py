@@ -88,13 +88,13 @@ def test_a_question_mark_left_for_a_letter_is_refused_by_row_and_field(small_pac
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
                         "555001,Ada Quillon,Use of Force: When?,2019-06-14\n", encoding="utf-8")
-    result = run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01")
+    result = run_cli(small_package, "import", "ma-training", str(training), "--received", "2024-01-01")
     assert result.returncode == 0, result.stderr
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
                         "555001,Ada Quillon,Use of Force: When?,2019-06-14\n555001,Ada Quillon,Kurs j?zyka,2019-07-01\n",
                         encoding="utf-8")
     refused(small_package, training, "training.csv, row 3, field course_name: a question mark", source="ma-training",
-            extra=("--received", "2020-01-01"))
+            extra=("--received", "2024-01-01"))
 
 
 def test_a_workbook_with_a_roster_on_two_sheets_is_refused_with_advice_that_keeps_both(small_package, tmp_path):
@@ -194,11 +194,11 @@ def test_an_import_says_how_many_published_identifiers_it_retires_and_refuses_to
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
                         "555002,Nell Varga,Ethics,2019-06-14\n555003,Pell Ostrander,Ethics,2019-06-14\n", encoding="utf-8")
-    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01").returncode == 0
+    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2024-01-01").returncode == 0
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n",
                         encoding="utf-8")
     refused(small_package, training, "would retire 2 of the 3 officer identifiers", source="ma-training",
-            extra=("--received", "2020-02-01"))
+            extra=("--received", "2024-02-01"))
 
 
 def test_after_a_real_import_no_page_says_the_release_is_not_in_hand_nor_gives_the_sample_s_examples(small_package, tmp_path):
@@ -212,7 +212,7 @@ def test_after_a_real_import_no_page_says_the_release_is_not_in_hand_nor_gives_t
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n"
                         "555001,Ada Quillon,Use of Force,2019-06-14\n555002,Bo Varga,Firearms,2019-06-15\n", encoding="utf-8")
-    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2020-01-01").returncode == 0
+    assert run_cli(small_package, "import", "ma-training", str(training), "--received", "2024-01-01").returncode == 0
     pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
     site = small_package / "site"
     for page in ("resources/ma_training/index.html", "resources/ma_retired_ids/index.html"):

@@ -42,12 +42,12 @@ def test_a_later_release_without_a_published_column_is_refused_unless_the_blanki
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date\n"
                         "555001,MA123456,Ada Quillon,Ethics,2019-06-14\n555002,,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
-    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     supplemental = tmp_path / "supplemental.csv"
     supplemental.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
                             "555002,Nell Varga,Ethics,2019-06-14\n", encoding="utf-8")
     refused(small_package, supplemental, "values of state_id (state_id in 1 of the previous release's 2 rows)",
-            "--blank-field state_id", source="ma-training", extra=("--received", "2020-02-01"))
+            "--blank-field state_id", source="ma-training", extra=("--received", "2024-02-01"))
 
 
 def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refused_as_blank(small_package, tmp_path):
@@ -76,7 +76,7 @@ def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refu
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Agency\n"
                         "555001,N/A,Ada Quillon,Ethics,2019-06-14,None\n", encoding="utf-8")
-    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     assert [(r["state_id"], r["agency_id"]) for r in read_csv(small_package / "data" / "ma_training.csv")] == [("", "")]
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,n/a,2019-06-14\n",
                         encoding="utf-8")
@@ -160,7 +160,7 @@ def test_an_acadis_export_with_split_name_columns_is_read_as_missouri_s_is(small
     training.write_text("Acadis ID,Last,First,Middle,Suffix,Date of Birth,Gender,Course Name,Completion Date\n"
                         "555001,Quillon,Ada,M,Jr.,01/02/1970,F,Ethics,2019-06-14\n555002,Varga,Nell,,,03/04/1975,F,Ethics,"
                         "2019-06-14\n", encoding="utf-8")
-    report = imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    report = imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     assert "1970" not in report
     assert [r["officer_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == [
         "Quillon, Ada M Jr.", "Varga, Nell"]
@@ -177,11 +177,11 @@ def test_a_change_of_the_names_form_is_counted_in_one_refusal_not_found_one_offi
         training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "".join(
             f'{acadis},"{name}",Ethics,2019-06-14\n' for acadis, name in names), encoding="utf-8")
     write(people)
-    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     write([(acadis, " ".join(reversed(name.split(", ")))) if acadis != "555004" else (acadis, name) for acadis, name in people])
     message = refused(small_package, training, "training.csv: 3 of the 4 Acadis IDs the previous release published",
                       "row 2 (Acadis ID 555001), row 3 (Acadis ID 555002), row 4 (Acadis ID 555003)",
-                      "a change of the names' form", source="ma-training", extra=("--received", "2020-02-01"))
+                      "a change of the names' form", source="ma-training", extra=("--received", "2024-02-01"))
     assert "Ada" not in message and "Quillon" not in message
 
 
@@ -194,10 +194,10 @@ def test_an_import_says_how_many_of_the_previous_release_s_records_it_no_longer_
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n" + "".join(
         f"55500{i},Ada Quillon{'' if i == 1 else ' ' + 'Jr.'},{course},2019-06-1{n}\n"
         for i in (1, 2) for n, course in enumerate(courses)), encoding="utf-8")
-    imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     lines = training.read_text(encoding="utf-8").splitlines()
     training.write_text("\n".join(lines[:1] + lines[1::2]) + "\n", encoding="utf-8")
-    report = imported(small_package, training, "--received", "2020-02-01", source="ma-training")
+    report = imported(small_package, training, "--received", "2024-02-01", source="ma-training")
     assert "retires 0 of the 2 officer identifiers" in report, report
     assert "training.csv: 4 of the 8 records (rows) the previous release published are not in this one (by record_id): " \
            "check that the file holds the whole release" in report, report
@@ -221,7 +221,7 @@ def test_agency_names_that_differ_by_an_abbreviation_are_named_in_a_warning(smal
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"
                         "555001,Ada Quillon,Ethics,2019-06-14,Quincy Police Department\n"
                         "555002,Nell Varga,Ethics,2019-06-14,Quincy Police Dept.\n", encoding="utf-8")
-    report = imported(small_package, training, "--received", "2020-01-01", source="ma-training")
+    report = imported(small_package, training, "--received", "2024-01-01", source="ma-training")
     assert '"Quincy Police Department" (row 2) and "Quincy Police Dept." (row 3)' in report, report
 
 

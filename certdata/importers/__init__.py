@@ -1213,6 +1213,7 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
                            f"{source}'s identifiers are made by this package, which retires one whose record changed")
+    refuse_received_before_request(package, module, received)
     refuse_pending(package.resource(module.SOURCE["resource"]))
     resource = package.resource(module.SOURCE["resource"])
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
@@ -1227,6 +1228,22 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     absent_fields(package, resource, table, module, label, blank_fields)
     retirements(package, module, label, more, report, retire_most, table)
     return write_all(package, resource, table, agencies, module, Path(path), received, more, sorted(same_officer))
+
+
+def refuse_received_before_request(package, module, received):
+    """Refuse a --received date before the earliest request of the release's state was filed (requests.csv): no
+    agency answers a request before it is made (an attack run after the sixteenth: 1900-01-01 was published as the
+    day the release was received)."""
+    if received is None or not any(r["name"] == "requests" for r in package.resources):
+        return
+    filed = sorted(r["filed_date"] for r in package.read_rows("requests")
+                   if r.get("state") == module.SOURCE.get("state") and DAY.fullmatch(r.get("filed_date") or ""))
+    if filed and received < filed[0]:
+        raise ImportError_(f"--received {received} is before the request for this release was filed ({filed[0]}, "
+                           "data/requests.csv): give the day the release was received")
+
+
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def absent_fields(package, resource, table, module, label, blank_fields=()):
