@@ -315,3 +315,16 @@ def test_the_database_saved_from_the_downloads_page_of_a_sample_is_named_so(buil
     saved from the Datasette, but the database saved from the downloads page was plain certification.db."""
     page = (built / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert 'download="SYNTHETIC-SAMPLE-certification.db"' in page
+
+
+def test_every_documentation_page_announces_the_feed_to_a_feed_reader(built):
+    """A walk after the sixteenth: no page announced the feed (rel=alternate), so a browser or a feed reader given
+    the site's address found none."""
+    import posixpath
+    pages = sorted((built / "site").rglob("index.html"))
+    assert pages
+    for page in pages:
+        found = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert found, page
+        target = posixpath.normpath(posixpath.join(str(page.parent.relative_to(built / "site")), found.group(1)))
+        assert (built / "site" / target).is_file(), (page, found.group(1))
