@@ -8,7 +8,8 @@ MkDocs Material that is the ``<code>`` inside ``<pre>`` (its stylesheet gives ``
 Material's script also marks those ``<code>`` focusable, but only once it has run: a reader whose
 script is blocked or still loading would meet a block they cannot scroll.
 
-Also refuses a page whose HTML would run a script the site did not write: an event handler attribute
+Also makes the navigation drawer's menu button reachable by keyboard (``keyboard_menu_button``). Also refuses a
+page whose HTML would run a script the site did not write: an event handler attribute
 (``onmouseover=``) or a ``javascript:``, ``vbscript:`` or ``data:`` link, which Markdown in a description could make (an
 attack run after the sixteenth published ``{: onmouseover=...}`` through attr_list and a ``javascript:`` reference link).
 The page is written without it and the build fails (a warning, which ``--strict`` makes an error); the message names
@@ -45,7 +46,20 @@ def unsafe_markup(html):
                                              for m in LINK_ATTRIBUTE.finditer(html))
 
 
+MENU_BUTTON = re.compile(r'<label class="md-header__button md-icon" for="__drawer">')
+
+
+def keyboard_menu_button(html):
+    """The HTML with the drawer's menu button (a <label>, which no keyboard reached) focusable and announced as a
+    button: Material's script opens and closes the drawer when Enter is pressed on a focusable label. (A walk after the
+    sixteenth: at phone width the closed drawer's links were invisible Tab stops; the stylesheet hides them now, and
+    they are reached through this button.)"""
+    return MENU_BUTTON.sub('<label class="md-header__button md-icon" for="__drawer" tabindex="0" role="button" '
+                           'aria-label="Navigation">', html, count=1)
+
+
 def on_post_page(output, page, **kwargs):
+    output = keyboard_menu_button(output)
     if unsafe_markup(output):
         logging.getLogger("mkdocs.hooks.certdata").warning(
             "%s: the page would carry markup that runs a script (an event handler attribute, or a link to a javascript, "

@@ -179,3 +179,30 @@ def test_hostile_names_are_inert_on_the_documentation_site(page, tmp_path):
     assert page.dialogs == []
     feed = (root / "site" / "feeds" / "decertifications.xml").read_text()
     assert "<script>" not in feed and "&lt;script&gt;" in feed
+
+
+def test_at_phone_width_the_closed_navigation_takes_no_tab_stop_and_its_button_opens_it(page, docs_server):
+    """A walk after the sixteenth: at phone width, Tab went through some thirty links of the closed (invisible)
+    navigation drawer before the page's content, and its menu button, a label, took no focus at all."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(docs_server + "/methodology/")
+    where = ("() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
+             " return [!!e.closest('.md-sidebar--primary'), r.right > 0 && r.left < innerWidth && r.width > 0,"
+             " e.matches(\"label[for='__drawer']\")] }")
+    stops = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(where))
+    assert not [s for s in stops if s[0]], "a Tab stop inside the closed drawer"
+    assert all(s[1] for s in stops), "a Tab stop that is not on the screen"
+    page.goto(docs_server + "/methodology/")
+    press_tab_until(page, "label[for='__drawer']")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    reached = []
+    for _ in range(12):  # the drawer's own links come next, on the screen
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(where))
+    assert any(s[0] and s[1] for s in reached), reached
+    assert all(s[1] for s in reached), reached
