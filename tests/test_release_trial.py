@@ -230,3 +230,27 @@ def test_after_a_real_import_no_page_says_the_release_is_not_in_hand_nor_gives_t
     (small_package / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     result = run_cli(small_package, "release-check", "--partial", "true")
     assert result.returncode != 0 and "resource ma_training, description" in result.stderr + result.stdout, result.stderr
+
+
+def test_an_agency_written_another_way_in_the_next_release_is_named_at_the_import(small_package, tmp_path):
+    """A trial after the sixteenth: "Kansas City PD" written "Kansas City Police Dept." in the next release was
+    published as its officers changing agency, without a word at the import."""
+    officers = (("Thistlewood, Marcus R", "Revoked"), ("Quillon, Ada", "Revoked"), ("Varga, Nell", "Revoked"))
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(HEADER + "".join(f'"{n}",{s},unknown,Kansas City PD\n' for n, s in officers)
+                     + '"Fennimore, Lise",Revoked,unknown,Joplin Police Department\n', encoding="utf-8")
+    second.write_text(HEADER + "".join(f'"{n}",{s},unknown,Kansas City Police Dept.\n' for n, s in officers)
+                      + '"Fennimore, Lise",Revoked,unknown,Joplin Police Department\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01")
+    assert result.returncode == 0 and "written another way" not in result.stderr, result.stderr  # the sample's: nothing
+    result = run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-02-01")
+    assert result.returncode == 0, result.stderr
+    assert ("warning: second.csv: no record of this release names the agency MO-kansas-city-pd, and 3 of its 3 "
+            "officers (by name) are now under MO-kansas-city-police-dept, an agency new in this release") in result.stderr
+    assert result.stderr.count("written another way") == 1  # Joplin's officer stayed where she was
+    # one officer moving to a new agency is no re-spelling
+    third = tmp_path / "third.csv"
+    third.write_text(HEADER + "".join(f'"{n}",{s},unknown,Kansas City Police Dept.\n' for n, s in officers)
+                     + '"Fennimore, Lise",Revoked,unknown,Carthage Police Department\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(third), "--received", "2026-03-01")
+    assert result.returncode == 0 and "written another way" not in result.stderr, result.stderr

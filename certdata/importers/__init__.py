@@ -1227,6 +1227,7 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     more = more[0] if more else {}
     absent_fields(package, resource, table, module, label, blank_fields)
     retirements(package, module, label, more, report, retire_most, table)
+    respelled_agencies(package, resource, table, label, report)
     return write_all(package, resource, table, agencies, module, Path(path), received, more, sorted(same_officer))
 
 
@@ -1336,6 +1337,42 @@ def gone_rows(resource, previous_rows, table, label, report):
     report(f"{'warning: ' if 2 * gone > len(previous_rows) else ''}{label}: {gone:,} of the {len(previous_rows):,} "
            f"records (rows) the previous release published are not in this one (by {key})"
            + (": check that the file holds the whole release" if gone else ""))
+
+
+def respelled_agencies(package, resource, table, label, report):
+    """Warn of an agency of the previous release that no record of this one names while most of its officers (by
+    name) are now under one agency that is new in this release: the same agency written another way, most likely,
+    which this package cannot tell and publishes as two (a trial after the sixteenth: "Kansas City PD" re-spelled
+    "Kansas City Police Dept." was published as five officers changing agency, without a word at the import).
+    Nothing is said while the resource is a synthetic sample."""
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    if resource.get(SYNTHETIC) or not {"officer_name", "agency_id"} <= set(names):
+        return
+    person, agency = names.index("officer_name"), names.index("agency_id")
+    before = {}
+    for row in package.read_rows(resource["name"]):
+        if row.get("agency_id"):
+            before.setdefault(row["agency_id"], set()).add(row["officer_name"])
+    after = {}
+    for row in table:
+        if row[agency]:
+            after.setdefault(row[person], set()).add(row[agency])
+    new_agencies = {a for agencies in after.values() for a in agencies} - set(before)
+    for gone in sorted(set(before) - {a for agencies in after.values() for a in agencies}):
+        moved = {}
+        for name in before[gone]:
+            for now in after.get(name, ()):
+                if now in new_agencies:
+                    moved[now] = moved.get(now, 0) + 1
+        if not moved:
+            continue
+        now, count = max(sorted(moved.items()), key=lambda item: item[1])
+        if count >= 2 and 2 * count >= len(before[gone]):
+            report(f"warning: {label}: no record of this release names the agency {gone}, and {count:,} of its "
+                   f"{len(before[gone]):,} officers (by name) are now under {now}, an agency new in this release: the "
+                   "same agency written another way? The release does not say, and this package publishes each "
+                   "spelling as its own agency: the changes page will list these officers as having changed agency, "
+                   "and a namesake's identifier may be retired. Compare with the previous release before publishing")
 
 
 REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out
