@@ -443,7 +443,8 @@ class Search:
     (which users see): ``people_names`` holds each name parsed once (``nameindex``), ``people_fts``
     indexes its terms alone (agency words never dilute a name), and ``name_vocabulary`` /
     ``name_deletions`` serve the typo-tolerant layer. A state whose ``SEARCH_SQL`` also selects
-    ``surname`` (and ``given_names``) has its names keyed by those parts where they are filled.
+    ``surname`` (and ``given_names``) has its names keyed by those parts where they are filled, and one that selects
+    ``other_names`` (names joined by U+001F) has each officer found by the other names their records hold too.
 
     Built in two steps, so that the caller may work between them while a worker process parses a
     large release's names: creating it writes ``people`` and starts the parsing (it commits the
@@ -460,6 +461,7 @@ class Search:
             person_id text not null unique, state text not null, officer_name text not null,
             license_status text, agency_id text, agency_name text, detail text)""")
         conn.execute("create temp table name_parts (rowid integer primary key, surname text, given_names text)")
+        conn.execute("create temp table other_names (rowid integer primary key, names text not null)")
         for k, state in enumerate(states):
             try:
                 state_search_rows(db, state, k)
@@ -486,6 +488,7 @@ class Search:
         else:
             nameindex.create_tables(conn)
             nameindex.write_index(conn.execute(self.NAMES_SQL), conn)
+        nameindex.add_other_names(conn, conn.execute("select rowid, names from temp.other_names order by rowid"))
         conn.execute(f"create virtual table people_fts using fts5(terms, content='people_names', {FTS_OPTIONS})")
         conn.execute(f"insert into people_fts (people_fts, rank) values ('hashsize', {FTS_HASH_BYTES})")
         conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
@@ -506,6 +509,9 @@ def state_search_rows(db, state, k):
         from ({state.SEARCH_SQL}) s left join agencies a on a.agency_id = s.agency_id order by s.n""",
                     [state.ROUTE, state.CODE])
     columns = [c[0] for c in db.conn.execute(f"select * from ({state.SEARCH_SQL}) limit 0").description]
+    if "other_names" in columns:  # the other names the officer's records hold (separated by U+001F): found too
+        db.conn.execute(f"insert into temp.other_names select {k * STATE_ROWIDS} + s.n, s.other_names "
+                        f"from ({state.SEARCH_SQL}) s where coalesce(s.other_names, '') != ''")
     if "surname" in columns:  # the name's parts, where the state's release gives them
         given = "s.given_names" if "given_names" in columns else "null"
         db.conn.execute(f"insert into temp.name_parts select {k * STATE_ROWIDS} + s.n, s.surname, {given} "

@@ -69,6 +69,29 @@ def write_index(rows, conn):
                      sorted((form, word) for word in vocabulary if len(word) in FUZZY_LENGTHS for form in deletions(word)))
 
 
+def add_other_names(conn, rows):
+    """Add to people_names the words of each officer's other names (rows: rowid and the names joined by U+001F, the
+    names an officer's records hold besides the one shown: a trial after the sixteenth found an officer's earlier
+    surname, on her older training records, not found), and count them in the vocabulary and its deletions. The
+    name's keys (surname, given names) stay those of the name shown."""
+    added = collections.Counter()
+    for rowid, names in rows.fetchall():
+        terms = conn.execute("select terms from people_names where rowid = ?", [rowid]).fetchone()
+        if terms is None:
+            continue
+        words = terms[0].split()
+        new = [w for name in names.split("\x1f") if name.strip() for w in name_keys(name, None, None)[0].split()
+               if w not in words]
+        new = list(dict.fromkeys(new))
+        if new:
+            conn.execute("update people_names set terms = ? where rowid = ?", [terms[0] + " ".join(new) + " ", rowid])
+            added.update(new)
+    for word, n in sorted(added.items()):
+        conn.execute("insert into name_vocabulary values (?, ?) on conflict (word) do update set n = n + excluded.n", [word, n])
+        if len(word) in FUZZY_LENGTHS:
+            conn.executemany("insert or ignore into name_deletions values (?, ?)", [(form, word) for form in deletions(word)])
+
+
 class Workers:
     """The index written by worker processes (one per core, at most WORKERS), each parsing a range of the
     names into its own scratch file: creating it hands them the names (the caller's connection must be

@@ -52,7 +52,10 @@ MO_ROWS = [
 MA_ROWS = [("990201", "", "Rosalind Van Buren", "Basic Recruit Academy", "2012-01-01", "Boston Police Department"),
            ("990202", "", "Juan Carlos Ybarra Solis", "Basic Recruit Academy", "2013-01-01", "Quincy Police Department"),
            ("990203", "", "Aaron Zimmerman", "Basic Recruit Academy", "2014-01-01", "Quincy Police Department"),
-           ("990204", "", "Adam Quillfeather", "Basic Recruit Academy", "2015-01-01", "Quincy Police Department")]
+           ("990204", "", "Adam Quillfeather", "Basic Recruit Academy", "2015-01-01", "Quincy Police Department"),
+           # an officer whose older records give an earlier surname (a trial after the sixteenth)
+           ("990205", "", "Oona Ballantyne", "Basic Recruit Academy", "2011-01-01", "Quincy Police Department"),
+           ("990205", "", "Oona Drummond", "Firearms", "2019-01-01", "Quincy Police Department")]
 
 
 @pytest.fixture(scope="module")
@@ -367,3 +370,15 @@ def test_a_name_the_search_listed_is_never_offered_again_as_one_letter_away(clie
     offered = [r["officer_path"] for r in (first["approximate"] or {}).get("rows", [])]
     assert listed and not set(listed) & set(offered), query
     assert len(set(listed)) == len(listed) == first["total"]
+
+
+@pytest.mark.parametrize("query", ["ballantyne", "oona ballantyne", "ballantyn"])
+def test_an_officer_is_found_by_a_name_an_older_record_gives(client, query):
+    """A trial after the sixteenth: an officer whose 2013 training records say Walsh, and whose latest say another
+    surname, was not found by "Walsh". The result shows the name of the latest record and says there are more."""
+    body = search(client, query)
+    rows = body["rows"] + ((body["approximate"] or {}).get("rows") or [])
+    found = [r for r in rows if r["officer_path"].endswith("/990205")]
+    assert found and found[0]["officer_name"] == "Oona Drummond", rows
+    assert "under more than one name" in found[0]["detail"]
+    assert search(client, "drummond")["rows"][0]["officer_path"].endswith("/990205")

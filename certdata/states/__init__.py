@@ -19,7 +19,10 @@ A state module declares:
   ``license_status``, ``agency_id`` and ``detail`` (``agency_name`` is added by the core). It runs
   once the rows are loaded and before the tables' other indexes are built (the names are parsed
   while they are): it must need no index but a primary key, so a window function rather than a
-  correlated subquery, which would read the table once per officer (tested for every state);
+  correlated subquery, which would read the table once per officer (tested for every state). It may
+  also select ``surname`` and ``given_names`` (the name's parts, where the release gives them) and
+  ``other_names`` (other names the officer's records hold, joined by U+001F: the search finds the
+  officer by them too);
 - ``PAGE_QUERIES``: ``{name: {"sql": ..., "one": bool}}`` run with ``:id`` for its officer page
   (the first must find a row, else the page is a 404), rendered by the template ``<module>.html``
   beside the module, which extends ``base.html``; its caveats come from the package (the
