@@ -152,7 +152,10 @@ def test_the_response_cache_counts_what_it_holds_and_keeps_no_long_address():
     "/certification.db", "/-/settings.json", sql("select 1"),
 ])
 def test_every_response_carries_nosniff(client, path):
-    assert get(client, path).headers.get("x-content-type-options") == "nosniff"
+    headers = get(client, path).headers
+    assert headers.get("x-content-type-options") == "nosniff"
+    # and may not be framed by another site (an attack run after the sixteenth)
+    assert headers.get("x-frame-options") == "DENY" and "frame-ancestors 'none'" in headers.get("content-security-policy", "")
 
 
 # --- nothing about the host --------------------------------------------------------------------------
