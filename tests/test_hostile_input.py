@@ -863,6 +863,10 @@ ABUSE_CASES = [
         MO_ROWS + [["Doe, " + "Jane" * 60, SENTINEL, "Revoked", "unknown", ""]]))),
          expect=["release.csv, row 4, field officer_name", "more than the 200"]),
     Case("import-a-folder", importer=("mo-roster", lambda tmp: (tmp / "folder.csv").mkdir() or tmp / "folder.csv"), expect=["folder.csv: a folder, not a file"]),
+    # an attack run after the sixteenth: a pipe and a device were reported as "no such file"
+    Case("import-a-fifo", importer=("mo-roster", lambda tmp: os.mkfifo(tmp / "roster.csv") or tmp / "roster.csv"),
+         expect=["roster.csv: not a regular file"]),
+    Case("import-a-device", importer=("mo-roster", lambda tmp: Path("/dev/zero")), expect=["/dev/zero: not a regular file"]),
     # the import never writes through a symbolic link, nor outside the package
     Case("import-raw-copy-name-is-a-link-outside", mutate=lambda root, tmp: plant_raw_link(root, tmp, ROSTER), importer=("mo-roster", lambda tmp: ROSTER(tmp)),
          expect=["is a symbolic link", "Nothing was changed"], verify=lambda root, tmp: outside_untouched(root, tmp)),

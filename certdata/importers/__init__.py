@@ -117,8 +117,9 @@ def read_table(path, module, report=print, limits=None):
     path = Path(path)
     if path.is_dir():
         raise ImportError_(f"{path}: a folder, not a file; give the release file itself")
-    if not path.is_file():
-        raise ImportError_(f"{path}: no such file")
+    if not path.is_file():  # (an attack run after the sixteenth: a FIFO and /dev/zero were "no such file")
+        raise ImportError_(f"{path}: {'not a regular file (a device, a pipe or a socket)' if path.exists() else 'no such file'};"
+                           " give the release file itself")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:  # before reading it: a 2.5 GB file had been read whole, then found to hold NUL bytes
         raise ImportError_(f"{path.name}: {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (a roster of two million "
