@@ -277,7 +277,7 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
                 ("Lee, Ann", a, klass, "Boone County Sheriff's Office"),
                 ("Doe, Jane", "Revoked", "unknown", "Springfield Police Department"),
                 ("Gray, Amy", a, klass, "Joplin Police Department"),
-                ("Stone, Tim", "Surrendered", "unknown", "")]
+                ("Stone, Tim", "Surrendered", "unknown", ""), ("Fox, Ida", a, klass, "Joplin Police Department")]
     first_ma = ["555001,MA100001,\"Nguyễn, Văn\",Firearms,2020-01-01,Sample Town 001 Police Department",
                 "555002,MA100002,ALVES,Firearms,2020-01-01,Sample Town 002 Police Department",
                 "555003,MA100003,Bob Roe,Firearms,2020-01-01,Sample Town 003 Police Department",
@@ -296,7 +296,8 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
                  ("Poe, Ed", a, klass, "Springfield Police Department"),
                  ("Lee, Ann", a, klass, "Boone County Sheriffs Office"),
                  ("Doe, Jane", a, "unknown", "Springfield Police Department"),
-                 ("Gray-Hale, Amy", a, klass, "Joplin Police Department")]
+                 ("Gray-Hale, Amy", a, klass, "Joplin Police Department"),
+                 ("Fox, Ida", "Revoked", klass, "Joplin Police Department")]
     second_ma = ["555001,,\"Nguyen, Van\",Firearms,2020-01-01,Sample Town 001 Police Department",
                  "555002,MA100002,Alves,Firearms,2020-01-01,Sample Town 002 Police Department",
                  "555003,MA100003,Bob Roe,Firearms,2020-01-01,Sample Town 005 Police Department"]
@@ -311,6 +312,11 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
     now = {r["row_id"]: r for r in csv.DictReader(open(root / "data" / "mo_officers.csv", encoding="utf-8"))}
     assert ids["Doe, Jane"] not in now  # a Revoked record's identifier never shows a record in another status
     pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    # each feed entry is dated by the release it was found in (a trial after the sixteenth: the descriptor's
+    # hand-written creation date, release after release)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(root / "site" / "feeds" / "decertifications.xml").getroot().findall(f"{atom}entry")
+    assert entries and {e.find(f"{atom}updated").text for e in entries} == {"2026-02-01T00:00:00Z"}
     database = root / "site" / "downloads" / "certification.db"
     conn = sqlite3.connect(database)
     added = [r[0] for r in conn.execute("select kind from changes where change = 'added' and resource = 'mo_officers'")]
