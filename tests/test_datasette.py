@@ -546,11 +546,12 @@ def test_every_address_the_search_documentation_gives_as_an_example_answers_and_
             assert labelled, path
 
 
-def test_the_decertified_list_links_its_feed_and_the_link_answers_the_feed(client, built, monkeypatch):
+def test_the_decertified_list_links_its_feed_and_the_link_answers_the_feed(built, monkeypatch):
     """A walk after the sixteenth: the feed of new decertifications was linked from no page a reader of the list
     sees, and no page announced it to a browser or a feed reader (rel=alternate)."""
     import re
     monkeypatch.setenv("CERTDATA_DOCS_DIR", str(built / "site"))  # the documentation served beside, as `serve` does
+    client = datasette.app(built / "site" / "downloads" / "certification.db", built / "site" / "datasette" / "metadata.json")
     page = get(client, "/decertified").text
     alternate = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', page)
     shown = re.search(r'<a href="([^"]+)" type="application/atom\+xml">the feed</a>', page)
