@@ -530,3 +530,16 @@ def test_a_release_with_one_state_real_and_another_a_sample_says_which_is_which(
     about = (small_package / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert "The officer-level records of Missouri published here are from the agency's release" in about
     assert "officer-records:" not in about
+
+
+def test_a_public_release_without_a_contact_for_corrections_stops_and_a_demo_does_not():
+    """A walk after the sixteenth: a deployed copy's corrections page offered only GitHub's issue form. The publish
+    workflow's step, run as GitHub runs it (bash), stops without CORRECTIONS_CONTACT, and is skipped by a demo run."""
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())["jobs"]
+    step = next(s for s in jobs["build"]["steps"] if "contact for corrections" in s.get("name", ""))
+    assert step["if"].replace(" ", "") == "${{!inputs.demo}}"
+    for contact, code in (("", 1), ("corrections@example.com", 0)):
+        result = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", "CERTDATA_CORRECTIONS_CONTACT": contact})
+        assert result.returncode == code, result.stdout + result.stderr
+        assert ("CORRECTIONS_CONTACT" in result.stdout) == (code == 1)
