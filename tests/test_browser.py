@@ -188,13 +188,13 @@ def test_at_phone_width_the_closed_navigation_takes_no_tab_stop_and_its_button_o
     page.goto(docs_server + "/methodology/")
     where = ("() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
              " return [!!e.closest('.md-sidebar--primary'), r.right > 0 && r.left < innerWidth && r.width > 0,"
-             " e.matches(\"label[for='__drawer']\")] }")
+             " e.matches(\"label[for='__drawer']\"), e.outerHTML.slice(0, 80), [r.left, r.right, r.width]] }")
     stops = []
     for _ in range(25):
         page.keyboard.press("Tab")
         stops.append(page.evaluate(where))
     assert not [s for s in stops if s[0]], "a Tab stop inside the closed drawer"
-    assert all(s[1] for s in stops), "a Tab stop that is not on the screen"
+    assert all(s[1] for s in stops), ("a Tab stop that is not on the screen", [s for s in stops if not s[1]])
     page.goto(docs_server + "/methodology/")
     press_tab_until(page, "label[for='__drawer']")
     page.keyboard.press("Enter")
