@@ -516,9 +516,12 @@ async def fuzzy_slots(execute, query):
         extra = []
         for alt in alternatives:
             for i, word in enumerate(alt):
-                if not FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+                if len(word) == FUZZY_MIN_LENGTH - 1:  # one letter more only ("jon": John, Joan; a walk after the
+                    forms = [word]                      # seventeenth), never the many three-letter neighbours
+                elif FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+                    forms = sorted(deletions(word))
+                else:
                     continue
-                forms = sorted(deletions(word))
                 params = Params()
                 holders = ", ".join(params.add(f) for f in forms)
                 rows = await execute(
@@ -759,8 +762,9 @@ async def without_initials(execute, query, filters):
 
 async def same_surname(execute, query, filters):
     """When no name matches, not even one edit away: the officers who share a surname the query
-    can be read as, by the typed order first (a reader may know the surname but not the given
-    name, or know a nickname). (rows, total, surname as typed) or None."""
+    can be read as, by the typed order first, then the given names that share the longest start with
+    the typed one (a reader may know the surname but not the given name, or know a nickname, or misspell
+    it by more than one letter). (rows, total, surname as typed) or None."""
     readings = list(dict.fromkeys((s, g) for g, s in query.splits + query.surname_first))
     if not readings:
         return None
@@ -772,11 +776,20 @@ async def same_surname(execute, query, filters):
     parts = " or ".join(f"substr(n.surname_key, 1, {len(s)}) = {params.add(s)} or substr(n.surname_key, -{len(s)}) = {params.add(s)}"
                         for s, _ in readings)
     match = params.add(" OR ".join(quote(s, False) for s, _ in readings))  # the joined surname is an indexed term
+    # within a surname, the given names that begin as the typed one does first, the longest shared start first
+    # ("nataly martinez": Natalie before Aaron; a walk after the seventeenth found 115 Martinezes alphabetically)
+    def shared_start(s, g):  # of the rows with this reading's surname (alone or in a double-barrelled one)
+        held = (f"n.surname_key = {params.add(s)} or substr(n.surname_key, 1, {len(s)}) = {params.add(s)} "
+                f"or substr(n.surname_key, -{len(s)}) = {params.add(s)}")
+        start = " + ".join(f"(substr(n.given_key, 1, {k}) = {params.add(g[:k])})" for k in range(1, min(len(g), FUZZY_MAX_LENGTH) + 1))
+        return f"case when {held} then {start or 0} else 0 end"
+    closeness = f"max(0, {', '.join(shared_start(s, g) for s, g in readings)})"
     rows = await execute(
         f"select {COLUMNS}, n.surname_key, count(*) over () as _total "
         "from people_fts f join people_names n on n.rowid = f.rowid join people p on p.rowid = f.rowid "
         f"where people_fts match {match} and (n.surname_key in ({keys}) or {parts}){filter_sql(filters, params)} "
-        f"order by case n.surname_key {order} else {len(readings)} end, p.officer_name, coalesce(p.agency_name, ''), p.person_id "
+        f"order by case n.surname_key {order} else {len(readings)} end, {closeness} desc, "
+        "p.officer_name, coalesce(p.agency_name, ''), p.person_id "
         f"limit {FUZZY_SHOWN}", params)
     if not rows:
         return None

@@ -382,3 +382,27 @@ def test_an_officer_is_found_by_a_name_an_older_record_gives(client, query):
     assert found and found[0]["officer_name"] == "Oona Drummond", rows
     assert "under more than one name" in found[0]["detail"]
     assert search(client, "drummond")["rows"][0]["officer_path"].endswith("/990205")
+
+
+def test_a_three_letter_given_name_is_offered_the_names_one_letter_longer_and_no_other_neighbours(client):
+    """A walk after the seventeenth: "jon smith" listed the Jonahs and Jonathans (and every Smith-Jones) and
+    never John Smith; three-letter words had no typo search at all."""
+    body = search(client, "jon smith")
+    assert names(body)[:1] == ["Smith, Jonah Q"]
+    near = body["approximate"]
+    assert near["kind"] == "one edit" and [r["officer_name"] for r in near["rows"]] == ["Smith, John A"]
+    assert near["suggestion"] == "john smith"
+    assert [r["officer_name"] for r in search(client, "jhn smith")["approximate"]["rows"]] == ["Smith, John A"]
+    # a three-letter word's substitutions and deletions are too many to be useful: none is offered
+    assert search(client, "ady smith")["approximate"]["kind"] == "same surname"
+
+
+def test_a_surname_s_officers_are_listed_by_how_the_given_name_typed_begins(client):
+    """A walk after the seventeenth: when no name matched, 115 Martinezes were listed alphabetically, the
+    Natalies somewhere among them for "nataly martinez" (two letters off, beyond the typo search)."""
+    for q in ("edgar featherstonehaugh", "Featherstonehaugh, Edgar", "EDGAR  FEATHERSTONEHAUGH"):
+        near = search(client, q)["approximate"]
+        assert near["kind"] == "same surname", q
+        given = [r["officer_name"].split(", ")[1] for r in near["rows"]]
+        assert given[:10] == ["Edg"] + [f"Ed{b}" for b in "abcdefhij"], (q, given)  # three letters shared, then two
+        assert given[10:] == sorted(given[10:]), (q, given)  # the rest as before, by name
