@@ -421,7 +421,8 @@ CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no 
                     "the releases do not say when the status was given",
     FROM_DECERTIFIED: "the same identifier's record, listed in the previous release with a status under which POST's "
                       "reply says decertified officers appear, and now with another (POST's reply: “In Missouri, these "
-                      "are both permanent.”; RSMo 590.1152, of the revocations it requires: “The POST commission shall "
+                      "are both permanent.”; RSMo 590.1152, as the act in the source documents reads (they do not state whether "
+                      "or when it took effect), of the revocations it requires: “The POST commission shall "
                       "not reinstate the peace officer's certification or grant new certification to the peace officer "
                       "unless the peace officer is exonerated for such offense by a court.”); the releases do not say "
                       "why the status differs, nor whether the two records are one person's",
