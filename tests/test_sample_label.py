@@ -234,9 +234,9 @@ def test_a_real_officer_is_not_labelled_a_sample_while_another_state_s_data_stil
     assert "POST's words" in page  # Revoked: POST's own words, quoted
     # an attack run: a cited address followed a namesake through an agency change and a blanked agency to "Revoked",
     # and the page did not say that the identifier follows the name (the rule it states is row_ids')
-    assert "it follows the name, not a number" in page
+    assert "follows the name, not a number" in page
     # a walk at phone width: the status came a screen down, below the rule; what the record says comes first
-    assert page.index("Licence status") < page.index("it follows the name, not a number")
+    assert page.index("Licence status") < page.index("follows the name, not a number")
     # the fact-check: the date the file was received is not the date the status was true
     assert "the date POST produced the release is not stated in the record" in page and "received 2023-01-18" in page
     assert "Synthetic sample, not real officers" in fetch(client, f"/officer/ma/{sample}").text
