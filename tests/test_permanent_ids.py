@@ -439,3 +439,40 @@ def test_a_cited_agency_a_later_release_drops_says_what_happened_to_it(small_pac
         assert "Synthetic sample, not real officers" not in text
         assert asyncio.run(app.client.get("/agency/MO-oak-ridge-police-department")).status_code == 200
         assert asyncio.run(app.client.get("/agency/MO-never-listed-police-department")).status_code == 404
+
+
+def test_a_release_in_capitals_keeps_every_identifier_namesakes_and_decertified_included():
+    """A foreign-data trial after the seventeenth: a roster written in capitals retired 304 identifiers of the
+    5,246 it had published (namesakes, whose identical records were compared letter for letter), decertified
+    officers' among them, and warned that the release held their names "with another status"."""
+    decertified = frozenset({"Revoked"})
+    previous = [(f"MO-{H}-1", *rec("MO-a", status="Revoked")), (f"MO-{H}-2", *rec("MO-b")), (f"MO-{H}-3", *rec("MO-c"))]
+    upper = [("SMITH, JOHN", *r[2:]) for r in reversed(previous)]
+    assert mo.row_ids(upper, previous, decertified=decertified) == ([f"MO-{H}-3", f"MO-{H}-2", f"MO-{H}-1"], [])
+    apostrophe = name_hash("O'Brien, Ann")
+    assert mo.row_ids([("OBRIEN, ANN", "Revoked", "A", "MO-a"), ("O'Brien, Ann", "Active", "A", "MO-b")],
+                      [(f"MO-{apostrophe}-1", "O'Brien, Ann", "Revoked", "A", "MO-a"),
+                       (f"MO-{apostrophe}-2", "O'Brien, Ann", "Active", "A", "MO-b")]) == (
+        [f"MO-{apostrophe}-1", f"MO-{apostrophe}-2"], [])
+    # the word order still counts: "John, Smith" is another name, its own counter
+    ids, gone = mo.row_ids([("JOHN, SMITH", *rec("MO-b")[1:]), ("Smith, John", *rec("MO-a", status="Revoked")[1:]),
+                            ("Smith, John", *rec("MO-c")[1:])], previous, decertified=decertified)
+    assert gone == [f"MO-{H}-2"] and ids[1:] == [f"MO-{H}-1", f"MO-{H}-3"] and ids[0] == f"MO-{H}-4"
+
+
+def test_namesakes_keep_their_identifiers_when_their_agency_is_written_another_way():
+    """The same trial: "St. Louis Metropolitan Police Dept." written "...Department" moved all 142 of its officers
+    to a new agency, and every namesake among them lost its identifier. An agency no record names any more, most
+    of whose officers are now under one new agency, is that agency for matching; a real move of one namesake is not."""
+    old, new = "St. Louis Metropolitan Police Dept.", "St. Louis Metropolitan Police Department"
+    previous_rows = [("Smith, John", "Active", "A", old), ("Smith, John", "Revoked", "A", old),
+                     ("Smith, John", "Active", "A", "Joplin PD"), ("Doe, Ann", "Active", "A", old)]
+    previous = [(rid, *record) for rid, *record, _, _, _ in mo.table(previous_rows)[0]]
+    respelled = [(n, s, c, new if a == old else a) for n, s, c, a in previous_rows]
+    rows, gone = mo.table(respelled, previous, decertified=frozenset({"Revoked"}))
+    assert gone == [] and sorted(r[0] for r in rows) == sorted(r[0] for r in previous)
+    assert {r[4] for r in rows} == {mo.agency_id("MO", new), mo.agency_id("MO", "Joplin PD")}
+    # one namesake of two moving to an agency that existed before is not a respelling: the release cannot tell
+    moved = [("Smith, John", "Active", "A", "Joplin PD"), ("Smith, John", "Active", "A", "Joplin PD")]
+    _, gone = mo.table(moved + [("Smith, John", "Revoked", "A", old), ("Doe, Ann", "Active", "A", old)], previous)
+    assert len(gone) == 1

@@ -1340,40 +1340,50 @@ def gone_rows(resource, previous_rows, table, label, report):
            + (": check that the file holds the whole release" if gone else ""))
 
 
+def agency_respellings(before, after):
+    """{agency of the previous release: agency new in this one} where no record of this release names the first and
+    most of its officers (at least two, by name) are now under the second: the same agency written another way,
+    most likely (a trial after the sixteenth: "Kansas City PD" re-spelled "Kansas City Police Dept."). before and
+    after are (officer name, agency) pairs, the agency blank where none is named."""
+    officers = {}
+    for name, agency in before:
+        if agency:
+            officers.setdefault(agency, set()).add(fold(name))
+    now_under = {}
+    for name, agency in after:  # a name written in capitals now is the same name (fold)
+        if agency:
+            now_under.setdefault(fold(name), set()).add(agency)
+    named_now = {a for agencies in now_under.values() for a in agencies}
+    new_agencies, found = named_now - set(officers), {}
+    for gone in sorted(set(officers) - named_now):
+        moved = {}
+        for name in officers[gone]:
+            for now in now_under.get(name, ()):
+                if now in new_agencies:
+                    moved[now] = moved.get(now, 0) + 1
+        if moved:
+            now, count = max(sorted(moved.items()), key=lambda item: item[1])
+            if count >= 2 and 2 * count >= len(officers[gone]):
+                found[gone] = (now, count, len(officers[gone]))
+    return {gone: now for gone, (now, *_) in found.items()}, found
+
+
 def respelled_agencies(package, resource, table, label, report):
-    """Warn of an agency of the previous release that no record of this one names while most of its officers (by
-    name) are now under one agency that is new in this release: the same agency written another way, most likely,
-    which this package cannot tell and publishes as two (a trial after the sixteenth: "Kansas City PD" re-spelled
-    "Kansas City Police Dept." was published as five officers changing agency, without a word at the import).
-    Nothing is said while the resource is a synthetic sample."""
+    """Warn of an agency of the previous release that no record of this one names while most of its officers are now
+    under one agency new in this release (``agency_respellings``): this package cannot tell and publishes the two
+    spellings as two agencies. Nothing is said while the resource is a synthetic sample."""
     names = [f["name"] for f in resource["schema"]["fields"]]
     if resource.get(SYNTHETIC) or not {"officer_name", "agency_id"} <= set(names):
         return
     person, agency = names.index("officer_name"), names.index("agency_id")
-    before = {}
-    for row in package.read_rows(resource["name"]):
-        if row.get("agency_id"):
-            before.setdefault(row["agency_id"], set()).add(row["officer_name"])
-    after = {}
-    for row in table:
-        if row[agency]:
-            after.setdefault(row[person], set()).add(row[agency])
-    new_agencies = {a for agencies in after.values() for a in agencies} - set(before)
-    for gone in sorted(set(before) - {a for agencies in after.values() for a in agencies}):
-        moved = {}
-        for name in before[gone]:
-            for now in after.get(name, ()):
-                if now in new_agencies:
-                    moved[now] = moved.get(now, 0) + 1
-        if not moved:
-            continue
-        now, count = max(sorted(moved.items()), key=lambda item: item[1])
-        if count >= 2 and 2 * count >= len(before[gone]):
-            report(f"warning: {label}: no record of this release names the agency {gone}, and {count:,} of its "
-                   f"{len(before[gone]):,} officers (by name) are now under {now}, an agency new in this release: the "
-                   "same agency written another way? The release does not say, and this package publishes each "
-                   "spelling as its own agency: the changes page will list these officers as having changed agency, "
-                   "and a namesake's identifier may be retired. Compare with the previous release before publishing")
+    before = [(row["officer_name"], row.get("agency_id") or "") for row in package.read_rows(resource["name"])]
+    _, found = agency_respellings(before, [(row[person], row[agency]) for row in table])
+    for gone, (now, count, of) in found.items():
+        report(f"warning: {label}: no record of this release names the agency {gone}, and {count:,} of its "
+               f"{of:,} officers (by name) are now under {now}, an agency new in this release: the "
+               "same agency written another way? The release does not say, and this package publishes each "
+               "spelling as its own agency: the changes page will list these officers as having changed agency. "
+               "Compare with the previous release before publishing")
 
 
 REDACTED = "[withheld]"  # what stands in a retired identifier's row for words or a value taken out

@@ -7,7 +7,7 @@ are the package's: the disclosure of each field of ``mo_officers`` and POST's re
 """
 import collections
 
-from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement
 from ..names import agency_id, fold, name_hash
 from . import dropped_identifiers, release_lookups
 
@@ -19,8 +19,9 @@ IDENTIFIERS = """POST's reply names no officer or licence number among the open 
 not include its spreadsheet, so each Missouri row gets our own identifier: `MO-`, the first ten hex digits of the SHA-256 of the normalised name (lower
 case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
 An identifier, once published, is never given to another record. When a release is imported, a
-previous record keeps its identifier when the new release holds the identical record (name, status,
-class and agency), or when it is the only record with that name on both sides, written with the same
+previous record keeps its identifier when the new release holds the identical record (name, case, accents and
+punctuation aside, status, class and agency, an agency the new release writes another way counting as the same: no
+record names the old spelling and most of its officers are under one new one), or when it is the only record with that name on both sides, written with the same
 words in the same order (case, accents and punctuation aside), with the same licence class and
 either the same status or the same agency (or no agency any more), and never from a status under which POST's reply
 says decertified officers appear to another status (of “Revoked” and “Surrendered”, POST wrote: “In Missouri, these are
@@ -124,6 +125,13 @@ def same_person_likely(old, new, decertified=frozenset()):
             and (old_status == new_status or old_agency == new_agency or not new_agency))
 
 
+def identical(record):
+    """What makes two records the same record: the name as folded (a release that writes names in capitals, or
+    drops an apostrophe, changes no record: a foreign-data trial after the seventeenth saw 304 identifiers retired,
+    decertified officers' among them, by a roster written in capitals), status, class and agency."""
+    return (fold(record[0]), *record[1:])
+
+
 def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
     """(ids, ids retired) for (name, status, class, agency id) tuples: MO-<hash of the folded
     name>-<n>. An id once published is never given to another record: a previous row keeps its id
@@ -152,10 +160,10 @@ def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
         alone = len(candidates) == 1 and len(waiting) == 1
         pending, unmatched = {}, []
         for i in waiting:  # (found by record, not by scanning: 30,000 namesakes had taken two minutes)
-            pending.setdefault(tuple(rows[i]), collections.deque()).append(i)
+            pending.setdefault(identical(rows[i]), collections.deque()).append(i)
         for row_id, record in candidates:  # the identical record keeps its id, the first waiting one taking it
-            if pending.get(record):
-                ids[pending[record].popleft()] = row_id
+            if pending.get(identical(record)):
+                ids[pending[identical(record)].popleft()] = row_id
             else:
                 unmatched.append((row_id, record))
         candidates, waiting = unmatched, [i for i in waiting if ids[i] is None]
@@ -289,7 +297,11 @@ def table(tuples, previous=(), retired=(), decertified=frozenset()):
     ids_of = {a: agency_id(CODE, a) for a in {t[3] for t in tuples if t[3]}} | {"": ""}  # one string an agency
     records = [(n, s, c, ids_of[a]) for n, s, c, a, *_ in tuples]
     parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) if any(t[4:7]) else NO_PARTS for t in tuples]
-    ids, gone = row_ids(records, previous, retired, decertified)
+    # an agency written another way in this release (agency_respellings) is the same agency for matching records:
+    # the namesakes it lists keep their identifiers (their rows and the changes page show the new spelling)
+    renamed, _ = agency_respellings([(r[1], r[4]) for r in previous], [(r[0], r[3]) for r in records])
+    matched = [(rid, name, status, klass, renamed.get(agency, agency)) for rid, name, status, klass, agency in previous]
+    ids, gone = row_ids(records, matched, retired, decertified)
     return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
 
 
@@ -338,8 +350,11 @@ def rows(records, package, label, report=print):
     statuses_now = {}  # the statuses this release gives each name (by the identifiers' hash)
     for t in tuples:
         statuses_now.setdefault(name_hash(t[0]), set()).add(t[1])
+    # the name now only under other statuses (a namesake still listed with the old status may be this record with
+    # another agency or class: the warning would send the maintainer to ask POST about a change it did not make)
     followed = [row_id for row_id in gone if by_id[row_id][2] in decertified
-                and statuses_now.get(name_hash(by_id[row_id][1]), set()) - decertified]
+                and statuses_now.get(name_hash(by_id[row_id][1]), set()) - decertified
+                and by_id[row_id][2] not in statuses_now[name_hash(by_id[row_id][1])]]
     if followed:
         shown = ", ".join(followed[:10]) + (f", ... ({len(followed):,} in all)" if len(followed) > 10 else "")
         report(f"WARNING: {label}: {len(followed):,} identifier(s) of records the previous release listed as Revoked or "
