@@ -111,7 +111,7 @@ def package_problems(package):
         for field in fields(resource):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += (contact_problems(package, resource) + real_row_problems(package, resource)
-                     + derived_value_problems(package, resource))
+                     + derived_value_problems(package, resource) + claim_problems(package, resource))
     return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
 
 
@@ -284,6 +284,46 @@ def free_text_fields(resource):
             continue
         free.append(f["name"])
     return free
+
+
+TRUE_CELLS = ("true", "True", "TRUE", "1")  # a boolean field's default trueValues
+
+
+def claim_problems(package, resource):
+    """A true cell of a field marked ``pcr:claim`` states what an agency said (a status under which it says decertified
+    officers appear): the row must hold the agency's words, in the claim's ``quote`` field (a ``pcr:quote`` field, so
+    checked word for word against its source), and they must name the row's value of its ``names`` field (a
+    foreign-data trial after the seventeenth: a status added to the code sheet as decertified, with no source, put the
+    word on named officers' page). No value is shown."""
+    claims = {f["name"]: f["pcr:claim"] for f in fields(resource) if isinstance(f.get("pcr:claim"), dict)}
+    problems = [Problem(package.schema_file(resource), None, name, "bad-claim",
+                        "pcr:claim does not fit data/profile.json: " + "; ".join(errors))
+                for name, claim in claims.items() for errors in [disclosure.profile_errors(claim, "claim")] if errors]
+    if problems or not claims or file_problems(package, resource):
+        return problems
+    quoted = {f["name"] for f in fields(resource) if f.get("pcr:quote")}
+    for name, claim in claims.items():
+        if claim["quote"] not in quoted:
+            problems.append(Problem(package.schema_file(resource), None, name, "bad-claim",
+                                    f"pcr:claim's quote field {claim['quote']!r} is not a pcr:quote field of this resource"))
+    if problems:
+        return problems
+    for number, row in enumerate(package.read_rows(resource["name"]), start=2):
+        for name, claim in claims.items():
+            if (row.get(name) or "").strip() not in TRUE_CELLS:
+                continue
+            words, value = row.get(claim["quote"]) or "", row.get(claim["names"]) or ""
+            if not words.strip():
+                problems.append(Problem(resource["path"], number, name, "claim-without-source",
+                                        f"{name} is true, which says an agency said so, but the row quotes no agency's "
+                                        f"words ({claim['quote']} is blank): quote them, with their source, or leave "
+                                        f"{name} blank"))
+            elif not re.search(rf"(?<!\w){re.escape(value)}(?!\w)", words, flags=re.IGNORECASE):
+                problems.append(Problem(resource["path"], number, name, "claim-not-in-quote",
+                                        f"{name} is true, but the agency's words this row quotes ({claim['quote']}) do not "
+                                        f"name its {claim['names']}: quote the words that say it, or leave "
+                                        f"{name} blank"))
+    return problems
 
 
 def contact_problems(package, resource):

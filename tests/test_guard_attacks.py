@@ -238,3 +238,28 @@ def test_a_sample_unflagged_with_its_source_replaced_is_still_refused_by_its_pla
     ("Samples Unit", False), ("Sample-Jones, Ann", False), ("Sampler County Sheriff", False)])
 def test_the_sample_s_placeholders_are_told_from_real_values(value, marked):
     assert bool(guard.SAMPLE_PLACEHOLDER.search(value)) is marked, value
+
+
+# A foreign-data trial after the seventeenth: a status marked decertified with no agency's words for it
+
+@pytest.mark.parametrize("words,source,kind", [
+    ("", "", "claim-without-source"),
+    ("In Missouri, these are both permanent.", "mo-post-2023-01-03", "claim-not-in-quote"),
+])
+def test_a_status_marked_decertified_needs_the_agency_s_words_naming_it(small, tmp_path, words, source, kind):
+    root = copy_of(small, tmp_path)
+    path = root / "data" / "mo_license_statuses.csv"
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["Voluntary Surrender", "true", "A status we added.", source, words, ""])
+    message, report = check_output(root)
+    assert "mo_license_statuses.csv" in message and kind in report
+    found = [p for p in json.loads(report) if p["type"] == kind]
+    assert found and found[0]["row"] and found[0]["field"] == "decertified", report[:600]
+
+
+def test_the_package_s_decertified_statuses_quote_the_agency_naming_them(small):
+    from certdata.package import Package
+    package = Package.load(small)
+    assert not [p for p in guard.guard_package(package) if p.kind.startswith(("claim-", "bad-claim"))]
+    marked = [f for f in Package.load(small).resource("mo_license_statuses")["schema"]["fields"] if f.get("pcr:claim")]
+    assert [f["name"] for f in marked] == ["decertified"]
