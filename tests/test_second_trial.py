@@ -83,6 +83,25 @@ def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refu
     refused(small_package, training, "row 2, field course_name: the value is blank (or a placeholder", source="ma-training")
 
 
+def test_a_roster_s_words_for_no_agency_are_no_agency_and_the_class_unknown_stays(small_package, tmp_path):
+    """A foreign-data trial after the seventeenth: "NOT COMMISSIONED" was published as the agency MO-not-commissioned
+    with 1,110 officers; "Unknown", "Uncommissioned" and "*No Agency*" passed as agencies too. POST's class "unknown"
+    is a value, and stays."""
+    roster = tmp_path / "words.csv"
+    roster.write_text("Name,License Status,License Class,Agency\n" + "".join(
+        f'"{name}",Revoked,unknown,{agency}\n' for name, agency in (
+            ("Thistlewood, Marcus", "NOT COMMISSIONED"), ("Quillon, Ada", "Unknown"), ("Varga, Nell", "*No Agency*"),
+            ("Fennimore, Lise", "Uncommissioned"), ("Ostrander, Pell", "Unknown Police Department"))),
+        encoding="utf-8")
+    report = imported(small_package, roster, "--received", "2026-01-01")
+    assert "4 cell(s) of agency_name hold a placeholder for no value" in report and "rows 2, 3, 4, 5" in report, report
+    rows = {r["officer_name"]: (r["agency_id"], r["license_class"]) for r in read_csv(small_package / "data" / "mo_officers.csv")}
+    assert {name: agency for name, (agency, _) in rows.items()} == {
+        "Thistlewood, Marcus": "", "Quillon, Ada": "", "Varga, Nell": "", "Fennimore, Lise": "",
+        "Ostrander, Pell": "MO-unknown-police-department"}
+    assert {klass for _, klass in rows.values()} == {"unknown"}
+
+
 def test_a_missing_column_is_named_with_the_file_when_closed_columns_are_beside_it(small_package, tmp_path):
     """The trial: headers "Licensee, DOB, License Status, ..." (or an Acadis export with Date of Birth, Gender, Race and
     City columns) gave only "error: import failed: (the rest of this message is withheld ...)": the safe message

@@ -1072,8 +1072,14 @@ def records(label, headers, rows, module, report, first=2, limits=None):
 PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "n.a", "n / a", "not applicable", "not available", "no agency",
                                "no department", "no value", "none listed", "none given", "not listed", "not given"})
 PLACEHOLDER_NAMES = frozenset({"na", "none", "null", "nil", "blank", "empty"})
+# and in an agency's column, what a roster writes for an officer with no commissioning or employing agency (a
+# foreign-data trial after the seventeenth: "NOT COMMISSIONED" was published as an agency of 1,110 officers)
+AGENCY_PLACEHOLDERS = frozenset({"unknown", "unknown agency", "agency unknown", "not commissioned", "uncommissioned",
+                                 "non commissioned", "non-commissioned", "noncommissioned", "no commission",
+                                 "no commissioning agency", "no employing agency", "not employed", "unemployed",
+                                 "unassigned", "not assigned", "none assigned", "no current agency", "no current employer"})
 PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
-PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, (blank) or a dash"
+PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, Not Commissioned, (blank) or a dash"
 BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
 
 
@@ -1081,9 +1087,10 @@ def placeholder(field, value):
     """Whether a cleaned cell is a placeholder for no value (PLACEHOLDER_WORDS) rather than a value of field."""
     if PLACEHOLDER_MARKS.fullmatch(value):
         return True
-    bare = value.lower().strip("()[]<>{} ")
+    bare = " ".join(value.lower().strip("()[]<>{}*# ").split())
     bracketed = bare != value.lower()
-    return bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
+    return (bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
+            or (field == "agency_name" and bare in AGENCY_PLACEHOLDERS))
 
 
 # Words agencies' names abbreviate, written out for loose_agency (its words are agency_id's: folded, no punctuation).
