@@ -248,3 +248,15 @@ def test_the_import_help_lists_the_registered_importers(small_package):
     """The trial: `build.py import --help` named no importer source; the names come from the registered states."""
     result = run_cli(small_package, "import", "--help")
     assert result.returncode == 0 and "a state's importer: mo-roster, ma-training" in result.stdout, result.stdout
+
+
+def test_every_row_refused_for_a_value_is_named_in_one_run(small_package, tmp_path):
+    """A foreign-data trial after the seventeenth: 336 course names refused one row per run (336 runs to find them).
+    Every row refused for a value is named at once, grouped by field and reason, no value shown."""
+    roster = tmp_path / "dated.csv"
+    lines = [f'"Doe, Jane {d}",Revoked,unknown,Springfield Police Department' for d in ("4/5/1971", "5/6/1972", "6/7/1973")]
+    lines.insert(1, '"Roe, Ann",Revoked,unknown,Springfield Police Department')
+    lines.append('"Poe, Al",Revoked,unknown,Springfield Police 555-0142')
+    roster.write_text("Name,License Status,License Class,Agency\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    message = refused(small_package, roster, "rows 2, 4, 5, field officer_name:", "row 6, field agency_name:", "not shown")
+    assert not any(value in message for value in ("1971", "1972", "1973", "0142")), message

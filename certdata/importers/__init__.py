@@ -967,6 +967,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings = 0, {}, [], {}, 0, {}, {}
+    refusals = {}  # (field, reason): row numbers, refused together once every row is read
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
@@ -1023,12 +1024,16 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             suffixed += added
         if not record.get("officer_name", "x"):
             raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank{BLANK}")
+        refused = False
         for field, value in record.items():
             problem = value and value_problem(field, value)
             if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
                 problem = overlong_reason(len(value), limits[field])
-            if problem:
-                raise ImportError_(f"{label}, row {number}, field {field}: {problem}; it is not shown. Check the export's columns")
+            if problem:  # every row refused for it is named at the end, not the first alone (a foreign-data trial
+                refusals.setdefault((field, problem), []).append(number)  # after the seventeenth: 336 runs for 336 rows)
+                refused = True
+        if refused:
+            continue
         agency = record.get("agency_name")
         if agency:
             same = agency_ids.setdefault(agency_id(module.CODE, agency), (agency, number))
@@ -1046,6 +1051,13 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record["_row"] = number
         count += 1
         yield record
+    if refusals:
+        raise ImportError_("; ".join(
+            f"{label}, {'row' if len(where) == 1 else 'rows'} {numbers(where)}, field {field}: {problem}"
+            for (field, problem), where in list(refusals.items())[:10])
+            + (f"; and {len(refusals) - 10:,} other reason(s)" if len(refusals) > 10 else "")
+            + ("; it is not shown. Check the export's columns" if sum(map(len, refusals.values())) == 1
+               else "; they are not shown. Check the export's columns"))
     if not count:
         raise ImportError_(f"{label}: no data rows")
     for field, where in placeholders.items():
