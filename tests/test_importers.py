@@ -112,6 +112,21 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
     assert "1980" not in (small_package / "data" / "ma_training.csv").read_text()
 
 
+def test_ma_training_dates_as_database_exports_and_people_write_them(small_package, tmp_path):
+    """A foreign-data trial after the seventeenth: 2019-10-04T00:00:00, Oct 4, 2019 and 20191004 were refused as no date."""
+    settle_ma_disclosure(small_package)
+    written = ["2019-10-04T00:00:00", "2019-10-04 08:30:00", "2019-10-04T00:00:00Z", "Oct 4, 2019", "October 4, 2019",
+               "4 Oct 2019", "20191004", "10-04-2019"]
+    path = acadis_export(tmp_path / "dates.csv", *(f'55500{i},Ann Lee,Course {i},"{d}",' for i, d in enumerate(written)))
+    result = run_cli(small_package, "import", "ma-training", path, "--received", "2023-10-01")
+    assert result.returncode == 0, result.stderr
+    assert {r["completion_date"] for r in read_csv(small_package / "data" / "ma_training.csv")} == {"2019-10-04"}
+    for wrong in ("2019-10-04T25:00", "Oct 2019", "2019-10-04 lunch"):
+        path = acadis_export(tmp_path / "wrong.csv", f'555001,Ann Lee,Course,"{wrong}",')
+        result = run_cli(small_package, "import", "ma-training", path, "--received", "2023-10-01", "--retire-most")
+        assert result.returncode == 1 and "row 2, field completion_date: the value is not a date" in result.stderr, wrong
+
+
 def test_a_published_acadis_id_never_shows_another_person(small_package, tmp_path):
     """The thirteenth attack run: an Acadis ID published for one officer was published for another name in the next
     release (/officer/ma/555001 showed Carl Poe in place of Bob Roe), an id gained leading zeros (its page a 404), and

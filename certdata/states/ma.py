@@ -91,7 +91,12 @@ COLUMNS = {
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
-FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y")
+FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%m-%d-%Y", "%Y%m%d")
+WORDED = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")  # "Oct 4, 2019", "4 October 2019"
+TIME_OF_DAY = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?")
+# a date and a time of day, as a database export writes one (a foreign-data trial after the seventeenth:
+# 2019-10-04T00:00:00 was refused); the time is not published
+DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 def parse_date(value, label, row):
@@ -99,16 +104,26 @@ def parse_date(value, label, row):
     text = value.strip()
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) and 20000 < float(text) < 80000:  # ASCII digits only
         return (date(1899, 12, 30) + timedelta(days=int(float(text)))).isoformat()
-    for fmt in FORMATS:
+    timed = DATE_TIME.fullmatch(text)
+    if timed:
         try:
-            parsed = datetime.strptime(text.split(" ")[0], fmt).date()
+            datetime.fromisoformat(text.replace("Z", "+00:00"))  # a time of day that is one (no 25:00)
+            text = timed.group(1)
+        except ValueError:
+            pass
+    day, _, time_of_day = text.partition(" ")
+    if time_of_day and not TIME_OF_DAY.fullmatch(time_of_day.strip()):
+        day = ""  # "2019-10-04 lunch" is no date; "06/14/2019 12:00:00 AM" is one
+    for fmt, candidate in [(f, " ".join(text.replace(",", ", ").split())) for f in WORDED] + [(f, day) for f in FORMATS]:
+        try:
+            parsed = datetime.strptime(candidate, fmt).date()
         except ValueError:
             continue
         if fmt == "%m/%d/%y" and parsed.year > date.today().year:
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed.isoformat()
-    raise ImportError_(f"{label}, row {row}, field completion_date: the value is not a date "
-                       f"(expected YYYY-MM-DD, MM/DD/YYYY or an Excel date)")
+    raise ImportError_(f"{label}, row {row}, field completion_date: the value is not a date (expected YYYY-MM-DD, "
+                       f"MM/DD/YYYY, a month's name with the day and year, a date and time, or an Excel date)")
 
 
 # A completion date before EARLIEST, or one of PLACEHOLDER_DATES, is doubtful: likely what a system writes for a date it
