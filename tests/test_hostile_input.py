@@ -270,6 +270,12 @@ CASES = [
     Case("import-date-zeros", importer=("ma-training", lambda tmp: text_file(tmp, ma_csv("00/00/0000"))),
          expect=["row 2, field completion_date"]),
     Case("import-empty-file", importer=("mo-roster", lambda tmp: text_file(tmp, "")), expect=["release.csv", "empty"]),
+    # a foreign-data trial after the seventeenth: an .xls workbook was "row 5: NUL byte; the file is not a text export"
+    Case("import-xls-workbook", importer=("mo-roster", lambda tmp: text_file(
+        tmp, "\x00" * 64 + SENTINEL, name="roster.xls", prefix=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")),
+         expect=["roster.xls", "Excel 97-2003 workbook (.xls)", ".xlsx"]),
+    Case("import-workbook-named-csv", importer=("mo-roster", lambda tmp: text_file(tmp, "garbage" + SENTINEL, prefix=b"PK\x03\x04")),
+         expect=["release.csv", "zip archive", "name it .xlsx"]),
     Case("import-header-only", importer=("mo-roster", lambda tmp: text_file(tmp, ",".join(MO_HEADER) + "\n")), expect=["no data rows"]),
     Case("import-nul-bytes", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS).replace("Sample status A", "Act\x00ive"))),
          expect=["release.csv, row 2", "NUL"]),

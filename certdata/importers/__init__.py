@@ -129,6 +129,13 @@ def read_table(path, module, report=print, limits=None):
     data = path.read_bytes()
     if not data or data.isspace():  # (not strip(): a copy of a 200 MB file)
         raise ImportError_(f"{path.name}: the file is empty")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # (a foreign-data trial after the seventeenth: "NUL byte")
+        raise ImportError_(f"{path.name}: an Excel 97-2003 workbook (.xls), which the importer does not read; open it in "
+                           "Excel or LibreOffice and save it as an Excel workbook (.xlsx) or as \"CSV UTF-8 (Comma "
+                           "delimited)\", then import that")
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportError_(f"{path.name}: a zip archive, such as an Excel workbook under another name; if it is one, "
+                           "name it .xlsx and import it again, otherwise take the release file out of the archive")
     if utf16(data):
         raise ImportError_(f"{path.name}: the file is UTF-16 text (what Excel saves as \"Unicode Text\"), which the importer "
                            "does not read; open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
