@@ -1082,7 +1082,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     if repeats:
         shown = ", ".join(f"row {a} = row {b}" for a, b in repeats[:10]) + (" ..." if len(repeats) > 10 else "")
         report(f"warning: {len(repeats)} row(s) repeat an earlier row exactly ({shown}); all are kept, "
-               "since two people can share a name: check them with the agency")
+               "as released (the release does not say whether a row is listed twice or two records are alike, as two "
+               "people's can be): check them with the agency")
 
 
 # What an export or a clerk writes in a cell for "none": no agency, name, status or course is called so. Compared
