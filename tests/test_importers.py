@@ -641,3 +641,19 @@ def test_a_name_the_agency_confirmed_as_the_same_officer_s_is_published(small_pa
     assert run_cli(small_package, "import", "ma-training", again).returncode == 0
     descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
     assert "pcr:sameOfficer" not in next(r for r in descriptor["resources"] if r["name"] == "ma_training")
+
+
+def test_a_header_below_titles_with_an_unknown_spelling_is_named_with_how_to_map_it(small_package, tmp_path):
+    """A foreign-data trial after the seventeenth: below two title rows, headers "Acadis #" and "Course Title" gave
+    "none of its 1 header cell(s) is a known name" (the first title taken for the header), and no word on mapping."""
+    settle_ma_disclosure(small_package)
+    path = tmp_path / "titled.csv"
+    path.write_text("MPTC Training Records\nRun date 2023-10-01\nAcadis Key,Student Name,Course Title,Completion Date\n"
+                    "555001,Ann Lee,Firearms,2019-06-14\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
+    assert result.returncode == 1 and "missing column(s) acadis_id" in result.stderr, result.stderr
+    assert "the header taken: row 3" in result.stderr and "COLUMNS (ma.py)" in result.stderr, result.stderr
+    assert "recognised" in result.stderr and "Key" not in result.stderr  # an unknown header may be data: not shown
+    path.write_text(path.read_text(encoding="utf-8").replace("Acadis Key", "Acadis #"), encoding="utf-8")
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
+    assert result.returncode == 0, result.stderr

@@ -168,9 +168,13 @@ def read_table(path, module, report=print, limits=None):
             if above is None:  # no row maps the required fields: the first is taken for the header, and the
                 other_delimiter(path.name, head, module)  # message names what it lacks (unless it is not comma-separated)
                 above = 0
-                if head:  # before the rows are read: a title's one cell would make every row seem too wide
-                    missing = missing_fields(mapping(head[0], module), module)
-                    raise ImportError_(missing_message(path.name, missing, head[0], module))
+                if head:  # before the rows are read: a title's one cell would make every row seem too wide. The row
+                    # that maps the most fields is named (a foreign-data trial after the seventeenth: below two title
+                    # rows, the first title's one cell was said to be the header)
+                    best = max(range(len(head)), key=lambda i: (len(mapping(head[i], module)), -i))
+                    missing = missing_fields(mapping(head[best], module), module)
+                    raise ImportError_(missing_message(path.name, missing, head[best], module)
+                                       + (f" (the header taken: row {best + 1})" if best else ""))
             header = head[above] if head else []
             rows.append(header)
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
@@ -920,8 +924,11 @@ def missing_message(label, missing, headers, module):
     # the closed columns' names last, no count after them: "DOB; 3 more" read as a date of birth, and the message,
     # withheld whole, named neither the file nor the missing column
     also = f"; the file also has columns of closed categories (not read): {', '.join(closed)}" if closed else ""
+    where = Path(getattr(module, "__file__", "") or "").name
+    spelt = (f"; a header the agency spells otherwise can be added to that field's names in COLUMNS ({where})"
+             if known and where else "")
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
-            f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{also}")
+            f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{spelt}{also}")
 
 
 CLOSED_KEYS = {header_key(name): name for name in CLOSED_HEADERS}

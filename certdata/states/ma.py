@@ -77,10 +77,10 @@ OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"
 SOURCE = {"name": "ma-training", "resource": "ma_training", "state": CODE,
           "title": "Massachusetts MPTC Acadis training export"}
 COLUMNS = {
-    "acadis_id": ["Acadis ID", "Officer Acadis ID", "Acadis Unique ID", "Person ID"],
+    "acadis_id": ["Acadis ID", "Officer Acadis ID", "Acadis Unique ID", "Person ID", "Acadis #", "Acadis Number", "Acadis No"],
     "state_id": ["State ID", "MPTC ID", "POST ID", "State Unique ID"],
     "officer_name": ["Name", "Officer Name", "Full Name", "Student Name"],
-    "course_name": ["Course", "Course Name", "Training", "Class Name"],
+    "course_name": ["Course", "Course Name", "Training", "Class Name", "Course Title"],
     "completion_date": ["Completion Date", "Date Completed", "Completed", "End Date"],
     "agency_name": ["Agency", "Employing Agency", "Department", "Agency Name"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
