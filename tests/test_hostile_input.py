@@ -251,6 +251,14 @@ CASES = [
          expect=["row 2, field agency_name", "Excel error value"]),
     Case("import-excel-error-text-in-csv", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
         [["#NAME?", SENTINEL, "Sample status A", "Sample class A", ""]]))), expect=["row 2, field officer_name", "Excel error value"]),
+    # a foreign-data trial after the seventeenth: footers of two cells were "a line cut short" and "an Excel number
+    # cell where text is expected"
+    Case("import-csv-record-count-footer", importer=("mo-roster", lambda tmp: text_file(
+        tmp, mo_csv(MO_ROWS) + "Record Count: 2\n\n")), expect=["release.csv, row(s) 4", "a report's footer"],
+         absent=["cut short"]),
+    Case("import-workbook-total-records-footer", importer=("mo-roster", lambda tmp: workbook(
+        tmp, {"Roster": [MO_HEADER] + MO_ROWS + [["Total records:", None, 2]]})),
+         expect=["release.xlsx [sheet 1], row(s) 4", "a report's footer"], absent=["Excel number cell"]),
     Case("import-row-cut-short", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS) + '"Doe, Jane",' + SENTINEL + "\n")),
          expect=["release.csv, row 4", "where the header has 5"]),
     # the eleventh: a comma inside a cell not quoted moved the agency's name; a word of Cyrillic lookalikes

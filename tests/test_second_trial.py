@@ -138,7 +138,7 @@ def test_footers_repeated_headers_and_a_long_title_are_named_for_what_they_are(s
     roster = tmp_path / "roster.csv"
     for footer in ("Total Licensees: 16", "*** End of Report ***"):
         roster.write_text(f"Name,License Status,License Class\n{body}\n{footer},,\n", encoding="utf-8")
-        message = refused(small_package, roster, "roster.csv, row(s) 5: below the last record, a line with a single cell",
+        message = refused(small_package, roster, "roster.csv, row(s) 5: below the last record, a line with fewer cells than a record",
                           "a report's footer")
         assert "code sheet" not in message and "birth" not in message and footer not in message
     roster.write_text(f"Name,License Status,License Class\n{body}Name,License Status,License Class\n{body}"

@@ -181,6 +181,7 @@ def read_table(path, module, report=print, limits=None):
             limited = limited_columns(header, module, limits)
             columns = {column: field for field, column in mapping(header, module).items()}
 
+            short = []  # (row number, cells) of lines shorter than the header, refused once it is known what follows
             def numbered():  # (row, line before it) of each row below the header
                 for i in range(above + 1, len(head)):
                     yield head[i], ends[i - 1]
@@ -193,8 +194,13 @@ def read_table(path, module, report=print, limits=None):
                 end = ends[above + len(rows)] if above + len(rows) < len(ends) else reader.line_num
                 if end > line + 1:  # the row ran over lines: a cell holds a line break
                     spanned(path.name, above + len(rows) + 1, (line + 1, end), row, header, columns)
-                if row and len(row) < min(len(header), keep or len(header)):
-                    raise ImportError_(f"{path.name}, row {above + len(rows) + 1}: {len(row)} cell(s) where the header has "
+                if row and len(row) < min(len(header), keep or len(header)) and footer_words(row):
+                    short.append((above + len(rows) + 1, len(row)))  # a footer if no full row follows
+                    rows.append([])
+                    continue
+                if short and any(cell.strip() for cell in row) or row and len(row) < min(len(header), keep or len(header)):
+                    number, cells = short[0] if short else (above + len(rows) + 1, len(row))
+                    raise ImportError_(f"{path.name}, row {number}: {cells} cell(s) where the header has "
                                        f"{len(header)}: a line cut short, or a line break inside a cell that is not "
                                        "quoted; check the export")
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
@@ -203,6 +209,8 @@ def read_table(path, module, report=print, limits=None):
                                        "after it into the wrong columns; check the export")
                 rows.append(row[:keep] if keep else row)
                 overlong(path.name, above + len(rows), rows[-1], limited)
+            if short:  # below the last record only: a report's footer ("Record Count: 4000"), not a line cut short
+                raise ImportError_(footer_message(path.name, [number for number, _ in short]))
     except csv.Error as error:
         if "field limit" in str(error):
             raise ImportError_(f"{path.name}, row {above + len(rows) + 1 if rows else len(head) + 1}: a cell of more "
@@ -994,6 +1002,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                    "(a program that writes formulas without computing them); open the file in Excel or "
                                    "LibreOffice and save it, or ask the agency for the file with its values")
             kind = cell_kind(cell)
+            if kind and kind not in kinds.get(field, ()) and footer_row(row, index, rows, found, module):
+                raise ImportError_(footer_message(label, [number]))
             if kind and kind not in kinds.get(field, ()):
                 raise ImportError_(f"{label}, row {number}, field {field}: an Excel {kind} cell where text is expected "
                                    "(a date of birth or a number in the wrong column?); it is not shown. Check the "
@@ -1114,7 +1124,7 @@ def placeholder(field, value):
     """Whether a cleaned cell is a placeholder for no value (PLACEHOLDER_WORDS) rather than a value of field."""
     if PLACEHOLDER_MARKS.fullmatch(value):
         return True
-    bare = " ".join(value.lower().strip("()[]<>{}*# ").split())
+    bare = " ".join(value.lower().strip("()[]<>{}* ").split())
     bracketed = bare != value.lower()
     return (bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
             or (field == "agency_name" and bare in AGENCY_PLACEHOLDERS))
@@ -1139,6 +1149,32 @@ def header_again(row, module):
     return mapped_width([clean(cell) if isinstance(cell, str) else "" for cell in row], module) is not None
 
 
+def footer_message(label, where):
+    return (f"{label}, row(s) {numbers(where)}: below the last record, a line with fewer cells than a record (not "
+            "shown): a report's footer (a total, a record count or an end-of-report line), not an officer's record; "
+            "delete the lines below the records and import again")
+
+
+FOOTER_WORDS = re.compile(r"\b(?:total|count|records?|end\s+of|report|page|generated|printed|run\s+date)\b|:\s*\d",
+                          re.IGNORECASE)
+
+
+def footer_words(row):
+    """Whether a row's first filled cell reads as a report's footer ("Record Count: 4000", "Total records:")."""
+    first = next((str(cell) for cell in row if cell not in (None, "") and str(cell).strip()), "")
+    return bool(FOOTER_WORDS.search(first))
+
+
+def footer_row(row, index, rows, found, module):
+    """Whether a row below which no row fills more than one cell fills fewer cells than a record needs: a footer such
+    as "Total records: | 7295" (a foreign-data trial after the seventeenth: refused as a number where text is expected)."""
+    def filled(cells):
+        return sum(1 for column in found.values() if column < len(cells) and cells[column] not in (None, "")
+                   and (not isinstance(cells[column], str) or clean(cells[column])))
+    return (filled(row) < len(module.REQUIRED) and footer_words(row)
+            and not any(rows[i] and filled(rows[i]) > 1 for i in range(index + 1, len(rows))))
+
+
 def one_cell(label, number, index, rows, first, found, field, module):
     """Why a row with a single filled cell (in field) is not a record, where every record of the state fills more than
     one: below the last record, a report's footer ("Total Licensees: 16", "*** End of Report ***", "Record Count:
@@ -1147,9 +1183,7 @@ def one_cell(label, number, index, rows, first, found, field, module):
         return sum(1 for column in found.values() if column < len(row) and clean(row[column]))
     later = [first + i for i in range(index + 1, len(rows)) if rows[i] and filled(rows[i]) == 1]
     if not any(rows[i] and filled(rows[i]) > 1 for i in range(index + 1, len(rows))):
-        return (f"{label}, row(s) {numbers([number] + later)}: below the last record, a line with a single cell (not "
-                "shown): a report's footer (a total, a record count or an end-of-report line), not an officer's record; "
-                "delete the lines below the records and import again")
+        return footer_message(label, [number] + later)
     return (f"{label}, row {number}, field {field}: the row's only cell (not shown), where a record fills "
             f"{', '.join(module.REQUIRED)}: a heading, a note or a subtotal within the table, or a record whose other cells "
             "are blank; delete the row if it is no record, or ask the agency for the record's values")
