@@ -26,7 +26,7 @@ import sqlite_utils
 from . import cells, diff, disclosure, nameindex, presentation, states
 from .errors import CertdataError
 from .cells import missing_values
-from .names import free_text_problem, name_keys, person_name_refused, text_refused
+from .names import agency_other_forms, free_text_problem, name_keys, person_name_refused, text_refused
 from .states import StateError
 from .validate import Problem
 from .package import DESCRIPTION_TABLES, SAME_OFFICER, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
@@ -432,6 +432,12 @@ def name_terms(name):
     return name_keys(name)[0].strip()
 
 
+def agency_terms(name):
+    """An agency's search terms: its name's, with the other forms of its words (names.agency_other_forms)."""
+    terms = name_terms(name)
+    return " ".join([terms, *agency_other_forms(terms)])
+
+
 # Above this many officers, names are parsed in worker processes (``nameindex``); a process costs a
 # tenth of a second to start. CERTDATA_NAME_WORKERS_ABOVE sets another threshold (0: always).
 NAME_WORKERS_ABOVE = 200_000
@@ -494,7 +500,7 @@ class Search:
         conn.execute("insert into people_fts (rowid, terms) select rowid, terms from people_names")
         conn.execute(f"create virtual table agencies_fts using fts5(agency_terms, content='', {FTS_OPTIONS})")
         conn.executemany("insert into agencies_fts (rowid, agency_terms) values (?, ?)",
-                         ((rowid, name_terms(name)) for rowid, name in conn.execute("select rowid, agency_name from agencies").fetchall()))
+                         ((rowid, agency_terms(name)) for rowid, name in conn.execute("select rowid, agency_name from agencies").fetchall()))
 
     def stop(self):
         if self.worker:

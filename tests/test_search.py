@@ -83,6 +83,10 @@ def test_no_match_under_a_filter_says_the_filter_is_why(client):
 @pytest.mark.parametrize("query,agency", [
     ("kansas city", "Kansas City Police Department"), ("st louis", "St. Louis Police Department"),
     ("sheriff quillfeather", "Quillfeather County Sheriff&#39;s Office"), ("colum", "Columbia Police Department"),
+    # a walk after the seventeenth: abbreviations both ways, as rosters and people write them
+    ("columbia police dept", "Columbia Police Department"), ("columbia pd", "Columbia Police Department"),
+    ("quillfeather co sheriff", "Quillfeather County Sheriff&#39;s Office"),
+    ("saint louis police", "St. Louis Police Department"),
 ])
 def test_agencies_are_found_by_any_word_or_prefix(client, query, agency):
     _, text = officers(client, query)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import agency_id, fold, mixed_script, name_contact, name_problem, text_problem, text_refused
+from ..names import AGENCY_WORDS, agency_id, fold, mixed_script, name_contact, name_problem, text_problem, text_refused
 from ..package import DESCRIPTOR, SAME_OFFICER, SYNTHETIC
 from ..sample import to_csv
 
@@ -1128,13 +1128,6 @@ def placeholder(field, value):
     bracketed = bare != value.lower()
     return (bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
             or (field == "agency_name" and bare in AGENCY_PLACEHOLDERS))
-
-
-# Words agencies' names abbreviate, written out for loose_agency (its words are agency_id's: folded, no punctuation).
-AGENCY_WORDS = {"dept": "department", "dpt": "department", "pd": "police department", "so": "sheriffs office",
-                "co": "county", "cnty": "county", "twp": "township", "saint": "st", "ofc": "office", "off": "office",
-                "metro": "metropolitan", "univ": "university", "sheriff": "sheriffs", "sherrifs": "sheriffs",
-                "hwy": "highway", "dist": "district", "vlg": "village", "comm": "community", "bur": "bureau"}
 
 
 def loose_agency(identifier):
