@@ -578,6 +578,18 @@ def month_and_year(value):
     return False
 
 
+def counting_neighbours(value, match):
+    """(the word before, the word after) a house number that may say it counts something ("Division 4", "8 Hour"):
+    none when a comma stands between (a name, then an address: "Quincy Police Department, 1 Sea Street"), nor for a
+    number of four digits or more, which counts no division, day or hour ("Day 4417 Larkspur Lane": an attack run after
+    the seventeenth)."""
+    number = re.match(r"[0-9]+", match.group())
+    if number is None or len(number.group()) > 3:
+        return [], []
+    before = [w for w in value[:match.start()].split()[-1:] if not w.endswith((",", ";", ":"))]
+    return before, match.group(1).split()[:1] if match.re is ADDRESS_LIKE else []
+
+
 def address(value):
     """Whether a (plain) value holds a street address: a number (in digits or words: "forty four seventeen
     Larkspur Lane"), words, a street's kind, the number not one that counts something else (the word before
@@ -585,12 +597,11 @@ def address(value):
     if EN_NUMBER_WORD.search(value):  # in English: "Una" ("one" in Spanish) in "Smith, Una Mae Lane" is a name
         value = EN_NUMBER_WORD.sub("0", value)
     for match in ADDRESS_LIKE.finditer(value):
-        before = value[:match.start()].split()[-1:]
-        after = match.group(1).split()[:1]
-        if not {w.lower().strip(".,") for w in before + after} & COUNTED:
+        before, after = counting_neighbours(value, match)
+        if not {w.lower().strip(".") for w in before + after} & COUNTED:
             return True
     for match in ADDRESS_NUMBERED.finditer(value):
-        if not {w.lower().strip(".,") for w in value[:match.start()].split()[-1:]} & COUNTED_BEFORE_ROAD:
+        if not {w.lower().strip(".") for w in counting_neighbours(value, match)[0]} & COUNTED_BEFORE_ROAD:
             return True
     return bool(ADDRESS_OTHER.search(value))
 
@@ -967,6 +978,14 @@ PERSON_CLOSED_WORDS = {
     "date of birth": "dob yob birthdate birthday birth geburtsdatum geburtstag nacimiento naissance nascita",
     "identity number": "ssn passport",
     "sex": "woman women girl boy",
+    # an attack run after the seventeenth: notes a roster may write beside a name ("Lee, Ann (Pending Investigation)",
+    # "Coe, Al (Terminated - Misconduct)", "Moe, Bo Mental health leave", "Poe, Edgar Latino"), all closed by RSMo
+    # 590.180.2's "All other records retained by the director ... shall be confidential"
+    "investigation or discipline": "investigation investigations investigated complaint complaints misconduct terminated "
+                                   "termination disciplinary discipline disciplined suspension reprimand reprimanded "
+                                   "allegation allegations alleged decertified decertification pending",
+    "leave or health": "fmla leave mental psychological psychiatrist decd medical",
+    "origin": "latino latina latinx african afr amer native",
 }
 PERSON_CLOSED = {word: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()}
 CLOSED_WORD_REASONS = {
@@ -992,6 +1011,11 @@ CLOSED_WORD_REASONS = {
     "identity number": ("the value names a social security or passport number, which no open column holds (a closed value or "
                         "its label in the wrong column?)"),
     "sex": "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)",
+    "investigation or discipline": ("the value holds a word about an investigation, a complaint or discipline, which no "
+                                    "open column holds (a note in the wrong column?)"),
+    "leave or health": ("the value holds a word about the person's leave or health, which no open column holds (a note in "
+                        "the wrong column?)"),
+    "origin": "the value holds a race or origin descriptor, which no open column holds (a closed value in the wrong column?)",
 }
 # Words that are names (in the Census Bureau's lists: "Gay" is the 774th surname and the 795th female given name, "Young"
 # the 28th surname, "Muslim" the 69,796th) and also say what no open column holds. Where a person's name holds one, its
@@ -1080,6 +1104,16 @@ def closed_in_context(words, after_comma):
 ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit takes for a digit
 
 
+# A note about an officer in an agency's or a course's name as in a person's (the same attack run: "Columbia PD (under
+# investigation)", "(on administrative leave)"), and a place after the word for where someone lives, in any case
+# ("Residence Braintree", "Home Town - Braintree"; RESIDENCE_PLACE, for our notes, reads the word in lower case only).
+NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+investigation\b|\binvestigation\s+pending\b|\bcomplaint\s+pending\b"
+                         r"|\bon\s+(?:[a-z]+\s+)?leave\b|\b(?:administrative|admin|medical|sick|disability)\s+leave\b",
+                         re.IGNORECASE)
+PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services)\b)[A-Za-z]"
+                         r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
+
+
 def description_problem(value, person=False):
     """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
     were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
@@ -1102,7 +1136,11 @@ def description_problem(value, person=False):
     if (hinted(lower, RACE_HINTS) and RACE_AND_SEX.search(words)) or (
             person and hinted(lower, PERSON_RACE_HINTS) and PERSON_RACE_OR_SEX.search(words)):
         return "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)"
-    if (hinted(lower, RESIDENCE_HINTS) and (residence_in(words) or (person and PERSON_RESIDENCE.search(words)))) or (
+    if NOTE_PHRASE.search(words):
+        return ("the value holds a note about an investigation, a complaint or a leave, which no open column holds (a note "
+                "in the wrong column?)")
+    if (hinted(lower, RESIDENCE_HINTS) and (residence_in(words) or PLACE_AFTER.search(words)
+                                            or (person and PERSON_RESIDENCE.search(words)))) or (
             digit and ZIP_CODE.search(value)):
         return ("the value says where someone lives or was born (a residence, a birthplace, an apartment's number or a ZIP "
                 "code), which no open column holds (a closed value in the wrong column?)")

@@ -680,3 +680,40 @@ def test_names_near_those_pass(value):
                                    "Home Security Survey", "Their residence is not released."])
 def test_free_text_near_those_passes(value):
     assert names.free_text_problem(value) is None, value
+
+
+# An attack run after the seventeenth: notes about an officer beside a name, an address after a name and a comma or after
+# a counting word with a four-digit number, a residence's word in capitals. Each passed the importer and the build.
+SEVENTEENTH_PERSONS = ["Lee, Ann (Pending Investigation)", "Roe, Richard (Complaint Pending)",
+                       "Coe, Al (Terminated - Misconduct)", "Moe, Bo Mental health leave", "Poe, Edgar Latino",
+                       "Lee, Ann Afr Amer", "Lee, Ann Native American", "Lee, Ann Decd", "Lee, Ann FMLA",
+                       "Lee, Ann (under investigation)", "Lee, Ann (on administrative leave)"]
+SEVENTEENTH_TEXTS = ["Quincy Police Department, 1 Sea Street", "Quincy Police Dept, 44 Larkspur Lane",
+                     "Quincy PD, Court 4417 Larkspur Lane", "Use of Force Day 4417 Larkspur Lane", "Residence Braintree",
+                     "Home Town - Braintree", "Columbia PD (under investigation)", "(on administrative leave)",
+                     "Patrol (complaint pending)"]
+
+
+@pytest.mark.parametrize("value", SEVENTEENTH_PERSONS)
+def test_a_note_about_an_investigation_a_leave_or_an_origin_beside_a_name_is_refused(value):
+    assert names.name_problem(value) and names.person_name_refused(value) and not imported("officer_name", value), value
+
+
+@pytest.mark.parametrize("value", SEVENTEENTH_TEXTS)
+def test_an_address_after_a_comma_or_a_four_digit_count_or_a_note_in_an_agency_or_course_is_refused(value):
+    assert refused_as_text(value), value
+    assert not re.search(r"Sea|Larkspur|Braintree|4417", importers.value_problem("agency_name", value) or "")
+
+
+@pytest.mark.parametrize("value", ["Division 4 Municipal Court", "8 Hour Defensive Drive", "Department of Mental Health Police",
+                                   "Mental Health First Aid", "Internal Investigations", "Bureau of Criminal Investigation",
+                                   "FBI Kansas City Resident Agency", "Hometown Heroes Program", "Residence Hall Safety",
+                                   "Complaint Intake Procedures", "Leave Management for Supervisors", "Day 3 Firearms Range",
+                                   "Troop 7 Tactical", "Court 12 Arraignment Procedures"])
+def test_agencies_and_courses_near_the_seventeenth_s_pass(value):
+    assert passes_as_text(value), value
+
+
+@pytest.mark.parametrize("value", ["Pending, John", "Leave, Ann", "Black, Jack", "White, Betty", "Doe, Jane Gay"])
+def test_names_near_the_seventeenth_s_pass_where_the_word_is_the_surname_or_a_name(value):
+    assert names.name_problem(value) is None and not names.person_name_refused(value), value
