@@ -503,8 +503,8 @@ def shared_sample_notice(shared):
 
 
 SAMPLE_WORDS = re.compile(r"\bsample\b|\bsample's\b|\bplaceholder|not\s+in\s+our\s+hands", re.IGNORECASE)
-# what a description says of a release before it is imported (a foreign-data trial after the seventeenth: after a
-# Massachusetts import with MPTC's letter declared, its resource still said "What MPTC released is not described in
+# what a description says of a release before it is imported (a foreign-data trial after the seventeenth: after an
+# import with the agency's letter declared, its resource still said what the agency released was "not described in
 # the source documents", and the release check passed)
 UNDESCRIBED_WORDS = re.compile(r"released\s+is\s+not\s+described|not\s+described\s+in\s+the\s+source\s+documents", re.IGNORECASE)
 

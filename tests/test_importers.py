@@ -657,3 +657,21 @@ def test_a_header_below_titles_with_an_unknown_spelling_is_named_with_how_to_map
     path.write_text(path.read_text(encoding="utf-8").replace("Acadis Key", "Acadis #"), encoding="utf-8")
     result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
     assert result.returncode == 0, result.stderr
+
+
+def test_of_two_columns_for_one_field_the_one_under_the_more_specific_name_is_read(small_package, tmp_path):
+    """An attack run after the seventeenth: a roster with "Status" before "License Status" was imported with the first
+    read as the licence status: Revoked and Surrendered were published as the other column's status, and "License
+    Status" was reported as "not an open field". The same for Agency before Commissioning Agency, Class before License
+    Class and Name before Officer Name."""
+    path = tmp_path / "two.csv"
+    path.write_text("Name,Officer Name,Status,License Status,Class,License Class,Agency,Commissioning Agency\n"
+                    '"Roe",Roe Richard,Sample status A,Revoked,Sample class A,unknown,Joplin Police Department,'
+                    "Columbia Police Department\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2026-01-01")
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(small_package / "data" / "mo_officers.csv")
+    assert [(r["officer_name"], r["license_status"], r["license_class"], r["agency_id"]) for r in rows] == [
+        ("Roe Richard", "Revoked", "unknown", "MO-columbia-police-department")]
+    assert "dropped column 3 (Status, another column of license_status; column 4, under a name listed before it, is read" \
+        in result.stderr and "not an open field" not in result.stderr, result.stderr

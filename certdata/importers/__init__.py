@@ -948,13 +948,19 @@ def known_headers(module):
 
 
 def mapping(headers, module):
-    """{our field: column index} for the headers that match the source's known names."""
-    known = {header_key(name): field for field, names in module.COLUMNS.items() for name in [field, *names]}
-    found = {}
+    """{our field: column index} for the headers that match the source's known names. Where two columns match one
+    field, the one under the name listed first (the field's own, then its names, most specific first) is read, and
+    of two under one name the first (an attack run after the seventeenth: "Status" before "License Status" was read
+    as the licence status, and revocations were published as the other column's status)."""
+    known = {}
+    for field, names in module.COLUMNS.items():
+        for rank, name in enumerate([field, *names]):
+            known.setdefault(header_key(name), (field, rank))
+    found, ranks = {}, {}
     for index, header in enumerate(headers):
-        field = known.get(header_key(header))
-        if field and field not in found:
-            found[field] = index
+        field, rank = known.get(header_key(header), (None, None))
+        if field and (field not in found or rank < ranks[field]):
+            found[field], ranks[field] = index, rank
     return found
 
 
@@ -984,7 +990,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         raise ImportError_(missing_message(label, missing, headers, module))
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header):
-            report(f"dropped column {dropped_column(index, header, module, found)}: not an open field, its values are not read")
+            report(f"dropped column {dropped_column(index, header, module, found)}"
+                   + ("" if mapping([header], module) else ": not an open field, its values are not read"))
     kinds = getattr(module, "CELL_KINDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
@@ -1186,9 +1193,10 @@ def dropped_column(index, header, module, found):
     """A dropped column in words: its position, and a name only from our own lists (never the cell)."""
     key = header_key(header)
     field = mapping([header], module)
-    if field:  # a second column under a header we know: the first is read
+    if field:  # a second column under a header we know: the one under the most specific name is read (mapping)
         (name, _), = field.items()
-        return f"{index + 1} (a second {known_headers(module)[key]} column; column {found[name] + 1} is read)"
+        return (f"{index + 1} ({known_headers(module)[key]}, another column of {name}; column {found[name] + 1}, under a "
+                "name listed before it, is read, and this one's values are not: check that it is the right one")
     if key in CLOSED_KEYS:
         return f"{index + 1} ({CLOSED_KEYS[key]})"
     return f"{index + 1} (its header is not shown: not a column name we know, it may be a value)"

@@ -89,10 +89,11 @@ OFFICER_LINKS = {"mo_officers": "row_id", "mo_decertified_officers": "row_id"}
 SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
 NAME_PARTS = ("surname", "given_names", "name_suffix")  # kept when the release has split name columns
 COLUMNS = {
-    "officer_name": ["Name", "Officer Name", "Licensee Name", "Full Name"],
+    # most specific first: where two columns match one field, the one under the name listed first is read
+    "officer_name": ["Officer Name", "Licensee Name", "Full Name", "Name"],
     "license_status": ["License Status", "Licensure Status", "Status"],
     "license_class": ["License Class", "Class"],
-    "agency_name": ["Commissioning Agency", "Agency", "Employing Agency", "Agency Name", "Department"],
+    "agency_name": ["Commissioning Agency", "Employing Agency", "Agency Name", "Agency", "Department"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
