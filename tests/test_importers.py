@@ -675,3 +675,24 @@ def test_of_two_columns_for_one_field_the_one_under_the_more_specific_name_is_re
         ("Roe Richard", "Revoked", "unknown", "MO-columbia-police-department")]
     assert "dropped column 3 (Status, another column of license_status; column 4, under a name listed before it, is read" \
         in result.stderr and "not an open field" not in result.stderr, result.stderr
+
+
+def test_a_state_id_shaped_as_a_social_security_or_telephone_number_is_refused_at_import_and_build(small_package, tmp_path):
+    """An attack run after the seventeenth: State ID 078051120 (a social security number's shape) was imported and
+    published, and 6175550199 (a telephone number's, 555-01xx) written into ma_training.csv by hand was built and
+    published, though the importer refuses it. MPTC's format is not in the record: these shapes wait until it is."""
+    settle_ma_disclosure(small_package)
+    path = tmp_path / "ids.csv"
+    for value in ("078051120", "6175550199", "16175550199"):
+        path.write_text(f"Acadis ID,State ID,Officer Name,Course Name,Completion Date\n555001,{value},Ann Lee,Firearms,2019-06-14\n",
+                        encoding="utf-8")
+        result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
+        assert result.returncode == 1 and "row 2, field state_id" in result.stderr and value not in result.stderr, result.stderr
+    path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date\n555001,MA123456,Ann Lee,Firearms,2019-06-14\n"
+                    "555002,12345678,Bo Roe,Firearms,2019-06-14\n", encoding="utf-8")
+    assert run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01").returncode == 0
+    data = small_package / "data" / "ma_training.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("MA123456", "6175550199"), encoding="utf-8")
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1 and "ma_training.csv, row 2, field state_id" in result.stderr, result.stderr
+    assert "6175550199" not in result.stderr

@@ -206,7 +206,9 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
             unconfirmed.setdefault(acadis, record["_row"])
         if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
             raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
-                               "at most one hyphen); it is not shown. Check the export's columns")
+                               "at most one hyphen, and not nine or ten digits alone: the shape of a social security or "
+                               "a telephone number, which the schema refuses until MPTC's format is known); it is not "
+                               "shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
         if check_date(done, label, record["_row"], received):
             doubtful.append(record["_row"])
