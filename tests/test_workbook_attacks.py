@@ -673,3 +673,29 @@ def test_the_cells_of_a_column_that_is_not_read_are_not_held(small_package, tmp_
     assert result.returncode == 0, result.stderr
     assert "Quillfeather" not in result.stderr
     assert peak - baseline < 30_000, (peak, baseline)
+
+
+class Written:
+    """A number cell's text as the XML holds it."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def test_a_number_cell_beyond_what_excel_holds_is_refused_never_read_as_inf(small_package, tmp_path):
+    """An attack run after the seventeenth: Acadis IDs written 1E999 and 2E999 (beyond a double) were read as inf, and
+    two officers became one page, /officer/ma/inf."""
+    settle_ma_disclosure(small_package)
+    before = (small_package / "data" / "ma_training.csv").read_bytes()
+    for text in ("1E999", "-1E999"):
+        path = workbook(tmp_path / "ids.xlsx", sheet_xml([["Acadis ID", "Officer Name", "Course Name", "Completion Date"],
+                                                          [Written(text), "Ann Lee", "Firearms", "2019-06-14"]]))
+        result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
+        refused(result, "row 2, field acadis_id", absent=("inf", "nan"))
+        assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+    path = workbook(tmp_path / "ids.xlsx", sheet_xml([["Acadis ID", "Officer Name", "Course Name", "Completion Date"],
+                                                      [Written("NaN"), "Ann Lee", "Firearms", "2019-06-14"]]))
+    refused(run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01"), "ids.xlsx")
