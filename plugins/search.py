@@ -695,6 +695,11 @@ async def run_search(datasette, request, named, extra=None):
         return result
     result = await in_one_trip(datasette, db, work)
     result["states"] = sorted(values["state"].values())
+    # a filter's value in no record is said so, never shown on the page: any text in a link's state= or agency_id= would
+    # otherwise be printed beside the results (an attack run after the seventeenth: "Filtered by state = OFFICIAL
+    # NOTICE: ... was decertified for fraud")
+    result["unknown_filters"] = {column for column, value in result["filters"].items()
+                                 if value not in values.get(column, {}).values()}
     if result["page"] != arguments[-1] and "page" not in ignored:  # past the last page: the last is given
         ignored["page"] = printable(request.args.get("page"))[:200]
     result["ignored"] = ignored

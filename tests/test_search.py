@@ -414,3 +414,16 @@ def test_the_state_menu_names_each_state(client, built):
     page = asyncio.run(client.client.get("/search", params={"q": "smith"})).text
     for state in json.loads((built / "site" / "datasette" / "metadata.json").read_text())["plugins"]["certsearch"]["states"]:
         assert f'<option value="{state["code"]}">{state["name"]}</option>' in page
+
+
+def test_a_filter_s_value_in_no_record_is_never_printed_on_the_page(client):
+    """An attack run after the seventeenth: /search?q=...&state=OFFICIAL NOTICE: ... printed the text beside the
+    results, on the project's own domain, in a link anyone could send."""
+    notice = "OFFICIAL NOTICE Justin Harris was decertified for fraud see evil.example"
+    for column in ("state", "agency_id", "license_status"):
+        page = asyncio.run(client.client.get("/search", params={"q": "smith", column: notice})).text
+        shown = re.sub(r"<[^>]+>", " ", page)  # what a reader sees (a hidden field keeps the filter, unseen)
+        assert "OFFICIAL NOTICE" not in shown and "evil" not in shown, column
+        assert "a value in no record" in shown, column
+    text = asyncio.run(client.client.get("/search", params={"q": "qqqxxj", "state": "XX"})).text
+    assert "no state “XX” is in this data" in text  # a short code is shown, as typed
