@@ -594,6 +594,12 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
         if date.fromisoformat(received) > date.today():  # (an attack run: 2099-12-31 was published as provenance,
             raise BuildFailed(f"--received {received} is after today: give the day the release was received")  # and
             # bounded the training completion dates)
+    from .names import free_text_problem
+    if free_text_problem(Path(path).name.replace("_", " ")):  # every message names the file: it would echo the value
+        raise BuildFailed("import failed: the file's name holds what looks like a telephone number, an e-mail address "
+                          "or another closed value (not shown), which every message about the file would repeat; rename "
+                          "the file (the agency and the date it was received are enough) and import it again\n"
+                          "Nothing was changed.")
     with publish.build_lock(root / "build"), signals_interrupt():
         recover_import(root, progress)
         package = Package.load(root)

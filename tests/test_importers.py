@@ -696,3 +696,17 @@ def test_a_state_id_shaped_as_a_social_security_or_telephone_number_is_refused_a
     result = run_cli(small_package, "check")
     assert result.returncode == 1 and "ma_training.csv, row 2, field state_id" in result.stderr, result.stderr
     assert "6175550199" not in result.stderr
+
+
+def test_a_release_file_named_with_a_contact_value_is_refused_without_echoing_it(small_package, tmp_path):
+    """An attack run after the seventeenth: "MPTC export for jdoe@newsroom.example 617-555-0199.csv" was echoed in the
+    import's success message; on failure every message was withheld whole, so the maintainer was told nothing."""
+    path = tmp_path / "POST roster for jdoe@newsroom.example 573-555-0142.csv"
+    path.write_text('Name,License Status,License Class\n"Doe, Jane",Revoked,unknown\n', encoding="utf-8")
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2026-01-01")
+    assert result.returncode == 1 and "the file's name holds what looks like a telephone number" in result.stderr
+    assert "jdoe" not in result.stderr and "0142" not in result.stderr and "withheld" not in result.stderr
+    assert (small_package / "data" / "mo_officers.csv").read_bytes() == before
+    renamed = path.rename(tmp_path / "POST roster 2026-01-01.csv")
+    assert run_cli(small_package, "import", "mo-roster", str(renamed), "--received", "2026-01-01").returncode == 0
