@@ -379,6 +379,13 @@ def problem_from_error(resource, error):
     values = [getattr(error, "cell", None), *(getattr(error, "cells", None) or [])]
     quotes_a_value = any(isinstance(v, str) and v.strip() and v.strip() in note for v in values)
     message = error.title
+    if note.startswith('constraint "pattern" is "'):  # the pattern itself (a thousand characters for a name part's)
+        # helps no one: what the field holds says what to fix (an attack run after the seventeenth)
+        note = 'constraint "pattern" is not matched by the whole value' + (
+            " (a person's name or a part of one holds no date, street address, run of digits, e-mail address or "
+            "description of the person: a closed value in the wrong column?)" if names and any(
+                f.get("pcr:name") == "person" for f in fields(resource) if f["name"] in names) else
+            " (the field's pattern is in its schema)")
     if note and safe and not quotes_a_value:
         message += f" ({note})"
     elif quotes_a_value and safe:

@@ -2,6 +2,7 @@
 copies of the letters (an attack run after the fourteenth). Planted values are 555-01xx numbers and example.com
 addresses only."""
 import csv
+import io
 import json
 import shutil
 
@@ -338,3 +339,21 @@ def test_a_page_of_ours_is_written_as_it_is(html):
 
     from certdata import mkdocs_hooks
     assert mkdocs_hooks.on_post_page(html, page=SimpleNamespace(file=SimpleNamespace(src_uri="x.md"))) == html
+
+
+def test_a_name_part_that_fails_its_pattern_is_explained_not_shown_as_a_pattern(small, tmp_path):
+    """An attack run after the seventeenth: a surname or suffix edited to an address or a telephone number was refused
+    with the thousand characters of the field's pattern in place of a reason."""
+    root = copy_of(small, tmp_path)
+    path = root / "data" / "mo_officers.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = next(csv.reader([lines[1]]))
+    cells[-3] = "Doe 4417 Larkspur Lane"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    lines[1] = out.getvalue()
+    path.write_text("".join(lines), encoding="utf-8")
+    message, report = check_output(root)
+    assert "mo_officers.csv" in message and "surname" in message, message
+    assert "(?!" not in message + report and "4417" not in message + report and "Larkspur" not in message + report
+    assert "a person's name or a part of one holds no date" in message + report, message
