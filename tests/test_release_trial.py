@@ -263,3 +263,19 @@ def test_an_agency_written_another_way_in_the_next_release_is_named_at_the_impor
                      + '"Fennimore, Lise",Revoked,unknown,Carthage Police Department\n', encoding="utf-8")
     result = run_cli(small_package, "import", "mo-roster", str(third), "--received", "2026-03-01")
     assert result.returncode == 0 and "written another way" not in result.stderr, result.stderr
+
+
+def test_the_roster_s_counts_name_the_release_they_count_and_count_rows(small_package, tmp_path):
+    """A foreign-data trial after the seventeenth: the figures page's roster tables, headed "Officers", counted rows
+    (47 repeated rows among them) and named no release nor date."""
+    from certdata import pipeline
+    roster = tmp_path / "roster.csv"
+    roster.write_text(HEADER + '"Quillon, Ada",Revoked,unknown,Joplin Police Department\n'
+                      '"Quillon, Ada",Revoked,unknown,Joplin Police Department\n', encoding="utf-8")
+    assert run_cli(small_package, "import", "mo-roster", str(roster), "--received", "2026-01-02").returncode == 0
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    page = (small_package / "site" / "mo-post-figures" / "index.html").read_text(encoding="utf-8")
+    roster_part = page[page.index('id="the-roster'):]
+    assert "received 2026-01-02" in roster_part and "(as received)" in roster_part
+    assert "<th>Roster rows</th>" in roster_part and "<th>Officers</th>" not in roster_part
+    assert "<td>Revoked</td><td>2</td>" in roster_part.replace("\n", "")

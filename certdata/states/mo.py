@@ -522,6 +522,10 @@ def docs_context(conn, package):
             "measures": package.read_rows("mo_post_measures"),
             "measures_description": package.resource("mo_post_measures")["description"],
             "measures_source": "; ".join(s["title"] for s in package.resource("mo_post_measures").get("sources", [])),
+            # the roster's counts say which release they count, and when it was received (a foreign-data trial after
+            # the seventeenth: the tables gave no source nor date)
+            "roster_sources": [{"title": s["title"], "received": s.get("pcr:received")}
+                               for s in package.resource(OFFICERS).get("sources", []) if not s.get("pcr:synthetic")],
             "officer_changes": [dict(r) for r in officers]}
 
 
