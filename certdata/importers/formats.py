@@ -221,7 +221,7 @@ def number_shown(code, value):
         return True  # true/false: refused by the importer in every column
     if isinstance(value, float) and not math.isfinite(value):
         return False  # 1E999 is read as inf, which Excel shows as no number (an attack run after the seventeenth:
-        # two officers' Acadis IDs written so became one page, /officer/ma/inf)
+        # two officers' identifiers written so became one page, the officer page of "inf")
     if isinstance(value, int):
         shown = str(value)
         fits = general(code) or code.strip() == "0"
