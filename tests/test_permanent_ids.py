@@ -476,3 +476,24 @@ def test_namesakes_keep_their_identifiers_when_their_agency_is_written_another_w
     moved = [("Smith, John", "Active", "A", "Joplin PD"), ("Smith, John", "Active", "A", "Joplin PD")]
     _, gone = mo.table(moved + [("Smith, John", "Revoked", "A", old), ("Doe, Ann", "Active", "A", old)], previous)
     assert len(gone) == 1
+
+
+def test_a_release_in_capitals_or_with_an_agency_re_spelled_builds_with_namesakes_keeping_their_identifiers(small_package, tmp_path):
+    """An attack run after the seventeenth: the importer kept the identifiers of three namesakes through a roster in
+    capitals (and of two through their agency re-spelled), and the build then refused the release ("keeps a record that
+    changed more than the importer lets one identifier follow"): the build's check compared names letter for letter."""
+    people = [("Doe, John", "Revoked", "unknown", "Kansas City Police Department"),
+              ("Doe, John", "Sample status A", "Sample class A", "Kansas City Police Department"),
+              ("Doe, John", "Sample status A", "Sample class A", "Joplin Police Department"),
+              ("Park, Al", "Sample status A", "Sample class A", "Kansas City Police Department")]
+    first = roster(tmp_path / "first.xlsx", people)
+    assert run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01").returncode == 0
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    before = {r["row_id"]: r for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv"))}
+    second = roster(tmp_path / "second.xlsx", [(n.upper(), s, c, a.replace("Police Department", "PD")) for n, s, c, a in people])
+    result = run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-06-01")
+    assert result.returncode == 0, result.stderr
+    after = {r["row_id"]: r for r in csv.DictReader(open(small_package / "data" / "mo_officers.csv"))}
+    assert set(after) == set(before)
+    assert all(after[i]["license_status"] == before[i]["license_status"] for i in before)
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))  # no identifier-reassigned

@@ -1411,9 +1411,11 @@ def gone_rows(resource, previous_rows, table, label, report):
 
 def agency_respellings(before, after):
     """{agency of the previous release: agency new in this one} where no record of this release names the first and
-    most of its officers (at least two, by name) are now under the second: the same agency written another way,
-    most likely (a trial after the sixteenth: "Kansas City PD" re-spelled "Kansas City Police Dept."). before and
-    after are (officer name, agency) pairs, the agency blank where none is named."""
+    the second is the one new agency of the same name with abbreviations written out (loose_agency), or most of the
+    first's officers (at least two, by name) are now under the second: the same agency written another way, most
+    likely (a trial after the sixteenth: "Kansas City PD" re-spelled "Kansas City Police Dept."). before and after
+    are (officer name, agency) pairs, the agency blank where none is named. Also gives {agency: (new agency, officers
+    moved, officers)}."""
     officers = {}
     for name, agency in before:
         if agency:
@@ -1424,7 +1426,15 @@ def agency_respellings(before, after):
             now_under.setdefault(fold(name), set()).add(agency)
     named_now = {a for agencies in now_under.values() for a in agencies}
     new_agencies, found = named_now - set(officers), {}
+    loose = {}
+    for agency in new_agencies:
+        loose.setdefault(loose_agency(agency), []).append(agency)
     for gone in sorted(set(officers) - named_now):
+        alike = loose.get(loose_agency(gone), [])
+        if len(alike) == 1:  # its abbreviations written out, the one new agency of the same name ("Joplin PD" for
+            now = alike[0]  # "Joplin Police Department"), whatever the number of its officers
+            found[gone] = (now, sum(1 for name in officers[gone] if now in now_under.get(name, ())), len(officers[gone]))
+            continue
         moved = {}
         for name in officers[gone]:
             for now in now_under.get(name, ()):
