@@ -977,15 +977,18 @@ PERSON_CLOSED_WORDS = {
     "marital or veteran status": "marital married unmarried divorced divorcee widow widowed widower spouse veteran veterans",
     "date of birth": "dob yob birthdate birthday birth geburtsdatum geburtstag nacimiento naissance nascita",
     "identity number": "ssn passport",
-    "sex": "woman women girl boy",
     # an attack run after the seventeenth: notes a roster may write beside a name ("Lee, Ann (Pending Investigation)",
     # "Coe, Al (Terminated - Misconduct)", "Moe, Bo Mental health leave", "Poe, Edgar Latino"), all closed by RSMo
     # 590.180.2's "All other records retained by the director ... shall be confidential"
     "investigation or discipline": "investigation investigations investigated complaint complaints misconduct terminated "
-                                   "termination disciplinary discipline disciplined suspension reprimand reprimanded "
-                                   "allegation allegations alleged decertified decertification pending",
-    "leave or health": "fmla leave mental psychological psychiatrist decd medical",
-    "origin": "latino latina latinx african afr amer native",
+                                   "termination disciplinary discipline disciplined suspension suspended reprimand "
+                                   "reprimanded allegation allegations alleged decertified decertification pending "
+                                   "fired sustained dismissed despedido despedida investigacion investigación "
+                                   "уволен уволена",
+    "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
+                       "maternity paternity schwanger verstorben verstorbene fallecio falleció",
+    "origin": "latino latina latinx african afr amer native daca",
+    "family": "wife husband",
 }
 PERSON_CLOSED = {word: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()}
 CLOSED_WORD_REASONS = {
@@ -1016,6 +1019,7 @@ CLOSED_WORD_REASONS = {
     "leave or health": ("the value holds a word about the person's leave or health, which no open column holds (a note in "
                         "the wrong column?)"),
     "origin": "the value holds a race or origin descriptor, which no open column holds (a closed value in the wrong column?)",
+    "family": "the value names the person's family, which no open column holds (a note in the wrong column?)",
 }
 # Words that are names (in the Census Bureau's lists: "Gay" is the 774th surname and the 795th female given name, "Young"
 # the 28th surname, "Muslim" the 69,796th) and also say what no open column holds. Where a person's name holds one, its
@@ -1027,8 +1031,11 @@ CLOSED_WORD_REASONS = {
 PERSON_NAME_WORDS = {word: kind for kind, words in {
     "sexual orientation": "gay straight", "religion": "muslim islam jew mormon christian catholic baptist",
     "immigration status": "citizen", "marital or veteran status": "single",
-    "age group": "minor senior young old kid"}.items() for word in words.split()}
-DESCRIBING = frozenset("male female man men".split()) | frozenset(PERSON_CLOSED)
+    "age group": "minor senior young old kid",
+    # parts of real surnames ("Kicking Woman", "Iron Woman", "Crazy Boy", Blackfeet names an attack run after the
+    # seventeenth saw refused, and with them the whole roster)
+    "sex": "woman women girl boy"}.items() for word in words.split()}
+DESCRIBING = frozenset("male female man men woman women girl boy".split()) | frozenset(PERSON_CLOSED)
 # A dwelling's number in words ("Apt Twelve B", "Lot Seven Block Four", "Unit Nine"), after a word that a dwelling is
 # numbered by; a letter alone ("Unit B") after those that are no one's name. "Apt", "Lot", "Block", "Room" and "Space"
 # are surnames: alone, or before a name, they pass.
@@ -1090,7 +1097,9 @@ def closed_in_context(words, after_comma):
         after = words[i + 1] if i + 1 < len(words) else None
         if word in PERSON_NAME_WORDS and (after in DESCRIBING or (words[i - 1] in DESCRIBING and i - 1 not in named)):
             return PERSON_NAME_WORDS[word]
-        if after is not None and ((word == "lives") or (word == "at")):
+        # "at" in a surname, or before an article, is a name's word ("Rides At The Door, Darnell", "Comes At Night, Joe":
+        # real names the same attack run saw refused)
+        if after is not None and (word == "lives" or (word == "at" and i > after_comma and after not in ("the", "a", "an"))):
             return "residence" if word == "lives" else "contact"
         if word in DWELLING and after is not None and (
                 after in EN_NUMBER_NAMES or (word in DWELLING_LETTERED and len(after) == 1 and after.isalpha())):
@@ -1107,9 +1116,12 @@ ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit 
 # A note about an officer in an agency's or a course's name as in a person's (the same attack run: "Columbia PD (under
 # investigation)", "(on administrative leave)"), and a place after the word for where someone lives, in any case
 # ("Residence Braintree", "Home Town - Braintree"; RESIDENCE_PLACE, for our notes, reads the word in lower case only).
-NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+investigation\b|\binvestigation\s+pending\b|\bcomplaint\s+pending\b"
-                         r"|\bon\s+(?:[a-z]+\s+)?leave\b|\b(?:administrative|admin|medical|sick|disability)\s+leave\b",
-                         re.IGNORECASE)
+NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hearing|termination)\b|\binvestigation\s+pending\b"
+                         r"|\bcomplaint\s+pending\b|\bon\s+(?:[a-z]+\s+)?leave\b"
+                         r"|\b(?:administrative|admin|medical|sick|disability)\s+leave\b|\bbrady\s+list\b"
+                         r"|[-\u2013\u2014(,;:]\s*(?:the\s+)?(?:officer|employee)\s+(?:was\s+|is\s+)?(?:arrested|suspended|"
+                         r"terminated|fired|charged|deceased|died|dismissed|convicted|indicted)\b",  # a note after a sign, not
+                         re.IGNORECASE)  # a statute's "if any peace officer is convicted"
 PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services)\b)[A-Za-z]"
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 

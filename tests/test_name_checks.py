@@ -717,3 +717,33 @@ def test_agencies_and_courses_near_the_seventeenth_s_pass(value):
 @pytest.mark.parametrize("value", ["Pending, John", "Leave, Ann", "Black, Jack", "White, Betty", "Doe, Jane Gay"])
 def test_names_near_the_seventeenth_s_pass_where_the_word_is_the_surname_or_a_name(value):
     assert names.name_problem(value) is None and not names.person_name_refused(value), value
+
+
+# A second attack run after the seventeenth: real Blackfeet surnames refused (the whole roster with them), notes in
+# other words, and a person's state written in the agency's column.
+REAL_NAMES = ["Kicking Woman, George", "George Kicking Woman", "Rides At The Door, Darnell", "Darnell Rides At The Door",
+              "Iron Woman, Ann", "Crazy Boy, Tom", "Old Woman, Mary", "Comes At Night, Joe", "Doe, Brady", "Brady, Tom"]
+MORE_NOTES = ["Doe, Jane (suspended)", "Roe, Rita - Brady list", "Joe, Lu (dead)", "Hoe, Kim (schwanger)",
+              "Doe, Jane (wife of John)", "Doe, Jane (fired)", "Doe, Jane Gay Woman", "Doe, Jane Jdoe At Example",
+              "Jane Doe Jdoe At Example"]
+
+
+@pytest.mark.parametrize("value", REAL_NAMES)
+def test_real_names_with_words_that_describe_elsewhere_pass(value):
+    assert passes_as_name(value), value
+
+
+@pytest.mark.parametrize("value", MORE_NOTES)
+def test_notes_about_an_officer_in_other_words_are_refused(value):
+    assert refused_as_name(value), value
+
+
+@pytest.mark.parametrize("value", ["Columbia PD (pending IA)", "Columbia Police Department - officer arrested"])
+def test_a_note_about_an_officer_in_an_agency_is_refused(value):
+    assert refused_as_text(value), value
+
+
+@pytest.mark.parametrize("value", ["Deceased", "Terminated", "Pending", "TBD", "Not Currently Commissioned", "Retired",
+                                   "Separated", "Former Employee"])
+def test_a_person_s_state_in_the_agency_s_column_is_no_agency(value):
+    assert importers.placeholder("agency_name", value) and not importers.placeholder("officer_name", value)

@@ -1121,7 +1121,12 @@ PLACEHOLDER_NAMES = frozenset({"na", "none", "null", "nil", "blank", "empty"})
 AGENCY_PLACEHOLDERS = frozenset({"unknown", "unknown agency", "agency unknown", "not commissioned", "uncommissioned",
                                  "non commissioned", "non-commissioned", "noncommissioned", "no commission",
                                  "no commissioning agency", "no employing agency", "not employed", "unemployed",
-                                 "unassigned", "not assigned", "none assigned", "no current agency", "no current employer"})
+                                 "unassigned", "not assigned", "none assigned", "no current agency", "no current employer",
+                                 # and a person's state written where the agency goes (an attack run after the
+                                 # seventeenth: "Deceased" and "Terminated" were published as agencies' names)
+                                 "not currently commissioned", "not currently employed", "no longer employed", "tbd",
+                                 "to be determined", "pending", "deceased", "terminated", "retired", "separated",
+                                 "resigned", "inactive", "former employee", "fired", "suspended"})
 PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
 PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, Not Commissioned, (blank) or a dash"
 BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
