@@ -710,3 +710,19 @@ def test_a_release_file_named_with_a_contact_value_is_refused_without_echoing_it
     assert (small_package / "data" / "mo_officers.csv").read_bytes() == before
     renamed = path.rename(tmp_path / "POST roster 2026-01-01.csv")
     assert run_cli(small_package, "import", "mo-roster", str(renamed), "--received", "2026-01-01").returncode == 0
+
+
+def test_an_unknown_column_with_a_more_specific_name_of_a_field_than_the_one_read_is_refused(small_package, tmp_path):
+    """A second attack run after the seventeenth: "Name,Status,Current License Status,..." read the employment Status as
+    the licence status (the unknown "Current License Status" dropped): Doe, Jane, Revoked, was published as Inactive."""
+    path = tmp_path / "current.csv"
+    path.write_text("Name,Status,Current License Status,License Class,Commissioning Agency\n"
+                    '"Doe, Jane",Sample status A,Revoked,unknown,Joplin Police Department\n', encoding="utf-8")
+    before = (small_package / "data" / "mo_officers.csv").read_bytes()
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2026-01-01")
+    assert result.returncode == 1 and "column 3 (its header is not shown" in result.stderr, result.stderr
+    assert "more specific name of license_status than column 2 (Status)" in result.stderr and "'License Status'" in result.stderr
+    assert "Current" not in result.stderr and (small_package / "data" / "mo_officers.csv").read_bytes() == before
+    path.write_text(path.read_text(encoding="utf-8").replace("Current License Status", "License Status"), encoding="utf-8")
+    assert run_cli(small_package, "import", "mo-roster", str(path), "--received", "2026-01-01").returncode == 0
+    assert [r["license_status"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Revoked"]

@@ -978,6 +978,28 @@ def missing_fields(found, module):
     return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
+def refuse_more_specific(label, headers, found, module):
+    """Refuse a file where a column this package does not know holds in its header a more specific name of a field
+    than the column read for it ("Current License Status" beside "Status", read as the licence status: an attack run
+    after the seventeenth saw a revocation published as an employment status). The header is not shown (it may be a
+    value); the maintainer names the right column."""
+    spelling = known_headers(module)
+    for field, column in found.items():
+        names = [field, *module.COLUMNS.get(field, [])]
+        read = next((rank for rank, name in enumerate(names) if header_key(name) == header_key(headers[column])), 0)
+        better = [header_key(name) for name in names[:read]]
+        for index, header in enumerate(headers):
+            key = header_key(header)
+            if index in found.values() or not key or key in spelling:
+                continue
+            if any(name and name in key for name in better):
+                raise ImportError_(
+                    f"{label}: column {index + 1} (its header is not shown: not a name we know) holds a more specific "
+                    f"name of {field} than column {column + 1} ({spelling[header_key(headers[column])]}), which would be "
+                    f"read for it: name the right column {(module.COLUMNS.get(field) or [field])[0]!r} and the other something else (or add its header "
+                    f"to COLUMNS in {Path(getattr(module, '__file__', '') or '').name}), then import again")
+
+
 def records(label, headers, rows, module, report, first=2, limits=None):
     """Mapped, cleaned records, one at a time (first: the number of the first data row, as the agency's
     file counts it; limits: {field: maxLength} of the resource's schema); dropped columns reported by
@@ -988,6 +1010,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     missing = missing_fields(found, module)
     if missing:
         raise ImportError_(missing_message(label, missing, headers, module))
+    refuse_more_specific(label, headers, found, module)
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}"
