@@ -1122,7 +1122,7 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
                          r"|[-\u2013\u2014(,;:]\s*(?:the\s+)?(?:officer|employee)\s+(?:was\s+|is\s+)?(?:arrested|suspended|"
                          r"terminated|fired|charged|deceased|died|dismissed|convicted|indicted)\b",  # a note after a sign, not
                          re.IGNORECASE)  # a statute's "if any peace officer is convicted"
-PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services)\b)[A-Za-z]"
+PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services|inn)\b)[A-Za-z]"
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 
 

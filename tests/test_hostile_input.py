@@ -259,6 +259,11 @@ CASES = [
     Case("import-workbook-total-records-footer", importer=("mo-roster", lambda tmp: workbook(
         tmp, {"Roster": [MO_HEADER] + MO_ROWS + [["Total records:", None, 2]]})),
          expect=["release.xlsx [sheet 1], row(s) 4", "a report's footer"], absent=["Excel number cell"]),
+    # a second attack run after the seventeenth: totals rows within the table were imported as officers
+    Case("import-totals-rows-within-the-table", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
+        MO_ROWS[:1] + [["Grand Total", SENTINEL, "Sample status A", "Sample class A", ""],
+                       ["Subtotal Columbia PD", SENTINEL, "Sample status A", "Sample class A", ""]] + MO_ROWS[1:]))),
+         expect=["release.csv, rows 3, 4, field officer_name: a total or subtotal row"]),
     Case("import-row-cut-short", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(MO_ROWS) + '"Doe, Jane",' + SENTINEL + "\n")),
          expect=["release.csv, row 4", "where the header has 5"]),
     # the eleventh: a comma inside a cell not quoted moved the agency's name; a word of Cyrillic lookalikes

@@ -978,6 +978,9 @@ def missing_fields(found, module):
     return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
+TOTALS_ROW = re.compile(r"\s*(?:grand\s+|sub-?\s*)?totals?\b(?!\s*,)", re.IGNORECASE)  # not a surname "Total, Ann"
+
+
 def refuse_more_specific(label, headers, found, module):
     """Refuse a file where a column this package does not know holds in its header a more specific name of a field
     than the column read for it ("Current License Status" beside "Status", read as the licence status: an attack run
@@ -1079,6 +1082,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if not record.get("officer_name", "x"):
             raise ImportError_(f"{label}, row {number}, field officer_name: the name is blank{BLANK}")
         refused = False
+        for field in ("officer_name", "last_name"):  # a totals row within the table (an attack run after the
+            if TOTALS_ROW.match(record.get(field) or ""):  # seventeenth: "Grand Total",Active,... was an officer)
+                refusals.setdefault((field, "a total or subtotal row, not an officer's record (delete such rows and import "
+                                            "again)"), []).append(number)
+                refused = True
         for field, value in record.items():
             problem = value and value_problem(field, value)
             if not problem and len(value) > (limits or {}).get(field, MAX_CELL):
@@ -1224,7 +1232,7 @@ def dropped_column(index, header, module, found):
     if field:  # a second column under a header we know: the one under the most specific name is read (mapping)
         (name, _), = field.items()
         return (f"{index + 1} ({known_headers(module)[key]}, another column of {name}; column {found[name] + 1}, under a "
-                "name listed before it, is read, and this one's values are not: check that it is the right one")
+                "name listed before it, is read, and this one's values are not: check that it is the right one)")
     if key in CLOSED_KEYS:
         return f"{index + 1} ({CLOSED_KEYS[key]})"
     return f"{index + 1} (its header is not shown: not a column name we know, it may be a value)"
