@@ -21,7 +21,8 @@ case, accents and punctuation removed, words sorted), and a counter among rows w
 An identifier, once published, is never given to another record. When a release is imported, a
 previous record keeps its identifier when the new release holds the identical record (name, case, accents and
 punctuation aside, status, class and agency, an agency the new release writes another way counting as the same: no
-record names the old spelling and most of its officers are under one new one), or when it is the only record with that name on both sides, written with the same
+record names the old spelling, and the new one is the same name with its abbreviations written out, or holds most of
+its officers), or when it is the only record with that name on both sides, written with the same
 words in the same order (case, accents and punctuation aside), with the same licence class and
 either the same status or the same agency (or no agency any more), and never from a status under which POST's reply
 says decertified officers appear to another status (of “Revoked” and “Surrendered”, POST wrote: “In Missouri, these are
