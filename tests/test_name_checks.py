@@ -642,15 +642,28 @@ SIXTEENTH_FREE = ["Officer's residence is Quincy", "call 5550142", "reach her at
                   "skype:zoeann", "data:text/html,<b>x</b>"]
 
 
-@pytest.mark.parametrize("value", SIXTEENTH_PERSONS)
+# An attack run after the seventeenth: notes about an officer beside a name, an address after a name and a comma or after
+# a counting word with a four-digit number, a residence's word in capitals. Each passed the importer and the build.
+SEVENTEENTH_PERSONS = ["Lee, Ann (Pending Investigation)", "Roe, Richard (Complaint Pending)",
+                       "Coe, Al (Terminated - Misconduct)", "Moe, Bo Mental health leave", "Poe, Edgar Latino",
+                       "Lee, Ann Afr Amer", "Lee, Ann Native American", "Lee, Ann Decd", "Lee, Ann FMLA",
+                       "Lee, Ann (under investigation)", "Lee, Ann (on administrative leave)"]
+SEVENTEENTH_TEXTS = ["Quincy Police Department, 1 Sea Street", "Quincy Police Dept, 44 Larkspur Lane",
+                     "Quincy PD, Court 4417 Larkspur Lane", "Use of Force Day 4417 Larkspur Lane", "Residence Braintree",
+                     "Home Town - Braintree", "Columbia PD (under investigation)", "(on administrative leave)",
+                     "Patrol (complaint pending)"]
+
+
+@pytest.mark.parametrize("value", SIXTEENTH_PERSONS + SEVENTEENTH_PERSONS)
 def test_a_residence_a_dwelling_s_number_in_words_or_a_link_in_a_person_s_name_is_refused(value):
     assert names.name_problem(value) and names.person_name_refused(value) and not imported("officer_name", value), value
 
 
-@pytest.mark.parametrize("value", SIXTEENTH_TEXTS)
+@pytest.mark.parametrize("value", SIXTEENTH_TEXTS + SEVENTEENTH_TEXTS)
 def test_a_number_part_in_words_an_ssn_s_label_a_statement_about_a_person_or_a_link_in_an_agency_or_a_course_is_refused(value):
     assert refused_as_text(value), value
-    assert not re.search(r"0142|4321|Quincy|Elm|evil|alert|pregnant|52|sixty", importers.value_problem("agency_name", value) or "")
+    assert not re.search(r"0142|4321|Quincy|Elm|evil|alert|pregnant|52|sixty|Sea|Larkspur|Braintree|4417",
+                         importers.value_problem("agency_name", value) or "")
 
 
 @pytest.mark.parametrize("value", SIXTEENTH_FREE)
@@ -680,29 +693,6 @@ def test_names_near_those_pass(value):
                                    "Home Security Survey", "Their residence is not released."])
 def test_free_text_near_those_passes(value):
     assert names.free_text_problem(value) is None, value
-
-
-# An attack run after the seventeenth: notes about an officer beside a name, an address after a name and a comma or after
-# a counting word with a four-digit number, a residence's word in capitals. Each passed the importer and the build.
-SEVENTEENTH_PERSONS = ["Lee, Ann (Pending Investigation)", "Roe, Richard (Complaint Pending)",
-                       "Coe, Al (Terminated - Misconduct)", "Moe, Bo Mental health leave", "Poe, Edgar Latino",
-                       "Lee, Ann Afr Amer", "Lee, Ann Native American", "Lee, Ann Decd", "Lee, Ann FMLA",
-                       "Lee, Ann (under investigation)", "Lee, Ann (on administrative leave)"]
-SEVENTEENTH_TEXTS = ["Quincy Police Department, 1 Sea Street", "Quincy Police Dept, 44 Larkspur Lane",
-                     "Quincy PD, Court 4417 Larkspur Lane", "Use of Force Day 4417 Larkspur Lane", "Residence Braintree",
-                     "Home Town - Braintree", "Columbia PD (under investigation)", "(on administrative leave)",
-                     "Patrol (complaint pending)"]
-
-
-@pytest.mark.parametrize("value", SEVENTEENTH_PERSONS)
-def test_a_note_about_an_investigation_a_leave_or_an_origin_beside_a_name_is_refused(value):
-    assert names.name_problem(value) and names.person_name_refused(value) and not imported("officer_name", value), value
-
-
-@pytest.mark.parametrize("value", SEVENTEENTH_TEXTS)
-def test_an_address_after_a_comma_or_a_four_digit_count_or_a_note_in_an_agency_or_course_is_refused(value):
-    assert refused_as_text(value), value
-    assert not re.search(r"Sea|Larkspur|Braintree|4417", importers.value_problem("agency_name", value) or "")
 
 
 @pytest.mark.parametrize("value", ["Division 4 Municipal Court", "8 Hour Defensive Drive", "Department of Mental Health Police",
