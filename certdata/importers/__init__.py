@@ -932,9 +932,8 @@ def missing_message(label, missing, headers, module):
     # the closed columns' names last, no count after them: "DOB; 3 more" read as a date of birth, and the message,
     # withheld whole, named neither the file nor the missing column
     also = f"; the file also has columns of closed categories (not read): {', '.join(closed)}" if closed else ""
-    where = Path(getattr(module, "__file__", "") or "").name
-    spelt = (f"; a header the agency spells otherwise can be added to that field's names in COLUMNS ({where})"
-             if known and where else "")
+    spelt = (f"; a header the agency spells otherwise can be added to that field's names in COLUMNS ({module_file(module)})"
+             if known and module_file(module) else "")
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
             f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{spelt}{also}")
 
@@ -981,6 +980,11 @@ def missing_fields(found, module):
 TOTALS_ROW = re.compile(r"\s*(?:grand\s+|sub-?\s*)?totals?\b(?!\s*,)", re.IGNORECASE)  # not a surname "Total, Ann"
 
 
+def module_file(module):
+    """The file name of a state's module, for a message that says where its header names are listed."""
+    return Path(getattr(module, "__file__", "") or "").name
+
+
 def refuse_more_specific(label, headers, found, module):
     """Refuse a file where a column this package does not know holds in its header a more specific name of a field
     than the column read for it ("Current License Status" beside "Status", read as the licence status: an attack run
@@ -1000,7 +1004,7 @@ def refuse_more_specific(label, headers, found, module):
                     f"{label}: column {index + 1} (its header is not shown: not a name we know) holds a more specific "
                     f"name of {field} than column {column + 1} ({spelling[header_key(headers[column])]}), which would be "
                     f"read for it: name the right column {(module.COLUMNS.get(field) or [field])[0]!r} and the other something else (or add its header "
-                    f"to COLUMNS in {Path(getattr(module, '__file__', '') or '').name}), then import again")
+                    f"to COLUMNS in {module_file(module)}), then import again")
 
 
 def records(label, headers, rows, module, report, first=2, limits=None):
@@ -1204,21 +1208,22 @@ def footer_words(row):
 def footer_row(row, index, rows, found, module):
     """Whether a row below which no row fills more than one cell fills fewer cells than a record needs: a footer such
     as "Total records: | 7295" (a foreign-data trial after the seventeenth: refused as a number where text is expected)."""
-    def filled(cells):
-        return sum(1 for column in found.values() if column < len(cells) and cells[column] not in (None, "")
-                   and (not isinstance(cells[column], str) or clean(cells[column])))
-    return (filled(row) < len(module.REQUIRED) and footer_words(row)
-            and not any(rows[i] and filled(rows[i]) > 1 for i in range(index + 1, len(rows))))
+    return (filled(row, found) < len(module.REQUIRED) and footer_words(row)
+            and not any(rows[i] and filled(rows[i], found) > 1 for i in range(index + 1, len(rows))))
+
+
+def filled(cells, found):
+    """How many of a row's mapped cells (found: {field: column}) hold something: text, or a number or date cell."""
+    return sum(1 for column in found.values() if column < len(cells) and cells[column] not in (None, "")
+               and (not isinstance(cells[column], str) or clean(cells[column])))
 
 
 def one_cell(label, number, index, rows, first, found, field, module):
     """Why a row with a single filled cell (in field) is not a record, where every record of the state fills more than
     one: below the last record, a report's footer ("Total Licensees: 16", "*** End of Report ***", "Record Count:
     10", refused before as a date of birth or a blank name); above it, a heading or note within the table."""
-    def filled(row):
-        return sum(1 for column in found.values() if column < len(row) and clean(row[column]))
-    later = [first + i for i in range(index + 1, len(rows)) if rows[i] and filled(rows[i]) == 1]
-    if not any(rows[i] and filled(rows[i]) > 1 for i in range(index + 1, len(rows))):
+    later = [first + i for i in range(index + 1, len(rows)) if rows[i] and filled(rows[i], found) == 1]
+    if not any(rows[i] and filled(rows[i], found) > 1 for i in range(index + 1, len(rows))):
         return footer_message(label, [number] + later)
     return (f"{label}, row {number}, field {field}: the row's only cell (not shown), where a record fills "
             f"{', '.join(module.REQUIRED)}: a heading, a note or a subtotal within the table, or a record whose other cells "
