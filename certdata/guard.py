@@ -22,7 +22,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import disclosure, presentation, states
+from . import cells, disclosure, presentation, states
 from .cells import PERSON, name_kind
 from .errors import CertdataError
 from .names import ATTRIBUTE_LIST, formula_start, free_text_problem
@@ -286,9 +286,6 @@ def free_text_fields(resource):
     return free
 
 
-TRUE_CELLS = ("true", "True", "TRUE", "1")  # a boolean field's default trueValues
-
-
 def claim_problems(package, resource):
     """A true cell of a field marked ``pcr:claim`` states what an agency said (a status under which it says decertified
     officers appear): the row must hold the agency's words, in the claim's ``quote`` field (a ``pcr:quote`` field, so
@@ -310,7 +307,7 @@ def claim_problems(package, resource):
         return problems
     for number, row in enumerate(package.read_rows(resource["name"]), start=2):
         for name, claim in claims.items():
-            if (row.get(name) or "").strip() not in TRUE_CELLS:
+            if (row.get(name) or "").strip() not in cells.TRUE_VALUES:
                 continue
             words, value = row.get(claim["quote"]) or "", row.get(claim["names"]) or ""
             if not words.strip():

@@ -7,6 +7,7 @@ are the package's: the disclosure of each field of ``mo_officers`` and POST's re
 """
 import collections
 
+from .. import cells
 from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement
 from ..names import agency_id, fold, name_hash
 from . import dropped_identifiers, release_lookups
@@ -334,7 +335,7 @@ def rows(records, package, label, report=print):
     code_sheet = package.read_rows("mo_license_statuses")
     statuses = {r["license_status"] for r in code_sheet}
     decertified = frozenset(r["license_status"] for r in code_sheet  # a boolean field's default trueValues
-                            if (r["decertified"] or "").strip() in ("true", "True", "TRUE", "1"))
+                            if (r["decertified"] or "").strip() in cells.TRUE_VALUES)
     classes = {r["license_class"] for r in package.read_rows("mo_license_classes")}
     tuples, unknown = [], {}
     for record in records:
