@@ -77,6 +77,12 @@ def add_column(header, value):
     return lambda rows: [rows[0] + [header]] + [r + [value] for r in rows[1:]]
 
 
+def rows_read(root):
+    """The import read MO_ROWS' officers, nothing of a footer."""
+    with open(root / "data" / "mo_officers.csv", encoding="utf-8", newline="") as f:
+        assert [r["officer_name"] for r in csv.DictReader(f)] == [row[0] for row in MO_ROWS]
+
+
 @dataclass
 class Case:
     name: str
@@ -253,12 +259,12 @@ CASES = [
         [["#NAME?", SENTINEL, "Sample status A", "Sample class A", ""]]))), expect=["row 2, field officer_name", "Excel error value"]),
     # a foreign-data trial after the seventeenth: footers of two cells were "a line cut short" and "an Excel number
     # cell where text is expected"
+    # read without it (a foreign-data trial after the eighteenth: refusing made the journalist edit the agency's file)
     Case("import-csv-record-count-footer", importer=("mo-roster", lambda tmp: text_file(
-        tmp, mo_csv(MO_ROWS) + "Record Count: 2\n\n")), expect=["release.csv, row(s) 4", "a report's footer"],
-         absent=["cut short"]),
+        tmp, mo_csv(MO_ROWS) + "Record Count: 2\n\n")), absent=["cut short", "Record Count"], verify=lambda root, tmp: rows_read(root)),
     Case("import-workbook-total-records-footer", importer=("mo-roster", lambda tmp: workbook(
         tmp, {"Roster": [MO_HEADER] + MO_ROWS + [["Total records:", None, 2]]})),
-         expect=["release.xlsx [sheet 1], row(s) 4", "a report's footer"], absent=["Excel number cell"]),
+         absent=["Excel number cell", "Total records"], verify=lambda root, tmp: rows_read(root)),
     # a second attack run after the seventeenth: totals rows within the table were imported as officers
     Case("import-totals-rows-within-the-table", importer=("mo-roster", lambda tmp: text_file(tmp, mo_csv(
         MO_ROWS[:1] + [["Grand Total", SENTINEL, "Sample status A", "Sample class A", ""],

@@ -257,8 +257,8 @@ def test_a_page_s_links_are_the_search_s_parameters_urlencoded_with_one_changed(
             args.update(changes)
             args = {k: v for k, v in args.items() if v not in (None, "") and (k, v) not in (("sort", "relevance"), ("page", 1))}
             expected = "/search" + ("?" + urlencode(args) if args else "")
-            url = plugin.page_urls(type("D", (), {"urls": urls})(), "/search", result)
-            assert url(**changes) == url(**changes) == expected
+            url = plugin.page_urls(type("D", (), {"urls": urls})(), result)
+            assert url("/search", **changes) == url("/search", **changes) == expected
 
 
 def test_the_search_page_stays_datasette_s_text_when_base_html_writes_the_title_twice(built):

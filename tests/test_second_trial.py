@@ -136,11 +136,11 @@ def test_footers_repeated_headers_and_a_long_title_are_named_for_what_they_are(s
     "Record Count: 10" as a blank name, and a title of 11 rows as headers of no known name."""
     body = '"Quillon, Ada",Revoked,unknown\n"Varga, Nell",Surrendered,unknown\n'
     roster = tmp_path / "roster.csv"
-    for footer in ("Total Licensees: 16", "*** End of Report ***"):
+    for footer in ("Total Licensees: 16", "*** End of Report ***"):  # not read, since the eighteenth's trial
         roster.write_text(f"Name,License Status,License Class\n{body}\n{footer},,\n", encoding="utf-8")
-        message = refused(small_package, roster, "roster.csv, row(s) 5: below the last record, a line with fewer cells than a record",
-                          "a report's footer")
-        assert "code sheet" not in message and "birth" not in message and footer not in message
+        result = run_cli(small_package, "import", "mo-roster", str(roster))
+        assert result.returncode == 0 and "roster.csv, row(s) 5: below the last record, a report's footer" in result.stderr
+        assert "code sheet" not in result.stderr and "birth" not in result.stderr and footer not in result.stderr
     roster.write_text(f"Name,License Status,License Class\n{body}Name,License Status,License Class\n{body}"
                       "NAME,STATUS,CLASS\n" + body, encoding="utf-8")
     message = refused(small_package, roster, "roster.csv, row(s) 4, 7: the header row again")
@@ -153,8 +153,9 @@ def test_footers_repeated_headers_and_a_long_title_are_named_for_what_they_are(s
     training = tmp_path / "training.csv"
     training.write_text("Acadis ID,Officer Name,Course Name,Completion Date\n555001,Ada Quillon,Ethics,2019-06-14\n"
                         "Record Count: 10,,,\n", encoding="utf-8")
-    message = refused(small_package, training, "training.csv, row(s) 3: below the last record", source="ma-training")
-    assert "blank" not in message
+    result = run_cli(small_package, "import", "ma-training", str(training))
+    assert result.returncode == 0 and "training.csv, row(s) 3: below the last record" in result.stderr
+    assert "blank" not in result.stderr
 
 
 def test_every_value_the_code_sheets_do_not_hold_is_named_in_one_refusal(small_package, tmp_path):

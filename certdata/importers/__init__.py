@@ -154,20 +154,26 @@ def read_table(path, module, report=print, limits=None):
     encoding = text_encoding(path.name, data)
     ENCODING_HINT.clear()  # worked out only if a message needs it: each try decodes the whole file
     ENCODING_HINT[path.name] = lambda: clean_encoding(path.read_bytes(), encoding)
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
-    rows, width = [], 0
+    rows, width, sign, head, broken = [], 0, ",", [], []
     try:
         with cell_limit(MAX_CELL):  # a longer cell stops the reader at once, not at the end
-            head, ends = [], []  # the first rows, and the line each ends on: the header may be below a title
-            for row in reader:
-                head.append(row)
-                ends.append(reader.line_num)
-                if len(head) == HEADER_ROWS:
-                    break
+            reader, head, ends = head_rows(data, encoding, sign, head)  # the header may be below a title
             above = next((i for i, row in enumerate(head) if mapped_width(row, module)), None)
+            if above is None:  # read with commas no row maps the required fields: a tab-delimited text or a European
+                # CSV (a foreign-data trial after the eighteenth: both were refused, with advice to re-save them in
+                # Excel, which is how leading zeros and dates get altered) is read with its own sign
+                for other in DELIMITERS:
+                    try:
+                        found = head_rows(data, encoding, other)
+                    except csv.Error:
+                        continue
+                    at = next((i for i, row in enumerate(found[1]) if mapped_width(row, module)), None)
+                    if at is not None:
+                        (reader, head, ends), above, sign = found, at, other
+                        report(f"{path.name}: its cells are separated by {DELIMITERS[other]}s, not commas; read so")
+                        break
             if above is None:  # no row maps the required fields: the first is taken for the header, and the
-                other_delimiter(path.name, head, module)  # message names what it lacks (unless it is not comma-separated)
-                above = 0
+                above = 0  # message names what it lacks
                 if head:  # before the rows are read: a title's one cell would make every row seem too wide. The row
                     # that maps the most fields is named (a foreign-data trial after the seventeenth: below two title
                     # rows, the first title's one cell was said to be the header)
@@ -192,8 +198,8 @@ def read_table(path, module, report=print, limits=None):
             for row, line in numbered():
                 width = max(width, len(row))
                 end = ends[above + len(rows)] if above + len(rows) < len(ends) else reader.line_num
-                if end > line + 1:  # the row ran over lines: a cell holds a line break
-                    spanned(path.name, above + len(rows) + 1, (line + 1, end), row, header, columns)
+                if end > line + 1 and spanned(path.name, above + len(rows) + 1, (line + 1, end), row, header, columns, sign):
+                    broken.append(above + len(rows) + 1)  # a cell over lines: a line break in the cell
                 if row and len(row) < min(len(header), keep or len(header)) and footer_words(row):
                     short.append((above + len(rows) + 1, len(row)))  # a footer if no full row follows
                     rows.append([])
@@ -205,12 +211,12 @@ def read_table(path, module, report=print, limits=None):
                                        "quoted; check the export")
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
                     raise ImportError_(f"{path.name}, row {above + len(rows) + 1}: {len(row)} cells where the header has "
-                                       f"{len(header)}: a comma inside a cell that is not quoted would move the cells "
+                                       f"{len(header)}: a {DELIMITERS.get(sign, 'comma')} inside a cell that is not quoted would move the cells "
                                        "after it into the wrong columns; check the export")
                 rows.append(row[:keep] if keep else row)
                 overlong(path.name, above + len(rows), rows[-1], limited)
             if short:  # below the last record only: a report's footer ("Record Count: 4000"), not a line cut short
-                raise ImportError_(footer_message(path.name, [number for number, _ in short]))
+                report(footer_message(path.name, [number for number, _ in short]))
     except csv.Error as error:
         if "field limit" in str(error):
             raise ImportError_(f"{path.name}, row {above + len(rows) + 1 if rows else len(head) + 1}: a cell of more "
@@ -219,6 +225,10 @@ def read_table(path, module, report=print, limits=None):
     if width > MAX_COLUMNS:
         raise ImportError_(f"{path.name}: {width} columns; the limit is {MAX_COLUMNS}")
     check_shape(path.name, rows, start=above + 1)
+    if broken:  # a line break typed in a name or a course's title (a foreign-data trial after the eighteenth: the first
+        # such cell was refused as a quote not closed, one row a run)
+        report(f"{path.name}: row(s) {numbers(broken)}: a line break inside a cell of a field that is read, taken for a "
+               "space (as a spreadsheet wraps a long title)")
     titles = [i + 1 for i, row in enumerate(head[:above]) if any(cell.strip() for cell in row)]
     if titles:
         report(f"{path.name}: the header is row {above + 1}; row(s) {numbers(titles)} above it (a title) are not read")
@@ -226,21 +236,21 @@ def read_table(path, module, report=print, limits=None):
 
 
 HEADER_ROWS = 10  # rows of a file the header row is looked for in (a workbook's too): a title may be above it
-DELIMITERS = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}
+DELIMITERS = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}  # besides the comma
 
 
-def other_delimiter(label, head, module):
-    """Refuse a file whose first rows, read with commas, map no header, but split at a tab, a semicolon or a bar do:
-    the export separates its cells with that sign (a tab-delimited text, a European CSV), and would otherwise be
-    refused for unknown headers or for commas in its names."""
-    for number, row in enumerate(head, start=1):
-        text = ",".join(row)
-        for sign, name in DELIMITERS.items():
-            cells = text.split(sign)
-            if len(cells) > 1 and len(mapping(cells, module)) >= 2 and len(mapping(cells, module)) > len(mapping(row, module)):
-                raise ImportError_(f"{label}, row {number}: the header row's cells are separated by {name}, not commas; "
-                                   "open the file in Excel (or LibreOffice) with that separator and save it as "
-                                   "\"CSV UTF-8 (Comma delimited)\"")
+def head_rows(data, encoding, sign, head=None):
+    """(reader, the first HEADER_ROWS rows, the line each ends on) of a CSV's bytes read with the sign given; the rows
+    are put in head when given (a cell too long for the reader stops it: the caller then knows the row)."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""), delimiter=sign)
+    head = [] if head is None else head
+    ends = []
+    for row in reader:
+        head.append(row)
+        ends.append(reader.line_num)
+        if len(head) == HEADER_ROWS:
+            break
+    return reader, head, ends
 
 
 def utf16(data):
@@ -252,26 +262,27 @@ def utf16(data):
     return len(start) >= 8 and max(start[0::2].count(0), start[1::2].count(0)) > 0.9 * (len(start) // 2)
 
 
-def spanned(label, number, lines, row, header, columns):
+def spanned(label, number, lines, row, header, columns, sign=","):
     """Refuse a CSV row (number: its place in the table, the header's 1) that ran over lines (first, last of the
-    file) when a cell of a field (columns: {column index: field}) holds a line break, which no field can hold, or
-    a cell of a column that is not read holds lines shaped as the file's rows. Both are what a quote that is not
-    closed does: the lines after it, and the rows they hold, go into its cell, and the rows are lost (the trial's
-    roster: one officer whose agency held the next three officers' rows, each of them dropped)."""
+    file) when a cell holds lines shaped as the file's rows (as many signs as the header): what a quote that is
+    not closed does (the lines after it, and the rows they hold, go into its cell, and the rows are lost: the
+    trial's roster had one officer whose agency held the next three officers' rows, each of them dropped).
+    Otherwise True when a cell of a field (columns: {column index: field}) holds a line break, which is read as a
+    space (clean), as in a course's title wrapped over two lines."""
     first, last = lines
     cause = ("a quote that is not closed takes the lines after it, and the rows they hold, into its cell; "
              "close the quote in the export (or take the line break out of the cell)")
+    broken = False
     for column, cell in enumerate(row):
         if "\n" not in cell and "\r" not in cell:
             continue
-        if column in columns:
-            raise ImportError_(f"{label}, row {number}, field {columns[column]}: a line break inside the cell (the row "
-                               f"runs from line {first} to line {last} of the file), which this field cannot hold: "
-                               f"{cause}; it is not shown")
-        if len(header) > 1 and any(part.count(",") >= len(header) - 1 for part in cell.splitlines()[1:]):
-            raise ImportError_(f"{label}, row {number}, column {column + 1} (not read): a cell running from line "
-                               f"{first} to line {last} of the file that holds lines shaped as rows of the file, which "
-                               f"would be lost: {cause}; it is not shown")
+        if len(header) > 1 and any(part.count(sign) >= len(header) - 1 for part in cell.splitlines()[1:]):
+            where = f"field {columns[column]}" if column in columns else f"column {column + 1} (not read)"
+            raise ImportError_(f"{label}, row {number}, {where}: a cell running from line {first} to line {last} of the "
+                               f"file that holds lines shaped as rows of the file, which would be lost: {cause}; it is "
+                               "not shown")
+        broken = broken or column in columns
+    return broken
 
 
 DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held whole beside its bytes
@@ -932,7 +943,8 @@ def missing_message(label, missing, headers, module):
     # the closed columns' names last, no count after them: "DOB; 3 more" read as a date of birth, and the message,
     # withheld whole, named neither the file nor the missing column
     also = f"; the file also has columns of closed categories (not read): {', '.join(closed)}" if closed else ""
-    spelt = (f"; a header the agency spells otherwise can be added to that field's names in COLUMNS ({module_file(module)})"
+    spelt = (f"; a column the agency names otherwise can be renamed in the file to one of those names, or its name added "
+             f"to that field's names in COLUMNS ({module_file(module)})"
              if known and module_file(module) else "")
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
             f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{spelt}{also}")
@@ -964,10 +976,13 @@ def mapping(headers, module):
 
 
 def mapped_width(headers, module):
-    """How wide rows below this header row need be kept (up to its last mapped column), or None when
-    the row maps not every required field (it is not the header)."""
+    """How wide rows below this header row need be kept (up to its last mapped column, or its row status column),
+    or None when the row maps not every required field (it is not the header)."""
     found = mapping(headers, module)
-    return max(found.values()) + 1 if found and not missing_fields(found, module) else None
+    if not found or missing_fields(found, module):
+        return None
+    status = row_status(headers, module, found)  # read too, though not a field
+    return max(*found.values(), status["column"] if status else 0) + 1
 
 
 def missing_fields(found, module):
@@ -985,11 +1000,26 @@ def module_file(module):
     return Path(getattr(module, "__file__", "") or "").name
 
 
+def row_status(headers, module, found):
+    """The column, when the file has one, that says whether a row is a record of the table at all (the state's
+    ROW_STATUS: an enrollment roster's status, whose Withdrawn rows are no completed trainings), as {column, header
+    (our spelling), what, words: {key: the word}, read: the words read}; None otherwise."""
+    declared = getattr(module, "ROW_STATUS", None)
+    if not declared:
+        return None
+    names = {header_key(name): name for name in declared["headers"]}
+    column = next((i for i, header in enumerate(headers) if i not in found.values() and header_key(header) in names), None)
+    if column is None:
+        return None
+    return {"column": column, "header": names[header_key(headers[column])], "what": declared["what"],
+            "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}, "read": declared["read"]}
+
+
 def refuse_more_specific(label, headers, found, module):
     """Refuse a file where a column this package does not know holds in its header a more specific name of a field
     than the column read for it ("Current License Status" beside "Status", read as the licence status: an attack run
-    after the seventeenth saw a revocation published as an employment status). The header is not shown (it may be a
-    value); the maintainer names the right column."""
+    after the seventeenth saw a revocation published as an employment status). The header is shown when shaped as a
+    column's name (shown_header); the maintainer names the right column."""
     spelling = known_headers(module)
     for field, column in found.items():
         names = [field, *module.COLUMNS.get(field, [])]
@@ -1000,8 +1030,9 @@ def refuse_more_specific(label, headers, found, module):
             if index in found.values() or not key or key in spelling:
                 continue
             if any(name and name in key for name in better):
+                shown = shown_header(header)
                 raise ImportError_(
-                    f"{label}: column {index + 1} (its header is not shown: not a name we know) holds a more specific "
+                    f"{label}: column {index + 1} ({repr(shown) + ', not a name we know' if shown else 'its header is not shown'}) holds a more specific "
                     f"name of {field} than column {column + 1} ({spelling[header_key(headers[column])]}), which would be "
                     f"read for it: name the right column {(module.COLUMNS.get(field) or [field])[0]!r} and the other something else (or add its header "
                     f"to COLUMNS in {module_file(module)}), then import again")
@@ -1018,17 +1049,26 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     if missing:
         raise ImportError_(missing_message(label, missing, headers, module))
     refuse_more_specific(label, headers, found, module)
+    status = row_status(headers, module, found)
     for index, header in enumerate(headers):
-        if index not in found.values() and clean(header):
+        if index not in found.values() and clean(header) and not (status and index == status["column"]):
             report(f"dropped column {dropped_column(index, header, module, found)}"
                    + ("" if mapping([header], module) else ": not an open field, its values are not read"))
+    kept, left_out, unlisted = 0, {}, []
     kinds = getattr(module, "CELL_KINDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings = 0, {}, [], {}, 0, {}, {}
     refusals = {}  # (field, reason): row numbers, refused together once every row is read
+    tail, footers = len(rows), []  # the rows from tail on are a footer (trailing), not read
+    while tail and trailing(rows[tail - 1], found, module):
+        tail -= 1
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
+        if index >= tail:
+            if row and filled(row, found):
+                footers.append(number)
+            continue
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
         for field, cell in cells.items():
             if isinstance(cell, Misshown):
@@ -1039,8 +1079,6 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                    "(a program that writes formulas without computing them); open the file in Excel or "
                                    "LibreOffice and save it, or ask the agency for the file with its values")
             kind = cell_kind(cell)
-            if kind and kind not in kinds.get(field, ()) and footer_row(row, index, rows, found, module):
-                raise ImportError_(footer_message(label, [number]))
             if kind and kind not in kinds.get(field, ()):
                 raise ImportError_(f"{label}, row {number}, field {field}: an Excel {kind} cell where text is expected "
                                    "(a date of birth or a number in the wrong column?); it is not shown. Check the "
@@ -1050,15 +1088,24 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             again = [number] + [first + i for i in range(index + 1, len(rows)) if rows[i] and header_again(rows[i], module)]
             raise ImportError_(f"{label}, row(s) {numbers(again)}: the header row again (a report printed page by page, or "
                                "files joined one below another), not an officer's record; delete those rows and import again")
-        filled = [field for field, value in record.items() if value]
-        if len(filled) == 1 and len(module.REQUIRED) > 1:
-            raise ImportError_(one_cell(label, number, index, rows, first, found, filled[0], module))
+        present = [field for field, value in record.items() if value]
+        if len(present) == 1 and len(module.REQUIRED) > 1:
+            raise ImportError_(one_cell(label, number, present[0], module))
         for field, value in record.items():
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
                 placeholders.setdefault(field, []).append(number)
         if not any(record.values()):
             continue
+        if status:  # a column saying whether the row is a record of the table at all
+            word = status["words"].get(header_key(row[status["column"]] if status["column"] < len(row) else ""))
+            if word is None:
+                unlisted.append(number)
+                continue
+            if word not in status["read"]:
+                left_out.setdefault(word, []).append(number)
+                continue
+            kept += 1
         failed = [f for f, v in record.items() if v.upper() in EXCEL_ERRORS]
         if failed:  # a formula that failed in the agency's workbook: no officer or agency is named "#N/A"
             raise ImportError_(f"{label}, row {number}, field {failed[0]}: an Excel error value (such as #N/A or #REF!, "
@@ -1117,15 +1164,28 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record["_row"] = number
         count += 1
         yield record
+    if unlisted:
+        what, where = status["what"], module_file(module)
+        refusals[(None, f"a value (not shown, or blank) of column {status['column'] + 1} ({status['header']}), which says "
+                        f"whether a row is {what}, that is not among the words listed in ROW_STATUS ({where}): add the "
+                        "word to those read or those left out there, or ask the agency what it means")] = unlisted
     if refusals:
         raise ImportError_("; ".join(
-            f"{label}, {'row' if len(where) == 1 else 'rows'} {numbers(where)}, field {field}: {problem}"
+            f"{label}, {'row' if len(where) == 1 else 'rows'} {numbers(where)}{'' if field is None else ', field ' + field}: {problem}"
             for (field, problem), where in list(refusals.items())[:10])
             + (f"; and {len(refusals) - 10:,} other reason(s)" if len(refusals) > 10 else "")
             + ("; it is not shown. Check the export's columns" if sum(map(len, refusals.values())) == 1
                else "; they are not shown. Check the export's columns"))
     if not count:
         raise ImportError_(f"{label}: no data rows")
+    if footers:
+        report(footer_message(label, footers))
+    if status:
+        gone = sum(map(len, left_out.values()))
+        report(f"{label}: column {status['column'] + 1} ({status['header']}) says whether each row is {status['what']}: "
+               f"{kept:,} row(s) read ({', '.join(status['read'])})" + (f"; {gone:,} left out, not published: " + "; ".join(
+                   f"{word} {len(where):,} (rows {numbers(where)})" for word, where in sorted(left_out.items()))
+                   if gone else ""))
     for field, where in placeholders.items():
         report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({PLACEHOLDER_EXAMPLES}; rows "
                f"{numbers(where)}), read as blank: a placeholder is no {'agency' if field == 'agency_name' else 'value'}")
@@ -1190,12 +1250,16 @@ def header_again(row, module):
 
 
 def footer_message(label, where):
-    return (f"{label}, row(s) {numbers(where)}: below the last record, a line with fewer cells than a record (not "
-            "shown): a report's footer (a total, a record count or an end-of-report line), not an officer's record; "
-            "delete the lines below the records and import again")
+    """The report of a footer's rows, which are not read (a foreign-data trial after the eighteenth: a roster's "Total
+    Records: 3009" and a notice below it were refused, so the journalist edited the agency's file, and the copy kept
+    under data/raw/ was no longer the file received)."""
+    return (f"warning: {label}, row(s) {numbers(where)}: below the last record, a report's footer (a total, a record "
+            "count, a notice or an end-of-report line; not shown), not an officer's record: not read. If one of them is "
+            "a record, ask the agency for it")
 
 
-FOOTER_WORDS = re.compile(r"\b(?:total|count|records?|end\s+of|report|page|generated|printed|run\s+date)\b|:\s*\d",
+FOOTER_WORDS = re.compile(r"\b(?:total|count|records?|end\s+of|report|page|generated|printed|run\s+date|confidential|"
+                          r"disclaimer|notice|prepared|source|rsmo|m\.?g\.?l)\b|:\s*\d",
                           re.IGNORECASE)
 
 
@@ -1205,11 +1269,13 @@ def footer_words(row):
     return bool(FOOTER_WORDS.search(first))
 
 
-def footer_row(row, index, rows, found, module):
-    """Whether a row below which no row fills more than one cell fills fewer cells than a record needs: a footer such
-    as "Total records: | 7295" (a foreign-data trial after the seventeenth: refused as a number where text is expected)."""
-    return (filled(row, found) < len(module.REQUIRED) and footer_words(row)
-            and not any(rows[i] and filled(rows[i], found) > 1 for i in range(index + 1, len(rows))))
+def trailing(row, found, module):
+    """Whether a row may be part of a footer, below the last record: it fills at most one cell read, or fewer than a
+    record needs and reads as a footer ("Total records: | 7295": a foreign-data trial after the seventeenth)."""
+    if not row:
+        return True
+    n = filled(row, found)
+    return n <= 1 or (n < len(module.REQUIRED) and footer_words(row))
 
 
 def filled(cells, found):
@@ -1218,20 +1284,16 @@ def filled(cells, found):
                and (not isinstance(cells[column], str) or clean(cells[column])))
 
 
-def one_cell(label, number, index, rows, first, found, field, module):
-    """Why a row with a single filled cell (in field) is not a record, where every record of the state fills more than
-    one: below the last record, a report's footer ("Total Licensees: 16", "*** End of Report ***", "Record Count:
-    10", refused before as a date of birth or a blank name); above it, a heading or note within the table."""
-    later = [first + i for i in range(index + 1, len(rows)) if rows[i] and filled(rows[i], found) == 1]
-    if not any(rows[i] and filled(rows[i], found) > 1 for i in range(index + 1, len(rows))):
-        return footer_message(label, [number] + later)
+def one_cell(label, number, field, module):
+    """Why a row with a single filled cell (in field) above the last record is not a record, where every record of the
+    state fills more than one: a heading or note within the table (below the last record, a footer: trailing)."""
     return (f"{label}, row {number}, field {field}: the row's only cell (not shown), where a record fills "
             f"{', '.join(module.REQUIRED)}: a heading, a note or a subtotal within the table, or a record whose other cells "
             "are blank; delete the row if it is no record, or ask the agency for the record's values")
 
 
 def dropped_column(index, header, module, found):
-    """A dropped column in words: its position, and a name only from our own lists (never the cell)."""
+    """A dropped column in words: its position, and its header when it is shaped as a column's name (shown_header)."""
     key = header_key(header)
     field = mapping([header], module)
     if field:  # a second column under a header we know: the one under the most specific name is read (mapping)
@@ -1240,7 +1302,43 @@ def dropped_column(index, header, module, found):
                 "name listed before it, is read, and this one's values are not: check that it is the right one)")
     if key in CLOSED_KEYS:
         return f"{index + 1} ({CLOSED_KEYS[key]})"
-    return f"{index + 1} (its header is not shown: not a column name we know, it may be a value)"
+    shown = shown_header(header)
+    return f"{index + 1} ({shown!r}, not a column name we know)" if shown else f"{index + 1} (its header is not shown: it may be a value)"
+
+
+# The words a column's name is made of in an agency's export. A header is shown only when each of its words is one of
+# these or an acronym of up to five capitals ("DPS ID", "Badge #"), and one at least is one of these: a header row's cell
+# can hold anything (an attack run put an address there), and a message may show no value.
+HEADER_WORDS = frozenset("""
+id ids no num number nbr code codes key seq sequence row index record records count total # type kind category level
+officer officers employee person student students trainee name names first last middle suffix full maiden alias
+agency agencies department dept division unit bureau employer employing commissioning org organization
+course courses class classes session section program programme training trainings academy instructor curriculum
+hours hrs hour credit credits score grade result results attendance enrollment enrolment completion completed
+date dates day days month year years time start end begin began expiration expires expiry issued issue effective
+current previous prior original latest status state county city zip postal address street residence home
+phone email mail cell contact gender sex race ethnicity age birth dob ssn social security
+license licence licensure certificate certification cert certified commission commissioned appointment
+hire hired hiring separation separated termination reason action discipline notes note comments comment remarks
+description details detail mode delivery format location site source rank title badge position job assignment
+sworn service employment full part time of at in on for and or by
+""".split())
+HEADER_ACRONYM = re.compile(r"[A-Z]{1,5}")
+HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’-]){0,39}")
+
+
+def shown_header(header):
+    """A header cell of the header row as a message may show it: a column's name of HEADER_WORDS (and acronyms), at
+    most 40 characters and two digits; else None (a foreign-data trial after the eighteenth: "Course Code", "Hours"
+    and "DPS ID" were named by position alone, and the journalist had to open the file)."""
+    text = clean(header) if isinstance(header, str) else ""
+    if not HEADER_SHAPE.fullmatch(text) or sum(c.isdigit() for c in text) > 2:
+        return None
+    words = [w for w in re.split(r"[\s&()./'’-]+", text) if w and not w.isdigit()]
+    known = [w.lower().rstrip("#") in HEADER_WORDS or w == "#" for w in words]
+    if any(known) and all(k or HEADER_ACRONYM.fullmatch(w.rstrip("#")) for k, w in zip(known, words)):
+        return text
+    return None
 
 
 EXCEL_ERRORS = frozenset("#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! "

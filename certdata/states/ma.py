@@ -88,6 +88,19 @@ COLUMNS = {
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
     "name_suffix": ["Suffix", "Name Suffix", "Sfx"],
 }
+# A column saying whether a row is a completed training at all, as a class roster's does (a foreign-data trial after the
+# eighteenth: 67 rows an "Enrollment Status" called Withdrawn, Failed or Incomplete were published as completed
+# trainings). Rows whose word is among "read" are read; those whose word is among "left_out" are left out and counted
+# in the import's report; any other value (a blank too) stops the import until its word is listed here.
+ROW_STATUS = {
+    "what": "a completed training",
+    "headers": ["Enrollment Status", "Completion Status", "Course Status", "Training Status", "Class Status",
+                "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail"],
+    "read": ["Completed", "Complete", "Passed", "Pass", "Graduated"],
+    "left_out": ["Withdrawn", "Withdrew", "Failed", "Fail", "Incomplete", "Not Completed", "No Show", "Dropped",
+                 "Cancelled", "Canceled", "Enrolled", "Registered", "In Progress", "Waitlisted", "Wait Listed", "Denied",
+                 "Did Not Attend", "Absent", "Scheduled", "Pending"],
+}
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
