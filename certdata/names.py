@@ -567,6 +567,21 @@ SCRIPT_MONTH_BEFORE = re.compile(rf"{NOT_LETTER_BEFORE}(?:{SCRIPT_MONTH})\.?,?\s
 SCRIPT_MONTH_AFTER = re.compile(rf"\.?[\s,/-]*(?:{SCRIPT_MONTH}){NOT_LETTER_AFTER}", re.IGNORECASE)
 
 
+# A date run together with its month's name ("05APR71", as law-enforcement systems write one), and a month in digits
+# beside a year before BIRTH_YEARS_END ("04/1971", "1971-04", "4-1971"), as month_and_year reads a month's name beside
+# one (an attack run after the eighteenth passed them in agencies' names)
+COMPACT_DATE = re.compile(rf"(?<![0-9])[0-9]{{1,2}}(?:{MONTHS})[0-9]{{2,4}}(?![0-9])", re.IGNORECASE)
+BIRTH_YEAR_TEXT = BIRTH_YEAR.pattern.replace("(?<![0-9])", "").replace("(?![0-9])", "")
+NUMERIC_MONTH_YEAR = re.compile(rf"(?<![0-9./-])(?:0?[1-9]|1[0-2])[/.-]{BIRTH_YEAR_TEXT}(?![0-9])"
+                                rf"|(?<![0-9]){BIRTH_YEAR_TEXT}[/.-](?:0?[1-9]|1[0-2])(?![0-9./-])")
+# A telephone's or a social security number's groups of digits with letters between them ("573x555x0142")
+LETTER_GROUPS = re.compile(r"(?<![0-9])[0-9]{3}[^\W\d_]{1,3}(?:[0-9]{3}|[0-9]{2})[^\W\d_]{1,3}[0-9]{4}(?![0-9])")
+# A year in brackets after a number: a case's citation ("Graham v. Connor, 490 U.S. 386 (1989)"), not a telephone's group
+CITED_YEAR = re.compile(r"(?<=[0-9])\s*\((?:1[89]|20)[0-9]{2}\)")
+CASE_CITATION = re.compile(r"\b[0-9]{1,4}\s+(?:U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|3d|4th|Supp\.(?:\s?[23]d)?)|L\.\s?Ed\.(?:\s?2d)?)"
+                           r"\s+[0-9]{1,5}\b")  # "490 U.S. 386": a volume, a reporter, a page, no street's number
+
+
 def month_and_year(value):
     """Whether a (plain) value holds a month's name beside a year before BIRTH_YEARS_END, either way round."""
     for match in BIRTH_YEAR.finditer(value):
@@ -651,6 +666,7 @@ def date_or_address(value, plain=None, person=False):
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(worded) or ROMAN_DATE.search(value)
                 or EN_WORDED_DATE.search(worded) or month_and_year(value) or VIETNAMESE_DATE.search(value) or numbers_date(value)
+                or COMPACT_DATE.search(value) or NUMERIC_MONTH_YEAR.search(value)
                 or (not value.isascii() and bool(CJK_DATE.search(value) or SCRIPT_DATE.search(value)))
                 or any(not (person and BORN_SUFFIX.match(value, m.start())) for m in BIRTH.finditer(value))
                 or address(value) or PO_BOX.search(value))
@@ -663,13 +679,16 @@ def text_refused(value):
     The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern); so too
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
     first sign is the importer's, text_problem, and the guard's in a real release.)"""
-    if description_problem(value) or closed_statement(value) or NAME_LINK.search(value):
+    if description_problem(value) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
     if not may_be_refused(value):
         return False
     plain = plain_digits(value)
-    return date_or_address(value, plain) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
-                                                 or digit_groups(plain) or five_digit_number(plain) or name_contact(value, plain))
+    cited = CITED_YEAR.sub(")", plain) if "(" in plain else plain
+    cited = CASE_CITATION.sub(" ", cited) if "." in cited else cited
+    return date_or_address(value, cited) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
+                                                 or digit_groups(cited) or five_digit_number(plain)
+                                                 or LETTER_GROUPS.search(plain) or name_contact(value, plain))
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
@@ -809,6 +828,15 @@ RACE_AND_SEX = re.compile(
     rf"|\b(?:sex|gender|race|ethnicity|{OTHER_RACE_SEX_WORDS})\s*[:=/-]?\s*(?:[mfwbh]|{SEXES}|{RACES})\b"
     rf"|\b(?:{RACE_SHORT}|{RACE_SHORT_SLASHED})\.?\s*[/\\]\s*(?:{SEX_SHORT})\b|\b(?:{SEX_SHORT})\.?\s*[/\\]\s*(?:{RACE_SHORT}|{RACE_SHORT_SLASHED})\b"
     rf"|\b(?:{RACE_SHORT})\.?[\s-]+(?:{SEX_SHORT}|{SEXES})\b|\b(?:fem|fml|female|male)\.?[\s-]+(?:{RACE_SHORT})\b", re.IGNORECASE)
+def bracketed_code(text, value):
+    """Whether a match of RACE_AND_SEX (text, in value) is a state's code in brackets, or a single letter in brackets
+    with words after it, which in an agency's or a course's name say no one's race or sex ("Kansas City (MO) Police
+    Department", "Sheriff (MA)", "Firearms (M) Qualification": an attack run after the eighteenth saw them refused);
+    a letter that ends the value is read as a sex ("Columbia Police Department (F)")."""
+    inner = text.strip("()[] ").upper()
+    return text.startswith("(") and (inner in STATE_CODES or (len(inner) == 1 and not value.rstrip().endswith(text)))
+
+
 # In a person's name also a word that is no one's name ("Doe, Jane Female", "Doe, John Caucasian") and the letters
 # run together in capitals ("Doe, John WM").
 PERSON_RACE_OR_SEX = re.compile(r"(?i:\b(?:female|caucasian|non[\s-]?hispanic|hispanic|african[\s-]american)\b)|\b[WBH][MF]\b")
@@ -915,7 +943,8 @@ def hinted(lower, hints):
 # or the words a retired record's name had taken out ("[withheld]"). An attack run after the fourteenth put a person's
 # description there ("Doe, Jane, Asian", "Doe, Jane, W F", "Doe, Jane, Columbia, <state>", "Doe, Jane, DUI"): in
 # "Surname, Given names" no other part follows, so the name is refused with the reason, whatever the words.
-NAME_SUFFIXES = frozenset("jr jnr junior sr snr senior esq esquire ii iii iv v vi vii viii ix x xi xii [withheld]".split())
+NAME_SUFFIXES = frozenset("jr jnr junior sr snr senior esq esquire ii iii iv v vi vii viii ix x xi xii [withheld] "
+                          "phd md edd jd dds".split())  # and degrees ("Smith, John, PhD": an attack run after the eighteenth)
 ORDINAL_SUFFIX = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)")
 
 
@@ -984,11 +1013,14 @@ PERSON_CLOSED_WORDS = {
                                    "termination disciplinary discipline disciplined suspension suspended reprimand "
                                    "reprimanded allegation allegations alleged decertified decertification pending "
                                    "fired sustained dismissed despedido despedida investigacion investigación "
+                                   "polygraph rehire lawsuit lawsuits "
                                    "уволен уволена",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
     "origin": "latino latina latinx african afr amer native daca",
     "family": "wife husband",
+    # an attack run after the eighteenth: "Roe, Richard (brown eyes)"
+    "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
 }
 PERSON_CLOSED = {word: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()}
 CLOSED_WORD_REASONS = {
@@ -1020,6 +1052,10 @@ CLOSED_WORD_REASONS = {
                         "the wrong column?)"),
     "origin": "the value holds a race or origin descriptor, which no open column holds (a closed value in the wrong column?)",
     "family": "the value names the person's family, which no open column holds (a note in the wrong column?)",
+    "physical description": ("the value describes the person's body (eyes, hair, a tattoo, a height or weight), which no "
+                             "open column holds (a note in the wrong column?)"),
+    "note": ("the value holds a note in brackets (lower-case words, or a word that describes the person), which no "
+             "person's name holds (a note in the wrong column?)"),
 }
 # Words that are names (in the Census Bureau's lists: "Gay" is the 774th surname and the 795th female given name, "Young"
 # the 28th surname, "Muslim" the 69,796th) and also say what no open column holds. Where a person's name holds one, its
@@ -1044,20 +1080,34 @@ DWELLING_LETTERED = frozenset("apt apartment unit ste suite bldg trailer".split(
 EN_NUMBER_NAMES = frozenset(EN_VALUES) | frozenset("hundred first second third fourth fifth sixth seventh eighth ninth tenth".split())
 # A street's kind abbreviated, after a word that is no name's first and last in the name or before a dwelling's word or a
 # number ("Doe, Jane Elm St", "Doe, Jane Elm St Apt"): "St" before a name is a saint's ("Doe, Mary St Clair").
-STREET_ABBREVIATIONS = frozenset("st ave rd ln blvd ct pl ter hwy pkwy cir".split())
+STREET_ABBREVIATIONS = frozenset("st ave rd ln blvd ct pl ter hwy pkwy cir".split()) | frozenset(
+    "street avenue road drive boulevard parkway highway".split())  # ("Roe, Richard Elm Street"; Lane and Court are names)
 SPACED_LABELS = {"dob": "date of birth", "yob": "date of birth", "ssn": "identity number"}  # "D O B", "S.S.N."
 PERSON_CONTEXT = frozenset(PERSON_NAME_WORDS) | DWELLING | STREET_ABBREVIATIONS | {"lives", "at"}
 SPACED = tuple(" " + " ".join(label) + " " for label in SPACED_LABELS)  # (" d o b ", ...): looked for in the words joined
 SPACED_MIDDLES = frozenset(label[1] for label in SPACED_LABELS)  # a name without "o" or "s" alone spells none
 PERSON_CLOSED_SET = frozenset(PERSON_CLOSED)
+# Closed words that are abbreviations and also given names: written with a capital and then small letters they are
+# names ("Santoso, Dwi", "Sari Dwi Lestari", "Hassan, Amer": an attack run after the eighteenth saw them refused), in
+# capitals or small letters the abbreviation ("Doe, Jane DWI"). ("Afr", "Decd" are no names: "Lee, Ann Afr Amer"; "Org"
+# and "Mil" are surnames where a surname stands, named, and a domain elsewhere: "Doe, Jane Jdoe Example Org".)
+ABBREVIATED = frozenset("dwi amer".split())
+
+
 def closed_word(value):
-    """The kind of the first word of PERSON_CLOSED in a person's name but its first word, or of a word that a name's
+    """The kind of the first word of PERSON_CLOSED in a person's name but its names (named), or of a word that a name's
     words say more of by their places and neighbours (closed_in_context), or None. (The words are split as may_be_refused
     splits them: a regular expression's list of a long value's words cost it in more than its length.)"""
     lower = value.lower()
     words = split_words(lower)
-    if not PERSON_CLOSED_SET.isdisjoint(words[1:]):  # (a set's test first: most names hold none of the words)
-        return next(PERSON_CLOSED[word] for word in words[1:] if word in PERSON_CLOSED)
+    if not PERSON_CLOSED_SET.isdisjoint(words):  # (a set's test first: most names hold none of the words)
+        cased = split_words(value)
+        cased = cased if len(cased) == len(words) else words
+        exempt = named(value, words, cased)
+        kind = next((PERSON_CLOSED[word] for i, word in enumerate(words) if word in PERSON_CLOSED and i not in exempt
+                     and not (word in ABBREVIATED and cased[i][:1].isupper() and cased[i][1:].islower())), None)
+        if kind:
+            return kind
     if len(words) < 3:
         return None
     if PERSON_CONTEXT.isdisjoint(words):  # most names: then only letters one by one may spell a label
@@ -1066,6 +1116,46 @@ def closed_word(value):
         joined = f" {' '.join(words)} "
         return next((SPACED_LABELS[label.replace(" ", "")] for label in SPACED if label in joined), None)
     return closed_in_context(words, len(split_words(lower.split(",", 1)[0])) if "," in lower else 0)
+
+
+def named(value, words, cased):
+    """The places of a name's words that are its names whatever they are: every word before its comma (the surname:
+    "Van Mil, Jan", "Kicking Woman, Ann", "Husband, Rick"); with no comma the first word, and the last when no word
+    but a particle stands between them and it is written as a name (a capital, then small letters) after a space
+    alone: a surname after the given name ("Rick Husband", "Jan van Mil", "Kai Org"; "Jane Doe (Deceased)", "Jane
+    Doe - deceased", "Jane Doe Pregnant" are notes)."""
+    if "," in value:  # (the first after it may be a description: "Doe, Asian")
+        return set(range(len(split_words(value.split(",", 1)[0]))))
+    last = len(words) - 1
+    if last and all(word in BRACKET_NAME_WORDS for word in words[1:last]) and cased[last][:1].isupper() and cased[last][1:].islower():
+        end = value.rstrip()
+        before = end[:len(end) - len(cased[last])]
+        if end.endswith(cased[last]) and before.endswith(" ") and before.rstrip()[-1:].isalpha():
+            return {0, last}
+    return {0}
+
+
+BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]")  # not after a letter: a formula's "HYPERLINK(" is none
+# Small words of a name, or of a name's note of another name ("Jones, Mary (nee Smith)"), in brackets
+BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den ter ten y e bin ibn al el dos das do st "
+                               "nee née geb formerly aka a k".split())
+
+
+def bracket_note(value):
+    """"note" when a person's name holds in brackets a note rather than another name (a nickname, a maiden name:
+    "Smith, Robert (Bob)", "Jones (Smith), Mary"): a word in small letters in a name that has capitals outside its
+    brackets, or a word that describes a person (an attack run after the eighteenth: "Roe, Richard (IA case)", "(Mexican
+    national)", "(drug test positive)", "(Catholic)" were published); else None."""
+    if not any(c.isupper() for c in BRACKETED.sub("", value)):
+        return None  # a name in small letters: case tells nothing
+    for match in BRACKETED.finditer(value):
+        if match.group() == "[withheld]":  # what stands for words taken out of a retired identifier's row
+            continue
+        for word in split_words(match.group(1)):
+            lower = word.lower()
+            if (word[:1].islower() and lower not in BRACKET_NAME_WORDS) or lower in PERSON_CLOSED or lower in PERSON_NAME_WORDS:
+                return "note"
+    return None
 
 
 def split_words(lower):
@@ -1122,6 +1212,12 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
                          r"|[-\u2013\u2014(,;:]\s*(?:the\s+)?(?:officer|employee)\s+(?:was\s+|is\s+)?(?:arrested|suspended|"
                          r"terminated|fired|charged|deceased|died|dismissed|convicted|indicted)\b",  # a note after a sign, not
                          re.IGNORECASE)  # a statute's "if any peace officer is convicted"
+# and a person's state or a note after a bracket or a dash ("Columbia Police Department (terminated)", "(DWI arrest)",
+# "(officer failed polygraph)", "- do not rehire": an attack run after the eighteenth); "Arrest" alone names courses
+# ("Defensive Tactics - Arrest and Control"), "Retired" and "Separated" are left to the placeholders of a whole cell
+NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\s[-\u2013\u2014]\s)[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
+                             r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
+                             r"investigated)\b", re.IGNORECASE)
 PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services|inn)\b)[A-Za-z]"
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 
@@ -1135,7 +1231,7 @@ def description_problem(value, person=False):
         value = plain_digits(value)
     if person:
         problem = comma_parts_problem(value)
-        kind = problem is None and closed_word(value)
+        kind = problem is None and (closed_word(value) or ("(" in value or "[" in value) and bracket_note(value))
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
     words = person_words(value) if person else value
@@ -1145,10 +1241,11 @@ def description_problem(value, person=False):
     if digit and ((hinted(lower, BIRTH_HINTS) and BIRTH_SHORT.search(words)) or (person and PERSON_NUMBER.search(value))):
         return ("the value holds a date of birth or a person's age, which no open column holds (a closed value in the "
                 "wrong column?)")
-    if (hinted(lower, RACE_HINTS) and RACE_AND_SEX.search(words)) or (
+    if (hinted(lower, RACE_HINTS) and any(person or not bracketed_code(m.group(), words) for m in RACE_AND_SEX.finditer(words))) or (
             person and hinted(lower, PERSON_RACE_HINTS) and PERSON_RACE_OR_SEX.search(words)):
         return "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)"
-    if NOTE_PHRASE.search(words):
+    if any(m.start() > 0 for m in NOTE_PHRASE.finditer(words)):
+        # (a title that begins so is a course's: "Under Investigation: Interview Skills")
         return ("the value holds a note about an investigation, a complaint or a leave, which no open column holds (a note "
                 "in the wrong column?)")
     if (hinted(lower, RESIDENCE_HINTS) and (residence_in(words) or PLACE_AFTER.search(words)

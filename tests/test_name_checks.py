@@ -737,3 +737,46 @@ def test_a_note_about_an_officer_in_an_agency_is_refused(value):
                                    "Separated", "Former Employee"])
 def test_a_person_s_state_in_the_agency_s_column_is_no_agency(value):
     assert importers.placeholder("agency_name", value) and not importers.placeholder("officer_name", value)
+
+
+# An attack run after the eighteenth: real names refused where the closed word is a surname after the given name, a
+# surname of two words, or a name written as an abbreviation is; notes in brackets in other words; agencies' and
+# courses' state codes, single letters and case citations refused; notes after a bracket or a dash, dates run together
+# or with the month in digits, and digits grouped by letters passed.
+REAL_NAMES_19 = ["Rick Husband", "Husband, Rick", "Ahmed Amer", "Hassan, Amer", "Santoso, Dwi", "Sari Dwi Lestari",
+                 "Jan van Mil", "Van Mil, Jan", "Kai Org", "Alois Alzheimer", "Smith, John, PhD", "Smith, Robert (Bob)",
+                 "Jones (Smith), Mary", "Jones, Mary (nee Smith)", "Street, Picabo", "Picabo Street", "Doe, Jane Street",
+                 "Doe, Mary Ann Lane"]
+NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive)", "Roe, Richard (excessive force)",
+            "Roe, Richard (do not rehire)", "Roe, Richard (Mexican national)", "Roe, Richard (lawsuit)",
+            "Roe, Richard (IA case)", "Roe, Richard (Catholic)", "Roe, Richard (brown eyes)", "Roe, Richard Elm Street",
+            "Ann Lee (polygraph failed)", "Jane Doe Pregnant", "Doe, Jane DWI", "Rick Husband (Deceased)"]
+AGENCY_NOTES_19 = ["Columbia Police Department (terminated)", "Columbia Police Department (suspended)",
+                   "Columbia Police Department (DWI arrest)", "Columbia Police Department (officer failed polygraph)",
+                   "Columbia Police Department - do not rehire", "Kansas City Police Department 05APR71", "Columbia PD 04/1971",
+                   "Columbia PD 1971-04", "Columbia PD 4-1971", "Columbia PD 555x555x0142", "Columbia PD 123ab45cd6789",
+                   "Columbia PD (WM)"]
+AGENCIES_19 = ["Kansas City (MO) Police Department", "Jefferson City (MO) Police Department", "Springfield (MA) Police Department",
+               "Sheriff (MA)", "Firearms (M) Qualification", "Graham v. Connor, 490 U.S. 386 (1989)",
+               "Tennessee v. Garner, 471 U.S. 1 (1985)", "Under Investigation: Interview Skills", "Defensive Tactics - Arrest and Control",
+               "Recruit Academy Class 2019-04", "DUI Enforcement"]
+
+
+@pytest.mark.parametrize("value", REAL_NAMES_19)
+def test_real_names_the_nineteenth_attack_run_saw_refused_pass(value):
+    assert passes_as_name(value), value
+
+
+@pytest.mark.parametrize("value", NOTES_19)
+def test_notes_beside_a_name_the_nineteenth_attack_run_passed_are_refused(value):
+    assert refused_as_name(value), value
+
+
+@pytest.mark.parametrize("value", AGENCY_NOTES_19)
+def test_notes_and_dates_in_an_agency_the_nineteenth_attack_run_passed_are_refused(value):
+    assert refused_as_text(value), value
+
+
+@pytest.mark.parametrize("value", AGENCIES_19)
+def test_agencies_and_courses_the_nineteenth_attack_run_saw_refused_pass(value):
+    assert passes_as_text(value), value
