@@ -149,8 +149,8 @@ def run(args):
                                 same_officer=args.same_officer, retire_most=args.retire_most,
                                 blank_fields=args.blank_fields)
     elif args.command == "diff":
-        print(redaction.safe_line(pipeline.diff_releases(args.old, args.new, args.root)))  # (an attack run: an old
-        # release holding a value published by mistake printed it whole)
+        print(redaction.safe_line(pipeline.diff_releases(args.old, args.new, args.root),  # (an attack run: an old
+                                  pipeline.made_identifiers(args.root)))  # release's value published by mistake was printed)
     elif args.command == "deploy":
         return pipeline.deploy(args.root, args.service)
     elif args.command == "release-check":

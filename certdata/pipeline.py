@@ -11,6 +11,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import stat
@@ -351,6 +352,13 @@ def diff_releases(old, new, root=ROOT):
         if not Path(path).is_file():
             raise BuildFailed(f"{path}: no such release database")
     return diff.summary(diff.diff_files(old, new, root))
+
+
+def made_identifiers(root=ROOT):
+    """A regular expression of the identifiers the states make themselves (an ID_PATTERN that no run of digits
+    matches: an agency's own number, such as an Acadis ID, may be anything, and is not one), or None."""
+    made = [state.ID_PATTERN for state in states.registered(root) if not re.fullmatch(state.ID_PATTERN, "0123456789")]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in made) + r")(?![\w-])") if made else None
 
 
 def served_files(root=ROOT):

@@ -393,3 +393,23 @@ def test_a_rebuild_of_the_same_release_keeps_its_changes_and_its_feed(tmp_path):
     changes, carried, _, page = published()
     assert changes and carried == (version,)
     assert "Elm Street" not in page and "5550142" not in page and "Elm Street" not in str(changes)
+
+
+def test_diff_prints_an_identifier_made_of_numerals_and_still_withholds_a_closed_value(built, tmp_path):
+    """A foreign-data trial after the eighteenth: `build.py diff` withheld every line naming a Missouri identifier whose
+    ten hex digits were all numerals (about 1% of them), read as a telephone number."""
+    import shutil
+    database = built / "site" / "downloads" / "certification.db"
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    for path, status in ((old, None), (new, "Revoked")):
+        shutil.copy(database, path)
+        with sqlite3.connect(path) as conn:
+            conn.execute("update mo_officers set row_id = 'MO-1110116863-1'" + (", license_status = ?" if status else "")
+                         + " where rowid = (select min(rowid) from mo_officers)", [status] if status else [])
+    result = run_cli(built, "diff", str(old), str(new), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "MO-1110116863-1 (" in result.stdout and "withheld" not in result.stdout, result.stdout
+    with sqlite3.connect(new) as conn:  # a telephone number beside it is still withheld
+        conn.execute("update mo_officers set license_status = 'Revoked 573-751-4819' where row_id = 'MO-1110116863-1'")
+    result = run_cli(built, "diff", str(old), str(new), timeout=60)
+    assert "751-4819" not in result.stdout and "withheld" in result.stdout, result.stdout
