@@ -497,3 +497,26 @@ def test_a_release_in_capitals_or_with_an_agency_re_spelled_builds_with_namesake
     assert set(after) == set(before)
     assert all(after[i]["license_status"] == before[i]["license_status"] for i in before)
     pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))  # no identifier-reassigned
+
+
+def test_a_namesake_never_takes_another_agency_s_namesake_s_identifier_through_a_merger():
+    """An attack run after the eighteenth: two Jane Does (Columbia, Boone); every Columbia officer then listed under a
+    new "Mid-Missouri Regional Police", one Jane Doe among them: the merger was read as a respelling and she took the
+    Columbia Doe's identifier, though she may be the Boone one. For namesakes only an agency with its abbreviations
+    written out is the same agency; a unique name still follows a merger."""
+    doe = name_hash("Doe, Jane")
+    previous_rows = [("Doe, Jane", "Active", "A", "Columbia Police Department"),
+                     ("Doe, Jane", "Active", "A", "Boone County Sheriff's Office"),
+                     ("Roe, Ann", "Active", "A", "Columbia Police Department"),
+                     ("Poe, Al", "Active", "A", "Columbia Police Department")]
+    previous = [(rid, *record) for rid, *record, _, _, _ in mo.table(previous_rows)[0]]
+    merged = [("Doe, Jane", "Active", "A", "Mid-Missouri Regional Police"), ("Roe, Ann", "Active", "A", "Mid-Missouri Regional Police"),
+              ("Poe, Al", "Active", "A", "Mid-Missouri Regional Police")]
+    rows, gone = mo.table(merged, previous)
+    ids = {r[1]: r[0] for r in rows}
+    assert sorted(gone) == sorted(rid for rid, name, *_ in previous if name == "Doe, Jane")
+    assert ids["Doe, Jane"] == f"MO-{doe}-3"
+    assert ids["Roe, Ann"] in {rid for rid, *_ in previous} and ids["Poe, Al"] in {rid for rid, *_ in previous}
+    # written out, the agency is the same: both namesakes keep theirs
+    spelt = [(n, s, c, a.replace("Department", "Dept.")) for n, s, c, a in previous_rows]
+    assert mo.table(spelt, previous)[1] == []

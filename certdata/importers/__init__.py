@@ -1586,6 +1586,13 @@ def agency_respellings(before, after):
     return {gone: now for gone, (now, *_) in found.items()}, found
 
 
+def written_out(renamed):
+    """Of agency_respellings' {old: new}, the pairs where the new is the old with its abbreviations written out (the
+    same agency, surely), not those where most officers moved (a merger may look so: an attack run after the
+    eighteenth saw a namesake take the identifier of another agency's namesake through one)."""
+    return {gone: now for gone, now in renamed.items() if loose_agency(gone) == loose_agency(now)}
+
+
 def respelled_agencies(package, resource, table, label, report):
     """Warn of an agency of the previous release that no record of this one names while most of its officers are now
     under one agency new in this release (``agency_respellings``): this package cannot tell and publishes the two

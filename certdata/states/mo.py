@@ -8,7 +8,7 @@ are the package's: the disclosure of each field of ``mo_officers`` and POST's re
 import collections
 
 from .. import cells
-from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement, written_out
 from ..names import agency_id, fold, name_hash
 from . import dropped_identifiers, release_lookups
 
@@ -237,12 +237,13 @@ def id_problems(conn):
                 conn.execute(f"select officer_name, coalesce(agency_id, '') from old.{OFFICERS}"),
                 conn.execute(f"select officer_name, coalesce(agency_id, '') from main.{OFFICERS}"))
         old, new = tuple(v or "" for v in both[:4]), tuple(v or "" for v in both[4:])
-        old = (*old[:3], renamed.get(old[3], old[3]))
-        if identical(old) == identical(new):  # the same record, in capitals or under its agency's new spelling (an
-            continue  # attack run after the seventeenth: the build refused what the importer had rightly kept)
         prefix = row_id.rsplit("-", 1)[0] + "-"  # MO-<hash>-: the identifiers of the name's hash, a range of the key
         alone = all(conn.execute(f"select count(*) from {side}.{OFFICERS} where row_id >= ? and row_id < ?",
                                  [prefix, prefix[:-1] + "."]).fetchone()[0] == 1 for side in ("old", "main"))
+        spelt = renamed if alone else written_out(renamed)  # as table matches namesakes
+        old = (*old[:3], spelt.get(old[3], old[3]))
+        if identical(old) == identical(new):  # the same record, in capitals or under its agency's new spelling (an
+            continue  # attack run after the seventeenth: the build refused what the importer had rightly kept)
         if not (alone and same_person_likely(old, new, decertified)):
             out.append((rowid + 1, "row_id", "identifier-reassigned",
                         f"identifier {row_id} keeps a record that changed more than the importer lets one identifier "
@@ -309,11 +310,21 @@ def table(tuples, previous=(), retired=(), decertified=frozenset()):
     records = [(n, s, c, ids_of[a]) for n, s, c, a, *_ in tuples]
     parts = [tuple(t[4:7]) + ("",) * (3 - len(t[4:7])) if any(t[4:7]) else NO_PARTS for t in tuples]
     # an agency written another way in this release (agency_respellings) is the same agency for matching records:
-    # the namesakes it lists keep their identifiers (their rows and the changes page show the new spelling)
+    # the namesakes it lists keep their identifiers (their rows and the changes page show the new spelling). For a
+    # name with namesakes on either side, only an agency with its abbreviations written out (written_out): most
+    # officers moving may be a merger, and a namesake another agency's
     renamed, _ = agency_respellings([(r[1], r[4]) for r in previous], [(r[0], r[3]) for r in records])
-    matched = [(rid, name, status, klass, renamed.get(agency, agency)) for rid, name, status, klass, agency in previous]
+    surely = written_out(renamed)
+    shared = namesake_hashes([rid.split("-")[1] for rid, *_ in previous], [name_hash(r[0]) for r in records])
+    matched = [(rid, name, status, klass, (surely if rid.split("-")[1] in shared else renamed).get(agency, agency))
+               for rid, name, status, klass, agency in previous]
     ids, gone = row_ids(records, matched, retired, decertified)
     return sorted((rid, *record, *part) for rid, record, part in zip(ids, records, parts)), gone
+
+
+def namesake_hashes(*sides):
+    """The name hashes that more than one record holds on some side (each side a list of hashes)."""
+    return {h for side in sides for h, n in collections.Counter(side).items() if n > 1}
 
 
 NO_PARTS = ("", "", "")  # one tuple for every row of a release that gives full names only
