@@ -41,6 +41,7 @@ Deployable with the plugins folder alone: it imports nothing from ``certdata``.
 import asyncio
 import collections
 import contextvars
+import functools
 import ipaddress
 import itertools
 import json
@@ -396,10 +397,34 @@ def rows_asked(scope):
 
 def heavy(scope):
     """Whether the request streams a large answer: a CSV (tables, /search.csv, /decertified.csv,
-    /export/), a stream, the database file or a documentation download."""
+    /export/), a stream, the database file or a documentation download of more than SMALL_FILE bytes (a
+    smaller one is sent whole at once: a walk after the eighteenth saw `frictionless validate` of the
+    package's address refused 429 on its small tables, two larger ones holding the client's two slots)."""
     path = scope.get("path", "")
-    return (path.startswith(("/export/", "/docs/downloads/")) or path.endswith((".csv", ".db"))
-            or b"_stream=" in scope.get("query_string", b""))
+    if path.startswith("/docs/") and (path.startswith("/docs/downloads/") or path.endswith((".csv", ".db"))):
+        size = docs_file_size(path)
+        return size is None or size > SMALL_FILE
+    return path.startswith("/export/") or path.endswith((".csv", ".db")) or b"_stream=" in scope.get("query_string", b"")
+
+
+SMALL_FILE = 1 << 20  # bytes: a documentation file sent in one piece (plugins/pages.py STREAM_ABOVE), no download slot
+
+
+@functools.lru_cache(maxsize=1024)
+def docs_file_size(path):
+    """The size of the documentation file a /docs/ path names (CERTDATA_DOCS_DIR), or None (no such file, or one
+    outside the folder): the files do not change while a server runs."""
+    root = os.environ.get("CERTDATA_DOCS_DIR")
+    if not root:
+        return None
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, urllib.parse.unquote(path[len("/docs/"):])))
+    if not target.startswith(base + os.sep):
+        return None
+    try:
+        return os.stat(target).st_size
+    except OSError:
+        return None
 
 
 SEARCH_WORD = re.compile(r"\w+")

@@ -1525,3 +1525,39 @@ def test_a_host_header_that_is_no_host_gets_a_400_before_any_page_writes_it(host
     assert sent[0]["status"] == (200 if ok else 400)
     assert (b"x-content-type-options", b"nosniff") in sent[0]["headers"]
     assert ok or host not in b"".join(m.get("body", b"") for m in sent)
+
+
+def test_small_documentation_files_take_no_download_slot_and_large_ones_still_do(tmp_path, monkeypatch):
+    """A walk after the eighteenth: `frictionless validate` of the package's address on the server was refused 429 on
+    its small tables (corrections.csv, ma_retired_ids.csv), two larger files holding the client's two download slots.
+    A file sent whole at once takes none; a large one still does."""
+    limits = limits_plugin()
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "small.csv").write_text("a,b\n1,2\n")
+    (downloads / "large.csv").write_bytes(b"a\n" * (limits.SMALL_FILE // 2 + 1))
+    monkeypatch.setenv("CERTDATA_DOCS_DIR", str(tmp_path))
+    limits.docs_file_size.cache_clear()
+    release = asyncio.Event
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x", "more_body": True})
+        await scope["release"].wait()  # each answer held open, as a client reading slowly holds it
+        await send({"type": "http.response.body", "body": b"end"})
+
+    async def scenario():
+        gate, done = limits.Gate(app), release()
+        running, refused = [], []
+        for path in ["/docs/downloads/large.csv"] * 2 + ["/docs/downloads/small.csv"] * 5 + ["/docs/downloads/large.csv",
+                                                                                             "/docs/downloads/../../x.csv"]:
+            scope, receive, send, sent = drive(gate, path, "", "10.0.0.9")
+            scope["release"] = done
+            running.append(asyncio.ensure_future(gate(scope, receive, send)))
+            await asyncio.sleep(0.01)
+            refused.append(next((m["status"] for m in sent if m["type"] == "http.response.start" and m["status"] != 200), None))
+        done.set()
+        await asyncio.gather(*running)
+        return refused
+    assert asyncio.run(scenario()) == [None, None, None, None, None, None, None, 429, 429]
+    assert limits.docs_file_size("/docs/downloads/%2e%2e/%2e%2e/etc/passwd") is None
