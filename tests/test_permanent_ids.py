@@ -4,6 +4,7 @@ import asyncio
 import csv
 import html
 import io
+import json
 
 import openpyxl
 
@@ -520,3 +521,21 @@ def test_a_namesake_never_takes_another_agency_s_namesake_s_identifier_through_a
     # written out, the agency is the same: both namesakes keep theirs
     spelt = [(n, s, c, a.replace("Department", "Dept.")) for n, s, c, a in previous_rows]
     assert mo.table(spelt, previous)[1] == []
+
+
+def test_a_retirement_names_the_published_release_that_last_held_the_record_not_a_version_bumped_since(small_package, tmp_path):
+    """An attack run after the eighteenth: the version bumped to 2.4.0 before importing the next release, an identifier
+    last published in 2.3.2 was retired "last in package version 2.4.0", a release that never held it."""
+    first = roster(tmp_path / "first.xlsx", [("Quill, Ada", "Sample status A", "Sample class A", "Sample City 001 Police Department"),
+                                             ("Vane, Otto", "Sample status A", "Sample class A", "Sample City 002 Police Department")])
+    assert run_cli(small_package, "import", "mo-roster", str(first), "--received", "2026-01-01").returncode == 0
+    pipeline.build(root=small_package, progress=pipeline.Progress(quiet=True))
+    published = json.loads((small_package / "site" / "downloads" / "datapackage.json").read_text())["version"]
+    descriptor = json.loads((small_package / "datapackage.json").read_text())
+    descriptor["version"] = "99.0.0"
+    (small_package / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    second = roster(tmp_path / "second.xlsx", [("Vane, Otto", "Sample status A", "Sample class A", "Sample City 002 Police Department")])
+    assert run_cli(small_package, "import", "mo-roster", str(second), "--received", "2026-06-01", "--retire-most").returncode == 0
+    retired = list(csv.DictReader(open(small_package / "data" / "mo_retired_ids.csv")))
+    assert [r["retired_with"] for r in retired if r["officer_name"] == "Quill, Ada"] == [f"last in package version {published}"]
+    assert published != "99.0.0"

@@ -1618,13 +1618,24 @@ def retirement(package, name, agency, agency_names):
     """(name, agency id, when) for a record an import retires, its closed values taken out: REDACTED for a name the
     name checks refuse, a blank agency for one whose name they refuse (a name published with a closed value in it
     by mistake is then corrected by importing the corrected release: the twelfth attack run found the retirement
-    kept it), and the package version the import replaces, the last release to hold the record."""
+    kept it), and the version of the release the import replaces, the last to hold the record: the published one's
+    (site/downloads/datapackage.json), when there is one (an attack run after the eighteenth bumped the version before
+    importing, and retirements named a version that never held the records), else the package's."""
     from ..names import person_name_refused
     if name and person_name_refused(name):
         name = REDACTED
     if agency and text_refused(agency_names.get(agency) or agency.split("-", 1)[-1].replace("-", " ")):
         agency = ""
-    return name, agency, f"last in package version {package.version}"
+    return name, agency, f"last in package version {published_version(package)}"
+
+
+def published_version(package):
+    """The version of the release published in site/ (its datapackage.json), or the package's when none is readable."""
+    try:
+        version = json.loads((Path(package.root) / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return package.version
+    return version if isinstance(version, str) and re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version) else package.version
 
 
 def redaction(old, new):
