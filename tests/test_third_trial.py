@@ -125,3 +125,16 @@ def test_a_dropped_column_is_named_by_its_header_when_shaped_as_a_column_name(sm
     assert "dropped column 5 ('DPS ID', not a column name we know)" in report, report
     assert "dropped column 6 (its header is not shown" in report and "1970" not in report
     assert "dropped column 7 (its header is not shown" in report and "Larkspur" not in report
+
+
+def test_a_surname_that_is_a_footer_s_word_below_the_records_is_no_footer(small_package, tmp_path):
+    """Page, Count, Notice are surnames: a last row "Page, John" with a cell missing is a record cut short (refused),
+    not a footer left unread."""
+    path = tmp_path / "roster.csv"
+    path.write_text(HEADER + BODY + '"Page, John",Revoked\n', encoding="utf-8")
+    refused(small_package, path, "roster.csv, row 4: 2 cell(s) where the header has 4")
+    path.write_text(HEADER + BODY + '"Page, John",,,\n', encoding="utf-8")
+    refused(small_package, path, "roster.csv, row 4, field officer_name: the row's only cell")
+    path.write_text(HEADER + BODY + '"Count, Ann",Revoked,unknown,\n', encoding="utf-8")
+    assert "footer" not in imported(small_package, path)
+    assert "Count, Ann" in [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")]

@@ -1264,18 +1264,29 @@ FOOTER_WORDS = re.compile(r"\b(?:total|count|records?|end\s+of|report|page|gener
 
 
 def footer_words(row):
-    """Whether a row's first filled cell reads as a report's footer ("Record Count: 4000", "Total records:")."""
-    first = next((str(cell) for cell in row if cell not in (None, "") and str(cell).strip()), "")
-    return bool(FOOTER_WORDS.search(first))
+    """Whether a row's first filled cell reads as a report's footer ("Record Count: 4000", "Total records:") and not
+    as a person's name ("Page, John", "Count, Ann": a comma and no digit or colon)."""
+    first = first_filled(row)
+    return bool(FOOTER_WORDS.search(first)) and footer_shaped(first)
+
+
+def first_filled(row):
+    return next((str(cell) for cell in row if cell not in (None, "") and str(cell).strip()), "")
+
+
+def footer_shaped(text):
+    """Whether a cell may be a footer's rather than a name written "Surname, Given": a digit or a colon, or no comma."""
+    return "," not in text or any(c.isdigit() or c == ":" for c in text)
 
 
 def trailing(row, found, module):
-    """Whether a row may be part of a footer, below the last record: it fills at most one cell read, or fewer than a
-    record needs and reads as a footer ("Total records: | 7295": a foreign-data trial after the seventeenth)."""
+    """Whether a row may be part of a footer, below the last record: it fills no cell read, or one not shaped as a
+    name ("Page, John" alone is refused as a record's only cell), or fewer than a record needs and reads as a footer
+    ("Total records: | 7295": a foreign-data trial after the seventeenth)."""
     if not row:
         return True
     n = filled(row, found)
-    return n <= 1 or (n < len(module.REQUIRED) and footer_words(row))
+    return n == 0 or (n == 1 and footer_shaped(first_filled(row))) or (n < len(module.REQUIRED) and footer_words(row))
 
 
 def filled(cells, found):
