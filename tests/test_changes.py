@@ -298,7 +298,7 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
                  ("Lee, Ann", a, klass, "Boone County Sheriffs Office"),
                  ("Doe, Jane", a, "unknown", "Springfield Police Department"),
                  ("Gray-Hale, Amy", a, klass, "Joplin Police Department"),
-                 ("Fox, Ida", "Revoked", klass, "Joplin Police Department"), ("KENT, AL", a, klass, "Joplin Police Department")]
+                 ("Fox, Ida", "Revoked", klass, "Joplin Police Department"), ("KENT, AL", a, klass, "Joplin PD")]
     second_ma = ["555001,,\"Nguyen, Van\",Firearms,2020-01-01,Sample Town 001 Police Department",
                  "555002,MA100002,Alves,Firearms,2020-01-01,Sample Town 002 Police Department",
                  "555003,MA100003,Bob Roe,Firearms,2020-01-01,Sample Town 005 Police Department"]
@@ -345,6 +345,7 @@ def test_a_second_release_lists_every_state_s_changes_by_name_as_each_release_pu
     assert 'href="/officer/ma/555001"' in row("name written otherwise", "Nguyen, Van")[1]
     row("name written otherwise", "Alves")
     assert row("name written otherwise", "KENT, AL")[2] == ids["Kent, Al"]
+    assert row("agency's name written otherwise", "KENT, AL")[3:] == ("Joplin Police Department", "Joplin PD")
     assert not [r for r in rows if r[0] == "name changed"]
     row("State ID blanked", "Nguyen, Van")
     assert row("changed agency", "Bob Roe")[3:] == ("Sample Town 003 Police Department", "Sample Town 005 Police Department")
