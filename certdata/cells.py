@@ -151,8 +151,8 @@ def spec_reader(field):
 # off; deleting the pattern did the same. A field is also taken for a person's name when its name or title says so, or
 # its pattern is NAME_PATTERN, and for another name when its pattern is TEXT_PATTERN: the package (package.py) refuses
 # such a field whose pcr:name is missing or another, and a field of either kind that the cell readers do not read.
-NAME_PROPERTY, PERSON, OTHER = "pcr:name", "person", "other"
-NAME_KINDS = (PERSON, OTHER)
+NAME_PROPERTY, PERSON, OTHER, TITLE = "pcr:name", "person", "other", "title"
+NAME_KINDS = (PERSON, OTHER, TITLE)  # a title: a course's, whose month and year are its session's (names.text_refused)
 NAME_WORDS = frozenset("name names surname surnames forename forenames nickname nicknames alias aliases firstname lastname "
                        "fullname givenname middlename maidenname".split())
 # the words beside "name" that make it a person's: "Officer name", "Given names", "Name suffix"; not "Agency name"
@@ -182,11 +182,14 @@ def says_person_name(field):
 
 def name_kind(field):
     """PERSON when the field holds a person's name (declared, said by its name or title, or its pattern is
-    NAME_PATTERN), OTHER when it holds another name (declared, or its pattern is TEXT_PATTERN), else None."""
+    NAME_PATTERN), TITLE when it holds a course's title (declared), OTHER when it holds another name (declared, or its
+    pattern is TEXT_PATTERN), else None."""
     declared = field.get(NAME_PROPERTY)
     pattern = field.get("constraints", {}).get("pattern") if isinstance(field.get("constraints"), dict) else None
     if declared == PERSON or pattern == names.NAME_PATTERN or says_person_name(field):
         return PERSON
+    if declared == TITLE:
+        return TITLE
     if declared == OTHER or pattern == names.TEXT_PATTERN:
         return OTHER
     return None
@@ -208,7 +211,9 @@ def pattern_matcher(field):
     kind = name_kind(field)
     if kind is None:
         return own
-    rule, refused = (NAME_MATCH, names.person_name_refused) if kind == PERSON else (TEXT_MATCH, names.text_refused)
+    rule, refused = ((NAME_MATCH, names.person_name_refused) if kind == PERSON else
+                     (TEXT_MATCH, lambda cell: names.text_refused(cell, session=True)) if kind == TITLE else
+                     (TEXT_MATCH, names.text_refused))
     if own is None or pattern == (names.NAME_PATTERN if kind == PERSON else names.TEXT_PATTERN):
         return remembered(lambda cell: bool(rule(cell)) and not refused(cell))
     return remembered(lambda cell: bool(rule(cell)) and bool(own(cell)) and not refused(cell))

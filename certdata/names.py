@@ -646,7 +646,7 @@ FIRST_WORD, AFTER_COMMA = re.compile(r"\s*([^\W\d_]+)"), re.compile(r",\s*([^\W\
 BORN_SUFFIX = re.compile(r"born\s+[0-9](?:st|nd|rd|th)\b\.?\s*(?:,|$)", re.IGNORECASE)
 
 
-def date_or_address(value, plain=None, person=False):
+def date_or_address(value, plain=None, person=False, session=False):
     """Whether a value holds a date (in digits of any script, with any separators, or with a month's name),
     a telephone number or a street address (plain: the value's plain_digits, when already made). In a person's
     name (person), the first word, and the first after a comma, are names: a given name ("April Nine", "June Ten
@@ -654,7 +654,9 @@ def date_or_address(value, plain=None, person=False):
     ("May, John"), not a month or a day in words beside a day or a month (the thirteenth attack run found such
     officers refused). That lets a day and a month in words with no year pass where they stand for a name
     ("april nine", "Doe, cinq avril"); after a name, with a year or in digits, they are refused as before ("Doe,
-    John five April", "April Nine seventy-one", "April 9")."""
+    John five April", "April Nine seventy-one", "April 9"). In a course's title (session), a month beside a year is
+    the session's ("In-Service Training June 2005", "Firearms Qualification 06/2005"), not a birth month: a date
+    with its day is still refused."""
     value = plain if plain is not None else plain_digits(value)
     worded = value
     if person:
@@ -665,20 +667,21 @@ def date_or_address(value, plain=None, person=False):
                 or MONTH_DATE.search(value)
                 or WORDED_DATE.search(value) or SPELLED_DATE.search(value) or short_year_date(value)
                 or YEAR_FIRST_DATE.search(value) or WORDED_DAY_DATE.search(worded) or ROMAN_DATE.search(value)
-                or EN_WORDED_DATE.search(worded) or month_and_year(value) or VIETNAMESE_DATE.search(value) or numbers_date(value)
-                or COMPACT_DATE.search(value) or NUMERIC_MONTH_YEAR.search(value)
+                or EN_WORDED_DATE.search(worded) or (not session and month_and_year(value)) or VIETNAMESE_DATE.search(value)
+                or numbers_date(value) or COMPACT_DATE.search(value) or (not session and NUMERIC_MONTH_YEAR.search(value))
                 or (not value.isascii() and bool(CJK_DATE.search(value) or SCRIPT_DATE.search(value)))
                 or any(not (person and BORN_SUFFIX.match(value, m.start())) for m in BIRTH.finditer(value))
                 or address(value) or PO_BOX.search(value))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # an agency's or a course's name repeats on many rows
-def text_refused(value):
+def text_refused(value, session=False):
     """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
     run of six digits or more, a telephone number or an e-mail address (a closed value in the wrong column).
     The importer refuses it, and the validators refuse it in a hand-edited CSV (the schema's text pattern); so too
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
-    first sign is the importer's, text_problem, and the guard's in a real release.)"""
+    first sign is the importer's, text_problem, and the guard's in a real release.) session: the value is a course's
+    title, where a month beside a year is the session's (date_or_address)."""
     if description_problem(value) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
     if not may_be_refused(value):
@@ -686,7 +689,7 @@ def text_refused(value):
     plain = plain_digits(value)
     cited = CITED_YEAR.sub(")", plain) if "(" in plain else plain
     cited = CASE_CITATION.sub(" ", cited) if "." in cited else cited
-    return date_or_address(value, cited) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
+    return date_or_address(value, cited, session=session) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
                                                  or digit_groups(cited) or five_digit_number(plain)
                                                  or LETTER_GROUPS.search(plain) or name_contact(value, plain))
 
@@ -988,7 +991,7 @@ PERSON_CLOSED_WORDS = {
     "criminal": "dui dwi owi felon felons felony felonies convicted conviction convictions arrested arrests misdemeanor "
                 "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
                 "jailed offender criminal charged warrant warrants assault theft burglary robbery homicide manslaughter "
-                "expunged acquitted sentenced guilty violence",
+                "expunged acquitted sentenced guilty violence prison jail",
     "contact": "gmail googlemail hotmail yahoo ymail icloud protonmail aol email telephone cellphone phone cell com org gov mil "
                "biz",
     "residence": "resident residence residing resides reside hometown domicile domiciled birthplace lived",
@@ -1013,7 +1016,7 @@ PERSON_CLOSED_WORDS = {
                                    "termination disciplinary discipline disciplined suspension suspended reprimand "
                                    "reprimanded allegation allegations alleged decertified decertification pending "
                                    "fired sustained dismissed despedido despedida investigacion investigación "
-                                   "polygraph rehire lawsuit lawsuits "
+                                   "polygraph rehire lawsuit lawsuits untruthful dishonest dishonesty demoted giglio "
                                    "уволен уволена",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
@@ -1141,19 +1144,27 @@ BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den 
                                "nee née geb formerly aka a k".split())
 
 
+BRACKET_NOTES = frozenset("ia ua brady sick trans injured".split())  # one word in brackets that is a note, not a name
+
+
 def bracket_note(value):
     """"note" when a person's name holds in brackets a note rather than another name (a nickname, a maiden name:
-    "Smith, Robert (Bob)", "Jones (Smith), Mary"): a word in small letters in a name that has capitals outside its
-    brackets, or a word that describes a person (an attack run after the eighteenth: "Roe, Richard (IA case)", "(Mexican
-    national)", "(drug test positive)", "(Catholic)" were published); else None."""
+    "Smith, Robert (Bob)", "Jones (Smith), Mary"): more than one word but for particles, a word in small letters in a
+    name that has capitals outside its brackets, or a word that describes a person or is a note (BRACKET_NOTES) (an
+    attack run after the eighteenth: "Roe, Richard (IA case)", "(Mexican national)", "(drug test positive)",
+    "(Catholic)" were published); else None."""
     if not any(c.isupper() for c in BRACKETED.sub("", value)):
         return None  # a name in small letters: case tells nothing
     for match in BRACKETED.finditer(value):
         if match.group() == "[withheld]":  # what stands for words taken out of a retired identifier's row
             continue
-        for word in split_words(match.group(1)):
+        words = split_words(match.group(1))
+        if len([w for w in words if w.lower() not in BRACKET_NAME_WORDS]) > 1:
+            return "note"  # a nickname or another surname is one word but for particles ("(Van Der Berg)"); a note is more
+        for word in words:  # ("(Internal Affairs)", "(IA CASE)": a second attack run after the eighteenth)
             lower = word.lower()
-            if (word[:1].islower() and lower not in BRACKET_NAME_WORDS) or lower in PERSON_CLOSED or lower in PERSON_NAME_WORDS:
+            if ((word[:1].islower() and lower not in BRACKET_NAME_WORDS) or lower in PERSON_CLOSED or lower in PERSON_NAME_WORDS
+                    or lower in BRACKET_NOTES):
                 return "note"
     return None
 
@@ -1207,6 +1218,7 @@ ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit 
 # investigation)", "(on administrative leave)"), and a place after the word for where someone lives, in any case
 # ("Residence Braintree", "Home Town - Braintree"; RESIDENCE_PLACE, for our notes, reads the word in lower case only).
 NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hearing|termination)\b|\binvestigation\s+pending\b"
+                         r"|\bia\s+(?:case|pending|investigation)\b|[-\u2013\u2014/|]\s*(?:ia|ua|brady|giglio)\b"
                          r"|\bcomplaint\s+pending\b|\bon\s+(?:[a-z]+\s+)?leave\b"
                          r"|\b(?:administrative|admin|medical|sick|disability)\s+leave\b|\bbrady\s+list\b"
                          r"|[-\u2013\u2014(,;:]\s*(?:the\s+)?(?:officer|employee)\s+(?:was\s+|is\s+)?(?:arrested|suspended|"
@@ -1217,7 +1229,8 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
 # ("Defensive Tactics - Arrest and Control"), "Retired" and "Separated" are left to the placeholders of a whole cell
 NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\s[-\u2013\u2014]\s)[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
                              r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
-                             r"investigated)\b", re.IGNORECASE)
+                             r"investigated|brady|giglio|injured|untruthful|dishonest|demoted|ia\s+pending|ia\s+case)\b",
+                             re.IGNORECASE)
 PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services|inn)\b)[A-Za-z]"
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 

@@ -355,10 +355,23 @@ def diff_releases(old, new, root=ROOT):
 
 
 def made_identifiers(root=ROOT):
-    """A regular expression of the identifiers the states make themselves (an ID_PATTERN that no run of digits
-    matches: an agency's own number, such as an Acadis ID, may be anything, and is not one), or None."""
-    made = [state.ID_PATTERN for state in states.registered(root) if not re.fullmatch(state.ID_PATTERN, "0123456789")]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in made) + r")(?![\w-])") if made else None
+    """A regular expression of the identifiers the package makes itself: the patterns of its officer resources' primary
+    keys that no run of digits matches (an agency's own number, such as an Acadis ID, may be anything, and is not one), or
+    None. (An attack run after the eighteenth: the diff withheld a state's training records' identifiers.)"""
+    made, officers = set(), {state.OFFICERS for state in states.registered(root)}
+    for resource in Package.load(root).resources:
+        if resource.get("name") not in officers:  # the diff names the officer resources' rows only
+            continue
+        schema = resource.get("schema") or {}
+        keys = schema.get("primaryKey") or []
+        keys = [keys] if isinstance(keys, str) else keys
+        for field in schema.get("fields") or []:
+            pattern = (field.get("constraints") or {}).get("pattern") if field.get("name") in keys else None
+            if isinstance(pattern, str):
+                pattern = pattern.removeprefix("^").removesuffix("$")
+                if not re.fullmatch(pattern, "0123456789"):
+                    made.add(pattern)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in sorted(made)) + r")(?![\w-])") if made else None
 
 
 def served_files(root=ROOT):

@@ -412,9 +412,14 @@ def test_diff_prints_an_identifier_made_of_numerals_and_still_withholds_a_closed
         with sqlite3.connect(path) as conn:
             conn.execute("update mo_officers set row_id = 'MO-1110116863-1'" + (", license_status = ?" if status else "")
                          + " where rowid = (select min(rowid) from mo_officers)", [status] if status else [])
+            # and a Massachusetts training record's identifier, its Acadis ID of seven numerals (a walk: withheld too)
+            conn.execute("update ma_training set record_id = 'MA-1000567-7936ea96-1'" + (
+                ", agency_id = (select max(agency_id) from agencies where agency_id like 'MA-%')" if status else "")
+                + " where rowid = (select min(rowid) from ma_training)")
     result = run_cli(built, "diff", str(old), str(new), timeout=60)
     assert result.returncode == 0, result.stderr
     assert "MO-1110116863-1 (" in result.stdout and "withheld" not in result.stdout, result.stdout
+    assert "MA-1000567-7936ea96-1" in result.stdout
     with sqlite3.connect(new) as conn:  # a telephone number beside it is still withheld
         conn.execute("update mo_officers set license_status = 'Revoked 573-751-4819' where row_id = 'MO-1110116863-1'")
     result = run_cli(built, "diff", str(old), str(new), timeout=60)

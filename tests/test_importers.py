@@ -684,13 +684,15 @@ def test_a_state_id_shaped_as_a_social_security_or_telephone_number_is_refused_a
     settle_ma_disclosure(small_package)
     path = tmp_path / "ids.csv"
     # and (an attack run after the eighteenth) with one hyphen, a letter or a label beside the digits, or a ZIP+4 code
-    for value in ("078051120", "6175550199", "16175550199", "07805-1120", "078051120A", "SSN078051120", "02134-1234", "ssnA1"):
+    for value in ("078051120", "6175550199", "16175550199", "07805-1120", "078051120A", "SSN078051120", "02134-1234", "ssnA1",
+                  # and (a second attack run after the eighteenth) a date as digits, a local telephone number, a label
+                  "19700102", "01021970", "5550142", "555-0142", "DOB700102", "Tel5550142", "12345678901234"):
         path.write_text(f"Acadis ID,State ID,Officer Name,Course Name,Completion Date\n555001,{value},Ann Lee,Firearms,2019-06-14\n",
                         encoding="utf-8")
         result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01")
         assert result.returncode == 1 and "row 2, field state_id" in result.stderr and value not in result.stderr, (value, result.stderr)
     path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date\n555001,MA123456,Ann Lee,Firearms,2019-06-14\n"
-                    "555002,12345678,Bo Roe,Firearms,2019-06-14\n", encoding="utf-8")
+                    "555002,123456,Bo Roe,Firearms,2019-06-14\n", encoding="utf-8")
     assert run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01").returncode == 0
     data = small_package / "data" / "ma_training.csv"
     data.write_text(data.read_text(encoding="utf-8").replace("MA123456", "6175550199"), encoding="utf-8")

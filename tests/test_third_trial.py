@@ -45,6 +45,20 @@ def test_an_enrollment_status_column_leaves_out_what_is_no_completed_training_an
                           extra=("--received", "2024-01-01"))
         assert "Audited" not in message
     assert (small_package / "data" / "ma_training.csv").read_bytes() == before
+    # a second attack run: every such column must say so ("Result" beside "Enrollment Status"), one whose header holds
+    # such a word ("Attendance Status"), and Y or N in a "Completed?" column
+    path.write_text("Acadis ID,Student Name,Class Name,End Date,Enrollment Status,Result\n"
+                    '555001,"Quillon, Ada",Ethics,2019-06-14,Completed,Passed\n555002,"Varga, Nell",Ethics,2019-06-14,Completed,Failed\n',
+                    encoding="utf-8")
+    report = imported(small_package, path, "ma-training")
+    assert "column 5 (Enrollment Status) and column 6 (Result) say whether each row is a completed training: 1 row(s) read" in report
+    assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"]
+    for header, yes, no in (("Attendance Status", "Completed", "Withdrawn"), ("Completed?", "Y", "N")):
+        path.write_text(f"Acadis ID,Student Name,Class Name,Completion Date,{header}\n"
+                        f'555001,"Quillon, Ada",Ethics,2019-06-14,{yes}\n555003,"Orly, Bram",Ethics,2019-06-14,{yes}\n'
+                        f'555004,"Ostrander, Pell",Ethics,2019-06-14,{no}\n', encoding="utf-8")
+        report = imported(small_package, path, "ma-training")
+        assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001", "555003"], (header, report)
 
 
 def test_a_footer_below_the_records_is_reported_and_not_read_and_a_workbook_s_too(small_package, tmp_path):
@@ -138,3 +152,12 @@ def test_a_surname_that_is_a_footer_s_word_below_the_records_is_no_footer(small_
     path.write_text(HEADER + BODY + '"Count, Ann",Revoked,unknown,\n', encoding="utf-8")
     assert "footer" not in imported(small_package, path)
     assert "Count, Ann" in [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")]
+
+
+def test_a_header_is_shown_only_when_made_of_a_column_name_s_words_never_a_value_s():
+    """A second attack run after the eighteenth: headers "AGE 45", "Sex M", "DOB MAY" and "MAIN STREET" were echoed."""
+    from certdata.importers import shown_header
+    for header in ("Course Code", "Hours", "DPS ID", "Badge #", "Credit Hours", "Enrollment Status"):
+        assert shown_header(header) == header
+    for header in ("AGE 45", "Sex M", "DOB MAY", "MAIN STREET", "Oak Road Apt", "Address Line 1", "Jane Doe", "1970-01-02"):
+        assert shown_header(header) is None, header

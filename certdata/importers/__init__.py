@@ -982,7 +982,7 @@ def mapped_width(headers, module):
     if not found or missing_fields(found, module):
         return None
     status = row_status(headers, module, found)  # read too, though not a field
-    return max(*found.values(), status["column"] if status else 0) + 1
+    return max([*found.values(), *(column for column, _ in (status or {}).get("columns", ()))]) + 1
 
 
 def missing_fields(found, module):
@@ -1001,18 +1001,28 @@ def module_file(module):
 
 
 def row_status(headers, module, found):
-    """The column, when the file has one, that says whether a row is a record of the table at all (the state's
-    ROW_STATUS: an enrollment roster's status, whose Withdrawn rows are no completed trainings), as {column, header
-    (our spelling), what, words: {key: the word}, read: the words read}; None otherwise."""
+    """The columns, when the file has any, that say whether a row is a record of the table at all (the state's
+    ROW_STATUS: an enrollment roster's status, whose Withdrawn rows are no completed trainings): those under one of its
+    headers, or whose header holds one of its header_parts and is no date's (a second attack run after the eighteenth:
+    "Attendance Status", "Result" beside "Enrollment Status", "Completed?" holding Y and N), as {columns: [(column,
+    its name)], what, words: {key: the word}, read: the words read}; None when it has none."""
     declared = getattr(module, "ROW_STATUS", None)
     if not declared:
         return None
     names = {header_key(name): name for name in declared["headers"]}
-    column = next((i for i, header in enumerate(headers) if i not in found.values() and header_key(header) in names), None)
-    if column is None:
+    columns = []
+    for i, header in enumerate(headers):
+        key = header_key(header)
+        if i in found.values() or not key:
+            continue
+        if key in names:
+            columns.append((i, names[key]))
+        elif "date" not in key and any(part in key for part in declared.get("header_parts", ())):
+            columns.append((i, shown_header(header) or "its header not shown"))
+    if not columns:
         return None
-    return {"column": column, "header": names[header_key(headers[column])], "what": declared["what"],
-            "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}, "read": declared["read"]}
+    return {"columns": columns, "what": declared["what"], "read": declared["read"],
+            "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}}
 
 
 def refuse_more_specific(label, headers, found, module):
@@ -1051,10 +1061,10 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     refuse_more_specific(label, headers, found, module)
     status = row_status(headers, module, found)
     for index, header in enumerate(headers):
-        if index not in found.values() and clean(header) and not (status and index == status["column"]):
+        if index not in found.values() and clean(header) and not (status and index in dict(status["columns"])):
             report(f"dropped column {dropped_column(index, header, module, found)}"
                    + ("" if mapping([header], module) else ": not an open field, its values are not read"))
-    kept, left_out, unlisted = 0, {}, []
+    kept, left_out, unlisted = 0, {}, {}
     kinds = getattr(module, "CELL_KINDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
@@ -1097,13 +1107,14 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 placeholders.setdefault(field, []).append(number)
         if not any(record.values()):
             continue
-        if status:  # a column saying whether the row is a record of the table at all
-            word = status["words"].get(header_key(row[status["column"]] if status["column"] < len(row) else ""))
-            if word is None:
-                unlisted.append(number)
+        if status:  # columns saying whether the row is a record of the table at all: each must say it is
+            words = [status["words"].get(header_key(row[column] if column < len(row) else "")) for column, _ in status["columns"]]
+            if None in words:
+                unlisted.setdefault(status["columns"][words.index(None)], []).append(number)
                 continue
-            if word not in status["read"]:
-                left_out.setdefault(word, []).append(number)
+            other = next((word for word in words if word not in status["read"]), None)
+            if other:
+                left_out.setdefault(other, []).append(number)
                 continue
             kept += 1
         failed = [f for f, v in record.items() if v.upper() in EXCEL_ERRORS]
@@ -1164,11 +1175,10 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record["_row"] = number
         count += 1
         yield record
-    if unlisted:
-        what, where = status["what"], module_file(module)
-        refusals[(None, f"a value (not shown, or blank) of column {status['column'] + 1} ({status['header']}), which says "
-                        f"whether a row is {what}, that is not among the words listed in ROW_STATUS ({where}): add the "
-                        "word to those read or those left out there, or ask the agency what it means")] = unlisted
+    for (column, name), where in unlisted.items():
+        refusals[(None, f"a value (not shown, or blank) of column {column + 1} ({name}), which says whether a row is "
+                        f"{status['what']}, that is not among the words listed in ROW_STATUS ({module_file(module)}): add "
+                        "the word to those read or those left out there, or ask the agency what it means")] = where
     if refusals:
         raise ImportError_("; ".join(
             f"{label}, {'row' if len(where) == 1 else 'rows'} {numbers(where)}{'' if field is None else ', field ' + field}: {problem}"
@@ -1182,7 +1192,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         report(footer_message(label, footers))
     if status:
         gone = sum(map(len, left_out.values()))
-        report(f"{label}: column {status['column'] + 1} ({status['header']}) says whether each row is {status['what']}: "
+        said = " and ".join(f"column {column + 1} ({name})" for column, name in status["columns"])
+        report(f"{label}: {said} {'say' if len(status['columns']) > 1 else 'says'} whether each row is {status['what']}: "
                f"{kept:,} row(s) read ({', '.join(status['read'])})" + (f"; {gone:,} left out, not published: " + "; ".join(
                    f"{word} {len(where):,} (rows {numbers(where)})" for word, where in sorted(left_out.items()))
                    if gone else ""))
@@ -1318,8 +1329,10 @@ def dropped_column(index, header, module, found):
 
 
 # The words a column's name is made of in an agency's export. A header is shown only when each of its words is one of
-# these or an acronym of up to five capitals ("DPS ID", "Badge #"), and one at least is one of these: a header row's cell
-# can hold anything (an attack run put an address there), and a message may show no value.
+# these or an acronym of two to five capitals ("DPS ID", "Badge #"), no digit among them, and one at least is one of
+# these: a header row's cell can hold anything (an attack run put an address there), and a message may show no value.
+# The words of closed categories (a residence, a birth, a sex) are none of these: such a header is named as CLOSED_HEADERS
+# names it, or not at all ("AGE 45", "Sex M", "MAIN STREET": a second attack run after the eighteenth).
 HEADER_WORDS = frozenset("""
 id ids no num number nbr code codes key seq sequence row index record records count total # type kind category level
 officer officers employee person student students trainee name names first last middle suffix full maiden alias
@@ -1327,27 +1340,28 @@ agency agencies department dept division unit bureau employer employing commissi
 course courses class classes session section program programme training trainings academy instructor curriculum
 hours hrs hour credit credits score grade result results attendance enrollment enrolment completion completed
 date dates day days month year years time start end begin began expiration expires expiry issued issue effective
-current previous prior original latest status state county city zip postal address street residence home
-phone email mail cell contact gender sex race ethnicity age birth dob ssn social security
+current previous prior original latest status state
 license licence licensure certificate certification cert certified commission commissioned appointment
 hire hired hiring separation separated termination reason action discipline notes note comments comment remarks
 description details detail mode delivery format location site source rank title badge position job assignment
 sworn service employment full part time of at in on for and or by
 """.split())
-HEADER_ACRONYM = re.compile(r"[A-Z]{1,5}")
+HEADER_ACRONYM = re.compile(r"[A-Z]{2,5}")
+NOT_ACRONYMS = frozenset("JAN FEB MAR APR MAY JUN JUNE JUL JULY AUG SEP SEPT OCT NOV DEC MALE FEM".split())
 HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’-]){0,39}")
 
 
 def shown_header(header):
     """A header cell of the header row as a message may show it: a column's name of HEADER_WORDS (and acronyms), at
-    most 40 characters and two digits; else None (a foreign-data trial after the eighteenth: "Course Code", "Hours"
+    most 40 characters, no digit; else None (a foreign-data trial after the eighteenth: "Course Code", "Hours"
     and "DPS ID" were named by position alone, and the journalist had to open the file)."""
     text = clean(header) if isinstance(header, str) else ""
-    if not HEADER_SHAPE.fullmatch(text) or sum(c.isdigit() for c in text) > 2:
+    if not HEADER_SHAPE.fullmatch(text) or any(c.isdigit() for c in text):
         return None
-    words = [w for w in re.split(r"[\s&()./'’-]+", text) if w and not w.isdigit()]
+    words = [w for w in re.split(r"[\s&()./'’-]+", text) if w]
     known = [w.lower().rstrip("#") in HEADER_WORDS or w == "#" for w in words]
-    if any(known) and all(k or HEADER_ACRONYM.fullmatch(w.rstrip("#")) for k, w in zip(known, words)):
+    if any(known) and all(k or (HEADER_ACRONYM.fullmatch(w.rstrip("#")) and w.rstrip("#") not in NOT_ACRONYMS)
+                          for k, w in zip(known, words)):
         return text
     return None
 
@@ -1379,7 +1393,7 @@ def value_problem(field, value):
     if text_problem(value):
         return text_problem(value)
     kind = {"agency_name": "an agency's name", "course_name": "a course's name"}.get(field)
-    if kind and (not any(c.isalpha() for c in value) or text_refused(value)):
+    if kind and (not any(c.isalpha() for c in value) or text_refused(value, session=field == "course_name")):
         return (f"the value has no letter, or holds a date, a street address, a long number, a telephone number "
                 f"or an e-mail address, so it is not {kind}")
     return None

@@ -96,10 +96,12 @@ ROW_STATUS = {
     "what": "a completed training",
     "headers": ["Enrollment Status", "Completion Status", "Course Status", "Training Status", "Class Status",
                 "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail"],
-    "read": ["Completed", "Complete", "Passed", "Pass", "Graduated"],
+    "header_parts": ["status", "result", "outcome", "passfail", "complet", "attend", "enrol"],  # and any header holding
+    # one of these (compared without case, spaces or punctuation) that is no date's: "Attendance Status", "Completed?"
+    "read": ["Completed", "Complete", "Passed", "Pass", "Graduated", "Yes", "Y", "True"],
     "left_out": ["Withdrawn", "Withdrew", "Failed", "Fail", "Incomplete", "Not Completed", "No Show", "Dropped",
                  "Cancelled", "Canceled", "Enrolled", "Registered", "In Progress", "Waitlisted", "Wait Listed", "Denied",
-                 "Did Not Attend", "Absent", "Scheduled", "Pending"],
+                 "Did Not Attend", "Absent", "Scheduled", "Pending", "No", "N", "False"],
 }
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
