@@ -84,7 +84,7 @@ def ground_text(ground, statutes=None):
         citation = (statutes or {}).get(ground["statute"], ground["statute"])
         return f"{citation} names the {ground['element']}: “{inner_quotes(ground['quote'])}”"
     if kind == "agency-release":
-        return f"The agency's reply names the {ground['element']} in what it released: “{inner_quotes(ground['quote'])}”"
+        return f"The agency's reply speaks of the {ground['element']} in these words: “{inner_quotes(ground['quote'])}”"
     if kind == "agency-caveat":
         return f"“{inner_quotes(ground['quote'])}”"
     if kind == "derived":
