@@ -46,7 +46,9 @@ A state module declares:
   that does not say what it is by itself: search results label it with the field's title in the schema;
 - the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
   ``rows(records, package, label)`` (see ``certdata.importers``; it is also given ``received``, the release's
-  received date, and ``report``, for warnings, when it takes keyword arguments of those names);
+  received date, and ``report``, for warnings, when it takes keyword arguments of those names); optionally
+  ``ROW_STATUS`` (``what``, ``headers``, ``header_parts``, ``read``, ``left_out``: columns saying whether a row is
+  a record of the table at all, such as an enrollment's result; see ``certdata.importers.row_status``);
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
 - ``PLACEHOLDERS`` (optional): ``{resource: (field, values)}``, the rows its sample adds to the package's own
