@@ -161,3 +161,25 @@ def test_a_header_is_shown_only_when_made_of_a_column_name_s_words_never_a_value
         assert shown_header(header) == header
     for header in ("AGE 45", "Sex M", "DOB MAY", "MAIN STREET", "Oak Road Apt", "Address Line 1", "Jane Doe", "1970-01-02"):
         assert shown_header(header) is None, header
+
+
+def test_a_workbook_s_status_column_is_read_and_a_refusal_naming_the_first_rows_is_shown_whole(small_package, tmp_path):
+    """A second foreign-data trial after the eighteenth: in a workbook the status columns were let go of as unread, so
+    every Acadis workbook with an "Enrollment Status" was refused; and the refusal, naming rows 2, 3, 4, 5, 6, 7, 8, was
+    withheld whole as a telephone number's digits."""
+    settle_ma_disclosure(small_package)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Acadis ID", "Student Name", "Class Name", "Completion Date", "Enrollment Status"])
+    sheet.append(["555001", "Quillon, Ada", "Ethics", "2019-06-14", "Completed"])
+    sheet.append(["555002", "Varga, Nell", "Ethics", "2019-06-14", "Withdrawn"])
+    workbook.save(tmp_path / "roster.xlsx")
+    report = imported(small_package, tmp_path / "roster.xlsx", "ma-training")
+    assert "1 row(s) read" in report and "Withdrawn 1" in report, report
+    assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"]
+    path = tmp_path / "attended.csv"
+    path.write_text("Acadis ID,Student Name,Class Name,Completion Date,Attendance Status\n" + "".join(
+        f'55500{i},"Quillon, Ada",Ethics,2019-06-14,Attended\n' for i in range(1, 8)), encoding="utf-8")
+    message = refused(small_package, path, "attended.csv, rows 2, 3, 4, 5, 6, 7, 8: a value (not shown, or blank) of column 5",
+                      source="ma-training", extra=("--received", "2024-01-01"))
+    assert "withheld" not in message

@@ -872,7 +872,9 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
     does): 12,000 rows of four such cells of 10,000 characters each had taken 600 MB."""
     keep = mapped_width(headers, module)
     limited = limited_columns(headers, module, limits)
-    read = set(mapping(headers, module).values())
+    found = mapping(headers, module)  # and the columns that say whether a row is a record (a foreign-data trial after
+    # the eighteenth: they were let go of as unread, and every workbook with an enrollment status was refused)
+    read = set(found.values()) | {column for column, _ in (row_status(headers, module, found) or {}).get("columns", ())}
     unread = min((column for column in range(keep or 0) if column not in read), default=None)  # the first one
     layout, hidden_rows = {}, []
     try:
