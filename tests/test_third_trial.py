@@ -183,3 +183,20 @@ def test_a_workbook_s_status_column_is_read_and_a_refusal_naming_the_first_rows_
     message = refused(small_package, path, "attended.csv, rows 2, 3, 4, 5, 6, 7, 8: a value (not shown, or blank) of column 5",
                       source="ma-training", extra=("--received", "2024-01-01"))
     assert "withheld" not in message
+
+
+def test_a_report_grouped_by_agency_names_every_heading_and_subtotal_in_one_run(small_package, tmp_path):
+    """A second foreign-data trial after the eighteenth: a report grouped by agency ("Agency: X" rows, "Subtotal for X:"
+    with a count) took 14 runs to clean, one row named a run, and its subtotals were refused as a date of birth's cell."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "License Status", "License Class", "Commissioning Agency"])
+    for agency, people in (("Columbia Police Department", ["Quillon, Ada", "Varga, Nell"]), ("Joplin Police Department", ["Orly, Bram"])):
+        sheet.append([f"Agency: {agency}"])
+        for person in people:
+            sheet.append([person, "Revoked", "unknown", agency])
+        sheet.append([f"Subtotal for {agency}:", None, len(people)])
+    workbook.save(tmp_path / "grouped.xlsx")
+    message = refused(small_package, tmp_path / "grouped.xlsx", "rows 2, 6, field officer_name: the row's only cell",
+                      "rows 5, 8, field officer_name: a total or subtotal row")
+    assert "date of birth" not in message and "Columbia" not in message

@@ -1082,6 +1082,12 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 footers.append(number)
             continue
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
+        totals = [f for f in ("officer_name", "last_name") if isinstance(cells.get(f), str) and TOTALS_ROW.match(cells[f])]
+        if totals:  # a totals row within the table, named as one before its count's number cell is (a second
+            # foreign-data trial after the eighteenth: "Subtotal for X:" was refused as a date of birth's cell)
+            refusals.setdefault((totals[0], TOTAL_REASON), []).append(number)
+            continue
+        mistyped = None
         for field, cell in cells.items():
             if isinstance(cell, Misshown):
                 raise ImportError_(f"{label}, row {number}, field {field}: {cell.reason}; it is not shown. Ask the agency "
@@ -1091,18 +1097,21 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                    "(a program that writes formulas without computing them); open the file in Excel or "
                                    "LibreOffice and save it, or ask the agency for the file with its values")
             kind = cell_kind(cell)
-            if kind and kind not in kinds.get(field, ()):
-                raise ImportError_(f"{label}, row {number}, field {field}: an Excel {kind} cell where text is expected "
-                                   "(a date of birth or a number in the wrong column?); it is not shown. Check the "
-                                   "export's columns, or format the column as text")
+            if kind and kind not in kinds.get(field, ()) and mistyped is None:
+                mistyped = field, (f"an Excel {kind} cell where text is expected (a date of birth or a number in the wrong "
+                                   "column?); check the export's columns, or format the column as text")
+        if mistyped:  # every such row named in one run, as the other refusals
+            refusals.setdefault(mistyped, []).append(number)
+            continue
         record = {field: clean(cell) for field, cell in cells.items()}
         if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
             again = [number] + [first + i for i in range(index + 1, len(rows)) if rows[i] and header_again(rows[i], module)]
             raise ImportError_(f"{label}, row(s) {numbers(again)}: the header row again (a report printed page by page, or "
                                "files joined one below another), not an officer's record; delete those rows and import again")
         present = [field for field, value in record.items() if value]
-        if len(present) == 1 and len(module.REQUIRED) > 1:
-            raise ImportError_(one_cell(label, number, present[0], module))
+        if len(present) == 1 and len(module.REQUIRED) > 1:  # a heading within the table ("Agency: X"): every one named
+            refusals.setdefault((present[0], ONE_CELL.format(required=", ".join(module.REQUIRED))), []).append(number)
+            continue
         for field, value in record.items():
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
@@ -1148,8 +1157,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         refused = False
         for field in ("officer_name", "last_name"):  # a totals row within the table (an attack run after the
             if TOTALS_ROW.match(record.get(field) or ""):  # seventeenth: "Grand Total",Active,... was an officer)
-                refusals.setdefault((field, "a total or subtotal row, not an officer's record (delete such rows and import "
-                                            "again)"), []).append(number)
+                refusals.setdefault((field, TOTAL_REASON), []).append(number)
                 refused = True
         for field, value in record.items():
             problem = value and value_problem(field, value)
@@ -1308,12 +1316,12 @@ def filled(cells, found):
                and (not isinstance(cells[column], str) or clean(cells[column])))
 
 
-def one_cell(label, number, field, module):
-    """Why a row with a single filled cell (in field) above the last record is not a record, where every record of the
-    state fills more than one: a heading or note within the table (below the last record, a footer: trailing)."""
-    return (f"{label}, row {number}, field {field}: the row's only cell (not shown), where a record fills "
-            f"{', '.join(module.REQUIRED)}: a heading, a note or a subtotal within the table, or a record whose other cells "
-            "are blank; delete the row if it is no record, or ask the agency for the record's values")
+# Why a row with a single filled cell above the last record is not a record, where every record of the state fills more
+# than one: a heading or note within the table (below the last record, a footer: trailing)
+ONE_CELL = ("the row's only cell (not shown), where a record fills {required}: a heading, a note or a subtotal within the "
+            "table, or a record whose other cells are blank; delete the row if it is no record, or ask the agency for the "
+            "record's values")
+TOTAL_REASON = "a total or subtotal row, not an officer's record (delete such rows and import again)"
 
 
 def dropped_column(index, header, module, found):
