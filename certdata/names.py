@@ -582,6 +582,12 @@ CASE_CITATION = re.compile(r"\b[0-9]{1,4}\s+(?:U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|
                            r"\s+[0-9]{1,5}\b")  # "490 U.S. 386": a volume, a reporter, a page, no street's number
 
 
+# A number that counts sessions, classes or parts in a course's title: no day of a date ("Field Training Officer Course -
+# Session 2, May 2018", "Class 3 - May 2018": a second foreign-data trial after the eighteenth saw them refused)
+COUNTED_NUMBER = re.compile(r"\b(session|class|week|module|part|phase|block|unit|level|cohort|section|group|course|no|"
+                            r"number)\.?\s*#?\s*[0-9]{1,3}(?![0-9/.-][0-9])", re.IGNORECASE)
+
+
 def month_and_year(value):
     """Whether a (plain) value holds a month's name beside a year before BIRTH_YEARS_END, either way round."""
     for match in BIRTH_YEAR.finditer(value):
@@ -656,8 +662,10 @@ def date_or_address(value, plain=None, person=False, session=False):
     ("april nine", "Doe, cinq avril"); after a name, with a year or in digits, they are refused as before ("Doe,
     John five April", "April Nine seventy-one", "April 9"). In a course's title (session), a month beside a year is
     the session's ("In-Service Training June 2005", "Firearms Qualification 06/2005"), not a birth month: a date
-    with its day is still refused."""
+    with its day is still refused; a number after a word that counts sessions is no day ("Session 2, May 2018")."""
     value = plain if plain is not None else plain_digits(value)
+    if session and COUNTED_NUMBER.search(value):
+        value = COUNTED_NUMBER.sub(lambda m: m.group(1) + " #", value)
     worded = value
     if person:
         for match in (FIRST_WORD.match(value), AFTER_COMMA.search(value)):

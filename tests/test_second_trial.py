@@ -110,7 +110,7 @@ def test_a_missing_column_is_named_with_the_file_when_closed_columns_are_beside_
     roster.write_text("Licensee,DOB,License Status,License Class,Gender,Notes,Remarks,Badge\n"
                       "\"Quillon, Ada\",01/02/1970,Revoked,unknown,F,x,y,z\n", encoding="utf-8")
     message = refused(small_package, roster, "licensees.csv: missing column(s) officer_name (for example 'Officer Name')",
-                      "recognised License Status, License Class; 4 more not shown",
+                      "recognised License Status, License Class; also 'Notes', 'Remarks', 'Badge'; 1 more not shown",
                       "columns of closed categories (not read): DOB, Gender")
     assert "withheld" not in message and "1970" not in message
     settle_ma_disclosure(small_package)

@@ -200,3 +200,16 @@ def test_a_report_grouped_by_agency_names_every_heading_and_subtotal_in_one_run(
     message = refused(small_package, tmp_path / "grouped.xlsx", "rows 2, 6, field officer_name: the row's only cell",
                       "rows 5, 8, field officer_name: a total or subtotal row")
     assert "date of birth" not in message and "Columbia" not in message
+
+
+def test_a_missing_column_s_message_names_the_ordinary_headers_it_saw(small_package, tmp_path):
+    """A second foreign-data trial after the eighteenth: the refusal of a class-roster layout hid "Enrollment Status",
+    "Class Start Date" and "Class End Date" as "N more not shown", ordinary column names the journalist needed."""
+    settle_ma_disclosure(small_package)
+    path = tmp_path / "classes.csv"
+    path.write_text("Acadis ID,Student Name,Class Start Date,Class End Date,Enrollment Status,1970-01-02\n"
+                    '555001,"Quillon, Ada",2019-06-10,2019-06-14,Completed,x\n', encoding="utf-8")
+    message = refused(small_package, path, "missing column(s) course_name, completion_date",
+                      "also 'Class Start Date', 'Class End Date', 'Enrollment Status'; 1 more not shown",
+                      source="ma-training", extra=("--received", "2024-01-01"))
+    assert "1970" not in message

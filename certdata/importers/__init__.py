@@ -932,12 +932,18 @@ def missing_message(label, missing, headers, module):
     known = [spelling[header_key(headers[i])] for i in sorted(found.values())]
     others = [h for i, h in enumerate(headers) if i not in found.values() and clean(h)]
     closed = [CLOSED_KEYS[header_key(h)] for h in others if header_key(h) in CLOSED_KEYS]
+    # other headers made of a column name's words are shown (a second foreign-data trial after the eighteenth: "Class
+    # Start Date", "Enrollment Status" were "N more not shown"); the rest counted
+    named = [n for n in (shown_header(h) for h in others if header_key(h) not in CLOSED_KEYS) if n]
+    hidden = len(others) - len(closed) - len(named)
     if known:
-        seen = f"recognised {', '.join(known)}" + (
-            f"; {len(others) - len(closed)} more not shown" if len(others) > len(closed) else "")
+        seen = (f"recognised {', '.join(known)}" + (f"; also {', '.join(map(repr, named))}" if named else "")
+                + (f"; {hidden} more not shown" if hidden else ""))
     else:
-        seen = (f"none of its {len(others)} header cell(s) is a known name (they are not shown: they may be data); "
-                f"the header row is looked for in the first {HEADER_ROWS} rows only: below a longer title, delete the "
+        seen = (f"none of its {len(others)} header cell(s) is a known name" + (
+                    f" ({', '.join(map(repr, named))}" + (f"; {hidden} more not shown: they may be data)" if hidden else ")")
+                    if named else " (they are not shown: they may be data)")
+                + f"; the header row is looked for in the first {HEADER_ROWS} rows only: below a longer title, delete the "
                 "title rows above it")
     hint = ""
     if "officer_name" in missing and hasattr(module, "NAME_PARTS_HEADERS"):
