@@ -1226,7 +1226,7 @@ ASCII_DIGIT = re.compile("[0-9]").search  # in an ASCII value, what str.isdigit 
 # investigation)", "(on administrative leave)"), and a place after the word for where someone lives, in any case
 # ("Residence Braintree", "Home Town - Braintree"; RESIDENCE_PLACE, for our notes, reads the word in lower case only).
 NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hearing|termination)\b|\binvestigation\s+pending\b"
-                         r"|\bia\s+(?:case|pending|investigation)\b|[-\u2013\u2014/|]\s*(?:ia|ua|brady|giglio)\b"
+                         r"|\bia\s+(?:case|pending|investigation)\b|(?:\s[-\u2013\u2014]\s|[/|])\s*(?:ia|ua|brady|giglio)\b"  # not "Smith-Brady"
                          r"|\bcomplaint\s+pending\b|\bon\s+(?:[a-z]+\s+)?leave\b"
                          r"|\b(?:administrative|admin|medical|sick|disability)\s+leave\b|\bbrady\s+list\b"
                          r"|[-\u2013\u2014(,;:]\s*(?:the\s+)?(?:officer|employee)\s+(?:was\s+|is\s+)?(?:arrested|suspended|"

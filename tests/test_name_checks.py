@@ -733,7 +733,7 @@ REAL_NAMES_19 = ["Rick Husband", "Husband, Rick", "Ahmed Amer", "Hassan, Amer", 
                  "Jan van Mil", "Van Mil, Jan", "Kai Org", "Alois Alzheimer", "Smith, John, PhD", "Smith, Robert (Bob)",
                  "Jones (Smith), Mary", "Jones, Mary (nee Smith)", "Street, Picabo", "Picabo Street", "Doe, Jane Street",
                  "Doe, Mary Ann Lane", "Smith, Jane (Van Der Berg)", "Giglio, John", "John Giglio", "Case, Steve", "Steve Case",
-                 "Ia, Kim"]
+                 "Ia, Kim", "Smith-Brady, Ann", "Ann Smith-Brady"]
 NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive)", "Roe, Richard (excessive force)",
             "Roe, Richard (do not rehire)", "Roe, Richard (Mexican national)", "Roe, Richard (lawsuit)",
             "Roe, Richard (IA case)", "Roe, Richard (Catholic)", "Roe, Richard (brown eyes)", "Roe, Richard Elm Street",
