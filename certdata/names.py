@@ -692,6 +692,8 @@ def text_refused(value, session=False):
     title, where a month beside a year is the session's (date_or_address)."""
     if description_problem(value) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
+    if not session and agency_note(value):
+        return True
     if not may_be_refused(value):
         return False
     plain = plain_digits(value)
@@ -967,6 +969,26 @@ def suffix_part(part):
 ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"), (Bob), a bracket's words
 
 
+# A sign that sets a note apart from a name: no name holds it ("Smith, John - perjury", "Roe, Rick: Muslim", "Lee, Ann |
+# gay", "Doe, Jane * see IA file": a final attack run after the eighteenth). A dash joins a double surname with no space
+# ("Smith-Jones"); with a space beside it, or as an en or em dash, it parts a note. Quotes and brackets hold a nickname,
+# read by bracket_note. (Angle brackets are left to the escaping tests: the sample publishes "<script>" names.)
+NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014]|\s-|-\s|\s'[^']*'|\s-$")
+MEASURE = re.compile(r"[0-9]{1,3}\s*(?:ft|feet|foot|in|inch|inches|cm|kg|lbs?|pounds)\b", re.IGNORECASE)  # "6ft"
+AFTER_SUFFIX = re.compile(r",[^,]*?\b(?:jr|sr|ii|iii|iv)\b\.?\s+(?!(?:jr|sr|ii|iii|iv|v)\b)[^\W\d_]", re.IGNORECASE)
+
+
+def note_sign(value):
+    """"note" when a person's name holds a sign that sets a note apart (NOTE_SIGN), or words after the suffix that
+    closes its given names ("Green, Al Jr. Brady"); else None."""
+    plain = ENCLOSED.sub(lambda m: " " * len(m.group()), value)  # a nickname's quotes and brackets are bracket_note's
+    if NOTE_SIGN.search(plain) or AFTER_SUFFIX.search(plain):
+        return "note"
+    if MEASURE.search(plain):
+        return "physical description"
+    return None
+
+
 def comma_parts_problem(value):
     """Why a person's name holds more than a surname, its given names and suffixes between its commas, or None: at most
     one part after the first comma is no suffix ("Smith, Jr., John" and "Smith, John, Jr." alike). A comma in brackets
@@ -1025,11 +1047,13 @@ PERSON_CLOSED_WORDS = {
                                    "reprimanded allegation allegations alleged decertified decertification pending "
                                    "fired sustained dismissed despedido despedida investigacion investigación "
                                    "polygraph rehire lawsuit lawsuits untruthful dishonest dishonesty demoted giglio "
+                                   "perjury perjured lied dnh ffd "
                                    "уволен уволена",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
+                       "depression suicide iod lod "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
     "origin": "latino latina latinx african afr amer native daca",
-    "family": "wife husband",
+    "family": "wife husband kids children daughter stepson stepdaughter",
     # an attack run after the eighteenth: "Roe, Richard (brown eyes)"
     "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
 }
@@ -1065,8 +1089,8 @@ CLOSED_WORD_REASONS = {
     "family": "the value names the person's family, which no open column holds (a note in the wrong column?)",
     "physical description": ("the value describes the person's body (eyes, hair, a tattoo, a height or weight), which no "
                              "open column holds (a note in the wrong column?)"),
-    "note": ("the value holds a note in brackets (lower-case words, or a word that describes the person), which no "
-             "person's name holds (a note in the wrong column?)"),
+    "note": ("the value holds a note set apart from the name (in brackets or quotes, after a dash, a colon or another "
+             "sign, or after the name's suffix), which no person's name holds (a note in the wrong column?)"),
 }
 # Words that are names (in the Census Bureau's lists: "Gay" is the 774th surname and the 795th female given name, "Young"
 # the 28th surname, "Muslim" the 69,796th) and also say what no open column holds. Where a person's name holds one, its
@@ -1146,7 +1170,7 @@ def named(value, words, cased):
     return {0}
 
 
-BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]")  # not after a letter: a formula's "HYPERLINK(" is none
+BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]|(?<!\S)\"([^\"]*)\"")  # not after a letter: a formula's "HYPERLINK(" is none
 # Small words of a name, or of a name's note of another name ("Jones, Mary (nee Smith)"), in brackets
 BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den ter ten y e bin ibn al el dos das do st "
                                "nee née geb formerly aka a k".split())
@@ -1166,8 +1190,9 @@ def bracket_note(value):
     for match in BRACKETED.finditer(value):
         if match.group() == "[withheld]":  # what stands for words taken out of a retired identifier's row
             continue
-        words = split_words(match.group(1))
-        if len([w for w in words if w.lower() not in BRACKET_NAME_WORDS]) > 1:
+        words = split_words(match.group(1) if match.group(1) is not None else match.group(2))
+        if len([w for w in words if w.lower() not in BRACKET_NAME_WORDS and w.lower() not in NAME_SUFFIXES
+                and len(w) > 1]) > 1:  # (initials: "(J.J.)"; a suffix: "Bob, Jr")
             return "note"  # a nickname or another surname is one word but for particles ("(Van Der Berg)"); a note is more
         for word in words:  # ("(Internal Affairs)", "(IA CASE)": a second attack run after the eighteenth)
             lower = word.lower()
@@ -1239,6 +1264,36 @@ NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\s[-\u2013\u2014]\s)[^()\[\]]*?\b(?:term
                              r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
                              r"investigated|brady|giglio|injured|untruthful|dishonest|demoted|ia\s+pending|ia\s+case)\b",
                              re.IGNORECASE)
+# In an agency's name (not a course's title, where "Domestic Violence - Investigation" is a subject), words after a sign
+# that sets a note apart, which describe a person ("Quincy Police Department - pregnant", "- son of chief", "- Catholic",
+# "- sustained complaint": a final attack run after the eighteenth)
+AGENCY_NOTE_SIGN = re.compile(r"\s[-\u2013\u2014]\s|[:;(\[|*#~]")
+# (a person's states and ties only: "Criminal Investigation", "Adult Institutions", "Sexual Assault", "Veterans Affairs",
+# "Mental Health", "Juvenile" and "Family Services" name units)
+AGENCY_NOTE_WORDS = frozenset("""pregnant pregnancy ptsd son daughter father mother brother sister wife husband spouse kids
+children catholic muslim jewish christian baptist mormon atheist gay lesbian transgender trans sustained complaint
+complaints misconduct convicted conviction charged charges arrested felony felon dui dwi owi discharged arbitration ia
+died deceased dead suicide suicidal disabled depression depressed fmla injured terminated fired suspended resigned
+demoted untruthful dishonest perjury lawsuit polygraph rehire disciplined reprimanded alleged allegation allegations
+sick illness cancer hiv dob ssn""".split())
+
+
+SMALL_WORDS = frozenset("of the and for in at on to by de la le du des del da di van von y et".split())  # in a unit's name
+
+
+def agency_note(value):
+    """Whether an agency's name holds, after a sign that sets a note apart, a word that describes a person, or a word in
+    small letters where the rest of the name has capitals (a unit's name is written as one: "- Patrol Division")."""
+    sign = AGENCY_NOTE_SIGN.search(value)
+    if not sign:
+        return False
+    after = split_words(value[sign.end():])
+    if not AGENCY_NOTE_WORDS.isdisjoint(word.lower() for word in after):
+        return True
+    return any(c.isupper() for c in value[:sign.start()]) and any(
+        word[:1].islower() and word not in SMALL_WORDS for word in after)
+
+
 PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|halls|life|services|inn)\b)[A-Za-z]"
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 
@@ -1252,7 +1307,8 @@ def description_problem(value, person=False):
         value = plain_digits(value)
     if person:
         problem = comma_parts_problem(value)
-        kind = problem is None and (closed_word(value) or ("(" in value or "[" in value) and bracket_note(value))
+        kind = problem is None and (closed_word(value) or note_sign(value)
+                                    or ("(" in value or "[" in value or '"' in value) and bracket_note(value))
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
     words = person_words(value) if person else value

@@ -733,7 +733,9 @@ REAL_NAMES_19 = ["Rick Husband", "Husband, Rick", "Ahmed Amer", "Hassan, Amer", 
                  "Jan van Mil", "Van Mil, Jan", "Kai Org", "Alois Alzheimer", "Smith, John, PhD", "Smith, Robert (Bob)",
                  "Jones (Smith), Mary", "Jones, Mary (nee Smith)", "Street, Picabo", "Picabo Street", "Doe, Jane Street",
                  "Doe, Mary Ann Lane", "Smith, Jane (Van Der Berg)", "Giglio, John", "John Giglio", "Case, Steve", "Steve Case",
-                 "Ia, Kim", "Smith-Brady, Ann", "Ann Smith-Brady"]
+                 "Ia, Kim", "Smith-Brady, Ann", "Ann Smith-Brady", 'Smith, Robert "Bob"', "Smith, John (J.J.)",
+                 "Smith, John Jr. III", "D'Angelo, Mary-Kate", "Shot With Two Arrows, Ann", "Her Many Horses, Emily",
+                 "Son, Heung-min"]
 NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive)", "Roe, Richard (excessive force)",
             "Roe, Richard (do not rehire)", "Roe, Richard (Mexican national)", "Roe, Richard (lawsuit)",
             "Roe, Richard (IA case)", "Roe, Richard (Catholic)", "Roe, Richard (brown eyes)", "Roe, Richard Elm Street",
@@ -744,17 +746,29 @@ NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive
             "Smith, John (Excessive Force)", "Smith, John (Demoted)", "Smith, John (Failed Drug Test)", "Smith, John (POSITIVE UA)",
             "Smith, John (In Prison)", "Smith, John (Protective Order)", "Smith, John (Sick)", "Smith, John (Heart Attack)",
             "Smith, John (Trans)", "John Smith Untruthful", "SMITH, JOHN IN PRISON", "Smith, John - Giglio", "Smith, John / IA",
-            "John Smith IA Case"]
+            "John Smith IA Case",
+            # a final attack run after the eighteenth: notes set apart by a sign, or after the suffix
+            "Smith, John - perjury", "Jones, Amy - suicide attempt", "Brown, Tim - father of 3", "Lee, Ann - gay",
+            "Kim, Bo - excessive force", "Page, Jimmy - do not hire", "Doe, Jane - depression", "Roe, Rick: Muslim",
+            "Green, Al Jr. Brady", "Lee, Ann | gay", "Lee, Ann ; gay", "Lee, Ann * see IA file", "Lee, Ann ~ gay",
+            'Lee, Ann "see IA file"', "Doe, Jane depression", "Doe, Jane {IA}", "Doe, Jane 6ft"]
 AGENCY_NOTES_19 = ["Columbia Police Department (terminated)", "Columbia Police Department (suspended)",
                    "Columbia Police Department (DWI arrest)", "Columbia Police Department (officer failed polygraph)",
                    "Columbia Police Department - do not rehire", "Kansas City Police Department 05APR71", "Columbia PD 04/1971",
                    "Columbia PD 1971-04", "Columbia PD 4-1971", "Columbia PD 555x555x0142", "Columbia PD 123ab45cd6789",
                    "Columbia PD (WM)", "Quincy Police Department (IA Pending)", "Quincy Police Department (Brady)",
-                   "Quincy Police Department (Injured On Duty)"]
+                   "Quincy Police Department (Injured On Duty)", "Quincy Police Department - pregnant",
+                   "Quincy Police Department - PTSD", "Quincy Police Department - son of chief",
+                   "Boston Police Department - domestic assault", "Quincy Police Department - Catholic",
+                   "Columbia Police Department - sustained complaint", "Columbia PD: discipline pending",
+                   "Columbia PD (wife is dispatcher)", "Columbia PD - disability retirement"]
 AGENCIES_19 = ["Kansas City (MO) Police Department", "Jefferson City (MO) Police Department", "Springfield (MA) Police Department",
                "Sheriff (MA)", "Firearms (M) Qualification", "Graham v. Connor, 490 U.S. 386 (1989)",
                "Tennessee v. Garner, 471 U.S. 1 (1985)", "Under Investigation: Interview Skills", "Defensive Tactics - Arrest and Control",
-               "Recruit Academy Class 2019-04", "DUI Enforcement", "Internal Affairs Division", "Giglio Disclosure Training"]
+               "Recruit Academy Class 2019-04", "DUI Enforcement", "Internal Affairs Division", "Giglio Disclosure Training",
+               "Columbia Police Department - Patrol Division", "Troop C - Missouri State Highway Patrol",
+               "Department of Corrections - Division of Adult Institutions", "Columbia PD - Criminal Investigation Division",
+               "Columbia PD - Sexual Assault Unit", "Columbia PD (Family Services)"]
 
 
 @pytest.mark.parametrize("value", REAL_NAMES + REAL_NAMES_19)

@@ -3,7 +3,7 @@ tab- and semicolon-separated text, titles wrapped over two lines) that were publ
 reason. Names are made up; no real officer is named."""
 import openpyxl
 
-from .conftest import run_cli, settle_ma_disclosure
+from .conftest import run_cli, settle_agency_disclosure, settle_ma_disclosure
 from .test_importers import read_csv
 from .test_release_trial import refused
 
@@ -85,7 +85,7 @@ def test_a_footer_below_the_records_is_reported_and_not_read_and_a_workbook_s_to
     sheet.append(["Quillon, Ada", "Revoked", "unknown", "Columbia Police Department"])
     sheet.append([])
     sheet.append(["Total Records:", 1])
-    sheet.append(["CONFIDENTIAL"])
+    sheet.append(["CONFIDENTIAL - FOR OFFICIAL USE ONLY"])
     workbook.save(tmp_path / "roster.xlsx")
     report = imported(small_package, tmp_path / "roster.xlsx")
     assert "row(s) 5, 6: below the last record, a report's footer" in report, report
@@ -213,3 +213,27 @@ def test_a_missing_column_s_message_names_the_ordinary_headers_it_saw(small_pack
                       "also 'Class Start Date', 'Class End Date', 'Enrollment Status'; 1 more not shown",
                       source="ma-training", extra=("--received", "2024-01-01"))
     assert "1970" not in message
+
+
+def test_a_last_row_whose_name_is_a_footer_s_word_is_read_and_a_status_column_s_yes_reads_its_header(small_package, tmp_path):
+    """A final attack run after the eighteenth: "Tom Page;Revoked;;" and "Mary Count;Surrendered;;" at the end of a
+    roster were left unread as footers (both decertified officers); MA columns headed "Passed", "P/F", "Withdrawn" were
+    dropped and their N, F and Y rows published as completed trainings."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Name;License Status;License Class;Commissioning Agency\n"
+                    '"Quillon, Ada";Revoked;unknown;Columbia Police Department\n'
+                    "Tom Page;Revoked;;\nMary Count;Surrendered;;\n", encoding="utf-8")
+    report = imported(small_package, path)
+    assert "footer" not in report, report
+    assert {"Tom Page", "Mary Count"} <= {r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")}
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    training = tmp_path / "training.csv"
+    for header, read, left in (("Passed", "Y", "N"), ("P/F", "P", "F"), ("Withdrawn", "N", "Y"), ("Failed?", "No", "Yes")):
+        training.write_text(f"Acadis ID,Officer Name,Course Name,Completion Date,{header}\n"
+                            f'555001,"Quillon, Ada",Ethics,2019-06-14,{read}\n555002,"Varga, Nell",Ethics,2019-06-14,{left}\n',
+                            encoding="utf-8")
+        result = run_cli(small_package, "import", "ma-training", str(training), "--received", "2024-01-01", "--retire-most")
+        assert result.returncode == 0, (header, result.stderr)
+        assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"], header
+

@@ -1018,18 +1018,24 @@ def row_status(headers, module, found):
     if not declared:
         return None
     names = {header_key(name): name for name in declared["headers"]}
-    columns = []
+    columns, negative = [], set()
     for i, header in enumerate(headers):
         key = header_key(header)
         if i in found.values() or not key:
             continue
         if key in names:
             columns.append((i, names[key]))
-        elif "date" not in key and any(part in key for part in declared.get("header_parts", ())):
+        elif not any(part in key for part in declared.get("not_parts", ())) and any(
+                part in key for part in (*declared.get("header_parts", ()), *declared.get("negative_parts", ()))):
             columns.append((i, shown_header(header) or "its header not shown"))
+        else:
+            continue
+        if any(part in key for part in declared.get("negative_parts", ())):
+            negative.add(i)  # a column that says the row is no record ("Withdrawn": Y): its yes and no read the other way
     if not columns:
         return None
-    return {"columns": columns, "what": declared["what"], "read": declared["read"],
+    return {"columns": columns, "what": declared["what"], "read": declared["read"], "negative": negative,
+            "flip": dict(declared.get("flipped", {})),
             "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}}
 
 
@@ -1126,6 +1132,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             continue
         if status:  # columns saying whether the row is a record of the table at all: each must say it is
             words = [status["words"].get(header_key(row[column] if column < len(row) else "")) for column, _ in status["columns"]]
+            words = [status["flip"].get(word, word) if column in status["negative"] else word
+                     for (column, _), word in zip(status["columns"], words)]
             if None in words:
                 unlisted.setdefault(status["columns"][words.index(None)], []).append(number)
                 continue
@@ -1291,29 +1299,31 @@ FOOTER_WORDS = re.compile(r"\b(?:total|count|records?|end\s+of|report|page|gener
 
 
 def footer_words(row):
-    """Whether a row's first filled cell reads as a report's footer ("Record Count: 4000", "Total records:") and not
-    as a person's name ("Page, John", "Count, Ann": a comma and no digit or colon)."""
-    first = first_filled(row)
-    return bool(FOOTER_WORDS.search(first)) and footer_shaped(first)
+    """Whether a row's first filled cell reads as a report's footer (footer_text)."""
+    return footer_text(first_filled(row))
 
 
 def first_filled(row):
     return next((str(cell) for cell in row if cell not in (None, "") and str(cell).strip()), "")
 
 
-def footer_shaped(text):
-    """Whether a cell may be a footer's rather than a name written "Surname, Given": a digit or a colon, or no comma."""
-    return "," not in text or any(c.isdigit() or c == ":" for c in text)
+def footer_text(text):
+    """Whether a cell reads as a report's footer, not as a person's name: a count, a date or a page number (digits, no
+    comma: "Page 3 of 3", "current as of 1/17/2023"), or a footer's word with a colon, a star or three words or more
+    ("Record Count: 4000", "*** End of Report ***", "This report is confidential"). "Page, John", "Tom Page" and "Mary
+    Count" are names: a final attack run after the eighteenth saw such last rows left unread as footers."""
+    if any(c.isdigit() for c in text) and "," not in text:
+        return True
+    return bool(FOOTER_WORDS.search(text)) and (":" in text or "*" in text or len(text.split()) >= 3)
 
 
 def trailing(row, found, module):
-    """Whether a row may be part of a footer, below the last record: it fills no cell read, or one not shaped as a
-    name ("Page, John" alone is refused as a record's only cell), or fewer than a record needs and reads as a footer
-    ("Total records: | 7295": a foreign-data trial after the seventeenth)."""
+    """Whether a row may be part of a footer, below the last record: it fills no cell read, or fewer than a record needs
+    and reads as a footer (footer_text: "Total records: | 7295", a foreign-data trial after the seventeenth)."""
     if not row:
         return True
     n = filled(row, found)
-    return n == 0 or (n == 1 and footer_shaped(first_filled(row))) or (n < len(module.REQUIRED) and footer_words(row))
+    return n == 0 or (n < len(module.REQUIRED) and footer_words(row))
 
 
 def filled(cells, found):
@@ -1360,11 +1370,12 @@ current previous prior original latest status state
 license licence licensure certificate certification cert certified commission commissioned appointment
 hire hired hiring separation separated termination reason action discipline notes note comments comment remarks
 description details detail mode delivery format location site source rank title badge position job assignment
+pass passed fail failed successful withdrawn dropped disposition graduated certified awarded done final attended enrolled
 sworn service employment full part time of at in on for and or by
 """.split())
 HEADER_ACRONYM = re.compile(r"[A-Z]{2,5}")
 NOT_ACRONYMS = frozenset("JAN FEB MAR APR MAY JUN JUNE JUL JULY AUG SEP SEPT OCT NOV DEC MALE FEM".split())
-HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’-]){0,39}")
+HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’?-]){0,39}")
 
 
 def shown_header(header):
@@ -1374,7 +1385,7 @@ def shown_header(header):
     text = clean(header) if isinstance(header, str) else ""
     if not HEADER_SHAPE.fullmatch(text) or any(c.isdigit() for c in text):
         return None
-    words = [w for w in re.split(r"[\s&()./'’-]+", text) if w]
+    words = [w for w in re.split(r"[\s&()./'’?-]+", text) if w]
     known = [w.lower().rstrip("#") in HEADER_WORDS or w == "#" for w in words]
     if any(known) and all(k or (HEADER_ACRONYM.fullmatch(w.rstrip("#")) and w.rstrip("#") not in NOT_ACRONYMS)
                           for k, w in zip(known, words)):

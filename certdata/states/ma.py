@@ -95,13 +95,20 @@ COLUMNS = {
 ROW_STATUS = {
     "what": "a completed training",
     "headers": ["Enrollment Status", "Completion Status", "Course Status", "Training Status", "Class Status",
-                "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail"],
-    "header_parts": ["status", "result", "outcome", "passfail", "complet", "attend", "enrol"],  # and any header holding
-    # one of these (compared without case, spaces or punctuation) that is no date's: "Attendance Status", "Completed?"
-    "read": ["Completed", "Complete", "Passed", "Pass", "Graduated", "Yes", "Y", "True"],
+                "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail", "P/F", "Graduated",
+                "Certified", "Credit Awarded", "Done", "Final", "Grade", "Final Grade"],
+    "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition"],
+    # and any header holding one of these (compared without case, spaces or punctuation) and none of not_parts:
+    # "Attendance Status", "Completed?", "P/F" (a final attack run after the eighteenth: "Passed", "Graduated",
+    # "Certified", "Credit Awarded" were dropped as unknown columns, their N and F rows published)
+    "not_parts": ["date", "hour", "hrs", "time"],
+    # a header saying the row is no completion ("Withdrawn", "Dropped", "Failed?"): its Yes means left out, its No read
+    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent"],
+    "flipped": {"Yes": "No", "Y": "N", "True": "False", "No": "Yes", "N": "Y", "False": "True"},
+    "read": ["Completed", "Complete", "Passed", "Pass", "P", "Graduated", "Yes", "Y", "True"],
     "left_out": ["Withdrawn", "Withdrew", "Failed", "Fail", "Incomplete", "Not Completed", "No Show", "Dropped",
                  "Cancelled", "Canceled", "Enrolled", "Registered", "In Progress", "Waitlisted", "Wait Listed", "Denied",
-                 "Did Not Attend", "Absent", "Scheduled", "Pending", "No", "N", "False"],
+                 "Did Not Attend", "Absent", "Scheduled", "Pending", "No", "N", "False", "F"],
 }
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
