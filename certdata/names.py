@@ -973,7 +973,7 @@ ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"),
 # gay", "Doe, Jane * see IA file": a final attack run after the eighteenth). A dash joins a double surname with no space
 # ("Smith-Jones"); with a space beside it, or as an en or em dash, it parts a note. Quotes and brackets hold a nickname,
 # read by bracket_note. (Angle brackets are left to the escaping tests: the sample publishes "<script>" names.)
-NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014]|\s-|-\s|\s'[^']*'|\s-$")
+NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014]|\s-|-\s|\s-$")
 MEASURE = re.compile(r"[0-9]{1,3}\s*(?:ft|feet|foot|in|inch|inches|cm|kg|lbs?|pounds)\b", re.IGNORECASE)  # "6ft"
 AFTER_SUFFIX = re.compile(r",[^,]*?\b(?:jr|sr|ii|iii|iv)\b\.?\s+(?!(?:jr|sr|ii|iii|iv|v)\b)[^\W\d_]", re.IGNORECASE)
 
@@ -1170,7 +1170,7 @@ def named(value, words, cased):
     return {0}
 
 
-BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]|(?<!\S)\"([^\"]*)\"")  # not after a letter: a formula's "HYPERLINK(" is none
+BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]|(?<!\S)\"([^\"]*)\"|(?<!\S)'([^']*)'(?!\w)")  # not after a letter: a formula's "HYPERLINK(" is none
 # Small words of a name, or of a name's note of another name ("Jones, Mary (nee Smith)"), in brackets
 BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den ter ten y e bin ibn al el dos das do st "
                                "nee née geb formerly aka a k".split())
@@ -1190,7 +1190,7 @@ def bracket_note(value):
     for match in BRACKETED.finditer(value):
         if match.group() == "[withheld]":  # what stands for words taken out of a retired identifier's row
             continue
-        words = split_words(match.group(1) if match.group(1) is not None else match.group(2))
+        words = split_words(next(group for group in match.groups() if group is not None))
         if len([w for w in words if w.lower() not in BRACKET_NAME_WORDS and w.lower() not in NAME_SUFFIXES
                 and len(w) > 1]) > 1:  # (initials: "(J.J.)"; a suffix: "Bob, Jr")
             return "note"  # a nickname or another surname is one word but for particles ("(Van Der Berg)"); a note is more
@@ -1308,7 +1308,7 @@ def description_problem(value, person=False):
     if person:
         problem = comma_parts_problem(value)
         kind = problem is None and (closed_word(value) or note_sign(value)
-                                    or ("(" in value or "[" in value or '"' in value) and bracket_note(value))
+                                    or ("(" in value or "[" in value or '"' in value or " '" in value) and bracket_note(value))
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
     words = person_words(value) if person else value

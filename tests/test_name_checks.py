@@ -735,7 +735,7 @@ REAL_NAMES_19 = ["Rick Husband", "Husband, Rick", "Ahmed Amer", "Hassan, Amer", 
                  "Doe, Mary Ann Lane", "Smith, Jane (Van Der Berg)", "Giglio, John", "John Giglio", "Case, Steve", "Steve Case",
                  "Ia, Kim", "Smith-Brady, Ann", "Ann Smith-Brady", 'Smith, Robert "Bob"', "Smith, John (J.J.)",
                  "Smith, John Jr. III", "D'Angelo, Mary-Kate", "Shot With Two Arrows, Ann", "Her Many Horses, Emily",
-                 "Son, Heung-min"]
+                 "Son, Heung-min", "Smith, Robert 'Bob'", "D'Angelo, Mary 'Mimi'"]
 NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive)", "Roe, Richard (excessive force)",
             "Roe, Richard (do not rehire)", "Roe, Richard (Mexican national)", "Roe, Richard (lawsuit)",
             "Roe, Richard (IA case)", "Roe, Richard (Catholic)", "Roe, Richard (brown eyes)", "Roe, Richard Elm Street",
@@ -751,7 +751,7 @@ NOTES_19 = ["Roe, Richard (polygraph failed)", "Roe, Richard (drug test positive
             "Smith, John - perjury", "Jones, Amy - suicide attempt", "Brown, Tim - father of 3", "Lee, Ann - gay",
             "Kim, Bo - excessive force", "Page, Jimmy - do not hire", "Doe, Jane - depression", "Roe, Rick: Muslim",
             "Green, Al Jr. Brady", "Lee, Ann | gay", "Lee, Ann ; gay", "Lee, Ann * see IA file", "Lee, Ann ~ gay",
-            'Lee, Ann "see IA file"', "Doe, Jane depression", "Doe, Jane {IA}", "Doe, Jane 6ft"]
+            'Lee, Ann "see IA file"', "Lee, Ann 'see IA file'", "Doe, Jane depression", "Doe, Jane {IA}", "Doe, Jane 6ft"]
 AGENCY_NOTES_19 = ["Columbia Police Department (terminated)", "Columbia Police Department (suspended)",
                    "Columbia Police Department (DWI arrest)", "Columbia Police Department (officer failed polygraph)",
                    "Columbia Police Department - do not rehire", "Kansas City Police Department 05APR71", "Columbia PD 04/1971",
