@@ -302,6 +302,29 @@ def check_id(state, value):
     return re.fullmatch(state.ID_PATTERN, value) is not None
 
 
+# Changes that are a value written otherwise, which every state's change_kind may tell apart from real changes (a
+# foreign-data trial after the eighteenth: a roster in capitals listed 2,948 "name changed", and "... Department"
+# written "... Dept." 94 officers as having changed agency)
+NAME_RESPELT, AGENCY_RESPELT = "name written otherwise", "agency's name written otherwise"
+RESPELT_KINDS = {
+    NAME_RESPELT: "the name written otherwise only in its letter case, accents or punctuation (a release in capitals, "
+                  "say): the same words",
+    AGENCY_RESPELT: "the agency's name written otherwise only in its abbreviations (Dept. for Department, PD for Police "
+                    "Department): an agency of its own in this release, most likely the same agency",
+}
+
+
+def respelt(field, old, new):
+    """NAME_RESPELT or AGENCY_RESPELT when an officer_name or agency_id changed only as RESPELT_KINDS say, else None."""
+    from ..importers import loose_agency
+    from ..names import fold
+    if field == "officer_name" and fold(old or "") == fold(new or ""):
+        return NAME_RESPELT
+    if field == "agency_id" and old and new and loose_agency(old) == loose_agency(new):
+        return AGENCY_RESPELT
+    return None
+
+
 def release_lookups(conn):
     """(table, agency) for a state's ``change_kind``, with the previous release attached as ``old``: table(name, sql)
     gives {first column: the other columns} of sql, read once at the first call (a release without the table gives

@@ -10,9 +10,9 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 
-from ..importers import BLANK, REDACTED, ImportError_, loose_agency, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
 from ..names import agency_id, fold
-from . import dropped_identifiers, release_lookups
+from . import RESPELT_KINDS, dropped_identifiers, release_lookups, respelt
 
 CODE, NAME, ROUTE = "MA", "Massachusetts", "ma"
 OFFICERS = "ma_training"
@@ -339,7 +339,6 @@ def id_problems(conn, confirmed=frozenset()):
 
 
 # The release diff: what a change of a Massachusetts training record means to a reader (its officer is its Acadis ID).
-NAME_RESPELT, AGENCY_RESPELT = "name written otherwise", "agency's name written otherwise"
 CHANGE_KINDS = {
     "training record added": "a record identifier the previous release did not hold: no record of this Acadis ID with "
                              "this course and completion date (a corrected course or date shows as one record removed "
@@ -356,10 +355,7 @@ CHANGE_KINDS = {
                       "employment data that does exist in our system is secondhand and often inaccurate”",
     "State ID changed": "the State ID a training record gives changed",
     "State ID blanked": "a training record that gave a State ID gives none",
-    NAME_RESPELT: "the name written otherwise only in its letter case, accents or punctuation (a release in capitals, "
-                 "say): the same words",
-    AGENCY_RESPELT: "the agency's name written otherwise only in its abbreviations (Dept. for Department, PD for Police "
-                    "Department): an agency of its own in this release, most likely the same agency",
+    **RESPELT_KINDS,
 }
 
 
@@ -388,13 +384,10 @@ def change_kind(conn):
         if change == "removed":
             gone = acadis not in table("main.held", f"select distinct acadis_id from main.{OFFICERS}")
             return dict(out, kind="Acadis ID retired" if gone else "training record removed")
-        if field == "officer_name":  # one that changed only in case (a roster in capitals: a foreign-data trial after
-            # the eighteenth saw 2,948 such among the "name changed", hiding the others)
-            return dict(out, kind=NAME_RESPELT if fold(old or "") == fold(new or "") else "name changed")
-        if field == "agency_id":  # an agency written with its abbreviations otherwise is said so (a trial after the
-            # eighteenth: "... Department" written "... Dept." listed 94 officers as having changed agency)
-            respelt = old and new and loose_agency(old) == loose_agency(new)
-            return dict(out, kind=AGENCY_RESPELT if respelt else "changed agency", old_shown=agency("old", old),
+        if field == "officer_name":
+            return dict(out, kind=respelt(field, old, new) or "name changed")
+        if field == "agency_id":
+            return dict(out, kind=respelt(field, old, new) or "changed agency", old_shown=agency("old", old),
                         new_shown=agency("main", new))
         if field == "state_id":
             return dict(out, kind="State ID blanked" if not new else "State ID changed")

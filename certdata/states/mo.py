@@ -8,9 +8,9 @@ are the package's: the disclosure of each field of ``mo_officers`` and POST's re
 import collections
 
 from .. import cells
-from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, loose_agency, redaction, retirement, written_out
+from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement, written_out
 from ..names import agency_id, fold, name_hash
-from . import dropped_identifiers, release_lookups
+from . import RESPELT_KINDS, dropped_identifiers, release_lookups, respelt
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
 OFFICERS = "mo_officers"
@@ -443,7 +443,6 @@ def sample(rng, options):
 # record the later one adds is added, whatever its status (the trial: a namesake's new Revoked record had been
 # listed as "decertified").
 ADDED, REMOVED = "added", "removed (identifier retired)"
-NAME_RESPELT, AGENCY_RESPELT = "name written otherwise", "agency's name written otherwise"
 TO_DECERTIFIED = "status changed to a decertification status"
 FROM_DECERTIFIED = "status changed from a decertification status"
 CHANGE_FEED = (TO_DECERTIFIED,)  # the kinds the decertifications feed announces
@@ -464,10 +463,7 @@ CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no 
                       "not reinstate the peace officer's certification or grant new certification to the peace officer "
                       "unless the peace officer is exonerated for such offense by a court.”); the releases do not say "
                       "why the status differs, nor whether the two records are one person's",
-    NAME_RESPELT: "the name written otherwise only in its letter case, accents or punctuation (a release in capitals, "
-                 "say): the same words",
-    AGENCY_RESPELT: "the agency's name written otherwise only in its abbreviations (Dept. for Department, PD for Police "
-                    "Department): an agency of its own in this release, most likely the same agency",
+    **RESPELT_KINDS,
 }
 
 
@@ -511,14 +507,11 @@ def change_kind(conn):
             if old in decertified and new not in decertified:
                 return dict(out, kind=FROM_DECERTIFIED)
             return dict(out, kind="status changed")
-        if field == "agency_id":  # an agency written with its abbreviations otherwise is said so (a trial after the
-            # eighteenth: "... Department" written "... Dept." listed 94 officers as having changed agency)
-            respelt = old and new and loose_agency(old) == loose_agency(new)
-            return dict(out, kind=AGENCY_RESPELT if respelt else "changed agency", old_shown=agency("old", old),
+        if field == "agency_id":
+            return dict(out, kind=respelt(field, old, new) or "changed agency", old_shown=agency("old", old),
                         new_shown=agency("main", new))
-        if field == "officer_name":  # one that changed only in case (a roster in capitals: a foreign-data trial after
-            # the eighteenth saw 2,948 such among the "name changed", hiding the others)
-            return dict(out, kind=NAME_RESPELT if fold(old or "") == fold(new or "") else "name changed")
+        if field == "officer_name":
+            return dict(out, kind=respelt(field, old, new) or "name changed")
         if field == "license_class":
             return dict(out, kind="licence class changed")
         return None
