@@ -22,6 +22,7 @@ CHANGE_COLUMNS = ["resource", "row_id", "change", "field", "old_value", "new_val
 # what a state's module may add to a change for readers: the officer's page key and name (as the release that
 # shows the record published it), and the old and new values as each release showed them (an agency's name)
 SHOWN_COLUMNS = ["officer_id", "officer_name", "old_shown", "new_shown"]
+WITHHELD = "(withheld: a value this field may not hold, published before by mistake)"
 
 
 def primary_key(conn, schema, table):
@@ -69,6 +70,27 @@ def compute_changes(conn, resources, states=()):
             shown = meaning if isinstance(meaning, dict) else {"kind": meaning}
             changes.append(dict(zip(CHANGE_COLUMNS, (table, str(row_id), change, field, old, new, shown.get("kind"))),
                                 **{c: shown.get(c) for c in SHOWN_COLUMNS}))
+    return withheld_by_corrections(conn, changes)
+
+
+def withheld_by_corrections(conn, changes):
+    """The changes, each old value that the new release's corrections log (the ``corrections`` table of main, when it
+    has one) says held what no open field may hold (``old_value_withheld``) replaced by WITHHELD: a closed value that
+    the name checks did not know, published by mistake and taken out, is not republished as the old value of its own
+    correction. A correction names its row by the row's key or an officer's identifier, and its field (blank: the
+    whole row, the officer's name shown with it included)."""
+    if not {"field", "old_value_withheld"} <= {r[1] for r in conn.execute("pragma main.table_info(corrections)")}:
+        return changes
+    withheld = {(resource, str(row), field or None) for resource, row, field in conn.execute(
+        "select resource, row_id, field from main.corrections where old_value_withheld")}
+    for change in changes:
+        rows = {(change["resource"], change["row_id"]), (change["resource"], change.get("officer_id"))}
+        if any((*row, None) in withheld for row in rows):
+            change.update(old_value=WITHHELD if change["old_value"] is not None else None,
+                          old_shown=WITHHELD if change.get("old_shown") else change.get("old_shown"),
+                          officer_name=WITHHELD if change.get("officer_name") else change.get("officer_name"))
+        elif any((*row, change["field"]) in withheld for row in rows):
+            change.update(old_value=WITHHELD, old_shown=WITHHELD if change.get("old_shown") else change.get("old_shown"))
     return changes
 
 

@@ -26,7 +26,7 @@ from . import cells, disclosure, presentation, states
 from .cells import PERSON, name_kind
 from .errors import CertdataError
 from .names import ATTRIBUTE_LIST, formula_start, free_text_problem
-from .package import ROOT, csv_options, fields
+from .package import ROOT, PackageError, csv_options, fields
 from .sample import NAME_MARK
 from .sources import PassedTexts, copy_problems, mark_passed, normalise, passed_stamp, quote_problems
 from .validate import Problem, byte_problems
@@ -112,7 +112,26 @@ def package_problems(package):
             problems += field_problems(package, resource, field, by_name, statutes, synthetic)
         problems += (contact_problems(package, resource) + real_row_problems(package, resource)
                      + derived_value_problems(package, resource) + claim_problems(package, resource))
-    return problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
+    return (problems + schema_text_problems(package) + quote_problems(package) + copy_problems(package)
+            + correction_problems(package))
+
+
+def correction_problems(package):
+    """A correction in the corrections log (the ``corrections`` resource, when the package has one) that names a field
+    its resource does not have: an old value it withholds (``old_value_withheld``) would then be withheld nowhere."""
+    try:
+        resource = package.resource("corrections")
+    except PackageError:
+        return []
+    if file_problems(package, resource) or "field" not in {f["name"] for f in fields(resource)}:
+        return []
+    known = {r["name"]: {f["name"] for f in fields(r)} for r in package.resources}
+    return [Problem(resource["path"], number, "field", "unknown-field",
+                    f"the corrections log names a field that resource {row['resource']!r} does not have: name one of its "
+                    "fields, or leave field blank for a whole row")
+            for number, row in enumerate(package.read_rows("corrections"), start=2)
+            if (row.get("field") or "").strip() and row.get("resource") in known
+            and row["field"].strip() not in known[row["resource"]]]
 
 
 def holds_no_row(package, resource):

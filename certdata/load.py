@@ -724,7 +724,7 @@ def carry_changes(conn):
     return conn.execute("select count(*) from changes").fetchone()[0]
 
 
-WITHHELD = "(withheld: a value this field may not hold, published before by mistake)"
+WITHHELD = diff.WITHHELD
 
 
 def withheld_old_values(conn, package, changes):

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 
-from certdata import pipeline
+from certdata import diff, pipeline
 
 from .conftest import make_package, run_cli
 
@@ -424,3 +424,51 @@ def test_diff_prints_an_identifier_made_of_numerals_and_still_withholds_a_closed
         conn.execute("update mo_officers set license_status = 'Revoked 573-751-4819' where row_id = 'MO-1110116863-1'")
     result = run_cli(built, "diff", str(old), str(new), timeout=60)
     assert "751-4819" not in result.stdout and "withheld" in result.stdout, result.stdout
+
+
+def test_a_closed_value_the_checks_miss_is_withheld_from_its_correction_by_the_corrections_log(tmp_path):
+    """A word no check knows ("Bankrupt", a made-up stand-in for any closed description the word lists lack), published
+    in a name by mistake and corrected: the next release's changes table, its changes page, the site's search index
+    and `build.py diff` had all shown the old name. A correction marked old_value_withheld withholds it everywhere."""
+    root = make_package(tmp_path / "pkg")
+    rows = {}
+
+    def plant(rows_):
+        rows["row"] = row = next(r for r in rows_ if r["license_status"] == "Sample status A")
+        rows["name"] = row["officer_name"]
+        row["officer_name"] = row["officer_name"] + " Bankrupt"
+        return rows_
+    edit_officers(root, plant)
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    old_db = tmp_path / "old.db"
+    old_db.write_bytes((root / "site" / "downloads" / "certification.db").read_bytes())
+    edit_officers(root, lambda rows_: [dict(r, officer_name=rows["name"]) if r["row_id"] == rows["row"]["row_id"] else r
+                                       for r in rows_])
+    with open(root / "data" / "corrections.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["1", "2026-12-01", "mo_officers", rows["row"]["row_id"], "officer_name: a word that is no name taken out",
+             "The word described the officer", "the agency's release", "officer_name", "true"])
+    pipeline.build(root=root, progress=pipeline.Progress(quiet=True))
+    new_db = root / "site" / "downloads" / "certification.db"
+    conn = sqlite3.connect(new_db)
+    changed = conn.execute("select old_value, new_value from changes where row_id = ? and field = 'officer_name'",
+                           [rows["row"]["row_id"]]).fetchall()
+    assert changed == [(diff.WITHHELD, rows["name"])]
+    assert not conn.execute("select count(*) from changes where old_value like '%Bankrupt%' or old_shown like '%Bankrupt%' "
+                            "or officer_name like '%Bankrupt%'").fetchone()[0]
+    for page in ("changes/index.html", "corrections/index.html", "search/search_index.json"):
+        assert "Bankrupt" not in (root / "site" / page).read_text(), page
+    assert "the old value is withheld" in (root / "site" / "corrections" / "index.html").read_text()
+    result = run_cli(root, "diff", str(old_db), str(new_db))
+    assert result.returncode == 0 and "Bankrupt" not in result.stdout + result.stderr
+
+
+def test_a_correction_naming_a_field_its_resource_lacks_is_refused_by_row_and_field(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    with open(root / "data" / "corrections.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "a word taken out", "a mistake", "the agency's release",
+             "officer_nmae", "true"])
+    result = run_cli(root, "check")
+    assert result.returncode != 0
+    assert "data/corrections.csv, row 2, field field: unknown-field" in result.stderr, result.stderr[-1500:]

@@ -14,7 +14,7 @@ from certdata.package import Package
 from .conftest import ROOT, make_package
 from .test_name_checks import growth
 
-CORRECTIONS_HEADER = ["correction_id", "date", "resource", "row_id", "what_changed", "why", "source"]
+CORRECTIONS_HEADER = ["correction_id", "date", "resource", "row_id", "what_changed", "why", "source", "field", "old_value_withheld"]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_the_corrections_log_s_number_in_words_and_ssn_are_refused_by_row_and_fi
     why = "SSN 123-45-6789 confirmed; the officer, 43, asked"
     with open(root / "data" / "corrections.csv", "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows([CORRECTIONS_HEADER, [
-            "1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, "mo-post-2023-01-03"]])
+            "1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, "mo-post-2023-01-03", "", "false"]])
     message, report = check_output(root)
     assert "data/corrections.csv, row 2, field what_changed: closed-value-in-text" in message
     assert "data/corrections.csv, row 2, field why: closed-value-in-text" in message

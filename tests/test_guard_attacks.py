@@ -67,7 +67,7 @@ def test_the_package_s_free_text_and_copies_pass():
 
 def test_the_corrections_log_s_disguised_contact_values_are_refused_by_row_and_field(small, tmp_path):
     root = copy_of(small, tmp_path)
-    rows = [[str(n), "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "name corrected", why, "mo-post-2023-01-03"]
+    rows = [[str(n), "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "name corrected", why, "mo-post-2023-01-03", "", "false"]
             for n, why in enumerate(["call 555.0142", "jdoe\\u0040example.com", "born on the fourth of July",
                                      "five five five dot oh one four two", "0015735550142"], start=1)]
     with open(root / "data" / "corrections.csv", "w", encoding="utf-8", newline="") as handle:

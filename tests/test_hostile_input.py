@@ -547,11 +547,11 @@ SPEC_CASES = [
                                    ("requests", "responding_agency", "POST"), ("mo_post_measures", "measure", "Officers"),
                                    ("mo_license_classes", "meaning", "Placeholder."))],
     Case("contact-in-the-corrections-log", rows_edit("corrections", lambda r: r + [
-        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "jane at example dot com", "agency's letter", "mo-post-2023-01-03"]]),
+        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "jane at example dot com", "agency's letter", "mo-post-2023-01-03", "", "false"]]),
          ["data/corrections.csv, row 2, field what_changed", "telephone number or an e-mail address"], absent=["jane at"]),
     # the twelfth: a date of birth, a street address or a post box in the corrections log's free text
     *[Case(f"closed-value-in-the-corrections-log-{n}", rows_edit("corrections", lambda r, what=what, why=why, source=source: r + [
-        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, source]]),
+        ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", what, why, source, "", "false"]]),
            [f"data/corrections.csv, row 2, field {field}", expected], absent=[planted])
       for n, (what, why, source, field, expected, planted) in enumerate([
           ("officer born 1980-05-04", "agency's letter", "mo-post-2023-01-03", "what_changed", "date of birth", "1980-05-04"),
@@ -564,7 +564,7 @@ SPEC_CASES = [
     *[Case(f"closed-value-after-a-schema-edit-{n}", both(edit_schema("corrections", lambda s, edit=edit: [
         edit(f) for f in s["fields"] if f["name"] == "why"]), rows_edit("corrections", lambda r: r + [
             ["1", "2026-12-01", "mo_officers", "MO-0002e3ea15-1", "name corrected", "call 555-555-0142, 4417 Larkspur Lane",
-             "mo-post-2023-01-03"]])),
+             "mo-post-2023-01-03", "", "false"]])),
            ["data/corrections.csv, row 2, field why", "closed-value-in-text"], absent=["0142", "Larkspur"])
       for n, edit in enumerate([lambda f: f.setdefault("constraints", {}).update(pattern="[\\s\\S]*"),
                                 lambda f: f.update(type="any"),
