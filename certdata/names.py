@@ -1021,7 +1021,9 @@ def comma_parts_problem(value):
 HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epileptic epilepsy cancer disabled disability "
                 "handicapped paraplegic quadriplegic schizophrenic schizophrenia bipolar ptsd alcoholic alcoholism addict "
                 "addiction covid hepatitis illness terminally amputee autistic autism dementia alzheimer alzheimers psychiatric "
-                "rehab overdose hospitalized hospitalised died embarazada fallecido fallecida")
+                "rehab overdose hospitalized hospitalised died embarazada fallecido fallecida "
+                # (a fact-check of the correction log's case at the twentieth session: these passed)
+                "drunk drunkard addicted obese overweight deaf anorexic bulimic")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
                    "männlich maennlich transgender nonbinary blk wht hisp cauc",
@@ -1039,7 +1041,10 @@ PERSON_CLOSED_WORDS = {
     # Jane Ssn Last Four", "Doe, Jane Jdoe Example Com"). None of these words is a surname or a given name of the Census
     # Bureau's lists (1990: 88,799 surnames, 5,494 given names); those that are (Gay, Young, Muslim, Christian, Single,
     # Minor, Senior, Citizen, Lot, Block, Apt, Net, Edu...) are PERSON_NAME_WORDS, read by their neighbours.
-    "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish",
+    "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish lutheran "
+                "methodist presbyterian episcopalian pentecostal adventist",
+    "finances": "bankrupt bankruptcy gambler gambling debts garnished foreclosure",
+    "political affiliation": "republican democrat democratic libertarian",
     "sexual orientation": "orientation sexuality sexual heterosexual homosexual queer lesbian bisexual",
     "immigration status": "immigration immigrant undocumented illegal citizenship nationality asylum refugee deportee "
                           "noncitizen",
@@ -1077,6 +1082,10 @@ CLOSED_WORD_REASONS = {
                   "column?)"),
     "age": "the value holds an age, which no open column holds (an age or a date of birth in the wrong column?)",
     "religion": "the value holds a word about the person's religion, which no open column holds (a closed value in the wrong column?)",
+    "finances": ("the value holds a word about the person's finances, which no open column holds (a closed value in the "
+                 "wrong column?)"),
+    "political affiliation": ("the value holds a word about the person's politics, which no open column holds (a closed "
+                              "value in the wrong column?)"),
     "sexual orientation": ("the value holds a word about the person's sexual orientation, which no open column holds (a closed "
                            "value in the wrong column?)"),
     "immigration status": ("the value holds a word about the person's immigration status or citizenship, which no open column "

@@ -811,3 +811,19 @@ def test_a_course_s_session_month_and_year_pass_in_a_title_and_stay_refused_in_a
         assert not imported("agency_name", value) and names.text_refused(value), value
     for dated in ("Firearms Qualification 06/14/1971", "Class 5/14/1971", "Session 5, April 14, 1971", "Firearms 5 May 1971"):
         assert not title(dated) and not imported("course_name", dated), dated
+
+
+# The twentieth session: words of a person's religion, finances, politics or health that passed after the given names
+# (they had shown, as the old value of a correction, how a closed value the word lists lack travels on).
+NOTES_20 = ["Doe, Jane Lutheran", "Doe, Jane Methodist", "Doe, John Drunk", "Doe, John Gambler", "Doe, John Bankrupt",
+            "Doe, John Republican", "Doe, Jane Deaf", "Doe, Jane Obese", "John Doe Bankrupt"]
+
+
+@pytest.mark.parametrize("value", NOTES_20)
+def test_the_twentieth_s_words_after_the_names_are_refused(value):
+    assert names.name_problem(value) and names.person_name_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Deaf, John", "Drunk, Al", "Democrat, Jo", "Gambler, Ann"])
+def test_the_twentieth_s_words_as_a_surname_pass(value):
+    assert names.name_problem(value) is None and not names.person_name_refused(value), value
