@@ -24,7 +24,7 @@ from mkdocs.config import load_config
 from . import charts
 from .errors import CertdataError
 from . import disclosure, presentation, sample, states, templatecache
-from .package import FTS_TABLES, ROOT, derived_tables, fields, not_published, shown_example
+from .package import FTS_TABLES, ROOT, PackageError, derived_tables, fields, not_published, shown_example
 from .load import value_counts
 from .publish import download_name
 
@@ -50,7 +50,7 @@ def environment(package=None):
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
-    env.filters["cell"] = lambda v: "" if v is None else v
+    env.filters["cell"] = lambda v: "" if v is None else ("true" if v else "false") if isinstance(v, bool) else v  # as in the CSV
     env.filters["inner_quotes"] = disclosure.inner_quotes
     env.filters["lines"] = disclosure.lines
     # a long identifier (resource.field_name) may wrap after its dot and underscores, never inside a word (a walk:
@@ -276,9 +276,15 @@ def build_tables(conn, package, shown):
         if name in resources or name.startswith("sqlite_") or any(name.startswith(f + "_") for f in FTS_TABLES):
             continue
         options = shown["tables"].get(name, {})
+        columns = [r[1] for r in conn.execute("select * from pragma_table_info(?)", [name])]
+        unknown = sorted(set(options.get("columns") or {}) - set(columns))
+        if unknown:
+            raise PackageError(f"{presentation.FILE}: tables: {name}: columns: {unknown[0]!r} is no column of it; "
+                               "describe only the columns the build makes")
         out.append({"name": name, "kind": kind, "title": options.get("title"), "description": options.get("description"),
                     "hidden": bool(options.get("hidden")), "sql": shown["views"].get(name),
-                    "columns": [r[1] for r in conn.execute("select * from pragma_table_info(?)", [name])],
+                    "columns": columns,
+                    "column_descriptions": options.get("columns") or {},
                     "sample": bool(synthetic) and name in derived})
     return out
 

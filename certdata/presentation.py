@@ -69,7 +69,8 @@ def read(root):
             expected = OPTIONS.get(option)
             if expected is None:
                 raise PackageError(f"{FILE}: tables: {table}: unknown option {option!r}; the options are {', '.join(OPTIONS)}")
-            if not (is_names(value) if expected is list else isinstance(value, expected)):
+            if not (is_names(value) if expected is list else is_descriptions(value) if expected is dict
+                    else isinstance(value, expected)):
                 raise PackageError(f"{FILE}: tables: {table}: {option} must be {OPTION_WORDS[expected]}")
     for name, query in out["queries"].items():
         if not isinstance(query.get("sql"), str) or not query["sql"].strip():
@@ -78,12 +79,19 @@ def read(root):
 
 
 OPTIONS = {"facets": list, "sort": str, "sort_desc": str, "label_column": str, "fts_table": str, "fts_pk": str,
-           "hidden": bool, "title": str, "description": str, "size": int, "sortable_columns": list}
-OPTION_WORDS = {list: "a list of column names", str: "text", bool: "true or false", int: "a whole number"}
+           "hidden": bool, "title": str, "description": str, "size": int, "sortable_columns": list,
+           "columns": dict}  # columns: what each column of a table the build makes holds (Datasette's own option)
+OPTION_WORDS = {list: "a list of column names", str: "text", bool: "true or false", int: "a whole number",
+                dict: "a mapping of each column's name to its description"}
 
 
 def is_names(value):
     return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def is_descriptions(value):
+    return isinstance(value, dict) and all(isinstance(k, str) and k and isinstance(v, str) and v.strip()
+                                           for k, v in value.items())
 
 
 def check_names(package, choices):

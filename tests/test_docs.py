@@ -10,7 +10,7 @@ import pytest
 from certdata import disclosure, docs, pipeline, publish
 from certdata.package import Package
 
-from .conftest import make_package
+from .conftest import make_package, run_cli
 
 
 class LoadedUrls(HTMLParser):
@@ -329,3 +329,29 @@ def test_every_documentation_page_links_the_feed(built):
         assert found and 'rel="alternate"' not in text, page
         target = posixpath.normpath(posixpath.join(str(page.parent.relative_to(built / "site")), found.group(1)))
         assert (built / "site" / target).is_file(), (page, found.group(1))
+
+
+def test_every_column_of_every_table_the_build_makes_is_described(built):
+    """A walk after the nineteenth: the tables the build makes (the search index, the changes, the views) listed
+    their columns by name only; a developer reading changes.old_shown or people.detail had no meaning for it."""
+    page = (built / "site" / "tables" / "index.html").read_text()
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    resources = {r["name"] for r in Package.load(built).resources}
+    tables = [n for (n,) in conn.execute("select name from sqlite_master where type in ('table', 'view')")
+              if n not in resources and not n.startswith("sqlite_") and not re.match(r"(people|agencies)_fts_", n)]
+    assert "people" in tables and "changes" in tables
+    for table in tables:
+        for (column,) in conn.execute("select name from pragma_table_info(?)", [table]):
+            assert re.search(rf"<code>{column}</code>: (?!not described)\w", page), (table, column)
+    metadata = json.loads((built / "site" / "datasette" / "metadata.json").read_text())
+    assert metadata["databases"]["certification"]["tables"]["changes"]["columns"]["old_shown"]
+
+
+def test_a_description_of_a_column_the_build_does_not_make_is_refused(tmp_path):
+    root = make_package(tmp_path / "pkg")
+    path = root / "data" / "presentation.yml"
+    path.write_text(path.read_text().replace("      old_shown:", "      old_shwon:", 1))
+    result = run_cli(root)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "data/presentation.yml: tables: changes: columns: 'old_shwon' is no column of it" in result.stderr
+    assert not (root / "site").exists()

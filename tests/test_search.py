@@ -97,13 +97,13 @@ def test_a_search_that_finds_agencies_and_no_officer_shows_the_agencies_first(cl
     """A new user's walk: on a phone, "police" gave "Officers (0)" and a long paragraph first, and the 172 agencies
     it found a screen below; the paragraph said the search finds officers "by agency", which it does not."""
     names, text = officers(client, "kansas city")
-    assert names == [] and text.index('<h2 id="agencies">Agencies') < text.index("<h2>Officers (0)")
+    assert names == [] and text.index('<h2 id="agencies">Agencies') < text.index("<h2>Officer records (0)")
     assert "The agencies whose names match are listed above." in text
     assert "finds officers by name or by the identifier" in html.unescape(text) and "by agency" not in text
     names, text = officers(client, "smith")  # officers found: they come first
-    assert names and text.index("<h2>Officers") < text.index('<h2 id="agencies">Agencies')
+    assert names and text.index("<h2>Officer records") < text.index('<h2 id="agencies">Agencies')
     names, text = officers(client, "qqqxxj")  # nothing found: officers first, then "No agency matches"
-    assert text.index("<h2>Officers (0)") < text.index('<h2 id="agencies">Agencies') and "listed above" not in text
+    assert text.index("<h2>Officer records (0)") < text.index('<h2 id="agencies">Agencies') and "listed above" not in text
 
 
 def test_two_agencies_named_in_another_script_are_two_agencies(client):

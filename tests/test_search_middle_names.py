@@ -121,7 +121,7 @@ def test_the_page_json_and_csv_give_the_same_matches_and_labels(client):
     q = "Ava Marie Quill"
     body = search(client, q)
     page = get(client, "/search", q=q).text
-    assert "Officers (1)" in page and "No name matches" not in page and "Did you mean" not in page
+    assert "Officer records (1)" in page and "No name matches" not in page and "Did you mean" not in page
     assert re.search(r'>Quill, Ava M</a>.*?<td data-column="Match">surname, middle name matched only an initial</td>',
                      page, flags=re.S)
     table = list(csv.DictReader(io.StringIO(get(client, "/search.csv", q=q).text.removeprefix("\ufeff"))))
@@ -144,7 +144,7 @@ def test_every_match_is_counted_paged_and_faceted(client):
     past = search(client, "helen tess gibson", size=2, page=99)  # the count of a page past the last
     assert past["page"] == -(-whole["total"] // 2)
     page = get(client, "/search", q="helen tess gibson").text
-    assert f"Officers ({whole['total']})" in page and f"{KC}</a> ({whole['total']})" in page  # the agency facet
+    assert f"Officer records ({whole['total']})" in page and f"{KC}</a> ({whole['total']})" in page  # the agency facet
 
 
 def test_the_query_names_its_middle_words_in_each_reading():
@@ -205,7 +205,7 @@ def test_a_full_middle_name_finds_the_initial_whether_the_surname_is_typed_first
     body = search(client, query)
     assert ranked(body) == [("Prewitt, Owen A", "surname, " + MIDDLE)] and body["approximate"] is None
     page = get(client, "/search", q=query).text
-    assert "No name matches" not in page and "Officers (1)" in page
+    assert "No name matches" not in page and "Officer records (1)" in page
 
 
 def test_a_suffix_no_record_holds_is_said_in_the_match_label(client):

@@ -326,7 +326,7 @@ def test_filter_values_are_matched_ignoring_case_and_the_json_says_what_was_appl
     joplin = search(client, "featherstonehaugh", agency_id="mo-JOPLIN-police-department")
     assert joplin["total"] == 30 and joplin["filters"] == {"agency_id": "MO-joplin-police-department"}
     page = get(client, "/search", q="featherstonehaugh", license_status="REVOKED").text
-    assert "Officers (10)" in page
+    assert "Officer records (10)" in page
     assert "matched ignoring case (state=ma is MA" in " ".join(search_docs.split())
 
 
