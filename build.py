@@ -5,7 +5,7 @@
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH] [--deployed]  serve the built database read-only with Datasette
     python build.py import SOURCE FILE [--received YYYY-MM-DD] [--same-officer ID ...] [--retire-most]
-                                         [--blank-field FIELD ...]
+                                         [--blank-field FIELD ...] [--column FIELD=HEADER ...]
                                          SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
@@ -72,6 +72,9 @@ def make_parser(root=None):
                           help="a field the previous release published that this release no longer gives, to be "
                                "blanked in every row (refused without it: a missing or renamed column does that; "
                                "repeatable)")
+    importer.add_argument("--column", action="append", default=[], metavar="FIELD=HEADER", dest="columns",
+                          help="read the column headed HEADER for FIELD (where two columns may be the field, the import "
+                               "stops and asks; repeatable)")
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -147,7 +150,7 @@ def run(args):
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
                                 same_officer=args.same_officer, retire_most=args.retire_most,
-                                blank_fields=args.blank_fields)
+                                blank_fields=args.blank_fields, columns=args.columns)
     elif args.command == "diff":
         print(redaction.safe_line(pipeline.diff_releases(args.old, args.new, args.root),  # (an attack run: an old
                                   pipeline.made_identifiers(args.root)))  # release's value published by mistake was printed)

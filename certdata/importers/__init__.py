@@ -1062,6 +1062,41 @@ def refuse_more_specific(label, headers, found, module):
                     f"to COLUMNS in {module_file(module)}), then import again")
 
 
+# What another column's header may add to the name of the column read for a field and still be no other candidate for
+# the field ("Agency Code", "Agency ORI", "Course Number", "Status Date" beside "Agency", "Course", "Status")
+SIDE_PARTS = ("code", "id", "no", "num", "number", "nbr", "ori", "type", "date", "dt", "county", "city", "state", "zip",
+              "address", "addr", "phone", "fax", "email", "hours", "hrs", "credit", "credits", "count", "key", "abbr",
+              "abbrev", "short", "seq", "sequence", "category", "level", "length", "location", "contact", "changed",
+              "effective", "expiration", "exp", "start", "end")
+
+
+def refuse_ambiguous(label, headers, found, module, status=None):
+    """Refuse a file where a column this importer does not read has a header that holds the name of the column read for
+    a field and more words than a code's, a number's or a date's (SIDE_PARTS): either may be the field ("Lic Status" or
+    "Officer Status" beside "Status", read as the licence status: a foreign-data trial after the nineteenth saw revoked
+    officers published as Inactive; "Course Description" beside "Course", which held course codes). The journalist says
+    which with --column; a field chosen so is not refused again."""
+    chosen, skipped = getattr(module, "CHOSEN", {}), {column for column, _ in (status or {}).get("columns", ())}
+    spelling = known_headers(module)
+    for field, column in found.items():
+        key = header_key(headers[column])
+        if field in chosen or len(key) < 4:
+            continue
+        for index, header in enumerate(headers):
+            other = header_key(header)
+            if index in found.values() or index in skipped or key not in other or other == key:
+                continue
+            extra = other.replace(key, " ", 1).split()
+            if all(part in SIDE_PARTS or part.isdigit() for part in extra):
+                continue
+            shown = shown_header(header)
+            raise ImportError_(
+                f"{label}: column {index + 1} ({repr(shown) if shown else 'its header is not shown'}) and column "
+                f"{column + 1} ({spelling.get(key, shown_header(headers[column]) or 'its header')!r}) may both be "
+                f"{field}: say which to read with --column {field}=HEADER (the header as the file writes it), and "
+                "import again")
+
+
 def records(label, headers, rows, module, report, first=2, limits=None):
     """Mapped, cleaned records, one at a time (first: the number of the first data row, as the agency's
     file counts it; limits: {field: maxLength} of the resource's schema); dropped columns reported by
@@ -1072,8 +1107,14 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     missing = missing_fields(found, module)
     if missing:
         raise ImportError_(missing_message(label, missing, headers, module))
-    refuse_more_specific(label, headers, found, module)
     status = row_status(headers, module, found)
+    chosen = getattr(module, "CHOSEN", {})
+    for field, header in chosen.items():
+        if header_key(header) not in {header_key(h) for h in headers}:
+            raise ImportError_(f"{label}: --column {field}=...: no column of the header row is headed so (compared "
+                               "without case, spaces or punctuation); give the header as the file writes it")
+    refuse_more_specific(label, headers, found, module)
+    refuse_ambiguous(label, headers, found, module, status)
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header) and not (status and index in dict(status["columns"])):
             report(f"dropped column {dropped_column(index, header, module, found)}"
@@ -1465,12 +1506,14 @@ def display_name(record):
     return f"{name} {record['name_suffix']}" if record.get("name_suffix") else name
 
 
-def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False, blank_fields=()):
+def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False, blank_fields=(),
+        columns=()):
     """Import path as the source's resource; returns the files written. A state's rows is given received and
     report too when it takes them (keyword arguments of those names). An import that would retire more than half
     of the identifiers the previous release published is refused unless retire_most (retirements), and one that
-    would blank every value of a field the previous release published unless blank_fields names it (absent_fields)."""
-    module = source_module(source, package.root)
+    would blank every value of a field the previous release published unless blank_fields names it (absent_fields).
+    columns: FIELD=HEADER choices, the column headed HEADER read for FIELD (chosen_columns)."""
+    module = chosen_columns(source_module(source, package.root), columns)
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
                            f"{source}'s identifiers are made by this package, which retires one whose record changed")
@@ -1490,6 +1533,40 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     retirements(package, module, label, more, report, retire_most, table)
     respelled_agencies(package, resource, table, label, report)
     return write_all(package, resource, table, agencies, module, Path(path), received, more, sorted(same_officer))
+
+
+class Chosen:
+    """A state's importer module with columns chosen by the journalist (``--column FIELD=HEADER``): the header is the
+    first name of its field, so that column is read for it; ``CHOSEN`` maps each field chosen to its header."""
+
+    def __init__(self, module, chosen):
+        self._module, self.CHOSEN = module, chosen
+        keys = {header_key(header) for header in chosen.values()}
+        self.COLUMNS = {field: ([chosen[field]] if field in chosen else [])
+                        + [name for name in names if header_key(name) not in keys]
+                        for field, names in module.COLUMNS.items()}
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def chosen_columns(module, columns):
+    """The module, or a ``Chosen`` one for FIELD=HEADER choices (ImportError_ for a field it does not read, a choice
+    without its = or a field chosen twice)."""
+    chosen = {}
+    for choice in columns:
+        field, sign, header = choice.partition("=")
+        field, header = field.strip(), header.strip()
+        if not sign or not header:
+            raise ImportError_(f"--column {choice!r}: write it FIELD=HEADER, the field and the header of the column to "
+                               "read for it (as in --column license_status=\"Lic Status\")")
+        if field not in module.COLUMNS:
+            raise ImportError_(f"--column: {field!r} is not a field this importer reads; its fields are "
+                               f"{', '.join(module.COLUMNS)}")
+        if field in chosen:
+            raise ImportError_(f"--column: {field} is chosen twice")
+        chosen[field] = header
+    return Chosen(module, chosen) if chosen else module
 
 
 def refuse_received_before_request(package, module, received):

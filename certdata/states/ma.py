@@ -97,13 +97,17 @@ ROW_STATUS = {
     "headers": ["Enrollment Status", "Completion Status", "Course Status", "Training Status", "Class Status",
                 "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail", "P/F", "Graduated",
                 "Certified", "Credit Awarded", "Done", "Final", "Grade", "Final Grade"],
-    "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition"],
+    "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition",
+                     "issued"],
     # and any header holding one of these (compared without case, spaces or punctuation) and none of not_parts:
     # "Attendance Status", "Completed?", "P/F" (a final attack run after the eighteenth: "Passed", "Graduated",
     # "Certified", "Credit Awarded" were dropped as unknown columns, their N and F rows published)
-    "not_parts": ["date", "hour", "hrs", "time"],
+    "not_parts": ["date", "hour", "hrs", "time",
+                  # a person's state, not the row's ("Officer Status": Active, Retired; a foreign-data trial after the
+                  # nineteenth saw the import stop on it)
+                  "officer", "employ", "licen", "person", "job", "duty", "member", "rank"],
     # a header saying the row is no completion ("Withdrawn", "Dropped", "Failed?"): its Yes means left out, its No read
-    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent"],
+    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel"],
     "flipped": {"Yes": "No", "Y": "N", "True": "False", "No": "Yes", "N": "Y", "False": "True"},
     "read": ["Completed", "Complete", "Passed", "Pass", "P", "Graduated", "Yes", "Y", "True"],
     "left_out": ["Withdrawn", "Withdrew", "Failed", "Fail", "Incomplete", "Not Completed", "No Show", "Dropped",

@@ -93,8 +93,8 @@ NAME_PARTS = ("surname", "given_names", "name_suffix")  # kept when the release 
 COLUMNS = {
     # most specific first: where two columns match one field, the one under the name listed first is read
     "officer_name": ["Officer Name", "Licensee Name", "Full Name", "Name"],
-    "license_status": ["License Status", "Licensure Status", "Status"],
-    "license_class": ["License Class", "Class"],
+    "license_status": ["License Status", "Licensure Status", "Lic Status", "Status"],
+    "license_class": ["License Class", "Lic Class", "Class"],
     "agency_name": ["Commissioning Agency", "Employing Agency", "Agency Name", "Agency", "Department"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],

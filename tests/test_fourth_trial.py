@@ -1,0 +1,75 @@
+"""A foreign-data trial after the nineteenth session: realistic agency exports (an Access query with two status columns,
+a roster with its code legend below it, class rosters whose columns say a row is no completion, course codes beside
+course titles, placeholders for no agency, one officer's Acadis ID written with and without its leading zeros) that
+were published wrongly without a word. Names are made up; no real officer is named."""
+from .conftest import run_cli, settle_agency_disclosure, settle_ma_disclosure
+from .test_importers import read_csv
+from .test_release_trial import refused
+from .test_third_trial import imported
+
+
+def test_two_columns_that_may_both_be_the_licence_status_stop_the_import_until_one_is_chosen(small_package, tmp_path):
+    """The trial: an Access export's "Status" (Active, Inactive: an employment status) was read as the licence status
+    and its "Lic Status" dropped, so revoked officers were published as Inactive and left off the decertified list."""
+    path = tmp_path / "access.csv"
+    path.write_text('"Name","License Class","Lic Status","Status","Agency"\n'
+                    '"Quillon, Ada","unknown","Revoked","Inactive",""\n'
+                    '"Varga, Nell","unknown","Surrendered","Inactive",""\n', encoding="utf-8")
+    report = imported(small_package, path)  # "Lic Status" is a name of the licence status: read before "Status"
+    assert [r["license_status"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Revoked", "Surrendered"]
+    assert "dropped column 4" in report
+    for other in ("Officer Status", "Cert Status"):  # a header that may be the licence status too: the import asks
+        path.write_text(f'"Name","License Class","{other}","Status","Agency"\n'
+                        '"Quillon, Ada","unknown","Revoked","Surrendered",""\n', encoding="utf-8")
+        refused(small_package, path, f"access.csv: column 3 ('{other}') and column 4 ('Status') may both be "
+                "license_status: say which to read with --column license_status=HEADER", extra=("--received", "2024-01-01"))
+        result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2024-01-01",
+                         "--column", f"license_status={other.upper()}")
+        assert result.returncode == 0, result.stderr
+        assert [r["license_status"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Revoked"]
+    path.write_text('"Name","License Class","Status","Status Date","Agency Code","Agency"\n'
+                    '"Quillon, Ada","unknown","Revoked","2020-01-01","X1",""\n', encoding="utf-8")
+    imported(small_package, path)  # a date's or a code's column beside them is no other candidate
+    refused(small_package, path, "--column: 'licence_status' is not a field this importer reads",
+            extra=("--received", "2024-01-01", "--column", "licence_status=Status"))
+    refused(small_package, path, "access.csv: --column license_status=...: no column of the header row is headed so",
+            extra=("--received", "2024-01-01", "--column", "license_status=Lic Status"))
+
+
+def test_a_course_code_column_beside_the_course_s_description_stops_the_import_until_one_is_chosen(small_package, tmp_path):
+    """The trial: "Course" held codes (BRC-19-03) and "Course Description" the titles; the codes were published as the
+    course names and the titles dropped."""
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    path = tmp_path / "codes.csv"
+    path.write_text("Acadis ID,Officer Name,Course,Course Description,Completion Date,Agency\n"
+                    "555001,Ada Quillon,BRC-19-03,Basic Recruit Academy,06/14/2019,Dedham Police Department\n",
+                    encoding="utf-8")
+    refused(small_package, path, "codes.csv: column 4 ('Course Description') and column 3 ('Course') may both be "
+            "course_name", source="ma-training", extra=("--received", "2024-01-01"))
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01",
+                     "--column", "course_name=Course Description")
+    assert result.returncode == 0, result.stderr
+    assert [r["course_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["Basic Recruit Academy"]
+
+
+def test_a_certificate_not_issued_or_a_dismissal_leaves_the_row_out_and_an_officer_s_status_is_not_read(small_package, tmp_path):
+    """The trial: "Certificate Issued" N and "Dismissed" Y rows were published as completed academies; an "Officer
+    Status" column (Active, Retired) stopped the import as if it said whether a row is a completed training."""
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    path = tmp_path / "academy.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,End Date,Certificate Issued,Dismissed,Agency\n"
+                    "555001,Ada Quillon,Basic Recruit Academy,06/14/2019,Y,N,Dedham Police Department\n"
+                    "555002,Nell Varga,Basic Recruit Academy,06/14/2019,N,Y,Dedham Police Department\n"
+                    "555003,Pell Ostrander,Basic Recruit Academy,06/14/2019,Y,Y,Dedham Police Department\n",
+                    encoding="utf-8")
+    report = imported(small_package, path, "ma-training")
+    assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"]
+    assert "say whether each row is a completed training: 1 row(s) read" in report, report
+    path.write_text("Acadis ID,Officer Name,Officer Status,Course Name,Completion Date,Agency\n"
+                    "555001,Ada Quillon,Active,Legal Updates,06/14/2023,Dedham Police Department\n"
+                    "555002,Nell Varga,Retired,Legal Updates,06/14/2023,Dedham Police Department\n", encoding="utf-8")
+    report = imported(small_package, path, "ma-training")
+    assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001", "555002"]
+    assert "dropped column 3" in report
