@@ -73,3 +73,34 @@ def test_a_certificate_not_issued_or_a_dismissal_leaves_the_row_out_and_an_offic
     report = imported(small_package, path, "ma-training")
     assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001", "555002"]
     assert "dropped column 3" in report
+
+
+def test_a_legend_of_codes_below_the_roster_is_not_read_as_officers(small_package, tmp_path):
+    """The trial: below a roster written in status codes, a blank row and the codes' legend ("REV,Revoked"): three
+    "officers" named ACT, INA and REV were published, and REV was on the decertified list."""
+    statuses = small_package / "data" / "mo_license_statuses.csv"
+    with open(statuses, "a", encoding="utf-8") as handle:
+        handle.write("ACT,,A code of the release; its meaning is not stated in the source documents.,,,\n")
+    path = tmp_path / "codes.csv"
+    roster = ('Licensee Name,Status,Class,Agency\n"Quillon, Ada",ACT,unknown,Columbia Police Department\n'
+              '"Varga, Nell",Revoked,unknown,\n')
+    for legend in (",,,\nACT,Active,,\nREV,Revoked,,\n", ",,,\nStatus Codes,,,\nREV,Revoked,,\n"):
+        path.write_text(roster + legend, encoding="utf-8")
+        report = imported(small_package, path)
+        assert [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Quillon, Ada", "Varga, Nell"]
+        assert "a legend of codes; not shown" in report and "REV" not in report
+    path.write_text(roster + ",,,\nREV,Revoked,unknown,\n", encoding="utf-8")  # a row a record fills whole: read
+    imported(small_package, path)
+    assert [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")][-1] == "REV"
+
+
+def test_placeholders_for_no_agency_are_read_as_none(small_package, tmp_path):
+    """The trial: "NO COMMISSION ON FILE" and "NONE ON FILE" became agencies, revoked officers listed under them."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,License Status,License Class,Commissioning Agency\n"
+                    '"Quillon, Ada",Revoked,unknown,NO COMMISSION ON FILE\n"Varga, Nell",Revoked,unknown,NONE ON FILE\n'
+                    '"Orly, Bram",Revoked,unknown,NO CURRENT EMPLOYER\n"Fenn, Lise",Revoked,unknown,UNAFFILIATED\n'
+                    '"Ostrander, Pell",Revoked,unknown,Noel Police Department\n', encoding="utf-8")
+    imported(small_package, path)
+    assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == [
+        "", "", "", "", "MO-noel-police-department"]

@@ -1128,6 +1128,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     tail, footers = len(rows), []  # the rows from tail on are a footer (trailing), not read
     while tail and trailing(rows[tail - 1], found, module):
         tail -= 1
+    tail = below_legend(rows, tail, found, module)
     for index in range(len(rows)):
         row, rows[index], number = rows[index], None, first + index
         if index >= tail:
@@ -1298,6 +1299,15 @@ AGENCY_PLACEHOLDERS = frozenset({"unknown", "unknown agency", "agency unknown", 
                                  "not currently commissioned", "not currently employed", "no longer employed", "tbd",
                                  "to be determined", "pending", "deceased", "terminated", "retired", "separated",
                                  "resigned", "inactive", "former employee", "fired", "suspended"})
+# and, in an agency's column, any saying of none made of a negation and these words ("NO COMMISSION ON FILE", "NONE ON
+# FILE", "NO CURRENT EMPLOYER", "NOT ON FILE": a foreign-data trial after the nineteenth saw them published as agencies,
+# revoked officers listed under them); a word of an agency's name ("Noel Police Department") is none of these
+AGENCY_NONE_FIRST = frozenset("no none not non without".split())
+AGENCY_NONE_WORDS = frozenset("""current currently active present valid known commission commissioned commissions
+commissioning agency agencies employer employers employing employed employment department dept affiliation affiliated
+on file files listed recorded record records of found given assigned at this time available in system currently
+entered provided reported""".split())
+AGENCY_NONE_ALONE = frozenset({"unaffiliated", "unemployed", "nonaffiliated"})
 PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
 PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, Not Commissioned, (blank) or a dash"
 BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
@@ -1310,7 +1320,14 @@ def placeholder(field, value):
     bare = " ".join(value.lower().strip("()[]<>{}* ").split())
     bracketed = bare != value.lower()
     return (bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
-            or (field == "agency_name" and bare in AGENCY_PLACEHOLDERS))
+            or (field == "agency_name" and (bare in AGENCY_PLACEHOLDERS or agency_none(bare))))
+
+
+def agency_none(bare):
+    """Whether an agency's cell (lower case, spaces single) says the officer has none (AGENCY_NONE_FIRST and _WORDS)."""
+    words = re.sub(r"[^a-z ]", " ", bare).split()
+    return bool(words) and ((words[0] in AGENCY_NONE_FIRST and all(w in AGENCY_NONE_WORDS for w in words[1:]))
+                            or (len(words) == 1 and words[0] in AGENCY_NONE_ALONE))
 
 
 def loose_agency(identifier):
@@ -1318,6 +1335,23 @@ def loose_agency(identifier):
     likely one agency's spellings ("Quincy Police Dept." and "Quincy Police Department")."""
     words = identifier.split("-", 1)[-1].split("-")
     return " ".join(AGENCY_WORDS.get(word, word) for word in words)
+
+
+def below_legend(rows, tail, found, module):
+    """Where the records end (tail, or before a legend): a block below a blank row, at the end, whose every row has a name
+    of one word (no space, no comma) and leaves a field a record fills blank is a legend of the codes the table uses
+    ("REV | Revoked" below a roster written in codes, under a heading or not: a foreign-data trial after the nineteenth
+    saw "officers" named ACT, INA and REV published, REV on the decertified list), not records."""
+    blank = next((i for i in range(tail - 1, 0, -1) if rows[i] is not None and not filled(rows[i], found)), None)
+    if blank is None or blank == tail - 1:
+        return tail
+    names = [column for field, column in found.items() if field in ("officer_name", "last_name")]
+
+    def legend_row(row):
+        name = next((clean(row[c]) for c in names if c < len(row) and isinstance(row[c], str) and clean(row[c])), "")
+        return bool(name) and " " not in name and "," not in name and filled(row, found) < len(module.REQUIRED)
+    start = blank + 1 + (filled(rows[blank + 1], found) == 1 and tail - blank > 2)  # under its heading ("Status Codes")
+    return blank if names and all(legend_row(rows[i]) for i in range(start, tail)) else tail
 
 
 def header_again(row, module):
@@ -1330,7 +1364,7 @@ def footer_message(label, where):
     Records: 3009" and a notice below it were refused, so the journalist edited the agency's file, and the copy kept
     under data/raw/ was no longer the file received)."""
     return (f"warning: {label}, row(s) {numbers(where)}: below the last record, a report's footer (a total, a record "
-            "count, a notice or an end-of-report line; not shown), not an officer's record: not read. If one of them is "
+            "count, a notice, an end-of-report line or a legend of codes; not shown), not an officer's record: not read. If one of them is "
             "a record, ask the agency for it")
 
 
