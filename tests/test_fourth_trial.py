@@ -104,3 +104,21 @@ def test_placeholders_for_no_agency_are_read_as_none(small_package, tmp_path):
     imported(small_package, path)
     assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == [
         "", "", "", "", "MO-noel-police-department"]
+
+
+def test_one_acadis_id_with_and_without_its_leading_zeros_is_refused_and_a_state_id_s_refusal_is_shown_whole(small_package, tmp_path):
+    """The trial: 0045123 and 45123 in one release were published as two officers; a state ID of seven digits was
+    refused with a message cut off as if it held a telephone number."""
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    path = tmp_path / "zeros.csv"
+    path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Agency\n"
+                    "0045123,,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n"
+                    "45123,,Ada Quillon,Use of Force,2021-09-14,Quincy Police Department\n", encoding="utf-8")
+    refused(small_package, path, "zeros.csv, rows 2 and 3, field acadis_id: one Acadis ID written with and without "
+            "leading zeros", source="ma-training", extra=("--received", "2024-01-01"))
+    path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Agency\n"
+                    "45123,MA0045123,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n", encoding="utf-8")
+    message = refused(small_package, path, "zeros.csv, row 2, field state_id: not a state ID as the schema's pattern "
+                      "takes it", "Check the export's columns", source="ma-training", extra=("--received", "2024-01-01"))
+    assert "withheld" not in message and "0045123" not in message

@@ -210,7 +210,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed, doubtful, unconfirmed = {}, set(), [], {}
+    unpadded, confirmed, doubtful, unconfirmed, forms = {}, set(), [], {}, {}
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
@@ -221,6 +221,12 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
                                "training record cannot be without")
         if not patterns["acadis_id"].fullmatch(acadis):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
+        first = forms.setdefault(acadis.lstrip("0"), (acadis, record["_row"]))
+        if first[0] != acadis:  # (a foreign-data trial after the nineteenth: one officer published as two)
+            raise ImportError_(f"{label}, rows {first[1]} and {record['_row']}, field acadis_id: one Acadis ID written "
+                               "with and without leading zeros (a number cell, a number format, or a spreadsheet that "
+                               "dropped or added them); the officer would be published as two. Format the column as text "
+                               "and export it again, or ask MPTC which is right")
         if acadis not in previous and unpadded.get(acadis.lstrip("0")):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: the previous release has this Acadis ID "
                                "with other leading zeros (a number cell, a number format, or a spreadsheet that dropped or "
@@ -231,10 +237,10 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
         if renamed and acadis not in same_officer:
             unconfirmed.setdefault(acadis, record["_row"])
         if record.get("state_id") and not patterns["state_id"].fullmatch(record["state_id"]):
-            raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID (letters and digits, "
-                               "at most one hyphen, and not nine or ten digits alone: the shape of a social security or "
-                               "a telephone number, which the schema refuses until MPTC's format is known); it is not "
-                               "shown. Check the export's columns")
+            raise ImportError_(f"{label}, row {record['_row']}, field state_id: not a state ID as the schema's pattern "
+                               "takes it (letters and digits, at most one hyphen; no run of digits as long as a date's, "
+                               "a telephone number's or an identity number's, and no label such as DOB: the schema "
+                               "refuses those until MPTC's format is known); it is not shown. Check the export's columns")
         done = parse_date(record["completion_date"], label, record["_row"])
         if check_date(done, label, record["_row"], received):
             doubtful.append(record["_row"])
