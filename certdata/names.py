@@ -690,7 +690,7 @@ def text_refused(value, session=False):
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
     first sign is the importer's, text_problem, and the guard's in a real release.) session: the value is a course's
     title, where a month beside a year is the session's (date_or_address)."""
-    if description_problem(value) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
+    if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
     if not session and agency_note(value):
         return True
@@ -1193,7 +1193,11 @@ BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den 
                                "nee née geb formerly aka a k".split())
 
 
-BRACKET_NOTES = frozenset("ia ua brady sick trans injured".split())  # one word in brackets that is a note, not a name
+BRACKET_NOTES = frozenset("ia ua brady sick trans injured".split()  # one word in brackets that is a note, not a name
+                          # and a roster's abbreviations of one (a foreign-data trial after the nineteenth published
+                          # "HARGROVE, DENNIS (DV)", "(EAP)", "(LWOP)", "(RIL)"); nicknames (Al, Dom, Pip) are not here
+                          + "dv eap lwop wop ril decert admin domestic loa awol dnh dnr ffd susp term termd retd resd "
+                            "prob med medical iod lod fmla wc mil".split())
 
 
 def bracket_note(value):
@@ -1297,14 +1301,24 @@ sick illness cancer hiv dob ssn""".split())
 SMALL_WORDS = frozenset("of the and for in at on to by de la le du des del da di van von y et".split())  # in a unit's name
 
 
+# A unit's words, and the note's words that a unit's name may hold beside them ("MO DSS - Children's Division", "KCPD -
+# Crimes Against Children", "- Professional Standards / Complaints", "- DWI Unit": a foreign-data trial after the
+# nineteenth saw them refused)
+UNIT_WORDS = frozenset("""division divisions unit units bureau section services service crimes crime squad office team task
+force standards affairs investigations detail center centre program department dept administration against""".split())
+UNIT_NOTE_WORDS = frozenset("children complaint complaints misconduct felony dui dwi owi ia conviction".split())
+
+
 def agency_note(value):
-    """Whether an agency's name holds, after a sign that sets a note apart, a word that describes a person, or a word in
-    small letters where the rest of the name has capitals (a unit's name is written as one: "- Patrol Division")."""
+    """Whether an agency's name holds, after a sign that sets a note apart, a word that describes a person (but for a
+    unit's name: UNIT_NOTE_WORDS beside UNIT_WORDS), or a word in small letters where the rest of the name has capitals
+    (a unit's name is written as one: "- Patrol Division")."""
     sign = AGENCY_NOTE_SIGN.search(value)
     if not sign:
         return False
     after = split_words(value[sign.end():])
-    if not AGENCY_NOTE_WORDS.isdisjoint(word.lower() for word in after):
+    noted = AGENCY_NOTE_WORDS.intersection(word.lower() for word in after)
+    if noted and (noted - UNIT_NOTE_WORDS or UNIT_WORDS.isdisjoint(word.lower() for word in after)):
         return True
     return any(c.isupper() for c in value[:sign.start()]) and any(
         word[:1].islower() and word not in SMALL_WORDS for word in after)
@@ -1322,11 +1336,21 @@ PLACE_AFTER = re.compile(r"\b(?:residence|domicile)\b\s*[,:;-]?\s+(?!(?:hall|hal
                          r"|\b(?:hometown|home\s+town)\s*[,:;-]\s*[A-Za-z]", re.IGNORECASE)  # "Hometown Heroes" is a course
 
 
-def description_problem(value, person=False):
+# What makes a leave, a complaint or a disclosure list the subject of a course (a foreign-data trial after the nineteenth:
+# "Family and Medical Leave Act (FMLA) Overview", "Injured on Duty (IOD) and Sick Leave Management", "Brady/Giglio
+# Disclosure Obligations" were refused as notes about an officer)
+COURSE_SUBJECT = re.compile(r"\b(?:act|law|laws|policy|policies|management|overview|training|update|updates|procedures?|awareness|"
+                     r"administration|course|program|seminar|workshop|class|rights|benefits|obligations|disclosure|"
+                     r"compliance|requirements|basics|refresher|certification|instructor|"
+                     r"family\s+(?:and\s+)?medical\s+leave|pfml|fmla)\b", re.IGNORECASE)  # (the laws' names)
+
+
+def description_problem(value, person=False, title=False):
     """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
     were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
     are no suffix), or None; person: the value is a person's name, whose first word and first after its comma are
-    names. The reason never quotes the value."""
+    names; title: the value is a course's title, whose subject (COURSE_SUBJECT) a leave or a disclosure list may be. The reason
+    never quotes the value."""
     if not value.isascii():
         value = plain_digits(value)
     if person:
@@ -1346,8 +1370,9 @@ def description_problem(value, person=False):
             person and hinted(lower, PERSON_RACE_HINTS) and PERSON_RACE_OR_SEX.search(words)):
         return "the value holds a race or sex descriptor, which no open column holds (a closed value in the wrong column?)"
     first = NOTE_PHRASE.search(words)  # (a search first: most values hold none)
-    if (first and (first.start() > 0 or any(m.start() > 0 for m in NOTE_PHRASE.finditer(words, 1)))) or (
-            any(word in lower for word in NOTE_WORDS_IA) and any(m.start() > 0 for m in NOTE_PHRASE_IA.finditer(words))):
+    if ((first and (first.start() > 0 or any(m.start() > 0 for m in NOTE_PHRASE.finditer(words, 1)))) or (
+            any(word in lower for word in NOTE_WORDS_IA) and any(m.start() > 0 for m in NOTE_PHRASE_IA.finditer(words)))) and not (
+            title and COURSE_SUBJECT.search(words)):
         # (a title that begins so is a course's: "Under Investigation: Interview Skills")
         return ("the value holds a note about an investigation, a complaint or a leave, which no open column holds (a note "
                 "in the wrong column?)")

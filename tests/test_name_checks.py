@@ -827,3 +827,40 @@ def test_the_twentieth_s_words_after_the_names_are_refused(value):
 @pytest.mark.parametrize("value", ["Deaf, John", "Drunk, Al", "Democrat, Jo", "Gambler, Ann"])
 def test_the_twentieth_s_words_as_a_surname_pass(value):
     assert names.name_problem(value) is None and not names.person_name_refused(value), value
+
+
+# A foreign-data trial after the nineteenth: a roster's abbreviated notes in brackets published; course titles whose
+# subject is a leave or a disclosure list, and agencies' units named for children or complaints, refused.
+@pytest.mark.parametrize("value", ["HARGROVE, DENNIS (DV)", "IVERSON, CARLA (EAP)", "JENKINS, TODD (LWOP)",
+                                   "KRAUSE, ERIC (RIL)", "SMITH, JO (DECERT)", "SMITH, JO (ADMIN)", "SMITH, JO (DOMESTIC)"])
+def test_a_roster_s_abbreviated_note_in_brackets_is_refused(value):
+    assert names.person_name_refused(value) and names.name_problem(value), value
+
+
+@pytest.mark.parametrize("value", ["SMITH, ALBERT (AL)", "SMITH, DOMINIC (DOM)", "Smith, Robert (Bob)"])
+def test_a_nickname_in_brackets_still_passes(value):
+    assert not names.person_name_refused(value) and names.name_problem(value) is None, value
+
+
+@pytest.mark.parametrize("value", ["Brady/Giglio Disclosure Obligations", "Family and Medical Leave Act (FMLA) Overview",
+                                   "Paid Family and Medical Leave (PFML)", "Injured on Duty (IOD) and Sick Leave Management"])
+def test_a_course_about_a_leave_or_a_disclosure_list_passes_as_a_title(value):
+    assert not names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Firearms (officer on medical leave)", "Ethics - on administrative leave",
+                                   "Firearms / Brady"])
+def test_a_note_in_a_course_title_without_a_subject_is_still_refused(value):
+    assert names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["MO DSS - CHILDREN'S DIVISION", "KCPD - CRIMES AGAINST CHILDREN",
+                                   "KCPD - PROFESSIONAL STANDARDS / COMPLAINTS", "KCPD - DWI Unit"])
+def test_a_unit_named_for_children_or_complaints_passes_as_an_agency(value):
+    assert not names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Quincy PD - children", "Quincy PD - sustained complaint", "Quincy PD - pregnant",
+                                   "Columbia PD (on medical leave)"])
+def test_a_note_after_an_agency_s_name_is_still_refused(value):
+    assert names.text_refused(value), value
