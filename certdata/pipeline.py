@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import datasette, docs, load, presentation, publish, states
+from . import datasette, docs, load, presentation, publish, redaction, states
 from .children import STOP_SIGNALS, die_with_parent, signals_held
 from .errors import CertdataError
 from .guard import guard_package
@@ -66,6 +66,7 @@ def configured_package(root):
     package = load_package(root)
     states.of_package(package)
     presentation.check_names(package, presentation.read(package.root))
+    redaction.use_identifiers(made_identifiers(root, package))  # its own identifiers are no closed value in a message
     return package
 
 
@@ -354,12 +355,12 @@ def diff_releases(old, new, root=ROOT):
     return diff.summary(diff.diff_files(old, new, root))
 
 
-def made_identifiers(root=ROOT):
+def made_identifiers(root=ROOT, package=None):
     """A regular expression of the identifiers the package makes itself: the patterns of its officer resources' primary
     keys that no run of digits matches (an agency's own number, such as an Acadis ID, may be anything, and is not one), or
     None. (An attack run after the eighteenth: the diff withheld a state's training records' identifiers.)"""
     made, officers = set(), {state.OFFICERS for state in states.registered(root)}
-    for resource in Package.load(root).resources:
+    for resource in (package or Package.load(root)).resources:
         if resource.get("name") not in officers:  # the diff names the officer resources' rows only
             continue
         schema = resource.get("schema") or {}
@@ -624,6 +625,7 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
     with publish.build_lock(root / "build"), signals_interrupt():
         recover_import(root, progress)
         package = Package.load(root)
+        redaction.use_identifiers(made_identifiers(root, package))
         start_journal(root, package)
         try:
             written = importers.run(source, path, package, received=received, report=progress, same_officer=same_officer,
