@@ -122,3 +122,12 @@ def test_one_acadis_id_with_and_without_its_leading_zeros_is_refused_and_a_state
     message = refused(small_package, path, "zeros.csv, row 2, field state_id: not a state ID as the schema's pattern "
                       "takes it", "Check the export's columns", source="ma-training", extra=("--received", "2024-01-01"))
     assert "withheld" not in message and "0045123" not in message
+
+
+def test_a_web_page_saved_as_a_spreadsheet_is_named_as_one(small_package, tmp_path):
+    """The trial: a report exported as HTML under an .xls name was refused for missing columns in its first rows."""
+    for name, text in (("export.xls", "<html><body><table><tr><td>Name</td></tr></table></body></html>"),
+                       ("export.csv", "\ufeff<!DOCTYPE html>\n<html><table><tr><th>Name</th></tr></table></html>")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        refused(small_package, path, f"{name}: a web page (HTML)", extra=("--received", "2024-01-01"))

@@ -136,6 +136,10 @@ def read_table(path, module, report=print, limits=None):
     if data.startswith(b"PK\x03\x04"):
         raise ImportError_(f"{path.name}: a zip archive, such as an Excel workbook under another name; if it is one, "
                            "name it .xlsx and import it again, otherwise take the release file out of the archive")
+    if HTML_START.match(data[:4096]):  # (a foreign-data trial after the nineteenth: a report's "Excel" export, a web page)
+        raise ImportError_(f"{path.name}: a web page (HTML), as some systems export a report under a spreadsheet's name; "
+                           "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) or as \"CSV UTF-8 "
+                           "(Comma delimited)\", or ask the agency for a CSV, then import that")
     if utf16(data):
         raise ImportError_(f"{path.name}: the file is UTF-16 text (what Excel saves as \"Unicode Text\"), which the importer "
                            "does not read; open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
@@ -235,6 +239,8 @@ def read_table(path, module, report=print, limits=None):
     return path.name, rows[0], rows[1:], above + 2
 
 
+HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|\?xml[^>]*>\s*<html)",
+                        re.IGNORECASE | re.DOTALL)
 HEADER_ROWS = 10  # rows of a file the header row is looked for in (a workbook's too): a title may be above it
 DELIMITERS = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}  # besides the comma
 
