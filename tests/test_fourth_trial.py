@@ -131,3 +131,25 @@ def test_a_web_page_saved_as_a_spreadsheet_is_named_as_one(small_package, tmp_pa
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         refused(small_package, path, f"{name}: a web page (HTML)", extra=("--received", "2024-01-01"))
+
+
+def test_a_grouped_transcript_is_named_as_one_with_every_blank_row(small_package, tmp_path):
+    """The trial: a transcript grouped by officer (ID and name on the first row of each) was refused at its first blank
+    row alone, with no word of why."""
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    path = tmp_path / "grouped.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"
+                    "555001,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n"
+                    ",,Use of Force,2021-09-14,Quincy Police Department\n,,Ethics,2021-10-14,Quincy Police Department\n"
+                    "555002,Nell Varga,Firearms,2021-04-03,Quincy Police Department\n"
+                    ",,Ethics,2021-10-14,Quincy Police Department\n", encoding="utf-8")
+    refused(small_package, path, "grouped.csv, rows 3, 4, 6, field officer_name: the name is blank",
+            "the report may be grouped by officer, naming each on their first row only", source="ma-training",
+            extra=("--received", "2024-01-01"))
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"  # a name, but not its Acadis ID
+                    "555001,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n"
+                    ",Ada Quillon,Use of Force,2021-09-14,Quincy Police Department\n"
+                    ",Ada Quillon,Ethics,2021-10-14,Quincy Police Department\n", encoding="utf-8")
+    refused(small_package, path, "grouped.csv, rows 3, 4, field acadis_id: the value is blank", source="ma-training",
+            extra=("--received", "2024-01-01"))

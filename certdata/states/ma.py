@@ -10,7 +10,7 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 
-from ..importers import BLANK, REDACTED, ImportError_, redaction, retirement
+from ..importers import BLANK, REDACTED, ImportError_, numbers, redaction, retirement
 from ..names import agency_id, fold
 from . import RESPELT_KINDS, dropped_identifiers, release_lookups, respelt
 
@@ -194,6 +194,12 @@ def table(cleaned):
     return out
 
 
+def refuse_blanks(label, blanks):
+    """Refuse the rows that leave a required field blank ({blank fields: rows}), all named at once."""
+    raise ImportError_("\n".join(f"{label}, {'row' if len(rows_) == 1 else 'rows'} {numbers(rows_)}, field {fields[0]}: the value is blank{BLANK}, which "
+                                 "a training record cannot be without" for fields, rows_ in blanks.items()))
+
+
 def rows(records, package, label, same_officer=frozenset(), received=None, report=print):
     """(rows for ma_training.csv, agency names, {RETIRED: rows}) from mapped records (the agency names include those
     of the retired Acadis IDs' records). An Acadis ID is an officer's address
@@ -210,15 +216,15 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed, doubtful, unconfirmed, forms = {}, set(), [], {}, {}
+    unpadded, confirmed, doubtful, unconfirmed, forms, blanks = {}, set(), [], {}, {}, {}
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
         acadis = record["acadis_id"]
         blank = [field for field in REQUIRED if not record.get(field)]
-        if blank:
-            raise ImportError_(f"{label}, row {record['_row']}, field {blank[0]}: the value is blank{BLANK}, which a "
-                               "training record cannot be without")
+        if blank:  # every such row named at once (a foreign-data trial after the nineteenth: a grouped transcript)
+            blanks.setdefault(tuple(blank), []).append(record["_row"])
+            continue
         if not patterns["acadis_id"].fullmatch(acadis):
             raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
         first = forms.setdefault(acadis.lstrip("0"), (acadis, record["_row"]))
@@ -246,6 +252,8 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
             doubtful.append(record["_row"])
         cleaned.append((acadis, record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))
+    if blanks:
+        refuse_blanks(label, blanks)
     if unconfirmed:
         refuse_renamed(label, unconfirmed, len(previous))
     if doubtful:
