@@ -1023,10 +1023,10 @@ HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epilepti
                 "addiction covid hepatitis illness terminally amputee autistic autism dementia alzheimer alzheimers psychiatric "
                 "rehab overdose hospitalized hospitalised died embarazada fallecido fallecida "
                 # (a fact-check of the correction log's case at the twentieth session: these passed)
-                "drunk drunkard addicted obese overweight deaf anorexic bulimic")
+                "drunk drunkard addicted obese overweight deaf anorexic bulimic grávida gravida incinta")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
-                   "männlich maennlich transgender nonbinary blk wht hisp cauc",
+                   "männlich maennlich transgender nonbinary blk wht hisp cauc mulata mulato frau",
     "health": HEALTH_WORDS,
     "criminal": "dui dwi owi felon felons felony felonies convicted conviction convictions arrested arrests misdemeanor "
                 "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
@@ -1060,12 +1060,12 @@ PERSON_CLOSED_WORDS = {
                                    "reprimanded allegation allegations alleged decertified decertification pending "
                                    "fired sustained dismissed despedido despedida investigacion investigación "
                                    "polygraph rehire lawsuit lawsuits untruthful dishonest dishonesty demoted giglio "
-                                   "perjury perjured lied dnh ffd "
+                                   "perjury perjured lied dnh ffd termed suspendu suspendue suspendido suspendida "
                                    "уволен уволена",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
                        "depression suicide iod lod "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
-    "origin": "latino latina latinx african afr amer native daca",
+    "origin": "latino latina latinx african afr amer native daca afro",
     "family": "wife husband kids children daughter stepson stepdaughter",
     # an attack run after the eighteenth: "Roe, Richard (brown eyes)"
     "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
@@ -1106,6 +1106,8 @@ CLOSED_WORD_REASONS = {
     "family": "the value names the person's family, which no open column holds (a note in the wrong column?)",
     "physical description": ("the value describes the person's body (eyes, hair, a tattoo, a height or weight), which no "
                              "open column holds (a note in the wrong column?)"),
+    "symbol": ("the value holds a symbol (such as a sign for a sex, or an emoji), which no person's name holds (a note in "
+               "the wrong column?)"),
     "note": ("the value holds a note set apart from the name (in brackets or quotes, after a dash, a colon or another "
              "sign, or after the name's suffix), which no person's name holds (a note in the wrong column?)"),
 }
@@ -1197,7 +1199,17 @@ BRACKET_NOTES = frozenset("ia ua brady sick trans injured".split()  # one word i
                           # and a roster's abbreviations of one (a foreign-data trial after the nineteenth published
                           # "HARGROVE, DENNIS (DV)", "(EAP)", "(LWOP)", "(RIL)"); nicknames (Al, Dom, Pip) are not here
                           + "dv eap lwop wop ril decert admin domestic loa awol dnh dnr ffd susp term termd retd resd "
-                            "prob med medical iod lod fmla wc mil".split())
+                            "prob med medical iod lod fmla wc mil "
+                          # (an attack run after the nineteenth: leave, shootings, sex, race, health and proceedings)
+                          "ois ftm mtf rilot pfa bipoc ms tbi adhd garrity loudermill afro".split())
+
+
+def other_script(inner, outside):
+    """Whether a bracket's letters are of a script (by Unicode name's first word: LATIN, CJK, CYRILLIC...) that the
+    name's other letters are not."""
+    def scripts(text):
+        return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+    return bool(scripts(inner) - scripts(outside))
 
 
 def bracket_note(value):
@@ -1206,12 +1218,19 @@ def bracket_note(value):
     name that has capitals outside its brackets, or a word that describes a person or is a note (BRACKET_NOTES) (an
     attack run after the eighteenth: "Roe, Richard (IA case)", "(Mexican national)", "(drug test positive)",
     "(Catholic)" were published); else None."""
-    if not any(c.isupper() for c in BRACKETED.sub("", value)):
+    outside = BRACKETED.sub("", value)
+    if not any(c.isupper() for c in outside):
         return None  # a name in small letters: case tells nothing
+    mixed = any(c.islower() for c in outside)
     for match in BRACKETED.finditer(value):
         if match.group() == "[withheld]":  # what stands for words taken out of a retired identifier's row
             continue
-        words = split_words(next(group for group in match.groups() if group is not None))
+        inner = next(group for group in match.groups() if group is not None)
+        # (an attack run after the nineteenth: "(W)", "(H)", "(LOA)" beside "Roe, Rita", "(停职)" beside Latin letters)
+        if re.fullmatch(r"\s*[^\W\d_]\s*", inner) or (mixed and re.search(r"\b[A-Z]{2,}\b", inner)) or (
+                not inner.isascii() and other_script(inner, outside)):
+            return "note"
+        words = split_words(inner)
         if len([w for w in words if w.lower() not in BRACKET_NAME_WORDS and w.lower() not in NAME_SUFFIXES
                 and len(w) > 1]) > 1:  # (initials: "(J.J.)"; a suffix: "Bob, Jr")
             return "note"  # a nickname or another surname is one word but for particles ("(Van Der Berg)"); a note is more
@@ -1354,6 +1373,8 @@ def description_problem(value, person=False, title=False):
     if not value.isascii():
         value = plain_digits(value)
     if person:
+        if not value.isascii() and any(unicodedata.category(c) == "So" for c in value):  # ("Zoe, Ann \u2640": an
+            return CLOSED_WORD_REASONS["symbol"]  # attack run after the nineteenth)
         problem = comma_parts_problem(value)
         kind = problem is None and (closed_word(value) or note_sign(value)
                                     or ("(" in value or "[" in value or '"' in value or " '" in value) and bracket_note(value))

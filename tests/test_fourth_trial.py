@@ -153,3 +153,26 @@ def test_a_grouped_transcript_is_named_as_one_with_every_blank_row(small_package
                     ",Ada Quillon,Ethics,2021-10-14,Quincy Police Department\n", encoding="utf-8")
     refused(small_package, path, "grouped.csv, rows 3, 4, field acadis_id: the value is blank", source="ma-training",
             extra=("--received", "2024-01-01"))
+
+
+def test_words_a_name_sets_apart_are_taken_out_at_import_and_reported(small_package, tmp_path):
+    """An attack run after the nineteenth: notes of one word in brackets ("(DV)", "(OIS)", "(Grávida)", "(停职)")
+    passed as nicknames and were published; no rule tells a note from a nickname, and neither is an open field. The
+    importer takes out what brackets or quotes set apart, names the rows, shows none of it; an apostrophe in a name
+    stays. A suffix column's note is refused."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,License Status,License Class,Commissioning Agency\n"
+                    '"Poe, Ed (DV)",Revoked,unknown,\n"Roe, Rita (Grávida)",Revoked,unknown,\n'
+                    '"Smith, Robert ""Bob""",Revoked,unknown,\n"O\'Brien, Pat",Revoked,unknown,\n'
+                    '"Kay, Bob (停职",Revoked,unknown,\n"Jones (Smith), Mary",Revoked,unknown,\n', encoding="utf-8")
+    report = imported(small_package, path)
+    names = [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")]
+    assert sorted(names) == sorted(["Poe, Ed", "Roe, Rita", "Smith, Robert", "O'Brien, Pat", "Kay, Bob", "Jones, Mary"])
+    assert "5 name(s) held words in brackets or quotes" in report and "rows 2, 3, 4, 6, 7" in report
+    for planted in ("DV", "Grávida", "Bob", "停职", "(Smith)"):
+        assert planted not in report, planted
+    path.write_text("Last Name,First Name,Suffix,License Status,License Class\nLee,Ann,LOA,Revoked,unknown\n"
+                    "Lee,Al,Jr.,Revoked,unknown\n", encoding="utf-8")
+    message = refused(small_package, path, "roster.csv, row 2, field name_suffix: not a name's suffix",
+                      extra=("--received", "2024-01-01"))
+    assert "LOA" not in message

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import AGENCY_WORDS, agency_id, fold, mixed_script, name_contact, name_problem, text_problem, text_refused
+from ..names import AGENCY_WORDS, agency_id, fold, mixed_script, name_contact, name_problem, suffix_part, text_problem, text_refused
 from ..package import DESCRIPTOR, SAME_OFFICER, SYNTHETIC
 from ..sample import to_csv
 
@@ -1129,7 +1129,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     kinds = getattr(module, "CELL_KINDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
-    count, seen, repeats, agency_ids, suffixed, placeholders, spellings = 0, {}, [], {}, 0, {}, {}
+    count, seen, repeats, agency_ids, suffixed, placeholders, spellings, enclosed = 0, {}, [], {}, 0, {}, {}, []
     refusals = {}  # (field, reason): row numbers, refused together once every row is read
     tail, footers = len(rows), []  # the rows from tail on are a footer (trailing), not read
     while tail and trailing(rows[tail - 1], found, module):
@@ -1176,6 +1176,12 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
                 placeholders.setdefault(field, []).append(number)
+        for field in NAME_FIELDS:  # words a name sets apart (a nickname, or a note): taken out, never published
+            if record.get(field) and ENCLOSING_SIGNS.search(record[field]):
+                taken = without_enclosed(record[field])
+                if taken != record[field]:
+                    record[field] = taken
+                    enclosed.append(number)
         if not any(record.values()):
             continue
         if status:  # columns saying whether the row is a record of the table at all: each must say it is
@@ -1209,6 +1215,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                "an export leaves for a character it could not write in its encoding, such as a "
                                "Vietnamese or Polish letter in a Latin-1 export); it is not shown. Ask the agency for the "
                                "file exported as UTF-8 (CSV UTF-8), which keeps every letter")
+        if record.get("name_suffix") and not suffix_part(record["name_suffix"]):  # ("LOA" in a Suffix column: an
+            refusals.setdefault(("name_suffix", NO_SUFFIX), []).append(number)  # attack run after the nineteenth)
+            continue
         if "officer_name" not in found and "last_name" in record:
             record["officer_name"] = display_name(record)
         elif record.get("officer_name") and found.keys() & set(NAME_PARTS):
@@ -1271,6 +1280,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                f"{kept:,} row(s) read ({', '.join(status['read'])})" + (f"; {gone:,} left out, not published: " + "; ".join(
                    f"{word} {len(where):,} (rows {numbers(where)})" for word, where in sorted(left_out.items()))
                    if gone else ""))
+    if enclosed:
+        report(f"{label}: {len(enclosed):,} name(s) held words in brackets or quotes (a nickname, another surname, or a "
+               f"note about the officer; not shown), in rows {numbers(sorted(set(enclosed)))}: taken out, not published")
     for field, where in placeholders.items():
         report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({PLACEHOLDER_EXAMPLES}; rows "
                f"{numbers(where)}), read as blank: a placeholder is no {'agency' if field == 'agency_name' else 'value'}")
@@ -1319,6 +1331,22 @@ AGENCY_NONE_ALONE = frozenset({"unaffiliated", "unemployed", "nonaffiliated"})
 PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
 PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, Not Commissioned, (blank) or a dash"
 BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
+
+
+# What sets words apart in a person's name: brackets and quotes ("Smith, Robert (Bob)", 'Lee, Ann "Annie"', "Roe, Rita
+# (LOA)"). A nickname or another surname is no field the law opens, and a note is closed: an attack run after the
+# nineteenth saw notes in one word ("(DV)", "(OIS)", "(Grávida)", "(W)") published, as no rule tells them from a
+# nickname. An apostrophe within a name ("O'Brien") is no quote.
+ENCLOSING_SIGNS = re.compile(r"[()\[\]{}\"\u201c\u201d\u00ab\u00bb]|(?<!\w)'|'(?!\w)")
+ENCLOSED_PART = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?|\{[^{}]*\}?|\"[^\"]*\"?|\u201c[^\u201d]*\u201d?|\u00ab[^\u00bb]*\u00bb?"
+                           r"|(?<!\w)'[^']*'(?!\w)")  # ("'t Hooft, Gerard": a quote that closes nothing is no quote)
+
+
+def without_enclosed(value):
+    """A person's name with what brackets or quotes set apart taken out (an unclosed one to the end), stray signs too."""
+    value = ENCLOSED_PART.sub(" ", value)
+    value = re.sub(r"[()\[\]{}\"\u201c\u201d\u00ab\u00bb]", " ", value)
+    return re.sub(r"\s+,", ",", " ".join(value.split())).strip(" ,")
 
 
 def placeholder(field, value):
@@ -1420,6 +1448,8 @@ def filled(cells, found):
 ONE_CELL = ("the row's only cell (not shown), where a record fills {required}: a heading, a note or a subtotal within the "
             "table, or a record whose other cells are blank; delete the row if it is no record, or ask the agency for the "
             "record's values")
+NO_SUFFIX = ("not a name's suffix (Jr., Sr., II, III, 2nd, a degree such as PhD): a note or another column's value in the "
+             "suffix column? Ask the agency what the column holds")
 NO_NAME = (f"the name is blank{BLANK}; where the rows give the rest of a record, the report may be grouped by officer, "
            "naming each on their first row only: ask the agency for the records with the name on every row")
 TOTAL_REASON = "a total or subtotal row, not an officer's record (delete such rows and import again)"
