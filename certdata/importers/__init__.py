@@ -1334,8 +1334,8 @@ BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
 
 
 # What sets words apart in a person's name: brackets and quotes ("Smith, Robert (Bob)", 'Lee, Ann "Annie"', "Roe, Rita
-# (LOA)"). A nickname or another surname is no field the law opens, and a note is closed: an attack run after the
-# nineteenth saw notes in one word ("(DV)", "(OIS)", "(Grávida)", "(W)") published, as no rule tells them from a
+# (LOA)"). A nickname, another surname or a note about the officer, which may hold what is not open: an attack run after
+# the nineteenth saw notes in one word ("(DV)", "(OIS)", "(Grávida)", "(W)") published, as no rule tells them from a
 # nickname. An apostrophe within a name ("O'Brien") is no quote.
 ENCLOSING_SIGNS = re.compile(r"[()\[\]{}\"\u201c\u201d\u00ab\u00bb]|(?<!\w)'|'(?!\w)")
 ENCLOSED_PART = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?|\{[^{}]*\}?|\"[^\"]*\"?|\u201c[^\u201d]*\u201d?|\u00ab[^\u00bb]*\u00bb?"
