@@ -776,7 +776,7 @@ def identifier_problems(db, package, compared):
                 and db.conn.execute("select 1 from old.package_resources where resource = ? and not synthetic_sample",
                                     [state.OFFICERS]).fetchone():
             confirmed = package.resource(state.OFFICERS).get(SAME_OFFICER)  # the agency's confirmations, at the import
-            found = state.id_problems(db.conn, confirmed=frozenset(confirmed)) if confirmed else state.id_problems(db.conn)
+            found = state.id_problems(db.conn, confirmed=confirmed) if confirmed else state.id_problems(db.conn)
             for row, field, kind, message, *resource in found:  # the resource, when not the officers'
                 problems.append(Problem(package.resource(resource[0] if resource else state.OFFICERS)["path"], row, field, kind, message))
     return problems

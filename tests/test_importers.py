@@ -625,7 +625,8 @@ def test_a_name_the_agency_confirmed_as_the_same_officer_s_is_published(small_pa
                             "555001,Robert Roe,Firearms,2021-05-05,")
     assert run_cli(small_package, "import", "ma-training", renamed, "--same-officer", "555001").returncode == 0
     descriptor = json.loads((small_package / "datapackage.json").read_text(encoding="utf-8"))
-    assert next(r for r in descriptor["resources"] if r["name"] == "ma_training")["pcr:sameOfficer"] == ["555001"]
+    confirmed = next(r for r in descriptor["resources"] if r["name"] == "ma_training")["pcr:sameOfficer"]
+    assert list(confirmed) == ["555001"] and "Robert" not in json.dumps(confirmed)  # bound to the name, as a digest
     result = run_cli(small_package, "build")
     assert result.returncode == 0, result.stderr
     names = {r["acadis_id"]: r["officer_name"] for r in read_csv(small_package / "site" / "downloads" / "ma_training.csv")}
@@ -636,6 +637,13 @@ def test_a_name_the_agency_confirmed_as_the_same_officer_s_is_published(small_pa
     result = run_cli(small_package, "build")
     assert result.returncode == 1 and "identifier-reassigned" in result.stderr and "Carl" not in result.stderr
     path.write_text(path.read_text(encoding="utf-8").replace("Carl Poe", "Ann Lee"), encoding="utf-8")
+    # nor another name under the confirmed identifier (an attack run after the nineteenth: "Zed Zulu" built)
+    path.write_text(path.read_text(encoding="utf-8").replace("Robert Roe", "Zed Zulu"), encoding="utf-8")
+    result = run_cli(small_package, "build")
+    assert result.returncode == 1 and "identifier-reassigned" in result.stderr and "Zed" not in result.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("Zed Zulu", "ROBERT ROE"), encoding="utf-8")
+    assert run_cli(small_package, "build").returncode == 0  # the confirmed name in capitals is the same name
+    path.write_text(path.read_text(encoding="utf-8").replace("ROBERT ROE", "Robert Roe"), encoding="utf-8")
     # a later import without a confirmation drops it
     again = acadis_export(tmp_path / "again.csv", "123,Ann Lee,Legal Updates,2020-01-01,", "555001,Robert Roe,Firearms,2021-05-05,")
     assert run_cli(small_package, "import", "ma-training", again).returncode == 0

@@ -1875,8 +1875,10 @@ def write_all(package, resource, table, agencies, module, original, received, mo
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     mark_real(descriptor, resource["name"], module, raw, digest, received)
     entry = next(r for r in descriptor["resources"] if r["name"] == resource["name"])
-    if same_officer:  # this import's confirmations alone: an earlier one confirms nothing of a later release
-        entry[SAME_OFFICER] = list(same_officer)
+    if same_officer:  # this import's confirmations alone, each bound to the names confirmed (the state's
+        # ``confirmations``): an earlier one confirms nothing of a later release, nor another name of this one
+        entry[SAME_OFFICER] = (module.confirmations(table, frozenset(same_officer)) if getattr(module, "confirmations", None)
+                               else list(same_officer))
     else:
         entry.pop(SAME_OFFICER, None)
     files = {root / resource["path"]: to_csv(header, table),

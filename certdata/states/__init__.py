@@ -62,7 +62,9 @@ A state module declares:
   previous release's database attached as ``old``: (row number in the
   file or None, field, kind, message) each, no value shown; any stops the build. A state whose identifiers are the
   agency's own (``AGENCY_IDENTIFIERS``) takes ``confirmed`` too: the identifiers the import's ``--same-officer``
-  confirmed (the officer resource's ``pcr:sameOfficer``), which may carry another name;
+  confirmed (the officer resource's ``pcr:sameOfficer``), which may carry another name; such a state may give
+  ``confirmations(rows, ids)``, what the import records of each confirmation (the names confirmed, as digests), so
+  that a later edit cannot put another name under a confirmed identifier;
 - ``change_kind(conn)`` (optional): a function ``(row_id, change, field, old, new)`` giving what a
   change of its officer resource means to a reader ("decertified"...), for the release diff;
 - ``docs_context(conn, package)`` and ``DOCS_PAGES`` (optional): what its documentation pages need; its

@@ -194,6 +194,22 @@ def table(cleaned):
     return out
 
 
+def confirmations(table_rows, same_officer):
+    """{Acadis ID: the digest of each name its records hold in this release, sorted} for the IDs MPTC confirmed the
+    same officer's (--same-officer): the build accepts the new name under a published ID only while it is the name
+    confirmed (an attack run after the nineteenth: a later hand edit put another person's name under a confirmed ID)."""
+    names = collections.defaultdict(set)
+    for row in table_rows:
+        if row[1] in same_officer:
+            names[row[1]].add(name_digest(row[3]))
+    return {acadis: sorted(names[acadis]) for acadis in sorted(same_officer)}
+
+
+def name_digest(name):
+    """A name's digest as a confirmation records it (folded: case, accents and punctuation aside)."""
+    return hashlib.sha256(fold(name).encode()).hexdigest()[:16]
+
+
 def refuse_blanks(label, blanks):
     """Refuse the rows that leave a required field blank ({blank fields: rows}), all named at once."""
     raise ImportError_("\n".join(f"{label}, {'row' if len(rows_) == 1 else 'rows'} {numbers(rows_)}, field {fields[0]}: the value is blank{BLANK}, which "
@@ -313,13 +329,15 @@ def retired(published, retired_before, cleaned, package):
     return sorted(out.values())
 
 
-def id_problems(conn, confirmed=frozenset()):
+def id_problems(conn, confirmed=None):
     """Where this release would show a published Acadis ID's page with another officer, or answer it with 'not
     found', with the previous release's database attached as ``old`` (a hand edit of data/ma_training.csv or
     ma_retired_ids.csv): (row, field, kind, message[, resource]), the row numbered in its file, no value shown. The
     rules are the importer's: an Acadis ID keeps a name it was published with; one the release no longer holds is
     retired with the name and agency of its latest record, and stays so until a release holds it again. An Acadis ID
-    in confirmed (MPTC confirmed the officer is the same: the import's --same-officer) may carry another name."""
+    in confirmed ({Acadis ID: digests of the names MPTC confirmed as the same officer's}, the import's --same-officer:
+    confirmations) may carry those names."""
+    confirmed = confirmed if isinstance(confirmed, dict) else {}  # (a list of bare IDs, as written before, binds no name)
     names = collections.defaultdict(lambda: ({}, set()))  # Acadis ID: ({folded name: row in main}, {folded names before})
     for side, table_ in (("main", OFFICERS), ("old", OFFICERS), ("old", RETIRED)):
         if conn.execute(f"select 1 from {side}.sqlite_master where name = ?", [table_]).fetchone():
@@ -330,7 +348,7 @@ def id_problems(conn, confirmed=frozenset()):
                     names[acadis][1].add(fold(name))
     out = []
     for acadis, (now, before) in names.items():
-        if now and before and not set(now) & before and acadis not in confirmed:
+        if now and before and not set(now) & before and not {name_digest(n) for n in now} <= set(confirmed.get(acadis, ())):
             out.append((min(now.values()), "officer_name", "identifier-reassigned",
                         f"Acadis ID {acadis} was published with another name: its page would show another person. "
                         f"If MPTC confirms the officer is the same, re-import the release with --same-officer {acadis}"))
