@@ -176,3 +176,31 @@ def test_words_a_name_sets_apart_are_taken_out_at_import_and_reported(small_pack
     message = refused(small_package, path, "roster.csv, row 2, field name_suffix: not a name's suffix",
                       extra=("--received", "2024-01-01"))
     assert "LOA" not in message
+
+
+def test_a_name_whose_surname_s_end_moved_does_not_keep_the_identifier(small_package, tmp_path):
+    """An attack run after the nineteenth: "Nguyen, Van An" then "Nguyen Van, An" (another name, plausibly another
+    person) kept MO-67527b8262-1, and the changes called it a name written otherwise. Case and punctuation alone
+    still keep it."""
+    path = tmp_path / "roster.csv"
+    path.write_text('Name,License Status,License Class,Commissioning Agency\n"Nguyen, Van An",Revoked,unknown,\n'
+                    '"Quillon, Ada",Revoked,unknown,\n',
+                    encoding="utf-8")
+    imported(small_package, path)
+    first = nguyen(small_package)
+    assert run_cli(small_package, "build").returncode == 0
+    path.write_text('Name,License Status,License Class,Commissioning Agency\n"NGUYEN, VAN AN",Revoked,unknown,\n'
+                    '"Quillon, Ada",Revoked,unknown,\n',
+                    encoding="utf-8")
+    imported(small_package, path)
+    assert nguyen(small_package) == first
+    path.write_text('Name,License Status,License Class,Commissioning Agency\n"Nguyen Van, An",Revoked,unknown,\n'
+                    '"Quillon, Ada",Revoked,unknown,\n',
+                    encoding="utf-8")
+    imported(small_package, path)
+    assert nguyen(small_package) != first
+    assert first in (small_package / "data" / "mo_retired_ids.csv").read_text(encoding="utf-8")
+
+
+def nguyen(root):
+    return next(r["row_id"] for r in read_csv(root / "data" / "mo_officers.csv") if r["officer_name"].lower().startswith("nguyen"))

@@ -319,8 +319,8 @@ RESPELT_KINDS = {
 def respelt(field, old, new):
     """NAME_RESPELT or AGENCY_RESPELT when an officer_name or agency_id changed only as RESPELT_KINDS say, else None."""
     from ..importers import loose_agency
-    from ..names import fold
-    if field == "officer_name" and fold(old or "") == fold(new or ""):
+    from ..names import name_form
+    if field == "officer_name" and name_form(old) == name_form(new):
         return NAME_RESPELT
     if field == "agency_id" and old and new and loose_agency(old) == loose_agency(new):
         return AGENCY_RESPELT

@@ -9,7 +9,7 @@ import collections
 
 from .. import cells
 from ..importers import BLANK, REDACTED, ImportError_, agency_respellings, redaction, retirement, written_out
-from ..names import agency_id, fold, name_hash
+from ..names import agency_id, fold, name_form, name_hash
 from . import RESPELT_KINDS, dropped_identifiers, release_lookups, respelt
 
 CODE, NAME, ROUTE = "MO", "Missouri", "mo"
@@ -124,7 +124,7 @@ def same_person_likely(old, new, decertified=frozenset()):
     new_name, new_status, new_class, new_agency = new
     if old_status in decertified and new_status not in decertified:
         return False
-    return (fold(old_name) == fold(new_name) and old_class == new_class
+    return (name_form(old_name) == name_form(new_name) and old_class == new_class
             and (old_status == new_status or old_agency == new_agency or not new_agency))
 
 
@@ -132,7 +132,7 @@ def identical(record):
     """What makes two records the same record: the name as folded (a release that writes names in capitals, or
     drops an apostrophe, changes no record: a foreign-data trial after the seventeenth saw 304 identifiers retired,
     decertified officers' among them, by a roster written in capitals), status, class and agency."""
-    return (fold(record[0]), *record[1:])
+    return (name_form(record[0]), *record[1:])
 
 
 def row_ids(rows, previous=(), retired=(), decertified=frozenset()):
