@@ -689,6 +689,23 @@ def date_or_address(value, plain=None, person=False, session=False):
                 or address(value) or PO_BOX.search(value))
 
 
+# A note about one officer in a course's title or an agency's name (an attack run after the nineteenth published "Remedial
+# training per IA 19-044", "Return to duty after suspension", "Last chance agreement training", "Academy: recruit was
+# arrested", "Drug test positive", "Fitness for duty evaluation"); a course about these passes ("Drug Testing Policy",
+# "Return to Duty Training", "Internal Affairs Investigations")
+RECORD_NOTE = re.compile(
+    r"\bper\s+(?:ia|i\.a\.|internal\s+affairs|the\s+chief|discipline|settlement|agreement)\b|\bia\s*#?\s*\d"
+    r"|\b(?:after|following|due\s+to|because\s+of|per)\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?(?:[a-z]+\s+)?"
+    r"(?:suspension|complaint|investigation|discipline|termination|reprimand|misconduct|dui|dwi|overdose|relapse|leave)\b"
+    r"|\blast[\s-]+chance\s+(?:agreement|contract|letter)\b"
+    r"|\bdrug\s+(?:test|screen)(?:ing)?\s+(?:positive|failed|refused)\b|\b(?:positive|failed|refused)\s+(?:a\s+)?drug\s+(?:test|screen)"
+    r"|\b(?:recruit|trainee|student|cadet|officer|employee|deputy|trooper)\s+(?:was|is|has\s+been)\s+(?:arrested|suspended|"
+    r"terminated|fired|charged|convicted|dismissed|pregnant|injured|hospitalized)\b"
+    r"|\bfitness[\s-]+for[\s-]+duty\s+(?:evaluation|exam|examination|assessment|referral)\b"
+    r"|[(\[;:-]\s*(?:pregnan|deferred\s+(?:for|due)|medical(?:ly)?\s+(?:deferred|excused|leave))"
+    r"|\bc\s*/\s*o\b|\bcare\s+of\b|\battn\b", re.IGNORECASE)  # (a person named in an agency's: "Sheriff c/o Jane Doe")
+
+
 @functools.lru_cache(maxsize=1 << 16)  # an agency's or a course's name repeats on many rows
 def text_refused(value, session=False):
     """Whether an agency's or a course's name holds what no such name holds: a date, a street address, a
@@ -698,6 +715,8 @@ def text_refused(value, session=False):
     first sign is the importer's, text_problem, and the guard's in a real release.) session: the value is a course's
     title, where a month beside a year is the session's (date_or_address)."""
     if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
+        return True
+    if RECORD_NOTE.search(value):
         return True
     if not session and agency_note(value):
         return True
@@ -1321,7 +1340,10 @@ children catholic muslim jewish christian baptist mormon atheist gay lesbian tra
 complaints misconduct convicted conviction charged charges arrested felony felon dui dwi owi discharged arbitration ia
 died deceased dead suicide suicidal disabled depression depressed fmla injured terminated fired suspended resigned
 demoted untruthful dishonest perjury lawsuit polygraph rehire disciplined reprimanded alleged allegation allegations
-sick illness cancer hiv dob ssn""".split())
+sick illness cancer hiv dob ssn""".split()) | BRACKET_NOTES - {"trans", "medical", "med", "admin", "domestic", "mil", "term",
+                                                         "wc"} | frozenset(
+    # (an attack run after the nineteenth: "(LOA)", "(AWOL)", "(Suspendido)", "(Krankgeschrieben)" beside an agency)
+    "suspendido suspendida suspendu suspendue krankgeschrieben despedido despedida embarazada schwanger".split())
 
 
 SMALL_WORDS = frozenset("of the and for in at on to by de la le du des del da di van von y et".split())  # in a unit's name

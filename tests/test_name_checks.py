@@ -879,3 +879,28 @@ def test_the_twentieth_attack_s_notes_are_refused(value):
                                    "Nguyễn, Thị (Minh)", "Smith, Jane (Van Der Berg)", "García, María José", "Минь, Тхань"])
 def test_names_near_the_twentieth_attack_s_pass(value):
     assert not names.person_name_refused(value) and names.name_problem(value) is None, value
+
+
+# The same attack run: notes about one officer in a course's title or an agency's name.
+@pytest.mark.parametrize("value", ["Remedial training per IA 19-044", "Return to duty after suspension",
+                                   "Last chance agreement training", "Sensitivity training after racial complaint",
+                                   "Academy: recruit was arrested", "Drug test positive", "Fitness for duty evaluation",
+                                   "Academy (pregnant; deferred)", "Firearms (failed drug screen)",
+                                   "Sample course 05 - remedial after IA complaint"])
+def test_a_note_about_one_officer_in_a_course_title_is_refused(value):
+    assert names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Drug Testing Policy", "Return to Duty Training", "Internal Affairs Investigations",
+                                   "Fitness for Duty Policy", "Pregnancy Discrimination Act Overview",
+                                   "Report Writing after an Arrest", "Last Chance Rehabilitation Center",
+                                   "Interviewing after an Officer-Involved Shooting", "Complaint Intake Procedures"])
+def test_courses_about_those_subjects_pass(value):
+    assert not names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Columbia Police Department (LOA)", "Ashland Police Department (AWOL)",
+                                   "Boone County Sheriff c/o Jane Doe", "Quincy Police Department (Suspendido)",
+                                   "Quincy Police Department (Krankgeschrieben)"])
+def test_the_twentieth_attack_s_agency_notes_are_refused(value):
+    assert names.text_refused(value), value
