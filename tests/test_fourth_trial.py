@@ -204,3 +204,24 @@ def test_a_name_whose_surname_s_end_moved_does_not_keep_the_identifier(small_pac
 
 def nguyen(root):
     return next(r["row_id"] for r in read_csv(root / "data" / "mo_officers.csv") if r["officer_name"].lower().startswith("nguyen"))
+
+
+def test_a_strict_open_xml_workbook_is_named_as_one(small_package, tmp_path):
+    """An attack run after the nineteenth: a workbook saved as Strict Open XML was refused as having no rows."""
+    import zipfile
+    import openpyxl
+    path = tmp_path / "strict.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "License Status", "License Class"])
+    book.active.append(["Quillon, Ada", "Revoked", "unknown"])
+    book.save(path)
+    strict = tmp_path / "strict2.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                    b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            target.writestr(item, data)
+    refused(small_package, strict, 'strict2.xlsx: a workbook saved as "Strict Open XML Spreadsheet"',
+            extra=("--received", "2024-01-01"))

@@ -450,6 +450,10 @@ def workbook_parts(label, archive):
         workbook = _find_workbook_part(manifest).PartName[1:]
         for name in (workbook, get_rels_path(workbook)):
             check_whole_part(label, archive, name)
+        if b"purl.oclc.org/ooxml/spreadsheetml" in archive.read(workbook)[:4096]:  # (an attack run after the nineteenth:
+            # refused as "no rows", which said nothing of why)
+            raise ImportError_(f"{label}: a workbook saved as \"Strict Open XML Spreadsheet\", which the importer does not "
+                               "read; open it in Excel and save it as \"Excel Workbook (.xlsx)\", then import that")
         excel_workbook = related(get_dependents(archive, ARC_ROOT_RELS), "officeDocument") if ARC_ROOT_RELS in names else None
         parser = WorkbookParser(archive, workbook, keep_links=False)
         parser.parse()
