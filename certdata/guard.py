@@ -229,6 +229,17 @@ def site_sources(package):
     return files
 
 
+# A statement about a named person in the site's hand-written prose (an attack run after the nineteenth published "Officer
+# Jane Roe was suspended pending an internal investigation.", "Roe was arrested for DWI in 2019.", "Jane Roe is 44." and
+# "Sgt. Roe's home is in Ashland." on the about page): a name in capitals, then what befell them, their age or their home
+NAMED = r"\b[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)*"
+PERSON_STATEMENT = re.compile(
+    NAMED + r"\s+(?:was|is|has\s+been|had\s+been|got)\s+(?:arrested|suspended|terminated|fired|charged|convicted|indicted|"
+    r"disciplined|investigated|demoted|reprimanded|pregnant|hospitali[sz]ed|decertified|jailed)\b"
+    r"|" + NAMED + r"\s+(?:is|was|turned)\s+(?:1[89]|[2-9][0-9])(?:\s+years?\s+old)?\s*(?:[.,;)]|$)"
+    r"|" + NAMED + r"(?:'s|\u2019s)\s+(?:home|house|residence|address|apartment)\s+(?:is|was)\b")
+
+
 def site_source_problems(package, files=None):
     """A closed value (a telephone number or an e-mail address in any form ``redaction.closed`` knows, a street
     address, a date of birth...) on any line of the site's hand-written sources (``site_sources``; files: others, a
@@ -253,8 +264,10 @@ def site_source_problems(package, files=None):
         text = JINJA_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
         for number, line in enumerate(text.splitlines(), start=1):
             line = DRAWING.sub(" ", line)
-            if closed(line):
-                problem = free_text_problem(line) or "the value holds a telephone number or an e-mail address"
+            if closed(line) or PERSON_STATEMENT.search(line):
+                problem = (free_text_problem(line) or ("the value holds a statement about a named person (what befell "
+                                                       "them, their age or their home)" if PERSON_STATEMENT.search(line)
+                                                       else "the value holds a telephone number or an e-mail address"))
                 problems.append(Problem(shown_path(path), number, None, "closed-value-in-page",
                                         f"{problem.replace('the value', 'the line', 1)}, which no page publishes; "
                                         "it is not shown"))

@@ -357,3 +357,22 @@ def test_a_name_part_that_fails_its_pattern_is_explained_not_shown_as_a_pattern(
     assert "mo_officers.csv" in message and "surname" in message, message
     assert "(?!" not in message + report and "4417" not in message + report and "Larkspur" not in message + report
     assert "a person's name or a part of one holds no date" in message + report, message
+
+
+@pytest.mark.parametrize("line", ["Officer Jane Roe was suspended pending an internal investigation.",
+                                  "Roe was arrested for DWI in 2019.", "Jane Roe is 44.", "Sgt. Roe's home is in Ashland."])
+def test_a_statement_about_a_named_person_in_a_hand_written_page_is_refused(tmp_path, line):
+    """An attack run after the nineteenth: these lines, added to docs/about.md, were published."""
+    path = tmp_path / "about.md"
+    path.write_text(f"# About\n\n{line}\n", encoding="utf-8")
+    problems = guard.site_source_problems(Package.load(ROOT), files=[path])
+    assert [(p.type, p.row) for p in problems] == [("closed-value-in-page", 3)]
+    assert "Roe" not in problems[0].line() and "statement about a named person" in problems[0].line()
+
+
+@pytest.mark.parametrize("line", ["Missouri POST was created by statute.", "RSMo 590.180 is the statute POST quotes.",
+                                  "The commission is 11 members strong.", "An officer was decertified when POST revoked it."])
+def test_prose_about_the_law_and_agencies_passes(tmp_path, line):
+    path = tmp_path / "about.md"
+    path.write_text(f"# About\n\n{line}\n", encoding="utf-8")
+    assert guard.site_source_problems(Package.load(ROOT), files=[path]) == []
