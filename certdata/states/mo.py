@@ -21,10 +21,12 @@ not include its spreadsheet, so each Missouri row gets our own identifier: `MO-`
 case, accents and punctuation removed, words sorted), and a counter among rows with the same name.
 An identifier, once published, is never given to another record. When a release is imported, a
 previous record keeps its identifier when the new release holds the identical record (name, case, accents and
-punctuation aside, status, class and agency, an agency the new release writes another way counting as the same: no
+punctuation aside but for the place of its first comma, which parts the surname from the given names; status, class
+and agency, an agency the new release writes another way counting as the same: no
 record names the old spelling, and the new one is the same name with its abbreviations written out, or holds most of
 its officers), or when it is the only record with that name on both sides, written with the same
-words in the same order (case, accents and punctuation aside), with the same licence class and
+words in the same order and the first comma in the same place (case, accents and other punctuation aside), with
+the same licence class and
 either the same status or the same agency (or no agency any more), and never from a status under which POST's reply
 says decertified officers appear to another status (of “Revoked” and “Surrendered”, POST wrote: “In Missouri, these are
 both permanent.”): a decertified officer's address never shows a record in another status. Every other previous identifier is retired: its page says what record it belonged to and
@@ -113,8 +115,8 @@ def counter(row_id):
 
 
 def same_person_likely(old, new, decertified=frozenset()):
-    """For the only record of a name on each side: the same name in the same word order (case,
-    accents and punctuation aside: the id's hash ignores word order, so "Thomas, Ryan" and "Ryan,
+    """For the only record of a name on each side: the same name in the same word order, its first comma in the same
+    place (case, accents and other punctuation aside: name_form; the id's hash ignores word order, so "Thomas, Ryan" and "Ryan,
     Thomas" share it), the same class, and the status or the agency kept (or the agency left blank,
     as when a commission ends), and never from a status in decertified (those under which POST's reply
     says decertified officers appear, "In Missouri, these are both permanent.") to one not in it: a
