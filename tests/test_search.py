@@ -5,6 +5,7 @@ import html
 import io
 import os
 import re
+import sqlite3
 
 import pytest
 
@@ -427,3 +428,16 @@ def test_a_filter_s_value_in_no_record_is_never_printed_on_the_page(client):
         assert "a value in no record" in shown, column
     text = asyncio.run(client.client.get("/search", params={"q": "qqqxxj", "state": "XX"})).text
     assert "no state “XX” is in this data" in text  # a short code is shown, as typed
+
+
+def test_an_agency_holding_every_word_typed_whole_comes_first(client):
+    """A walk after the nineteenth: "county 4 sheriff" listed County 40 to 46 before County 04 (its number without the
+    leading zero typed whole), eighth of eight."""
+    conn = sqlite3.connect(client.databases["certification"].path)
+    names = [n for (n,) in conn.execute("select agency_name from agencies")]
+    target = next(n for n in sorted(names) if re.search(r"\bCounty 0[1-9] Sheriff", n))
+    number = re.search(r"County 0([1-9])", target).group(1)
+    assert any(re.search(rf"\bCounty {number}[0-9]\b", n) for n in names)  # the namesakes the prefix also finds
+    _, text = officers(client, f"county {number} sheriff")
+    listed = [html.unescape(n) for n in re.findall(r'class="agency-link" href="[^"]+">([^<]+)<', text)]
+    assert listed[0] == target, listed
