@@ -143,7 +143,9 @@ def test_a_cited_url_keeps_its_officer_across_releases_and_a_retired_one_says_wh
     citation = html.unescape(kept.text.split('class="citation">', 1)[1].split("</dd>", 1)[0])
     agency = asyncio.run(get("/agency/" + next(r["agency_id"] for r in now.values() if r["agency_id"])))
     assert "Listed from the records of" in agency.text and '<p class="caveat">Generated for testing' not in agency.text.split("agency-state--ma")[0]
-    assert f"Missouri officer record {cited_revoked}, http" in citation and f"/officer/mo/{cited_revoked} " in citation
+    assert f"Missouri officer record {cited_revoked} (from the records of " in citation and f"/officer/mo/{cited_revoked} " in citation
+    # a walk after the nineteenth: the citation named neither the agency whose records these are, nor the release
+    assert "in answer to public-records request " in citation and "release received 2026-" in citation, citation
 
 
 def test_the_namesake_count_counts_the_same_name_not_the_same_words_in_another_order(tmp_path):
