@@ -703,7 +703,17 @@ RECORD_NOTE = re.compile(
     r"terminated|fired|charged|convicted|dismissed|pregnant|injured|hospitalized)\b"
     r"|\bfitness[\s-]+for[\s-]+duty\s+(?:evaluation|exam|examination|assessment|referral)\b"
     r"|[(\[;:-]\s*(?:pregnan|deferred\s+(?:for|due)|medical(?:ly)?\s+(?:deferred|excused|leave))"
-    r"|\bc\s*/\s*o\b|\bcare\s+of\b|\battn\b", re.IGNORECASE)  # (a person named in an agency's: "Sheriff c/o Jane Doe")
+    r"|\bc\s*/\s*o\b|\bcare\s+of\b|\battn\b"
+    # (a second attack run after the nineteenth: "Remedial training (IA)", "- Sustained Complaint", "Makeup session -
+    # officer was out sick", "(court ordered)", "Basic Recruit Academy - Failed", "Defensive Tactics - Incomplete")
+    r"|\(\s*(?:ia|medical|sick|court[\s-]+ordered|mandated|remedial)\s*\)|\bsustained\s+complaints?\b|\bout\s+sick\b"
+    r"|\bcourt[\s-]+ordered\b|\s[-\u2013\u2014]\s*(?:failed|dismissed|incomplete|withdrawn|no[\s-]*show|did\s+not\s+"
+    r"(?:complete|attend|finish)|remedial)\b|\bmake[\s-]?up\b.*\b(?:fmla|sick|leave|injur(?:y|ed))\b", re.IGNORECASE)
+# Brady and Giglio as a course's subject, the doctrine's names side by side or before its words ("Brady / Giglio", "Use of
+# Force - Brady Considerations": the same attack run saw them refused as a note after a sign)
+BRADY_SUBJECT = re.compile(r"\bgiglio\b|\b(?:considerations?|disclosures?|material|obligations?|rule|doctrine|requirements?)\b",
+                           re.IGNORECASE)
+BRADY_WORDS = re.compile(r"\b(?:brady|giglio)\b", re.IGNORECASE)  # (a person named in an agency's: "Sheriff c/o Jane Doe")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # an agency's or a course's name repeats on many rows
@@ -714,6 +724,8 @@ def text_refused(value, session=False):
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
     first sign is the importer's, text_problem, and the guard's in a real release.) session: the value is a course's
     title, where a month beside a year is the session's (date_or_address)."""
+    if session and BRADY_WORDS.search(value) and BRADY_SUBJECT.search(value):
+        value = BRADY_WORDS.sub("Disclosure", value)
     if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
     if RECORD_NOTE.search(value):
@@ -988,8 +1000,10 @@ ORDINAL_SUFFIX = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)")
 
 
 def suffix_part(part):
-    """Whether a comma's part of a person's name is suffixes alone (or blank): "Jr.", "III", "Jr. III", "2nd"."""
-    return all(word in NAME_SUFFIXES or ORDINAL_SUFFIX.fullmatch(word) for word in part.lower().replace(".", " ").split())
+    """Whether a comma's part of a person's name is suffixes alone (or blank): "Jr.", "III", "Jr. III", "2nd", and a
+    degree written with dots ("Ph.D.", "M.D.": an attack run after the nineteenth saw them refused)."""
+    return any(all(word in NAME_SUFFIXES or ORDINAL_SUFFIX.fullmatch(word) for word in words.split())
+               for words in (part.lower().replace(".", " "), part.lower().replace(".", "")))
 
 
 ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"), (Bob), a bracket's words
@@ -1052,7 +1066,7 @@ HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epilepti
                 "drunk drunkard addicted obese overweight deaf anorexic bulimic grávida gravida incinta")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
-                   "männlich maennlich transgender nonbinary blk wht hisp cauc mulata mulato frau",
+                   "männlich maennlich transgender nonbinary blk wht hisp cauc mulata mulato frau mtf ftm",
     "health": HEALTH_WORDS,
     "criminal": "dui dwi owi felon felons felony felonies convicted conviction convictions arrested arrests misdemeanor "
                 "misdemeanour misdemeanors probation parole paroled parolee probationer inmate incarcerated indicted indictment "
@@ -1067,9 +1081,9 @@ PERSON_CLOSED_WORDS = {
     # Jane Ssn Last Four", "Doe, Jane Jdoe Example Com"). None of these words is a surname or a given name of the Census
     # Bureau's lists (1990: 88,799 surnames, 5,494 given names); those that are (Gay, Young, Muslim, Christian, Single,
     # Minor, Senior, Citizen, Lot, Block, Apt, Net, Edu...) are PERSON_NAME_WORDS, read by their neighbours.
-    "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish lutheran "
+    "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish lds lutheran "
                 "methodist presbyterian episcopalian pentecostal adventist",
-    "finances": "bankrupt bankruptcy gambler gambling debts garnished foreclosure",
+    "finances": "bankrupt bankruptcy gambler gambling debts garnished foreclosure settlement",
     "political affiliation": "republican democrat democratic libertarian",
     "sexual orientation": "orientation sexuality sexual heterosexual homosexual queer lesbian bisexual",
     "immigration status": "immigration immigrant undocumented illegal citizenship nationality asylum refugee deportee "
@@ -1087,11 +1101,13 @@ PERSON_CLOSED_WORDS = {
                                    "fired sustained dismissed despedido despedida investigacion investigación "
                                    "polygraph rehire lawsuit lawsuits untruthful dishonest dishonesty demoted giglio "
                                    "perjury perjured lied dnh ffd termed suspendu suspendue suspendido suspendida "
+                                   # (a second attack run after the nineteenth)
+                                   "susp ril exonerated unfounded sued ineligible rape battery sealed dv lodd eow "
                                    "уволен уволена",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
-                       "depression suicide iod lod "
+                       "depression suicide iod lod loa oji deployed sabbatical wheelchair decd rip "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
-    "origin": "latino latina latinx african afr amer native daca afro",
+    "origin": "latino latina latinx african afr amer native daca afro korean mexican colored",
     "family": "wife husband kids children daughter stepson stepdaughter",
     # an attack run after the eighteenth: "Roe, Richard (brown eyes)"
     "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
@@ -1325,14 +1341,14 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
 # and a person's state or a note after a bracket or a dash ("Columbia Police Department (terminated)", "(DWI arrest)",
 # "(officer failed polygraph)", "- do not rehire": an attack run after the eighteenth); "Arrest" alone names courses
 # ("Defensive Tactics - Arrest and Control"), "Retired" and "Separated" are left to the placeholders of a whole cell
-NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\s[-\u2013\u2014]\s)[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
+NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\s[-\u2013\u2014/]\s|\s-{2,})[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
                              r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
                              r"investigated|brady|giglio|injured|untruthful|dishonest|demoted|ia\s+pending|ia\s+case)\b",
                              re.IGNORECASE)
 # In an agency's name (not a course's title, where "Domestic Violence - Investigation" is a subject), words after a sign
 # that sets a note apart, which describe a person ("Quincy Police Department - pregnant", "- son of chief", "- Catholic",
 # "- sustained complaint": a final attack run after the eighteenth)
-AGENCY_NOTE_SIGN = re.compile(r"\s[-\u2013\u2014]\s|[:;(\[|*#~]")
+AGENCY_NOTE_SIGN = re.compile(r"\s[-\u2013\u2014]\s|\s-{2,}|[:;(\[|*#~{<\u2039\u00ab\uff08\u300c]|\s/\s|,\s*per\b")
 # (a person's states and ties only: "Criminal Investigation", "Adult Institutions", "Sexual Assault", "Veterans Affairs",
 # "Mental Health", "Juvenile" and "Family Services" name units)
 AGENCY_NOTE_WORDS = frozenset("""pregnant pregnancy ptsd son daughter father mother brother sister wife husband spouse kids
@@ -1343,10 +1359,12 @@ demoted untruthful dishonest perjury lawsuit polygraph rehire disciplined reprim
 sick illness cancer hiv dob ssn""".split()) | BRACKET_NOTES - {"trans", "medical", "med", "admin", "domestic", "mil", "term",
                                                          "wc"} | frozenset(
     # (an attack run after the nineteenth: "(LOA)", "(AWOL)", "(Suspendido)", "(Krankgeschrieben)" beside an agency)
-    "suspendido suspendida suspendu suspendue krankgeschrieben despedido despedida embarazada schwanger".split())
+    "suspendido suspendida suspendu suspendue krankgeschrieben despedido despedida embarazada schwanger female male retired "
+    "memo chief".split())
 
 
-SMALL_WORDS = frozenset("of the and for in at on to by de la le du des del da di van von y et".split())  # in a unit's name
+SMALL_WORDS = frozenset("of the and for in at on to by de la le du des del da di van von y et s".split())  # in a unit's
+# name (and the s of a possessive, "Women's", split from its word)
 
 
 # A unit's words, and the note's words that a unit's name may hold beside them ("MO DSS - Children's Division", "KCPD -
@@ -1367,6 +1385,8 @@ def agency_note(value):
     after = split_words(value[sign.end():])
     noted = AGENCY_NOTE_WORDS.intersection(word.lower() for word in after)
     if noted and (noted - UNIT_NOTE_WORDS or UNIT_WORDS.isdisjoint(word.lower() for word in after)):
+        return True
+    if not value.isascii() and other_script(value[sign.end():], value[:sign.start()]):  # ("Columbia PD （休職）")
         return True
     return any(c.isupper() for c in value[:sign.start()]) and any(
         word[:1].islower() and word not in SMALL_WORDS for word in after)
@@ -1393,6 +1413,13 @@ COURSE_SUBJECT = re.compile(r"\b(?:act|law|laws|policy|policies|management|overv
                      r"family\s+(?:and\s+)?medical\s+leave|pfml|fmla)\b", re.IGNORECASE)  # (the laws' names)
 
 
+# Notes of two words or more beside a person's name (a second attack run after the nineteenth: "Doe, Jane Light Duty",
+# "Workers Comp", "Do Not Hire", "Protective Order", "Excessive Force", "Do Not Release")
+PERSON_NOTE_PHRASE = re.compile(r"\b(?:light\s+duty|workers\W*comp(?:ensation)?|do\s+not\s+(?:hire|rehire|release|use)|"
+                                r"(?:protective|restraining|no[\s-]+contact)\s+order|excessive\s+force|dec'd|not\s+eligible)\b",
+                                re.IGNORECASE)
+
+
 def description_problem(value, person=False, title=False):
     """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
     were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
@@ -1409,6 +1436,8 @@ def description_problem(value, person=False, title=False):
                                     or ("(" in value or "[" in value or '"' in value or " '" in value) and bracket_note(value))
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
+    if person and PERSON_NOTE_PHRASE.search(value):
+        return CLOSED_WORD_REASONS["investigation or discipline"]
     words = person_words(value) if person else value
     lower, digit = words.lower(), (ASCII_DIGIT(value) is not None if value.isascii() else any(c.isdigit() for c in value))
     if (hinted(lower, AGE_HINTS) and age_in(words, limits=not person)) or (hinted(lower, OLD_HINTS) and YEARS_OLD.search(words)):

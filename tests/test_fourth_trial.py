@@ -18,6 +18,12 @@ def test_two_columns_that_may_both_be_the_licence_status_stop_the_import_until_o
     report = imported(small_package, path)  # "Lic Status" is a name of the licence status: read before "Status"
     assert [r["license_status"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Revoked", "Surrendered"]
     assert "dropped column 4" in report
+    # two names of the officer's name holding two people's (a second attack run: one was published, the other dropped)
+    names = tmp_path / "names.csv"
+    names.write_text('Name,Licensee Name,License Status,License Class\n"Doe, Jane","Smith, Ann",Revoked,unknown\n'
+                     '"Roe",Roe Richard,Revoked,unknown\n', encoding="utf-8")
+    refused(small_package, names, "names.csv, row 2, field officer_name: two columns under names of officer_name hold "
+            "different names", extra=("--received", "2024-01-01"))
     for other in ("Officer Status", "Cert Status"):  # a header that may be the licence status too: the import asks
         path.write_text(f'"Name","License Class","{other}","Status","Agency"\n'
                         '"Quillon, Ada","unknown","Revoked","Surrendered",""\n', encoding="utf-8")
@@ -225,3 +231,39 @@ def test_a_strict_open_xml_workbook_is_named_as_one(small_package, tmp_path):
             target.writestr(item, data)
     refused(small_package, strict, 'strict2.xlsx: a workbook saved as "Strict Open XML Spreadsheet"',
             extra=("--received", "2024-01-01"))
+
+
+def test_a_name_s_shape_is_refused_where_no_name_has_it_and_a_bracketed_suffix_is_kept(small_package, tmp_path):
+    """A second attack run after the nineteenth: "Doe, Jane <Brady>", "_LOA_", "=IA=", a dagger, a note in another
+    script, placeholders (VACANT, "Unknown, Unknown"), an agency's name in the name's column were published;
+    "(Jr.)" and "(Sr.)" taken out made one name of two; the name itself in quotes beside a note lost the name."""
+    header = "Name,License Status,License Class,Commissioning Agency\n"
+    path = tmp_path / "roster.csv"
+    for name, reason in (("Doe, Jane =Qz=", "a sign or a digit that no name holds"), ("Doe, Jane \u2020", "a sign or a digit"),
+                         ("Doe, Jane в отпуске", "letters of two scripts"), ("VACANT", "a placeholder where a name should be"),
+                         ("Unknown, Unknown", "a placeholder"), ("Columbia Police Department", "an agency's name where"),
+                         ("'Doe, Jane' IA", "brackets or quotes around a part of the name that holds a comma")):
+        path.write_text(header + f'"Quillon, Ada",Revoked,unknown,\n"{name}",Revoked,unknown,\n', encoding="utf-8")
+        message = refused(small_package, path, "roster.csv, row 3, field officer_name: ", reason,
+                          extra=("--received", "2024-01-01"))
+        assert "Qz" not in message and "отпуске" not in message and "VACANT" not in message, message
+    path.write_text(header + '"Harrowgate, Elias (Jr.)",Revoked,unknown,\n"Harrowgate, Elias (Sr.)",Revoked,unknown,\n'
+                    '"Doe, Jane <Brady>",Revoked,unknown,\n"Roe, Richard \u201eIA\u201c",Revoked,unknown,\n', encoding="utf-8")
+    imported(small_package, path)
+    assert sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")) == [
+        "Doe, Jane", "Harrowgate, Elias Jr.", "Harrowgate, Elias Sr.", "Roe, Richard"]
+
+
+def test_one_acadis_id_under_two_unrelated_names_is_named_and_a_dnf_row_left_out(small_package, tmp_path):
+    """The same run: 555009 under "Lena Park" and "Omar Haddad" was published without a word; DNF, Disqualified and
+    Recycled columns were dropped and their rows published as completed trainings."""
+    settle_ma_disclosure(small_package)
+    settle_agency_disclosure(small_package)
+    path = tmp_path / "training.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,DNF,Recycled\n"
+                    "555009,Lena Park,Use of Force,2021-04-03,N,N\n555009,Omar Haddad,Firearms,2021-05-03,N,N\n"
+                    "555010,Ann Lee,Firearms,2021-05-03,Y,N\n555011,Bo Kay,Firearms,2021-05-03,N,Y\n", encoding="utf-8")
+    report = imported(small_package, path, "ma-training")
+    assert "1 Acadis ID(s) carry names that share no word in this release (555009: rows 2, 3)" in report, report
+    assert "Lena" not in report and "Omar" not in report
+    assert sorted(r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")) == ["555009", "555009"]

@@ -904,3 +904,47 @@ def test_courses_about_those_subjects_pass(value):
                                    "Quincy Police Department (Krankgeschrieben)"])
 def test_the_twentieth_attack_s_agency_notes_are_refused(value):
     assert names.text_refused(value), value
+
+
+# A second attack run after the nineteenth.
+@pytest.mark.parametrize("word", ["LDS", "Colored", "Korean", "Mexican", "MtF", "LOA", "Workers Comp", "OJI", "Light Duty",
+                                  "Deployed", "Sabbatical", "Wheelchair", "Dec'd", "RIP", "EOW", "LODD", "Susp.", "RIL",
+                                  "Exonerated", "Unfounded", "Sued", "Settlement", "Do Not Hire", "Ineligible",
+                                  "Protective Order", "Restraining Order", "DV", "Excessive Force", "Rape", "Battery",
+                                  "Sealed", "Do Not Release"])
+def test_the_second_attack_s_notes_after_a_name_are_refused(word):
+    assert names.person_name_refused(f"Doe, Jane {word}"), word
+
+
+@pytest.mark.parametrize("value", ["Rip, Van", "Korean, Ann", "Battery, Jo", "Ross, Diana, Ph.D.", "Ross, Diana, M.D."])
+def test_names_near_the_second_attack_s_pass(value):
+    assert not names.person_name_refused(value) and names.name_problem(value) is None, value
+
+
+@pytest.mark.parametrize("value", ["Columbia Police Department {LOA}", "Columbia Police Department <AWOL>", "Columbia PD ‹LOA›",
+                                   "Columbia PD «Krankgeschrieben»", "Columbia PD （休職）", "Columbia PD 「停職」",
+                                   "Columbia PD - Female", "Columbia PD / Suspended", "Columbia PD - Retired",
+                                   "Columbia PD -- see memo", "Columbia PD, per chief"])
+def test_the_second_attack_s_agency_notes_are_refused(value):
+    assert names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Department of Corrections - Women's Facility", "Chillicothe Correctional Center (Women's)",
+                                   "Police/Fire Department of Xville", "Boston Police Department - Domestic Violence Unit"])
+def test_agencies_near_the_second_attack_s_pass(value):
+    assert not names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Remedial training (IA)", "Remedial Training - Sustained Complaint",
+                                   "Use of Force - Remedial (Doe)", "Makeup - FMLA", "Makeup session - officer was out sick",
+                                   "Anger Management (court ordered)", "Basic Recruit Academy - Failed", "Academy - Dismissed",
+                                   "Defensive Tactics - Incomplete (Medical)", "Firearms (Brady)"])
+def test_the_second_attack_s_course_notes_are_refused(value):
+    assert names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Brady / Giglio", "Use of Force - Brady Considerations", "Internal Affairs / IA Basics",
+                                   "FMLA (Family and Medical Leave Act)", "Family and Medical Leave Act (FMLA) for Supervisors",
+                                   "Remedial Firearms Training", "Court Testimony", "Makeup Artistry for Undercover Work"])
+def test_courses_near_the_second_attack_s_pass(value):
+    assert not names.text_refused(value, session=True), value

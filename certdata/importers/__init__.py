@@ -29,6 +29,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 import stat
 import zipfile
 import zlib
@@ -1125,6 +1126,13 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                "without case, spaces or punctuation); give the header as the file writes it")
     refuse_more_specific(label, headers, found, module)
     refuse_ambiguous(label, headers, found, module, status)
+    # another column under a known name of a field read from one column (a second attack run after the nineteenth: "Name"
+    # and "Licensee Name" holding two people's names; one was published, the other dropped): its value must agree
+    status_columns = {column for column, _ in (status or {}).get("columns", ())}  # ("Completed?": Y, N)
+    others = {field: [i for i, h in enumerate(headers) if i != column and i not in status_columns
+                      and mapping([h], module).get(field) == 0] for field, column in found.items()
+              if field not in chosen and field in NAME_FIELDS}  # (a status, an agency: the more specific name is read)
+    others = {field: columns for field, columns in others.items() if columns}
     for index, header in enumerate(headers):
         if index not in found.values() and clean(header) and not (status and index in dict(status["columns"])):
             report(f"dropped column {dropped_column(index, header, module, found)}"
@@ -1168,6 +1176,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             refusals.setdefault(mistyped, []).append(number)
             continue
         record = {field: clean(cell) for field, cell in cells.items()}
+        disagree = next((field for field, columns in others.items() for c in columns if c < len(row) and isinstance(row[c], str)
+                         and clean(row[c]) and not same_words(clean(row[c]), record[field] or "")), None)
+        if disagree:
+            refusals.setdefault((disagree, TWO_COLUMNS.format(field=disagree)), []).append(number)
+            continue
         if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
             again = [number] + [first + i for i in range(index + 1, len(rows)) if rows[i] and header_again(rows[i], module)]
             raise ImportError_(f"{label}, row(s) {numbers(again)}: the header row again (a report printed page by page, or "
@@ -1180,12 +1193,20 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
                 placeholders.setdefault(field, []).append(number)
+        unclear = None
         for field in NAME_FIELDS:  # words a name sets apart (a nickname, or a note): taken out, never published
             if record.get(field) and ENCLOSING_SIGNS.search(record[field]):
+                parts = [m.group() for m in ENCLOSED_PART.finditer(record[field])]
+                if any("," in part or any(c.isdigit() for c in part) for part in parts):
+                    unclear = field  # the name itself in quotes, or a measure ("'Doe, Jane' IA", 5'6"): not a part to drop
+                    break
                 taken = without_enclosed(record[field])
                 if taken != record[field]:
                     record[field] = taken
                     enclosed.append(number)
+        if unclear:
+            refusals.setdefault((unclear, ENCLOSED_UNCLEAR), []).append(number)
+            continue
         if not any(record.values()):
             continue
         if status:  # columns saying whether the row is a record of the table at all: each must say it is
@@ -1322,7 +1343,12 @@ AGENCY_PLACEHOLDERS = frozenset({"unknown", "unknown agency", "agency unknown", 
                                  # seventeenth: "Deceased" and "Terminated" were published as agencies' names)
                                  "not currently commissioned", "not currently employed", "no longer employed", "tbd",
                                  "to be determined", "pending", "deceased", "terminated", "retired", "separated",
-                                 "resigned", "inactive", "former employee", "fired", "suspended"})
+                                 "resigned", "inactive", "former employee", "fired", "suspended",
+                                 # a person's leave or state where the agency goes (a second attack run after the
+                                 # nineteenth: "Pregnant", "Medical Leave" were published as agencies)
+                                 "pregnant", "medical leave", "military leave", "on leave", "leave of absence", "loa",
+                                 "light duty", "administrative leave", "admin leave", "sick leave", "maternity leave",
+                                 "disability", "workers comp", "deployed", "injured", "fmla"})
 # and, in an agency's column, any saying of none made of a negation and these words ("NO COMMISSION ON FILE", "NONE ON
 # FILE", "NO CURRENT EMPLOYER", "NOT ON FILE": a foreign-data trial after the nineteenth saw them published as agencies,
 # revoked officers listed under them); a word of an agency's name ("Noel Police Department") is none of these
@@ -1341,15 +1367,24 @@ BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
 # (LOA)"). A nickname, another surname or a note about the officer, which may hold what is not open: an attack run after
 # the nineteenth saw notes in one word ("(DV)", "(OIS)", "(Grávida)", "(W)") published, as no rule tells them from a
 # nickname. An apostrophe within a name ("O'Brien") is no quote.
-ENCLOSING_SIGNS = re.compile(r"[()\[\]{}\"\u201c\u201d\u00ab\u00bb]|(?<!\w)'|'(?!\w)")
-ENCLOSED_PART = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?|\{[^{}]*\}?|\"[^\"]*\"?|\u201c[^\u201d]*\u201d?|\u00ab[^\u00bb]*\u00bb?"
+ENCLOSING_SIGNS = re.compile(r"[()\[\]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a]|(?<!\w)['\u2018]|'(?!\w)")
+ENCLOSED_PART = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?|\{[^{}]*\}?|<[^<>]*>?|\"[^\"]*\"?|\u201c[^\u201d]*\u201d?"
+                           r"|\u201e[^\u201c\u201d]*[\u201c\u201d]?|\u201a[^\u2018\u2019]*[\u2018\u2019]?|\u2018[^\u2019]*\u2019"
+                           r"|\u00ab[^\u00bb]*\u00bb?|\u2039[^\u203a]*\u203a?"
                            r"|(?<!\w)'[^']*'(?!\w)")  # ("'t Hooft, Gerard": a quote that closes nothing is no quote)
 
 
+ENCLOSED_UNCLEAR = ("brackets or quotes around a part of the name that holds a comma or a digit (the name itself in "
+                    "quotes beside a note, or a measure?), so what to take out cannot be told; it is not shown. Ask the "
+                    "agency for the names without them")
+
+
 def without_enclosed(value):
-    """A person's name with what brackets or quotes set apart taken out (an unclosed one to the end), stray signs too."""
-    value = ENCLOSED_PART.sub(" ", value)
-    value = re.sub(r"[()\[\]{}\"\u201c\u201d\u00ab\u00bb]", " ", value)
+    """A person's name with what brackets or quotes set apart taken out (an unclosed one to the end), stray signs too; a
+    suffix in brackets ("(Jr.)") is kept without them: Jr. and Sr. would otherwise be one name."""
+    value = ENCLOSED_PART.sub(lambda m: " " + m.group()[1:-1] + " " if suffix_part(m.group()[1:-1]) and m.group()[1:-1].strip()
+                              else " ", value)
+    value = re.sub(r"[()\[\]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a]", " ", value)
     return re.sub(r"\s+,", ",", " ".join(value.split())).strip(" ,")
 
 
@@ -1452,6 +1487,15 @@ def filled(cells, found):
 ONE_CELL = ("the row's only cell (not shown), where a record fills {required}: a heading, a note or a subtotal within the "
             "table, or a record whose other cells are blank; delete the row if it is no record, or ask the agency for the "
             "record's values")
+def same_words(a, b):
+    """Whether one name's words hold the other's (case, accents and punctuation aside): "Roe" and "Roe Richard" agree,
+    "Doe, Jane" and "Smith, Ann" do not."""
+    a, b = set(fold(a).split()), set(fold(b).split())
+    return a <= b or b <= a
+
+
+TWO_COLUMNS = ("two columns under names of {field} hold different names (not shown): say which to read with --column "
+               "{field}=HEADER, or ask the agency what each holds")
 NO_SUFFIX = ("not a name's suffix (Jr., Sr., II, III, 2nd, a degree such as PhD): a note or another column's value in the "
              "suffix column? Ask the agency what the column holds")
 NO_NAME = (f"the name is blank{BLANK}; where the rows give the rest of a record, the report may be grouped by officer, "
@@ -1535,13 +1579,48 @@ def value_problem(field, value):
         return ("the value mixes letters of the Latin alphabet with letters of another drawn alike (a Cyrillic о in a "
                 "Latin word, or a word of such letters beside Latin ones), which makes it look like another name")
     if field in NAME_FIELDS:
-        return name_problem(value)
+        return name_problem(value) or person_name_shape(value)
     if text_problem(value):
         return text_problem(value)
     kind = {"agency_name": "an agency's name", "course_name": "a course's name"}.get(field)
     if kind and (not any(c.isalpha() for c in value) or text_refused(value, session=field == "course_name")):
-        return (f"the value has no letter, or holds a date, a street address, a long number, a telephone number "
-                f"or an e-mail address, so it is not {kind}")
+        return (f"the value has no letter, or holds what no such name holds: a date, a street address, a long number, a "
+                f"telephone number or an e-mail address, or a note about a person (a leave, discipline, health, family), "
+                f"so it is not {kind}")
+    return None
+
+
+# What a person's name holds besides letters (of any script, with their marks), spaces and these signs: a note, a code
+# or a measure beside it (an attack run after the nineteenth: "<Brady>", "_LOA_", "=IA=", "+LOA", a dagger, 5'6"). A
+# name's number is an ordinal (2nd, 3rd).
+NAME_SIGNS = frozenset(" .,'\u2019\u2018\u02bb\u02bc`\u00b4-\u2010\u2011\u2013")
+ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
+SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK"}  # a Japanese name mixes these
+# what stands where a name is not (the same run: VACANT, TBD, "Unknown, Unknown", REDACTED, "Name Withheld", "XXXXX,
+# XXXXX", "DO NOT USE", "DUPLICATE RECORD", Deleted), and an agency's name in the name's column
+NAME_PLACEHOLDER_WORDS = frozenset("vacant vacancy tbd tba unknown redacted withheld name duplicate record deleted do not "
+                                   "use test dummy none position open void n a".split())
+AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\s+(?:office|department|dept)|state\s+police|"
+                            r"county\s+jail|correctional\s+(?:center|facility))\b", re.IGNORECASE)
+
+
+def person_name_shape(value):
+    """Why a person's name, as an agency's file gives it, is no name by its shape (a sign or a digit no name holds,
+    letters of two scripts, a placeholder, an agency's name), or None; the reason never quotes it."""
+    plain = ORDINAL.sub(" ", value)
+    if any(not (c.isalpha() or c in NAME_SIGNS or c.isspace() or unicodedata.category(c).startswith("M")) for c in plain):
+        return ("the name holds a sign or a digit that no name holds (a note, a code or a measure beside it?); it is not "
+                "shown. Ask the agency what the cell holds")
+    scripts = {SCRIPT_GROUPS.get(unicodedata.name(c, "?").split()[0], unicodedata.name(c, "?").split()[0])
+               for c in value if c.isalpha()}
+    if len(scripts) > 1:
+        return ("the name holds letters of two scripts (a note in another language beside it?); it is not shown. Ask the "
+                "agency what the cell holds")
+    words = re.sub(r"[^\w]+", " ", value.lower()).split()
+    if words and all(w in NAME_PLACEHOLDER_WORDS or set(w) == {"x"} for w in words):
+        return "a placeholder where a name should be (vacant, redacted, unknown...), not an officer's name"
+    if AGENCY_IN_NAME.search(value):
+        return "an agency's name where a person's name should be (a value from another column?); it is not shown"
     return None
 
 

@@ -96,9 +96,10 @@ ROW_STATUS = {
     "what": "a completed training",
     "headers": ["Enrollment Status", "Completion Status", "Course Status", "Training Status", "Class Status",
                 "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail", "P/F", "Graduated",
-                "Certified", "Credit Awarded", "Done", "Final", "Grade", "Final Grade"],
+                "Certified", "Credit Awarded", "Done", "Final", "Grade", "Final Grade", "Certificate", "Qualified",
+                "Qualification"],
     "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition",
-                     "issued"],
+                     "issued", "qualif"],
     # and any header holding one of these (compared without case, spaces or punctuation) and none of not_parts:
     # "Attendance Status", "Completed?", "P/F" (a final attack run after the eighteenth: "Passed", "Graduated",
     # "Certified", "Credit Awarded" were dropped as unknown columns, their N and F rows published)
@@ -107,12 +108,14 @@ ROW_STATUS = {
                   # nineteenth saw the import stop on it)
                   "officer", "employ", "licen", "person", "job", "duty", "member", "rank"],
     # a header saying the row is no completion ("Withdrawn", "Dropped", "Failed?"): its Yes means left out, its No read
-    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel"],
+    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel", "dnf",
+                       "disqualif", "remedia", "recycl"],  # (a second attack run after the nineteenth: DNF, Recycled...)
     "flipped": {"Yes": "No", "Y": "N", "True": "False", "No": "Yes", "N": "Y", "False": "True"},
-    "read": ["Completed", "Complete", "Passed", "Pass", "P", "Graduated", "Yes", "Y", "True"],
+    "read": ["Completed", "Complete", "Passed", "Pass", "P", "Graduated", "Yes", "Y", "True", "Qualified", "Q"],
     "left_out": ["Withdrawn", "Withdrew", "Failed", "Fail", "Incomplete", "Not Completed", "No Show", "Dropped",
                  "Cancelled", "Canceled", "Enrolled", "Registered", "In Progress", "Waitlisted", "Wait Listed", "Denied",
-                 "Did Not Attend", "Absent", "Scheduled", "Pending", "No", "N", "False", "F"],
+                 "Did Not Attend", "Absent", "Scheduled", "Pending", "No", "N", "False", "F", "Not Qualified", "Unqualified",
+                 "DQ", "Disqualified", "DNF", "Remedial", "Recycled"],
 }
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
@@ -232,7 +235,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed, doubtful, unconfirmed, forms, blanks = {}, set(), [], {}, {}, {}
+    unpadded, confirmed, doubtful, unconfirmed, forms, blanks, carried = {}, set(), [], {}, {}, {}, {}
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
@@ -263,6 +266,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
                                "takes it (letters and digits, at most one hyphen; no run of digits as long as a date's, "
                                "a telephone number's or an identity number's, and no label such as DOB: the schema "
                                "refuses those until MPTC's format is known); it is not shown. Check the export's columns")
+        carried.setdefault(acadis, {}).setdefault(fold(record["officer_name"]), record["_row"])
         done = parse_date(record["completion_date"], label, record["_row"])
         if check_date(done, label, record["_row"], received):
             doubtful.append(record["_row"])
@@ -270,6 +274,13 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
                         record["course_name"], done, record.get("agency_name", "")))
     if blanks:
         refuse_blanks(label, blanks)
+    unrelated = {acadis: rows_ for acadis, names in carried.items() if len(names) > 1 for rows_ in [sorted(names.values())]
+                 if not set.intersection(*(set(name.split()) for name in names))}
+    if unrelated:  # (a second attack run after the nineteenth: two people under one ID, published without a word)
+        first = sorted(unrelated.items(), key=lambda item: item[1])[:10]
+        report(f"warning: {label}: {len(unrelated):,} Acadis ID(s) carry names that share no word in this release ("
+               + "; ".join(f"{acadis}: rows {numbers(rows_)}" for acadis, rows_ in first)
+               + "): published as released, under one officer's page each; check with MPTC that each is one officer")
     if unconfirmed:
         refuse_renamed(label, unconfirmed, len(previous))
     if doubtful:
