@@ -34,7 +34,7 @@ name_keys = _plugin.name_keys  # (terms, surname key, given key) of a name
 def name_form(name):
     """A person's name as two records are compared (fold: case, accents and punctuation aside), where its first comma
     stands kept: "Nguyen, Van An" and "Nguyen Van, An" are two names (an attack run after the nineteenth saw a
-    Missouri identifier follow the surname's moved end, labelled "name written otherwise")."""
+    state's identifier follow the surname's moved end, labelled "name written otherwise")."""
     return "|".join(fold(part) for part in (name or "").split(",", 1))
 deletions = _plugin.deletions  # a word and its one-letter deletions (the typo index)
 FUZZY_LENGTHS = range(_plugin.FUZZY_MIN_LENGTH, _plugin.FUZZY_MAX_LENGTH + 1)  # words in the typo index

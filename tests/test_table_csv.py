@@ -15,7 +15,7 @@ from .conftest import make_package
 
 HOSTILE = [('=HYPERLINK("x","y"), Evil', "Sample status A", "Sample class A", "Columbia Police Department"),
            ("-SUM(1), Other", "Revoked", "Sample class A", ""), ("+1-2, Plus", "Sample status A", "Sample class A", ""),
-           ('Quote "Q", Comma', "Sample status A", "Sample class A", "Columbia Police Department")]
+           ('Quote "Qu", Comma', "Sample status A", "Sample class A", "Columbia Police Department")]
 # namesakes: rows that tie on the table's sort, so the order inside a tie and the keyset across it count
 TIES = [("Doe, Jane", "Sample status A", "Sample class A", "Columbia Police Department")] * 9
 
