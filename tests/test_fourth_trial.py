@@ -8,6 +8,12 @@ from .test_release_trial import refused
 from .test_third_trial import imported
 
 
+def settled(root):
+    """The Massachusetts grounds and the agencies' settled by the test letter, as a maintainer does before importing."""
+    settle_ma_disclosure(root)
+    settle_agency_disclosure(root)
+
+
 def test_two_columns_that_may_both_be_the_licence_status_stop_the_import_until_one_is_chosen(small_package, tmp_path):
     """The trial: an Access export's "Status" (Active, Inactive: an employment status) was read as the licence status
     and its "Lic Status" dropped, so revoked officers were published as Inactive and left off the decertified list."""
@@ -45,8 +51,7 @@ def test_two_columns_that_may_both_be_the_licence_status_stop_the_import_until_o
 def test_a_course_code_column_beside_the_course_s_description_stops_the_import_until_one_is_chosen(small_package, tmp_path):
     """The trial: "Course" held codes (BRC-19-03) and "Course Description" the titles; the codes were published as the
     course names and the titles dropped."""
-    settle_ma_disclosure(small_package)
-    settle_agency_disclosure(small_package)
+    settled(small_package)
     path = tmp_path / "codes.csv"
     path.write_text("Acadis ID,Officer Name,Course,Course Description,Completion Date,Agency\n"
                     "555001,Ada Quillon,BRC-19-03,Basic Recruit Academy,06/14/2019,Dedham Police Department\n",
@@ -62,8 +67,7 @@ def test_a_course_code_column_beside_the_course_s_description_stops_the_import_u
 def test_a_certificate_not_issued_or_a_dismissal_leaves_the_row_out_and_an_officer_s_status_is_not_read(small_package, tmp_path):
     """The trial: "Certificate Issued" N and "Dismissed" Y rows were published as completed academies; an "Officer
     Status" column (Active, Retired) stopped the import as if it said whether a row is a completed training."""
-    settle_ma_disclosure(small_package)
-    settle_agency_disclosure(small_package)
+    settled(small_package)
     path = tmp_path / "academy.csv"
     path.write_text("Acadis ID,Officer Name,Course Name,End Date,Certificate Issued,Dismissed,Agency\n"
                     "555001,Ada Quillon,Basic Recruit Academy,06/14/2019,Y,N,Dedham Police Department\n"
@@ -115,8 +119,7 @@ def test_placeholders_for_no_agency_are_read_as_none(small_package, tmp_path):
 def test_one_acadis_id_with_and_without_its_leading_zeros_is_refused_and_a_state_id_s_refusal_is_shown_whole(small_package, tmp_path):
     """The trial: 0045123 and 45123 in one release were published as two officers; a state ID of seven digits was
     refused with a message cut off as if it held a telephone number."""
-    settle_ma_disclosure(small_package)
-    settle_agency_disclosure(small_package)
+    settled(small_package)
     path = tmp_path / "zeros.csv"
     path.write_text("Acadis ID,State ID,Officer Name,Course Name,Completion Date,Agency\n"
                     "0045123,,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n"
@@ -142,8 +145,7 @@ def test_a_web_page_saved_as_a_spreadsheet_is_named_as_one(small_package, tmp_pa
 def test_a_grouped_transcript_is_named_as_one_with_every_blank_row(small_package, tmp_path):
     """The trial: a transcript grouped by officer (ID and name on the first row of each) was refused at its first blank
     row alone, with no word of why."""
-    settle_ma_disclosure(small_package)
-    settle_agency_disclosure(small_package)
+    settled(small_package)
     path = tmp_path / "grouped.csv"
     path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"
                     "555001,Ada Quillon,Firearms,2021-04-03,Quincy Police Department\n"
@@ -257,8 +259,7 @@ def test_a_name_s_shape_is_refused_where_no_name_has_it_and_a_bracketed_suffix_i
 def test_one_acadis_id_under_two_unrelated_names_is_named_and_a_dnf_row_left_out(small_package, tmp_path):
     """The same run: 555009 under "Lena Park" and "Omar Haddad" was published without a word; DNF, Disqualified and
     Recycled columns were dropped and their rows published as completed trainings."""
-    settle_ma_disclosure(small_package)
-    settle_agency_disclosure(small_package)
+    settled(small_package)
     path = tmp_path / "training.csv"
     path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,DNF,Recycled\n"
                     "555009,Lena Park,Use of Force,2021-04-03,N,N\n555009,Omar Haddad,Firearms,2021-05-03,N,N\n"
