@@ -1599,7 +1599,7 @@ SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK
 # what stands where a name is not (the same run: VACANT, TBD, "Unknown, Unknown", REDACTED, "Name Withheld", "XXXXX,
 # XXXXX", "DO NOT USE", "DUPLICATE RECORD", Deleted), and an agency's name in the name's column
 NAME_PLACEHOLDER_WORDS = frozenset("vacant vacancy tbd tba unknown redacted withheld name duplicate record deleted do not "
-                                   "use test dummy none position open void n a".split())
+                                   "use test dummy none position open void".split())
 AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\s+(?:office|department|dept)|state\s+police|"
                             r"county\s+jail|correctional\s+(?:center|facility))\b", re.IGNORECASE)
 
