@@ -1593,7 +1593,8 @@ def value_problem(field, value):
 # What a person's name holds besides letters (of any script, with their marks), spaces and these signs: a note, a code
 # or a measure beside it (an attack run after the nineteenth: "<Brady>", "_LOA_", "=IA=", "+LOA", a dagger, 5'6"). A
 # name's number is an ordinal (2nd, 3rd).
-NAME_SIGNS = frozenset(" .,'\u2019\u2018\u02bb\u02bc`\u00b4-\u2010\u2011\u2013")
+NAME_SIGNS = frozenset(" .,'\u2019\u2018\u02bb\u02bc`\u00b4-\u2010\u2011\u2013\u200c\u200d"  # (joiners: some scripts write names with them)
+                       "()[]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a")  # (what encloses is taken out before, or refused)
 ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
 SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK"}  # a Japanese name mixes these
 # what stands where a name is not (the same run: VACANT, TBD, "Unknown, Unknown", REDACTED, "Name Withheld", "XXXXX,
