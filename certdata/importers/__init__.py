@@ -885,7 +885,7 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
     limited = limited_columns(headers, module, limits)
     found = mapping(headers, module)  # and the columns that say whether a row is a record (a foreign-data trial after
     # the eighteenth: they were let go of as unread, and every workbook with an enrollment status was refused)
-    read = set(found.values()) | {column for column, _ in (row_status(headers, module, found) or {}).get("columns", ())}
+    read = set(found.values()) | status_columns(row_status(headers, module, found))
     unread = min((column for column in range(keep or 0) if column not in read), default=None)  # the first one
     layout, hidden_rows = {}, []
     try:
@@ -1001,7 +1001,7 @@ def mapped_width(headers, module):
     if not found or missing_fields(found, module):
         return None
     status = row_status(headers, module, found)  # read too, though not a field
-    return max([*found.values(), *(column for column, _ in (status or {}).get("columns", ()))]) + 1
+    return max([*found.values(), *status_columns(status)]) + 1
 
 
 def missing_fields(found, module):
@@ -1050,6 +1050,11 @@ def row_status(headers, module, found):
             "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}}
 
 
+def status_columns(status):
+    """The columns of a row_status (or of None: none)."""
+    return {column for column, _ in (status or {}).get("columns", ())}
+
+
 def refuse_more_specific(label, headers, found, module):
     """Refuse a file where a column this package does not know holds in its header a more specific name of a field
     than the column read for it ("Current License Status" beside "Status", read as the licence status: an attack run
@@ -1087,7 +1092,7 @@ def refuse_ambiguous(label, headers, found, module, status=None):
     "Officer Status" beside "Status", read as the licence status: a foreign-data trial after the nineteenth saw revoked
     officers published as Inactive; "Course Description" beside "Course", which held course codes). The journalist says
     which with --column; a field chosen so is not refused again."""
-    chosen, skipped = getattr(module, "CHOSEN", {}), {column for column, _ in (status or {}).get("columns", ())}
+    chosen, skipped = getattr(module, "CHOSEN", {}), status_columns(status)
     spelling = known_headers(module)
     for field, column in found.items():
         key = header_key(headers[column])
@@ -1120,21 +1125,22 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         raise ImportError_(missing_message(label, missing, headers, module))
     status = row_status(headers, module, found)
     chosen = getattr(module, "CHOSEN", {})
+    keys = {header_key(h) for h in headers}
     for field, header in chosen.items():
-        if header_key(header) not in {header_key(h) for h in headers}:
+        if header_key(header) not in keys:
             raise ImportError_(f"{label}: --column {field}=...: no column of the header row is headed so (compared "
                                "without case, spaces or punctuation); give the header as the file writes it")
     refuse_more_specific(label, headers, found, module)
     refuse_ambiguous(label, headers, found, module, status)
     # another column under a known name of a field read from one column (a second attack run after the nineteenth: "Name"
     # and "Licensee Name" holding two people's names; one was published, the other dropped): its value must agree
-    status_columns = {column for column, _ in (status or {}).get("columns", ())}  # ("Completed?": Y, N)
-    others = {field: [i for i, h in enumerate(headers) if i != column and i not in status_columns
+    read_status = status_columns(status)  # ("Completed?": Y, N)
+    others = {field: [i for i, h in enumerate(headers) if i != column and i not in read_status
                       and mapping([h], module).get(field) == 0] for field, column in found.items()
               if field not in chosen and field in NAME_FIELDS}  # (a status, an agency: the more specific name is read)
     others = {field: columns for field, columns in others.items() if columns}
     for index, header in enumerate(headers):
-        if index not in found.values() and clean(header) and not (status and index in dict(status["columns"])):
+        if index not in found.values() and clean(header) and index not in read_status:
             report(f"dropped column {dropped_column(index, header, module, found)}"
                    + ("" if mapping([header], module) else ": not an open field, its values are not read"))
     kept, left_out, unlisted = 0, {}, {}
@@ -1367,7 +1373,9 @@ BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
 # (LOA)"). A nickname, another surname or a note about the officer, which may hold what is not open: an attack run after
 # the nineteenth saw notes in one word ("(DV)", "(OIS)", "(Grávida)", "(W)") published, as no rule tells them from a
 # nickname. An apostrophe within a name ("O'Brien") is no quote.
-ENCLOSING_SIGNS = re.compile(r"[()\[\]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a]|(?<!\w)['\u2018]|'(?!\w)")
+ENCLOSERS = "()[]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a"  # what encloses words in a name
+ENCLOSER = re.compile("[" + re.escape(ENCLOSERS) + "]")
+ENCLOSING_SIGNS = re.compile(ENCLOSER.pattern + r"|(?<!\w)['\u2018]|'(?!\w)")
 ENCLOSED_PART = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?|\{[^{}]*\}?|<[^<>]*>?|\"[^\"]*\"?|\u201c[^\u201d]*\u201d?"
                            r"|\u201e[^\u201c\u201d]*[\u201c\u201d]?|\u201a[^\u2018\u2019]*[\u2018\u2019]?|\u2018[^\u2019]*\u2019"
                            r"|\u00ab[^\u00bb]*\u00bb?|\u2039[^\u203a]*\u203a?"
@@ -1382,9 +1390,10 @@ ENCLOSED_UNCLEAR = ("brackets or quotes around a part of the name that holds a c
 def without_enclosed(value):
     """A person's name with what brackets or quotes set apart taken out (an unclosed one to the end), stray signs too; a
     suffix in brackets ("(Jr.)") is kept without them: Jr. and Sr. would otherwise be one name."""
-    value = ENCLOSED_PART.sub(lambda m: " " + m.group()[1:-1] + " " if suffix_part(m.group()[1:-1]) and m.group()[1:-1].strip()
-                              else " ", value)
-    value = re.sub(r"[()\[\]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a]", " ", value)
+    def taken(match):
+        inner = match.group()[1:-1]
+        return f" {inner} " if inner.strip() and suffix_part(inner) else " "
+    value = ENCLOSER.sub(" ", ENCLOSED_PART.sub(taken, value))
     return re.sub(r"\s+,", ",", " ".join(value.split())).strip(" ,")
 
 
@@ -1594,7 +1603,7 @@ def value_problem(field, value):
 # or a measure beside it (an attack run after the nineteenth: "<Brady>", "_LOA_", "=IA=", "+LOA", a dagger, 5'6"). A
 # name's number is an ordinal (2nd, 3rd).
 NAME_SIGNS = frozenset(" .,'\u2019\u2018\u02bb\u02bc`\u00b4-\u2010\u2011\u2013\u200c\u200d"  # (joiners: some scripts write names with them)
-                       "()[]{}<>\"\u201c\u201d\u201e\u201a\u00ab\u00bb\u2039\u203a")  # (what encloses is taken out before, or refused)
+                       + ENCLOSERS)  # (what encloses is taken out before, or refused)
 ORDINAL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.IGNORECASE)
 SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK"}  # a Japanese name mixes these
 # what stands where a name is not (the same run: VACANT, TBD, "Unknown, Unknown", REDACTED, "Name Withheld", "XXXXX,
