@@ -971,8 +971,13 @@ def residence_in(value):
 # scan of these words and not a search of every word boundary by each test). Each list is one regular expression of
 # its words, found in one scan (a loop over the words took three times as long once the race's list grew).
 def hint_words(*words):
-    """A search for any of the words in a lower-case value."""
-    return re.compile("|".join(map(re.escape, words))).search
+    """A search for any of the words in a lower-case value (its words kept in HINT_WORDS)."""
+    search = re.compile("|".join(map(re.escape, words))).search
+    HINT_WORDS[search] = words
+    return search
+
+
+HINT_WORDS = {}
 
 
 AGE_HINTS, OLD_HINTS, BIRTH_HINTS = hint_words("age", "edad"), hint_words("old", "age", "y"), hint_words("b")
@@ -1016,6 +1021,8 @@ ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"),
 NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014]|\s-|-\s|\s-$")
 NOTE_CHARS = frozenset(":;*#|~{}\u2039\u203a\u2013\u2014")
 MAY_HOLD_NOTE = re.compile(r"\s-|-\s|-$|[0-9]|(?i:\b(?:jr|sr|ii|iii|iv)\b)")  # what NOTE_SIGN, MEASURE and AFTER_SUFFIX need
+# (in an ASCII value a dash, a digit or the suffixes' letters: a search of these is a fifth of MAY_HOLD_NOTE's)
+NOTE_SUFFIX_HINTS = re.compile("jr|sr|ii|iv").search
 ENCLOSING = re.compile(r"[(\[\"]")
 MEASURE = re.compile(r"[0-9]{1,3}\s*(?:ft|feet|foot|in|inch|inches|cm|kg|lbs?|pounds)\b", re.IGNORECASE)  # "6ft"
 AFTER_SUFFIX = re.compile(r",[^,]*?\b(?:jr|sr|ii|iii|iv)\b\.?\s+(?!(?:jr|sr|ii|iii|iv|v)\b)[^\W\d_]", re.IGNORECASE)
@@ -1024,7 +1031,8 @@ AFTER_SUFFIX = re.compile(r",[^,]*?\b(?:jr|sr|ii|iii|iv)\b\.?\s+(?!(?:jr|sr|ii|i
 def note_sign(value):
     """"note" when a person's name holds a sign that sets a note apart (NOTE_SIGN), or words after the suffix that
     closes its given names ("Green, Al Jr. Brady"); else None."""
-    if NOTE_CHARS.isdisjoint(value) and not MAY_HOLD_NOTE.search(value):
+    if NOTE_CHARS.isdisjoint(value) and ("-" not in value and not ASCII_DIGIT(value) and not NOTE_SUFFIX_HINTS(value.lower())
+                                         if value.isascii() else not MAY_HOLD_NOTE.search(value)):
         return None  # most names: none of the signs, no suffix, no digit (a set's test first: a roster's million names)
     if formula_start(value):  # a formula's signs are its own (the importer refuses its first sign; the spreadsheet
         return None  # copies defuse it: the sample publishes such names to test them)
@@ -1420,6 +1428,17 @@ PERSON_NOTE_PHRASE = re.compile(r"\b(?:light\s+duty|workers\W*comp(?:ensation)?|
                                 re.IGNORECASE)
 
 
+# What a person's name in ASCII without a digit holds if any test below can refuse it: each test's hints (a digit's tests
+# aside), the words YEARS_OLD needs without a digit ("yr", "year"), and a word each phrase of NOTE_PHRASE, NOTE_PHRASE_IA
+# and PERSON_NOTE_PHRASE needs. A name with none is passed after one search (a million-row roster's names took 5 s
+# through every test). tests/test_names.py holds each phrase to its words: a phrase added above needs its word here.
+NOTE_PHRASE_WORDS = ("under", "pending", "leave", "brady", "officer", "employee")
+PERSON_NOTE_WORDS = ("duty", "comp", "not", "order", "force", "dec'd")
+PERSON_HINTS = hint_words(*sorted({word for hints in (AGE_HINTS, RACE_HINTS, PERSON_RACE_HINTS, RESIDENCE_HINTS)
+                                    for word in HINT_WORDS[hints]}), "yr", "year",
+                          *NOTE_PHRASE_WORDS, *NOTE_WORDS_IA, *PERSON_NOTE_WORDS)
+
+
 def description_problem(value, person=False, title=False):
     """Why a value holds a closed description of a person (an age, a date of birth, a race or a sex, where they live or
     were born; in a person's name also their health, a criminal record, a contact, or words after a second comma that
@@ -1436,6 +1455,8 @@ def description_problem(value, person=False, title=False):
                                     or ("(" in value or "[" in value or '"' in value or " '" in value) and bracket_note(value))
         if problem or kind:
             return problem or CLOSED_WORD_REASONS[kind]
+        if value.isascii() and not ASCII_DIGIT(value) and not PERSON_HINTS(value.lower()):
+            return None  # most names: none of the words the tests below need, and no digit (PERSON_HINTS)
     if person and PERSON_NOTE_PHRASE.search(value):
         return CLOSED_WORD_REASONS["investigation or discipline"]
     words = person_words(value) if person else value
@@ -1504,8 +1525,9 @@ def may_be_refused(value):
     words = value.lower()
     spaced = words.translate(PUNCTUATION_TO_SPACE) if words.isascii() else re.sub(r"[\W_]+", " ", words)  # «at»
     return ("d.o.b" in words or not TRIGGER_WORDS.isdisjoint(spaced.split())
-            or bool(DOTTED.search(value) or ROMAN_YEAR.search(value) or SPACED_AT.search(value)  # "gmail.com", "a.t", "MCMLXX"
-                    or ROMAN_TRIPLE.search(value)))  # "IV-V-LXXI"
+            or bool(("." in value and DOTTED.search(value)) or ("m" in words and ROMAN_YEAR.search(value))  # "gmail.com", "a.t",
+                    or SPACED_AT.search(value)  # "MCMLXX" (each search where its letter or sign is: a roster's million
+                    or (("-" in value or "/" in value or "." in value) and ROMAN_TRIPLE.search(value))))  # names) "IV-V-LXXI"
 
 
 def contact_value(value):
@@ -1628,8 +1650,8 @@ ORDINAL_OF_MONTH = re.compile(rf"\b(?:the\s+)?(?:{ORDINALS}|[0-9]{{1,2}}(?:st|nd
 
 # What an attack run after the sixteenth published in agencies', courses' and free text's words, which the tests above
 # pass (each refused by closed_statement, wherever text is published):
-# - a telephone number part in digits and part in words: "(573) seven five one-4819", "751-four eight one nine";
-#   in digits after a word that says one follows, in free text: "call 7514819" (MIXED_RUN, PHONE_WORD);
+# - a telephone number part in digits and part in words: "(573) five five five-0142", "555-zero one four two";
+#   in digits after a word that says one follows, in free text: "call 5550142" (MIXED_RUN, PHONE_WORD);
 # - a social security number's label beside digits: "SSN ending 4321" (SSN_LABEL);
 # - a person's age or health said of them: "officer is 52", "officer is pregnant" (AGE_STATEMENT, HEALTH_STATEMENT);
 # - a link that runs code or reaches a person: "javascript:", "skype:zoeann" (LINK_SCHEME).
@@ -1666,8 +1688,8 @@ STATEMENT_HINTS = hint_words("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "
 
 
 def mixed_phone(value):
-    """Whether a value holds seven digits or more in a run, at least one of them written as a word ("(573) seven five
-    one-4819", "751-four eight one nine"); digits alone are free_phone's and the names' tests'."""
+    """Whether a value holds seven digits or more in a run, at least one of them written as a word ("(573) five five
+    five-0142", "555-zero one four two"); digits alone are free_phone's and the names' tests'."""
     if not EN_DIGIT.search(value):
         return False
     marked = EN_DIGIT.sub(lambda m: EN_DIGIT_VALUES[m.group().lower()] + "\0", value)
