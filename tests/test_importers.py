@@ -112,6 +112,30 @@ def test_ma_training_windows_1252_csv_with_excel_and_us_dates(small_package, tmp
     assert "1980" not in (small_package / "data" / "ma_training.csv").read_text()
 
 
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_a_workbook_s_date_as_a_plain_number_counts_from_the_workbook_s_own_day_zero(small_package, tmp_path, epoch):
+    """A foreign-data trial after the twentieth: in a workbook of Excel for the Mac's date system (date1904), a date
+    column's plain number 42000 was published as 2014-12-27, counted from 1899-12-30; it is 2018-12-28. Its date cells
+    and every other column's numbers (an Acadis ID) read as before."""
+    import datetime
+    settle_ma_disclosure(small_package)
+    workbook = openpyxl.Workbook()
+    if epoch == "1904":
+        workbook.epoch = openpyxl.utils.datetime.MAC_EPOCH
+    sheet = workbook.active
+    sheet.append(["Acadis ID", "Officer Name", "Course Name", "Completion Date", "Employing Agency"])
+    sheet.append([555001, "Ann Lee", "Legal Updates", 42000, ""])  # a number, formatted as one
+    sheet.append([555001, "Ann Lee", "Use of Force", datetime.datetime(2019, 10, 4), ""])
+    sheet["D3"].number_format = "yyyy-mm-dd"
+    workbook.save(tmp_path / "acadis.xlsx")
+    result = run_cli(small_package, "import", "ma-training", str(tmp_path / "acadis.xlsx"), "--received", "2023-10-01")
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(small_package / "data" / "ma_training.csv")
+    assert {(r["acadis_id"], r["course_name"], r["completion_date"]) for r in rows} == {
+        ("555001", "Legal Updates", "2018-12-28" if epoch == "1904" else "2014-12-27"),
+        ("555001", "Use of Force", "2019-10-04")}
+
+
 def test_ma_training_dates_as_database_exports_and_people_write_them(small_package, tmp_path):
     """A foreign-data trial after the seventeenth: 2019-10-04T00:00:00, Oct 4, 2019 and 20191004 were refused as no date."""
     settle_ma_disclosure(small_package)

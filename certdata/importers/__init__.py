@@ -667,6 +667,20 @@ class Misshown:
 EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")  # a character Excel stores escaped ("_x0040_" is @), which openpyxl keeps
 
 
+class MacInt(int):
+    """A number of a workbook that counts its days from 1904 (Excel for the Mac's date system, date1904): a date
+    column's plain number is that many days after 1904-01-01, not after 1899-12-30 (a foreign-data trial after the
+    twentieth: 42000 in such a workbook was published as 2014-12-27 for 2018-12-28). Shown as the number it is."""
+
+
+class MacFloat(float):
+    __doc__ = MacInt.__doc__
+
+
+MAC_NUMBERS = {int: MacInt, float: MacFloat}
+MAC_DAYS = (datetime.date(1904, 1, 1) - datetime.date(1899, 12, 30)).days  # 1,462: a 1904 day as a 1900 one
+
+
 def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label="the workbook"):
     """(row number, cells, hidden) of each row of a read-only sheet from row first (to row last), as Excel
     numbers them, each row width cells wide; a formula whose value the workbook did not save is UNCOMPUTED,
@@ -679,12 +693,14 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
     or whose font or one of whose runs of rich text (shared or inline) is drawn unreadable, is a Misshown, and layout
     gets the ranges of conditional formats that can ("conditional": [(ranges, reason)]). A row or cell the sheet's XML
     does not place exactly as Excel does (formats.Placement) is refused, named by its row, labelled label."""
+    from openpyxl.utils.datetime import MAC_EPOCH
     from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     from .formats import Placement, conditional_problems
     conditional, placement = [], Placement()
     text_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}c"
+    from_1904 = sheet.parent.epoch == MAC_EPOCH
 
     class Parser(WorkSheetParser):
         def parse_row(self, row):
@@ -705,6 +721,8 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
             looks = None
             if type(cell["value"]) is Styled:  # a shared text whose runs set their own fonts
                 looks, cell["value"] = cell["value"].looks, str.__str__(cell["value"])
+            if from_1904 and type(cell["value"]) in MAC_NUMBERS:
+                cell["value"] = MAC_NUMBERS[type(cell["value"])](cell["value"])
             if isinstance(cell["value"], str) and "_x" in cell["value"]:
                 decoded = EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
                 # a pair of escaped surrogates is one character; a lone one becomes U+FFFD, refused as garbled by row
@@ -1181,7 +1199,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if mistyped:  # every such row named in one run, as the other refusals
             refusals.setdefault(mistyped, []).append(number)
             continue
-        record = {field: clean(cell) for field, cell in cells.items()}
+        record = {field: clean(cell + MAC_DAYS if isinstance(cell, (MacInt, MacFloat)) and "date" in kinds.get(field, ())
+                               else cell) for field, cell in cells.items()}  # a date's number, as a 1900 workbook's
         disagree = next((field for field, columns in others.items() for c in columns if c < len(row) and isinstance(row[c], str)
                          and clean(row[c]) and not same_words(clean(row[c]), record[field] or "")), None)
         if disagree:
