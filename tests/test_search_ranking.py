@@ -384,6 +384,18 @@ def test_an_officer_is_found_by_a_name_an_older_record_gives(client, query):
     assert search(client, "drummond")["rows"][0]["officer_path"].endswith("/990205")
 
 
+def test_an_officer_page_names_every_name_its_records_were_released_under(client):
+    """A foreign-data trial after the twentieth: an Acadis ID's records under two names (a surname changed, or two
+    people under one ID) showed the latest name as the page's heading and the older records with no name at all."""
+    page = get(client, "/officer/ma/990205").text
+    names_in_records = re.findall(r'<td data-column="Name in the record">([^<]*)</td>', page)
+    assert {"Oona Drummond"} < set(names_in_records) and any("Ballantyne" in n for n in names_in_records)
+    assert "released under 2 names" in page
+    one_name = search(client, "drummond")["rows"]  # (an officer whose records give one name shows no column)
+    single = next(r["officer_path"] for r in search(client, "zimmerman")["rows"] if "/ma/" in r["officer_path"])
+    assert one_name and 'data-column="Name in the record"' not in get(client, single).text
+
+
 def test_a_three_letter_given_name_is_offered_the_names_one_letter_longer_and_no_other_neighbours(client):
     """A walk after the seventeenth: "jon smith" listed the Jonahs and Jonathans (and every Smith-Jones) and
     never John Smith; three-letter words had no typo search at all."""
