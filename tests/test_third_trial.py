@@ -237,3 +237,13 @@ def test_a_last_row_whose_name_is_a_footer_s_word_is_read_and_a_status_column_s_
         assert result.returncode == 0, (header, result.stderr)
         assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"], header
 
+
+
+def test_a_missing_column_s_message_names_an_export_s_abbreviated_headers_and_the_column_option(small_package, tmp_path):
+    """A foreign-data trial after the twentieth: an Access export's "Lic Stat", "LAST_NM" and "FIRST_NM" were "6 more not
+    shown", and the message offered renaming the file's columns, not --column."""
+    path = tmp_path / "access.csv"
+    path.write_text("LAST_NM,FIRST_NM,Lic Stat,License Type,Agency/Dept,DOB\n"
+                    "Quillon,Ada,ACT,Peace Officer,Columbia Police Department,1970-01-02\n", encoding="utf-8")
+    message = refused(small_package, path, "'LAST_NM', 'FIRST_NM', 'Lic Stat'", "--column FIELD=HEADER")
+    assert "1970" not in message and "Quillon" not in message

@@ -980,9 +980,9 @@ def missing_message(label, missing, headers, module):
     # the closed columns' names last, no count after them: "DOB; 3 more" read as a date of birth, and the message,
     # withheld whole, named neither the file nor the missing column
     also = f"; the file also has columns of closed categories (not read): {', '.join(closed)}" if closed else ""
-    spelt = (f"; a column the agency names otherwise can be renamed in the file to one of those names, or its name added "
-             f"to that field's names in COLUMNS ({module_file(module)})"
-             if known and module_file(module) else "")
+    spelt = (f"; a column the agency names otherwise is read with --column FIELD=HEADER (the header as the file writes "
+             f"it), or its name can be added to that field's names in COLUMNS ({module_file(module)})"
+             if module_file(module) else "")
     return (f"{label}: missing column(s) {', '.join(missing)} (for example "
             f"{', '.join(repr(module.COLUMNS[f][0]) for f in missing)}); {seen}{hint}{spelt}{also}")
 
@@ -1563,10 +1563,11 @@ hire hired hiring separation separated termination reason action discipline note
 description details detail mode delivery format location site source rank title badge position job assignment
 pass passed fail failed successful withdrawn dropped disposition graduated certified awarded done final attended enrolled
 sworn service employment full part time of at in on for and or by
-""".split())
+lic stat sts nm typ dt agcy agy certs
+""".split())  # (and the abbreviations of exports: "Lic Stat", "LAST_NM", "LIC_TYP", a foreign-data trial after the twentieth)
 HEADER_ACRONYM = re.compile(r"[A-Z]{2,5}")
 NOT_ACRONYMS = frozenset("JAN FEB MAR APR MAY JUN JUNE JUL JULY AUG SEP SEPT OCT NOV DEC MALE FEM".split())
-HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’?-]){0,39}")
+HEADER_SHAPE = re.compile(r"[^\W\d_](?:[^\W_]|[ #&()./'’?_-]){0,39}")
 
 
 def shown_header(header):
@@ -1576,7 +1577,7 @@ def shown_header(header):
     text = clean(header) if isinstance(header, str) else ""
     if not HEADER_SHAPE.fullmatch(text) or any(c.isdigit() for c in text):
         return None
-    words = [w for w in re.split(r"[\s&()./'’?-]+", text) if w]
+    words = [w for w in re.split(r"[\s&()./'’?_-]+", text) if w]
     known = [w.lower().rstrip("#") in HEADER_WORDS or w == "#" for w in words]
     if any(known) and all(k or (HEADER_ACRONYM.fullmatch(w.rstrip("#")) and w.rstrip("#") not in NOT_ACRONYMS)
                           for k, w in zip(known, words)):
