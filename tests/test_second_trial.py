@@ -50,6 +50,32 @@ def test_a_later_release_without_a_published_column_is_refused_unless_the_blanki
             "--blank-field state_id", source="ma-training", extra=("--received", "2024-02-01"))
 
 
+def test_a_roster_without_a_column_the_schema_does_not_require_is_imported_when_its_blanking_is_asked_for(small_package, tmp_path):
+    """A foreign-data trial after the twentieth: a roster without a class column (the statute's open fields are name,
+    status and agency; POST released the class too) could not be imported, --blank-field license_class or not: the
+    importer required the column, and a sample's field was "not blanked by the import". A column the schema requires
+    stays required; with chosen columns, the refusal of a blanked field is an error, not a traceback."""
+    roster = tmp_path / "no-class.csv"
+    roster.write_text("Name,Lic Stat,Agency\n\"Thistlewood, Marcus\",Revoked,Quillfeather Police Department\n", encoding="utf-8")
+    refused(small_package, roster, "missing column(s) license_class", extra=("--column", "license_status=Lic Stat"))
+    imported(small_package, roster, "--received", "2026-01-01", "--blank-field", "license_class",
+             "--column", "license_status=Lic Stat")
+    assert [(r["officer_name"], r["license_status"], r["license_class"]) for r in read_csv(
+        small_package / "data" / "mo_officers.csv")] == [("Thistlewood, Marcus", "Revoked", "")]
+    no_status = tmp_path / "no-status.csv"
+    no_status.write_text("Name,License Class,Agency\n\"Quillon, Ada\",unknown,\n", encoding="utf-8")
+    refused(small_package, no_status, "missing column(s) license_status", extra=("--blank-field", "license_status"))
+    with_class = tmp_path / "with-class.csv"
+    with_class.write_text("Name,Lic Stat,License Class,Agency\n\"Quillon, Ada\",Revoked,unknown,\n", encoding="utf-8")
+    refused(small_package, with_class, "--blank-field license_class: the import does not blank this field",
+            extra=("--blank-field", "license_class", "--column", "license_status=Lic Stat"))
+    no_agency = tmp_path / "no-agency.csv"
+    no_agency.write_text("Name,Lic Stat\n\"Thistlewood, Marcus\",Revoked\n", encoding="utf-8")
+    refused(small_package, no_agency, "the previous release published values of agency_id",
+            "COLUMNS in the state's module (mo.py)", extra=("--received", "2026-02-01", "--blank-field", "license_class",
+                                                             "--column", "license_status=Lic Stat"))
+
+
 def test_a_placeholder_for_no_agency_is_no_agency_and_a_placeholder_name_is_refused_as_blank(small_package, tmp_path):
     """The trial: N/A, NONE, No Agency and (blank) in the agency column became agencies MO-n-a, MO-none, MO-no-agency
     and MO-blank, with pages listing revoked officers; a lone dash was refused as a spreadsheet formula."""

@@ -1162,7 +1162,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             report(f"dropped column {dropped_column(index, header, module, found)}"
                    + ("" if mapping([header], module) else ": not an open field, its values are not read"))
     kept, left_out, unlisted = 0, {}, {}
-    kinds = getattr(module, "CELL_KINDS", {})
+    kinds, blanked = getattr(module, "CELL_KINDS", {}), getattr(module, "BLANKED", ())
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings, enclosed = 0, {}, [], {}, 0, {}, {}, []
@@ -1201,6 +1201,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             continue
         record = {field: clean(cell + MAC_DAYS if isinstance(cell, (MacInt, MacFloat)) and "date" in kinds.get(field, ())
                                else cell) for field, cell in cells.items()}  # a date's number, as a 1900 workbook's
+        record.update((field, "") for field in blanked if field not in record)
         disagree = next((field for field, columns in others.items() for c in columns if c < len(row) and isinstance(row[c], str)
                          and clean(row[c]) and not same_words(clean(row[c]), record[field] or "")), None)
         if disagree:
@@ -1701,12 +1702,16 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     would blank every value of a field the previous release published unless blank_fields names it (absent_fields).
     columns: FIELD=HEADER choices, the column headed HEADER read for FIELD (chosen_columns)."""
     module = chosen_columns(source_module(source, package.root), columns)
+    resource = package.resource(module.SOURCE["resource"])
+    optional = {f["name"] for f in resource["schema"]["fields"] if f["name"] in blank_fields
+                and f["name"] in module.REQUIRED and not f.get("constraints", {}).get("required")}
+    if optional:
+        module = Blanked(module, optional)
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
                            f"{source}'s identifiers are made by this package, which retires one whose record changed")
     refuse_received_before_request(package, module, received)
-    refuse_pending(package.resource(module.SOURCE["resource"]))
-    resource = package.resource(module.SOURCE["resource"])
+    refuse_pending(resource)
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
     label, headers, rows, first = read_table(path, module, report, limits)  # limits applied as each row is read
     mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
@@ -1732,6 +1737,19 @@ class Chosen:
         self.COLUMNS = {field: ([chosen[field]] if field in chosen else [])
                         + [name for name in names if header_key(name) not in keys]
                         for field, names in module.COLUMNS.items()}
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+class Blanked:
+    """A state's importer module for a release without the columns of fields blanked on purpose (``--blank-field``) that
+    its schema does not require (a foreign-data trial after the twentieth: a Missouri roster without a class column
+    could not be imported, --blank-field license_class or not): they are no longer required of the file."""
+
+    def __init__(self, module, fields):
+        self._module, self.REQUIRED = module, [f for f in module.REQUIRED if f not in fields]
+        self.BLANKED = sorted(fields)  # each record gives them blank
 
     def __getattr__(self, name):
         return getattr(self._module, name)
@@ -1794,18 +1812,18 @@ def absent_fields(package, resource, table, module, label, blank_fields=()):
             for field in fields:
                 if row.get(field) not in (None, ""):
                     held[field] += 1
-    blank = [field for column, field in enumerate(fields)
-             if held.get(field) and not any(row[column] not in (None, "") for row in table)]
-    unasked = sorted(set(blank_fields) - set(blank))
+    empty = [field for column, field in enumerate(fields) if not any(row[column] not in (None, "") for row in table)]
+    blank = [field for field in empty if held.get(field)]
+    unasked = sorted(set(blank_fields) - set(empty))
     if unasked:
         raise ImportError_(f"{label}: --blank-field {', '.join(unasked)}: the import does not blank "
-                           f"{'this field' if len(unasked) == 1 else 'these fields'} (the previous release published "
-                           "no value of it, or this file gives values)")
+                           f"{'this field' if len(unasked) == 1 else 'these fields'} (this file gives values of "
+                           f"{'it' if len(unasked) == 1 else 'them'})")
     refused = [field for field in blank if field not in blank_fields]
     if not refused:
         return
     counts = "; ".join(f"{field} in {held[field]:,} of the previous release's {previous:,} rows" for field in refused)
-    where = Path(inspect.getsourcefile(module)).name
+    where = module_file(module)  # (a module chosen columns or blanked fields stand in for has no source file)
     raise ImportError_(f"{label}: the previous release published values of {', '.join(refused)} ({counts}), and this "
                        "file would leave it blank in every row: its column is missing, or is under a header the importer "
                        "does not know (a \"dropped column\" above). If the agency renamed the column, add its header to "
