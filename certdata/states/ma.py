@@ -120,7 +120,8 @@ ROW_STATUS = {
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
-FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%m-%d-%Y", "%Y%m%d")
+FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%m-%d-%Y", "%Y%m%d")
+TWO_DIGIT_YEARS = ("%m/%d/%y", "%d-%b-%y")  # 3/5/19, 01-MAR-19 (an Oracle report's): a year after this one is the 1900s
 WORDED = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")  # "Oct 4, 2019", "4 October 2019"
 TIME_OF_DAY = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?")
 # a date and a time of day, as a database export writes one (a foreign-data trial after the seventeenth:
@@ -148,11 +149,14 @@ def parse_date(value, label, row):
             parsed = datetime.strptime(candidate, fmt).date()
         except ValueError:
             continue
-        if fmt == "%m/%d/%y" and parsed.year > date.today().year:
+        if fmt in TWO_DIGIT_YEARS and parsed.year > date.today().year:
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed.isoformat()
-    raise ImportError_(f"{label}, row {row}, field completion_date: the value is not a date (expected YYYY-MM-DD, "
-                       f"MM/DD/YYYY, a month's name with the day and year, a date and time, or an Excel date)")
+    raise ImportError_(f"{label}, row {row}, field completion_date: {NOT_A_DATE}")
+
+
+NOT_A_DATE = ("the value is not a date (expected YYYY-MM-DD, MM/DD/YYYY, DD-MON-YY, a month's name with the day and year, "
+              "a date and time, or an Excel date)")
 
 
 # A completion date before EARLIEST, or one of PLACEHOLDER_DATES, is doubtful: likely what a system writes for a date it
@@ -235,7 +239,7 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
     previous = {}  # Acadis ID: the folded names it was published with (a retired one's too: it may come back)
     for r in published + retired_before:
         previous.setdefault(r["acadis_id"], set()).add(fold(r["officer_name"]))
-    unpadded, confirmed, doubtful, unconfirmed, forms, blanks, carried = {}, set(), [], {}, {}, {}, {}
+    unpadded, confirmed, doubtful, unconfirmed, forms, blanks, carried, undated = {}, set(), [], {}, {}, {}, {}, []
     for i in previous:
         unpadded.setdefault(i.lstrip("0"), set()).add(i)
     for record in records:
@@ -267,11 +271,18 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
                                "a telephone number's or an identity number's, and no label such as DOB: the schema "
                                "refuses those until MPTC's format is known); it is not shown. Check the export's columns")
         carried.setdefault(acadis, {}).setdefault(fold(record["officer_name"]), record["_row"])
-        done = parse_date(record["completion_date"], label, record["_row"])
+        try:
+            done = parse_date(record["completion_date"], label, record["_row"])
+        except ImportError_:  # every such row named in one refusal (a foreign-data trial after the twentieth)
+            undated.append(record["_row"])
+            continue
         if check_date(done, label, record["_row"], received):
             doubtful.append(record["_row"])
         cleaned.append((acadis, record.get("state_id", ""), record["officer_name"],
                         record["course_name"], done, record.get("agency_name", "")))
+    if undated:
+        raise ImportError_(f"{label}, {'row' if len(undated) == 1 else 'rows'} {numbers(undated)}, field completion_date: "
+                           f"{NOT_A_DATE}")
     if blanks:
         refuse_blanks(label, blanks)
     unrelated = {acadis: rows_ for acadis, names in carried.items() if len(names) > 1 for rows_ in [sorted(names.values())]
