@@ -287,3 +287,20 @@ def test_every_row_refused_for_a_value_is_named_in_one_run(small_package, tmp_pa
     roster.write_text("Name,License Status,License Class,Agency\n" + "\n".join(lines) + "\n", encoding="utf-8")
     message = refused(small_package, roster, "rows 2, 4, 5, field officer_name:", "row 6, field agency_name:", "not shown")
     assert not any(value in message for value in ("1971", "1972", "1973", "0142")), message
+
+
+def test_two_spellings_of_one_agency_s_name_are_refused_and_shown(small_package, tmp_path):
+    """A foreign-data trial after the twentieth: "Sheriff's" beside "Sheriffs" was refused as one agency written two
+    ways with neither name shown, although agency names are open and both had passed the checks; a name refused by
+    the checks (a date of birth beside it) is still not shown."""
+    roster = tmp_path / "spellings.csv"
+    roster.write_text("Name,License Status,License Class,Agency\n"
+                      "\"Quillon, Ada\",Revoked,unknown,Varga County Sheriff's Office\n"
+                      "\"Thistlewood, Marcus\",Revoked,unknown,Varga County Sheriffs Office\n", encoding="utf-8")
+    refused(small_package, roster, "rows 2 and 3, field agency_name", "(\"Varga County Sheriff's Office\" and "
+            "'Varga County Sheriffs Office'")
+    roster.write_text("Name,License Status,License Class,Agency\n"
+                      "\"Quillon, Ada\",Revoked,unknown,Varga County Sheriff's Office DOB 1970-01-02\n"
+                      "\"Thistlewood, Marcus\",Revoked,unknown,Varga County Sheriffs Office\n", encoding="utf-8")
+    message = refused(small_package, roster, "row 2, field agency_name")
+    assert "1970" not in message and "Varga" not in message

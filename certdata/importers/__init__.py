@@ -1299,8 +1299,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 spellings.setdefault(loose_agency(agency_id(module.CODE, agency)), {}).setdefault(agency, number)
             if same[0] != agency:  # both would be one agency: its id is made from the name's letters and digits
                 raise ImportError_(f"{label}, rows {same[1]} and {number}, field agency_name: two agency names that differ "
-                                   "only in punctuation, spacing, case or accents, which would be one agency; write them "
-                                   "alike in the file (they are not shown)")
+                                   f"only in punctuation, spacing, case or accents ({same[0]!r} and {agency!r}: both passed "
+                                   "the checks an agency's name is published after), which would be one agency; write them "
+                                   "alike in the file")
         key = hashlib.blake2b("\x1f".join(f"{k}\x1e{v}" for k, v in sorted(record.items())).encode(), digest_size=16).digest()
         if key in seen:
             repeats.append((number, seen[key]))
