@@ -236,6 +236,7 @@ def test_a_last_row_whose_name_is_a_footer_s_word_is_read_and_a_status_column_s_
         result = run_cli(small_package, "import", "ma-training", str(training), "--received", "2024-01-01", "--retire-most")
         assert result.returncode == 0, (header, result.stderr)
         assert [r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["555001"], header
+        assert f" {left} 1 (rows 3)" in result.stderr, result.stderr  # the file's word (a Withdrawn's Y was said "N")
 
 
 

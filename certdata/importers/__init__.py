@@ -1064,7 +1064,7 @@ def row_status(headers, module, found):
     if not columns:
         return None
     return {"columns": columns, "what": declared["what"], "read": declared["read"], "negative": negative,
-            "flip": dict(declared.get("flipped", {})),
+            "flip": dict(declared.get("flipped", {})), "left_out": declared["left_out"],
             "words": {header_key(w): w for w in [*declared["read"], *declared["left_out"]]}}
 
 
@@ -1237,13 +1237,15 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             continue
         if status:  # columns saying whether the row is a record of the table at all: each must say it is
             words = [status["words"].get(header_key(row[column] if column < len(row) else "")) for column, _ in status["columns"]]
+            said = [f"{name}: {word}" if column in status["negative"] else word  # the file's word, in the report
+                    for (column, name), word in zip(status["columns"], words)]
             words = [status["flip"].get(word, word) if column in status["negative"] else word
                      for (column, _), word in zip(status["columns"], words)]
             if None in words:
                 unlisted.setdefault(status["columns"][words.index(None)], []).append(number)
                 continue
-            other = next((word for word in words if word not in status["read"]), None)
-            if other:
+            other = next((said[i] for i, word in enumerate(words) if word not in status["read"]), None)
+            if other:  # (a foreign-data trial after the twentieth: a Withdrawn column's Y was reported as "N")
                 left_out.setdefault(other, []).append(number)
                 continue
             kept += 1
@@ -1329,7 +1331,10 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         gone = sum(map(len, left_out.values()))
         said = " and ".join(f"column {column + 1} ({name})" for column, name in status["columns"])
         report(f"{label}: {said} {'say' if len(status['columns']) > 1 else 'says'} whether each row is {status['what']}: "
-               f"{kept:,} row(s) read ({', '.join(status['read'])})" + (f"; {gone:,} left out, not published: " + "; ".join(
+               f"{kept:,} row(s) read ({', '.join(status['read'])}" + "".join(
+                   f"; where {name} says {', '.join(w for w in status['flip'] if w in status['left_out'])}"
+                   for column, name in status["columns"] if column in status["negative"]) + ")"
+               + (f"; {gone:,} left out, not published: " + "; ".join(
                    f"{word} {len(where):,} (rows {numbers(where)})" for word, where in sorted(left_out.items()))
                    if gone else ""))
     if enclosed:
