@@ -341,6 +341,9 @@ PO_BOX = re.compile(r"\bp\.?\s?o\.?\s*box\b|\bp\.?\s?o\.?\s?b\.?\s*[0-9]|\br\.?\
 # (two four-digit years, "2019-2020", are a span of years).
 DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]+(?:[\W_]{1,3}[0-9]+)+(?![0-9])")
 YEAR_SPAN = re.compile(r"(?:19|20)[0-9]{2}[\W_]{1,3}(?:19|20)[0-9]{2}")
+# a year's numbered item, a class's or a case's ("MPTC 2019-034 Legal Updates": a foreign-data trial after the twentieth);
+# four digits after the year are a month and a day ("1971-0405"), two groups after it a date
+YEAR_NUMBER = re.compile(r"(?:19|20)[0-9]{2}-[0-9]{1,3}")
 # A date written year first in two digits (71.4.5); a section number (17.5.2) starts lower than 32.
 SHORT_YEAR_DATE = re.compile(r"(?<![0-9.])(?:3[2-9]|[4-9][0-9])[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])")
 # A date written year first, its month and day in one digit each ("1971-4-5", "1971 4 5"), which DATE_LIKE and
@@ -404,7 +407,7 @@ def model_list(match):
 def digit_groups(value):
     """Whether a (plain) value holds groups of digits, joined by signs or spaces, of seven digits or more, neither
     a span of years, a section's or a class's number nor a list of models."""
-    return any(sum(c.isdigit() for c in m.group()) >= 7 and not YEAR_SPAN.fullmatch(m.group())
+    return any(sum(c.isdigit() for c in m.group()) >= 7 and not YEAR_SPAN.fullmatch(m.group()) and not YEAR_NUMBER.fullmatch(m.group())
                and not section_number(value, m) and not model_list(m) for m in DIGIT_GROUPS.finditer(value))
 
 
