@@ -206,3 +206,22 @@ def test_at_phone_width_the_closed_navigation_takes_no_tab_stop_and_its_button_o
         reached.append(page.evaluate(where))
     assert any(s[0] and s[1] for s in reached), reached
     assert all(s[1] for s in reached), reached
+
+
+def test_at_phone_width_no_facet_count_is_split_over_two_lines(page, server):
+    """A walk after the twentieth: at 390 pixels a facet's count "32" broke into "3" and "2" on two lines (Datasette
+    breaks a facet's line at any letter, its long values' and its counts' alike) and read as 3."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    split = ("() => [...document.querySelectorAll('.facet-info li')].map(li => {"
+             " const nodes = [...li.childNodes].filter(n => /[0-9]/.test(n.textContent) && !n.querySelector?.('a'));"
+             " const count = nodes.filter(n => n.nodeName !== 'A').pop(); if (!count) return null;"
+             " const r = document.createRange(); r.selectNodeContents(count);"
+             " const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));"
+             " return [li.textContent.trim().slice(-40), lines.size] }).filter(x => x)")
+    seen = 0
+    for path in ("/certification/request_items", "/certification/mo_post_measures", "/certification/requests"):
+        page.goto(server + path)
+        counts = page.evaluate(split)
+        seen += len(counts)
+        assert not [c for c in counts if c[1] > 1], (path, [c for c in counts if c[1] > 1])
+    assert seen > 5
