@@ -213,6 +213,9 @@ def at_most(units, limit):
     return kept
 
 
+MAX_TYPED = 200  # characters of a search read: no name is longer
+
+
 class Query:
     """What a person typed, parsed: its words in slots (a particle run such as "de la" stays
     with the next word and may also be typed joined; a hyphenated name such as "smith-adams" is one
@@ -221,8 +224,12 @@ class Query:
     middle name typed in full (``readings``; ``middle``: those slots)."""
 
     def __init__(self, text):
-        text = printable(text).strip()[:200]
-        self.text = text
+        typed = printable(text).strip()
+        text = typed[:MAX_TYPED]
+        if len(typed) > MAX_TYPED and not typed[MAX_TYPED].isspace() and len(text.split()) > 1:
+            text = text.rsplit(None, 1)[0]  # a word cut in two is not searched as the start of a name (a walk)
+        self.text = text.strip()
+        self.unread = typed[len(text):].strip()[:MAX_TYPED]  # what was typed after it, not searched
         if "," in text:
             last, _, first = text.partition(",")
             sur, dropped = strip_suffix_units(typed_units(last))
@@ -610,7 +617,7 @@ def read_request(request, values):
     sort, page or size argument that could not be used as given, with the value given (the default, or
     the nearest limit for a number out of range, is used)."""
     query = Query(request.args.get("q"))
-    ignored = {}
+    ignored = {"q": query.unread} if query.unread else {}
     sort = request.args.get("sort") or "relevance"
     if sort not in ORDERS:
         ignored["sort"], sort = printable(sort)[:200], "relevance"

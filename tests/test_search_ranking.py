@@ -418,3 +418,15 @@ def test_a_surname_s_officers_are_listed_by_how_the_given_name_typed_begins(clie
         given = [r["officer_name"].split(", ")[1] for r in near["rows"]]
         assert given[:10] == ["Edg"] + [f"Ed{b}" for b in "abcdefhij"], (q, given)  # three letters shared, then two
         assert given[10:] == sorted(given[10:]), (q, given)  # the rest as before, by name
+
+
+def test_a_search_longer_than_a_name_is_read_to_its_last_whole_word_and_says_so(client):
+    """A walk after the twentieth: a search past 200 characters was cut without a word, and the cut word's first
+    letters ("...sm") were searched as the start of a name."""
+    typed = "aaron " * 33 + "zimmerman"  # the 200th character falls inside the last word
+    body = search(client, typed)
+    assert body["q"].split()[-1] == "aaron" and body["ignored"] == {"q": "zimmerman"}
+    page = get(client, "/search", q=typed).text
+    assert "characters of what you typed were searched, to the last whole word" in page
+    assert search(client, "aaron zimmerman")["ignored"] == {}
+    assert "characters of what you typed" not in get(client, "/search", q="aaron zimmerman").text
