@@ -974,10 +974,25 @@ def residence_in(value):
 # scan of these words and not a search of every word boundary by each test). Each list is one regular expression of
 # its words, found in one scan (a loop over the words took three times as long once the race's list grew).
 def hint_words(*words):
-    """A search for any of the words in a lower-case value (its words kept in HINT_WORDS)."""
-    search = re.compile("|".join(map(re.escape, words))).search
+    """A search for any of the words in a lower-case value (its words kept in HINT_WORDS), its expression a trie."""
+    search = re.compile(trie_pattern(words)).search
     HINT_WORDS[search] = words
     return search
+
+
+def trie_pattern(words):
+    """A regular expression that matches where any of the words does, written as a trie: a branch for each first
+    letter, and so on (Python's re tries an alternation's branches one by one at each place in the value, and the
+    words of PERSON_HINTS cost a roster's names 1.2 s so; a trie's first letter rules out all branches but one: 0.4 s)."""
+    words = sorted(set(words))
+    if "" in words:
+        rest = [w for w in words if w]
+        return f"(?:{trie_pattern(rest)})?" if rest else ""
+    branches = {}
+    for word in words:
+        branches.setdefault(word[0], []).append(word[1:])
+    parts = [re.escape(first) + trie_pattern(tails) for first, tails in branches.items()]
+    return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
 
 
 HINT_WORDS = {}

@@ -984,3 +984,16 @@ def test_the_person_name_checks_shortcut_gives_every_value_the_verdict_of_the_wh
     "Doe, Jane twenty years old", "Doe, Jane aged forty", "Doe, Jane white male", "Doe, Jane resides in Columbia"])
 def test_each_closed_phrase_of_a_person_s_name_has_a_word_of_the_shortcut(phrase):
     assert names.PERSON_HINTS(phrase.lower()) and names.description_problem(phrase, person=True)
+
+
+@pytest.mark.parametrize("words", [("age", "edad"), ("a", "ab", "abc", "b"), ("man", "male", "female", "fem", "/", "\\", "(", "af-am"),
+                                   tuple(names.HINT_WORDS[names.PERSON_HINTS])])
+def test_a_trie_of_words_finds_what_their_alternation_finds(words):
+    import random
+    trie, plain = re.compile(names.trie_pattern(words)), re.compile("|".join(map(re.escape, words)))
+    rng = random.Random(7)
+    letters = "".join(sorted(set("".join(words)))) + " xyz"
+    values = list(words) + [w.upper() for w in words] + ["".join(rng.choice(letters) for _ in range(rng.randint(0, 12)))
+                                                         for _ in range(5000)]
+    assert [bool(trie.search(v)) for v in values] == [bool(plain.search(v)) for v in values]
+    assert any(trie.search(v) for v in values) and not all(trie.search(v) for v in values)
