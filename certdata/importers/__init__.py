@@ -1162,7 +1162,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             report(f"dropped column {dropped_column(index, header, module, found)}"
                    + ("" if mapping([header], module) else ": not an open field, its values are not read"))
     kept, left_out, unlisted = 0, {}, {}
-    kinds, blanked = getattr(module, "CELL_KINDS", {}), getattr(module, "BLANKED", ())
+    kinds, blanked, state_words = getattr(module, "CELL_KINDS", {}), getattr(module, "BLANKED", ()), getattr(module, "AGENCY_WORDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings, enclosed = 0, {}, [], {}, 0, {}, {}, []
@@ -1298,7 +1298,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if agency:
             same = agency_ids.setdefault(agency_id(module.CODE, agency), (agency, number))
             if same[1] == number:  # a new agency: its spelling kept by its loose form (abbreviations written out)
-                spellings.setdefault(loose_agency(agency_id(module.CODE, agency)), {}).setdefault(agency, number)
+                spellings.setdefault(loose_agency(agency_id(module.CODE, agency), state_words), {}).setdefault(agency, number)
             if same[0] != agency:  # both would be one agency: its id is made from the name's letters and digits
                 raise ImportError_(f"{label}, rows {same[1]} and {number}, field agency_name: two agency names that differ "
                                    f"only in punctuation, spacing, case or accents ({same[0]!r} and {agency!r}: both passed "
@@ -1440,11 +1440,13 @@ def agency_none(bare):
                             or (len(words) == 1 and words[0] in AGENCY_NONE_ALONE))
 
 
-def loose_agency(identifier):
+def loose_agency(identifier, state_words=None):
     """An agency identifier (agency_id's) with its abbreviations written out: two names with one loose form are
-    likely one agency's spellings ("Quincy Police Dept." and "Quincy Police Department")."""
+    likely one agency's spellings ("Quincy Police Dept." and "Quincy Police Department"). state_words: a state
+    module's own AGENCY_WORDS (its name abbreviated: a foreign-data trial after the twentieth imported "Mass. State
+    Police" and "Massachusetts State Police" as two agencies without a word)."""
     words = identifier.split("-", 1)[-1].split("-")
-    return " ".join(AGENCY_WORDS.get(word, word) for word in words)
+    return " ".join((state_words or {}).get(word) or AGENCY_WORDS.get(word, word) for word in words)
 
 
 def below_legend(rows, tail, found, module):

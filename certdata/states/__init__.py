@@ -49,6 +49,8 @@ A state module declares:
   received date, and ``report``, for warnings, when it takes keyword arguments of those names); optionally
   ``ROW_STATUS`` (``what``, ``headers``, ``header_parts``, ``read``, ``left_out``: columns saying whether a row is
   a record of the table at all, such as an enrollment's result; see ``certdata.importers.row_status``);
+- ``AGENCY_WORDS`` (optional): ``{word: what it abbreviates}`` of its agencies' names (the state's name abbreviated,
+  ``{"mass": "massachusetts"}``), beside the core's (Dept., PD, Co.): the import warns of two spellings of one agency;
 - ``sample(rng, options)`` (optional): ``({resource: csv text}, {agency names})``, its synthetic
   sample, taking its own sizes from options;
 - ``PLACEHOLDERS`` (optional): ``{resource: (field, values)}``, the rows its sample adds to the package's own

@@ -73,6 +73,10 @@ SEARCH_FIELDS = {"person_key": "the Acadis ID", "license_status": "empty: no lic
                  "detail": "the number of training records, and whether they give the officer more than one name"}
 OFFICER_LINKS = {"ma_training": "acadis_id", "ma_training_agencies": "acadis_id"}
 
+# The state's name abbreviated in its agencies' names ("Mass. State Police"): the importer warns of two spellings of one
+# agency (certdata.importers.loose_agency)
+AGENCY_WORDS = {"mass": "massachusetts"}
+
 # The importer: MPTC's Acadis export as received.
 SOURCE = {"name": "ma-training", "resource": "ma_training", "state": CODE,
           "title": "Massachusetts MPTC Acadis training export"}

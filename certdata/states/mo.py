@@ -89,6 +89,10 @@ SEARCH_FIELDS = {"person_key": "the roster row's identifier, row_id", "license_s
 # Tables whose officer_name cell links to the officer page: {table: identifier column}.
 OFFICER_LINKS = {"mo_officers": "row_id", "mo_decertified_officers": "row_id"}
 
+# The state's name abbreviated in its agencies' names ("Mo. State Highway Patrol"): the importer warns of two spellings of one
+# agency (certdata.importers.loose_agency)
+AGENCY_WORDS = {"mo": "missouri"}
+
 # The importer: POST's roster as received.
 SOURCE = {"name": "mo-roster", "resource": "mo_officers", "state": CODE, "title": "Missouri POST roster of licensees"}
 NAME_PARTS = ("surname", "given_names", "name_suffix")  # kept when the release has split name columns
