@@ -1443,8 +1443,8 @@ def agency_none(bare):
 def loose_agency(identifier, state_words=None):
     """An agency identifier (agency_id's) with its abbreviations written out: two names with one loose form are
     likely one agency's spellings ("Quincy Police Dept." and "Quincy Police Department"). state_words: a state
-    module's own AGENCY_WORDS (its name abbreviated: a foreign-data trial after the twentieth imported "Mass. State
-    Police" and "Massachusetts State Police" as two agencies without a word)."""
+    module's own AGENCY_WORDS (its name abbreviated: a foreign-data trial after the twentieth imported a state police
+    under the state's name and under its abbreviation as two agencies without a word)."""
     words = identifier.split("-", 1)[-1].split("-")
     return " ".join((state_words or {}).get(word) or AGENCY_WORDS.get(word, word) for word in words)
 
@@ -1752,7 +1752,7 @@ class Chosen:
 
 class Blanked:
     """A state's importer module for a release without the columns of fields blanked on purpose (``--blank-field``) that
-    its schema does not require (a foreign-data trial after the twentieth: a Missouri roster without a class column
+    its schema does not require (a foreign-data trial after the twentieth: a roster without a licence class column
     could not be imported, --blank-field license_class or not): they are no longer required of the file."""
 
     def __init__(self, module, fields):
