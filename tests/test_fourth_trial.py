@@ -268,3 +268,17 @@ def test_one_acadis_id_under_two_unrelated_names_is_named_and_a_dnf_row_left_out
     assert "1 Acadis ID(s) carry names that share no word in this release (555009: rows 2, 3)" in report, report
     assert "Lena" not in report and "Omar" not in report
     assert sorted(r["acadis_id"] for r in read_csv(small_package / "data" / "ma_training.csv")) == ["555009", "555009"]
+
+
+def test_a_column_chosen_for_a_field_may_not_be_another_field_s_column(small_package, tmp_path):
+    """A foreign-data trial after the twentieth: a Massachusetts export without Acadis IDs could be imported by choosing
+    its State ID column as the Acadis ID (the missing column's message offers --column): State IDs published as
+    Acadis IDs, officer pages at the wrong numbers."""
+    settled(small_package)
+    path = tmp_path / "no-acadis.csv"
+    path.write_text("State ID,Officer Name,Course Name,Completion Date\nMA123456,Ada Quillon,Ethics,2019-06-14\n",
+                    encoding="utf-8")
+    message = refused(small_package, path, "--column acadis_id='State ID': that header is a name of state_id",
+                      "--blank-field acadis_id", source="ma-training",
+                      extra=("--received", "2024-01-01", "--column", "acadis_id=State ID"))
+    assert "MA123456" not in message

@@ -1778,6 +1778,12 @@ def chosen_columns(module, columns):
                                f"{', '.join(module.COLUMNS)}")
         if field in chosen:
             raise ImportError_(f"--column: {field} is chosen twice")
+        other = next((f for f, names_ in module.COLUMNS.items() if f != field
+                      and header_key(header) in {header_key(n) for n in [f, *names_]}), None)
+        if other:  # (a foreign-data trial after the twentieth: an export's State IDs would have been read as another ID)
+            raise ImportError_(f"--column {field}={header!r}: that header is a name of {other}, another field; a column "
+                               f"is read for the field it holds (ask the agency for the file with a column of {field}, "
+                               f"or, if the release has none and the field may be blank, import with --blank-field {field})")
         chosen[field] = header
     return Chosen(module, chosen) if chosen else module
 
