@@ -1059,6 +1059,10 @@ async def search_page(datasette, request):
     url = page_urls(datasette, result)
     context = dict(result, **paging(url, "/search", result), facets=None, agencies=[], agency_total=0,
                    state_labels={s["code"]: s["name"] for s in states_config(datasette)})  # the menu gives a state's name, not its code
+    # (a filter's links are on the page whenever a filter is, a search of no word too: an attack run after the twentieth
+    # answered "q=*&license_status=Revoked" with a 500)
+    context["filter_url"] = lambda column, value: url("/search", page=1, **{column: value})
+    context["sort_url"] = lambda sort: url("/search", page=1, sort=sort)
     if result["query"]:
         context["facets"] = facet_lists(result["facet_rows"], result["filters"]) if result["facet_rows"] else None
         context["agencies"], context["agency_total"] = result["agency_rows"]
@@ -1068,8 +1072,6 @@ async def search_page(datasette, request):
                                       if agency_page * AGENCY_PAGE < context["agency_total"] else None)
         context["json_url"] = url("/search.json")
         context["csv_url"] = url("/search.csv", page=1)
-        context["filter_url"] = lambda column, value: url("/search", page=1, **{column: value})
-        context["sort_url"] = lambda sort: url("/search", page=1, sort=sort)
         if result["approximate"]:
             context["suggestion_url"] = url("/search", q=result["approximate"]["suggestion"], page=1)
     context["state_names"] = [s["name"] for s in states_config(datasette)]
