@@ -282,3 +282,15 @@ def test_a_column_chosen_for_a_field_may_not_be_another_field_s_column(small_pac
                       "--blank-field acadis_id", source="ma-training",
                       extra=("--received", "2024-01-01", "--column", "acadis_id=State ID"))
     assert "MA123456" not in message
+
+
+def test_a_header_naming_a_closed_category_beside_a_field_s_name_is_not_shown_and_the_refusal_is_whole(small_package, tmp_path):
+    """An attack run after the twentieth: a column headed "Officer Name (DOB)" beside "Officer Name" stopped the import
+    with a message withheld whole ("the rest of this message is withheld"): its header, shown, named a date of birth.
+    The column is named by its place, the rest of the message given."""
+    path = tmp_path / "h2.csv"
+    path.write_text('"Officer Name","License Status","License Class","Officer Name (DOB)"\n'
+                    '"Doe, Jane",Revoked,unknown,1970-01-02\n', encoding="utf-8")
+    message = refused(small_package, path, "column 4 (its header is not shown) and column 1 ('Officer Name') may both be "
+                      "officer_name", "--column officer_name=HEADER")
+    assert "withheld" not in message and "1970" not in message
