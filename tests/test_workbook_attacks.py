@@ -337,7 +337,10 @@ def test_every_way_a_format_reaches_a_cell_is_checked(small_package, tmp_path):
     unchanged(small_package, before)
 
 
-DXF = '<dxfs count="2"><dxf><numFmt numFmtId="164" formatCode=";;;"/></dxf><dxf><font><b/></font></dxf></dxfs>'
+DXF = ('<dxfs count="5"><dxf><numFmt numFmtId="164" formatCode=";;;"/></dxf><dxf><font><b/></font></dxf>'
+       '<dxf><font><color rgb="FFFFFFFF"/></font></dxf>'
+       '<dxf><font><color rgb="FF000080"/></font><fill><patternFill><bgColor rgb="FF000080"/></patternFill></fill></dxf>'
+       '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf></dxfs>')
 X14 = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
        '<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
@@ -353,6 +356,13 @@ RULES = {
     "Excel 2010's format": X14,
     "bold": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="1" priority="1"><formula>TRUE'
             "</formula></cfRule></conditionalFormatting>",  # the value is shown
+    # an attack run after the twentieth: a rule drawing the text white (on the sheet's white), or in its fill's colour
+    "a white font": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="2" priority="1"><formula>TRUE'
+                    "</formula></cfRule></conditionalFormatting>",
+    "a font in its fill's colour": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="3" priority="1">'
+                                   "<formula>TRUE</formula></cfRule></conditionalFormatting>",
+    "a red fill": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="4" priority="1"><formula>TRUE'
+                  "</formula></cfRule></conditionalFormatting>",  # the value is shown, highlighted
 }
 
 
@@ -363,7 +373,7 @@ def test_a_conditional_format_that_can_hide_an_open_column_is_refused(small_pack
     path = workbook(tmp_path / "conditional.xlsx", sheet_xml([MO_HEADER] + MO_ROWS, after=RULES[rule]),
                     styles=styles_xml().replace("</cellStyles>", "</cellStyles>" + DXF))
     result = run_cli(small_package, "import", "mo-roster", str(path))
-    if rule == "bold":
+    if rule in ("bold", "a red fill"):
         assert result.returncode == 0, result.stderr
     else:
         refused(result, "conditional.xlsx [sheet 1], rows 2-3, field agency_name: a conditional format over these cells")
@@ -486,9 +496,15 @@ def test_text_drawn_in_its_background_s_colour_or_too_small_to_read_is_refused(s
     from openpyxl.styles import Font, PatternFill
     before = (small_package / "data" / "mo_officers.csv").read_bytes()
     black_fill = PatternFill(fill_type="solid", fgColor="FF000000")
+    from openpyxl.styles import GradientFill
     for name, styles in (("white-on-white", [(Font(color="FFFFFFFF"), None), (Font(), None)]),
                          ("black-on-black", [(Font(), None), (Font(color="FF000000"), black_fill)]),
-                         ("tiny", [(Font(sz=1), None), (Font(), None)])):
+                         ("tiny", [(Font(sz=1), None), (Font(), None)]),
+                         # an attack run after the twentieth: a dark pattern and a gradient were read as the sheet's white
+                         ("dark pattern", [(Font(), PatternFill(patternType="darkGray", fgColor="FF000000",
+                                                                bgColor="FF000000")), (Font(), None)]),
+                         ("dark pattern, default colour", [(Font(), PatternFill(patternType="darkGray")), (Font(), None)]),
+                         ("gradient", [(Font(), GradientFill(stop=("FF000000", "FF000000"))), (Font(), None)])):
         path = styled_roster(tmp_path / f"{name}.xlsx", styles)
         result = run_cli(small_package, "import", "mo-roster", str(path))
         refused(result, "field agency_name: its font is drawn in its background's colour, or is too small to read",
@@ -496,6 +512,9 @@ def test_text_drawn_in_its_background_s_colour_or_too_small_to_read_is_refused(s
         unchanged(small_package, before)
     # white on a dark fill, a coloured font, the default: read as Excel shows them
     path = styled_roster(tmp_path / "readable.xlsx", [(Font(color="FFFFFFFF"), black_fill), (Font(color="FFC00000", sz=8), None)])
+    assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
+    path = styled_roster(tmp_path / "readable.xlsx", [(Font(), PatternFill(patternType="lightGray", fgColor="FF000000")),
+                                                      (Font(), PatternFill(patternType="gray125"))])  # mostly white
     assert run_cli(small_package, "import", "mo-roster", str(path)).returncode == 0
     assert {"Boone County Sheriff's Office", "Ashland Police Department"} <= agency_names(small_package)
 

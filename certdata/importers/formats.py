@@ -268,7 +268,7 @@ class CellFormats:
     would show a cell of that style otherwise than published, or None; runs and runs_problem do for rich text."""
 
     def __init__(self, source=None, theme=None):
-        self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats = {}, [], [], []
+        self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats, self.dxf_looks = {}, [], [], [], []
         self.fonts, self.fills, self.looks = [], [], []  # (its <color>'s attributes or None, size), a fill's, per xf
         self.theme, self.palette = theme, list(PALETTE)
         self.text, self.dates, self.numbers = {}, {}, {}  # style: the verdict on its text, its dates; its formats
@@ -297,17 +297,16 @@ class CellFormats:
                 drawn = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "color"), None)
                 self.fonts.append((None if drawn is None else dict(drawn.attrib), size))  # no colour: automatic, black
             elif name == "fill" and parent == "fills":
-                pattern = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "patternFill"), None)
-                solid = pattern is not None and pattern.get("patternType") == "solid"
-                ground = next((c for c in pattern if c.tag.rsplit("}", 1)[-1] == "fgColor"), None) if solid else None
-                self.fills.append((solid, None if ground is None else dict(ground.attrib)))  # not solid: the sheet's white
+                self.fills.append(fill_grounds(node))
+            elif name == "dxf" and parent == "dxfs":
+                self.dxf_looks.append(dxf_look(node))
             elif name == "rgbColor" and parent == "indexedColors":
                 palette.append((node.get("rgb") or "")[-6:].upper())
             elif name == "xf" and parent == "cellStyleXfs":
                 self.style_xfs.append(number(node.get("numFmtId", "0")))
-            elif name == "dxf" and parent == "dxfs":
+            if name == "dxf" and parent == "dxfs":
                 self.dxf_formats.append(any(child.tag.rsplit("}", 1)[-1] == "numFmt" for child in node))
-            if name in ("xf", "dxf", "numFmt", "font", "fill", "rgbColor"):
+            if name in ("xf", "dxf", "numFmt", "font", "fill", "rgbColor") and parent != "dxf":  # (a dxf reads its own)
                 node.clear()
         self.palette[:len(palette[:64])] = palette[:64]
 
@@ -329,7 +328,7 @@ class CellFormats:
         return codes
 
     def appearance(self, style):
-        """(RGB of its font or None, size or None, RGB of its background or None) of a cell style, as Excel draws it."""
+        """(RGB of its font or None, size or None, the RGBs its background is drawn in, each or None) of a cell style, as Excel draws it."""
         try:
             return self.drawn[style]
         except KeyError:
@@ -337,8 +336,8 @@ class CellFormats:
         font_id, fill_id = self.looks[style] if 0 <= style < len(self.looks) else (0, 0)
         drawn, size = self.fonts[font_id] if 0 <= font_id < len(self.fonts) else (None, None)
         rgb = BLACK if drawn is None else colour(drawn, self.theme, self.palette, BLACK)  # no <color>: automatic
-        solid, ground = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else (False, None)
-        background = colour(ground, self.theme, self.palette) if solid else WHITE  # no solid fill: the sheet's white
+        grounds = self.fills[fill_id] if 0 <= fill_id < len(self.fills) else ()
+        background = tuple(colour(g, self.theme, self.palette, BLACK) for g in grounds) or (WHITE,)  # no fill: the sheet's
         self.drawn[style] = rgb, size, background
         return self.drawn[style]
 
@@ -347,7 +346,7 @@ class CellFormats:
         if not 0 <= style < len(self.looks):
             return False
         rgb, size, background = self.appearance(style)
-        return too_small(size) or alike(rgb, background)
+        return too_small(size) or any(alike(rgb, ground) for ground in background)
 
     def runs(self, node):
         """The looks of the runs of rich text (<r>) in a <si> or <is> element that set their own font (an <rPr>) and
@@ -393,7 +392,7 @@ class CellFormats:
         rgb, size, background = self.appearance(style)
         for colours, small in looks:
             drawn = [c for c in colours if c != INHERITED] + ([rgb, BLACK] if INHERITED in colours else [])
-            if (too_small(size) if small is None else small) or any(alike(c, background) for c in drawn):
+            if (too_small(size) if small is None else small) or any(alike(c, ground) for c in drawn for ground in background):
                 return RUN_UNREADABLE
         return None
 
@@ -426,8 +425,59 @@ class CellFormats:
     def dxf_sets_format(self, index):
         return not 0 <= index < len(self.dxf_formats) or self.dxf_formats[index]
 
+    def dxf_hides(self, index):
+        """Whether a conditional format's differential format draws text unreadably: its font's colour alike its fill's
+        (or, without a fill, the sheet's white), or its font too small (an attack run after the twentieth: a rule
+        drawing a range's text white was imported unseen)."""
+        if not 0 <= index < len(self.dxf_looks):
+            return True
+        font, size, grounds = self.dxf_looks[index]
+        rgb = colour(font, self.theme, self.palette, BLACK)
+        return too_small(size) or any(alike(rgb, colour(g, self.theme, self.palette, BLACK)) for g in grounds) or (
+            not grounds and alike(rgb, WHITE))
+
 
 DATES = (datetime.date, datetime.time, datetime.timedelta)
+
+
+# Patterns that draw mostly their foreground colour over their background (Excel's fill patterns; the light ones, and
+# gray125 and gray0625, mostly the background)
+DARK_PATTERNS = frozenset("solid darkGray mediumGray darkHorizontal darkVertical darkDown darkUp darkGrid darkTrellis".split())
+
+
+def fill_grounds(node):
+    """The colours (each a <color>'s attributes) a <fill> draws a cell's background in: a solid or dark pattern's
+    foreground (the patterns Excel draws mostly in it), a light pattern's background, every stop of a gradient; () for
+    no fill (the sheet's white). A dark pattern was read as the sheet's white, and text drawn in its colour imported
+    unseen (an attack run after the twentieth: a dark gray pattern in black, a gradient from black to black)."""
+    for child in node:
+        kind = child.tag.rsplit("}", 1)[-1]
+        if kind == "patternFill":
+            pattern = child.get("patternType") or "none"
+            if pattern == "none":
+                return ()
+            wanted = "fgColor" if pattern in DARK_PATTERNS else "bgColor"
+            ground = next((c for c in child if c.tag.rsplit("}", 1)[-1] == wanted), None)
+            # (no colour given: a foreground is the automatic black, a background the sheet's white)
+            return (dict(ground.attrib) if ground is not None else {"rgb": BLACK if wanted == "fgColor" else WHITE},)
+        if kind == "gradientFill":
+            return tuple(dict(c.attrib) for stop in child if stop.tag.rsplit("}", 1)[-1] == "stop"
+                         for c in stop if c.tag.rsplit("}", 1)[-1] == "color") or ({"rgb": WHITE},)
+    return ()
+
+
+def dxf_look(node):
+    """(its font's <color> attributes or None, its font's size or None, its fill's colours) of a differential format
+    (<dxf>), as a conditional format draws with it. A dxf's solid fill gives its colour as the background (bgColor)."""
+    font = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "font"), None)
+    drawn = None if font is None else next((c for c in font if c.tag.rsplit("}", 1)[-1] == "color"), None)
+    size = None if font is None else font_size(next((c.get("val") for c in font if c.tag.rsplit("}", 1)[-1] == "sz"), None))
+    grounds = ()
+    for fill in (c for c in node if c.tag.rsplit("}", 1)[-1] == "fill"):
+        for pattern in (c for c in fill if c.tag.rsplit("}", 1)[-1] == "patternFill"):
+            colours = [c for c in pattern if c.tag.rsplit("}", 1)[-1] in ("bgColor", "fgColor")]
+            grounds = tuple(dict(c.attrib) for c in colours)
+    return None if drawn is None else dict(drawn.attrib), size, grounds
 
 
 def number(text):
@@ -453,7 +503,7 @@ def conditional_problems(element, formats):
             elif name == "numFmt":  # a format of the rule's own (Excel 2010's x14:dxf)
                 hides = True
             elif name == "cfRule" and inner.get("dxfId") is not None:
-                hides |= formats.dxf_sets_format(number(inner.get("dxfId")))
+                hides |= formats.dxf_sets_format(number(inner.get("dxfId"))) or formats.dxf_hides(number(inner.get("dxfId")))
             if str(inner.get("showValue", "1")).lower() in ("0", "false"):
                 hides = True
         if hides and ranges:
