@@ -122,6 +122,20 @@ def test_the_data_trial_s_greek_roster_is_refused_at_the_command_line(small_pack
     unchanged(small_package, before)
 
 
+def test_a_one_character_chinese_surname_in_gb18030_is_refused_not_read_as_two_accented_letters():
+    """An attack run after the twentieth: "王, Anna" in GB18030 read as Windows-1252 gave "Íõ, Anna", which passed as a
+    word of Portuguese and was published."""
+    message = refusal(roster(["Roe, Richard", "王, Anna"]).encode("gb18030"))
+    assert message.startswith("roster.csv, row 3: ") and "GB18030 (Chinese)" in message and "Íõ" not in message, message
+
+
+def test_utf_32_text_is_named_as_what_it_is(small_package, tmp_path):
+    for encoding in ("utf-32", "utf-32-le"):
+        path = tmp_path / "u32.csv"
+        path.write_bytes(roster(["Roe, Richard"]).encode(encoding))
+        refused(run_cli(small_package, "import", "mo-roster", str(path)), "u32.csv: the file is UTF-32 text")
+
+
 @pytest.mark.parametrize("name", ["Núñez, José", "Müller, Jürgen", "Weiß, Anna", "O’Brien, Seán", "Conceição, João",
                                   "MÜLLER, JÖRG", "Hélène, Françoise Noël", "DeJesús, María", "Bjørn, Ærø",
                                   "Sheriff’s Office"])

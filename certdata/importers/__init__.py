@@ -141,6 +141,10 @@ def read_table(path, module, report=print, limits=None):
         raise ImportError_(f"{path.name}: a web page (HTML), as some systems export a report under a spreadsheet's name; "
                            "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) or as \"CSV UTF-8 "
                            "(Comma delimited)\", or ask the agency for a CSV, then import that")
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or (len(data) >= 16 and data[1:4] == b"\x00\x00\x00"
+                                                                and data[5:8] == b"\x00\x00\x00"):
+        raise ImportError_(f"{path.name}: the file is UTF-32 text, which the importer does not read; open it in a text "
+                           "editor or Excel and save it as \"CSV UTF-8 (Comma delimited)\"")
     if utf16(data):
         raise ImportError_(f"{path.name}: the file is UTF-16 text (what Excel saves as \"Unicode Text\"), which the importer "
                            "does not read; open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\"")

@@ -631,8 +631,8 @@ def word_plausible(word, strict):
     alphabet = next(iter(scripts), None)
     lower = word.lower()
     if alphabet == "LATIN":
-        if len(word) >= 3 and not any(letter.isascii() for letter in word):
-            return False
+        if len(word) >= 2 and not any(letter.isascii() for letter in word):  # (no Latin language's word of two letters
+            return False  # or more is all accented: a Chinese one-character surname in GB18030 read as "Íõ", an attack run)
         if not any(letters >= {c for c in lower if not c.isascii()} for letters in LANGUAGE_SETS):
             return False
     if alphabet in VOWELS and len(word) >= 4 and not any(base_letter(c) in VOWELS[alphabet] for c in lower):
