@@ -997,3 +997,51 @@ def test_a_trie_of_words_finds_what_their_alternation_finds(words):
                                                          for _ in range(5000)]
     assert [bool(trie.search(v)) for v in values] == [bool(plain.search(v)) for v in values]
     assert any(trie.search(v) for v in values) and not all(trie.search(v) for v in values)
+
+
+# An attack run after the twentieth: notes beside a name, a course or an agency that passed, in English and in other
+# languages (a Cyrillic capital drawn like no Latin letter, a note in Chinese after a course's title)
+@pytest.mark.parametrize("value", [
+    "Doe, Jane Chemo", "Doe, Jane Restricted Duty", "Doe, Jane Internal Affairs", "Doe, Jane Gun Removed",
+    "Doe, Jane Resigned In Lieu", "Doe, Jane Undercover", "Doe, Jane Informant", "Doe, Jane Heart Attack",
+    "Doe, Jane Single Mom", "Doe, Jane Ex Con", "Doe, Jane Medically Unfit", "Doe, Jane Mh Hold", "Doe, Jane Tbi",
+    "Doe, Jane Line Of Duty Death", "Doe, Jane Catholic", "Doe, Jane Enceinte", "Dupont, Marie Décédée",
+    "Иванова, Анна Беременна", "Иванов, Иван Умер", "Петров, Пётр Уволен", "王, 芳 怀孕", "山田, 花子 妊娠中",
+    "Kowalski, Jan Zmarły", "Rossi, Maria Morta"])
+def test_a_note_the_twentieth_attack_run_put_beside_a_name_is_refused(value):
+    assert names.name_problem(value), value
+
+
+@pytest.mark.parametrize("value", ["Defensive Tactics - officer pregnant", "Defensive Tactics (Excused, Pregnant)",
+                                   "CPR - Excused Medical", "Firearms Qualification - HIV positive",
+                                   "Firearms - Did Not Qualify", "Curso de Tiro - licencia médica", "Курс стрельбы (беременна)",
+                                   "射击训练 怀孕"])
+def test_a_note_after_a_course_s_title_is_refused(value):
+    assert names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Quincy Police Department (Light Duty)", "Quincy Police Department - Excused Medical",
+                                   "Quincy Police Department - Internal Affairs Hold", "Quincy Police Department (Undercover)",
+                                   "Quincy Police Department Disability Retired", "Quincy Police Department > Pregnant",
+                                   "Quincy Police Department + Pregnant", "Quincy Police Department Pregnant",
+                                   "Quincy Police Department 'Pregnant'", "Quincy Police Department -Pregnant"])
+def test_a_note_beside_an_agency_s_name_is_refused(value):
+    assert names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Quincy Police Department - Undercover Unit", "Quincy Police Department - Internal Affairs",
+                                   "Victim Services Unit", "Missing Persons Unit", "Kansas City Police Department - Fugitive Unit",
+                                   "Retired Officers Association"])
+def test_units_named_for_what_a_note_may_say_pass_as_agencies(value):
+    assert not names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value", ["Undercover Operations", "Excused Absence Policy", "Light Duty Policy Overview",
+                                   "HIV Positive Awareness", "Pregnant Suspects: Use of Force", "Victim Services"])
+def test_courses_on_what_a_note_may_say_pass(value):
+    assert not names.text_refused(value, session=True), value
+
+
+@pytest.mark.parametrize("value", ["Sick, Jane", "Wanted, Mary", "Missing, Ann", "Jane Victim", "Single, Mom"])
+def test_a_note_s_word_as_a_surname_passes(value):
+    assert names.name_problem(value) is None, value
