@@ -294,3 +294,16 @@ def test_a_header_naming_a_closed_category_beside_a_field_s_name_is_not_shown_an
     message = refused(small_package, path, "column 4 (its header is not shown) and column 1 ('Officer Name') may both be "
                       "officer_name", "--column officer_name=HEADER")
     assert "withheld" not in message and "1970" not in message
+
+
+def test_a_column_chosen_for_a_field_is_read_before_one_under_the_field_s_own_name(small_package, tmp_path):
+    """A second attack run after the twentieth: with --column license_status="Current Lic", the column headed "License
+    Status" (the field's own name) was read all the same and the chosen one dropped: Revoked was published for an
+    officer the chosen column called Surrendered."""
+    path = tmp_path / "current.csv"
+    path.write_text("Officer Name,License Status,Current Lic,License Class,Commissioning Agency\n"
+                    '"Quillon, Ada",Revoked,Surrendered,unknown,\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--column", "license_status=Current Lic")
+    assert result.returncode == 0, result.stderr
+    assert [r["license_status"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Surrendered"]
+    assert "dropped column 2 (License Status, another column of license_status; column 3, chosen with --column" in result.stderr

@@ -1004,7 +1004,9 @@ def mapping(headers, module):
     field, the one under the name listed first (the field's own, then its names, most specific first) is read, and
     of two under one name the first (an attack run after the seventeenth: "Status" before "License Status" was read
     as the licence status, and revocations were published as the other column's status)."""
-    known = {}
+    known = {header_key(header): (field, -1) for field, header in getattr(module, "CHOSEN", {}).items()}  # --column: read
+    # first, before a column under the field's own name (a second attack run after the twentieth: "License Status" was
+    # read where "Current Lic" was chosen, and the chosen column dropped)
     for field, names in module.COLUMNS.items():
         for rank, name in enumerate([field, *names]):
             known.setdefault(header_key(name), (field, rank))
@@ -1550,8 +1552,9 @@ def dropped_column(index, header, module, found):
     field = mapping([header], module)
     if field:  # a second column under a header we know: the one under the most specific name is read (mapping)
         (name, _), = field.items()
-        return (f"{index + 1} ({known_headers(module)[key]}, another column of {name}; column {found[name] + 1}, under a "
-                "name listed before it, is read, and this one's values are not: check that it is the right one)")
+        why = "chosen with --column" if name in getattr(module, "CHOSEN", {}) else "under a name listed before it"
+        return (f"{index + 1} ({known_headers(module)[key]}, another column of {name}; column {found[name] + 1}, {why}, "
+                "is read, and this one's values are not: check that it is the right one)")
     if key in CLOSED_KEYS:
         return f"{index + 1} ({CLOSED_KEYS[key]})"
     shown = shown_header(header)
