@@ -166,3 +166,34 @@ def test_a_windows_1252_file_is_judged_in_whole_lines_across_pieces(monkeypatch)
     assert text_encoding("roster.csv", data) == "cp1252"
     greek = '"Παπαδόπουλος, Γιώργος",Revoked,unknown,\n'.encode("cp1253")
     assert refusal(data + greek).startswith(f"roster.csv, row {5000 + 2}: ")
+
+
+@pytest.mark.parametrize("name, encoding", [("Němec, Petr", "cp1250"), ("Szőke, Anna", "cp1250"), ("Kalniņa, Ieva", "cp1257")])
+def test_a_central_european_or_baltic_file_read_as_windows_1252_is_named_in_a_warning(small_package, tmp_path, name, encoding):
+    """A second attack run after the twentieth: Czech, Hungarian and Latvian names in their Windows encodings were
+    published garbled ("Nìmec"), each word a plausible one of another language, without a word. The import now warns,
+    naming the rows and the encodings the letters read in too, never the letters."""
+    path = tmp_path / "roster.csv"
+    path.write_bytes(roster(["Roe, Richard", name]).encode(encoding))
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "the file is not UTF-8 and is read as Windows-1252" in result.stderr and "row(s) 3" in result.stderr
+    garbled = name.encode(encoding).decode("cp1252")
+    assert garbled.split(",")[0] not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["Núñez, José", "Hélène, Françoise Noël", "Conceição, João", "O’Brien, Seán"])
+def test_a_western_file_gets_no_such_warning(small_package, tmp_path, name):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(roster(["Roe, Richard", name]).encode("cp1252"))
+    result = run_cli(small_package, "import", "mo-roster", str(path))
+    assert result.returncode == 0 and "is read as Windows-1252" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", ["Němec, Petr", "Stănescu, Ion", "Szőke, Anna"])
+def test_text_converted_twice_from_central_european_letters_is_refused_as_garbled(small_package, tmp_path, name):
+    """The same attack run: UTF-8 read as Windows-1252 and saved as UTF-8 again ("NÄ›mec", "StÄƒnescu") was published
+    ("NÄ mec" too: its › was taken for a bracket)."""
+    path = tmp_path / "roster.csv"
+    path.write_text(roster(["Roe, Richard", name.encode("utf-8").decode("cp1252")]), encoding="utf-8")
+    refused(run_cli(small_package, "import", "mo-roster", str(path)), "roster.csv, row 3, field officer_name: garbled text")

@@ -50,7 +50,9 @@ MAX_SHARED_STRINGS = 128 * 1024 * 1024  # bytes of a workbook's table of texts, 
 # <alignment> each, 128,000 elements, some 10 MB); an import's peak of about 70 MB may grow by some 200 MB at most.
 MAX_WHOLE_PART, MAX_PART_ELEMENTS = 16 * 1024 * 1024, 200_000
 MAX_LINE = MAX_COLUMNS * (4 * MAX_CELL + 3)  # bytes: a row within the limits, every cell quoted, fits one line
-MOJIBAKE = re.compile("\ufffd|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
+MOJIBAKE = re.compile("\ufffd|[ÃÄÅ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
+# (Ä and Å lead the UTF-8 of Latin Extended-A letters read as Windows-1252: "SzÅ‘ke", "NÄ›mec", a second attack run
+# after the twentieth)
 # Characters Windows-1252 gives bytes of another encoding (Shift-JIS "山田" reads "ŽR“c") that no name,
 # agency, status or course holds: Latin-1 symbols (¡ to ¿, ×, ÷) and cp1252's ƒ ˆ ˜ † ‡ • … ‰ ‹ › ™ „.
 # Its letters (Š, œ, Ÿ...), quotes and dashes may be a real export's, and are not among them.
@@ -161,6 +163,16 @@ def read_table(path, module, report=print, limits=None):
         raise ImportError_(f"{path.name}, row {long_line}: a line longer than {MAX_LINE:,} bytes, more than a row of "
                            f"{MAX_COLUMNS} cells of {MAX_CELL:,} characters can be; it is not a roster export")
     encoding = text_encoding(path.name, data)
+    if encoding == "cp1252":
+        from .formats import other_readings
+        others = other_readings(data)
+        if others:  # (a second attack run after the twentieth: Polish, Czech, Lithuanian and Vietnamese names in their
+            # Windows encodings were published garbled, "Zieliñski" for "Zieliński", each word a plausible one)
+            rows, names_ = others
+            report(f"warning: {path.name}: the file is not UTF-8 and is read as Windows-1252 (Western European), but its "
+                   f"letters in row(s) {numbers(rows)} read as words in {' or '.join(names_)} too: if the agency's system "
+                   "writes that encoding, the names are published wrong; convert the file to UTF-8 from it and import "
+                   "again (the warning names rows only)")
     ENCODING_HINT.clear()  # worked out only if a message needs it: each try decodes the whole file
     ENCODING_HINT[path.name] = lambda: clean_encoding(path.read_bytes(), encoding)
     rows, width, sign, head, broken = [], 0, ",", [], []
@@ -1208,6 +1220,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record = {field: clean(cell + MAC_DAYS if isinstance(cell, (MacInt, MacFloat)) and "date" in kinds.get(field, ())
                                else cell) for field, cell in cells.items()}  # a date's number, as a 1900 workbook's
         record.update((field, "") for field in blanked if field not in record)
+        # (garbled text is looked for before brackets are taken out: a double conversion's › is no bracket)
+        garbled = [f for f, v in record.items() if MOJIBAKE.search(v)]
+        if garbled:
+            raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
+                               f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
         disagree = next((field for field, columns in others.items() for c in columns if c < len(row) and isinstance(row[c], str)
                          and clean(row[c]) and not same_words(clean(row[c]), record[field] or "")), None)
         if disagree:
@@ -1264,10 +1281,6 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if contact:  # a closed value in an open column (an address, a telephone number): refused, never shown
             raise ImportError_(f"{label}, row {number}, field {contact[0]}: the value looks like an e-mail address or a "
                                "telephone number, which this column cannot hold; it is not shown. Check the export's columns")
-        garbled = [f for f, v in record.items() if MOJIBAKE.search(v)]
-        if garbled:
-            raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
-                               f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
         unwritten = [f for f, v in record.items() if "?" in v and (f in NAME_FIELDS or f == "agency_name" or UNWRITTEN.search(v))]
         if unwritten:
             raise ImportError_(f"{label}, row {number}, field {unwritten[0]}: a question mark where a letter should be (what "

@@ -765,6 +765,41 @@ def not_utf8(line):
     return False
 
 
+# Letters Windows-1252 gives for other encodings' letters (Czech ě and ň, Hungarian ő, Czech ř, Croatian đ, Romanian ţ,
+# Czech ů and Hungarian ű, Polish ć; Latvian ņ, Lithuanian ų; Vietnamese tones) that Western European names rarely hold: a
+# file read as Windows-1252 holding one is checked against those encodings (ñ, è, ë and ã are common in Western names
+# and are not among them, so "Zieliñski" for "Zieliński" is not caught)
+SUSPECT = frozenset("ìòõøðþùûæ")
+OTHER_WESTERN = (("cp1250", "Windows-1250 (Central European)"), ("cp1257", "Windows-1257 (Baltic)"),
+                 ("cp1258", "Windows-1258 (Vietnamese)"))
+
+
+def other_readings(data, limit=SAMPLE):
+    """For a file read as Windows-1252: ([rows], [encodings]) when its first lines holding letters that are not ASCII
+    (up to limit bytes) read, in another Windows encoding of Latin letters, as other words of one language each
+    (first_implausible), so that which the agency wrote cannot be told from the letters; else None."""
+    chunk = sample_lines(data)[:limit]
+    lines = [line for line in chunk.split(b"\n") if line]
+    if not lines:
+        return None
+    western = chunk.decode("cp1252", "replace")
+    if SUSPECT.isdisjoint(western.lower()):
+        return None  # (Spanish, French, German or Portuguese letters alone: a Western file's, most likely)
+    found = []
+    for codec, name in OTHER_WESTERN:
+        try:
+            text = chunk.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text != western and first_implausible(text, True) is None:
+            found.append(name)
+    if not found:
+        return None
+    rows = [data.count(b"\n", 0, data.find(line)) + 1 for line in lines if line.decode("cp1252", "replace")
+            != line.decode(OTHER_WESTERN[0][0], "replace")][:10] or [data.count(b"\n", 0, data.find(lines[0])) + 1]
+    return rows, found
+
+
 def csv_encoding(data, piece=1 << 20):
     """Takes a CSV export's bytes; gives (the codec it is read in, None): UTF-8 (with or without its byte-order mark),
     or Windows-1252 when it is not UTF-8 and reads as text of one language each word (first_implausible); else (None,
