@@ -1036,9 +1036,10 @@ ENCLOSED = re.compile(r'\([^()]*\)|\[[^\[\]]*\]|"[^"]*"')  # a nickname ("Bob"),
 # gay", "Doe, Jane * see IA file": a final attack run after the eighteenth). A dash joins a double surname with no space
 # ("Smith-Jones"); with a space beside it, or as an en or em dash, it parts a note. Quotes and brackets hold a nickname,
 # read by bracket_note. (Angle brackets are left to the escaping tests: the sample publishes "<script>" names.)
-NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014]|\s-|-\s|\s-$")
-NOTE_CHARS = frozenset(":;*#|~{}\u2039\u203a\u2013\u2014")
-MAY_HOLD_NOTE = re.compile(r"\s-|-\s|-$|[0-9]|(?i:\b(?:jr|sr|ii|iii|iv)\b)")  # what NOTE_SIGN, MEASURE and AFTER_SUFFIX need
+NOTE_SIGN = re.compile(r"[:;*#|~{}\u2039\u203a\u2013\u2014\u2026]|\s[-\u2010\u2011]|[-\u2010\u2011]\s|\s-$|\.{2,}")
+NOTE_CHARS = frozenset(":;*#|~{}\u2039\u203a\u2013\u2014\u2026\u2010\u2011")  # (and "...": a second attack run
+# after the twentieth, "Doe, Jane \u2010 Expecting" and "Doe, Jane ... expecting")
+MAY_HOLD_NOTE = re.compile(r"\s[-\u2010\u2011]|[-\u2010\u2011]\s|-$|\.\.|[0-9]|(?i:\b(?:jr|sr|ii|iii|iv)\b)")  # what NOTE_SIGN, MEASURE and AFTER_SUFFIX need
 # (in an ASCII value a dash, a digit or the suffixes' letters: a search of these is a fifth of MAY_HOLD_NOTE's)
 NOTE_SUFFIX_HINTS = re.compile("jr|sr|ii|iv").search
 ENCLOSING = re.compile(r"[(\[\"]")
@@ -1049,7 +1050,8 @@ AFTER_SUFFIX = re.compile(r",[^,]*?\b(?:jr|sr|ii|iii|iv)\b\.?\s+(?!(?:jr|sr|ii|i
 def note_sign(value):
     """"note" when a person's name holds a sign that sets a note apart (NOTE_SIGN), or words after the suffix that
     closes its given names ("Green, Al Jr. Brady"); else None."""
-    if NOTE_CHARS.isdisjoint(value) and ("-" not in value and not ASCII_DIGIT(value) and not NOTE_SUFFIX_HINTS(value.lower())
+    if NOTE_CHARS.isdisjoint(value) and ("-" not in value and ".." not in value and not ASCII_DIGIT(value)
+                                         and not NOTE_SUFFIX_HINTS(value.lower())
                                          if value.isascii() else not MAY_HOLD_NOTE.search(value)):
         return None  # most names: none of the signs, no suffix, no digit (a set's test first: a roster's million names)
     if formula_start(value):  # a formula's signs are its own (the importer refuses its first sign; the spreadsheet
@@ -1376,12 +1378,12 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
 # and a person's state or a note after a bracket or a dash ("Columbia Police Department (terminated)", "(DWI arrest)",
 # "(officer failed polygraph)", "- do not rehire": an attack run after the eighteenth); "Arrest" alone names courses
 # ("Defensive Tactics - Arrest and Control"), "Retired" and "Separated" are left to the placeholders of a whole cell
-NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\s[-\u2013\u2014/]\s|\s-{2,})[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
+NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\u201c|\u00b7|\u2192|\s[-\u2010\u2013\u2014/]\s|\s-{2,})[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
                              r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
                              r"investigated|brady|giglio|injured|untruthful|dishonest|demoted|ia\s+pending|ia\s+case|"
                              # (an attack run after the twentieth: "Defensive Tactics - officer pregnant", "(Excused,
                              # Pregnant)", "- HIV positive", "- Did Not Qualify", "(Light Duty)", "(Undercover)")
-                             r"pregnant|excused|hiv\s+positive|did\s+not\s+qualify|light\s+duty|"
+                             r"pregnant|expecting|preg|excused|hiv\s+positive|did\s+not\s+qualify|light\s+duty|passed\s+away|schwanger|embarazada|"
                              r"licencia\s+m[eé]dica|беременна|беременная)\b|[(\[{<]\s*(?:怀孕|妊娠中?)|\s(?:怀孕|妊娠中?)\s*$",
                              re.IGNORECASE)
 # In an agency's name (not a course's title, where "Domestic Violence - Investigation" is a subject), words after a sign
@@ -1395,7 +1397,7 @@ children catholic muslim jewish christian baptist mormon atheist gay lesbian tra
 complaints misconduct convicted conviction charged charges arrested felony felon dui dwi owi discharged arbitration ia
 died deceased dead suicide suicidal disabled depression depressed fmla injured terminated fired suspended resigned
 demoted untruthful dishonest perjury lawsuit polygraph rehire disciplined reprimanded alleged allegation allegations
-sick illness cancer hiv dob ssn undercover excused hold""".split()) | BRACKET_NOTES - {"trans", "medical", "med", "admin", "domestic", "mil", "term",
+sick illness cancer hiv dob ssn undercover excused hold preg expecting pfml maternity""".split()) | BRACKET_NOTES - {"trans", "medical", "med", "admin", "domestic", "mil", "term",
                                                          "wc"} | frozenset(
     # (an attack run after the nineteenth: "(LOA)", "(AWOL)", "(Suspendido)", "(Krankgeschrieben)" beside an agency)
     "suspendido suspendida suspendu suspendue krankgeschrieben despedido despedida embarazada schwanger female male retired "
@@ -1417,7 +1419,7 @@ UNIT_NOTE_WORDS = frozenset("children complaint complaints misconduct felony dui
 # Words no agency's name ends in, that a note about an officer does ("Quincy Police Department Pregnant", "... 'Pregnant'",
 # "... Disability Retired": an attack run after the twentieth)
 AGENCY_LAST_NOTES = frozenset("pregnant pregnancy deceased suspended terminated fired resigned retired decertified undercover "
-                              "excused injured sick".split())
+                              "excused injured sick maternity schwanger embarazada expecting preg".split())
 
 
 def agency_note(value):

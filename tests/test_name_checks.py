@@ -1045,3 +1045,26 @@ def test_courses_on_what_a_note_may_say_pass(value):
 @pytest.mark.parametrize("value", ["Sick, Jane", "Wanted, Mary", "Missing, Ann", "Jane Victim", "Single, Mom"])
 def test_a_note_s_word_as_a_surname_passes(value):
     assert names.name_problem(value) is None, value
+
+
+# A second attack run after the twentieth: other dashes and dots that set a note apart, and notes in brackets, after a
+# slash or a middle dot, in curly quotes, or at the end, beside agencies and courses
+@pytest.mark.parametrize("value", ["Doe, Jane \u2010 Expecting", "Doe, Jane ... expecting", "Doe, Jane \u2026 expecting",
+                                   "N\u00fa\u00f1ez, Jos\u00e9 ... expecting", "N\u00fa\u00f1ez, Jos\u00e9 \u2010 expecting"])
+def test_a_note_after_another_dash_or_dots_is_refused_in_a_name(value):
+    assert names.name_problem(value), value
+
+
+@pytest.mark.parametrize("value", ["Greene County Sheriff's Office (Preg)", "Greene County Sheriff's Office [PFML]",
+                                   "Greene County Sheriff's Office / Preg", "Quincy Police Department Maternity",
+                                   "Greene County Sheriff's Office (Expecting)"])
+def test_a_leave_or_pregnancy_beside_an_agency_s_name_is_refused(value):
+    assert names.text_refused(value), value
+
+
+@pytest.mark.parametrize("value, refused", [("Firearms Qualification \u201cPregnant\u201d", True), ("Firearms \u00b7 Pregnant", True),
+                                            ("Firearms \u2192 Fired", True), ("Firearms \u2013 Officer Passed Away", True),
+                                            ("Firearms (Embarazada)", True), ("Defensive Tactics \u00b7 Level 2", False),
+                                            ("Firearms \u2192 Rifle", False), ("Expecting the Unexpected: Crisis Calls", False)])
+def test_a_note_after_a_course_s_other_signs_is_refused_and_its_subjects_pass(value, refused):
+    assert bool(names.text_refused(value, session=True)) is refused, value
