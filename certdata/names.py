@@ -1095,7 +1095,10 @@ HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epilepti
                 # (an attack run after the twentieth: these passed, in English and in other languages)
                 "chemo chemotherapy tbi unfit medically cardiac concussion concussed seizures recovering sick enceinte "
                 "krank muerta muerto morta morto décédé décédée zmarły zmarła беременна беременная умер умерла "
-                "έγκυος בהריון متوفى 怀孕 妊娠 妊娠中 死亡 chết")
+                "έγκυος בהריון متوفى 怀孕 妊娠 妊娠中 死亡 chết "
+                # (a second attack run after the twentieth)
+                "preg expecting dcsd hospice dialysis schwangerschaft zwanger gestante ciężarna beremenna ninshin "
+                "krankgeschrieben")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
                    "männlich maennlich transgender nonbinary blk wht hisp cauc mulata mulato frau mtf ftm",
@@ -1114,12 +1117,12 @@ PERSON_CLOSED_WORDS = {
     # Bureau's lists (1990: 88,799 surnames, 5,494 given names); those that are (Gay, Young, Muslim, Christian, Single,
     # Minor, Senior, Citizen, Lot, Block, Apt, Net, Edu...) are PERSON_NAME_WORDS, read by their neighbours.
     "religion": "religion religious atheist buddhist sikh hindu protestant evangelical islamic muslims jewish lds lutheran "
-                "methodist presbyterian episcopalian pentecostal adventist catholic",
+                "methodist presbyterian episcopalian pentecostal adventist catholic amish hijab jehovah jehovahs",
     "finances": "bankrupt bankruptcy gambler gambling debts garnished foreclosure settlement",
     "political affiliation": "republican democrat democratic libertarian",
     "sexual orientation": "orientation sexuality sexual heterosexual homosexual queer lesbian bisexual",
     "immigration status": "immigration immigrant undocumented illegal citizenship nationality asylum refugee deportee "
-                          "noncitizen",
+                          "noncitizen indocumentado",
     "age group": "juvenile teenager teen elderly adult underage",
     "marital or veteran status": "marital married unmarried divorced divorcee widow widowed widower spouse veteran veterans",
     "date of birth": "dob yob birthdate birthday birth geburtsdatum geburtstag nacimiento naissance nascita",
@@ -1137,12 +1140,13 @@ PERSON_CLOSED_WORDS = {
                                    "susp ril exonerated unfounded sued ineligible rape battery sealed dv lodd eow "
                                    "уволен уволена "
                                    # (an attack run after the twentieth)
-                                   "undercover informant fugitive wanted killed kia lwop resigned excused victim missing",
+                                   "undercover informant fugitive wanted killed kia lwop resigned excused victim missing "
+                                   "sacked termd entlassen révoqué suspendiert zawieszony verurteilt priors fraud cwof oui",
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
                        "depression suicide iod lod loa oji deployed sabbatical wheelchair decd rip "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
     "origin": "latino latina latinx african afr amer native daca afro korean mexican colored",
-    "family": "wife husband kids children daughter stepson stepdaughter",
+    "family": "wife husband kids children daughter stepson stepdaughter nephew niece ehefrau esposa divorcing custody",
     # an attack run after the eighteenth: "Roe, Richard (brown eyes)"
     "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
 }
@@ -1471,7 +1475,11 @@ PERSON_NOTE_PHRASE = re.compile(r"\b(?:light\s+duty|workers\W*comp(?:ensation)?|
                                 # "Mh Hold", "Gun Removed", "Resigned In Lieu", "Heart Attack", "Ex Con", "Single Mom")
                                 r"(?:desk|restricted|modified|limited|line\s+of)\s+duty|internal\s+affairs|mh\s+hold|"
                                 r"gun\s+removed|in\s+lieu|heart\s+attack|ex[\s-]?con(?:vict)?|fbi\s+watch|"
-                                r"single\s+(?:mom|mother|dad|father|parent)|baja\s+m[eé]dica)\b", re.IGNORECASE)
+                                r"single\s+(?:mom|mother|dad|father|parent)|baja\s+m[eé]dica|"
+                                # (a second attack run after the twentieth)
+                                r"do\s+not\s+re-hire|let\s+go|written\s+up|relieved\s+of\s+duty|last\s+chance|"
+                                r"(?:mat|maternity|military|medical|admin|sick)\s+lv|green\s+card|rap\s+sheet|with\s+child|"
+                                r"passed\s+away|hearing\s+impaired|non[\s-]?citizen)\b", re.IGNORECASE)
 
 
 # What a person's name in ASCII without a digit holds if any test below can refuse it: each test's hints (a digit's tests
@@ -1480,7 +1488,8 @@ PERSON_NOTE_PHRASE = re.compile(r"\b(?:light\s+duty|workers\W*comp(?:ensation)?|
 # through every test). tests/test_names.py holds each phrase to its words: a phrase added above needs its word here.
 NOTE_PHRASE_WORDS = ("under", "pending", "leave", "brady", "officer", "employee")
 PERSON_NOTE_WORDS = ("duty", "comp", "not", "order", "force", "dec'd", "affairs", "hold", "removed", "lieu", "attack", "ex con",
-                     "ex-con", "excon", "fbi", "single", "baja", "\t", "\n", "\r", "\x0b", "\x0c")  # (a space other than
+                     "ex-con", "excon", "fbi", "single", "baja", "let go", "written", "chance", "lv", "card", "sheet",
+                     "with child", "passed", "impaired", "citizen", "\t", "\n", "\r", "\x0b", "\x0c")  # (a space other than
 # " " in a name takes the whole tests: the phrases' words are looked for with a space between them)
 PERSON_HINTS = hint_words(*sorted({word for hints in (AGE_HINTS, RACE_HINTS, PERSON_RACE_HINTS, RESIDENCE_HINTS)
                                     for word in HINT_WORDS[hints]}), "yr", "year",

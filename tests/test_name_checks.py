@@ -1068,3 +1068,18 @@ def test_a_leave_or_pregnancy_beside_an_agency_s_name_is_refused(value):
                                             ("Firearms \u2192 Rifle", False), ("Expecting the Unexpected: Crisis Calls", False)])
 def test_a_note_after_a_course_s_other_signs_is_refused_and_its_subjects_pass(value, refused):
     assert bool(names.text_refused(value, session=True)) is refused, value
+
+
+@pytest.mark.parametrize("note", ["Expecting", "With Child", "Preg", "Passed Away", "Dcsd", "Hospice", "Dialysis",
+                                  "Hearing Impaired", "Schwangerschaft", "Zwanger", "Gestante", "Ciężarna", "Beremenna",
+                                  "Termd", "Let Go", "Sacked", "Written Up", "Last Chance Agreement", "Relieved Of Duty",
+                                  "Do Not Re-Hire", "Entlassen", "Révoqué", "Suspendiert", "Mat Lv", "Military Lv",
+                                  "Amish", "Wears Hijab", "Nephew Of Mayor", "Esposa", "Divorcing", "Custody", "Green Card",
+                                  "Indocumentado", "Non Citizen", "CWOF", "Rap Sheet", "Priors", "Fraud", "Verurteilt"])
+def test_a_note_the_second_attack_run_put_after_the_given_name_is_refused(note):
+    assert names.name_problem(f"Doe, Jane {note}"), note
+
+
+@pytest.mark.parametrize("value", ["Letgo, Anna", "Chance, Mary", "Card, John", "Sheet, Ann", "Green, Carden", "Oui, Anne"])
+def test_a_surname_of_a_note_s_word_still_passes(value):
+    assert names.name_problem(value) is None, value
