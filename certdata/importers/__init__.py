@@ -33,6 +33,7 @@ import unicodedata
 import stat
 import zipfile
 import zlib
+import warnings
 from pathlib import Path
 
 from ..cells import cell_limit
@@ -1744,7 +1745,12 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     refuse_received_before_request(package, module, received)
     refuse_pending(resource)
     limits = {f["name"]: f["constraints"]["maxLength"] for f in resource["schema"]["fields"] if "maxLength" in f.get("constraints", {})}
-    label, headers, rows, first = read_table(path, module, report, limits)  # limits applied as each row is read
+    with warnings.catch_warnings(record=True) as caught:  # a library's warning (openpyxl: "Conditional Formatting
+        warnings.simplefilter("always")  # extension is not supported") printed its installation's path: counted here
+        label, headers, rows, first = read_table(path, module, report, limits)  # limits applied as each row is read
+    if caught:  # (its message may quote a value; the parts it names are checked by the importer itself)
+        report(f"{Path(path).name}: {len(caught)} warning(s) of the file readers ({', '.join(sorted({w.category.__name__ for w in caught}))}"
+               "), not shown: a part of the file they do not read")
     mapped = records(label, headers, rows, module, report, first, limits)  # read as the state's rows are made
     del rows
     options = {"same_officer": frozenset(same_officer)} if same_officer else {}

@@ -431,7 +431,11 @@ class CellFormats:
         drawing a range's text white was imported unseen)."""
         if not 0 <= index < len(self.dxf_looks):
             return True
-        font, size, grounds = self.dxf_looks[index]
+        return self.look_hides(self.dxf_looks[index])
+
+    def look_hides(self, look):
+        """dxf_hides for a differential format's look (dxf_look): Excel 2010's rules hold theirs in the rule."""
+        font, size, grounds = look
         rgb = colour(font, self.theme, self.palette, BLACK)
         return too_small(size) or any(alike(rgb, colour(g, self.theme, self.palette, BLACK)) for g in grounds) or (
             not grounds and alike(rgb, WHITE))
@@ -502,6 +506,8 @@ def conditional_problems(element, formats):
                 ranges += (inner.text or "").split()
             elif name == "numFmt":  # a format of the rule's own (Excel 2010's x14:dxf)
                 hides = True
+            elif name == "dxf":  # Excel 2010's differential format, in its rule: a font drawn unreadable hides too (a
+                hides |= formats.look_hides(dxf_look(inner))  # second attack run after the twentieth)
             elif name == "cfRule" and inner.get("dxfId") is not None:
                 hides |= formats.dxf_sets_format(number(inner.get("dxfId"))) or formats.dxf_hides(number(inner.get("dxfId")))
             if str(inner.get("showValue", "1")).lower() in ("0", "false"):
