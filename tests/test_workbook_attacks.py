@@ -724,3 +724,19 @@ def test_a_number_cell_beyond_what_excel_holds_is_refused_never_read_as_inf(smal
     path = workbook(tmp_path / "ids.xlsx", sheet_xml([["Acadis ID", "Officer Name", "Course Name", "Completion Date"],
                                                       [Written("NaN"), "Ann Lee", "Firearms", "2019-06-14"]]))
     refused(run_cli(small_package, "import", "ma-training", str(path), "--received", "2023-10-01"), "ids.xlsx")
+
+
+def test_a_line_break_in_a_workbook_cell_is_named(small_package, tmp_path):
+    """A second attack run after the twentieth: a wrapped cell in a row one line high shows its first line in Excel
+    ("Doe, Jane"); its second line was published without a word. It is read as a space, and the row named."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(MO_HEADER)
+    for row in MO_ROWS:
+        sheet.append(row)
+    sheet.cell(row=3, column=1).value = sheet.cell(row=3, column=1).value + "\nJr"
+    book.save(tmp_path / "wrapped.xlsx")
+    result = run_cli(small_package, "import", "mo-roster", str(tmp_path / "wrapped.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "1 cell(s) of the columns read hold a line break (rows 3)" in result.stderr, result.stderr

@@ -963,6 +963,13 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
         raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: {reason}; it is not shown. Remove the conditional "
                            "format in Excel (Conditional Formatting, Clear Rules), or ask the agency for the file as its "
                            "system exports it")
+    columns = sorted(found.values())
+    broken = [number for number, row in enumerate(rows, start=index + 2) if any(
+        isinstance(row[c], str) and ("\n" in row[c] or "\r" in row[c]) for c in columns if c < len(row))]
+    if broken:  # (a second attack run after the twentieth: a wrapped cell in a one-line row showed "Doe, Jane" in Excel,
+        # and "Doe, Jane Expecting", its second line, was published without a word; a CSV's are named too)
+        report(f"warning: {label}: {len(broken):,} cell(s) of the columns read hold a line break (rows {numbers(broken)}): "
+               "each is read as a space, and Excel may show only a cell's first line: check them")
     if hidden_rows:
         report(f"warning: {label}: {len(hidden_rows):,} row(s) hidden in the workbook (rows {numbers(hidden_rows)}) are "
                "imported, as the agency released them, though a reader of the workbook in Excel does not see them "
