@@ -337,10 +337,11 @@ def test_every_way_a_format_reaches_a_cell_is_checked(small_package, tmp_path):
     unchanged(small_package, before)
 
 
-DXF = ('<dxfs count="5"><dxf><numFmt numFmtId="164" formatCode=";;;"/></dxf><dxf><font><b/></font></dxf>'
+DXF = ('<dxfs count="6"><dxf><numFmt numFmtId="164" formatCode=";;;"/></dxf><dxf><font><b/></font></dxf>'
        '<dxf><font><color rgb="FFFFFFFF"/></font></dxf>'
        '<dxf><font><color rgb="FF000080"/></font><fill><patternFill><bgColor rgb="FF000080"/></patternFill></fill></dxf>'
-       '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf></dxfs>')
+       '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>'
+       '<dxf><fill><patternFill><bgColor rgb="FF000000"/></patternFill></fill></dxf></dxfs>')
 X14 = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
        '<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
@@ -364,6 +365,8 @@ RULES = {
                     "</formula></cfRule></conditionalFormatting>",
     "a font in its fill's colour": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="3" priority="1">'
                                    "<formula>TRUE</formula></cfRule></conditionalFormatting>",
+    "a black fill": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="5" priority="1"><formula>TRUE'
+                    "</formula></cfRule></conditionalFormatting>",  # over the cells' automatic black
     "Excel 2010's white font": X14_WHITE,  # (a second attack run after the twentieth)
     "Excel 2010's bold": X14_BOLD,
     "a red fill": '<conditionalFormatting sqref="D2:D3"><cfRule type="expression" dxfId="4" priority="1"><formula>TRUE'

@@ -436,7 +436,8 @@ class CellFormats:
     def look_hides(self, look):
         """dxf_hides for a differential format's look (dxf_look): Excel 2010's rules hold theirs in the rule."""
         font, size, grounds = look
-        rgb = colour(font, self.theme, self.palette, BLACK)
+        rgb = colour(font, self.theme, self.palette, BLACK) if font is not None else BLACK  # (no colour of its own: the
+        # cell's, most often the automatic black; a rule filling a range black hides it)
         return too_small(size) or any(alike(rgb, colour(g, self.theme, self.palette, BLACK)) for g in grounds) or (
             not grounds and alike(rgb, WHITE))
 
