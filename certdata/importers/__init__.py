@@ -1744,8 +1744,10 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     resource = package.resource(module.SOURCE["resource"])
     optional = {f["name"] for f in resource["schema"]["fields"] if f["name"] in blank_fields
                 and f["name"] in module.REQUIRED and not f.get("constraints", {}).get("required")}
-    if optional:
-        module = Blanked(module, optional)
+    if optional:  # fields blanked on purpose that the schema does not require are not required of the file, and each
+        # record gives them blank (a foreign-data trial after the twentieth: a roster without a licence class column
+        # could not be imported, --blank-field license_class or not)
+        module = Adjusted(module, REQUIRED=[f for f in module.REQUIRED if f not in optional], BLANKED=sorted(optional))
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
                            f"{source}'s identifiers are made by this package, which retires one whose record changed")
@@ -1771,36 +1773,21 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
     return write_all(package, resource, table, agencies, module, Path(path), received, more, sorted(same_officer))
 
 
-class Chosen:
-    """A state's importer module with columns chosen by the journalist (``--column FIELD=HEADER``): the header is the
-    first name of its field, so that column is read for it; ``CHOSEN`` maps each field chosen to its header."""
+class Adjusted:
+    """A state's importer module with some of its attributes given otherwise for one import (the others are the
+    module's): columns chosen by the journalist (``--column``: chosen_columns) or fields blanked on purpose
+    (``--blank-field``: run)."""
 
-    def __init__(self, module, chosen):
-        self._module, self.CHOSEN = module, chosen
-        keys = {header_key(header) for header in chosen.values()}
-        self.COLUMNS = {field: ([chosen[field]] if field in chosen else [])
-                        + [name for name in names if header_key(name) not in keys]
-                        for field, names in module.COLUMNS.items()}
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
-
-
-class Blanked:
-    """A state's importer module for a release without the columns of fields blanked on purpose (``--blank-field``) that
-    its schema does not require (a foreign-data trial after the twentieth: a roster without a licence class column
-    could not be imported, --blank-field license_class or not): they are no longer required of the file."""
-
-    def __init__(self, module, fields):
-        self._module, self.REQUIRED = module, [f for f in module.REQUIRED if f not in fields]
-        self.BLANKED = sorted(fields)  # each record gives them blank
+    def __init__(self, module, **attributes):
+        self._module = module
+        self.__dict__.update(attributes)
 
     def __getattr__(self, name):
         return getattr(self._module, name)
 
 
 def chosen_columns(module, columns):
-    """The module, or a ``Chosen`` one for FIELD=HEADER choices (ImportError_ for a field it does not read, a choice
+    """The module, or an ``Adjusted`` one for FIELD=HEADER choices (ImportError_ for a field it does not read, a choice
     without its = or a field chosen twice)."""
     chosen = {}
     for choice in columns:
@@ -1814,14 +1801,18 @@ def chosen_columns(module, columns):
                                f"{', '.join(module.COLUMNS)}")
         if field in chosen:
             raise ImportError_(f"--column: {field} is chosen twice")
-        other = next((f for f, names_ in module.COLUMNS.items() if f != field
-                      and header_key(header) in {header_key(n) for n in [f, *names_]}), None)
+        other = next((f for f in mapping([header], module) if f != field), None)
         if other:  # (a foreign-data trial after the twentieth: an export's State IDs would have been read as another ID)
             raise ImportError_(f"--column {field}={header!r}: that header is a name of {other}, another field; a column "
                                f"is read for the field it holds (ask the agency for the file with a column of {field}, "
                                f"or, if the release has none and the field may be blank, import with --blank-field {field})")
         chosen[field] = header
-    return Chosen(module, chosen) if chosen else module
+    if not chosen:
+        return module
+    keys = {header_key(header) for header in chosen.values()}  # each chosen header is the first name of its field
+    return Adjusted(module, CHOSEN=chosen, COLUMNS={field: ([chosen[field]] if field in chosen else [])
+                                                   + [name for name in names if header_key(name) not in keys]
+                                                   for field, names in module.COLUMNS.items()})
 
 
 def refuse_received_before_request(package, module, received):
