@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import disclosure, presentation, states
 from .publish import download_name, real_state_sources, shared_sample_notice, shared_sample_rows
-from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields
+from .package import DESCRIPTION_TABLES, ROOT, SAMPLE_WARNING, SYNTHETIC, derived_sample_notice, derived_tables, fields, labelled_package
 
 DATABASE = "certification"
 SETTINGS = {
@@ -81,12 +81,13 @@ def build_metadata(package):
         if name not in tables:
             notice = derived_sample_notice(synthetic) + " " if synthetic and name in derived else ""
             tables[name] = dict(options, **({"description": notice + options.get("description", "")} if notice else {}))
+    title, description = labelled_package(descriptor, synthetic)
     return {
-        "title": descriptor["title"],
-        "description": descriptor["description"],
+        "title": title,
+        "description": description,
         "license": licence["title"], "license_url": licence["path"],
         "databases": {DATABASE: {
-            "description": descriptor["description"],
+            "description": description,
             "tables": tables,
             "queries": shown["queries"],
         }},

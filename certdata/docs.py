@@ -24,7 +24,7 @@ from mkdocs.config import load_config
 from . import charts
 from .errors import CertdataError
 from . import disclosure, presentation, sample, states, templatecache
-from .package import FTS_TABLES, ROOT, PackageError, derived_tables, fields, not_published, shown_example
+from .package import FTS_TABLES, ROOT, PackageError, derived_tables, fields, labelled, not_published, shown_example
 from .load import value_counts
 from .publish import download_name
 
@@ -327,7 +327,7 @@ def resource_context(conn, package, resource, statutes):
     rows = info[1] if info else 0
     stats = {r[0]: r[1:] for r in conn.execute(
         "select field, blank_rows, distinct_values, top_values from package_fields where resource = ?", [table])}
-    return {"r": resource, "name": table, "rows": rows, "sha256": info[0] if info else None,
+    return {"r": resource, "title": labelled(resource)[0], "name": table, "rows": rows, "sha256": info[0] if info else None,
             "file": download_name(resource), "not_published": not_published(package, resource),
             "fields": [field_context(f, rows, stats[f["name"]], statutes, shown_example(resource, f)) for f in fields(resource)]}
 
@@ -415,8 +415,8 @@ def nav(context):
     titles = {title for title, _ in PAGE_TITLES + LATER_TITLES} | {p["title"] for p in context.get("state_pages", [])} | {"Downloads"}
 
     def resource_title(r):
-        title = r["r"]["title"]
-        return f"{title} (table)" if title in titles else title
+        title = r["title"]
+        return f"{title} (table)" if r["r"]["title"] in titles else title
     return ([{title: page} for title, page in PAGE_TITLES]
             + [{p["title"]: p["page"]} for p in context.get("state_pages", [])] + [{"Downloads": "downloads.md"}]
             + [{"Resources": [{resource_title(r): f"resources/{r['name']}.md"} for r in context["resources"]]

@@ -29,7 +29,7 @@ from .cells import missing_values
 from .names import agency_other_forms, free_text_problem, name_keys, person_name_refused, text_refused
 from .states import StateError
 from .validate import Problem
-from .package import DESCRIPTION_TABLES, SAME_OFFICER, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields
+from .package import DESCRIPTION_TABLES, SAME_OFFICER, SAMPLE_WARNING, SYNTHETIC, csv_options, derived_sample_notice, derived_tables, fields, labelled
 
 SQL_TYPES = {"integer": int, "number": float, "boolean": int, "string": str, "date": str, "datetime": str,
              "year": int, "yearmonth": str, "time": str}
@@ -542,7 +542,7 @@ def describe_package(db, package, keys, statistics=None, views=()):
         if not all((resource["name"], f["name"]) in statistics for f in fields(resource)):
             statistics.update(field_statistics(db, resource))
     db["package_resources"].insert_all(
-        ({"resource": r["name"], "title": r["title"], "description": r["description"],
+        ({"resource": r["name"], "title": labelled(r)[0], "description": labelled(r)[1],
           "synthetic_sample": 1 if r.get("pcr:synthetic") else 0, "request_id": r.get("pcr:request"),
           "received": r.get("pcr:received"),
           "rows": db[r["name"]].count, "sha256": file_sha256(package.path(r)), "path": r["path"]}

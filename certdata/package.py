@@ -27,6 +27,28 @@ SAMPLE_WARNING = ("SYNTHETIC SAMPLE, NOT REAL OFFICERS: the agency's release fil
                   "these rows are generated for testing and must not be read as records of real people.")
 
 
+SAMPLE_TITLE = " (synthetic sample)"
+
+
+def labelled(resource):
+    """A resource's (title, description) as published (the descriptor in downloads/, the database's package_resources,
+    its documentation page): a synthetic sample's say so in words, not only in its flag (a walk: a program reading the
+    published descriptor was shown a sample under the title of the agency's records)."""
+    if not resource.get(SYNTHETIC):
+        return resource["title"], resource["description"]
+    return resource["title"] + SAMPLE_TITLE, SAMPLE_WARNING + " " + resource["description"]
+
+
+def labelled_package(descriptor, synthetic):
+    """The package's (title, description) as published: while resources (synthetic: their names) are a synthetic
+    sample, both say so."""
+    if not synthetic:
+        return descriptor["title"], descriptor["description"]
+    return (descriptor["title"] + " (includes a synthetic sample)",
+            f"INCLUDES A SYNTHETIC SAMPLE: {', '.join(synthetic)} hold generated rows, not records of real people. "
+            + descriptor["description"])
+
+
 def derived_sample_notice(synthetic):
     """What a table or view the build makes from the resources says while some are a synthetic sample."""
     return (f"BUILT FROM A SYNTHETIC SAMPLE: its rows from {', '.join(synthetic)} (a synthetic sample in this release) "

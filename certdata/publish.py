@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import CertdataError
 from .load import file_sha256, file_stamp
 from . import disclosure, sources, states
-from .package import DESCRIPTOR, SYNTHETIC, fields, not_published, shown_example
+from .package import DESCRIPTOR, SYNTHETIC, fields, labelled, labelled_package, not_published, shown_example
 
 DATABASE_FILE = "certification.db"
 
@@ -270,8 +270,11 @@ def link_or_copy(source, target):
 def release_descriptor(package):
     """The descriptor as published: flat CSV paths, schemas inlined, bytes, hash, not-released list."""
     descriptor = json.loads(json.dumps(package.descriptor))
+    descriptor["title"], descriptor["description"] = labelled_package(descriptor, package.synthetic_resources())
     shared = shared_sample_rows(package)
     for resource in descriptor["resources"]:
+        if resource["name"] not in shared:
+            resource["title"], resource["description"] = labelled(resource)
         path = package.path(resource)
         resource["path"] = download_name(resource)
         resource["bytes"] = path.stat().st_size
@@ -283,6 +286,7 @@ def release_descriptor(package):
             del resource[SYNTHETIC]
             resource["pcr:syntheticRows"] = {"field": shared[resource["name"]]["field"],
                                              "values": [code for code, _ in shared[resource["name"]]["sample"]]}
+            resource["title"] += " (partly a synthetic sample)"
             resource["description"] = shared_sample_notice(shared[resource["name"]]) + " " + resource["description"]
             resource["sources"] = [*resource.get("sources", []), *(json.loads(json.dumps(source)) for source in
                                                                     real_state_sources(package, shared[resource["name"]]))]

@@ -121,7 +121,8 @@ def test_the_menu_lists_each_page_once_under_its_own_name(built):
         for item in items:
             for title, target in item.items():
                 yield from entries(target) if isinstance(target, list) else [(title, target)]
-    resources = [{"name": r["name"], "r": r} for r in Package.load(built).resources]
+    from certdata.package import labelled
+    resources = [{"name": r["name"], "r": r, "title": labelled(r)[0]} for r in Package.load(built).resources]
     listed = list(entries(nav({"resources": resources})))
     assert len({t for t, _ in listed}) == len(listed) and len({p for _, p in listed}) == len(listed)
 

@@ -126,6 +126,33 @@ def test_the_database_file_names_the_sample_in_a_table_of_its_own(built):
     assert "its table <code>synthetic_sample</code>" in page
 
 
+def test_a_sample_s_titles_say_so_wherever_a_program_or_a_reader_meets_them(built):
+    """A walk: the published descriptor and the database's package_resources titled the sample "Missouri POST licence
+    records" (only a flag said otherwise), and the Datasette's home, database and query pages, the decertified list's
+    counts, the feed and the sample's documentation pages were titled as real data."""
+    synthetic = Package.load(built).synthetic_resources()
+    published = json.loads((built / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "synthetic sample" in published["title"] and "SYNTHETIC SAMPLE" in published["description"]
+    labelled = {r["name"]: (r["title"], r["description"]) for r in published["resources"] if r["name"] in synthetic}
+    assert set(labelled) == set(synthetic)
+    assert all("(synthetic sample)" in t and d.startswith("SYNTHETIC SAMPLE") for t, d in labelled.values()), labelled
+    assert all("synthetic" not in r["title"] for r in published["resources"] if r["name"] not in synthetic)
+    conn = sqlite3.connect(built / "site" / "downloads" / "certification.db")
+    rows = conn.execute("select resource, title, description from package_resources where synthetic_sample").fetchall()
+    assert {r[0] for r in rows} == set(synthetic) and all("(synthetic sample)" in r[1] and r[2].startswith("SYNTHETIC") for r in rows)
+    client = app(built)
+    for path in ("/", "/certification", "/certification?sql=select+1"):
+        title = re.search(r"<title>(.*?)</title>", fetch(client, path).text, re.S).group(1)
+        assert "synthetic sample" in title, path
+    counts = re.findall(r"<dt>[^<]*\(([^)]*records?[^)]*)\)</dt>", fetch(client, "/decertified").text)
+    assert counts and all("synthetic sample" in c for c in counts), counts
+    feed = ET.parse(built / "site" / "feeds" / "decertifications.xml").getroot()
+    assert "SYNTHETIC SAMPLE" in feed.find("{http://www.w3.org/2005/Atom}title").text
+    for name in synthetic:
+        page = (built / "site" / "resources" / name / "index.html").read_text(encoding="utf-8")
+        assert "(synthetic sample)" in re.search(r"<title>(.*?)</title>", page).group(1), name
+
+
 def test_a_release_with_no_sample_carries_no_label(real):
     assert Package.load(real).synthetic_resources() == []
     client = app(real)
@@ -297,7 +324,7 @@ def test_a_real_release_s_descriptor_and_pages_say_nothing_of_a_sample_and_name_
     text = (real / "site" / "downloads" / "datapackage.json").read_text(encoding="utf-8")
     assert "pcr:synthetic" not in text and "Synthetic sample written by" not in text and "data/raw" not in text
     published = json.loads(text)
-    assert "synthetic" not in published["description"].lower()
+    assert "synthetic" not in published["description"].lower() and "synthetic" not in published["title"]
     imported = [s for r in published["resources"] for s in r.get("sources", []) if "pcr:sha256" in s]
     assert imported and all("path" not in s for s in imported)
     for page in (real / "site").rglob("*.html"):
