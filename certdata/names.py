@@ -431,6 +431,14 @@ LOOKALIKES = str.maketrans({chr(c): latin for c, latin in (
                                 (0x405, "S"), (0x391, "A"), (0x392, "B"), (0x395, "E"), (0x396, "Z"), (0x397, "H"), (0x399, "I"),
                                 (0x39a, "K"), (0x39c, "M"), (0x39d, "N"), (0x39f, "O"), (0x3a1, "P"), (0x3a4, "T"), (0x3a5, "Y"),
                                 (0x3a7, "X"), (0x3b1, "a"), (0x3bf, "o"), (0x3bd, "v"), (0x3c1, "p"), (0x3002, "."))})
+# And what no other table folds: Latin small capitals ("pʀegnant", "ꜱɪᴄᴋ": no compatibility form, NFKC keeps them) as
+# the small letters they are drawn as, and the click letters drawn like signs (ǀ ǁ ǂ ǃ: letters to Unicode, so no sign set
+# a note apart after them) as those signs (an attack run after the twenty-first published both beside names, agencies'
+# and courses' names).
+SMALL_CAPITALS = str.maketrans({
+    **{chr(c): unicodedata.name(chr(c)).rsplit(" ", 1)[-1].lower() for c in [*range(0x250, 0x2b0), *range(0x1d00, 0x1d80), *range(0xa720, 0xa800)]
+       if unicodedata.name(chr(c), "").startswith("LATIN LETTER SMALL CAPITAL ") and len(unicodedata.name(chr(c)).rsplit(" ", 1)[-1]) == 1},
+    "ǀ": "|", "ǁ": "||", "ǂ": "#", "ǃ": "!"})
 ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
 # A character written as a program's escape (JSON's and JavaScript's \u0040, \u{40}, Python's \x40 and \U00000040): an
 # attack run after the fourteenth published "jdoe\u0040example.com" in the corrections log. Read as the character, where
@@ -493,7 +501,7 @@ def plain_digits(value):
                                                       for c in value.translate(CIRCLED_AT)))
     if not value.isascii():
         value = "".join(digit_value(c) if not c.isascii() else c
-                        for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES)
+                        for c in value if c.isascii() or unicodedata.category(c) not in ("Mn", "Me", "Cf")).translate(LOOKALIKES).translate(SMALL_CAPITALS)
     if "%" in value or "&#" in value:
         value = ENCODED_AT.sub("@", value)
     if "\\" in value:  # a JSON or JavaScript escape, "jdoe\\u0040example.com": read as the character it writes
@@ -727,6 +735,10 @@ def text_refused(value, session=False):
     a closed description of a person (description_problem) and five digits on their own (a ZIP code). (A formula's
     first sign is the importer's, text_problem, and the guard's in a real release.) session: the value is a course's
     title, where a month beside a year is the session's (date_or_address)."""
+    if not value.isascii():
+        if any(unicodedata.category(c) == "So" and c not in MARKS_OF_NAMES for c in value):
+            return True  # a sign for a sex, a telephone, an emoji (an attack run after the twenty-first)
+        value = unaccented(unicodedata.normalize("NFKC", value).translate(SMALL_CAPITALS))  # as names' words are read
     if session and BRADY_WORDS.search(value) and BRADY_SUBJECT.search(value):
         value = BRADY_WORDS.sub("Disclosure", value)
     if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
@@ -743,6 +755,14 @@ def text_refused(value, session=False):
     return date_or_address(value, cited, session=session) or bool(LONG_NUMBER.search(plain) or SPELLED_DIGITS.search(plain)
                                                  or digit_groups(cited) or five_digit_number(plain)
                                                  or LETTER_GROUPS.search(plain) or name_contact(value, plain))
+
+
+MARKS_OF_NAMES = frozenset("\u00ae\u00a9\u2122\u2120\u00b0")  # ® © ™ ℠ °: in a programme's or an agency's name ("D.A.R.E.®")
+
+
+def unaccented(value):
+    """The value without its letters' accents (é as e; ø, ł, ß as they are): a note's word is one with or without them."""
+    return "".join(c for c in unicodedata.normalize("NFD", value) if unicodedata.category(c) != "Mn") if not value.isascii() else value
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
@@ -1235,8 +1255,15 @@ def closed_word(value):
     """The kind of the first word of PERSON_CLOSED in a person's name but its names (named), or of a word that a name's
     words say more of by their places and neighbours (closed_in_context), or None. (The words are split as may_be_refused
     splits them: a regular expression's list of a long value's words cost it in more than its length.)"""
+    if not value.isascii():
+        value = unaccented(value)  # ("prégnant": a note's word with an accent it does not have)
     lower = value.lower()
     words = split_words(lower)
+    if len(words) > 4 and sum(len(w) == 1 for w in words) >= 4:  # letters one by one ("p r e g n a n t", "P-R-E-G-N-A-N-T")
+        spelt = "".join(w if len(w) == 1 else " " for w in words).split()
+        kind = next((PERSON_CLOSED[word] for word in spelt if len(word) >= 4 and word in PERSON_CLOSED), None)
+        if kind:
+            return kind
     if not PERSON_CLOSED_SET.isdisjoint(words):  # (a set's test first: most names hold none of the words)
         cased = split_words(value)
         cased = cased if len(cased) == len(words) else words
@@ -1382,7 +1409,8 @@ NOTE_PHRASE = re.compile(r"\b(?:under|pending)\s+(?:investigation|ia|review|hear
 # and a person's state or a note after a bracket or a dash ("Columbia Police Department (terminated)", "(DWI arrest)",
 # "(officer failed polygraph)", "- do not rehire": an attack run after the eighteenth); "Arrest" alone names courses
 # ("Defensive Tactics - Arrest and Control"), "Retired" and "Separated" are left to the placeholders of a whole cell
-NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\u201c|\u00b7|\u2192|\s[-\u2010\u2013\u2014/]\s|\s-{2,})[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
+NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\u201c|\u00b7|\u2192|[|!~*#]|\s[-\u2010\u2013\u2014/]\s|\s-{2,})"
+                             r"[^()\[\]]*?\b(?:terminated|suspended|fired|resigned|deceased|"
                              r"arrested|(?:dwi|dui|owi)\s+arrest|rehire|polygraph|misconduct|disciplined|lawsuit|"
                              r"investigated|brady|giglio|injured|untruthful|dishonest|demoted|ia\s+pending|ia\s+case|"
                              # (an attack run after the twentieth: "Defensive Tactics - officer pregnant", "(Excused,

@@ -29,7 +29,7 @@ def test_two_columns_that_may_both_be_the_licence_status_stop_the_import_until_o
     names.write_text('Name,Licensee Name,License Status,License Class\n"Doe, Jane","Smith, Ann",Revoked,unknown\n'
                      '"Roe",Roe Richard,Revoked,unknown\n', encoding="utf-8")
     refused(small_package, names, "names.csv, row 2, field officer_name: two columns under names of officer_name hold "
-            "different names", extra=("--received", "2024-01-01"))
+            "different values", extra=("--received", "2024-01-01"))
     for other in ("Officer Status", "Cert Status"):  # a header that may be the licence status too: the import asks
         path.write_text(f'"Name","License Class","{other}","Status","Agency"\n'
                         '"Quillon, Ada","unknown","Revoked","Surrendered",""\n', encoding="utf-8")

@@ -203,7 +203,7 @@ def read_table(path, module, report=print, limits=None):
                     missing = missing_fields(mapping(head[best], module), module)
                     raise ImportError_(missing_message(path.name, missing, head[best], module)
                                        + (f" (the header taken: row {best + 1})" if best else ""))
-            header = head[above] if head else []
+            header = heading_above(path.name, head[above], head[above - 1] if above else None, module, report) if head else []
             rows.append(header)
             keep = mapped_width(header, module)  # 60,000 rows of 200 cells kept whole took 1 GB
             limited = limited_columns(header, module, limits)
@@ -453,7 +453,13 @@ def workbook_parts(label, archive):
     from openpyxl.xml.constants import (ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_ROOT_RELS, ARC_STYLE, ARC_THEME,
                                         SHARED_STRINGS)
     from openpyxl.xml.functions import fromstring
-    names = set(archive.namelist())
+    listed = archive.namelist()
+    names = set(listed)
+    if len({name.lower() for name in listed}) < len(listed):  # a part's name twice, or in two cases (Excel reads part
+        # names without case; Python's zipfile the last of two alike: an attack run after the twenty-first saw a second
+        # sheet1.xml published in place of the one Excel shows)
+        raise ImportError_(f"{label}: the file holds two parts of one name (or of names differing only in case), so which "
+                           "a reader's Excel shows cannot be told; save it again from Excel, or ask the agency")
     for name in (ARC_CONTENT_TYPES, ARC_ROOT_RELS):
         check_whole_part(label, archive, name)
 
@@ -575,13 +581,14 @@ def read_workbook(path, module, report=print, limits=None):
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            titles = []  # rows above the header that hold something (a title)
+            titles, previous = [], None  # rows above the header that hold something (a title), and the row just above
             for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS, formats=formats,
                                                                    label=label)):
                 headers = [clean(c) for c in trimmed(row)]
                 if mapped_width(headers, module):
-                    found.append((label, sheet, index, headers, titles))
+                    found.append((label, sheet, index, heading_above(label, headers, previous, module, report), titles))
                     break
+                previous = headers
                 if any(headers):
                     titles.append(index + 1)
                 missing = missing_fields(mapping(headers, module), module)
@@ -1038,6 +1045,26 @@ def mapping(headers, module):
     return found
 
 
+def heading_above(label, headers, above, module, report):
+    """The header row, an empty cell of it under a cell of the row above that is a known name of a field the row does
+    not map taken for that column's header: a two-row heading ("Officer" over Last and First, "Commissioning Agency"
+    merged down over both rows; a foreign-data trial after the twenty-first saw that column dropped without a word and
+    every officer published with no agency). Said in the report; a cell above that is no known name is not read."""
+    if not above:
+        return headers
+    found, filled, named = mapping(headers, module), list(headers) + [""] * max(0, len(above) - len(headers)), []
+    for index, cell in enumerate(above):
+        field = next(iter(mapping([cell], module)), None) if cell and not filled[index] else None
+        if field and field not in found:
+            filled[index], found[field] = cell, index
+            named.append(index + 1)
+    if not named:
+        return headers
+    report(f"{label}: column(s) {numbers(named)} have an empty header cell below a known column name in the row above "
+           "(a heading of two rows): read under that name")
+    return filled
+
+
 def mapped_width(headers, module):
     """How wide rows below this header row need be kept (up to its last mapped column, or its row status column),
     or None when the row maps not every required field (it is not the header)."""
@@ -1163,6 +1190,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     position; a value that cannot be its column's refused by row and field, never shown. Each row is
     let go of (rows[i] = None) once read, and a repeated row is found by a digest: a roster of millions
     of rows is held once, as the state's rows, not three times (file rows, records, repeat keys)."""
+    from .formats import converted_twice
     found = mapping(headers, module)
     missing = missing_fields(found, module)
     if missing:
@@ -1176,23 +1204,51 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                "without case, spaces or punctuation); give the header as the file writes it")
     refuse_more_specific(label, headers, found, module)
     refuse_ambiguous(label, headers, found, module, status)
+    expected = [column for column in getattr(module, "EXPECTED", {}) if column not in found]
+    if expected:  # (a foreign-data trial after the twenty-first: a first release whose agency column was headed
+        # "Employer", or sat under an empty header cell, was published with no agency at all, without a word)
+        fields = [module.EXPECTED[column] for column in expected]
+        status_read = status_columns(status)
+        unknown = [i for i, h in enumerate(headers) if i not in found.values() and i not in status_read and not mapping([h], module)
+                   and header_key(h) not in CLOSED_KEYS and (clean(h) or any(i < len(r) and clean(r[i]) for r in rows if r))]
+        if unknown:  # a column the importer cannot name may be it: the journalist says which, or that none is
+            raise ImportError_(missing_message(label, expected, headers, module) + f"; column(s) {numbers([i + 1 for i in unknown])} "
+                               "are under a header the importer does not know or an empty one: if one of them holds "
+                               f"{' or '.join(expected)}, read it with --column FIELD=HEADER; if none does, import again "
+                               "with " + " ".join(f"--blank-field {field}" for field in fields)
+                               + f" ({'it' if len(fields) == 1 else 'they'} will be blank in every row)")
+        report(f"{label}: no column of {', '.join(expected)} (for example {', '.join(repr(module.COLUMNS[c][0]) for c in expected)}): "
+               f"{', '.join(fields)} {'is' if len(fields) == 1 else 'are'} blank in every row")
     # another column under a known name of a field read from one column (a second attack run after the nineteenth: "Name"
     # and "Licensee Name" holding two people's names; one was published, the other dropped): its value must agree
     read_status = status_columns(status)  # ("Completed?": Y, N)
     others = {field: [i for i, h in enumerate(headers) if i != column and i not in read_status
-                      and mapping([h], module).get(field) == 0] for field, column in found.items()
-              if field not in chosen and field in NAME_FIELDS}  # (a status, an agency: the more specific name is read)
+                      and mapping([h], module).get(field) == 0
+                      # (a status, an agency: the more specific name is read, unless under the same header twice: an
+                      # attack run after the twenty-first saw a second "License Status" saying Surrendered dropped)
+                      and (field in NAME_FIELDS or header_key(h) == header_key(headers[column]))]
+              for field, column in found.items() if field not in chosen}
     others = {field: columns for field, columns in others.items() if columns}
     for index, header in enumerate(headers):
-        if index not in found.values() and clean(header) and index not in read_status:
+        if index in found.values() or index in read_status:
+            continue
+        if clean(header):
             report(f"dropped column {dropped_column(index, header, module, found)}"
-                   + ("" if mapping([header], module) else ": not an open field, its values are not read"))
+                   + ("" if mapping([header], module) else ": a closed category, its values are not read"
+                      if header_key(header) in CLOSED_KEYS else ": a header the importer does not know, its values are not "
+                      "read (if it holds one of the fields, read it with --column FIELD=HEADER)"))
+        elif any(index < len(row) and clean(row[index]) for row in rows):
+            # (a foreign-data trial after the twenty-first: an agency column under an empty cell of a two-row heading
+            # was dropped without a word)
+            report(f"dropped column {index + 1} (an empty header cell over values): its values are not read (if it "
+                   "holds one of the fields, give it a header in a copy of the file, or ask the agency for one)")
     kept, left_out, unlisted = 0, {}, {}
     kinds, blanked, state_words = getattr(module, "CELL_KINDS", {}), getattr(module, "BLANKED", ()), getattr(module, "AGENCY_WORDS", {})
     lead = min(found, key=found.get)  # the first mapped column: a repeated header row is looked for by its cell
     header_keys = {key for key, _ in known_headers(module).items()}
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings, enclosed = 0, {}, [], {}, 0, {}, {}, []
     refusals = {}  # (field, reason): row numbers, refused together once every row is read
+    grouped = {"runs": {}, "last": None, "before": 0, "below": {}}  # agencies' runs of rows, the blank rows below each
     tail, footers = len(rows), []  # the rows from tail on are a footer (trailing), not read
     while tail and trailing(rows[tail - 1], found, module):
         tail -= 1
@@ -1229,7 +1285,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                else cell) for field, cell in cells.items()}  # a date's number, as a 1900 workbook's
         record.update((field, "") for field in blanked if field not in record)
         # (garbled text is looked for before brackets are taken out: a double conversion's › is no bracket)
-        garbled = [f for f, v in record.items() if MOJIBAKE.search(v)]
+        garbled = [f for f, v in record.items() if MOJIBAKE.search(v) or (not v.isascii() and converted_twice(v))]
         if garbled:
             raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
                                f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
@@ -1250,6 +1306,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             if value and placeholder(field, value):  # no agency, name or value: read as the blank it stands for
                 record[field] = ""
                 placeholders.setdefault(field, []).append(number)
+        if record.get("officer_name") and NO_NAME_PART_WORD.search(record["officer_name"]):
+            record["officer_name"] = re.sub(r"\s+,", ",", " ".join(NO_NAME_PART_WORD.sub(" ", record["officer_name"]).split())).strip(" ,")
+            placeholders.setdefault("officer_name", []).append(number)
         unclear = None
         for field in NAME_FIELDS:  # words a name sets apart (a nickname, or a note): taken out, never published
             if record.get(field) and ENCLOSING_SIGNS.search(record[field]):
@@ -1322,6 +1381,14 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         if refused:
             continue
         agency = record.get("agency_name")
+        if "agency_name" in found:  # (grouped: below which agency each blank row stands)
+            if agency:
+                grouped["runs"][agency] = grouped["runs"].get(agency, 0) + (agency != grouped["last"])
+                grouped["last"] = agency
+            elif grouped["last"] is None:
+                grouped["before"] += 1
+            else:
+                grouped["below"].setdefault(grouped["last"], []).append(number)
         if agency:
             same = agency_ids.setdefault(agency_id(module.CODE, agency), (agency, number))
             if same[1] == number:  # a new agency: its spelling kept by its loose form (abbreviations written out)
@@ -1339,6 +1406,14 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record["_row"] = number
         count += 1
         yield record
+    below = sorted(n for rows_ in grouped["below"].values() for n in rows_)
+    if len(grouped["below"]) >= 2 and not grouped["before"] and all(n == 1 for n in grouped["runs"].values()):
+        # (a foreign-data trial after the twenty-first: a report printing each group's agency on its first row alone,
+        # "hide duplicates", published every other officer of the group with no agency, without a word)
+        report(f"warning: {label}: {len(below):,} row(s) with no agency stand below rows of {len(grouped['below']):,} "
+               f"agencies, each agency's rows together (rows {numbers(below)}): a report that writes a group's agency on "
+               "its first row alone? They are published with no agency: if so, ask the agency for the file with the agency "
+               "on every row")
     for (column, name), where in unlisted.items():
         refusals[(None, f"a value (not shown, or blank) of column {column + 1} ({name}), which says whether a row is "
                         f"{status['what']}, that is not among the words listed in ROW_STATUS ({module_file(module)}): add "
@@ -1368,7 +1443,12 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         report(f"{label}: {len(enclosed):,} name(s) held words in brackets or quotes (a nickname, another surname, or a "
                f"note about the officer; not shown), in rows {numbers(sorted(set(enclosed)))}: taken out, not published")
     for field, where in placeholders.items():
-        report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({PLACEHOLDER_EXAMPLES}; rows "
+        if field == "officer_name":
+            report(f"{label}: {len(where):,} name(s) held NMN, NMI or NFN (no middle or first name; rows {numbers(where)}): "
+                   "taken out of the name, no part of it")
+            continue
+        examples = "NMN, NMI, NFN, " + PLACEHOLDER_EXAMPLES if field in ("first_name", "middle_name") else PLACEHOLDER_EXAMPLES
+        report(f"{label}: {len(where):,} cell(s) of {field} hold a placeholder for no value ({examples}; rows "
                f"{numbers(where)}), read as blank: a placeholder is no {'agency' if field == 'agency_name' else 'value'}")
     alike = [names for names in spellings.values() if len(names) > 1]
     if alike:  # agency names are open: both spellings are named, for the maintainer to decide
@@ -1417,6 +1497,11 @@ commissioning agency agencies employer employers employing employed employment d
 on file files listed recorded record records of found given assigned at this time available in system currently
 entered provided reported""".split())
 AGENCY_NONE_ALONE = frozenset({"unaffiliated", "unemployed", "nonaffiliated"})
+# and what a roster writes for a part of a name a person has not: No Middle Name (or Initial), No First Name (a
+# foreign-data trial after the twenty-first: "Doe, John NMN" and "Sting, NFN NMN" were published as names). In a part's
+# column the cell is blank; a word of a full name is taken out.
+NO_NAME_PART = frozenset({"nmn", "nmi", "nfn", "no middle name", "no middle initial", "no first name", "no middle"})
+NO_NAME_PART_WORD = re.compile(r"(?<![\w'\u2019-])(?:NMN|NMI|NFN)(?![\w'\u2019-])\.?", re.IGNORECASE)
 PLACEHOLDER_MARKS = re.compile(r"[-\u2010-\u2015._\s]+")
 PLACEHOLDER_EXAMPLES = "such as N/A, NONE, No Agency, Not Commissioned, (blank) or a dash"
 BLANK = f" (or a placeholder for none, {PLACEHOLDER_EXAMPLES})"
@@ -1457,6 +1542,7 @@ def placeholder(field, value):
     bare = " ".join(value.lower().strip("()[]<>{}* ").split())
     bracketed = bare != value.lower()
     return (bare in PLACEHOLDER_WORDS or (bare in PLACEHOLDER_NAMES and (bracketed or field not in NAME_FIELDS))
+            or (field in ("first_name", "middle_name") and bare in NO_NAME_PART)
             or (field == "agency_name" and (bare in AGENCY_PLACEHOLDERS or agency_none(bare))))
 
 
@@ -1558,7 +1644,7 @@ def same_words(a, b):
     return a <= b or b <= a
 
 
-TWO_COLUMNS = ("two columns under names of {field} hold different names (not shown): say which to read with --column "
+TWO_COLUMNS = ("two columns under names of {field} hold different values (not shown): say which to read with --column "
                "{field}=HEADER, or ask the agency what each holds")
 NO_SUFFIX = ("not a name's suffix (Jr., Sr., II, III, 2nd, a degree such as PhD): a note or another column's value in the "
              "suffix column? Ask the agency what the column holds")
@@ -1674,6 +1760,11 @@ AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\
                             r"county\s+jail|correctional\s+(?:center|facility))\b", re.IGNORECASE)
 
 
+# Letters drawn as apostrophes, of no script: the Hawaiian ʻokina ("Kaʻiulani": a foreign-data trial after the
+# twenty-first saw it refused as letters of two scripts) and the apostrophe and half rings of transliterations
+APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")
+
+
 def person_name_shape(value):
     """Why a person's name, as an agency's file gives it, is no name by its shape (a sign or a digit no name holds,
     letters of two scripts, a placeholder, an agency's name), or None; the reason never quotes it."""
@@ -1682,7 +1773,7 @@ def person_name_shape(value):
         return ("the name holds a sign or a digit that no name holds (a note, a code or a measure beside it?); it is not "
                 "shown. Ask the agency what the cell holds")
     scripts = {SCRIPT_GROUPS.get(unicodedata.name(c, "?").split()[0], unicodedata.name(c, "?").split()[0])
-               for c in value if c.isalpha()}
+               for c in value if c.isalpha() and c not in APOSTROPHE_LETTERS}
     if len(scripts) > 1:
         return ("the name holds letters of two scripts (a note in another language beside it?); it is not shown. Ask the "
                 "agency what the cell holds")
@@ -1748,6 +1839,11 @@ def run(source, path, package, received=None, report=print, same_officer=(), ret
         # record gives them blank (a foreign-data trial after the twentieth: a roster without a licence class column
         # could not be imported, --blank-field license_class or not)
         module = Adjusted(module, REQUIRED=[f for f in module.REQUIRED if f not in optional], BLANKED=sorted(optional))
+    expected = getattr(module, "EXPECTED", {})
+    if expected and (set(expected.values()) & set(blank_fields) or not resource.get(SYNTHETIC)):
+        # a column expected of a file is not, once its field is blanked; after a first release, absent_fields asks for
+        # what the previous one published (with its counts)
+        module = Adjusted(module, EXPECTED={c: f for c, f in expected.items() if f not in blank_fields and resource.get(SYNTHETIC)})
     if same_officer and not getattr(module, "AGENCY_IDENTIFIERS", False):
         raise ImportError_(f"--same-officer applies to a release whose officer identifiers are the agency's own; "
                            f"{source}'s identifiers are made by this package, which retires one whose record changed")
@@ -1837,7 +1933,8 @@ def absent_fields(package, resource, table, module, label, blank_fields=()):
     as not open). (The trial: a roster without its Agency column blanked every officer's agency, took every agency
     of the state out of agencies.csv and retired a namesake's identifier; an export without its State ID column
     blanked the published State IDs, and the officer pages said none was recorded.) Nothing is checked while the
-    resource is a synthetic sample (its values were never published as a release's)."""
+    resource is a synthetic sample (its values were never published as a release's): a column the state's module
+    EXPECTS is asked of every file (records)."""
     fields = [f["name"] for f in resource["schema"]["fields"]]
     unknown = sorted(set(blank_fields) - set(fields))
     if unknown:

@@ -41,6 +41,7 @@ a colour that cannot be told (another theme colour without a theme) is taken as 
 """
 import colorsys
 import datetime
+import functools
 import math
 import re
 
@@ -145,12 +146,44 @@ def theme_colours(source):
     for _, node in ElementTree.iterparse(source):
         name = node.tag.rsplit("}", 1)[-1]
         if name in THEME_ORDER and name not in found:
-            value = next((child.get("val") if child.tag.endswith("srgbClr") else child.get("lastClr")
-                          for child in node if child.tag.rsplit("}", 1)[-1] in ("srgbClr", "sysClr")), None)
-            found[name] = value.upper() if value else None
+            value = next(filter(None, (drawing_colour(child) for child in node)), None)
+            found[name] = value.upper() if value and re.fullmatch("[0-9A-Fa-f]{6}", value) else None
         elif name == "clrScheme":
             break
     return [found.get(name) for name in THEME_ORDER] if found else None
+
+
+# DrawingML's preset and system colours by name (those a theme may give its text and background in; the others are
+# told by their RGB where the part gives one)
+PRESET_COLOURS = {"white": WHITE, "black": BLACK, "window": WHITE, "windowText": BLACK, "snow": "FFFAFA",
+                  "ivory": "FFFFF0", "ghostWhite": "F8F8FF", "whiteSmoke": "F5F5F5", "floralWhite": "FFFAF0"}
+
+
+def drawing_colour(child):
+    """The RGB of a DrawingML colour element of a theme: srgbClr, sysClr (its last colour, or its name's), scrgbClr
+    (linear percentages), hslClr, prstClr (an attack run after the twenty-first made the theme's text white with each
+    of the last three, which were taken as readable); None for another element."""
+    kind = child.tag.rsplit("}", 1)[-1]
+    if kind == "srgbClr":
+        return child.get("val")
+    if kind == "sysClr":
+        return child.get("lastClr") or PRESET_COLOURS.get(child.get("val"))
+    if kind == "prstClr":
+        return PRESET_COLOURS.get(child.get("val"))
+    values = [number(child.get(a)) for a in (("r", "g", "b") if kind == "scrgbClr" else ("hue", "sat", "lum"))]
+    if min(values) < 0:  # not a number: cannot be told
+        return None
+    try:
+        if kind == "scrgbClr":  # linear light, in thousandths of a percent: as sRGB
+            linear = [min(1.0, v / 100_000) for v in values]
+            return "".join(f"{round(255 * (12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055)):02X}" for v in linear)
+        if kind == "hslClr":  # hue in 60,000ths of a degree, saturation and light in thousandths of a percent
+            hue, sat, light = values
+            rgb = colorsys.hls_to_rgb(hue / 21_600_000 % 1, min(1.0, light / 100_000), min(1.0, sat / 100_000))
+            return "".join(f"{round(255 * c):02X}" for c in rgb)
+    except (TypeError, ValueError):
+        return None
+    return None
 
 
 CONDITIONAL = ("a conditional format over these cells that can change what Excel shows in place of their values (a "
@@ -681,6 +714,29 @@ def first_implausible(text, strict=True, verdicts=None):
                 verdicts[token] = verdict
         if not verdict:
             return match.start()
+    return None
+
+
+# The code pages text converted twice is seen through: UTF-8's bytes read as one of them and saved again as UTF-8
+# ("JĂłĹşwiak" for "Jóźwiak" through Windows-1250, "D√©partement" through Mac Roman, "D├⌐partement" through DOS 437: an
+# attack run after the twenty-first saw them published; the pattern MOJIBAKE knows Windows-1252's alone).
+TWICE = ("cp1252", "cp1250", "cp1257", "mac_roman", "cp437", "cp850", "cp1251", "latin-1")
+MULTIBYTE = re.compile(r"[\u0080-\U0010ffff]")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def converted_twice(text):
+    """The code page text reads as UTF-8 converted twice through (TWICE): its letters, written in it, are UTF-8's bytes
+    of other text that reads as one language's (first_implausible), and of letters that are not ASCII; else None."""
+    if text.isascii():
+        return None
+    for page in TWICE:
+        try:
+            original = text.encode(page).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if original != text and MULTIBYTE.search(original) and first_implausible(original, True) is None:
+            return page
     return None
 
 

@@ -44,7 +44,9 @@ A state module declares:
   (``{"person_key": ..., "license_status": ..., "agency_id": ..., "detail": ...}``);
 - ``DETAIL_FIELD`` (optional): the field of its officer resource that ``detail`` holds, for a detail
   that does not say what it is by itself: search results label it with the field's title in the schema;
-- the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` and
+- the importer (optional): ``SOURCE`` (name, resource, title), ``COLUMNS``, ``REQUIRED`` (columns a file must
+  have), ``EXPECTED`` (optional: ``{column: field}``, columns a file is expected to have though not every row
+  fills them, each refused missing unless ``--blank-field`` names its field) and
   ``rows(records, package, label)`` (see ``certdata.importers``; it is also given ``received``, the release's
   received date, and ``report``, for warnings, when it takes keyword arguments of those names); optionally
   ``ROW_STATUS`` (``what``, ``headers``, ``header_parts``, ``read``, ``left_out``: columns saying whether a row is

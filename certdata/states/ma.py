@@ -82,11 +82,12 @@ SOURCE = {"name": "ma-training", "resource": "ma_training", "state": CODE,
           "title": "Massachusetts MPTC Acadis training export"}
 COLUMNS = {
     "acadis_id": ["Acadis ID", "Officer Acadis ID", "Acadis Unique ID", "Person ID", "Acadis #", "Acadis Number", "Acadis No"],
-    "state_id": ["State ID", "MPTC ID", "POST ID", "State Unique ID"],
+    "state_id": ["State ID", "MPTC ID", "POST ID", "State Unique ID", "Officer State ID"],
     "officer_name": ["Officer Name", "Full Name", "Student Name", "Name"],
     "course_name": ["Course Name", "Course Title", "Class Name", "Course", "Training"],
     "completion_date": ["Completion Date", "Date Completed", "Completed", "End Date"],
-    "agency_name": ["Employing Agency", "Agency Name", "Agency", "Department"],
+    "agency_name": ["Employing Agency", "Agency Name", "Agency", "Department", "Agency at Time of Training",
+                    "Agency/Department", "Employing Department", "Employer"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
@@ -123,6 +124,9 @@ ROW_STATUS = {
 }
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name ("Last, First Middle Suffix")
 REQUIRED = ["acadis_id", "officer_name", "course_name", "completion_date"]
+# Columns a file is expected to have (not required in every row), with the field each gives: a file without one is refused
+# unless --blank-field names its field
+EXPECTED = {"agency_name": "agency_id"}
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
 FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%m-%d-%Y", "%Y%m%d")
 TWO_DIGIT_YEARS = ("%m/%d/%y", "%d-%b-%y")  # 3/5/19, 01-MAR-19 (an Oracle report's): a year after this one is the 1900s

@@ -101,7 +101,8 @@ COLUMNS = {
     "officer_name": ["Officer Name", "Licensee Name", "Full Name", "Name"],
     "license_status": ["License Status", "Licensure Status", "Lic Status", "Status"],
     "license_class": ["License Class", "Lic Class", "Class"],
-    "agency_name": ["Commissioning Agency", "Employing Agency", "Agency Name", "Agency", "Department"],
+    "agency_name": ["Commissioning Agency", "Employing Agency", "Agency Name", "Agency", "Department", "Agency/Department",
+                    "Employing Department", "Employer", "Current Employer", "Current Agency"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
@@ -109,6 +110,9 @@ COLUMNS = {
 }
 NAME_PARTS_HEADERS = True  # Last / First / Middle / Suffix columns stand in for a display name
 REQUIRED = ["officer_name", "license_status", "license_class"]
+# Columns a file is expected to have (not required in every row), with the field each gives: a file without one is refused
+# unless --blank-field names its field
+EXPECTED = {"agency_name": "agency_id"}
 
 
 RETIRED = "mo_retired_ids"
@@ -386,8 +390,8 @@ def rows(records, package, label, report=print):
     if followed:
         shown = ", ".join(followed[:10]) + (f", ... ({len(followed):,} in all)" if len(followed) > 10 else "")
         report(f"WARNING: {label}: {len(followed):,} identifier(s) of records the previous release listed as Revoked or "
-               "Surrendered (POST's reply: “The information about “decertified” officers can be found in the License "
-               "Status column as “Revoked” and “Surrendered.” In Missouri, these are both permanent.”) are retired: this "
+               "Surrendered (POST's reply: “The information about ‘decertified’ officers can be found in the License "
+               "Status column as ‘Revoked’ and ‘Surrendered.’ In Missouri, these are both permanent.”) are retired: this "
                "release holds no record identical to theirs, and holds the name with another status: {shown}. Such an "
                "identifier never follows a record to another status (its cited address would show a record in another "
                "status); each address now says what record it belonged to. The release does not say why the status "
@@ -459,8 +463,8 @@ CHANGE_KINDS = {  # for the changes page: what each kind of change says, and no 
     REMOVED: "a record the previous release held and this one does not match with certainty; its identifier is "
              "retired, and its page says what record it belonged to",
     TO_DECERTIFIED: "the same identifier's record, listed with a status under which POST's reply says decertified "
-                    "officers appear (“The information about “decertified” officers can be found in the License "
-                    "Status column as “Revoked” and “Surrendered.””), and with another status in the previous release; "
+                    "officers appear (“The information about ‘decertified’ officers can be found in the License "
+                    "Status column as ‘Revoked’ and ‘Surrendered.’”), and with another status in the previous release; "
                     "the releases do not say when the status was given",
     FROM_DECERTIFIED: "the same identifier's record, listed in the previous release with a status under which POST's "
                       "reply says decertified officers appear, and now with another (POST's reply: “In Missouri, these "

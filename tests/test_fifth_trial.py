@@ -1,0 +1,197 @@
+"""A foreign-data trial and an attack round after the twenty-first session: agency exports with an agency column the
+importer did not know, name placeholders, and hostile values that were published wrongly without a word. Names are
+made up; no real officer is named."""
+import openpyxl
+
+from .conftest import run_cli, settle_agency_disclosure, settle_ma_disclosure
+from .test_importers import read_csv
+from .test_release_trial import refused
+from .test_third_trial import imported
+
+
+def settled(root):
+    settle_ma_disclosure(root)
+    settle_agency_disclosure(root)
+
+
+def test_a_file_without_a_column_a_release_is_expected_to_have_is_refused_while_an_unknown_column_may_be_it(small_package, tmp_path):
+    """The trial: a first release whose agency column was headed "Employer" (or another name the importer did not know),
+    or sat under an empty cell of a two-row heading, was published with no agency for any officer, and every officer
+    page said the roster named none."""
+    path = tmp_path / "unit.csv"
+    path.write_text('Officer Name,License Status,License Class,Org Unit\r\n"Quillon, Ada",Revoked,unknown,Dedham Police Department\r\n',
+                    encoding="utf-8")
+    message = refused(small_package, path, "unit.csv: missing column(s) agency_name", "column(s) 4 are under a header the "
+                      "importer does not know", "--blank-field agency_id", extra=("--received", "2024-01-01"))
+    assert "Dedham" not in message
+    empty = tmp_path / "empty.csv"
+    empty.write_text('Officer Name,License Status,,License Class\r\n"Quillon, Ada",Revoked,Dedham Police Department,unknown\r\n',
+                     encoding="utf-8")  # an empty header over values may be the agency too
+    refused(small_package, empty, "column(s) 3 are under a header the importer does not know or an empty one",
+            extra=("--received", "2024-01-01"))
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2024-01-01", "--column", "agency_name=Org Unit")
+    assert result.returncode == 0, result.stderr
+    assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["MO-dedham-police-department"]
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2024-01-01", "--blank-field", "agency_id")
+    assert result.returncode == 0, result.stderr
+    assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == [""]
+    for header in ("Employer", "Agency/Department"):  # names of an agency column agencies' exports use
+        path.write_text(f'Officer Name,License Status,License Class,{header}\r\n"Quillon, Ada",Revoked,unknown,Dedham Police Department\r\n',
+                        encoding="utf-8")
+        imported(small_package, path)
+        assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["MO-dedham-police-department"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Officer", None, "License", None, "Commissioning Agency"])
+    sheet.append(["Last", "First", "Status", "Class", None])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    sheet.merge_cells("E1:E2")
+    sheet.append(["Quillon", "Ada", "Revoked", "unknown", "Dedham Police Department"])
+    book.save(tmp_path / "two-rows.xlsx")
+    assert "column(s) 5 have an empty header cell below a known column name" in imported(small_package, tmp_path / "two-rows.xlsx")
+    assert [r["agency_id"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["MO-dedham-police-department"]
+    settled(small_package)
+    path = tmp_path / "acadis.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency at Time of Training\n555001,Ada Quillon,Ethics,"
+                    "2019-06-14,Dedham Police Department\n", encoding="utf-8")
+    imported(small_package, path, "ma-training")
+    assert [r["agency_id"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["MA-dedham-police-department"]
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Unit\n555001,Ada Quillon,Ethics,"
+                    "2019-06-14,Dedham Police Department\n", encoding="utf-8")
+    refused(small_package, path, "previous release published values of agency_id", "--blank-field agency_id",
+            source="ma-training", extra=("--received", "2024-01-01"))  # a later release: absent_fields asks
+
+
+def test_no_middle_or_first_name_placeholders_are_no_part_of_a_name(small_package, tmp_path):
+    """The trial: "NMN", "NMI", "NFN" in the name columns were published as names ("Doe, John NMN", "Sting, NFN NMN")."""
+    path = tmp_path / "parts.csv"
+    path.write_text("Last Name,First Name,Middle Name,License Status,License Class,Agency\r\n"
+                    "Quillon,Ada,NMN,Revoked,unknown,Dedham Police Department\r\n"
+                    "Varga,NFN,nmi,Revoked,unknown,Dedham Police Department\r\n"
+                    "Orly,Bram,N.,Revoked,unknown,Dedham Police Department\r\n", encoding="utf-8")
+    report = imported(small_package, path)
+    names = [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")]
+    assert sorted(names) == ["Orly, Bram N.", "Quillon, Ada", "Varga"], names
+    assert "NMN, NMI, NFN" in report
+    path.write_text('Name,License Status,License Class,Agency\r\n"Quillon, Ada NMN",Revoked,unknown,Dedham Police Department\r\n'
+                    '"Nmnova, Ada Nmi-Lee",Revoked,unknown,Dedham Police Department\r\n', encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2024-01-01",
+                     "--blank-field", "surname", "--blank-field", "given_names", "--retire-most")  # full names this time
+    assert result.returncode == 0, result.stderr
+    report = result.stderr
+    names = sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv"))
+    assert names == ["Nmnova, Ada Nmi-Lee", "Quillon, Ada"], names
+    assert "1 name(s) held NMN, NMI or NFN" in report
+
+
+DISGUISED_NAMES = ["Roe, Richard \u01c0 hamile", "Roe, Richard \u01c1 pregnant", "Roe, Richard \u01c3 pregnant",
+                   "Poe, Ann p\u0280egnant", "Lee, Kim \ua731\u029c\u1d07 \u026a\ua731 \u1d18\u0280\u1d07\u0262\u0274\u1d00\u0274\u1d1b",
+                   "Fox, Ada pr\u00e9gnant", "Kay, Mia p r e g n a n t", "Doe, Jane P-R-E-G-N-A-N-T", "Doe, Jane d.e.c.e.a.s.e.d"]
+DISGUISED_TEXTS = [("Columbia Police Department \u01c0 Jane's husband", False), ("Use of Force \u01c0 Jane pregnant", True),
+                   ("Use of Force | officer pregnant", True), ("Use of Force (officer p\u0280egnant)", True),
+                   ("Use of Force - \u1d18\u0280\u1d07\u0262\u0274\u1d00\u0274\u1d1b", True),
+                   ("Columbia Police Department \ua731\u026a\u1d04\u1d0b", False), ("Quillfeather Sheriff \u2640", False),
+                   ("Quillfeather Sheriff \U0001f930", False), ("Quillfeather Sheriff \u260e five five five", False),
+                   ("Use of Force \u2640", True)]
+PLAIN = ["Doe, J R R T Smith", "M\u00fcller, Jos\u00e9", "Nguy\u1ec5n, V\u0103n An", "O'Brien, Se\u00e1n", "Kealoha, Kai"]
+PLAIN_TEXTS = [("D.A.R.E.\u00ae Officer Training", True), ("D\u00e9partement de S\u00e9curit\u00e9 Publique", False),
+               ("Firearms | Qualification", True), ("Use of Force: Excused Absence Policy", True),
+               ("Polic\u00eda Municipal de Nogales", False)]
+
+
+def test_notes_disguised_in_letters_or_signs_drawn_alike_are_refused_and_names_with_accents_are_not():
+    """The attack run: click letters drawn like | and ! (letters to Unicode) set no note apart, small capitals
+    ("pʀegnant"), accents and letters one by one hid a note's word, and a sex sign, a telephone or an emoji in an agency's
+    or a course's name were published."""
+    from certdata.names import name_problem, text_refused
+    assert [v for v in DISGUISED_NAMES if name_problem(v) is None] == []
+    assert [v for v, session in DISGUISED_TEXTS if not text_refused(v, session=session)] == []
+    assert [v for v in PLAIN if name_problem(v) is not None] == []
+    assert [v for v, session in PLAIN_TEXTS if text_refused(v, session=session)] == []
+
+
+def test_text_converted_twice_through_another_code_page_is_refused_and_an_okina_is_read(small_package, tmp_path):
+    """The attack run: UTF-8 read as Windows-1250, Mac Roman or DOS 437 and saved again as UTF-8 ("JĂłĹşwiak",
+    "D√©partement", "D├⌐partement") was published; the trial: a Hawaiian name with its ʻokina was refused."""
+    path = tmp_path / "twice.csv"
+    for name, agency in (("J\u0102\u0142\u0139\u015fwiak, Anna", "Dedham Police Department"),
+                         ("Quillon, Ada", "D\u221a\u00a9partement de Police"), ("Quillon, Ada", "D\u251c\u2310partement de Police")):
+        path.write_text(f'Name,License Status,License Class,Agency\r\n"{name}",Revoked,unknown,{agency}\r\n', encoding="utf-8")
+        message = refused(small_package, path, "twice.csv, row 2, field", "garbled text", extra=("--received", "2024-01-01"))
+        assert "partement" not in message and "wiak" not in message
+    path.write_text('Name,License Status,License Class,Agency\r\n"Kealoha, Ka\u02bbiulani",Revoked,unknown,'
+                    'D\u00e9partement de Police\r\n"W\u00f3jcik, \u0141ucja",Revoked,unknown,\r\n', encoding="utf-8")
+    imported(small_package, path)
+    assert sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")) == [
+        "Kealoha, Ka\u02bbiulani", "W\u00f3jcik, \u0141ucja"]
+
+
+def test_a_header_twice_whose_columns_disagree_stops_the_import(small_package, tmp_path):
+    """The attack run: "License Status" twice, the second saying Surrendered where the first said Revoked, was imported
+    from the first column with a line saying the second was dropped; two Agency columns alike."""
+    path = tmp_path / "twice.csv"
+    path.write_text('Name,License Status,License Class,License Status,Agency\r\n"Quillon, Ada",Revoked,unknown,Surrendered,\r\n',
+                    encoding="utf-8")
+    refused(small_package, path, "twice.csv, row 2, field license_status: two columns under names of license_status hold "
+            "different values", extra=("--received", "2024-01-01"))
+    path.write_text('Name,License Status,License Class,License Status,Agency\r\n"Quillon, Ada",Revoked,unknown,Revoked,\r\n',
+                    encoding="utf-8")  # alike: read
+    imported(small_package, path)
+
+
+def test_a_workbook_holding_two_parts_of_one_name_is_refused(small_package, tmp_path):
+    """The attack run: a second xl/worksheets/sheet1.xml (or Sheet1.xml) in the archive was the one published, while
+    Excel shows another."""
+    import zipfile
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "License Status", "License Class", "Agency"])
+    book.active.append(["Quillon, Ada", "Revoked", "unknown", ""])
+    book.save(tmp_path / "clean.xlsx")
+    with zipfile.ZipFile(tmp_path / "clean.xlsx") as source, zipfile.ZipFile(tmp_path / "two.xlsx", "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/worksheets/Sheet1.xml", source.read("xl/worksheets/sheet1.xml"))
+    refused(small_package, tmp_path / "two.xlsx", "two parts of one name", extra=("--received", "2024-01-01"))
+
+
+def rewritten(source, target, part, change):
+    """A copy of the workbook source at target with one part's text changed by change."""
+    import zipfile
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, change(data.decode("utf-8")).encode("utf-8") if item.filename == part else data)
+
+
+def test_a_theme_that_draws_text_white_in_any_colour_form_is_refused(small_package, tmp_path):
+    """The attack run: the theme's text colour written white as scrgbClr, hslClr or prstClr (srgbClr was caught) left
+    every cell white on white, and the import published them."""
+    import re
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "License Status", "License Class", "Agency"])
+    book.active.append(["Quillon, Ada", "Revoked", "unknown", ""])
+    book.save(tmp_path / "plain.xlsx")
+    imported(small_package, tmp_path / "plain.xlsx")
+    for form in ('<a:scrgbClr r="100000" g="100000" b="100000"/>', '<a:hslClr hue="0" sat="0" lum="100000"/>',
+                 '<a:prstClr val="white"/>', '<a:sysClr val="window"/>'):
+        rewritten(tmp_path / "plain.xlsx", tmp_path / "white.xlsx", "xl/theme/theme1.xml",
+                  lambda text, form=form: re.sub(r"<a:dk1>.*?</a:dk1>", f"<a:dk1>{form}</a:dk1>", text, flags=re.S))
+        message = refused(small_package, tmp_path / "white.xlsx", "white.xlsx [sheet 1]", extra=("--received", "2024-01-01"))
+        assert "Quillon" not in message  # (its header cells are unreadable too: no header row is found)
+
+
+def test_a_report_naming_each_group_s_agency_once_is_warned_of(small_package, tmp_path):
+    """The trial: a report grouped by agency printed the agency on each group's first row alone ("hide duplicates");
+    the rest of each group were published with no agency, without a word."""
+    path = tmp_path / "grouped.csv"
+    path.write_text("Commissioning Agency,Name,License Status,License Class\r\n"
+                    'Dedham Police Department,"Quillon, Ada",Revoked,unknown\r\n,"Varga, Nell",Revoked,unknown\r\n'
+                    'Quincy Police Department,"Orly, Bram",Revoked,unknown\r\n,"Ostrander, Pell",Revoked,unknown\r\n',
+                    encoding="utf-8")
+    assert "warning: grouped.csv: 2 row(s) with no agency stand below rows of 2 agencies" in imported(small_package, path)
+    path.write_text("Commissioning Agency,Name,License Status,License Class\r\n"  # no agency for some, not grouped
+                    ',"Quillon, Ada",Revoked,unknown\r\nDedham Police Department,"Varga, Nell",Revoked,unknown\r\n'
+                    'Quincy Police Department,"Orly, Bram",Revoked,unknown\r\n,"Ostrander, Pell",Revoked,unknown\r\n',
+                    encoding="utf-8")
+    assert "with no agency stand below" not in imported(small_package, path)
