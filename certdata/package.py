@@ -190,11 +190,19 @@ def read_json(path, what, label=None):
         if number in (float("inf"), float("-inf")):
             refuse(f"{text[:20]} (too large a number)")
         return number
+
+    def unique(pairs):  # a key written twice: a reader takes the first, the validators the last (an attack run after
+        # the twenty-first published a second "version" that a reviewer of the first would not see)
+        keys = [key for key, _ in pairs]
+        twice = next((key for key in keys if keys.count(key) > 1), None)
+        if twice is not None:
+            raise ValueError(f"the key {twice[:40]!r} is written twice in one object")
+        return dict(pairs)
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
             raise PackageError(f"{label}: {what} has {size:,} bytes; the limit is {MAX_JSON_BYTES:,}")
-        value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse, parse_float=finite)
+        value = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse, parse_float=finite, object_pairs_hook=unique)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) else error
         raise PackageError(f"{label}: cannot read {what} ({reason})") from None

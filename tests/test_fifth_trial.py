@@ -195,3 +195,61 @@ def test_a_report_naming_each_group_s_agency_once_is_warned_of(small_package, tm
                     'Quincy Police Department,"Orly, Bram",Revoked,unknown\r\n,"Ostrander, Pell",Revoked,unknown\r\n',
                     encoding="utf-8")
     assert "with no agency stand below" not in imported(small_package, path)
+
+
+def test_a_descriptor_key_written_twice_is_refused(small_package):
+    """The attack run: "version": "2.4.0", then "version": "9.9.9" in datapackage.json built with the second, which a
+    reviewer reading the first would not see."""
+    descriptor = small_package / "datapackage.json"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(text.replace('"version":', '"version": "9.9.9", "version":', 1), encoding="utf-8")
+    result = run_cli(small_package, "check")
+    assert result.returncode == 1 and "the key 'version' is written twice" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cells_drawn_in_symbols_indented_out_of_sight_or_in_a_sliver_of_a_row_are_not_published_unseen(small_package, tmp_path):
+    """The attack run: a name in Wingdings (or a run of it), a run in 4-point superscript, a cell indented 250 and a row
+    3.5 points high under an 11-point font were imported without a word, though Excel shows no such text."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Alignment, Font
+
+    def book(change, name="looks.xlsx"):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Name", "License Status", "License Class", "Agency"])
+        sheet.append(["Quillon, Ada", "Revoked", "unknown", "Dedham Police Department"])
+        change(sheet)
+        workbook.save(tmp_path / name)
+        return tmp_path / name
+    imported(small_package, book(lambda sheet: None))
+    for change in (lambda sheet: setattr(sheet["A2"], "font", Font(name="Wingdings")),
+                   lambda sheet: setattr(sheet["A2"], "alignment", Alignment(indent=250)),
+                   lambda sheet: setattr(sheet["A2"], "value", CellRichText(["Quillon, Ada", TextBlock(InlineFont(rFont="Wingdings"), " Mormon")])),
+                   lambda sheet: setattr(sheet["A2"], "value", CellRichText(["Quillon, Ada", TextBlock(InlineFont(sz=4, vertAlign="superscript"), " Mormon")]))):
+        message = refused(small_package, book(change), "looks.xlsx [sheet 1], row 2, field officer_name", extra=("--received", "2024-01-01"))
+        assert "Mormon" not in message and "Quillon" not in message
+
+    def low(sheet):
+        sheet.row_dimensions[2].height = 3.5
+    assert "1 row(s) hidden in the workbook (rows 2)" in imported(small_package, book(low))
+
+
+def test_a_formula_s_saved_value_in_a_workbook_excel_recomputes_on_opening_is_refused(small_package, tmp_path):
+    """The attack run: a workbook asking Excel to recompute on opening (fullCalcOnLoad) held a formula "Roe, Richard"
+    whose saved value was "Roe, Richard Mormon": the saved value was published, Excel showing the formula's."""
+    import re
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "License Status", "License Class", "Agency"])
+    book.active.append(["Quillon, Ada", "Revoked", "unknown", "Dedham Police Department"])
+    book.save(tmp_path / "plain.xlsx")
+    cell = '<c r="A2" t="str"><f>"Quillon, Ada"</f><v>Quillon, Ada Mormon</v></c>'
+    rewritten(tmp_path / "plain.xlsx", tmp_path / "formula.xlsx", "xl/worksheets/sheet1.xml",
+              lambda text: re.sub(r'<c r="A2"[^>]*>.*?</c>', cell, text, flags=re.S))
+    message = refused(small_package, tmp_path / "formula.xlsx", "row 2, field officer_name: a formula in a workbook that asks "
+                      "Excel to recompute", extra=("--received", "2024-01-01"))
+    assert "Mormon" not in message
+    rewritten(tmp_path / "formula.xlsx", tmp_path / "saved.xlsx", "xl/workbook.xml",
+              lambda text: re.sub(r'fullCalcOnLoad="1"', "", text))  # as Excel saves it: the saved value is Excel's
+    imported(small_package, tmp_path / "saved.xlsx")

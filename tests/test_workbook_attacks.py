@@ -258,7 +258,7 @@ def test_a_column_too_narrow_to_show_a_character_is_hidden(small_package, tmp_pa
 def test_a_row_too_low_to_show_a_line_is_reported_as_hidden(small_package, tmp_path):
     rows = [MO_HEADER] + MO_ROWS + [["Poe, Edgar", "Revoked", "unknown", ""]]
     xml = sheet_xml(rows).replace('<row r="3"', '<row r="3" ht="2" customHeight="1"', 1).replace(
-        '<row r="4"', '<row r="4" ht="3" customHeight="1"', 1)
+        '<row r="4"', '<row r="4" ht="6" customHeight="1"', 1)  # (below 6 points: hidden, since the twenty-first)
     result = run_cli(small_package, "import", "mo-roster", str(workbook(tmp_path / "low.xlsx", xml)))
     assert result.returncode == 0, result.stderr
     assert "1 row(s) hidden in the workbook (rows 3) are imported" in result.stderr, result.stderr

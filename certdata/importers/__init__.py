@@ -432,12 +432,14 @@ class WorkbookParts(tuple):
     """A workbook's parts by role: sheets (the parts openpyxl reads as sheets, as a stream), strings (its
     table of texts, or None), styles (the part Excel takes its cell formats from, or None), whole (the parts
     read whole by name or role, even if also named as a sheet: a sheet's name does not exempt the styles) and theme
-    (the part Excel takes its theme's colours from, or None; bounded as every part that is not a sheet)."""
+    (the part Excel takes its theme's colours from, or None; bounded as every part that is not a sheet) and recomputes
+    (its calcPr asks Excel to recompute every formula on opening: a formula's saved value may not be the one shown)."""
     sheets = property(lambda self: self[0])
     strings = property(lambda self: self[1])
     styles = property(lambda self: self[2])
     whole = property(lambda self: self[3])
     theme = property(lambda self: self[4])
+    recomputes = property(lambda self: self[5])  # whether Excel recomputes every formula when it opens the workbook
 
 
 def workbook_parts(label, archive):
@@ -500,7 +502,9 @@ def workbook_parts(label, archive):
     theme = theme if theme in names else None
     whole = {ARC_CONTENT_TYPES, ARC_ROOT_RELS, workbook, get_rels_path(workbook), ARC_STYLE, styles, ARC_CORE, ARC_CUSTOM,
              ARC_THEME, theme} | {name for name in names if name.endswith(".rels")}  # (the theme: read for its colours)
-    return WorkbookParts((sheets, strings, styles, frozenset(whole & names), theme))
+    calculation = re.search(rb"<(?:\w+:)?calcPr\b[^>]*>", archive.read(workbook))
+    recomputes = bool(calculation and re.search(rb'\b(?:fullCalcOnLoad|forceFullCalc)\s*=\s*["\'](?:1|true)["\']', calculation.group()))
+    return WorkbookParts((sheets, strings, styles, frozenset(whole & names), theme, recomputes))
 
 
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
@@ -575,6 +579,7 @@ def read_workbook(path, module, report=print, limits=None):
     try:
         formats = cell_formats(path, parts)
         workbook = open_workbook(path, formats)
+        workbook.recomputes = parts.recomputes
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
     best, found = None, []
@@ -676,6 +681,11 @@ class Styled(str):
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
 
 
+RECOMPUTED = ("a formula in a workbook that asks Excel to recompute every formula when it opens, so the value saved "
+              "with it, which would be published, may not be the one Excel shows; open the file in Excel, save it as "
+              "values (Paste Special, Values), or ask the agency for the file with its values")
+
+
 class Misshown:
     """A cell whose number format makes Excel show it otherwise than its stored value, which would be published
     (formats.py): refused by row and field with the reason. As a header it is blank: what Excel shows is no header."""
@@ -725,6 +735,7 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
     conditional, placement = [], Placement()
     text_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}c"
     from_1904 = sheet.parent.epoch == MAC_EPOCH
+    recomputed = getattr(sheet.parent, "recomputes", False)  # Excel recomputes every formula on opening (read_workbook)
 
     class Parser(WorkSheetParser):
         def parse_row(self, row):
@@ -742,6 +753,9 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
                 return cell
+            if recomputed and cell["value"] is not None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = Misshown(RECOMPUTED)  # (an attack run after the twenty-first: a formula of "Roe, Richard"
+                return cell  # saved as "Roe, Richard Mormon" was published, Excel showing the first)
             looks = None
             if type(cell["value"]) is Styled:  # a shared text whose runs set their own fonts
                 looks, cell["value"] = cell["value"].looks, str.__str__(cell["value"])
@@ -809,7 +823,7 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
 # and 5 pixels of margins and gridline), shows no whole character: below 1.7 (12 pixels) the text has less than a
 # digit's 7 pixels, and at 0.5 (3 pixels) none (the thirteenth attack run: a column 0.5 wide counted as visible, and
 # its values were published). A row lower than MIN_ROW_HEIGHT points shows no line of text. Either is hidden.
-MIN_COLUMN_WIDTH, MIN_ROW_HEIGHT = 1.7, 3.0
+MIN_COLUMN_WIDTH, MIN_ROW_HEIGHT = 1.7, 6.0  # (a row 3.5 points high under an 11-point font showed a sliver)
 
 
 def as_number(text, default=None):
@@ -1218,7 +1232,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                                "with " + " ".join(f"--blank-field {field}" for field in fields)
                                + f" ({'it' if len(fields) == 1 else 'they'} will be blank in every row)")
         report(f"{label}: no column of {', '.join(expected)} (for example {', '.join(repr(module.COLUMNS[c][0]) for c in expected)}): "
-               f"{', '.join(fields)} {'is' if len(fields) == 1 else 'are'} blank in every row")
+               f"{', '.join(fields)} published empty in every row")
     # another column under a known name of a field read from one column (a second attack run after the nineteenth: "Name"
     # and "Licensee Name" holding two people's names; one was published, the other dropped): its value must agree
     read_status = status_columns(status)  # ("Completed?": Y, N)

@@ -66,11 +66,19 @@ NUMBER_SHOWN = ("a number whose number format makes Excel show it otherwise than
 DATE_SHOWN = ("a date whose number format does not show its day, month and year, or shows other text beside them or "
               "in their place")
 UNDEFINED = "a cell style or number format the workbook does not define, so what Excel shows cannot be told"
-UNREADABLE = ("its font is drawn in its background's colour, or is too small to read, so Excel shows nothing readable "
-              "in place of the cell's value")
-RUN_UNREADABLE = ("part of its text (a run of rich text) is drawn in its background's colour, or too small to read, so "
-                  "Excel shows less than would be published")
+UNREADABLE = ("its font is drawn in its background's colour, or is too small to read, or is a font of symbols (Wingdings), "
+              "or the cell is indented out of sight, so Excel shows nothing readable in place of the cell's value")
+RUN_UNREADABLE = ("part of its text (a run of rich text) is drawn in its background's colour, or too small to read, or in a "
+                  "font of symbols, so Excel shows less than would be published")
 SMALLEST_READABLE = 4.0  # points
+# Fonts whose letters Excel draws as pictures (an attack run after the twenty-first: a name, or a run " Mormon" after it,
+# in Wingdings was published), an indent that pushes a cell's text out of a column's width, and the size Excel draws a
+# superscript or subscript run at (of its font's size)
+SYMBOL_FONTS = frozenset({"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "marlett", "zapf dingbats",
+                          "mt extra", "bookshelf symbol 7", "ms reference specialty", "segoe mdl2 assets",
+                          "segoe fluent icons", "ms outlook", "wingdings-regular"})
+MAX_INDENT = 15
+SCRIPT_SCALE = 0.66
 MANY_LOOKS = ("its rich text is drawn in one of more fonts than the importer tells apart (MAX_RUN_LOOKS different "
               "colours and sizes in the workbook's runs), so whether Excel shows all of it cannot be told")
 MAX_RUN_LOOKS = 10_000  # different looks of runs a workbook's texts may hold (each kept once): a real one has a few
@@ -137,6 +145,18 @@ def font_size(text):
         return float(text) if text is not None else None
     except ValueError:
         return math.nan  # not a size Excel can draw: taken as unreadable
+
+
+def symbol_font(node):
+    """Whether a <font> or a run's <rPr> names a font of symbols (its <name> or <rFont>)."""
+    return any(child.tag.rsplit("}", 1)[-1] in ("name", "rFont") and str(child.get("val", "")).strip().lower() in SYMBOL_FONTS
+               for child in node)
+
+
+def scripted(node):
+    """Whether a <font> or <rPr> draws its text as a superscript or subscript (smaller)."""
+    return any(child.tag.rsplit("}", 1)[-1] == "vertAlign" and child.get("val") in ("superscript", "subscript")
+               for child in node)
 
 
 def theme_colours(source):
@@ -303,6 +323,7 @@ class CellFormats:
     def __init__(self, source=None, theme=None):
         self.codes, self.cell_xfs, self.style_xfs, self.dxf_formats, self.dxf_looks = {}, [], [], [], []
         self.fonts, self.fills, self.looks = [], [], []  # (its <color>'s attributes or None, size), a fill's, per xf
+        self.indents = []  # per xf: its alignment's indent
         self.theme, self.palette = theme, list(PALETTE)
         self.text, self.dates, self.numbers = {}, {}, {}  # style: the verdict on its text, its dates; its formats
         self.drawn, self.run_looks = {}, {}  # style: (RGB, size, background); the runs' looks, each kept once
@@ -324,9 +345,12 @@ class CellFormats:
             elif name == "xf" and parent == "cellXfs":
                 self.cell_xfs.append((number(node.get("numFmtId", "0")), number(node.get("xfId", "0")),
                                       node.get("applyNumberFormat")))
+                self.indents.append(max([number(c.get("indent", "0")) for c in node if c.tag.rsplit("}", 1)[-1] == "alignment"],
+                                        default=0))
                 self.looks.append((number(node.get("fontId", "0")), number(node.get("fillId", "0"))))
             elif name == "font" and parent == "fonts":
                 size = font_size(next((child.get("val") for child in node if child.tag.rsplit("}", 1)[-1] == "sz"), None))
+                size = 0.0 if symbol_font(node) else size * SCRIPT_SCALE if size and scripted(node) else size
                 drawn = next((c for c in node if c.tag.rsplit("}", 1)[-1] == "color"), None)
                 self.fonts.append((None if drawn is None else dict(drawn.attrib), size))  # no colour: automatic, black
             elif name == "fill" and parent == "fills":
@@ -379,7 +403,8 @@ class CellFormats:
         if not 0 <= style < len(self.looks):
             return False
         rgb, size, background = self.appearance(style)
-        return too_small(size) or any(alike(rgb, ground) for ground in background)
+        return (too_small(size) or any(alike(rgb, ground) for ground in background)
+                or (style < len(self.indents) and self.indents[style] > MAX_INDENT))
 
     def runs(self, node):
         """The looks of the runs of rich text (<r>) in a <si> or <is> element that set their own font (an <rPr>) and
@@ -408,6 +433,10 @@ class CellFormats:
                     colours.append(colour(child, self.theme, self.palette, BLACK))
                 elif name == "sz":
                     sizes.append(font_size(child.get("val")))
+            if scripted(props):
+                sizes = [size * SCRIPT_SCALE for size in sizes]
+            if symbol_font(props):
+                sizes.append(0.0)
             small = any(too_small(size) for size in sizes) if sizes else None  # None: the cell font's size
             found = found or set()
             found.add((tuple(sorted(set(colours), key=str)) or (INHERITED,), small))
