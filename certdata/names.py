@@ -1118,7 +1118,9 @@ HEALTH_WORDS = ("pregnant pregnancy deceased hiv aids diabetic diabetes epilepti
                 "έγκυος בהריון متوفى 怀孕 妊娠 妊娠中 死亡 chết "
                 # (a second attack run after the twentieth)
                 "preg expecting dcsd hospice dialysis schwangerschaft zwanger gestante ciężarna beremenna ninshin "
-                "krankgeschrieben")
+                "krankgeschrieben "
+                # (an attack run after the twenty-first)
+                "hamile buntis preggers")
 PERSON_CLOSED_WORDS = {
     "race or sex": "asian caucasian hispanic mujer hombre masculino masculina femenino femenina feminino weiblich "
                    "männlich maennlich transgender nonbinary blk wht hisp cauc mulata mulato frau mtf ftm",
@@ -1161,7 +1163,8 @@ PERSON_CLOSED_WORDS = {
                                    "уволен уволена "
                                    # (an attack run after the twentieth)
                                    "undercover informant fugitive wanted killed kia lwop resigned excused victim missing "
-                                   "sacked termd entlassen révoqué suspendiert zawieszony verurteilt priors fraud cwof oui",
+                                   "sacked termd entlassen révoqué suspendiert zawieszony verurteilt priors fraud cwof oui "
+                                   "awol",  # (an attack run after the twenty-first)
     "leave or health": "fmla leave mental psychological psychiatrist psych decd medical dead depressed suicidal injured "
                        "depression suicide iod lod loa oji deployed sabbatical wheelchair decd rip "
                        "maternity paternity schwanger verstorben verstorbene fallecio falleció",
@@ -1171,7 +1174,8 @@ PERSON_CLOSED_WORDS = {
     "physical description": "eyes hair tattoo tattoos tattooed scar scars height weight lbs",
 }
 PERSON_CLOSED = {form: kind for kind, words in PERSON_CLOSED_WORDS.items() for word in words.split()
-                 for form in (word, *(plain_digits(cased).lower() for cased in (word, word.capitalize(), word.upper())))}
+                 for form in (word, unaccented(word),
+                              *(plain_digits(cased).lower() for cased in (word, word.capitalize(), word.upper())))}
 # (as the tests read a name: a Cyrillic or Greek letter drawn like a Latin one is read as the Latin, "беременна" as
 # "бepeмeннa", and a capital may be drawn like another Latin letter than its small one, or like none)
 CLOSED_WORD_REASONS = {
@@ -1416,6 +1420,7 @@ NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\u201c|\u00b7|\u2192|
                              # (an attack run after the twentieth: "Defensive Tactics - officer pregnant", "(Excused,
                              # Pregnant)", "- HIV positive", "- Did Not Qualify", "(Light Duty)", "(Undercover)")
                              r"pregnant|expecting|preg|excused|hiv\s+positive|did\s+not\s+qualify|light\s+duty|passed\s+away|schwanger|embarazada|"
+                             r"medical\s+waiver|catholic|mormon|muslim|jewish|hamile|buntis|preggers|awol|"
                              r"licencia\s+m[eé]dica|беременна|беременная)\b|[(\[{<]\s*(?:怀孕|妊娠中?)|\s(?:怀孕|妊娠中?)\s*$",
                              re.IGNORECASE)
 # In an agency's name (not a course's title, where "Domestic Violence - Investigation" is a subject), words after a sign
@@ -1451,7 +1456,8 @@ UNIT_NOTE_WORDS = frozenset("children complaint complaints misconduct felony dui
 # Words no agency's name ends in, that a note about an officer does ("Quincy Police Department Pregnant", "... 'Pregnant'",
 # "... Disability Retired": an attack run after the twentieth)
 AGENCY_LAST_NOTES = frozenset("pregnant pregnancy deceased suspended terminated fired resigned retired decertified undercover "
-                              "excused injured sick maternity schwanger embarazada expecting preg".split())
+                              "excused injured sick maternity schwanger embarazada expecting preg "
+                              "arrest arrested giglio hamile buntis preggers awol".split())  # (an attack run after the twenty-first)
 
 
 def agency_note(value):

@@ -253,3 +253,22 @@ def test_a_formula_s_saved_value_in_a_workbook_excel_recomputes_on_opening_is_re
     rewritten(tmp_path / "formula.xlsx", tmp_path / "saved.xlsx", "xl/workbook.xml",
               lambda text: re.sub(r'fullCalcOnLoad="1"', "", text))  # as Excel saves it: the saved value is Excel's
     imported(small_package, tmp_path / "saved.xlsx")
+
+
+def test_dates_as_sql_server_and_oracle_write_them_and_a_report_s_page_lines_are_read(small_package, tmp_path):
+    """The trial: "Jun 14 2013 12:00AM" (SQL Server), "03-APR-19 12.00.00.000000 AM" (an Oracle TIMESTAMP) and
+    "Wednesday, April 3, 2019" were refused as no dates, and a CSV report's "Page 1 of 2" lines as lines cut short."""
+    settled(small_package)
+    path = tmp_path / "dates.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"
+                    "555001,Ada Quillon,Ethics,Jun 14 2013 12:00AM,Dedham Police Department\nPage 1 of 2\n"
+                    "555001,Ada Quillon,Firearms,03-APR-19 12.00.00.000000 AM,Dedham Police Department\n"
+                    '555001,Ada Quillon,Defensive Tactics,"Wednesday, April 3, 2019",Dedham Police Department\n', encoding="utf-8")
+    report = imported(small_package, path, "ma-training")
+    assert "row(s) 3: the header row again or a page's number" in report
+    assert sorted(r["completion_date"] for r in read_csv(small_package / "data" / "ma_training.csv")) == [
+        "2013-06-14", "2019-04-03", "2019-04-03"]
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency\n"  # a weekday that is not the date's
+                    '555001,Ada Quillon,Ethics,"Thursday, April 3, 2019",Dedham Police Department\n', encoding="utf-8")
+    refused(small_package, path, "row 2, field completion_date: the value is not a date", source="ma-training",
+            extra=("--received", "2024-01-01"))

@@ -222,7 +222,10 @@ def read_table(path, module, report=print, limits=None):
                 end = ends[above + len(rows)] if above + len(rows) < len(ends) else reader.line_num
                 if end > line + 1 and spanned(path.name, above + len(rows) + 1, (line + 1, end), row, header, columns, sign):
                     broken.append(above + len(rows) + 1)  # a cell over lines: a line break in the cell
-                if row and len(row) < min(len(header), keep or len(header)) and footer_words(row):
+                if len([c for c in row if c.strip()]) == 1 and PAGE_LINE.fullmatch(clean(next(c for c in row if c.strip()))):
+                    row = [clean(next(c for c in row if c.strip()))] + [""] * (len(header) - 1)  # "Page 2 of 3" between
+                    # pages (a line of its own): read as the row records() names and leaves out
+                elif row and len(row) < min(len(header), keep or len(header)) and footer_words(row):
                     short.append((above + len(rows) + 1, len(row)))  # a footer if no full row follows
                     rows.append([])
                     continue
@@ -1263,6 +1266,7 @@ def records(label, headers, rows, module, report, first=2, limits=None):
     count, seen, repeats, agency_ids, suffixed, placeholders, spellings, enclosed = 0, {}, [], {}, 0, {}, {}, []
     refusals = {}  # (field, reason): row numbers, refused together once every row is read
     grouped = {"runs": {}, "last": None, "before": 0, "below": {}}  # agencies' runs of rows, the blank rows below each
+    pages = []  # rows between a report's pages: the header row again, "Page 2 of 3"
     tail, footers = len(rows), []  # the rows from tail on are a footer (trailing), not read
     while tail and trailing(rows[tail - 1], found, module):
         tail -= 1
@@ -1309,10 +1313,12 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             refusals.setdefault((disagree, TWO_COLUMNS.format(field=disagree)), []).append(number)
             continue
         if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
-            again = [number] + [first + i for i in range(index + 1, len(rows)) if rows[i] and header_again(rows[i], module)]
-            raise ImportError_(f"{label}, row(s) {numbers(again)}: the header row again (a report printed page by page, or "
-                               "files joined one below another), not an officer's record; delete those rows and import again")
+            pages.append(number)  # (refused until the twenty-first: a foreign-data trial's report printed page by page
+            continue  # could not be imported without editing the agency's file)
         present = [field for field, value in record.items() if value]
+        if len(present) == 1 and PAGE_LINE.fullmatch(record[present[0]]) and sum(1 for c in row if clean(c)) == 1:
+            pages.append(number)  # "Page 2 of 3" between a report's pages
+            continue
         if len(present) == 1 and len(module.REQUIRED) > 1:  # a heading within the table ("Agency: X"): every one named
             refusals.setdefault((present[0], ONE_CELL.format(required=", ".join(module.REQUIRED))), []).append(number)
             continue
@@ -1420,6 +1426,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record["_row"] = number
         count += 1
         yield record
+    if pages:
+        report(f"{label}, row(s) {numbers(pages)}: the header row again or a page's number (a report printed page by page, "
+               "or files joined one below another), not an officer's record: not read")
     below = sorted(n for rows_ in grouped["below"].values() for n in rows_)
     if len(grouped["below"]) >= 2 and not grouped["before"] and all(n == 1 for n in grouped["runs"].values()):
         # (a foreign-data trial after the twenty-first: a report printing each group's agency on its first row alone,
@@ -1648,6 +1657,7 @@ def filled(cells, found):
 
 # Why a row with a single filled cell above the last record is not a record, where every record of the state fills more
 # than one: a heading or note within the table (below the last record, a footer: trailing)
+PAGE_LINE = re.compile(r"(?i)(?:-\s*)?page\s+\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?(?:\s*-)?")
 ONE_CELL = ("the row's only cell (not shown), where a record fills {required}: a heading, a note or a subtotal within the "
             "table, or a record whose other cells are blank; delete the row if it is no record, or ask the agency for the "
             "record's values")

@@ -130,8 +130,14 @@ EXPECTED = {"agency_name": "agency_id"}
 CELL_KINDS = {"acadis_id": ("number",), "state_id": ("number",), "completion_date": ("date", "number")}  # Excel cells other than text
 FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%m-%d-%Y", "%Y%m%d")
 TWO_DIGIT_YEARS = ("%m/%d/%y", "%d-%b-%y")  # 3/5/19, 01-MAR-19 (an Oracle report's): a year after this one is the 1900s
-WORDED = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")  # "Oct 4, 2019", "4 October 2019"
+WORDED = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y")  # "Oct 4, 2019", "4 October 2019", "Oct  4 2019"
 TIME_OF_DAY = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?")
+# and a time after a date as SQL Server writes one ("Jun 14 2013 12:00AM") or Oracle a TIMESTAMP ("03-APR-19
+# 12.00.00.000000 AM"), and a weekday's name before it ("Wednesday, April 3, 2019"), which must be the date's (a
+# foreign-data trial after the twenty-first saw the three refused)
+TRAILING_TIME = re.compile(rf"\s+(?:{TIME_OF_DAY.pattern}|(?:[01]?\d|2[0-3])\.[0-5]\d\.[0-5]\d(?:\.\d+)?\s?[AaPp][Mm])$")
+WEEKDAY = re.compile(r"(?i)(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|"
+                     r"sat|sun)\.?,?\s+(?=\S)")
 # a date and a time of day, as a database export writes one (a foreign-data trial after the seventeenth:
 # 2019-10-04T00:00:00 was refused); the time is not published
 DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
@@ -149,9 +155,13 @@ def parse_date(value, label, row):
             text = timed.group(1)
         except ValueError:
             pass
-    day, _, time_of_day = text.partition(" ")
-    if time_of_day and not TIME_OF_DAY.fullmatch(time_of_day.strip()):
-        day = ""  # "2019-10-04 lunch" is no date; "06/14/2019 12:00:00 AM" is one
+    weekday = WEEKDAY.match(text)
+    if weekday:
+        text = text[weekday.end():]
+    timed = TRAILING_TIME.search(text)
+    if timed:
+        text = text[:timed.start()]  # "2019-10-04 lunch" is no date; "06/14/2019 12:00:00 AM" is one
+    day = text if " " not in text else ""
     for fmt, candidate in [(f, " ".join(text.replace(",", ", ").split())) for f in WORDED] + [(f, day) for f in FORMATS]:
         try:
             parsed = datetime.strptime(candidate, fmt).date()
@@ -159,12 +169,15 @@ def parse_date(value, label, row):
             continue
         if fmt in TWO_DIGIT_YEARS and parsed.year > date.today().year:
             parsed = parsed.replace(year=parsed.year - 100)
+        if weekday and not parsed.strftime("%A").lower().startswith(weekday.group(1).lower()):
+            raise ImportError_(f"{label}, row {row}, field completion_date: the weekday's name is not the date's (which "
+                               "is it?); it is not shown. Ask MPTC for the date")
         return parsed.isoformat()
     raise ImportError_(f"{label}, row {row}, field completion_date: {NOT_A_DATE}")
 
 
 NOT_A_DATE = ("the value is not a date (expected YYYY-MM-DD, MM/DD/YYYY, DD-MON-YY, a month's name with the day and year, "
-              "a date and time, or an Excel date)")
+              "a date and time, or an Excel date; a weekday's name before it must be the date's)")
 
 
 # A completion date before EARLIEST, or one of PLACEHOLDER_DATES, is doubtful: likely what a system writes for a date it
