@@ -272,3 +272,32 @@ def test_dates_as_sql_server_and_oracle_write_them_and_a_report_s_page_lines_are
                     '555001,Ada Quillon,Ethics,"Thursday, April 3, 2019",Dedham Police Department\n', encoding="utf-8")
     refused(small_package, path, "row 2, field completion_date: the value is not a date", source="ma-training",
             extra=("--received", "2024-01-01"))
+
+
+def test_an_excel_table_s_totals_row_below_the_records_is_a_footer(small_package, tmp_path):
+    """The trial: an Excel table's built-in "Total" row (a count beside it) was refused as a record."""
+    path = tmp_path / "table.csv"
+    path.write_text('Name,License Status,License Class,Agency\r\n"Quillon, Ada",Revoked,unknown,Dedham Police Department\r\n'
+                    '"Varga, Nell",Revoked,unknown,Dedham Police Department\r\nTotal,2,2,2\r\n', encoding="utf-8")
+    assert "row(s) 4: below the last record, a report's footer" in imported(small_package, path)
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 2
+    path.write_text('Name,License Status,License Class,Agency\r\n"Quillon, Ada",Revoked,unknown,Dedham Police Department\r\n'
+                    'Total,2,2,2\r\n"Varga, Nell",Revoked,unknown,Dedham Police Department\r\n', encoding="utf-8")
+    refused(small_package, path, "row 3, field officer_name: a total or subtotal row")  # within the records: asked
+
+
+def test_a_chart_or_picture_drawn_over_the_cells_read_is_refused_and_one_beside_them_is_not(small_package, tmp_path):
+    """The attack run: a chart anchored over the names was imported without a word, though Excel shows it over them."""
+    from openpyxl.chart import BarChart
+
+    def book(where):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["Name", "License Status", "License Class", "Agency"])
+        workbook.active.append(["Quillon, Ada", "Revoked", "unknown", "Dedham Police Department"])
+        workbook.active.add_chart(BarChart(), where)
+        workbook.save(tmp_path / "chart.xlsx")
+        return tmp_path / "chart.xlsx"
+    message = refused(small_package, book("A2"), "a picture, chart, shape or text box is drawn over cells of",
+                      extra=("--received", "2024-01-01"))
+    assert "officer_name" in message and "Quillon" not in message
+    imported(small_package, book("H1"))  # beside the table: it covers none of them

@@ -619,7 +619,8 @@ def read_workbook(path, module, report=print, limits=None):
                                "unhide it in Excel if it is the release, and remove the other sheets")
         if titles:
             report(f"{label}: the header is row {index + 1}; row(s) {numbers(titles)} above it (a title) are not read")
-        return read_sheet(label, sheet, index, headers, module, report, formats, limits)
+        return read_sheet(label, sheet, index, headers, module, report, formats, limits,
+                          drawn=drawings(label, path, getattr(sheet, "_worksheet_path", None)))
     if best is None:
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
@@ -933,7 +934,70 @@ def numbers(items, limit=10):
     return ", ".join(map(str, items[:limit])) + (f", ... ({len(items):,} in all)" if len(items) > limit else "")
 
 
-def read_sheet(label, sheet, index, headers, module, report=print, formats=None, limits=None):
+EMU_COLUMN, EMU_ROW = 64 * 9525, 20 * 9525  # a default column's width and row's height, in EMUs (a drawing's sizes)
+
+
+def drawings(label, path, sheet_part):
+    """[(first column, first row, last column, last row)] (from 0) of the cells each picture, chart, shape or text box
+    drawn on the sheet covers, as its anchor places it (an anchor by size: a default column's width and row's height
+    reckoned); those marked hidden left out. (An attack run after the twenty-first: a chart drawn over the names was
+    imported without a word, though Excel shows it over them.)"""
+    import posixpath
+    import xml.etree.ElementTree as ElementTree
+    if not sheet_part:
+        return []
+    rels = posixpath.join(posixpath.dirname(sheet_part), "_rels", posixpath.basename(sheet_part) + ".rels")
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if rels not in names:
+            return []
+        check_whole_part(label, archive, rels)
+        targets = [node.get("Target") for node in ElementTree.fromstring(archive.read(rels))
+                   if str(node.get("Type", "")).endswith("/drawing") and node.get("TargetMode") != "External"]
+        for target in targets:
+            part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else
+                                      posixpath.join(posixpath.dirname(sheet_part), target))
+            if part not in names:
+                continue
+            check_whole_part(label, archive, part)
+            for anchor in ElementTree.fromstring(archive.read(part)):
+                kind = anchor.tag.rsplit("}", 1)[-1]
+                if any(node.tag.rsplit("}", 1)[-1] == "cNvPr" and node.get("hidden") in ("1", "true") for node in anchor.iter()):
+                    continue
+
+                def child(node, name):
+                    return next((c for c in node if c.tag.rsplit("}", 1)[-1] == name), None) if node is not None else None
+
+                def cell(node):
+                    return [number_of(child(node, "col")), number_of(child(node, "row"))]
+                start, end, size = child(anchor, "from"), child(anchor, "to"), child(anchor, "ext")
+                if kind == "absoluteAnchor":
+                    position = child(anchor, "pos")
+                    x, y = (as_number(position.get(a), 0) if position is not None else 0 for a in ("x", "y"))
+                    first = [int(x // EMU_COLUMN), int(y // EMU_ROW)]
+                elif start is not None:
+                    first = cell(start)
+                else:
+                    continue
+                if end is not None:
+                    last = cell(end)
+                else:
+                    cx, cy = (as_number(size.get(a), 0) if size is not None else 0 for a in ("cx", "cy"))
+                    last = [first[0] + int(cx // EMU_COLUMN), first[1] + int(cy // EMU_ROW)]
+                found.append((*first, *last))
+    return found
+
+
+def number_of(node):
+    """A <col> or <row> element's whole number (0 when it holds none)."""
+    try:
+        return max(0, int((node.text or "0").strip())) if node is not None else 0
+    except ValueError:
+        return 0
+
+
+def read_sheet(label, sheet, index, headers, module, report=print, formats=None, limits=None, drawn=()):
     """(label, headers, rows, number of the first data row) of the sheet whose header row is row index + 1.
     Rows and mapped columns hidden in the workbook are read like the others, since they are in the file the
     agency released, and reported: a reader of the workbook in Excel does not see them. A cell longer than
@@ -974,6 +1038,13 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
         raise ImportError_(f"{label}: the column of {', '.join(hidden)} is hidden in the workbook (or too narrow to show "
                            "a character), so a reader of the workbook in Excel does not see what would be published; "
                            "unhide or widen it if it is the release's column, or delete it")
+    last_row = index + len(rows)  # (from 0: the header is row index)
+    covered = sorted({field for field, column in found.items() for c1, r1, c2, r2 in drawn
+                      if c1 <= column <= c2 and r1 <= last_row and r2 > index})
+    if covered:
+        raise ImportError_(f"{label}: a picture, chart, shape or text box is drawn over cells of {', '.join(covered)}, so a "
+                           "reader of the workbook in Excel sees it in place of what would be published; move or delete it "
+                           "in Excel, or ask the agency for the file as its system exports it")
     merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
     if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
         field, top, bottom = merged
@@ -1446,8 +1517,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             f"{label}, {'row' if len(where) == 1 else 'rows'} {numbers(where)}{'' if field is None else ', field ' + field}: {problem}"
             for (field, problem), where in list(refusals.items())[:10])
             + (f"; and {len(refusals) - 10:,} other reason(s)" if len(refusals) > 10 else "")
-            + ("; it is not shown. Check the export's columns" if sum(map(len, refusals.values())) == 1
-               else "; they are not shown. Check the export's columns"))
+            + ("" if all("not shown" in problem for _, problem in refusals) else  # (said once: a trial after the
+               "; it is not shown. Check the export's columns" if sum(map(len, refusals.values())) == 1  # twenty-first
+               else "; they are not shown. Check the export's columns"))  # read "it is not shown" twice)
     if not count:
         raise ImportError_(f"{label}: no data rows")
     if footers:
@@ -1646,7 +1718,11 @@ def trailing(row, found, module):
     if not row:
         return True
     n = filled(row, found)
-    return n == 0 or (n < len(module.REQUIRED) and footer_words(row))
+    # or a totals row (an Excel table's "Total" row below it, counts beside it: a foreign-data trial after the twenty-first
+    # saw it refused as a record)
+    named = [row[found[f]] for f in ("officer_name", "last_name") if f in found and found[f] < len(row)] + list(row[:1])
+    return n == 0 or (n < len(module.REQUIRED) and footer_words(row)) or any(
+        isinstance(c, str) and TOTALS_ROW.match(c) for c in named)
 
 
 def filled(cells, found):
@@ -1724,7 +1800,7 @@ def shown_header(header):
     text = clean(header) if isinstance(header, str) else ""
     if not HEADER_SHAPE.fullmatch(text) or any(c.isdigit() for c in text):
         return None
-    words = [w for w in re.split(r"[\s&()./'’?_-]+", text) if w]
+    words = [w for w in re.split(r"[\s&()./'’?_-]+|(?<=[a-z])(?=[A-Z])", text) if w]  # ("CreditHours": two words)
     if any(header_key(w) in CLOSED_KEYS for w in words) and header_key(text) not in CLOSED_KEYS:
         return None  # a closed category's word beside an open one ("Officer Name (DOB)"): a message showing it would be
         # withheld whole (an attack run after the twentieth: the refusal named no column at all)

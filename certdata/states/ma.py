@@ -270,7 +270,10 @@ def rows(records, package, label, same_officer=frozenset(), received=None, repor
             blanks.setdefault(tuple(blank), []).append(record["_row"])
             continue
         if not patterns["acadis_id"].fullmatch(acadis):
-            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)")
+            raise ImportError_(f"{label}, row {record['_row']}, field acadis_id: not an Acadis ID (letters and digits only)"
+                               + ("; a number written with a decimal point, as a program that reads identifiers as numbers "
+                                  "writes one (and drops their leading zeros): ask MPTC for the column exported as text"
+                                  if re.fullmatch(r"[0-9]+\.[0-9]+", record["acadis_id"]) else ""))
         first = forms.setdefault(acadis.lstrip("0"), (acadis, record["_row"]))
         if first[0] != acadis:  # (a foreign-data trial after the nineteenth: one officer published as two)
             raise ImportError_(f"{label}, rows {first[1]} and {record['_row']}, field acadis_id: one Acadis ID written "
