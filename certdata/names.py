@@ -738,7 +738,7 @@ def text_refused(value, session=False):
     if not value.isascii():
         if any(unicodedata.category(c) == "So" and c not in MARKS_OF_NAMES for c in value):
             return True  # a sign for a sex, a telephone, an emoji (an attack run after the twenty-first)
-        value = unaccented(unicodedata.normalize("NFKC", value).translate(SMALL_CAPITALS))  # as names' words are read
+        value = unaccented(value.translate(SMALL_CAPITALS))  # as names' words are read (the checks fold the rest)
     if session and BRADY_WORDS.search(value) and BRADY_SUBJECT.search(value):
         value = BRADY_WORDS.sub("Disclosure", value)
     if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
@@ -761,8 +761,11 @@ MARKS_OF_NAMES = frozenset("\u00ae\u00a9\u2122\u2120\u00b0")  # ® © ™ ℠ °
 
 
 def unaccented(value):
-    """The value without its letters' accents (é as e; ø, ł, ß as they are): a note's word is one with or without them."""
-    return "".join(c for c in unicodedata.normalize("NFD", value) if unicodedata.category(c) != "Mn") if not value.isascii() else value
+    """The value without its letters' accents (é as e; ø, ł, ß as they are; the marks of other scripts, Thai's or
+    Hebrew's, kept): a note's word is one with or without them."""
+    if value.isascii():
+        return value
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", value) if not "\u0300" <= c <= "\u036f"))
 
 
 JOINERS = re.compile(r"[-_/\\|~+=:;*.]+")  # what can stand for the spaces of a spelled-out address ("jane-at-example-dot-com")
