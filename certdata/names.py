@@ -438,7 +438,13 @@ LOOKALIKES = str.maketrans({chr(c): latin for c, latin in (
 SMALL_CAPITALS = str.maketrans({
     **{chr(c): unicodedata.name(chr(c)).rsplit(" ", 1)[-1].lower() for c in [*range(0x250, 0x2b0), *range(0x1d00, 0x1d80), *range(0xa720, 0xa800)]
        if unicodedata.name(chr(c), "").startswith("LATIN LETTER SMALL CAPITAL ") and len(unicodedata.name(chr(c)).rsplit(" ", 1)[-1]) == 1},
-    "ǀ": "|", "ǁ": "||", "ǂ": "#", "ǃ": "!"})
+    "\u01c0": "|", "\u01c1": "||", "\u01c2": "#", "\u01c3": "!",
+    # Latin letters of other alphabets drawn as plain ones (a second attack run after the twenty-first: "Pregnɑnt",
+    # "Preɡnant", "Dıabetic" passed), Cyrillic т, and the Lisu letters drawn as Latin capitals
+    **dict(zip("\u0251\u0250\u0261\u0131\u0269\u025b\u0254\u019a\u01a4\ua7fc\u014b\u0237\u028b\u027e\u0442",
+               "aagiieolPPnjurt")),
+    **dict(zip("\ua4d0\ua4d1\ua4d3\ua4d4\ua4d6\ua4d7\ua4d9\ua4da\ua4dc\ua4dd\ua4df\ua4e0\ua4e1\ua4e2\ua4e3\ua4e6"
+               "\ua4e7\ua4ea\ua4eb\ua4ec\ua4ee\ua4f0\ua4f2\ua4f3\ua4f4", "BPDTGKJCZFMNLSRVHWXYAEIOU"))})
 ENCODED_AT = re.compile("%40|&#0*64;|&#x0*40;", re.IGNORECASE)
 # A character written as a program's escape (JSON's and JavaScript's \u0040, \u{40}, Python's \x40 and \U00000040): an
 # attack run after the fourteenth published "jdoe\u0040example.com" in the corrections log. Read as the character, where
@@ -722,8 +728,10 @@ RECORD_NOTE = re.compile(
     r"(?:complete|attend|finish)|remedial)\b|\bmake[\s-]?up\b.*\b(?:fmla|sick|leave|injur(?:y|ed))\b", re.IGNORECASE)
 # Brady and Giglio as a course's subject, the doctrine's names side by side or before its words ("Brady / Giglio", "Use of
 # Force - Brady Considerations": the same attack run saw them refused as a note after a sign)
-BRADY_SUBJECT = re.compile(r"\bgiglio\b|\b(?:considerations?|disclosures?|material|obligations?|rule|doctrine|requirements?)\b",
+BRADY_SUBJECT = re.compile(r"\bgiglio\b|\b(?:considerations?|disclosures?|material|obligations?|rule|doctrine|requirements?|"
+                           r"ethics|untruthfulness|credibility|impeachment|policy|training)\b",
                            re.IGNORECASE)
+INTERNAL_AFFAIRS = re.compile(r"\binternal\s+affairs\b", re.IGNORECASE)
 BRADY_WORDS = re.compile(r"\b(?:brady|giglio)\b", re.IGNORECASE)  # (a person named in an agency's: "Sheriff c/o Jane Doe")
 
 
@@ -743,7 +751,10 @@ def text_refused(value, session=False):
         value = BRADY_WORDS.sub("Disclosure", value)
     if description_problem(value, title=session) or closed_statement(value) or NAME_LINK.search(value) or NOTE_AFTER_SIGN.search(value):
         return True
-    if RECORD_NOTE.search(value):
+    note = RECORD_NOTE.search(value)
+    if note and note.group().strip("() ").lower() == "ia" and INTERNAL_AFFAIRS.search(value):
+        note = RECORD_NOTE.search(value, note.end())  # "Internal Affairs Investigations (IA)": the course's abbreviation
+    if note:
         return True
     if not session and agency_note(value):
         return True
@@ -1255,7 +1266,8 @@ PERSON_CLOSED_SET = frozenset(PERSON_CLOSED)
 # names ("Santoso, Dwi", "Sari Dwi Lestari", "Hassan, Amer": an attack run after the eighteenth saw them refused), in
 # capitals or small letters the abbreviation ("Doe, Jane DWI"). ("Afr", "Decd" are no names: "Lee, Ann Afr Amer"; "Org"
 # and "Mil" are surnames where a surname stands, named, and a domain elsewhere: "Doe, Jane Jdoe Example Org".)
-ABBREVIATED = frozenset("dwi amer".split())
+ABBREVIATED = frozenset("dwi amer kia oji".split())  # (a second attack run after the twenty-first: "Smith, Ann Kia", "Nwosu,
+# Chinedu Oji", and in a roster in capitals "SANTOSO, BUDI DWI", "KHAN, MOHAMMED AMER" were refused)
 
 
 def closed_word(value):
@@ -1275,8 +1287,9 @@ def closed_word(value):
         cased = split_words(value)
         cased = cased if len(cased) == len(words) else words
         exempt = named(value, words, cased)
+        capitals = value.isupper()  # a roster in capitals: an abbreviation that is a given name reads as one
         kind = next((PERSON_CLOSED[word] for i, word in enumerate(words) if word in PERSON_CLOSED and i not in exempt
-                     and not (word in ABBREVIATED and cased[i][:1].isupper() and cased[i][1:].islower())), None)
+                     and not (word in ABBREVIATED and (capitals or (cased[i][:1].isupper() and cased[i][1:].islower())))), None)
         if kind:
             return kind
     if len(words) < 3:
@@ -1298,6 +1311,8 @@ def named(value, words, cased):
     if "," in value:  # (the first after it may be a description: "Doe, Asian")
         return set(range(len(split_words(value.split(",", 1)[0]))))
     last = len(words) - 1
+    if last >= 2 and words[last - 1] in SURNAME_PARTICLES and cased[last][:1].isupper():  # "Anna Maria van Mil": a surname
+        return {0, last}
     if last and all(word in BRACKET_NAME_WORDS for word in words[1:last]) and cased[last][:1].isupper() and cased[last][1:].islower():
         end = value.rstrip()
         before = end[:len(end) - len(cased[last])]
@@ -1308,6 +1323,7 @@ def named(value, words, cased):
 
 BRACKETED = re.compile(r"(?<![^\W_])[(\[]([^()\[\]]*)[)\]]|(?<!\S)\"([^\"]*)\"|(?<!\S)'([^']*)'(?!\w)")  # not after a letter: a formula's "HYPERLINK(" is none
 # Small words of a name, or of a name's note of another name ("Jones, Mary (nee Smith)"), in brackets
+SURNAME_PARTICLES = frozenset("de da del della di du la le van von der den ter ten dos das do bin ibn al el".split())
 BRACKET_NAME_WORDS = frozenset("de da del della dei di du la le van von der den ter ten y e bin ibn al el dos das do st "
                                "nee née geb formerly aka a k".split())
 
@@ -1423,7 +1439,7 @@ NOTE_AFTER_SIGN = re.compile(r"(?:\(|\[|\{|<|\u2039|\u00ab|\u201c|\u00b7|\u2192|
                              # (an attack run after the twentieth: "Defensive Tactics - officer pregnant", "(Excused,
                              # Pregnant)", "- HIV positive", "- Did Not Qualify", "(Light Duty)", "(Undercover)")
                              r"pregnant|expecting|preg|excused|hiv\s+positive|did\s+not\s+qualify|light\s+duty|passed\s+away|schwanger|embarazada|"
-                             r"medical\s+waiver|catholic|mormon|muslim|jewish|hamile|buntis|preggers|awol|"
+                             r"medical\s+waiver|catholic|mormon|muslim|jewish|hamile|buntis|preggers|awol|wife|husband|"
                              r"licencia\s+m[eé]dica|беременна|беременная)\b|[(\[{<]\s*(?:怀孕|妊娠中?)|\s(?:怀孕|妊娠中?)\s*$",
                              re.IGNORECASE)
 # In an agency's name (not a course's title, where "Domestic Violence - Investigation" is a subject), words after a sign

@@ -435,14 +435,12 @@ class WorkbookParts(tuple):
     """A workbook's parts by role: sheets (the parts openpyxl reads as sheets, as a stream), strings (its
     table of texts, or None), styles (the part Excel takes its cell formats from, or None), whole (the parts
     read whole by name or role, even if also named as a sheet: a sheet's name does not exempt the styles) and theme
-    (the part Excel takes its theme's colours from, or None; bounded as every part that is not a sheet) and recomputes
-    (its calcPr asks Excel to recompute every formula on opening: a formula's saved value may not be the one shown)."""
+    (the part Excel takes its theme's colours from, or None; bounded as every part that is not a sheet)."""
     sheets = property(lambda self: self[0])
     strings = property(lambda self: self[1])
     styles = property(lambda self: self[2])
     whole = property(lambda self: self[3])
     theme = property(lambda self: self[4])
-    recomputes = property(lambda self: self[5])  # whether Excel recomputes every formula when it opens the workbook
 
 
 def workbook_parts(label, archive):
@@ -505,9 +503,7 @@ def workbook_parts(label, archive):
     theme = theme if theme in names else None
     whole = {ARC_CONTENT_TYPES, ARC_ROOT_RELS, workbook, get_rels_path(workbook), ARC_STYLE, styles, ARC_CORE, ARC_CUSTOM,
              ARC_THEME, theme} | {name for name in names if name.endswith(".rels")}  # (the theme: read for its colours)
-    calculation = re.search(rb"<(?:\w+:)?calcPr\b[^>]*>", archive.read(workbook))
-    recomputes = bool(calculation and re.search(rb'\b(?:fullCalcOnLoad|forceFullCalc)\s*=\s*["\'](?:1|true)["\']', calculation.group()))
-    return WorkbookParts((sheets, strings, styles, frozenset(whole & names), theme, recomputes))
+    return WorkbookParts((sheets, strings, styles, frozenset(whole & names), theme))
 
 
 # A cell past column MAX_COLUMNS (200, "GR": three letters, two from HA, or GS to GZ) that may hold a value:
@@ -582,10 +578,9 @@ def read_workbook(path, module, report=print, limits=None):
     try:
         formats = cell_formats(path, parts)
         workbook = open_workbook(path, formats)
-        workbook.recomputes = parts.recomputes
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
-    best, found = None, []
+    best, found, partial = None, [], []
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
@@ -599,9 +594,12 @@ def read_workbook(path, module, report=print, limits=None):
                 previous = headers
                 if any(headers):
                     titles.append(index + 1)
-                missing = missing_fields(mapping(headers, module), module)
+                mapped = mapping(headers, module)
+                missing = missing_fields(mapped, module)
                 if best is None or len(missing) < len(best[1]):
                     best = (label, missing, headers)
+                if len(mapped) >= 2 and mapped.keys() & {"officer_name", "last_name"} and label not in partial:
+                    partial.append(label)  # a sheet of records under another header (a class or a status missing)
         except ImportError_:
             raise
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
@@ -612,6 +610,14 @@ def read_workbook(path, module, report=print, limits=None):
                            "own, such as licensed and revoked or surrendered); the importer reads a single sheet: copy the "
                            "rows of every roster sheet into the first, below its header, and delete the other sheets, "
                            "so that no category of officers is left out")
+    partial = [label for label in partial if label not in {f[0] for f in found}]
+    if found and partial:  # (a second foreign-data trial after the twenty-first: revoked officers on a sheet of their own,
+        # its header without the class, were left out without a word, and the decertified list published empty)
+        raise ImportError_(f"{path.name}: sheet(s) {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label in partial)} hold "
+                           "officers' names under a header that lacks a column the roster's has (a category of officers, such "
+                           "as revoked or surrendered, on a sheet of its own?); the importer reads a single sheet: copy every "
+                           "sheet's rows into the first, below its header, with the same columns, and delete the other sheets "
+                           "(or ask the agency), so that no category of officers is left out")
     if found:
         label, sheet, index, headers, titles = found[0]
         if getattr(sheet, "sheet_state", "visible") != "visible":
@@ -685,9 +691,9 @@ class Styled(str):
 UNCOMPUTED = type("Uncomputed", (), {"__repr__": lambda self: "UNCOMPUTED"})()  # a formula cell with no saved value
 
 
-RECOMPUTED = ("a formula in a workbook that asks Excel to recompute every formula when it opens, so the value saved "
-              "with it, which would be published, may not be the one Excel shows; open the file in Excel, save it as "
-              "values (Paste Special, Values), or ask the agency for the file with its values")
+RECOMPUTED = ("a formula, which Excel computes again when it opens a workbook saved by another program or version (or "
+              "told to), so the value saved with it, which would be published, may not be the one Excel shows; ask the "
+              "agency for the file with its values")
 
 
 class Misshown:
@@ -739,7 +745,6 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
     conditional, placement = [], Placement()
     text_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}c"
     from_1904 = sheet.parent.epoch == MAC_EPOCH
-    recomputed = getattr(sheet.parent, "recomputes", False)  # Excel recomputes every formula on opening (read_workbook)
 
     class Parser(WorkSheetParser):
         def parse_row(self, row):
@@ -757,9 +762,10 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
                 return cell
-            if recomputed and cell["value"] is not None and element.find(FORMULA_TAG) is not None:
-                cell["value"] = Misshown(RECOMPUTED)  # (an attack run after the twenty-first: a formula of "Roe, Richard"
-                return cell  # saved as "Roe, Richard Mormon" was published, Excel showing the first)
+            if cell["value"] is not None and cell["data_type"] != "e" and element.find(FORMULA_TAG) is not None:
+                cell["value"] = Misshown(RECOMPUTED)  # (attack runs after the twenty-first: a formula of "Roe, Richard"
+                return cell  # saved as "Roe, Richard Mormon" was published, Excel showing the first; a flag to recompute
+                # on opening was hidden in many ways, and Excel recomputes a workbook saved by another version anyway)
             looks = None
             if type(cell["value"]) is Styled:  # a shared text whose runs set their own fonts
                 looks, cell["value"] = cell["value"].looks, str.__str__(cell["value"])
@@ -868,9 +874,12 @@ def hidden_row(attributes, parser):
     """Whether a row is hidden: hidden, too low to show a line of text (MIN_ROW_HEIGHT), or of the sheet's default
     height when that is zero."""
     height = as_number(attributes.get("ht"))
-    zero = str(getattr(getattr(parser, "sheet_format", None), "zeroHeight", "")).lower() in ("1", "true")
+    form = getattr(parser, "sheet_format", None)
+    zero = str(getattr(form, "zeroHeight", "")).lower() in ("1", "true")
+    default = as_number(getattr(form, "defaultRowHeight", None))  # (an attack run after the twenty-first: a default
+    # height of 1 point left every row not given its own unseen, without a word)
     return (attributes.get("hidden") in ("1", "true") or (height is not None and height < MIN_ROW_HEIGHT)
-            or (zero and height is None))
+            or (height is None and (zero or (default is not None and default < MIN_ROW_HEIGHT))))
 
 
 def merged_rows(ranges, fields, first):
@@ -953,7 +962,17 @@ def drawings(label, path, sheet_part):
         if rels not in names:
             return []
         check_whole_part(label, archive, rels)
-        targets = [node.get("Target") for node in ElementTree.fromstring(archive.read(rels))
+        try:
+            relations = list(ElementTree.fromstring(archive.read(rels)))
+        except ElementTree.ParseError:
+            raise ImportError_(f"{label}: the sheet's relationships are not readable XML; save the workbook again from "
+                               "Excel, or ask the agency") from None
+        if any(str(node.get("Type", "")).endswith("/image") for node in relations):  # a picture behind the cells (an attack
+            # run after the twenty-first: black text on a black background picture was imported)
+            raise ImportError_(f"{label}: the sheet has a background picture, drawn behind its cells, so whether Excel shows "
+                               "their text cannot be told; remove it in Excel (Page Layout, Delete Background), or ask the "
+                               "agency for the file as its system exports it")
+        targets = [node.get("Target") for node in relations
                    if str(node.get("Type", "")).endswith("/drawing") and node.get("TargetMode") != "External"]
         for target in targets:
             part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else
@@ -961,7 +980,12 @@ def drawings(label, path, sheet_part):
             if part not in names:
                 continue
             check_whole_part(label, archive, part)
-            for anchor in ElementTree.fromstring(archive.read(part)):
+            try:
+                anchors = list(ElementTree.fromstring(archive.read(part)))
+            except ElementTree.ParseError:  # (an attack run: an "unexpected internal error" naming nothing)
+                raise ImportError_(f"{label}: a drawing of the sheet ({part}) is not readable XML; save the workbook again "
+                                   "from Excel, or ask the agency") from None
+            for anchor in anchors:
                 kind = anchor.tag.rsplit("}", 1)[-1]
                 if any(node.tag.rsplit("}", 1)[-1] == "cNvPr" and node.get("hidden") in ("1", "true") for node in anchor.iter()):
                     continue
@@ -980,8 +1004,12 @@ def drawings(label, path, sheet_part):
                     first = cell(start)
                 else:
                     continue
-                if end is not None:
+                if end is not None:  # (a picture ending at a cell's top-left corner does not cover that cell)
                     last = cell(end)
+                    if number_of(child(end, "rowOff")) == 0:
+                        last[1] = max(first[1], last[1] - 1)
+                    if number_of(child(end, "colOff")) == 0:
+                        last[0] = max(first[0], last[0] - 1)
                 else:
                     cx, cy = (as_number(size.get(a), 0) if size is not None else 0 for a in ("cx", "cy"))
                     last = [first[0] + int(cx // EMU_COLUMN), first[1] + int(cy // EMU_ROW)]
@@ -1142,8 +1170,18 @@ def heading_above(label, headers, above, module, report):
         return headers
     found, filled, named = mapping(headers, module), list(headers) + [""] * max(0, len(above) - len(headers)), []
     for index, cell in enumerate(above):
-        field = next(iter(mapping([cell], module)), None) if cell and not filled[index] else None
-        if field and field not in found:
+        field = next(iter(mapping([cell], module)), None) if cell else None
+        below = next(iter(mapping([filled[index]], module)), None) if filled[index] else None
+        if field and below and below != field:  # (a second attack run after the twenty-first: "Name" under "Agency")
+            raise ImportError_(f"{label}: column {index + 1} is under two known names, one above the other (a heading of two "
+                               f"lines: {field} above, {below} below), so what it holds cannot be told; ask the agency for "
+                               "the file with one header line")
+        if field and field not in found and not filled[index]:
+            after = index + 1
+            if after < len(filled) and not filled[after] and not (above[after] if after < len(above) else ""):
+                raise ImportError_(f"{label}: the header cells of columns {index + 1} and {after + 1} are empty, and the name "
+                                   f"above them ({field}, a heading of two lines) may be either's, so which holds it cannot be "
+                                   "told; ask the agency for the file with one header line")
             filled[index], found[field] = cell, index
             named.append(index + 1)
     if not named:
@@ -1357,8 +1395,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         mistyped = None
         for field, cell in cells.items():
             if isinstance(cell, Misshown):
-                raise ImportError_(f"{label}, row {number}, field {field}: {cell.reason}; it is not shown. Ask the agency "
-                                   "for the file with the column exported as text, as its system holds it")
+                raise ImportError_(f"{label}, row {number}, field {field}: {cell.reason}; it is not shown"
+                                   + ("" if "ask the agency" in cell.reason else
+                                      ". Ask the agency for the file with the column exported as text, as its system holds it"))
             if cell is UNCOMPUTED:
                 raise ImportError_(f"{label}, row {number}, field {field}: a formula whose value the workbook did not save "
                                    "(a program that writes formulas without computing them); open the file in Excel or "
@@ -1384,6 +1423,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             refusals.setdefault((disagree, TWO_COLUMNS.format(field=disagree)), []).append(number)
             continue
         if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
+            again = mapping([clean(cell) if isinstance(cell, str) else "" for cell in row], module)
+            if any(again.get(field, column) != column for field, column in found.items()):
+                raise ImportError_(f"{label}, row {number}: the header row again, its columns in another order (files "
+                                   "joined one below another?): the rows below it would be read under the first header's "
+                                   "columns; import each part on its own, or ask the agency for one file")
             pages.append(number)  # (refused until the twenty-first: a foreign-data trial's report printed page by page
             continue  # could not be imported without editing the agency's file)
         present = [field for field, value in record.items() if value]
@@ -1718,11 +1762,16 @@ def trailing(row, found, module):
     if not row:
         return True
     n = filled(row, found)
-    # or a totals row (an Excel table's "Total" row below it, counts beside it: a foreign-data trial after the twenty-first
-    # saw it refused as a record)
-    named = [row[found[f]] for f in ("officer_name", "last_name") if f in found and found[f] < len(row)] + list(row[:1])
-    return n == 0 or (n < len(module.REQUIRED) and footer_words(row)) or any(
-        isinstance(c, str) and TOTALS_ROW.match(c) for c in named)
+    if n == 0:
+        return True
+    # a name's cell, if it has one, says what the row is: a person's name is no footer though a number (an Access
+    # autonumber) stands before it (a second foreign-data trial after the twenty-first: the last officers, with no
+    # class, were left unread as a footer); a totals row ("Total", counts beside it: an Excel table's) is one
+    named = [row[found[f]] for f in ("officer_name", "last_name") if f in found and found[f] < len(row)]
+    named = [clean(c) for c in named if isinstance(c, str) and clean(c)]
+    if named:
+        return bool(TOTALS_ROW.match(named[0])) or (n < len(module.REQUIRED) and footer_text(named[0]))
+    return n < len(module.REQUIRED) and footer_words(row)
 
 
 def filled(cells, found):
@@ -1865,10 +1914,13 @@ AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\
 APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")
 
 
+CATALAN_L = re.compile("([lL])\u00b7([lL])")
+
+
 def person_name_shape(value):
     """Why a person's name, as an agency's file gives it, is no name by its shape (a sign or a digit no name holds,
     letters of two scripts, a placeholder, an agency's name), or None; the reason never quotes it."""
-    plain = ORDINAL.sub(" ", value)
+    plain = CATALAN_L.sub(r"\1\2", ORDINAL.sub(" ", value))  # ("Sibil·la": Catalan's l·l, a second attack run after the twenty-first)
     if any(not (c.isalpha() or c in NAME_SIGNS or c.isspace() or unicodedata.category(c).startswith("M")) for c in plain):
         return ("the name holds a sign or a digit that no name holds (a note, a code or a measure beside it?); it is not "
                 "shown. Ask the agency what the cell holds")
@@ -1912,9 +1964,16 @@ def with_parts(label, number, record):
                                "the name cannot be told and it would be lost; ask the agency for one form of the names, "
                                "or delete one of the columns if the other holds all of each name")
     suffix = record.get("name_suffix")
-    if suffix and not set(fold(suffix).split()) <= words:
+    kind = SUFFIX_FORMS.get(fold(suffix or "").strip(" ."))
+    if suffix and not set(fold(suffix).split()) <= words and not (kind and kind in {SUFFIX_FORMS.get(w.strip(" .")) for w in words}):
         return f"{name} {suffix}", 1
     return name, 0
+
+
+# One suffix written two ways: III and 3rd, Jr. and Junior (a second foreign-data trial after the twenty-first saw
+# "Jones, William III" with a Suffix column's "3rd" published as "Jones, William III 3rd")
+SUFFIX_FORMS = {form: kind for kind, forms in {"jr": "jr junior", "sr": "sr senior", "2": "ii 2nd", "3": "iii 3rd",
+                                               "4": "iv 4th", "5": "v 5th", "6": "vi 6th"}.items() for form in forms.split()}
 
 
 def display_name(record):

@@ -678,10 +678,13 @@ def base_letter(letter):
     return unicodedata.normalize("NFD", letter)[0].lower()
 
 
+APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")  # letters drawn as apostrophes (the ʻokina): of no script
+
+
 def word_plausible(word, strict):
     """Whether a word of letters, some not ASCII, reads as a word of one language (see above)."""
     for i, letter in enumerate(word):
-        if letter.isascii():
+        if letter.isascii() or letter in APOSTROPHE_LETTERS:
             continue
         if strict and letter in AMBIGUOUS:
             return False
@@ -702,7 +705,7 @@ def word_plausible(word, strict):
     if alphabet == "LATIN":
         if len(word) >= 2 and not any(letter.isascii() for letter in word):  # (no Latin language's word of two letters
             return False  # or more is all accented: a Chinese one-character surname in GB18030 read as "Íõ", an attack run)
-        if not any(letters >= {c for c in lower if not c.isascii()} for letters in LANGUAGE_SETS):
+        if not any(letters >= {c for c in lower if not c.isascii() and c not in APOSTROPHE_LETTERS} for letters in LANGUAGE_SETS):
             return False
     if alphabet in VOWELS and len(word) >= 4 and not any(base_letter(c) in VOWELS[alphabet] for c in lower):
         return False
@@ -749,7 +752,8 @@ def first_implausible(text, strict=True, verdicts=None):
 # The code pages text converted twice is seen through: UTF-8's bytes read as one of them and saved again as UTF-8
 # ("JĂłĹşwiak" for "Jóźwiak" through Windows-1250, "D√©partement" through Mac Roman, "D├⌐partement" through DOS 437: an
 # attack run after the twenty-first saw them published; the pattern MOJIBAKE knows Windows-1252's alone).
-TWICE = ("cp1252", "cp1250", "cp1257", "mac_roman", "cp437", "cp850", "cp1251", "latin-1")
+TWICE = ("cp1252", "cp1250", "cp1257", "mac_roman", "cp437", "cp850", "cp1251", "latin-1", "iso8859_2", "iso8859_16",
+         "mac_latin2", "cp1253", "cp1254", "cp1255", "cp1256", "tis_620", "koi8_r", "euc_kr", "gbk", "big5", "shift_jis")
 MULTIBYTE = re.compile(r"[\u0080-\U0010ffff]")
 
 
@@ -764,7 +768,7 @@ def converted_twice(text):
             original = text.encode(page).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if original != text and MULTIBYTE.search(original) and first_implausible(original, True) is None:
+        if original != text and MULTIBYTE.search(original) and first_implausible(original, False) is None:
             return page
     return None
 

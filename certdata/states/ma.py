@@ -87,7 +87,7 @@ COLUMNS = {
     "course_name": ["Course Name", "Course Title", "Class Name", "Course", "Training"],
     "completion_date": ["Completion Date", "Date Completed", "Completed", "End Date"],
     "agency_name": ["Employing Agency", "Agency Name", "Agency", "Department", "Agency at Time of Training",
-                    "Agency/Department", "Employing Department", "Employer"],
+                    "Agency/Department", "Employing Department"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
@@ -135,7 +135,10 @@ TIME_OF_DAY = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\
 # and a time after a date as SQL Server writes one ("Jun 14 2013 12:00AM") or Oracle a TIMESTAMP ("03-APR-19
 # 12.00.00.000000 AM"), and a weekday's name before it ("Wednesday, April 3, 2019"), which must be the date's (a
 # foreign-data trial after the twenty-first saw the three refused)
-TRAILING_TIME = re.compile(rf"\s+(?:{TIME_OF_DAY.pattern}|(?:[01]?\d|2[0-3])\.[0-5]\d\.[0-5]\d(?:\.\d+)?\s?[AaPp][Mm])$")
+TRAILING_TIME = re.compile(rf"\s+(?:{TIME_OF_DAY.pattern}|(?:[01]?\d|2[0-3])\.[0-5]\d\.[0-5]\d(?:\.\d+)?\s?[AaPp][Mm])"
+                           r"(?:\s?(?:Z|UTC|GMT|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$")  # and its zone (not published)
+ORDINAL_DAY = re.compile(r"(?<=[A-Za-z] )([0-9]{1,2})(?:st|nd|rd|th)\b|(?<=\bSep)t(?=\.?\s)", re.IGNORECASE)  # "June 14th",
+# "Sept 14" (the second alternative has no group: its "t" is taken out)
 WEEKDAY = re.compile(r"(?i)(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri|"
                      r"sat|sun)\.?,?\s+(?=\S)")
 # a date and a time of day, as a database export writes one (a foreign-data trial after the seventeenth:
@@ -162,7 +165,10 @@ def parse_date(value, label, row):
     if timed:
         text = text[:timed.start()]  # "2019-10-04 lunch" is no date; "06/14/2019 12:00:00 AM" is one
     day = text if " " not in text else ""
-    for fmt, candidate in [(f, " ".join(text.replace(",", ", ").split())) for f in WORDED] + [(f, day) for f in FORMATS]:
+    for fmt, candidate in [(f, " ".join(ORDINAL_DAY.sub(r"\1", text.replace(",", ", ")).split()))
+                           for f in WORDED] + [(f, day) for f in FORMATS]:
+        if fmt == "%Y%m%d" and not re.fullmatch(r"[0-9]{8}", candidate):
+            continue  # (a second attack run after the twenty-first: "201912" was read as 2019-01-02)
         try:
             parsed = datetime.strptime(candidate, fmt).date()
         except ValueError:

@@ -102,7 +102,7 @@ COLUMNS = {
     "license_status": ["License Status", "Licensure Status", "Lic Status", "Status"],
     "license_class": ["License Class", "Lic Class", "Class"],
     "agency_name": ["Commissioning Agency", "Employing Agency", "Agency Name", "Agency", "Department", "Agency/Department",
-                    "Employing Department", "Employer", "Current Employer", "Current Agency"],
+                    "Employing Department", "Current Agency"],
     "last_name": ["Last Name", "Last", "Surname", "Family Name", "LName"],
     "first_name": ["First Name", "First", "Given Name", "FName"],
     "middle_name": ["Middle Name", "Middle", "Middle Initial", "MI"],
