@@ -5,7 +5,7 @@
     python build.py check                validate and run the legal-limits guard only
     python build.py serve [--port N] [--get PATH] [--deployed]  serve the built database read-only with Datasette
     python build.py import SOURCE FILE [--received YYYY-MM-DD] [--same-officer ID ...] [--retire-most]
-                                         [--blank-field FIELD ...] [--column FIELD=HEADER ...]
+                                         [--blank-field FIELD ...] [--column FIELD=HEADER ...] [--encoding NAME]
                                          SOURCE: a state's importer, e.g. mo-roster
     python build.py diff OLD.db NEW.db   what changed between two releases
     python build.py deploy --service NAME  datasette publish cloudrun, serve's settings and force_https_urls
@@ -75,6 +75,10 @@ def make_parser(root=None):
     importer.add_argument("--column", action="append", default=[], metavar="FIELD=HEADER", dest="columns",
                           help="read the column headed HEADER for FIELD (where two columns may be the field, the import "
                                "stops and asks; repeatable)")
+    importer.add_argument("--encoding", metavar="NAME",
+                          help="the encoding a CSV file was saved in, where the import cannot tell it (such as cp1252, "
+                               "what Excel's \"CSV (Comma delimited)\" writes on Windows); every cell is still checked "
+                               "for garbled text")
     diff = commands.add_parser("diff", help="compare two release databases")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)
@@ -150,7 +154,7 @@ def run(args):
     elif args.command == "import":
         pipeline.import_release(args.source, args.file, root=args.root, received=args.received, progress=progress,
                                 same_officer=args.same_officer, retire_most=args.retire_most,
-                                blank_fields=args.blank_fields, columns=args.columns)
+                                blank_fields=args.blank_fields, columns=args.columns, encoding=args.encoding)
     elif args.command == "diff":
         print(redaction.safe_line(pipeline.diff_releases(args.old, args.new, args.root),  # (an attack run: an old
                                   pipeline.made_identifiers(args.root)))  # release's value published by mistake was printed)

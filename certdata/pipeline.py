@@ -599,7 +599,7 @@ def deploy(root=ROOT, service="police-certification"):
 
 
 def import_release(source, path, root=ROOT, received=None, progress=print, same_officer=(), retire_most=False,
-                   blank_fields=(), columns=()):
+                   blank_fields=(), columns=(), encoding=None):
     """Import an agency's file as received, then check the package: all or nothing. On any problem, and
     on Ctrl-C or a termination signal, every file the import changed is restored and every file it
     created is removed before the error is passed on."""
@@ -629,7 +629,7 @@ def import_release(source, path, root=ROOT, received=None, progress=print, same_
         start_journal(root, package)
         try:
             written = importers.run(source, path, package, received=received, report=progress, same_officer=same_officer,
-                                    retire_most=retire_most, blank_fields=blank_fields, columns=columns)
+                                    retire_most=retire_most, blank_fields=blank_fields, columns=columns, encoding=encoding)
             check(root, progress)
         except BaseException as error:
             undo_import(root)

@@ -408,3 +408,26 @@ def test_a_heading_of_two_rows_that_cannot_be_read_one_way_is_refused(small_pack
     path.write_text(',License,,Agency\r\nOfficer,License Status,License Class,Name\r\nQuillon,Revoked,unknown,Dedham Police Department\r\n',
                     encoding="utf-8")
     refused(small_package, path, "column 4 is under two known names", extra=("--received", "2024-01-01"))
+
+
+def test_a_csv_whose_encoding_cannot_be_told_is_read_in_the_one_the_journalist_names(small_package, tmp_path):
+    """The second trial: Windows-1252 files (Excel's "CSV (Comma delimited)") of Icelandic or Czech names, or of course
+    titles with ®, §, ½, were refused whole, their encoding not told, and nothing could import them."""
+    settled(small_package)
+    path = tmp_path / "excel.csv"
+    path.write_bytes("Acadis ID,Officer Name,Course Name,Completion Date,Agency\r\n"
+                     "555001,\"\u00de\u00f3rsd\u00f3ttir, Gu\u00f0r\u00fan\",Narcan\u00ae Administration \u00bd Day,2019-06-14,"
+                     "Dedham Police Department\r\n555002,\"\u0160imek, Pavel\",M.G.L. c. 265 \u00a7 13M,2019-06-14,"
+                     "Dedham Police Department\r\n".encode("cp1252"))
+    message = refused(small_package, path, "excel.csv, row", "--encoding NAME", source="ma-training",
+                      extra=("--received", "2024-01-01"))
+    assert "rsd" not in message
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01", "--encoding", "cp1252")
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(small_package / "data" / "ma_training.csv")
+    assert sorted(r["officer_name"] for r in rows) == sorted(["\u0160imek, Pavel", "\u00de\u00f3rsd\u00f3ttir, Gu\u00f0r\u00fan"])
+    assert "Narcan\u00ae Administration \u00bd Day" in {r["course_name"] for r in rows}
+    refused(small_package, path, "excel.csv, row 2: a byte that is not utf-8", source="ma-training",
+            extra=("--received", "2024-01-01", "--encoding", "utf-8"))
+    refused(small_package, path, "--encoding 'nope': not an encoding", source="ma-training",
+            extra=("--received", "2024-01-01", "--encoding", "nope"))

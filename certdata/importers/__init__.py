@@ -163,8 +163,8 @@ def read_table(path, module, report=print, limits=None):
     if long_line:  # before decoding: a 200 MB one-cell file took 2.4 GB as text and parsed rows
         raise ImportError_(f"{path.name}, row {long_line}: a line longer than {MAX_LINE:,} bytes, more than a row of "
                            f"{MAX_COLUMNS} cells of {MAX_CELL:,} characters can be; it is not a roster export")
-    encoding = text_encoding(path.name, data)
-    if encoding == "cp1252":
+    encoding = text_encoding(path.name, data, getattr(module, "ENCODING", None))
+    if encoding == "cp1252" and not getattr(module, "ENCODING", None):
         from .formats import other_readings
         others = other_readings(data)
         if others:  # (a second attack run after the twentieth: Polish, Czech, Lithuanian and Vietnamese names in their
@@ -315,14 +315,33 @@ def spanned(label, number, lines, row, header, columns, sign=","):
 DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held whole beside its bytes
 
 
-def text_encoding(label, data):
+def text_encoding(label, data, chosen=None):
     """The encoding the bytes are read in (formats.csv_encoding: UTF-8, else Windows-1252 when every word reads as
-    one language's); refused by row, with the likely encoding, when it cannot be read with confidence."""
+    one language's); refused by row, with the likely encoding, when it cannot be read with confidence. chosen: the
+    encoding the journalist says the file was saved in (--encoding), which must read every byte (a second foreign-data
+    trial after the twenty-first: Windows-1252 files of Icelandic or Czech names, or of course titles with ®, §, ½, could
+    not be imported at all)."""
+    import codecs
     from .formats import csv_encoding
+    if chosen:
+        try:
+            name = codecs.lookup(chosen).name
+        except LookupError:
+            raise ImportError_(f"--encoding {chosen[:40]!r}: not an encoding Python knows (such as utf-8, cp1252, cp1250, "
+                               "iso8859-2, mac-roman)") from None
+        if name.startswith(("utf-16", "utf-32", "utf-7")) or not codecs.lookup(chosen)._is_text_encoding:
+            raise ImportError_(f"--encoding {chosen}: the importer reads a CSV of one byte a character or UTF-8")
+        try:
+            data.decode(name)
+        except UnicodeDecodeError as error:
+            row = data[:error.start].count(b"\n") + 1
+            raise ImportError_(f"{label}, row {row}: a byte that is not {chosen} (the file was saved in another encoding)") from None
+        return name
     encoding, refusal = csv_encoding(data, DECODE_PIECE)
     if refusal:
         row, reason = refusal
-        raise ImportError_(f"{label}, row {row}: {reason}")
+        raise ImportError_(f"{label}, row {row}: {reason}; if you know the encoding the file was saved in, import it again "
+                           "with --encoding NAME (cp1252 for what Excel's \"CSV (Comma delimited)\" writes on Windows)")
     return encoding
 
 
@@ -1984,13 +2003,18 @@ def display_name(record):
 
 
 def run(source, path, package, received=None, report=print, same_officer=(), retire_most=False, blank_fields=(),
-        columns=()):
+        columns=(), encoding=None):
     """Import path as the source's resource; returns the files written. A state's rows is given received and
     report too when it takes them (keyword arguments of those names). An import that would retire more than half
     of the identifiers the previous release published is refused unless retire_most (retirements), and one that
     would blank every value of a field the previous release published unless blank_fields names it (absent_fields).
-    columns: FIELD=HEADER choices, the column headed HEADER read for FIELD (chosen_columns)."""
+    columns: FIELD=HEADER choices, the column headed HEADER read for FIELD (chosen_columns); encoding: a CSV's, as the
+    journalist knows it (text_encoding)."""
     module = chosen_columns(source_module(source, package.root), columns)
+    if encoding:
+        if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+            raise ImportError_(f"--encoding applies to a CSV file; {Path(path).name} is a workbook, whose text is read as it holds it")
+        module = Adjusted(module, ENCODING=encoding)
     resource = package.resource(module.SOURCE["resource"])
     optional = {f["name"] for f in resource["schema"]["fields"] if f["name"] in blank_fields
                 and f["name"] in module.REQUIRED and not f.get("constraints", {}).get("required")}
