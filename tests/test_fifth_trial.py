@@ -431,3 +431,19 @@ def test_a_csv_whose_encoding_cannot_be_told_is_read_in_the_one_the_journalist_n
             extra=("--received", "2024-01-01", "--encoding", "utf-8"))
     refused(small_package, path, "--encoding 'nope': not an encoding", source="ma-training",
             extra=("--received", "2024-01-01", "--encoding", "nope"))
+
+
+def test_a_certificate_s_number_a_score_or_a_kind_is_no_row_s_status(small_package, tmp_path):
+    """The second trial: "Certificate #", "Qualification Score", "Qualification Type" and "Issued By" were read as a
+    completion status, and the import stopped until their numbers and kinds were listed as its words."""
+    settled(small_package)
+    path = tmp_path / "scores.csv"
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency,Certificate #,Qualification Score,"
+                    "Qualification Type,Issued By\n555001,Ada Quillon,Firearms,2019-06-14,Dedham Police Department,C-1203,"
+                    "97,Handgun,MPTC\n", encoding="utf-8")
+    imported(small_package, path, "ma-training")
+    assert [r["course_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["Firearms"]
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Agency,Certificate Issued\n555001,Ada Quillon,"
+                    "Firearms,2019-06-14,Dedham Police Department,No\n555001,Ada Quillon,Ethics,2019-06-14,Dedham Police "
+                    "Department,Yes\n", encoding="utf-8")  # a status still: the row it says No of left out
+    assert "left out" in run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01").stderr

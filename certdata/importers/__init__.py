@@ -1235,6 +1235,13 @@ def module_file(module):
     return Path(getattr(module, "__file__", "") or "").name
 
 
+# A header naming a number, a score, a kind or who issued something says no row's status, whatever word it holds ("Certificate
+# #", "Qualification Score", "Qualification Type", "Issued By": a second foreign-data trial after the twenty-first saw each
+# stop the import until its values were listed as a status's words, which numbers cannot be)
+NO_STATUS = re.compile(r"#|\b(?:no|nbr|num|number|score|scores|points|percent|percentage|type|kind|by|id|code|level)\b\.?",
+                       re.IGNORECASE)
+
+
 def row_status(headers, module, found):
     """The columns, when the file has any, that say whether a row is a record of the table at all (the state's
     ROW_STATUS: an enrollment roster's status, whose Withdrawn rows are no completed trainings): those under one of its
@@ -1248,7 +1255,7 @@ def row_status(headers, module, found):
     columns, negative = [], set()
     for i, header in enumerate(headers):
         key = header_key(header)
-        if i in found.values() or not key:
+        if i in found.values() or not key or NO_STATUS.search(clean(header) if isinstance(header, str) else ""):
             continue
         if key in names:
             columns.append((i, names[key]))
