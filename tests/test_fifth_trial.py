@@ -447,3 +447,20 @@ def test_a_certificate_s_number_a_score_or_a_kind_is_no_row_s_status(small_packa
                     "Firearms,2019-06-14,Dedham Police Department,No\n555001,Ada Quillon,Ethics,2019-06-14,Dedham Police "
                     "Department,Yes\n", encoding="utf-8")  # a status still: the row it says No of left out
     assert "left out" in run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01").stderr
+
+
+def test_a_read_cell_merged_over_an_empty_spacer_column_is_read_as_excel_shows_it(small_package, tmp_path):
+    """The second trial: a report's name cell merged over the empty spacer column beside it (one row) was refused."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", None, "License Status", "License Class", "Agency"])
+    sheet.append(["Quillon, Ada", None, "Revoked", "unknown", "Dedham Police Department"])
+    sheet.merge_cells("A2:B2")
+    book.save(tmp_path / "spacer.xlsx")
+    imported(small_package, tmp_path / "spacer.xlsx")
+    assert [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Quillon, Ada"]
+    sheet.unmerge_cells("A2:B2")
+    sheet.merge_cells("B2:C2")  # a merge covering a read cell: Excel hides its value
+    sheet["B2"] = "Surrendered"
+    book.save(tmp_path / "covered.xlsx")
+    refused(small_package, tmp_path / "covered.xlsx", "row 2, field license_status: cells merged", extra=("--received", "2024-01-01"))

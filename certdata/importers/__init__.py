@@ -911,7 +911,10 @@ def merged_rows(ranges, fields, first):
         except (ValueError, TypeError):
             continue
         if (high_row > low_row or high_column > low_column) and high_row >= first:  # over rows, or columns whose
-            for column in range(low_column, high_column + 1):                     # covered cells Excel hides
+            # covered cells Excel hides (in one row, the first cell's value is shown: a read column there is read as
+            # shown, one covered is not; a second foreign-data trial after the twenty-first: a name merged over an
+            # empty spacer column of a report was refused)
+            for column in range(low_column if high_row > low_row else low_column + 1, high_column + 1):
                 if column in fields:
                     return fields[column], max(low_row, first), high_row
     return None
@@ -1095,7 +1098,7 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
     merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
     if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
         field, top, bottom = merged
-        raise ImportError_(f"{label}, rows {top}-{bottom}, field {field}: cells merged over several rows or columns, "
+        raise ImportError_(f"{label}, {f'rows {top}-{bottom}' if bottom > top else f'row {top}'}, field {field}: cells merged over several rows or columns, "
                            "whose value Excel shows from the first cell only (the others would be published blank, or a "
                            "value Excel hides published); unmerge them in Excel, filling each cell, or ask the agency")
     shown = ranges_over(layout.get("conditional", ()), {column + 1: field for field, column in found.items()},
@@ -1862,6 +1865,7 @@ description details detail mode delivery format location site source rank title 
 pass passed fail failed successful withdrawn dropped disposition graduated certified awarded done final attended enrolled
 sworn service employment full part time of at in on for and or by
 lic stat sts nm typ dt agcy agy certs
+remedial qualification qualified qualify decertified revoked surrendered points percent issuer effective
 """.split())  # (and the abbreviations of exports: "Lic Stat", "LAST_NM", "LIC_TYP", a foreign-data trial after the twentieth)
 HEADER_ACRONYM = re.compile(r"[A-Z]{2,5}")
 NOT_ACRONYMS = frozenset("JAN FEB MAR APR MAY JUN JUNE JUL JULY AUG SEP SEPT OCT NOV DEC MALE FEM".split())
