@@ -460,7 +460,96 @@ def test_a_read_cell_merged_over_an_empty_spacer_column_is_read_as_excel_shows_i
     imported(small_package, tmp_path / "spacer.xlsx")
     assert [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Quillon, Ada"]
     sheet.unmerge_cells("A2:B2")
-    sheet.merge_cells("B2:C2")  # a merge covering a read cell: Excel hides its value
+    sheet.merge_cells("B2:C2")  # a merge over a read cell: Excel shows B2's "Surrendered" over it, which is not its value
     sheet["B2"] = "Surrendered"
     book.save(tmp_path / "covered.xlsx")
-    refused(small_package, tmp_path / "covered.xlsx", "row 2, field license_status: cells merged", extra=("--received", "2024-01-01"))
+    refused(small_package, tmp_path / "covered.xlsx", "row 2, field license_status", extra=("--received", "2024-01-01"))
+
+
+def test_third_round_attacks_on_this_session_s_checks(small_package, tmp_path):
+    """A third attack run after the twenty-first: a header repeated with a closed column in the agency's place published
+    residences as agencies; a UTF-8 file read with --encoding published garbled names; "Did Not Complete": Y was read
+    as completed; a name and surname "Senior, Paul" lost its Sr; a surname "Total" beside a given name was a footer."""
+    path = tmp_path / "again.csv"
+    path.write_text('Officer Name,License Status,License Class,Commissioning Agency\r\n"Quillon, Ada",Revoked,unknown,'
+                    'Dedham Police Department\r\nOfficer Name,License Status,License Class,City of Residence\r\n'
+                    '"Varga, Nell",Revoked,unknown,Quincy\r\n', encoding="utf-8")
+    message = refused(small_package, path, "again.csv, row 3: the header row again, its columns in another order or named otherwise")
+    assert "Quincy" not in message
+    path.write_text('Officer Name,License Status,License Class,Commissioning Agency\r\n"Schr\u00f6der, Bj\u00f6rn",Revoked,'
+                    'unknown,Dedham Police Department\r\n', encoding="utf-8")
+    refused(small_package, path, "the file reads as UTF-8", extra=("--encoding", "iso8859-4"))
+    refused(small_package, path, "--encoding unicode_escape: not an encoding a CSV is saved in", extra=("--encoding", "unicode_escape"))
+    refused(small_package, path, "--encoding undefined: not an encoding", extra=("--encoding", "undefined"))
+    path.write_text('Officer Name,License Status,License Class,Commissioning Agency\r\n'
+                    '"\u0160imek, Petr"'.encode("utf-8").decode("cp1252") + ',Revoked,unknown,Dedham Police Department\r\n',
+                    encoding="utf-8")  # converted twice, its no-break space a space once cleaned
+    refused(small_package, path, "garbled text")
+    path.write_text("Officer Name,Suffix,License Status,License Class,Commissioning Agency\r\n"
+                    '"Senior, Paul",Sr,Revoked,unknown,Dedham Police Department\r\n"Smith, John V",5th,Revoked,unknown,Dedham Police Department\r\n',
+                    encoding="utf-8")
+    imported(small_package, path)
+    assert sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")) == [
+        "Senior, Paul Sr", "Smith, John V 5th"]
+    path.write_text("Last Name,First Name,License Status,License Class,Commissioning Agency\r\n"
+                    "Quillon,Ada,Revoked,unknown,Dedham Police Department\r\nTotal,Ann,Revoked,unknown,Dedham Police Department\r\n",
+                    encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--received", "2024-01-01", "--retire-most")
+    assert result.returncode == 0, result.stderr
+    assert sorted(r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")) == ["Quillon, Ada", "Total, Ann"]
+
+
+def test_third_round_row_statuses_that_say_no(small_package, tmp_path):
+    settled(small_package)
+    path = tmp_path / "status.csv"
+    for header in ("Did Not Complete", "Unsuccessful", "Not Certified", "No Show"):  # Y: not completed
+        path.write_text(f"Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency,{header}\n"
+                        "555001,Ada Quillon,Firearms,2019-03-05,Dedham Police Department,N\n"
+                        "555002,Nell Varga,Use of Force,2020-04-06,Dedham Police Department,Y\n", encoding="utf-8")
+        result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01", "--retire-most")
+        if result.returncode == 0:  # read: the row whose column says it was not completed is left out
+            assert [r["officer_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["Ada Quillon"], header
+        else:  # or the import stops and asks what the column's words mean
+            assert "ROW_STATUS" in result.stderr and "Traceback" not in result.stderr, (header, result.stderr)
+    path.write_text("Acadis ID,Officer Name,Course Name,Completion Date,Employing Agency,Enrollment Status Code\n"
+                    "555001,Ada Quillon,Firearms,2019-03-05,Dedham Police Department,N\n"
+                    "555002,Nell Varga,Use of Force,2020-04-06,Dedham Police Department,Y\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01", "--retire-most")
+    assert result.returncode == 0 and "left out" in result.stderr, result.stderr  # a status's code: read as one
+
+
+def test_third_round_workbooks(small_package, tmp_path):
+    """The third attack run: an array formula's other cells (no formula of their own) and a formula cell typed as an
+    error were published; a merged page line and "Officer Name" over Last and First were refused; officers on a sheet
+    under a header of no roster were left out without a word."""
+    import re
+    book = openpyxl.Workbook()
+    book.active.append(["Row", "Name", "License Status", "License Class", "Agency"])
+    book.active.append([1, "Quillon, Ada", "Revoked", "unknown", "Dedham Police Department"])
+    book.active.append([2, "Varga, Nell", "Revoked", "unknown", "Dedham Police Department"])
+    book.save(tmp_path / "plain.xlsx")
+    rewritten(tmp_path / "plain.xlsx", tmp_path / "array.xlsx", "xl/worksheets/sheet1.xml", lambda text: re.sub(
+        r'<c r="A2"[^>]*>.*?</c>', '<c r="A2"><f t="array" ref="A2:B3">{1,"Roe, Richard";2,"Poe, Edgar"}</f><v>1</v></c>', text, flags=re.S))
+    refused(small_package, tmp_path / "array.xlsx", "row 2, field officer_name: a formula", extra=("--received", "2024-01-01"))
+    rewritten(tmp_path / "plain.xlsx", tmp_path / "error.xlsx", "xl/worksheets/sheet1.xml", lambda text: re.sub(
+        r'<c r="B3"[^>]*>.*?</c>', '<c r="B3" t="e"><f>"Roe, Richard"</f><v>Poe, Edgar</v></c>', text, flags=re.S))
+    message = refused(small_package, tmp_path / "error.xlsx", "row 3, field officer_name: a formula", extra=("--received", "2024-01-01"))
+    assert "Poe" not in message
+    book.active.append(["Page 1 of 2"])
+    book.active.merge_cells("A4:E4")
+    book.active.append([3, "Orly, Bram", "Revoked", "unknown", "Dedham Police Department"])
+    other = book.create_sheet("Revoked")
+    other.append(["Name", "Date Revoked"])
+    other.append(["Ostrander, Pell", "2021-03-04"])
+    book.save(tmp_path / "pages.xlsx")
+    report = imported(small_package, tmp_path / "pages.xlsx")
+    assert "sheet(s) 2 hold something but no roster's header, and are not read" in report
+    assert len(read_csv(small_package / "data" / "mo_officers.csv")) == 3
+    book = openpyxl.Workbook()
+    book.active.append(["Officer Name", None, "License Status", "License Class", "Agency"])
+    book.active.append(["Last Name", "First Name", None, None, None])
+    book.active.merge_cells("A1:B1")
+    book.active.append(["Quillon", "Ada", "Revoked", "unknown", "Dedham Police Department"])
+    book.save(tmp_path / "name.xlsx")
+    message = run_cli(small_package, "import", "mo-roster", str(tmp_path / "name.xlsx"), "--received", "2024-01-01").stderr
+    assert "under two known names" not in message

@@ -332,10 +332,25 @@ def text_encoding(label, data, chosen=None):
         if name.startswith(("utf-16", "utf-32", "utf-7")) or not codecs.lookup(chosen)._is_text_encoding:
             raise ImportError_(f"--encoding {chosen}: the importer reads a CSV of one byte a character or UTF-8")
         try:
+            if bytes(range(32, 127)).decode(name) != bytes(range(32, 127)).decode("ascii") or any(
+                    word in name for word in ("escape", "idna", "punycode", "undefined", "rot")):
+                raise LookupError
+        except (LookupError, UnicodeError, ValueError):
+            raise ImportError_(f"--encoding {chosen[:40]}: not an encoding a CSV is saved in (such as utf-8, cp1252, "
+                               "cp1250, iso8859-2, mac-roman)") from None
+        try:
             data.decode(name)
-        except UnicodeDecodeError as error:
-            row = data[:error.start].count(b"\n") + 1
+        except UnicodeError as error:
+            row = data[:getattr(error, "start", 0)].count(b"\n") + 1
             raise ImportError_(f"{label}, row {row}: a byte that is not {chosen} (the file was saved in another encoding)") from None
+        if name != "utf-8" and not data.isascii():
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+            else:  # (an attack run after the twenty-first: a UTF-8 file read as ISO-8859-4 published "SchrÃļder")
+                raise ImportError_(f"{label}: the file reads as UTF-8 (its letters that are not ASCII are UTF-8's), so "
+                                   f"--encoding {chosen} would garble them; import it without --encoding")
         return name
     encoding, refusal = csv_encoding(data, DECODE_PIECE)
     if refusal:
@@ -599,7 +614,7 @@ def read_workbook(path, module, report=print, limits=None):
         workbook = open_workbook(path, formats)
     except Exception as error:  # openpyxl raises many types for unreadable files
         raise ImportError_(f"{path.name}: not a readable Excel workbook ({type(error).__name__})") from None
-    best, found, partial = None, [], []
+    best, found, partial, unread = None, [], [], []
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
@@ -617,8 +632,11 @@ def read_workbook(path, module, report=print, limits=None):
                 missing = missing_fields(mapped, module)
                 if best is None or len(missing) < len(best[1]):
                     best = (label, missing, headers)
-                if len(mapped) >= 2 and mapped.keys() & {"officer_name", "last_name"} and label not in partial:
+                if (mapped.keys() & {"officer_name", "last_name"} and set(mapped) & (set(module.REQUIRED) - {"officer_name"})
+                        and label not in partial):
                     partial.append(label)  # a sheet of records under another header (a class or a status missing)
+                if any(headers) and label not in unread:
+                    unread.append(label)  # a sheet with something on it, named if it is not the one read
         except ImportError_:
             raise
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
@@ -637,6 +655,12 @@ def read_workbook(path, module, report=print, limits=None):
                            "as revoked or surrendered, on a sheet of its own?); the importer reads a single sheet: copy every "
                            "sheet's rows into the first, below its header, with the same columns, and delete the other sheets "
                            "(or ask the agency), so that no category of officers is left out")
+    unread = [label for label in unread if label not in {f[0] for f in found}]
+    if found and unread:  # (a third attack run after the twenty-first: officers under "Name, Date Revoked" on another sheet
+        # were left out without a word)
+        report(f"warning: {path.name}: sheet(s) {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label in unread)} hold "
+               "something but no roster's header, and are not read: if officers are listed there, copy them into the "
+               "roster's sheet under its header")
     if found:
         label, sheet, index, headers, titles = found[0]
         if getattr(sheet, "sheet_state", "visible") != "visible":
@@ -777,11 +801,18 @@ def sheet_rows(sheet, first, width, last=None, layout=None, formats=None, label=
             return super().parse_row(row)
 
         def parse_cell(self, element):
+            formula = element.find(FORMULA_TAG)
+            if formula is not None and formula.get("t") == "array" and formula.get("ref"):
+                placement.arrays.append(formula.get("ref"))  # its other cells hold saved values and no formula
+                if len(placement.arrays) > 1000:  # (each cell is looked up in them: a bound, as for every part)
+                    raise ImportError_(f"{label}: more than 1,000 array formulas in the sheet; ask the agency for the file "
+                                       "with its values")
             cell = super().parse_cell(element)  # data_only: a formula's saved value, None when there is none
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCOMPUTED
                 return cell
-            if cell["value"] is not None and cell["data_type"] != "e" and element.find(FORMULA_TAG) is not None:
+            if cell["value"] is not None and not (cell["data_type"] == "e" and str(cell["value"]) in EXCEL_ERRORS) and (
+                    formula is not None or placement.in_array(cell.get("row") or placement.number, cell["column"])):
                 cell["value"] = Misshown(RECOMPUTED)  # (attack runs after the twenty-first: a formula of "Roe, Richard"
                 return cell  # saved as "Roe, Richard Mormon" was published, Excel showing the first; a flag to recompute
                 # on opening was hidden in many ways, and Excel recomputes a workbook saved by another version anyway)
@@ -901,9 +932,10 @@ def hidden_row(attributes, parser):
             or (height is None and (zero or (default is not None and default < MIN_ROW_HEIGHT))))
 
 
-def merged_rows(ranges, fields, first):
+def merged_rows(ranges, fields, first, rows=None):
     """(field, first row, last row) of a merged range over more than one data row (from row first) in one
-    of the columns fields maps ({column number: field}), or None."""
+    of the columns fields maps ({column number: field}), or of one row over such a column's cell that holds a value (rows:
+    the data rows, from row first), or None."""
     from openpyxl.utils.cell import range_boundaries
     for ref in ranges:
         try:
@@ -915,7 +947,11 @@ def merged_rows(ranges, fields, first):
             # shown, one covered is not; a second foreign-data trial after the twenty-first: a name merged over an
             # empty spacer column of a report was refused)
             for column in range(low_column if high_row > low_row else low_column + 1, high_column + 1):
-                if column in fields:
+                if column in fields and (high_row > low_row or rows is None or not 0 <= low_row - first < len(rows)
+                                         or (column - 1 < len(rows[low_row - first] or ())
+                                             and rows[low_row - first][column - 1] not in (None, ""))):
+                    # (one row: a covered cell Excel hides matters only if it holds a value; a third attack run saw a
+                    # merged "Page 1 of 2" line refused)
                     return fields[column], max(low_row, first), high_row
     return None
 
@@ -1095,7 +1131,7 @@ def read_sheet(label, sheet, index, headers, module, report=print, formats=None,
         raise ImportError_(f"{label}: a picture, chart, shape or text box is drawn over cells of {', '.join(covered)}, so a "
                            "reader of the workbook in Excel sees it in place of what would be published; move or delete it "
                            "in Excel, or ask the agency for the file as its system exports it")
-    merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2)
+    merged = merged_rows(layout.get("merged", ()), {column + 1: field for field, column in found.items()}, index + 2, rows)
     if merged:  # only a merged range's first cell holds its value: the rows below would be published blank
         field, top, bottom = merged
         raise ImportError_(f"{label}, {f'rows {top}-{bottom}' if bottom > top else f'row {top}'}, field {field}: cells merged over several rows or columns, "
@@ -1194,7 +1230,8 @@ def heading_above(label, headers, above, module, report):
     for index, cell in enumerate(above):
         field = next(iter(mapping([cell], module)), None) if cell else None
         below = next(iter(mapping([filled[index]], module)), None) if filled[index] else None
-        if field and below and below != field:  # (a second attack run after the twenty-first: "Name" under "Agency")
+        if field and below and below != field and not {field, below} <= set(NAME_FIELDS):  # (a second attack run
+            # after the twenty-first: "Name" under "Agency"; "Officer Name" over Last and First is one heading)
             raise ImportError_(f"{label}: column {index + 1} is under two known names, one above the other (a heading of two "
                                f"lines: {field} above, {below} below), so what it holds cannot be told; ask the agency for "
                                "the file with one header line")
@@ -1230,7 +1267,7 @@ def missing_fields(found, module):
     return [f for f in module.REQUIRED if f not in found and not (f == "officer_name" and has_parts)]
 
 
-TOTALS_ROW = re.compile(r"\s*(?:grand\s+|sub-?\s*)?totals?\b(?!\s*,)", re.IGNORECASE)  # not a surname "Total, Ann"
+TOTALS_ROW = re.compile(r"\s*(?:grand\s+|sub-?\s*)?totals?\b(?!\s*,)(?![-'\u2019])", re.IGNORECASE)  # not a surname "Total, Ann"
 
 
 def module_file(module):
@@ -1241,8 +1278,8 @@ def module_file(module):
 # A header naming a number, a score, a kind or who issued something says no row's status, whatever word it holds ("Certificate
 # #", "Qualification Score", "Qualification Type", "Issued By": a second foreign-data trial after the twenty-first saw each
 # stop the import until its values were listed as a status's words, which numbers cannot be)
-NO_STATUS = re.compile(r"#|\b(?:no|nbr|num|number|score|scores|points|percent|percentage|type|kind|by|id|code|level)\b\.?",
-                       re.IGNORECASE)
+NO_STATUS = re.compile(r"[#%]|\b(?:nbr|num|number|score|scores|points|percent|percentage|rate|type|kind|by|id|level|weapon|"
+                       r"expires|expiration|expiry|on|at|passing)\b\.?", re.IGNORECASE)  # ("No Show", "Status Code" are)
 
 
 def row_status(headers, module, found):
@@ -1416,7 +1453,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
                 footers.append(number)
             continue
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
-        totals = [f for f in ("officer_name", "last_name") if isinstance(cells.get(f), str) and TOTALS_ROW.match(cells[f])]
+        totals = [f for f in ("officer_name", "last_name") if isinstance(cells.get(f), str) and TOTALS_ROW.match(cells[f])
+                  and not (f == "last_name" and isinstance(cells.get("first_name"), str) and clean(cells["first_name"]))]
         if totals:  # a totals row within the table, named as one before its count's number cell is (a second
             # foreign-data trial after the eighteenth: "Subtotal for X:" was refused as a date of birth's cell)
             refusals.setdefault((totals[0], TOTAL_REASON), []).append(number)
@@ -1443,6 +1481,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         record.update((field, "") for field in blanked if field not in record)
         # (garbled text is looked for before brackets are taken out: a double conversion's › is no bracket)
         garbled = [f for f, v in record.items() if MOJIBAKE.search(v) or (not v.isascii() and converted_twice(v))]
+        garbled += [f for f, c in found.items() if not garbled and c < len(row) and isinstance(row[c], str)
+                    and not row[c].isascii() and converted_twice(row[c])]  # as written: a no-break space or NEL of the
+        # second conversion is a space once the cell is cleaned (an attack run after the twenty-first: "Å imek")
         if garbled:
             raise ImportError_(f"{label}, row {number}, field {garbled[0]}: garbled text (a U+FFFD replacement "
                                f"character or mojibake such as 'Ã©' or 'â€™'); {encoding_hint(label)}")
@@ -1452,9 +1493,11 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             refusals.setdefault((disagree, TWO_COLUMNS.format(field=disagree)), []).append(number)
             continue
         if record[lead] and header_key(record[lead]) in header_keys and header_again(row, module):
-            again = mapping([clean(cell) if isinstance(cell, str) else "" for cell in row], module)
-            if any(again.get(field, column) != column for field, column in found.items()):
-                raise ImportError_(f"{label}, row {number}: the header row again, its columns in another order (files "
+            again = [clean(cell) if isinstance(cell, str) else "" for cell in row]
+            if any(cell and not same_header(cell, headers[i] if i < len(headers) else "", module) for i, cell in enumerate(again)):
+                # (another column's header where the first has one: an attack run after the twenty-first saw "City of
+                # Residence" under the agency's place read as the agency below it, and fields swapped by another order)
+                raise ImportError_(f"{label}, row {number}: the header row again, its columns in another order or named otherwise (files "
                                    "joined one below another?): the rows below it would be read under the first header's "
                                    "columns; import each part on its own, or ask the agency for one file")
             pages.append(number)  # (refused until the twenty-first: a foreign-data trial's report printed page by page
@@ -1531,8 +1574,9 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             refusals.setdefault(("officer_name", NO_NAME), []).append(number)
             continue
         refused = False
-        for field in ("officer_name", "last_name"):  # a totals row within the table (an attack run after the
-            if TOTALS_ROW.match(record.get(field) or ""):  # seventeenth: "Grand Total",Active,... was an officer)
+        for field in ("officer_name", "last_name"):  # a totals row within the table (an attack run after the seventeenth:
+            # "Grand Total",Active,... was an officer); a surname "Total" beside a given name is a person's
+            if TOTALS_ROW.match(record.get(field) or "") and not (field == "last_name" and record.get("first_name")):
                 refusals.setdefault((field, TOTAL_REASON), []).append(number)
                 refused = True
         for field, value in record.items():
@@ -1747,6 +1791,15 @@ def below_legend(rows, tail, found, module):
     return blank if names and all(legend_row(rows[i]) for i in range(start, tail)) else tail
 
 
+def same_header(cell, header, module):
+    """Whether a repeated header's cell names its column as the header row's does: the same words, or two names of one
+    field ("STATUS" under "License Status")."""
+    if header_key(cell) == header_key(header):
+        return True
+    field = mapping([cell], module)
+    return bool(field) and field == mapping([header], module)
+
+
 def header_again(row, module):
     """Whether a data row is the header row again: its cells map every required field."""
     return mapped_width([clean(cell) if isinstance(cell, str) else "" for cell in row], module) is not None
@@ -1798,8 +1851,9 @@ def trailing(row, found, module):
     # class, were left unread as a footer); a totals row ("Total", counts beside it: an Excel table's) is one
     named = [row[found[f]] for f in ("officer_name", "last_name") if f in found and found[f] < len(row)]
     named = [clean(c) for c in named if isinstance(c, str) and clean(c)]
-    if named:
-        return bool(TOTALS_ROW.match(named[0])) or (n < len(module.REQUIRED) and footer_text(named[0]))
+    given = "first_name" in found and found["first_name"] < len(row) and clean(row[found["first_name"]] or "")
+    if named:  # (a surname "Total" beside a given name is a person's: an attack run after the twenty-first)
+        return bool(TOTALS_ROW.match(named[0]) and not given) or (n < len(module.REQUIRED) and footer_text(named[0]))
     return n < len(module.REQUIRED) and footer_words(row)
 
 
@@ -1941,7 +1995,7 @@ AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\
 
 # Letters drawn as apostrophes, of no script: the Hawaiian ʻokina ("Kaʻiulani": a foreign-data trial after the
 # twenty-first saw it refused as letters of two scripts) and the apostrophe and half rings of transliterations
-APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")
+APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf\u00aa\u00ba")  # and the ordinal indicators ("Mª José")
 
 
 CATALAN_L = re.compile("([lL])\u00b7([lL])")
@@ -1995,7 +2049,8 @@ def with_parts(label, number, record):
                                "or delete one of the columns if the other holds all of each name")
     suffix = record.get("name_suffix")
     kind = SUFFIX_FORMS.get(fold(suffix or "").strip(" ."))
-    if suffix and not set(fold(suffix).split()) <= words and not (kind and kind in {SUFFIX_FORMS.get(w.strip(" .")) for w in words}):
+    last = fold(name).split()[-1:] or [""]  # the suffix's place: the name's last word (not "Senior, Paul"'s surname)
+    if suffix and not set(fold(suffix).split()) <= words and not (kind and kind == SUFFIX_FORMS.get(last[0].strip(" ."))):
         return f"{name} {suffix}", 1
     return name, 0
 
@@ -2003,7 +2058,8 @@ def with_parts(label, number, record):
 # One suffix written two ways: III and 3rd, Jr. and Junior (a second foreign-data trial after the twenty-first saw
 # "Jones, William III" with a Suffix column's "3rd" published as "Jones, William III 3rd")
 SUFFIX_FORMS = {form: kind for kind, forms in {"jr": "jr junior", "sr": "sr senior", "2": "ii 2nd", "3": "iii 3rd",
-                                               "4": "iv 4th", "5": "v 5th", "6": "vi 6th"}.items() for form in forms.split()}
+                                               "4": "iv 4th", "6": "vi 6th"}.items() for form in forms.split()}
+# (not V and 5th: a last word "V" is as likely a middle initial, an attack run after the twenty-first found)
 
 
 def display_name(record):

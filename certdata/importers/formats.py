@@ -599,6 +599,21 @@ class Placement:
 
     def __init__(self):
         self.number, self.column = 0, 0
+        self.arrays = []  # the ranges of array formulas met so far ("A2:B3"): their cells hold saved values alone
+
+    def in_array(self, row, column):
+        """Whether the cell lies in an array formula's range met before it."""
+        if not self.arrays:
+            return False
+        from openpyxl.utils.cell import range_boundaries
+        for ref in self.arrays:
+            try:
+                low_column, low_row, high_column, high_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                return True  # a range that cannot be read: taken as covering the cell
+            if low_row <= row <= high_row and low_column <= column <= high_column:
+                return True
+        return False
 
     def row(self, reference):
         if reference is None:

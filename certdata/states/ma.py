@@ -103,7 +103,8 @@ ROW_STATUS = {
                 "Student Status", "Registration Status", "Status", "Result", "Outcome", "Pass/Fail", "P/F", "Graduated",
                 "Certified", "Credit Awarded", "Done", "Final", "Grade", "Final Grade", "Certificate", "Qualified",
                 "Qualification"],
-    "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition",
+    "header_parts": ["status", "result", "outcome", "pass", "complet", "attend", "enrol", "success", "disposition", "certif",
+                     "graduat",
                      "issued", "qualif"],
     # and any header holding one of these (compared without case, spaces or punctuation) and none of not_parts:
     # "Attendance Status", "Completed?", "P/F" (a final attack run after the eighteenth: "Passed", "Graduated",
@@ -113,7 +114,9 @@ ROW_STATUS = {
                   # nineteenth saw the import stop on it)
                   "officer", "employ", "licen", "person", "job", "duty", "member", "rank"],
     # a header saying the row is no completion ("Withdrawn", "Dropped", "Failed?"): its Yes means left out, its No read
-    "negative_parts": ["withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel", "dnf",
+    "negative_parts": ["didnot", "notcomplet", "notpass", "notattend", "nonattend", "unsuccess", "unqualif", "notcertif",
+                       "notgrad", "notqualif",  # (an attack run after the twenty-first: "Did Not Complete": Y was read)
+                       "withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel", "dnf",
                        "disqualif", "remedia", "recycl"],  # (a second attack run after the nineteenth: DNF, Recycled...)
     "flipped": {"Yes": "No", "Y": "N", "True": "False", "No": "Yes", "N": "Y", "False": "True"},
     "read": ["Completed", "Complete", "Passed", "Pass", "P", "Graduated", "Yes", "Y", "True", "Qualified", "Q"],
