@@ -553,3 +553,32 @@ def test_third_round_workbooks(small_package, tmp_path):
     book.save(tmp_path / "name.xlsx")
     message = run_cli(small_package, "import", "mo-roster", str(tmp_path / "name.xlsx"), "--received", "2024-01-01").stderr
     assert "under two known names" not in message
+
+
+def test_fourth_round(small_package, tmp_path):
+    """A fourth attack run after the twenty-first: more headers saying no completion read as completions; a stateful or
+    multibyte --encoding accepted, utf-8-sig refused; a totals row with a count under First Name refused; a suffix the
+    surname carries written twice."""
+    from certdata.importers import with_parts
+    assert with_parts("x", 2, {"officer_name": "Quillon Jr., Ada", "name_suffix": "Junior"})[0] == "Quillon Jr., Ada"
+    assert with_parts("x", 2, {"officer_name": "Senior, Paul", "name_suffix": "Sr"})[0] == "Senior, Paul Sr"
+    settled(small_package)
+    path = tmp_path / "status.csv"
+    for header in ("Uncompleted", "Not Successful", "Non-Completion", "Never Completed", "Not Issued", "Completion Denied"):
+        path.write_text(f"Acadis ID,Officer Name,Course Name,Completion Date,Agency,{header}\r\n555001,Ada Quillon,Ethics,"
+                        "2019-06-14,Dedham Police Department,Y\r\n555002,Bram Orly,Ethics,2019-06-14,Dedham Police Department,N\r\n",
+                        encoding="utf-8")
+        result = run_cli(small_package, "import", "ma-training", str(path), "--received", "2024-01-01", "--retire-most")
+        assert result.returncode == 0, (header, result.stderr)
+        assert [r["officer_name"] for r in read_csv(small_package / "data" / "ma_training.csv")] == ["Bram Orly"], header
+    path = tmp_path / "roster.csv"
+    path.write_bytes(b'Name,License Status,License Class,Agency\r\n"Varga, Nell",Revoked,unknown,Dedham Police \x1b$B%3%s\x1b(BDepartment\r\n')
+    refused(small_package, path, "--encoding iso2022_jp: the importer reads a CSV in UTF-8 or in an encoding of one byte",
+            extra=("--encoding", "iso2022_jp"))
+    path.write_text('Name,License Status,License Class,Agency\r\n"M\u00fcller, Jos\u00e9",Revoked,unknown,\r\n', encoding="utf-8")
+    assert run_cli(small_package, "import", "mo-roster", str(path), "--encoding", "utf-8-sig", "--blank-field", "agency_id",
+                   "--retire-most").returncode == 0
+    path.write_text("Last Name,First Name,License Status,License Class,Agency\r\nQuillon,Ada,Revoked,unknown,Dedham Police "
+                    "Department\r\nTotal,1,,,\r\n", encoding="utf-8")
+    result = run_cli(small_package, "import", "mo-roster", str(path), "--retire-most")
+    assert result.returncode == 0 and "below the last record, a report's footer" in result.stderr, result.stderr

@@ -315,6 +315,10 @@ def spanned(label, number, lines, row, header, columns, sign=","):
 DECODE_PIECE = 1 << 20  # bytes decoded at a time: the file's text is never held whole beside its bytes
 
 
+SINGLE_BYTE = re.compile(r"cp[0-9]+|iso8859-[0-9]+|latin-1|mac-[a-z]+|koi8-[a-z]+|hp-roman8|tis-620|ascii")
+MULTIBYTE_CODE_PAGES = frozenset({"cp932", "cp936", "cp949", "cp950", "cp1361", "cp65001"})
+
+
 def text_encoding(label, data, chosen=None):
     """The encoding the bytes are read in (formats.csv_encoding: UTF-8, else Windows-1252 when every word reads as
     one language's); refused by row, with the likely encoding, when it cannot be read with confidence. chosen: the
@@ -343,7 +347,10 @@ def text_encoding(label, data, chosen=None):
         except UnicodeError as error:
             row = data[:getattr(error, "start", 0)].count(b"\n") + 1
             raise ImportError_(f"{label}, row {row}: a byte that is not {chosen} (the file was saved in another encoding)") from None
-        if name != "utf-8" and not data.isascii():
+        if not (name.startswith("utf-8") or SINGLE_BYTE.fullmatch(name)) or name in MULTIBYTE_CODE_PAGES:
+            raise ImportError_(f"--encoding {chosen}: the importer reads a CSV in UTF-8 or in an encoding of one byte a "
+                               "character (such as cp1252, cp1250, iso8859-2, mac-roman)")
+        if not name.startswith("utf-8") and not data.isascii():
             try:
                 data.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -1454,7 +1461,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
             continue
         cells = {field: row[index] if index < len(row) else None for field, index in found.items()}
         totals = [f for f in ("officer_name", "last_name") if isinstance(cells.get(f), str) and TOTALS_ROW.match(cells[f])
-                  and not (f == "last_name" and isinstance(cells.get("first_name"), str) and clean(cells["first_name"]))]
+                  and not (f == "last_name" and isinstance(cells.get("first_name"), str)
+                           and any(c.isalpha() for c in cells["first_name"]))]
         if totals:  # a totals row within the table, named as one before its count's number cell is (a second
             # foreign-data trial after the eighteenth: "Subtotal for X:" was refused as a date of birth's cell)
             refusals.setdefault((totals[0], TOTAL_REASON), []).append(number)
@@ -1576,7 +1584,8 @@ def records(label, headers, rows, module, report, first=2, limits=None):
         refused = False
         for field in ("officer_name", "last_name"):  # a totals row within the table (an attack run after the seventeenth:
             # "Grand Total",Active,... was an officer); a surname "Total" beside a given name is a person's
-            if TOTALS_ROW.match(record.get(field) or "") and not (field == "last_name" and record.get("first_name")):
+            if TOTALS_ROW.match(record.get(field) or "") and not (field == "last_name" and any(
+                    c.isalpha() for c in record.get("first_name") or "")):
                 refusals.setdefault((field, TOTAL_REASON), []).append(number)
                 refused = True
         for field, value in record.items():
@@ -1851,7 +1860,8 @@ def trailing(row, found, module):
     # class, were left unread as a footer); a totals row ("Total", counts beside it: an Excel table's) is one
     named = [row[found[f]] for f in ("officer_name", "last_name") if f in found and found[f] < len(row)]
     named = [clean(c) for c in named if isinstance(c, str) and clean(c)]
-    given = "first_name" in found and found["first_name"] < len(row) and clean(row[found["first_name"]] or "")
+    given = "first_name" in found and found["first_name"] < len(row) and any(
+        c.isalpha() for c in clean(row[found["first_name"]] or ""))  # (a count under it is no given name)
     if named:  # (a surname "Total" beside a given name is a person's: an attack run after the twenty-first)
         return bool(TOTALS_ROW.match(named[0]) and not given) or (n < len(module.REQUIRED) and footer_text(named[0]))
     return n < len(module.REQUIRED) and footer_words(row)
@@ -2049,8 +2059,10 @@ def with_parts(label, number, record):
                                "or delete one of the columns if the other holds all of each name")
     suffix = record.get("name_suffix")
     kind = SUFFIX_FORMS.get(fold(suffix or "").strip(" ."))
-    last = fold(name).split()[-1:] or [""]  # the suffix's place: the name's last word (not "Senior, Paul"'s surname)
-    if suffix and not set(fold(suffix).split()) <= words and not (kind and kind == SUFFIX_FORMS.get(last[0].strip(" ."))):
+    # the suffix's places: the name's last word, and the surname's ("Quillon Jr., Ada"; not "Senior, Paul"'s surname)
+    surname = fold(name.split(",", 1)[0]).split() if "," in name else []
+    places = {(fold(name).split() or [""])[-1].strip(" ."), *([surname[-1].strip(" .")] if len(surname) > 1 else [])}
+    if suffix and not set(fold(suffix).split()) <= words and not (kind and kind in {SUFFIX_FORMS.get(p) for p in places}):
         return f"{name} {suffix}", 1
     return name, 0
 

@@ -116,6 +116,7 @@ ROW_STATUS = {
     # a header saying the row is no completion ("Withdrawn", "Dropped", "Failed?"): its Yes means left out, its No read
     "negative_parts": ["didnot", "notcomplet", "notpass", "notattend", "nonattend", "unsuccess", "unqualif", "notcertif",
                        "notgrad", "notqualif",  # (an attack run after the twenty-first: "Did Not Complete": Y was read)
+                       "uncomplet", "noncomplet", "nevercomplet", "notsuccess", "unpass", "notissued", "denied",
                        "withdr", "drop", "fail", "incomplet", "cancel", "noshow", "absent", "dismiss", "expel", "dnf",
                        "disqualif", "remedia", "recycl"],  # (a second attack run after the nineteenth: DNF, Recycled...)
     "flipped": {"Yes": "No", "Y": "N", "True": "False", "No": "Yes", "N": "Y", "False": "True"},
