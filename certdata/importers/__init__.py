@@ -649,7 +649,7 @@ def read_workbook(path, module, report=print, limits=None):
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
             raise ImportError_(f"{label}: not a readable sheet ({type(error).__name__})") from None
     if len(found) > 1:
-        raise ImportError_(f"{path.name}: sheets {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label, *_ in found)} "
+        raise ImportError_(f"{path.name}: sheets {sheet_numbers(label for label, *_ in found)} "
                            "each hold a roster's header row (a release may put officers of each status on a sheet of their "
                            "own, such as licensed and revoked or surrendered); the importer reads a single sheet: copy the "
                            "rows of every roster sheet into the first, below its header, and delete the other sheets, "
@@ -657,7 +657,7 @@ def read_workbook(path, module, report=print, limits=None):
     partial = [label for label in partial if label not in {f[0] for f in found}]
     if found and partial:  # (a second foreign-data trial after the twenty-first: revoked officers on a sheet of their own,
         # its header without the class, were left out without a word, and the decertified list published empty)
-        raise ImportError_(f"{path.name}: sheet(s) {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label in partial)} hold "
+        raise ImportError_(f"{path.name}: sheet(s) {sheet_numbers(partial)} hold "
                            "officers' names under a header that lacks a column the roster's has (a category of officers, such "
                            "as revoked or surrendered, on a sheet of its own?); the importer reads a single sheet: copy every "
                            "sheet's rows into the first, below its header, with the same columns, and delete the other sheets "
@@ -665,7 +665,7 @@ def read_workbook(path, module, report=print, limits=None):
     unread = [label for label in unread if label not in {f[0] for f in found}]
     if found and unread:  # (a third attack run after the twenty-first: officers under "Name, Date Revoked" on another sheet
         # were left out without a word)
-        report(f"warning: {path.name}: sheet(s) {', '.join(label.rsplit(' ', 1)[1].rstrip(']') for label in unread)} hold "
+        report(f"warning: {path.name}: sheet(s) {sheet_numbers(unread)} hold "
                "something but no roster's header, and are not read: if officers are listed there, copy them into the "
                "roster's sheet under its header")
     if found:
@@ -681,6 +681,11 @@ def read_workbook(path, module, report=print, limits=None):
         raise ImportError_(f"{path.name}: the workbook has no rows")
     label, missing, headers = best
     raise ImportError_(missing_message(label, missing, headers, module))
+
+
+def sheet_numbers(labels):
+    """'2, 3' from sheets' labels ("roster.xlsx [sheet 2]", ...)."""
+    return ", ".join(label.rsplit(" ", 1)[1].rstrip("]") for label in labels)
 
 
 def cell_formats(path, parts):
