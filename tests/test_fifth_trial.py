@@ -582,3 +582,18 @@ def test_fourth_round(small_package, tmp_path):
                     "Department\r\nTotal,1,,,\r\n", encoding="utf-8")
     result = run_cli(small_package, "import", "mo-roster", str(path), "--retire-most")
     assert result.returncode == 0 and "below the last record, a report's footer" in result.stderr, result.stderr
+
+
+def test_an_officer_s_name_heading_over_its_parts_is_read_as_one_header(small_package, tmp_path):
+    """The fourth attack run: "Officer Name" merged over "Last Name" and "First Name", the other headings merged down
+    both lines, was refused (its second line read as a record)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Officer Name", None, "License Status", "License Class", "Commissioning Agency"])
+    sheet.append(["Last Name", "First Name", None, None, None])
+    for merged in ("A1:B1", "C1:C2", "D1:D2", "E1:E2"):
+        sheet.merge_cells(merged)
+    sheet.append(["Quillon", "Ada", "Revoked", "unknown", "Dedham Police Department"])
+    book.save(tmp_path / "name.xlsx")
+    assert "the header is two lines" in imported(small_package, tmp_path / "name.xlsx")
+    assert [r["officer_name"] for r in read_csv(small_package / "data" / "mo_officers.csv")] == ["Quillon, Ada"]

@@ -625,13 +625,20 @@ def read_workbook(path, module, report=print, limits=None):
     for number, sheet in enumerate(workbook.worksheets, start=1):
         label = f"{path.name} [sheet {number}]"  # never the title: it can be anything, a value included
         try:
-            titles, previous = [], None  # rows above the header that hold something (a title), and the row just above
-            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS, formats=formats,
+            titles, previous, pending = [], None, None  # rows above the header that hold something (a title), the row
+            # just above, and a header found, whose next row may be its second line (name_parts_below)
+            for index, (_, row, _) in enumerate(sheet_rows(sheet, 1, MAX_COLUMNS + 1, last=HEADER_ROWS + 1, formats=formats,
                                                                    label=label)):
                 headers = [clean(c) for c in trimmed(row)]
-                if mapped_width(headers, module):
-                    found.append((label, sheet, index, heading_above(label, headers, previous, module, report), titles))
+                if pending is not None:
+                    below = name_parts_below(label, pending[3], headers, module, report)
+                    found.append(pending if below is None else (*pending[:2], index, below, pending[4]))
                     break
+                if index >= HEADER_ROWS:
+                    break
+                if mapped_width(headers, module):
+                    pending = (label, sheet, index, heading_above(label, headers, previous, module, report), titles)
+                    continue
                 previous = headers
                 if any(headers):
                     titles.append(index + 1)
@@ -644,6 +651,8 @@ def read_workbook(path, module, report=print, limits=None):
                     partial.append(label)  # a sheet of records under another header (a class or a status missing)
                 if any(headers) and label not in unread:
                     unread.append(label)  # a sheet with something on it, named if it is not the one read
+            if pending is not None and (not found or found[-1][0] != label):
+                found.append(pending)  # (the header the sheet's last row)
         except ImportError_:
             raise
         except Exception as error:  # a malformed sheet: its message may quote a cell, so the type only
@@ -1229,6 +1238,24 @@ def mapping(headers, module):
         if field and (field not in found or rank < ranks[field]):
             found[field], ranks[field] = index, rank
     return found
+
+
+def name_parts_below(label, headers, below, module, report):
+    """The header row made of two lines where the line below it names the parts of a name under the officer's name's
+    heading ("Officer Name" over "Last Name" and "First Name", the other headings merged down both lines: a fourth attack
+    run after the twenty-first saw such a file refused, its second line read as a record), or None."""
+    parts = mapping(below, module)
+    if not {"last_name", "first_name"} <= parts.keys():
+        return None
+    found = mapping(headers, module)
+    name_columns = {found.get("officer_name")} | {i for i, h in enumerate(headers) if not h}
+    if any(column not in name_columns for field, column in parts.items() if field in NAME_PARTS) or any(
+            cell and i not in parts.values() for i, cell in enumerate(below)):
+        return None  # another cell below, or a part under another field's heading: not a heading's second line
+    combined = [below[i] if i in parts.values() else header for i, header in enumerate(headers)]
+    combined += [below[i] for i in range(len(headers), len(below)) if i in parts.values()]
+    report(f"{label}: the header is two lines, the second naming the parts of the officer's name: read so")
+    return combined
 
 
 def heading_above(label, headers, above, module, report):
