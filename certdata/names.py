@@ -768,6 +768,9 @@ def text_refused(value, session=False):
                                                  or LETTER_GROUPS.search(plain) or name_contact(value, plain))
 
 
+# Letters drawn as apostrophes, of no script: the Hawaiian ʻokina ("Kaʻiulani") and the apostrophe and half rings of
+# transliterations (the importer's script and plausibility checks pass them)
+APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")
 MARKS_OF_NAMES = frozenset("\u00ae\u00a9\u2122\u2120\u00b0")  # ® © ™ ℠ °: in a programme's or an agency's name ("D.A.R.E.®")
 
 

@@ -193,11 +193,12 @@ def read_json(path, what, label=None):
 
     def unique(pairs):  # a key written twice: a reader takes the first, the validators the last (an attack run after
         # the twenty-first published a second "version" that a reviewer of the first would not see)
-        keys = [key for key, _ in pairs]
-        twice = next((key for key in keys if keys.count(key) > 1), None)
-        if twice is not None:
+        value = dict(pairs)
+        if len(value) < len(pairs):
+            seen = set()
+            twice = next(key for key, _ in pairs if key in seen or seen.add(key))
             raise ValueError(f"the key {twice[:40]!r} is written twice in one object")
-        return dict(pairs)
+        return value
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ..cells import cell_limit
 from ..errors import CertdataError
-from ..names import AGENCY_WORDS, agency_id, fold, mixed_script, name_contact, name_problem, suffix_part, text_problem, text_refused
+from ..names import AGENCY_WORDS, APOSTROPHE_LETTERS, agency_id, fold, mixed_script, name_contact, name_problem, suffix_part, text_problem, text_refused
 from ..package import DESCRIPTOR, SAME_OFFICER, SYNTHETIC
 from ..sample import to_csv
 
@@ -2035,9 +2035,9 @@ AGENCY_IN_NAME = re.compile(r"\b(?:police\s+(?:department|dept|dpt)|sheriff'?s?\
                             r"county\s+jail|correctional\s+(?:center|facility))\b", re.IGNORECASE)
 
 
-# Letters drawn as apostrophes, of no script: the Hawaiian ʻokina ("Kaʻiulani": a foreign-data trial after the
+# Letters of no script in a name (names.APOSTROPHE_LETTERS: the Hawaiian ʻokina, "Kaʻiulani": a foreign-data trial after the
 # twenty-first saw it refused as letters of two scripts) and the apostrophe and half rings of transliterations
-APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf\u00aa\u00ba")  # and the ordinal indicators ("Mª José")
+NAME_SCRIPTLESS = APOSTROPHE_LETTERS | frozenset("\u00aa\u00ba")  # and the ordinal indicators ("Mª José")
 
 
 CATALAN_L = re.compile("([lL])\u00b7([lL])")
@@ -2051,7 +2051,7 @@ def person_name_shape(value):
         return ("the name holds a sign or a digit that no name holds (a note, a code or a measure beside it?); it is not "
                 "shown. Ask the agency what the cell holds")
     scripts = {SCRIPT_GROUPS.get(unicodedata.name(c, "?").split()[0], unicodedata.name(c, "?").split()[0])
-               for c in value if c.isalpha() and c not in APOSTROPHE_LETTERS}
+               for c in value if c.isalpha() and c not in NAME_SCRIPTLESS}
     if len(scripts) > 1:
         return ("the name holds letters of two scripts (a note in another language beside it?); it is not shown. Ask the "
                 "agency what the cell holds")

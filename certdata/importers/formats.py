@@ -47,6 +47,8 @@ import re
 
 from openpyxl.styles.colors import COLOR_INDEX
 
+from ..names import APOSTROPHE_LETTERS
+
 BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
            12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
            19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0_);(#,##0)",
@@ -693,7 +695,6 @@ def base_letter(letter):
     return unicodedata.normalize("NFD", letter)[0].lower()
 
 
-APOSTROPHE_LETTERS = frozenset("\u02bb\u02bc\u02bd\u02be\u02bf")  # letters drawn as apostrophes (the ʻokina): of no script
 
 
 def word_plausible(word, strict):
